@@ -1,0 +1,2 @@
+/** One task function per verb: the public library. */
+export {};

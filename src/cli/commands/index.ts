@@ -1,0 +1,7 @@
+/** Every verb, one file each; test/meta checks that this list matches the folder. */
+import type { Command } from 'commander';
+import { register as config } from './config.js';
+
+export const verbs: Record<string, (program: Command) => void> = {
+  config,
+};

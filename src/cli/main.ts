@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { exitCodes } from '../internal/errors.js';
+import { verbs } from './commands/index.js';
+import { reportError } from './runtime.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('shipshape')
+    .description('Make container images small, fast to build and safe — and prove it with measured numbers.')
+    .version(pkg.version, '-V, --version')
+    .showSuggestionAfterError()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 a policy or threshold failed, 2 usage or invalid input,\n' +
+        '            3 internal error, 4 an external system (engine, registry) failed.',
+    );
+  program.exitOverride();
+  for (const register of Object.values(verbs)) register(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version exit 0; every other commander error is a usage error
+      process.exitCode = error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+      return;
+    }
+    reportError(error, process.argv.includes('--verbose') || process.argv.includes('-v'));
+  }
+}
+
+await main();

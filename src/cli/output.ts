@@ -1,0 +1,47 @@
+/**
+ * Where a verb's result goes: stdout, or `--output FILE` written atomically (a temp file beside it, renamed
+ * into place when complete) so that a failed run leaves no partial file behind.
+ */
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import pc from 'picocolors';
+import { wrap } from '../internal/errors.js';
+
+export interface OutputOptions {
+  output?: string;
+  color: boolean;
+}
+
+export async function writeResult(text: string, options: OutputOptions): Promise<void> {
+  const body = text.endsWith('\n') || text.length === 0 ? text : `${text}\n`;
+  if (options.output === undefined || options.output === '-') {
+    await new Promise<void>((resolve, reject) => {
+      process.stdout.write(body, (error) => {
+        if (error) reject(error);
+        else resolve();
+      });
+    });
+    return;
+  }
+  const temp = join(dirname(options.output), `.${basename(options.output)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, body);
+    await rename(temp, options.output);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw wrap(error, `writing ${options.output}`);
+  }
+}
+
+/** Colour is on for a TTY unless `--no-color` or `NO_COLOR` (https://no-color.org) says otherwise. */
+export function colorEnabled(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): boolean {
+  if (flag === false) return false;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY;
+}
+
+export function colors(enabled: boolean): ReturnType<typeof pc.createColors> {
+  return pc.createColors(enabled);
+}

@@ -1,0 +1,99 @@
+/**
+ * What every verb shares: the common flags, config loading, progress rendering, result output and the mapping
+ * of errors to one line and an exit code. Verbs stay thin: parse flags → call one api function → render.
+ */
+import { Command, Option } from 'commander';
+import { type LoadedConfig, loadConfig } from '../config/load.js';
+import { exitCodeFor, exitCodes, ShipshapeError } from '../internal/errors.js';
+import type { EventSink } from '../internal/events.js';
+import { colorEnabled, colors, writeResult } from './output.js';
+import { createProgressRenderer } from './progress.js';
+
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'checkstyle' | 'github' | 'spdx-json' | 'cyclonedx-json' | 'html';
+
+export interface CommonFlags {
+  format: OutputFormat;
+  output?: string;
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+  config?: string;
+}
+
+export interface VerbContext {
+  flags: CommonFlags;
+  loaded: LoadedConfig;
+  events: EventSink;
+  /** Colour functions for text output (no-ops when colour is off). */
+  c: ReturnType<typeof colors>;
+  /** Writes the verb's result to stdout or `--output`. */
+  write(text: string): Promise<void>;
+  /** A one-line note on stderr, unless --quiet. */
+  note(message: string): void;
+  /** Sets the exit code without throwing (e.g. 1 when a threshold failed but the report was written). */
+  setExitCode(code: number): void;
+}
+
+/** Adds the flags every verb has. `formats` lists what this verb can print; the first is the default. */
+export function addCommonOptions(command: Command, formats: readonly OutputFormat[] = ['text', 'json']): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formats).default(formats[0]))
+    .option('-o, --output <file>', 'write the result to FILE instead of stdout')
+    .option('-q, --quiet', 'print nothing but the result and errors', false)
+    .option('-v, --verbose', 'more detail; stack traces on errors', false)
+    .option('--no-color', 'no colour (also NO_COLOR)')
+    .option('-c, --config <file>', 'configuration file (default: .shipshape.yaml found upward from the working directory)');
+}
+
+let pendingExitCode: number = exitCodes.ok;
+
+/** Wraps a verb's action: builds the context, runs it, and turns failures into one line and an exit code. */
+export function action(run: (ctx: VerbContext, ...args: never[]) => Promise<void>): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const flags = command.opts<CommonFlags>();
+    const verbose = flags.verbose;
+    try {
+      const loaded = await loadConfig(flags.config === undefined ? {} : { file: flags.config });
+      const color = colorEnabled(flags.color, flags.output === undefined ? process.stdout : process.stderr) && flags.output === undefined;
+      const events = createProgressRenderer({ quiet: flags.quiet, verbose });
+      const ctx: VerbContext = {
+        flags,
+        loaded,
+        events,
+        c: colors(color),
+        write: (text) => writeResult(text, flags.output === undefined ? { color } : { output: flags.output, color }),
+        note: (message) => {
+          if (!flags.quiet) process.stderr.write(`${message}\n`);
+        },
+        setExitCode: (code) => {
+          pendingExitCode = Math.max(pendingExitCode, code);
+        },
+      };
+      // commander passes the positional arguments, then the options object, then the command
+      await run(ctx, ...(args.slice(0, -2) as never[]));
+      process.exitCode = pendingExitCode;
+    } catch (error) {
+      reportError(error, verbose);
+    }
+  };
+}
+
+/** One line on stderr; the stack and causes only with --verbose. */
+export function reportError(error: unknown, verbose: boolean): void {
+  const code = exitCodeFor(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = message.split('\n')[0] ?? message;
+  process.stderr.write(`shipshape: ${code === exitCodes.internal && !(error instanceof ShipshapeError) ? 'internal error: ' : ''}${firstLine}\n`);
+  if (verbose) {
+    let e: unknown = error;
+    while (e instanceof Error) {
+      process.stderr.write(`${e.stack ?? e.message}\n`);
+      e = e.cause;
+      if (e) process.stderr.write('caused by: ');
+    }
+  } else if (code === exitCodes.internal) {
+    process.stderr.write('shipshape: run again with --verbose for details\n');
+  }
+  process.exitCode = code;
+}

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { invalidInput, wrap } from '../internal/errors.js';
+import { type Config, configSchema } from './schema.js';
+
+export const configFileName = '.shipshape.yaml';
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from, or undefined when defaults apply. */
+  path: string | undefined;
+  /** Absolute cache directory. */
+  cacheDir: string;
+}
+
+/** Finds `.shipshape.yaml` from `start` upward to the filesystem root. */
+export function findConfigFile(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    const candidate = join(dir, configFileName);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => (field ? `${field}.${k}` : k));
+    return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  return `${field ? `"${field}": ` : ''}${issue.message}`;
+}
+
+/** Parses and validates config text; errors name the file and the field. */
+export function parseConfig(text: string, path: string): Config {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const line = first?.linePos?.[0].line;
+    throw invalidInput(line === undefined ? path : `${path}:${line}`, `invalid YAML: ${first?.message.split('\n')[0] ?? 'parse error'}`);
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    throw invalidInput(path, first ? describeIssue(first) : 'invalid configuration');
+  }
+  return result.data;
+}
+
+/** Loads the configuration that applies in `cwd`, or an explicit file. */
+export async function loadConfig(options: { cwd?: string; file?: string } = {}): Promise<LoadedConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const path = options.file ? resolve(cwd, options.file) : findConfigFile(cwd);
+  let config: Config;
+  if (path === undefined) {
+    config = configSchema.parse({});
+  } else {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw wrap(error, `reading ${path}`);
+    }
+    config = parseConfig(text, path);
+  }
+  const base = path ? dirname(path) : cwd;
+  const cacheDir = config.cacheDir
+    ? resolve(base, config.cacheDir)
+    : process.env.SHIPSHAPE_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'shipshape');
+  return { config, path, cacheDir };
+}
