@@ -1,0 +1,157 @@
+/**
+ * Reads one layer's tar once, as a stream: metadata of every entry, whiteout markers apart, and on request
+ * a sha256 per regular file and the bytes of a few small files. File contents are never held otherwise.
+ */
+import { createHash } from 'node:crypto';
+import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { extract, type Header } from 'tar-stream';
+import type { Digest, Layer } from '../image/types.js';
+import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
+import { baseName, joinPath, normalizeEntryName, parentOf, printable } from './paths.js';
+import type { FileEntry, FileType, LayerFiles } from './types.js';
+
+export interface ScanOptions {
+  /** Compute a sha256 for every regular file (duplicate detection, SBOM file digests). Default true. */
+  hash?: boolean;
+  /** Selects small files whose bytes the resolver keeps (package.json, os-release, lockfiles). */
+  bodies?: (path: string, size: number) => boolean;
+  /** Bodies larger than this are not kept, whatever `bodies` says. Default 16 MiB. */
+  maxBodyBytes?: number;
+  /** An entry declaring more bytes than this is refused as hostile. Default 64 GiB. */
+  maxEntryBytes?: number;
+  /** Called with the number of tar bytes read, for progress. */
+  onBytes?: (bytes: number) => void;
+}
+
+export interface ReadLayerResult {
+  files: LayerFiles;
+  bodies: Map<string, Buffer>;
+}
+
+const whiteoutPrefix = '.wh.';
+const opaqueMarker = '.wh..wh..opq';
+
+function fileType(header: Partial<Header>, subject: string, path: string): FileType {
+  switch (header.type) {
+    case 'file':
+    case 'contiguous-file':
+    case undefined:
+      return 'file';
+    case 'directory':
+      return 'dir';
+    case 'symlink':
+      return 'symlink';
+    case 'link':
+      return 'hardlink';
+    case 'character-device':
+      return 'char';
+    case 'block-device':
+      return 'block';
+    case 'fifo':
+      return 'fifo';
+    default:
+      throw invalidInput(subject, `entry "${printable(path)}" has an unsupported tar type "${String(header.type)}"`);
+  }
+}
+
+class Counter extends Transform {
+  bytes = 0;
+  constructor(private readonly onBytes: ((bytes: number) => void) | undefined) {
+    super();
+  }
+  override _transform(chunk: Buffer, _e: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    this.onBytes?.(chunk.length);
+    callback(null, chunk);
+  }
+}
+
+/** Reads a layer tar stream; `subject` names the layer in errors ("layer 2 sha256:…"). */
+export async function readLayerTar(tar: Readable, meta: { index: number; digest: Digest; diffId: Digest; compressedSize: number }, subject: string, options: ScanOptions = {}): Promise<ReadLayerResult> {
+  const hash = options.hash ?? true;
+  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const maxEntry = options.maxEntryBytes ?? 64 * 1024 ** 3;
+  const entries: FileEntry[] = [];
+  const whiteouts: string[] = [];
+  const opaqueDirs: string[] = [];
+  const bodies = new Map<string, Buffer>();
+  const counter = new Counter(options.onBytes);
+  const extractor = extract();
+
+  const consume = (async () => {
+    for await (const entry of extractor) {
+      // tar-stream's types promise every field; decoded headers from hostile tars may lack some
+      const header: Partial<Header> = entry.header;
+      const path = normalizeEntryName(header.name ?? '', subject);
+      const type = fileType(header, subject, header.name ?? '');
+      const declared = header.size ?? 0;
+      if (!Number.isSafeInteger(declared) || declared < 0 || declared > maxEntry) {
+        throw invalidInput(subject, `entry "${printable(header.name ?? '')}" declares an absurd size (${declared} bytes)`);
+      }
+      const name = baseName(path);
+      if (name.startsWith(whiteoutPrefix)) {
+        entry.resume();
+        if (name === opaqueMarker) opaqueDirs.push(parentOf(path));
+        else if (!name.startsWith(`${whiteoutPrefix}${whiteoutPrefix}`)) whiteouts.push(joinPath(parentOf(path), name.slice(whiteoutPrefix.length)));
+        // other `.wh..wh.` names are aufs bookkeeping (`.wh..wh.plnk`), not part of the filesystem
+        continue;
+      }
+      let linkTarget: string | undefined;
+      if (type === 'hardlink') linkTarget = normalizeEntryName(header.linkname ?? '', `${subject}, hardlink "${printable(header.name ?? '')}"`);
+      else if (type === 'symlink') linkTarget = header.linkname ?? '';
+      const size = type === 'file' ? declared : 0;
+      let digest: Digest | undefined;
+      const wantBody = type === 'file' && size <= maxBody && options.bodies?.(path, size) === true;
+      if (type === 'file' && (hash || wantBody)) {
+        const h = hash ? createHash('sha256') : undefined;
+        const chunks: Buffer[] = [];
+        for await (const chunk of entry as AsyncIterable<Buffer>) {
+          h?.update(chunk);
+          if (wantBody) chunks.push(chunk);
+        }
+        if (h) digest = `sha256:${h.digest('hex')}`;
+        if (wantBody) bodies.set(path, Buffer.concat(chunks));
+      } else {
+        entry.resume();
+      }
+      entries.push({
+        path,
+        type,
+        size,
+        mode: (header.mode ?? 0) & 0o7777,
+        uid: header.uid ?? 0,
+        gid: header.gid ?? 0,
+        layer: meta.index,
+        ...(linkTarget === undefined ? {} : { linkTarget }),
+        ...(digest === undefined ? {} : { digest }),
+      });
+    }
+  })();
+
+  try {
+    await Promise.all([pipeline(tar, counter, extractor), consume]);
+  } catch (error) {
+    extractor.destroy();
+    tar.destroy();
+    if (error instanceof ShipshapeError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw invalidInput(subject, `not a valid tar: ${message.split('\n')[0] ?? message}`, error);
+  }
+  return {
+    files: { ...meta, uncompressedSize: counter.bytes, entries, whiteouts, opaqueDirs },
+    bodies,
+  };
+}
+
+/** Opens and reads layer `index` of an image. */
+export async function readLayer(layer: Layer, index: number, options: ScanOptions = {}): Promise<ReadLayerResult> {
+  const subject = `layer ${index} ${layer.descriptor.digest}`;
+  let tar: Readable;
+  try {
+    tar = await layer.uncompressed();
+  } catch (error) {
+    throw wrap(error, `opening ${subject}`);
+  }
+  return readLayerTar(tar, { index, digest: layer.descriptor.digest, diffId: layer.diffId, compressedSize: layer.descriptor.size }, subject, options);
+}

@@ -1,0 +1,53 @@
+/**
+ * Path rules for untrusted tar names: no absolute names, no `..`, one canonical form (`/a/b`) for lookups.
+ */
+import { invalidInput } from '../internal/errors.js';
+
+/** Turns a tar entry name into `/a/b` form, refusing names that would leave the root. */
+export function normalizeEntryName(name: string, subject: string): string {
+  if (name.startsWith('/')) throw invalidInput(subject, `entry "${printable(name)}" has an absolute path`);
+  if (name.includes('\0')) throw invalidInput(subject, `entry "${printable(name)}" has a NUL byte in its name`);
+  const parts: string[] = [];
+  for (const part of name.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') throw invalidInput(subject, `entry "${printable(name)}" leaves the root with ".."`);
+    parts.push(part);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** Normalises a lookup path, clamping `..` at the root (as a chroot does). */
+export function cleanPath(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}`;
+}
+
+export function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function joinPath(dir: string, name: string): string {
+  return dir === '/' ? `/${name}` : `${dir}/${name}`;
+}
+
+/** True when `path` is `dir` or below it. */
+export function isWithin(path: string, dir: string): boolean {
+  return dir === '/' || path === dir || path.startsWith(`${dir}/`);
+}
+
+/** Keeps an error message on one line and short whatever a hostile name contains. */
+export function printable(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach a terminal
+  const flat = name.replace(/[\x00-\x1f\x7f]/g, '?');
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
