@@ -25,12 +25,21 @@ function probe(command: string, args: string[]): boolean {
   return r.status === 0;
 }
 
+/** Fixture images `scripts/testenv.sh up` builds from test/fixtures/images/NAME (docs/testing.md). */
+export const fixtures = {
+  /** busybox-static, an app layer and a whiteout layer; its default command prints a greeting. */
+  busybox: 'shipshape-fixture/busybox:latest',
+};
+
+const dockerAnswers = probe(dockerCli, ['version']);
+
 export const has = {
-  docker: probe(dockerCli, ['version']),
+  docker: dockerAnswers,
   skopeo: probe('skopeo', ['--version']),
   umoci: probe('umoci', ['--version']),
   registry: probe('curl', ['-sf', '-o', '/dev/null', `http://${registryHost}/v2/`]),
   cli: existsSync(cliPath),
+  fixtures: dockerAnswers && Object.values(fixtures).every((image) => probe(dockerCli, ['image', 'inspect', image])),
 };
 
 /** The reason a suite cannot run, or undefined when everything it needs is here; logs the reason once. */
