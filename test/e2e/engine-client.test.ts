@@ -4,6 +4,7 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
@@ -59,6 +60,33 @@ describe.skipIf(skip)('engine client against the real engine', () => {
     const id = (await run(dockerCli, ['image', 'inspect', '--format', '{{.Id}}', tag])).trim();
     expect(id).toBe((await client.inspect(image)).Id);
     expect(await run(dockerCli, ['run', '--rm', '--network', 'none', tag])).toContain('hello from shipshape');
+  });
+
+  it('reaches the engine over tcp:// on loopback (DOCKER_HOST) as over the socket', async () => {
+    // A loopback TCP port in front of the engine's socket, as `dockerd -H tcp://127.0.0.1:2375` would offer.
+    const proxy = createServer((socket) => {
+      const upstream = connect('/var/run/docker.sock');
+      socket.pipe(upstream).pipe(socket);
+      const close = (): void => {
+        socket.destroy();
+        upstream.destroy();
+      };
+      socket.on('error', close);
+      upstream.on('error', close);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = proxy.address() as AddressInfo;
+      const previous = process.env.DOCKER_HOST;
+      process.env.DOCKER_HOST = `tcp://127.0.0.1:${address.port}`;
+      const overTcp = new EngineClient();
+      if (previous === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = previous;
+      expect(overTcp.endpoint).toMatchObject({ kind: 'tcp', port: address.port });
+      expect((await overTcp.inspect(image)).Id).toBe((await client.inspect(image)).Id);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('reports a missing image as not-found naming it', async () => {

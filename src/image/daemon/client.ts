@@ -163,7 +163,8 @@ export class EngineClient {
     const headers: Record<string, string> = { Host: this.endpoint.kind === 'unix' ? 'docker' : `${this.endpoint.host}:${this.endpoint.port}` };
     if (options.contentType !== undefined) headers['Content-Type'] = options.contentType;
     return new Promise((resolvePromise, reject) => {
-      const req = request({ ...target, method, path: fullPath, headers });
+      // One connection per request (agent: false): few requests, and no idle keep-alive socket outliving the work.
+      const req = request({ ...target, method, path: fullPath, headers, agent: false });
       req.setTimeout(options.timeoutMs ?? this.timeoutMs, () => {
         req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));
       });
