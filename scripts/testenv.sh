@@ -25,6 +25,8 @@ say() { echo "testenv: $*"; }
 die() { echo "testenv: error: $*" >&2; exit 1; }
 
 apt_updated=
+policy=/usr/sbin/policy-rc.d
+own_policy=
 apt_update_once() {
   [ -n "$apt_updated" ] && return 0
   say "apt-get update"
@@ -50,6 +52,12 @@ install_packages() {
   [ "$(id -u)" = 0 ] || die "missing packages (${missing[*]} ${extra[*]}) and not root"
   apt_update_once
   export DEBIAN_FRONTEND=noninteractive
+  # Keep apt from starting services while installing (Debian's policy-rc.d convention): docker.io's own start
+  # would bring up the default bridge with private-range addresses. We start dockerd ourselves, without it.
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 0755 "$policy" && own_policy=1
+    trap 'if [ -n "$own_policy" ]; then rm -f "$policy"; fi' EXIT
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
     apt-get install -y -qq "${missing[@]}" >>"$state/apt.log" 2>&1 || { tail -n 30 "$state/apt.log" >&2; die "apt-get install failed"; }
@@ -58,6 +66,7 @@ install_packages() {
     say "installing ${extra[*]}"
     apt-get install -y -qq --no-install-recommends "${extra[@]}" >>"$state/apt.log" 2>&1 || { tail -n 30 "$state/apt.log" >&2; die "apt-get install failed"; }
   fi
+  if [ -n "$own_policy" ]; then rm -f "$policy" && own_policy=; fi
 }
 
 # Starts a detached background process and records its pid, so that `down` can stop exactly it.
