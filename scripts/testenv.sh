@@ -13,8 +13,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 state=${SHIPSHAPE_TESTENV_DIR:-/tmp/shipshape-testenv-$(printf '%s' "$root" | sha256sum | cut -c1-12)}
 cache=${SHIPSHAPE_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/shipshape-testenv}
 docker=/usr/bin/docker # Debian's client (20.10) has BuildKit built in; a newer one in /usr/local/bin may lack buildx
-registry_port=5000
-auth_registry_port=5001
+# The same overrides as test/e2e/env.ts; registries listen on 127.0.0.1 only.
+registry_port=${SHIPSHAPE_TEST_REGISTRY:-127.0.0.1:5000}
+registry_port=${registry_port##*:}
+auth_registry_port=${SHIPSHAPE_TEST_AUTH_REGISTRY:-127.0.0.1:5001}
+auth_registry_port=${auth_registry_port##*:}
 # Must match test/e2e/env.ts.
 auth_user=shipshape
 auth_password=test-password-0
