@@ -4,7 +4,6 @@
 #   bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 
 phase_start=$(date +%s)
 phase() {

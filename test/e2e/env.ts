@@ -37,6 +37,7 @@ export const has = {
   docker: dockerAnswers,
   skopeo: probe('skopeo', ['--version']),
   umoci: probe('umoci', ['--version']),
+  shellcheck: probe('shellcheck', ['--version']),
   registry: probe('curl', ['-sf', '-o', '/dev/null', `http://${registryHost}/v2/`]),
   cli: existsSync(cliPath),
   fixtures: dockerAnswers && Object.values(fixtures).every((image) => probe(dockerCli, ['image', 'inspect', image])),
