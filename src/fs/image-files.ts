@@ -7,7 +7,7 @@ import type { EventSink } from '../internal/events.js';
 import { ProgressTask, silent } from '../internal/events.js';
 import { readLayer, type ScanOptions } from './layer-reader.js';
 import { MergedTree } from './tree.js';
-import type { Deletion, FileResolver, LayerFiles, RemovedEntry } from './types.js';
+import type { Deletion, FileResolver, LayerChanges, LayerFiles, RemovedEntry } from './types.js';
 
 export interface ImageFiles {
   /** What each layer's tar holds, base first. */
@@ -18,6 +18,8 @@ export interface ImageFiles {
   readonly removed: readonly RemovedEntry[];
   /** Each whiteout and opaque marker and what it removed. */
   readonly deletions: readonly Deletion[];
+  /** Per layer: what it added, modified and deleted. */
+  readonly changes: readonly LayerChanges[];
   /** One layer on its own, as a filesystem (built on first use). */
   layer(index: number): FileResolver;
 }
@@ -48,6 +50,7 @@ export async function scanImage(image: Image, options: ScanImageOptions = {}): P
     squashed: tree,
     removed: tree.removed,
     deletions: tree.deletions,
+    changes: tree.changes,
     layer(index: number): FileResolver {
       const cached = perLayer.get(index);
       if (cached) return cached;

@@ -1,5 +1,5 @@
 /** File resolvers over images (squashed or per layer) and directories. See README.md. */
-export type { Deletion, FileEntry, FileResolver, FileType, LayerFiles, RemovalCause, RemovedEntry } from './types.js';
+export type { Deletion, FileCount, LayerChanges, FileEntry, FileResolver, FileType, LayerFiles, RemovalCause, RemovedEntry } from './types.js';
 export { readLayer, readLayerTar, type ReadLayerResult, type ScanOptions } from './layer-reader.js';
 export { scanImage, type ImageFiles, type ScanImageOptions } from './image-files.js';
 export { scanDirectory } from './directory.js';

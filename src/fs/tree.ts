@@ -6,7 +6,7 @@
  * so that analyzers can account for every byte the layers ship but the final filesystem does not show.
  */
 import { baseName, cleanPath, joinPath, parentOf } from './paths.js';
-import type { Deletion, FileEntry, FileResolver, LayerFiles, RemovalCause, RemovedEntry } from './types.js';
+import type { Deletion, FileEntry, FileResolver, LayerChanges, LayerFiles, RemovalCause, RemovedEntry } from './types.js';
 
 interface Node {
   entry: FileEntry;
@@ -27,6 +27,8 @@ export class MergedTree implements FileResolver {
   /** Entries that were written but are not visible any more, in the order they were removed. */
   readonly removed: RemovedEntry[] = [];
   readonly deletions: Deletion[] = [];
+  /** Per layer: entries it added (new paths), modified (paths that existed below) and deleted from lower layers. */
+  readonly changes: LayerChanges[] = [];
 
   get count(): number {
     return this.entryCount;
@@ -39,6 +41,8 @@ export class MergedTree implements FileResolver {
   /** Applies one layer on top of what is there; `bodies` holds the small files the scan kept, by path. */
   apply(layer: LayerFiles, bodies?: ReadonlyMap<string, Buffer>): void {
     const n = layer.index;
+    const changes: LayerChanges = { added: { files: 0, bytes: 0 }, modified: { files: 0, bytes: 0 }, deleted: { files: 0, bytes: 0 } };
+    this.changes[n] = changes;
     // Markers act on lower layers only, so they apply before this layer's own entries.
     for (const dir of layer.opaqueDirs) {
       const node = this.node(dir);
@@ -52,6 +56,8 @@ export class MergedTree implements FileResolver {
         }
         node.children.clear();
       }
+      changes.deleted.files += files;
+      changes.deleted.bytes += bytes;
       this.deletions.push({ path: dir, layer: n, kind: 'opaque', wasDir: node ? node.entry.type === 'dir' : undefined, files, bytes });
     }
     for (const path of layer.whiteouts) {
@@ -62,20 +68,24 @@ export class MergedTree implements FileResolver {
       }
       const r = this.removeSubtree(node, n, 'whiteout');
       this.node(parentOf(path))?.children?.delete(baseName(path));
+      changes.deleted.files += r.files;
+      changes.deleted.bytes += r.bytes;
       this.deletions.push({ path, layer: n, kind: 'whiteout', wasDir: node.entry.type === 'dir', ...r });
     }
     for (const entry of layer.entries) {
-      this.add(entry, n);
+      const kind = this.add(entry, n);
+      changes[kind].files += 1;
+      changes[kind].bytes += entry.size;
       const body = bodies?.get(entry.path);
       if (body) this.bodies.set(entry.path, body);
       else this.bodies.delete(entry.path);
     }
   }
 
-  private add(entry: FileEntry, layer: number): void {
+  private add(entry: FileEntry, layer: number): 'added' | 'modified' {
     if (entry.path === '/') {
       if (entry.type === 'dir') this.root.entry = entry;
-      return;
+      return 'modified';
     }
     const parent = this.ensureDir(parentOf(entry.path), layer);
     const children = parent.children ?? new Map<string, Node>();
@@ -86,7 +96,7 @@ export class MergedTree implements FileResolver {
       if (existing.entry.type === 'dir' && entry.type === 'dir') {
         // a directory over a directory changes its metadata and keeps its content
         existing.entry = entry;
-        return;
+        return 'modified';
       }
       if (existing.entry.type === 'dir') this.removeSubtree(existing, layer, 'replaced');
       else this.removeSubtree(existing, layer, 'overwritten');
@@ -94,6 +104,7 @@ export class MergedTree implements FileResolver {
     children.set(name, { entry, children: entry.type === 'dir' ? new Map() : undefined });
     this.entryCount += 1;
     this.totalSize += entry.size;
+    return existing ? 'modified' : 'added';
   }
 
   /** The directory node at `path`, creating implied directories and replacing non-directories in the way. */

@@ -89,3 +89,18 @@ export interface Deletion {
   readonly files: number;
   readonly bytes: number;
 }
+
+export interface FileCount {
+  files: number;
+  bytes: number;
+}
+
+/** What one layer did to the filesystem below it. */
+export interface LayerChanges {
+  /** Entries at paths that did not exist below. */
+  readonly added: FileCount;
+  /** Entries replacing an entry below (content or metadata). */
+  readonly modified: FileCount;
+  /** Lower-layer entries its whiteout and opaque markers removed. */
+  readonly deleted: FileCount;
+}
