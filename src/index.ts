@@ -5,3 +5,4 @@ export type { EventSink, ProgressEvent } from './internal/events.js';
 export * from './image/index.js';
 export { loadConfig, type LoadedConfig } from './config/load.js';
 export type { Config } from './config/schema.js';
+export * from './dockerfile/index.js';

@@ -1,0 +1,760 @@
+/**
+ * The Dockerfile parser. It follows BuildKit's parser (frontend/dockerfile/parser) rule for rule — line
+ * continuations, comment and blank lines inside them, directives, heredocs, the per-instruction argument
+ * grammars — and keeps exact source ranges for everything it produces.
+ */
+import type {
+  ArgDeclaration,
+  ArgInstruction,
+  Argument,
+  Comment,
+  CopyInstruction,
+  Directive,
+  Dockerfile,
+  Flag,
+  FromInstruction,
+  HealthcheckInstruction,
+  Heredoc,
+  Instruction,
+  InstructionBase,
+  Keyword,
+  KeyValueInstruction,
+  KeyValuePair,
+  OnbuildInstruction,
+  ParseProblem,
+  Range,
+  RunInstruction,
+  SimpleInstruction,
+  Stage,
+} from './ast.js';
+import { expand, isUnicodeSpace } from './expand.js';
+import { parseMount } from './mount.js';
+import { lineIndex, logicalRange, rangeAt, toSource, toSourceEnd, type LineIndex, type LogicalLine } from './source-map.js';
+import { parseShell } from './shell/parse.js';
+
+/** A token of a logical line: value and logical span. */
+interface Tok {
+  value: string;
+  start: number;
+  end: number;
+}
+
+interface Ctx {
+  source: string;
+  index: LineIndex;
+  escape: '\\' | '`';
+  problems: ParseProblem[];
+}
+
+const keywords: Record<string, Keyword> = {
+  add: 'Add',
+  arg: 'Arg',
+  cmd: 'Cmd',
+  copy: 'Copy',
+  entrypoint: 'Entrypoint',
+  env: 'Env',
+  expose: 'Expose',
+  from: 'From',
+  healthcheck: 'Healthcheck',
+  label: 'Label',
+  maintainer: 'Maintainer',
+  onbuild: 'Onbuild',
+  run: 'Run',
+  shell: 'Shell',
+  stopsignal: 'Stopsignal',
+  user: 'User',
+  volume: 'Volume',
+  workdir: 'Workdir',
+};
+
+const directiveRe = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+const heredocWordRe = /^(\d*)<<(-?)([^<]*)$/;
+
+/** `[\t\v\f\r ]`: BuildKit's separator between a keyword and its arguments and between whitespace-split words. */
+function isTokenSpace(ch: string): boolean {
+  return ch === ' ' || ch === '\t' || ch === '\v' || ch === '\f' || ch === '\r';
+}
+
+function problem(ctx: Ctx, range: Range, message: string, severity: 'error' | 'warning' = 'error'): void {
+  ctx.problems.push({ range, message, severity });
+}
+
+/**
+ * Parse a Dockerfile. Never throws for bad input: problems (what BuildKit rejects, with ranges) are in
+ * `problems`, and the AST holds whatever could be read.
+ */
+export function parse(source: string): Dockerfile {
+  const index = lineIndex(source);
+  const ctx: Ctx = { source, index, escape: '\\', problems: [] };
+  const directives: Directive[] = [];
+  const comments: Comment[] = [];
+  const instructions: Instruction[] = [];
+  const seenDirectives = new Set<string>();
+  let directivesDone = false;
+  let prevComments: string[] = [];
+  const len = source.length;
+  let pos = source.charCodeAt(0) === 0xfeff ? 1 : 0;
+
+  const readLine = (at: number): { start: number; end: number; next: number } => {
+    const nl = source.indexOf('\n', at);
+    const next = nl === -1 ? len : nl + 1;
+    let end = nl === -1 ? len : nl;
+    while (end > at && (source[end - 1] === '\r' || source[end - 1] === '\n')) end--;
+    return { start: at, end, next };
+  };
+  const skipSpace = (from: number, to: number): number => {
+    let i = from;
+    while (i < to && isUnicodeSpace(source.charAt(i))) i++;
+    return i;
+  };
+  /** BuildKit's continuation test: the escape char is the last non-blank, not itself escaped. */
+  const continuationAt = (from: number, to: number): number => {
+    let j = to;
+    while (j > from && (source[j - 1] === ' ' || source[j - 1] === '\t')) j--;
+    if (j > from && source[j - 1] === ctx.escape && (j - 1 === from || source[j - 2] !== ctx.escape)) return j - 1;
+    return -1;
+  };
+
+  while (pos < len) {
+    const line = readLine(pos);
+    pos = line.next;
+    const first = skipSpace(line.start, line.end);
+    if (first < line.end && source[first] === '#') {
+      if (!directivesDone) {
+        const directive = readDirective(ctx, first, line.end);
+        if (directive === 'duplicate') {
+          directivesDone = true;
+        } else if (directive && !seenDirectives.has(directive.name)) {
+          seenDirectives.add(directive.name);
+          directives.push(directive);
+          if (directive.name === 'escape') {
+            if (directive.value === '\\' || directive.value === '`') ctx.escape = directive.value;
+            else problem(ctx, directive.valueRange, `invalid escape token '${directive.value}' does not match \` or \\`);
+          }
+          continue;
+        } else if (directive) {
+          problem(ctx, directive.range, `only one ${directive.name} parser directive can be used`);
+          continue;
+        } else {
+          directivesDone = true;
+        }
+      }
+      comments.push({ range: rangeAt(index, first, line.end), text: source.slice(first + 1, line.end).trim(), inInstruction: false });
+      prevComments.push(source.slice(line.start === 0 && source.charCodeAt(0) === 0xfeff ? 2 : line.start + 1, line.end).trim());
+      continue;
+    }
+    directivesDone = true;
+    if (first === line.end) continue;
+
+    const ll: LogicalLine = { text: '', starts: [0], sources: [first] };
+    let cont = continuationAt(first, line.end);
+    ll.text = source.slice(first, cont === -1 ? line.end : cont);
+    let lastEnd = line.end;
+    let emptyContinuation: number | null = null;
+    while (cont !== -1 && pos < len) {
+      const l2 = readLine(pos);
+      pos = l2.next;
+      const f2 = skipSpace(l2.start, l2.end);
+      if (f2 < l2.end && source[f2] === '#') {
+        comments.push({ range: rangeAt(index, f2, l2.end), text: source.slice(f2 + 1, l2.end).trim(), inInstruction: true });
+        lastEnd = l2.end;
+        continue;
+      }
+      if (f2 === l2.end) {
+        emptyContinuation ??= l2.start;
+        lastEnd = l2.end;
+        continue;
+      }
+      cont = continuationAt(l2.start, l2.end);
+      ll.starts.push(ll.text.length);
+      ll.sources.push(l2.start);
+      ll.text += source.slice(l2.start, cont === -1 ? l2.end : cont);
+      lastEnd = l2.end;
+    }
+    if (ll.text.trim() === '' && cont !== -1) {
+      // only continuation characters: BuildKit reads nothing here either
+      continue;
+    }
+    if (emptyContinuation !== null) {
+      problem(ctx, rangeAt(index, emptyContinuation, emptyContinuation), 'empty continuation line (BuildKit will reject these in a future release)', 'warning');
+    }
+
+    const node = buildInstruction(ctx, ll, 0, ll.text.length, prevComments);
+    prevComments = [];
+    // heredocs: bodies follow the instruction's last line
+    const target = node.keyword === 'Onbuild' ? node.trigger : node;
+    if (target && (target.keyword === 'Run' || target.keyword === 'Copy' || target.keyword === 'Add') && !target.json && ll.text.includes('<<')) {
+      for (const opener of heredocOpeners(ll.text)) {
+        const bodyStart = pos;
+        let terminated = false;
+        let termStart = pos;
+        let termEnd = pos;
+        while (pos < len) {
+          const l3 = readLine(pos);
+          pos = l3.next;
+          let t = l3.start;
+          if (opener.chomp) while (t < l3.end && source[t] === '\t') t++;
+          if (l3.end - t === opener.name.length && source.startsWith(opener.name, t)) {
+            terminated = true;
+            termStart = l3.start;
+            termEnd = l3.end;
+            break;
+          }
+        }
+        const contentEnd = terminated ? termStart : len;
+        if (!terminated) {
+          termStart = len;
+          termEnd = len;
+          problem(ctx, logicalRange(index, ll, opener.start, opener.end), 'unterminated heredoc');
+        }
+        const heredoc: Heredoc = {
+          name: opener.name,
+          fileDescriptor: opener.fd,
+          expand: opener.expand,
+          chomp: opener.chomp,
+          content: source.slice(bodyStart, contentEnd),
+          range: rangeAt(index, toSource(ll, opener.start), termEnd),
+          openerRange: logicalRange(index, ll, opener.start, opener.end),
+          contentRange: rangeAt(index, bodyStart, contentEnd),
+          terminatorRange: rangeAt(index, termStart, termEnd),
+        };
+        target.heredocs.push(heredoc);
+        lastEnd = termEnd;
+      }
+    }
+    node.range = rangeAt(index, first, Math.max(lastEnd, node.range.end.offset));
+    if (target && target !== node) target.range = rangeAt(index, target.range.start.offset, node.range.end.offset);
+    instructions.push(node);
+  }
+
+  if (instructions.length === 0) problem(ctx, rangeAt(index, len, len), 'file with no instructions');
+  const { stages, globalArgs } = buildStages(ctx, instructions);
+  return { directives, instructions, stages, globalArgs, comments, escapeChar: ctx.escape, source, problems: ctx.problems };
+}
+
+function readDirective(ctx: Ctx, start: number, end: number): Directive | 'duplicate' | null {
+  const text = ctx.source.slice(start, end);
+  const m = directiveRe.exec(text);
+  if (!m) return null;
+  const rawName = m[1] ?? '';
+  const name = rawName.toLowerCase();
+  if (name !== 'syntax' && name !== 'escape' && name !== 'check') return null;
+  const value = m[2] ?? '';
+  const nameStart = start + text.indexOf(rawName);
+  const valueStart = start + text.indexOf(value, nameStart - start + rawName.length + 1);
+  return {
+    name,
+    value,
+    range: rangeAt(ctx.index, start, end),
+    nameRange: rangeAt(ctx.index, nameStart, nameStart + rawName.length),
+    valueRange: rangeAt(ctx.index, valueStart, valueStart + value.length),
+  };
+}
+
+interface HeredocOpener {
+  name: string;
+  fd: number | null;
+  chomp: boolean;
+  expand: boolean;
+  start: number;
+  end: number;
+}
+
+/** BuildKit's heredocsFromLine: split the line as the shell would (quotes and escapes kept), match `N<<-WORD`. */
+function heredocOpeners(line: string): HeredocOpener[] {
+  const split = expand(line, undefined, { rawQuotes: true, rawEscapes: true, skipUnset: true });
+  if (!split.ok) return [];
+  const out: HeredocOpener[] = [];
+  for (const word of split.words) {
+    const m = heredocWordRe.exec(word.value);
+    if (!m) continue;
+    const rest = m[3] ?? '';
+    if (rest === '') continue;
+    const cooked = expand(rest, undefined, { skipUnset: true });
+    if (!cooked.ok || cooked.words.length !== 1) continue;
+    const raw = expand(rest, undefined, { skipUnset: true, rawQuotes: true });
+    if (!raw.ok || raw.words.length !== 1) continue;
+    const name = cooked.words[0]?.value ?? '';
+    const count = (s: string): number => s.split("'").length + s.split('"').length - 2;
+    out.push({
+      name,
+      fd: m[1] ? Number(m[1]) : null,
+      chomp: m[2] === '-',
+      expand: count(name) === count(raw.words[0]?.value ?? ''),
+      start: word.start,
+      end: word.end,
+    });
+  }
+  return out;
+}
+
+/** Build one instruction node from the logical span [from, to) of `ll`. */
+function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, comments: string[]): Instruction {
+  const text = ll.text;
+  let s = from;
+  let e = to;
+  while (s < e && isUnicodeSpace(text.charAt(s))) s++;
+  while (e > s && isUnicodeSpace(text.charAt(e - 1))) e--;
+  let k = s;
+  while (k < e && !isTokenSpace(text.charAt(k))) k++;
+  const keywordText = text.slice(s, k);
+  const lower = keywordText.toLowerCase();
+  const keyword: Keyword = keywords[lower] ?? 'Unknown';
+  let argsStart = e;
+  let flagToks: Tok[] = [];
+  if (k < e) {
+    const r = extractBuilderFlags(text, k, e);
+    flagToks = r.flags;
+    argsStart = r.rest;
+    while (argsStart < e && isUnicodeSpace(text.charAt(argsStart))) argsStart++;
+  }
+  const range = (a: number, b: number): Range => logicalRange(ctx.index, ll, a, b);
+  const flags = flagToks.map((t) => makeFlag(ctx, ll, t));
+  const rest = text.slice(argsStart, e);
+  const base: InstructionBase = {
+    keyword,
+    keywordText,
+    keywordRange: range(s, k),
+    range: rangeAt(ctx.index, toSource(ll, s), toSourceEnd(ll, e)),
+    flags,
+    args: [],
+    argsText: rest,
+    argsRange: range(argsStart, e),
+    json: false,
+    heredocs: [],
+    comments,
+    stageIndex: -1,
+    logicalText: text.slice(from, to),
+  };
+  const toArgs = (toks: Tok[]): Argument[] => toks.map((t) => ({ value: t.value, range: range(t.start, t.end) }));
+  const fail = (message: string): void => {
+    problem(ctx, base.range, message);
+  };
+
+  switch (keyword) {
+    case 'From':
+    case 'Expose': {
+      const toks = whitespaceWords(rest, argsStart);
+      base.args = toArgs(toks);
+      if (keyword === 'Expose') return { ...base, keyword };
+      const isAs = base.args.length >= 3 && base.args[1]?.value.toLowerCase() === 'as';
+      const node: FromInstruction = { ...base, keyword, image: base.args[0] ?? null, stageName: isAs ? (base.args[2] ?? null) : null };
+      return node;
+    }
+    case 'Add':
+    case 'Copy':
+    case 'Volume': {
+      const json = jsonArray(rest, argsStart);
+      if (json === 'not-strings') fail('when using JSON array syntax, arrays must be comprised of strings only');
+      const toks = Array.isArray(json) ? json : whitespaceWords(rest, argsStart);
+      base.json = Array.isArray(json);
+      base.args = toArgs(toks);
+      if (keyword === 'Volume') return { ...base, keyword };
+      const node: CopyInstruction = {
+        ...base,
+        keyword,
+        sources: base.args.slice(0, -1),
+        destination: base.args.length >= 2 ? (base.args[base.args.length - 1] ?? null) : null,
+      };
+      return node;
+    }
+    case 'Cmd':
+    case 'Entrypoint':
+    case 'Shell':
+    case 'Run': {
+      const r = maybeJson(rest, argsStart);
+      if (r === 'not-strings') fail('when using JSON array syntax, arrays must be comprised of strings only');
+      const toks = r === 'not-strings' ? [{ value: rest, start: argsStart, end: e }] : r.toks;
+      base.json = r !== 'not-strings' && r.json;
+      base.args = toArgs(toks);
+      if (keyword !== 'Run') return { ...base, keyword };
+      return makeRun(ctx, ll, base, argsStart, e);
+    }
+    case 'Env':
+    case 'Label': {
+      const pairs: KeyValuePair[] = [];
+      const words = parseWords(rest, argsStart, ctx.escape);
+      const args: Tok[] = [];
+      if (words.length > 0 && !words[0]?.value.includes('=')) {
+        // legacy `ENV key value`: the value is the rest of the line
+        const m = /[\t\v\f\r ]+/.exec(rest);
+        if (!m) {
+          fail(`${keyword.toUpperCase()} must have two arguments`);
+          args.push({ value: rest, start: argsStart, end: e });
+        } else {
+          const key = { value: rest.slice(0, m.index), start: argsStart, end: argsStart + m.index };
+          const vStart = argsStart + m.index + m[0].length;
+          const value = { value: rest.slice(m.index + m[0].length), start: vStart, end: e };
+          args.push(key, value, { value: '', start: key.end, end: key.end });
+          pairs.push({ key: toArgs([key])[0] ?? { value: '', range: range(key.start, key.end) }, value: { value: value.value, range: range(value.start, value.end) }, separator: ' ', range: range(key.start, value.end) });
+        }
+      } else {
+        for (const w of words) {
+          const eq = w.value.indexOf('=');
+          if (eq === -1) {
+            fail(`Syntax error - can't find = in ${JSON.stringify(w.value)}. Must be of the form: name=value`);
+            args.push(w);
+            continue;
+          }
+          const key = { value: w.value.slice(0, eq), start: w.start, end: w.start + eq };
+          const value = { value: w.value.slice(eq + 1), start: w.start + eq + 1, end: w.end };
+          args.push(key, value, { value: '=', start: w.start + eq, end: w.start + eq + 1 });
+          pairs.push({ key: { value: key.value, range: range(key.start, key.end) }, value: { value: value.value, range: range(value.start, value.end) }, separator: '=', range: range(w.start, w.end) });
+        }
+      }
+      base.args = toArgs(args);
+      const node: KeyValueInstruction = { ...base, keyword, pairs };
+      return node;
+    }
+    case 'Arg': {
+      const words = parseWords(rest, argsStart, ctx.escape);
+      base.args = toArgs(words);
+      const declarations: ArgDeclaration[] = words.map((w) => {
+        const eq = w.value.indexOf('=');
+        return { name: eq === -1 ? w.value : w.value.slice(0, eq), defaultValue: eq === -1 ? null : w.value.slice(eq + 1), range: range(w.start, w.end) };
+      });
+      const node: ArgInstruction = { ...base, keyword, declarations };
+      return node;
+    }
+    case 'Healthcheck': {
+      let sep = 0;
+      while (sep < rest.length && isUnicodeSpace(rest.charAt(sep))) sep++;
+      sep = 0;
+      while (sep < rest.length && !isUnicodeSpace(rest.charAt(sep))) sep++;
+      if (sep === 0) return { ...base, keyword, kind: null, command: [] };
+      let nextStart = sep;
+      while (nextStart < rest.length && isUnicodeSpace(rest.charAt(nextStart))) nextStart++;
+      const kindTok = { value: rest.slice(0, sep), start: argsStart, end: argsStart + sep };
+      const r = maybeJson(rest.slice(nextStart), argsStart + nextStart);
+      if (r === 'not-strings') fail('when using JSON array syntax, arrays must be comprised of strings only');
+      const cmd = r === 'not-strings' ? [] : r.toks;
+      base.json = r !== 'not-strings' && r.json;
+      base.args = toArgs([kindTok, ...cmd]);
+      const node: HealthcheckInstruction = { ...base, keyword, kind: kindTok.value.toUpperCase(), command: toArgs(cmd) };
+      return node;
+    }
+    case 'Onbuild': {
+      if (rest === '') return { ...base, keyword, trigger: null };
+      const trigger = buildInstruction(ctx, ll, argsStart, e, []);
+      const node: OnbuildInstruction = { ...base, keyword, trigger };
+      return node;
+    }
+    case 'Maintainer':
+    case 'Stopsignal':
+    case 'User':
+    case 'Workdir': {
+      if (rest !== '') base.args = toArgs([{ value: rest, start: argsStart, end: e }]);
+      return { ...base, keyword } satisfies SimpleInstruction;
+    }
+    case 'Unknown':
+      return { ...base, keyword } satisfies SimpleInstruction;
+  }
+}
+
+function makeRun(ctx: Ctx, ll: LogicalLine, base: InstructionBase, argsStart: number, argsEnd: number): RunInstruction {
+  let cached: RunInstruction['shell'] | undefined;
+  const node = {
+    ...base,
+    keyword: 'Run' as const,
+    get shell() {
+      if (cached !== undefined) return cached;
+      cached = runShell(ctx, ll, node, argsStart, argsEnd);
+      return cached;
+    },
+  };
+  return node;
+}
+
+/** The shell AST of a RUN: the command line, or the heredoc body when the command is only a heredoc. */
+function runShell(ctx: Ctx, ll: LogicalLine, node: InstructionBase, argsStart: number, argsEnd: number): RunInstruction['shell'] {
+  if (node.json) return null;
+  const first = node.heredocs[0];
+  if (first && node.argsText.trim() === ctx.source.slice(first.openerRange.start.offset, first.openerRange.end.offset).trim()) {
+    const body = first.chomp ? first.content.replace(/^\t+/gm, '') : first.content;
+    const interpreter = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(body);
+    if (interpreter) {
+      const prog = (interpreter[1] ?? '').split('/').pop() ?? '';
+      const arg = interpreter[2] ?? '';
+      const isShell = /^(?:ba|da|a|k|z)?sh$/.test(prog) || (prog === 'env' && /^(?:ba|da|a|k|z)?sh$/.test(arg));
+      if (!isShell) return null;
+    }
+    const offset = first.contentRange.start.offset;
+    if (!first.chomp) return parseShell(body, { index: ctx.index, map: null, offset });
+    // <<- strips leading tabs: map each stripped line back to where its text starts in the source
+    const map: LogicalLine = { text: body, starts: [], sources: [] };
+    let logical = 0;
+    let src = offset;
+    for (const line of first.content.split(/(?<=\n)/)) {
+      const tabs = /^\t*/.exec(line)?.[0].length ?? 0;
+      map.starts.push(logical);
+      map.sources.push(src + tabs);
+      logical += line.length - tabs;
+      src += line.length;
+    }
+    if (map.starts.length === 0) {
+      map.starts.push(0);
+      map.sources.push(offset);
+    }
+    return parseShell(body, { index: ctx.index, map, offset: 0 });
+  }
+  return parseShell(ll.text.slice(argsStart, argsEnd), { index: ctx.index, map: ll, offset: argsStart });
+}
+
+function makeFlag(ctx: Ctx, ll: LogicalLine, t: Tok): Flag {
+  const body = t.value.startsWith('--') ? t.value.slice(2) : t.value;
+  const eq = body.indexOf('=');
+  const name = eq === -1 ? body : body.slice(0, eq);
+  const value = eq === -1 ? null : body.slice(eq + 1);
+  const rawEq = ll.text.indexOf('=', t.start);
+  const valueStart = value === null || rawEq === -1 || rawEq >= t.end ? -1 : rawEq + 1;
+  const flag: Flag = {
+    name,
+    value,
+    range: logicalRange(ctx.index, ll, t.start, t.end),
+    nameRange: logicalRange(ctx.index, ll, t.start + 2, Math.min(t.start + 2 + name.length, t.end)),
+    valueRange: valueStart === -1 ? null : logicalRange(ctx.index, ll, valueStart, t.end),
+  };
+  if (name.toLowerCase() === 'mount' && value !== null) {
+    // field ranges are exact when the flag was written without quotes, else they fall back to the value's range
+    const exact = ll.text.slice(valueStart, t.end) === value && valueStart !== -1;
+    flag.mount = parseMount(value, (a, b) => (exact ? logicalRange(ctx.index, ll, valueStart + a, valueStart + b) : (flag.valueRange ?? flag.range)));
+  }
+  return flag;
+}
+
+/** BuildKit's extractBuilderFlags: leading `--name[=value]` words (quotes removed), up to `--` or the first other word. */
+function extractBuilderFlags(line: string, from: number, to: number): { flags: Tok[]; rest: number } {
+  const words: Tok[] = [];
+  let phase: 'spaces' | 'word' | 'quote' = 'spaces';
+  let word = '';
+  let wordStart = from;
+  let quote = '';
+  let blankOK = false;
+  for (let pos = from; pos <= to; pos++) {
+    const ch = pos < to ? line.charAt(pos) : '';
+    if (phase === 'spaces') {
+      if (pos === to) break;
+      if (isUnicodeSpace(ch)) continue;
+      if (ch !== '-' || pos + 1 === to || line.charAt(pos + 1) !== '-') return { flags: words, rest: pos };
+      phase = 'word';
+      wordStart = pos;
+    }
+    if (pos === to) {
+      if (word !== '--' && (blankOK || word.length > 0)) words.push({ value: word, start: wordStart, end: pos });
+      break;
+    }
+    if (phase === 'word') {
+      if (isUnicodeSpace(ch)) {
+        phase = 'spaces';
+        if (word === '--') return { flags: words, rest: pos };
+        if (blankOK || word.length > 0) words.push({ value: word, start: wordStart, end: pos });
+        word = '';
+        blankOK = false;
+        continue;
+      }
+      if (ch === "'" || ch === '"') {
+        quote = ch;
+        blankOK = true;
+        phase = 'quote';
+        continue;
+      }
+      let c = ch;
+      if (ch === '\\') {
+        if (pos + 1 === to) continue;
+        pos++;
+        c = line.charAt(pos);
+      }
+      word += c;
+      continue;
+    }
+    // in quote
+    if (ch === quote) {
+      phase = 'word';
+      continue;
+    }
+    let c = ch;
+    if (ch === '\\') {
+      if (pos + 1 === to) {
+        phase = 'word';
+        continue;
+      }
+      pos++;
+      c = line.charAt(pos);
+    }
+    word += c;
+  }
+  return { flags: words, rest: to };
+}
+
+/** BuildKit's parseWords: words split on white space, quotes and escapes kept in the value. */
+function parseWords(rest: string, base: number, escape: string): Tok[] {
+  const words: Tok[] = [];
+  let phase: 'spaces' | 'word' | 'quote' = 'spaces';
+  let quote = '';
+  let blankOK = false;
+  let word = '';
+  let start = 0;
+  const n = rest.length;
+  for (let pos = 0; pos <= n; pos++) {
+    let ch = pos < n ? rest.charAt(pos) : '';
+    if (phase === 'spaces') {
+      if (pos === n) break;
+      if (isUnicodeSpace(ch)) continue;
+      phase = 'word';
+      start = pos;
+    }
+    if (pos === n) {
+      if (blankOK || word.length > 0) words.push({ value: word, start: base + start, end: base + pos });
+      break;
+    }
+    if (phase === 'word') {
+      if (isUnicodeSpace(ch)) {
+        phase = 'spaces';
+        if (blankOK || word.length > 0) words.push({ value: word, start: base + start, end: base + pos });
+        word = '';
+        blankOK = false;
+        continue;
+      }
+      if (ch === "'" || ch === '"') {
+        quote = ch;
+        blankOK = true;
+        phase = 'quote';
+      }
+      if (ch === escape) {
+        if (pos + 1 === n) continue;
+        word += ch;
+        pos++;
+        ch = rest.charAt(pos);
+      }
+      word += ch;
+      continue;
+    }
+    if (ch === quote) phase = 'word';
+    if (ch === escape && quote !== "'") {
+      if (pos + 1 === n) {
+        phase = 'word';
+        continue;
+      }
+      pos++;
+      word += ch;
+      ch = rest.charAt(pos);
+    }
+    word += ch;
+  }
+  return words;
+}
+
+/** BuildKit's parseStringsWhitespaceDelimited. */
+function whitespaceWords(rest: string, base: number): Tok[] {
+  const out: Tok[] = [];
+  if (rest === '') return out;
+  let i = 0;
+  const n = rest.length;
+  let start = 0;
+  while (i <= n) {
+    if (i === n || isTokenSpace(rest.charAt(i))) {
+      out.push({ value: rest.slice(start, i), start: base + start, end: base + i });
+      while (i < n && isTokenSpace(rest.charAt(i))) i++;
+      start = i;
+      if (i === n) break;
+      continue;
+    }
+    i++;
+  }
+  return out;
+}
+
+/** A JSON array of strings with each element's span; `null` when `rest` is not a JSON array. */
+function jsonArray(rest: string, base: number): Tok[] | 'not-strings' | null {
+  let lead = 0;
+  while (lead < rest.length && isUnicodeSpace(rest.charAt(lead))) lead++;
+  if (rest.charAt(lead) !== '[') return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rest.slice(lead));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed)) return null;
+  const values: unknown[] = parsed;
+  if (!values.every((v) => typeof v === 'string')) return 'not-strings';
+  const out: Tok[] = [];
+  let i = lead + 1;
+  for (const value of values) {
+    while (rest.charAt(i) !== '"') i++;
+    const start = i;
+    i++;
+    while (rest.charAt(i) !== '"') i += rest.charAt(i) === '\\' ? 2 : 1;
+    i++;
+    out.push({ value, start: base + start, end: base + i });
+  }
+  return out;
+}
+
+/** BuildKit's parseMaybeJSON: a JSON array of strings, else the whole rest as one value. */
+function maybeJson(rest: string, base: number): { toks: Tok[]; json: boolean } | 'not-strings' {
+  if (rest === '') return { toks: [], json: false };
+  const json = jsonArray(rest, base);
+  if (json === 'not-strings') return json;
+  if (json) return { toks: json, json: true };
+  return { toks: [{ value: rest, start: base, end: base + rest.length }], json: false };
+}
+
+/** Stages, stage indexes and global ARGs; FROM bases expanded with the global ARG defaults. */
+function buildStages(ctx: Ctx, instructions: Instruction[]): { stages: Stage[]; globalArgs: ArgInstruction[] } {
+  const stages: Stage[] = [];
+  const globalArgs: ArgInstruction[] = [];
+  const meta = new Map<string, string>();
+  let current: Stage | null = null;
+  for (const node of instructions) {
+    if (node.keyword === 'From') {
+      const baseRaw = node.image?.value ?? '';
+      let base = baseRaw;
+      if (baseRaw.includes('$')) {
+        const r = expand(baseRaw, meta, { escapeChar: ctx.escape });
+        if (r.ok) base = r.value;
+      }
+      if (node.args.length !== 1 && node.args.length !== 3) problem(ctx, node.range, 'FROM requires either one or three arguments');
+      else if (node.args.length === 3 && !node.stageName) problem(ctx, node.args[1]?.range ?? node.range, "FROM expects its second argument to be 'AS'");
+      const name = node.stageName ? node.stageName.value.toLowerCase() : null;
+      const lowerBase = base.toLowerCase();
+      const earlier = stages.find((s) => s.name !== null && s.name === lowerBase);
+      const platform = node.flags.find((f) => f.name.toLowerCase() === 'platform')?.value ?? null;
+      current = {
+        index: stages.length,
+        name,
+        from: node,
+        baseRaw,
+        base,
+        baseStage: earlier ? earlier.index : null,
+        platform,
+        instructions: [],
+        range: node.range,
+      };
+      stages.push(current);
+    } else if (!current) {
+      if (node.keyword === 'Arg') {
+        globalArgs.push(node);
+        for (const d of node.declarations) {
+          if (d.defaultValue === null) {
+            if (!meta.has(d.name)) continue;
+            continue;
+          }
+          const r = expand(d.defaultValue, meta, { escapeChar: ctx.escape });
+          meta.set(d.name, r.ok ? r.value : d.defaultValue);
+        }
+      } else {
+        problem(ctx, node.keywordRange, `${node.keywordText.toUpperCase()} before the first FROM: only ARG may come before FROM`);
+      }
+      continue;
+    }
+    node.stageIndex = current.index;
+    if (node.keyword === 'Onbuild' && node.trigger) node.trigger.stageIndex = current.index;
+    current.instructions.push(node);
+    current.range = { start: current.range.start, end: node.range.end };
+  }
+  if (stages.length === 0 && instructions.length > 0) {
+    problem(ctx, instructions[0]?.range ?? rangeAt(ctx.index, 0, 0), 'no FROM instruction: a Dockerfile needs at least one build stage', 'warning');
+  }
+  return { stages, globalArgs };
+}
