@@ -1,0 +1,322 @@
+/**
+ * Registries as a source: `remote.artifact(ref)` / `remote.image(ref)` give the image model through the generic
+ * `BlobStore` builder, so parsing and verification are shared with every other content-addressed source.
+ * Blobs are downloaded into the cache directory (`<cache>/blobs/<alg>/<hex>`), resumed with HTTP Range when a
+ * connection breaks (or a previous run was interrupted), and verified before they are renamed into place.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open as openFile, rename, rm, stat, truncate } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { externalFailure, invalidInput, notFound, ShipshapeError } from '../../internal/errors.js';
+import { type EventSink, ProgressTask, silent } from '../../internal/events.js';
+import { newHash } from '../blob.js';
+import { artifactFromBlobs, type BlobStore, manifestKind } from '../from-blobs.js';
+import { isIndexMediaType, isManifestMediaType } from '../media-types.js';
+import { identifier, type Reference } from '../reference.js';
+import type { Artifact, Descriptor, Digest, Image, ImageIndex, Platform } from '../types.js';
+import { type ClientOptions, RegistryClient } from './client.js';
+import { header, isRetryableError, networkErrorCode } from './transport.js';
+
+export interface PullOptions extends ClientOptions {
+  /** Where blobs are cached (the CLI passes the configured cache directory). */
+  cacheDir?: string;
+  /** Registries tried, in order, before Docker Hub for `docker.io` references (`mirror.example.com` or a URL). */
+  mirrors?: readonly string[];
+  /** Reuse clients (and their tokens) across calls. */
+  clients?: ClientPool;
+}
+
+/** Where a remote artifact came from: push uses it to mount blobs instead of uploading them. */
+export interface RemoteOrigin {
+  domain: string;
+  repo: string;
+}
+
+const origins = new WeakMap<object, RemoteOrigin>();
+
+/** The registry repository an image or index was read from, when it was read by this module. */
+export function remoteOrigin(artifact: Image | ImageIndex): RemoteOrigin | undefined {
+  return origins.get(artifact);
+}
+
+/** Shares clients (connections, tokens, pings) between the calls of one operation. */
+export class ClientPool {
+  private readonly clients = new Map<string, RegistryClient>();
+  constructor(private readonly options: ClientOptions = {}) {}
+  get(domain: string): RegistryClient {
+    let c = this.clients.get(domain);
+    if (!c) {
+      c = new RegistryClient(domain, this.options);
+      this.clients.set(domain, c);
+    }
+    return c;
+  }
+}
+
+export function defaultCacheDir(): string {
+  return process.env.SHIPSHAPE_CACHE_DIR ?? join(tmpdir(), 'shipshape-cache');
+}
+
+/** A mirror entry (`host`, `host:port` or `https://host/`) → its host. */
+function mirrorHost(entry: string): string {
+  try {
+    return entry.includes('://') ? new URL(entry).host : entry.replace(/\/.*$/, '');
+  } catch {
+    throw invalidInput(`registry mirror "${entry}"`, 'not a host or URL');
+  }
+}
+
+/** Content-addressed blobs of one repository, cached on disk and verified on the way in. */
+export class RemoteBlobStore implements BlobStore {
+  readonly name: string;
+  private readonly inflight = new Map<string, Promise<string>>();
+
+  constructor(
+    readonly client: RegistryClient,
+    readonly repo: string,
+    private readonly cacheDir: string,
+    private readonly events: EventSink = silent,
+  ) {
+    this.name = `docker://${client.domain}/${repo}`;
+  }
+
+  async open(descriptor: Descriptor): Promise<Readable> {
+    // Child manifests of an index live under /manifests/, not /blobs/ (distribution-spec "Pulling manifests").
+    if (isIndexMediaType(descriptor.mediaType) || isManifestMediaType(descriptor.mediaType)) {
+      const fetched = await this.client.manifest(this.repo, descriptor.digest);
+      return Readable.from([fetched.raw]);
+    }
+    return createReadStream(await this.fetch(descriptor), { highWaterMark: 1024 * 1024 });
+  }
+
+  /** Makes sure a blob is in the cache (downloading it once even when asked concurrently); returns its path. */
+  fetch(descriptor: Descriptor): Promise<string> {
+    let p = this.inflight.get(descriptor.digest);
+    if (!p) {
+      p = this.download(descriptor);
+      this.inflight.set(descriptor.digest, p);
+      p.catch(() => this.inflight.delete(descriptor.digest));
+    }
+    return p;
+  }
+
+  private async download(d: Descriptor): Promise<string> {
+    const subject = `blob ${d.digest} from ${this.client.subject}`;
+    const colon = d.digest.indexOf(':');
+    const dir = join(this.cacheDir, 'blobs', d.digest.slice(0, colon));
+    const final = join(dir, d.digest.slice(colon + 1));
+    const existing = await stat(final).catch(() => undefined);
+    // Only verified blobs are ever renamed to their digest, so a present file of the right size is trusted here;
+    // readers verify again as they stream.
+    if (existing?.size === d.size) return final;
+    await mkdir(dir, { recursive: true });
+    const partial = `${final}.partial`;
+    let offset = (await stat(partial).catch(() => undefined))?.size ?? 0;
+    if (offset > d.size) {
+      await truncate(partial, 0);
+      offset = 0;
+    }
+    let hash = newHash(d.digest);
+    if (offset > 0) {
+      // Resume an interrupted earlier download: hash what is already there.
+      for await (const chunk of createReadStream(partial, { end: offset - 1 }) as AsyncIterable<Buffer>) hash.update(chunk);
+    }
+    const task = new ProgressTask(this.events, d.digest, `pull ${d.digest.slice(colon + 1, colon + 13)}`, d.size);
+    if (offset > 0) task.advance(offset);
+    const transport = this.client.transport;
+    let attempt = 0;
+    try {
+      for (;;) {
+        try {
+          const res = await this.client.blob(this.repo, d.digest, offset);
+          if (offset > 0 && (res.statusCode !== 206 || !(header(res.headers, 'content-range') ?? '').startsWith(`bytes ${offset}-`))) {
+            // The server (or blob storage) ignored the Range: start over.
+            await truncate(partial, 0);
+            offset = 0;
+            hash = newHash(d.digest);
+            if (res.statusCode !== 200) {
+              res.body.destroy();
+              continue;
+            }
+          }
+          const size = d.size;
+          const h = hash;
+          const counter = new Transform({
+            transform(chunk: Buffer, _encoding, callback) {
+              offset += chunk.length;
+              if (offset > size) {
+                callback(invalidInput(subject, `more bytes than the ${size} its descriptor declares`));
+                return;
+              }
+              h.update(chunk);
+              task.advance(chunk.length);
+              callback(null, chunk);
+            },
+          });
+          await pipeline(res.body, counter, createWriteStream(partial, { flags: offset > 0 ? 'a' : 'w', highWaterMark: 1024 * 1024 }));
+          if (offset === d.size) break;
+          // The body ended early without an error (a proxy or server cut it cleanly): resume from here.
+          if (attempt >= transport.retries) throw externalFailure(transport.subject, `fetching blob ${d.digest}: truncated at ${offset} of ${d.size} bytes after ${attempt + 1} attempts`);
+        } catch (error) {
+          if (error instanceof ShipshapeError) throw error;
+          if (!(isRetryableError(error) || networkErrorCode(error) === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') || attempt >= transport.retries) {
+            throw externalFailure(transport.subject, `fetching blob ${d.digest}: connection failed (${networkErrorCode(error) ?? String(error)}) at ${offset} of ${d.size} bytes`, error);
+          }
+          // The connection broke mid-blob: keep what arrived (it is already hashed and on disk) and ask for the rest.
+          offset = (await stat(partial).catch(() => undefined))?.size ?? 0;
+          hash = await rehash(partial, offset, d.digest);
+        }
+        attempt++;
+        transport.events({ kind: 'log', level: 'debug', message: `${subject}: resuming at byte ${offset}` });
+        await transport.backoff(attempt);
+      }
+      const actual = `${d.digest.slice(0, colon)}:${hash.digest('hex')}`;
+      if (actual !== d.digest) throw invalidInput(subject, `digest mismatch: content is ${actual}`);
+      await rename(partial, final);
+      return final;
+    } catch (error) {
+      // Corrupt content is never kept; a broken connection leaves the partial file to resume from next time.
+      if (error instanceof ShipshapeError && error.code === 'invalid-input') await rm(partial, { force: true });
+      throw error;
+    } finally {
+      task.end();
+    }
+  }
+}
+
+/** Re-hashes the first `length` bytes of a partial download (after a write that may not have completed). */
+async function rehash(path: string, length: number, digest: Digest): Promise<ReturnType<typeof newHash>> {
+  const hash = newHash(digest);
+  if (length === 0) return hash;
+  const fh = await openFile(path, 'r');
+  try {
+    for await (const chunk of fh.createReadStream({ start: 0, end: length - 1, autoClose: false }) as AsyncIterable<Buffer>) hash.update(chunk);
+  } finally {
+    await fh.close();
+  }
+  return hash;
+}
+
+/** The platform of this machine in OCI terms (`linux/amd64`, `linux/arm64`). */
+export function hostPlatform(): Platform {
+  const arch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+  return { os: 'linux', architecture: arch[process.arch] ?? process.arch };
+}
+
+/** `os/arch[/variant]` → Platform. */
+export function parsePlatform(value: string): Platform {
+  const parts = value.split('/');
+  const [os, architecture, variant] = parts;
+  if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
+    throw invalidInput(`platform "${value}"`, 'expected os/arch or os/arch/variant (e.g. linux/amd64, linux/arm/v7)');
+  }
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+export function formatPlatform(p: Platform): string {
+  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
+}
+
+/** Whether a descriptor's platform satisfies the wanted one (variant only compared when asked for). */
+export function platformMatches(have: Platform | undefined, want: Platform): boolean {
+  if (!have) return false;
+  return have.os === want.os && have.architecture === want.architecture && (want.variant === undefined || have.variant === want.variant);
+}
+
+export interface FetchedArtifact {
+  artifact: Artifact;
+  /** The digest of the top-level manifest (index or image). */
+  digest: Digest;
+  store: RemoteBlobStore;
+}
+
+/** Reads what a reference names in its registry: an image, or an index of several. Layers are not downloaded. */
+export async function artifact(ref: Reference, options: PullOptions = {}): Promise<FetchedArtifact> {
+  const pool = options.clients ?? new ClientPool(options);
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const domains = ref.domain === 'docker.io' ? [...(options.mirrors ?? []).map(mirrorHost), ref.domain] : [ref.domain];
+  let lastError: unknown;
+  for (const domain of domains) {
+    const client = pool.get(domain);
+    try {
+      const fetched = await client.manifest(ref.path, identifier(ref));
+      const store = new RemoteBlobStore(client, ref.path, cacheDir, options.events);
+      const art = await artifactFromBlobs(store, fetched.raw, fetched.mediaType);
+      origins.set(art.kind === 'image' ? art.image : art.index, { domain, repo: ref.path });
+      return { artifact: art, digest: fetched.digest, store };
+    } catch (error) {
+      lastError = error;
+      // Bad content is bad wherever it came from; a mirror that fails otherwise falls back to the next source.
+      if (error instanceof ShipshapeError && error.code === 'invalid-input') throw error;
+      if (domain !== domains[domains.length - 1]) {
+        options.events?.({ kind: 'log', level: 'info', message: `mirror ${domain} failed, trying the next source` });
+      }
+    }
+  }
+  throw lastError;
+}
+
+/** Picks the image for `platform` from an index (recursing into nested indexes). */
+export async function selectPlatform(index: ImageIndex, platform: Platform, name: string): Promise<Image> {
+  for (const d of index.manifest.manifests) {
+    if (isIndexMediaType(d.mediaType)) continue;
+    if (platformMatches(d.platform, platform)) {
+      const img = await index.image(d.digest);
+      const origin = origins.get(index);
+      if (origin) origins.set(img, origin);
+      return img;
+    }
+  }
+  for (const d of index.manifest.manifests) {
+    if (!isIndexMediaType(d.mediaType)) continue;
+    try {
+      const child = await index.index(d.digest);
+      const origin = origins.get(index);
+      if (origin) origins.set(child, origin);
+      return await selectPlatform(child, platform, name);
+    } catch (error) {
+      if (!(error instanceof ShipshapeError && error.code === 'not-found')) throw error;
+    }
+  }
+  const available = index.manifest.manifests.flatMap((d) => (d.platform ? [formatPlatform(d.platform)] : []));
+  throw notFound(name, `has no image for ${formatPlatform(platform)} (available: ${available.join(', ') || 'none declared'})`);
+}
+
+/** Reads one image: a manifest directly, or the `platform` entry (default: this machine's) of an index. */
+export async function image(ref: Reference, options: PullOptions & { platform?: Platform } = {}): Promise<Image> {
+  const { artifact: art } = await artifact(ref, options);
+  if (art.kind === 'image') return art.image;
+  return selectPlatform(art.index, options.platform ?? hostPlatform(), `docker://${ref.name}:${identifier(ref)}`);
+}
+
+/** Downloads every blob of an image into the cache (verified), `jobs` at a time. Returns the bytes fetched. */
+export async function fetchLayers(img: Image, store: BlobStore & { fetch?: (d: Descriptor) => Promise<string> }, jobs = 3): Promise<number> {
+  const queue = [...img.layers.map((l) => l.descriptor)];
+  let bytes = 0;
+  const fetch = store.fetch?.bind(store);
+  const worker = async (): Promise<void> => {
+    for (let d = queue.shift(); d !== undefined; d = queue.shift()) {
+      if (fetch) await fetch(d);
+      else for await (const _ of await store.open(d)) { /* drain */ }
+      bytes += d.size;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
+  return bytes;
+}
+
+/** Resolves a reference to the digest of what it names, without fetching bodies when the registry says (HEAD). */
+export async function resolveDigest(ref: Reference, options: PullOptions = {}): Promise<{ digest: Digest; mediaType: string | undefined }> {
+  if (ref.digest !== undefined) return { digest: ref.digest, mediaType: undefined };
+  const pool = options.clients ?? new ClientPool(options);
+  const client = pool.get(ref.domain);
+  const head = await client.headManifest(ref.path, identifier(ref));
+  if (!head) throw notFound(`docker://${ref.name}:${identifier(ref)}`, 'no such tag in the registry');
+  if (/^sha256:[0-9a-f]{64}$/.test(head.digest)) return { digest: head.digest, mediaType: head.mediaType };
+  // No Docker-Content-Digest on HEAD: hash the manifest itself.
+  const fetched = await client.manifest(ref.path, identifier(ref));
+  return { digest: fetched.digest, mediaType: manifestKind(fetched.raw, fetched.mediaType, `manifest ${ref.name}`).mediaType };
+}

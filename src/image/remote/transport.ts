@@ -1,0 +1,379 @@
+/**
+ * HTTP to one registry, as Docker and go-containerregistry do it: HTTPS with the system CAs, `NODE_EXTRA_CA_CERTS`
+ * and `/etc/docker/certs.d/<host>/ca.crt`; plain HTTP for insecure registries (127.0.0.0/8, localhost and the
+ * configured ones); `HTTPS_PROXY`/`NO_PROXY` through undici's EnvHttpProxyAgent; timeouts; retries with exponential
+ * backoff and `Retry-After` on 429, 5xx and broken connections; redirects followed without credentials when they
+ * leave the registry (blob storage); the auth challenge answered once per request.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
+import { externalFailure, invalidInput, notFound, ShipshapeError } from '../../internal/errors.js';
+import { type EventSink, silent } from '../../internal/events.js';
+
+export interface TransportOptions {
+  /** Hosts (`host` or `host:port`) reached over plain HTTP besides Docker's defaults. */
+  insecure?: readonly string[];
+  /** Seconds before a request with no answer (headers or body bytes) fails. */
+  timeout?: number;
+  /** Retries for 429, 5xx and broken connections. */
+  retries?: number;
+  /** First backoff delay in ms (doubles each retry, jittered); Retry-After overrides it. */
+  backoffMs?: number;
+  /** Upper bound on any single wait, Retry-After included. */
+  maxBackoffMs?: number;
+  /** Where Docker keeps per-registry CAs (`<dir>/<host>/ca.crt`). */
+  certsDir?: string;
+  events?: EventSink;
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+  /** The URL that answered (after redirects). */
+  url: URL;
+}
+
+/** Supplies the Authorization header for a request and learns from 401 challenges. */
+export interface Authorizer {
+  header(url: URL): Promise<string | undefined>;
+  /** Called with a 401's challenge; returns true when retrying could succeed with new credentials. */
+  challenge(url: URL, wwwAuthenticate: string | undefined): Promise<boolean>;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  url: URL;
+  headers?: Record<string, string>;
+  /** A fresh body per attempt (streams cannot be replayed). */
+  body?: () => Buffer | Readable | Promise<Buffer | Readable>;
+  /** Statuses that are answers; any other status becomes an error after retries. */
+  expect: readonly number[];
+  /** What is being done, for messages: "fetching manifest 1.0 of app". */
+  what: string;
+  /** Follow 3xx redirects (blob downloads): default true for GET/HEAD. */
+  followRedirects?: boolean;
+  authorizer?: Authorizer;
+}
+
+/** Statuses worth another try: rate limits and server trouble (go-containerregistry's defaults plus 429). */
+const retryableStatuses = new Set([408, 429, 500, 502, 503, 504]);
+/** Socket-level failures worth another try; refused connections too, as a registry may be restarting. */
+const retryableCodes = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+/** Error bodies are read up to this size: enough for the registry's JSON error, never a whole hostile page. */
+export const maxErrorBodyBytes = 64 * 1024;
+const maxRedirects = 5;
+
+/** Whether Docker would talk plain HTTP to this registry: loopback by default, plus configured hosts/CIDR-less names. */
+export function isInsecure(host: string, configured: readonly string[] = []): boolean {
+  const hostname = hostOnly(host);
+  if (hostname === 'localhost' || hostname === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)) return true;
+  return configured.some((entry) => entry === host || entry === hostname);
+}
+
+/** `host:port` → `host`; `[::1]:5000` → `::1`. */
+export function hostOnly(host: string): string {
+  if (host.startsWith('[')) return host.slice(1, host.indexOf(']'));
+  const colon = host.lastIndexOf(':');
+  return colon === -1 ? host : host.slice(0, colon);
+}
+
+/** A socket-level error code (undici wraps some in `cause`). */
+export function networkErrorCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; depth < 4 && e !== null && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (retryableCodes.has(code) || code.startsWith('ERR_SSL') || code.startsWith('UND_ERR') || code.startsWith('E'))) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function isRetryableError(error: unknown): boolean {
+  const code = networkErrorCode(error);
+  return code !== undefined && retryableCodes.has(code);
+}
+
+/** Seconds or an HTTP date → milliseconds; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === '') return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const date = Date.parse(v);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Removes query strings and userinfo from a URL for messages: signed blob-storage URLs carry credentials there. */
+export function redactUrl(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+export function header(headers: HttpResponse['headers'], name: string): string | undefined {
+  const v = headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Reads at most `limit` bytes of a body and discards the rest (so the connection can be reused or closed). */
+export async function readBounded(body: Readable, limit = maxErrorBodyBytes): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (size >= limit) continue;
+      const part = chunk.subarray(0, limit - size);
+      chunks.push(part);
+      size += part.length;
+      if (size >= limit) {
+        body.destroy();
+        break;
+      }
+    }
+  } catch {
+    // a broken error body still leaves us the status to report
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The registry's JSON error (distribution spec "Error Codes"), or a trimmed text body. */
+export function describeErrorBody(body: Buffer): { code: string | undefined; text: string } {
+  const raw = body.toString('utf8');
+  try {
+    const parsed = JSON.parse(raw) as { errors?: { code?: unknown; message?: unknown }[] };
+    const first = Array.isArray(parsed.errors) ? parsed.errors[0] : undefined;
+    if (first && typeof first.code === 'string') {
+      return { code: first.code, text: `${first.code}${typeof first.message === 'string' && first.message !== '' ? `: ${first.message}` : ''}` };
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  const text = raw.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return { code: undefined, text };
+}
+
+const statusTexts: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  416: 'Range Not Satisfiable',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+function statusLine(status: number): string {
+  const text = statusTexts[status];
+  return text ? `${status} ${text}` : String(status);
+}
+
+/** Builds the TLS trust for a host: system bundle, Node's roots, NODE_EXTRA_CA_CERTS and Docker's per-host CAs. */
+function trustFor(host: string, certsDir: string): string[] {
+  const cas: string[] = [...rootCertificates];
+  // Node 20 ships Mozilla's roots; the system bundle adds what the administrator installed (update-ca-certificates).
+  for (const file of ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem']) {
+    if (existsSync(file)) {
+      cas.push(readFileSync(file, 'utf8'));
+      break;
+    }
+  }
+  // Passing `ca` replaces Node's defaults, NODE_EXTRA_CA_CERTS included, so add it back explicitly.
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (extra && existsSync(extra)) cas.push(readFileSync(extra, 'utf8'));
+  // Docker reads every *.crt in /etc/docker/certs.d/<host>/ as a CA (its "certs.d" convention).
+  const dir = `${certsDir}/${host}`;
+  if (existsSync(dir)) {
+    for (const name of readdirSync(dir)) if (name.endsWith('.crt')) cas.push(readFileSync(`${dir}/${name}`, 'utf8'));
+  }
+  return cas;
+}
+
+/** One dispatcher per registry host, so each gets its own CAs; shared by every client in the process. */
+const dispatchers = new Map<string, Dispatcher>();
+
+function dispatcherFor(host: string, options: Required<Pick<TransportOptions, 'certsDir' | 'timeout'>>): Dispatcher {
+  const key = `${host}|${options.certsDir}|${options.timeout}`;
+  let d = dispatchers.get(key);
+  if (!d) {
+    const tls = { ca: trustFor(host, options.certsDir) };
+    d = new EnvHttpProxyAgent({
+      connect: { ...tls, timeout: options.timeout * 1000 },
+      requestTls: tls,
+      headersTimeout: options.timeout * 1000,
+      bodyTimeout: options.timeout * 1000,
+    });
+    dispatchers.set(key, d);
+  }
+  return d;
+}
+
+/** Closes every pooled connection (CLI exit, tests). */
+export async function closeConnections(): Promise<void> {
+  const all = [...dispatchers.values()];
+  dispatchers.clear();
+  await Promise.all(all.map((d) => d.close()));
+}
+
+/**
+ * The HTTP side of one registry: resolves the scheme once (HTTPS, or plain HTTP for insecure registries when
+ * HTTPS fails, as Docker does), then sends requests with retries.
+ */
+export class RegistryTransport {
+  readonly host: string;
+  private readonly insecure: boolean;
+  private base: Promise<URL> | undefined;
+  readonly retries: number;
+  private readonly backoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly timeout: number;
+  private readonly certsDir: string;
+  readonly events: EventSink;
+
+  constructor(host: string, options: TransportOptions = {}) {
+    this.host = host;
+    this.insecure = isInsecure(host, options.insecure);
+    this.retries = options.retries ?? 4;
+    this.backoffMs = options.backoffMs ?? Number(process.env.SHIPSHAPE_REGISTRY_BACKOFF_MS ?? 250);
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.timeout = options.timeout ?? 60;
+    this.certsDir = options.certsDir ?? process.env.SHIPSHAPE_DOCKER_CERTS_DIR ?? '/etc/docker/certs.d';
+    this.events = options.events ?? silent;
+  }
+
+  get subject(): string {
+    return `registry ${this.host}`;
+  }
+
+  /** `https://host/` or, for an insecure registry that does not speak TLS, `http://host/`. */
+  baseUrl(): Promise<URL> {
+    this.base ??= this.resolveBase();
+    return this.base;
+  }
+
+  private async resolveBase(): Promise<URL> {
+    const https = new URL(`https://${this.host}/`);
+    if (!this.insecure) return https;
+    // Docker tries TLS first even for insecure registries, then falls back to plain HTTP.
+    try {
+      const res = await request(new URL('/v2/', https), { method: 'GET', dispatcher: this.dispatcher(true) });
+      await readBounded(res.body, 0);
+      return https;
+    } catch {
+      return new URL(`http://${this.host}/`);
+    }
+  }
+
+  private insecureDispatcher: Dispatcher | undefined;
+
+  private dispatcher(skipVerify = false): Dispatcher {
+    if (skipVerify && this.insecure) {
+      // Docker does not verify certificates of insecure registries.
+      this.insecureDispatcher ??= new EnvHttpProxyAgent({
+        connect: { rejectUnauthorized: false, timeout: this.timeout * 1000 },
+        requestTls: { rejectUnauthorized: false },
+        headersTimeout: this.timeout * 1000,
+        bodyTimeout: this.timeout * 1000,
+      });
+      return this.insecureDispatcher;
+    }
+    return dispatcherFor(this.host, { certsDir: this.certsDir, timeout: this.timeout });
+  }
+
+  /** Waits before retry `attempt` (1-based): Retry-After when the server said, else jittered exponential backoff. */
+  async backoff(attempt: number, retryAfterMs?: number): Promise<void> {
+    const exp = this.backoffMs * 2 ** (attempt - 1);
+    const jittered = exp / 2 + Math.random() * (exp / 2);
+    const wait = Math.min(this.maxBackoffMs, retryAfterMs ?? jittered);
+    this.events({ kind: 'log', level: 'debug', message: `${this.subject}: retry ${attempt}/${this.retries} in ${Math.round(wait)} ms` });
+    await sleep(wait);
+  }
+
+  /**
+   * Sends a request and returns the first answer whose status is in `expect`. 401 is answered through the
+   * authorizer once; 429/5xx and broken connections are retried; other statuses fail at once: 404 as `not-found`,
+   * the rest as `external`, with the registry's own error text.
+   */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    let url = req.url;
+    let attempt = 0;
+    let redirects = 0;
+    let authRetried = false;
+    let lastProblem = '';
+    const follow = req.followRedirects ?? (req.method === 'GET' || req.method === 'HEAD');
+    const registryOrigin = (await this.baseUrl()).origin;
+    for (;;) {
+      const onRegistry = url.origin === registryOrigin;
+      const headers: Record<string, string> = { 'user-agent': 'shipshape', ...req.headers };
+      if (onRegistry && req.authorizer) {
+        const auth = await req.authorizer.header(url);
+        if (auth !== undefined) headers.authorization = auth;
+      }
+      let res: Dispatcher.ResponseData;
+      try {
+        const body = req.body ? await req.body() : undefined;
+        res = await request(url, {
+          method: req.method,
+          headers,
+          body: body ?? null,
+          dispatcher: this.dispatcher(onRegistry),
+        });
+      } catch (error) {
+        if (error instanceof ShipshapeError) throw error;
+        const code = networkErrorCode(error) ?? (error instanceof Error ? error.message : String(error));
+        lastProblem = `connection failed (${code})`;
+        if (isRetryableError(error) && attempt < this.retries) {
+          attempt++;
+          await this.backoff(attempt);
+          continue;
+        }
+        throw externalFailure(this.subject, `${req.what}: ${lastProblem}${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}`, error);
+      }
+      const response: HttpResponse = { statusCode: res.statusCode, headers: res.headers, body: res.body, url };
+      if (req.expect.includes(res.statusCode)) return response;
+
+      const location = header(res.headers, 'location');
+      if (follow && res.statusCode >= 300 && res.statusCode < 400 && location !== undefined) {
+        await readBounded(res.body, 0);
+        if (++redirects > maxRedirects) throw externalFailure(this.subject, `${req.what}: more than ${maxRedirects} redirects`);
+        url = new URL(location, url);
+        continue;
+      }
+      if (res.statusCode === 401 && onRegistry && req.authorizer && !authRetried) {
+        await readBounded(res.body);
+        authRetried = true;
+        if (await req.authorizer.challenge(url, header(res.headers, 'www-authenticate'))) continue;
+        throw externalFailure(this.subject, `${req.what}: answered 401 Unauthorized (no usable credentials; try shipshape login ${this.host})`);
+      }
+      const errorBody = describeErrorBody(await readBounded(res.body));
+      const where = onRegistry ? '' : ` (redirected to ${url.host})`;
+      lastProblem = `answered ${statusLine(res.statusCode)}${errorBody.text ? ` (${errorBody.text})` : ''}${where}`;
+      if (retryableStatuses.has(res.statusCode) && attempt < this.retries) {
+        attempt++;
+        await this.backoff(attempt, res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined);
+        continue;
+      }
+      const message = `${req.what}: ${lastProblem}${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}`;
+      if (res.statusCode === 404) throw notFound(this.subject, message);
+      if (res.statusCode === 400 && errorBody.code !== undefined && /INVALID|UNSUPPORTED/.test(errorBody.code)) throw invalidInput(this.subject, message);
+      throw externalFailure(this.subject, message);
+    }
+  }
+}
