@@ -1,0 +1,148 @@
+/**
+ * What a real registry never does, injected by a loopback proxy in front of one: 429 with Retry-After, 500s, a
+ * connection cut mid-blob, a redirect to separate blob storage, a blob or manifest served with wrong bytes.
+ * Each is retried where right, resumed where possible and never accepted when corrupt.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as remote from '../../src/image/remote/index.js';
+import { parseReference } from '../../src/image/reference.js';
+import type { Image } from '../../src/image/types.js';
+import { ShipshapeError } from '../../src/internal/errors.js';
+import { buildImage, noise, tarOf } from './registry/images.js';
+import { type FaultProxy, freePort, hasRegistryBinary, type RunningRegistry, startFaultProxy, startRegistry } from './registry/servers.js';
+
+const skip = hasRegistryBinary ? undefined : (console.warn('SKIPPED: needs docker-registry (run: bash scripts/testenv.sh up)'), 'docker-registry');
+
+describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
+  let registry: RunningRegistry;
+  let proxy: FaultProxy;
+  let image: Image;
+  let cacheDir: string;
+  const bigLayer = (): string => image.layers[1]!.descriptor.digest;
+  const blobPath = (digest: string): RegExp => new RegExp(`/blobs/${digest}$`);
+  const opts = (extra: Partial<remote.PullOptions> = {}): remote.PullOptions => ({ cacheDir, retries: 3, backoffMs: 20, ...extra });
+  const ref = (): ReturnType<typeof parseReference> => parseReference(`${proxy.host}/faults/app:v1`);
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    proxy = await startFaultProxy(registry.host);
+    ({ image } = await buildImage([await tarOf([{ name: 'small', content: 'small' }]), await tarOf([{ name: 'big.bin', content: noise(400_000, 3) }])]));
+    await remote.write(parseReference(`${registry.host}/faults/app:v1`), { kind: 'image', image }, { cacheDir: tmpdir() });
+  });
+  afterAll(async () => {
+    await remote.closeConnections();
+    await proxy.stop();
+    await registry.stop();
+  });
+  beforeEach(() => {
+    cacheDir = mkdtempSync(join(tmpdir(), 'shipshape-cache-'));
+    proxy.rules.length = 0;
+    proxy.log.length = 0;
+    proxy.blobServerLog.length = 0;
+    return () => { rmSync(cacheDir, { recursive: true, force: true }); };
+  });
+
+  async function pullAll(options = opts()): Promise<Image> {
+    const img = await remote.image(ref(), options);
+    for (const layer of img.layers) await buffer(await layer.uncompressed());
+    return img;
+  }
+
+  it('waits out 429 Retry-After and retries', async () => {
+    proxy.rules.push({ method: 'GET', path: /\/manifests\/v1$/, fault: { kind: 'status', status: 429, retryAfter: '1' }, times: 1 });
+    const started = Date.now();
+    const img = await pullAll();
+    expect(img.digest).toBe(image.digest);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(proxy.log.filter((l) => l.path.endsWith('/manifests/v1')).map((l) => l.fault)).toEqual(['status', undefined]);
+  });
+
+  it('retries 500s on blobs, then fails with exit-4 material naming the registry when they persist', async () => {
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'status', status: 500 }, times: 2 });
+    await pullAll();
+    expect(proxy.log.filter((l) => l.path.endsWith(bigLayer())).length).toBe(3);
+
+    rmSync(cacheDir, { recursive: true, force: true });
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'status', status: 503 }, times: 100 });
+    const error = await pullAll(opts({ retries: 2 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShipshapeError);
+    expect((error as ShipshapeError).code).toBe('external');
+    expect((error as Error).message).toMatch(new RegExp(`^registry ${proxy.host}: fetching blob ${bigLayer()} of faults/app: answered 503 Service Unavailable .* after 3 attempts`));
+  });
+
+  it('resumes a blob whose connection is cut midway with an HTTP Range request', async () => {
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'cut', afterBytes: 150_000 }, times: 1 });
+    const img = await pullAll();
+    expect(img.layers[1]!.descriptor.digest).toBe(bigLayer());
+    const requests = proxy.log.filter((l) => l.path.endsWith(bigLayer()));
+    expect(requests.map((l) => l.fault)).toEqual(['cut', undefined]);
+    // the second request asks only for the rest
+    expect(requests[1]!.range).toMatch(/^bytes=\d+-$/);
+    expect(Number(/=(\d+)-/.exec(requests[1]!.range!)![1])).toBeGreaterThan(0);
+    expect(readdirSync(join(cacheDir, 'blobs/sha256'))).toContain(bigLayer().slice(7));
+  });
+
+  it('follows a redirect to separate blob storage without sending credentials there', async () => {
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'redirect' }, times: 1 });
+    await pullAll();
+    expect(proxy.blobServerLog.map((l) => l.path)).toEqual([`/storage/v2/faults/app/blobs/${bigLayer()}`]);
+  });
+
+  it('never accepts a blob served with wrong bytes, and keeps nothing of it', async () => {
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'corrupt' }, times: 1 });
+    const error = await pullAll().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShipshapeError);
+    expect((error as ShipshapeError).code).toBe('invalid-input');
+    expect((error as Error).message).toMatch(/digest mismatch: content is sha256:/);
+    const hex = bigLayer().slice(7);
+    expect(existsSync(join(cacheDir, 'blobs/sha256', hex))).toBe(false);
+    expect(existsSync(join(cacheDir, 'blobs/sha256', `${hex}.partial`))).toBe(false);
+  });
+
+  it('never accepts a manifest whose bytes do not match the digest the registry declares', async () => {
+    proxy.rules.push({ method: 'GET', path: /\/manifests\/v1$/, fault: { kind: 'corrupt' }, times: 1 });
+    await expect(remote.image(ref(), opts())).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/digest mismatch/) as unknown });
+  });
+
+  it('retries 500s on uploads and still pushes a correct image', async () => {
+    const pushRef = parseReference(`${proxy.host}/faults/pushed:v1`);
+    proxy.rules.push({ method: 'POST', path: /\/blobs\/uploads\/$/, fault: { kind: 'status', status: 500 }, times: 2 });
+    proxy.rules.push({ method: 'PUT', path: /\/manifests\/v1$/, fault: { kind: 'status', status: 502 }, times: 1 });
+    const pushed = await remote.write(pushRef, { kind: 'image', image }, opts());
+    expect(pushed.digest).toBe(image.digest);
+    const back = await remote.image(parseReference(`${registry.host}/faults/pushed:v1`), opts());
+    expect(back.digest).toBe(image.digest);
+  });
+
+  it('pages through the catalog with Link headers', async () => {
+    for (const r of ['c1', 'c2', 'c3']) await remote.write(parseReference(`${proxy.host}/faults/${r}:v1`), { kind: 'image', image }, opts());
+    const client = new remote.RegistryClient(proxy.host, opts());
+    expect(await client.catalog(2)).toEqual(expect.arrayContaining(['faults/app', 'faults/c1', 'faults/c2', 'faults/c3']));
+    const pages = proxy.log.filter((l) => l.path.startsWith('/v2/_catalog'));
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    expect(pages[1]!.path).toMatch(/last=/);
+  });
+
+  it('resumes in a later run from what an interrupted run left in the cache', async () => {
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'cut', afterBytes: 200_000 }, times: 1 });
+    await expect(pullAll(opts({ retries: 0 }))).rejects.toMatchObject({ code: 'external' });
+    const partial = join(cacheDir, 'blobs/sha256', `${bigLayer().slice(7)}.partial`);
+    expect(existsSync(partial)).toBe(true);
+    await pullAll();
+    const requests = proxy.log.filter((l) => l.path.endsWith(bigLayer()));
+    expect(requests.length).toBe(2);
+    expect(requests[1]!.range).toMatch(/^bytes=[1-9]\d*-$/);
+    expect(existsSync(partial)).toBe(false);
+  });
+
+  it('gives up on an unreachable registry with one line naming it', async () => {
+    const port = await freePort();
+    const error = await remote.image(parseReference(`127.0.0.1:${port}/x:y`), opts({ retries: 1 })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'external' });
+    expect((error as Error).message).toMatch(new RegExp(`^registry 127.0.0.1:${port}: pinging /v2/: connection failed \\(ECONNREFUSED\\) after 2 attempts$`));
+  });
+});
