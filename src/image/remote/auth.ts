@@ -53,7 +53,8 @@ interface CachedToken {
  */
 export class RegistryAuth {
   private challengeSeen: Challenge | undefined;
-  private readonly tokens = new Map<string, CachedToken>();
+  /** Per scope set; promises, so that concurrent requests share one token fetch. */
+  private readonly tokens = new Map<string, Promise<CachedToken>>();
   private credentials: Promise<Credentials | undefined> | undefined;
 
   constructor(
@@ -97,10 +98,17 @@ export class RegistryAuth {
     if (challenge.scheme !== 'bearer') return undefined;
     if (creds?.registryToken !== undefined) return `Bearer ${creds.registryToken}`;
     const cached = this.tokens.get(key);
-    if (cached && cached.expires > Date.now()) return `Bearer ${cached.value}`;
-    const token = await this.fetchToken(challenge, scopes, creds);
-    this.tokens.set(key, token);
-    return `Bearer ${token.value}`;
+    if (cached) {
+      const token = await cached.catch(() => undefined);
+      if (token && token.expires > Date.now()) return `Bearer ${token.value}`;
+      if (this.tokens.get(key) !== cached) return this.headerFor(scopes, key);
+    }
+    const pending = this.fetchToken(challenge, scopes, creds);
+    this.tokens.set(key, pending);
+    pending.catch(() => {
+      if (this.tokens.get(key) === pending) this.tokens.delete(key);
+    });
+    return `Bearer ${(await pending).value}`;
   }
 
   /** Learns the registry's challenge from `GET /v2/` (go-containerregistry's ping). */

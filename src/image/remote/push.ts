@@ -96,7 +96,8 @@ class Pusher {
     const mountFrom = this.mountSources(img);
     const config = this.blob(img.manifest.config, () => Promise.resolve(Readable.from([img.rawConfig])), mountFrom);
     const layers = mapLimit(img.layers, this.options.jobs ?? 3, (layer) => this.blob(layer.descriptor, () => layer.compressed(), mountFrom));
-    const blobs = [await config, ...(await layers)];
+    const [configResult, layerResults] = await Promise.all([config, layers]);
+    const blobs = [configResult, ...layerResults];
     const digest = await this.client.putManifest(this.repo, reference, img.rawManifest, img.mediaType);
     return { digest, mediaType: img.mediaType, blobs };
   }
