@@ -1,0 +1,274 @@
+/**
+ * Random access into a tar file without extracting it: the headers are read once into an index
+ * (entry → data offset and size), then any entry is streamed with a ranged file read. Docker archives and
+ * OCI archives are read this way, so a 1 GB layer is never copied to disk or held in memory.
+ *
+ * Written by hand (see docs/architecture.md): tar-stream parses from a stream only and exposes no offsets.
+ * Formats: POSIX ustar, pax extended headers (`x`; `g` is ignored) and GNU long names (`L`, `K`), which is
+ * what Docker, skopeo, buildah and GNU tar write.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { invalidInput, notFound, wrap } from '../internal/errors.js';
+
+export type TarEntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
+
+export interface TarEntry {
+  /** Normalised name: no leading `./`, no trailing `/`. */
+  readonly name: string;
+  readonly type: TarEntryType;
+  /** Offset of the entry's data in the tar file. */
+  readonly offset: number;
+  readonly size: number;
+  readonly linkname: string | undefined;
+}
+
+const block = 512;
+/** Pax and GNU long-name records are metadata; anything bigger is hostile. */
+const maxMetaEntry = 1024 * 1024;
+/** A symlink chain longer than Linux's own limit is a loop. */
+const maxLinkHops = 40;
+
+function readString(buf: Buffer, start: number, length: number): string {
+  const slice = buf.subarray(start, start + length);
+  const nul = slice.indexOf(0);
+  return (nul === -1 ? slice : slice.subarray(0, nul)).toString('utf8');
+}
+
+function readNumber(buf: Buffer, start: number, length: number): number {
+  const first = buf[start] ?? 0;
+  if (first & 0x80) {
+    // GNU base-256: big-endian, high bit set on the first byte
+    let value = first & 0x7f;
+    for (let i = start + 1; i < start + length; i++) value = value * 256 + (buf[i] ?? 0);
+    return value;
+  }
+  const text = readString(buf, start, length).trim();
+  if (text === '') return 0;
+  if (!/^[0-7]+$/.test(text)) return Number.NaN;
+  return parseInt(text, 8);
+}
+
+function checksumOk(header: Buffer): boolean {
+  const stored = readNumber(header, 148, 8);
+  let sum = 0;
+  for (let i = 0; i < block; i++) sum += i >= 148 && i < 156 ? 0x20 : (header[i] ?? 0);
+  return stored === sum;
+}
+
+function parsePax(data: Buffer): Map<string, string> {
+  const out = new Map<string, string>();
+  let pos = 0;
+  while (pos < data.length) {
+    const space = data.indexOf(0x20, pos);
+    if (space === -1) break;
+    const length = parseInt(data.subarray(pos, space).toString('ascii'), 10);
+    if (!Number.isFinite(length) || length <= 0 || pos + length > data.length) break;
+    const record = data.subarray(space + 1, pos + length - 1).toString('utf8');
+    const eq = record.indexOf('=');
+    if (eq > 0) out.set(record.slice(0, eq), record.slice(eq + 1));
+    pos += length;
+  }
+  return out;
+}
+
+/**
+ * Normalises a name inside an archive; refuses absolute names and names that climb out with `..`
+ * (`subject` names the archive). Returns '' for the archive root itself.
+ */
+export function normaliseArchivePath(name: string, subject: string): string {
+  if (name.startsWith('/')) throw invalidInput(subject, `entry "${name}" has an absolute name`);
+  const parts: string[] = [];
+  for (const part of name.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') throw invalidInput(subject, `entry "${name}" climbs out of the archive with ".."`);
+    parts.push(part);
+  }
+  return parts.join('/');
+}
+
+function entryType(flag: string): TarEntryType {
+  switch (flag) {
+    case '0':
+    case '\0':
+    case '':
+    case '7':
+      return 'file';
+    case '5':
+      return 'directory';
+    case '2':
+      return 'symlink';
+    case '1':
+      return 'hardlink';
+    default:
+      return 'other';
+  }
+}
+
+export class TarIndex {
+  private constructor(
+    /** The tar file on disk. */
+    readonly path: string,
+    /** Names the archive in messages (`docker-archive:./app.tar`). */
+    readonly subject: string,
+    private readonly entries: Map<string, TarEntry>,
+  ) {}
+
+  /** Reads every header of the tar at `path`; fails on a truncated or corrupt archive and on hostile names. */
+  static async open(path: string, subject: string): Promise<TarIndex> {
+    const handle = await open(path, 'r').catch((error: unknown) => {
+      throw wrap(error, `opening ${subject}`);
+    });
+    try {
+      const fileSize = (await handle.stat()).size;
+      const entries = new Map<string, TarEntry>();
+      const header = Buffer.alloc(block);
+      let offset = 0;
+      let pax = new Map<string, string>();
+      let longName: string | undefined;
+      let longLink: string | undefined;
+      const readData = async (at: number, size: number): Promise<Buffer> => {
+        if (size > maxMetaEntry) throw invalidInput(subject, `metadata entry at offset ${at} is ${size} bytes`);
+        const data = Buffer.alloc(size);
+        const { bytesRead } = await handle.read(data, 0, size, at);
+        if (bytesRead < size) throw invalidInput(subject, `truncated archive: entry at offset ${at} is cut short`);
+        return data;
+      };
+      for (;;) {
+        if (offset + block > fileSize) {
+          if (offset === fileSize && entries.size > 0) break; // no end-of-archive blocks: tolerated, as GNU tar does
+          throw invalidInput(subject, offset === 0 ? 'empty file, not a tar archive' : `truncated archive: header at offset ${offset} is cut short`);
+        }
+        await handle.read(header, 0, block, offset);
+        if (header.every((b) => b === 0)) break;
+        if (!checksumOk(header)) {
+          throw invalidInput(subject, offset === 0 ? 'not a tar archive' : `corrupt tar header at offset ${offset}`);
+        }
+        const size = readNumber(header, 124, 12);
+        if (!Number.isSafeInteger(size) || size < 0) throw invalidInput(subject, `bad size in tar header at offset ${offset}`);
+        const dataOffset = offset + block;
+        const next = dataOffset + Math.ceil(size / block) * block;
+        if (dataOffset + size > fileSize) {
+          throw invalidInput(subject, `truncated archive: an entry at offset ${offset} declares ${size} bytes but the file ends first`);
+        }
+        const flag = String.fromCharCode(header[156] ?? 0);
+        if (flag === 'x') {
+          pax = parsePax(await readData(dataOffset, size));
+        } else if (flag === 'g') {
+          // global pax headers carry defaults (usually a comment); nothing shipshape needs
+        } else if (flag === 'L') {
+          longName = readString(await readData(dataOffset, size), 0, size);
+        } else if (flag === 'K') {
+          longLink = readString(await readData(dataOffset, size), 0, size);
+        } else {
+          const magic = readString(header, 257, 6);
+          const prefix = magic.startsWith('ustar') ? readString(header, 345, 155) : '';
+          const rawName = pax.get('path') ?? longName ?? (prefix ? `${prefix}/${readString(header, 0, 100)}` : readString(header, 0, 100));
+          const linkname = pax.get('linkpath') ?? longLink ?? readString(header, 157, 100);
+          const paxSize = pax.get('size');
+          const realSize = paxSize !== undefined && /^\d+$/.test(paxSize) ? Number(paxSize) : size;
+          if (realSize !== size) {
+            throw invalidInput(subject, `entry "${rawName}" has a pax size, which shipshape does not support`);
+          }
+          const name = normaliseArchivePath(rawName, subject);
+          const type = entryType(flag);
+          if (name !== '') {
+            entries.set(name, { name, type, offset: dataOffset, size: type === 'file' ? size : 0, linkname: type === 'symlink' || type === 'hardlink' ? linkname : undefined });
+          }
+          pax = new Map();
+          longName = undefined;
+          longLink = undefined;
+        }
+        offset = next;
+      }
+      return new TarIndex(path, subject, entries);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Every entry, in archive order (a later entry of the same name replaces an earlier one, as tar does). */
+  list(): TarEntry[] {
+    return [...this.entries.values()];
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(normaliseArchivePath(name, this.subject));
+  }
+
+  /**
+   * The regular file `name` refers to, following symlinks and hardlinks inside the archive only: a link whose
+   * target is absolute or climbs out of the archive is refused, as is a loop.
+   */
+  resolve(name: string): TarEntry {
+    let current = normaliseArchivePath(name, this.subject);
+    for (let hop = 0; hop <= maxLinkHops; hop++) {
+      const entry = this.entries.get(current);
+      if (!entry) throw notFound(this.subject, `no entry "${current}"${current === name ? '' : ` (reached from "${name}")`}`);
+      if (entry.type === 'file') return entry;
+      if (entry.type !== 'symlink' && entry.type !== 'hardlink') throw invalidInput(this.subject, `entry "${current}" is not a regular file`);
+      const target = entry.linkname ?? '';
+      if (target.startsWith('/')) throw invalidInput(this.subject, `${entry.type} "${current}" points outside the archive (to "${target}")`);
+      // symlinks are relative to their directory; hardlink names are relative to the archive root
+      const joined = entry.type === 'symlink' ? posix.normalize(posix.join(posix.dirname(current), target)) : posix.normalize(target);
+      if (joined === '..' || joined.startsWith('../')) throw invalidInput(this.subject, `${entry.type} "${current}" points outside the archive (to "${target}")`);
+      current = normaliseArchivePath(joined, this.subject);
+    }
+    throw invalidInput(this.subject, `symlink loop at "${name}"`);
+  }
+
+  /** Streams a file's bytes (or the range [start, end) of them) straight from the tar. */
+  open(entry: TarEntry, start = 0, end = entry.size): Readable {
+    if (end <= start) return Readable.from([]);
+    return createReadStream(this.path, { start: entry.offset + start, end: entry.offset + end - 1, highWaterMark: 256 * 1024 });
+  }
+
+  /** Reads the first `length` bytes of a file entry (for sniffing). */
+  async head(entry: TarEntry, length: number): Promise<Buffer> {
+    const handle = await open(this.path, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(length, entry.size));
+      await handle.read(buf, 0, buf.length, entry.offset);
+      return buf;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Reads a small file fully, refusing it when it is bigger than `limit`. */
+  async readSmall(name: string, limit: number): Promise<Buffer> {
+    const entry = this.resolve(name);
+    if (entry.size > limit) throw invalidInput(this.subject, `"${name}" is ${entry.size} bytes, over the ${limit}-byte limit`);
+    const handle = await open(this.path, 'r');
+    try {
+      const buf = Buffer.alloc(entry.size);
+      await handle.read(buf, 0, entry.size, entry.offset);
+      return buf;
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+export interface SpooledFile {
+  path: string;
+  remove(): Promise<void>;
+}
+
+/** Copies a stream (the engine's export, stdin) to a temp file so that it can be indexed and read at random. */
+export async function spoolToTempFile(source: Readable, what: string, dir = tmpdir()): Promise<SpooledFile> {
+  const path = join(dir, `shipshape-spool-${randomBytes(6).toString('hex')}.tar`);
+  const remove = (): Promise<void> => rm(path, { force: true });
+  try {
+    await pipeline(source, createWriteStream(path, { mode: 0o600 }));
+  } catch (error) {
+    await remove();
+    throw wrap(error, `reading ${what}`);
+  }
+  return { path, remove };
+}
