@@ -1,0 +1,163 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { buildImage } from '../testing/images.js';
+import { catalogImage } from './catalog.js';
+import { formats } from './formats/index.js';
+
+const schemas = resolve(import.meta.dirname, '../../../shared/schemas');
+const haveSchemas = existsSync(schemas);
+if (!haveSchemas) console.warn(`SKIPPED schema checks: ${schemas} is absent`);
+
+const status = `Package: base-files
+Status: install ok installed
+Priority: required
+Architecture: amd64
+Version: 12.4+deb12u5
+Maintainer: Santiago Vila <sanvila@debian.org>
+Description: Debian base system miscellaneous files
+
+Package: libc6
+Status: install ok installed
+Architecture: amd64
+Multi-Arch: same
+Source: glibc
+Version: 2.36-9+deb12u4
+Description: GNU C Library: Shared libraries
+ Contains the standard libraries.
+
+Package: gone
+Status: deinstall ok config-files
+Architecture: amd64
+Version: 1.0-1
+`;
+
+const copyright = `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: glibc
+
+Files: *
+Copyright: 1991-2023 Free Software Foundation, Inc.
+License: LGPL-2.1+
+
+Files: debian/*
+License: GPL-2+
+`;
+
+async function fixture() {
+  return buildImage({
+    layers: [
+      {
+        createdBy: 'debian base',
+        files: [
+          { path: 'etc/os-release', content: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n' },
+          { path: 'var/lib/dpkg/status', content: status },
+          { path: 'var/lib/dpkg/info/base-files.list', content: '/.\n/etc\n/etc/debian_version\n' },
+          { path: 'var/lib/dpkg/info/libc6:amd64.list', content: '/.\n/usr\n/usr/lib/x86_64-linux-gnu/libc.so.6\n/lib64/ld-linux-x86-64.so.2\n' },
+          { path: 'etc/debian_version', content: '12.4\n' },
+          { path: 'usr/lib/x86_64-linux-gnu/libc.so.6', size: 100, seed: 'libc' },
+          { path: 'usr/lib64/ld-linux-x86-64.so.2', size: 10, seed: 'ld' },
+          { path: 'lib64', type: 'symlink', target: 'usr/lib64' },
+          { path: 'usr/share/doc/libc6/copyright', content: copyright },
+          { path: 'usr/local/bin/stray', content: 'x' },
+        ],
+      },
+      {
+        createdBy: 'COPY app',
+        files: [
+          { path: 'app/package.json', content: JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { ms: '2.1.3' } }) },
+          { path: 'app/node_modules/ms/package.json', content: JSON.stringify({ name: 'ms', version: '2.1.3', license: 'MIT' }) },
+          { path: 'app/node_modules/ms/index.js', content: 'module.exports = 1' },
+          { path: 'app/node_modules/@scope/pkg/package.json', content: JSON.stringify({ name: '@scope/pkg', version: '0.1.0', license: { type: 'ISC' } }) },
+          { path: 'app/node_modules/broken/package.json', content: '{ not json' },
+          { path: 'usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA', content: 'Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\nLicense: MIT\n\nbody\n' },
+          { path: 'usr/lib/python3/dist-packages/six-1.16.0.dist-info/RECORD', content: 'six.py,sha256=x,1\nsix-1.16.0.dist-info/METADATA,,\n' },
+          { path: 'usr/lib/python3/dist-packages/six.py', content: '# six' },
+        ],
+      },
+    ],
+    config: { User: '65532' },
+  });
+}
+
+describe('catalogImage', () => {
+  it('finds dpkg, npm and python packages with layers, files, licenses and purls', async () => {
+    const sbom = await catalogImage(await fixture(), 'oci:test');
+    const names = sbom.packages.map((p) => `${p.type}:${p.name}@${p.version}`);
+    expect(names).toEqual(['deb:base-files@12.4+deb12u5', 'deb:libc6@2.36-9+deb12u4', 'npm:@scope/pkg@0.1.0', 'npm:ms@2.1.3', 'pypi:six@1.16.0']);
+    const libc = sbom.packages.find((p) => p.name === 'libc6');
+    expect(libc?.purl).toBe('pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&distro=debian-12&upstream=glibc');
+    expect(libc?.licenses).toEqual(['GPL-2+', 'LGPL-2.1+']);
+    expect(libc?.layer).toBe(0);
+    expect(libc?.metadata.source).toBe('glibc');
+    const ms = sbom.packages.find((p) => p.name === 'ms');
+    expect(ms?.layer).toBe(1);
+    expect(ms?.licenses).toEqual(['MIT']);
+    expect(ms?.files).toEqual(['/app/node_modules/ms/index.js', '/app/node_modules/ms/package.json']);
+    expect(sbom.packages.find((p) => p.name === '@scope/pkg')?.purl).toBe('pkg:npm/%40scope/pkg@0.1.0');
+    expect(sbom.packages.find((p) => p.name === 'six')?.files).toContain('/usr/lib/python3/dist-packages/six.py');
+    expect(sbom.source.distro).toEqual({ id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' });
+  });
+
+  it('turns a broken file into an unknown instead of failing', async () => {
+    const sbom = await catalogImage(await fixture(), 'oci:test');
+    expect(sbom.unknowns).toHaveLength(1);
+    expect(sbom.unknowns[0]?.path).toBe('/app/node_modules/broken/package.json');
+    expect(sbom.unknowns[0]?.cataloger).toBe('npm-package-cataloger');
+  });
+
+  it('reports files owned by no package, resolving owned paths through symlinks', async () => {
+    const sbom = await catalogImage(await fixture(), 'oci:test');
+    expect(sbom.unownedFiles).toContain('/usr/local/bin/stray');
+    expect(sbom.unownedFiles).toContain('/app/package.json');
+    expect(sbom.unownedFiles).not.toContain('/usr/lib64/ld-linux-x86-64.so.2'); // listed as /lib64/… through the symlink
+    expect(sbom.unownedFiles).not.toContain('/etc/debian_version');
+  });
+
+  it('is byte-identical for the same image', async () => {
+    const a = await catalogImage(await fixture(), 'oci:test');
+    const b = await catalogImage(await fixture(), 'oci:test');
+    for (const format of Object.values(formats)) expect(format(a)).toBe(format(b));
+  });
+
+  it('writes distroless status.d entries too', async () => {
+    const image = await buildImage({
+      layers: [
+        [
+          { path: 'var/lib/dpkg/status.d/tzdata', content: 'Package: tzdata\nVersion: 2024a-0+deb12u1\nArchitecture: all\n' },
+          { path: 'var/lib/dpkg/status.d/tzdata.md5sums', content: 'd41d8cd98f00b204e9800998ecf8427e  usr/share/zoneinfo/UTC\n' },
+          { path: 'usr/share/zoneinfo/UTC', content: 'TZif' },
+        ],
+      ],
+    });
+    const sbom = await catalogImage(image, 'x');
+    expect(sbom.packages.map((p) => p.name)).toEqual(['tzdata']);
+    expect(sbom.packages[0]?.files).toEqual(['/usr/share/zoneinfo/UTC']);
+    expect(sbom.unownedFiles).toEqual([]);
+  });
+});
+
+describe.skipIf(!haveSchemas)('formats are valid against the official schemas', () => {
+  const load = (name: string): object => JSON.parse(readFileSync(resolve(schemas, name), 'utf8')) as object;
+
+  it('SPDX 2.3', async () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(load('spdx-2.3.schema.json'));
+    const doc = JSON.parse(formats['spdx-json'](await catalogImage(await fixture(), 'oci:test')));
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect((doc.hasExtractedLicensingInfos as { licenseId: string }[]).map((l) => l.licenseId)).toEqual(['LicenseRef-GPL-2plus']);
+  });
+
+  it('CycloneDX 1.6', async () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema(load('cyclonedx-spdx.schema.json'));
+    ajv.addSchema(load('cyclonedx-jsf-0.82.schema.json'));
+    const validate = ajv.compile(load('cyclonedx-1.6.schema.json'));
+    const doc = JSON.parse(formats['cyclonedx-json'](await catalogImage(await fixture(), 'oci:test')));
+    expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect((doc.components as { name: string; licenses: unknown }[]).find((c) => c.name === "ms")?.licenses).toEqual([{ license: { id: 'MIT' } }]);
+  });
+});

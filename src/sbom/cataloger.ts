@@ -1,0 +1,53 @@
+/**
+ * The one contract of a cataloger (syft's): it sees a file resolver, never an image. It declares up front which
+ * files it needs the bytes of, so that one streaming pass over the image keeps only those.
+ */
+import { createHash } from 'node:crypto';
+import type { FileResolver } from '../fs/index.js';
+import type { Package, Relationship, Unknown } from './model.js';
+
+export interface CatalogContext {
+  /** Distribution of the filesystem, from os-release, for purls and CPEs. */
+  distro?: { id: string; versionId?: string };
+}
+
+export interface CatalogResult {
+  packages: Package[];
+  relationships: Relationship[];
+  unknowns: Unknown[];
+}
+
+export interface Cataloger {
+  /** `<ecosystem>-<source>-cataloger`. */
+  readonly name: string;
+  /** Whether the cataloger needs the bytes of a file at `path` (decided from the path alone). */
+  wants(path: string): boolean;
+  catalog(files: FileResolver, ctx: CatalogContext): CatalogResult;
+}
+
+/** A stable package id: the same package at the same place always gets the same id. */
+export function packageId(type: string, name: string, version: string, location: string): string {
+  return `pkg-${createHash('sha256').update(`${type}\0${name}\0${version}\0${location}`).digest('hex').slice(0, 16)}`;
+}
+
+/** Collects results and turns a thrown error in one file into an unknown for that file. */
+export class ResultBuilder implements CatalogResult {
+  packages: Package[] = [];
+  relationships: Relationship[] = [];
+  unknowns: Unknown[] = [];
+
+  constructor(private readonly cataloger: string) {}
+
+  unknown(path: string, message: string): void {
+    this.unknowns.push({ path, cataloger: this.cataloger, message });
+  }
+
+  /** Runs `read` for one file; an error becomes an unknown located at `path`. */
+  guard(path: string, read: () => void): void {
+    try {
+      read();
+    } catch (error) {
+      this.unknown(path, error instanceof Error ? error.message : String(error));
+    }
+  }
+}

@@ -1,0 +1,13 @@
+/** Every cataloger, one folder per ecosystem; test/meta checks this list matches the folders. */
+import type { Cataloger } from '../cataloger.js';
+import { apkDbCataloger } from './apk/apk-db-cataloger.js';
+import { dpkgDbCataloger } from './dpkg/dpkg-db-cataloger.js';
+import { npmPackageCataloger } from './npm/npm-package-cataloger.js';
+import { pythonPackageCataloger } from './python/python-package-cataloger.js';
+
+export const catalogers: Record<string, Cataloger> = {
+  apk: apkDbCataloger,
+  dpkg: dpkgDbCataloger,
+  npm: npmPackageCataloger,
+  python: pythonPackageCataloger,
+};

@@ -1,0 +1,64 @@
+/** CycloneDX 1.6 JSON (https://cyclonedx.org/docs/1.6/json/). */
+import { createHash } from 'node:crypto';
+import type { Package, Sbom } from '../../model.js';
+import { isSpdxExpression } from '../licenses.js';
+
+/** A deterministic RFC 4122 version-5-shaped UUID from content, so the same input gives the same serial number. */
+function uuidFrom(text: string): string {
+  const h = createHash('sha1').update(text).digest();
+  h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
+  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+function licenses(p: Package): object[] | undefined {
+  if (p.licenses.length === 0) return undefined;
+  // CycloneDX: either several single licenses, or exactly one expression.
+  const single = /^[A-Za-z0-9.+-]+$/;
+  if (p.licenses.length === 1 && isSpdxExpression(p.licenses[0] ?? '') && !single.test(p.licenses[0] ?? '')) return [{ expression: p.licenses[0] }];
+  return p.licenses.map((l) => (single.test(l) && isSpdxExpression(l) ? { license: { id: l } } : { license: { name: l } }));
+}
+
+export function toCycloneDxJson(sbom: Sbom): string {
+  const rootRef = `root-${sbom.source.kind}`;
+  const doc = {
+    bomFormat: 'CycloneDX',
+    specVersion: '1.6',
+    serialNumber: `urn:uuid:${uuidFrom(JSON.stringify([sbom.source, sbom.packages.map((p) => p.id)]))}`,
+    version: 1,
+    metadata: {
+      timestamp: sbom.created,
+      tools: { components: [{ type: 'application', name: sbom.tool.name, version: sbom.tool.version }] },
+      component: {
+        type: sbom.source.kind === 'image' ? 'container' : 'file',
+        'bom-ref': rootRef,
+        name: sbom.source.name,
+        ...(sbom.source.digest ? { version: sbom.source.digest } : {}),
+      },
+    },
+    components: sbom.packages.map((p) => {
+      const lic = licenses(p);
+      const properties = [
+        { name: 'shipshape:package:foundBy', value: p.foundBy },
+        ...(p.layer === undefined ? [] : [{ name: 'shipshape:package:layer', value: String(p.layer) }]),
+        ...p.locations.map((l) => ({ name: 'shipshape:location:0:path', value: l })),
+        ...Object.entries(p.metadata)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => ({ name: `shipshape:metadata:${k}`, value: String(v) })),
+      ];
+      return {
+        type: 'library',
+        'bom-ref': p.id,
+        name: p.name,
+        version: p.version,
+        ...(lic ? { licenses: lic } : {}),
+        ...(p.cpes[0] ? { cpe: p.cpes[0] } : {}),
+        purl: p.purl,
+        properties,
+      };
+    }),
+    dependencies: [{ ref: rootRef, dependsOn: sbom.packages.map((p) => p.id) }],
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

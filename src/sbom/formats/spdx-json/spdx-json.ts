@@ -1,0 +1,67 @@
+/** SPDX 2.3 JSON (https://spdx.github.io/spdx-spec/v2.3/): the image as the described package, containing the rest. */
+import { createHash } from 'node:crypto';
+import type { Sbom } from '../../model.js';
+import { toExpression } from '../licenses.js';
+
+function spdxId(raw: string): string {
+  return `SPDXRef-${raw.replace(/[^A-Za-z0-9.-]+/g, '-')}`;
+}
+
+export function toSpdxJson(sbom: Sbom): string {
+  const contentHash = createHash('sha256')
+    .update(JSON.stringify([sbom.source, sbom.packages.map((p) => p.purl + p.id)]))
+    .digest('hex')
+    .slice(0, 32);
+  const docName = sbom.source.name;
+  const rootId = spdxId(`${sbom.source.kind}-root`);
+  const extracted = new Map<string, string>();
+  const packages = sbom.packages.map((p) => {
+    const { expression, refs } = toExpression(p.licenses);
+    for (const [ref, text] of refs) extracted.set(ref, text);
+    return {
+      name: p.name,
+      SPDXID: spdxId(`Package-${p.type}-${p.id}`),
+      versionInfo: p.version,
+      supplier: 'NOASSERTION',
+      downloadLocation: 'NOASSERTION',
+      filesAnalyzed: false,
+      licenseConcluded: 'NOASSERTION',
+      licenseDeclared: expression ?? 'NOASSERTION',
+      copyrightText: 'NOASSERTION',
+      sourceInfo: `acquired package info from ${p.locations.join(', ')} (${p.foundBy}${p.layer === undefined ? '' : `, layer ${p.layer}`})`,
+      externalRefs: [
+        { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: p.purl },
+        ...p.cpes.map((cpe) => ({ referenceCategory: 'SECURITY', referenceType: 'cpe23Type', referenceLocator: cpe })),
+      ],
+    };
+  });
+  const root = {
+    name: sbom.source.name,
+    SPDXID: rootId,
+    versionInfo: sbom.source.digest ?? 'NOASSERTION',
+    supplier: 'NOASSERTION',
+    downloadLocation: 'NOASSERTION',
+    filesAnalyzed: false,
+    licenseConcluded: 'NOASSERTION',
+    licenseDeclared: 'NOASSERTION',
+    copyrightText: 'NOASSERTION',
+    primaryPackagePurpose: sbom.source.kind === 'image' ? 'CONTAINER' : 'SOURCE',
+  };
+  const doc = {
+    spdxVersion: 'SPDX-2.3',
+    dataLicense: 'CC0-1.0',
+    SPDXID: 'SPDXRef-DOCUMENT',
+    name: docName,
+    documentNamespace: `https://shipshape.invalid/spdx/${encodeURIComponent(docName)}-${contentHash}`,
+    creationInfo: { created: sbom.created, creators: [`Tool: ${sbom.tool.name}-${sbom.tool.version}`], licenseListVersion: '3.25' },
+    packages: [root, ...packages],
+    relationships: [
+      { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: rootId },
+      ...packages.map((p) => ({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: p.SPDXID })),
+    ],
+    ...(extracted.size > 0
+      ? { hasExtractedLicensingInfos: [...extracted].sort(([a], [b]) => (a < b ? -1 : 1)).map(([licenseId, text]) => ({ licenseId, extractedText: text, name: text })) }
+      : {}),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
