@@ -1,2 +1,2 @@
 /** One task function per verb: the public library. */
-export {};
+export * from './analyze.js';

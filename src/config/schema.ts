@@ -24,6 +24,42 @@ export const registrySchema = z.strictObject({
   retries: z.number().int().min(0).max(10).default(4),
 });
 
+/** A byte size: a number of bytes or a string with a unit as dive writes them (`20MB` = 20·10⁶, `20MiB` = 20·2²⁰). */
+export const byteSizeSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\s*\d+(?:\.\d+)?\s*(?:[kmgt]i?)?b?\s*$/i, 'a size such as 200MB, 1.5GiB or 1000')]);
+/** A ratio in [0, 1] (`0.95`) or a percentage string (`95%`). */
+export const ratioSchema = z.union([z.number().min(0).max(1), z.string().regex(/^\s*\d+(?:\.\d+)?\s*%\s*$/, 'a ratio 0–1 or a percentage such as 10%')]);
+
+/** `analyze` thresholds: the CI gate. Any threshold set makes `shipshape analyze` exit 1 when it fails. */
+export const analyzeSchema = z.strictObject({
+  thresholds: z
+    .strictObject({
+      /** Bytes the final filesystem shows. */
+      maxSize: byteSizeSchema.optional(),
+      /** Sum of compressed layer blobs (what a pull transfers). */
+      maxCompressedSize: byteSizeSchema.optional(),
+      /** Corrected efficiency: visible bytes ÷ shipped bytes. */
+      minEfficiency: ratioSchema.optional(),
+      /** Corrected wasted bytes (shipped but hidden). */
+      maxWastedBytes: byteSizeSchema.optional(),
+      /** Corrected wasted bytes ÷ shipped bytes. */
+      maxWastedPercent: ratioSchema.optional(),
+      forbidRoot: z.boolean().optional(),
+      /** Removable categories that must be empty (`vcs`, `package-manager-cache`, …). */
+      forbidCategories: z.array(z.string().min(1)).optional(),
+      /** Fail on secret-looking ENV, labels or history. */
+      forbidSecrets: z.boolean().optional(),
+    })
+    .default({}),
+  /** dive's `.dive-ci` rules, evaluated on dive's own figures; `disabled` turns one off. */
+  dive: z
+    .strictObject({
+      lowestEfficiency: z.union([ratioSchema, z.literal('disabled')]).optional(),
+      highestWastedBytes: z.union([byteSizeSchema, z.literal('disabled')]).optional(),
+      highestUserWastedPercent: z.union([ratioSchema, z.literal('disabled')]).optional(),
+    })
+    .default({}),
+});
+
 export const configSchema = z.strictObject({
   engine: engineSchema.default({ cli: 'docker' }),
   registry: registrySchema.default({ insecure: [], mirrors: [], timeout: 60, retries: 4 }),
@@ -31,6 +67,7 @@ export const configSchema = z.strictObject({
   cacheDir: z.string().min(1).optional(),
   /** Never reach the network: registries, package archives. */
   offline: z.boolean().default(false),
+  analyze: analyzeSchema.default({ thresholds: {}, dive: {} }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import ajvDraft04 from 'ajv-draft-04';
+import { describe, expect, it } from 'vitest';
+import { buildImage } from '../../testing/images.js';
+import { analyzeImage } from '../engine.js';
+import { evaluateGate } from '../gate.js';
+import { formatSarif } from './sarif.js';
+import { formatText } from './text.js';
+
+/** The official schemas sit beside the checkout (`../shared/schemas`, TESTENV.md); SHIPSHAPE_SCHEMAS overrides. */
+const schemaDir = [process.env.SHIPSHAPE_SCHEMAS, resolve(import.meta.dirname, '../../../../shared/schemas'), '/work/shared/schemas'].find(
+  (d): d is string => d !== undefined && existsSync(resolve(d, 'sarif-2.1.0.schema.json')),
+);
+
+async function sample() {
+  const image = await buildImage({
+    config: { Env: ['API_TOKEN=abcdefgh'] },
+    layers: [
+      { files: [{ path: 'usr/share/doc/x/README', size: 2000 }, { path: 'usr/bin/su', size: 10, mode: 0o4755 }], createdBy: '/bin/sh -c #(nop) ADD file:1 in /' },
+      { empty: true, createdBy: '/bin/sh -c #(nop)  CMD ["sh"]' },
+      { files: [{ path: 'tmp/big', size: 3000 }], createdBy: '/bin/sh -c curl -o /tmp/big x' },
+      { files: [{ path: 'tmp/big', type: 'whiteout' }], createdBy: '/bin/sh -c rm /tmp/big' },
+    ],
+  });
+  return (await analyzeImage(image, { reference: 'example:1' })).report;
+}
+
+describe('formatters', () => {
+  it('text: headline figures, biggest wins first, layers, security and gate', async () => {
+    const report = await sample();
+    const text = formatText(report, evaluateGate(report, { maxWastedBytes: 100 }));
+    expect(text).toMatch(/^example:1 {2}linux\/amd64/);
+    const wins = text.indexOf('Biggest wins');
+    expect(text.indexOf('3.0 kB', wins)).toBeLessThan(text.indexOf('2.0 kB', wins));
+    expect(text).toContain('RUN curl -o /tmp/big x');
+    expect(text).toContain('Env API_TOKEN (values redacted)');
+    expect(text).not.toContain('abcdefgh');
+    expect(text).toMatch(/Gate: FAILED\n {2}✗ maxWastedBytes: wasted 0\.00 MB exceeds|Gate: FAILED\n {2}✗ maxWastedBytes/);
+  });
+
+  it.skipIf(schemaDir === undefined)('sarif: valid against the SARIF 2.1.0 schema, one result per finding', async () => {
+    const report = await sample();
+    const sarif = JSON.parse(formatSarif(report, '0.1.0')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: unknown }; logicalLocations: { name: string }[] }[] }[] }[] };
+    const schema = JSON.parse(readFileSync(resolve(schemaDir ?? '', 'sarif-2.1.0.schema.json'), 'utf8'));
+    // a CommonJS module: its class is the `default` export of module.exports
+    const ajv = new ajvDraft04.default({ strict: false, validateFormats: false });
+    const validate = ajv.compile(schema);
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const results = sarif.runs[0]!.results;
+    expect(results).toHaveLength(report.findings.length);
+    const waste = results.find((r) => r.ruleId === 'waste/whiteout')!;
+    expect(waste.locations[0]!.physicalLocation.artifactLocation).toEqual({ uri: 'tmp/big', uriBaseId: 'IMAGE_ROOT' });
+    expect(waste.locations[0]!.logicalLocations[0]!.name).toBe(report.sizes.layers[1]?.digest);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { buildImage } from '../testing/images.js';
+import { analyzeImage } from './engine.js';
+import { evaluateGate, parseByteSize, parseDiveCi, parseRatio } from './gate.js';
+
+describe('gate', () => {
+  it('parses sizes and ratios as dive writes them', () => {
+    expect(parseByteSize('20MB')).toBe(20_000_000);
+    expect(parseByteSize('1.5GiB')).toBe(1_610_612_736);
+    expect(parseByteSize('1000')).toBe(1000);
+    expect(parseByteSize(42)).toBe(42);
+    expect(() => parseByteSize('lots')).toThrow(/"lots" is not a size/);
+    expect(parseRatio('95%')).toBeCloseTo(0.95);
+    expect(parseRatio(0.2)).toBe(0.2);
+  });
+
+  it('reads .dive-ci rules and refuses unknown values', () => {
+    expect(parseDiveCi('rules:\n  lowestEfficiency: 0.95\n  highestWastedBytes: 20MB\n  highestUserWastedPercent: disabled\n', '.dive-ci')).toEqual({
+      lowestEfficiency: 0.95,
+      highestWastedBytes: '20MB',
+      highestUserWastedPercent: 'disabled',
+    });
+    expect(() => parseDiveCi('rules:\n  lowestEfficiency: lots\n', '.dive-ci')).toThrow(/^\.dive-ci: "rules\.lowestEfficiency"/);
+  });
+
+  it('lists every threshold that failed', async () => {
+    const image = await buildImage({
+      layers: [
+        [{ path: 'big', size: 5000 }, { path: 'app/.git/HEAD', size: 10 }],
+        [{ path: 'big', type: 'whiteout' }],
+      ],
+    });
+    const { report } = await analyzeImage(image);
+    const gate = evaluateGate(
+      report,
+      { maxSize: 5, minEfficiency: 0.9, maxWastedBytes: '1kB', maxWastedPercent: '50%', forbidRoot: true, forbidCategories: ['vcs', 'docs'] },
+      { lowestEfficiency: 0.9, highestWastedBytes: 'disabled' },
+    );
+    expect(gate.enabled).toBe(true);
+    expect(gate.passed).toBe(false);
+    expect(gate.checks.filter((c) => !c.passed).map((c) => c.id)).toEqual([
+      'maxSize',
+      'minEfficiency',
+      'maxWastedBytes',
+      'maxWastedPercent',
+      'forbidRoot',
+      'forbidCategories:vcs',
+      // dive: `big` is seen twice (5000 + 0 for the file whiteout) → efficiency 10 / 5010 fails 0.9
+      'dive.lowestEfficiency',
+    ]);
+    expect(gate.checks.find((c) => c.id === 'forbidCategories:docs')?.passed).toBe(true);
+    expect(gate.checks.find((c) => c.id === 'dive.lowestEfficiency')?.actual).toBe(`${((10 / 5010) * 100).toFixed(2)}%`);
+    expect(evaluateGate(report).enabled).toBe(false);
+    expect(evaluateGate(report, { maxSize: '1MB' }).passed).toBe(true);
+  });
+});

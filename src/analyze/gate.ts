@@ -1,0 +1,129 @@
+/**
+ * The CI gate: thresholds from `.shipshape.yaml` (`analyze.thresholds`, corrected figures), dive's `.dive-ci`
+ * rules (`analyze.dive` or a `.dive-ci` file, on dive's figures) and command-line flags. Every check that
+ * failed is listed; the CLI exits 1 when any did.
+ */
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { analyzeSchema } from '../config/schema.js';
+import { invalidInput } from '../internal/errors.js';
+import type { AnalysisReport } from './engine.js';
+
+export type Thresholds = z.input<typeof analyzeSchema>['thresholds'];
+export type DiveRules = z.input<typeof analyzeSchema>['dive'];
+
+export interface GateCheck {
+  id: string;
+  /** The threshold as configured and as compared. */
+  limit: string;
+  actual: string;
+  passed: boolean;
+  message: string;
+}
+
+export interface GateResult {
+  /** Whether any threshold was set at all. */
+  enabled: boolean;
+  passed: boolean;
+  checks: GateCheck[];
+}
+
+const units: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, ki: 1024, mi: 1024 ** 2, gi: 1024 ** 3, ti: 1024 ** 4 };
+
+/** `20MB` → 20 000 000, `1.5GiB` → 1 610 612 736, `1000` → 1000 (dive's humanize.ParseBytes conventions). */
+export function parseByteSize(value: number | string, subject = 'size'): number {
+  if (typeof value === 'number') return value;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?)?b?\s*$/i.exec(value);
+  const unit = units[(m?.[2] ?? '').toLowerCase()];
+  if (!m || unit === undefined) throw invalidInput(subject, `"${value}" is not a size such as 200MB or 1.5GiB`);
+  return Math.round(Number(m[1]) * unit);
+}
+
+/** `0.95` → 0.95, `95%` → 0.95. */
+export function parseRatio(value: number | string, subject = 'ratio'): number {
+  if (typeof value === 'number') return value;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+  if (!m) throw invalidInput(subject, `"${value}" is not a ratio such as 0.9 or 90%`);
+  return Number(m[1]) / 100;
+}
+
+const diveCiSchema = z.looseObject({ rules: analyzeSchema.shape.dive.unwrap().optional() });
+
+/** Reads dive's `.dive-ci` YAML (`rules: { lowestEfficiency, highestWastedBytes, highestUserWastedPercent }`). */
+export function parseDiveCi(text: string, path: string): DiveRules {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw invalidInput(path, `invalid YAML: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`);
+  const result = diveCiSchema.safeParse(doc.toJS() ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw invalidInput(path, issue ? `"${issue.path.map(String).join('.')}": ${issue.message}` : 'invalid .dive-ci');
+  }
+  return result.data.rules ?? {};
+}
+
+const mb = (n: number): string => `${(n / 1e6).toFixed(2)} MB`;
+const pct = (n: number): string => `${(n * 100).toFixed(2)}%`;
+
+/** Evaluates every configured threshold against a report. */
+export function evaluateGate(report: AnalysisReport, thresholds: Thresholds = {}, dive: DiveRules = {}): GateResult {
+  const checks: GateCheck[] = [];
+  const check = (id: string, limit: string, actual: string, passed: boolean, message: string): void => {
+    checks.push({ id, limit, actual, passed, message });
+  };
+  const t = thresholds;
+  if (t.maxSize !== undefined) {
+    const limit = parseByteSize(t.maxSize, 'analyze.thresholds.maxSize');
+    const actual = report.sizes.visibleSize;
+    check('maxSize', mb(limit), mb(actual), actual <= limit, `image size ${mb(actual)} exceeds maxSize ${mb(limit)}`);
+  }
+  if (t.maxCompressedSize !== undefined) {
+    const limit = parseByteSize(t.maxCompressedSize, 'analyze.thresholds.maxCompressedSize');
+    const actual = report.sizes.compressedSize;
+    check('maxCompressedSize', mb(limit), mb(actual), actual <= limit, `compressed size ${mb(actual)} exceeds maxCompressedSize ${mb(limit)}`);
+  }
+  if (t.minEfficiency !== undefined) {
+    const limit = parseRatio(t.minEfficiency, 'analyze.thresholds.minEfficiency');
+    const actual = report.waste.corrected.efficiency;
+    check('minEfficiency', pct(limit), pct(actual), actual >= limit, `efficiency ${pct(actual)} is below minEfficiency ${pct(limit)}`);
+  }
+  if (t.maxWastedBytes !== undefined) {
+    const limit = parseByteSize(t.maxWastedBytes, 'analyze.thresholds.maxWastedBytes');
+    const actual = report.waste.corrected.wastedBytes;
+    check('maxWastedBytes', mb(limit), mb(actual), actual <= limit, `wasted ${mb(actual)} exceeds maxWastedBytes ${mb(limit)}`);
+  }
+  if (t.maxWastedPercent !== undefined) {
+    const limit = parseRatio(t.maxWastedPercent, 'analyze.thresholds.maxWastedPercent');
+    const actual = report.waste.corrected.wastedPercent;
+    check('maxWastedPercent', pct(limit), pct(actual), actual <= limit, `wasted ${pct(actual)} of shipped bytes exceeds maxWastedPercent ${pct(limit)}`);
+  }
+  if (t.forbidRoot === true) {
+    const root = report.security.user.root;
+    check('forbidRoot', 'non-root', root === true ? 'root' : root === false ? 'non-root' : 'unknown', root === false, root === undefined ? `user "${report.security.user.configured}" cannot be resolved to a uid` : 'the container runs as root');
+  }
+  for (const id of t.forbidCategories ?? []) {
+    const c = report.removable.categories.find((x) => x.id === id);
+    const bytes = c?.bytes ?? 0;
+    const files = c?.files ?? 0;
+    check(`forbidCategories:${id}`, '0 files', `${files} files`, files === 0, `category ${id} holds ${files} files (${mb(bytes)})`);
+  }
+  if (t.forbidSecrets === true) {
+    const n = report.security.secrets.length;
+    check('forbidSecrets', '0', String(n), n === 0, `${n} secret-looking values in ENV, labels or history`);
+  }
+  if (dive.lowestEfficiency !== undefined && dive.lowestEfficiency !== 'disabled') {
+    const limit = parseRatio(dive.lowestEfficiency, 'dive lowestEfficiency');
+    const actual = report.waste.dive.efficiency;
+    check('dive.lowestEfficiency', pct(limit), pct(actual), actual >= limit, `dive efficiency ${pct(actual)} is below lowestEfficiency ${pct(limit)}`);
+  }
+  if (dive.highestWastedBytes !== undefined && dive.highestWastedBytes !== 'disabled') {
+    const limit = parseByteSize(dive.highestWastedBytes, 'dive highestWastedBytes');
+    const actual = report.waste.dive.wastedBytes;
+    check('dive.highestWastedBytes', mb(limit), mb(actual), actual <= limit, `dive wasted bytes ${mb(actual)} exceed highestWastedBytes ${mb(limit)}`);
+  }
+  if (dive.highestUserWastedPercent !== undefined && dive.highestUserWastedPercent !== 'disabled') {
+    const limit = parseRatio(dive.highestUserWastedPercent, 'dive highestUserWastedPercent');
+    const actual = report.waste.dive.userWastedPercent;
+    check('dive.highestUserWastedPercent', pct(limit), pct(actual), actual <= limit, `dive user wasted ${pct(actual)} exceeds highestUserWastedPercent ${pct(limit)}`);
+  }
+  return { enabled: checks.length > 0, passed: checks.every((c) => c.passed), checks };
+}
