@@ -47,6 +47,8 @@ const EOF = '';
 
 /** unicode.IsSpace of Go. */
 export function isUnicodeSpace(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
   switch (ch) {
     case ' ':
     case '\t':

@@ -30,6 +30,7 @@ import type {
 import { expand, isUnicodeSpace } from './expand.js';
 import { parseMount } from './mount.js';
 import { lineIndex, logicalRange, rangeAt, toSource, toSourceEnd, type LineIndex, type LogicalLine } from './source-map.js';
+import type { ShellScript } from './shell/ast.js';
 import { parseShell } from './shell/parse.js';
 
 /** A token of a logical line: value and logical span. */
@@ -451,18 +452,60 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
   }
 }
 
+/**
+ * RUN nodes carry a lazily parsed shell AST. A class keeps the getter on the prototype: an object literal with an
+ * accessor would be a slow dictionary-mode object, and every rule touches these nodes.
+ */
+class RunNode implements RunInstruction {
+  readonly keyword = 'Run' as const;
+  keywordText: string;
+  keywordRange: Range;
+  range: Range;
+  flags: Flag[];
+  args: Argument[];
+  argsText: string;
+  argsRange: Range;
+  json: boolean;
+  heredocs: Heredoc[];
+  comments: string[];
+  stageIndex: number;
+  logicalText: string;
+  #cached: ShellScript | null | undefined;
+  #source: { ctx: Ctx; ll: LogicalLine; argsStart: number; argsEnd: number };
+
+  constructor(base: InstructionBase, ctx: Ctx, ll: LogicalLine, argsStart: number, argsEnd: number) {
+    this.keywordText = base.keywordText;
+    this.keywordRange = base.keywordRange;
+    this.range = base.range;
+    this.flags = base.flags;
+    this.args = base.args;
+    this.argsText = base.argsText;
+    this.argsRange = base.argsRange;
+    this.json = base.json;
+    this.heredocs = base.heredocs;
+    this.comments = base.comments;
+    this.stageIndex = base.stageIndex;
+    this.logicalText = base.logicalText;
+    this.#source = { ctx, ll, argsStart, argsEnd };
+  }
+
+  get shell(): ShellScript | null {
+    if (this.#cached === undefined) {
+      const { ctx, ll, argsStart, argsEnd } = this.#source;
+      this.#cached = runShell(ctx, ll, this, argsStart, argsEnd);
+    }
+    return this.#cached;
+  }
+
+  /** Plain data for JSON.stringify (the shell AST is left out: it is derived). */
+  toJSON(): Omit<RunInstruction, 'shell'> {
+    const { keyword, keywordText, keywordRange, range, flags, args, argsText, argsRange, json, heredocs, comments, stageIndex, logicalText } = this;
+    return { keyword, keywordText, keywordRange, range, flags, args, argsText, argsRange, json, heredocs, comments, stageIndex, logicalText };
+  }
+}
+
 function makeRun(ctx: Ctx, ll: LogicalLine, base: InstructionBase, argsStart: number, argsEnd: number): RunInstruction {
-  let cached: RunInstruction['shell'] | undefined;
-  const node = {
-    ...base,
-    keyword: 'Run' as const,
-    get shell() {
-      if (cached !== undefined) return cached;
-      cached = runShell(ctx, ll, node, argsStart, argsEnd);
-      return cached;
-    },
-  };
-  return node;
+  return new RunNode(base, ctx, ll, argsStart, argsEnd);
 }
 
 /** The shell AST of a RUN: the command line, or the heredoc body when the command is only a heredoc. */
@@ -586,60 +629,55 @@ function extractBuilderFlags(line: string, from: number, to: number): { flags: T
   return { flags: words, rest: to };
 }
 
-/** BuildKit's parseWords: words split on white space, quotes and escapes kept in the value. */
+/**
+ * BuildKit's parseWords: words split on white space, quotes and escapes kept in the value. The value of a word is
+ * its raw text except for an escape character at the very end of the input, which BuildKit drops.
+ */
 function parseWords(rest: string, base: number, escape: string): Tok[] {
   const words: Tok[] = [];
-  let phase: 'spaces' | 'word' | 'quote' = 'spaces';
-  let quote = '';
-  let blankOK = false;
-  let word = '';
-  let start = 0;
   const n = rest.length;
-  for (let pos = 0; pos <= n; pos++) {
-    let ch = pos < n ? rest.charAt(pos) : '';
-    if (phase === 'spaces') {
-      if (pos === n) break;
-      if (isUnicodeSpace(ch)) continue;
-      phase = 'word';
-      start = pos;
-    }
-    if (pos === n) {
-      if (blankOK || word.length > 0) words.push({ value: word, start: base + start, end: base + pos });
-      break;
-    }
-    if (phase === 'word') {
-      if (isUnicodeSpace(ch)) {
-        phase = 'spaces';
-        if (blankOK || word.length > 0) words.push({ value: word, start: base + start, end: base + pos });
-        word = '';
-        blankOK = false;
+  const esc = escape.charCodeAt(0);
+  let pos = 0;
+  while (pos < n) {
+    while (pos < n && isUnicodeSpace(rest.charAt(pos))) pos++;
+    if (pos >= n) break;
+    const start = pos;
+    let quote = 0;
+    let blankOK = false;
+    let dropLast = false;
+    for (; pos < n; pos++) {
+      const c = rest.charCodeAt(pos);
+      if (quote === 0) {
+        if (c < 128 ? c === 32 || (c >= 9 && c <= 13) : isUnicodeSpace(rest.charAt(pos))) break;
+        if (c === 39 || c === 34) {
+          quote = c;
+          blankOK = true;
+        }
+        if (c === esc) {
+          if (pos + 1 === n) {
+            dropLast = true;
+            continue;
+          }
+          pos++;
+        }
         continue;
       }
-      if (ch === "'" || ch === '"') {
-        quote = ch;
-        blankOK = true;
-        phase = 'quote';
+      if (c === quote) {
+        quote = 0;
+        continue;
       }
-      if (ch === escape) {
-        if (pos + 1 === n) continue;
-        word += ch;
+      if (c === esc && quote !== 39) {
+        if (pos + 1 === n) {
+          dropLast = true;
+          quote = 0;
+          continue;
+        }
         pos++;
-        ch = rest.charAt(pos);
       }
-      word += ch;
-      continue;
     }
-    if (ch === quote) phase = 'word';
-    if (ch === escape && quote !== "'") {
-      if (pos + 1 === n) {
-        phase = 'word';
-        continue;
-      }
-      pos++;
-      word += ch;
-      ch = rest.charAt(pos);
-    }
-    word += ch;
+    const end = pos;
+    const value = rest.slice(start, dropLast ? end - 1 : end);
+    if (blankOK || value.length > 0) words.push({ value, start: base + start, end: base + end });
   }
   return words;
 }

@@ -7,6 +7,8 @@ import type { Position, Range } from './ast.js';
 export interface LineIndex {
   text: string;
   starts: number[];
+  /** The line of the last lookup: parsers move forward, so most lookups hit it or the next line. */
+  hint?: number;
 }
 
 export function lineIndex(text: string): LineIndex {
@@ -23,6 +25,17 @@ export function lineIndex(text: string): LineIndex {
 export function positionAt(index: LineIndex, offset: number): Position {
   const o = offset < 0 ? 0 : offset > index.text.length ? index.text.length : offset;
   const starts = index.starts;
+  const hint = index.hint ?? 0;
+  const hs = starts[hint] ?? 0;
+  if (o >= hs) {
+    const next = starts[hint + 1];
+    if (next === undefined || o < next) return { offset: o, line: hint + 1, column: o - hs + 1 };
+    const after = starts[hint + 2];
+    if (after === undefined || o < after) {
+      index.hint = hint + 1;
+      return { offset: o, line: hint + 2, column: o - next + 1 };
+    }
+  }
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -30,6 +43,7 @@ export function positionAt(index: LineIndex, offset: number): Position {
     if ((starts[mid] ?? 0) <= o) lo = mid;
     else hi = mid - 1;
   }
+  index.hint = lo;
   return { offset: o, line: lo + 1, column: o - (starts[lo] ?? 0) + 1 };
 }
 
@@ -52,8 +66,13 @@ export interface LogicalLine {
 /** Source offset of the character at logical index `i` (or of the end of the text). */
 export function toSource(line: LogicalLine, i: number): number {
   const { starts, sources } = line;
-  let k = starts.length - 1;
-  while (k > 0 && (starts[k] ?? 0) > i) k--;
+  let k = 0;
+  let hi = starts.length - 1;
+  while (k < hi) {
+    const mid = (k + hi + 1) >> 1;
+    if ((starts[mid] ?? 0) <= i) k = mid;
+    else hi = mid - 1;
+  }
   // at a segment boundary, an index equal to the next segment's start belongs to that segment
   return (sources[k] ?? 0) + (i - (starts[k] ?? 0));
 }

@@ -43,7 +43,34 @@ interface Tok {
   ioNumber?: boolean;
 }
 
-const operators = ['&&', '||', ';;', '|&', '<<<', '<<-', '<<', '>>', '<&', '>&', '<>', '>|', '&>>', '&>', ';', '&', '|', '(', ')', '<', '>'];
+/** The operator at `pos`, longest first, or null. */
+function operatorAt(t: string, pos: number): string | null {
+  const two = t.charAt(pos + 1);
+  switch (t.charAt(pos)) {
+    case '&':
+      if (two === '&') return '&&';
+      if (two === '>') return t.charAt(pos + 2) === '>' ? '&>>' : '&>';
+      return '&';
+    case '|':
+      return two === '|' ? '||' : two === '&' ? '|&' : '|';
+    case ';':
+      return two === ';' ? ';;' : ';';
+    case '(':
+      return '(';
+    case ')':
+      return ')';
+    case '<':
+      if (two === '<') {
+        const three = t.charAt(pos + 2);
+        return three === '<' ? '<<<' : three === '-' ? '<<-' : '<<';
+      }
+      return two === '&' ? '<&' : two === '>' ? '<>' : '<';
+    case '>':
+      return two === '>' ? '>>' : two === '&' ? '>&' : two === '|' ? '>|' : '>';
+    default:
+      return null;
+  }
+}
 const redirectOps = new Set(['<', '>', '>>', '<<', '<<-', '<<<', '<&', '>&', '<>', '>|', '&>', '&>>']);
 const listEnd = new Set(['then', 'elif', 'else', 'fi', 'do', 'done', 'esac', '}']);
 
@@ -122,7 +149,7 @@ class ShellParser {
         pendingHeredocs.length = 0;
         continue;
       }
-      const op = operators.find((o) => t.startsWith(o, pos));
+      const op = operatorAt(t, pos);
       if (op) {
         this.toks.push({ kind: 'op', text: op, start: pos, end: pos + op.length });
         pos += op.length;
@@ -133,7 +160,7 @@ class ShellParser {
       const word = this.lexWord(pos);
       pos = word.end;
       const tok: Tok = { kind: 'word', text: t.slice(start, pos), start, end: pos, word: word.word };
-      if (/^\d+$/.test(tok.text) && (t.charAt(pos) === '<' || t.charAt(pos) === '>')) tok.ioNumber = true;
+      if ((t.charAt(pos) === '<' || t.charAt(pos) === '>') && /^\d+$/.test(tok.text)) tok.ioNumber = true;
       this.toks.push(tok);
       if (expectHeredocWord) {
         pendingHeredocs.push({ delim: word.word.value, chomp: expectHeredocWord.chomp });
@@ -153,6 +180,14 @@ class ShellParser {
     let expands = false;
     const substitutions: ShellScript[] = [];
     while (pos < n) {
+      // ordinary characters: take the whole run at once
+      let run = pos;
+      while (run < n && isPlainWordChar(t.charCodeAt(run))) run++;
+      if (run > pos) {
+        value += t.slice(pos, run);
+        pos = run;
+        if (pos >= n) break;
+      }
       const ch = t.charAt(pos);
       if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === ';' || ch === '&' || ch === '|' || ch === '(' || ch === ')' || ch === '<' || ch === '>') {
         break;
@@ -194,6 +229,13 @@ class ShellParser {
         pos++;
         let closed = false;
         while (pos < n) {
+          let run = pos;
+          for (let c = t.charCodeAt(run); run < n && c !== 34 && c !== 92 && c !== 36 && c !== 96; c = t.charCodeAt(++run));
+          if (run > pos) {
+            value += t.slice(pos, run);
+            pos = run;
+            if (pos >= n) break;
+          }
           const c = t.charAt(pos);
           if (c === '"') {
             closed = true;
@@ -677,6 +719,31 @@ class ShellParser {
     if (words.length === 0 && assignments.length === 0 && redirects.length === 0) return null;
     this.lastEnd = end;
     return { type: 'SimpleCommand', assignments, words, redirects, range: this.range(start, end) };
+  }
+}
+
+/** Not blank, not an operator character, not a quote, escape or expansion start. */
+function isPlainWordChar(c: number): boolean {
+  switch (c) {
+    case 32: // space
+    case 9: // \t
+    case 10: // \n
+    case 13: // \r
+    case 59: // ;
+    case 38: // &
+    case 124: // |
+    case 40: // (
+    case 41: // )
+    case 60: // <
+    case 62: // >
+    case 92: // \\
+    case 39: // '
+    case 34: // "
+    case 36: // $
+    case 96: // `
+      return false;
+    default:
+      return true;
   }
 }
 
