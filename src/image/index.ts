@@ -7,3 +7,4 @@ export { dockerArchiveStream, prepareForArchive, writeDockerArchive, type Archiv
 export { readLayout, type LayoutSelection } from './layout/read.js';
 export { writeLayoutArchive, writeLayoutDir, type LayoutWriteOptions } from './layout/write.js';
 export { validate, validateImage, validateIndex } from './validate.js';
+export * as daemon from './daemon/index.js';

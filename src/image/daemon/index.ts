@@ -1,0 +1,97 @@
+/**
+ * The Docker engine as a source and a sink, through the `docker save` format the Engine API speaks (as
+ * go-containerregistry's `daemon` package does): `image(ref)` exports the image (`GET /images/get`), spools the
+ * stream to a temp file and reads it with the docker-archive reader; `write(ref, image)` streams a docker archive
+ * into `POST /images/load` — zstd layers recompressed to gzip unless the caller allows zstd and the engine reads
+ * it (Docker ≥ 23, Podman) — and checks that the engine then holds the image under `ref`.
+ */
+import { invalidInput, wrap } from '../../internal/errors.js';
+import { type EventSink, silent } from '../../internal/events.js';
+import { Scratch } from '../atomic.js';
+import { familiar, parseReference, withDefaultTag } from '../reference.js';
+import { openDockerArchiveStream } from '../tarball/read.js';
+import { dockerArchiveStream, prepareForArchive } from '../tarball/write.js';
+import type { Image } from '../types.js';
+import { EngineClient } from './client.js';
+
+export { EngineClient, maxApiVersion, minApiVersion, type EngineClientOptions, type EngineHistoryEntry, type EngineImageInspect, type EngineVersion } from './client.js';
+export { defaultSocket, parseEndpoint, resolveEndpoint, type Endpoint } from './endpoint.js';
+
+export interface DaemonOptions {
+  /** Engine endpoint (`unix:///…`, `tcp://…`); default `DOCKER_HOST`, then the local socket. */
+  host?: string;
+  /** An existing client, to share one version negotiation across calls. */
+  client?: EngineClient;
+  /** Where the export is spooled; default the system temp directory. */
+  tempDir?: string;
+  events?: EventSink;
+}
+
+export interface DaemonImage {
+  image: Image;
+  /** Removes the spooled export; the image's layers cannot be read afterwards. */
+  close(): Promise<void>;
+}
+
+function clientFor(options: DaemonOptions): EngineClient {
+  return options.client ?? new EngineClient(options.host === undefined ? {} : { host: options.host });
+}
+
+/**
+ * An image the engine holds, by name (`app:1`, `localhost:5000/app`), `name@digest` or image ID. The export is
+ * spooled to a temp file (the archive must be read at random); `close` removes it.
+ */
+export async function image(ref: string, options: DaemonOptions = {}): Promise<DaemonImage> {
+  const client = clientFor(options);
+  const subject = `docker-daemon:${ref}`;
+  const exported = await client.export(ref);
+  // An export of one name holds exactly that image.
+  const spooled = await openDockerArchiveStream(exported, subject, { position: 0 }, options.tempDir);
+  return { image: spooled.image, close: () => spooled.close() };
+}
+
+export interface DaemonWriteOptions extends DaemonOptions {
+  /** Keep zstd layers when the engine can load them (Docker ≥ 23, Podman). Default: recompress them to gzip. */
+  allowZstd?: boolean;
+}
+
+export interface DaemonWriteResult {
+  /** The name the engine holds the image under (`app:1`, `latest` added when no tag was given). */
+  name: string;
+  /** The engine's image ID: the config digest. */
+  id: string;
+}
+
+/** The name an image is loaded as: familiar form with a tag (`app:latest`); digests are refused. */
+export function loadName(ref: string): string {
+  const parsed = parseReference(ref);
+  if (parsed.digest !== undefined) {
+    throw invalidInput(`docker-daemon:${ref}`, 'an engine stores images by name and tag, not by digest; drop the "@sha256:…"');
+  }
+  const named = withDefaultTag(parsed);
+  return `${familiar({ ...named, tag: undefined })}:${named.tag ?? 'latest'}`;
+}
+
+/** Loads an image into the engine under `ref`. A failure midway loads nothing (the engine discards a broken archive). */
+export async function write(ref: string, img: Image, options: DaemonWriteOptions = {}): Promise<DaemonWriteResult> {
+  const name = loadName(ref);
+  const subject = `docker-daemon:${name}`;
+  const client = clientFor(options);
+  const version = await client.version();
+  const events = options.events ?? silent;
+  const allowZstd = options.allowZstd === true && version.readsZstd;
+  const scratch = await Scratch.create(options.tempDir);
+  try {
+    const ready = await prepareForArchive([{ image: img, tags: [name] }], scratch, { allowZstd, events });
+    await client.load(dockerArchiveStream(ready, { allowZstd, events }), subject);
+  } catch (error) {
+    throw wrap(error, `loading into the ${client.name}`);
+  } finally {
+    await scratch.dispose();
+  }
+  const loaded = await client.inspect(name);
+  if (loaded.Id !== img.manifest.config.digest) {
+    throw invalidInput(subject, `the engine holds ${loaded.Id} under this name after loading, not ${img.manifest.config.digest}`);
+  }
+  return { name, id: loaded.Id };
+}
