@@ -264,6 +264,11 @@ export interface Stage extends Node {
 export interface ParseProblem extends Node {
   severity: 'error' | 'warning';
   message: string;
+  /**
+   * `syntax`: BuildKit's parser rejects the file (nothing is built). `instruction`: the file parses, but BuildKit's
+   * instruction layer rejects it (an unknown instruction or flag, a FROM with two arguments, …).
+   */
+  phase: 'syntax' | 'instruction';
 }
 
 /** A parsed Dockerfile. */

@@ -6,3 +6,4 @@ export { expand, type ExpandOptions, type ExpandResult, type ExpandedWord } from
 export { dump, dumpInstruction } from './dump.js';
 export { parseMount } from './mount.js';
 export * from './shell/index.js';
+export { variablesAt, parseCheckDirective, builtinArgs, proxyArgs, type Variable, type CheckDirective } from './scope.js';

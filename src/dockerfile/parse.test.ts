@@ -191,3 +191,14 @@ describe('applyEdits', () => {
     expect(adjacent.ok && adjacent.text).toBe('XYef');
   });
 });
+
+describe('instruction-level problems', () => {
+  it('flags unknown and duplicate flags and unknown instructions, as BuildKit rejects them', () => {
+    const df = parse('FROM --platform=linux/amd64 --foo=1 a\nCOPY --from=a --from=b x y\nRUN --mount=type=cache,target=/a --mount=type=tmpfs,target=/b true\nFOO bar\n');
+    expect(df.problems.map((p) => [p.message, p.phase])).toEqual([
+      ['unknown flag: --foo', 'instruction'],
+      ['duplicate flag specified: --from', 'instruction'],
+      ['unknown instruction: FOO', 'instruction'],
+    ]);
+  });
+});

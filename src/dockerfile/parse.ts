@@ -32,6 +32,7 @@ import { parseMount } from './mount.js';
 import { lineIndex, logicalRange, rangeAt, toSource, toSourceEnd, type LineIndex, type LogicalLine } from './source-map.js';
 import type { ShellScript } from './shell/ast.js';
 import { parseShell } from './shell/parse.js';
+import { walkCommands } from './shell/query.js';
 
 /** A token of a logical line: value and logical span. */
 interface Tok {
@@ -76,8 +77,33 @@ function isTokenSpace(ch: string): boolean {
   return ch === ' ' || ch === '\t' || ch === '\v' || ch === '\f' || ch === '\r';
 }
 
-function problem(ctx: Ctx, range: Range, message: string, severity: 'error' | 'warning' = 'error'): void {
-  ctx.problems.push({ range, message, severity });
+function problem(ctx: Ctx, range: Range, message: string, severity: 'error' | 'warning' = 'error', phase: ParseProblem['phase'] = 'syntax'): void {
+  ctx.problems.push({ range, message, severity, phase });
+}
+
+/** Flags each instruction accepts (BuildKit's instructions/parse.go); multi-valued ones may repeat. */
+const knownFlags: Partial<Record<Keyword, readonly string[]>> = {
+  From: ['platform'],
+  Run: ['mount', 'network', 'security', 'device'],
+  Copy: ['from', 'chown', 'chmod', 'link', 'parents', 'exclude'],
+  Add: ['chown', 'chmod', 'link', 'keep-git-dir', 'checksum', 'exclude', 'unpack'],
+  Healthcheck: ['interval', 'timeout', 'start-period', 'start-interval', 'retries'],
+};
+const repeatableFlags = new Set(['mount', 'exclude', 'device']);
+
+function checkFlags(ctx: Ctx, keyword: Keyword, flags: readonly Flag[]): void {
+  if (keyword === 'Unknown') return;
+  const allowed = knownFlags[keyword] ?? [];
+  const seen = new Set<string>();
+  for (const f of flags) {
+    const name = f.name.toLowerCase();
+    if (!allowed.includes(name)) {
+      problem(ctx, f.range, `unknown flag: --${f.name}`, 'error', 'instruction');
+    } else if (seen.has(name) && !repeatableFlags.has(name)) {
+      problem(ctx, f.range, `duplicate flag specified: --${f.name}`, 'error', 'instruction');
+    }
+    seen.add(name);
+  }
 }
 
 /**
@@ -171,10 +197,6 @@ export function parse(source: string): Dockerfile {
       ll.sources.push(l2.start);
       ll.text += source.slice(l2.start, cont === -1 ? l2.end : cont);
       lastEnd = l2.end;
-    }
-    if (ll.text.trim() === '' && cont !== -1) {
-      // only continuation characters: BuildKit reads nothing here either
-      continue;
     }
     if (emptyContinuation !== null) {
       problem(ctx, rangeAt(index, emptyContinuation, emptyContinuation), 'empty continuation line (BuildKit will reject these in a future release)', 'warning');
@@ -311,6 +333,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
   }
   const range = (a: number, b: number): Range => logicalRange(ctx.index, ll, a, b);
   const flags = flagToks.map((t) => makeFlag(ctx, ll, t));
+  checkFlags(ctx, keyword, flags);
   const rest = text.slice(argsStart, e);
   const base: InstructionBase = {
     keyword,
@@ -448,6 +471,8 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
       return { ...base, keyword } satisfies SimpleInstruction;
     }
     case 'Unknown':
+      // BuildKit's parser keeps unknown instructions; its instruction layer then fails the build on them
+      problem(ctx, base.range, keywordText === '' ? 'line continuation without an instruction' : `unknown instruction: ${keywordText}`, 'error', 'instruction');
       return { ...base, keyword } satisfies SimpleInstruction;
   }
 }
@@ -508,39 +533,61 @@ function makeRun(ctx: Ctx, ll: LogicalLine, base: InstructionBase, argsStart: nu
   return new RunNode(base, ctx, ll, argsStart, argsEnd);
 }
 
-/** The shell AST of a RUN: the command line, or the heredoc body when the command is only a heredoc. */
+/**
+ * The shell AST of a RUN: the command line, or the heredoc body when the command is only a heredoc (BuildKit runs
+ * it as the script). When the command line feeds a heredoc to a shell (`RUN bash -e <<EOF`), the body's script is
+ * attached to that redirection.
+ */
 function runShell(ctx: Ctx, ll: LogicalLine, node: InstructionBase, argsStart: number, argsEnd: number): RunInstruction['shell'] {
   if (node.json) return null;
   const first = node.heredocs[0];
   if (first && node.argsText.trim() === ctx.source.slice(first.openerRange.start.offset, first.openerRange.end.offset).trim()) {
-    const body = first.chomp ? first.content.replace(/^\t+/gm, '') : first.content;
-    const interpreter = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(body);
-    if (interpreter) {
-      const prog = (interpreter[1] ?? '').split('/').pop() ?? '';
-      const arg = interpreter[2] ?? '';
-      const isShell = /^(?:ba|da|a|k|z)?sh$/.test(prog) || (prog === 'env' && /^(?:ba|da|a|k|z)?sh$/.test(arg));
-      if (!isShell) return null;
-    }
-    const offset = first.contentRange.start.offset;
-    if (!first.chomp) return parseShell(body, { index: ctx.index, map: null, offset });
-    // <<- strips leading tabs: map each stripped line back to where its text starts in the source
-    const map: LogicalLine = { text: body, starts: [], sources: [] };
-    let logical = 0;
-    let src = offset;
-    for (const line of first.content.split(/(?<=\n)/)) {
-      const tabs = /^\t*/.exec(line)?.[0].length ?? 0;
+    return heredocScript(ctx, first, true);
+  }
+  const script = parseShell(ll.text.slice(argsStart, argsEnd), { index: ctx.index, map: ll, offset: argsStart });
+  if (node.heredocs.length > 0) {
+    walkCommands(script, (command) => {
+      const program = command.words[0]?.value.split('/').pop() ?? '';
+      if (!shellProgram.test(program) || command.words.some((w) => w.value === '-c')) return;
+      for (const redirect of command.redirects) {
+        if (redirect.op !== '<<' && redirect.op !== '<<-') continue;
+        const heredoc = node.heredocs.find((h) => h.name === redirect.target?.value);
+        const body = heredoc ? heredocScript(ctx, heredoc, false) : null;
+        if (body) redirect.heredoc = body;
+      }
+    });
+  }
+  return script;
+}
+
+const shellProgram = /^(?:ba|da|a|k|z)?sh$/;
+
+/** The script of a heredoc body; `null` when a `#!` line names another interpreter and `checkShebang` is set. */
+function heredocScript(ctx: Ctx, heredoc: Heredoc, checkShebang: boolean): ShellScript | null {
+  const body = heredoc.chomp ? heredoc.content.replace(/^\t+/gm, '') : heredoc.content;
+  const interpreter = checkShebang ? /^#!\s*(\S+)(?:\s+(\S+))?/.exec(body) : null;
+  if (interpreter) {
+    const prog = (interpreter[1] ?? '').split('/').pop() ?? '';
+    const arg = interpreter[2] ?? '';
+    if (!shellProgram.test(prog) && !(prog === 'env' && shellProgram.test(arg))) return null;
+  }
+  const offset = heredoc.contentRange.start.offset;
+  if (!heredoc.chomp) return parseShell(body, { index: ctx.index, map: null, offset });
+  // <<- strips leading tabs: map each stripped line back to where its text starts in the source
+  const map: LogicalLine = { text: body, starts: [0], sources: [offset] };
+  let logical = 0;
+  let src = offset;
+  for (const line of heredoc.content.split(/(?<=\n)/)) {
+    const tabs = /^\t*/.exec(line)?.[0].length ?? 0;
+    if (logical === 0) map.sources[0] = src + tabs;
+    else {
       map.starts.push(logical);
       map.sources.push(src + tabs);
-      logical += line.length - tabs;
-      src += line.length;
     }
-    if (map.starts.length === 0) {
-      map.starts.push(0);
-      map.sources.push(offset);
-    }
-    return parseShell(body, { index: ctx.index, map, offset: 0 });
+    logical += line.length - tabs;
+    src += line.length;
   }
-  return parseShell(ll.text.slice(argsStart, argsEnd), { index: ctx.index, map: ll, offset: argsStart });
+  return parseShell(body, { index: ctx.index, map, offset: 0 });
 }
 
 function makeFlag(ctx: Ctx, ll: LogicalLine, t: Tok): Flag {
@@ -752,8 +799,8 @@ function buildStages(ctx: Ctx, instructions: Instruction[]): { stages: Stage[]; 
         const r = expand(baseRaw, meta, { escapeChar: ctx.escape });
         if (r.ok) base = r.value;
       }
-      if (node.args.length !== 1 && node.args.length !== 3) problem(ctx, node.range, 'FROM requires either one or three arguments');
-      else if (node.args.length === 3 && !node.stageName) problem(ctx, node.args[1]?.range ?? node.range, "FROM expects its second argument to be 'AS'");
+      if (node.args.length !== 1 && node.args.length !== 3) problem(ctx, node.range, 'FROM requires either one or three arguments', 'error', 'instruction');
+      else if (node.args.length === 3 && !node.stageName) problem(ctx, node.args[1]?.range ?? node.range, "FROM expects its second argument to be 'AS'", 'error', 'instruction');
       const name = node.stageName ? node.stageName.value.toLowerCase() : null;
       const lowerBase = base.toLowerCase();
       const earlier = stages.find((s) => s.name !== null && s.name === lowerBase);
@@ -782,7 +829,7 @@ function buildStages(ctx: Ctx, instructions: Instruction[]): { stages: Stage[]; 
           meta.set(d.name, r.ok ? r.value : d.defaultValue);
         }
       } else {
-        problem(ctx, node.keywordRange, `${node.keywordText.toUpperCase()} before the first FROM: only ARG may come before FROM`);
+        problem(ctx, node.keywordRange, `${node.keywordText.toUpperCase()} before the first FROM: only ARG may come before FROM`, 'error', 'instruction');
       }
       continue;
     }
@@ -792,7 +839,7 @@ function buildStages(ctx: Ctx, instructions: Instruction[]): { stages: Stage[]; 
     current.range = { start: current.range.start, end: node.range.end };
   }
   if (stages.length === 0 && instructions.length > 0) {
-    problem(ctx, instructions[0]?.range ?? rangeAt(ctx.index, 0, 0), 'no FROM instruction: a Dockerfile needs at least one build stage', 'warning');
+    problem(ctx, instructions[0]?.range ?? rangeAt(ctx.index, 0, 0), 'no FROM instruction: a Dockerfile needs at least one build stage', 'error', 'instruction');
   }
   return { stages, globalArgs };
 }

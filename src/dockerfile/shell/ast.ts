@@ -40,6 +40,11 @@ export interface ShellRedirect {
   /** File descriptor written before the operator, `null` when none. */
   fd: number | null;
   target: ShellWord | null;
+  /**
+   * For `<<`/`<<-` into a shell (`RUN bash -e <<EOF` in a Dockerfile): the parsed body of that heredoc, which the
+   * shell runs as its script. Searches descend into it.
+   */
+  heredoc?: ShellScript;
 }
 
 /** A simple command: assignments, argv words, redirections. */

@@ -126,3 +126,22 @@ describe('RUN shell ASTs in a Dockerfile', () => {
     expect(run1?.shell).toBe(run1?.shell);
   });
 });
+
+describe('RUN heredocs fed to a shell', () => {
+  it('attaches the heredoc body script to the redirection, and searches descend into it', () => {
+    const src = 'FROM debian\nRUN bash -eux <<EOF\napt-get install -y curl\nEOF\nRUN cat <<EOF >/etc/x\napt-get install nothing\nEOF\nRUN <<-EOT\n\tpip install flask\n\tEOT\n';
+    const [run1, run2, run3] = parse(src).instructions.slice(1) as RunInstruction[];
+    const found = findCommands(run1?.shell ?? parseShell(''), 'apt-get', 'install');
+    expect(found).toHaveLength(1);
+    const r = found[0]?.command.range;
+    expect(r && src.slice(r.start.offset, r.end.offset)).toBe('apt-get install -y curl');
+    expect(findCommands(run2?.shell ?? parseShell(''), 'apt-get')).toHaveLength(0);
+    const [pip] = findCommands(run3?.shell ?? parseShell(''), 'pip');
+    expect(pip && src.slice(pip.command.range.start.offset, pip.command.range.end.offset)).toBe('pip install flask');
+  });
+
+  it('gives no shell AST for a heredoc run by another interpreter', () => {
+    const df = parse('FROM python\nRUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF\n');
+    expect((df.instructions[1] as RunInstruction).shell).toBeNull();
+  });
+});

@@ -26,6 +26,7 @@ function walkCommand(command: ShellCommand, visit: (command: SimpleCommand) => v
       visit(command);
       walkWords(command.words, visit);
       for (const a of command.assignments) if (a.value) walkWords([a.value], visit);
+      for (const r of command.redirects) if (r.heredoc) walkCommands(r.heredoc, visit);
       return;
     case 'Pipeline':
       for (const c of command.commands) walkCommand(c, visit);
