@@ -1,0 +1,93 @@
+/**
+ * The local vulnerability database: OSV records in an embedded SQLite file (better-sqlite3; no server), indexed by
+ * ecosystem and package name. Import is idempotent: a record replaces an older one with the same id.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { invalidInput } from '../../internal/errors.js';
+import { type Osv, osvSchema } from '../osv.js';
+
+export interface VulnDb {
+  readonly path: string;
+  /** Records affecting `name` in `ecosystem` (exact ecosystem, e.g. `Debian:12`, or base name `npm`). */
+  lookup(ecosystem: string, name: string): Osv[];
+  /** Adds or replaces records; returns how many were new or newer. */
+  put(records: Osv[]): number;
+  status(): DbStatus;
+  setMeta(key: string, value: string): void;
+  close(): void;
+}
+
+export interface DbStatus {
+  records: number;
+  ecosystems: { ecosystem: string; records: number }[];
+  /** ISO time of the last import or update, if any. */
+  updatedAt: string | undefined;
+  sources: string[];
+}
+
+const schemaSql = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS advisories (id TEXT PRIMARY KEY, modified TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (ecosystem, name, id));
+CREATE INDEX IF NOT EXISTS affected_by_id ON affected (id);
+`;
+
+export function openDb(path: string, options: { readonly?: boolean } = {}): VulnDb {
+  if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (error) {
+    throw invalidInput(path, `cannot open the vulnerability database: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.exec(schemaSql);
+  }
+  const select = db.prepare<[string, string], { body: string }>('SELECT a.body FROM affected f JOIN advisories a ON a.id = f.id WHERE f.ecosystem = ? AND f.name = ? ORDER BY a.id');
+  const existing = options.readonly ? undefined : db.prepare<[string], { modified: string }>('SELECT modified FROM advisories WHERE id = ?');
+  const upsert = options.readonly ? undefined : db.prepare('INSERT OR REPLACE INTO advisories (id, modified, body) VALUES (?, ?, ?)');
+  const clearAffected = options.readonly ? undefined : db.prepare('DELETE FROM affected WHERE id = ?');
+  const addAffected = options.readonly ? undefined : db.prepare('INSERT OR IGNORE INTO affected (ecosystem, name, id) VALUES (?, ?, ?)');
+  const metaSet = options.readonly ? undefined : db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+
+  const put = db.transaction((records: Osv[]): number => {
+    let changed = 0;
+    for (const r of records) {
+      const old = existing?.get(r.id);
+      if (old && old.modified >= r.modified) continue;
+      upsert?.run(r.id, r.modified, JSON.stringify(r));
+      clearAffected?.run(r.id);
+      for (const a of r.affected ?? []) {
+        if (a.package) addAffected?.run(a.package.ecosystem, a.package.name, r.id);
+      }
+      changed++;
+    }
+    return changed;
+  });
+
+  return {
+    path,
+    lookup(ecosystem, name) {
+      return select.all(ecosystem, name).map((row) => osvSchema.parse(JSON.parse(row.body)));
+    },
+    put(records) {
+      if (options.readonly) throw new Error('database opened read-only');
+      return put(records);
+    },
+    status() {
+      const count = (db.prepare('SELECT count(*) AS n FROM advisories').get() as { n: number }).n;
+      const ecosystems = db.prepare('SELECT ecosystem, count(DISTINCT id) AS records FROM affected GROUP BY ecosystem ORDER BY ecosystem').all() as { ecosystem: string; records: number }[];
+      const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+      return { records: count, ecosystems, updatedAt: meta.get('updatedAt'), sources: meta.get('sources')?.split('\n').filter(Boolean) ?? [] };
+    },
+    setMeta(key, value) {
+      metaSet?.run(key, value);
+    },
+    close() {
+      db.close();
+    },
+  };
+}

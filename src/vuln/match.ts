@@ -1,0 +1,142 @@
+/**
+ * Matching an SBOM's packages against the database, with each ecosystem's own identity and version rules:
+ * Debian packages by source package and source version within the release (`Debian:12`), Alpine by origin within
+ * `Alpine:v3.19`, language packages by name.
+ */
+import type { VulnDb } from './db/database.js';
+import { evaluate } from './evaluate.js';
+import type { Osv, OsvAffected } from './osv.js';
+import { type Severity, severityOf } from './severity.js';
+
+/** What matching needs of a package; the SBOM engine's packages have this shape. */
+export interface ScanPackage {
+  id: string;
+  type: string;
+  name: string;
+  version: string;
+  purl: string;
+  layer: number | undefined;
+  locations: string[];
+  metadata: Record<string, string | boolean | undefined>;
+}
+
+/** What matching needs of an SBOM: its packages and the distribution they were found on. */
+export interface ScanInput {
+  source: { distro?: { id: string; versionId?: string } | undefined };
+  packages: ScanPackage[];
+}
+
+export type FixState = 'fixed' | 'not-fixed' | 'wont-fix' | 'end-of-life' | 'unknown';
+
+export interface Match {
+  id: string;
+  aliases: string[];
+  summary: string | undefined;
+  severity: Severity;
+  score: number | undefined;
+  package: { id: string; name: string; version: string; type: string; purl: string; layer: number | undefined; locations: string[] };
+  /** The ecosystem and name the advisory speaks of (a Debian source package, for instance). */
+  advisoryPackage: { ecosystem: string; name: string; version: string };
+  range: string;
+  fixedVersion: string | undefined;
+  state: FixState;
+  references: string[];
+}
+
+export interface ScanResult {
+  matches: Match[];
+  /** Packages that could not be evaluated (unparseable versions, unknown ecosystems). */
+  unknowns: { package: string; message: string }[];
+  db: { records: number; updatedAt: string | undefined };
+}
+
+/** The OSV ecosystem and name under which advisories for a package are filed, or undefined when there is none. */
+export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: string; name: string; version: string } | undefined {
+  const distro = sbom.source.distro;
+  switch (p.type) {
+    case 'deb': {
+      const release = distro?.versionId?.split('.')[0];
+      const eco = distro?.id === 'ubuntu' ? `Ubuntu:${distro.versionId ?? ''}` : release ? `Debian:${release}` : undefined;
+      if (!eco) return undefined;
+      const source = typeof p.metadata.source === 'string' ? p.metadata.source : p.name;
+      const version = typeof p.metadata.sourceVersion === 'string' ? p.metadata.sourceVersion : p.version;
+      return { ecosystem: eco, name: source, version };
+    }
+    case 'apk': {
+      const mm = distro?.versionId?.split('.').slice(0, 2).join('.');
+      if (!mm) return undefined;
+      return { ecosystem: `Alpine:v${mm}`, name: typeof p.metadata.origin === 'string' ? p.metadata.origin : p.name, version: p.version };
+    }
+    case 'npm':
+      return { ecosystem: 'npm', name: p.name, version: p.version };
+    case 'pypi':
+      return { ecosystem: 'PyPI', name: p.name.toLowerCase().replace(/[-_.]+/g, '-'), version: p.version };
+    case 'golang':
+      return { ecosystem: 'Go', name: p.name, version: p.version };
+    case 'cargo':
+      return { ecosystem: 'crates.io', name: p.name, version: p.version };
+    case 'maven':
+      return { ecosystem: 'Maven', name: p.name, version: p.version };
+    default:
+      return undefined;
+  }
+}
+
+function stateOf(a: OsvAffected, fixed: string | undefined): FixState {
+  const specific = JSON.stringify([a.ecosystem_specific ?? {}, a.database_specific ?? {}]).toLowerCase();
+  if (fixed) return 'fixed';
+  if (/end[- ]of[- ]life|\beol\b/.test(specific)) return 'end-of-life';
+  if (/will[- ]not[- ]fix|won'?t[- ]fix|ignored|unimportant/.test(specific)) return 'wont-fix';
+  if (a.ranges?.some((r) => r.events.some((e) => 'fixed' in e))) return 'fixed';
+  return 'not-fixed';
+}
+
+function matchOne(p: ScanPackage, key: { ecosystem: string; name: string; version: string }, record: Osv): Match | undefined {
+  if (record.withdrawn) return undefined;
+  for (const a of record.affected ?? []) {
+    if (a.package?.ecosystem !== key.ecosystem || a.package.name !== key.name) continue;
+    const hit = evaluate(key.version, a);
+    if (!hit) continue;
+    const { severity, score } = severityOf(record, a);
+    return {
+      id: record.id,
+      aliases: record.aliases ?? [],
+      summary: record.summary,
+      severity,
+      score,
+      package: { id: p.id, name: p.name, version: p.version, type: p.type, purl: p.purl, layer: p.layer, locations: p.locations },
+      advisoryPackage: key,
+      range: hit.range,
+      fixedVersion: hit.fixed,
+      state: stateOf(a, hit.fixed),
+      references: (record.references ?? []).map((r) => r.url).slice(0, 5),
+    };
+  }
+  return undefined;
+}
+
+const severityOrder: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, unknown: 0 };
+
+export function scanSbom(sbom: ScanInput, db: VulnDb): ScanResult {
+  const matches: Match[] = [];
+  const unknowns: ScanResult['unknowns'] = [];
+  for (const p of sbom.packages) {
+    const key = advisoryKey(p, sbom);
+    if (!key) continue;
+    for (const record of db.lookup(key.ecosystem, key.name)) {
+      try {
+        const m = matchOne(p, key, record);
+        if (m) matches.push(m);
+      } catch (error) {
+        unknowns.push({ package: `${p.name}@${p.version}`, message: `${record.id}: ${error instanceof Error ? error.message : String(error)}` });
+      }
+    }
+  }
+  matches.sort((a, b) => severityOrder[b.severity] - severityOrder[a.severity] || (a.package.name < b.package.name ? -1 : a.package.name > b.package.name ? 1 : 0) || (a.id < b.id ? -1 : 1));
+  const status = db.status();
+  return { matches, unknowns, db: { records: status.records, updatedAt: status.updatedAt } };
+}
+
+export function atLeast(severity: Severity, threshold: Severity): boolean {
+  return severityOrder[severity] >= severityOrder[threshold];
+}

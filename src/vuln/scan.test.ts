@@ -1,0 +1,117 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { catalogImage } from '../sbom/catalog.js';
+import { buildImage } from '../testing/images.js';
+import { openDb } from './db/database.js';
+import { importOsv } from './db/import.js';
+import { toSarif, toText } from './formats.js';
+import { scanSbom } from './match.js';
+
+const fixtures = resolve(import.meta.dirname, '__fixtures__/osv');
+const schemas = resolve(import.meta.dirname, '../../../shared/schemas');
+
+async function freshDb() {
+  const dir = await mkdtemp(join(tmpdir(), 'shipshape-vuln-'));
+  const db = openDb(join(dir, 'osv.sqlite'));
+  const r = await importOsv(db, fixtures);
+  return { db, r, dir };
+}
+
+async function image(libcVersion: string) {
+  return buildImage({
+    layers: [
+      [
+        { path: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' },
+        {
+          path: 'var/lib/dpkg/status',
+          content: `Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nSource: glibc\nVersion: ${libcVersion}\n\nPackage: tar\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.34+dfsg-1.2+deb12u1\n`,
+        },
+      ],
+      [
+        { path: 'app/node_modules/lodash/package.json', content: '{"name":"lodash","version":"4.17.20","license":"MIT"}' },
+        { path: 'app/node_modules/other/node_modules/lodash/package.json', content: '{"name":"lodash","version":"4.17.21"}' },
+        { path: 'usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA', content: 'Metadata-Version: 2.1\nName: requests\nVersion: 2.28.1\n' },
+        { path: 'usr/lib/python3/dist-packages/requests-2.2.0.dist-info/METADATA', content: 'Metadata-Version: 2.1\nName: requests\nVersion: 2.2.0\n' },
+      ],
+    ],
+  });
+}
+
+describe('scan', () => {
+  it('imports OSV records once, idempotently', async () => {
+    const { db, r } = await freshDb();
+    expect(r.read).toBe(6);
+    expect(r.changed).toBe(6);
+    expect((await importOsv(db, fixtures)).changed).toBe(0);
+    expect(db.status().ecosystems.map((e) => e.ecosystem)).toEqual(['Alpine:v3.18', 'Debian:12', 'Go', 'PyPI', 'npm']);
+    db.close();
+  });
+
+  it('matches Debian by source package and release, npm and PyPI by name, with each version semantics', async () => {
+    const { db } = await freshDb();
+    const sbom = await catalogImage(await image('2.36-9+deb12u1'), 'test');
+    const result = scanSbom(sbom, db);
+    const found = result.matches.map((m) => `${m.id} ${m.package.name}@${m.package.version} ${m.state}`);
+    expect(found).toEqual([
+      'DSA-5514-1 libc6@2.36-9+deb12u1 fixed',
+      'GHSA-35jh-r3h4-6jhm lodash@4.17.20 fixed',
+      'GHSA-j8r2-6x86-q33q requests@2.28.1 fixed',
+      'DEBIAN-CVE-2005-2541 tar@1.34+dfsg-1.2+deb12u1 wont-fix',
+    ]);
+    const dsa = result.matches[0]!;
+    expect(dsa.severity).toBe('high');
+    expect(dsa.score).toBe(7.8);
+    expect(dsa.fixedVersion).toBe('2.36-9+deb12u3');
+    expect(dsa.advisoryPackage).toEqual({ ecosystem: 'Debian:12', name: 'glibc', version: '2.36-9+deb12u1' });
+    expect(dsa.package.layer).toBe(0);
+    expect(result.matches.find((m) => m.package.name === 'requests')?.range).toBe('>=2.3.0, <2.31.0');
+    db.close();
+  });
+
+  it('does not match a fixed version', async () => {
+    const { db } = await freshDb();
+    const result = scanSbom(await catalogImage(await image('2.36-9+deb12u3'), 'test'), db);
+    expect(result.matches.map((m) => m.id)).not.toContain('DSA-5514-1');
+    db.close();
+  });
+
+  it('reports an unparseable version as unknown, not as a match or a crash', async () => {
+    const { db } = await freshDb();
+    const sbom = await catalogImage(await image('2.36-9+deb12u1'), 'test');
+    sbom.packages.push({ ...sbom.packages.find((p) => p.name === 'lodash')!, version: 'not-a-version', id: 'x' });
+    const result = scanSbom(sbom, db);
+    expect(result.unknowns).toEqual([{ package: 'lodash@not-a-version', message: expect.stringContaining('invalid semantic version') as string }]);
+    db.close();
+  });
+
+  it('rejects a record that is not OSV, naming the file', async () => {
+    const { db, dir } = await freshDb();
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, JSON.stringify({ id: 'X-1' }));
+    await expect(importOsv(db, bad)).rejects.toThrow(`${bad}: not an OSV record: field "modified"`);
+    db.close();
+  });
+
+  it('renders text and SARIF', async () => {
+    const { db } = await freshDb();
+    const result = scanSbom(await catalogImage(await image('2.36-9+deb12u1'), 'test'), db);
+    expect(toText(result)).toContain('4 vulnerabilities (critical: 0, high: 2, medium: 1, low: 1, unknown: 0)');
+    const sarif = JSON.parse(toSarif(result, '0.1.0', 'test')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('var/lib/dpkg/status');
+    db.close();
+  });
+});
+
+describe.skipIf(!existsSync(schemas))('OSV fixtures are valid OSV', () => {
+  it.each(readdirSync(fixtures))('%s', (name) => {
+    const ajv = new Ajv2020({ strict: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(schemas, 'osv.schema.json'), 'utf8')) as object);
+    expect(validate(JSON.parse(readFileSync(join(fixtures, name), 'utf8'))), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
