@@ -1,2 +1,4 @@
 /** One task function per verb: the public library. */
 export * from './analyze.js';
+export * from './sbom.js';
+export { dbImport, dbPath, dbStatus, scan, type DbStatus, type Match, type ScanOptions, type ScanOutcome, type ScanResult, type Severity as VulnerabilitySeverity } from './scan.js';
