@@ -16,7 +16,7 @@ step "install (npm ci) and build"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund >/tmp/shipshape-demo-npm.log 2>&1 || { cat /tmp/shipshape-demo-npm.log; exit 1; }
   # npm 11 skips install scripts not approved in allowScripts; build the native ones explicitly
-  npm rebuild zstd-napi esbuild >>/tmp/shipshape-demo-npm.log 2>&1 || { cat /tmp/shipshape-demo-npm.log; exit 1; }
+  bash scripts/native-modules.sh >>/tmp/shipshape-demo-npm.log 2>&1 || { cat /tmp/shipshape-demo-npm.log; exit 1; }
 else
   echo "node_modules is up to date"
 fi

@@ -19,7 +19,7 @@ phase() {
 phase 'npm ci'
 npm ci --no-audit --no-fund --foreground-scripts=false >/tmp/shipshape-npm-ci.log 2>&1 || { cat /tmp/shipshape-npm-ci.log; exit 1; }
 # npm 11 skips install scripts not approved in allowScripts; rebuild the native ones explicitly
-npm rebuild zstd-napi esbuild >>/tmp/shipshape-npm-ci.log 2>&1 || { cat /tmp/shipshape-npm-ci.log; exit 1; }
+bash scripts/native-modules.sh >>/tmp/shipshape-npm-ci.log 2>&1 || { cat /tmp/shipshape-npm-ci.log; exit 1; }
 
 if [ -x scripts/testenv.sh ]; then
   phase 'test environment'
