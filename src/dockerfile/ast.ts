@@ -241,6 +241,9 @@ export type Instruction =
 /** The node type of one keyword: `InstructionOf<'Env'>` is a `KeyValueInstruction` whose keyword is `'Env'`. */
 export type InstructionOf<K extends Keyword> = Instruction & { keyword: K };
 
+/** Callbacks per keyword, the shape lint rules use: `{ From(node) {…}, Run(node) {…} }`, each node typed. */
+export type InstructionVisitor = { [K in Keyword]?: (node: InstructionOf<K>) => void };
+
 /** A build stage: a `FROM` and the instructions up to the next one. */
 export interface Stage extends Node {
   /** 0-based position among the stages. */
