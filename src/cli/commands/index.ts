@@ -1,7 +1,9 @@
 /** Every verb, one file each; test/meta checks that this list matches the folder. */
 import type { Command } from 'commander';
 import { register as config } from './config.js';
+import { register as init } from './init.js';
 
 export const verbs: Record<string, (program: Command) => void> = {
   config,
+  init,
 };

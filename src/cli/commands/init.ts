@@ -1,0 +1,90 @@
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { init, type InitOptions, type InitResult, parseBaseMap } from '../../api/init.js';
+import { SeveralAppsError } from '../../generate/index.js';
+import { action, addCommonOptions, type VerbContext } from '../runtime.js';
+
+interface InitFlags {
+  app?: string;
+  force: boolean;
+  dryRun: boolean;
+  compat: boolean;
+  pin: boolean;
+  baseMap: string[];
+  print: boolean;
+}
+
+/** On a terminal, several apps are a question; elsewhere (CI, pipes) the error lists them and exits 2. */
+async function choose(error: SeveralAppsError): Promise<string | undefined> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    process.stderr.write('Several apps found:\n');
+    error.apps.forEach((a, i) => process.stderr.write(`  ${i + 1}) ${a.path} (${a.ecosystem}, ${a.name})\n`));
+    const answer = await rl.question(`Which one [1-${error.apps.length}]? `);
+    return error.apps[Number(answer.trim()) - 1]?.path;
+  } finally {
+    rl.close();
+  }
+}
+
+function render(ctx: VerbContext, result: InitResult, print: boolean): string {
+  if (print) return result.dockerfile;
+  const { c } = ctx;
+  const lines = [`${c.bold(result.app.name)}: ${result.app.ecosystem} app at ${result.app.path}, runtime ${result.runtime}${result.app.port === undefined ? '' : `, port ${result.app.port}`}`];
+  for (const file of result.files) {
+    const label = { created: c.green('created'), overwritten: c.yellow('overwrote'), unchanged: c.dim('unchanged'), differs: c.red('differs'), 'would-create': 'would create', 'would-overwrite': 'would overwrite' }[file.action];
+    lines.push(`  ${label} ${file.path}${file.action === 'differs' ? ' (not overwritten: --force replaces it)' : ''}`);
+  }
+  for (const [ref, digest] of Object.entries(result.pinned)) lines.push(`  pinned ${ref}@${digest}`);
+  for (const file of result.files) if (file.diff !== undefined && file.action !== 'overwritten') lines.push('', file.diff.trimEnd());
+  return lines.join('\n');
+}
+
+/** `shipshape init [DIR]`: the Dockerfile and .dockerignore for a project. */
+export function register(program: Command): void {
+  const command = addCommonOptions(
+    program
+      .command('init')
+      .argument('[dir]', 'project directory', '.')
+      .description('write an optimal Dockerfile and .dockerignore for the project in DIR')
+      .option('--app <path>', 'the app to containerise when the project has several')
+      .option('--force', 'replace an existing Dockerfile/.dockerignore that differs', false)
+      .option('--dry-run', 'show what would be written, write nothing', false)
+      .option('--print', 'print the Dockerfile instead of writing files', false)
+      .option('--compat', 'no COPY --link and no heredocs, for older BuildKit frontends (Docker 20.10)', false)
+      .option('--pin', 'pin base images to their current digests', false)
+      .option('--base-map <from=to>', 'substitute a base image (repeatable)', (value: string, previous: string[]) => [...previous, value], []),
+  );
+  command.action(
+    action(async (ctx, dir: string) => {
+      const flags = command.opts<InitFlags>();
+      const options: InitOptions = {
+        dir,
+        force: flags.force,
+        dryRun: flags.dryRun || flags.print,
+        compat: flags.compat,
+        pin: flags.pin,
+        baseMap: parseBaseMap(flags.baseMap),
+        events: ctx.events,
+        ...(flags.app === undefined ? {} : { app: flags.app }),
+      };
+      let result: InitResult;
+      try {
+        result = await init(options);
+      } catch (error) {
+        if (!(error instanceof SeveralAppsError)) throw error;
+        const app = await choose(error);
+        if (app === undefined) throw error;
+        result = await init({ ...options, app });
+      }
+      for (const note of result.notes) ctx.note(`note: ${note}`);
+      if (result.files.some((f) => f.action === 'differs')) ctx.setExitCode(1);
+      if (ctx.flags.format === 'json') {
+        await ctx.write(JSON.stringify({ app: result.app, runtime: result.runtime, bases: result.bases, pinned: result.pinned, notes: result.notes, files: result.files, dockerfile: result.dockerfile, dockerignore: result.dockerignore }, null, 2));
+        return;
+      }
+      await ctx.write(render(ctx, result, flags.print));
+    }),
+  );
+}

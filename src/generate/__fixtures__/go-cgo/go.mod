@@ -1,0 +1,3 @@
+module cgo-app
+
+go 1.21

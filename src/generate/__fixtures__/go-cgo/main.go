@@ -1,0 +1,6 @@
+package main
+
+// #include <stdlib.h>
+import "C"
+
+func main() {}

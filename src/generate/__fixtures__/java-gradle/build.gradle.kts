@@ -1,0 +1,3 @@
+plugins { application }
+java { toolchain { languageVersion = JavaLanguageVersion.of(17) } }
+application { mainClass = "demo.Main" }

@@ -1,0 +1,3 @@
+from http.server import HTTPServer, BaseHTTPRequestHandler
+
+HTTPServer(("", 8000), BaseHTTPRequestHandler).serve_forever()

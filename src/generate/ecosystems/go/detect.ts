@@ -1,0 +1,63 @@
+/**
+ * Go: `go.mod` marks a module; its main packages (the root or `cmd/*`) are the apps. The Go version comes
+ * from the `toolchain` or `go` line; cgo is assumed only when a source file imports "C".
+ */
+import { findPort } from '../../ports.js';
+import { joinPath, type ProjectFiles } from '../../project-files.js';
+import type { Detector, GoApp } from '../../types.js';
+
+/** `go 1.22.3` / `toolchain go1.23.1` → `1.23` (the toolchain wins: it is what the module really builds with). */
+export function goVersionOf(goMod: string): string | undefined {
+  const toolchain = /^toolchain\s+go(\d+\.\d+)/m.exec(goMod);
+  if (toolchain?.[1] !== undefined) return toolchain[1];
+  return /^go\s+(\d+\.\d+)/m.exec(goMod)?.[1];
+}
+
+async function isMainPackage(files: ProjectFiles, dir: string): Promise<{ main: boolean; cgo: boolean; sources: string[] }> {
+  const names = (await files.list(dir)).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go'));
+  let main = false;
+  let cgo = false;
+  const sources: string[] = [];
+  for (const name of names) {
+    const path = joinPath(dir, name);
+    const text = await files.readText(path, 512 * 1024);
+    if (text === undefined) continue;
+    sources.push(path);
+    if (/^package\s+main\b/m.test(text)) main = true;
+    if (/^import\s+(?:\(\s*[^)]*)?"C"/m.test(text)) cgo = true;
+  }
+  return { main, cgo, sources };
+}
+
+export const goDetector: Detector = {
+  ecosystem: 'go',
+  async detect(files: ProjectFiles, dir: string): Promise<GoApp[]> {
+    const goMod = await files.readText(joinPath(dir, 'go.mod'));
+    if (goMod === undefined) return [];
+    const modulePath = /^module\s+(\S+)/m.exec(goMod)?.[1];
+    const goVersion = goVersionOf(goMod);
+    const hasGoSum = await files.isFile(joinPath(dir, 'go.sum'));
+    const candidates = ['.', ...(await files.list(joinPath(dir, 'cmd'))).map((n) => `cmd/${n}`)];
+    const apps: GoApp[] = [];
+    for (const pkg of candidates) {
+      const found = await isMainPackage(files, joinPath(dir, pkg));
+      if (!found.main) continue;
+      const port = await findPort(files, found.sources, [/(?:Addr|ListenAndServe(?:TLS)?|Listen)\s*[:(=]\s*(?:"tcp",\s*)?"[\w.]*:(\d{4,5})"/g, /"PORT"\)?[^\n]*?"(\d{4,5})"/g, /":(\d{4,5})"/g]);
+      const notes: string[] = [];
+      if (found.cgo) notes.push(`${joinPath(dir, pkg)}: imports "C"; the runtime keeps glibc (distroless base) instead of a static binary`);
+      apps.push({
+        ecosystem: 'go',
+        path: joinPath(dir, pkg),
+        context: dir,
+        name: pkg === '.' ? (modulePath?.split('/').pop() ?? 'app') : pkg.slice('cmd/'.length),
+        ...(port === undefined ? {} : { port }),
+        notes,
+        ...(goVersion === undefined ? {} : { goVersion }),
+        mainPackage: pkg,
+        hasGoSum,
+        cgo: found.cgo,
+      });
+    }
+    return apps;
+  },
+};

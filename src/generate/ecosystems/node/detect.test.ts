@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ProjectFiles } from '../../project-files.js';
+import { nodeDetector, nodeMajorOf } from './detect.js';
+
+const fixtures = resolve(import.meta.dirname, '../../__fixtures__');
+const detect = (name: string) => nodeDetector.detect(new ProjectFiles(resolve(fixtures, name)), '.');
+
+describe('node detector', () => {
+  it('reads npm, TypeScript, Express, engines and the start script', async () => {
+    const [app] = await detect('node-npm-express-ts');
+    expect(app).toMatchObject({
+      ecosystem: 'node',
+      name: 'express-ts',
+      packageManager: 'npm',
+      lockfile: 'package-lock.json',
+      nodeMajor: 20,
+      build: true,
+      typescript: true,
+      framework: 'express',
+      outDir: 'dist',
+      entry: 'dist/server.js',
+      port: 4000,
+      hasDependencies: true,
+    });
+  });
+
+  it('reads pnpm and Next.js standalone output', async () => {
+    const [app] = await detect('node-pnpm-next');
+    expect(app).toMatchObject({ packageManager: 'pnpm', framework: 'next', nextStandalone: true, hasPublicDir: true, entry: 'server.js', port: 3000 });
+  });
+
+  it('prefers the packageManager field and reads .nvmrc; NestJS runs dist/main.js', async () => {
+    const [app] = await detect('node-yarn-berry-nest');
+    expect(app).toMatchObject({ packageManager: 'yarn-berry', nodeMajor: 20, framework: 'nest', entry: 'dist/main.js' });
+  });
+
+  it('reads bun', async () => {
+    const [app] = await detect('node-bun');
+    expect(app).toMatchObject({ packageManager: 'bun', lockfile: 'bun.lock' });
+  });
+
+  it('notes a missing lockfile and reads main, .node-version and a PORT default', async () => {
+    const [app] = await detect('node-plain');
+    expect(app).toMatchObject({ packageManager: 'npm', nodeMajor: 18, build: false, entry: 'server.js', port: 8080, hasDependencies: false });
+    expect(app?.notes.join('\n')).toMatch(/no lockfile/);
+  });
+
+  it('is not a Node project without package.json', async () => {
+    expect(await detect('go-root')).toEqual([]);
+  });
+
+  it('names the file when package.json is malformed', async () => {
+    await expect(detect('broken-package-json')).rejects.toThrow(/package\.json: not valid JSON/);
+  });
+
+  it.each([
+    ['>=20.11', 20],
+    ['^18 || ^20', 18],
+    ['v22.3.0', 22],
+    ['20.x', 20],
+    ['lts/*', undefined],
+  ])('node major of %s is %s', (spec, major) => {
+    expect(nodeMajorOf(spec)).toBe(major);
+  });
+});

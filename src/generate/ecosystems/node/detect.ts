@@ -1,0 +1,163 @@
+/**
+ * Node.js: `package.json` and its lockfile. Reads the package manager (the `packageManager` field first, as
+ * corepack does, then the lockfile), the Node major (engines, .nvmrc, .node-version), whether a build step
+ * exists (TypeScript, Next.js), the framework and the file `node` should run.
+ */
+import { z } from 'zod';
+import { findPort } from '../../ports.js';
+import { joinPath, type ProjectFiles } from '../../project-files.js';
+import type { Detector, NodeApp, NodeFramework, NodePackageManager } from '../../types.js';
+
+const packageJsonSchema = z.looseObject({
+  name: z.string().optional(),
+  main: z.string().optional(),
+  type: z.string().optional(),
+  packageManager: z.string().optional(),
+  scripts: z.record(z.string(), z.string()).optional(),
+  dependencies: z.record(z.string(), z.string()).optional(),
+  devDependencies: z.record(z.string(), z.string()).optional(),
+  engines: z.looseObject({ node: z.string().optional() }).optional(),
+  workspaces: z.union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).optional() })]).optional(),
+});
+
+const lockfiles: [string, NodePackageManager][] = [
+  ['pnpm-lock.yaml', 'pnpm'],
+  ['bun.lock', 'bun'],
+  ['bun.lockb', 'bun'],
+  ['yarn.lock', 'yarn'],
+  ['package-lock.json', 'npm'],
+  ['npm-shrinkwrap.json', 'npm'],
+];
+
+/** The first major version a semver range or version file allows: `>=20.11` → 20, `v22.3.0` → 22, `^18 || ^20` → 18. */
+export function nodeMajorOf(spec: string): number | undefined {
+  const match = /(\d+)(?:\.[\dx*]+){0,2}/.exec(spec.replace(/^\s*v/, ''));
+  if (!match) return undefined;
+  const major = Number(match[1]);
+  return major >= 10 && major < 100 ? major : undefined;
+}
+
+/** The outDir of a tsconfig (JSON with comments: read with a pattern, not JSON.parse). */
+function tsOutDir(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const match = /"outDir"\s*:\s*"([^"]+)"/.exec(text);
+  return match?.[1]?.replace(/^\.\//, '').replace(/\/$/, '');
+}
+
+function frameworkOf(deps: Record<string, string>): NodeFramework | undefined {
+  if ('next' in deps) return 'next';
+  if ('@nestjs/core' in deps) return 'nest';
+  if ('fastify' in deps) return 'fastify';
+  if ('express' in deps) return 'express';
+  return undefined;
+}
+
+/** `node dist/server.js --flag` → `dist/server.js`; undefined for anything that is not plain node. */
+function entryFromStart(start: string | undefined): string | undefined {
+  if (start === undefined) return undefined;
+  const match = /^(?:NODE_ENV=\S+\s+)?node\s+(?:--?[\w-]+(?:=\S+)?\s+)*([\w./@-]+\.[cm]?js)\b/.exec(start.trim());
+  return match?.[1]?.replace(/^\.\//, '');
+}
+
+export const nodeDetector: Detector = {
+  ecosystem: 'node',
+  async detect(files: ProjectFiles, dir: string): Promise<NodeApp[]> {
+    const manifest = joinPath(dir, 'package.json');
+    const pkg = await files.readJson(manifest, packageJsonSchema);
+    if (pkg === undefined) return [];
+    const notes: string[] = [];
+    const scripts = pkg.scripts ?? {};
+    const deps = pkg.dependencies ?? {};
+    const allDeps = { ...deps, ...(pkg.devDependencies ?? {}) };
+    // a workspace root with no app of its own: its packages are the apps
+    if (pkg.workspaces !== undefined && scripts.start === undefined && pkg.main === undefined) return [];
+
+    let packageManager: NodePackageManager | undefined;
+    let lockfile: string | undefined;
+    for (const [name, manager] of lockfiles) {
+      if (await files.isFile(joinPath(dir, name))) {
+        packageManager ??= manager;
+        lockfile ??= name;
+      }
+    }
+    const declared = /^(npm|yarn|pnpm|bun)@(\d+)/.exec(pkg.packageManager ?? '');
+    if (declared?.[1] !== undefined) {
+      const tool = declared[1] as 'npm' | 'yarn' | 'pnpm' | 'bun';
+      packageManager = tool === 'yarn' && Number(declared[2]) >= 2 ? 'yarn-berry' : tool;
+    } else if (packageManager === 'yarn' && (await files.isFile(joinPath(dir, '.yarnrc.yml')))) {
+      packageManager = 'yarn-berry';
+    }
+    if (lockfile === undefined) notes.push(`${manifest}: no lockfile; builds are not reproducible until one is committed`);
+
+    let nodeMajor = pkg.engines?.node === undefined ? undefined : nodeMajorOf(pkg.engines.node);
+    for (const file of ['.nvmrc', '.node-version']) {
+      if (nodeMajor !== undefined) break;
+      const text = await files.readText(joinPath(dir, file), 4096);
+      if (text !== undefined) nodeMajor = nodeMajorOf(text.trim());
+    }
+
+    const framework = frameworkOf(allDeps);
+    const typescript = 'typescript' in allDeps || (await files.isFile(joinPath(dir, 'tsconfig.json')));
+    const build = scripts.build !== undefined;
+    const outDir = tsOutDir(await files.readText(joinPath(dir, 'tsconfig.json'))) ?? 'dist';
+
+    let nextStandalone = false;
+    if (framework === 'next') {
+      for (const name of ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs']) {
+        const text = await files.readText(joinPath(dir, name));
+        if (text !== undefined && /output\s*:\s*['"]standalone['"]/.test(text)) nextStandalone = true;
+      }
+      if (!nextStandalone) notes.push(`${joinPath(dir, 'next.config.js')}: set output: 'standalone' for a runtime image without node_modules`);
+    }
+
+    let entry: string | undefined;
+    if (nextStandalone) entry = 'server.js';
+    entry ??= entryFromStart(scripts.start);
+    if (entry === undefined && framework === 'nest') entry = `${outDir}/main.js`;
+    if (entry === undefined && pkg.main !== undefined) {
+      entry = pkg.main.replace(/^\.\//, '');
+      // main pointing at TypeScript sources: run the compiled file
+      if (/\.ts$/.test(entry) && build) entry = `${outDir}/${entry.replace(/^src\//, '').replace(/\.ts$/, '.js')}`;
+    }
+    if (entry === undefined) {
+      for (const candidate of build ? [`${outDir}/index.js`, `${outDir}/main.js`, `${outDir}/server.js`] : ['index.js', 'server.js', 'app.js', 'main.js']) {
+        if (build || (await files.isFile(joinPath(dir, candidate)))) {
+          entry = candidate;
+          break;
+        }
+      }
+    }
+    if (entry === undefined) {
+      entry = 'index.js';
+      notes.push(`${manifest}: no start script, main or index.js; the Dockerfile runs index.js`);
+    }
+
+    const sources = [joinPath(dir, entry.replace(new RegExp(`^${outDir}/`), 'src/').replace(/\.js$/, typescript ? '.ts' : '.js')), joinPath(dir, entry)];
+    sources.push(...(await files.findFiles(joinPath(dir, 'src'), (n) => /\.[cm]?[jt]s$/.test(n), { maxFiles: 200 })));
+    const port =
+      (await findPort(files, sources, [/\.listen\(\s*(?:\{\s*port\s*:\s*)?(\d{4,5})/g, /PORT\s*(?:\|\||\?\?)\s*['"]?(\d{4,5})/g, /port\s*[:=]\s*(\d{4,5})/gi])) ??
+      (framework === undefined ? undefined : 3000);
+
+    return [
+      {
+        ecosystem: 'node',
+        path: dir,
+        context: dir,
+        name: pkg.name ?? (dir === '.' ? 'app' : dir.split('/').pop() ?? 'app'),
+        ...(port === undefined ? {} : { port }),
+        notes,
+        packageManager: packageManager ?? 'npm',
+        ...(lockfile === undefined ? {} : { lockfile }),
+        ...(nodeMajor === undefined ? {} : { nodeMajor }),
+        build,
+        typescript,
+        ...(framework === undefined ? {} : { framework }),
+        nextStandalone,
+        hasPublicDir: await files.isDir(joinPath(dir, 'public')).catch(() => false),
+        outDir,
+        entry,
+        hasDependencies: Object.keys(deps).length > 0,
+      },
+    ];
+  },
+};

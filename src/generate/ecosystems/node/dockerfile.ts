@@ -1,0 +1,119 @@
+/**
+ * Node.js: production dependencies installed in their own stage (a layer reused until the lockfile changes),
+ * the build (TypeScript, Next.js) in another, and a distroless Node runtime: glibc, libstdc++ and node only.
+ */
+import { type DockerfileWriter, execForm } from '../../dockerfile-writer.js';
+import type { NodeApp } from '../../types.js';
+import { runtimeTail } from '../runtime-tail.js';
+
+/** Node majors distroless publishes for Debian 12. */
+const distrolessNode = new Set([18, 20, 22, 24]);
+export const defaultNodeMajor = 22;
+
+interface Manager {
+  manifests: string[];
+  install: string;
+  installProd: string;
+  cache: string;
+  setup?: string;
+}
+
+function managerOf(app: NodeApp): Manager {
+  const lock = app.lockfile === undefined ? [] : [app.lockfile];
+  switch (app.packageManager) {
+    case 'npm':
+      return app.lockfile === undefined
+        ? { manifests: ['package.json'], install: 'npm install --no-audit --no-fund', installProd: 'npm install --omit=dev --no-audit --no-fund', cache: '/root/.npm' }
+        : { manifests: ['package.json', ...lock], install: 'npm ci --no-audit --no-fund', installProd: 'npm ci --omit=dev --no-audit --no-fund', cache: '/root/.npm' };
+    case 'yarn':
+      return { manifests: ['package.json', ...lock], install: 'yarn install --frozen-lockfile', installProd: 'yarn install --frozen-lockfile --production', cache: '/usr/local/share/.cache/yarn' };
+    case 'yarn-berry':
+      return {
+        manifests: ['package.json', ...lock, '.yarnrc.yml'],
+        setup: 'corepack enable',
+        install: 'yarn install --immutable',
+        installProd: 'yarn workspaces focus --all --production',
+        cache: '/root/.yarn/berry/cache',
+      };
+    case 'pnpm':
+      return {
+        manifests: ['package.json', ...lock],
+        setup: 'corepack enable',
+        install: 'pnpm install --frozen-lockfile --store-dir /pnpm/store',
+        installProd: 'pnpm install --frozen-lockfile --prod --store-dir /pnpm/store',
+        cache: '/pnpm/store',
+      };
+    case 'bun':
+      return { manifests: ['package.json', ...lock], install: 'bun install --frozen-lockfile', installProd: 'bun install --frozen-lockfile --production', cache: '/root/.bun/install/cache' };
+  }
+}
+
+function runScript(app: NodeApp): string {
+  return app.packageManager === 'npm' ? 'npm run build' : app.packageManager === 'bun' ? 'bun run build' : `${app.packageManager === 'yarn-berry' ? 'yarn' : app.packageManager} run build`;
+}
+
+export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: string } {
+  const major = app.nodeMajor ?? defaultNodeMajor;
+  const bun = app.packageManager === 'bun';
+  const builder = bun ? 'oven/bun:1-debian' : `node:${major}-bookworm-slim`;
+  const builderWhy = bun ? ['Builder: Bun on Debian, to install with the bun lockfile.'] : [`Builder: Node ${major} on Debian 12 slim: the same glibc as the runtime, so native modules load there.`];
+  const m = managerOf(app);
+  const setup = m.setup === undefined ? [] : [m.setup];
+  const cache = [{ target: m.cache, ...(app.packageManager === 'pnpm' ? { id: 'pnpm' } : {}) }];
+  const needDeps = app.hasDependencies && !app.nextStandalone;
+
+  if (needDeps) {
+    w.from(builder, 'deps', [...builderWhy, 'Stage deps: production dependencies only, reused until a manifest or the lockfile changes.']);
+    w.instruction('WORKDIR', '/app');
+    w.copy(m.manifests, './');
+    w.run([...setup, m.installProd], cache);
+  }
+  if (app.build) {
+    w.from(builder, 'build', [...(needDeps ? [] : builderWhy), 'Stage build: all dependencies (dev included), then the sources and the build script.']);
+    w.instruction('WORKDIR', '/app');
+    w.copy(m.manifests, './');
+    w.run([...setup, m.install], cache);
+    w.copy(['.'], '.');
+    w.run([runScript(app)]);
+  }
+
+  let runtime: string;
+  let node: string[];
+  if (bun) {
+    runtime = 'oven/bun:1-distroless';
+    w.from(runtime, undefined, ['Runtime: Bun on distroless: no shell, no package manager.']);
+    node = ['bun'];
+  } else if (distrolessNode.has(major)) {
+    runtime = `gcr.io/distroless/nodejs${major}-debian12:nonroot`;
+    w.from(runtime, undefined, [
+      `Runtime: distroless Node ${major}: glibc, libstdc++, CA certificates and node only (no shell, no npm),`,
+      `about 130 MB smaller than node:${major} and with a fraction of its CVEs. Alpine is not used: musl breaks some native modules.`,
+    ]);
+    node = ['/nodejs/bin/node'];
+  } else {
+    runtime = `node:${major}-bookworm-slim`;
+    w.from(runtime, undefined, [`Runtime: Node ${major} slim: distroless publishes no Node ${major} image for Debian 12.`]);
+    node = ['node'];
+  }
+  w.instruction('WORKDIR', '/app');
+  w.instruction('ENV', 'NODE_ENV=production');
+  if (app.nextStandalone) {
+    w.instruction('ENV', `HOSTNAME=0.0.0.0 PORT=${app.port ?? 3000}`);
+    w.copy(['/app/.next/standalone'], './', { from: 'build' });
+    w.copy(['/app/.next/static'], './.next/static', { from: 'build' });
+    if (app.hasPublicDir) w.copy(['/app/public'], './public', { from: 'build' });
+  } else {
+    if (needDeps) w.copy(['/app/node_modules'], './node_modules', { from: 'deps' });
+    if (app.build) {
+      // package.json tells node whether .js files are ES modules ("type")
+      w.copy(['package.json'], './');
+      w.copy([`/app/${app.outDir}`], `./${app.outDir}`, { from: 'build' });
+    } else {
+      w.copy(['.'], '.');
+    }
+  }
+  runtimeTail(w, app.port);
+  w.instruction('ENTRYPOINT', execForm(node));
+  w.instruction('CMD', execForm([app.entry]));
+  return { runtime };
+}

@@ -1,0 +1,164 @@
+/**
+ * Python: `pyproject.toml` (uv, poetry, pdm or plain PEP 621) or `requirements.txt`. The package manager
+ * comes from its lockfile (uv.lock, poetry.lock, pdm.lock) or its tool table; the entry point from
+ * `[project.scripts]`, a WSGI/ASGI app (served by gunicorn/uvicorn when they are dependencies), a
+ * `__main__.py`, or a conventional script (`main.py`, `app.py`, …).
+ */
+import { parse as parseToml } from 'smol-toml';
+import { z } from 'zod';
+import { invalidInput } from '../../../internal/errors.js';
+import { findPort } from '../../ports.js';
+import { joinPath, type ProjectFiles } from '../../project-files.js';
+import type { Detector, PythonApp, PythonPackageManager } from '../../types.js';
+
+const pyprojectSchema = z.looseObject({
+  project: z
+    .looseObject({
+      name: z.string().optional(),
+      'requires-python': z.string().optional(),
+      dependencies: z.array(z.string()).optional(),
+      scripts: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+  'build-system': z.looseObject({ 'build-backend': z.string().optional() }).optional(),
+  tool: z
+    .looseObject({
+      poetry: z
+        .looseObject({
+          name: z.string().optional(),
+          dependencies: z.record(z.string(), z.unknown()).optional(),
+          scripts: z.record(z.string(), z.unknown()).optional(),
+        })
+        .optional(),
+      pdm: z.looseObject({}).optional(),
+      uv: z.looseObject({}).optional(),
+    })
+    .optional(),
+});
+
+/** `>=3.11,<3.13` / `^3.12` / `3.12.4` → `3.11` / `3.12` / `3.12`: the lowest minor the constraint allows. */
+export function pythonVersionOf(spec: string): string | undefined {
+  const match = /3\.(\d+)/.exec(spec);
+  return match?.[1] === undefined ? undefined : `3.${match[1]}`;
+}
+
+function dependencyNames(specs: string[]): Set<string> {
+  return new Set(specs.map((s) => (/^\s*([A-Za-z0-9][\w.-]*)/.exec(s)?.[1] ?? '').toLowerCase().replace(/_/g, '-')).filter(Boolean));
+}
+
+/** `module.sub:func` of a console script → the module's file, for the port search. */
+function moduleFile(module: string): string {
+  return `${module.split(':')[0]?.replace(/\./g, '/') ?? module}.py`;
+}
+
+export const pythonDetector: Detector = {
+  ecosystem: 'python',
+  async detect(files: ProjectFiles, dir: string): Promise<PythonApp[]> {
+    const pyprojectPath = joinPath(dir, 'pyproject.toml');
+    const pyprojectText = await files.readText(pyprojectPath);
+    const requirements = (await files.isFile(joinPath(dir, 'requirements.txt'))) ? 'requirements.txt' : undefined;
+    const hasSetupPy = await files.isFile(joinPath(dir, 'setup.py'));
+    if (pyprojectText === undefined && requirements === undefined && !hasSetupPy) return [];
+
+    let pyproject: z.infer<typeof pyprojectSchema> = {};
+    if (pyprojectText !== undefined) {
+      let raw: unknown;
+      try {
+        raw = parseToml(pyprojectText);
+      } catch (error) {
+        throw invalidInput(pyprojectPath, `not valid TOML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`, error);
+      }
+      const parsed = pyprojectSchema.safeParse(raw);
+      if (!parsed.success) throw invalidInput(pyprojectPath, `${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      pyproject = parsed.data;
+    }
+
+    const notes: string[] = [];
+    const manifests: string[] = [];
+    let packageManager: PythonPackageManager = 'pip';
+    if (await files.isFile(joinPath(dir, 'uv.lock'))) packageManager = 'uv';
+    else if (await files.isFile(joinPath(dir, 'poetry.lock'))) packageManager = 'poetry';
+    else if (await files.isFile(joinPath(dir, 'pdm.lock'))) packageManager = 'pdm';
+    else if (pyproject.tool?.poetry !== undefined) packageManager = 'poetry';
+    else if (pyproject.tool?.pdm !== undefined) packageManager = 'pdm';
+    else if (pyproject.tool?.uv !== undefined) packageManager = 'uv';
+    const lockfile = { uv: 'uv.lock', poetry: 'poetry.lock', pdm: 'pdm.lock', pip: undefined }[packageManager];
+    if (pyprojectText !== undefined) manifests.push('pyproject.toml');
+    if (lockfile !== undefined && (await files.isFile(joinPath(dir, lockfile)))) manifests.push(lockfile);
+    else if (lockfile !== undefined) notes.push(`${joinPath(dir, lockfile)}: missing; builds are not reproducible until it is committed`);
+    if (packageManager === 'pip' && requirements !== undefined) manifests.push(requirements);
+
+    let pythonVersion: string | undefined;
+    const versionFile = await files.readText(joinPath(dir, '.python-version'), 4096);
+    if (versionFile !== undefined) pythonVersion = pythonVersionOf(versionFile);
+    const requiresPython = pyproject.project?.['requires-python'] ?? (typeof pyproject.tool?.poetry?.dependencies?.python === 'string' ? pyproject.tool.poetry.dependencies.python : undefined);
+    if (pythonVersion === undefined && requiresPython !== undefined) pythonVersion = pythonVersionOf(requiresPython);
+
+    const requirementLines = requirements === undefined ? [] : ((await files.readText(joinPath(dir, requirements))) ?? '').split('\n').filter((l) => !/^\s*(#|-|$)/.test(l));
+    const deps = dependencyNames([...(pyproject.project?.dependencies ?? []), ...Object.keys(pyproject.tool?.poetry?.dependencies ?? {}), ...requirementLines]);
+
+    const scripts = { ...(pyproject.project?.scripts ?? {}), ...Object.fromEntries(Object.entries(pyproject.tool?.poetry?.scripts ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')) };
+    const installable = pyprojectText !== undefined && (pyproject['build-system'] !== undefined || pyproject.tool?.poetry !== undefined) && Object.keys(scripts).length > 0;
+    const pySources = await files.findFiles(dir, (n) => n.endsWith('.py'), { maxDepth: 3, maxFiles: 300 });
+
+    let start: PythonApp['start'] | undefined;
+    const [firstScript] = Object.entries(scripts);
+    if (installable && firstScript !== undefined) start = { kind: 'console-script', name: firstScript[0], target: firstScript[1] };
+
+    if (start === undefined && (deps.has('gunicorn') || deps.has('uvicorn'))) {
+      // a WSGI/ASGI application object: `app = Flask(__name__)`, `app = FastAPI()`, `application = get_wsgi_application()`
+      for (const source of pySources) {
+        const text = (await files.readText(source, 512 * 1024)) ?? '';
+        const match = /^(app|application)\s*=\s*(?:\w+\.)?(Flask|FastAPI|Starlette|Litestar|Quart|get_wsgi_application|get_asgi_application)\b/m.exec(text);
+        if (!match?.[1] || !match[2]) continue;
+        const module = (dir === '.' ? source : source.slice(dir.length + 1)).replace(/\.py$/, '').replace(/\//g, '.');
+        const asgi = /FastAPI|Starlette|Litestar|Quart|asgi/.test(match[2]);
+        start = { kind: 'server', server: asgi && deps.has('uvicorn') ? 'uvicorn' : deps.has('gunicorn') ? 'gunicorn' : 'uvicorn', app: `${module}:${match[1]}` };
+        break;
+      }
+    }
+    if (start === undefined) {
+      const name = pyproject.project?.name ?? pyproject.tool?.poetry?.name;
+      const pkgDir = name?.replace(/-/g, '_');
+      for (const candidate of [pkgDir, `src/${pkgDir ?? ''}`].filter((c): c is string => c !== undefined && c !== 'src/')) {
+        if (await files.isFile(joinPath(dir, `${candidate}/__main__.py`))) {
+          start = { kind: 'module', module: candidate.replace(/^src\//, '') };
+          break;
+        }
+      }
+    }
+    if (start === undefined) {
+      for (const candidate of ['main.py', 'app.py', 'server.py', 'run.py', 'manage.py', '__main__.py']) {
+        if (await files.isFile(joinPath(dir, candidate))) {
+          start = { kind: 'script', file: candidate };
+          break;
+        }
+      }
+    }
+    if (start === undefined) {
+      start = { kind: 'script', file: 'main.py' };
+      notes.push(`${dir}: no [project.scripts], WSGI/ASGI app, __main__.py or main.py found; the Dockerfile runs main.py`);
+    }
+
+    const startFile = start.kind === 'script' ? joinPath(dir, start.file) : start.kind === 'server' ? joinPath(dir, moduleFile(start.app)) : undefined;
+    const port =
+      (await findPort(files, [...(startFile === undefined ? [] : [startFile]), ...pySources], [/port\s*=\s*(\d{4,5})/gi, /\(\s*['"][\w.]*['"]\s*,\s*(\d{4,5})\s*\)/g, /PORT['"]?\s*,\s*['"]?(\d{4,5})/g])) ??
+      (start.kind === 'server' ? 8000 : undefined);
+
+    return [
+      {
+        ecosystem: 'python',
+        path: dir,
+        context: dir,
+        name: pyproject.project?.name ?? pyproject.tool?.poetry?.name ?? (dir === '.' ? 'app' : dir.split('/').pop() ?? 'app'),
+        ...(port === undefined ? {} : { port }),
+        notes,
+        packageManager,
+        ...(pythonVersion === undefined ? {} : { pythonVersion }),
+        manifests,
+        start,
+        installable,
+      },
+    ];
+  },
+};

@@ -1,0 +1,80 @@
+/**
+ * Python: dependencies installed into /deps (pip `--target`) before the sources are copied, so the layer is
+ * reused until a manifest changes; the runtime is distroless python3 (Debian 12's CPython 3.11, no shell,
+ * no pip) with `PYTHONPATH=/deps`. A virtualenv is not copied because its interpreter links point into the
+ * builder's Python, which the runtime does not have.
+ */
+import { type DockerfileWriter, execForm } from '../../dockerfile-writer.js';
+import type { PythonApp } from '../../types.js';
+import { runtimeTail } from '../runtime-tail.js';
+
+/** distroless python3-debian12 is Debian 12's CPython. */
+const distrolessPython = '3.11';
+export const defaultPythonVersion = distrolessPython;
+
+export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime: string } {
+  const version = app.pythonVersion ?? defaultPythonVersion;
+  const pipCache = { target: '/root/.cache/pip' };
+  if (app.packageManager === 'uv') w.from('ghcr.io/astral-sh/uv:0.5', 'uv', ['The uv binary, copied into the builder.']);
+  w.from(`python:${version}-slim-bookworm`, 'build', [`Builder: CPython ${version} on Debian 12 slim: wheels built here load in the runtime (same glibc, same ABI).`]);
+  w.instruction('WORKDIR', '/app');
+  w.instruction('ENV', 'PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore');
+  w.copy(app.manifests, './');
+  switch (app.packageManager) {
+    case 'pip':
+      if (app.manifests.includes('requirements.txt')) w.run(['pip install --target=/deps -r requirements.txt'], [pipCache]);
+      break;
+    case 'uv':
+      w.copy(['/uv'], '/usr/local/bin/uv', { from: 'uv' });
+      w.run(['uv export --frozen --no-dev --no-emit-project -o /tmp/requirements.txt', 'uv pip install --target=/deps -r /tmp/requirements.txt'], [{ target: '/root/.cache/uv' }]);
+      break;
+    case 'poetry':
+      w.run(['pip install "poetry>=1.8,<3" "poetry-plugin-export>=1.8"', 'poetry export --only main -o /tmp/requirements.txt', 'pip install --target=/deps -r /tmp/requirements.txt'], [pipCache]);
+      break;
+    case 'pdm':
+      w.run(['pip install "pdm>=2.12"', 'pdm export --prod -o /tmp/requirements.txt', 'pip install --target=/deps -r /tmp/requirements.txt'], [pipCache]);
+      break;
+  }
+  w.copy(['.'], '.');
+  if (app.installable) w.run(['pip install --no-deps --target=/deps .'], [pipCache]);
+
+  let runtime: string;
+  let python: string;
+  if (version === distrolessPython) {
+    runtime = 'gcr.io/distroless/python3-debian12:nonroot';
+    w.from(runtime, undefined, ['Runtime: distroless python3: CPython 3.11 and its libraries only (no shell, no pip, no apt),', 'about 70 MB smaller than python:3.11-slim.']);
+    python = '/usr/bin/python3';
+  } else {
+    runtime = `python:${version}-slim-bookworm`;
+    w.from(runtime, undefined, [`Runtime: python ${version} slim: distroless ships only Debian 12's CPython 3.11.`]);
+    python = '/usr/local/bin/python3';
+  }
+  w.instruction('WORKDIR', '/app');
+  w.instruction('ENV', 'PYTHONPATH=/deps PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1');
+  if (app.packageManager !== 'pip' || app.manifests.includes('requirements.txt') || app.installable) w.copy(['/deps'], '/deps', { from: 'build' });
+  w.copy(['.'], '.');
+  runtimeTail(w, app.port);
+  const port = String(app.port ?? 8000);
+  const start = app.start;
+  switch (start.kind) {
+    case 'script':
+      w.instruction('ENTRYPOINT', execForm([python, start.file]));
+      break;
+    case 'module':
+      w.instruction('ENTRYPOINT', execForm([python, '-m', start.module]));
+      break;
+    case 'console-script': {
+      // the generated console script's #! line names the builder's interpreter; call its function instead
+      const [module, func] = start.target.split(':');
+      w.instruction('ENTRYPOINT', execForm([python, '-c', `import sys; from ${module ?? start.target} import ${func ?? 'main'}; sys.exit(${func ?? 'main'}())`]));
+      break;
+    }
+    case 'server':
+      w.instruction(
+        'ENTRYPOINT',
+        execForm(start.server === 'gunicorn' ? [python, '-m', 'gunicorn', '--bind', `0.0.0.0:${port}`, start.app] : [python, '-m', 'uvicorn', start.app, '--host', '0.0.0.0', '--port', port]),
+      );
+      break;
+  }
+  return { runtime };
+}

@@ -1,0 +1,90 @@
+/**
+ * Rust: `Cargo.toml`. A package with a binary target is an app; a workspace's members with binaries are its
+ * apps, built from the workspace root. Dependencies known to link C libraries keep the glibc + cc runtime;
+ * everything else becomes a static binary (`+crt-static`, glibc target: Debian's rustc has no musl).
+ */
+import { parse as parseToml } from 'smol-toml';
+import { z } from 'zod';
+import { invalidInput } from '../../../internal/errors.js';
+import { findPort } from '../../ports.js';
+import { joinPath, type ProjectFiles } from '../../project-files.js';
+import type { Detector, RustApp } from '../../types.js';
+
+const cargoSchema = z.looseObject({
+  package: z.looseObject({ name: z.string(), 'rust-version': z.string().optional() }).optional(),
+  bin: z.array(z.looseObject({ name: z.string().optional(), path: z.string().optional() })).optional(),
+  workspace: z.looseObject({ members: z.array(z.string()).optional() }).optional(),
+  dependencies: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Crates that link a C library from the system (or build one that needs libc at run time). */
+const nativeCrates = ['openssl-sys', 'openssl', 'native-tls', 'libsqlite3-sys', 'rusqlite', 'pq-sys', 'diesel', 'mysqlclient-sys', 'libgit2-sys', 'git2', 'libz-sys', 'curl-sys', 'rdkafka-sys'];
+
+async function readCargo(files: ProjectFiles, path: string): Promise<z.infer<typeof cargoSchema> | undefined> {
+  const text = await files.readText(path);
+  if (text === undefined) return undefined;
+  let raw: unknown;
+  try {
+    raw = parseToml(text);
+  } catch (error) {
+    throw invalidInput(path, `not valid TOML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`, error);
+  }
+  const parsed = cargoSchema.safeParse(raw);
+  if (!parsed.success) throw invalidInput(path, `${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+/** The crate's binary target name, or undefined for a library. */
+async function binaryOf(files: ProjectFiles, dir: string, cargo: z.infer<typeof cargoSchema>): Promise<{ bin?: string; others: string[] }> {
+  const named = (cargo.bin ?? []).map((b) => b.name).filter((n): n is string => n !== undefined);
+  const main = cargo.package !== undefined && (await files.isFile(joinPath(dir, 'src/main.rs'))) ? [cargo.package.name] : [];
+  const extra = (await files.list(joinPath(dir, 'src/bin'))).filter((n) => n.endsWith('.rs')).map((n) => n.slice(0, -3));
+  const all = [...new Set([...main, ...named, ...extra])];
+  return { ...(all[0] === undefined ? {} : { bin: all[0] }), others: all.slice(1) };
+}
+
+export const rustDetector: Detector = {
+  ecosystem: 'rust',
+  async detect(files: ProjectFiles, dir: string): Promise<RustApp[]> {
+    const cargo = await readCargo(files, joinPath(dir, 'Cargo.toml'));
+    if (cargo === undefined) return [];
+    const hasLockfile = await files.isFile(joinPath(dir, 'Cargo.lock'));
+    const members: { path: string; cargo: z.infer<typeof cargoSchema> }[] = [];
+    if (cargo.package !== undefined) members.push({ path: dir, cargo });
+    for (const pattern of cargo.workspace?.members ?? []) {
+      // members are paths or one-level globs (`crates/*`), as Cargo allows
+      const paths = pattern.endsWith('/*') ? (await files.list(joinPath(dir, pattern.slice(0, -2)))).map((n) => `${pattern.slice(0, -2)}/${n}`) : [pattern];
+      for (const member of paths) {
+        const memberCargo = await readCargo(files, joinPath(dir, `${member}/Cargo.toml`));
+        if (memberCargo?.package !== undefined) members.push({ path: joinPath(dir, member), cargo: memberCargo });
+      }
+    }
+    const workspace = cargo.workspace !== undefined;
+    const apps: RustApp[] = [];
+    for (const member of members) {
+      const { bin, others } = await binaryOf(files, member.path, member.cargo);
+      if (bin === undefined) continue;
+      const notes = others.length > 0 ? [`${joinPath(member.path, 'Cargo.toml')}: also has binaries ${others.join(', ')}; the Dockerfile builds ${bin}`] : [];
+      if (!hasLockfile) notes.push(`${joinPath(dir, 'Cargo.lock')}: missing; builds are not reproducible until it is committed`);
+      const deps = Object.keys({ ...(cargo.dependencies ?? {}), ...(member.cargo.dependencies ?? {}) });
+      const nativeDeps = deps.filter((d) => nativeCrates.includes(d));
+      const sources = await files.findFiles(joinPath(member.path, 'src'), (n) => n.endsWith('.rs'), { maxFiles: 200 });
+      const port = await findPort(files, sources, [/"[\w.]*:(\d{4,5})"/g, /\bport\b[^\n;]*?(\d{4,5})/gi]);
+      const rustVersion = member.cargo.package?.['rust-version'];
+      apps.push({
+        ecosystem: 'rust',
+        path: member.path,
+        context: dir,
+        name: bin,
+        ...(port === undefined ? {} : { port }),
+        notes,
+        bin,
+        workspace,
+        hasLockfile,
+        ...(rustVersion === undefined ? {} : { rustVersion }),
+        nativeDeps,
+      });
+    }
+    return apps;
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * Rust: dependencies compiled against a placeholder main before the sources are copied (a cached layer until
+ * Cargo.toml/Cargo.lock change), then the binary, statically linked against glibc (`+crt-static`) so it runs
+ * on distroless static. A crate linking C libraries (openssl-sys, …) stays dynamic on distroless cc.
+ */
+import { type DockerfileWriter, execForm } from '../../dockerfile-writer.js';
+import type { RustApp } from '../../types.js';
+import { runtimeTail } from '../runtime-tail.js';
+
+export function rustDockerfile(app: RustApp, w: DockerfileWriter): { runtime: string } {
+  const version = app.rustVersion === undefined ? '1' : app.rustVersion.split('.').slice(0, 2).join('.');
+  const staticBinary = app.nativeDeps.length === 0;
+  w.from(`rust:${version}-bookworm`, 'build', [`Builder: Rust ${version} on Debian 12.`]);
+  w.instruction('WORKDIR', '/src');
+  const locked = app.hasLockfile ? ' --locked' : '';
+  const flags = staticBinary ? 'RUSTFLAGS="-C target-feature=+crt-static" ' : '';
+  // the host triple: --target makes RUSTFLAGS apply to the binary only, not to build scripts and proc macros
+  const target = '--target "$(rustc -vV | sed -n \'s/^host: //p\')"';
+  const registry = { target: '/usr/local/cargo/registry' };
+  if (!app.workspace) {
+    w.copy(app.hasLockfile ? ['Cargo.toml', 'Cargo.lock'] : ['Cargo.toml'], './');
+    w.run(["mkdir -p src && echo 'fn main() {}' > src/main.rs", `${flags}cargo build --release${locked} ${target}`, 'rm -rf src'], [registry]);
+    w.copy(['.'], '.');
+    // COPY keeps the sources' old mtimes; touch them so cargo rebuilds over the placeholder
+    w.run([`find src -name '*.rs' -exec touch {} +`, `${flags}cargo build --release${locked} ${target} --bin ${app.bin}`, `cp target/*/release/${app.bin} /out-app`], [registry]);
+  } else {
+    w.copy(['.'], '.');
+    w.run([`${flags}cargo build --release${locked} ${target} --bin ${app.bin}`, `cp target/*/release/${app.bin} /out-app`], [registry, { target: '/src/target' }]);
+  }
+  const runtime = staticBinary ? 'gcr.io/distroless/static-debian12:nonroot' : 'gcr.io/distroless/cc-debian12:nonroot';
+  w.from(
+    runtime,
+    undefined,
+    staticBinary
+      ? ['Runtime: distroless static: the binary is linked statically (glibc, +crt-static), so it needs no libc;', 'Debian has no musl target for rustc, which is why not Alpine.']
+      : [`Runtime: distroless cc (glibc, libgcc, libstdc++): ${app.nativeDeps.join(', ')} link C libraries, so the binary stays dynamic.`],
+  );
+  w.copy(['/out-app'], '/app', { from: 'build' });
+  runtimeTail(w, app.port);
+  w.instruction('ENTRYPOINT', execForm(['/app']));
+  return { runtime };
+}

@@ -1,0 +1,124 @@
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectApp } from './detect.js';
+import { excludedBy } from './dockerignore.js';
+import { generateFiles } from './generate.js';
+
+const fixtures = resolve(import.meta.dirname, '__fixtures__');
+const projects: [string, string | undefined][] = [
+  ['node-npm-express-ts', undefined],
+  ['node-pnpm-next', undefined],
+  ['node-yarn-berry-nest', undefined],
+  ['node-bun', undefined],
+  ['node-plain', undefined],
+  ['go-cmd', 'cmd/api'],
+  ['go-root', undefined],
+  ['go-cgo', undefined],
+  ['python-uv-fastapi', undefined],
+  ['python-poetry', undefined],
+  ['python-pdm', undefined],
+  ['python-flask-gunicorn', undefined],
+  ['python-plain', undefined],
+  ['java-maven-spring', undefined],
+  ['java-gradle', undefined],
+  ['java-maven-plain', undefined],
+  ['rust-bin', undefined],
+  ['rust-workspace', undefined],
+];
+
+async function generate(name: string, app: string | undefined, compat = false) {
+  const root = resolve(fixtures, name);
+  return generateFiles(root, await detectApp(root, app), { compat });
+}
+
+/** The instructions of a Dockerfile, continuation lines joined, comments dropped. */
+function instructions(dockerfile: string): string[] {
+  return dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'));
+}
+
+describe('generated Dockerfiles', () => {
+  it.each(projects)('%s matches its golden file', async (name, app) => {
+    const files = await generate(name, app);
+    await expect(files.dockerfile).toMatchFileSnapshot(resolve(fixtures, '__golden__', `${name}.Dockerfile`));
+    await expect(files.dockerignore).toMatchFileSnapshot(resolve(fixtures, '__golden__', `${name}.dockerignore`));
+  });
+
+  it.each(projects)('%s: builder and runtime stages, non-root, exec form, manifests before sources', async (name, app) => {
+    const { dockerfile, dockerignore } = await generate(name, app);
+    const lines = instructions(dockerfile);
+    const froms = lines.filter((l) => l.startsWith('FROM '));
+    expect(froms.length).toBeGreaterThanOrEqual(1);
+    // the last stage is the runtime: non-root, exec form
+    const runtime = lines.slice(lines.lastIndexOf(froms[froms.length - 1] ?? ''));
+    expect(runtime.filter((l) => l.startsWith('USER '))).toEqual(['USER 65532:65532']);
+    const entry = runtime.find((l) => l.startsWith('ENTRYPOINT '));
+    expect(entry).toMatch(/^ENTRYPOINT \[".*"\]$/);
+    for (const l of lines.filter((l) => l.startsWith('CMD '))) expect(l).toMatch(/^CMD \[/);
+    // in every stage that installs dependencies, the install comes before COPY . .
+    const install = lines.findIndex((l) => /\b(npm ci|npm install|yarn install|pnpm install|bun install|go mod download|pip install --target=\/deps -r|dependency:go-offline|dependencies|cargo build)\b/.test(l));
+    const sources = lines.findIndex((l) => /^COPY (--link )?\. \.$|^COPY (--link )?src \.\/src$/.test(l));
+    // (a Cargo workspace builds its dependencies under a cache mount after COPY . . instead)
+    if (install >= 0 && sources >= 0 && name !== 'rust-workspace') expect(install).toBeLessThan(sources);
+    // never a heredoc, never a secret in the image
+    expect(dockerfile).not.toMatch(/<<-?\s*['"]?\w+/);
+    expect(dockerignore).toMatch(/^\*\*\/\.env$/m);
+  });
+
+  it('uses BuildKit cache mounts for the package managers', async () => {
+    expect((await generate('node-npm-express-ts', undefined)).dockerfile).toMatch(/RUN --mount=type=cache,target=\/root\/\.npm /);
+    expect((await generate('go-root', undefined)).dockerfile).toMatch(/--mount=type=cache,target=\/go\/pkg\/mod/);
+    expect((await generate('python-plain', undefined)).dockerfile).toMatch(/--mount=type=cache,target=\/root\/\.cache\/pip/);
+  });
+
+  it('exposes the detected port and explains the runtime base', async () => {
+    const { dockerfile, runtime } = await generate('go-root', undefined);
+    expect(dockerfile).toMatch(/^EXPOSE 9090$/m);
+    expect(runtime).toBe('gcr.io/distroless/static-debian12:nonroot');
+    expect(dockerfile).toMatch(/# Runtime: distroless static: .*\n(#.*\n)*FROM gcr\.io\/distroless\/static-debian12:nonroot\n/);
+    expect(dockerfile).toMatch(/CGO_ENABLED=0 go build/);
+    expect((await generate('go-cgo', undefined)).runtime).toBe('gcr.io/distroless/base-debian12:nonroot');
+    expect((await generate('rust-workspace', undefined)).runtime).toBe('gcr.io/distroless/cc-debian12:nonroot');
+    expect((await generate('python-uv-fastapi', undefined)).runtime).toBe('python:3.12-slim-bookworm');
+    expect((await generate('python-plain', undefined)).runtime).toBe('gcr.io/distroless/python3-debian12:nonroot');
+  });
+
+  it('--compat drops COPY --link; the default keeps it', async () => {
+    expect((await generate('node-npm-express-ts', undefined, false)).dockerfile).toMatch(/^COPY --link /m);
+    expect(instructions((await generate('node-npm-express-ts', undefined, true)).dockerfile).join('\n')).not.toMatch(/--link/);
+  });
+
+  it('--base-map substitutes bases by reference or repository; --pin digests pin the rest', async () => {
+    const root = resolve(fixtures, 'go-root');
+    const app = await detectApp(root);
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const { dockerfile, bases } = await generateFiles(root, app, {
+      baseMap: { 'golang:1.19-bookworm': 'local/golang:1.19' },
+      digests: { 'gcr.io/distroless/static-debian12:nonroot': digest },
+    });
+    expect(bases).toEqual(['local/golang:1.19', 'gcr.io/distroless/static-debian12:nonroot']);
+    expect(dockerfile).toMatch(/^FROM local\/golang:1\.19 AS build$/m);
+    expect(dockerfile).toMatch(new RegExp(`^FROM gcr\\.io/distroless/static-debian12:nonroot@${digest}$`, 'm'));
+    const byRepo = await generateFiles(root, app, { baseMap: { 'gcr.io/distroless/static-debian12': 'local/static:1' } });
+    expect(byRepo.dockerfile).toMatch(/^FROM local\/static:1$/m);
+  });
+
+  it('the .dockerignore never excludes what the Dockerfile copies by name', async () => {
+    for (const [name, app] of projects) {
+      const { dockerfile, dockerignore } = await generate(name, app);
+      const patterns = dockerignore.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+      for (const line of instructions(dockerfile).filter((l) => l.startsWith('COPY ') && !l.includes('--from='))) {
+        const sources = line.split(/\s+/).slice(1, -1).filter((s) => !s.startsWith('--') && s !== '.');
+        for (const source of sources) expect(excludedBy(patterns, source), `${name}: ${source}`).toBe(false);
+      }
+    }
+  });
+
+  it('golden files exist for every project', () => {
+    const golden = readdirSync(resolve(fixtures, '__golden__'));
+    for (const [name] of projects) expect(golden).toContain(`${name}.Dockerfile`);
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * A read-only, bounded view of a project directory for the detectors: every path is relative to the root,
+ * never leaves it (`..`, absolute names, symlinks pointing outside), and every read has a size limit, so a
+ * hostile repository can neither make detection read `/etc/shadow` nor exhaust memory.
+ */
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, posix, relative, sep } from 'node:path';
+import type { z } from 'zod';
+import { invalidInput, wrap } from '../internal/errors.js';
+
+/** Directories never searched for manifests or sources: dependencies, build output, VCS data. */
+export const skippedDirs: ReadonlySet<string> = new Set([
+  '.git', '.hg', '.svn', 'node_modules', 'vendor', 'target', 'dist', 'build', 'out', '.next', '.nuxt',
+  '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', '.pytest_cache', '.gradle', '.idea', '.vscode', 'coverage',
+  '__fixtures__', 'testdata',
+]);
+
+const defaultReadLimit = 1024 * 1024;
+
+export class ProjectFiles {
+  private rootReal: string | undefined;
+
+  constructor(readonly root: string) {}
+
+  /** The absolute path of `rel`, refusing names that leave the root. */
+  private resolve(rel: string): string {
+    const clean = posix.normalize(rel.split(sep).join('/'));
+    if (isAbsolute(clean) || clean === '..' || clean.startsWith('../')) throw invalidInput(rel, 'path leaves the project directory');
+    return join(this.root, clean);
+  }
+
+  /** Follows symlinks but refuses targets outside the root. */
+  private async inside(abs: string, rel: string): Promise<boolean> {
+    this.rootReal ??= await realpath(this.root);
+    let real: string;
+    try {
+      real = await realpath(abs);
+    } catch {
+      return false;
+    }
+    const r = relative(this.rootReal, real);
+    if (r.startsWith('..') || isAbsolute(r)) throw invalidInput(rel, 'symbolic link points outside the project directory');
+    return true;
+  }
+
+  async isFile(rel: string): Promise<boolean> {
+    const abs = this.resolve(rel);
+    if (!(await this.inside(abs, rel))) return false;
+    return (await stat(abs)).isFile();
+  }
+
+  async isDir(rel: string): Promise<boolean> {
+    const abs = this.resolve(rel);
+    if (!(await this.inside(abs, rel))) return false;
+    return (await stat(abs)).isDirectory();
+  }
+
+  /** The file's text, or undefined when it does not exist; larger than `limit` bytes is an error. */
+  async readText(rel: string, limit = defaultReadLimit): Promise<string | undefined> {
+    const abs = this.resolve(rel);
+    if (!(await this.inside(abs, rel))) return undefined;
+    const handle = await open(abs, 'r').catch((error: unknown) => {
+      throw wrap(error, `reading ${rel}`);
+    });
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return undefined;
+      if (info.size > limit) throw invalidInput(rel, `larger than ${limit} bytes; not read`);
+      const buffer = Buffer.alloc(info.size);
+      const { bytesRead } = await handle.read(buffer, 0, info.size, 0);
+      return buffer.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Parses a JSON file and validates it; undefined when absent, an error naming the file when malformed. */
+  async readJson<T>(rel: string, schema: z.ZodType<T>): Promise<T | undefined> {
+    const text = await this.readText(rel);
+    if (text === undefined) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw invalidInput(rel, `not valid JSON (${error instanceof Error ? error.message : String(error)})`, error);
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw invalidInput(rel, `${issue?.path.join('.') || 'document'}: ${issue?.message ?? 'invalid'}`);
+    }
+    return parsed.data;
+  }
+
+  /** Names in a directory (sorted), or [] when it does not exist. */
+  async list(rel: string): Promise<string[]> {
+    const abs = this.resolve(rel);
+    try {
+      const info = await lstat(abs);
+      if (!info.isDirectory()) return [];
+      return (await readdir(abs)).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Files under `rel` (relative to the root, posix separators) whose name passes `accept`, skipping
+   * dependency and output directories and symlinks, at most `maxFiles` and `maxDepth` levels deep.
+   */
+  async findFiles(rel: string, accept: (name: string) => boolean, options: { maxDepth?: number; maxFiles?: number } = {}): Promise<string[]> {
+    const maxDepth = options.maxDepth ?? 6;
+    const maxFiles = options.maxFiles ?? 500;
+    const found: string[] = [];
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      if (depth > maxDepth || found.length >= maxFiles) return;
+      let entries;
+      try {
+        entries = await readdir(this.resolve(dir), { withFileTypes: true });
+      } catch {
+        return;
+      }
+      entries.sort((a, b) => a.name.localeCompare(b.name));
+      for (const entry of entries) {
+        if (found.length >= maxFiles) return;
+        const path = dir === '.' ? entry.name : `${dir}/${entry.name}`;
+        if (entry.isDirectory()) {
+          if (!skippedDirs.has(entry.name)) await walk(path, depth + 1);
+        } else if (entry.isFile() && accept(entry.name)) {
+          found.push(path);
+        }
+      }
+    };
+    await walk(rel, 0);
+    return found;
+  }
+}
+
+/** `a/b` joined the posix way, with `.` as the identity. */
+export function joinPath(dir: string, name: string): string {
+  if (dir === '.' || dir === '') return name;
+  return posix.join(dir, name);
+}

@@ -1,0 +1,114 @@
+/** What the detectors find in a project, and what the generators need from it. */
+import type { ProjectFiles } from './project-files.js';
+
+export type Ecosystem = 'node' | 'go' | 'python' | 'java' | 'rust';
+
+/** Fields every detected app has. */
+export interface AppBase {
+  /** The app's directory relative to the project root (posix, `.` for the root); what `--app` names. */
+  path: string;
+  /** The build context: the directory holding the manifests and lockfiles the build needs, relative to the root. */
+  context: string;
+  /** A short name for the app (package name, module's last element, binary name). */
+  name: string;
+  /** The port the app listens on, when the sources or the framework tell. */
+  port?: number;
+  /** Things detection could not settle, each a sentence a user can act on (syft's "unknowns"). */
+  notes: string[];
+}
+
+export type NodePackageManager = 'npm' | 'yarn' | 'yarn-berry' | 'pnpm' | 'bun';
+export type NodeFramework = 'next' | 'nest' | 'fastify' | 'express';
+
+export interface NodeApp extends AppBase {
+  ecosystem: 'node';
+  packageManager: NodePackageManager;
+  /** The lockfile found, relative to `context`; undefined when there is none. */
+  lockfile?: string;
+  /** Node major version from engines/.nvmrc/.node-version, or undefined for the default. */
+  nodeMajor?: number;
+  /** True when `package.json` has a `build` script (TypeScript, bundlers, Next.js). */
+  build: boolean;
+  typescript: boolean;
+  framework?: NodeFramework;
+  /** Next.js with `output: 'standalone'`. */
+  nextStandalone: boolean;
+  /** A `public/` directory exists (Next.js serves it). */
+  hasPublicDir: boolean;
+  /** Where the build writes its output (`dist` unless tsconfig says otherwise). */
+  outDir: string;
+  /** The file node runs, relative to the app directory (`dist/index.js`, `server.js`). */
+  entry: string;
+  /** Has production dependencies (else no node_modules is copied to the runtime). */
+  hasDependencies: boolean;
+}
+
+export interface GoApp extends AppBase {
+  ecosystem: 'go';
+  /** Go version from go.mod's `toolchain`/`go` line, e.g. `1.22`. */
+  goVersion?: string;
+  /** The main package to build, relative to the module root (`.`, `cmd/server`). */
+  mainPackage: string;
+  hasGoSum: boolean;
+  /** The sources import "C" or a cgo-only dependency: the binary needs libc. */
+  cgo: boolean;
+}
+
+export type PythonPackageManager = 'uv' | 'poetry' | 'pdm' | 'pip';
+export type PythonServer = 'gunicorn' | 'uvicorn';
+
+export interface PythonApp extends AppBase {
+  ecosystem: 'python';
+  packageManager: PythonPackageManager;
+  /** Python `major.minor` from .python-version / requires-python / poetry, or undefined for the default. */
+  pythonVersion?: string;
+  /** Files describing dependencies, relative to `context` (copied before the sources). */
+  manifests: string[];
+  /** How the app starts. */
+  start:
+    | { kind: 'module'; module: string }
+    | { kind: 'script'; file: string }
+    | { kind: 'console-script'; name: string; target: string }
+    | { kind: 'server'; server: PythonServer; app: string };
+  /** A pyproject that builds an installable package. */
+  installable: boolean;
+}
+
+export type JavaBuildTool = 'maven' | 'gradle';
+
+export interface JavaApp extends AppBase {
+  ecosystem: 'java';
+  buildTool: JavaBuildTool;
+  /** `mvnw` / `gradlew` is present. */
+  wrapper: boolean;
+  /** Java feature release from the build file (`17`, `21`), or undefined for the default. */
+  javaVersion?: number;
+  springBoot: boolean;
+  /** Spring Boot's version from the parent or plugin, when given. */
+  springBootVersion?: string;
+  /** The jar the build writes, relative to `context`, when it can be known from the build file. */
+  jar?: string;
+  /** Build files copied before the sources. */
+  manifests: string[];
+}
+
+export interface RustApp extends AppBase {
+  ecosystem: 'rust';
+  /** The binary target to build. */
+  bin: string;
+  /** The crate is a member of a workspace rooted at `context`. */
+  workspace: boolean;
+  hasLockfile: boolean;
+  rustVersion?: string;
+  /** A dependency links a C library (openssl-sys, …): needs the glibc + cc runtime instead of a static binary. */
+  nativeDeps: string[];
+}
+
+export type DetectedApp = NodeApp | GoApp | PythonApp | JavaApp | RustApp;
+
+/** One detector per ecosystem: looks at a directory's files, never runs anything. */
+export interface Detector {
+  ecosystem: Ecosystem;
+  /** The apps whose manifest sits in `dir` (relative to the root); [] when the directory is not this ecosystem. */
+  detect(files: ProjectFiles, dir: string): Promise<DetectedApp[]>;
+}
