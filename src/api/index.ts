@@ -3,3 +3,5 @@ export * from './analyze.js';
 export * from './sbom.js';
 export { dbImport, dbPath, dbStatus, scan, type DbStatus, type Match, type ScanOptions, type ScanOutcome, type ScanResult, type Severity as VulnerabilitySeverity } from './scan.js';
 export { type DigestResolver, type FileAction, init, type InitFile, type InitOptions, type InitResult, parseBaseMap } from './init.js';
+export { copy, type CopyOptions, type CopyResult } from './copy.js';
+export { inspect, type ImageInspection, type IndexInspection, type InspectOptions, type Inspection, type LayerInspection } from './inspect.js';

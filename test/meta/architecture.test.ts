@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verbs } from '../../src/cli/commands/index.js';
+import { transports } from '../../src/image/transports/index.js';
 
 const src = resolve(import.meta.dirname, '../../src');
 
@@ -76,5 +77,14 @@ describe('architecture', () => {
       .map((f) => f.replace(/\.ts$/, ''))
       .sort();
     expect(Object.keys(verbs).sort()).toEqual(files);
+  });
+
+  it('the transport registry matches src/image/transports/', () => {
+    const files = readdirSync(join(src, 'image/transports'))
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'types.ts' && !f.endsWith('.test.ts'))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
+    expect(Object.keys(transports).sort()).toEqual(files);
+    for (const [name, transport] of Object.entries(transports)) expect(transport.name).toBe(name);
   });
 });

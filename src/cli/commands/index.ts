@@ -1,9 +1,13 @@
 /** Every verb, one file each; test/meta checks that this list matches the folder. */
 import type { Command } from 'commander';
 import { register as config } from './config.js';
+import { register as copy } from './copy.js';
 import { register as init } from './init.js';
+import { register as inspect } from './inspect.js';
 
 export const verbs: Record<string, (program: Command) => void> = {
   config,
+  copy,
   init,
+  inspect,
 };

@@ -1,0 +1,142 @@
+/**
+ * `inspect`: what an image is made of — manifest, config, layers with compressed and uncompressed sizes,
+ * history and platform(s) — from any transport. Uncompressed sizes the source does not record are measured by
+ * streaming the layer (which also verifies it); `sizes: false` skips that.
+ */
+import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
+import { type EventSink, ProgressTask, silent } from '../internal/events.js';
+import { formatPlatform, parsePlatform, platformsOf, selectPlatform } from '../image/mutate/platform.js';
+import { createTransportContext, open } from '../image/transports/index.js';
+import type { Artifact, Image, Layer } from '../image/types.js';
+
+export interface InspectOptions {
+  config?: Config;
+  events?: EventSink;
+  /** For an index: inspect the image for this platform (`linux/arm64`) instead of the index. */
+  platform?: string;
+  /** Measure uncompressed sizes the source does not record (default true). */
+  sizes?: boolean;
+}
+
+export interface LayerInspection {
+  digest: string;
+  mediaType: string;
+  /** Size of the blob as stored. */
+  size: number;
+  diffId: string;
+  /** Size of the layer tar; null when not measured. */
+  uncompressedSize: number | null;
+}
+
+export interface ImageInspection {
+  kind: 'image';
+  name: string;
+  digest: string;
+  mediaType: string;
+  platform: string;
+  created: string | null;
+  author: string | null;
+  config: {
+    user: string | null;
+    env: string[];
+    entrypoint: string[] | null;
+    cmd: string[] | null;
+    workingDir: string | null;
+    exposedPorts: string[];
+    volumes: string[];
+    labels: Record<string, string>;
+    stopSignal: string | null;
+  };
+  layers: LayerInspection[];
+  history: { created: string | null; createdBy: string | null; comment: string | null; emptyLayer: boolean }[];
+  /** Sum of the stored blob sizes (config included, as `docker images` does not; registries bill this). */
+  size: number;
+  uncompressedSize: number | null;
+  /** The manifest exactly as stored (`--raw`). */
+  rawManifest: Buffer;
+  rawConfig: Buffer;
+}
+
+export interface IndexInspection {
+  kind: 'index';
+  name: string;
+  digest: string;
+  mediaType: string;
+  manifests: { digest: string; mediaType: string; size: number; platform: string | null }[];
+  platforms: string[];
+  rawManifest: Buffer;
+}
+
+export type Inspection = ImageInspection | IndexInspection;
+
+async function measure(layer: Layer, events: EventSink): Promise<number> {
+  const task = new ProgressTask(events, `measure ${layer.descriptor.digest}`, `reading layer ${layer.descriptor.digest.slice(7, 19)}`, layer.descriptor.size);
+  let size = 0;
+  for await (const chunk of await layer.uncompressed()) {
+    size += (chunk as Buffer).length;
+    task.advance((chunk as Buffer).length);
+  }
+  task.end();
+  return size;
+}
+
+async function inspectImage(name: string, image: Image, options: InspectOptions, events: EventSink): Promise<ImageInspection> {
+  const layers: LayerInspection[] = [];
+  for (const layer of image.layers) {
+    const uncompressedSize = layer.uncompressedSize ?? (options.sizes === false ? null : await measure(layer, events));
+    layers.push({ digest: layer.descriptor.digest, mediaType: layer.descriptor.mediaType, size: layer.descriptor.size, diffId: layer.diffId, uncompressedSize });
+  }
+  const c = image.config.config ?? {};
+  return {
+    kind: 'image',
+    name,
+    digest: image.digest,
+    mediaType: image.mediaType,
+    platform: formatPlatform({ os: image.config.os, architecture: image.config.architecture, ...(image.config.variant ? { variant: image.config.variant } : {}) }),
+    created: image.config.created ?? null,
+    author: image.config.author ?? null,
+    config: {
+      user: c.User || null,
+      env: c.Env ?? [],
+      entrypoint: c.Entrypoint ?? null,
+      cmd: c.Cmd ?? null,
+      workingDir: c.WorkingDir || null,
+      exposedPorts: Object.keys(c.ExposedPorts ?? {}),
+      volumes: Object.keys(c.Volumes ?? {}),
+      labels: c.Labels ?? {},
+      stopSignal: c.StopSignal ?? null,
+    },
+    layers,
+    history: (image.config.history ?? []).map((h) => ({ created: h.created ?? null, createdBy: h.created_by ?? null, comment: h.comment ?? null, emptyLayer: h.empty_layer === true })),
+    size: image.manifest.config.size + layers.reduce((sum, l) => sum + l.size, 0),
+    uncompressedSize: layers.every((l) => l.uncompressedSize !== null) ? layers.reduce((sum, l) => sum + (l.uncompressedSize ?? 0), 0) : null,
+    rawManifest: image.rawManifest,
+    rawConfig: image.rawConfig,
+  };
+}
+
+async function inspectArtifact(name: string, artifact: Artifact, options: InspectOptions, events: EventSink): Promise<Inspection> {
+  if (artifact.kind === 'image') return inspectImage(name, artifact.image, options, events);
+  const { index } = artifact;
+  if (options.platform !== undefined) return inspectImage(name, await selectPlatform(index, parsePlatform(options.platform)), options, events);
+  return {
+    kind: 'index',
+    name,
+    digest: index.digest,
+    mediaType: index.mediaType,
+    manifests: index.manifest.manifests.map((d) => ({ digest: d.digest, mediaType: d.mediaType, size: d.size, platform: d.platform ? formatPlatform(d.platform) : null })),
+    platforms: (await platformsOf(index)).map(formatPlatform),
+    rawManifest: index.rawManifest,
+  };
+}
+
+/** Inspects the image or index `name` names (`oci:./dir:tag`, `docker-archive:app.tar`, …). */
+export async function inspect(name: string, options: InspectOptions = {}): Promise<Inspection> {
+  const events = options.events ?? silent;
+  const ctx = await createTransportContext(options.config ?? fileConfigSchema.parse({}), events);
+  try {
+    return await inspectArtifact(name, await open(name, ctx), options, events);
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,95 @@
+import { type Command, Option } from 'commander';
+import { inspect, type Inspection } from '../../api/inspect.js';
+import { action, addCommonOptions, type VerbContext } from '../runtime.js';
+
+function bytes(n: number | null): string {
+  if (n === null) return '?';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? String(v) : v.toFixed(1)} ${units[i] ?? ''}`;
+}
+
+function short(digest: string): string {
+  return digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 13);
+}
+
+function text(result: Inspection, ctx: VerbContext): string {
+  const { c } = ctx;
+  const lines: string[] = [];
+  lines.push(c.bold(result.name));
+  lines.push(`  digest      ${result.digest}`);
+  lines.push(`  media type  ${result.mediaType}`);
+  if (result.kind === 'index') {
+    lines.push(`  platforms   ${result.platforms.join(', ') || '(none declared)'}`);
+    lines.push('', c.bold('manifests'));
+    for (const m of result.manifests) lines.push(`  ${m.digest}  ${(m.platform ?? '-').padEnd(16)}  ${bytes(m.size).padStart(9)}  ${m.mediaType}`);
+    return lines.join('\n');
+  }
+  lines.push(`  platform    ${result.platform}`);
+  if (result.created) lines.push(`  created     ${result.created}`);
+  lines.push(`  size        ${bytes(result.size)} stored, ${bytes(result.uncompressedSize)} uncompressed`);
+  const cfg = result.config;
+  if (cfg.entrypoint) lines.push(`  entrypoint  ${JSON.stringify(cfg.entrypoint)}`);
+  if (cfg.cmd) lines.push(`  cmd         ${JSON.stringify(cfg.cmd)}`);
+  if (cfg.user) lines.push(`  user        ${cfg.user}`);
+  if (cfg.workingDir) lines.push(`  workdir     ${cfg.workingDir}`);
+  if (cfg.exposedPorts.length > 0) lines.push(`  ports       ${cfg.exposedPorts.join(', ')}`);
+  for (const e of cfg.env) lines.push(`  env         ${e}`);
+  for (const [k, v] of Object.entries(cfg.labels)) lines.push(`  label       ${k}=${v}`);
+  lines.push('', c.bold(`layers (${result.layers.length})`));
+  lines.push(c.dim('  #   digest        stored     uncompressed  media type'));
+  result.layers.forEach((l, i) => {
+    lines.push(`  ${String(i).padEnd(3)} ${short(l.digest)}  ${bytes(l.size).padStart(9)}  ${bytes(l.uncompressedSize).padStart(12)}  ${l.mediaType}`);
+  });
+  if (result.history.length > 0) {
+    lines.push('', c.bold('history'));
+    for (const h of result.history) lines.push(`  ${h.emptyLayer ? c.dim('(empty)') : '       '}  ${(h.createdBy ?? h.comment ?? '').replace(/\s+/g, ' ').slice(0, 110)}`);
+  }
+  return lines.join('\n');
+}
+
+/** `shipshape inspect IMAGE`: manifest, config, layers, history and platforms of an image from any transport. */
+export function register(program: Command): void {
+  addCommonOptions(
+    program
+      .command('inspect')
+      .argument('<image>', 'oci:PATH[:TAG], oci-archive:PATH[:TAG], docker-archive:PATH[:REF|:@N], dir:PATH, rootfs:PATH, …')
+      .description('show an image: manifest, config, layers with compressed and uncompressed sizes, history, platforms')
+      .option('--raw', 'print the manifest bytes exactly as stored', false)
+      .option('--config-raw', 'print the config bytes exactly as stored', false)
+      .option('--platform <os/arch[/variant]>', 'for a multi-platform image, inspect this platform')
+      .addOption(new Option('--no-sizes', 'do not read layers to measure uncompressed sizes the source does not record')),
+  ).action(
+    action(async (ctx, image: string) => {
+      // the action wrapper passes positional arguments; the verb's own flags sit beside the common ones
+      const opts = ctx.flags as unknown as { raw: boolean; configRaw: boolean; platform?: string; sizes: boolean };
+      const result = await inspect(image, {
+        config: ctx.loaded.config,
+        events: ctx.events,
+        sizes: opts.sizes && !opts.raw && !opts.configRaw,
+        ...(opts.platform === undefined ? {} : { platform: opts.platform }),
+      });
+      if (opts.raw) {
+        await ctx.write(result.rawManifest.toString('utf8'));
+        return;
+      }
+      if (opts.configRaw) {
+        if (result.kind !== 'image') throw new Error('unreachable');
+        await ctx.write(result.rawConfig.toString('utf8'));
+        return;
+      }
+      if (ctx.flags.format === 'json') {
+        const { rawManifest: _m, ...rest } = result;
+        const out = rest.kind === 'image' ? (({ rawConfig: _c, ...r }) => r)(rest) : rest;
+        await ctx.write(JSON.stringify(out, null, 2));
+        return;
+      }
+      await ctx.write(text(result, ctx));
+    }),
+  );
+}

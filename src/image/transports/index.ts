@@ -1,0 +1,140 @@
+/**
+ * Image names as skopeo writes them — `TRANSPORT:REST` — and the registry of transports, one module each.
+ * A bare reference (`node:20`, `localhost:5000/app:1`) tries the transports that accept one, in order: the
+ * daemon, then the registry.
+ */
+import { invalidInput, notFound, ShipshapeError } from '../../internal/errors.js';
+import { Scratch } from '../atomic.js';
+import { parseReference } from '../reference.js';
+import type { Artifact } from '../types.js';
+import { transport as dir } from './dir.js';
+import { transport as dockerArchive } from './docker-archive.js';
+import { transport as oci } from './oci.js';
+import { transport as ociArchive } from './oci-archive.js';
+import { transport as rootfs } from './rootfs.js';
+import type { Transport, TransportContext, WriteOptions, WriteResult } from './types.js';
+
+export type { Transport, TransportContext, WriteOptions, WriteResult } from './types.js';
+
+/** Every transport, keyed by its name; test/meta checks that this matches the folder. */
+export const transports: Record<string, Transport> = {
+  'docker-archive': dockerArchive,
+  dir,
+  oci,
+  'oci-archive': ociArchive,
+  rootfs,
+};
+
+/** Transports skopeo knows that this build may lack, so that their names give a clear error, not a bare-ref parse. */
+const knownElsewhere: Record<string, string> = {
+  'docker-daemon': 'docker-daemon:REF (the Docker engine)',
+  docker: 'docker://REF (a registry)',
+  'containers-storage': 'containers-storage:REF (Podman/CRI-O storage)',
+  sif: 'sif:PATH',
+};
+
+export interface ImageName {
+  /** The transport name, or undefined for a bare reference. */
+  transport: string | undefined;
+  /** What follows `transport:` (for `docker://x`, `x`), or the whole bare reference. */
+  rest: string;
+  /** As the user wrote it. */
+  input: string;
+}
+
+/** Parses `oci:./x:tag`, `docker-archive:a.tar`, `docker://ref` or a bare reference. */
+export function parseImageName(input: string): ImageName {
+  if (input === '') throw invalidInput('image name', 'is empty');
+  const match = /^([a-z][a-z0-9-]*):(.*)$/s.exec(input);
+  const prefix = match?.[1];
+  if (match && prefix !== undefined) {
+    let rest = match[2] ?? '';
+    if (prefix === 'docker') {
+      if (!rest.startsWith('//')) throw invalidInput(`image name "${input}"`, 'the registry transport is written docker://REF');
+      rest = rest.slice(2);
+    }
+    if (prefix in transports || prefix in knownElsewhere) {
+      if (rest === '') throw invalidInput(`image name "${input}"`, `nothing after "${prefix}:"`);
+      return { transport: prefix, rest, input };
+    }
+  }
+  try {
+    parseReference(input);
+  } catch {
+    const hint = Object.values(transports).map((t) => t.usage.split(/\s+/)[0] ?? '').join(', ');
+    throw invalidInput(`image name "${input}"`, `is neither TRANSPORT:… (${hint}) nor an image reference`);
+  }
+  return { transport: undefined, rest: input, input };
+}
+
+function lookup(name: ImageName): Transport {
+  const t = name.transport === undefined ? undefined : transports[name.transport];
+  if (t) return t;
+  const what = name.transport === undefined ? '' : (knownElsewhere[name.transport] ?? name.transport);
+  throw new ShipshapeError('usage', `the ${what} transport is not available in this version of shipshape`, { subject: `image "${name.input}"` });
+}
+
+function bareTransports(): Transport[] {
+  return Object.values(transports)
+    .filter((t) => t.bareReferenceOrder !== undefined)
+    .sort((a, b) => (a.bareReferenceOrder ?? 0) - (b.bareReferenceOrder ?? 0));
+}
+
+/** Opens what `input` names. A bare reference tries the daemon, then the registry; `not-found` moves on to the next. */
+export async function open(input: string, ctx: TransportContext): Promise<Artifact> {
+  const name = parseImageName(input);
+  if (name.transport !== undefined) return lookup(name).open(name.rest, ctx);
+  const candidates = bareTransports();
+  if (candidates.length === 0) {
+    const local = Object.values(transports).map((t) => `${t.name}:`).join(', ');
+    throw new ShipshapeError('usage', `a bare reference is looked up in the Docker daemon (docker-daemon:), then a registry (docker://), and neither transport is available in this version; name the source with one of ${local}`, { subject: `image "${input}"` });
+  }
+  let last: unknown;
+  for (const t of candidates) {
+    try {
+      return await t.open(name.rest, ctx);
+    } catch (error) {
+      if (!(error instanceof ShipshapeError && error.code === 'not-found')) throw error;
+      last = error;
+    }
+  }
+  throw last instanceof ShipshapeError ? notFound(`image "${input}"`, `not found in ${candidates.map((t) => t.name).join(' nor ')}: ${last.message}`) : (last as Error);
+}
+
+/** The transport a destination name uses (a bare reference means the registry, as for `docker push`). */
+export function sinkFor(input: string): { transport: Transport; rest: string } {
+  const name = parseImageName(input);
+  if (name.transport === undefined) {
+    const registry = Object.values(transports).find((t) => t.name === 'docker');
+    if (!registry) throw new ShipshapeError('usage', 'a bare destination means a registry (docker://), which is not available in this version; name the destination with a transport, e.g. oci:DIR', { subject: `image "${input}"` });
+    return { transport: registry, rest: name.rest };
+  }
+  const transport = lookup(name);
+  if (!transport.write) throw new ShipshapeError('usage', `${transport.name}: is a source only`, { subject: `image "${input}"` });
+  return { transport, rest: name.rest };
+}
+
+/** Writes an artifact to what `input` names. */
+export async function write(input: string, artifact: Artifact, ctx: TransportContext, options: WriteOptions = {}): Promise<WriteResult> {
+  const { transport, rest } = sinkFor(input);
+  if (!transport.write) throw new ShipshapeError('usage', `${transport.name}: is a source only`, { subject: `image "${input}"` });
+  return transport.write(rest, artifact, ctx, options);
+}
+
+/** A context for one operation; `close` runs the deferred cleanups and removes the scratch space. */
+export async function createTransportContext(config: TransportContext['config'], events: TransportContext['events']): Promise<TransportContext & { close(): Promise<void> }> {
+  const scratch = await Scratch.create();
+  const cleanups: (() => Promise<void>)[] = [];
+  return {
+    config,
+    events,
+    scratch,
+    defer(cleanup) {
+      cleanups.push(cleanup);
+    },
+    async close() {
+      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+      await scratch.dispose();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** `oci:PATH[:TAG]` — an OCI image layout directory. */
+import { DirTree } from '../file-tree.js';
+import { readLayout } from '../layout/read.js';
+import { writeLayoutDir } from '../layout/write.js';
+import { artifactDescriptor } from '../walk.js';
+import { splitPathSuffix, type Transport } from './types.js';
+
+export const transport: Transport = {
+  name: 'oci',
+  usage: 'oci:PATH[:TAG]  an OCI image layout directory',
+  writesIndexes: true,
+  async open(rest) {
+    const { path, suffix } = splitPathSuffix(rest);
+    return readLayout(new DirTree(path, `oci:${path}`), suffix ? { tag: suffix } : {});
+  },
+  async write(rest, artifact, ctx) {
+    const { path, suffix } = splitPathSuffix(rest);
+    await writeLayoutDir(path, artifact, { events: ctx.events, ...(suffix ? { tag: suffix } : {}) });
+    return { name: `oci:${rest}`, digest: artifactDescriptor(artifact).digest };
+  },
+};

@@ -1,0 +1,54 @@
+/**
+ * The contract every transport (one module per skopeo transport name) implements. Adding a transport is one
+ * file here plus one line in `index.ts`; test/meta checks that the registry matches the folder.
+ */
+import type { Config } from '../../config/schema.js';
+import type { EventSink } from '../../internal/events.js';
+import type { Scratch } from '../atomic.js';
+import type { Artifact } from '../types.js';
+
+/** What a transport may use while opening or writing: configuration, progress, scratch space, cleanup. */
+export interface TransportContext {
+  config: Config;
+  events: EventSink;
+  /** Temp space that lives until the whole operation (a copy, an inspect) ends. */
+  scratch: Scratch;
+  /** Registers cleanup (a spooled file, a connection) run when the operation ends. */
+  defer(cleanup: () => Promise<void>): void;
+}
+
+export interface WriteOptions {
+  /** Keep zstd layers even where old engines cannot read them (docker-archive:, docker-daemon:). */
+  allowZstd?: boolean;
+}
+
+export interface WriteResult {
+  /** The destination as a user would name it again. */
+  name: string;
+  /** Digest of the manifest written (sinks that rewrite manifests, like docker-archive:, report theirs). */
+  digest?: string;
+}
+
+export interface Transport {
+  /** The prefix before the colon, exactly as skopeo spells it: `oci`, `docker-archive`. */
+  readonly name: string;
+  /** One line for `--help`: `oci:PATH[:TAG]  an OCI image layout directory`. */
+  readonly usage: string;
+  /**
+   * For transports a bare reference (`node:20`) may mean: lower tries first (the daemon before the registry).
+   * Undefined for transports that need their prefix.
+   */
+  readonly bareReferenceOrder?: number;
+  /** Can this sink hold an index (several platforms)? */
+  readonly writesIndexes: boolean;
+  /** Opens what `rest` (the part after `name:`) names. */
+  open(rest: string, ctx: TransportContext): Promise<Artifact>;
+  /** Writes an artifact to `rest`; undefined for read-only transports. */
+  write?(rest: string, artifact: Artifact, ctx: TransportContext, options: WriteOptions): Promise<WriteResult>;
+}
+
+/** Splits `PATH[:SUFFIX]` at the first colon, as skopeo does (paths with colons need another transport). */
+export function splitPathSuffix(rest: string): { path: string; suffix: string | undefined } {
+  const colon = rest.indexOf(':');
+  return colon === -1 ? { path: rest, suffix: undefined } : { path: rest.slice(0, colon), suffix: rest.slice(colon + 1) };
+}
