@@ -99,4 +99,6 @@ export interface LayersFacts {
   contentSize: number;
   visibleSize: number;
   files: number;
+  /** Visible bytes by folder, two levels deep (`/usr`, `/usr/lib`), biggest first, for treemaps. */
+  directories: { path: string; bytes: number; files: number }[];
 }

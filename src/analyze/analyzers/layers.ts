@@ -44,6 +44,26 @@ export const layersAnalyzer = defineAnalyzer<LayersFacts>({
           message: `the config's history has ${nonEmpty.length} non-empty entries for ${image.layers.length} layers; layers are not attributed to instructions`,
           evidence: [{ config: '/history' }],
         }];
+    const dirs = new Map<string, { bytes: number; files: number }>();
+    for (const e of files.squashed.entries()) {
+      if (e.type === 'dir') continue;
+      const parts = e.path.split('/');
+      // parts[0] is '' (absolute path); a file directly under / counts as its own top-level entry
+      for (const depth of [2, 3]) {
+        if (parts.length < depth) continue;
+        const key = parts.slice(0, depth).join('/');
+        const d = dirs.get(key) ?? { bytes: 0, files: 0 };
+        d.bytes += e.size;
+        d.files += 1;
+        dirs.set(key, d);
+      }
+    }
+    const total = files.squashed.size;
+    const directories = [...dirs.entries()]
+      .filter(([path, d]) => path.split('/').length === 2 || d.bytes >= total * 0.002)
+      .sort((a, b) => b[1].bytes - a[1].bytes || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 300)
+      .map(([path, d]) => ({ path, ...d }));
     return {
       facts: {
         layers,
@@ -53,6 +73,7 @@ export const layersAnalyzer = defineAnalyzer<LayersFacts>({
         contentSize: layers.reduce((s, l) => s + l.contentSize, 0),
         visibleSize: files.squashed.size,
         files: files.squashed.count,
+        directories,
       },
       findings,
     };

@@ -1,13 +1,17 @@
 /** Every verb, one file each; test/meta checks that this list matches the folder. */
 import type { Command } from 'commander';
+import { register as analyze } from './analyze.js';
 import { register as config } from './config.js';
 import { register as copy } from './copy.js';
+import { register as diff } from './diff.js';
 import { register as init } from './init.js';
 import { register as inspect } from './inspect.js';
 
 export const verbs: Record<string, (program: Command) => void> = {
+  analyze,
   config,
   copy,
+  diff,
   init,
   inspect,
 };

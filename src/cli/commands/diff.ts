@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { diff } from '../../api/analyze.js';
+import { openImage, type OpenedImage } from '../../api/open-image.js';
+import { formatDiffText } from '../../analyze/formatters/text.js';
+import { action, addCommonOptions, type CommonFlags } from '../runtime.js';
+
+/** `shipshape diff BEFORE AFTER`: per-layer, per-file, per-category and total differences. */
+export function register(program: Command): void {
+  addCommonOptions(
+    program
+      .command('diff')
+      .description('compare two images: layers, files, removable content by category, sizes (the before/after view)')
+      .argument('<before>', 'docker-archive:FILE, oci:DIR[:TAG] or docker-daemon:NAME')
+      .argument('<after>', 'the image to compare with'),
+    ['text', 'json'],
+  )
+    .option('--platform <os/arch>', 'the image to pick from an index', 'linux/amd64')
+    .action(
+      action(async (ctx, before: string, after: string) => {
+        // ctx.flags is commander's whole option object; the runtime types only the common part
+        const flags = ctx.flags as CommonFlags & { platform?: string };
+        const options = { ...(flags.platform === undefined ? {} : { platform: flags.platform }), ...(ctx.loaded.config.engine.host === undefined ? {} : { dockerHost: ctx.loaded.config.engine.host }) };
+        const opened: OpenedImage[] = [];
+        try {
+          opened.push(await openImage(before, options));
+          opened.push(await openImage(after, options));
+          const [a, b] = opened;
+          if (!a || !b) return;
+          const result = await diff(a.image, b.image, { beforeReference: before, afterReference: after, events: ctx.events });
+          await ctx.write(ctx.flags.format === 'json' ? `${JSON.stringify(result.diff, null, 2)}\n` : formatDiffText(result.diff, ctx.c, Math.max(80, process.stdout.columns || 100)));
+        } finally {
+          for (const o of opened) await o.close();
+        }
+      }),
+    );
+}
