@@ -1,23 +1,27 @@
 /**
- * Opens the image a reference names, for the analyze and diff verbs: `docker-archive:FILE[:REF|@N]`,
- * `oci:DIR[:TAG]`, `docker-daemon:NAME` (also `daemon:`). A thin adapter over the sources in src/image; an index
- * resolves to the child for `platform` (default linux/amd64).
+ * Opens the image a name refers to, for the analyze and diff verbs: every transport of src/image/transports
+ * (`oci:`, `oci-archive:`, `docker-archive:`, `dir:`, `rootfs:`) and the Docker engine (`docker-daemon:NAME`,
+ * through src/image/daemon until it is a transport itself). An index resolves to the child for `platform`.
  */
-import type { Image } from '../image/types.js';
-import { EngineClient } from '../image/daemon/client.js';
-import { DirTree } from '../image/file-tree.js';
-import { readLayout } from '../image/layout/read.js';
-import { openDockerArchive, openDockerArchiveStream } from '../image/tarball/read.js';
-import type { ImageIndex } from '../image/types.js';
+import type { Config } from '../config/schema.js';
+import { image as daemonImage } from '../image/daemon/index.js';
+import { createTransportContext, open } from '../image/transports/index.js';
+import type { Image, ImageIndex } from '../image/types.js';
+import type { EventSink } from '../internal/events.js';
 import { invalidInput, notFound } from '../internal/errors.js';
 
 export interface OpenedImage {
   image: Image;
-  /** Releases temporary files (a daemon image is spooled to disk). */
+  /** Releases what opening needed (a spooled export, scratch space); the image cannot be read afterwards. */
   close(): Promise<void>;
 }
 
-const noop = (): Promise<void> => Promise.resolve();
+export interface OpenImageOptions {
+  /** `os/arch[/variant]` picked from an index (default linux/amd64). */
+  platform?: string;
+  config: Config;
+  events: EventSink;
+}
 
 async function pickPlatform(index: ImageIndex, platform: string, subject: string): Promise<Image> {
   const [os, architecture, variant] = platform.split('/');
@@ -26,41 +30,20 @@ async function pickPlatform(index: ImageIndex, platform: string, subject: string
   return index.image(match.digest);
 }
 
-/** Splits `name:ref` / `name@N` the way skopeo's transports do for archives and layouts. */
-function splitSuffix(rest: string): { path: string; suffix?: string; position?: number } {
-  const at = /^(.*)@(\d+)$/.exec(rest);
-  if (at) return { path: at[1] ?? '', position: Number(at[2]) };
-  const colon = rest.indexOf(':');
-  if (colon < 0) return { path: rest };
-  return { path: rest.slice(0, colon), suffix: rest.slice(colon + 1) };
-}
-
-export async function openImage(reference: string, options: { platform?: string; dockerHost?: string } = {}): Promise<OpenedImage> {
-  const platform = options.platform ?? 'linux/amd64';
-  const colon = reference.indexOf(':');
-  const transport = colon < 0 ? '' : reference.slice(0, colon);
-  const rest = colon < 0 ? reference : reference.slice(colon + 1);
-  switch (transport) {
-    case 'docker-archive': {
-      const { path, suffix, position } = splitSuffix(rest);
-      const image = await openDockerArchive(path, { ...(suffix === undefined ? {} : { reference: suffix }), ...(position === undefined ? {} : { position }) });
-      return { image, close: noop };
-    }
-    case 'oci': {
-      const { path, suffix, position } = splitSuffix(rest);
-      const artifact = await readLayout(new DirTree(path, `oci:${path}`), { ...(suffix === undefined ? {} : { tag: suffix }), ...(position === undefined ? {} : { position }) });
-      const image = artifact.kind === 'image' ? artifact.image : await pickPlatform(artifact.index, platform, reference);
-      return { image, close: noop };
-    }
-    case 'docker-daemon':
-    case 'daemon': {
-      if (rest === '') throw invalidInput(reference, 'names no image');
-      const client = new EngineClient(options.dockerHost === undefined ? {} : { host: options.dockerHost });
-      // the engine exports just this image, so the archive needs no selector
-      const spooled = await openDockerArchiveStream(await client.export(rest), reference);
-      return { image: spooled.image, close: () => spooled.close() };
-    }
-    default:
-      throw invalidInput(reference, 'unsupported image reference: use docker-archive:FILE, oci:DIR[:TAG] or docker-daemon:NAME');
+export async function openImage(name: string, options: OpenImageOptions): Promise<OpenedImage> {
+  const daemon = /^(?:docker-)?daemon:(.*)$/s.exec(name);
+  if (daemon) {
+    const ref = daemon[1] ?? '';
+    if (ref === '') throw invalidInput(`image "${name}"`, 'names no image');
+    return daemonImage(ref, { ...(options.config.engine.host === undefined ? {} : { host: options.config.engine.host }), events: options.events });
+  }
+  const ctx = await createTransportContext(options.config, options.events);
+  try {
+    const artifact = await open(name, ctx);
+    const image = artifact.kind === 'image' ? artifact.image : await pickPlatform(artifact.index, options.platform ?? 'linux/amd64', `image "${name}"`);
+    return { image, close: () => ctx.close() };
+  } catch (error) {
+    await ctx.close();
+    throw error;
   }
 }

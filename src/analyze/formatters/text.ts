@@ -87,7 +87,10 @@ export function formatDiffText(diff: DiffReport, s: Style = plain, width = 100):
   const f = diff.files;
   out.push('', s.bold('Files'));
   out.push(`  added ${f.added.files} (${bytes(f.added.bytes)}), removed ${f.removed.files} (${bytes(f.removed.bytes)}), changed ${f.changed.files} (${bytes(f.changed.bytesBefore)} → ${bytes(f.changed.bytesAfter)})`);
-  for (const c of f.top.slice(0, 15)) out.push(`  ${c.change === 'added' ? s.green('+') : c.change === 'removed' ? s.red('-') : '~'} ${signedBytes(c.delta).padStart(10)}  ${truncate(c.path, width - 16)}`);
+  for (const c of f.top.slice(0, 15)) {
+    const mark = c.change === 'added' ? s.green('+') : c.change === 'removed' ? s.red('-') : '~';
+    out.push(`  ${mark} ${(c.change === 'changed' ? signedBytes(c.delta) : bytes(Math.abs(c.delta))).padStart(10)}  ${truncate(c.path, width - 16)}`);
+  }
   if (diff.categories.length > 0) {
     out.push('', s.bold('Removable content by category'));
     for (const c of diff.categories) out.push(`  ${c.id.padEnd(24)} ${bytes(c.before).padStart(10)} → ${bytes(c.after).padStart(10)}  ${signedBytes(c.delta)}`);

@@ -36,7 +36,7 @@ export function register(program: Command): void {
     program
       .command('analyze')
       .description('explain every byte of an image: layers, waste, content never needed at runtime, security facts; gate CI on thresholds')
-      .argument('<image>', 'docker-archive:FILE, oci:DIR[:TAG] or docker-daemon:NAME'),
+      .argument('<image>', 'oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, dir:DIR, rootfs:DIR or docker-daemon:NAME'),
     ['text', 'json', 'sarif', 'html'],
   )
     .option('--platform <os/arch>', 'the image to pick from an index', 'linux/amd64')
@@ -76,7 +76,7 @@ export function register(program: Command): void {
           }
           dive = { ...dive, ...parseDiveCi(text, diveFile) };
         }
-        const opened = await openImage(reference, { ...(flags.platform === undefined ? {} : { platform: flags.platform }), ...(ctx.loaded.config.engine.host === undefined ? {} : { dockerHost: ctx.loaded.config.engine.host }) });
+        const opened = await openImage(reference, { ...(flags.platform === undefined ? {} : { platform: flags.platform }), config: ctx.loaded.config, events: ctx.events });
         try {
           const { report, gate } = await analyze(opened.image, { reference, thresholds, dive, events: ctx.events });
           const json = `${JSON.stringify({ ...report, gate }, null, 2)}\n`;

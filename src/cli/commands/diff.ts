@@ -10,7 +10,7 @@ export function register(program: Command): void {
     program
       .command('diff')
       .description('compare two images: layers, files, removable content by category, sizes (the before/after view)')
-      .argument('<before>', 'docker-archive:FILE, oci:DIR[:TAG] or docker-daemon:NAME')
+      .argument('<before>', 'oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, dir:DIR, rootfs:DIR or docker-daemon:NAME')
       .argument('<after>', 'the image to compare with'),
     ['text', 'json'],
   )
@@ -19,7 +19,7 @@ export function register(program: Command): void {
       action(async (ctx, before: string, after: string) => {
         // ctx.flags is commander's whole option object; the runtime types only the common part
         const flags = ctx.flags as CommonFlags & { platform?: string };
-        const options = { ...(flags.platform === undefined ? {} : { platform: flags.platform }), ...(ctx.loaded.config.engine.host === undefined ? {} : { dockerHost: ctx.loaded.config.engine.host }) };
+        const options = { ...(flags.platform === undefined ? {} : { platform: flags.platform }), config: ctx.loaded.config, events: ctx.events };
         const opened: OpenedImage[] = [];
         try {
           opened.push(await openImage(before, options));
