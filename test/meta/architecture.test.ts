@@ -31,6 +31,7 @@ const layers: Record<string, number> = {
   analyze: 4,
   sbom: 4,
   vuln: 4,
+  secrets: 4,
   sign: 4,
   build: 4,
   generate: 4,

@@ -1,0 +1,3 @@
+/** Secret detection in images and build contexts. */
+export { scanDirectorySecrets, scanImageSecrets, maxScannedBytes, type SecretFinding } from './scan.js';
+export { findSecrets, redact, entropy } from './rules.js';

@@ -1,0 +1,103 @@
+/**
+ * Secret detection in one file's text: secretlint's recommended preset (AWS, GCP, Azure, GitHub, GitLab, npm, Slack,
+ * SendGrid, Shopify, OpenAI, Anthropic, private keys, basic auth…) plus what it does not look for in images:
+ * PEM private-key blocks of any length, credentials in URLs, `.env` assignments of secret-named variables, and
+ * high-entropy values assigned to secret-looking names.
+ */
+import { lintSource } from '@secretlint/core';
+import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
+
+export interface TextHit {
+  rule: string;
+  /** Offsets of the secret in the text. */
+  start: number;
+  end: number;
+  /** 1-based line and column of the secret's start. */
+  line: number;
+  column: number;
+  /** The matched secret value (redacted before it leaves the engine). */
+  value: string;
+  message: string;
+}
+
+const secretName = /(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)/i;
+
+/** Shannon entropy in bits per character. */
+export function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+function position(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    last = i;
+  }
+  return { line, column: offset - last };
+}
+
+const placeholder = /^(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^>]*>|x+|\*+|changeme|example|dummy|redacted|null|none|true|false|""|'')$/i;
+
+function ownRules(path: string, text: string): TextHit[] {
+  const hits: TextHit[] = [];
+  const add = (rule: string, offset: number, value: string, message: string): void => {
+    hits.push({ rule, start: offset, end: offset + value.length, ...position(text, offset), value, message });
+  };
+  for (const m of text.matchAll(/-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----/g)) {
+    add('private-key', m.index, m[0], `${m[1] ?? 'private key'} block`);
+  }
+  for (const m of text.matchAll(/\b([a-z][a-z0-9+.-]*):\/\/([^\s:@/'"]+):([^\s@/'"]+)@[^\s'"]+/gi)) {
+    const password = m[3] ?? '';
+    if (placeholder.test(password)) continue;
+    add('url-credentials', m.index + (m[1]?.length ?? 0) + 3 + (m[2]?.length ?? 0) + 1, password, `password in a ${m[1] ?? ''} URL`);
+  }
+  const isEnv = /(^|\/)\.env(\.[\w-]+)?$/.test(path);
+  for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*["']?([^\s"'#]{8,})["']?/gm)) {
+    const name = m[1] ?? '';
+    const value = m[2] ?? '';
+    if (!secretName.test(name) || placeholder.test(value)) continue;
+    const offset = m.index + m[0].lastIndexOf(value);
+    if (isEnv) add('env-file-secret', offset, value, `${name} set in an environment file`);
+    else if (value.length >= 16 && entropy(value) >= 3.5) add('high-entropy-assignment', offset, value, `high-entropy value assigned to ${name}`);
+  }
+  return hits;
+}
+
+/** Finds secrets in one text file. `path` is used for rules that depend on the file name and for messages. */
+export async function findSecrets(path: string, text: string): Promise<TextHit[]> {
+  const result = await lintSource({
+    source: { filePath: path, content: text, contentType: 'text' },
+    options: { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }] }, maskSecrets: false },
+  });
+  const found: TextHit[] = result.messages.map((m) => ({
+    rule: m.ruleId.replace(/^@secretlint\/secretlint-rule-/, ''),
+    start: m.range[0],
+    end: m.range[1],
+    line: m.loc.start.line,
+    column: m.loc.start.column + 1,
+    value: text.slice(m.range[0], m.range[1]),
+    message: m.message.replace(/\([^)]*\)|:.*$/g, '').trim(),
+  }));
+  // One finding per secret: where two rules report overlapping text (secretlint's npmrc and npm-token rules, or its
+  // connection-string rule and ours for URL credentials), the first reported wins.
+  const hits: TextHit[] = [];
+  for (const hit of [...found, ...ownRules(path, text)]) {
+    if (!hits.some((h) => h.start < hit.end && hit.start < h.end)) hits.push(hit);
+  }
+  return hits.sort((a, b) => a.start - b.start);
+}
+
+/** Keeps the first 4 characters of a long value and its length; nothing of a short one. */
+export function redact(value: string): string {
+  if (value.startsWith('-----BEGIN')) return value;
+  if (value.length < 12) return `[${value.length} chars redacted]`;
+  return `${value.slice(0, 4)}…[${value.length} chars redacted]`;
+}

@@ -1,0 +1,142 @@
+/**
+ * Secrets in an image — every layer, including files a later layer deleted (they still ship), the config's ENV,
+ * labels and history — and in a build context directory. Values are redacted before they leave this module.
+ */
+import { readdir, readFile, lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { extract } from 'tar-stream';
+import { cleanPath } from '../fs/index.js';
+import type { Image } from '../image/types.js';
+import { wrap } from '../internal/errors.js';
+import { findSecrets, redact } from './rules.js';
+
+export interface SecretFinding {
+  rule: string;
+  message: string;
+  /** Redacted: never the secret itself. */
+  redacted: string;
+  /** Where: a layer and path with line, a config field, or a context file. */
+  location: { kind: 'layer'; layer: number; digest: string; path: string; line: number; deletedLater: boolean } | { kind: 'config'; field: string } | { kind: 'file'; path: string; line: number };
+  fix: string;
+}
+
+/** Files bigger than this are not read for secrets (binaries, archives, data). */
+export const maxScannedBytes = 1024 * 1024;
+
+const fixFor: Record<string, string> = {
+  'private-key': 'do not COPY keys into the image; use a BuildKit secret mount (RUN --mount=type=secret) or mount it at run time',
+  'env-file-secret': 'add .env to .dockerignore and pass values at run time',
+  default: 'use a BuildKit secret mount (RUN --mount=type=secret,id=…) instead of baking it into a layer, and rotate the secret',
+};
+
+function looksText(buf: Buffer): boolean {
+  return !buf.subarray(0, 8192).includes(0);
+}
+
+interface LayerChanges {
+  /** Every path the layer writes. */
+  written: Set<string>;
+  /** Paths a `.wh.` marker deletes, and directories an opaque marker empties. */
+  deleted: Set<string>;
+  opaque: Set<string>;
+}
+
+async function scanLayer(stream: Readable, layer: number, digest: string, onFile: (path: string, text: string) => Promise<void>): Promise<LayerChanges> {
+  const changes: LayerChanges = { written: new Set(), deleted: new Set(), opaque: new Set() };
+  const ex = extract();
+  stream.on('error', (error) => { ex.destroy(error); });
+  stream.pipe(ex);
+  try {
+    for await (const entry of ex) {
+      const header = entry.header;
+      const size = header.size;
+      const path = cleanPath(`/${header.name}`);
+      const base = path.slice(path.lastIndexOf('/') + 1);
+      const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+      if (base === '.wh..wh..opq') changes.opaque.add(dir);
+      else if (base.startsWith('.wh.')) changes.deleted.add(cleanPath(`${dir}/${base.slice(4)}`));
+      else changes.written.add(path);
+      if ((header.type !== 'file' && header.type !== 'contiguous-file') || size > maxScannedBytes || size === 0) {
+        entry.resume();
+        continue;
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      const buf = Buffer.concat(chunks);
+      if (looksText(buf)) await onFile(path, buf.toString('utf8'));
+    }
+  } catch (error) {
+    throw wrap(error, `reading layer ${layer} (${digest}) for secrets`);
+  }
+  return changes;
+}
+
+/** Whether a later layer overwrote or deleted `path` (or a directory above it). */
+function goneLater(path: string, layer: number, changes: LayerChanges[]): boolean {
+  const ancestors: string[] = [];
+  for (let p = path; p !== '/' && p !== ''; p = p.slice(0, p.lastIndexOf('/')) || '/') ancestors.push(p);
+  for (const later of changes.slice(layer + 1)) {
+    if (later.written.has(path)) return true;
+    if (ancestors.some((a) => later.deleted.has(a))) return true;
+    if (ancestors.slice(1).some((a) => later.opaque.has(a))) return true;
+  }
+  return false;
+}
+
+export async function scanImageSecrets(image: Image): Promise<SecretFinding[]> {
+  const findings: SecretFinding[] = [];
+  const changes: LayerChanges[] = [];
+  for (const [index, layer] of image.layers.entries()) {
+    changes[index] = await scanLayer(await layer.uncompressed(), index, layer.descriptor.digest, async (path, text) => {
+      for (const hit of await findSecrets(path, text)) {
+        findings.push({
+          rule: hit.rule,
+          message: hit.message,
+          redacted: redact(hit.value),
+          location: { kind: 'layer', layer: index, digest: layer.descriptor.digest, path, line: hit.line, deletedLater: false },
+          fix: fixFor[hit.rule] ?? fixFor.default ?? '',
+        });
+      }
+    });
+  }
+  // A file a later layer deleted or overwrote still ships in the earlier layer: say so.
+  for (const f of findings) {
+    if (f.location.kind === 'layer') f.location.deletedLater = goneLater(f.location.path, f.location.layer, changes);
+  }
+  const cfg = image.config.config;
+  const configTexts: [string, string][] = [
+    ...(cfg?.Env ?? []).map((e, i): [string, string] => [`config.Env[${i}]`, e]),
+    ...Object.entries(cfg?.Labels ?? {}).map(([k, v]): [string, string] => [`config.Labels.${k}`, `${k}=${v}`]),
+    ...(image.config.history ?? []).map((h, i): [string, string] => [`history[${i}].created_by`, h.created_by ?? '']),
+  ];
+  for (const [field, text] of configTexts) {
+    for (const hit of await findSecrets(field, text)) {
+      findings.push({ rule: hit.rule, message: hit.message, redacted: redact(hit.value), location: { kind: 'config', field }, fix: fixFor.default ?? '' });
+    }
+  }
+  return findings;
+}
+
+/** Secrets in a directory (a build context): every small text file, never following symlinks. */
+export async function scanDirectorySecrets(root: string, ignore: (relative: string) => boolean = () => false): Promise<SecretFinding[]> {
+  const findings: SecretFinding[] = [];
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    for (const name of (await readdir(dir)).sort()) {
+      const path = join(dir, name);
+      const relative = rel ? `${rel}/${name}` : name;
+      if (ignore(relative) || name === '.git' || name === 'node_modules') continue;
+      const st = await lstat(path);
+      if (st.isDirectory()) await walk(path, relative);
+      else if (st.isFile() && st.size > 0 && st.size <= maxScannedBytes) {
+        const buf = await readFile(path);
+        if (!looksText(buf)) continue;
+        for (const hit of await findSecrets(relative, buf.toString('utf8'))) {
+          findings.push({ rule: hit.rule, message: hit.message, redacted: redact(hit.value), location: { kind: 'file', path: relative, line: hit.line }, fix: fixFor[hit.rule] ?? fixFor.default ?? '' });
+        }
+      }
+    }
+  };
+  await walk(root, '');
+  return findings;
+}

@@ -1,0 +1,65 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildImage } from '../testing/images.js';
+import { findSecrets, redact } from './rules.js';
+import { scanDirectorySecrets, scanImageSecrets } from './scan.js';
+
+// Test tokens: shaped like real ones, never valid anywhere.
+const githubToken = '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';
+const npmToken = 'npm_1234567890abcdefghijABCDEFGHIJ123456';
+const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAuGbXWiK3dQTyCbX5xdE4yCuYp0AF2d15Qq1JSXT/lx8BgTQy\n-----END RSA PRIVATE KEY-----\n';
+
+describe('findSecrets', () => {
+  it('finds tokens through secretlint and keys, URL passwords and .env secrets through its own rules', async () => {
+    const text = `GITHUB_TOKEN=${githubToken}\n//registry.npmjs.org/:_authToken=${npmToken}\nDATABASE_URL=postgres://app:s3cr3t-Pa55w0rd@db:5432/app\n${pem}`;
+    const hits = await findSecrets('/app/config.txt', text);
+    expect(hits.map((h) => `${h.line}:${h.rule}`)).toEqual(['1:github', '2:npm', '3:database-connection-string', '4:private-key']);
+    expect((await findSecrets('/app/x.sh', 'curl https://deploy:Zq8sK2mP9vX4@example.invalid/hook\n')).map((h) => [h.rule, h.value])).toEqual([['url-credentials', 'Zq8sK2mP9vX4']]);
+  });
+
+  it('knows .env files and high-entropy assignments, and ignores placeholders', async () => {
+    expect((await findSecrets('/app/.env', 'DB_PASSWORD=hunter2hunter2\nNAME=web\n')).map((h) => h.rule)).toEqual(['env-file-secret']);
+    expect((await findSecrets('/app/settings.py', 'SECRET_KEY = "k8Jd92nVx0qLzP3mR7tYw1bE5uH6gC4s"\n')).map((h) => h.rule)).toEqual(['high-entropy-assignment']);
+    expect(await findSecrets('/app/settings.py', 'API_KEY=${API_KEY}\nPASSWORD=changeme\nTOKEN=<your token>\n')).toEqual([]);
+    expect(await findSecrets('/app/.env.example', 'DB_PASSWORD=xxxxxxxx\n')).toEqual([]);
+  });
+
+  it('redacts all but a short prefix', () => {
+    expect(redact(githubToken)).toBe('ghp_…[40 chars redacted]');
+    expect(redact('short')).toBe('[5 chars redacted]');
+  });
+});
+
+describe('scanImageSecrets', () => {
+  it('finds secrets in every layer, marks the ones a later layer deleted, and checks ENV and history', async () => {
+    const image = await buildImage({
+      layers: [
+        { files: [{ path: 'root/.ssh/id_rsa', content: pem, mode: 0o600 }], createdBy: 'COPY id_rsa /root/.ssh/' },
+        { files: [{ path: 'root/.ssh/id_rsa', type: 'whiteout' }], createdBy: 'RUN rm /root/.ssh/id_rsa' },
+        { files: [{ path: 'app/.npmrc', content: `//registry.npmjs.org/:_authToken=${npmToken}\n` }], createdBy: 'COPY . /app' },
+      ],
+      config: { Env: ['PATH=/usr/bin', `GH_TOKEN=${githubToken}`] },
+    });
+    const findings = await scanImageSecrets(image);
+    const summary = findings.map((f) => (f.location.kind === 'layer' ? `layer ${f.location.layer} ${f.location.path}:${f.location.line} ${f.rule} deleted=${f.location.deletedLater}` : `${f.location.kind === 'config' ? f.location.field : ''} ${f.rule}`));
+    expect(summary).toEqual(['layer 0 /root/.ssh/id_rsa:1 private-key deleted=true', 'layer 2 /app/.npmrc:1 npm deleted=false', 'config.Env[1] github']);
+    const output = JSON.stringify(findings);
+    expect(output).not.toContain(githubToken);
+    expect(output).not.toContain(npmToken);
+    expect(findings[2]?.fix).toContain('secret mount');
+  });
+});
+
+describe('scanDirectorySecrets', () => {
+  it('scans a build context, skipping what is ignored', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-secrets-'));
+    await writeFile(join(dir, '.env'), 'STRIPE_SECRET_KEY=sk_live_51H8x2KJd8f7sDf8s7d6f5g4h3j2k1l0\n');
+    await mkdir(join(dir, 'ignored'));
+    await writeFile(join(dir, 'ignored', 'key.pem'), pem);
+    const findings = await scanDirectorySecrets(dir, (rel) => rel === 'ignored');
+    expect(findings.map((f) => (f.location.kind === 'file' ? f.location.path : ''))).toEqual(['.env']);
+    expect(JSON.stringify(findings)).not.toContain('sk_live_51H8x2KJd8f7sDf8s7d6f5g4h3j2k1l0');
+  });
+});
