@@ -5,3 +5,4 @@ export { dbImport, dbPath, dbStatus, scan, type DbStatus, type Match, type ScanO
 export { type DigestResolver, type FileAction, init, type InitFile, type InitOptions, type InitResult, parseBaseMap } from './init.js';
 export { copy, type CopyOptions, type CopyResult } from './copy.js';
 export { inspect, type ImageInspection, type IndexInspection, type InspectOptions, type Inspection, type LayerInspection } from './inspect.js';
+export { context, type ContextResult, type ContextVerbOptions } from './context.js';

@@ -4,6 +4,7 @@ import { register as analyze } from './analyze.js';
 import { register as config } from './config.js';
 import { register as copy } from './copy.js';
 import { register as diff } from './diff.js';
+import { register as context } from './context.js';
 import { register as init } from './init.js';
 import { register as inspect } from './inspect.js';
 
@@ -12,6 +13,7 @@ export const verbs: Record<string, (program: Command) => void> = {
   config,
   copy,
   diff,
+  context,
   init,
   inspect,
 };

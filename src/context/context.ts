@@ -1,0 +1,290 @@
+/**
+ * The build context as the engine receives it: every file under the context directory, less what
+ * `.dockerignore` excludes (BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile first, then the
+ * context's `.dockerignore`). Reports sizes with and without the ignore file, the largest entries, `.git`,
+ * files that look like secrets (by name only: contents are never read), output and dependency directories
+ * that should not be sent, and COPY/ADD sources the ignore file excludes, which break the build.
+ */
+import dockerignore from '@balena/dockerignore';
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { basename, join, posix, resolve } from 'node:path';
+import { parse } from '../dockerfile/index.js';
+import { invalidInput, notFound, wrap } from '../internal/errors.js';
+
+// a CommonJS module whose typings declare an ES default export: under NodeNext that lands on `.default`
+const ignore = dockerignore.default;
+
+export interface ContextOptions {
+  /** The context directory. */
+  dir: string;
+  /** The Dockerfile, for its `.dockerignore` variant and its COPY sources (default: DIR/Dockerfile when present). */
+  dockerfile?: string;
+  /** How many of the largest entries to list. */
+  top?: number;
+  /** Stop walking after this many entries (the report says it is partial). */
+  maxEntries?: number;
+}
+
+export interface SizeCount {
+  files: number;
+  bytes: number;
+}
+
+export interface ContextEntry extends SizeCount {
+  path: string;
+}
+
+export type SuggestionReason = 'vcs' | 'dependencies' | 'build-output' | 'secret' | 'cache';
+
+export interface Suggestion extends ContextEntry {
+  reason: SuggestionReason;
+}
+
+export interface CopyBreak {
+  /** 1-based line of the COPY/ADD in the Dockerfile. */
+  line: number;
+  source: string;
+  problem: 'excluded' | 'missing';
+}
+
+export interface ContextReport {
+  dir: string;
+  /** The ignore file in force, relative to the working directory's view of `dir`; null when none. */
+  ignoreFile: string | null;
+  patterns: string[];
+  /** Everything under the directory. */
+  total: SizeCount;
+  /** What is sent to the engine. */
+  sent: SizeCount;
+  /** The largest top-level entries sent. */
+  largest: ContextEntry[];
+  /** The largest single files sent. */
+  largestFiles: ContextEntry[];
+  git: { present: boolean; sent: boolean } & SizeCount;
+  /** Files sent whose names say secret (`.env`, keys, credentials): names only. */
+  secrets: string[];
+  /** Paths sent that an ignore file should exclude. */
+  shouldIgnore: Suggestion[];
+  /** COPY/ADD sources the ignore file excludes or that do not exist. */
+  copyBreaks: CopyBreak[];
+  /** The walk stopped at `maxEntries`. */
+  partial: boolean;
+}
+
+interface FileRecord {
+  path: string;
+  size: number;
+  sent: boolean;
+}
+
+const secretName = /^(\.env(\..+)?|.*\.(pem|key|p12|pfx|jks|keystore|tfstate)|id_(rsa|dsa|ecdsa|ed25519)(\.pub)?|\.npmrc|\.pypirc|\.netrc|\.git-credentials|credentials(\.json)?|.*service-account.*\.json|\.htpasswd)$/i;
+const notSecret = /\.(example|sample|template|dist|pub)$/i;
+
+/** Whether a file name looks like a secret. Public keys and example files do not. */
+export function isSecretName(name: string): boolean {
+  return secretName.test(name) && !notSecret.test(name);
+}
+
+const suggestionFor: Record<string, SuggestionReason> = {
+  '.git': 'vcs',
+  '.hg': 'vcs',
+  '.svn': 'vcs',
+  node_modules: 'dependencies',
+  '.venv': 'dependencies',
+  venv: 'dependencies',
+  vendor: 'dependencies',
+  dist: 'build-output',
+  build: 'build-output',
+  target: 'build-output',
+  '.next': 'build-output',
+  out: 'build-output',
+  coverage: 'build-output',
+  __pycache__: 'cache',
+  '.pytest_cache': 'cache',
+  '.mypy_cache': 'cache',
+  '.gradle': 'cache',
+  '.cache': 'cache',
+  '.turbo': 'cache',
+};
+
+/** Reads the ignore file BuildKit would use. */
+async function readIgnore(dir: string, dockerfile: string | undefined): Promise<{ file: string | null; patterns: string[] }> {
+  const candidates = [...(dockerfile === undefined ? [] : [`${dockerfile}.dockerignore`]), join(dir, '.dockerignore')];
+  for (const file of candidates) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw wrap(error, `reading ${file}`);
+    }
+    const patterns = text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    return { file, patterns };
+  }
+  return { file: null, patterns: [] };
+}
+
+/** Go's filepath.Match for one path (what BuildKit uses for COPY source wildcards). */
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i] ?? '';
+    if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else if (ch === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        re += `[${glob.slice(i + 1, end).replace(/^\^/, '^').replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else if (ch === '\\' && i + 1 < glob.length) {
+      re += `\\${glob[i + 1] ?? ''}`;
+      i++;
+    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function copyChecks(dockerfileText: string, files: FileRecord[], dirs: Set<string>): CopyBreak[] {
+  const ast = parse(dockerfileText);
+  const breaks: CopyBreak[] = [];
+  for (const instruction of ast.instructions) {
+    if (instruction.keyword !== 'Copy' && instruction.keyword !== 'Add') continue;
+    const copy = instruction;
+    if (copy.flags.some((f) => f.name === 'from') || copy.heredocs.length > 0) continue;
+    for (const argument of copy.sources) {
+      const raw = argument.value.replace(/^["']|["']$/g, '');
+      // URLs and git sources of ADD come from elsewhere; variables are only known at build time
+      if (/^[a-z]+:\/\//i.test(raw) || raw.startsWith('git@') || raw.includes('$')) continue;
+      const source = posix.normalize(raw.replace(/^\/+/, '')).replace(/\/+$/, '') || '.';
+      if (source === '.' || source.startsWith('..')) continue;
+      const line = copy.range.start.line;
+      let before: FileRecord[];
+      if (/[*?[]/.test(source)) {
+        const re = globToRegExp(source);
+        before = files.filter((f) => re.test(f.path) || [...ancestors(f.path)].some((a) => re.test(a)));
+      } else {
+        before = files.filter((f) => f.path === source || f.path.startsWith(`${source}/`));
+        if (before.length === 0 && dirs.has(source)) continue; // an empty directory: nothing to break
+      }
+      if (before.length === 0) breaks.push({ line, source: raw, problem: 'missing' });
+      else if (!before.some((f) => f.sent)) breaks.push({ line, source: raw, problem: 'excluded' });
+    }
+  }
+  return breaks;
+}
+
+function* ancestors(path: string): Generator<string> {
+  let dir = posix.dirname(path);
+  while (dir !== '.' && dir !== '/') {
+    yield dir;
+    dir = posix.dirname(dir);
+  }
+}
+
+function topEntries(records: FileRecord[], top: number, only: (f: FileRecord) => boolean): ContextEntry[] {
+  const byTop = new Map<string, SizeCount>();
+  for (const f of records) {
+    if (!only(f)) continue;
+    const first = f.path.split('/')[0] ?? f.path;
+    const entry = byTop.get(first) ?? { files: 0, bytes: 0 };
+    entry.files++;
+    entry.bytes += f.size;
+    byTop.set(first, entry);
+  }
+  return [...byTop.entries()]
+    .map(([path, s]) => ({ path, ...s }))
+    .sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path))
+    .slice(0, top);
+}
+
+/** Walks the context directory and explains what the engine would receive. */
+export async function analyzeContext(options: ContextOptions): Promise<ContextReport> {
+  const dir = resolve(options.dir);
+  const info = await lstat(dir).catch(() => undefined);
+  if (info === undefined) throw notFound(options.dir, 'no such directory');
+  if (!info.isDirectory()) throw invalidInput(options.dir, 'not a directory');
+  const top = options.top ?? 10;
+  const maxEntries = options.maxEntries ?? 1_000_000;
+  const dockerfilePath = options.dockerfile === undefined ? join(dir, 'Dockerfile') : resolve(options.dockerfile);
+  let dockerfileText: string | undefined;
+  try {
+    dockerfileText = await readFile(dockerfilePath, 'utf8');
+  } catch (error) {
+    if (options.dockerfile !== undefined || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw wrap(error, `reading ${options.dockerfile ?? dockerfilePath}`);
+  }
+  const { file: ignoreFile, patterns } = await readIgnore(dir, dockerfileText === undefined ? undefined : dockerfilePath);
+  const matcher = ignore().add(patterns);
+
+  const records: FileRecord[] = [];
+  const dirs = new Set<string>();
+  const suggestions = new Map<string, Suggestion>();
+  let partial = false;
+  let entries = 0;
+  // iterative, so that a deep tree cannot overflow the stack
+  const queue: string[] = ['.'];
+  while (queue.length > 0) {
+    const rel = queue.pop() ?? '.';
+    let names: string[];
+    try {
+      names = await readdir(rel === '.' ? dir : join(dir, rel));
+    } catch (error) {
+      throw wrap(error, `reading ${rel === '.' ? dir : join(dir, rel)}`);
+    }
+    for (const name of names.sort()) {
+      if (++entries > maxEntries) {
+        partial = true;
+        break;
+      }
+      const path = rel === '.' ? name : `${rel}/${name}`;
+      // symlinks are sent as links, not followed (as BuildKit does)
+      const stat = await lstat(join(dir, path));
+      if (stat.isDirectory()) {
+        dirs.add(path);
+        queue.push(path);
+        const reason = suggestionFor[name];
+        // report the outermost such directory only
+        if (reason !== undefined && ![...ancestors(path)].some((a) => suggestions.has(a))) suggestions.set(path, { path, reason, files: 0, bytes: 0 });
+      } else {
+        records.push({ path, size: stat.isFile() ? stat.size : 0, sent: !matcher.ignores(path) });
+      }
+    }
+    if (partial) break;
+  }
+
+  const sum = (list: FileRecord[]): SizeCount => ({ files: list.length, bytes: list.reduce((n, f) => n + f.size, 0) });
+  const sentFiles = records.filter((f) => f.sent);
+  const gitFiles = records.filter((f) => f.path === '.git' || f.path.startsWith('.git/'));
+  const secrets = sentFiles.filter((f) => isSecretName(basename(f.path)) || (/(^|\/)\.(aws|ssh)\//.test(f.path) && !f.path.endsWith('.pub'))).map((f) => f.path);
+
+  for (const suggestion of suggestions.values()) {
+    const inside = sentFiles.filter((f) => f.path.startsWith(`${suggestion.path}/`));
+    suggestion.files = inside.length;
+    suggestion.bytes = inside.reduce((n, f) => n + f.size, 0);
+  }
+  const shouldIgnore = [...suggestions.values()].filter((s) => s.files > 0);
+  for (const secret of secrets) shouldIgnore.push({ path: secret, reason: 'secret', files: 1, bytes: records.find((r) => r.path === secret)?.size ?? 0 });
+  shouldIgnore.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
+
+  return {
+    dir,
+    ignoreFile: ignoreFile === null ? null : ignoreFile.startsWith(`${dir}/`) ? ignoreFile.slice(dir.length + 1) : ignoreFile,
+    patterns,
+    total: sum(records),
+    sent: sum(sentFiles),
+    largest: topEntries(records, top, (f) => f.sent),
+    largestFiles: sentFiles
+      .sort((a, b) => b.size - a.size || a.path.localeCompare(b.path))
+      .slice(0, top)
+      .map((f) => ({ path: f.path, files: 1, bytes: f.size })),
+    git: { present: dirs.has('.git') || gitFiles.length > 0, sent: gitFiles.some((f) => f.sent), ...sum(gitFiles.filter((f) => f.sent)) },
+    secrets,
+    shouldIgnore,
+    copyBreaks: dockerfileText === undefined ? [] : copyChecks(dockerfileText, records, dirs),
+    partial,
+  };
+}
