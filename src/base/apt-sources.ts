@@ -1,0 +1,101 @@
+/**
+ * The apt sources this machine is configured with: deb822 `/etc/apt/sources.list.d/*.sources` and the one-line
+ * format of `/etc/apt/sources.list` (and `sources.list.d/*.list`). Only `deb` entries count (no `deb-src`).
+ * See sources.list(5).
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { invalidInput, notFound, wrap } from '../internal/errors.js';
+import { field, parseDeb822 } from './deb822.js';
+
+export interface AptSource {
+  /** Archive root, without a trailing slash: `http://deb.debian.org/debian`. */
+  uri: string;
+  suite: string;
+  components: string[];
+  /** Keyring file from `Signed-By`, when the source names one. */
+  signedBy?: string;
+}
+
+/** Parses a deb822 `.sources` file. */
+export function parseSourcesFile(text: string, subject: string): AptSource[] {
+  const out: AptSource[] = [];
+  for (const stanza of parseDeb822(text, subject, { comments: true })) {
+    if (field(stanza, 'Enabled')?.toLowerCase() === 'no') continue;
+    const types = (field(stanza, 'Types') ?? '').split(/\s+/);
+    if (!types.includes('deb')) continue;
+    const uris = (field(stanza, 'URIs') ?? '').split(/\s+/).filter(Boolean);
+    const suites = (field(stanza, 'Suites') ?? '').split(/\s+/).filter(Boolean);
+    const components = (field(stanza, 'Components') ?? '').split(/\s+/).filter(Boolean);
+    const signedBy = field(stanza, 'Signed-By')?.trim();
+    if (uris.length === 0 || suites.length === 0) throw invalidInput(subject, 'a deb stanza needs URIs and Suites');
+    for (const uri of uris) {
+      for (const suite of suites) {
+        out.push({ uri: uri.replace(/\/+$/, ''), suite, components, ...(signedBy !== undefined && signedBy.startsWith('/') ? { signedBy } : {}) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Parses the one-line format: `deb [opt=val ...] URI SUITE COMPONENT...`. */
+export function parseSourcesList(text: string, subject: string): AptSource[] {
+  const out: AptSource[] = [];
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '') continue;
+    const options: Record<string, string> = {};
+    const rest = line.replace(/\[([^\]]*)\]/, (_m, inner: string) => {
+      for (const kv of inner.trim().split(/\s+/)) {
+        const eq = kv.indexOf('=');
+        if (eq > 0) options[kv.slice(0, eq)] = kv.slice(eq + 1);
+      }
+      return '';
+    });
+    const [type, uri, suite, ...components] = rest.trim().split(/\s+/);
+    if (type !== 'deb') continue;
+    if (uri === undefined || suite === undefined) throw invalidInput(subject, `line ${i + 1}: expected "deb URI SUITE COMPONENT..."`);
+    const signedBy = options['signed-by'];
+    out.push({ uri: uri.replace(/\/+$/, ''), suite, components, ...(signedBy?.startsWith('/') === true ? { signedBy } : {}) });
+  }
+  return out;
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw wrap(error, `reading ${path}`);
+  }
+}
+
+/** Every `deb` source configured under `etcApt` (default `/etc/apt`), in apt's reading order. */
+export async function readAptSources(etcApt = '/etc/apt'): Promise<AptSource[]> {
+  const out: AptSource[] = [];
+  const list = await readIfExists(join(etcApt, 'sources.list'));
+  if (list !== undefined) out.push(...parseSourcesList(list, join(etcApt, 'sources.list')));
+  let names: string[] = [];
+  try {
+    names = (await readdir(join(etcApt, 'sources.list.d'))).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw wrap(error, `reading ${join(etcApt, 'sources.list.d')}`);
+  }
+  for (const name of names) {
+    const path = join(etcApt, 'sources.list.d', name);
+    if (name.endsWith('.sources')) out.push(...parseSourcesFile((await readIfExists(path)) ?? '', path));
+    else if (name.endsWith('.list')) out.push(...parseSourcesList((await readIfExists(path)) ?? '', path));
+  }
+  if (out.length === 0) throw notFound(etcApt, 'no apt sources configured (pass --mirror URI)');
+  return out;
+}
+
+/**
+ * Sources from `--mirror URI[,SUITE...]`: the mirror with the given suites (default: bookworm, bookworm-updates),
+ * component main. A security mirror is another `--mirror`.
+ */
+export function mirrorSource(spec: string): AptSource[] {
+  const [uri, ...suites] = spec.split(',');
+  if (uri === undefined || !/^https?:\/\//.test(uri)) throw invalidInput(`--mirror ${spec}`, 'expected http(s)://HOST/PATH[,SUITE...]');
+  return (suites.length > 0 ? suites : ['bookworm', 'bookworm-updates']).map((suite) => ({ uri: uri.replace(/\/+$/, ''), suite, components: ['main'] }));
+}

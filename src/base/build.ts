@@ -1,0 +1,224 @@
+/**
+ * `base build`: resolve a preset's packages from the apt archive (or take them from a lock file), download and
+ * verify the `.deb` files into the cache, unpack them, add what distroless adds (users, CA bundle, dpkg status,
+ * nsswitch, os-release) and produce a reproducible `Image` plus the lock that pins it.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Image } from '../image/types.js';
+import { invalidInput, notFound, ShipshapeError, wrap } from '../internal/errors.js';
+import { type EventSink, ProgressTask, silent } from '../internal/events.js';
+import { type AptSource, readAptSources } from './apt-sources.js';
+import { loadArchive, readCached, writeAtomic } from './archive.js';
+import { type DebContents, readDeb } from './deb.js';
+import { fetchBytes } from './http.js';
+import { imageFromTars, type LayerInput } from './image.js';
+import type { BaseLock } from './lock.js';
+import type { PackageRecord } from './packages-index.js';
+import { caCertificatesPackage, type PresetName, presets } from './presets.js';
+import { resolve, scriptOnlyPackages, Universe } from './resolve.js';
+import { addCaBundle, addDpkgStatus, addNsswitch, addOsRelease, addUsers, nonrootUid, Rootfs } from './rootfs.js';
+
+export interface BaseBuildOptions {
+  preset: PresetName;
+  /** Extra Debian packages, each with its dependency closure. */
+  packages?: readonly string[];
+  /** Debian architecture name (default amd64). */
+  architecture?: string;
+  /** Archive sources; default: the machine's apt configuration. */
+  sources?: readonly AptSource[];
+  /** Where indexes and `.deb` files are cached (a `base/` folder is made inside). */
+  cacheDir: string;
+  /** Node.js binary for the nodejs preset (default: the running node). */
+  nodeBinary?: string;
+  /** Extra CA certificates (PEM files) for the bundle. */
+  caCerts?: readonly string[];
+  /** Timestamp for every file and the config (default: the newest package date). */
+  sourceDateEpoch?: number;
+  /** Rebuild exactly from this lock: no index is read, every package comes from the cache or its pool URL. */
+  locked?: BaseLock;
+  /** Run as nonroot (65532) with /home/nonroot as working directory. */
+  nonroot?: boolean;
+  events?: EventSink;
+}
+
+export interface BaseBuildResult {
+  image: Image;
+  lock: BaseLock;
+  packages: { name: string; version: string }[];
+  /** The SOURCE_DATE_EPOCH used. */
+  epoch: number;
+}
+
+function sha256hex(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Downloads (or takes from the cache) one `.deb`, verified against its SHA256 and size. */
+async function fetchDeb(record: PackageRecord, cacheDir: string, locked: boolean, events: EventSink): Promise<Buffer> {
+  const cachePath = join(cacheDir, 'debs', `${record.sha256}.deb`);
+  const cached = await readCached(cachePath, record.sha256);
+  if (cached !== undefined) return cached;
+  const url = `${record.archive}/${record.filename}`;
+  events({ kind: 'log', level: 'info', message: `downloading ${record.name} ${record.version}` });
+  let data: Buffer;
+  try {
+    data = await fetchBytes(url, record.size);
+  } catch (error) {
+    if (locked && error instanceof ShipshapeError && error.code === 'not-found') {
+      throw notFound(`package ${record.name} ${record.version}`, `is gone from the archive (${url}) and not in the cache ${join(cacheDir, 'debs')}; run without --locked to resolve current versions`, error);
+    }
+    throw error;
+  }
+  if (data.length !== record.size || sha256hex(data) !== record.sha256) {
+    throw invalidInput(url, `does not match the SHA256/size the signed index lists (${record.sha256}, ${record.size} bytes)`);
+  }
+  await writeAtomic(cachePath, data);
+  return data;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+async function readNodeBinary(path: string, architecture: string): Promise<Buffer> {
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch (error) {
+    throw wrap(error, `reading --node-binary ${path}`);
+  }
+  // ELF header: magic, then e_machine at offset 18 (EM_X86_64 = 62, EM_AARCH64 = 183)
+  if (data.length < 20 || data.readUInt32BE(0) !== 0x7f454c46) throw invalidInput(path, 'not an ELF executable');
+  const machine = data.readUInt16LE(18);
+  const expected = architecture === 'arm64' ? 183 : architecture === 'amd64' ? 62 : undefined;
+  if (expected !== undefined && machine !== expected) throw invalidInput(path, `is built for ELF machine ${machine}, not ${architecture}`);
+  return data;
+}
+
+function lockRecords(lock: BaseLock): PackageRecord[] {
+  return lock.packages.map((p) => ({ ...p, depends: '', preDepends: '', provides: '' }));
+}
+
+/** Builds a base image. */
+export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildResult> {
+  const events = options.events ?? silent;
+  const preset = presets[options.preset];
+  const architecture = options.architecture ?? options.locked?.architecture ?? 'amd64';
+  const extra = [...(options.packages ?? [])].sort();
+  const cacheDir = join(options.cacheDir, 'base');
+
+  let records: PackageRecord[];
+  if (options.locked !== undefined) {
+    const lock = options.locked;
+    if (lock.preset !== preset.name) throw invalidInput('lock file', `was made for preset "${lock.preset}", not "${preset.name}"`);
+    if (lock.architecture !== architecture) throw invalidInput('lock file', `was made for ${lock.architecture}, not ${architecture}`);
+    if (options.packages !== undefined && options.packages.length > 0 && JSON.stringify([...lock.extraPackages].sort()) !== JSON.stringify(extra)) {
+      throw invalidInput('lock file', `was made with --package ${lock.extraPackages.join(',') || '(none)'}, not ${extra.join(',')}`);
+    }
+    records = lockRecords(lock);
+  } else {
+    const sources = options.sources ?? (await readAptSources());
+    const indexTask = new ProgressTask(events, 'base-index', 'reading package indexes');
+    const universe = new Universe(await loadArchive(sources, { cacheDir, architecture, events }));
+    indexTask.end();
+    const alone = resolve(universe, [...preset.packages, caCertificatesPackage], { closure: false });
+    const assumeInstalled = [...scriptOnlyPackages, ...preset.assumeInstalled];
+    const chosen = new Map(alone.map((r) => [r.name, r]));
+    const closure = resolve(universe, preset.closure, { closure: true, assumeInstalled }, chosen);
+    for (const r of closure) chosen.set(r.name, r);
+    const added = resolve(universe, extra, { closure: true, assumeInstalled }, chosen);
+    records = [...chosen.values(), ...added].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  const download = new ProgressTask(events, 'base-download', `fetching ${records.length} packages`, records.reduce((n, r) => n + r.size, 0));
+  const debs = await mapLimit(records, 4, async (r) => {
+    const data = await fetchDeb(r, cacheDir, options.locked !== undefined, events);
+    download.advance(data.length);
+    return data;
+  });
+  download.end();
+
+  const unpack = new ProgressTask(events, 'base-unpack', 'unpacking packages', records.length);
+  const rootfs = new Rootfs();
+  let newest = 0;
+  let caPackage: DebContents | undefined;
+  for (const [i, record] of records.entries()) {
+    const subject = `${record.name}_${record.version}_${record.architecture}.deb`;
+    const contents = await readDeb(debs[i] ?? Buffer.alloc(0), subject);
+    newest = Math.max(newest, contents.date);
+    if (record.name === caCertificatesPackage) {
+      caPackage = contents;
+      addDpkgStatus(rootfs, record.name, { control: contents.control, date: contents.date, entries: [] });
+    } else {
+      rootfs.addPackage(contents, subject);
+      addDpkgStatus(rootfs, record.name, contents);
+    }
+    unpack.advance(1);
+  }
+  unpack.end();
+
+  const extraCas: { name: string; pem: string }[] = [];
+  for (const path of options.caCerts ?? []) {
+    try {
+      extraCas.push({ name: path, pem: await readFile(path, 'utf8') });
+    } catch (error) {
+      throw wrap(error, `reading --ca-cert ${path}`);
+    }
+  }
+  addCaBundle(rootfs, caPackage, extraCas);
+  addUsers(rootfs);
+  addNsswitch(rootfs);
+  addOsRelease(rootfs);
+
+  const epoch = options.sourceDateEpoch ?? newest;
+  const created = new Date(epoch * 1000).toISOString().replace(/\.000Z$/, 'Z');
+  const command = `shipshape base build --preset ${preset.name}${extra.map((p) => ` --package ${p}`).join('')}`;
+  const layers: LayerInput[] = [{ tar: await rootfs.toTar(epoch), createdBy: command }];
+
+  let nodeBinary: BaseLock['nodeBinary'];
+  if (preset.node) {
+    const path = options.nodeBinary ?? process.execPath;
+    const data = await readNodeBinary(path, architecture);
+    nodeBinary = { sha256: sha256hex(data), size: data.length };
+    const lockedNode = options.locked?.nodeBinary;
+    if (lockedNode !== undefined && lockedNode.sha256 !== nodeBinary.sha256) {
+      throw invalidInput(path, `is not the Node.js binary the lock file records (sha256 ${lockedNode.sha256}); pass --node-binary with that one`);
+    }
+    const node = new Rootfs();
+    node.file('nodejs/bin/node', data, 0o755);
+    layers.push({ tar: await node.toTar(epoch), createdBy: `${command} (Node.js runtime)` });
+  }
+
+  const image = imageFromTars({
+    architecture,
+    created,
+    layers,
+    config: {
+      Env: [...preset.env],
+      ...(preset.entrypoint === undefined ? {} : { Entrypoint: preset.entrypoint.map((a) => a.replace('amd64', architecture)) }),
+      ...(options.nonroot === true ? { User: `${nonrootUid}`, WorkingDir: '/home/nonroot' } : {}),
+      Labels: { 'org.opencontainers.image.base.name': `shipshape/base:${preset.name}` },
+    },
+  });
+
+  const lock: BaseLock = {
+    lockfileVersion: 1,
+    preset: preset.name,
+    architecture,
+    extraPackages: extra,
+    packages: records.map((r) => ({ name: r.name, version: r.version, architecture: r.architecture, archive: r.archive, filename: r.filename, size: r.size, sha256: r.sha256 })),
+    ...(nodeBinary === undefined ? {} : { nodeBinary }),
+  };
+  return { image, lock, packages: records.map((r) => ({ name: r.name, version: r.version })), epoch };
+}

@@ -1,0 +1,59 @@
+/**
+ * The lock file: exactly which package versions (and the bytes, by SHA256) a base was built from, so
+ * `--locked` rebuilds the same image later, from the cache when the archive has moved on.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { invalidInput, wrap } from '../internal/errors.js';
+import { presetNames } from './presets.js';
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const lockSchema = z.strictObject({
+  lockfileVersion: z.literal(1),
+  preset: z.enum(presetNames as [string, ...string[]]),
+  architecture: z.string().min(1),
+  /** Extra packages asked for with --package. */
+  extraPackages: z.array(z.string()),
+  packages: z.array(
+    z.strictObject({
+      name: z.string().min(1),
+      version: z.string().min(1),
+      architecture: z.string().min(1),
+      /** Archive root and path: the download URL is `${archive}/${filename}`. */
+      archive: z.url(),
+      filename: z.string().min(1),
+      size: z.number().int().nonnegative(),
+      sha256,
+    }),
+  ),
+  /** The Node.js binary of the nodejs preset, by hash (its path is the builder's business). */
+  nodeBinary: z.strictObject({ sha256, size: z.number().int().nonnegative() }).optional(),
+});
+
+export type BaseLock = z.infer<typeof lockSchema>;
+
+export function serializeLock(lock: BaseLock): string {
+  return `${JSON.stringify(lock, null, 2)}\n`;
+}
+
+export async function readLock(path: string): Promise<BaseLock> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw wrap(error, `reading lock file ${path}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw invalidInput(path, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  const parsed = lockSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalidInput(path, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid lock file'}`);
+  }
+  return parsed.data;
+}
