@@ -6,3 +6,4 @@ export { type DigestResolver, type FileAction, init, type InitFile, type InitOpt
 export { copy, type CopyOptions, type CopyResult } from './copy.js';
 export { inspect, type ImageInspection, type IndexInspection, type InspectOptions, type Inspection, type LayerInspection } from './inspect.js';
 export { context, type ContextResult, type ContextVerbOptions } from './context.js';
+export { baseBuild, presetNames, presets, type BaseBuildReport, type BaseBuildRequest, type BaseLock, type PresetName } from './base.js';

@@ -40,6 +40,8 @@ export interface BaseBuildOptions {
   locked?: BaseLock;
   /** Run as nonroot (65532) with /home/nonroot as working directory. */
   nonroot?: boolean;
+  /** Never reach the network: only `locked` builds whose packages are all cached work. */
+  offline?: boolean;
   events?: EventSink;
 }
 
@@ -56,11 +58,12 @@ function sha256hex(data: Buffer): string {
 }
 
 /** Downloads (or takes from the cache) one `.deb`, verified against its SHA256 and size. */
-async function fetchDeb(record: PackageRecord, cacheDir: string, locked: boolean, events: EventSink): Promise<Buffer> {
+async function fetchDeb(record: PackageRecord, cacheDir: string, locked: boolean, offline: boolean, events: EventSink): Promise<Buffer> {
   const cachePath = join(cacheDir, 'debs', `${record.sha256}.deb`);
   const cached = await readCached(cachePath, record.sha256);
   if (cached !== undefined) return cached;
   const url = `${record.archive}/${record.filename}`;
+  if (offline) throw notFound(`package ${record.name} ${record.version}`, `is not in the cache ${join(cacheDir, 'debs')} and the configuration says offline`);
   events({ kind: 'log', level: 'info', message: `downloading ${record.name} ${record.version}` });
   let data: Buffer;
   try {
@@ -128,6 +131,7 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
     }
     records = lockRecords(lock);
   } else {
+    if (options.offline === true) throw invalidInput('configuration', 'offline: true allows only --locked builds (package indexes need the network)');
     const sources = options.sources ?? (await readAptSources());
     const indexTask = new ProgressTask(events, 'base-index', 'reading package indexes');
     const universe = new Universe(await loadArchive(sources, { cacheDir, architecture, events }));
@@ -143,7 +147,7 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
 
   const download = new ProgressTask(events, 'base-download', `fetching ${records.length} packages`, records.reduce((n, r) => n + r.size, 0));
   const debs = await mapLimit(records, 4, async (r) => {
-    const data = await fetchDeb(r, cacheDir, options.locked !== undefined, events);
+    const data = await fetchDeb(r, cacheDir, options.locked !== undefined, options.offline === true, events);
     download.advance(data.length);
     return data;
   });

@@ -1,6 +1,7 @@
 /** Every verb, one file each; test/meta checks that this list matches the folder. */
 import type { Command } from 'commander';
 import { register as analyze } from './analyze.js';
+import { register as base } from './base.js';
 import { register as config } from './config.js';
 import { register as copy } from './copy.js';
 import { register as diff } from './diff.js';
@@ -10,6 +11,7 @@ import { register as inspect } from './inspect.js';
 
 export const verbs: Record<string, (program: Command) => void> = {
   analyze,
+  base,
   config,
   copy,
   diff,

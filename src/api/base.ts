@@ -1,0 +1,99 @@
+/** `base build`: a distroless-style base image from Debian packages, written to a sink, with its lock file. */
+import { writeFile, rename } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { mirrorSource, type AptSource } from '../base/apt-sources.js';
+import { buildBase } from '../base/build.js';
+import { type BaseLock, readLock, serializeLock } from '../base/lock.js';
+import type { PresetName } from '../base/presets.js';
+import { parseDestination, writeImage } from '../base/sink.js';
+import type { Digest } from '../image/types.js';
+import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
+import { type EventSink, ProgressTask, silent } from '../internal/events.js';
+
+export { presetNames, presets, type PresetName } from '../base/presets.js';
+export type { BaseLock } from '../base/lock.js';
+
+export interface BaseBuildRequest {
+  preset: PresetName;
+  /** Sink name: `oci:DIR[:TAG]`, `docker-archive:FILE[:NAME:TAG]`. */
+  outputImage: string;
+  packages?: readonly string[];
+  /** `URI[,SUITE...]` archives instead of the machine's apt sources. */
+  mirrors?: readonly string[];
+  architecture?: string;
+  nodeBinary?: string;
+  caCerts?: readonly string[];
+  sourceDateEpoch?: number;
+  /** Lock file: written after a build, or read with `locked`. */
+  lockFile?: string;
+  locked?: boolean;
+  nonroot?: boolean;
+  offline?: boolean;
+  cacheDir: string;
+  events?: EventSink;
+}
+
+export interface BaseBuildReport {
+  digest: Digest;
+  preset: PresetName;
+  architecture: string;
+  destination: string;
+  packages: { name: string; version: string }[];
+  layers: { digest: Digest; size: number; uncompressedSize: number | undefined }[];
+  /** Sum of the uncompressed layer tars. */
+  uncompressedSize: number;
+  sourceDateEpoch: number;
+  lockFile?: string;
+}
+
+/** Builds a base image and writes it (and its lock file when asked). */
+export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildReport> {
+  const events = request.events ?? silent;
+  const destination = parseDestination(request.outputImage);
+  if (request.locked === true && request.lockFile === undefined) throw new ShipshapeError('usage', '--locked needs --lock FILE');
+  let locked: BaseLock | undefined;
+  if (request.locked === true && request.lockFile !== undefined) locked = await readLock(request.lockFile);
+  const sources: AptSource[] | undefined = request.mirrors !== undefined && request.mirrors.length > 0 ? request.mirrors.flatMap((m) => mirrorSource(m)) : undefined;
+  if (request.sourceDateEpoch !== undefined && (!Number.isSafeInteger(request.sourceDateEpoch) || request.sourceDateEpoch < 0)) {
+    throw invalidInput('SOURCE_DATE_EPOCH', `"${request.sourceDateEpoch}" is not a non-negative integer of seconds`);
+  }
+  const result = await buildBase({
+    preset: request.preset,
+    cacheDir: request.cacheDir,
+    events,
+    ...(request.packages === undefined ? {} : { packages: request.packages }),
+    ...(sources === undefined ? {} : { sources }),
+    ...(request.architecture === undefined ? {} : { architecture: request.architecture }),
+    ...(request.nodeBinary === undefined ? {} : { nodeBinary: request.nodeBinary }),
+    ...(request.caCerts === undefined ? {} : { caCerts: request.caCerts }),
+    ...(request.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: request.sourceDateEpoch }),
+    ...(locked === undefined ? {} : { locked }),
+    ...(request.nonroot === undefined ? {} : { nonroot: request.nonroot }),
+    ...(request.offline === undefined ? {} : { offline: request.offline }),
+  });
+  const write = new ProgressTask(events, 'base-write', `writing ${request.outputImage}`);
+  await writeImage(result.image, destination);
+  write.end();
+  if (request.lockFile !== undefined && locked === undefined) {
+    const path = resolvePath(request.lockFile);
+    const tmp = `${path}.${process.pid}.tmp`;
+    try {
+      await writeFile(tmp, serializeLock(result.lock));
+      await rename(tmp, path);
+    } catch (error) {
+      throw wrap(error, `writing lock file ${path}`);
+    }
+  }
+  const layers = result.image.layers.map((l) => ({ digest: l.descriptor.digest, size: l.descriptor.size, uncompressedSize: l.uncompressedSize }));
+  return {
+    digest: result.image.digest,
+    preset: request.preset,
+    architecture: result.image.config.architecture,
+    destination: request.outputImage,
+    packages: result.packages,
+    layers,
+    uncompressedSize: layers.reduce((n, l) => n + (l.uncompressedSize ?? 0), 0),
+    sourceDateEpoch: result.epoch,
+    ...(request.lockFile === undefined ? {} : { lockFile: request.lockFile }),
+  };
+}

@@ -1,0 +1,58 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mirrorSource, parseSourcesFile, parseSourcesList, readAptSources } from './apt-sources.js';
+
+const deb822 = `Types: deb deb-src
+# a comment
+URIs: http://deb.debian.org/debian/
+Suites: bookworm bookworm-updates
+Components: main contrib
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Enabled: no
+`;
+
+describe('apt sources', () => {
+  it('reads deb822 stanzas: one source per URI × suite, deb only, disabled ones skipped', () => {
+    expect(parseSourcesFile(deb822, 'x.sources')).toEqual([
+      { uri: 'http://deb.debian.org/debian', suite: 'bookworm', components: ['main', 'contrib'], signedBy: '/usr/share/keyrings/debian-archive-keyring.gpg' },
+      { uri: 'http://deb.debian.org/debian', suite: 'bookworm-updates', components: ['main', 'contrib'], signedBy: '/usr/share/keyrings/debian-archive-keyring.gpg' },
+    ]);
+  });
+
+  it('reads the one-line format with options and comments', () => {
+    const text = '# comment\ndeb [arch=amd64 signed-by=/k.gpg] http://m.example/debian bookworm main\ndeb-src http://m.example/debian bookworm main\ndeb http://m.example/debian-security bookworm-security main # trailing\n';
+    expect(parseSourcesList(text, 'sources.list')).toEqual([
+      { uri: 'http://m.example/debian', suite: 'bookworm', components: ['main'], signedBy: '/k.gpg' },
+      { uri: 'http://m.example/debian-security', suite: 'bookworm-security', components: ['main'] },
+    ]);
+    expect(() => parseSourcesList('deb http://x\n', 'sources.list')).toThrow(/sources.list: line 1/);
+  });
+
+  it('reads a configuration folder in apt order and fails clearly when it is empty', async () => {
+    const etc = await mkdtemp(join(tmpdir(), 'apt-'));
+    await mkdir(join(etc, 'sources.list.d'));
+    await expect(readAptSources(etc)).rejects.toThrow(/no apt sources configured/);
+    await writeFile(join(etc, 'sources.list.d', 'debian.sources'), deb822);
+    await writeFile(join(etc, 'sources.list'), 'deb http://first.example/debian bookworm main\n');
+    const sources = await readAptSources(etc);
+    expect(sources.map((s) => `${s.uri} ${s.suite}`)).toEqual(['http://first.example/debian bookworm', 'http://deb.debian.org/debian bookworm', 'http://deb.debian.org/debian bookworm-updates']);
+  });
+
+  it('makes sources from --mirror', () => {
+    expect(mirrorSource('http://127.0.0.1:8080/debian/,trixie').map((s) => s.suite)).toEqual(['trixie']);
+    expect(mirrorSource('http://m/debian')).toHaveLength(2);
+    expect(() => mirrorSource('ftp://m')).toThrow(/--mirror ftp:\/\/m/);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * buildBase against a Debian-format archive served on loopback, signed with a key made for the test: the whole
+ * path (InRelease signature, Packages by hash, .deb by SHA256, unpacking, the lock) without the real archive.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { xz } from '@napi-rs/lzma';
+import * as openpgp from 'openpgp';
+import { pack } from 'tar-stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanImage } from '../fs/index.js';
+import type { AptSource } from './apt-sources.js';
+import { buildBase } from './build.js';
+import { parseRelease, verifyInRelease } from './archive.js';
+
+async function tar(files: Record<string, string>): Promise<Buffer> {
+  const p = pack();
+  const out = buffer(p);
+  for (const [name, body] of Object.entries(files)) p.entry({ name, mode: 0o644, mtime: new Date(0), size: Buffer.byteLength(body) }, body);
+  p.finalize();
+  return out;
+}
+
+async function makeDeb(name: string, version: string, files: Record<string, string>, date: number): Promise<Buffer> {
+  const member = (n: string, data: Buffer, mtime = date): Buffer[] => {
+    const header = `${n.padEnd(16)}${String(mtime).padEnd(12)}0     0     100644  ${String(data.length).padEnd(10)}\`\n`;
+    return [Buffer.from(header, 'latin1'), data, ...(data.length % 2 === 1 ? [Buffer.from('\n')] : [])];
+  };
+  const control = `Package: ${name}\nVersion: ${version}\nArchitecture: amd64\nMaintainer: t <t@example.org>\nDescription: ${name}\n`;
+  return Buffer.concat([
+    Buffer.from('!<arch>\n'),
+    ...member('debian-binary', Buffer.from('2.0\n')),
+    ...member('control.tar.xz', await xz.compress(await tar({ './control': control }))),
+    ...member('data.tar.xz', await xz.compress(await tar(files))),
+  ]);
+}
+
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+let server: Server;
+let root: string;
+let keyring: string;
+let source: AptSource;
+const files = new Map<string, Buffer>();
+let privateKey: openpgp.PrivateKey;
+
+async function publish(debs: { name: string; version: string; files: Record<string, string>; depends?: string }[]): Promise<void> {
+  const stanzas: string[] = [];
+  for (const d of debs) {
+    const data = await makeDeb(d.name, d.version, d.files, 1_700_000_000 + stanzas.length);
+    const filename = `pool/main/${d.name}_${d.version}_amd64.deb`;
+    files.set(`/debian/${filename}`, data);
+    stanzas.push(`Package: ${d.name}\nVersion: ${d.version}\nArchitecture: amd64\nFilename: ${filename}\nSize: ${data.length}\nSHA256: ${sha(data)}\n${d.depends === undefined ? '' : `Depends: ${d.depends}\n`}`);
+  }
+  const index = await xz.compress(Buffer.from(stanzas.join('\n')));
+  files.set(`/debian/dists/test/main/binary-amd64/Packages.xz`, index);
+  const release = `Origin: Test\nSuite: test\nCodename: test\nSHA256:\n ${sha(index)} ${index.length} main/binary-amd64/Packages.xz\n`;
+  const signed = await openpgp.sign({ message: await openpgp.createCleartextMessage({ text: release }), signingKeys: privateKey });
+  files.set('/debian/dists/test/InRelease', Buffer.from(signed));
+}
+
+const presetPackages = ['base-files', 'netbase', 'tzdata', 'media-types'].map((name) => ({ name, version: '1.0', files: { [`./usr/share/${name}/README`]: `${name}\n` } }));
+const caPackage = { name: 'ca-certificates', version: '1.0', files: { './usr/share/doc/ca-certificates/copyright': 'MPL\n' } };
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'base-build-'));
+  const key = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'test archive' }], format: 'object' });
+  privateKey = key.privateKey;
+  keyring = join(root, 'keyring.gpg');
+  await writeFile(keyring, Buffer.from(key.publicKey.write()));
+  await publish([...presetPackages, caPackage, { name: 'hello', version: '2.0', files: { './usr/bin/hello': 'hi\n' }, depends: 'libhello (>= 1)' }, { name: 'libhello', version: '1.1', files: { './usr/lib/libhello.so.1': 'lib\n' } }]);
+  server = createServer((req, res) => {
+    const body = files.get(req.url ?? '');
+    res.statusCode = body === undefined ? 404 : 200;
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  source = { uri: `http://127.0.0.1:${port}/debian`, suite: 'test', components: ['main'], signedBy: keyring };
+});
+
+afterAll(async () => {
+  server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('InRelease', () => {
+  it('verifies a clear-signed Release and refuses a tampered one', async () => {
+    const text = files.get('/debian/dists/test/InRelease')?.toString() ?? '';
+    const data = await verifyInRelease(text, keyring, 'InRelease');
+    expect(parseRelease(data, 'Release').files.get('main/binary-amd64/Packages.xz')?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    await expect(verifyInRelease(text.replace('Origin: Test', 'Origin: Evil'), keyring, 'http://m/InRelease')).rejects.toThrow(/http:\/\/m\/InRelease: no valid signature/);
+  });
+});
+
+describe('buildBase', () => {
+  it('builds the static preset plus a package closure, reproducibly, with dpkg status and users', async () => {
+    const cacheDir = join(root, 'cache');
+    const first = await buildBase({ preset: 'static', packages: ['hello'], sources: [source], cacheDir });
+    const second = await buildBase({ preset: 'static', packages: ['hello'], sources: [source], cacheDir });
+    expect(second.image.digest).toBe(first.image.digest);
+    expect(first.packages.map((p) => p.name)).toEqual(['base-files', 'ca-certificates', 'hello', 'libhello', 'media-types', 'netbase', 'tzdata']);
+    expect(first.epoch).toBe(1_700_000_006);
+    const scanned = await scanImage(first.image, { bodies: (path) => path.startsWith('/etc/') });
+    const fs = scanned.squashed;
+    expect(fs.get('/usr/bin/hello')?.type).toBe('file');
+    expect(fs.get('/var/lib/dpkg/status.d/libhello')?.type).toBe('file');
+    expect(fs.get('/usr/share/doc/ca-certificates/copyright')?.type).toBe('file');
+    expect(fs.body('/etc/passwd')?.toString()).toContain('nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin');
+    expect(fs.get('/tmp')?.mode).toBe(0o1777);
+    expect(first.image.config.created).toBe('2023-11-14T22:13:26Z');
+  });
+
+  it('rebuilds from the lock with the cache when the archive dropped a version, and says so when neither has it', async () => {
+    const cacheDir = join(root, 'cache2');
+    const built = await buildBase({ preset: 'static', sources: [source], cacheDir, sourceDateEpoch: 0 });
+    // the archive moves on: the locked ca-certificates file disappears from the pool
+    const gone = [...files.keys()].find((k) => k.includes('ca-certificates_1.0'));
+    if (gone === undefined) throw new Error('fixture');
+    const bytes = files.get(gone);
+    files.delete(gone);
+    try {
+      const again = await buildBase({ preset: 'static', cacheDir, locked: built.lock, sourceDateEpoch: 0 });
+      expect(again.image.digest).toBe(built.image.digest);
+      const debs = join(cacheDir, 'base', 'debs');
+      for (const f of await readdir(debs)) await rm(join(debs, f));
+      await expect(buildBase({ preset: 'static', cacheDir, locked: built.lock })).rejects.toThrow(/package ca-certificates 1.0: is gone from the archive .* and not in the cache/);
+      await expect(buildBase({ preset: 'base', cacheDir, locked: built.lock })).rejects.toThrow(/lock file: was made for preset "static"/);
+    } finally {
+      if (bytes !== undefined) files.set(gone, bytes);
+    }
+  });
+
+  it('fails with the package named when the archive lacks it, and on a tampered .deb', async () => {
+    await expect(buildBase({ preset: 'static', packages: ['nope'], sources: [source], cacheDir: join(root, 'c3') })).rejects.toThrow(/package nope: not in the configured archive/);
+    const key = [...files.keys()].find((k) => k.includes('hello_2.0'));
+    if (key === undefined) throw new Error('fixture');
+    const original = files.get(key) ?? Buffer.alloc(0);
+    const evil = Buffer.from(original);
+    evil[evil.length - 1] = (evil[evil.length - 1] ?? 0) ^ 1;
+    files.set(key, evil);
+    try {
+      await expect(buildBase({ preset: 'static', packages: ['hello'], sources: [source], cacheDir: join(root, 'c4') })).rejects.toThrow(/hello_2.0_amd64.deb: does not match the SHA256/);
+    } finally {
+      files.set(key, original);
+    }
+  });
+});

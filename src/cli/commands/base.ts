@@ -1,0 +1,82 @@
+import { type Command, Option } from 'commander';
+import { baseBuild, presetNames, type PresetName } from '../../api/index.js';
+import { ShipshapeError } from '../../internal/errors.js';
+import { action, addCommonOptions } from '../runtime.js';
+
+interface BaseBuildFlags {
+  preset: PresetName;
+  outputImage: string;
+  package: string[];
+  mirror: string[];
+  arch?: string;
+  nodeBinary?: string;
+  caCert: string[];
+  sourceDateEpoch?: string;
+  lock?: string;
+  locked: boolean;
+  nonroot: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function mb(n: number): string {
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
+/** `shipshape base build`: distroless-style bases from Debian packages. */
+export function register(program: Command): void {
+  const base = program.command('base').description('distroless-style base images from Debian packages');
+  addCommonOptions(
+    base
+      .command('build')
+      .description('build a base image from a preset and Debian packages, reproducibly')
+      .addOption(new Option('--preset <preset>', 'what the base holds').choices(presetNames).makeOptionMandatory())
+      .requiredOption('--output-image <dest>', 'where to write it: oci:DIR[:TAG] or docker-archive:FILE[:NAME:TAG]')
+      .option('--package <name>', 'add a Debian package with its dependencies (repeatable)', collect, [])
+      .option('--mirror <uri>', 'archive URI[,SUITE...] instead of the apt sources of this machine (repeatable)', collect, [])
+      .addOption(new Option('--arch <arch>', 'Debian architecture').choices(['amd64', 'arm64']))
+      .option('--node-binary <path>', 'Node.js binary for the nodejs preset (default: the running node)')
+      .option('--ca-cert <file>', 'add a PEM CA certificate to the bundle (repeatable)', collect, [])
+      .option('--source-date-epoch <seconds>', 'timestamp of every file (default: SOURCE_DATE_EPOCH, else the newest package date)')
+      .option('--lock <file>', 'lock file: written after the build, read with --locked')
+      .option('--locked', 'rebuild exactly the versions in --lock (from the cache when the archive dropped them)', false)
+      .option('--nonroot', 'run as nonroot (65532) in /home/nonroot', false),
+  ).action(
+    action(async (ctx) => {
+      // commander keeps every option of the command in one object; the runtime types only the common ones
+      const flags = ctx.flags as unknown as BaseBuildFlags;
+      const epochText = flags.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH;
+      const epoch = epochText === undefined || epochText === '' ? undefined : Number(epochText);
+      if (epoch !== undefined && (!Number.isSafeInteger(epoch) || epoch < 0)) throw new ShipshapeError('usage', `--source-date-epoch: "${epochText ?? ''}" is not a whole number of seconds`);
+      const report = await baseBuild({
+        preset: flags.preset,
+        outputImage: flags.outputImage,
+        packages: flags.package,
+        mirrors: flags.mirror,
+        caCerts: flags.caCert,
+        locked: flags.locked,
+        nonroot: flags.nonroot,
+        cacheDir: ctx.loaded.cacheDir,
+        offline: ctx.loaded.config.offline,
+        events: ctx.events,
+        ...(flags.arch === undefined ? {} : { architecture: flags.arch }),
+        ...(flags.nodeBinary === undefined ? {} : { nodeBinary: flags.nodeBinary }),
+        ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
+        ...(flags.lock === undefined ? {} : { lockFile: flags.lock }),
+      });
+      if (ctx.flags.format === 'json') {
+        await ctx.write(JSON.stringify(report, null, 2));
+        return;
+      }
+      const lines = [
+        `${ctx.c.bold(report.digest)}  ${report.destination}`,
+        `preset ${report.preset} (${report.architecture}), ${report.packages.length} packages, ${report.layers.length} layers, ${mb(report.uncompressedSize)} uncompressed, ${mb(report.layers.reduce((n, l) => n + l.size, 0))} compressed`,
+        `SOURCE_DATE_EPOCH=${report.sourceDateEpoch}${report.lockFile === undefined ? '' : `, lock ${report.lockFile}`}`,
+        ...report.packages.map((p) => `  ${p.name} ${p.version}`),
+      ];
+      await ctx.write(`${lines.join('\n')}\n`);
+    }),
+  );
+}
