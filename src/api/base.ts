@@ -15,7 +15,7 @@ export type { BaseLock } from '../base/lock.js';
 
 export interface BaseBuildRequest {
   preset: PresetName;
-  /** Sink name: `oci:DIR[:TAG]`, `docker-archive:FILE[:NAME:TAG]`. */
+  /** Sink name: `oci:DIR[:TAG]`, `oci-archive:FILE[:TAG]`, `docker-archive:FILE[:NAME:TAG]`, `docker://REF`, `docker-daemon:NAME:TAG`. */
   outputImage: string;
   packages?: readonly string[];
   /** `URI[,SUITE...]` archives instead of the machine's apt sources. */
@@ -29,6 +29,10 @@ export interface BaseBuildRequest {
   locked?: boolean;
   nonroot?: boolean;
   offline?: boolean;
+  /** Registries reached over plain HTTP, for `docker://` destinations. */
+  insecureRegistries?: readonly string[];
+  /** Engine endpoint for `docker-daemon:` destinations. */
+  engineHost?: string;
   cacheDir: string;
   events?: EventSink;
 }
@@ -72,7 +76,11 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
     ...(request.offline === undefined ? {} : { offline: request.offline }),
   });
   const write = new ProgressTask(events, 'base-write', `writing ${request.outputImage}`);
-  await writeImage(result.image, destination);
+  await writeImage(result.image, destination, {
+    events,
+    ...(request.insecureRegistries === undefined ? {} : { insecure: request.insecureRegistries }),
+    ...(request.engineHost === undefined ? {} : { engineHost: request.engineHost }),
+  });
   write.end();
   if (request.lockFile !== undefined && locked === undefined) {
     const path = resolvePath(request.lockFile);

@@ -13,6 +13,7 @@ import * as openpgp from 'openpgp';
 import { pack } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanImage } from '../fs/index.js';
+import { validateImage } from '../image/validate.js';
 import type { AptSource } from './apt-sources.js';
 import { buildBase } from './build.js';
 import { parseRelease, verifyInRelease } from './archive.js';
@@ -104,6 +105,7 @@ describe('buildBase', () => {
     const first = await buildBase({ preset: 'static', packages: ['hello'], sources: [source], cacheDir });
     const second = await buildBase({ preset: 'static', packages: ['hello'], sources: [source], cacheDir });
     expect(second.image.digest).toBe(first.image.digest);
+    await validateImage(first.image);
     expect(first.packages.map((p) => p.name)).toEqual(['base-files', 'ca-certificates', 'hello', 'libhello', 'media-types', 'netbase', 'tzdata']);
     expect(first.epoch).toBe(1_700_000_006);
     const scanned = await scanImage(first.image, { bodies: (path) => path.startsWith('/etc/') });
@@ -127,6 +129,7 @@ describe('buildBase', () => {
     try {
       const again = await buildBase({ preset: 'static', cacheDir, locked: built.lock, sourceDateEpoch: 0 });
       expect(again.image.digest).toBe(built.image.digest);
+      await validateImage(again.image);
       const debs = join(cacheDir, 'base', 'debs');
       for (const f of await readdir(debs)) await rm(join(debs, f));
       await expect(buildBase({ preset: 'static', cacheDir, locked: built.lock })).rejects.toThrow(/package ca-certificates 1.0: is gone from the archive .* and not in the cache/);

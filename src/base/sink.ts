@@ -1,120 +1,84 @@
 /**
- * Writing an image to `oci:DIR[:TAG]` or `docker-archive:FILE[:REF]`.
- * Interim: a minimal writer for the two sinks `base build` needs, until the shared sinks of
- * `src/image/transports/` replace it. Output appears whole or not at all (temp name + rename).
+ * Where `base build` writes: a sink name parsed into one of the shared sinks of the image model —
+ * `oci:DIR[:TAG]` and `oci-archive:FILE[:TAG]` (layout), `docker-archive:FILE[:NAME:TAG]` (tarball),
+ * `docker://REF` (registry push), `docker-daemon:NAME:TAG` (engine `load`).
  */
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { buffer } from 'node:stream/consumers';
-import { pipeline } from 'node:stream/promises';
-import { pack } from 'tar-stream';
-import { mediaTypes } from '../image/media-types.js';
-import { familiar, parseReference, withDefaultTag } from '../image/reference.js';
+import { EngineClient } from '../image/daemon/client.js';
+import { writeLayoutArchive, writeLayoutDir } from '../image/layout/write.js';
+import { parseReference, withDefaultTag } from '../image/reference.js';
+import { write as pushImage } from '../image/remote/push.js';
+import { dockerArchiveStream, writeDockerArchive } from '../image/tarball/write.js';
 import type { Image } from '../image/types.js';
-import { invalidInput, wrap } from '../internal/errors.js';
+import { invalidInput } from '../internal/errors.js';
+import { type EventSink, silent } from '../internal/events.js';
 
-export interface Destination {
-  transport: 'oci' | 'docker-archive';
-  path: string;
-  /** Tag (oci) or image reference (docker-archive). */
-  name?: string;
-}
+export type Destination =
+  | { transport: 'oci' | 'oci-archive'; path: string; tag?: string }
+  | { transport: 'docker-archive'; path: string; name?: string }
+  | { transport: 'docker'; name: string }
+  | { transport: 'docker-daemon'; name: string };
 
-/** Parses `oci:DIR[:TAG]` and `docker-archive:FILE[:REF]`. */
+const tagPattern = /^[\w][\w.-]{0,127}$/;
+
+/** Parses a sink name; throws `invalid-input` naming it. */
 export function parseDestination(spec: string): Destination {
+  const fail = (why: string): never => {
+    throw invalidInput(`--output-image ${spec}`, why);
+  };
+  if (spec.startsWith('docker://')) {
+    const name = spec.slice('docker://'.length);
+    parseReference(name);
+    return { transport: 'docker', name };
+  }
   const colon = spec.indexOf(':');
   const transport = spec.slice(0, colon);
   const rest = spec.slice(colon + 1);
-  if (colon <= 0 || (transport !== 'oci' && transport !== 'docker-archive') || rest === '') {
-    throw invalidInput(`--output-image ${spec}`, 'expected oci:DIR[:TAG] or docker-archive:FILE[:NAME:TAG]');
+  if (colon <= 0 || rest === '') return fail('expected oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], docker://REF or docker-daemon:NAME:TAG');
+  if (transport === 'docker-daemon') {
+    parseReference(rest);
+    return { transport, name: rest };
   }
   const sep = rest.indexOf(':');
   const path = sep === -1 ? rest : rest.slice(0, sep);
-  const name = sep === -1 ? undefined : rest.slice(sep + 1);
-  if (name !== undefined && name !== '' && transport === 'docker-archive') parseReference(name);
-  if (name !== undefined && transport === 'oci' && !/^[\w][\w.-]{0,127}$/.test(name)) throw invalidInput(`--output-image ${spec}`, `"${name}" is not a valid tag`);
-  return { transport, path, ...(name === undefined || name === '' ? {} : { name }) };
-}
-
-function hex(digest: string): string {
-  return digest.slice(digest.indexOf(':') + 1);
-}
-
-async function writeBlob(dir: string, digest: string, data: Buffer): Promise<void> {
-  const path = join(dir, 'blobs', 'sha256', hex(digest));
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
-
-interface IndexJson {
-  schemaVersion: 2;
-  mediaType?: string;
-  manifests: { mediaType: string; digest: string; size: number; annotations?: Record<string, string> }[];
-}
-
-/** Adds the image to an OCI layout (created when absent), replacing an entry with the same tag. */
-async function writeLayout(image: Image, dest: Destination): Promise<void> {
-  const dir = resolve(dest.path);
-  await mkdir(dir, { recursive: true });
-  for (const layer of image.layers) await writeBlob(dir, layer.descriptor.digest, await buffer(await layer.compressed()));
-  await writeBlob(dir, image.manifest.config.digest, image.rawConfig);
-  await writeBlob(dir, image.digest, image.rawManifest);
-  await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  let index: IndexJson = { schemaVersion: 2, mediaType: mediaTypes.ociIndex, manifests: [] };
-  try {
-    index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as IndexJson;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw invalidInput(join(dir, 'index.json'), 'unreadable existing index.json', error);
+  const name = sep === -1 || sep === rest.length - 1 ? undefined : rest.slice(sep + 1);
+  if (transport === 'oci' || transport === 'oci-archive') {
+    if (name !== undefined && !tagPattern.test(name)) fail(`"${name}" is not a valid tag`);
+    return { transport, path, ...(name === undefined ? {} : { tag: name }) };
   }
-  const refName = 'org.opencontainers.image.ref.name';
-  index.manifests = index.manifests.filter((m) => dest.name === undefined ? m.digest !== image.digest : m.annotations?.[refName] !== dest.name);
-  index.manifests.push({ mediaType: image.mediaType, digest: image.digest, size: image.rawManifest.length, ...(dest.name === undefined ? {} : { annotations: { [refName]: dest.name } }) });
-  const tmp = join(dir, `index.json.${randomBytes(4).toString('hex')}.tmp`);
-  await writeFile(tmp, JSON.stringify(index));
-  await rename(tmp, join(dir, 'index.json'));
-}
-
-/** A `docker save`-style archive (uncompressed layers, which Docker 20.10 loads) with manifest.json. */
-async function writeDockerArchive(image: Image, dest: Destination): Promise<void> {
-  const file = resolve(dest.path);
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const p = pack();
-  const written = pipeline(p, createWriteStream(tmp));
-  const add = (name: string, data: Buffer): Promise<void> =>
-    new Promise((res, rej) => {
-      p.entry({ name, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (error) => {
-        if (error) rej(error);
-        else res();
-      });
-    });
-  try {
-    const configName = `${hex(image.manifest.config.digest)}.json`;
-    const layerNames: string[] = [];
-    for (const layer of image.layers) {
-      const name = `${hex(layer.diffId)}/layer.tar`;
-      layerNames.push(name);
-      await add(name, await buffer(await layer.uncompressed()));
-    }
-    await add(configName, image.rawConfig);
-    const repoTags = dest.name === undefined ? [] : [familiar(withDefaultTag(parseReference(dest.name)))];
-    await add('manifest.json', Buffer.from(JSON.stringify([{ Config: configName, RepoTags: repoTags, Layers: layerNames }])));
-    p.finalize();
-    await written;
-    await rename(tmp, file);
-  } catch (error) {
-    p.destroy();
-    await rm(tmp, { force: true });
-    throw wrap(error, `writing ${file}`);
+  if (transport === 'docker-archive') {
+    if (name !== undefined) parseReference(name);
+    return { transport, path, ...(name === undefined ? {} : { name }) };
   }
+  return fail(`unknown transport "${transport}"`);
 }
 
-/** Writes the image to the destination. */
-export async function writeImage(image: Image, dest: Destination): Promise<void> {
-  if (dest.transport === 'oci') await writeLayout(image, dest);
-  else await writeDockerArchive(image, dest);
+export interface WriteOptions {
+  events?: EventSink;
+  /** Registries reached over plain HTTP (configuration `registry.insecure`). */
+  insecure?: readonly string[];
+  /** Engine endpoint for `docker-daemon:` (configuration `engine.host`; default DOCKER_HOST, then the socket). */
+  engineHost?: string;
+}
+
+/** Writes the image to the destination through the shared sinks (each writes atomically). */
+export async function writeImage(image: Image, dest: Destination, options: WriteOptions = {}): Promise<void> {
+  const events = options.events ?? silent;
+  const artifact = { kind: 'image', image } as const;
+  switch (dest.transport) {
+    case 'oci':
+      await writeLayoutDir(dest.path, artifact, { events, ...(dest.tag === undefined ? {} : { tag: dest.tag }) });
+      return;
+    case 'oci-archive':
+      await writeLayoutArchive(dest.path, artifact, { events, ...(dest.tag === undefined ? {} : { tag: dest.tag }) });
+      return;
+    case 'docker-archive':
+      await writeDockerArchive(dest.path, [{ image, tags: dest.name === undefined ? [] : [dest.name] }], { events });
+      return;
+    case 'docker':
+      await pushImage(withDefaultTag(parseReference(dest.name)), artifact, { events, ...(options.insecure === undefined ? {} : { insecure: options.insecure }) });
+      return;
+    case 'docker-daemon':
+      await new EngineClient(options.engineHost === undefined ? {} : { host: options.engineHost }).load(dockerArchiveStream([{ image, tags: [dest.name] }]), `docker-daemon:${dest.name}`);
+      return;
+  }
 }
