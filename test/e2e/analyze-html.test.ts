@@ -2,6 +2,7 @@
  * The HTML report renders its figures in a real browser (Debian's chromium driven by playwright-core), with no
  * network: the page is opened from a file and every request it would make is refused and counted.
  */
+/* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument -- callbacks passed to evaluateAll run in the browser; this project compiles without the DOM lib */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
