@@ -7,3 +7,4 @@ export { copy, type CopyOptions, type CopyResult } from './copy.js';
 export { inspect, type ImageInspection, type IndexInspection, type InspectOptions, type Inspection, type LayerInspection } from './inspect.js';
 export { context, type ContextResult, type ContextVerbOptions } from './context.js';
 export { baseBuild, presetNames, presets, type BaseBuildReport, type BaseBuildRequest, type BaseLock, type PresetName } from './base.js';
+export { findSecretsIn, type SecretFinding } from './secrets.js';

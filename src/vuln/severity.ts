@@ -3,8 +3,11 @@
  * and v4.0, computed with ae-cvss-calculator), else the advisory's own rating (GHSA's `database_specific.severity`,
  * Debian's urgency), else unknown. Ratings follow CVSS's qualitative scale.
  */
-import { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } from 'ae-cvss-calculator';
+import cvss from 'ae-cvss-calculator';
 import type { Osv, OsvAffected } from './osv.js';
+
+// ae-cvss-calculator is CommonJS: Node's ESM loader sees only its default export.
+const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = cvss;
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'unknown';
 

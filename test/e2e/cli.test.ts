@@ -40,3 +40,19 @@ describe.skipIf(skip)('CLI conventions', () => {
     expect(parsed.config.engine.cli).toBe('docker');
   });
 });
+
+describe.skipIf(skip)('every verb and the library load', () => {
+  it('answers --help for every verb', async () => {
+    const { verbs } = await import('../../src/cli/commands/index.js');
+    for (const verb of Object.keys(verbs)) {
+      const r = await runCli([verb, '--help']);
+      expect(r.code, `${verb} --help: ${r.stderr}`).toBe(0);
+    }
+  });
+
+  it('imports the built library entry point', async () => {
+    const { cliPath } = await import('./env.js');
+    const lib = (await import(cliPath.replace(/cli\/main\.js$/, 'index.js'))) as Record<string, unknown>;
+    expect(typeof lib.sbom).toBe('function');
+  });
+});
