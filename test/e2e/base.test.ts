@@ -1,0 +1,95 @@
+/**
+ * `shipshape base build` against the real Debian archive (through this machine's apt sources) and the real engine:
+ * the nodejs base runs a Node.js app as nonroot without network, the static base runs a static binary, builds are
+ * reproducible, and `--locked` rebuilds from the lock (and says clearly when a package is gone from archive and
+ * cache). `.deb` files are cached between runs in one folder under the temp dir, so reruns take seconds.
+ */
+/* eslint-disable @typescript-eslint/no-unsafe-call -- the JSON the CLI prints is checked field by field */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerCli, has, missing, run, runCli } from './env.js';
+
+const archiveReachable = spawnSync('curl', ['-sf', '-o', '/dev/null', '--max-time', '15', 'http://deb.debian.org/debian/dists/bookworm/InRelease'], { stdio: 'ignore' }).status === 0;
+const skip = missing('docker', 'cli') ?? (archiveReachable ? undefined : 'needs the Debian archive (deb.debian.org)');
+if (skip !== undefined && !archiveReachable) console.warn(`SKIPPED: ${skip}`);
+
+/** Shared between runs so that only the first downloads packages. */
+const cacheDir = join(tmpdir(), 'shipshape-e2e-base-cache');
+const env = { SHIPSHAPE_CACHE_DIR: cacheDir };
+
+describe.skipIf(skip)('shipshape base build', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shipshape-base-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+    spawnSync(dockerCli, ['rmi', '-f', 'shipshape-e2e/nodejs:test', 'shipshape-e2e/static:test'], { stdio: 'ignore' });
+  });
+
+  it('nodejs: reproducible, locked rebuild identical, runs a Node.js app as nonroot with --network none', async () => {
+    const lock = join(dir, 'nodejs.lock.json');
+    const first = await runCli(['base', 'build', '--preset', 'nodejs', '--nonroot', '--lock', lock, '--output-image', `docker-archive:${join(dir, 'nodejs.tar')}:shipshape-e2e/nodejs:test`, '-f', 'json'], { env });
+    expect(first.stderr).not.toMatch(/error/i);
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout);
+    expect(report.packages.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['libc6', 'libstdc++6', 'libgcc-s1', 'libssl3', 'tzdata', 'ca-certificates']));
+    // a second build from the lock file (no index read) gives the same digest
+    const again = await runCli(['base', 'build', '--preset', 'nodejs', '--nonroot', '--lock', lock, '--locked', '--output-image', `oci:${join(dir, 'layout')}:nodejs`, '-f', 'json'], { env });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).digest).toBe(report.digest);
+    if (has.skopeo) expect(JSON.parse(await run('skopeo', ['inspect', `oci:${join(dir, 'layout')}:nodejs`])).Digest).toBe(report.digest);
+
+    await run(dockerCli, ['load', '-i', join(dir, 'nodejs.tar')]);
+    const app = join(dir, 'app');
+    await run('mkdir', ['-p', app]);
+    await writeFile(
+      join(app, 'app.js'),
+      `const fs = require('fs');
+const bundle = fs.readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8');
+console.log(JSON.stringify({ uid: process.getuid(), user: require('os').userInfo().username, home: require('os').homedir(), cwd: process.cwd(),
+  certs: bundle.split('BEGIN CERTIFICATE').length - 1, tmp: (fs.statSync('/tmp').mode & 0o7777).toString(8),
+  tz: new Intl.DateTimeFormat('en', { timeZone: 'Europe/Paris', timeZoneName: 'short' }).format(0).length > 0,
+  dpkg: fs.readdirSync('/var/lib/dpkg/status.d').filter((f) => !f.endsWith('.md5sums')).length }));
+`,
+    );
+    const out = JSON.parse(await run(dockerCli, ['run', '--rm', '--network', 'none', '-v', `${app}:/app:ro`, 'shipshape-e2e/nodejs:test', '/app/app.js']));
+    expect(out).toMatchObject({ uid: 65532, user: 'nonroot', home: '/home/nonroot', cwd: '/home/nonroot', tmp: '1777', tz: true, dpkg: report.packages.length });
+    expect(out.certs).toBeGreaterThan(100);
+  });
+
+  it('static: runs a static binary (busybox-static added with --package) and umoci accepts the layout', async () => {
+    const built = await runCli(['base', 'build', '--preset', 'static', '--package', 'busybox-static', '--output-image', `docker-archive:${join(dir, 'static.tar')}:shipshape-e2e/static:test`, '-f', 'json'], { env });
+    expect(built.code).toBe(0);
+    const report = JSON.parse(built.stdout);
+    expect(report.packages.map((p: { name: string }) => p.name)).not.toContain('libc6');
+    await run(dockerCli, ['load', '-i', join(dir, 'static.tar')]);
+    const out = await run(dockerCli, ['run', '--rm', '--network', 'none', '--user', '65532', '--entrypoint', '/bin/busybox', 'shipshape-e2e/static:test', 'sh', '-c', 'id -u; cat /etc/os-release | head -1; ls /etc/ssl/certs']);
+    expect(out.split('\n')).toEqual(['65532', 'PRETTY_NAME="shipshape base (Debian GNU/Linux 12)"', 'ca-certificates.crt', '']);
+    if (has.umoci) {
+      const layout = join(dir, 'static-layout');
+      expect((await runCli(['base', 'build', '--preset', 'static', '--package', 'busybox-static', '--output-image', `oci:${layout}:static`], { env })).code).toBe(0);
+      await run('umoci', ['unpack', '--rootless', '--image', `${layout}:static`, join(dir, 'bundle')]);
+      expect((await readFile(join(dir, 'bundle', 'rootfs', 'etc', 'passwd'), 'utf8')).split('\n')).toContain('nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin');
+    }
+  });
+
+  it('--locked names a package that is gone from both the archive and the cache', async () => {
+    const lockPath = join(dir, 'static.lock.json');
+    expect((await runCli(['base', 'build', '--preset', 'static', '--lock', lockPath, '--output-image', `oci:${join(dir, 'l2')}`], { env })).code).toBe(0);
+    const lock = JSON.parse(await readFile(lockPath, 'utf8'));
+    const tz = lock.packages.find((p: { name: string }) => p.name === 'tzdata');
+    tz.version = '1999a-0+deb12u0';
+    tz.filename = 'pool/main/t/tzdata/tzdata_1999a-0+deb12u0_all.deb';
+    tz.sha256 = '0'.repeat(64);
+    await writeFile(lockPath, JSON.stringify(lock));
+    const r = await runCli(['base', 'build', '--preset', 'static', '--lock', lockPath, '--locked', '--output-image', `oci:${join(dir, 'l3')}`], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/package tzdata 1999a-0\+deb12u0: is gone from the archive .* and not in the cache/);
+    expect(spawnSync('test', ['-e', join(dir, 'l3')]).status).not.toBe(0);
+  });
+});
