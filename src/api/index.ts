@@ -8,3 +8,4 @@ export { inspect, type ImageInspection, type IndexInspection, type InspectOption
 export { context, type ContextResult, type ContextVerbOptions } from './context.js';
 export { baseBuild, presetNames, presets, type BaseBuildReport, type BaseBuildRequest, type BaseLock, type PresetName } from './base.js';
 export { findSecretsIn, type SecretFinding } from './secrets.js';
+export { lint, type LintRequest, type LintReport } from './lint.js';

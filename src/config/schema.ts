@@ -60,9 +60,27 @@ export const analyzeSchema = z.strictObject({
     .default({}),
 });
 
+const lintSeverity = z.enum(['error', 'warning', 'info', 'style']);
+
+export const lintSchema = z.strictObject({
+  /** Rule ids or aliases (`DL3008`, `buildkit:StageNameCasing`) never reported. */
+  ignored: z.array(z.string().min(1)).default([]),
+  /** Severity per rule id or alias; `off` disables the rule. */
+  severity: z.record(z.string().min(1), z.union([lintSeverity, z.literal('off')])).default({}),
+  /** The least severe finding that fails the run (exit 1, or `--exit-code`); `none` never fails. */
+  failureThreshold: z.union([lintSeverity, z.literal('none')]).default('warning'),
+  /** Registries base images may come from (`docker.io`, `registry.example.com`); empty allows any. */
+  trustedRegistries: z.array(z.string().min(1)).default([]),
+  /** Read an existing `.hadolint.yaml` too (ignored, override, trustedRegistries, failure-threshold). */
+  hadolint: z.boolean().default(true),
+});
+
+export type LintConfig = z.infer<typeof lintSchema>;
+
 export const configSchema = z.strictObject({
   engine: engineSchema.default({ cli: 'docker' }),
   registry: registrySchema.default({ insecure: [], mirrors: [], timeout: 60, retries: 4 }),
+  lint: lintSchema.default({ ignored: [], severity: {}, failureThreshold: 'warning', trustedRegistries: [], hadolint: true }),
   /** Where downloaded blobs, packages and databases are kept. Relative paths resolve from the config file. */
   cacheDir: z.string().min(1).optional(),
   /** Never reach the network: registries, package archives. */

@@ -3,12 +3,13 @@ import type { Command } from 'commander';
 import { register as analyze } from './analyze.js';
 import { register as base } from './base.js';
 import { register as config } from './config.js';
+import { register as context } from './context.js';
 import { register as copy } from './copy.js';
 import { register as db } from './db.js';
 import { register as diff } from './diff.js';
-import { register as context } from './context.js';
 import { register as init } from './init.js';
 import { register as inspect } from './inspect.js';
+import { register as lint } from './lint.js';
 import { register as sbom } from './sbom.js';
 import { register as scan } from './scan.js';
 import { register as secrets } from './secrets.js';
@@ -17,12 +18,13 @@ export const verbs: Record<string, (program: Command) => void> = {
   analyze,
   base,
   config,
+  context,
   copy,
   db,
   diff,
-  context,
   init,
   inspect,
+  lint,
   sbom,
   scan,
   secrets,

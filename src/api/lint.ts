@@ -1,0 +1,243 @@
+/**
+ * `lint()`: find Dockerfiles, lint them with the rule catalogue under the project's configuration and pragmas,
+ * optionally fix them (in place, or as a diff), and drop findings a baseline already lists.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { LintConfig } from '../config/schema.js';
+import { invalidInput, notFound, ShipshapeError, wrap } from '../internal/errors.js';
+import { silent, type EventSink } from '../internal/events.js';
+import { parse } from '../dockerfile/index.js';
+import {
+  allRules,
+  directoryFiles,
+  findHadolintConfig,
+  fixText,
+  lintDockerfile,
+  readHadolintConfig,
+  severities,
+  type FileReport,
+  type Formatter,
+  formatters,
+  type LintFormat,
+  type LintOptions,
+  type Rule,
+  type Severity,
+} from '../lint/index.js';
+import { checkWithShellcheck, shellcheckAvailable } from '../lint/shellcheck.js';
+
+export interface LintRequest {
+  /** Files or directories (searched recursively); `-` reads standard input. Default: the working directory. */
+  paths?: readonly string[];
+  cwd?: string;
+  /** The `lint:` section of `.shipshape.yaml`. */
+  config?: Partial<LintConfig>;
+  /** Apply safe fixes (`fix`) or suggestions too (`all`). */
+  fix?: 'fix' | 'all';
+  /** With `fix`: write nothing, return a unified diff per file. */
+  dryRun?: boolean;
+  /** A JSON report of an earlier run: findings with the same fingerprint are not reported. */
+  baseline?: string;
+  /** More rule ids or aliases to ignore. */
+  ignore?: readonly string[];
+  /** Run shellcheck on RUN bodies when it is installed (default true). */
+  shellcheck?: boolean;
+  /** Text of standard input, for the `-` path. */
+  stdin?: string;
+  events?: EventSink;
+  rules?: readonly Rule[];
+}
+
+export interface LintReport {
+  files: FileReport[];
+  counts: Record<Severity, number>;
+  /** The threshold in force after config and `.hadolint.yaml`. */
+  failureThreshold: Severity | 'none';
+  /** True when a finding reaches the failure threshold. */
+  failed: boolean;
+  /** Findings a baseline hid. */
+  baselined: number;
+  /** One-line notes for verbose output (shellcheck missing, hadolint config read). */
+  notes: string[];
+  rules: readonly Rule[];
+  toolVersion: string;
+}
+
+const dockerfileName = /^(Dockerfile|Containerfile)$|\.(Dockerfile|Containerfile)$/i;
+const skipDirs = new Set(['node_modules', '.git', '.hg', '.svn', 'vendor', '.venv', 'dist', 'target']);
+
+async function discover(root: string, out: string[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(root, { withFileTypes: true });
+  } catch (error) {
+    throw wrap(error, `reading ${root}`);
+  }
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    if (e.isDirectory()) {
+      if (!skipDirs.has(e.name)) await discover(join(root, e.name), out);
+    } else if (e.isFile() && dockerfileName.test(e.name)) out.push(join(root, e.name));
+  }
+}
+
+function readBaseline(path: string): Set<string> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(path, 'baseline file not found');
+    throw invalidInput(path, 'baseline is not a JSON report of `shipshape lint --format json`', error);
+  }
+  const out = new Set<string>();
+  const files = (raw as { files?: unknown }).files;
+  if (!Array.isArray(files)) throw invalidInput(path, 'baseline has no "files" array (write one with `shipshape lint --format json -o FILE`)');
+  for (const f of files as { findings?: { fingerprint?: unknown }[] }[]) for (const x of f.findings ?? []) if (typeof x.fingerprint === 'string') out.add(x.fingerprint);
+  return out;
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const mode = (await stat(path)).mode & 0o7777;
+    await writeFile(temp, text, { mode });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw wrap(error, `writing ${path}`);
+  }
+}
+
+/** Lints (and fixes) Dockerfiles. Bad input is findings; unreadable paths and a bad baseline are errors. */
+export async function lint(request: LintRequest = {}): Promise<LintReport> {
+  const cwd = request.cwd ?? process.cwd();
+  const events = request.events ?? silent;
+  const config = request.config ?? {};
+  const notes: string[] = [];
+  const ignored = [...(config.ignored ?? []), ...(request.ignore ?? [])];
+  let severity: Record<string, Severity | 'off'> = { ...(config.severity ?? {}) };
+  let trustedRegistries = [...(config.trustedRegistries ?? [])];
+  let failureThreshold: Severity | 'none' = config.failureThreshold ?? 'warning';
+  if (config.hadolint !== false) {
+    const path = findHadolintConfig(cwd);
+    if (path) {
+      const h = readHadolintConfig(path);
+      notes.push(`read ${relative(cwd, path) || path}`);
+      ignored.push(...h.ignored);
+      severity = { ...h.severity, ...severity };
+      if (trustedRegistries.length === 0) trustedRegistries = h.trustedRegistries;
+      if (config.failureThreshold === undefined && h.failureThreshold !== undefined) failureThreshold = h.failureThreshold;
+    }
+  }
+  const rules = request.rules ?? allRules;
+  const baseline = request.baseline ? readBaseline(resolve(cwd, request.baseline)) : undefined;
+
+  // which files
+  const targets: { file: string; path: string | null }[] = [];
+  for (const p of request.paths && request.paths.length > 0 ? request.paths : ['.']) {
+    if (p === '-') {
+      targets.push({ file: '<stdin>', path: null });
+      continue;
+    }
+    const abs = resolve(cwd, p);
+    let s;
+    try {
+      s = await stat(abs);
+    } catch (error) {
+      throw wrap(error, `reading ${p}`);
+    }
+    if (s.isDirectory()) {
+      const found: string[] = [];
+      await discover(abs, found);
+      for (const f of found) targets.push({ file: relative(cwd, f) || f, path: f });
+    } else targets.push({ file: p, path: abs });
+  }
+  if (targets.length === 0) throw notFound(request.paths?.join(' ') ?? cwd, 'no Dockerfile, *.Dockerfile or Containerfile found');
+
+  const useShellcheck = request.shellcheck !== false && shellcheckAvailable();
+  if (request.shellcheck !== false && !useShellcheck) notes.push('shellcheck is not installed: RUN bodies were not checked with it (apt-get install shellcheck)');
+
+  const files: FileReport[] = [];
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, style: 0 };
+  let baselined = 0;
+  // progress only for long runs: a handful of files lints in milliseconds
+  const showProgress = targets.length > 50;
+  if (showProgress) events({ kind: 'task-start', id: 'lint', title: 'linting Dockerfiles', total: targets.length });
+  for (const [n, t] of targets.entries()) {
+    let source: string;
+    if (t.path === null) source = request.stdin ?? '';
+    else {
+      try {
+        source = await readFile(t.path, 'utf8');
+      } catch (error) {
+        throw wrap(error, `reading ${t.file}`);
+      }
+    }
+    const options: LintOptions = {
+      file: t.file,
+      rules,
+      settings: { trustedRegistries },
+      files: t.path === null ? directoryFiles(cwd) : directoryFiles(dirname(t.path)),
+      ignore: ignored,
+      severityOverrides: severity,
+    };
+    const report: FileReport = { file: t.file, findings: [], applied: [], ruleFailures: [] };
+    let result;
+    if (request.fix) {
+      const fixed = fixText(source, { ...options, mode: request.fix });
+      report.applied = fixed.applied;
+      result = fixed.result;
+      if (fixed.changed) {
+        if (request.dryRun || t.path === null) report.diff = createTwoFilesPatch(t.file, t.file, source, fixed.output, '', '', { context: 3 });
+        else await writeAtomic(t.path, fixed.output);
+      }
+    } else {
+      result = lintDockerfile(parse(source), options);
+    }
+    report.findings = result.findings;
+    report.ruleFailures = result.ruleFailures;
+    if (useShellcheck) report.findings.push(...checkWithShellcheck(result.dockerfile, t.file, options));
+    if (baseline) {
+      const before = report.findings.length;
+      report.findings = report.findings.filter((f) => !baseline.has(f.fingerprint));
+      baselined += before - report.findings.length;
+    }
+    for (const f of report.findings) counts[f.severity]++;
+    files.push(report);
+    if (showProgress) events({ kind: 'task-progress', id: 'lint', done: n + 1, total: targets.length });
+  }
+  if (showProgress) events({ kind: 'task-end', id: 'lint' });
+  const limit = failureThreshold === 'none' ? -1 : severities.indexOf(failureThreshold);
+  const failed = files.some((f) => f.findings.some((x) => severities.indexOf(x.severity) <= limit));
+  return { files, counts, failureThreshold, failed, baselined, notes, rules, toolVersion: toolVersion() };
+}
+
+let version: string | undefined;
+
+/** shipshape's version, for reports that name the tool. */
+function toolVersion(): string {
+  if (version === undefined) {
+    try {
+      version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
+    } catch {
+      version = '0.0.0';
+    }
+  }
+  return version;
+}
+
+/** The formatter of an output format; unknown formats are a usage error. */
+export function lintFormatter(format: string): Formatter {
+  if (!(format in formatters)) throw new ShipshapeError('usage', `lint cannot print "${format}"; choose one of ${Object.keys(formatters).join(', ')}`);
+  return formatters[format as LintFormat];
+}
+
+/** The rule catalogue as text (a table) or JSON. */
+export function describeRules(format: string): string {
+  const rows = allRules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, category: r.meta.category, fixable: r.meta.fixable ?? null, aliases: r.meta.aliases, description: r.meta.description }));
+  if (format === 'json') return JSON.stringify(rows, null, 2);
+  return rows.map((r) => `${r.id.padEnd(32)} ${r.severity.padEnd(7)} ${r.category.padEnd(15)} ${(r.fixable ?? '').padEnd(10)} ${r.aliases.join(' ')}`).join('\n');
+}

@@ -1,0 +1,74 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { ShipshapeError } from '../../internal/errors.js';
+import { action, addCommonOptions } from '../runtime.js';
+
+interface LintFlags {
+  fix?: boolean | string;
+  fixDryRun: boolean;
+  baseline?: string;
+  exitCode: number;
+  failureThreshold?: 'error' | 'warning' | 'info' | 'style' | 'none';
+  ignore: string[];
+  shellcheck: boolean;
+  listRules: boolean;
+}
+
+function exitCodeArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 125) throw new InvalidArgumentError('an integer from 0 to 125');
+  return n;
+}
+
+/** `shipshape lint PATH…`: the rule catalogue over Dockerfiles, with fixes. */
+export function register(program: Command): void {
+  const command = program
+    .command('lint')
+    .description('check Dockerfiles (Dockerfile, *.Dockerfile, Containerfile; directories searched) and fix them')
+    .argument('[paths...]', 'files or directories; - reads standard input', [])
+    .option('--fix [mode]', 'apply safe fixes; --fix=all applies suggestions (behaviour changes) too')
+    .option('--fix-dry-run', 'print the fixes as a unified diff, write nothing', false)
+    .option('--baseline <file>', 'report only findings not in this earlier `--format json` report')
+    .option('--exit-code <n>', 'exit status when findings reach the failure threshold', exitCodeArg, 1)
+    .addOption(new Option('--failure-threshold <severity>', 'least severe finding that fails the run').choices(['error', 'warning', 'info', 'style', 'none']))
+    .option('--ignore <rule>', 'rule id or alias to ignore (repeatable)', (v: string, acc: string[]) => [...acc, ...v.split(',')], [])
+    .option('--no-shellcheck', 'do not run shellcheck on RUN bodies')
+    .option('--list-rules', 'print the rule catalogue and exit', false);
+  addCommonOptions(command, ['text', 'json', 'sarif', 'checkstyle', 'github']).action(
+    action(async (ctx, paths: string[]) => {
+      // runtime's flags are command.opts(): the common flags and this verb's own
+      const flags = ctx.flags as typeof ctx.flags & LintFlags;
+      // loaded on use so that other verbs (and --help) start fast
+      const { lint, lintFormatter, describeRules } = await import('../../api/lint.js');
+      if (flags.listRules) {
+        await ctx.write(describeRules(ctx.flags.format));
+        return;
+      }
+      if (flags.fix !== undefined && flags.fix !== true && flags.fix !== 'all' && flags.fix !== 'safe') {
+        throw new ShipshapeError('usage', `--fix takes no value or "all", not "${String(flags.fix)}"`);
+      }
+      const fix = flags.fix === 'all' ? 'all' : flags.fix !== undefined || flags.fixDryRun ? 'fix' : undefined;
+      const stdin = paths.includes('-') ? await readStdin() : undefined;
+      const report = await lint({
+        paths,
+        config: { ...ctx.loaded.config.lint, ...(flags.failureThreshold ? { failureThreshold: flags.failureThreshold } : {}) },
+        ...(fix ? { fix } : {}),
+        dryRun: flags.fixDryRun,
+        ...(flags.baseline ? { baseline: flags.baseline } : {}),
+        ignore: flags.ignore,
+        shellcheck: flags.shellcheck,
+        ...(stdin === undefined ? {} : { stdin }),
+        events: ctx.events,
+      });
+      if (ctx.flags.verbose) for (const n of report.notes) ctx.note(`shipshape lint: ${n}`);
+      if (ctx.flags.verbose) for (const f of report.files) for (const r of f.ruleFailures) ctx.note(`shipshape lint: rule ${r.ruleId} failed on ${f.file}: ${r.message}`);
+      await ctx.write(lintFormatter(ctx.flags.format)({ files: report.files, rules: report.rules, toolVersion: report.toolVersion }));
+      if (report.failed) ctx.setExitCode(flags.exitCode);
+    }),
+  );
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

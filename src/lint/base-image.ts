@@ -1,0 +1,45 @@
+/** What a stage is built on: an earlier stage, scratch, or an image reference with tag and digest. */
+import type { Dockerfile, Stage } from '../dockerfile/index.js';
+import { parseReference, type Reference } from '../image/reference.js';
+
+export interface BaseImage {
+  kind: 'stage' | 'scratch' | 'image' | 'unknown';
+  /** Parsed reference for `image`. */
+  ref: Reference | null;
+  /** The base as written, before expansion. */
+  raw: string;
+  /** Repository base name (`node` of `docker.io/library/node`), lower-cased. */
+  repo: string;
+}
+
+/** Classifies a stage's base. `unknown` when the reference holds an unresolved variable or is invalid. */
+export function baseImageOf(stage: Stage): BaseImage {
+  const raw = stage.baseRaw;
+  if (stage.baseStage !== null) return { kind: 'stage', ref: null, raw, repo: '' };
+  if (stage.base.toLowerCase() === 'scratch') return { kind: 'scratch', ref: null, raw, repo: 'scratch' };
+  if (stage.base === '' || stage.base.includes('$')) return { kind: 'unknown', ref: null, raw, repo: '' };
+  try {
+    const ref = parseReference(stage.base);
+    const repo = ref.path.slice(ref.path.lastIndexOf('/') + 1).toLowerCase();
+    return { kind: 'image', ref, raw, repo };
+  } catch {
+    return { kind: 'unknown', ref: null, raw, repo: '' };
+  }
+}
+
+/** The image base of a stage, following `FROM <earlier stage>` chains to the image it started from. */
+export function rootImageOf(df: Dockerfile, stage: Stage): BaseImage {
+  let s: Stage | undefined = stage;
+  for (let guard = 0; s && s.baseStage !== null && guard < 100; guard++) s = df.stages[s.baseStage];
+  return s ? baseImageOf(s) : { kind: 'unknown', ref: null, raw: '', repo: '' };
+}
+
+/** Distroless-style bases: no shell, no package manager; users come predefined (`nonroot`). */
+export function isDistroless(base: BaseImage): boolean {
+  return base.ref !== null && (base.ref.path.includes('distroless') || base.ref.name.includes('chainguard') || (base.ref.tag ?? '').includes('distroless'));
+}
+
+/** Alpine-based images: `alpine`, or a tag with `alpine` in it (`node:20-alpine`). */
+export function isAlpine(base: BaseImage): boolean {
+  return base.repo === 'alpine' || (base.ref?.tag ?? '').includes('alpine');
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from '../dockerfile/index.js';
+import { defineRule } from './define-rule.js';
+import { lintText } from './engine.js';
+import { fixText } from './fix.js';
+import { allRules } from './rules/index.js';
+
+const ids = (text: string, options: Partial<Parameters<typeof lintText>[1]> = {}): string[] => lintText(text, { rules: allRules, ...options }).findings.map((f) => f.ruleId);
+
+describe('pragmas', () => {
+  const code = 'FROM debian:12.6\nUSER nobody\nRUN apt-get update && apt-get install -y curl\n';
+
+  it('reports without pragmas', () => {
+    expect(ids(code)).toEqual(expect.arrayContaining(['apt-no-install-recommends', 'apt-lists-not-removed']));
+  });
+
+  it('# hadolint ignore=DL… on the line above silences the rule by alias', () => {
+    const out = ids(code.replace('RUN', '# hadolint ignore=DL3015,DL3009\nRUN'));
+    expect(out).not.toContain('apt-no-install-recommends');
+    expect(out).not.toContain('apt-lists-not-removed');
+  });
+
+  it('# shipshape ignore=<id> applies to the next instruction only', () => {
+    const two = code + 'RUN apt-get install -y vim\n';
+    const out = lintText(two.replace('RUN apt-get update', '# shipshape ignore=apt-no-install-recommends\nRUN apt-get update'), { rules: allRules }).findings;
+    expect(out.filter((f) => f.ruleId === 'apt-no-install-recommends').map((f) => f.range.start.line)).toEqual([5]);
+  });
+
+  it('# shipshape global ignore and BuildKit # check=skip apply to the whole file', () => {
+    expect(ids(code + '# shipshape global ignore=apt-lists-not-removed\n')).not.toContain('apt-lists-not-removed');
+    expect(ids('# check=skip=SecretsUsedInArgOrEnv\nFROM debian:12.6\nUSER x\nARG API_TOKEN\n')).not.toContain('secrets-in-env-arg');
+    expect(ids('FROM debian:12.6\nUSER x\nARG API_TOKEN\n')).toContain('secrets-in-env-arg');
+    expect(ids('# check=skip=all\nFROM node\n')).toEqual([]);
+  });
+
+  it('Trivy spellings DS001, DS-0001 and AVD-DS-0001 are one name', () => {
+    for (const n of ['DS001', 'DS-0001', 'AVD-DS-0001', 'ds1']) expect(ids('FROM node\nUSER x\n', { ignore: [n] })).not.toContain('pin-base-image');
+  });
+});
+
+describe('configuration', () => {
+  it('severity overrides and off', () => {
+    const r = lintText('FROM node\nUSER x\n', { rules: allRules, severityOverrides: { DL3006: 'error' } });
+    expect(r.findings.find((f) => f.ruleId === 'pin-base-image')?.severity).toBe('error');
+    expect(ids('FROM node\nUSER x\n', { severityOverrides: { 'pin-base-image': 'off' } })).not.toContain('pin-base-image');
+  });
+});
+
+describe('engine', () => {
+  it('a rule that throws is recorded, the others still run', () => {
+    const broken = defineRule({
+      meta: { id: 'broken', aliases: [], description: 'x', category: 'style', severity: 'info', messages: { m: 'm' } },
+      create() {
+        return {
+          From() {
+            throw new Error('boom');
+          },
+        };
+      },
+    });
+    const r = lintText('FROM node\n', { rules: [broken, ...allRules] });
+    expect(r.ruleFailures).toEqual([{ ruleId: 'broken', message: 'boom' }]);
+    expect(r.findings.length).toBeGreaterThan(0);
+  });
+
+  it('findings carry rule id, severity, category, exact range, message and doc link', () => {
+    const [f] = lintText('FROM node:latest\nUSER a\n', { rules: allRules }).findings;
+    expect(f).toMatchObject({ ruleId: 'pin-base-image', severity: 'warning', category: 'reproducibility', docUrl: expect.stringMatching(/docs\/rules\/pin-base-image\.md$/) });
+    expect(f?.range.start).toEqual({ offset: 5, line: 1, column: 6 });
+    expect(f?.range.end).toEqual({ offset: 16, line: 1, column: 17 });
+  });
+
+  it('never throws on the malformed and template files of the corpus kind', () => {
+    for (const text of ['FROM php:%%PHP_VERSION%%-alpine\n', 'RUN\n', 'FROM\n', '\\\n', 'COPY --from= a\n', 'ONBUILD\n', 'FROM a AS\n', 'EXPOSE 80/tcp 99999\n']) {
+      expect(lintText(text, { rules: allRules }).ruleFailures).toEqual([]);
+    }
+  });
+});
+
+describe('fix', () => {
+  const code = [
+    'FROM node:20.17.0',
+    'WORKDIR /app',
+    'COPY . .',
+    'RUN apt-get update && apt-get install curl',
+    'ADD app.js /app/',
+    'RUN npm install',
+    'CMD ["node", "app.js"]',
+    '',
+  ].join('\n');
+
+  it('--fix applies safe fixes only, re-parses, and is idempotent', () => {
+    const r = fixText(code, { rules: allRules, mode: 'fix' });
+    expect(r.output).toContain('apt-get -y install curl');
+    expect(r.output).toContain('rm -rf /var/lib/apt/lists/*');
+    expect(r.output).toContain('COPY app.js /app/');
+    expect(r.output).toContain('RUN npm install\n'); // a suggestion, not applied
+    expect(parse(r.output).problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(fixText(r.output, { rules: allRules, mode: 'fix' }).output).toBe(r.output);
+  });
+
+  it('--fix=all applies suggestions too, and is idempotent', () => {
+    const r = fixText(code, { rules: allRules, mode: 'all' });
+    expect(r.output).toContain('--no-install-recommends');
+    expect(r.output).toContain('npm ci --omit=dev');
+    expect(r.output).toContain('USER app');
+    expect(r.output).toMatch(/FROM node:20\.17\.0-slim/);
+    expect(fixText(r.output, { rules: allRules, mode: 'all' }).output).toBe(r.output);
+  });
+});

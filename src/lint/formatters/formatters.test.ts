@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Ajv4 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { lintText } from '../engine.js';
+import { allRules } from '../rules/index.js';
+import { formatters } from './index.js';
+import type { FormatInput } from './types.js';
+
+const code = 'FROM node:latest\nUSER app\nRUN apt-get update && apt-get install curl\nENV API_TOKEN="a,b:c%"\n';
+const result = lintText(code, { rules: allRules, file: 'app/Dockerfile' });
+const input: FormatInput = { files: [{ file: 'app/Dockerfile', findings: result.findings, applied: [], ruleFailures: [] }], rules: allRules, toolVersion: '0.1.0' };
+const schemaPath = resolve(import.meta.dirname, '../../../../shared/schemas/sarif-2.1.0.schema.json');
+
+describe('formatters', () => {
+  it('text lists each finding with line:column, severity, message and rule', () => {
+    const text = formatters.text(input);
+    expect(text).toContain('app/Dockerfile');
+    expect(text).toMatch(/1:6\s+warning\s+Base image 'node:latest' uses 'latest'/);
+    expect(text).toMatch(/problem\(s\) in 1 file\(s\)/);
+  });
+
+  it('json carries fingerprints for baselines', () => {
+    const json = JSON.parse(formatters.json(input));
+    expect(json.files[0].findings.length).toBe(result.findings.length);
+    expect(json.files[0].findings[0]).toMatchObject({ ruleId: 'pin-base-image', line: 1, column: 6, fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) });
+  });
+
+  it.skipIf(!existsSync(schemaPath))('sarif is valid SARIF 2.1.0 (OASIS schema)', () => {
+    const ajv = new Ajv4.default({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+    const sarif = JSON.parse(formatters.sarif(input));
+    const ok = validate(sarif);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    expect(sarif.runs[0].results.length).toBe(result.findings.length);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.region).toEqual({ startLine: 1, startColumn: 6, endLine: 1, endColumn: 17 });
+  });
+
+  it('checkstyle escapes XML', () => {
+    const xml = formatters.checkstyle({ ...input, files: [{ ...input.files[0]!, file: 'a&b/Dockerfile' }] });
+    expect(xml).toContain('<file name="a&amp;b/Dockerfile">');
+    expect(xml).toMatch(/<error line="1" column="6" severity="warning" message="[^"]*" source="shipshape.pin-base-image"\/>/);
+  });
+
+  it('github annotations escape properties and data', () => {
+    const out = formatters.github(input).split('\n');
+    expect(out[0]).toMatch(/^::warning file=app\/Dockerfile,line=1,col=6,endLine=1,endColumn=17,title=pin-base-image::Base image/);
+    expect(out.every((l) => l.startsWith('::'))).toBe(true);
+  });
+});

@@ -1,0 +1,29 @@
+import type { FormatInput } from './types.js';
+
+// Workflow-command escaping (actions/toolkit `command.ts`): data escapes %, CR, LF; properties also : and ,
+function data(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function property(text: string): string {
+  return data(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** GitHub Actions annotations: `::warning file=…,line=…::message`. */
+export function formatGithub(input: FormatInput): string {
+  const out: string[] = [];
+  for (const f of input.files) {
+    for (const x of f.findings) {
+      const kind = x.severity === 'error' ? 'error' : x.severity === 'warning' ? 'warning' : 'notice';
+      const props = [
+        `file=${property(f.file)}`,
+        `line=${x.range.start.line}`,
+        `col=${x.range.start.column}`,
+        `endLine=${x.range.end.line}`,
+        `endColumn=${x.range.end.column}`,
+        `title=${property(x.ruleId)}`,
+      ];
+      out.push(`::${kind} ${props.join(',')}::${data(x.message)}`);
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,66 @@
+/**
+ * An existing `.hadolint.yaml` (or `.hadolint.yml`): its ignored rules, severity overrides, trusted registries and
+ * failure threshold apply, so a project moving from hadolint keeps its settings.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { invalidInput } from '../internal/errors.js';
+import type { Severity } from './types.js';
+
+const names = z.array(z.string()).optional();
+const hadolintSchema = z.looseObject({
+  ignored: names,
+  override: z.looseObject({ error: names, warning: names, info: names, style: names }).optional(),
+  trustedRegistries: names,
+  'failure-threshold': z.enum(['error', 'warning', 'info', 'style', 'ignore', 'none']).optional(),
+});
+
+export interface HadolintSettings {
+  path: string;
+  ignored: string[];
+  severity: Record<string, Severity>;
+  trustedRegistries: string[];
+  failureThreshold: Severity | 'none' | undefined;
+}
+
+/** Finds `.hadolint.yaml` from `start` upward; `undefined` when there is none. */
+export function findHadolintConfig(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    for (const name of ['.hadolint.yaml', '.hadolint.yml']) {
+      const p = join(dir, name);
+      if (existsSync(p)) return p;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Reads a hadolint config file; errors name the file. */
+export function readHadolintConfig(path: string): HadolintSettings {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
+  } catch (error) {
+    throw invalidInput(path, `invalid YAML: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}`, error);
+  }
+  const parsed = hadolintSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalidInput(path, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  const c = parsed.data;
+  const severity: Record<string, Severity> = {};
+  for (const level of ['error', 'warning', 'info', 'style'] as const) for (const id of c.override?.[level] ?? []) severity[id] = level;
+  const t = c['failure-threshold'];
+  return {
+    path,
+    ignored: c.ignored ?? [],
+    severity,
+    trustedRegistries: c.trustedRegistries ?? [],
+    failureThreshold: t === undefined ? undefined : t === 'ignore' ? 'none' : t,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Inline pragmas: `# hadolint ignore=DL3008,SC2086` and `# shipshape ignore=<id>` in the comment lines directly
+ * above an instruction, `# shipshape global ignore=<id>` (and hadolint's `global ignore`) anywhere, and
+ * BuildKit's `# check=skip=A,B` parser directive (`skip=all` too).
+ */
+import type { Dockerfile, Instruction } from '../dockerfile/index.js';
+import { RuleNameSet } from './rule-names.js';
+
+const lineIgnoreRe = /^(?:hadolint|shipshape)\s+ignore\s*=\s*(.+)$/i;
+const globalIgnoreRe = /^(?:hadolint|shipshape)\s+global\s+ignore\s*=\s*(.+)$/i;
+
+function splitNames(list: string): string[] {
+  return list
+    .split(/[,\s]+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+export interface Pragmas {
+  /** Rules ignored everywhere: global pragmas and `# check=skip=`. */
+  global: RuleNameSet;
+  /** Rules ignored for one instruction. */
+  forInstruction(instruction: Instruction): RuleNameSet | undefined;
+}
+
+/** Reads every pragma of a Dockerfile. */
+export function readPragmas(df: Dockerfile): Pragmas {
+  const global: string[] = [];
+  for (const c of df.comments) {
+    const m = globalIgnoreRe.exec(c.text);
+    if (m?.[1]) global.push(...splitNames(m[1]));
+  }
+  for (const d of df.directives) {
+    if (d.name !== 'check') continue;
+    // `# check=skip=A,B;error=true`
+    for (const part of d.value.split(';')) {
+      const [key, value] = part.split('=', 2);
+      if (key?.trim().toLowerCase() === 'skip' && value !== undefined) global.push(...splitNames(value));
+    }
+  }
+  const cache = new Map<Instruction, RuleNameSet | undefined>();
+  return {
+    global: new RuleNameSet(global),
+    forInstruction(instruction) {
+      if (cache.has(instruction)) return cache.get(instruction);
+      let names: string[] | undefined;
+      for (const text of instruction.comments) {
+        const m = lineIgnoreRe.exec(text.trim());
+        if (m?.[1]) (names ??= []).push(...splitNames(m[1]));
+      }
+      const set = names ? new RuleNameSet(names) : undefined;
+      cache.set(instruction, set);
+      return set;
+    },
+  };
+}

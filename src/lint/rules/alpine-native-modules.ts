@@ -1,0 +1,41 @@
+import { findCommands } from '../../dockerfile/index.js';
+import { isAlpine, rootImageOf } from '../base-image.js';
+import { defineRule } from '../define-rule.js';
+
+/** npm packages with native code that need glibc builds or a toolchain on musl. */
+const nativeNpm = ['bcrypt', 'sharp', 'canvas', 'grpc', '@grpc/grpc-js-native', 'node-sass', 'sqlite3', 'better-sqlite3', 'argon2', 'node-gyp', 'puppeteer', 'playwright', 'oracledb', '@tensorflow/tfjs-node'];
+/** Python packages whose wheels are manylinux (glibc): on Alpine they compile from source for minutes. */
+const nativePip = ['numpy', 'pandas', 'scipy', 'grpcio', 'cryptography', 'psycopg2', 'lxml', 'pillow', 'torch', 'tensorflow', 'matplotlib', 'scikit-learn'];
+
+/** Alpine's musl libc: prebuilt glibc binaries do not load, and source builds pull in a toolchain. */
+export const rule = defineRule({
+  meta: {
+    id: 'alpine-native-modules',
+    aliases: [],
+    description: 'Alpine base with packages that ship glibc-only native binaries',
+    category: 'size',
+    severity: 'warning',
+    messages: { native: '`{{pkg}}` ships glibc-built native code: on Alpine (musl) it compiles from source or fails at run time. Use a Debian slim base.' },
+  },
+  create(ctx) {
+    const df = ctx.dockerfile;
+    const mentioned = (ctx.files?.read('package.json') ?? '') + '\n' + (ctx.files?.read('requirements.txt') ?? '');
+    return {
+      Run(node) {
+        const stage = df.stages[node.stageIndex];
+        if (!node.shell || !stage || !isAlpine(rootImageOf(df, stage))) return;
+        for (const inv of [...findCommands(node.shell, 'npm'), ...findCommands(node.shell, 'yarn'), ...findCommands(node.shell, 'pip'), ...findCommands(node.shell, 'pip3')]) {
+          const isPip = inv.name.startsWith('pip');
+          const list = isPip ? nativePip : nativeNpm;
+          const named = inv.positionals.slice(1).map((w) => w.value.toLowerCase().replace(/[=<>@~^].*$/, ''));
+          const sub = inv.subcommand?.value;
+          const installs = sub === 'install' || sub === 'i' || sub === 'ci' || sub === 'add' || (inv.name === 'yarn' && sub === undefined);
+          if (!installs) continue;
+          let pkg = list.find((p) => named.includes(p));
+          if (pkg === undefined && named.length === 0) pkg = list.find((p) => new RegExp(`["']${p.replace('/', '\\/')}["']\\s*:|^${p}\\b`, 'mi').test(mentioned));
+          if (pkg !== undefined) ctx.report({ range: inv.command.range, messageId: 'native', data: { pkg } });
+        }
+      },
+    };
+  },
+});

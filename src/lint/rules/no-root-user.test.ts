@@ -1,0 +1,40 @@
+import { describe, it } from 'vitest';
+import { RuleTester } from '../../testing/rule-tester.js';
+import { rule } from './no-root-user.js';
+
+new RuleTester({ describe, it }).run(rule, {
+  valid: [
+    'FROM node:20\nUSER node\n',
+    'FROM node:20 AS base\nUSER node\nFROM base\nCMD ["node"]\n',
+    'FROM gcr.io/distroless/static-debian12:nonroot\n',
+    'FROM scratch\nCOPY app /app\n',
+    'FROM debian:12\nUSER root\nRUN apt-get update\nUSER 1000\n',
+  ],
+  invalid: [
+    {
+      code: 'FROM node:20-slim\nCOPY . .\nCMD ["node", "index.js"]\n',
+      errors: [{ messageId: 'noUser', line: 1 }],
+      mode: 'all',
+      output: 'FROM node:20-slim\nCOPY . .\nRUN groupadd --system app && useradd --system --gid app --no-create-home app\nUSER app\nCMD ["node", "index.js"]\n',
+    },
+    {
+      code: 'FROM alpine:3.20\nCOPY app /app\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM alpine:3.20\nCOPY app /app\nRUN addgroup -S app && adduser -S -G app -H app\nUSER app\n',
+    },
+    {
+      code: 'FROM gcr.io/distroless/nodejs20-debian12\nCOPY . /app\nCMD ["/app/index.js"]\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM gcr.io/distroless/nodejs20-debian12\nCOPY . /app\nUSER nonroot\nCMD ["/app/index.js"]\n',
+    },
+    {
+      code: 'FROM debian:12\nUSER app\nRUN id\nUSER root\n',
+      errors: [{ messageId: 'root', line: 4 }],
+      mode: 'all',
+      output: 'FROM debian:12\nUSER app\nRUN id\nUSER app\n',
+    },
+    { code: 'FROM local/base\nRUN true', errors: ['noUser'], mode: 'all', output: 'FROM local/base\nRUN true\nUSER 65532:65532' },
+  ],
+});

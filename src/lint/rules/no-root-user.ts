@@ -1,0 +1,74 @@
+import type { Instruction, Stage } from '../../dockerfile/index.js';
+import { isAlpine, isDistroless, rootImageOf } from '../base-image.js';
+import { defineRule } from '../define-rule.js';
+import { insertAt, newlineOf, replaceRange } from '../edits.js';
+
+const rootNames = new Set(['root', '0', 'root:root', '0:0', 'root:0', '0:root']);
+
+/** The stages from the first image up to `stage`, following `FROM <stage>`. */
+function chain(stages: readonly Stage[], stage: Stage): Stage[] {
+  const out: Stage[] = [stage];
+  let s = stage;
+  while (s.baseStage !== null && out.length < 100) {
+    const parent = stages[s.baseStage];
+    if (!parent) break;
+    out.unshift(parent);
+    s = parent;
+  }
+  return out;
+}
+
+/** A container running as root turns any escape or write bug into root on the host's terms. */
+export const rule = defineRule({
+  meta: {
+    id: 'no-root-user',
+    aliases: ['DL3002', 'DS-0002'],
+    description: 'The image runs as root: no USER in the final stage, or the last USER is root',
+    category: 'security',
+    severity: 'warning',
+    fixable: 'suggestion',
+    messages: {
+      noUser: 'The final stage sets no USER, so the container runs as root; create an unprivileged user and switch to it.',
+      root: 'The last USER of the final stage is root; switch to an unprivileged user before the command runs.',
+    },
+  },
+  create(ctx) {
+    return {
+      'Dockerfile:exit'(df) {
+        const final = ctx.finalStage;
+        if (!final) return;
+        const users: Instruction[] = chain(df.stages, final).flatMap((s) => s.instructions.filter((i) => i.keyword === 'User'));
+        const last = users[users.length - 1];
+        const base = rootImageOf(df, final);
+        if (base.kind === 'scratch' && !last) return; // nothing to run as
+        if (last) {
+          if (!rootNames.has(last.argsText.trim().toLowerCase())) return;
+          const earlier = [...users].reverse().find((u) => !rootNames.has(u.argsText.trim().toLowerCase()));
+          ctx.report({
+            range: last.range,
+            messageId: 'root',
+            ...(earlier ? { suggestion: { description: `switch back to ${earlier.argsText.trim()}`, edits: () => [replaceRange(last.argsRange, earlier.argsText.trim())] } } : {}),
+          });
+          return;
+        }
+        if (base.kind === 'image' && /nonroot|non-root|rootless/.test(base.ref?.tag ?? '')) return;
+        const nl = newlineOf(ctx.source);
+        const text = isDistroless(base)
+          ? `USER nonroot${nl}`
+          : isAlpine(base)
+            ? `RUN addgroup -S app && adduser -S -G app -H app${nl}USER app${nl}`
+            : base.kind === 'image' && /^(node|python|debian|ubuntu|ruby|php|openjdk|eclipse-temurin|golang|rust|buildpack-deps|httpd|nginx)$/.test(base.repo)
+              ? `RUN groupadd --system app && useradd --system --gid app --no-create-home app${nl}USER app${nl}`
+              : `USER 65532:65532${nl}`;
+        const anchor = final.instructions.find((i) => i.keyword === 'Cmd' || i.keyword === 'Entrypoint' || i.keyword === 'Healthcheck');
+        const at = anchor ? anchor.range.start.offset : final.range.end.offset;
+        const lead = anchor ? '' : ctx.source.slice(0, at).endsWith('\n') ? '' : nl;
+        ctx.report({
+          range: final.from.range,
+          messageId: 'noUser',
+          suggestion: { description: 'add a non-root user', edits: () => [insertAt(at, lead + (anchor ? text : text.slice(0, -nl.length)))] },
+        });
+      },
+    };
+  },
+});

@@ -1,0 +1,42 @@
+/** Stage-level facts rules share: which stage is final, what a stage runs. */
+import { allInvocations, walkCommands, type Dockerfile, type Invocation, type ShellScript, type Stage } from '../dockerfile/index.js';
+
+/** True for the stage the image is built from (the last one). */
+export function isFinal(df: Dockerfile, stageIndex: number): boolean {
+  return stageIndex >= 0 && stageIndex === df.stages.length - 1;
+}
+
+/** Every program invocation of a stage's shell-form RUNs, in order. */
+export function invocationsOf(stage: Stage): Invocation[] {
+  const out: Invocation[] = [];
+  for (const ins of stage.instructions) {
+    if (ins.keyword !== 'Run' || !ins.shell) continue;
+    out.push(...allInvocations(ins.shell));
+  }
+  return out;
+}
+
+/** The stages that some later stage builds on or copies from, so they are not the image's content. */
+export function usedByLaterStage(df: Dockerfile, stageIndex: number): boolean {
+  const stage = df.stages[stageIndex];
+  if (!stage) return false;
+  for (const s of df.stages) {
+    if (s.index <= stageIndex) continue;
+    if (s.baseStage === stageIndex) return true;
+    for (const ins of s.instructions) {
+      if (ins.keyword !== 'Copy' && ins.keyword !== 'Add') continue;
+      const from = ins.flags.find((f) => f.name === 'from')?.value;
+      if (from !== undefined && from !== null && (from === String(stageIndex) || from.toLowerCase() === stage.name)) return true;
+    }
+  }
+  return false;
+}
+
+/** True when some word of some command of the script satisfies `test` (`rm -rf /var/lib/apt/lists/*`). */
+export function scriptHasWord(script: ShellScript, test: (value: string) => boolean): boolean {
+  let found = false;
+  walkCommands(script, (c) => {
+    if (!found && c.words.some((w) => test(w.value))) found = true;
+  });
+  return found;
+}

@@ -1,0 +1,59 @@
+/**
+ * The rule catalogue matches its folder: every file of src/lint/rules/ is registered under its file name, has a
+ * test file beside it and a doc page with ❌ and ✅ examples; and docs/rules/README.md accounts for every ID of
+ * hadolint, Trivy and BuildKit (covered by an alias, or listed as not covered with a reason).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allRules } from '../../src/lint/index.js';
+import { formatters } from '../../src/lint/formatters/index.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const rulesDir = join(root, 'src/lint/rules');
+const ruleFiles = readdirSync(rulesDir)
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts')
+  .map((f) => f.replace(/\.ts$/, ''))
+  .sort();
+
+describe('lint rule catalogue', () => {
+  it('the registry equals the folder, ids equal file names', () => {
+    expect(allRules.map((r) => r.meta.id).sort()).toEqual(ruleFiles);
+  });
+
+  it('each rule file exports the rule with its own id', async () => {
+    for (const f of ruleFiles) {
+      const mod = (await import(join(rulesDir, `${f}.ts`))) as { rule: { meta: { id: string } } };
+      expect(mod.rule.meta.id).toBe(f);
+    }
+  });
+
+  it('each rule has a test file and a doc page with ❌ and ✅ examples', () => {
+    for (const id of ruleFiles) {
+      expect(existsSync(join(rulesDir, `${id}.test.ts`)), `${id}.test.ts`).toBe(true);
+      const doc = join(root, 'docs/rules', `${id}.md`);
+      expect(existsSync(doc), `docs/rules/${id}.md`).toBe(true);
+      const text = readFileSync(doc, 'utf8');
+      expect(text, `docs/rules/${id}.md has ❌`).toContain('❌');
+      expect(text, `docs/rules/${id}.md has ✅`).toContain('✅');
+    }
+  });
+
+  it('aliases are unique across rules, and every message id is used by name only', () => {
+    const seen = new Map<string, string>();
+    for (const r of allRules) {
+      for (const a of r.meta.aliases) {
+        expect(seen.get(a), `${a} is an alias of ${seen.get(a) ?? ''} and ${r.meta.id}`).toBeUndefined();
+        seen.set(a, r.meta.id);
+      }
+    }
+  });
+
+  it('the formatter registry equals src/lint/formatters/', () => {
+    const files = readdirSync(join(root, 'src/lint/formatters'))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts' && f !== 'types.ts')
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
+    expect(Object.keys(formatters).sort()).toEqual(files);
+  });
+});
