@@ -50,9 +50,16 @@ export async function addEntry(pack: tar.Pack, header: Partial<tar.Header> & { n
   done.catch((error: unknown) => {
     failure = error;
   });
-  for await (const chunk of source) {
-    if (failure !== undefined) break;
-    if (!sink.write(chunk)) await once(sink as unknown as NodeJS.EventEmitter, 'drain');
+  // failures reach the caller through `done` or the source; the sink's own 'error' event must not go unheard
+  sink.on('error', () => undefined);
+  try {
+    for await (const chunk of source) {
+      if (failure !== undefined) break;
+      if (!sink.write(chunk)) await once(sink as unknown as NodeJS.EventEmitter, 'drain');
+    }
+  } catch (error) {
+    sink.destroy(error instanceof Error ? error : new Error(String(error)));
+    throw error;
   }
   (sink as unknown as { end(): void }).end();
   await done;
