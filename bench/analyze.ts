@@ -127,7 +127,8 @@ async function main(): Promise<void> {
     console.log(row('shipshape analyze', analyze));
     console.log(`analyze / limit: ${((limit.cpu / analyze.cpu) * 100).toFixed(0)}% (CPU time), ${((limit.elapsed / analyze.elapsed) * 100).toFixed(0)}% (elapsed)`);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (process.env.KEEP === '1') console.log(`kept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -154,9 +154,10 @@ export class MergedTree implements FileResolver {
     const stack: Node[] = [this.root];
     for (let current = stack.pop(); current; current = stack.pop()) {
       if (current !== this.root) yield current.entry;
+      // depth first in the order entries were written (tar order): parents before children, no sorting cost
       if (current.children) {
-        const kids = [...current.children.values()].sort((a, b) => (a.entry.path < b.entry.path ? 1 : -1));
-        for (const child of kids) stack.push(child);
+        const kids = [...current.children.values()];
+        for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as Node);
       }
     }
   }

@@ -29,7 +29,7 @@ export interface FileEntry {
  * Lookups never follow a path out of the root: `..` and absolute symlink targets resolve inside it.
  */
 export interface FileResolver {
-  /** Every entry, parents before children (the root excluded). */
+  /** Every entry, parents before children (the root excluded), siblings in the order they were written. */
   entries(): IterableIterator<FileEntry>;
   /** The entry at `path` itself (a symlink is returned as the symlink), or undefined. */
   get(path: string): FileEntry | undefined;
