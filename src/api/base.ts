@@ -5,7 +5,8 @@ import { mirrorSource, type AptSource } from '../base/apt-sources.js';
 import { buildBase } from '../base/build.js';
 import { type BaseLock, readLock, serializeLock } from '../base/lock.js';
 import type { PresetName } from '../base/presets.js';
-import { parseDestination, writeImage } from '../base/sink.js';
+import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
+import { createTransportContext, sinkFor, write } from '../image/transports/index.js';
 import type { Digest } from '../image/types.js';
 import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
@@ -15,7 +16,7 @@ export type { BaseLock } from '../base/lock.js';
 
 export interface BaseBuildRequest {
   preset: PresetName;
-  /** Sink name: `oci:DIR[:TAG]`, `oci-archive:FILE[:TAG]`, `docker-archive:FILE[:NAME:TAG]`, `docker://REF`, `docker-daemon:NAME:TAG`. */
+  /** Image name of the destination, any sink of `src/image/transports/` (`oci:DIR[:TAG]`, `docker-archive:FILE[:REF]`…). */
   outputImage: string;
   packages?: readonly string[];
   /** `URI[,SUITE...]` archives instead of the machine's apt sources. */
@@ -29,10 +30,8 @@ export interface BaseBuildRequest {
   locked?: boolean;
   nonroot?: boolean;
   offline?: boolean;
-  /** Registries reached over plain HTTP, for `docker://` destinations. */
-  insecureRegistries?: readonly string[];
-  /** Engine endpoint for `docker-daemon:` destinations. */
-  engineHost?: string;
+  /** Configuration for the sink (registry, engine settings). */
+  config?: Config;
   cacheDir: string;
   events?: EventSink;
 }
@@ -53,7 +52,8 @@ export interface BaseBuildReport {
 /** Builds a base image and writes it (and its lock file when asked). */
 export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildReport> {
   const events = request.events ?? silent;
-  const destination = parseDestination(request.outputImage);
+  // fail on a bad destination before any download
+  sinkFor(request.outputImage);
   if (request.locked === true && request.lockFile === undefined) throw new ShipshapeError('usage', '--locked needs --lock FILE');
   let locked: BaseLock | undefined;
   if (request.locked === true && request.lockFile !== undefined) locked = await readLock(request.lockFile);
@@ -75,13 +75,15 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
     ...(request.nonroot === undefined ? {} : { nonroot: request.nonroot }),
     ...(request.offline === undefined ? {} : { offline: request.offline }),
   });
-  const write = new ProgressTask(events, 'base-write', `writing ${request.outputImage}`);
-  await writeImage(result.image, destination, {
-    events,
-    ...(request.insecureRegistries === undefined ? {} : { insecure: request.insecureRegistries }),
-    ...(request.engineHost === undefined ? {} : { engineHost: request.engineHost }),
-  });
-  write.end();
+  const task = new ProgressTask(events, 'base-write', `writing ${request.outputImage}`);
+  const ctx = await createTransportContext(request.config ?? fileConfigSchema.parse({}), events);
+  let written: string;
+  try {
+    written = (await write(request.outputImage, { kind: 'image', image: result.image }, ctx)).name;
+  } finally {
+    await ctx.close();
+  }
+  task.end();
   if (request.lockFile !== undefined && locked === undefined) {
     const path = resolvePath(request.lockFile);
     const tmp = `${path}.${process.pid}.tmp`;
@@ -97,7 +99,7 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
     digest: result.image.digest,
     preset: request.preset,
     architecture: result.image.config.architecture,
-    destination: request.outputImage,
+    destination: written,
     packages: result.packages,
     layers,
     uncompressedSize: layers.reduce((n, l) => n + (l.uncompressedSize ?? 0), 0),

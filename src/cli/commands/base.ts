@@ -33,7 +33,7 @@ export function register(program: Command): void {
       .command('build')
       .description('build a base image from a preset and Debian packages, reproducibly')
       .addOption(new Option('--preset <preset>', 'what the base holds').choices(presetNames).makeOptionMandatory())
-      .requiredOption('--output-image <dest>', 'where to write it: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], docker://REF, docker-daemon:NAME:TAG')
+      .requiredOption('--output-image <dest>', 'where to write it: any image name a sink takes (oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF]; see docs/cli.md)')
       .option('--package <name>', 'add a Debian package with its dependencies (repeatable)', collect, [])
       .option('--mirror <uri>', 'archive URI[,SUITE...] instead of the apt sources of this machine (repeatable)', collect, [])
       .addOption(new Option('--arch <arch>', 'Debian architecture').choices(['amd64', 'arm64']))
@@ -60,8 +60,7 @@ export function register(program: Command): void {
         nonroot: flags.nonroot,
         cacheDir: ctx.loaded.cacheDir,
         offline: ctx.loaded.config.offline,
-        insecureRegistries: ctx.loaded.config.registry.insecure,
-        ...(ctx.loaded.config.engine.host === undefined ? {} : { engineHost: ctx.loaded.config.engine.host }),
+        config: ctx.loaded.config,
         events: ctx.events,
         ...(flags.arch === undefined ? {} : { architecture: flags.arch }),
         ...(flags.nodeBinary === undefined ? {} : { nodeBinary: flags.nodeBinary }),
