@@ -46,6 +46,8 @@ interface Ctx {
   index: LineIndex;
   escape: '\\' | '`';
   problems: ParseProblem[];
+  /** Set once parsing is done: RUN nodes look up the SHELL in force when their shell AST is first asked for. */
+  stages: Stage[];
 }
 
 const keywords: Record<string, Keyword> = {
@@ -112,7 +114,7 @@ function checkFlags(ctx: Ctx, keyword: Keyword, flags: readonly Flag[]): void {
  */
 export function parse(source: string): Dockerfile {
   const index = lineIndex(source);
-  const ctx: Ctx = { source, index, escape: '\\', problems: [] };
+  const ctx: Ctx = { source, index, escape: '\\', problems: [], stages: [] };
   const directives: Directive[] = [];
   const comments: Comment[] = [];
   const instructions: Instruction[] = [];
@@ -252,6 +254,7 @@ export function parse(source: string): Dockerfile {
 
   if (instructions.length === 0) problem(ctx, rangeAt(index, len, len), 'file with no instructions');
   const { stages, globalArgs } = buildStages(ctx, instructions);
+  ctx.stages = stages;
   return { directives, instructions, stages, globalArgs, comments, escapeChar: ctx.escape, source, problems: ctx.problems };
 }
 
@@ -539,7 +542,7 @@ function makeRun(ctx: Ctx, ll: LogicalLine, base: InstructionBase, argsStart: nu
  * attached to that redirection.
  */
 function runShell(ctx: Ctx, ll: LogicalLine, node: InstructionBase, argsStart: number, argsEnd: number): RunInstruction['shell'] {
-  if (node.json) return null;
+  if (node.json || !posixShellInForce(ctx, node)) return null;
   const first = node.heredocs[0];
   if (first && node.argsText.trim() === ctx.source.slice(first.openerRange.start.offset, first.openerRange.end.offset).trim()) {
     return heredocScript(ctx, first, true);
@@ -561,6 +564,31 @@ function runShell(ctx: Ctx, ll: LogicalLine, node: InstructionBase, argsStart: n
 }
 
 const shellProgram = /^(?:ba|da|a|k|z)?sh$/;
+const windowsBase = /(?:^|\/)(?:windows|nanoserver|servercore)(?:[/:@-]|$)|mcr\.microsoft\.com\/(?:windows|powershell|dotnet\/framework)/i;
+
+/**
+ * Whether shell-form RUNs of the node's stage go to a POSIX shell: the last SHELL before the node in its stage, or
+ * in the stages it builds on, else the base image's default (`cmd` on Windows images, `/bin/sh -c` elsewhere).
+ */
+function posixShellInForce(ctx: Ctx, node: InstructionBase): boolean {
+  let stage: Stage | undefined = ctx.stages[node.stageIndex];
+  let until: InstructionBase | null = node;
+  for (let guard = 0; stage && guard <= ctx.stages.length; guard++) {
+    let shell: InstructionBase | null = null;
+    for (const other of stage.instructions) {
+      if (other === until || (other.keyword === 'Onbuild' && other.trigger === until)) break;
+      if (other.keyword === 'Shell') shell = other;
+    }
+    if (shell) {
+      const program = (shell.args[0]?.value ?? '').split(/[\\/]/).pop() ?? '';
+      return !/^(?:powershell|pwsh|cmd)(?:\.exe)?$/i.test(program);
+    }
+    if (stage.baseStage === null) return !windowsBase.test(stage.base) && ctx.escape !== '`';
+    stage = ctx.stages[stage.baseStage];
+    until = null;
+  }
+  return true;
+}
 
 /** The script of a heredoc body; `null` when a `#!` line names another interpreter and `checkShebang` is set. */
 function heredocScript(ctx: Ctx, heredoc: Heredoc, checkShebang: boolean): ShellScript | null {

@@ -145,3 +145,19 @@ describe('RUN heredocs fed to a shell', () => {
     expect((df.instructions[1] as RunInstruction).shell).toBeNull();
   });
 });
+
+describe('command substitutions', () => {
+  it('finds the end of $( … ) around a case statement and parses its inside', () => {
+    const s = parseShell('x="$( case "$a" in s390x-*) ;; (arm*) echo arm ;; *) echo other ;; esac )" && make');
+    expect(s.problems).toEqual([]);
+    expect(argvs(s).filter((argv) => argv.length > 0)).toEqual([['echo', 'arm'], ['echo', 'other'], ['make']]);
+  });
+});
+
+describe('SHELL in force', () => {
+  it('gives no POSIX shell AST to RUNs under a PowerShell or cmd SHELL, or on Windows bases, inherited by child stages', () => {
+    const df = parse('FROM debian AS a\nSHELL ["pwsh", "-Command"]\nRUN Write-Host (1)\nFROM a\nRUN Get-Item x\nFROM debian\nRUN echo posix\nSHELL ["/bin/bash", "-c"]\nRUN echo bash\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir\n');
+    const runs = df.instructions.filter((i): i is RunInstruction => i.keyword === 'Run');
+    expect(runs.map((r) => r.shell !== null)).toEqual([false, false, true, true, false]);
+  });
+});

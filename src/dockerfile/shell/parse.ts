@@ -753,9 +753,13 @@ function lineIndexOf(text: string): LineIndex {
   return { text, starts };
 }
 
-/** Index of the `)` matching the `(` at `open`, quote-aware; -1 when unbalanced. */
+/**
+ * Index of the `)` matching the `(` at `open`, aware of quotes, escapes, comments and `case` items (whose
+ * patterns end in an unbalanced `)`); -1 when unbalanced.
+ */
 function matchParen(t: string, open: number): number {
   let depth = 0;
+  let cases = 0;
   const n = t.length;
   for (let j = open; j < n; j++) {
     const c = t.charAt(j);
@@ -775,8 +779,25 @@ function matchParen(t: string, open: number): number {
       j = k;
       continue;
     }
+    const atWordStart = j === 0 || /[\s;&|()]/.test(t.charAt(j - 1));
+    if (atWordStart && c === '#' && j > open) {
+      const nl = t.indexOf('\n', j);
+      if (nl === -1) return -1;
+      j = nl;
+      continue;
+    }
+    if (atWordStart && (c === 'c' || c === 'e')) {
+      const word = /^(?:case|esac)(?=[\s;&|()]|$)/.exec(t.slice(j, j + 5));
+      if (word) {
+        cases += word[0] === 'case' ? 1 : cases > 0 ? -1 : 0;
+        j += 3;
+        continue;
+      }
+    }
     if (c === '(') depth++;
     else if (c === ')') {
+      // inside `case … esac` a `)` with no `(` of its own ends a pattern
+      if (cases > 0 && depth === 1) continue;
       depth--;
       if (depth === 0) return j;
     }
