@@ -104,6 +104,20 @@ describe('analyzeImage', () => {
     expect(finding?.evidence[0]).toMatchObject({ path: '/var/lib/apt/lists', layerDigest: image.layers[0]?.descriptor.digest });
   });
 
+  it('counts Python as a toolchain only where nothing runs it', async () => {
+    const python = [
+      { path: 'usr/bin/python3.11', size: 6000, mode: 0o755 },
+      { path: 'usr/lib/python3.11/os.py', size: 400 },
+      { path: 'usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0', size: 2000 },
+    ];
+    const node = await analyzeImage(await buildImage({ config: { Cmd: ['node', 'server.js'] }, layers: [[...python, { path: 'app/server.js', size: 10 }]] }));
+    const toolchain = node.report.removable.categories.find((c) => c.id === 'build-toolchain');
+    expect(toolchain).toMatchObject({ bytes: 8400, files: 3 });
+    expect(toolchain?.top.map((t) => t.path)).toEqual(['/usr/bin/python3.11', '/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0', '/usr/lib/python3.11']);
+    const app = await analyzeImage(await buildImage({ layers: [[...python, { path: 'app/main.py', size: 10 }]] }));
+    expect(app.report.removable.categories.find((c) => c.id === 'build-toolchain')).toBeUndefined();
+  });
+
   it('reports security facts with secrets redacted', async () => {
     const image = await buildImage({
       config: {

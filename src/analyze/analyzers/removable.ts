@@ -78,8 +78,8 @@ const rules: Rule[] = [
   },
   {
     id: 'build-toolchain',
-    title: 'build toolchains (compilers, headers, static libraries, SDKs)',
-    fix: 'build in a stage `FROM … AS build` and copy only its output into a runtime stage without compilers (`COPY --from=build /app/out /app`); use a JRE, not a JDK, to run Java',
+    title: 'build toolchains (compilers, headers, static libraries, SDKs, Python where nothing runs it)',
+    fix: 'build in a stage `FROM … AS build` and copy only its output into a runtime stage without compilers or interpreters it does not run (`COPY --from=build /app/out /app`); use a JRE, not a JDK, to run Java',
     patterns: [
       /^\/usr\/(?:lib|libexec)\/gcc(?=\/)/,
       /^\/usr\/(?:local\/)?include(?=\/)/,
@@ -188,6 +188,23 @@ function* packageDirsOf(path: string): Generator<string> {
   }
 }
 
+const pythonPattern = /^\/usr\/(?:local\/)?(?:lib\/python3(?:\.\d+)?(?=\/)|bin\/python3(?:\.\d+)?$|lib\/[^/]+-linux-gnu\/libpython3[^/]*$)/;
+
+/**
+ * Python counts as a toolchain when the image ships an interpreter but nothing runs Python: no `.py` file outside
+ * Python's own folders, and no `python` in the entrypoint or command (node-gyp and build scripts pull it in).
+ */
+function pythonUnused(fs: FileResolver, config: ImageConfig): boolean {
+  const command = [...(config.config?.Entrypoint ?? []), ...(config.config?.Cmd ?? [])].join(' ');
+  if (/python|gunicorn|uvicorn|flask|django/.test(command)) return false;
+  let interpreter = false;
+  for (const e of fs.entries()) {
+    if (pythonPattern.test(e.path)) interpreter = true;
+    else if (e.path.endsWith('.py') && !/^\/usr\/(?:local\/)?(?:lib|share)\//.test(e.path) && !e.path.includes('/node_modules/')) return false;
+  }
+  return interpreter;
+}
+
 function runsTypeScript(config: ImageConfig): boolean {
   const command = [...(config.config?.Entrypoint ?? []), ...(config.config?.Cmd ?? [])].join(' ');
   return /\b(?:ts-node|tsx|deno|bun)\b|--experimental-strip-types|--experimental-transform-types/.test(command);
@@ -207,6 +224,7 @@ export const removableAnalyzer = defineAnalyzer<RemovableFacts>({
     const unknowns: Unknown[] = [];
     const devDirs = devPackageDirs(fs, unknowns);
     const keepTs = runsTypeScript(image.config);
+    const unusedPython = pythonUnused(fs, image.config);
     const groups = new Map<CategoryId, Map<string, Group>>();
     const claim = (id: CategoryId, group: string, e: FileEntry): void => {
       let byGroup = groups.get(id);
@@ -223,6 +241,13 @@ export const removableAnalyzer = defineAnalyzer<RemovableFacts>({
         const dir = [...packageDirsOf(e.path)].find((d) => devDirs.has(d));
         if (dir) {
           claim('dev-dependencies', dir, e);
+          continue;
+        }
+      }
+      if (unusedPython) {
+        const m = pythonPattern.exec(e.path);
+        if (m) {
+          claim('build-toolchain', m[0], e);
           continue;
         }
       }
