@@ -122,6 +122,14 @@ describe.skipIf(missing !== null)('real Dockerfiles', () => {
           expect(slice.startsWith(node.keywordText), file).toBe(true);
           for (const f of node.flags) expect(text.slice(f.range.start.offset, f.range.end.offset).startsWith('--'), file).toBe(true);
           for (const a of node.args) expect(a.range.start.offset <= a.range.end.offset && a.range.end.offset <= node.range.end.offset, file).toBe(true);
+          // argument ranges hold exactly the argument: verbatim for one-line words, the JSON string for exec form
+          if (['From', 'Expose', 'Copy', 'Add', 'Cmd', 'Entrypoint', 'Run'].includes(node.keyword)) {
+            for (const a of node.args) {
+              const slice = text.slice(a.range.start.offset, a.range.end.offset);
+              if (node.json) expect(JSON.parse(slice), file).toBe(a.value);
+              else if (a.range.start.line === a.range.end.line) expect(slice, file).toBe(a.value);
+            }
+          }
           if (node.keyword === 'Run' && node.shell) {
             shells++;
             for (const p of node.shell.problems) shellProblems.push(`${file}:${p.range.start.line}: ${p.message}`);
