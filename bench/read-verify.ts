@@ -55,9 +55,11 @@ async function writeLayerTar(path: string, index: number): Promise<void> {
       if (!entry.write(chunk)) await new Promise((r) => (entry as unknown as NodeJS.EventEmitter).once('drain', r));
     }
     await new Promise<void>((res, rej) => {
-      (entry as unknown as NodeJS.EventEmitter).once('finish', () => res());
+      (entry as unknown as NodeJS.EventEmitter).once('finish', () => {
+        res();
+      });
       (entry as unknown as NodeJS.EventEmitter).once('error', rej);
-      entry.end();
+      (entry as unknown as { end(): void }).end();
     });
   }
   pack.finalize();
