@@ -28,7 +28,7 @@ describe.skipIf(skip)('shipshape base build', () => {
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
-    spawnSync(dockerCli, ['rmi', '-f', 'shipshape-e2e/nodejs:test', 'shipshape-e2e/static:test'], { stdio: 'ignore' });
+    spawnSync(dockerCli, ['rmi', '-f', 'shipshape-e2e/nodejs:test', 'shipshape-e2e/static:test', 'shipshape-e2e/python3:test'], { stdio: 'ignore' });
   });
 
   it('nodejs: reproducible, locked rebuild identical, runs a Node.js app as nonroot with --network none', async () => {
@@ -76,6 +76,14 @@ console.log(JSON.stringify({ uid: process.getuid(), user: require('os').userInfo
       await run('umoci', ['unpack', '--rootless', '--image', `${layout}:static`, join(dir, 'bundle')]);
       expect((await readFile(join(dir, 'bundle', 'rootfs', 'etc', 'passwd'), 'utf8')).split('\n')).toContain('nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin');
     }
+  });
+
+  it('python3: imports ssl and sqlite3 as nonroot', async () => {
+    const built = await runCli(['base', 'build', '--preset', 'python3', '--nonroot', '--output-image', `docker-archive:${join(dir, 'python3.tar')}:shipshape-e2e/python3:test`], { env });
+    expect(built.code).toBe(0);
+    await run(dockerCli, ['load', '-i', join(dir, 'python3.tar')]);
+    const out = await run(dockerCli, ['run', '--rm', '--network', 'none', 'shipshape-e2e/python3:test', '-c', 'import os, ssl, sqlite3; print(os.getuid(), ssl.OPENSSL_VERSION.split()[0], sqlite3.sqlite_version.count("."))']);
+    expect(out.trim()).toBe('65532 OpenSSL 2');
   });
 
   it('--locked names a package that is gone from both the archive and the cache', async () => {
