@@ -161,3 +161,11 @@ describe('SHELL in force', () => {
     expect(runs.map((r) => r.shell !== null)).toEqual([false, false, true, true, false]);
   });
 });
+
+describe('process substitution', () => {
+  it('takes <(cmd) as one word and parses its inside', () => {
+    const s = parseShell('diff <(sort a) >(tee b) && gpg --verify <(curl -fsSL https://x)');
+    expect(s.problems).toEqual([]);
+    expect(argvs(s)).toEqual([['diff', '<(sort a)', '>(tee b)'], ['sort', 'a'], ['tee', 'b'], ['gpg', '--verify', '<(curl -fsSL https://x)'], ['curl', '-fsSL', 'https://x']]);
+  });
+});

@@ -149,6 +149,18 @@ class ShellParser {
         pendingHeredocs.length = 0;
         continue;
       }
+      if ((ch === '<' || ch === '>') && t.charAt(pos + 1) === '(') {
+        // bash process substitution `<(cmd)` / `>(cmd)`: one word whose inside is a script
+        const close = matchParen(t, pos + 1);
+        const end = close === -1 ? n : close + 1;
+        if (close === -1) this.problem(pos, n, 'unterminated process substitution');
+        const substitutions = close === -1 ? [] : [this.sub(pos + 2, close)];
+        const text = t.slice(pos, end);
+        const word: ShellWord = { type: 'Word', range: this.range(pos, end), text, value: text, quoted: false, expands: true, substitutions };
+        this.toks.push({ kind: 'word', text, start: pos, end, word });
+        pos = end;
+        continue;
+      }
       const op = operatorAt(t, pos);
       if (op) {
         this.toks.push({ kind: 'op', text: op, start: pos, end: pos + op.length });
