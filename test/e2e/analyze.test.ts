@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerCli, fixtures, has, missing, run, runCli } from './env.js';
 
 const skip = missing('docker', 'fixtures', 'cli');
+const runId = `${process.pid}-${Date.now().toString(36)}`;
 
 interface TarEntry {
   type: string;
@@ -68,7 +69,8 @@ async function build(dir: string, name: string, dockerfile: string, files: Recor
   }
   await mkdir(ctx, { recursive: true });
   await writeFile(join(ctx, 'Dockerfile'), dockerfile);
-  const tag = `shipshape-e2e/analyze-${name}:test`;
+  // a tag of its own per run: other suites clean up their shipshape-e2e/* images
+  const tag = `shipshape-analyze-e2e/${name}:${runId}`;
   await run(dockerCli, ['build', '-q', '--network', 'none', '-t', tag, ctx], { env: { DOCKER_BUILDKIT: '1' } });
   return tag;
 }
