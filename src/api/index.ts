@@ -9,3 +9,7 @@ export { context, type ContextResult, type ContextVerbOptions } from './context.
 export { baseBuild, presetNames, presets, type BaseBuildReport, type BaseBuildRequest, type BaseLock, type PresetName } from './base.js';
 export { findSecretsIn, type SecretFinding } from './secrets.js';
 export { lint, type LintRequest, type LintReport } from './lint.js';
+export { digest, type DigestOptions, type DigestResult } from './digest.js';
+export { login, type LoginResult, logout } from './login.js';
+export type { RegistryTaskOptions } from './registry-options.js';
+export { tags } from './tags.js';

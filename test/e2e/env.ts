@@ -63,11 +63,14 @@ const execFileAsync = promisify(execFile);
 /** Runs the built CLI; never throws on a non-zero exit. */
 export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cliPath, ...args], {
+    const pending = execFileAsync(process.execPath, [cliPath, ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       maxBuffer: 256 * 1024 * 1024,
     });
+    // stdin gets `input`, then EOF (a verb reading stdin must not wait forever)
+    pending.child.stdin?.end(options.input ?? '');
+    const { stdout, stderr } = await pending;
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

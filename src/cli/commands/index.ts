@@ -13,6 +13,10 @@ import { register as lint } from './lint.js';
 import { register as sbom } from './sbom.js';
 import { register as scan } from './scan.js';
 import { register as secrets } from './secrets.js';
+import { register as digest } from './digest.js';
+import { register as login } from './login.js';
+import { register as logout } from './logout.js';
+import { register as tags } from './tags.js';
 
 export const verbs: Record<string, (program: Command) => void> = {
   analyze,
@@ -28,4 +32,8 @@ export const verbs: Record<string, (program: Command) => void> = {
   sbom,
   scan,
   secrets,
+  digest,
+  login,
+  logout,
+  tags,
 };

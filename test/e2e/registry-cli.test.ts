@@ -1,0 +1,136 @@
+/**
+ * The registry verbs through the built CLI, against registries the test starts, with Docker as ground truth:
+ * shipshape pushes → `docker pull` and run; `docker push` → shipshape reads; `shipshape login` writes the config
+ * `docker pull` then uses; `digest` and `tags` agree with skopeo; exit codes and one-line errors.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as remote from '../../src/image/remote/index.js';
+import { parseReference } from '../../src/image/reference.js';
+import type { Image } from '../../src/image/types.js';
+import { dockerCli, has, missing, run, runCli } from './env.js';
+import { buildImage, shellLayer, tarOf } from './registry/images.js';
+import { hasHtpasswd, hasRegistryBinary, type RunningRegistry, startRegistry } from './registry/servers.js';
+
+const registrySkip = hasRegistryBinary && hasHtpasswd ? undefined : (console.warn('SKIPPED: needs docker-registry and apache2-utils (run: bash scripts/testenv.sh up)'), 'docker-registry');
+const user = 'cli-user';
+const password = 'cli-secret-7f3a';
+
+describe.skipIf(missing('cli') ?? registrySkip)('registry verbs through the CLI', () => {
+  let plain: RunningRegistry;
+  let secured: RunningRegistry;
+  let image: Image;
+  let work: string;
+  const dockerImages: string[] = [];
+
+  beforeAll(async () => {
+    [plain, secured] = await Promise.all([startRegistry(), startRegistry({ htpasswd: { user, password } })]);
+    work = mkdtempSync(join(tmpdir(), 'shipshape-cli-registry-'));
+    ({ image } = await buildImage([await shellLayer(), await tarOf([{ name: 'hello.txt', content: 'hello from shipshape\n' }])], { flavour: 'docker', cmd: ['/bin/sh', '-c', 'read l < /hello.txt; echo "$l"'] }));
+    await remote.write(parseReference(`${plain.host}/cli/app:1.0`), { kind: 'image', image }, {});
+  });
+  afterAll(async () => {
+    for (const ref of dockerImages) await run(dockerCli, ['rmi', '-f', ref]).catch(() => undefined);
+    await remote.closeConnections();
+    await Promise.all([plain.stop(), secured.stop()]);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('digest resolves a tag (text and json), matching skopeo', async () => {
+    const text = await runCli(['digest', `${plain.host}/cli/app:1.0`]);
+    expect(text).toMatchObject({ code: 0, stdout: `${image.digest}\n` });
+    const json = await runCli(['digest', '--format', 'json', `${plain.host}/cli/app:1.0`]);
+    expect(JSON.parse(json.stdout)).toEqual({
+      reference: `${plain.host}/cli/app:1.0`,
+      digest: image.digest,
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      pinned: `${plain.host}/cli/app@${image.digest}`,
+    });
+    if (has.skopeo) {
+      const out = JSON.parse(await run('skopeo', ['inspect', '--tls-verify=false', `docker://${plain.host}/cli/app:1.0`])) as { Digest: string };
+      expect(out.Digest).toBe(image.digest);
+    }
+  });
+
+  it('tags lists a repository', async () => {
+    await remote.write(parseReference(`${plain.host}/cli/app:2.0`), { kind: 'image', image }, {});
+    const res = await runCli(['tags', `${plain.host}/cli/app`]);
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim().split('\n').sort()).toEqual(['1.0', '2.0']);
+  });
+
+  it('exit 2 for a bad reference or a missing tag, exit 4 for an unreachable registry, one line each', async () => {
+    const bad = await runCli(['digest', 'UPPER/Case:1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^shipshape: image reference "UPPER\/Case:1": .*\n$/);
+    const absent = await runCli(['digest', `${plain.host}/cli/app:nope`]);
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toBe(`shipshape: docker://${plain.host}/cli/app:nope: no such tag in the registry\n`);
+    const down = await runCli(['digest', '127.0.0.1:9/x:1'], { env: { SHIPSHAPE_REGISTRY_BACKOFF_MS: '5' } });
+    expect(down.code).toBe(4);
+    expect(down.stderr).toMatch(/^shipshape: registry 127\.0\.0\.1:9: pinging \/v2\/: connection failed \(ECONNREFUSED\) after 5 attempts\n$/);
+  });
+
+  it('login verifies and writes the Docker config; docker and shipshape both use it; logout removes it', async () => {
+    const dockerConfig = join(work, 'docker-config');
+    const env = { DOCKER_CONFIG: dockerConfig };
+    const refused = await runCli(['login', secured.host, '-u', user, '--password-stdin'], { env, input: 'wrong-password\n' });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).not.toContain('wrong-password');
+
+    const ok = await runCli(['login', secured.host, '-u', user, '--password-stdin'], { env, input: `${password}\n` });
+    expect(ok).toMatchObject({ code: 0, stdout: `Login succeeded: ${secured.host} (saved in ${join(dockerConfig, 'config.json')})\n` });
+    expect(ok.stderr).not.toContain(password);
+    const saved = JSON.parse(readFileSync(join(dockerConfig, 'config.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
+    expect(Buffer.from(saved.auths[secured.host]!.auth, 'base64').toString()).toBe(`${user}:${password}`);
+
+    // shipshape pushes to the protected registry with the saved credentials, reads back with the CLI
+    await remote.write(parseReference(`${secured.host}/private/app:1.0`), { kind: 'image', image }, { dockerConfig: join(dockerConfig, 'config.json') });
+    const digest = await runCli(['digest', `${secured.host}/private/app:1.0`], { env });
+    expect(digest).toMatchObject({ code: 0, stdout: `${image.digest}\n` });
+    const anonymous = await runCli(['digest', `${secured.host}/private/app:1.0`], { env: { DOCKER_CONFIG: join(work, 'nobody') } });
+    expect(anonymous.code).toBe(4);
+    expect(anonymous.stderr).toMatch(/401 Unauthorized/);
+
+    if (has.docker) {
+      // docker reads the very file shipshape wrote
+      const ref = `${secured.host}/private/app:1.0`;
+      dockerImages.push(ref);
+      await run(dockerCli, ['--config', dockerConfig, 'pull', ref]);
+    }
+
+    const out = await runCli(['logout', secured.host], { env });
+    expect(out).toMatchObject({ code: 0, stdout: `Removed credentials for ${secured.host}\n` });
+    const again = await runCli(['digest', `${secured.host}/private/app:1.0`], { env });
+    expect(again.code).toBe(4);
+  });
+
+  it.skipIf(missing('docker'))('shipshape pushes, docker pulls and runs it', async () => {
+    const ref = `${plain.host}/cli/app:1.0`;
+    dockerImages.push(ref);
+    await run(dockerCli, ['pull', ref]);
+    const output = await run(dockerCli, ['run', '--rm', '--network', 'none', ref]);
+    expect(output).toBe('hello from shipshape\n');
+    const inspect = JSON.parse(await run(dockerCli, ['image', 'inspect', ref])) as { RepoDigests: string[] }[];
+    expect(inspect[0]!.RepoDigests).toContain(`${plain.host}/cli/app@${image.digest}`);
+  });
+
+  it.skipIf(missing('docker'))('docker pushes, shipshape pulls and verifies every layer', async () => {
+    const source = `${plain.host}/cli/app:1.0`;
+    const target = `${plain.host}/cli/from-docker:1`;
+    dockerImages.push(target);
+    await run(dockerCli, ['pull', source]);
+    await run(dockerCli, ['tag', source, target]);
+    await run(dockerCli, ['push', target]);
+    const cacheDir = join(work, 'cache');
+    const pulled = await remote.image(parseReference(target), { cacheDir });
+    expect(pulled.layers.map((l) => l.diffId)).toEqual(image.layers.map((l) => l.diffId));
+    for (const layer of pulled.layers) await buffer(await layer.uncompressed());
+    const digest = await runCli(['digest', target]);
+    const repoDigests = (JSON.parse(await run(dockerCli, ['image', 'inspect', target])) as { RepoDigests: string[] }[])[0]!.RepoDigests;
+    expect(repoDigests).toContain(`${plain.host}/cli/from-docker@${digest.stdout.trim()}`);
+  });
+});
