@@ -17,6 +17,13 @@ describe('verified', () => {
     await expect(text(out)).rejects.toThrow(/blob x: digest mismatch/);
   });
 
+  it('does not crash the process when an opened chain is abandoned and fails verification', async () => {
+    // never read: its small content still flows into the verifier, which fails at the end with no consumer
+    const unread = verified(Readable.from([body]), { digest: sha256('other'), size: body.length, subject: 'unread' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(unread.destroyed).toBe(true);
+  });
+
   it('fails on truncation and on excess', async () => {
     await expect(text(verified(Readable.from([body.subarray(1)]), { digest: sha256(body), size: body.length, subject: 'b' }))).rejects.toThrow(/truncated/);
     await expect(text(verified(Readable.from([body, Buffer.from('x')]), { digest: sha256(body), size: body.length, subject: 'b' }))).rejects.toThrow(/more bytes/);

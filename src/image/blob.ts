@@ -85,14 +85,25 @@ export function pipeChain(source: Readable, ...transforms: Transform[]): Readabl
   const last = current;
   for (const s of all) {
     if (s === last) continue;
-    s.once('error', (error: Error) => {
+    s.on('error', (error: Error) => {
       for (const other of all) if (other !== s) other.destroy(other === last ? error : undefined);
     });
   }
   last.once('close', () => {
     for (const s of all) if (s !== last && !s.destroyed) s.destroy();
   });
+  keepErrorsFromCrashing(last);
   return last;
+}
+
+/**
+ * A chain starts flowing as soon as it is built, so a small blob that a caller opened and then abandoned (its copy
+ * failed on another layer first) still runs through verification, and may fail with nobody listening. Such an
+ * error has lost its audience and must not crash the process; consumers that read the stream (pipeline, async
+ * iteration, `stream/consumers`) attach their own listener and still get it.
+ */
+function keepErrorsFromCrashing(stream: Readable): void {
+  stream.on('error', () => undefined);
 }
 
 /**
@@ -131,6 +142,7 @@ export function decompress(source: Readable, compression: Compression, subject: 
     relabel.destroy(error instanceof ShipshapeError ? error : invalidInput(subject, `corrupt ${compression} data: ${error.message}`, error));
   });
   out.pipe(relabel);
+  keepErrorsFromCrashing(relabel);
   return relabel;
 }
 
