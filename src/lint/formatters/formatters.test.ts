@@ -9,7 +9,7 @@ import { formatters } from './index.js';
 import type { FormatInput } from './types.js';
 
 const code = 'FROM node:latest\nUSER app\nRUN apt-get update && apt-get install curl\nENV API_TOKEN="a,b:c%"\n';
-const result = lintText(code, { rules: allRules, file: 'app/Dockerfile' });
+const result = lintText(code, { rules: allRules, file: 'app/Dockerfile', ignore: ['healthcheck-missing'] });
 const input: FormatInput = { files: [{ file: 'app/Dockerfile', findings: result.findings, applied: [], ruleFailures: [] }], rules: allRules, toolVersion: '0.1.0' };
 const schemaPath = resolve(import.meta.dirname, '../../../../shared/schemas/sarif-2.1.0.schema.json');
 

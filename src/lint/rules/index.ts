@@ -1,45 +1,93 @@
 /** The rule catalogue: every rule of this folder, one file each (test/meta checks that the list matches the folder). */
 import type { Rule } from '../types.js';
+import { rule as absoluteWorkdir } from './absolute-workdir.js';
 import { rule as alpineNativeModules } from './alpine-native-modules.js';
 import { rule as apkNoCache } from './apk-no-cache.js';
+import { rule as aptGetUpdateAlone } from './apt-get-update-alone.js';
 import { rule as aptGetYes } from './apt-get-yes.js';
 import { rule as aptListsNotRemoved } from './apt-lists-not-removed.js';
 import { rule as aptNoInstallRecommends } from './apt-no-install-recommends.js';
+import { rule as aptNotAptGet } from './apt-not-apt-get.js';
+import { rule as consecutiveRun } from './consecutive-run.js';
+import { rule as copyDestSlash } from './copy-dest-slash.js';
+import { rule as copyFromStage } from './copy-from-stage.js';
 import { rule as copySourceBeforeInstall } from './copy-source-before-install.js';
 import { rule as debugToolsInFinalStage } from './debug-tools-in-final-stage.js';
+import { rule as duplicateStageName } from './duplicate-stage-name.js';
+import { rule as healthcheckMissing } from './healthcheck-missing.js';
+import { rule as instructionCasing } from './instruction-casing.js';
+import { rule as jsonArgs } from './json-args.js';
+import { rule as legacyKeyValue } from './legacy-key-value.js';
+import { rule as maintainerDeprecated } from './maintainer-deprecated.js';
 import { rule as missingDockerignore } from './missing-dockerignore.js';
 import { rule as noAddUrl } from './no-add-url.js';
+import { rule as noCd } from './no-cd.js';
+import { rule as noDistUpgrade } from './no-dist-upgrade.js';
 import { rule as noDotenvCopy } from './no-dotenv-copy.js';
+import { rule as noDuplicateInstructions } from './no-duplicate-instructions.js';
 import { rule as noMultiStage } from './no-multi-stage.js';
 import { rule as noRootUser } from './no-root-user.js';
+import { rule as noSshPort } from './no-ssh-port.js';
+import { rule as noSudo } from './no-sudo.js';
 import { rule as npmCi } from './npm-ci.js';
 import { rule as npmOmitDev } from './npm-omit-dev.js';
+import { rule as packageManagerClean } from './package-manager-clean.js';
 import { rule as pinBaseImage } from './pin-base-image.js';
 import { rule as pipNoCacheDir } from './pip-no-cache-dir.js';
+import { rule as pipefail } from './pipefail.js';
 import { rule as preferCopy } from './prefer-copy.js';
 import { rule as preferSlimBase } from './prefer-slim-base.js';
+import { rule as reservedStageName } from './reserved-stage-name.js';
 import { rule as secretsInEnvArg } from './secrets-in-env-arg.js';
+import { rule as stageNameCasing } from './stage-name-casing.js';
+import { rule as trustedRegistries } from './trusted-registries.js';
 import { rule as useSecretMount } from './use-secret-mount.js';
+import { rule as validExpose } from './valid-expose.js';
+import { rule as wgetAndCurl } from './wget-and-curl.js';
 
 export const allRules: readonly Rule[] = [
+  absoluteWorkdir,
   alpineNativeModules,
   apkNoCache,
+  aptGetUpdateAlone,
   aptGetYes,
   aptListsNotRemoved,
   aptNoInstallRecommends,
+  aptNotAptGet,
+  consecutiveRun,
+  copyDestSlash,
+  copyFromStage,
   copySourceBeforeInstall,
   debugToolsInFinalStage,
+  duplicateStageName,
+  healthcheckMissing,
+  instructionCasing,
+  jsonArgs,
+  legacyKeyValue,
+  maintainerDeprecated,
   missingDockerignore,
   noAddUrl,
+  noCd,
+  noDistUpgrade,
   noDotenvCopy,
+  noDuplicateInstructions,
   noMultiStage,
   noRootUser,
+  noSshPort,
+  noSudo,
   npmCi,
   npmOmitDev,
+  packageManagerClean,
   pinBaseImage,
   pipNoCacheDir,
+  pipefail,
   preferCopy,
   preferSlimBase,
+  reservedStageName,
   secretsInEnvArg,
+  stageNameCasing,
+  trustedRegistries,
   useSecretMount,
+  validExpose,
+  wgetAndCurl,
 ];

@@ -1,0 +1,23 @@
+import { defineRule } from '../define-rule.js';
+import { replaceRange } from '../edits.js';
+
+/** MAINTAINER is deprecated since Docker 1.13; a label is what tools read. */
+export const rule = defineRule({
+  meta: {
+    id: 'maintainer-deprecated',
+    aliases: ['DL4000', 'DS-0022', 'buildkit:MaintainerDeprecated'],
+    description: 'MAINTAINER is deprecated',
+    category: 'style',
+    severity: 'warning',
+    fixable: 'fix',
+    messages: { deprecated: 'MAINTAINER is deprecated; use `LABEL org.opencontainers.image.authors="…"`.' },
+  },
+  create(ctx) {
+    return {
+      Maintainer(node) {
+        const who = node.argsText.trim().replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+        ctx.report({ range: node.keywordRange, messageId: 'deprecated', fix: () => (who === '' ? null : [replaceRange(node.range, `LABEL org.opencontainers.image.authors="${who}"`)]) });
+      },
+    };
+  },
+});

@@ -1,0 +1,24 @@
+import { findCommands } from '../../dockerfile/index.js';
+import { defineRule } from '../define-rule.js';
+
+/** Upgrading the whole distribution inside a build makes the image depend on the day it was built. */
+export const rule = defineRule({
+  meta: {
+    id: 'no-dist-upgrade',
+    aliases: ['DS-0024', 'DL3005'],
+    description: 'apt-get dist-upgrade in a build',
+    category: 'reproducibility',
+    severity: 'warning',
+    messages: { upgrade: '`{{command}}` upgrades the whole distribution at build time; use a newer base image instead.' },
+  },
+  create(ctx) {
+    return {
+      Run(node) {
+        if (!node.shell) return;
+        for (const inv of [...findCommands(node.shell, 'apt-get', 'dist-upgrade'), ...findCommands(node.shell, 'apt-get', 'full-upgrade')]) {
+          ctx.report({ range: inv.command.range, messageId: 'upgrade', data: { command: inv.argv.map((w) => w.text).join(' ') } });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,36 @@
+import { findCommands, type ShellScript } from '../../dockerfile/index.js';
+import { defineRule } from '../define-rule.js';
+import { insertAt } from '../edits.js';
+
+const managers: { name: string; clean: (s: ShellScript) => boolean; command: string }[] = [
+  { name: 'yum', clean: (s) => findCommands(s, 'yum', 'clean').length > 0 || /\/var\/cache\/yum/.test(s.text), command: 'yum clean all' },
+  { name: 'dnf', clean: (s) => findCommands(s, 'dnf', 'clean').length > 0 || /\/var\/cache\/dnf/.test(s.text), command: 'dnf clean all' },
+  { name: 'microdnf', clean: (s) => findCommands(s, 'microdnf', 'clean').length > 0, command: 'microdnf clean all' },
+  { name: 'zypper', clean: (s) => findCommands(s, 'zypper', 'clean').length > 0 || findCommands(s, 'zypper', 'cc').length > 0, command: 'zypper clean --all' },
+];
+
+/** yum, dnf and zypper keep package caches under /var/cache unless cleaned in the same RUN. */
+export const rule = defineRule({
+  meta: {
+    id: 'package-manager-clean',
+    aliases: ['DL3032', 'DL3040', 'DL3036', 'DS-0015', 'DS-0019', 'DS-0020'],
+    description: 'yum/dnf/zypper install without cleaning the cache in the same RUN',
+    category: 'size',
+    severity: 'warning',
+    fixable: 'fix',
+    messages: { clean: '`{{name}} install` leaves its cache in the layer; end the RUN with `{{command}}`.' },
+  },
+  create(ctx) {
+    return {
+      Run(node) {
+        const shell = node.shell;
+        if (!shell || node.heredocs.length > 0 || node.flags.some((f) => f.mount?.type === 'cache')) return;
+        for (const m of managers) {
+          const inv = findCommands(shell, m.name, 'install')[0];
+          if (!inv || m.clean(shell)) continue;
+          ctx.report({ range: inv.command.range, messageId: 'clean', data: { name: m.name, command: m.command }, fix: () => [insertAt(node.range.end.offset, ` \\\n    && ${m.command}`)] });
+        }
+      },
+    };
+  },
+});
