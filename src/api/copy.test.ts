@@ -8,7 +8,7 @@ import { silent } from '../internal/events.js';
 import { sha256 } from '../image/blob.js';
 import { writeLayoutDir } from '../image/layout/write.js';
 import { layerCompression, mediaTypes } from '../image/media-types.js';
-import { createTransportContext, open, parseImageName } from '../image/transports/index.js';
+import { createTransportContext, open, parseImageName, transports } from '../image/transports/index.js';
 import type { Artifact } from '../image/types.js';
 import { validate } from '../image/validate.js';
 import { randomImage, randomIndex } from '../testing/random-image.js';
@@ -39,8 +39,14 @@ describe('image names', () => {
     expect(() => parseImageName('oci:')).toThrow(/nothing after "oci:"/);
   });
 
-  it('says which transport a bare reference needs while it is missing', async () => {
-    await expect(opened('node:20')).rejects.toThrow(/bare reference .*docker-daemon:.*docker:\/\//);
+  it('looks a bare reference up in the daemon first, and says when a transport is missing', async () => {
+    const bare = Object.values(transports)
+      .filter((t) => t.bareReferenceOrder !== undefined)
+      .sort((a, b) => (a.bareReferenceOrder ?? 0) - (b.bareReferenceOrder ?? 0));
+    expect(bare[0]?.name).toBe('docker-daemon');
+    const socket = join(dir, 'no-engine.sock');
+    const ctx = await createTransportContext(configSchema.parse({ engine: { host: `unix://${socket}` } }), silent);
+    await expect(open('docker-daemon:node:20', ctx)).rejects.toMatchObject({ code: 'external', message: expect.stringContaining(socket) as string });
     await expect(opened('sif:x')).rejects.toThrow(/sif:PATH transport is not available/);
   });
 });

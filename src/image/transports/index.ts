@@ -3,12 +3,13 @@
  * A bare reference (`node:20`, `localhost:5000/app:1`) tries the transports that accept one, in order: the
  * daemon, then the registry.
  */
-import { invalidInput, notFound, ShipshapeError } from '../../internal/errors.js';
+import { invalidInput, ShipshapeError } from '../../internal/errors.js';
 import { Scratch } from '../atomic.js';
 import { parseReference } from '../reference.js';
 import type { Artifact } from '../types.js';
 import { transport as dir } from './dir.js';
 import { transport as dockerArchive } from './docker-archive.js';
+import { transport as dockerDaemon } from './docker-daemon.js';
 import { transport as oci } from './oci.js';
 import { transport as ociArchive } from './oci-archive.js';
 import { transport as rootfs } from './rootfs.js';
@@ -19,6 +20,7 @@ export type { Transport, TransportContext, WriteOptions, WriteResult } from './t
 /** Every transport, keyed by its name; test/meta checks that this matches the folder. */
 export const transports: Record<string, Transport> = {
   'docker-archive': dockerArchive,
+  'docker-daemon': dockerDaemon,
   dir,
   oci,
   'oci-archive': ociArchive,
@@ -27,7 +29,6 @@ export const transports: Record<string, Transport> = {
 
 /** Transports skopeo knows that this build may lack, so that their names give a clear error, not a bare-ref parse. */
 const knownElsewhere: Record<string, string> = {
-  'docker-daemon': 'docker-daemon:REF (the Docker engine)',
   docker: 'docker://REF (a registry)',
   'containers-storage': 'containers-storage:REF (Podman/CRI-O storage)',
   sif: 'sif:PATH',
@@ -80,7 +81,11 @@ function bareTransports(): Transport[] {
     .sort((a, b) => (a.bareReferenceOrder ?? 0) - (b.bareReferenceOrder ?? 0));
 }
 
-/** Opens what `input` names. A bare reference tries the daemon, then the registry; `not-found` moves on to the next. */
+/**
+ * Opens what `input` names. A bare reference tries the daemon, then the registry: `not-found` moves on to the next,
+ * and so does an unreachable engine (`external`) when another transport is left — a machine without Docker still
+ * pulls `node:20` from its registry. The last candidate's failure is the answer.
+ */
 export async function open(input: string, ctx: TransportContext): Promise<Artifact> {
   const name = parseImageName(input);
   if (name.transport !== undefined) return lookup(name).open(name.rest, ctx);
@@ -89,16 +94,19 @@ export async function open(input: string, ctx: TransportContext): Promise<Artifa
     const local = Object.values(transports).map((t) => `${t.name}:`).join(', ');
     throw new ShipshapeError('usage', `a bare reference is looked up in the Docker daemon (docker-daemon:), then a registry (docker://), and neither transport is available in this version; name the source with one of ${local}`, { subject: `image "${input}"` });
   }
-  let last: unknown;
-  for (const t of candidates) {
+  const misses: string[] = [];
+  for (const [i, t] of candidates.entries()) {
     try {
       return await t.open(name.rest, ctx);
     } catch (error) {
-      if (!(error instanceof ShipshapeError && error.code === 'not-found')) throw error;
-      last = error;
+      const last = i === candidates.length - 1;
+      if (!(error instanceof ShipshapeError) || (error.code !== 'not-found' && (error.code !== 'external' || last))) throw error;
+      if (last && misses.length === 0) throw error;
+      misses.push(`${t.name}: ${error.message}`);
+      if (last) throw new ShipshapeError(error.code, `not found (${misses.join('; ')})`, { subject: `image "${input}"`, cause: error });
     }
   }
-  throw last instanceof ShipshapeError ? notFound(`image "${input}"`, `not found in ${candidates.map((t) => t.name).join(' nor ')}: ${last.message}`) : (last as Error);
+  throw new ShipshapeError('internal', 'no transport answered', { subject: `image "${input}"` });
 }
 
 /** The transport a destination name uses (a bare reference means the registry, as for `docker push`). */
