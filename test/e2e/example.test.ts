@@ -6,7 +6,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerCli, has, missing, repoRoot, run } from './env.js';
+import { dockerCli, has, missing, repoRoot, run, runCli } from './env.js';
 
 const skip = missing('skopeo', 'umoci');
 const script = join(repoRoot, 'examples/hello-image/assemble.sh');
@@ -46,6 +46,23 @@ describe.skipIf(skip)('the bundled example image', () => {
     await run('umoci', ['unpack', '--rootless', '--image', `${join(dir, 'a')}:latest`, join(dir, 'bundle')]);
     expect((await stat(join(dir, 'bundle/rootfs/bin/busybox'))).size).toBeGreaterThan(100_000);
     expect((await stat(join(dir, 'bundle/rootfs/app/hello.sh'))).mode & 0o111).not.toBe(0);
+  });
+
+  it.skipIf(!has.cli)('shipshape inspects it with the assembled digest and copies it to a docker archive that docker load accepts', async () => {
+    const layout = `oci:${join(dir, 'a')}:latest`;
+    const inspected = await runCli(['inspect', '--format', 'json', layout]);
+    expect(inspected.code, inspected.stderr).toBe(0);
+    expect((JSON.parse(inspected.stdout) as { digest: string }).digest).toBe(digest);
+    const archive = join(dir, 'hello.tar');
+    const copied = await runCli(['copy', layout, `docker-archive:${archive}:shipshape-test/example:archive`]);
+    expect(copied.code, copied.stderr).toBe(0);
+    if (!has.docker) return;
+    try {
+      expect(await run(dockerCli, ['load', '-i', archive])).toContain('shipshape-test/example:archive');
+      expect(await run(dockerCli, ['run', '--rm', '--network', 'none', 'shipshape-test/example:archive'])).toContain("Hello from shipshape's example image!");
+    } finally {
+      await run(dockerCli, ['rmi', 'shipshape-test/example:archive']).catch(() => undefined);
+    }
   });
 
   it.skipIf(!has.docker)('runs in the engine as a non-root user', async () => {
