@@ -47,11 +47,6 @@ export async function addEntry(pack: tar.Pack, header: Partial<tar.Header> & { n
     if (error) settle?.reject(error);
     else settle?.resolve();
   });
-  // The callback above reports the entry's failure; without a listener, a sink destroyed because its source failed
-  // (a digest mismatch mid-layer) would throw its 'error' event as an uncaught exception.
-  (sink as unknown as NodeJS.EventEmitter).on('error', (error: unknown) => {
-    failure ??= error;
-  });
   done.catch((error: unknown) => {
     failure = error;
   });
