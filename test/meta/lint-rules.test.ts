@@ -57,3 +57,30 @@ describe('lint rule catalogue', () => {
     expect(Object.keys(formatters).sort()).toEqual(files);
   });
 });
+
+describe('docs/rules/README.md accounts for hadolint, Trivy and BuildKit', () => {
+  const readme = readFileSync(join(root, 'docs/rules/README.md'), 'utf8');
+  const rows = new Map<string, string>();
+  for (const m of readme.matchAll(/^\| ((?:buildkit:)?[A-Za-z0-9-]+) \| (.+) \|$/gm)) rows.set(m[1] ?? '', m[2] ?? '');
+  const hadolint = ['DL1001', ...Array.from({ length: 63 }, (_, i) => `DL${3000 + i}`), 'DL4000', 'DL4001', 'DL4002', 'DL4003', 'DL4004', 'DL4005', 'DL4006'];
+  const trivy = [1, 2, ...Array.from({ length: 14 }, (_, i) => i + 4), ...Array.from({ length: 13 }, (_, i) => i + 19)].map((n) => `DS-${String(n).padStart(4, '0')}`);
+  const buildkit = [
+    'StageNameCasing', 'FromAsCasing', 'NoEmptyContinuation', 'ConsistentInstructionCasing', 'DuplicateStageName', 'ReservedStageName',
+    'JSONArgsRecommended', 'MaintainerDeprecated', 'UndefinedArgInFrom', 'WorkdirRelativePath', 'UndefinedVar', 'MultipleInstructionsDisallowed',
+    'LegacyKeyValueFormat', 'InvalidBaseImagePlatform', 'RedundantTargetPlatform', 'SecretsUsedInArgOrEnv', 'InvalidDefaultArgInFrom',
+    'FromPlatformFlagConstDisallowed', 'CopyIgnoredFile', 'InvalidDefinitionDescription', 'ExposeProtoCasing', 'ExposeInvalidFormat',
+  ].map((n) => `buildkit:${n}`);
+  const aliasOwner = new Map(allRules.flatMap((r) => r.meta.aliases.map((a) => [a, r.meta.id] as const)));
+
+  it('lists 71 hadolint, 29 Trivy and 22 BuildKit IDs', () => {
+    expect([hadolint.length, trivy.length, buildkit.length]).toEqual([71, 29, 22]);
+  });
+
+  it.each([...hadolint, ...trivy, ...buildkit])('%s is covered by a rule alias or named as not covered with a reason', (id) => {
+    const row = rows.get(id);
+    expect(row, `${id} has no row`).toBeDefined();
+    const owner = aliasOwner.get(id);
+    if (owner) expect(row).toContain(`[${owner}](${owner}.md)`);
+    else expect(row).toMatch(/^not covered: .{10,}/);
+  });
+});

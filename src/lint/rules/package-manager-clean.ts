@@ -13,7 +13,7 @@ const managers: { name: string; clean: (s: ShellScript) => boolean; command: str
 export const rule = defineRule({
   meta: {
     id: 'package-manager-clean',
-    aliases: ['DL3032', 'DL3040', 'DL3036', 'DS-0015', 'DS-0019', 'DS-0020'],
+    aliases: ['DL3032', 'DL3040', 'DL3036', 'DS-0015', 'DS-0019', 'DS-0020', 'DS-0027'],
     description: 'yum/dnf/zypper install without cleaning the cache in the same RUN',
     category: 'size',
     severity: 'warning',
