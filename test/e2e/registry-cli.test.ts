@@ -108,6 +108,35 @@ describe.skipIf(missing('cli') ?? registrySkip)('registry verbs through the CLI'
     expect(again.code).toBe(4);
   });
 
+  it('copies registry → OCI layout → registry and inspects docker:// without pulling layers', async () => {
+    const cache = join(work, 'inspect-cache');
+    const env = { SHIPSHAPE_CACHE_DIR: cache };
+    const inspected = await runCli(['inspect', '--no-sizes', '--format', 'json', `docker://${plain.host}/cli/app:1.0`], { env });
+    expect(inspected.code).toBe(0);
+    expect(inspected.stdout).toContain(image.digest);
+    // only the config was fetched
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(join(cache, 'blobs/sha256'))).toEqual([image.manifest.config.digest.slice(7)]);
+
+    const layout = join(work, 'layout');
+    const toLayout = await runCli(['copy', `docker://${plain.host}/cli/app:1.0`, `oci:${layout}:v1`], { env });
+    expect(toLayout.code, toLayout.stderr).toBe(0);
+    const back = await runCli(['copy', `oci:${layout}:v1`, `docker://${plain.host}/cli/copied:v1`], { env });
+    expect(back.code, back.stderr).toBe(0);
+    // the layout holds OCI media types (as skopeo writes it), so the manifest digest changes; the layers do not
+    const copied = await remote.image(parseReference(`${plain.host}/cli/copied:v1`), { cacheDir: join(work, 'copied-cache') });
+    expect(copied.layers.map((l) => l.descriptor.digest)).toEqual(image.layers.map((l) => l.descriptor.digest));
+    const copiedDigest = (await runCli(['digest', `${plain.host}/cli/copied:v1`])).stdout.trim();
+    expect(copiedDigest).toBe(copied.digest);
+    // a bare reference the daemon does not have comes from the registry
+    const bare = await runCli(['inspect', '--no-sizes', '--format', 'json', `${plain.host}/cli/copied:v1`], { env });
+    expect(bare.code, bare.stderr).toBe(0);
+    if (has.skopeo) {
+      const out = JSON.parse(await run('skopeo', ['inspect', '--tls-verify=false', `docker://${plain.host}/cli/copied:v1`])) as { Digest: string };
+      expect(out.Digest).toBe(copiedDigest);
+    }
+  });
+
   it.skipIf(missing('docker'))('shipshape pushes, docker pulls and runs it', async () => {
     const ref = `${plain.host}/cli/app:1.0`;
     dockerImages.push(ref);

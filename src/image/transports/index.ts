@@ -8,6 +8,7 @@ import { Scratch } from '../atomic.js';
 import { parseReference } from '../reference.js';
 import type { Artifact } from '../types.js';
 import { transport as dir } from './dir.js';
+import { transport as docker } from './docker.js';
 import { transport as dockerArchive } from './docker-archive.js';
 import { transport as dockerDaemon } from './docker-daemon.js';
 import { transport as oci } from './oci.js';
@@ -22,6 +23,7 @@ export const transports: Record<string, Transport> = {
   'docker-archive': dockerArchive,
   'docker-daemon': dockerDaemon,
   dir,
+  docker,
   oci,
   'oci-archive': ociArchive,
   rootfs,
@@ -29,7 +31,6 @@ export const transports: Record<string, Transport> = {
 
 /** Transports skopeo knows that this build may lack, so that their names give a clear error, not a bare-ref parse. */
 const knownElsewhere: Record<string, string> = {
-  docker: 'docker://REF (a registry)',
   'containers-storage': 'containers-storage:REF (Podman/CRI-O storage)',
   sif: 'sif:PATH',
 };
