@@ -6,6 +6,7 @@
  */
 /* eslint-disable @typescript-eslint/no-unsafe-call -- the JSON the CLI prints is checked field by field */
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:https';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,12 @@ describe.skipIf(skip)('shipshape base build', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'shipshape-base-'));
+    // a test CA and a server certificate for 127.0.0.1 signed by it, for --ca-cert
+    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+    await run('openssl', ['req', '-x509', ...ec, '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem'), '-days', '2', '-subj', '/CN=shipshape test CA']);
+    await run('openssl', ['req', ...ec, '-keyout', join(dir, 'srv.key'), '-out', join(dir, 'srv.csr'), '-subj', '/CN=127.0.0.1']);
+    await writeFile(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    await run('openssl', ['x509', '-req', '-in', join(dir, 'srv.csr'), '-CA', join(dir, 'ca.pem'), '-CAkey', join(dir, 'ca.key'), '-CAcreateserial', '-out', join(dir, 'srv.pem'), '-days', '2', '-extfile', join(dir, 'san.ext')]);
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -33,13 +40,13 @@ describe.skipIf(skip)('shipshape base build', () => {
 
   it('nodejs: reproducible, locked rebuild identical, runs a Node.js app as nonroot with --network none', async () => {
     const lock = join(dir, 'nodejs.lock.json');
-    const first = await runCli(['base', 'build', '--preset', 'nodejs', '--nonroot', '--lock', lock, '--output-image', `docker-archive:${join(dir, 'nodejs.tar')}:shipshape-e2e/nodejs:test`, '-f', 'json'], { env });
+    const first = await runCli(['base', 'build', '--preset', 'nodejs', '--nonroot', '--ca-cert', join(dir, 'ca.pem'), '--lock', lock, '--output-image', `docker-archive:${join(dir, 'nodejs.tar')}:shipshape-e2e/nodejs:test`, '-f', 'json'], { env });
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
     const report = JSON.parse(first.stdout);
     expect(report.packages.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['libc6', 'libstdc++6', 'libgcc-s1', 'libssl3', 'tzdata', 'ca-certificates']));
     // a second build from the lock file (no index read) gives the same digest
-    const again = await runCli(['base', 'build', '--preset', 'nodejs', '--nonroot', '--lock', lock, '--locked', '--output-image', `oci:${join(dir, 'layout')}:nodejs`, '-f', 'json'], { env });
+    const again = await runCli(['base', 'build', '--preset', 'nodejs', '--nonroot', '--ca-cert', join(dir, 'ca.pem'), '--lock', lock, '--locked', '--output-image', `oci:${join(dir, 'layout')}:nodejs`, '-f', 'json'], { env });
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).digest).toBe(report.digest);
     if (has.skopeo) expect(JSON.parse(await run('skopeo', ['inspect', `oci:${join(dir, 'layout')}:nodejs`])).Digest).toBe(report.digest);
@@ -60,6 +67,19 @@ console.log(JSON.stringify({ uid: process.getuid(), user: require('os').userInfo
     const out = JSON.parse(await run(dockerCli, ['run', '--rm', '--network', 'none', '-v', `${app}:/app:ro`, 'shipshape-e2e/nodejs:test', '/app/app.js']));
     expect(out).toMatchObject({ uid: 65532, user: 'nonroot', home: '/home/nonroot', cwd: '/home/nonroot', tmp: '1777', tz: true, dpkg: report.packages.length });
     expect(out.certs).toBeGreaterThan(100);
+
+    // the CA added with --ca-cert is trusted through the bundle (OpenSSL's store: SSL_CERT_FILE)
+    const server = createServer({ key: await readFile(join(dir, 'srv.key')), cert: await readFile(join(dir, 'srv.pem')) }, (_req, res) => res.end('tls-ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const probe = `require('https').get('https://127.0.0.1:${port}/', (r) => { let b = ''; r.on('data', (d) => (b += d)); r.on('end', () => console.log(b)); }).on('error', (e) => { console.log(e.code); });`;
+      const tls = await run(dockerCli, ['run', '--rm', '--network', 'host', 'shipshape-e2e/nodejs:test', '--use-openssl-ca', '-e', probe]);
+      expect(tls.trim()).toBe('tls-ok');
+    } finally {
+      server.close();
+    }
   });
 
   it('static: runs a static binary (busybox-static added with --package) and umoci accepts the layout', async () => {
