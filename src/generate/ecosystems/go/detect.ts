@@ -42,7 +42,7 @@ export const goDetector: Detector = {
     for (const pkg of candidates) {
       const found = await isMainPackage(files, joinPath(dir, pkg));
       if (!found.main) continue;
-      const port = await findPort(files, found.sources, [/(?:Addr|ListenAndServe(?:TLS)?|Listen)\s*[:(=]\s*(?:"tcp",\s*)?"[\w.]*:(\d{4,5})"/g, /"PORT"\)?[^\n]*?"(\d{4,5})"/g, /":(\d{4,5})"/g]);
+      const port = await findPort(files, found.sources, [/(?:Addr|ListenAndServe(?:TLS)?|Listen)\s*[:(=]\s*(?:"tcp",\s*)?"[\w.]*:(\d{4,5})"/g, /"PORT"\)?[^\n]*?"(\d{4,5})"/g, /\bport\s*:?=\s*"(\d{4,5})"/gi, /":(\d{4,5})"/g]);
       const notes: string[] = [];
       if (found.cgo) notes.push(`${joinPath(dir, pkg)}: imports "C"; the runtime keeps glibc (distroless base) instead of a static binary`);
       apps.push({
