@@ -7,7 +7,7 @@
  * Debian packages (builders get a shell and their toolchain on top), tagged with a hash of their inputs so
  * each is built once per machine, and substituted with `--base-map`.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile, appendFile, chmod, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerCli, missing, run, runCli } from './env.js';
 
 const skip = missing('docker', 'cli');
-const apps = resolve(import.meta.dirname, 'fixtures/init-apps');
+const apps = resolve(import.meta.dirname, '__fixtures__/init-apps');
 const env = { DOCKER_BUILDKIT: '1' };
 
 interface StandIn {
@@ -192,7 +192,9 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
     }
 
     // change one source file: the dependency install is reused, the sources are not
-    await appendFile(join(dir, source), app === 'python' ? '\n# changed\n' : '\n// changed\n');
+    // (a unique change: an earlier run's identical edit would still be in the build cache)
+    const change = `changed ${randomUUID()}`;
+    await appendFile(join(dir, source), app === 'python' ? `\n# ${change}\n` : `\n// ${change}\n`);
     const log = build(dir, tag);
     expect(stepCached(log, install)).toBe(true);
     expect(stepCached(log, 'COPY . .')).toBe(false);
