@@ -1,5 +1,5 @@
 /** Stage-level facts rules share: which stage is final, what a stage runs. */
-import { allInvocations, walkCommands, type Dockerfile, type Invocation, type ShellScript, type Stage } from '../dockerfile/index.js';
+import { allInvocations, walkCommands, type Dockerfile, type Invocation, type RunInstruction, type ShellScript, type Stage } from '../dockerfile/index.js';
 
 /** True for the stage the image is built from (the last one). */
 export function isFinal(df: Dockerfile, stageIndex: number): boolean {
@@ -10,8 +10,7 @@ export function isFinal(df: Dockerfile, stageIndex: number): boolean {
 export function invocationsOf(stage: Stage): Invocation[] {
   const out: Invocation[] = [];
   for (const ins of stage.instructions) {
-    if (ins.keyword !== 'Run' || !ins.shell) continue;
-    out.push(...allInvocations(ins.shell));
+    if (ins.keyword === 'Run') out.push(...invocationsOfRun(ins));
   }
   return out;
 }
@@ -39,4 +38,21 @@ export function scriptHasWord(script: ShellScript, test: (value: string) => bool
     if (!found && c.words.some((w) => test(w.value))) found = true;
   });
   return found;
+}
+
+const invocationCache = new WeakMap<RunInstruction, Invocation[]>();
+
+/** Every program invocation of a shell-form RUN, computed once per RUN and shared by all rules. */
+export function invocationsOfRun(run: RunInstruction): Invocation[] {
+  let out = invocationCache.get(run);
+  if (!out) {
+    out = run.shell ? allInvocations(run.shell) : [];
+    invocationCache.set(run, out);
+  }
+  return out;
+}
+
+/** The invocations of program `name` (optionally with `subcommand`) in a RUN: `findCommands` over the shared cache. */
+export function commands(run: RunInstruction, name: string, subcommand?: string): Invocation[] {
+  return invocationsOfRun(run).filter((i) => i.name === name && (subcommand === undefined || i.subcommand?.value === subcommand));
 }

@@ -1,6 +1,6 @@
-import { findCommands } from '../../dockerfile/index.js';
 import { isAlpine, rootImageOf } from '../base-image.js';
 import { defineRule } from '../define-rule.js';
+import { commands } from '../stage-facts.js';
 
 /** npm packages with native code that need glibc builds or a toolchain on musl. */
 const nativeNpm = ['bcrypt', 'sharp', 'canvas', 'grpc', '@grpc/grpc-js-native', 'node-sass', 'sqlite3', 'better-sqlite3', 'argon2', 'node-gyp', 'puppeteer', 'playwright', 'oracledb', '@tensorflow/tfjs-node'];
@@ -24,7 +24,7 @@ export const rule = defineRule({
       Run(node) {
         const stage = df.stages[node.stageIndex];
         if (!node.shell || !stage || !isAlpine(rootImageOf(df, stage))) return;
-        for (const inv of [...findCommands(node.shell, 'npm'), ...findCommands(node.shell, 'yarn'), ...findCommands(node.shell, 'pip'), ...findCommands(node.shell, 'pip3')]) {
+        for (const inv of [...commands(node, 'npm'), ...commands(node, 'yarn'), ...commands(node, 'pip'), ...commands(node, 'pip3')]) {
           const isPip = inv.name.startsWith('pip');
           const list = isPip ? nativePip : nativeNpm;
           const named = inv.positionals.slice(1).map((w) => w.value.toLowerCase().replace(/[=<>@~^].*$/, ''));

@@ -1,7 +1,6 @@
-import { findCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
 import { insertAt } from '../edits.js';
-import { scriptHasWord } from '../stage-facts.js';
+import { commands, scriptHasWord } from '../stage-facts.js';
 
 /** `apk add` keeps the package index in /var/cache/apk unless told not to. */
 export const rule = defineRule({
@@ -21,7 +20,7 @@ export const rule = defineRule({
         if (!shell) return;
         if (node.flags.some((f) => f.mount?.type === 'cache' && (f.mount.get('target') ?? '').includes('/var/cache/apk'))) return;
         if (scriptHasWord(shell, (v) => v.startsWith('/var/cache/apk'))) return;
-        for (const inv of findCommands(shell, 'apk', 'add')) {
+        for (const inv of commands(node, 'apk', 'add')) {
           if (inv.hasFlag('--no-cache')) continue;
           const sub = inv.subcommand;
           if (!sub) continue;

@@ -1,5 +1,5 @@
-import { findCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
+import { commands } from '../stage-facts.js';
 
 /** A RUN with only `apt-get update` is cached forever: later installs use stale lists. */
 export const rule = defineRule({
@@ -16,9 +16,9 @@ export const rule = defineRule({
       Run(node) {
         if (!node.shell) return;
         for (const tool of ['apt-get', 'apt', 'yum', 'dnf', 'apk']) {
-          const update = findCommands(node.shell, tool, 'update')[0];
+          const update = commands(node, tool, 'update')[0];
           if (!update) continue;
-          const installs = [...findCommands(node.shell, tool, 'install'), ...findCommands(node.shell, tool, 'add'), ...findCommands(node.shell, tool, 'upgrade'), ...findCommands(node.shell, tool, 'dist-upgrade')];
+          const installs = [...commands(node, tool, 'install'), ...commands(node, tool, 'add'), ...commands(node, tool, 'upgrade'), ...commands(node, tool, 'dist-upgrade')];
           if (installs.length === 0) ctx.report({ range: update.command.range, messageId: 'alone' });
         }
       },

@@ -1,5 +1,5 @@
-import { findCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
+import { commands } from '../stage-facts.js';
 import { insertAt } from '../edits.js';
 
 /** A build has no terminal: an install that asks for confirmation aborts it. */
@@ -17,7 +17,7 @@ export const rule = defineRule({
     return {
       Run(node) {
         if (!node.shell) return;
-        for (const inv of findCommands(node.shell, 'apt-get', 'install')) {
+        for (const inv of commands(node, 'apt-get', 'install')) {
           if (inv.hasFlag('-y', '--yes', '--assume-yes', '-q=2', '-qq') || inv.args.some((a) => /^-[a-z]*q{2}/.test(a.value))) continue;
           const name = inv.argv[0];
           if (!name) continue;

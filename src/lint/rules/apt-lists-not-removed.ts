@@ -1,7 +1,7 @@
-import { findCommands, type RunInstruction } from '../../dockerfile/index.js';
+import { type RunInstruction } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
 import { insertAt } from '../edits.js';
-import { scriptHasWord } from '../stage-facts.js';
+import { commands, scriptHasWord } from '../stage-facts.js';
 
 function cachesAptLists(node: RunInstruction): boolean {
   return node.flags.some((f) => f.mount?.type === 'cache' && /\/var\/(lib|cache)\/apt/.test(f.mount.get('target') ?? f.mount.get('dst') ?? f.mount.get('destination') ?? ''));
@@ -23,7 +23,7 @@ export const rule = defineRule({
       Run(node) {
         const shell = node.shell;
         if (!shell || node.heredocs.length > 0) return;
-        const update = findCommands(shell, 'apt-get', 'update')[0] ?? findCommands(shell, 'apt', 'update')[0];
+        const update = commands(node, 'apt-get', 'update')[0] ?? commands(node, 'apt', 'update')[0];
         if (!update || cachesAptLists(node)) return;
         if (scriptHasWord(shell, (v) => v.includes('/var/lib/apt/lists'))) return;
         ctx.report({

@@ -1,5 +1,5 @@
-import { findCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
+import { commands } from '../stage-facts.js';
 import { insertAt } from '../edits.js';
 
 /** Recommended packages are often half the size of an install and rarely needed in an image. */
@@ -17,7 +17,7 @@ export const rule = defineRule({
     return {
       Run(node) {
         if (!node.shell) return;
-        for (const inv of findCommands(node.shell, 'apt-get', 'install')) {
+        for (const inv of commands(node, 'apt-get', 'install')) {
           if (inv.hasFlag('--no-install-recommends') || inv.args.some((a) => /APT::Install-Recommends=(false|0)/i.test(a.value))) continue;
           const sub = inv.subcommand;
           if (!sub) continue;

@@ -1,5 +1,5 @@
-import { findCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
+import { commands } from '../stage-facts.js';
 import { replaceRange } from '../edits.js';
 
 /** `apt` is for terminals: its output and options are not a stable interface for scripts. */
@@ -17,7 +17,7 @@ export const rule = defineRule({
     return {
       Run(node) {
         if (!node.shell) return;
-        for (const inv of findCommands(node.shell, 'apt')) {
+        for (const inv of commands(node, 'apt')) {
           const name = inv.argv[0];
           const sub = inv.subcommand?.value ?? '';
           if (!name || name.value !== 'apt') continue;

@@ -1,6 +1,5 @@
-import { findCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
-import { isFinal } from '../stage-facts.js';
+import { commands, isFinal } from '../stage-facts.js';
 
 const tools = new Set(['vim', 'vim-tiny', 'nano', 'emacs', 'gdb', 'strace', 'ltrace', 'tcpdump', 'netcat', 'netcat-openbsd', 'netcat-traditional', 'nmap', 'telnet', 'openssh-client', 'openssh-server', 'iputils-ping', 'net-tools', 'dnsutils', 'bind-tools', 'htop', 'less', 'valgrind']);
 
@@ -18,7 +17,7 @@ export const rule = defineRule({
     return {
       Run(node) {
         if (!node.shell || !isFinal(ctx.dockerfile, node.stageIndex)) return;
-        const invs = [...findCommands(node.shell, 'apt-get', 'install'), ...findCommands(node.shell, 'apt', 'install'), ...findCommands(node.shell, 'apk', 'add'), ...findCommands(node.shell, 'yum', 'install'), ...findCommands(node.shell, 'dnf', 'install')];
+        const invs = [...commands(node, 'apt-get', 'install'), ...commands(node, 'apt', 'install'), ...commands(node, 'apk', 'add'), ...commands(node, 'yum', 'install'), ...commands(node, 'dnf', 'install')];
         for (const inv of invs) {
           for (const w of inv.positionals.slice(1)) {
             const pkg = w.value.replace(/[=:].*$/, '');

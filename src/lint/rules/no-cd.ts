@@ -1,5 +1,5 @@
-import { findCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
+import { commands } from '../stage-facts.js';
 
 /** `RUN cd dir && …` works for that RUN only; WORKDIR states the directory for every later instruction. */
 export const rule = defineRule({
@@ -15,7 +15,7 @@ export const rule = defineRule({
     return {
       Run(node) {
         if (!node.shell) return;
-        const cd = findCommands(node.shell, 'cd')[0];
+        const cd = commands(node, 'cd')[0];
         const dir = cd?.positionals[0]?.value;
         // `cd /tmp && make && cd -` style build steps in a scratch dir are common; only an absolute target is a WORKDIR
         if (cd && dir !== undefined && dir.startsWith('/') && dir !== '/tmp' && !dir.startsWith('/tmp/')) ctx.report({ range: cd.command.range, messageId: 'cd', data: { dir } });

@@ -1,5 +1,5 @@
-import { findCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
+import { commands } from '../stage-facts.js';
 
 /** Upgrading the whole distribution inside a build makes the image depend on the day it was built. */
 export const rule = defineRule({
@@ -15,7 +15,7 @@ export const rule = defineRule({
     return {
       Run(node) {
         if (!node.shell) return;
-        for (const inv of [...findCommands(node.shell, 'apt-get', 'dist-upgrade'), ...findCommands(node.shell, 'apt-get', 'full-upgrade')]) {
+        for (const inv of [...commands(node, 'apt-get', 'dist-upgrade'), ...commands(node, 'apt-get', 'full-upgrade')]) {
           ctx.report({ range: inv.command.range, messageId: 'upgrade', data: { command: inv.argv.map((w) => w.text).join(' ') } });
         }
       },

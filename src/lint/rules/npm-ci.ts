@@ -1,5 +1,5 @@
-import { findCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
+import { commands } from '../stage-facts.js';
 import { replaceRange } from '../edits.js';
 
 /** `npm ci` installs exactly the lockfile, fails when it disagrees with package.json, and is faster. */
@@ -19,7 +19,7 @@ export const rule = defineRule({
       Run(node) {
         if (!node.shell) return;
         for (const name of ['install', 'i']) {
-          for (const inv of findCommands(node.shell, 'npm', name)) {
+          for (const inv of commands(node, 'npm', name)) {
             const sub = inv.subcommand;
             // `npm install left-pad` adds a package: a different thing
             if (!sub || inv.positionals.length > 1 || inv.hasFlag('-g', '--global')) continue;

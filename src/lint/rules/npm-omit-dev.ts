@@ -1,7 +1,7 @@
-import { findCommands, type Invocation } from '../../dockerfile/index.js';
+import { type Invocation } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
 import { insertAt } from '../edits.js';
-import { invocationsOf, isFinal } from '../stage-facts.js';
+import { commands, invocationsOf, isFinal } from '../stage-facts.js';
 
 function omitsDev(inv: Invocation): boolean {
   if (inv.hasFlag('--production', '--prod')) return true;
@@ -32,7 +32,7 @@ export const rule = defineRule({
         const stage = ctx.dockerfile.stages[node.stageIndex];
         // a stage that builds needs its devDependencies; no-multi-stage speaks about that
         if (stage && invocationsOf(stage).some((i) => i.name === 'npm' && i.subcommand?.value === 'run' && /build|compile/.test(i.positionals[1]?.value ?? ''))) return;
-        for (const inv of [...findCommands(node.shell, 'npm', 'ci'), ...findCommands(node.shell, 'npm', 'install')]) {
+        for (const inv of [...commands(node, 'npm', 'ci'), ...commands(node, 'npm', 'install')]) {
           const sub = inv.subcommand;
           if (!sub || inv.positionals.length > 1 || omitsDev(inv) || inv.hasFlag('-g', '--global')) continue;
           ctx.report({

@@ -1,12 +1,13 @@
-import { findCommands, type ShellScript } from '../../dockerfile/index.js';
+import type { RunInstruction } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
+import { commands } from '../stage-facts.js';
 import { insertAt } from '../edits.js';
 
-const managers: { name: string; clean: (s: ShellScript) => boolean; command: string }[] = [
-  { name: 'yum', clean: (s) => findCommands(s, 'yum', 'clean').length > 0 || /\/var\/cache\/yum/.test(s.text), command: 'yum clean all' },
-  { name: 'dnf', clean: (s) => findCommands(s, 'dnf', 'clean').length > 0 || /\/var\/cache\/dnf/.test(s.text), command: 'dnf clean all' },
-  { name: 'microdnf', clean: (s) => findCommands(s, 'microdnf', 'clean').length > 0, command: 'microdnf clean all' },
-  { name: 'zypper', clean: (s) => findCommands(s, 'zypper', 'clean').length > 0 || findCommands(s, 'zypper', 'cc').length > 0, command: 'zypper clean --all' },
+const managers: { name: string; clean: (r: RunInstruction) => boolean; command: string }[] = [
+  { name: 'yum', clean: (r) => commands(r, 'yum', 'clean').length > 0 || /\/var\/cache\/yum/.test(r.shell?.text ?? ''), command: 'yum clean all' },
+  { name: 'dnf', clean: (r) => commands(r, 'dnf', 'clean').length > 0 || /\/var\/cache\/dnf/.test(r.shell?.text ?? ''), command: 'dnf clean all' },
+  { name: 'microdnf', clean: (r) => commands(r, 'microdnf', 'clean').length > 0, command: 'microdnf clean all' },
+  { name: 'zypper', clean: (r) => commands(r, 'zypper', 'clean').length > 0 || commands(r, 'zypper', 'cc').length > 0, command: 'zypper clean --all' },
 ];
 
 /** yum, dnf and zypper keep package caches under /var/cache unless cleaned in the same RUN. */
@@ -26,8 +27,8 @@ export const rule = defineRule({
         const shell = node.shell;
         if (!shell || node.heredocs.length > 0 || node.flags.some((f) => f.mount?.type === 'cache')) return;
         for (const m of managers) {
-          const inv = findCommands(shell, m.name, 'install')[0];
-          if (!inv || m.clean(shell)) continue;
+          const inv = commands(node, m.name, 'install')[0];
+          if (!inv || m.clean(node)) continue;
           ctx.report({ range: inv.command.range, messageId: 'clean', data: { name: m.name, command: m.command }, fix: () => [insertAt(node.range.end.offset, ` \\\n    && ${m.command}`)] });
         }
       },

@@ -1,5 +1,6 @@
-import { findCommands, type Instruction } from '../../dockerfile/index.js';
+import { type Instruction } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
+import { commands } from '../stage-facts.js';
 import { insertAt } from '../edits.js';
 
 const pips = ['pip', 'pip3', 'pip2'];
@@ -27,7 +28,7 @@ export const rule = defineRule({
         const shell = node.shell;
         if (!shell || noCacheEnv.has(node.stageIndex)) return;
         if (node.flags.some((f) => f.mount?.type === 'cache' && (f.mount.get('target') ?? '').includes('.cache'))) return;
-        const invs = [...pips.flatMap((p) => findCommands(shell, p, 'install'))];
+        const invs = [...pips.flatMap((p) => commands(node, p, 'install'))];
         for (const inv of invs) {
           if (inv.hasFlag('--no-cache-dir')) continue;
           const sub = inv.subcommand;
