@@ -2,6 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { init, type InitOptions, type InitResult, parseBaseMap } from '../../api/init.js';
 import { SeveralAppsError } from '../../generate/index.js';
+import { parseReference } from '../../image/reference.js';
+import { resolveDigest } from '../../image/remote/index.js';
 import { action, addCommonOptions, type VerbContext } from '../runtime.js';
 
 interface InitFlags {
@@ -65,6 +67,11 @@ export function register(program: Command): void {
         dryRun: flags.dryRun || flags.print,
         compat: flags.compat,
         pin: flags.pin,
+        // --pin asks the registry what each base's tag points to now (HEAD of the manifest)
+        resolveDigest: async (reference) => {
+          const { registry } = ctx.loaded.config;
+          return (await resolveDigest(parseReference(reference), { insecure: registry.insecure, timeout: registry.timeout, retries: registry.retries })).digest;
+        },
         baseMap: parseBaseMap(flags.baseMap),
         events: ctx.events,
         ...(flags.app === undefined ? {} : { app: flags.app }),
