@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { ShipshapeError } from '../../internal/errors.js';
 import { action, addCommonOptions } from '../runtime.js';
 
 interface LintFlags {
@@ -43,8 +42,10 @@ export function register(program: Command): void {
         await ctx.write(describeRules(ctx.flags.format));
         return;
       }
-      if (flags.fix !== undefined && flags.fix !== true && flags.fix !== 'all' && flags.fix !== 'safe') {
-        throw new ShipshapeError('usage', `--fix takes no value or "all", not "${String(flags.fix)}"`);
+      // `--fix [mode]` takes an optional value, so `--fix Dockerfile` hands the path to it: give it back
+      if (typeof flags.fix === 'string' && flags.fix !== 'all' && flags.fix !== 'safe') {
+        paths.unshift(flags.fix);
+        flags.fix = true;
       }
       const fix = flags.fix === 'all' ? 'all' : flags.fix !== undefined || flags.fixDryRun ? 'fix' : undefined;
       const stdin = paths.includes('-') ? await readStdin() : undefined;

@@ -1,0 +1,66 @@
+/**
+ * `shipshape lint` as a user runs it: discovery, exit codes and thresholds, --fix in place, --fix-dry-run diffs,
+ * baselines, .hadolint.yaml and pragmas, through the built CLI.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { missing, runCli } from './env.js';
+
+const skip = missing('cli');
+const dir = mkdtempSync(join(tmpdir(), 'shipshape-lint-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const dockerfile = 'FROM debian:12.6\nRUN apt-get update && apt-get install curl\nUSER nobody\nHEALTHCHECK NONE\n';
+
+describe.skipIf(skip)('shipshape lint', () => {
+  it('finds Dockerfiles recursively and exits 1 at the threshold, --exit-code chooses the code', async () => {
+    mkdirSync(join(dir, 'a/b'), { recursive: true });
+    writeFileSync(join(dir, 'a/b/api.Dockerfile'), dockerfile);
+    writeFileSync(join(dir, 'Containerfile'), 'FROM debian:12.6@sha256:' + 'a'.repeat(64) + '\nUSER nobody\nHEALTHCHECK NONE\n');
+    const r = await runCli(['lint', '--no-shellcheck', '-f', 'json', dir]);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.files.map((f: { file: string }) => f.file.split('/').slice(-2).join('/')).sort()).toEqual(['b/api.Dockerfile', expect.stringMatching(/\/Containerfile$/)]);
+    expect((await runCli(['lint', '--no-shellcheck', '--exit-code', '7', dir])).code).toBe(7);
+    expect((await runCli(['lint', '--no-shellcheck', '--failure-threshold', 'error', dir])).code).toBe(0);
+  });
+
+  it('--fix-dry-run prints a diff and writes nothing; --fix rewrites the file; a second --fix changes nothing', async () => {
+    const file = join(dir, 'Dockerfile');
+    writeFileSync(file, dockerfile);
+    const dry = await runCli(['lint', '--no-shellcheck', '--fix-dry-run', file]);
+    expect(dry.stdout).toContain('+RUN apt-get update && apt-get -y install curl');
+    expect(readFileSync(file, 'utf8')).toBe(dockerfile);
+    await runCli(['lint', '--no-shellcheck', '--fix', file]);
+    const fixed = readFileSync(file, 'utf8');
+    expect(fixed).toContain('apt-get -y install curl \\\n    && rm -rf /var/lib/apt/lists/*');
+    await runCli(['lint', '--no-shellcheck', '--fix', file]);
+    expect(readFileSync(file, 'utf8')).toBe(fixed);
+  });
+
+  it('a baseline hides known findings; .hadolint.yaml ignores apply', async () => {
+    const sub = join(dir, 'legacy');
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'Dockerfile'), dockerfile);
+    const base = await runCli(['lint', '--no-shellcheck', '-f', 'json', '-o', join(sub, 'baseline.json'), '.'], { cwd: sub });
+    expect(base.code).toBe(1);
+    const again = await runCli(['lint', '--no-shellcheck', '--baseline', 'baseline.json', '.'], { cwd: sub });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('no problems');
+    writeFileSync(join(sub, '.hadolint.yaml'), 'ignored: [DL3015, DL3009, DL3014]\n');
+    const h = await runCli(['lint', '--no-shellcheck', '-f', 'json', '.'], { cwd: sub });
+    const ids = JSON.parse(h.stdout).files[0].findings.map((f: { ruleId: string }) => f.ruleId);
+    expect(ids).not.toContain('apt-no-install-recommends');
+    expect(ids).not.toContain('apt-get-yes');
+  });
+
+  it('a missing path is a one-line error with exit 2', async () => {
+    const r = await runCli(['lint', join(dir, 'nope')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
