@@ -23,8 +23,8 @@ describe.skipIf(skip)('shipshape lint', () => {
     writeFileSync(join(dir, 'Containerfile'), 'FROM debian:12.6@sha256:' + 'a'.repeat(64) + '\nUSER nobody\nHEALTHCHECK NONE\n');
     const r = await runCli(['lint', '--no-shellcheck', '-f', 'json', dir]);
     expect(r.code).toBe(1);
-    const json = JSON.parse(r.stdout);
-    expect(json.files.map((f: { file: string }) => f.file.split('/').slice(-2).join('/')).sort()).toEqual(['b/api.Dockerfile', expect.stringMatching(/\/Containerfile$/)]);
+    const json = JSON.parse(r.stdout) as { files: { file: string }[] };
+    expect(json.files.map((f) => f.file.split('/').slice(-2).join('/')).sort()).toEqual(['b/api.Dockerfile', expect.stringMatching(/\/Containerfile$/)]);
     expect((await runCli(['lint', '--no-shellcheck', '--exit-code', '7', dir])).code).toBe(7);
     expect((await runCli(['lint', '--no-shellcheck', '--failure-threshold', 'error', dir])).code).toBe(0);
   });
@@ -53,7 +53,8 @@ describe.skipIf(skip)('shipshape lint', () => {
     expect(again.stdout).toContain('no problems');
     writeFileSync(join(sub, '.hadolint.yaml'), 'ignored: [DL3015, DL3009, DL3014]\n');
     const h = await runCli(['lint', '--no-shellcheck', '-f', 'json', '.'], { cwd: sub });
-    const ids = JSON.parse(h.stdout).files[0].findings.map((f: { ruleId: string }) => f.ruleId);
+    const report = JSON.parse(h.stdout) as { files: { findings: { ruleId: string }[] }[] };
+    const ids = report.files[0]?.findings.map((f) => f.ruleId);
     expect(ids).not.toContain('apt-no-install-recommends');
     expect(ids).not.toContain('apt-get-yes');
   });
