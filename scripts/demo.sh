@@ -14,6 +14,8 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "install (npm ci) and build"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # shellcheck source=scripts/node-headers.sh
+  . scripts/node-headers.sh
   npm ci --no-audit --no-fund >/tmp/shipshape-demo-npm.log 2>&1 || { cat /tmp/shipshape-demo-npm.log; exit 1; }
   # npm 11 skips install scripts not approved in allowScripts; build the native ones explicitly
   bash scripts/native-modules.sh >>/tmp/shipshape-demo-npm.log 2>&1 || { cat /tmp/shipshape-demo-npm.log; exit 1; }

@@ -17,6 +17,8 @@ phase() {
 }
 
 phase 'npm ci'
+# shellcheck source=scripts/node-headers.sh
+. scripts/node-headers.sh
 npm ci --no-audit --no-fund --foreground-scripts=false >/tmp/shipshape-npm-ci.log 2>&1 || { cat /tmp/shipshape-npm-ci.log; exit 1; }
 # npm 11 skips install scripts not approved in allowScripts; rebuild the native ones explicitly
 bash scripts/native-modules.sh >>/tmp/shipshape-npm-ci.log 2>&1 || { cat /tmp/shipshape-npm-ci.log; exit 1; }
