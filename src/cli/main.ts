@@ -7,7 +7,8 @@ import { reportError } from './runtime.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export function buildProgram(): Command {
+/** Builds the program with the verbs `only` names (all when undefined). */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('shipshape')
     .description('Make container images small, fast to build and safe — and prove it with measured numbers.')
     .version(pkg.version, '-V, --version')
@@ -18,13 +19,18 @@ export function buildProgram(): Command {
         '            3 internal error, 4 an external system (engine, registry) failed.',
     );
   program.exitOverride();
-  for (const register of Object.values(verbs)) register(program);
+  const wanted = only !== undefined && only in verbs ? [only] : Object.keys(verbs);
+  for (const name of wanted) {
+    const load = verbs[name];
+    if (load) (await load())(program);
+  }
   for (const command of program.commands) command.exitOverride();
   return program;
 }
 
 async function main(): Promise<void> {
-  const program = buildProgram();
+  // load only the verb the command line names; --help, unknown verbs and no verb load all of them
+  const program = await buildProgram(process.argv.slice(2).find((a) => !a.startsWith('-')));
   try {
     await program.parseAsync(process.argv);
   } catch (error) {

@@ -1,39 +1,27 @@
-/** Every verb, one file each; test/meta checks that this list matches the folder. */
+/**
+ * Every verb, one file each; test/meta checks that this list matches the folder. Verbs load lazily, so a run
+ * pays only for the verb it names (a Dockerfile lint does not load the image, SBOM or registry code).
+ */
 import type { Command } from 'commander';
-import { register as analyze } from './analyze.js';
-import { register as base } from './base.js';
-import { register as config } from './config.js';
-import { register as context } from './context.js';
-import { register as copy } from './copy.js';
-import { register as db } from './db.js';
-import { register as diff } from './diff.js';
-import { register as init } from './init.js';
-import { register as inspect } from './inspect.js';
-import { register as lint } from './lint.js';
-import { register as sbom } from './sbom.js';
-import { register as scan } from './scan.js';
-import { register as secrets } from './secrets.js';
-import { register as digest } from './digest.js';
-import { register as login } from './login.js';
-import { register as logout } from './logout.js';
-import { register as tags } from './tags.js';
 
-export const verbs: Record<string, (program: Command) => void> = {
-  analyze,
-  base,
-  config,
-  context,
-  copy,
-  db,
-  diff,
-  init,
-  inspect,
-  lint,
-  sbom,
-  scan,
-  secrets,
-  digest,
-  login,
-  logout,
-  tags,
+export type Register = (program: Command) => void;
+
+export const verbs: Record<string, () => Promise<Register>> = {
+  analyze: async () => (await import('./analyze.js')).register,
+  base: async () => (await import('./base.js')).register,
+  config: async () => (await import('./config.js')).register,
+  context: async () => (await import('./context.js')).register,
+  copy: async () => (await import('./copy.js')).register,
+  db: async () => (await import('./db.js')).register,
+  diff: async () => (await import('./diff.js')).register,
+  digest: async () => (await import('./digest.js')).register,
+  init: async () => (await import('./init.js')).register,
+  inspect: async () => (await import('./inspect.js')).register,
+  lint: async () => (await import('./lint.js')).register,
+  login: async () => (await import('./login.js')).register,
+  logout: async () => (await import('./logout.js')).register,
+  sbom: async () => (await import('./sbom.js')).register,
+  scan: async () => (await import('./scan.js')).register,
+  secrets: async () => (await import('./secrets.js')).register,
+  tags: async () => (await import('./tags.js')).register,
 };
