@@ -5,12 +5,13 @@
  * leaves neither a partial file nor one file of the pair half-updated.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { detectApp, type DetectedApp, generateFiles } from '../generate/index.js';
 import { invalidInput, wrap } from '../internal/errors.js';
 import { type EventSink, silent } from '../internal/events.js';
+import { readTextIfExists } from '../internal/files.js';
 
 /** Looks up the digest a base reference points to now; throws (or returns undefined) when it cannot. */
 export type DigestResolver = (reference: string) => Promise<string | undefined>;
@@ -68,14 +69,6 @@ export function parseBaseMap(pairs: readonly string[]): Record<string, string> {
   return map;
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw wrap(error, `reading ${path}`);
-  }
-}
 
 /** Generates the Dockerfile and `.dockerignore` for the project in `options.dir` and writes them. */
 export async function init(options: InitOptions = {}): Promise<InitResult> {
@@ -112,7 +105,7 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   const toWrite: [string, string][] = [];
   for (const [name, content] of outputs) {
     const path = join(dir, name);
-    const existing = await readIfExists(path);
+    const existing = await readTextIfExists(path);
     const shown = app.context === '.' ? name : `${app.context}/${name}`;
     if (existing === content) {
       files.push({ path: shown, action: 'unchanged' });

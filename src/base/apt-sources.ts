@@ -3,10 +3,11 @@
  * format of `/etc/apt/sources.list` (and `sources.list.d/*.list`). Only `deb` entries count (no `deb-src`).
  * See sources.list(5).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidInput, notFound, wrap } from '../internal/errors.js';
 import { field, parseDeb822 } from './deb822.js';
+import { readTextIfExists } from '../internal/files.js';
 
 export interface AptSource {
   /** Archive root, without a trailing slash: `http://deb.debian.org/debian`. */
@@ -61,19 +62,11 @@ export function parseSourcesList(text: string, subject: string): AptSource[] {
   return out;
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw wrap(error, `reading ${path}`);
-  }
-}
 
 /** Every `deb` source configured under `etcApt` (default `/etc/apt`), in apt's reading order. */
 export async function readAptSources(etcApt = '/etc/apt'): Promise<AptSource[]> {
   const out: AptSource[] = [];
-  const list = await readIfExists(join(etcApt, 'sources.list'));
+  const list = await readTextIfExists(join(etcApt, 'sources.list'));
   if (list !== undefined) out.push(...parseSourcesList(list, join(etcApt, 'sources.list')));
   let names: string[] = [];
   try {
@@ -83,8 +76,8 @@ export async function readAptSources(etcApt = '/etc/apt'): Promise<AptSource[]> 
   }
   for (const name of names) {
     const path = join(etcApt, 'sources.list.d', name);
-    if (name.endsWith('.sources')) out.push(...parseSourcesFile((await readIfExists(path)) ?? '', path));
-    else if (name.endsWith('.list')) out.push(...parseSourcesList((await readIfExists(path)) ?? '', path));
+    if (name.endsWith('.sources')) out.push(...parseSourcesFile((await readTextIfExists(path)) ?? '', path));
+    else if (name.endsWith('.list')) out.push(...parseSourcesList((await readTextIfExists(path)) ?? '', path));
   }
   if (out.length === 0) throw notFound(etcApt, 'no apt sources configured (pass --mirror URI)');
   return out;
