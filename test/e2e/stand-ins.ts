@@ -1,0 +1,144 @@
+/**
+ * Local stand-ins for the public bases generated Dockerfiles name (no public registry is reachable here): each is
+ * made with `shipshape base build` from Debian packages (builders get a shell and their toolchain on top), tagged
+ * with a hash of its inputs so it is built once per machine, and substituted with `--base-map`. Also the small
+ * engine helpers the build-and-run e2e tests share.
+ */
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { dockerCli, run, runCli } from './env.js';
+
+/** BuildKit on for `docker build` (Docker 20.10 defaults to the classic builder). */
+export const buildEnv = { DOCKER_BUILDKIT: '1' };
+const env = buildEnv;
+
+export interface StandIn {
+  /** The public reference the generated Dockerfile names. */
+  public: string;
+  preset: string;
+  packages: string[];
+  nonroot: boolean;
+  /** Extra Dockerfile lines on top of the base build (toolchain paths), built with `files` as context. */
+  wrap?: string;
+  files?: Record<string, { from?: string; text?: string; mode?: number }>;
+}
+
+const path = 'PATH=/nodejs/bin:/usr/lib/go-1.19/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const standIns: StandIn[] = [
+  { public: 'gcr.io/distroless/static-debian12:nonroot', preset: 'static', packages: [], nonroot: true },
+  { public: 'gcr.io/distroless/nodejs20-debian12:nonroot', preset: 'nodejs', packages: [], nonroot: true },
+  { public: 'gcr.io/distroless/python3-debian12:nonroot', preset: 'python3', packages: ['python3-minimal'], nonroot: true },
+  {
+    public: 'golang:1.19-bookworm',
+    preset: 'cc',
+    packages: ['golang-1.19-go', 'dash'],
+    nonroot: false,
+    wrap: `ENV ${path} GOPATH=/go HOME=/root\n`,
+  },
+  {
+    public: 'python:3.11-slim-bookworm',
+    preset: 'python3',
+    packages: ['python3-pip', 'dash'],
+    nonroot: false,
+    wrap: `ENV ${path} HOME=/root\n`,
+  },
+  {
+    public: 'node:20-bookworm-slim',
+    preset: 'nodejs',
+    packages: ['dash'],
+    nonroot: false,
+    // npm from the machine's Node.js installation, started by a two-line script (there is no /usr/bin/env)
+    wrap: `ENV ${path} HOME=/root\nCOPY npm /usr/local/lib/node_modules/npm\nCOPY npm.sh /usr/local/bin/npm\n`,
+    files: {
+      npm: { from: '/usr/lib/node_modules/npm' },
+      'npm.sh': { text: '#!/bin/sh\nexec /nodejs/bin/node /usr/local/lib/node_modules/npm/bin/npm-cli.js "$@"\n', mode: 0o755 },
+    },
+  },
+];
+
+export function imageExists(ref: string): boolean {
+  return spawnSync(dockerCli, ['image', 'inspect', ref], { stdio: 'ignore' }).status === 0;
+}
+
+export async function ensureStandIn(s: StandIn): Promise<string> {
+  const hash = createHash('sha256').update(JSON.stringify({ ...s, node: process.version })).digest('hex').slice(0, 12);
+  const name = `shipshape-standin/${s.public.replace(/[^a-z0-9]+/g, '-')}:${hash}`;
+  if (imageExists(name)) return name;
+  const baseName = s.wrap === undefined ? name : `${name}-base`;
+  if (!imageExists(baseName)) {
+    const args = ['base', 'build', '--preset', s.preset, '--output-image', `docker-daemon:${baseName}`, ...s.packages.flatMap((p) => ['--package', p]), ...(s.nonroot ? ['--nonroot'] : [])];
+    const r = await runCli(args);
+    if (r.code !== 0) throw new Error(`shipshape ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  if (s.wrap !== undefined) {
+    const ctx = await mkdtemp(join(tmpdir(), 'shipshape-standin-'));
+    try {
+      for (const [file, spec] of Object.entries(s.files ?? {})) {
+        if (spec.from !== undefined) await cp(spec.from, join(ctx, file), { recursive: true });
+        else await writeFile(join(ctx, file), spec.text ?? '', { mode: spec.mode ?? 0o644 });
+        if (spec.mode !== undefined) await chmod(join(ctx, file), spec.mode);
+      }
+      await writeFile(join(ctx, 'Dockerfile'), `FROM ${baseName}\n${s.wrap}`);
+      await run(dockerCli, ['build', '--network', 'host', '-q', '-t', name, ctx], { env });
+    } finally {
+      await rm(ctx, { recursive: true, force: true });
+    }
+  }
+  return name;
+}
+
+/** A free port on loopback, chosen by the kernel. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => {
+        done(port);
+      });
+    });
+  });
+}
+
+export async function getText(url: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      return await response.text();
+    } catch (error) {
+      last = error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`${url} did not answer: ${String(last)}`);
+}
+
+/** Builds with plain progress and returns the log (BuildKit writes it to stderr). */
+export function dockerBuild(dir: string, tag: string): string {
+  const r = spawnSync(dockerCli, ['build', '--network', 'host', '--progress=plain', '-t', tag, dir], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`docker build ${dir} failed:\n${r.stderr.slice(-4000)}`);
+  return r.stderr;
+}
+
+/** Whether the build step whose command contains `needle` was taken from the cache. */
+export function stepCached(log: string, needle: string): boolean {
+  const header = log.split('\n').find((l) => /^#\d+ \[/.test(l) && l.includes(needle));
+  if (header === undefined) throw new Error(`no build step with ${needle} in:\n${log}`);
+  const id = /^#(\d+) /.exec(header)?.[1] ?? '';
+  return log.split('\n').some((l) => l === `#${id} CACHED`);
+}
+
+/** `--base-map PUBLIC=STANDIN` arguments for every stand-in, building the missing ones. */
+export async function baseMapArgs(): Promise<string[]> {
+  const args: string[] = [];
+  for (const s of standIns) args.push('--base-map', `${s.public}=${await ensureStandIn(s)}`);
+  return args;
+}
