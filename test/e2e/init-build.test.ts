@@ -1,5 +1,5 @@
 /**
- * `shipshape init` end to end: Dockerfiles generated for dependency-free Node.js, Go and Python apps are built
+ * `shipshape init` end to end: Dockerfiles generated for dependency-free Node.js, Go, Rust and Python apps are built
  * by the real engine (Docker 20.10's built-in BuildKit frontend, hence `--compat`), run, answer HTTP on
  * loopback as the non-root user, and a rebuild after one source file changes reuses the dependency layers.
  *
@@ -21,6 +21,7 @@ const apps = resolve(import.meta.dirname, '__fixtures__/init-apps');
 const cases = [
   { app: 'node', answer: 'hello from node as uid 65532', source: 'src/server.js', install: 'npm ci', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   { app: 'go', answer: 'hello from go as uid 65532', source: 'main.go', install: 'go mod download', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
+  { app: 'rust', answer: 'hello from rust as uid 65532', source: 'src/main.rs', install: "echo 'fn main() {}'", runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'python', answer: 'hello from python as uid 65532', source: 'main.py', install: 'pip install --target=/deps -r requirements.txt', runtime: 'gcr.io/distroless/python3-debian12:nonroot' },
 ];
 

@@ -39,6 +39,14 @@ export const standIns: StandIn[] = [
     wrap: `ENV ${path} GOPATH=/go HOME=/root\n`,
   },
   {
+    // Debian 12's rustc 1.63 and cargo; `cc` is an alternative Debian's gcc package leaves to its maintainer script
+    public: 'rust:1.63-bookworm',
+    preset: 'cc',
+    packages: ['cargo', 'dash', 'coreutils', 'sed', 'findutils'],
+    nonroot: false,
+    wrap: `ENV ${path} CARGO_HOME=/usr/local/cargo HOME=/root\nRUN ln -s gcc /usr/bin/cc\n`,
+  },
+  {
     public: 'python:3.11-slim-bookworm',
     preset: 'python3',
     packages: ['python3-pip', 'dash'],

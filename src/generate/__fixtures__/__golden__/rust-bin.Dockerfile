@@ -8,12 +8,12 @@ WORKDIR /src
 COPY --link Cargo.toml Cargo.lock ./
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     mkdir -p src && echo 'fn main() {}' > src/main.rs \
-    && RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked --target "$(rustc -vV | sed -n 's/^host: //p')" \
+    && CARGO_PROFILE_RELEASE_STRIP=symbols RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked --target "$(rustc -vV | sed -n 's/^host: //p')" \
     && rm -rf src
 COPY --link . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     find src -name '*.rs' -exec touch {} + \
-    && RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked --target "$(rustc -vV | sed -n 's/^host: //p')" --bin tiny-http \
+    && CARGO_PROFILE_RELEASE_STRIP=symbols RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked --target "$(rustc -vV | sed -n 's/^host: //p')" --bin tiny-http \
     && cp target/*/release/tiny-http /out-app
 
 # Runtime: distroless static: the binary is linked statically (glibc, +crt-static), so it needs no libc;

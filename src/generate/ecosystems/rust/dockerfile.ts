@@ -13,7 +13,9 @@ export function rustDockerfile(app: RustApp, w: DockerfileWriter): { runtime: st
   w.from(`rust:${version}-bookworm`, 'build', [`Builder: Rust ${version} on Debian 12.`]);
   w.instruction('WORKDIR', '/src');
   const locked = app.hasLockfile ? ' --locked' : '';
-  const flags = staticBinary ? 'RUSTFLAGS="-C target-feature=+crt-static" ' : '';
+  // symbols stripped (Cargo's profile setting, overridable per build): the standard library's debug info is
+  // most of a small binary's size (a std-only HTTP server: 12.7 MB unstripped, under 1 MB stripped)
+  const flags = `CARGO_PROFILE_RELEASE_STRIP=symbols ${staticBinary ? 'RUSTFLAGS="-C target-feature=+crt-static" ' : ''}`;
   // the host triple: --target makes RUSTFLAGS apply to the binary only, not to build scripts and proc macros
   const target = '--target "$(rustc -vV | sed -n \'s/^host: //p\')"';
   const registry = { target: '/usr/local/cargo/registry' };
