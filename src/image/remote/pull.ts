@@ -233,30 +233,41 @@ export interface FetchedArtifact {
   store: RemoteBlobStore;
 }
 
-/** Reads what a reference names in its registry: an image, or an index of several. Layers are not downloaded. */
-export async function artifact(ref: Reference, options: PullOptions = {}): Promise<FetchedArtifact> {
-  const pool = options.clients ?? new ClientPool(options);
-  const cacheDir = options.cacheDir ?? defaultCacheDir();
+/**
+ * Runs `read` against the sources of a reference: for `docker.io`, each configured mirror in order, then Docker
+ * Hub (as dockerd's registry-mirrors); otherwise the reference's own registry. A mirror that fails falls back to
+ * the next source; bad content does not, as it is bad wherever it came from.
+ */
+async function fromSources<T>(ref: Reference, options: PullOptions, read: (domain: string) => Promise<T>): Promise<T> {
   const domains = ref.domain === 'docker.io' ? [...(options.mirrors ?? []).map(mirrorHost), ref.domain] : [ref.domain];
   let lastError: unknown;
   for (const domain of domains) {
-    const client = pool.get(domain);
     try {
-      const fetched = await client.manifest(ref.path, identifier(ref));
-      const store = new RemoteBlobStore(client, ref.path, cacheDir, options.events);
-      const art = await artifactFromBlobs(store, fetched.raw, fetched.mediaType);
-      origins.set(art.kind === 'image' ? art.image : art.index, { domain, repo: ref.path });
-      return { artifact: art, digest: fetched.digest, store };
+      return await read(domain);
     } catch (error) {
       lastError = error;
-      // Bad content is bad wherever it came from; a mirror that fails otherwise falls back to the next source.
       if (error instanceof ShipshapeError && error.code === 'invalid-input') throw error;
       if (domain !== domains[domains.length - 1]) {
-        options.events?.({ kind: 'log', level: 'info', message: `mirror ${domain} failed, trying the next source` });
+        const why = error instanceof Error ? error.message : String(error);
+        options.events?.({ kind: 'log', level: 'info', message: `mirror ${domain} failed (${why}), trying the next source` });
       }
     }
   }
   throw lastError;
+}
+
+/** Reads what a reference names in its registry: an image, or an index of several. Layers are not downloaded. */
+export async function artifact(ref: Reference, options: PullOptions = {}): Promise<FetchedArtifact> {
+  const pool = options.clients ?? new ClientPool(options);
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  return fromSources(ref, options, async (domain) => {
+    const client = pool.get(domain);
+    const fetched = await client.manifest(ref.path, identifier(ref));
+    const store = new RemoteBlobStore(client, ref.path, cacheDir, options.events);
+    const art = await artifactFromBlobs(store, fetched.raw, fetched.mediaType);
+    origins.set(art.kind === 'image' ? art.image : art.index, { domain, repo: ref.path });
+    return { artifact: art, digest: fetched.digest, store };
+  });
 }
 
 /** Picks the image for `platform` from an index (recursing into nested indexes). */
@@ -312,11 +323,13 @@ export async function fetchLayers(img: Image, store: BlobStore & { fetch?: (d: D
 export async function resolveDigest(ref: Reference, options: PullOptions = {}): Promise<{ digest: Digest; mediaType: string | undefined }> {
   if (ref.digest !== undefined) return { digest: ref.digest, mediaType: undefined };
   const pool = options.clients ?? new ClientPool(options);
-  const client = pool.get(ref.domain);
-  const head = await client.headManifest(ref.path, identifier(ref));
-  if (!head) throw notFound(`docker://${ref.name}:${identifier(ref)}`, 'no such tag in the registry');
-  if (/^sha256:[0-9a-f]{64}$/.test(head.digest)) return { digest: head.digest, mediaType: head.mediaType };
-  // No Docker-Content-Digest on HEAD: hash the manifest itself.
-  const fetched = await client.manifest(ref.path, identifier(ref));
-  return { digest: fetched.digest, mediaType: manifestKind(fetched.raw, fetched.mediaType, `manifest ${ref.name}`).mediaType };
+  return fromSources(ref, options, async (domain) => {
+    const client = pool.get(domain);
+    const head = await client.headManifest(ref.path, identifier(ref));
+    if (!head) throw notFound(`docker://${ref.name}:${identifier(ref)}`, 'no such tag in the registry');
+    if (/^sha256:[0-9a-f]{64}$/.test(head.digest)) return { digest: head.digest, mediaType: head.mediaType };
+    // No Docker-Content-Digest on HEAD: hash the manifest itself.
+    const fetched = await client.manifest(ref.path, identifier(ref));
+    return { digest: fetched.digest, mediaType: manifestKind(fetched.raw, fetched.mediaType, `manifest ${ref.name}`).mediaType };
+  });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,7 +7,7 @@ import { parseChallenge } from './auth.js';
 import { nextLink } from './client.js';
 import { resolveCredentials, serverKey } from './credentials.js';
 import { parsePlatform, platformMatches } from './pull.js';
-import { describeErrorBody, isInsecure, parseRetryAfter, readBounded, redactUrl } from './transport.js';
+import { describeErrorBody, isInsecure, parseRetryAfter, proxyEnvironment, readBounded, redactUrl, tlsFor } from './transport.js';
 
 describe('WWW-Authenticate parsing', () => {
   it.each([
@@ -100,5 +100,34 @@ describe('Docker config credentials', () => {
 
   it('reports a missing credential helper as an external failure', async () => {
     await expect(resolveCredentials('x', file('{"credHelpers":{"x":"absent-helper-zz"}}'))).rejects.toMatchObject({ code: 'external', message: expect.stringMatching(/docker-credential-absent-helper-zz: not found on PATH/) as unknown });
+  });
+});
+
+describe('proxy environment', () => {
+  it.each([
+    [{ HTTPS_PROXY: 'http://p:3128' }, { httpsProxy: 'http://p:3128' }],
+    [{ https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' }, { httpsProxy: 'http://lower:1' }],
+    [{ http_proxy: '', HTTP_PROXY: 'http://upper:2', NO_PROXY: 'localhost,.corp' }, { httpProxy: 'http://upper:2', noProxy: 'localhost,.corp' }],
+    [{ http_proxy: '  ' }, {}],
+  ])('%j', (env, expected) => {
+    expect(proxyEnvironment(env)).toEqual(expected);
+  });
+});
+
+describe("Docker's certs.d", () => {
+  const root = mkdtempSync(join(tmpdir(), 'shipshape-certsd-'));
+  afterAll(() => { rmSync(root, { recursive: true, force: true }); });
+
+  it('adds every *.crt as a CA and pairs client.cert with client.key; a certificate without its key is named', () => {
+    const dir = join(root, 'reg.example:5443');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'ca.crt'), 'CA-PEM');
+    expect(tlsFor('reg.example:5443', root).ca.at(-1)).toBe('CA-PEM');
+    expect(tlsFor('reg.example:5443', root).cert).toBeUndefined();
+    writeFileSync(join(dir, 'client.cert'), 'CERT-PEM');
+    expect(() => tlsFor('reg.example:5443', root)).toThrow(/client certificate .*client\.cert: has no matching client\.key/);
+    writeFileSync(join(dir, 'client.key'), 'KEY-PEM');
+    expect(tlsFor('reg.example:5443', root)).toMatchObject({ cert: 'CERT-PEM', key: 'KEY-PEM' });
+    expect(tlsFor('other:1', root).cert).toBeUndefined();
   });
 });

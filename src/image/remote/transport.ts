@@ -185,25 +185,98 @@ function statusLine(status: number): string {
   return text ? `${status} ${text}` : String(status);
 }
 
-/** Builds the TLS trust for a host: system bundle, Node's roots, NODE_EXTRA_CA_CERTS and Docker's per-host CAs. */
-function trustFor(host: string, certsDir: string): string[] {
-  const cas: string[] = [...rootCertificates];
+/** The TLS material for one registry host: trusted CAs and, when Docker's certs.d has one, a client certificate. */
+export interface HostTls {
+  ca: string[];
+  cert?: string;
+  key?: string;
+}
+
+/**
+ * Builds the TLS options for a host as Docker does: system bundle, Node's roots, NODE_EXTRA_CA_CERTS, and in
+ * `<certsDir>/<host>/` every `*.crt` as a CA and a `*.cert` with its `*.key` as the client certificate
+ * (Docker's "certs.d" convention, docs.docker.com "Verify repository client with certificates").
+ */
+export function tlsFor(host: string, certsDir: string): HostTls {
+  const ca: string[] = [...rootCertificates];
   // Node 20 ships Mozilla's roots; the system bundle adds what the administrator installed (update-ca-certificates).
   for (const file of ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem']) {
     if (existsSync(file)) {
-      cas.push(readFileSync(file, 'utf8'));
+      ca.push(readFileSync(file, 'utf8'));
       break;
     }
   }
   // Passing `ca` replaces Node's defaults, NODE_EXTRA_CA_CERTS included, so add it back explicitly.
   const extra = process.env.NODE_EXTRA_CA_CERTS;
-  if (extra && existsSync(extra)) cas.push(readFileSync(extra, 'utf8'));
-  // Docker reads every *.crt in /etc/docker/certs.d/<host>/ as a CA (its "certs.d" convention).
+  if (extra && existsSync(extra)) ca.push(readFileSync(extra, 'utf8'));
   const dir = `${certsDir}/${host}`;
-  if (existsSync(dir)) {
-    for (const name of readdirSync(dir)) if (name.endsWith('.crt')) cas.push(readFileSync(`${dir}/${name}`, 'utf8'));
+  if (!existsSync(dir)) return { ca };
+  const names = readdirSync(dir).sort();
+  for (const name of names) if (name.endsWith('.crt')) ca.push(readFileSync(`${dir}/${name}`, 'utf8'));
+  // Docker pairs `client.cert` with `client.key`; a certificate without its key is an error there, and here.
+  const certName = names.find((n) => n.endsWith('.cert'));
+  if (certName === undefined) return { ca };
+  const keyName = `${certName.slice(0, -'.cert'.length)}.key`;
+  if (!names.includes(keyName)) throw invalidInput(`client certificate ${dir}/${certName}`, `has no matching ${keyName} beside it`);
+  return { ca, cert: readFileSync(`${dir}/${certName}`, 'utf8'), key: readFileSync(`${dir}/${keyName}`, 'utf8') };
+}
+
+/** Node's names for "the server's certificate chain is not trusted" (OpenSSL verify errors). */
+const untrustedCertCodes = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+]);
+
+/** The OpenSSL verify code of a TLS failure, when the error is one (undici wraps it in `cause`). */
+export function tlsErrorCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; depth < 4 && e !== null && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && untrustedCertCodes.has(code)) return code;
+    e = (e as { cause?: unknown }).cause;
   }
-  return cas;
+  return undefined;
+}
+
+/**
+ * The proxy settings from the environment, read as curl and Go's net/http do: the lowercase name first, then the
+ * uppercase one, an empty value counting as unset (undici would let an empty `http_proxy` hide `HTTP_PROXY`).
+ */
+export function proxyEnvironment(env: NodeJS.ProcessEnv = process.env): { httpProxy?: string; httpsProxy?: string; noProxy?: string } {
+  const pick = (name: string): string | undefined => {
+    for (const key of [name.toLowerCase(), name.toUpperCase()]) {
+      const value = env[key]?.trim();
+      if (value) return value;
+    }
+    return undefined;
+  };
+  const httpProxy = pick('http_proxy');
+  const httpsProxy = pick('https_proxy');
+  const noProxy = pick('no_proxy');
+  return { ...(httpProxy ? { httpProxy } : {}), ...(httpsProxy ? { httpsProxy } : {}), ...(noProxy ? { noProxy } : {}) };
+}
+
+/** An undici dispatcher that honours the proxy environment, with the given TLS and timeouts. */
+function proxiedAgent(tls: { ca?: string[]; cert?: string; key?: string; rejectUnauthorized?: boolean }, timeoutSeconds: number): Dispatcher {
+  const proxies = proxyEnvironment();
+  return new EnvHttpProxyAgent({
+    // undici reads the variables itself when an option is absent; passing '' for an absent one stops that. As in
+    // undici (and unlike Go), HTTPS requests use http_proxy when https_proxy is unset.
+    httpProxy: proxies.httpProxy ?? '',
+    httpsProxy: proxies.httpsProxy ?? '',
+    noProxy: proxies.noProxy ?? '',
+    connect: { ...tls, timeout: timeoutSeconds * 1000 },
+    requestTls: tls,
+    headersTimeout: timeoutSeconds * 1000,
+    bodyTimeout: timeoutSeconds * 1000,
+  });
 }
 
 /** One dispatcher per registry host, so each gets its own CAs; shared by every client in the process. */
@@ -213,13 +286,7 @@ function dispatcherFor(host: string, options: Required<Pick<TransportOptions, 'c
   const key = `${host}|${options.certsDir}|${options.timeout}`;
   let d = dispatchers.get(key);
   if (!d) {
-    const tls = { ca: trustFor(host, options.certsDir) };
-    d = new EnvHttpProxyAgent({
-      connect: { ...tls, timeout: options.timeout * 1000 },
-      requestTls: tls,
-      headersTimeout: options.timeout * 1000,
-      bodyTimeout: options.timeout * 1000,
-    });
+    d = proxiedAgent(tlsFor(host, options.certsDir), options.timeout);
     dispatchers.set(key, d);
   }
   return d;
@@ -286,12 +353,7 @@ export class RegistryTransport {
   private dispatcher(skipVerify = false): Dispatcher {
     if (skipVerify && this.insecure) {
       // Docker does not verify certificates of insecure registries.
-      this.insecureDispatcher ??= new EnvHttpProxyAgent({
-        connect: { rejectUnauthorized: false, timeout: this.timeout * 1000 },
-        requestTls: { rejectUnauthorized: false },
-        headersTimeout: this.timeout * 1000,
-        bodyTimeout: this.timeout * 1000,
-      });
+      this.insecureDispatcher ??= proxiedAgent({ rejectUnauthorized: false }, this.timeout);
       return this.insecureDispatcher;
     }
     return dispatcherFor(this.host, { certsDir: this.certsDir, timeout: this.timeout });
@@ -337,6 +399,15 @@ export class RegistryTransport {
         });
       } catch (error) {
         if (error instanceof ShipshapeError) throw error;
+        const tlsCode = tlsErrorCode(error);
+        if (tlsCode !== undefined) {
+          // Not worth a retry: the same certificate comes back. Say where trust comes from, as Docker's message does.
+          throw externalFailure(
+            this.subject,
+            `${req.what}: TLS certificate not trusted (${tlsCode}); add its CA to ${this.certsDir}/${this.host}/ca.crt or NODE_EXTRA_CA_CERTS, or list the registry under registry.insecure`,
+            error,
+          );
+        }
         const code = networkErrorCode(error) ?? (error instanceof Error ? error.message : String(error));
         lastProblem = `connection failed (${code})`;
         if (isRetryableError(error) && attempt < this.retries) {

@@ -7,8 +7,8 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { createSign, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -42,6 +42,22 @@ async function waitFor(url: string, timeoutMs = 15_000): Promise<void> {
   }
 }
 
+async function waitForPort(host: string, port: number, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => { resolve(false); });
+    });
+    if (open) return;
+    if (Date.now() > until) throw new Error(`${host}:${port} did not accept connections`);
+    await sleep(100);
+  }
+}
+
 export interface RunningRegistry {
   host: string;
   port: number;
@@ -54,10 +70,24 @@ export interface RegistryAuthConfig {
   token?: { realm: string; service: string; issuer: string; certFile: string };
 }
 
-/** Starts `docker-registry serve` on a free loopback port with its own storage; deletes enabled. */
-export async function startRegistry(auth: RegistryAuthConfig = {}): Promise<RunningRegistry> {
+export interface RegistryTlsConfig {
+  certFile: string;
+  keyFile: string;
+  /** CAs client certificates must chain to; set, the registry refuses clients without one. */
+  clientCaFile?: string;
+  /** The loopback address to listen on (default 127.0.0.1) and the name clients use (default the address). */
+  address?: string;
+  hostname?: string;
+}
+
+/** Starts `docker-registry serve` on a free loopback port with its own storage; deletes enabled; HTTPS with `tls`. */
+export async function startRegistry(auth: RegistryAuthConfig = {}, tls?: RegistryTlsConfig): Promise<RunningRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'shipshape-registry-'));
   const port = await freePort();
+  const address = tls?.address ?? '127.0.0.1';
+  const tlsSection = tls
+    ? `  tls:\n    certificate: ${tls.certFile}\n    key: ${tls.keyFile}\n${tls.clientCaFile === undefined ? '' : `    clientcas:\n      - ${tls.clientCaFile}\n`}`
+    : '';
   let authSection = '';
   if (auth.htpasswd) {
     const line = execFileSync('htpasswd', ['-Bbn', auth.htpasswd.user, auth.htpasswd.password], { encoding: 'utf8' }).trim();
@@ -78,20 +108,20 @@ storage:
   delete:
     enabled: true
 http:
-  addr: 127.0.0.1:${port}
-${authSection}`;
+  addr: ${address}:${port}
+${tlsSection}${authSection}`;
   writeFileSync(join(dir, 'config.yml'), config);
   const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
   try {
-    await waitFor(`http://127.0.0.1:${port}/v2/`);
+    await (tls ? waitForPort(address, port) : waitFor(`http://127.0.0.1:${port}/v2/`));
   } catch (error) {
     child.kill();
     throw new Error(`docker-registry did not start: ${stderr}`, { cause: error });
   }
   return {
-    host: `127.0.0.1:${port}`,
+    host: `${tls?.hostname ?? address}:${port}`,
     port,
     dir,
     stop: () => stopChild(child).then(() => { rmSync(dir, { recursive: true, force: true }); }),
@@ -343,4 +373,101 @@ if (action === 'get') {
   writeFileSync(path, script);
   chmodSync(path, 0o755);
   return { binDir, storeFile, cleanup: () => { rmSync(binDir, { recursive: true, force: true }); } };
+}
+
+export interface TestPki {
+  dir: string;
+  caFile: string;
+  serverCertFile: string;
+  serverKeyFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+}
+
+/**
+ * A throwaway CA made with openssl, a server certificate for `names` (DNS names and IPs) and a client certificate,
+ * all signed by it (P-256 keys: quick to make). Valid for two days.
+ */
+export function makeTestPki(names: string[]): TestPki {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-pki-'));
+  const f = (name: string): string => join(dir, name);
+  const openssl = (args: string[]): void => { execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] }); };
+  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl(['req', '-x509', ...key, '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', '/CN=shipshape test CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  const san = names.map((n) => (/^[\d.]+$/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
+  writeFileSync(f('server.ext'), `subjectAltName=${san}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
+  writeFileSync(f('client.ext'), 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
+  for (const who of ['server', 'client']) {
+    openssl(['req', ...key, '-keyout', f(`${who}.key`), '-out', f(`${who}.csr`), '-subj', `/CN=shipshape test ${who}`]);
+    openssl(['x509', '-req', '-in', f(`${who}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-out', f(`${who}.crt`), '-extfile', f(`${who}.ext`)]);
+  }
+  return { dir, caFile: f('ca.crt'), serverCertFile: f('server.crt'), serverKeyFile: f('server.key'), clientCertFile: f('client.crt'), clientKeyFile: f('client.key') };
+}
+
+export interface CountingProxy {
+  /** `http://127.0.0.1:PORT` for HTTPS_PROXY / HTTP_PROXY. */
+  url: string;
+  /** One entry per request: `CONNECT host:port` for tunnels, `GET http://…` for forwarded plain requests. */
+  requests: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A forward proxy on loopback as corporate networks run them: CONNECT tunnels (HTTPS, and what undici sends for
+ * plain HTTP too) and absolute-URI requests, each recorded. It only connects to loopback targets.
+ */
+export async function startCountingProxy(): Promise<CountingProxy> {
+  const requests: string[] = [];
+  const sockets = new Set<Socket>();
+  const loopback = (host: string): boolean => /^127\./.test(host) || host === 'localhost' || host === hostname() ;
+  const server = createServer((req, res) => {
+    requests.push(`${req.method ?? ''} ${req.url ?? ''}`);
+    let target: URL;
+    try {
+      target = new URL(req.url ?? '');
+    } catch {
+      res.writeHead(400).end('absolute URI expected');
+      return;
+    }
+    if (!loopback(target.hostname)) {
+      res.writeHead(403).end('loopback only');
+      return;
+    }
+    const out = httpRequest({ hostname: target.hostname, port: Number(target.port || 80), method: req.method, path: `${target.pathname}${target.search}`, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    requests.push(`CONNECT ${req.url ?? ''}`);
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    const [host = '', port = '443'] = (req.url ?? '').split(/:(?=\d+$)/);
+    if (!loopback(host)) {
+      client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    const upstream = connect({ host, port: Number(port) }, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  const port = await listen(server);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    stop: async () => {
+      for (const s of sockets) s.destroy();
+      await close(server);
+    },
+  };
 }
