@@ -77,6 +77,28 @@ export const lintSchema = z.strictObject({
 
 export type LintConfig = z.infer<typeof lintSchema>;
 
+/** `scan` and `db update`: where vulnerability data comes from and how old it may be. */
+export const vulnSchema = z.strictObject({
+  db: z
+    .strictObject({
+      /** Base URL of an OSV export: `<url>/<Ecosystem>/all.zip` (the public OSV bucket by default). */
+      url: z.url({ protocol: /^https?$/ }).default('https://osv-vulnerabilities.storage.googleapis.com'),
+      /** OSV ecosystems `db update` downloads (`Debian:12`, `npm`); empty: those already in the database. */
+      ecosystems: z.array(z.string().min(1)).default([]),
+      /** A sha256sum-style list (`<hex>  <Ecosystem>/all.zip`), as a file or URL, that downloads must match. */
+      checksums: z.string().min(1).optional(),
+      /** Hours after which `scan` treats the database as stale. */
+      maxAge: z.number().positive().optional(),
+      /** What `scan` does with a stale database: fail (exit 4) or warn. */
+      stale: z.enum(['fail', 'warn']).default('fail'),
+    })
+    .default({ url: 'https://osv-vulnerabilities.storage.googleapis.com', ecosystems: [], stale: 'fail' }),
+  /** Ignore file read by `scan` (relative to the config file); `.shipshape-ignore.yaml` beside it by default. */
+  ignoreFile: z.string().min(1).optional(),
+});
+
+export type VulnConfig = z.infer<typeof vulnSchema>;
+
 export const configSchema = z.strictObject({
   engine: engineSchema.default({ cli: 'docker' }),
   registry: registrySchema.default({ insecure: [], mirrors: [], timeout: 60, retries: 4 }),
@@ -86,6 +108,7 @@ export const configSchema = z.strictObject({
   /** Never reach the network: registries, package archives. */
   offline: z.boolean().default(false),
   analyze: analyzeSchema.default({ thresholds: {}, dive: {} }),
+  vuln: vulnSchema.default({ db: { url: 'https://osv-vulnerabilities.storage.googleapis.com', ecosystems: [], stale: 'fail' } }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -6,3 +6,4 @@ export { severities, type Severity } from './severity.js';
 export { toJson, toSarif, toText, type ScanFormat } from './formats.js';
 export { evaluate } from './evaluate.js';
 export { comparatorFor } from './versions/index.js';
+export { updateDb, exportUrl, parseChecksums, defaultExportUrl, type UpdateOptions, type UpdateResult, type UpdatedEcosystem } from './db/update.js';

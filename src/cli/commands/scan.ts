@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { scan } from '../../api/scan.js';
 import { sbom, type Sbom } from '../../api/sbom.js';
 import { resolveSource } from '../../api/sbom-source.js';
@@ -28,6 +28,13 @@ async function readSbom(path: string): Promise<Sbom> {
   return doc as Sbom;
 }
 
+/** `--max-db-age`: plain hours, or a number with `h` or `d`. */
+function parseAge(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([hd]?)\s*$/i.exec(value);
+  if (!m?.[1]) throw new InvalidArgumentError('expected hours, or a duration such as 36h or 7d');
+  return Number.parseFloat(m[1]) * (m[2]?.toLowerCase() === 'd' ? 24 : 1);
+}
+
 /** `shipshape scan IMAGE|DIR|SBOM.json`: known vulnerabilities from the local OSV database. */
 export function register(program: Command): void {
   addCommonOptions(
@@ -39,12 +46,15 @@ export function register(program: Command): void {
       .option('--ignore-unfixed', 'only report vulnerabilities with a fixed version', false)
       .addOption(new Option('--fail-on <level>', 'exit 1 when a vulnerability of this severity or above is found').choices(severities.filter((s) => s !== 'unknown')))
       .option('--exit-code <code>', 'exit with this code instead of 1 when --fail-on trips', (v) => Number.parseInt(v, 10))
-      .option('--max-db-age <hours>', 'fail (exit 4) when the database is older than this', (v) => Number.parseFloat(v))
+      .option('--max-db-age <age>', 'fail (exit 4) when the database is older than this: hours, or 36h, 7d', parseAge)
+      .addOption(new Option('--stale-db <action>', 'what a database older than --max-db-age does').choices(['fail', 'warn']))
       .option('--platform <os/arch[/variant]>', 'for a multi-platform image, this platform'),
     ['text', 'json', 'sarif'],
   ).action(
     action(async (ctx, name: string) => {
-      const flags = ctx.flags as unknown as { severity?: Severity; ignoreUnfixed: boolean; failOn?: Severity; exitCode?: number; maxDbAge?: number; platform?: string };
+      const flags = ctx.flags as unknown as { severity?: Severity; ignoreUnfixed: boolean; failOn?: Severity; exitCode?: number; maxDbAge?: number; staleDb?: 'fail' | 'warn'; platform?: string };
+      const vulnConfig = ctx.loaded.config.vuln;
+      const maxDbAge = flags.maxDbAge ?? vulnConfig.db.maxAge;
       let doc: Sbom;
       if (name.endsWith('.json')) doc = await readSbom(name);
       else {
@@ -55,12 +65,14 @@ export function register(program: Command): void {
           await source.close();
         }
       }
-      const { result, failing } = scan(doc, ctx.loaded.cacheDir, {
+      const { result, failing, warnings } = scan(doc, ctx.loaded.cacheDir, {
         ...(flags.severity ? { severity: flags.severity } : {}),
         ignoreUnfixed: flags.ignoreUnfixed,
         ...(flags.failOn ? { failOn: flags.failOn } : {}),
-        ...(flags.maxDbAge === undefined ? {} : { maxDbAgeHours: flags.maxDbAge }),
+        ...(maxDbAge === undefined ? {} : { maxDbAgeHours: maxDbAge }),
+        staleDb: flags.staleDb ?? vulnConfig.db.stale,
       });
+      for (const w of warnings) ctx.note(`shipshape: warning: ${w}`);
       const format = ctx.flags.format;
       await ctx.write(format === 'json' ? toJson(result) : format === 'sarif' ? toSarif(result, version, name) : toText(result));
       if (result.db.records === 0) ctx.note('shipshape: no vulnerability database imported: run `shipshape db import FILE|DIR`');

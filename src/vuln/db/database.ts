@@ -16,6 +16,10 @@ export interface VulnDb {
   put(records: Osv[]): number;
   status(): DbStatus;
   setMeta(key: string, value: string): void;
+  /** Deletes the records every affected entry of which is in an ecosystem `covers` accepts; returns how many. */
+  removeWhere(covers: (ecosystem: string) => boolean): number;
+  /** Writes a consistent copy of the database to `path` (SQLite's VACUUM INTO). */
+  copyTo(path: string): void;
   close(): void;
 }
 
@@ -85,6 +89,22 @@ export function openDb(path: string, options: { readonly?: boolean } = {}): Vuln
     },
     setMeta(key, value) {
       metaSet?.run(key, value);
+    },
+    removeWhere(covers) {
+      if (options.readonly) throw new Error('database opened read-only');
+      const rows = db.prepare('SELECT id, group_concat(ecosystem, char(10)) AS ecosystems FROM affected GROUP BY id').all() as { id: string; ecosystems: string }[];
+      const doomed = rows.filter((r) => r.ecosystems.split('\n').every(covers)).map((r) => r.id);
+      const drop = db.prepare('DELETE FROM advisories WHERE id = ?');
+      db.transaction(() => {
+        for (const id of doomed) {
+          drop.run(id);
+          clearAffected?.run(id);
+        }
+      })();
+      return doomed.length;
+    },
+    copyTo(target) {
+      db.prepare('VACUUM INTO ?').run(target);
     },
     close() {
       db.close();
