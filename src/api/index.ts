@@ -13,3 +13,5 @@ export { digest, type DigestOptions, type DigestResult } from './digest.js';
 export { login, type LoginResult, logout } from './login.js';
 export type { RegistryTaskOptions } from './registry-options.js';
 export { tags } from './tags.js';
+export { catalog, type CatalogOptions } from './catalog.js';
+export { type DeleteResult, deleteImage } from './delete.js';

@@ -7,6 +7,7 @@ import { configSchema as fileConfigSchema, type Config } from '../config/schema.
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
 import { formatPlatform, parsePlatform, platformsOf, selectPlatform } from '../image/mutate/platform.js';
 import { createTransportContext, open } from '../image/transports/index.js';
+import { remoteOrigin } from '../image/remote/index.js';
 import type { Artifact, Image, Layer } from '../image/types.js';
 
 export interface InspectOptions {
@@ -14,7 +15,10 @@ export interface InspectOptions {
   events?: EventSink;
   /** For an index: inspect the image for this platform (`linux/arm64`) instead of the index. */
   platform?: string;
-  /** Measure uncompressed sizes the source does not record (default true). */
+  /**
+   * Measure uncompressed sizes the source does not record by reading the layers. Default: yes for local sources,
+   * no for registries (`docker://`, or a bare reference the registry answered), where it would pull every layer.
+   */
   sizes?: boolean;
 }
 
@@ -135,7 +139,9 @@ export async function inspect(name: string, options: InspectOptions = {}): Promi
   const events = options.events ?? silent;
   const ctx = await createTransportContext(options.config ?? fileConfigSchema.parse({}), events);
   try {
-    return await inspectArtifact(name, await open(name, ctx), options, events);
+    const artifact = await open(name, ctx);
+    const fromRegistry = remoteOrigin(artifact.kind === 'image' ? artifact.image : artifact.index) !== undefined;
+    return await inspectArtifact(name, artifact, { ...options, sizes: options.sizes ?? !fromRegistry }, events);
   } finally {
     await ctx.close();
   }

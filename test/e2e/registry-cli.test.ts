@@ -111,12 +111,20 @@ describe.skipIf(missing('cli') ?? registrySkip)('registry verbs through the CLI'
   it('copies registry → OCI layout → registry and inspects docker:// without pulling layers', async () => {
     const cache = join(work, 'inspect-cache');
     const env = { SHIPSHAPE_CACHE_DIR: cache };
-    const inspected = await runCli(['inspect', '--no-sizes', '--format', 'json', `docker://${plain.host}/cli/app:1.0`], { env });
-    expect(inspected.code).toBe(0);
-    expect(inspected.stdout).toContain(image.digest);
+    const inspected = await runCli(['inspect', '--format', 'json', `docker://${plain.host}/cli/app:1.0`], { env });
+    expect(inspected.code, inspected.stderr).toBe(0);
+    const json = JSON.parse(inspected.stdout) as { digest: string; size: number; layers: { size: number; uncompressedSize: number | null }[] };
+    expect(json.digest).toBe(image.digest);
+    // sizes come from the manifest: stored sizes known, uncompressed ones not measured
+    expect(json.layers.map((l) => l.size)).toEqual(image.layers.map((l) => l.descriptor.size));
+    expect(json.layers.every((l) => l.uncompressedSize === null)).toBe(true);
+    expect(json.size).toBe(image.manifest.config.size + image.layers.reduce((n, l) => n + l.descriptor.size, 0));
     // only the config was fetched
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(join(cache, 'blobs/sha256'))).toEqual([image.manifest.config.digest.slice(7)]);
+    // --sizes asks for the layers to be read and measured
+    const measured = await runCli(['inspect', '--sizes', '--format', 'json', `docker://${plain.host}/cli/app:1.0`], { env });
+    expect((JSON.parse(measured.stdout) as { layers: { uncompressedSize: number | null }[] }).layers.every((l) => typeof l.uncompressedSize === 'number')).toBe(true);
 
     const layout = join(work, 'layout');
     const toLayout = await runCli(['copy', `docker://${plain.host}/cli/app:1.0`, `oci:${layout}:v1`], { env });
@@ -135,6 +143,34 @@ describe.skipIf(missing('cli') ?? registrySkip)('registry verbs through the CLI'
       const out = JSON.parse(await run('skopeo', ['inspect', '--tls-verify=false', `docker://${plain.host}/cli/copied:v1`])) as { Digest: string };
       expect(out.Digest).toBe(copiedDigest);
     }
+  });
+
+  it('catalog lists every repository across pages; delete removes a manifest by digest and refuses a tag', async () => {
+    const all = await runCli(['catalog', '--page-size', '1', '--format', 'json', plain.host]);
+    expect(all.code, all.stderr).toBe(0);
+    const listed = (JSON.parse(all.stdout) as { repositories: string[] }).repositories;
+    expect(listed).toContain('cli/app');
+    expect(listed).toEqual(await remote.catalog(plain.host));
+    const text = await runCli(['catalog', `docker://${plain.host}`]);
+    expect(text.stdout.trim().split('\n')).toEqual(listed);
+    expect((await runCli(['catalog', 'not a host'])).code).toBe(2);
+
+    const victim = `${plain.host}/cli/doomed`;
+    await remote.write(parseReference(`${victim}:1`), { kind: 'image', image }, {});
+    const byTag = await runCli(['delete', `docker://${victim}:1`]);
+    expect(byTag.code).toBe(2);
+    expect(byTag.stderr).toContain('by digest');
+    const deleted = await runCli(['delete', `docker://${victim}@${image.digest}`]);
+    expect(deleted).toMatchObject({ code: 0, stdout: `Deleted ${victim}@${image.digest}\n` });
+    expect(await remote.tags(parseReference(victim))).toEqual([]);
+    const again = await runCli(['digest', `${victim}:1`]);
+    expect(again.code).toBe(2);
+    if (has.skopeo) {
+      const gone = await run('skopeo', ['inspect', '--tls-verify=false', `docker://${victim}@${image.digest}`]).then(() => 'present', () => 'absent');
+      expect(gone).toBe('absent');
+    }
+    // the other repository's manifest (same digest) is untouched
+    expect((await runCli(['digest', `${plain.host}/cli/app:1.0`])).stdout.trim()).toBe(image.digest);
   });
 
   it.skipIf(missing('docker'))('shipshape pushes, docker pulls and runs it', async () => {

@@ -9,10 +9,12 @@ export type Register = (program: Command) => void;
 export const verbs: Record<string, () => Promise<Register>> = {
   analyze: async () => (await import('./analyze.js')).register,
   base: async () => (await import('./base.js')).register,
+  catalog: async () => (await import('./catalog.js')).register,
   config: async () => (await import('./config.js')).register,
   context: async () => (await import('./context.js')).register,
   copy: async () => (await import('./copy.js')).register,
   db: async () => (await import('./db.js')).register,
+  delete: async () => (await import('./delete.js')).register,
   diff: async () => (await import('./diff.js')).register,
   digest: async () => (await import('./digest.js')).register,
   init: async () => (await import('./init.js')).register,

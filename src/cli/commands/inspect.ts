@@ -63,15 +63,16 @@ export function register(program: Command): void {
       .option('--raw', 'print the manifest bytes exactly as stored', false)
       .option('--config-raw', 'print the config bytes exactly as stored', false)
       .option('--platform <os/arch[/variant]>', 'for a multi-platform image, inspect this platform')
-      .addOption(new Option('--no-sizes', 'do not read layers to measure uncompressed sizes the source does not record')),
+      .addOption(new Option('--sizes', 'read layers to measure uncompressed sizes the source does not record (default for local sources; for docker:// it pulls every layer)'))
+      .addOption(new Option('--no-sizes', 'do not read layers to measure uncompressed sizes (default for registries: only the manifest and config are fetched)')),
   ).action(
     action(async (ctx, image: string) => {
       // the action wrapper passes positional arguments; the verb's own flags sit beside the common ones
-      const opts = ctx.flags as unknown as { raw: boolean; configRaw: boolean; platform?: string; sizes: boolean };
+      const opts = ctx.flags as unknown as { raw: boolean; configRaw: boolean; platform?: string; sizes?: boolean };
       const result = await inspect(image, {
         config: ctx.loaded.config,
         events: ctx.events,
-        sizes: opts.sizes && !opts.raw && !opts.configRaw,
+        ...(opts.raw || opts.configRaw ? { sizes: false } : opts.sizes === undefined ? {} : { sizes: opts.sizes }),
         ...(opts.platform === undefined ? {} : { platform: opts.platform }),
       });
       if (opts.raw) {

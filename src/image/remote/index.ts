@@ -36,8 +36,8 @@ export async function tags(ref: Reference, options: ClientOptions = {}): Promise
 }
 
 /** Repositories of a registry (`/v2/_catalog`), following pagination. */
-export async function catalog(domain: string, options: ClientOptions = {}): Promise<string[]> {
-  return new RegistryClient(domain, options).catalog();
+export async function catalog(domain: string, options: ClientOptions & { pageSize?: number } = {}): Promise<string[]> {
+  return new RegistryClient(domain, options).catalog(options.pageSize);
 }
 
 /** Deletes the manifest a reference names; a tag is resolved to its digest first, as the API deletes by digest. */
