@@ -103,7 +103,7 @@ describe('fix', () => {
     const r = fixText(code, { rules: allRules, mode: 'all' });
     expect(r.output).toContain('--no-install-recommends');
     expect(r.output).toContain('npm ci --omit=dev');
-    expect(r.output).toContain('USER app');
+    expect(r.output).toContain('USER node');
     expect(r.output).toMatch(/FROM node:20\.17\.0-slim/);
     expect(fixText(r.output, { rules: allRules, mode: 'all' }).output).toBe(r.output);
   });

@@ -49,21 +49,38 @@ export const standIns: StandIn[] = [
   {
     public: 'python:3.11-slim-bookworm',
     preset: 'python3',
-    packages: ['python3-pip', 'dash'],
+    packages: ['python3-pip', 'dash', 'passwd', 'coreutils'],
     nonroot: false,
-    wrap: `ENV ${path} HOME=/root\n`,
+    // like the public image: no entrypoint, and pip may install system-wide (no PEP 668 marker)
+    wrap: `ENV ${path} HOME=/root\nENTRYPOINT []\nRUN rm -f /usr/lib/python3.11/EXTERNALLY-MANAGED\n`,
   },
   {
     public: 'node:20-bookworm-slim',
     preset: 'nodejs',
-    packages: ['dash'],
+    packages: ['dash', 'passwd', 'coreutils'],
     nonroot: false,
     // npm from the machine's Node.js installation, started by a two-line script (there is no /usr/bin/env)
-    wrap: `ENV ${path} HOME=/root\nCOPY npm /usr/local/lib/node_modules/npm\nCOPY npm.sh /usr/local/bin/npm\n`,
+    // like the public image, a command names its program (`CMD ["node", "index.js"]`): no entrypoint;
+    // and the `node` user (uid 1000) it ships
+    wrap:
+      `ENV ${path} HOME=/root\nENTRYPOINT []\nCOPY npm /usr/local/lib/node_modules/npm\nCOPY npm.sh /usr/local/bin/npm\n` +
+      'RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/sh --no-log-init --create-home node\n',
     files: {
       npm: { from: '/usr/lib/node_modules/npm' },
       'npm.sh': { text: '#!/bin/sh\nexec /nodejs/bin/node /usr/local/lib/node_modules/npm/bin/npm-cli.js "$@"\n', mode: 0o755 },
     },
+  },
+  {
+    // A Debian with apt that works inside builds (with `--network host`): the base keeps dpkg's status per package
+    // (distroless style), apt reads one status file; the archive key is named in sources.list.
+    public: 'debian:bookworm-slim',
+    preset: 'base',
+    packages: ['apt', 'dpkg', 'dash', 'coreutils', 'passwd', 'sed', 'grep', 'findutils', 'debian-archive-keyring', 'gzip', 'tar', 'diffutils', 'adduser', 'mawk', 'openssl', 'debconf', 'libc-bin'],
+    nonroot: false,
+    wrap:
+      `ENV ${path} HOME=/root\nCOPY sources.list /etc/apt/sources.list\n` +
+      'RUN for f in /var/lib/dpkg/status.d/*; do case $f in *.md5sums) ;; *) cat "$f"; echo ;; esac; done >/var/lib/dpkg/status\n',
+    files: { 'sources.list': { text: 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main\n' } },
   },
 ];
 

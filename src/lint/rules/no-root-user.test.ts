@@ -15,7 +15,19 @@ new RuleTester({ describe, it }).run(rule, {
       code: 'FROM node:20-slim\nCOPY . .\nCMD ["node", "index.js"]\n',
       errors: [{ messageId: 'noUser', line: 1 }],
       mode: 'all',
-      output: 'FROM node:20-slim\nCOPY . .\nRUN groupadd --system app && useradd --system --gid app --no-create-home app\nUSER app\nCMD ["node", "index.js"]\n',
+      output: 'FROM node:20-slim\nCOPY . .\nUSER node\nCMD ["node", "index.js"]\n',
+    },
+    {
+      code: 'FROM python:3.12-slim\nCOPY . .\nCMD ["python", "main.py"]\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM python:3.12-slim\nCOPY . .\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\nCMD ["python", "main.py"]\n',
+    },
+    {
+      code: 'FROM node:20-alpine\nCOPY . .\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM node:20-alpine\nCOPY . .\nRUN addgroup -S app && adduser -S -G app -H app\nUSER app\n',
     },
     {
       code: 'FROM alpine:3.20\nCOPY app /app\n',

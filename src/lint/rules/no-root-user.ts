@@ -53,13 +53,16 @@ export const rule = defineRule({
         }
         if (base.kind === 'image' && /nonroot|non-root|rootless/.test(base.ref?.tag ?? '')) return;
         const nl = newlineOf(ctx.source);
+        // the official node images ship a `node` user (uid 1000): switching to it adds no layer
         const text = isDistroless(base)
           ? `USER nonroot${nl}`
-          : isAlpine(base)
-            ? `RUN addgroup -S app && adduser -S -G app -H app${nl}USER app${nl}`
-            : base.kind === 'image' && /^(node|python|debian|ubuntu|ruby|php|openjdk|eclipse-temurin|golang|rust|buildpack-deps|httpd|nginx)$/.test(base.repo)
-              ? `RUN groupadd --system app && useradd --system --gid app --no-create-home app${nl}USER app${nl}`
-              : `USER 65532:65532${nl}`;
+          : base.kind === 'image' && base.repo === 'node' && !isAlpine(base)
+            ? `USER node${nl}`
+            : isAlpine(base)
+              ? `RUN addgroup -S app && adduser -S -G app -H app${nl}USER app${nl}`
+              : base.kind === 'image' && /^(python|debian|ubuntu|ruby|php|openjdk|eclipse-temurin|golang|rust|buildpack-deps|httpd|nginx)$/.test(base.repo)
+                ? `RUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app${nl}USER app${nl}`
+                : `USER 65532:65532${nl}`;
         const anchor = final.instructions.find((i) => i.keyword === 'Cmd' || i.keyword === 'Entrypoint' || i.keyword === 'Healthcheck');
         const at = anchor ? anchor.range.start.offset : final.range.end.offset;
         const lead = anchor ? '' : ctx.source.slice(0, at).endsWith('\n') ? '' : nl;

@@ -1,0 +1,2 @@
+import sys
+print(f"hello from python {sys.version_info.major}")

@@ -1,0 +1,146 @@
+/**
+ * The proof of `shipshape lint --fix=all`: a defined set of fixture Dockerfiles (one or more per fix, with tiny
+ * apps) is built as written and as fixed by the real engine (`DOCKER_BUILDKIT=1 docker build --network host`),
+ * both images run (`--network none`), and the fixed one must print the same, be no larger, and run as non-root
+ * where the non-root fix applied.
+ *
+ * The fixtures name public bases; lint sees those names (its fixes depend on them), and the FROM lines are then
+ * rewritten to the local stand-ins (./stand-ins.ts) for the build, since no public registry is reachable.
+ */
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerCli, missing, run, runCli } from './env.js';
+import { buildEnv, ensureStandIn, standIns } from './stand-ins.js';
+
+const skip = missing('docker', 'cli');
+const fixtures = resolve(import.meta.dirname, '__fixtures__/lint-fix');
+
+interface Case {
+  name: string;
+  /** Rule ids whose fixes must be applied. */
+  applied: string[];
+  /** What the container prints. */
+  output: string;
+  /** The fixed image must run as non-root; the command prints the uid (run as the image's user). */
+  uid?: string[];
+  /** Text the fixed Dockerfile must contain. */
+  contains?: string[];
+}
+
+const shellUid = ['id', '-u'];
+const cases: Case[] = [
+  { name: 'npm-install', applied: ['npm-ci', 'npm-omit-dev', 'copy-source-before-install', 'no-root-user'], output: 'hello from lint-fix-npm-install', uid: shellUid, contains: ['COPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCOPY . .'] },
+  { name: 'node-distroless', applied: ['no-root-user'], output: 'hello from lint-fix-node-distroless', uid: ['/nodejs/bin/node', '-e', 'console.log(process.getuid())'], contains: ['USER nonroot'] },
+  { name: 'apt-install', applied: ['apt-no-install-recommends', 'apt-lists-not-removed', 'no-root-user'], output: 'Hello, world!', uid: shellUid, contains: ['--no-install-recommends', 'rm -rf /var/lib/apt/lists/*'] },
+  { name: 'pip-install', applied: ['pip-no-cache-dir', 'no-root-user'], output: 'hello from python 3', uid: shellUid, contains: ['pip install --no-cache-dir'] },
+  { name: 'legacy-style', applied: ['maintainer-deprecated', 'legacy-key-value', 'prefer-copy', 'instruction-casing'], output: 'hello from the legacy style', contains: ['LABEL org.opencontainers.image.authors=', 'COPY greet.sh'] },
+];
+
+/** Public base → stand-in image; untagged distroless names map to their `:nonroot` stand-in too. */
+const bases = new Map<string, string>();
+
+function toStandIns(dockerfile: string): string {
+  return dockerfile.replace(/^(\s*FROM\s+(?:--\S+\s+)*)(\S+)/gim, (line, head: string, image: string) => {
+    const standIn = bases.get(image) ?? bases.get(image.replace(/@sha256:[0-9a-f]{64}$/, ''));
+    return standIn === undefined ? line : head + standIn;
+  });
+}
+
+interface Inspect {
+  Size: number;
+  Config: { User: string };
+}
+
+function build(dir: string, tag: string, extra: string[] = []): void {
+  const r = spawnSync(dockerCli, ['build', '--network', 'host', '--progress=plain', ...extra, '-t', tag, dir], { env: { ...process.env, ...buildEnv }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`docker build ${dir} failed:\n${r.stderr.slice(-4000)}`);
+}
+
+const manifestCopy = /^COPY (\S*(package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|requirements[^ ]*\.txt|go\.(mod|sum)|pyproject\.toml|poetry\.lock)\s+)+\S+/;
+const userAccount = /\/bin\/sh -c .*\b(useradd|adduser) /;
+
+/**
+ * Bytes the fixes add by design, measured from the image histories: layers of the fixed image the original
+ * lacks that create a user account (passwd, group, shadow and backups) or copy dependency manifests ahead of
+ * the source (those files are then stored twice, the price of a cached install layer).
+ */
+async function byDesignBytes(original: string, fixed: string): Promise<{ user: number; manifests: number }> {
+  const history = async (tag: string): Promise<{ size: number; createdBy: string }[]> =>
+    (await run(dockerCli, ['history', '--human=false', '--no-trunc', '--format', '{{.Size}}\t{{.CreatedBy}}', tag]))
+      .split('\n')
+      .filter((l) => l.includes('\t'))
+      .map((l) => ({ size: Number(l.slice(0, l.indexOf('\t'))), createdBy: l.slice(l.indexOf('\t') + 1) }));
+  const before = new Set((await history(original)).map((h) => h.createdBy));
+  const added = (await history(fixed)).filter((h) => !before.has(h.createdBy));
+  const sum = (re: RegExp): number => added.filter((h) => re.test(h.createdBy)).reduce((n, h) => n + h.size, 0);
+  return { user: sum(userAccount), manifests: sum(manifestCopy) };
+}
+
+describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run alike, and the fixed image is no larger', () => {
+  const work: string[] = [];
+  const images: string[] = [];
+  const sizes: Record<string, [number, number, number]> = {};
+
+  beforeAll(async () => {
+    for (const s of standIns) {
+      const name = await ensureStandIn(s);
+      bases.set(s.public, name);
+      if (s.public.endsWith(':nonroot')) bases.set(s.public.slice(0, -':nonroot'.length), name);
+    }
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const image of images) spawnSync(dockerCli, ['rmi', '-f', image], { stdio: 'ignore' });
+    for (const dir of work) await rm(dir, { recursive: true, force: true });
+    if (Object.keys(sizes).length > 0) console.info(`image sizes, original → fixed, bytes added by design (bytes): ${JSON.stringify(sizes)}`);
+  });
+
+  it.each(cases)('$name', async ({ name, applied, output, uid, contains }) => {
+    const original = await mkdtemp(join(tmpdir(), `shipshape-lint-fix-${name}-`));
+    const fixed = await mkdtemp(join(tmpdir(), `shipshape-lint-fix-${name}-fixed-`));
+    work.push(original, fixed);
+    await cp(join(fixtures, name), original, { recursive: true });
+    await cp(join(fixtures, name), fixed, { recursive: true });
+
+    const lint = await runCli(['lint', '--fix=all', '--no-shellcheck', '--format', 'json', join(fixed, 'Dockerfile')]);
+    expect([0, 1], lint.stderr).toContain(lint.code);
+    const report = JSON.parse(lint.stdout) as { files: { fixed: { ruleId: string }[] }[] };
+    const ids = new Set(report.files.flatMap((f) => f.fixed.map((a) => a.ruleId)));
+    for (const id of applied) expect([...ids], `fix of ${id} applied`).toContain(id);
+    const text = await readFile(join(fixed, 'Dockerfile'), 'utf8');
+    for (const c of contains ?? []) expect(text).toContain(c);
+    // fixing again changes nothing (idempotent)
+    const again = await runCli(['lint', '--fix=all', '--fix-dry-run', '--no-shellcheck', '--format', 'json', join(fixed, 'Dockerfile')]);
+    expect((JSON.parse(again.stdout) as { files: { diff?: string }[] }).files[0]?.diff).toBeUndefined();
+
+    for (const dir of [original, fixed]) await writeFile(join(dir, 'Dockerfile'), toStandIns(await readFile(join(dir, 'Dockerfile'), 'utf8')));
+    const stamp = Date.now();
+    const tags = [`shipshape-e2e/lint-fix-${name}:original-${stamp}`, `shipshape-e2e/lint-fix-${name}:fixed-${stamp}`] as const;
+    images.push(...tags);
+    build(original, tags[0]);
+    build(fixed, tags[1]);
+
+    const outputs = await Promise.all(tags.map((t) => run(dockerCli, ['run', '--rm', '--network', 'none', t])));
+    expect(outputs[0]?.trim()).toBe(output);
+    expect(outputs[1]?.trim()).toBe(output);
+
+    const [before, after] = await Promise.all(tags.map(async (t) => (JSON.parse(await run(dockerCli, ['image', 'inspect', t])) as [Inspect])[0]));
+    if (!before || !after) throw new Error('image inspect returned nothing');
+    // no larger, but for the few bytes a new user account and manifests copied ahead of the source take
+    const allowed = await byDesignBytes(tags[0], tags[1]);
+    expect(allowed.user).toBeLessThan(16 * 1024);
+    expect(allowed.manifests).toBeLessThan(64 * 1024);
+    sizes[name] = [before.Size, after.Size, allowed.user + allowed.manifests];
+    expect(after.Size).toBeLessThanOrEqual(before.Size + allowed.user + allowed.manifests);
+
+    if (uid) {
+      expect(after.Config.User).not.toMatch(/^(|root|0)(:.*)?$/);
+      const [command, ...args] = uid;
+      const printed = await run(dockerCli, ['run', '--rm', '--network', 'none', '--entrypoint', command ?? 'id', tags[1], ...args]);
+      expect(Number(printed.trim())).toBeGreaterThan(0);
+    }
+  });
+});
