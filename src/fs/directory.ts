@@ -8,7 +8,7 @@ import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Digest } from '../image/types.js';
 import { wrap } from '../internal/errors.js';
-import type { ScanOptions } from './layer-reader.js';
+import { bodyRequest, type ScanOptions } from './layer-reader.js';
 import { joinPath } from './paths.js';
 import { MergedTree } from './tree.js';
 import type { FileEntry, FileResolver, FileType } from './types.js';
@@ -22,7 +22,6 @@ async function hashFile(path: string): Promise<Digest> {
 /** Walks `root` and returns its files as a resolver; entries carry layer 0. */
 export async function scanDirectory(root: string, options: Omit<ScanOptions, 'maxEntryBytes' | 'onBytes'> = {}): Promise<FileResolver> {
   const hash = options.hash ?? true;
-  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const entries: FileEntry[] = [];
   const bodies = new Map<string, Buffer>();
   const seenInodes = new Map<string, string>();
@@ -55,7 +54,12 @@ export async function scanDirectory(root: string, options: Omit<ScanOptions, 'ma
       const size = type === 'file' ? st.size : 0;
       let digest: Digest | undefined;
       if (type === 'file' && hash) digest = await hashFile(diskPath);
-      if (type === 'file' && size <= maxBody && options.bodies?.(entryPath, size) === true) bodies.set(entryPath, await readFile(diskPath));
+      const wantBody = type === 'file' ? bodyRequest(options, entryPath, size, st.mode & 0o7777) : undefined;
+      if (wantBody === true) bodies.set(entryPath, await readFile(diskPath));
+      else if (wantBody) {
+        const kept = await wantBody(await readFile(diskPath), entryPath);
+        if (kept) bodies.set(entryPath, kept);
+      }
       entries.push({
         path: entryPath,
         type,

@@ -1,6 +1,6 @@
 /** File resolvers over images (squashed or per layer) and directories. See README.md. */
 export type { Deletion, FileCount, LayerChanges, FileEntry, FileResolver, FileType, LayerFiles, RemovalCause, RemovedEntry } from './types.js';
-export { readLayer, readLayerTar, type ReadLayerResult, type ScanOptions } from './layer-reader.js';
+export { readLayer, readLayerTar, type BodyReducer, type ReadLayerResult, type ScanOptions } from './layer-reader.js';
 export { scanImage, type ImageFiles, type ScanImageOptions } from './image-files.js';
 export { scanDirectory } from './directory.js';
 export { cleanPath, isWithin, parentOf, baseName } from './paths.js';

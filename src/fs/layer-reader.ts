@@ -14,14 +14,31 @@ import type { FileEntry, FileType, LayerFiles } from './types.js';
 export interface ScanOptions {
   /** Compute a sha256 for every regular file (duplicate detection, SBOM file digests). Default true. */
   hash?: boolean;
-  /** Selects small files whose bytes the resolver keeps (package.json, os-release, lockfiles). */
-  bodies?: (path: string, size: number) => boolean;
+  /**
+   * Selects small files whose bytes the resolver keeps (package.json, os-release, lockfiles): `true` keeps the bytes;
+   * a reducer keeps what it returns from the bytes instead (a binary's build-info, an archive's manifests), so that a
+   * large file costs memory only while it is read.
+   */
+  bodies?: (path: string, size: number, mode: number) => boolean | BodyReducer | undefined;
   /** Bodies larger than this are not kept, whatever `bodies` says. Default 16 MiB. */
   maxBodyBytes?: number;
+  /** Files larger than this are not handed to a reducer. Default 512 MiB. */
+  maxReducedBytes?: number;
   /** An entry declaring more bytes than this is refused as hostile. Default 64 GiB. */
   maxEntryBytes?: number;
   /** Called with the number of tar bytes read, for progress. */
   onBytes?: (bytes: number) => void;
+}
+
+/** Turns a file's bytes into the small summary the resolver keeps for it; undefined keeps nothing. */
+export type BodyReducer = (body: Buffer, path: string) => Buffer | undefined | Promise<Buffer | undefined>;
+
+/** What the `bodies` option asks for one file: nothing, its bytes, or a reducer's summary of them. */
+export function bodyRequest(options: Pick<ScanOptions, 'bodies' | 'maxBodyBytes' | 'maxReducedBytes'>, path: string, size: number, mode: number): true | BodyReducer | undefined {
+  const want = options.bodies?.(path, size, mode);
+  if (want === true) return size <= (options.maxBodyBytes ?? 16 * 1024 * 1024) ? true : undefined;
+  if (typeof want === 'function') return size <= (options.maxReducedBytes ?? 512 * 1024 * 1024) ? want : undefined;
+  return undefined;
 }
 
 export interface ReadLayerResult {
@@ -70,7 +87,6 @@ class Counter extends Transform {
 /** Reads a layer tar stream; `subject` names the layer in errors ("layer 2 sha256:…"). */
 export async function readLayerTar(tar: Readable, meta: { index: number; digest: Digest; diffId: Digest; compressedSize: number }, subject: string, options: ScanOptions = {}): Promise<ReadLayerResult> {
   const hash = options.hash ?? true;
-  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const maxEntry = options.maxEntryBytes ?? 64 * 1024 ** 3;
   const entries: FileEntry[] = [];
   const whiteouts: string[] = [];
@@ -102,7 +118,8 @@ export async function readLayerTar(tar: Readable, meta: { index: number; digest:
       else if (type === 'symlink') linkTarget = header.linkname ?? '';
       const size = type === 'file' ? declared : 0;
       let digest: Digest | undefined;
-      const wantBody = type === 'file' && size <= maxBody && options.bodies?.(path, size) === true;
+      const mode = (header.mode ?? 0) & 0o7777;
+      const wantBody = type === 'file' ? bodyRequest(options, path, size, mode) : undefined;
       if (type === 'file' && (hash || wantBody)) {
         const h = hash ? createHash('sha256') : undefined;
         const chunks: Buffer[] = [];
@@ -111,7 +128,11 @@ export async function readLayerTar(tar: Readable, meta: { index: number; digest:
           if (wantBody) chunks.push(chunk);
         }
         if (h) digest = `sha256:${h.digest('hex')}`;
-        if (wantBody) bodies.set(path, Buffer.concat(chunks));
+        if (wantBody === true) bodies.set(path, Buffer.concat(chunks));
+        else if (wantBody) {
+          const kept = await wantBody(Buffer.concat(chunks), path);
+          if (kept) bodies.set(path, kept);
+        }
       } else {
         entry.resume();
       }
@@ -119,7 +140,7 @@ export async function readLayerTar(tar: Readable, meta: { index: number; digest:
         path,
         type,
         size,
-        mode: (header.mode ?? 0) & 0o7777,
+        mode,
         uid: header.uid ?? 0,
         gid: header.gid ?? 0,
         layer: meta.index,

@@ -37,7 +37,7 @@ export interface FileResolver {
   resolve(path: string): FileEntry | undefined;
   /** Direct children of a directory, sorted by name. */
   children(path: string): FileEntry[];
-  /** A small file's bytes, when the scan selected it (see `ScanOptions.bodies`); undefined otherwise. */
+  /** A small file's bytes, or what a reducer kept of a larger one, when the scan selected it (see `ScanOptions.bodies`); undefined otherwise. */
   body(path: string): Buffer | undefined;
   /** Number of entries (root excluded) and the sum of their sizes. */
   readonly count: number;

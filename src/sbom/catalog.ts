@@ -2,7 +2,7 @@
  * The SBOM engine: one streaming pass over the image that keeps only the files catalogers asked for, then every
  * cataloger over the squashed filesystem, then files owned by no package.
  */
-import { type FileResolver, scanDirectory, scanImage } from '../fs/index.js';
+import { type BodyReducer, type FileResolver, scanDirectory, scanImage } from '../fs/index.js';
 import type { Image } from '../image/types.js';
 import type { EventSink } from '../internal/events.js';
 import type { CatalogContext, Cataloger } from './cataloger.js';
@@ -45,8 +45,12 @@ function selected(names: string[] | undefined): Cataloger[] {
   });
 }
 
-function wantsFor(list: Cataloger[]): (path: string) => boolean {
-  return (path) => osRelease.includes(path) || list.some((c) => c.wants(path));
+function wantsFor(list: Cataloger[]): (path: string, size: number, mode: number) => boolean | BodyReducer {
+  const reducers = [...new Set(list.flatMap((c) => (c.reducer ? [c.reducer] : [])))];
+  return (path, size, mode) => {
+    if (osRelease.includes(path) || list.some((c) => c.wants(path))) return true;
+    return reducers.find((r) => r.wants(path, size, mode))?.reduce ?? false;
+  };
 }
 
 function createdFrom(imageCreated: string | undefined, override: string | undefined): string {

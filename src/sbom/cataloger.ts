@@ -3,7 +3,7 @@
  * files it needs the bytes of, so that one streaming pass over the image keeps only those.
  */
 import { createHash } from 'node:crypto';
-import type { FileResolver } from '../fs/index.js';
+import type { BodyReducer, FileResolver } from '../fs/index.js';
 import type { Package, Relationship, Unknown } from './model.js';
 
 export interface CatalogContext {
@@ -22,7 +22,17 @@ export interface Cataloger {
   readonly name: string;
   /** Whether the cataloger needs the bytes of a file at `path` (decided from the path alone). */
   wants(path: string): boolean;
+  /**
+   * For files too large to keep (binaries, archives): which ones to summarise while the scan reads them, and how.
+   * `files.body(path)` then returns the summary. Catalogers that read the same files share one reducer object.
+   */
+  readonly reducer?: FileReducer;
   catalog(files: FileResolver, ctx: CatalogContext): CatalogResult;
+}
+
+export interface FileReducer {
+  wants(path: string, size: number, mode: number): boolean;
+  reduce: BodyReducer;
 }
 
 /** A stable package id: the same package at the same place always gets the same id. */

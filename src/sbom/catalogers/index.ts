@@ -2,12 +2,14 @@
 import type { Cataloger } from '../cataloger.js';
 import { apkDbCataloger } from './apk/apk-db-cataloger.js';
 import { dpkgDbCataloger } from './dpkg/dpkg-db-cataloger.js';
+import { goModuleBinaryCataloger } from './go/go-module-binary-cataloger.js';
 import { npmPackageCataloger } from './npm/npm-package-cataloger.js';
 import { pythonPackageCataloger } from './python/python-package-cataloger.js';
 
 export const catalogers: Record<string, Cataloger> = {
   apk: apkDbCataloger,
   dpkg: dpkgDbCataloger,
+  go: goModuleBinaryCataloger,
   npm: npmPackageCataloger,
   python: pythonPackageCataloger,
 };

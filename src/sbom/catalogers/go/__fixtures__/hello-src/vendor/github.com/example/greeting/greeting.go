@@ -1,0 +1,3 @@
+package greeting
+
+func Hello() string { return "hello" }

@@ -1,0 +1,130 @@
+/**
+ * Go binaries: the module build info the linker embeds (what `go version -m` prints). The main module and every
+ * dependency module become packages (purl `pkg:golang/<module path>@<version>`), the toolchain version goes into
+ * metadata. Binaries built outside module mode carry only the Go version and give no packages.
+ */
+import { PackageURL } from 'packageurl-js';
+import { binaryReducer, readBinaryEvidence } from '../../binaries.js';
+import { type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
+
+const name = 'go-module-binary-cataloger';
+
+export interface GoModule {
+  path: string;
+  version: string;
+  sum?: string;
+  replace?: { path: string; version: string; sum?: string };
+}
+
+export interface GoModInfo {
+  /** The main package's import path. */
+  path?: string;
+  main?: GoModule;
+  deps: GoModule[];
+  settings: Record<string, string>;
+}
+
+/**
+ * Parses the module info text (runtime/debug's BuildInfo.String format): tab-separated lines `path`, `mod`, `dep`,
+ * `=>` (replaces the module on the line before) and `build key=value`.
+ */
+export function parseModInfo(text: string): GoModInfo {
+  const info: GoModInfo = { deps: [], settings: {} };
+  let last: GoModule | undefined;
+  for (const line of text.split('\n')) {
+    const [kind, ...fields] = line.split('\t');
+    switch (kind) {
+      case 'path':
+        info.path = fields[0];
+        break;
+      case 'mod':
+      case 'dep': {
+        const [path, version, sum] = fields;
+        if (!path) throw new Error(`Go module info: a "${kind}" line without a path`);
+        last = { path, version: version ?? '', ...(sum ? { sum } : {}) };
+        if (kind === 'mod') info.main = last;
+        else info.deps.push(last);
+        break;
+      }
+      case '=>': {
+        const [path, version, sum] = fields;
+        if (!last || !path) throw new Error('Go module info: a replacement with nothing to replace');
+        last.replace = { path, version: version ?? '', ...(sum ? { sum } : {}) };
+        last = undefined;
+        break;
+      }
+      case 'build': {
+        const setting = fields.join('\t');
+        const eq = setting.indexOf('=');
+        if (eq > 0) info.settings[setting.slice(0, eq)] = setting.slice(eq + 1).replace(/^"(.*)"$/, '$1');
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return info;
+}
+
+function purl(module: GoModule): string {
+  const slash = module.path.lastIndexOf('/');
+  const namespace = slash > 0 ? module.path.slice(0, slash) : undefined;
+  return new PackageURL('golang', namespace, module.path.slice(slash + 1), module.version || undefined, undefined, undefined).toString();
+}
+
+export const goModuleBinaryCataloger: Cataloger = {
+  name,
+  wants: () => false,
+  reducer: binaryReducer,
+  catalog(files): CatalogResult {
+    const out = new ResultBuilder(name);
+    for (const entry of files.entries()) {
+      if (entry.type !== 'file') continue;
+      const evidence = readBinaryEvidence(files, entry.path);
+      if (!evidence) continue;
+      if (evidence.error) {
+        out.unknown(entry.path, evidence.error);
+        continue;
+      }
+      const go = evidence.go;
+      if (!go) continue;
+      out.guard(entry.path, () => {
+        const info = parseModInfo(go.modinfo);
+        const layer = entry.layer >= 0 ? entry.layer : undefined;
+        const add = (module: GoModule, main: boolean): string => {
+          const id = packageId('golang', module.path, module.version, `${entry.path}#${module.path}`);
+          out.packages.push({
+            id,
+            type: 'golang',
+            name: module.path,
+            version: module.version,
+            purl: purl(module),
+            licenses: [],
+            cpes: [],
+            foundBy: name,
+            locations: [entry.path],
+            layer,
+            files: main ? [entry.path] : [],
+            metadata: {
+              goVersion: go.goVersion,
+              mainModule: main,
+              ...(main && info.path ? { mainPackage: info.path } : {}),
+              ...(module.sum ? { h1Digest: module.sum } : {}),
+              ...(module.replace ? { replacedBy: `${module.replace.path}${module.replace.version ? `@${module.replace.version}` : ''}` } : {}),
+              ...(main && info.settings.GOOS ? { goos: info.settings.GOOS } : {}),
+              ...(main && info.settings.GOARCH ? { goarch: info.settings.GOARCH } : {}),
+              ...(main && info.settings['vcs.revision'] ? { vcsRevision: info.settings['vcs.revision'] } : {}),
+            },
+          });
+          return id;
+        };
+        const mainId = info.main ? add(info.main, true) : undefined;
+        for (const dep of info.deps) {
+          const depId = add(dep, false);
+          if (mainId) out.relationships.push({ from: mainId, to: depId, type: 'depends-on' });
+        }
+      });
+    }
+    return out;
+  },
+};
