@@ -38,6 +38,32 @@ export const standIns: StandIn[] = [
     nonroot: false,
     wrap: `ENV ${path} GOPATH=/go HOME=/root\n`,
   },
+  // distroless java-base: glibc, libstdc++ and zlib for a jlink runtime
+  { public: 'gcr.io/distroless/java-base-debian12:nonroot', preset: 'cc', packages: ['zlib1g'], nonroot: true },
+  {
+    // Debian 12's Maven 3.8 and OpenJDK 17 (its jmods, for jlink, are in the headless JDK package). Maven Central is unreachable: the packaged
+    // plugins in /usr/share/maven-repo serve as the one mirror (global settings, so the /root/.m2 cache mount
+    // of a generated Dockerfile does not hide it). `mvn` is an alternative, set up by a maintainer script.
+    public: 'maven:3.9-eclipse-temurin-17',
+    preset: 'cc',
+    packages: [
+      'maven',
+      'openjdk-17-jdk-headless',
+      ...['clean', 'compiler', 'deploy', 'dependency', 'install', 'jar', 'resources', 'site'].map((p) => `libmaven-${p}-plugin-java`),
+      'libsurefire-java',
+      // Debian's jlink runs objcopy for --strip-debug (Temurin's does not)
+      'binutils',
+      'dash',
+      'coreutils',
+    ],
+    nonroot: false,
+    wrap: `ENV ${path}:/usr/lib/jvm/java-17-openjdk-amd64/bin JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 HOME=/root\nRUN ln -s /usr/share/maven/bin/mvn /usr/bin/mvn\nCOPY settings.xml /usr/share/maven/conf/settings.xml\n`,
+    files: {
+      'settings.xml': {
+        text: '<settings>\n  <mirrors>\n    <mirror><id>debian</id><mirrorOf>*</mirrorOf><url>file:///usr/share/maven-repo</url></mirror>\n  </mirrors>\n</settings>\n',
+      },
+    },
+  },
   {
     // Debian 12's rustc 1.63 and cargo; `cc` is an alternative Debian's gcc package leaves to its maintainer script
     public: 'rust:1.63-bookworm',
