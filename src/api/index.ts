@@ -15,3 +15,4 @@ export type { RegistryTaskOptions } from './registry-options.js';
 export { tags } from './tags.js';
 export { catalog, type CatalogOptions } from './catalog.js';
 export { type DeleteResult, deleteImage } from './delete.js';
+export { build, type BuildLayerReport, type BuildReport, type BuildRequest } from './build.js';

@@ -9,6 +9,7 @@ export type Register = (program: Command) => void;
 export const verbs: Record<string, () => Promise<Register>> = {
   analyze: async () => (await import('./analyze.js')).register,
   base: async () => (await import('./base.js')).register,
+  build: async () => (await import('./build.js')).register,
   catalog: async () => (await import('./catalog.js')).register,
   config: async () => (await import('./config.js')).register,
   context: async () => (await import('./context.js')).register,

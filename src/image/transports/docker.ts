@@ -42,6 +42,6 @@ export const transport: Transport = {
   async write(rest, artifact, ctx) {
     const ref = withDefaultTag(parseReference(rest));
     const result = await remote.write(ref, artifact, options(ctx, `writing docker://${rest}`));
-    return { name: `docker://${familiar(ref)}`, digest: result.digest };
+    return { name: `docker://${familiar(ref)}`, digest: result.digest, blobs: result.blobs.map((b) => ({ digest: b.digest, size: b.size, how: b.how })) };
   },
 };

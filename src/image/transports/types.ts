@@ -27,6 +27,8 @@ export interface WriteResult {
   name: string;
   /** Digest of the manifest written (sinks that rewrite manifests, like docker-archive:, report theirs). */
   digest?: string;
+  /** What a registry push did with each blob (`existing` ones were skipped). */
+  blobs?: { digest: string; size: number; how: 'existing' | 'mounted' | 'uploaded' }[];
 }
 
 export interface Transport {

@@ -1,0 +1,228 @@
+/**
+ * `build`: a daemonless, reproducible image of a Node.js project (or, with `binary`, of a compiled program),
+ * written to any sink. The base is a preset assembled by the base engine and cached in the cache directory,
+ * or any image (`base`) from any transport.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { join, resolve as resolvePath } from 'node:path';
+import { buildBase } from '../base/build.js';
+import type { PresetName } from '../base/presets.js';
+import { buildNodeApp, type BuildResult, type LayerRole, parseEnv, readProject } from '../build/index.js';
+import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
+import { discoverApps } from '../generate/index.js';
+import { pathExists, writeDirAtomic } from '../image/atomic.js';
+import { createTransportContext, open, sinkFor, write } from '../image/transports/index.js';
+import type { Digest, Image } from '../image/types.js';
+import { invalidInput, ShipshapeError } from '../internal/errors.js';
+import { type EventSink, ProgressTask, silent } from '../internal/events.js';
+import { openImage, type OpenedImage } from './open-image.js';
+
+export interface BuildRequest {
+  /** The project directory (default: the working directory). */
+  dir?: string;
+  /** Where to write the image: any sink name (`docker-daemon:app:1`, `oci:DIR:TAG`, `docker-archive:FILE`, `docker://REF`). */
+  outputImage: string;
+  /** Any image name of any transport to build on, instead of the assembled preset. */
+  base?: string;
+  /** Node.js binary for the assembled `nodejs` base (default: the running node). */
+  nodeBinary?: string;
+  /** The file node runs (default: from package.json). */
+  entry?: string;
+  /** Trace the files the entry point needs (default true); false keeps the whole production node_modules. */
+  trace?: boolean;
+  /** `NAME=VALUE` pairs for the image's environment. */
+  env?: readonly string[];
+  /** Ports to expose (default: detected from the sources, as `shipshape init` does). */
+  ports?: readonly number[];
+  labels?: Readonly<Record<string, string>>;
+  sourceDateEpoch?: number;
+  /** `os/arch` picked when `base` is an index (default linux/amd64). */
+  platform?: string;
+  /** The npm executable for `npm ci --omit=dev` when node_modules is absent. */
+  npm?: string;
+  config?: Config;
+  cacheDir: string;
+  events?: EventSink;
+}
+
+export interface BuildLayerReport {
+  role: LayerRole;
+  digest: Digest;
+  /** Compressed size. */
+  size: number;
+  uncompressedSize: number | undefined;
+  files?: number;
+  /** Its blob was reused from an earlier build (shipshape's own layers only). */
+  cached?: boolean;
+}
+
+export interface BuildReport {
+  /** The image as written, named as a user would name it again. */
+  destination: string;
+  digest: Digest;
+  base: { name: string; digest: Digest };
+  entrypoint: string[];
+  layers: BuildLayerReport[];
+  /** Sum of the uncompressed layer tars. */
+  uncompressedSize: number;
+  /** Sum of the compressed layer blobs. */
+  compressedSize: number;
+  /** RFC 3339 creation time. */
+  created: string;
+  /** Milliseconds per phase (`base`, `install`, `trace`, `layers`, `write`, `total`). */
+  timings: Record<string, number>;
+  /** A registry push: how many blobs the registry already had (skipped) and how many were uploaded or mounted. */
+  push?: { existing: number; uploaded: number; mounted: number };
+}
+
+const defaultConfig = (): Config => fileConfigSchema.parse({});
+
+/** A preset base, assembled once and kept as an OCI layout in `<cacheDir>/build/bases/<key>`. */
+async function presetBase(preset: PresetName, request: BuildRequest, config: Config, events: EventSink): Promise<{ image: Image; name: string; sizes: Record<string, number>; close(): Promise<void> }> {
+  const nodeBinary = preset === 'nodejs' ? resolvePath(request.nodeBinary ?? process.execPath) : undefined;
+  let nodeKey = '';
+  if (nodeBinary !== undefined) {
+    const info = await stat(nodeBinary).catch(() => undefined);
+    if (info === undefined) throw invalidInput(`--node-binary ${nodeBinary}`, 'no such file');
+    nodeKey = `${nodeBinary}:${info.size}:${Math.floor(info.mtimeMs)}`;
+  }
+  const key = createHash('sha256').update(JSON.stringify({ v: 1, preset, nodeKey })).digest('hex').slice(0, 32);
+  const dir = join(request.cacheDir, 'build', 'bases', `${preset}-${key}`);
+  const name = `shipshape/base:${preset}`;
+  if (!(await pathExists(join(dir, 'index.json')))) {
+    const task = new ProgressTask(events, 'build-base', `assembling the ${preset} base (cached for later builds)`);
+    try {
+      const result = await buildBase({ preset, cacheDir: request.cacheDir, events, offline: config.offline, ...(nodeBinary === undefined ? {} : { nodeBinary }) });
+      const ctx = await createTransportContext(config, events);
+      try {
+        await writeDirAtomic(dir, async (tmp) => {
+          await write(`oci:${tmp}:base`, { kind: 'image', image: result.image }, ctx);
+          // an OCI layout does not record uncompressed sizes; the report wants them without a gunzip per build
+          const sizes = Object.fromEntries(result.image.layers.map((l) => [l.diffId, l.uncompressedSize ?? 0]));
+          await writeFile(join(tmp, 'shipshape-sizes.json'), JSON.stringify(sizes));
+        });
+      } finally {
+        await ctx.close();
+      }
+    } finally {
+      task.end();
+    }
+  }
+  const ctx = await createTransportContext(config, events);
+  try {
+    const artifact = await open(`oci:${dir}:base`, ctx);
+    if (artifact.kind !== 'image') throw new ShipshapeError('internal', `cached base ${dir} is an index`);
+    const sizes = await readFile(join(dir, 'shipshape-sizes.json'), 'utf8').then(
+      (text) => z.record(z.string(), z.number()).parse(JSON.parse(text)),
+      () => ({}),
+    );
+    return { image: artifact.image, name, sizes, close: () => ctx.close() };
+  } catch (error) {
+    await ctx.close();
+    throw error;
+  }
+}
+
+async function detectedPort(dir: string, events: EventSink): Promise<number[]> {
+  try {
+    const apps = await discoverApps(dir);
+    const app = apps.find((a) => a.ecosystem === 'node' && a.path === '.');
+    return app?.port === undefined ? [] : [app.port];
+  } catch (error) {
+    events({ kind: 'log', level: 'debug', message: `port detection: ${error instanceof Error ? error.message : String(error)}` });
+    return [];
+  }
+}
+
+function report(result: BuildResult, written: { name: string; blobs?: { how: string }[] }, base: { name: string; digest: Digest; sizes: Record<string, number> }, timings: Record<string, number>): BuildReport {
+  const layers: BuildLayerReport[] = result.layers.map((l) => ({
+    role: l.role,
+    digest: l.layer.descriptor.digest,
+    size: l.layer.descriptor.size,
+    uncompressedSize: l.layer.uncompressedSize ?? base.sizes[l.layer.diffId],
+    ...(l.files === undefined ? {} : { files: l.files }),
+    ...(l.cached === undefined ? {} : { cached: l.cached }),
+  }));
+  const blobs = written.blobs;
+  return {
+    destination: written.name,
+    digest: result.image.digest,
+    base: { name: base.name, digest: base.digest },
+    entrypoint: result.entrypoint,
+    layers,
+    uncompressedSize: layers.reduce((n, l) => n + (l.uncompressedSize ?? 0), 0),
+    compressedSize: layers.reduce((n, l) => n + l.size, 0),
+    created: result.image.config.created ?? '',
+    timings,
+    ...(blobs === undefined
+      ? {}
+      : {
+          push: {
+            existing: blobs.filter((b) => b.how === 'existing').length,
+            uploaded: blobs.filter((b) => b.how === 'uploaded').length,
+            mounted: blobs.filter((b) => b.how === 'mounted').length,
+          },
+        }),
+  };
+}
+
+/** Builds the image of the project in `request.dir` and writes it to `request.outputImage`. */
+export async function build(request: BuildRequest): Promise<BuildReport> {
+  const started = performance.now();
+  const events = request.events ?? silent;
+  const config = request.config ?? defaultConfig();
+  // a bad destination fails before any work
+  sinkFor(request.outputImage);
+  if (request.sourceDateEpoch !== undefined && (!Number.isSafeInteger(request.sourceDateEpoch) || request.sourceDateEpoch < 0)) {
+    throw invalidInput('SOURCE_DATE_EPOCH', `"${request.sourceDateEpoch}" is not a non-negative integer of seconds`);
+  }
+  const env = parseEnv(request.env ?? []);
+  const dir = resolvePath(request.dir ?? '.');
+  const project = await readProject(dir);
+
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  let base: OpenedImage & { name: string; sizes: Record<string, number> };
+  if (request.base !== undefined) {
+    const opened = await openImage(request.base, { config, events, ...(request.platform === undefined ? {} : { platform: request.platform }) });
+    base = { ...opened, name: request.base, sizes: {} };
+  } else {
+    base = await presetBase('nodejs', request, config, events);
+  }
+  timings.base = Math.round(performance.now() - t);
+  try {
+    const ports = request.ports ?? (await detectedPort(dir, events));
+    const result = await buildNodeApp({
+      project,
+      base: base.image,
+      baseName: base.name,
+      trace: request.trace ?? true,
+      env,
+      ports,
+      labels: request.labels ?? {},
+      cacheDir: join(request.cacheDir, 'build'),
+      events,
+      ...(request.entry === undefined ? {} : { entry: request.entry }),
+      ...(request.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: request.sourceDateEpoch }),
+      ...(request.npm === undefined ? {} : { npm: request.npm }),
+    });
+    Object.assign(timings, result.timings);
+    t = performance.now();
+    const task = new ProgressTask(events, 'build-write', `writing ${request.outputImage}`);
+    const ctx = await createTransportContext(config, events);
+    let written;
+    try {
+      written = await write(request.outputImage, { kind: 'image', image: result.image }, ctx);
+    } finally {
+      await ctx.close();
+      task.end();
+    }
+    timings.write = Math.round(performance.now() - t);
+    timings.total = Math.round(performance.now() - started);
+    return report(result, written, { name: base.name, digest: base.image.digest, sizes: base.sizes }, timings);
+  } finally {
+    await base.close();
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Which files go into the image, split by how often they change: production dependencies (`node_modules/…`)
+ * and the application (everything else). Either traced from the entry point with @vercel/nft (only what the
+ * app can load, native addons and assets included) or, with `trace: false`, the whole production
+ * `node_modules` (packages the lockfile marks `dev` left out) and the project minus `.dockerignore`.
+ */
+import type { Stats } from 'node:fs';
+import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import dockerignore from '@balena/dockerignore';
+import { nodeFileTrace } from '@vercel/nft';
+import { invalidInput, wrap } from '../internal/errors.js';
+import type { EventSink } from '../internal/events.js';
+import type { Lockfile } from './project.js';
+
+/** One file of the image: its path relative to the app directory, and where its bytes are. */
+export interface SourceFile {
+  /** POSIX path relative to the project (`server.js`, `node_modules/express/index.js`). */
+  path: string;
+  /** Absolute path on this machine (a project file, or one of the cached `npm ci` tree). */
+  source: string;
+}
+
+export interface FileSets {
+  dependencies: SourceFile[];
+  application: SourceFile[];
+  /** Traced files left out because the lockfile marks their package as a devDependency. */
+  droppedDev: string[];
+}
+
+export interface CollectOptions {
+  /** Absolute project directory. */
+  dir: string;
+  /** Entry point relative to `dir`. */
+  entry: string;
+  /** Where `node_modules` really is: `dir/node_modules`, or a cached `npm ci --omit=dev` tree. */
+  nodeModules: string | undefined;
+  lockfile: Lockfile | undefined;
+  trace: boolean;
+  events: EventSink;
+}
+
+// The package's types declare an ES default export, but it ships `module.exports = factory` (CommonJS).
+const loaded: unknown = dockerignore;
+const createIgnore = (typeof loaded === 'function' ? loaded : dockerignore.default) as typeof dockerignore.default;
+
+/** Never part of an image, whatever `.dockerignore` says. */
+const alwaysSkipped = new Set(['.git', '.hg', '.svn', 'node_modules', '.shipshape', '.DS_Store']);
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+/** `node_modules/a/node_modules/@s/b/lib/x.js` → `node_modules/a/node_modules/@s/b` (the lockfile's key). */
+export function packagePathOf(path: string): string | undefined {
+  const parts = path.split('/');
+  let end = -1;
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (parts[i] !== 'node_modules') continue;
+    const name = parts[i + 1] ?? '';
+    end = name.startsWith('@') ? i + 3 : i + 2;
+    i = end - 1;
+  }
+  return end < 0 ? undefined : parts.slice(0, end).join('/');
+}
+
+function isDev(lockfile: Lockfile | undefined, path: string): boolean {
+  if (lockfile === undefined) return false;
+  const pkg = packagePathOf(path);
+  if (pkg === undefined) return false;
+  return lockfile.packages[pkg]?.dev === true;
+}
+
+/** Maps a project path under `node_modules` to the tree that really holds it. */
+function remapper(dir: string, nodeModules: string | undefined): (abs: string) => string {
+  const virtual = join(dir, 'node_modules');
+  if (nodeModules === undefined || nodeModules === virtual) return (abs) => abs;
+  return (abs) => (abs === virtual || abs.startsWith(`${virtual}${sep}`) ? nodeModules + abs.slice(virtual.length) : abs);
+}
+
+async function trace(options: CollectOptions): Promise<FileSets> {
+  const { dir } = options;
+  const map = remapper(dir, options.nodeModules);
+  let result;
+  try {
+    result = await nodeFileTrace([join(dir, options.entry)], {
+      base: dir,
+      processCwd: dir,
+      // the cached `npm ci` tree appears at dir/node_modules, as it will in the image
+      readFile: async (path) => {
+        try {
+          return await readFile(map(path));
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
+          throw error;
+        }
+      },
+      stat: async (path) => {
+        try {
+          return await stat(map(path));
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+          throw error;
+        }
+      },
+      readlink: async (path) => {
+        try {
+          return await readlink(map(path));
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'EINVAL' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'UNKNOWN') return null;
+          throw error;
+        }
+      },
+    });
+  } catch (error) {
+    throw wrap(error, `tracing ${options.entry}`);
+  }
+  for (const warning of result.warnings) {
+    // unresolvable optional requires are common (e.g. `try { require('x') }`); show them only with --verbose
+    options.events({ kind: 'log', level: 'debug', message: `trace: ${warning.message}` });
+  }
+  const sets: FileSets = { dependencies: [], application: [], droppedDev: [] };
+  const names = new Set([...result.fileList].map(toPosix));
+  names.add('package.json');
+  for (const path of [...names].sort()) {
+    if (path.startsWith('../') || isAbsolute(path)) continue;
+    const file: SourceFile = { path, source: map(join(dir, path)) };
+    if (path.startsWith('node_modules/')) {
+      if (isDev(options.lockfile, path)) sets.droppedDev.push(path);
+      else sets.dependencies.push(file);
+    } else sets.application.push(file);
+  }
+  if (sets.droppedDev.length > 0) {
+    const packages = [...new Set(sets.droppedDev.map((p) => packagePathOf(p)?.replace(/^.*node_modules\//, '') ?? p))].sort();
+    options.events({ kind: 'log', level: 'warn', message: `left out devDependencies the entry point can reach: ${packages.join(', ')} (move them to dependencies if the app needs them)` });
+  }
+  return sets;
+}
+
+/** Every production package of the tree: directories under node_modules whose lockfile entry is not `dev`. */
+async function productionModules(nodeModules: string, lockfile: Lockfile | undefined): Promise<SourceFile[]> {
+  const out: SourceFile[] = [];
+  const walk = async (abs: string, rel: string): Promise<void> => {
+    const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const entry of entries) {
+      const childAbs = join(abs, entry.name);
+      const childRel = `${rel}/${entry.name}`;
+      const parent = rel.split('/').pop();
+      if (parent === 'node_modules' || (parent?.startsWith('@') === true && rel.split('/').at(-2) === 'node_modules')) {
+        // a package directory (or a scope): decide by the lockfile
+        if (entry.name === '.bin' || entry.name === '.cache' || entry.name === '.package-lock.json') continue;
+        if (!entry.name.startsWith('@') && lockfile !== undefined) {
+          const record = lockfile.packages[childRel];
+          if (record === undefined || record.dev === true) continue;
+        }
+      }
+      if (entry.isDirectory()) await walk(childAbs, childRel);
+      else if (entry.isFile() || entry.isSymbolicLink()) out.push({ path: childRel, source: childAbs });
+    }
+  };
+  await walk(nodeModules, 'node_modules');
+  return out;
+}
+
+/** The project's own files minus `.dockerignore` and what never belongs in an image. */
+async function projectFiles(dir: string): Promise<SourceFile[]> {
+  const ignoreText = await readFile(join(dir, '.dockerignore'), 'utf8').catch(() => '');
+  const ig = createIgnore().add(ignoreText.split('\n'));
+  const out: SourceFile[] = [];
+  const walk = async (abs: string, rel: string): Promise<void> => {
+    const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const entry of entries) {
+      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (rel === '' && alwaysSkipped.has(entry.name)) continue;
+      if (ig.ignores(childRel)) continue;
+      const childAbs = join(abs, entry.name);
+      if (entry.isDirectory()) await walk(childAbs, childRel);
+      else if (entry.isFile() || entry.isSymbolicLink()) out.push({ path: childRel, source: childAbs });
+    }
+  };
+  await walk(dir, '');
+  return out;
+}
+
+/** The dependency and application files of the image. */
+export async function collectFiles(options: CollectOptions): Promise<FileSets> {
+  if (options.trace) return trace(options);
+  const dependencies = options.nodeModules === undefined ? [] : await productionModules(options.nodeModules, options.lockfile);
+  return { dependencies, application: await projectFiles(options.dir), droppedDev: [] };
+}
+
+/**
+ * Checks that a symlink stays inside the tree it belongs to (the project, or the node_modules tree) and returns
+ * its target as stored; a link that leaves it would make the image depend on the build machine.
+ */
+export async function safeLinkTarget(file: SourceFile, root: string): Promise<string> {
+  const target = await readlink(file.source);
+  const resolved = resolve(dirname(file.source), target);
+  const rel = relative(root, resolved);
+  if (isAbsolute(target) || rel.startsWith('..') || isAbsolute(rel)) throw invalidInput(file.source, `symbolic link to "${target}" leaves ${root}`);
+  return posix.normalize(toPosix(target));
+}
+
+/** lstat that names the file on failure. */
+export async function lstatFile(path: string): Promise<Stats> {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    throw wrap(error, `reading ${path}`);
+  }
+}

@@ -1,0 +1,181 @@
+import { mkdtemp, mkdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { extract } from 'tar-stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sha256 } from '../image/blob.js';
+import { mediaTypes } from '../image/media-types.js';
+import type { Image, ImageConfig, Manifest } from '../image/types.js';
+import { validateImage } from '../image/validate.js';
+import { ShipshapeError } from '../internal/errors.js';
+import { buildNodeApp, type BuildResult } from './node.js';
+import { readProject } from './project.js';
+
+/** An image without layers whose entrypoint is a node binary, standing in for the nodejs base. */
+function emptyBase(): Image {
+  const config: ImageConfig = { architecture: 'amd64', os: 'linux', config: { Env: ['PATH=/usr/bin:/nodejs/bin'], Entrypoint: ['/nodejs/bin/node'] }, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
+  const rawConfig = Buffer.from(JSON.stringify(config));
+  const manifest: Manifest = { schemaVersion: 2, mediaType: mediaTypes.ociManifest, config: { mediaType: mediaTypes.ociConfig, digest: sha256(rawConfig), size: rawConfig.length }, layers: [] };
+  const rawManifest = Buffer.from(JSON.stringify(manifest));
+  return { mediaType: mediaTypes.ociManifest, rawManifest, manifest, digest: sha256(rawManifest), rawConfig, config, layers: [] };
+}
+
+const lockfile = {
+  name: 'app',
+  lockfileVersion: 3,
+  requires: true,
+  packages: {
+    '': { name: 'app', dependencies: { used: '1.0.0', unused: '1.0.0' }, devDependencies: { devtool: '1.0.0' } },
+    'node_modules/used': { version: '1.0.0' },
+    'node_modules/used/node_modules/@scope/inner': { version: '2.0.0' },
+    'node_modules/unused': { version: '1.0.0' },
+    'node_modules/devtool': { version: '1.0.0', dev: true },
+  },
+};
+
+async function write(path: string, text: string): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, text);
+}
+
+/** A project with one used dependency (with a nested scoped one and an asset), one unused and one dev dependency. */
+async function makeProject(dir: string): Promise<void> {
+  await write(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.2.3', scripts: { start: 'node src/server.js' }, dependencies: { used: '1.0.0', unused: '1.0.0' }, devDependencies: { devtool: '1.0.0' } }));
+  await write(join(dir, 'package-lock.json'), JSON.stringify(lockfile));
+  await write(join(dir, 'src/server.js'), "const used = require('used');\nconst dev = (() => { try { return require('devtool'); } catch { return undefined; } })();\nrequire('./routes');\nrequire('http').createServer(() => used()).listen(process.env.PORT || 3000);\n");
+  await write(join(dir, 'src/routes.js'), 'module.exports = {};\n');
+  await write(join(dir, 'notes/todo.txt'), 'not needed at run time\n');
+  await write(join(dir, '.dockerignore'), 'notes\n');
+  await write(join(dir, 'node_modules/used/package.json'), JSON.stringify({ name: 'used', version: '1.0.0', main: 'index.js' }));
+  await write(join(dir, 'node_modules/used/index.js'), "const fs = require('fs');\nconst path = require('path');\nconst data = fs.readFileSync(path.join(__dirname, 'data.txt'), 'utf8');\nmodule.exports = () => require('@scope/inner') + data;\n");
+  await write(join(dir, 'node_modules/used/data.txt'), 'asset\n');
+  await write(join(dir, 'node_modules/used/README.md'), 'docs\n');
+  await write(join(dir, 'node_modules/used/node_modules/@scope/inner/package.json'), JSON.stringify({ name: '@scope/inner', version: '2.0.0' }));
+  await write(join(dir, 'node_modules/used/node_modules/@scope/inner/index.js'), "module.exports = 'inner';\n");
+  await write(join(dir, 'node_modules/unused/package.json'), JSON.stringify({ name: 'unused', version: '1.0.0' }));
+  await write(join(dir, 'node_modules/unused/index.js'), 'module.exports = 1;\n');
+  await write(join(dir, 'node_modules/devtool/package.json'), JSON.stringify({ name: 'devtool', version: '1.0.0' }));
+  await write(join(dir, 'node_modules/devtool/index.js'), 'module.exports = 2;\n');
+}
+
+async function layerFiles(result: BuildResult, role: 'dependencies' | 'application'): Promise<Map<string, { mode: number; uid: number; mtime: number }>> {
+  const layer = result.layers.find((l) => l.role === role)?.layer;
+  if (layer === undefined) throw new Error(`no ${role} layer`);
+  const tar = await buffer(await layer.uncompressed());
+  const out = new Map<string, { mode: number; uid: number; mtime: number }>();
+  const x = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    x.on('entry', (header, stream, next) => {
+      out.set(header.name, { mode: header.mode, uid: header.uid, mtime: header.mtime.getTime() / 1000 });
+      stream.on('end', next);
+      stream.resume();
+    });
+    x.on('finish', resolve);
+    x.on('error', reject);
+  });
+  x.end(tar);
+  await done;
+  return out;
+}
+
+describe('buildNodeApp', () => {
+  let dir: string;
+  let cache: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shipshape-build-'));
+    cache = await mkdtemp(join(tmpdir(), 'shipshape-build-cache-'));
+    await makeProject(dir);
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await rm(cache, { recursive: true, force: true });
+  });
+
+  const build = async (options: { trace?: boolean; entry?: string; env?: string[] } = {}) =>
+    buildNodeApp({ project: await readProject(dir), base: emptyBase(), baseName: 'test/base', cacheDir: cache, sourceDateEpoch: 1_700_000_000, events: () => undefined, ports: [3000], ...options });
+
+  it('gives the same digest for the same input, and a valid image', async () => {
+    const first = await build();
+    const second = await build();
+    expect(second.image.digest).toBe(first.image.digest);
+    expect(second.layers.find((l) => l.role === 'dependencies')?.cached).toBe(true);
+    await validateImage(first.image);
+  });
+
+  it('traces only what the entry point loads: assets and nested packages in, unused and dev dependencies out', async () => {
+    const result = await build();
+    const deps = await layerFiles(result, 'dependencies');
+    expect([...deps.keys()].filter((p) => !p.endsWith('/'))).toEqual([
+      'app/node_modules/used/data.txt',
+      'app/node_modules/used/index.js',
+      'app/node_modules/used/node_modules/@scope/inner/index.js',
+      'app/node_modules/used/node_modules/@scope/inner/package.json',
+      'app/node_modules/used/package.json',
+    ]);
+    const app = await layerFiles(result, 'application');
+    expect([...app.keys()].filter((p) => !p.endsWith('/'))).toEqual(['app/package.json', 'app/src/routes.js', 'app/src/server.js']);
+    expect(result.droppedDev).toContain('node_modules/devtool/index.js');
+    for (const entry of [...deps.values(), ...app.values()]) {
+      expect(entry.uid).toBe(0);
+      expect(entry.mtime).toBe(1_700_000_000);
+    }
+  });
+
+  it('keeps the whole production node_modules without tracing, still without devDependencies', async () => {
+    const result = await build({ trace: false });
+    const deps = [...(await layerFiles(result, 'dependencies')).keys()];
+    expect(deps).toContain('app/node_modules/unused/index.js');
+    expect(deps).toContain('app/node_modules/used/README.md');
+    expect(deps.some((p) => p.includes('devtool'))).toBe(false);
+    const app = [...(await layerFiles(result, 'application')).keys()];
+    expect(app).toContain('app/.dockerignore');
+    expect(app.some((p) => p.startsWith('app/notes'))).toBe(false);
+  });
+
+  it('writes the runtime config: exec-form node entrypoint, nonroot user, env, port, OCI labels', async () => {
+    const result = await build({ env: ['PORT=3000', 'NODE_ENV=staging'] });
+    const config = result.image.config.config;
+    expect(config?.Entrypoint).toEqual(['/nodejs/bin/node', '/app/src/server.js']);
+    expect(config?.User).toBe('65532:65532');
+    expect(config?.WorkingDir).toBe('/app');
+    expect(config?.Env).toEqual(['PATH=/usr/bin:/nodejs/bin', 'NODE_ENV=staging', 'PORT=3000']);
+    expect(config?.ExposedPorts).toEqual({ '3000/tcp': {} });
+    expect(config?.Labels?.['org.opencontainers.image.created']).toBe('2023-11-14T22:13:20Z');
+    expect(config?.Labels?.['org.opencontainers.image.title']).toBe('app');
+    expect(result.image.manifest.annotations?.['org.opencontainers.image.base.name']).toBe('test/base');
+  });
+
+  it('changes only the application layer when a source file changes', async () => {
+    const first = await build();
+    await writeFile(join(dir, 'src/routes.js'), 'module.exports = { changed: true };\n');
+    const second = await build();
+    const digests = (r: BuildResult) => r.layers.map((l) => l.layer.descriptor.digest);
+    expect(digests(second)[0]).toBe(digests(first)[0]);
+    expect(digests(second)[1]).not.toBe(digests(first)[1]);
+    expect(second.image.digest).not.toBe(first.image.digest);
+  });
+
+  it('does not depend on file modes beyond the executable bit, nor on mtimes when SOURCE_DATE_EPOCH is set', async () => {
+    const first = await build();
+    await utimes(join(dir, 'src/routes.js'), new Date(5_000_000), new Date(5_000_000));
+    const second = await build();
+    expect(second.image.digest).toBe(first.image.digest);
+  });
+
+  it('refuses a symlink that leaves the project', async () => {
+    await symlink('/etc/passwd', join(dir, 'src/secret.txt'));
+    await expect(build({ trace: false })).rejects.toThrow(/secret\.txt: symbolic link to "\/etc\/passwd" leaves/);
+  });
+
+  it('names the problem: no package.json, a missing entry, a broken lockfile', async () => {
+    await expect(build({ entry: 'nope.js' })).rejects.toThrow(/--entry: entry point "nope.js" not found/);
+    await writeFile(join(dir, 'package-lock.json'), '{ broken');
+    await expect(readProject(dir)).rejects.toThrow(/package-lock\.json: not valid JSON/);
+    await rm(join(dir, 'package.json'));
+    const error = await readProject(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShipshapeError);
+    expect((error as ShipshapeError).code).toBe('not-found');
+    expect((error as Error).message).toMatch(/package\.json: no package\.json/);
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * A Node.js app image on a base, without a Docker daemon: base | production dependencies | application, each
+ * layer a deterministic tar, so the same project gives the same digest and an unchanged dependency layer is
+ * reused (the registry and the daemon skip it; its gzip blob comes from the cache).
+ */
+import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { append } from '../image/mutate/index.js';
+import type { Image, Layer } from '../image/types.js';
+import { type EventSink, ProgressTask } from '../internal/events.js';
+import { imageConfig, rfc3339 } from './config.js';
+import { collectFiles } from './files.js';
+import { layerOf, packLayer } from './layer.js';
+import { installedDependencies } from './npm-install.js';
+import { type NodeProject, readHiddenLockfile, resolveEntry } from './project.js';
+import { gitInfo, newestMtime } from './provenance.js';
+
+export const appDir = 'app';
+
+export interface NodeBuildOptions {
+  project: NodeProject;
+  base: Image;
+  baseName: string;
+  /** `--entry`: the file node runs, relative to the project. */
+  entry?: string;
+  /** Trace the files the entry point needs (default true); false keeps the whole production node_modules. */
+  trace?: boolean;
+  env?: readonly string[];
+  ports?: readonly number[];
+  labels?: Readonly<Record<string, string>>;
+  sourceDateEpoch?: number;
+  /** The engine's cache (`<cacheDir>/build`). */
+  cacheDir: string;
+  npm?: string;
+  events: EventSink;
+}
+
+export type LayerRole = 'base' | 'dependencies' | 'application' | 'binary';
+
+export interface BuiltLayer {
+  role: LayerRole;
+  layer: Layer;
+  /** Files in the layer (for the layers shipshape made). */
+  files?: number;
+  /** The gzip blob came from the cache (unchanged since an earlier build). */
+  cached?: boolean;
+}
+
+export interface BuildResult {
+  image: Image;
+  layers: BuiltLayer[];
+  entrypoint: string[];
+  /** Seconds since the epoch written as the created time. */
+  created: number;
+  /** Milliseconds per phase. */
+  timings: Record<string, number>;
+  /** Traced files of devDependencies that were left out. */
+  droppedDev: string[];
+}
+
+/** The node of the base: its entrypoint when that is a node binary, else `node` looked up on PATH at run time. */
+export function baseNode(base: Image): string {
+  const entry = base.config.config?.Entrypoint?.[0];
+  return entry !== undefined && /(^|\/)node(js)?$/.test(entry) ? entry : 'node';
+}
+
+async function timed<T>(timings: Record<string, number>, phase: string, fn: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await fn();
+  } finally {
+    timings[phase] = Math.round(performance.now() - start);
+  }
+}
+
+/** Builds the app image; nothing is written but the cache. */
+export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResult> {
+  const { project, events } = options;
+  const timings: Record<string, number> = {};
+  const entry = await resolveEntry(project, options.entry);
+
+  const ownModules = join(project.dir, 'node_modules');
+  const hasOwn = (await stat(ownModules).catch(() => undefined))?.isDirectory() === true;
+  let nodeModules: string | undefined;
+  if (hasOwn) nodeModules = ownModules;
+  else if (project.lockfile !== undefined) nodeModules = (await timed(timings, 'install', () => installedDependencies(project, { cacheDir: options.cacheDir, events, ...(options.npm === undefined ? {} : { npm: options.npm }) }))).nodeModules;
+  else if (Object.keys(project.packageJson.dependencies ?? {}).length > 0) {
+    events({ kind: 'log', level: 'warn', message: `${project.dir}: dependencies but no node_modules and no lockfile; building without them` });
+  }
+  const lockfile = project.lockfile ?? (nodeModules === undefined ? undefined : await readHiddenLockfile(nodeModules));
+
+  const traceTask = new ProgressTask(events, 'build-trace', options.trace === false ? 'listing production dependencies' : `tracing ${entry}`);
+  const files = await timed(timings, 'trace', () => collectFiles({ dir: project.dir, entry, nodeModules, lockfile, trace: options.trace !== false, events }));
+  traceTask.end();
+
+  const git = await gitInfo(project.dir);
+  const epoch =
+    options.sourceDateEpoch ??
+    (git?.clean === true ? git.commitTime : Math.max(git?.commitTime ?? 0, await newestMtime([...files.application.map((f) => f.source), ...(project.lockfileName === undefined ? [] : [join(project.dir, project.lockfileName)])])));
+
+  const packTask = new ProgressTask(events, 'build-layers', 'writing layers', 2);
+  const [deps, app] = await timed(timings, 'layers', async () => {
+    const depsTar = await packLayer(
+      files.dependencies.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: nodeModules ?? project.dir })),
+      epoch,
+    );
+    const depsLayer = await layerOf(depsTar.tar, options.cacheDir);
+    packTask.advance(1);
+    const appTar = await packLayer(
+      files.application.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: project.dir })),
+      epoch,
+    );
+    const appLayer = await layerOf(appTar.tar, options.cacheDir);
+    packTask.advance(1);
+    return [
+      { ...depsLayer, files: depsTar.files },
+      { ...appLayer, files: appTar.files },
+    ];
+  });
+  packTask.end();
+
+  const created = rfc3339(epoch);
+  const entrypoint = [baseNode(options.base), `/${appDir}/${entry}`];
+  const { config, annotations } = imageConfig({
+    base: options.base,
+    baseName: options.baseName,
+    entrypoint,
+    workingDir: `/${appDir}`,
+    env: options.env ?? [],
+    defaults: ['NODE_ENV=production'],
+    ports: options.ports ?? [],
+    labels: options.labels ?? {},
+    created,
+    ...(project.packageJson.name === undefined ? {} : { title: project.packageJson.name }),
+    ...(project.packageJson.version === undefined ? {} : { version: project.packageJson.version }),
+    ...(git?.source === undefined ? {} : { source: git.source }),
+    ...(git === undefined ? {} : { revision: git.revision }),
+  });
+  const lockNote = project.lockfileHash === undefined ? '' : ` (${project.lockfileName ?? 'lockfile'} sha256:${project.lockfileHash.slice(0, 12)})`;
+  const image = append(
+    options.base,
+    [
+      { layer: deps.layer, createdBy: `shipshape build: production dependencies${lockNote}` },
+      { layer: app.layer, createdBy: `shipshape build: application (${entry})` },
+    ],
+    { config, created, annotations },
+  );
+  return {
+    image,
+    layers: [
+      ...options.base.layers.map((layer) => ({ role: 'base' as const, layer })),
+      { role: 'dependencies', layer: deps.layer, files: deps.files, cached: deps.cached },
+      { role: 'application', layer: app.layer, files: app.files, cached: app.cached },
+    ],
+    entrypoint,
+    created: epoch,
+    timings,
+    droppedDev: files.droppedDev,
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * A Node.js project as `shipshape build` sees it: `package.json` (the entry point), its npm lockfile (which
+ * packages are production dependencies, and the cache key of the dependency layer).
+ */
+import { createHash } from 'node:crypto';
+import { lstat, readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import { invalidInput, notFound, wrap } from '../internal/errors.js';
+
+const manifestLimit = 1024 * 1024;
+const lockfileLimit = 64 * 1024 * 1024;
+
+const packageJsonSchema = z.looseObject({
+  name: z.string().optional(),
+  version: z.string().optional(),
+  main: z.string().optional(),
+  bin: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
+  scripts: z.record(z.string(), z.string()).optional(),
+  dependencies: z.record(z.string(), z.string()).optional(),
+  devDependencies: z.record(z.string(), z.string()).optional(),
+});
+
+export type PackageJson = z.infer<typeof packageJsonSchema>;
+
+/** npm lockfile v2/v3 (`packages` keyed by install path); v1 files have no `packages` and are refused. */
+const lockfileSchema = z.looseObject({
+  lockfileVersion: z.number().int(),
+  packages: z.record(
+    z.string(),
+    z.looseObject({
+      version: z.string().optional(),
+      dev: z.boolean().optional(),
+      optional: z.boolean().optional(),
+      devOptional: z.boolean().optional(),
+      link: z.boolean().optional(),
+      resolved: z.string().optional(),
+    }),
+  ),
+});
+
+export type Lockfile = z.infer<typeof lockfileSchema>;
+
+export interface NodeProject {
+  /** Absolute project directory. */
+  dir: string;
+  packageJson: PackageJson;
+  /** The lockfile's name relative to `dir`, when there is one. */
+  lockfileName?: string;
+  lockfile?: Lockfile;
+  /** sha256 hex of the lockfile bytes (the dependency cache key), when there is one. */
+  lockfileHash?: string;
+}
+
+async function readBounded(path: string, limit: number): Promise<Buffer | undefined> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw wrap(error, `reading ${path}`);
+  }
+  if (size > limit) throw invalidInput(path, `is ${size} bytes, more than the ${limit} a build reads`);
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw wrap(error, `reading ${path}`);
+  }
+}
+
+function parseJsonFile<T>(bytes: Buffer, path: string, schema: z.ZodType<T>): T {
+  let data: unknown;
+  try {
+    data = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw invalidInput(path, `not valid JSON (${error instanceof Error ? error.message : String(error)})`, error);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalidInput(path, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Reads `package.json` and the npm lockfile of `dir`; a missing package.json or a broken lockfile is bad input. */
+export async function readProject(dir: string): Promise<NodeProject> {
+  const root = resolve(dir);
+  const info = await stat(root).catch(() => undefined);
+  if (info === undefined) throw notFound(root, 'no such directory');
+  if (!info.isDirectory()) throw invalidInput(root, 'not a directory');
+  const manifestPath = join(root, 'package.json');
+  const manifest = await readBounded(manifestPath, manifestLimit);
+  if (manifest === undefined) throw notFound(manifestPath, 'no package.json: `shipshape build` needs a Node.js project (or --binary for a compiled program)');
+  const packageJson = parseJsonFile(manifest, manifestPath, packageJsonSchema);
+  for (const name of ['npm-shrinkwrap.json', 'package-lock.json']) {
+    const path = join(root, name);
+    const bytes = await readBounded(path, lockfileLimit);
+    if (bytes === undefined) continue;
+    const lockfile = parseJsonFile(bytes, path, lockfileSchema);
+    if (lockfile.lockfileVersion < 2) throw invalidInput(path, `lockfileVersion ${lockfile.lockfileVersion} has no "packages" map; regenerate it with npm 7 or later`);
+    return { dir: root, packageJson, lockfileName: name, lockfile, lockfileHash: createHash('sha256').update(bytes).digest('hex') };
+  }
+  return { dir: root, packageJson };
+}
+
+/** npm's hidden lockfile (`node_modules/.package-lock.json`): the same shape, written by every install. */
+export async function readHiddenLockfile(nodeModules: string): Promise<Lockfile | undefined> {
+  const path = join(nodeModules, '.package-lock.json');
+  const bytes = await readBounded(path, lockfileLimit);
+  return bytes === undefined ? undefined : parseJsonFile(bytes, path, lockfileSchema);
+}
+
+/** `node server.js`, `NODE_ENV=production node --enable-source-maps dist/main.js` → the script path. */
+export function entryFromStartScript(start: string): string | undefined {
+  const match = /^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*node\s+(?:--?[\w-]+(?:=\S+)?\s+)*([\w./@-]+)/.exec(start.trim());
+  return match?.[1];
+}
+
+/** A project-relative, normalised POSIX path, refusing names that leave the project. */
+export function projectPath(dir: string, name: string, subject: string): string {
+  const abs = resolve(dir, name);
+  const rel = relative(dir, abs);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw invalidInput(subject, `"${name}" is outside the project directory ${dir}`);
+  return posix.normalize(rel.split(sep).join('/'));
+}
+
+/** The file `node` runs: `--entry`, else `scripts.start` (`node X`), `bin`, `main`, then index.js / server.js / app.js. */
+export async function resolveEntry(project: NodeProject, entry?: string): Promise<string> {
+  const pkg = project.packageJson;
+  const manifest = join(project.dir, 'package.json');
+  const candidates: { name: string; subject: string }[] = [];
+  if (entry !== undefined) candidates.push({ name: entry, subject: '--entry' });
+  else {
+    const start = pkg.scripts?.start === undefined ? undefined : entryFromStartScript(pkg.scripts.start);
+    if (start !== undefined) candidates.push({ name: start, subject: `${manifest}: scripts.start` });
+    const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin === undefined ? undefined : Object.values(pkg.bin)[0];
+    if (bin !== undefined) candidates.push({ name: bin, subject: `${manifest}: bin` });
+    if (pkg.main !== undefined) candidates.push({ name: pkg.main, subject: `${manifest}: main` });
+  }
+  for (const { name, subject } of candidates) {
+    const rel = projectPath(project.dir, name, subject);
+    for (const tried of [rel, `${rel}.js`, `${rel}/index.js`]) {
+      const info = await lstat(join(project.dir, tried)).catch(() => undefined);
+      if (info?.isFile() === true) return tried;
+    }
+    // the first named entry must exist: running something else silently would surprise
+    throw notFound(subject, `entry point "${name}" not found in ${project.dir}`);
+  }
+  for (const name of ['index.js', 'server.js', 'app.js', 'main.js']) {
+    const info = await lstat(join(project.dir, name)).catch(() => undefined);
+    if (info?.isFile() === true) return name;
+  }
+  throw notFound(manifest, 'no entry point: add scripts.start ("node FILE"), main or bin, or pass --entry FILE');
+}

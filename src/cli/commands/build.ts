@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import { build } from '../../api/index.js';
+import { ShipshapeError } from '../../internal/errors.js';
+import { action, addCommonOptions } from '../runtime.js';
+
+interface BuildFlags {
+  outputImage: string;
+  base?: string;
+  nodeBinary?: string;
+  entry?: string;
+  trace: boolean;
+  env: string[];
+  port: string[];
+  label: string[];
+  sourceDateEpoch?: string;
+  platform?: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function mb(n: number): string {
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
+function parsePorts(values: readonly string[]): number[] {
+  return values.flatMap((v) => v.split(',')).map((v) => {
+    const port = Number(v.replace(/\/tcp$/, ''));
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ShipshapeError('usage', `--port: "${v}" is not a TCP port number`);
+    return port;
+  });
+}
+
+function parseLabels(values: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new ShipshapeError('usage', `--label: "${v}" is not KEY=VALUE`);
+    labels[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return labels;
+}
+
+/** `shipshape build [DIR]`: a daemonless, reproducible image of a Node.js app. */
+export function register(program: Command): void {
+  addCommonOptions(
+    program
+      .command('build')
+      .description('build a small, reproducible image of a Node.js app without a Docker daemon')
+      .argument('[dir]', 'the project directory', '.')
+      .requiredOption('--output-image <dest>', 'where to write it: docker-daemon:NAME:TAG, oci:DIR[:TAG], docker-archive:FILE[:REF], docker://REF (see docs/cli.md)')
+      .option('--base <image>', 'build on this image (any transport) instead of the assembled nodejs base')
+      .option('--node-binary <path>', 'Node.js binary for the assembled base (default: the running node)')
+      .option('--entry <file>', 'the file node runs (default: scripts.start, bin or main of package.json)')
+      .option('--no-trace', 'keep the whole production node_modules instead of the files the entry point needs')
+      .option('--env <NAME=VALUE>', 'environment of the image (repeatable)', collect, [])
+      .option('--port <port>', 'port to expose (repeatable; default: detected from the sources)', collect, [])
+      .option('--label <KEY=VALUE>', 'image label (repeatable)', collect, [])
+      .option('--source-date-epoch <seconds>', 'creation time and file times (default: SOURCE_DATE_EPOCH, else the commit time of a clean checkout, else the newest input file)')
+      .option('--platform <os/arch>', 'platform picked when --base is a multi-platform index'),
+  ).action(
+    action(async (ctx, dir: string) => {
+      // commander keeps every option of the command in one object; the runtime types only the common ones
+      const flags = ctx.flags as unknown as BuildFlags;
+      const epochText = flags.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH;
+      const epoch = epochText === undefined || epochText === '' ? undefined : Number(epochText);
+      if (epoch !== undefined && (!Number.isSafeInteger(epoch) || epoch < 0)) throw new ShipshapeError('usage', `--source-date-epoch: "${epochText ?? ''}" is not a whole number of seconds`);
+      const report = await build({
+        dir,
+        outputImage: flags.outputImage,
+        trace: flags.trace,
+        env: flags.env,
+        labels: parseLabels(flags.label),
+        cacheDir: ctx.loaded.cacheDir,
+        config: ctx.loaded.config,
+        events: ctx.events,
+        ...(flags.port.length === 0 ? {} : { ports: parsePorts(flags.port) }),
+        ...(flags.base === undefined ? {} : { base: flags.base }),
+        ...(flags.nodeBinary === undefined ? {} : { nodeBinary: flags.nodeBinary }),
+        ...(flags.entry === undefined ? {} : { entry: flags.entry }),
+        ...(flags.platform === undefined ? {} : { platform: flags.platform }),
+        ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
+      });
+      if (ctx.flags.format === 'json') {
+        await ctx.write(JSON.stringify(report, null, 2));
+        return;
+      }
+      const lines = [
+        `${ctx.c.bold(report.digest)}  ${report.destination}`,
+        `base ${report.base.name} (${report.base.digest.slice(0, 19)}), entrypoint ${JSON.stringify(report.entrypoint)}`,
+        `${mb(report.uncompressedSize)} uncompressed, ${mb(report.compressedSize)} compressed, ${(report.timings.total ?? 0) / 1000}s`,
+        ...report.layers.map((l) => `  ${l.role.padEnd(12)} ${l.digest.slice(7, 19)}  ${mb(l.uncompressedSize ?? 0).padStart(9)}${l.files === undefined ? '' : `  ${l.files} files`}${l.cached === true ? '  (cached)' : ''}`),
+        ...(report.push === undefined ? [] : [`pushed: ${report.push.uploaded} uploaded, ${report.push.mounted} mounted, ${report.push.existing} already there`]),
+      ];
+      await ctx.write(`${lines.join('\n')}\n`);
+    }),
+  );
+}
