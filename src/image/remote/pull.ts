@@ -12,6 +12,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { externalFailure, invalidInput, notFound, ShipshapeError } from '../../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../../internal/events.js';
+import { acquireFileLock } from '../../internal/file-lock.js';
 import { newHash } from '../blob.js';
 import { artifactFromBlobs, type BlobStore, manifestKind } from '../from-blobs.js';
 import { isIndexMediaType, isManifestMediaType } from '../media-types.js';
@@ -113,6 +114,22 @@ export class RemoteBlobStore implements BlobStore {
     // readers verify again as they stream.
     if (existing?.size === d.size) return final;
     await mkdir(dir, { recursive: true });
+    // Another process may be downloading the same blob into this cache: one writer per .partial file.
+    const lock = await acquireFileLock(`${final}.lock`, {
+      onWait: (owner) => {
+        this.events({ kind: 'log', level: 'debug', message: `${subject}: waiting for ${owner ? `process ${String(owner.pid)}` : 'another process'} downloading it` });
+      },
+    });
+    try {
+      if ((await stat(final).catch(() => undefined))?.size === d.size) return final;
+      return await this.downloadLocked(d, final, subject);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async downloadLocked(d: Descriptor, final: string, subject: string): Promise<string> {
+    const colon = d.digest.indexOf(':');
     const partial = `${final}.partial`;
     let offset = (await stat(partial).catch(() => undefined))?.size ?? 0;
     if (offset > d.size) {

@@ -221,7 +221,8 @@ export type Fault =
   | { kind: 'status'; status: number; retryAfter?: string }
   | { kind: 'cut'; afterBytes: number }
   | { kind: 'corrupt' }
-  | { kind: 'redirect' };
+  | { kind: 'redirect' }
+  | { kind: 'slow'; bytesPerSecond: number };
 
 export interface FaultRule {
   method?: string;
@@ -316,6 +317,26 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
             res.write(data.subarray(0, fault.afterBytes), () => {
               setTimeout(() => res.socket?.destroy(), 20);
             });
+          });
+          return;
+        case 'slow':
+          forward(upstream, req, res, body, (status, headers, data) => {
+            // 20 slices a second; the body arrives whole, just late
+            res.writeHead(status, headers);
+            const slice = Math.max(1, Math.floor(fault.bytesPerSecond / 20));
+            let at = 0;
+            const tick = (): void => {
+              if (res.destroyed) return;
+              const part = data.subarray(at, at + slice);
+              at += part.length;
+              if (at >= data.length) {
+                res.end(part);
+                return;
+              }
+              res.write(part);
+              setTimeout(tick, 50);
+            };
+            tick();
           });
           return;
         case 'corrupt':
