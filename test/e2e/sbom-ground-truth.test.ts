@@ -34,4 +34,17 @@ describe('SBOM catalogers against their ecosystems’ own tools', () => {
     expect(sbom.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(modules);
     expect(sbom.packages[0]?.metadata.goVersion).toBe(/^[^:]+: (go\S+)/.exec(text)?.[1]);
   }, 180_000);
+
+  it.skipIf(need('rpm (with rpmbuild)', existsSync('/usr/bin/rpmbuild')))('rpm: a sqlite rpmdb Debian’s rpm writes, as `rpm -qa` and `rpm -qal` list it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'rpmdb-'));
+    execFileSync('bash', [resolve(repoRoot, 'src/sbom/catalogers/rpm/__fixtures__/make.sh'), out], { stdio: 'ignore' });
+    const qa = readFileSync(join(out, 'rpm-qa.txt'), 'utf8').trim().split('\n').map((line) => {
+      const [n, epoch, v, r] = line.split('\t');
+      return `${n}@${epoch === '0' ? '' : `${epoch}:`}${v}-${r}`;
+    });
+    const image = await buildImage({ layers: [[{ path: 'var/lib/rpm/rpmdb.sqlite', content: readFileSync(join(out, 'rpmdb.sqlite')) }]] });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['rpm'] });
+    expect(sbom.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(qa.sort());
+    expect(sbom.packages.flatMap((p) => p.files).sort()).toEqual(readFileSync(join(out, 'rpm-qal.txt'), 'utf8').trim().split('\n').sort());
+  }, 120_000);
 });

@@ -5,6 +5,7 @@ import { dpkgDbCataloger } from './dpkg/dpkg-db-cataloger.js';
 import { goModuleBinaryCataloger } from './go/go-module-binary-cataloger.js';
 import { npmPackageCataloger } from './npm/npm-package-cataloger.js';
 import { pythonPackageCataloger } from './python/python-package-cataloger.js';
+import { rpmDbCataloger } from './rpm/rpm-db-cataloger.js';
 
 export const catalogers: Record<string, Cataloger> = {
   apk: apkDbCataloger,
@@ -12,4 +13,5 @@ export const catalogers: Record<string, Cataloger> = {
   go: goModuleBinaryCataloger,
   npm: npmPackageCataloger,
   python: pythonPackageCataloger,
+  rpm: rpmDbCataloger,
 };
