@@ -38,6 +38,8 @@ export const has = {
   skopeo: probe('skopeo', ['--version']),
   umoci: probe('umoci', ['--version']),
   shellcheck: probe('shellcheck', ['--version']),
+  /** util-linux's `script`: runs a command on a pseudo-terminal. */
+  script: probe('script', ['--version']),
   registry: probe('curl', ['-sf', '-o', '/dev/null', `http://${registryHost}/v2/`]),
   cli: existsSync(cliPath),
   fixtures: dockerAnswers && Object.values(fixtures).every((image) => probe(dockerCli, ['image', 'inspect', image])),
