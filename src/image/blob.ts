@@ -3,10 +3,11 @@
  * (gzip with node:zlib, zstd with zstd-napi) and compression. Nothing here buffers a whole blob.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { constants as zlibConstants, createGunzip, createGzip } from 'node:zlib';
 import { CompressStream, DecompressStream } from 'zstd-napi';
 import { invalidInput, ShipshapeError } from '../internal/errors.js';
+import { FileRangeStream } from './file-range.js';
 import type { Compression } from './media-types.js';
 import type { Digest } from './types.js';
 
@@ -27,8 +28,44 @@ export interface Expectation {
   digest: Digest;
   /** Exact byte length, when known (descriptors carry it). */
   size?: number;
+  /** A bound on the length when the exact one is unknown (decompressed content: a bomb fails here). */
+  maxBytes?: number;
   /** What is being read, for the error message: "layer sha256:… of oci:./dir". */
   subject: string;
+}
+
+/** Hash and byte count of content checked against an Expectation as it passes, wherever it passes. */
+export class Verification {
+  private readonly hash: Hash;
+  private seen = 0;
+
+  constructor(private readonly expected: Expectation) {
+    this.hash = newHash(expected.digest);
+  }
+
+  /** Accounts for a chunk; returns the error to fail with, if any. */
+  update(chunk: Buffer): Error | undefined {
+    this.seen += chunk.length;
+    if (this.expected.size !== undefined && this.seen > this.expected.size) {
+      return invalidInput(this.expected.subject, `more bytes than the ${this.expected.size} its descriptor declares`);
+    }
+    if (this.expected.maxBytes !== undefined && this.seen > this.expected.maxBytes) {
+      return invalidInput(this.expected.subject, `decompresses to more than ${this.expected.maxBytes} bytes (compression bomb?)`);
+    }
+    this.hash.update(chunk);
+    return undefined;
+  }
+
+  /** At the end: the error to fail with when the size or the digest differ. */
+  finish(): Error | undefined {
+    if (this.expected.size !== undefined && this.seen !== this.expected.size) {
+      return invalidInput(this.expected.subject, `truncated: ${this.seen} of ${this.expected.size} bytes`);
+    }
+    const algorithm = this.expected.digest.slice(0, this.expected.digest.indexOf(':'));
+    const actual = `${algorithm}:${this.hash.digest('hex')}`;
+    if (actual !== this.expected.digest) return invalidInput(this.expected.subject, `digest mismatch: content is ${actual}`);
+    return undefined;
+  }
 }
 
 /**
@@ -36,46 +73,41 @@ export interface Expectation {
  * when the content is longer or shorter than `size` or does not hash to `digest`.
  */
 export class VerifyingStream extends Transform {
-  private readonly hash: Hash;
-  private seen = 0;
+  private readonly verification: Verification;
 
-  constructor(private readonly expected: Expectation) {
+  constructor(expected: Expectation) {
     super();
-    this.hash = newHash(expected.digest);
+    this.verification = new Verification(expected);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.seen += chunk.length;
-    if (this.expected.size !== undefined && this.seen > this.expected.size) {
-      callback(invalidInput(this.expected.subject, `more bytes than the ${this.expected.size} its descriptor declares`));
-      return;
-    }
-    this.hash.update(chunk);
-    callback(null, chunk);
+    const failure = this.verification.update(chunk);
+    if (failure) callback(failure);
+    else callback(null, chunk);
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.expected.size !== undefined && this.seen !== this.expected.size) {
-      callback(invalidInput(this.expected.subject, `truncated: ${this.seen} of ${this.expected.size} bytes`));
-      return;
-    }
-    const algorithm = this.expected.digest.slice(0, this.expected.digest.indexOf(':'));
-    const actual = `${algorithm}:${this.hash.digest('hex')}`;
-    if (actual !== this.expected.digest) {
-      callback(invalidInput(this.expected.subject, `digest mismatch: content is ${actual}`));
-      return;
-    }
-    callback();
+    callback(this.verification.finish());
   }
 }
 
 /** Pipes `source` through a verifier; errors on either side reach the returned stream. */
 export function verified(source: Readable, expected: Expectation): Readable {
+  // a file read verifies in its own read loop: one stream stage less per chunk
+  if (source instanceof FileRangeStream && source.verifyWith(new Verification(expected))) {
+    keepErrorsFromCrashing(source);
+    return source;
+  }
   return pipeChain(source, new VerifyingStream(expected));
 }
 
 /** Connects streams so that an error anywhere destroys the last one with that error (pipeline semantics without awaiting). */
 export function pipeChain(source: Readable, ...transforms: Transform[]): Readable {
+  return chain(source, transforms, undefined);
+}
+
+/** pipeChain, with errors raised by `relabelled` turned into another error on their way to the last stream. */
+function chain(source: Readable, transforms: Transform[], relabel: { stream: Transform; as: (error: Error) => Error } | undefined): Readable {
   let current: Readable = source;
   const all: (Readable | Transform)[] = [source, ...transforms];
   for (const t of transforms) {
@@ -86,7 +118,8 @@ export function pipeChain(source: Readable, ...transforms: Transform[]): Readabl
   for (const s of all) {
     if (s === last) continue;
     s.on('error', (error: Error) => {
-      for (const other of all) if (other !== s) other.destroy(other === last ? error : undefined);
+      const reported = relabel?.stream === s ? relabel.as(error) : error;
+      for (const other of all) if (other !== s) other.destroy(other === last ? reported : undefined);
     });
   }
   last.once('close', () => {
@@ -130,20 +163,32 @@ class SizeLimit extends Transform {
   }
 }
 
+function decoderFor(compression: 'gzip' | 'zstd'): Transform {
+  return compression === 'gzip' ? createGunzip({ chunkSize: 256 * 1024 }) : new DecompressStream();
+}
+
+/** Decoder errors (zlib's "incorrect header check", zstd's "Unknown frame descriptor") are bad input naming `subject`. */
+function corruptData(compression: Compression, subject: string): (error: Error) => Error {
+  return (error) => (error instanceof ShipshapeError ? error : invalidInput(subject, `corrupt ${compression} data: ${error.message}`, error));
+}
+
 /** Decompresses a stream; corrupt input fails the stream with `invalid-input` naming `subject`. */
 export function decompress(source: Readable, compression: Compression, subject: string, maxBytes = defaultMaxUncompressed): Readable {
   if (compression === 'none') return pipeChain(source, new SizeLimit(maxBytes, subject));
-  const decoder: Transform =
-    compression === 'gzip' ? createGunzip({ chunkSize: 256 * 1024 }) : (new DecompressStream());
-  const out = pipeChain(source, decoder, new SizeLimit(maxBytes, subject));
-  // Re-label decoder errors (zlib's "incorrect header check", zstd's "Unknown frame descriptor") as bad input.
-  const relabel = new PassThrough();
-  out.on('error', (error: Error) => {
-    relabel.destroy(error instanceof ShipshapeError ? error : invalidInput(subject, `corrupt ${compression} data: ${error.message}`, error));
-  });
-  out.pipe(relabel);
-  keepErrorsFromCrashing(relabel);
-  return relabel;
+  const decoder = decoderFor(compression);
+  return chain(source, [decoder, new SizeLimit(maxBytes, subject)], { stream: decoder, as: corruptData(compression, subject) });
+}
+
+/**
+ * Decompresses and verifies the output against `expected` (a layer's diffID) in one stage after the decoder, which
+ * also stops a compression bomb at `expected.maxBytes` (default 64 GiB). `subject` names the compressed blob in
+ * errors about corrupt data.
+ */
+export function decompressVerified(source: Readable, compression: Compression, subject: string, expected: Expectation): Readable {
+  const bounded = { ...expected, maxBytes: expected.maxBytes ?? defaultMaxUncompressed };
+  if (compression === 'none') return verified(source, bounded);
+  const decoder = decoderFor(compression);
+  return chain(source, [decoder, new VerifyingStream(bounded)], { stream: decoder, as: corruptData(compression, subject) });
 }
 
 export interface CompressOptions {

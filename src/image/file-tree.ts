@@ -3,11 +3,11 @@
  * (`oci-archive:`, Docker 25+ archives). Every path stays inside its root: `..`, absolute names and symlinks that
  * lead out are refused.
  */
-import { createReadStream } from 'node:fs';
 import { lstat, open, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { invalidInput, notFound, wrap } from '../internal/errors.js';
+import { FileRangeStream } from './file-range.js';
 import { normaliseArchivePath, type TarIndex } from './tar-index.js';
 
 export interface FileTree {
@@ -55,7 +55,7 @@ export class DirTree implements FileTree {
     const real = await this.locate(path);
     const stats = await lstat(real);
     if (!stats.isFile()) throw invalidInput(this.name, `"${path}" is not a regular file`);
-    return createReadStream(real, { highWaterMark: 256 * 1024 });
+    return new FileRangeStream(real);
   }
 
   async readSmall(path: string, limit: number): Promise<Buffer> {

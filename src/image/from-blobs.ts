@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { invalidInput } from '../internal/errors.js';
-import { decompress, sha256, verified } from './blob.js';
+import { decompressVerified, sha256, verified } from './blob.js';
 import { isIndexMediaType, isManifestMediaType, layerCompression, mediaTypes } from './media-types.js';
 import { configSchema, indexSchema, manifestSchema, parseJson } from './schemas.js';
 import type { Artifact, Descriptor, Digest, Image, ImageConfig, ImageIndex, IndexManifest, Layer, Manifest } from './types.js';
@@ -66,7 +66,7 @@ class BlobLayer implements Layer {
     if (compression === undefined) throw invalidInput(this.subject(), `unknown layer media type "${this.descriptor.mediaType}"`);
     const raw = await this.compressed();
     if (compression === 'none') return raw;
-    return verified(decompress(raw, compression, this.subject()), { digest: this.diffId, subject: `${this.subject()} (uncompressed)` });
+    return decompressVerified(raw, compression, this.subject(), { digest: this.diffId, subject: `${this.subject()} (uncompressed)` });
   }
 }
 

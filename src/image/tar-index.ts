@@ -8,13 +8,14 @@
  * what Docker, skopeo, buildah and GNU tar write.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { invalidInput, notFound, wrap } from '../internal/errors.js';
+import { FileRangeStream } from './file-range.js';
 
 export type TarEntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
 
@@ -224,8 +225,7 @@ export class TarIndex {
 
   /** Streams a file's bytes (or the range [start, end) of them) straight from the tar. */
   open(entry: TarEntry, start = 0, end = entry.size): Readable {
-    if (end <= start) return Readable.from([]);
-    return createReadStream(this.path, { start: entry.offset + start, end: entry.offset + end - 1, highWaterMark: 256 * 1024 });
+    return new FileRangeStream(this.path, entry.offset + start, entry.offset + Math.max(start, end));
   }
 
   /** Reads the first `length` bytes of a file entry (for sniffing). */

@@ -3,14 +3,15 @@
  * is hashed, which gives its descriptor; reading it later streams from that file, verified.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, createGzip } from 'node:zlib';
 import { CompressStream } from 'zstd-napi';
 import { type EventSink, ProgressTask, silent } from '../../internal/events.js';
 import type { Scratch } from '../atomic.js';
-import { decompress, verified } from '../blob.js';
+import { decompressVerified, verified } from '../blob.js';
+import { FileRangeStream } from '../file-range.js';
 import { type Compression, layerCompression, layerMediaType } from '../media-types.js';
 import type { Image, Layer } from '../types.js';
 import { withProgress } from '../progress-stream.js';
@@ -50,10 +51,10 @@ async function recompressLayer(layer: Layer, target: Compression, flavour: Flavo
     descriptor,
     diffId: layer.diffId,
     uncompressedSize: layer.uncompressedSize ?? uncounted.size,
-    compressed: () => Promise.resolve(verified(createReadStream(file, { highWaterMark: 256 * 1024 }), { digest, size: meter.size, subject })),
+    compressed: () => Promise.resolve(verified(new FileRangeStream(file), { digest, size: meter.size, subject })),
     uncompressed: () => {
-      const raw = verified(createReadStream(file, { highWaterMark: 256 * 1024 }), { digest, size: meter.size, subject });
-      return Promise.resolve(target === 'none' ? raw : verified(decompress(raw, target, subject), { digest: layer.diffId, subject }));
+      const raw = verified(new FileRangeStream(file), { digest, size: meter.size, subject });
+      return Promise.resolve(target === 'none' ? raw : decompressVerified(raw, target, subject, { digest: layer.diffId, subject }));
     },
   };
 }
