@@ -2,13 +2,12 @@
  * Reads one layer's tar once, as a stream: metadata of every entry, whiteout markers apart, and on request
  * a sha256 per regular file and the bytes of a few small files. File contents are never held otherwise.
  */
-import { createHash } from 'node:crypto';
-import { Transform, type TransformCallback, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { extract, type Header } from 'tar-stream';
+import { createHash, type Hash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { Digest, Layer } from '../image/types.js';
 import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import { baseName, joinPath, normalizeEntryName, parentOf, printable } from './paths.js';
+import { type TarDataSink, TarScanner } from './tar-scanner.js';
 import type { FileEntry, FileType, LayerFiles } from './types.js';
 
 export interface ScanOptions {
@@ -49,38 +48,36 @@ export interface ReadLayerResult {
 const whiteoutPrefix = '.wh.';
 const opaqueMarker = '.wh..wh..opq';
 
-function fileType(header: Partial<Header>, subject: string, path: string): FileType {
-  switch (header.type) {
-    case 'file':
-    case 'contiguous-file':
-    case undefined:
-      return 'file';
-    case 'directory':
-      return 'dir';
-    case 'symlink':
-      return 'symlink';
-    case 'link':
-      return 'hardlink';
-    case 'character-device':
-      return 'char';
-    case 'block-device':
-      return 'block';
-    case 'fifo':
-      return 'fifo';
-    default:
-      throw invalidInput(subject, `entry "${printable(path)}" has an unsupported tar type "${String(header.type)}"`);
-  }
+const typeNames: Record<string, FileType> = { '0': 'file', '\0': 'file', '7': 'file', '5': 'dir', '2': 'symlink', '1': 'hardlink', '3': 'char', '4': 'block', '6': 'fifo' };
+
+function fileType(flag: string, subject: string, path: string): FileType {
+  const type = typeNames[flag];
+  if (type === undefined) throw invalidInput(subject, `entry "${printable(path)}" has an unsupported tar type "${printable(flag)}"`);
+  return type;
 }
 
-class Counter extends Transform {
-  bytes = 0;
-  constructor(private readonly onBytes: ((bytes: number) => void) | undefined) {
-    super();
+/** Hashes a file's content and keeps its bytes when asked, as the scanner hands them over. */
+class FileSink implements TarDataSink {
+  private readonly hash: Hash | undefined;
+  private readonly chunks: Buffer[] | undefined;
+
+  constructor(
+    private readonly done: (digest: Digest | undefined, body: Buffer | undefined) => void,
+    hash: boolean,
+    keepBody: boolean,
+  ) {
+    this.hash = hash ? createHash('sha256') : undefined;
+    this.chunks = keepBody ? [] : undefined;
   }
-  override _transform(chunk: Buffer, _e: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length;
-    this.onBytes?.(chunk.length);
-    callback(null, chunk);
+
+  update(data: Buffer): void {
+    this.hash?.update(data);
+    // views of the layer's chunks: copied, so that a kept body does not pin a whole chunk
+    this.chunks?.push(Buffer.from(data));
+  }
+
+  end(): void {
+    this.done(this.hash ? `sha256:${this.hash.digest('hex')}` : undefined, this.chunks ? Buffer.concat(this.chunks) : undefined);
   }
 }
 
@@ -92,75 +89,83 @@ export async function readLayerTar(tar: Readable, meta: { index: number; digest:
   const whiteouts: string[] = [];
   const opaqueDirs: string[] = [];
   const bodies = new Map<string, Buffer>();
-  const counter = new Counter(options.onBytes);
-  const extractor = extract();
+  const reductions: Promise<void>[] = [];
+  const onBytes = options.onBytes;
+  let bytes = 0;
 
-  const consume = (async () => {
-    for await (const entry of extractor) {
-      // tar-stream's types promise every field; decoded headers from hostile tars may lack some
-      const header: Partial<Header> = entry.header;
-      const path = normalizeEntryName(header.name ?? '', subject);
-      const type = fileType(header, subject, header.name ?? '');
-      const declared = header.size ?? 0;
-      if (!Number.isSafeInteger(declared) || declared < 0 || declared > maxEntry) {
-        throw invalidInput(subject, `entry "${printable(header.name ?? '')}" declares an absurd size (${declared} bytes)`);
-      }
-      const name = baseName(path);
-      if (name.startsWith(whiteoutPrefix)) {
-        entry.resume();
-        if (name === opaqueMarker) opaqueDirs.push(parentOf(path));
-        else if (!name.startsWith(`${whiteoutPrefix}${whiteoutPrefix}`)) whiteouts.push(joinPath(parentOf(path), name.slice(whiteoutPrefix.length)));
-        // other `.wh..wh.` names are aufs bookkeeping (`.wh..wh.plnk`), not part of the filesystem
-        continue;
-      }
-      let linkTarget: string | undefined;
-      if (type === 'hardlink') linkTarget = normalizeEntryName(header.linkname ?? '', `${subject}, hardlink "${printable(header.name ?? '')}"`);
-      else if (type === 'symlink') linkTarget = header.linkname ?? '';
-      const size = type === 'file' ? declared : 0;
-      let digest: Digest | undefined;
-      const mode = (header.mode ?? 0) & 0o7777;
-      const wantBody = type === 'file' ? bodyRequest(options, path, size, mode) : undefined;
-      if (type === 'file' && (hash || wantBody)) {
-        const h = hash ? createHash('sha256') : undefined;
-        const chunks: Buffer[] = [];
-        for await (const chunk of entry as AsyncIterable<Buffer>) {
-          h?.update(chunk);
-          if (wantBody) chunks.push(chunk);
-        }
-        if (h) digest = `sha256:${h.digest('hex')}`;
-        if (wantBody === true) bodies.set(path, Buffer.concat(chunks));
-        else if (wantBody) {
-          const kept = await wantBody(Buffer.concat(chunks), path);
-          if (kept) bodies.set(path, kept);
-        }
-      } else {
-        entry.resume();
-      }
-      entries.push({
-        path,
-        type,
-        size,
-        mode,
-        uid: header.uid ?? 0,
-        gid: header.gid ?? 0,
-        layer: meta.index,
-        ...(linkTarget === undefined ? {} : { linkTarget }),
-        ...(digest === undefined ? {} : { digest }),
-      });
+  const scanner = new TarScanner((header): TarDataSink | undefined => {
+    const path = normalizeEntryName(header.name, subject);
+    const type = fileType(header.flag, subject, header.name);
+    const declared = header.size;
+    if (!Number.isSafeInteger(declared) || declared < 0 || declared > maxEntry) {
+      throw invalidInput(subject, `entry "${printable(header.name)}" declares an absurd size (${declared} bytes)`);
     }
-  })();
+    const name = baseName(path);
+    if (name.startsWith(whiteoutPrefix)) {
+      if (name === opaqueMarker) opaqueDirs.push(parentOf(path));
+      else if (!name.startsWith(`${whiteoutPrefix}${whiteoutPrefix}`)) whiteouts.push(joinPath(parentOf(path), name.slice(whiteoutPrefix.length)));
+      // other `.wh..wh.` names are aufs bookkeeping (`.wh..wh.plnk`), not part of the filesystem
+      return undefined;
+    }
+    let linkTarget: string | undefined;
+    if (type === 'hardlink') linkTarget = normalizeEntryName(header.linkname, `${subject}, hardlink "${printable(header.name)}"`);
+    else if (type === 'symlink') linkTarget = header.linkname;
+    const size = type === 'file' ? declared : 0;
+    const mode = (Number.isNaN(header.mode) ? 0 : header.mode) & 0o7777;
+    const uid = Number.isNaN(header.uid) ? 0 : header.uid;
+    const gid = Number.isNaN(header.gid) ? 0 : header.gid;
+    // an entry's data ends before the next header is read, so entries stay in archive order
+    const add = (digest: Digest | undefined): void => {
+      const entry: FileEntry =
+        linkTarget !== undefined
+          ? { path, type, size, mode, uid, gid, layer: meta.index, linkTarget }
+          : digest !== undefined
+            ? { path, type, size, mode, uid, gid, layer: meta.index, digest }
+            : { path, type, size, mode, uid, gid, layer: meta.index };
+      entries.push(entry);
+    };
+    const wantBody = type === 'file' ? bodyRequest(options, path, size, mode) : undefined;
+    if (type !== 'file' || !(hash || wantBody)) {
+      add(undefined);
+      return undefined;
+    }
+    return new FileSink(
+      (digest, body) => {
+        add(digest);
+        if (body === undefined) return;
+        if (wantBody === true) {
+          bodies.set(path, body);
+          return;
+        }
+        if (!wantBody) return;
+        // a reducer may be asynchronous: its summary is awaited before the layer's result is returned
+        reductions.push(
+          Promise.resolve(wantBody(body, path)).then((kept) => {
+            if (kept) bodies.set(path, kept);
+          }),
+        );
+      },
+      hash,
+      wantBody !== undefined,
+    );
+  });
 
   try {
-    await Promise.all([pipeline(tar, counter, extractor), consume]);
+    for await (const chunk of tar as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      onBytes?.(chunk.length);
+      scanner.write(chunk);
+    }
+    scanner.end();
+    await Promise.all(reductions);
   } catch (error) {
-    extractor.destroy();
     tar.destroy();
     if (error instanceof ShipshapeError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw invalidInput(subject, `not a valid tar: ${message.split('\n')[0] ?? message}`, error);
   }
   return {
-    files: { ...meta, uncompressedSize: counter.bytes, entries, whiteouts, opaqueDirs },
+    files: { ...meta, uncompressedSize: bytes, entries, whiteouts, opaqueDirs },
     bodies,
   };
 }

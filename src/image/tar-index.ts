@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { invalidInput, notFound, wrap } from '../internal/errors.js';
 import { FileRangeStream } from './file-range.js';
+import { checksumOk, isZeroBlock, parsePax, readNumber, readString, tarBlock, tarMagic } from './tar-header.js';
 
 export type TarEntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
 
@@ -29,54 +30,11 @@ export interface TarEntry {
   readonly linkname: string | undefined;
 }
 
-const block = 512;
+const block = tarBlock;
 /** Pax and GNU long-name records are metadata; anything bigger is hostile. */
 const maxMetaEntry = 1024 * 1024;
 /** A symlink chain longer than Linux's own limit is a loop. */
 const maxLinkHops = 40;
-
-function readString(buf: Buffer, start: number, length: number): string {
-  const slice = buf.subarray(start, start + length);
-  const nul = slice.indexOf(0);
-  return (nul === -1 ? slice : slice.subarray(0, nul)).toString('utf8');
-}
-
-function readNumber(buf: Buffer, start: number, length: number): number {
-  const first = buf[start] ?? 0;
-  if (first & 0x80) {
-    // GNU base-256: big-endian, high bit set on the first byte
-    let value = first & 0x7f;
-    for (let i = start + 1; i < start + length; i++) value = value * 256 + (buf[i] ?? 0);
-    return value;
-  }
-  const text = readString(buf, start, length).trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) return Number.NaN;
-  return parseInt(text, 8);
-}
-
-function checksumOk(header: Buffer): boolean {
-  const stored = readNumber(header, 148, 8);
-  let sum = 0;
-  for (let i = 0; i < block; i++) sum += i >= 148 && i < 156 ? 0x20 : (header[i] ?? 0);
-  return stored === sum;
-}
-
-function parsePax(data: Buffer): Map<string, string> {
-  const out = new Map<string, string>();
-  let pos = 0;
-  while (pos < data.length) {
-    const space = data.indexOf(0x20, pos);
-    if (space === -1) break;
-    const length = parseInt(data.subarray(pos, space).toString('ascii'), 10);
-    if (!Number.isFinite(length) || length <= 0 || pos + length > data.length) break;
-    const record = data.subarray(space + 1, pos + length - 1).toString('utf8');
-    const eq = record.indexOf('=');
-    if (eq > 0) out.set(record.slice(0, eq), record.slice(eq + 1));
-    pos += length;
-  }
-  return out;
-}
 
 /**
  * Normalises a name inside an archive; refuses absolute names and names that climb out with `..`
@@ -146,7 +104,7 @@ export class TarIndex {
           throw invalidInput(subject, offset === 0 ? 'empty file, not a tar archive' : `truncated archive: header at offset ${offset} is cut short`);
         }
         await handle.read(header, 0, block, offset);
-        if (header.every((b) => b === 0)) break;
+        if (isZeroBlock(header)) break;
         if (!checksumOk(header)) {
           throw invalidInput(subject, offset === 0 ? 'not a tar archive' : `corrupt tar header at offset ${offset}`);
         }
@@ -167,8 +125,7 @@ export class TarIndex {
         } else if (flag === 'K') {
           longLink = readString(await readData(dataOffset, size), 0, size);
         } else {
-          const magic = readString(header, 257, 6);
-          const prefix = magic.startsWith('ustar') ? readString(header, 345, 155) : '';
+          const prefix = tarMagic(header) === 'posix' ? readString(header, 345, 155) : '';
           const rawName = pax.get('path') ?? longName ?? (prefix ? `${prefix}/${readString(header, 0, 100)}` : readString(header, 0, 100));
           const linkname = pax.get('linkpath') ?? longLink ?? readString(header, 157, 100);
           const paxSize = pax.get('size');
