@@ -1,14 +1,13 @@
 /**
- * Opens the image a name refers to, for the analyze and diff verbs: every transport of src/image/transports
- * (`oci:`, `oci-archive:`, `docker-archive:`, `dir:`, `rootfs:`) and the Docker engine (`docker-daemon:NAME`,
- * through src/image/daemon until it is a transport itself). An index resolves to the child for `platform`.
+ * Opens the image a name refers to, for the analyze, diff and sbom verbs: any transport of src/image/transports
+ * (`oci:`, `oci-archive:`, `docker-archive:`, `dir:`, `rootfs:`, `docker-daemon:`, `docker://`) or a bare
+ * reference (the daemon, then the registry). An index resolves to the child for `platform`.
  */
 import type { Config } from '../config/schema.js';
-import { image as daemonImage } from '../image/daemon/index.js';
 import { createTransportContext, open } from '../image/transports/index.js';
 import type { Image, ImageIndex } from '../image/types.js';
 import type { EventSink } from '../internal/events.js';
-import { invalidInput, notFound } from '../internal/errors.js';
+import { notFound } from '../internal/errors.js';
 
 export interface OpenedImage {
   image: Image;
@@ -31,12 +30,6 @@ async function pickPlatform(index: ImageIndex, platform: string, subject: string
 }
 
 export async function openImage(name: string, options: OpenImageOptions): Promise<OpenedImage> {
-  const daemon = /^(?:docker-)?daemon:(.*)$/s.exec(name);
-  if (daemon) {
-    const ref = daemon[1] ?? '';
-    if (ref === '') throw invalidInput(`image "${name}"`, 'names no image');
-    return daemonImage(ref, { ...(options.config.engine.host === undefined ? {} : { host: options.config.engine.host }), events: options.events });
-  }
   const ctx = await createTransportContext(options.config, options.events);
   try {
     const artifact = await open(name, ctx);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { invalidInput, wrap } from '../internal/errors.js';
@@ -72,8 +72,16 @@ export async function loadConfig(options: { cwd?: string; file?: string } = {}):
     config = parseConfig(text, path);
   }
   const base = path ? dirname(path) : cwd;
-  const cacheDir = config.cacheDir
-    ? resolve(base, config.cacheDir)
-    : process.env.SHIPSHAPE_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'shipshape');
-  return { config, path, cacheDir };
+  // resolved here, from the file's directory, so that every user of the config sees the same absolute path
+  if (config.cacheDir !== undefined) config = { ...config, cacheDir: resolve(base, config.cacheDir) };
+  return { config, path, cacheDir: cacheDirOf(config) };
+}
+
+/**
+ * The cache directory (blobs, spooled engine exports, databases): the configured one when it is absolute (as
+ * `loadConfig` makes it), else `SHIPSHAPE_CACHE_DIR`, else `$XDG_CACHE_HOME/shipshape` or `~/.cache/shipshape`.
+ */
+export function cacheDirOf(config: Pick<Config, 'cacheDir'>): string {
+  if (config.cacheDir !== undefined && isAbsolute(config.cacheDir)) return config.cacheDir;
+  return process.env.SHIPSHAPE_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'shipshape');
 }
