@@ -4,7 +4,7 @@
  * installs; a missing tool skips its test with a visible reason.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,5 +46,28 @@ describe('SBOM catalogers against their ecosystems’ own tools', () => {
     const sbom = await catalogImage(image, 'x', { catalogers: ['rpm'] });
     expect(sbom.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(qa.sort());
     expect(sbom.packages.flatMap((p) => p.files).sort()).toEqual(readFileSync(join(out, 'rpm-qal.txt'), 'utf8').trim().split('\n').sort());
+  }, 120_000);
+
+  const python = ['/usr/bin/python3', '/bin/python3'].find((p) => existsSync(p));
+  it.skipIf(need('libcommons-lang3-java and python3', existsSync('/usr/share/java/commons-lang3.jar') && python !== undefined))('java: the jars Debian installs in /usr/share/java, as their pom.properties say', async () => {
+    // every regular jar with Maven metadata; the ground truth is read by Python's zipfile, not by our zip reader
+    const jars = readdirSync('/usr/share/java').map((n) => join('/usr/share/java', n)).filter((p) => p.endsWith('.jar') && lstatSync(p).isFile());
+    const script = [
+      'import sys, zipfile, re',
+      'for path in sys.argv[1:]:',
+      '    with zipfile.ZipFile(path) as z:',
+      '        for n in z.namelist():',
+      '            if re.fullmatch(r"META-INF/maven/[^/]+/[^/]+/pom\\.properties", n):',
+      '                p = dict(l.split("=", 1) for l in z.read(n).decode().splitlines() if "=" in l and not l.startswith("#"))',
+      '                print(path + "\\t" + p["groupId"].strip() + ":" + p["artifactId"].strip() + "@" + p["version"].strip())',
+    ].join('\n');
+    const lines = execFileSync(python ?? 'python3', ['-c', script, ...jars], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).trim().split('\n');
+    const withPom = [...new Set(lines.map((l) => l.split('\t')[0] ?? ''))];
+    expect(withPom).toContain('/usr/share/java/commons-lang3.jar');
+    const truth = lines.map((l) => l.split('\t')[1]).sort();
+    const image = await buildImage({ layers: [withPom.map((p) => ({ path: p.slice(1), content: readFileSync(p) }))] });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['java'] });
+    expect(sbom.packages.map((p) => `${String(p.metadata.groupId)}:${p.name}@${p.version}`).sort()).toEqual(truth);
+    console.info(`java ground truth: ${truth.length} packages in ${withPom.length} Debian jars`);
   }, 120_000);
 });

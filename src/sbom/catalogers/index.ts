@@ -3,6 +3,7 @@ import type { Cataloger } from '../cataloger.js';
 import { apkDbCataloger } from './apk/apk-db-cataloger.js';
 import { dpkgDbCataloger } from './dpkg/dpkg-db-cataloger.js';
 import { goModuleBinaryCataloger } from './go/go-module-binary-cataloger.js';
+import { javaArchiveCataloger } from './java/java-archive-cataloger.js';
 import { npmPackageCataloger } from './npm/npm-package-cataloger.js';
 import { pythonPackageCataloger } from './python/python-package-cataloger.js';
 import { rpmDbCataloger } from './rpm/rpm-db-cataloger.js';
@@ -11,6 +12,7 @@ export const catalogers: Record<string, Cataloger> = {
   apk: apkDbCataloger,
   dpkg: dpkgDbCataloger,
   go: goModuleBinaryCataloger,
+  java: javaArchiveCataloger,
   npm: npmPackageCataloger,
   python: pythonPackageCataloger,
   rpm: rpmDbCataloger,

@@ -1,0 +1,200 @@
+/**
+ * Java archives (jar, war, ear and the Jenkins/JBoss variants): each `META-INF/maven/<group>/<artifact>/pom.properties`
+ * is one Maven package; an archive without one is named by its manifest (`Implementation-Title`/`Bundle-SymbolicName`
+ * and their versions). Archives nested inside (`WEB-INF/lib/*.jar`, Spring Boot's `BOOT-INF/lib/`) are read too.
+ *
+ * Archives are summarised while the scan reads them (only manifests and pom.properties are kept), so a 200 MB war
+ * costs memory only while it streams past.
+ */
+import { PackageURL } from 'packageurl-js';
+import yauzl from 'yauzl';
+import { type Cataloger, type CatalogResult, type FileReducer, packageId, ResultBuilder } from '../../cataloger.js';
+
+const name = 'java-archive-cataloger';
+const archiveName = /\.(jar|war|ear|par|sar|jpi|hpi|kar|nar)$/i;
+const pomProperties = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
+const maxNesting = 4;
+const maxMetadataBytes = 1024 * 1024;
+const maxNestedBytes = 256 * 1024 * 1024;
+
+/** What one archive (outer or nested) holds of interest. */
+export interface ArchiveSummary {
+  /** `/app/x.war` or `/app/x.war!/WEB-INF/lib/y.jar`. */
+  path: string;
+  manifest?: string;
+  pomProperties: { path: string; text: string }[];
+  /** A nested archive that could not be read. */
+  error?: string;
+}
+
+function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (entry.uncompressedSize > limit) {
+      reject(new Error(`${entry.fileName} is ${entry.uncompressedSize} bytes, more than the ${limit} read`));
+      return;
+    }
+    zip.openReadStream(entry, (error, stream) => {
+      if (error) {
+        reject(error);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => { resolve(Buffer.concat(chunks)); });
+      stream.on('error', reject);
+    });
+  });
+}
+
+/** Reads an archive's manifest and pom.properties, recursing into nested archives; errors in nested ones are kept. */
+export async function summarizeArchive(body: Buffer, path: string, depth = 0): Promise<ArchiveSummary[]> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+    yauzl.fromBuffer(body, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (error, z) => {
+      if (error) reject(error);
+      else resolve(z);
+    });
+  });
+  const own: ArchiveSummary = { path, pomProperties: [] };
+  const nested: ArchiveSummary[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('error', reject);
+      zip.on('end', () => { resolve(); });
+      zip.on('entry', (entry: yauzl.Entry) => {
+        const file = entry.fileName;
+        const work = async (): Promise<void> => {
+          if (file === 'META-INF/MANIFEST.MF') own.manifest = (await readEntry(zip, entry, maxMetadataBytes)).toString('utf8');
+          else if (pomProperties.test(file)) own.pomProperties.push({ path: file, text: (await readEntry(zip, entry, maxMetadataBytes)).toString('utf8') });
+          else if (archiveName.test(file) && !file.endsWith('/') && depth < maxNesting) {
+            const inner = `${path}!/${file}`;
+            try {
+              nested.push(...(await summarizeArchive(await readEntry(zip, entry, maxNestedBytes), inner, depth + 1)));
+            } catch (error) {
+              nested.push({ path: inner, pomProperties: [], error: error instanceof Error ? error.message : String(error) });
+            }
+          }
+        };
+        work().then(() => { zip.readEntry(); }, reject);
+      });
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+  own.pomProperties.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [own, ...nested];
+}
+
+const archiveReducer: FileReducer = {
+  wants: (path) => archiveName.test(path),
+  async reduce(body, path) {
+    try {
+      return Buffer.from(JSON.stringify(await summarizeArchive(body, path)));
+    } catch (error) {
+      return Buffer.from(JSON.stringify([{ path, pomProperties: [], error: `not a readable archive: ${error instanceof Error ? error.message : String(error)}` }] satisfies ArchiveSummary[]));
+    }
+  },
+};
+
+/** `key=value` lines of a Java properties file (comments and blank lines skipped; no escapes in Maven's output). */
+export function parseProperties(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
+    const m = /^([^=:\s]+)\s*[=:]\s*(.*)$/.exec(line);
+    if (m?.[1]) out[m[1]] = m[2] ?? '';
+  }
+  return out;
+}
+
+/** Main attributes of a manifest (JAR File Specification: 72-byte lines continued by a leading space). */
+export function parseManifest(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let last: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '') break; // the main section ends at the first blank line
+    if (line.startsWith(' ') && last) {
+      out[last] = `${out[last] ?? ''}${line.slice(1)}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    last = line.slice(0, colon).trim();
+    out[last] = line.slice(colon + 1).trim();
+  }
+  return out;
+}
+
+export const javaArchiveCataloger: Cataloger = {
+  name,
+  wants: () => false,
+  reducer: archiveReducer,
+  catalog(files): CatalogResult {
+    const out = new ResultBuilder(name);
+    for (const entry of files.entries()) {
+      if (entry.type !== 'file' || !archiveName.test(entry.path)) continue;
+      const body = files.body(entry.path);
+      if (!body) continue;
+      let summaries: ArchiveSummary[] = [];
+      out.guard(entry.path, () => {
+        summaries = JSON.parse(body.toString('utf8')) as ArchiveSummary[];
+      });
+      const layer = entry.layer >= 0 ? entry.layer : undefined;
+      for (const archive of summaries) {
+        out.guard(archive.path, () => {
+          if (archive.error) {
+            out.unknown(archive.path, archive.error);
+            return;
+          }
+          const manifest = archive.manifest ? parseManifest(archive.manifest) : {};
+          const add = (group: string | undefined, artifact: string, version: string, evidence: string): void => {
+            const license = manifest['Bundle-License'];
+            out.packages.push({
+              id: packageId('maven', `${group ?? ''}:${artifact}`, version, `${archive.path}#${evidence}`),
+              type: 'maven',
+              name: artifact,
+              version,
+              // a Maven purl needs a namespace: without a groupId, the artifact stands in for it (as syft does)
+              purl: new PackageURL('maven', group ?? artifact, artifact, version || undefined, undefined, undefined).toString(),
+              licenses: license && !license.includes('://') ? [license] : [],
+              cpes: [],
+              foundBy: name,
+              locations: [archive.path],
+              layer,
+              files: archive.path === entry.path ? [entry.path] : [],
+              metadata: { groupId: group, artifactId: artifact, evidence, ...(archive.path === entry.path ? {} : { nestedIn: entry.path }) },
+            });
+          };
+          if (archive.pomProperties.length > 0) {
+            for (const pom of archive.pomProperties) {
+              const props = parseProperties(pom.text);
+              const segments = pom.path.split('/');
+              const group = props.groupId ?? segments[2];
+              const artifact = props.artifactId ?? segments[3];
+              if (!artifact || !props.version) {
+                out.unknown(`${archive.path}!/${pom.path}`, 'pom.properties without artifactId or version');
+                continue;
+              }
+              add(group, artifact, props.version, pom.path);
+            }
+            return;
+          }
+          // No Maven metadata: the manifest names the archive, else its file name does.
+          const title = manifest['Bundle-SymbolicName']?.split(';')[0] ?? manifest['Implementation-Title'];
+          const version = manifest['Implementation-Version'] ?? manifest['Bundle-Version'];
+          const fileName = archive.path.slice(archive.path.lastIndexOf('/') + 1).replace(archiveName, '');
+          const fromName = /^(.+?)-(\d[\w.+-]*)$/.exec(fileName);
+          const artifact = title ?? fromName?.[1] ?? fileName;
+          const v = version ?? fromName?.[2];
+          if (!v) {
+            out.unknown(archive.path, 'a Java archive with neither pom.properties nor a version in its manifest or name');
+            return;
+          }
+          add(undefined, artifact, v, 'META-INF/MANIFEST.MF');
+        });
+      }
+    }
+    return out;
+  },
+};
