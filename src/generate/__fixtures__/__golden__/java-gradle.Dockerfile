@@ -12,14 +12,19 @@ COPY --link src ./src
 RUN --mount=type=cache,target=/root/.gradle --mount=type=cache,target=/home/gradle/.gradle \
     gradle --no-daemon -q build -x test \
     && cp "$(find build/libs -maxdepth 1 -name '*.jar' ! -name '*-plain.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' ! -name 'original-*' | head -n 1)" /app.jar
-RUN jdeps --ignore-missing-deps --print-module-deps --multi-release 17 -q /app.jar > /tmp/modules \
-    && jlink --add-modules "$(cat /tmp/modules)" --strip-debug --no-man-pages --no-header-files --compress=2 --output /jre
+RUN jdeps --ignore-missing-deps --print-module-deps --multi-release 17 -q /app.jar > /modules
+
+# The runtime image: jlink of exactly the modules jdeps found.
+# not pinned to a digest: run shipshape init --pin where the registry is reachable
+FROM gradle:8-jdk17 AS jre
+COPY --from=build --link /modules /modules
+RUN jlink --add-modules "$(cat /modules)" --strip-debug --no-man-pages --no-header-files --compress=2 --output /jre
 
 # Runtime: distroless java-base (glibc, zlib, libstdc++; no JRE) plus the jlink runtime holding only the
 # modules jdeps found: far smaller than a full JRE image.
 # not pinned to a digest: run shipshape init --pin where the registry is reachable
 FROM gcr.io/distroless/java-base-debian12:nonroot
-COPY --from=build --link /jre /jre
+COPY --from=jre --link /jre /jre
 COPY --from=build --link /app.jar /app/app.jar
 USER 65532:65532
 ENTRYPOINT ["/jre/bin/java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]
