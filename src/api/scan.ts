@@ -3,11 +3,25 @@
  * `dbStatus()` manage that database.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
-import { ShipshapeError } from '../internal/errors.js';
+import { ShipshapeError, wrap } from '../internal/errors.js';
 import type { EventSink } from '../internal/events.js';
-import type { Sbom } from '../sbom/index.js';
+import { catalogImageFiles, type Sbom } from '../sbom/index.js';
+import { sbom, type SbomOptions, type SbomSourceInput } from './sbom.js';
+import {
+  applySuppressions,
+  type Baseline,
+  baselineOf,
+  type CodePresence,
+  type IgnoreFile,
+  type OpenVex,
+  parseBaseline,
+  parseIgnoreFile,
+  parseOpenVex,
+  presenceOf,
+} from '../vuln/index.js';
 import { atLeast, defaultExportUrl, importOsv, updateDb, type UpdateResult, type Match, openDb, scanSbom, type ScanResult, type Severity, type DbStatus } from '../vuln/index.js';
 
 export type { Match, ScanResult, Severity, DbStatus, UpdateResult } from '../vuln/index.js';
@@ -77,6 +91,47 @@ export interface ScanOptions {
   maxDbAgeHours?: number;
   /** With `maxDbAgeHours`: `fail` (the default; exit 4) or `warn` (a warning in the outcome). */
   staleDb?: 'fail' | 'warn';
+  /** Suppressions: an ignore file, a baseline of accepted findings, OpenVEX documents. */
+  ignore?: IgnoreFile;
+  baseline?: Baseline;
+  vex?: OpenVex[];
+  /** The final image's files: marks packages whose code a later layer deleted. */
+  presence?: CodePresence;
+}
+
+/** What `scan` reads besides the database, from files. */
+export interface ScanPolicyFiles {
+  ignoreFile?: string | undefined;
+  baseline?: string | undefined;
+  vex?: string[] | undefined;
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw wrap(error, `reading ${path}`);
+  }
+}
+
+/** Reads and validates an ignore file, a baseline and OpenVEX documents. */
+export async function loadScanPolicy(files: ScanPolicyFiles): Promise<Pick<ScanOptions, 'ignore' | 'baseline' | 'vex'>> {
+  const out: Pick<ScanOptions, 'ignore' | 'baseline' | 'vex'> = {};
+  if (files.ignoreFile !== undefined) out.ignore = parseIgnoreFile(await readText(files.ignoreFile), files.ignoreFile);
+  if (files.baseline !== undefined) out.baseline = parseBaseline(await readText(files.baseline), files.baseline);
+  if (files.vex !== undefined && files.vex.length > 0) out.vex = await Promise.all(files.vex.map(async (f) => parseOpenVex(await readText(f), f)));
+  return out;
+}
+
+/** The SBOM of an image or directory, and for an image, which package files the final filesystem still has. */
+export async function scanInput(source: SbomSourceInput, options: SbomOptions): Promise<{ sbom: Sbom; presence?: CodePresence }> {
+  if ('directory' in source) return { sbom: await sbom(source, options) };
+  const { sbom: doc, files } = await catalogImageFiles(source.image, options.name, {
+    ...(options.catalogers ? { catalogers: options.catalogers } : {}),
+    ...(options.events ? { events: options.events } : {}),
+    ...(options.tool ? { tool: options.tool } : {}),
+  });
+  return { sbom: doc, presence: presenceOf(files) };
 }
 
 export interface ScanOutcome {
@@ -85,12 +140,14 @@ export interface ScanOutcome {
   failing: Match[];
   /** Things the user should know that did not stop the scan (a stale database under `staleDb: warn`). */
   warnings: string[];
+  /** The findings a `--write-baseline` would accept: everything reported or already in the baseline. */
+  baseline: Baseline;
 }
 
 export function scan(doc: Sbom, cacheDir: string, options: ScanOptions = {}): ScanOutcome {
   const db = openDb(dbPath(cacheDir));
   try {
-    const result = scanSbom(doc, db);
+    const result = scanSbom(doc, db, options.presence);
     const warnings: string[] = [];
     if (options.maxDbAgeHours !== undefined) {
       const updated = result.db.updatedAt ? Date.parse(result.db.updatedAt) : Number.NaN;
@@ -103,9 +160,11 @@ export function scan(doc: Sbom, cacheDir: string, options: ScanOptions = {}): Sc
     let matches = result.matches;
     if (options.severity) matches = matches.filter((m) => atLeast(m.severity, options.severity ?? 'unknown'));
     if (options.ignoreUnfixed) matches = matches.filter((m) => m.fixedVersion !== undefined);
-    const filtered = { ...result, matches };
-    const failing = options.failOn ? matches.filter((m) => atLeast(m.severity, options.failOn ?? 'unknown') && m.severity !== 'unknown') : [];
-    return { result: filtered, failing, warnings };
+    const s = applySuppressions(matches, { ignore: options.ignore, baseline: options.baseline, vex: options.vex });
+    const filtered = { ...result, matches: s.matches, suppressed: s.suppressed, expiredIgnores: s.expired };
+    const failing = options.failOn ? s.matches.filter((m) => atLeast(m.severity, options.failOn ?? 'unknown') && m.severity !== 'unknown') : [];
+    const baseline = baselineOf([...s.matches, ...s.suppressed.filter((x) => x.suppression.by === 'baseline').map((x) => x.match)]);
+    return { result: filtered, failing, warnings, baseline };
   } finally {
     db.close();
   }

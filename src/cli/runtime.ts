@@ -9,7 +9,7 @@ import type { EventSink } from '../internal/events.js';
 import { colorEnabled, colors, writeResult } from './output.js';
 import { createProgressRenderer } from './progress.js';
 
-export type OutputFormat = 'text' | 'json' | 'sarif' | 'checkstyle' | 'github' | 'spdx-json' | 'cyclonedx-json' | 'html';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'checkstyle' | 'github' | 'spdx-json' | 'cyclonedx-json' | 'html' | 'openvex' | 'cyclonedx-vex';
 
 export interface CommonFlags {
   format: OutputFormat;

@@ -2,7 +2,7 @@
  * The SBOM engine: one streaming pass over the image that keeps only the files catalogers asked for, then every
  * cataloger over the squashed filesystem, then files owned by no package.
  */
-import { type BodyReducer, type FileResolver, scanDirectory, scanImage } from '../fs/index.js';
+import { type BodyReducer, type FileResolver, type ImageFiles, scanDirectory, scanImage } from '../fs/index.js';
 import type { Image } from '../image/types.js';
 import type { EventSink } from '../internal/events.js';
 import type { CatalogContext, Cataloger } from './cataloger.js';
@@ -90,9 +90,15 @@ function run(files: FileResolver, source: SbomSource, list: Cataloger[], created
 const defaultTool = { name: 'shipshape', version: '0.0.0' };
 
 export async function catalogImage(image: Image, sourceName: string, options: CatalogOptions = {}): Promise<Sbom> {
+  return (await catalogImageFiles(image, sourceName, options)).sbom;
+}
+
+/** `catalogImage`, also handing back the image's files (the final filesystem and what later layers removed). */
+export async function catalogImageFiles(image: Image, sourceName: string, options: CatalogOptions = {}): Promise<{ sbom: Sbom; files: ImageFiles }> {
   const list = selected(options.catalogers);
   const files = await scanImage(image, { hash: false, bodies: wantsFor(list), ...(options.events ? { events: options.events } : {}) });
-  return run(files.squashed, { kind: 'image', name: sourceName, digest: image.digest, imageId: image.manifest.config.digest }, list, createdFrom(image.config.created, options.created), options.tool ?? defaultTool);
+  const sbom = run(files.squashed, { kind: 'image', name: sourceName, digest: image.digest, imageId: image.manifest.config.digest }, list, createdFrom(image.config.created, options.created), options.tool ?? defaultTool);
+  return { sbom, files };
 }
 
 export async function catalogDirectory(dir: string, options: CatalogOptions = {}): Promise<Sbom> {

@@ -6,7 +6,9 @@
 import type { VulnDb } from './db/database.js';
 import { evaluate } from './evaluate.js';
 import type { Osv, OsvAffected } from './osv.js';
+import { type CodePresence, codeNotPresent } from './presence.js';
 import { type Severity, severityOf } from './severity.js';
+import type { IgnoreEntry, SuppressedMatch } from './suppress.js';
 
 /** What matching needs of a package; the SBOM engine's packages have this shape. */
 export interface ScanPackage {
@@ -17,12 +19,14 @@ export interface ScanPackage {
   purl: string;
   layer: number | undefined;
   locations: string[];
+  /** Files the package owns, when its ecosystem lists them. */
+  files?: string[];
   metadata: Record<string, string | boolean | undefined>;
 }
 
 /** What matching needs of an SBOM: its packages and the distribution they were found on. */
 export interface ScanInput {
-  source: { distro?: { id: string; versionId?: string } | undefined };
+  source: { name?: string; digest?: string | undefined; distro?: { id: string; versionId?: string } | undefined };
   packages: ScanPackage[];
 }
 
@@ -34,6 +38,8 @@ export interface Match {
   summary: string | undefined;
   severity: Severity;
   score: number | undefined;
+  /** The CVSS vector the score comes from. */
+  vector?: string;
   package: { id: string; name: string; version: string; type: string; purl: string; layer: number | undefined; locations: string[] };
   /** The ecosystem and name the advisory speaks of (a Debian source package, for instance). */
   advisoryPackage: { ecosystem: string; name: string; version: string };
@@ -41,6 +47,8 @@ export interface Match {
   fixedVersion: string | undefined;
   state: FixState;
   references: string[];
+  /** Set when none of the package's code is in the final image (a later layer deleted it): the layers that did. */
+  codeNotPresent?: { removedBy: number[] };
 }
 
 export interface ScanResult {
@@ -48,6 +56,12 @@ export interface ScanResult {
   /** Packages that could not be evaluated (unparseable versions, unknown ecosystems). */
   unknowns: { package: string; message: string }[];
   db: { records: number; updatedAt: string | undefined };
+  /** What was scanned: the SBOM's source name and image digest. */
+  source: { name: string | undefined; digest: string | undefined };
+  /** Matches an ignore entry, the baseline or a VEX statement suppressed, with the reason. */
+  suppressed: SuppressedMatch[];
+  /** Ignore entries past their expiry date (they no longer suppress). */
+  expiredIgnores: IgnoreEntry[];
 }
 
 /** The OSV ecosystem and name under which advisories for a package are filed, or undefined when there is none. */
@@ -97,13 +111,14 @@ function matchOne(p: ScanPackage, key: { ecosystem: string; name: string; versio
     if (a.package?.ecosystem !== key.ecosystem || a.package.name !== key.name) continue;
     const hit = evaluate(key.version, a);
     if (!hit) continue;
-    const { severity, score } = severityOf(record, a);
+    const { severity, score, vector } = severityOf(record, a);
     return {
       id: record.id,
       aliases: record.aliases ?? [],
       summary: record.summary,
       severity,
       score,
+      ...(vector === undefined ? {} : { vector }),
       package: { id: p.id, name: p.name, version: p.version, type: p.type, purl: p.purl, layer: p.layer, locations: p.locations },
       advisoryPackage: key,
       range: hit.range,
@@ -117,7 +132,8 @@ function matchOne(p: ScanPackage, key: { ecosystem: string; name: string; versio
 
 const severityOrder: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, unknown: 0 };
 
-export function scanSbom(sbom: ScanInput, db: VulnDb): ScanResult {
+/** Matches every package of `sbom`; with `presence` (the final image's files), marks packages whose code is gone. */
+export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): ScanResult {
   const matches: Match[] = [];
   const unknowns: ScanResult['unknowns'] = [];
   for (const p of sbom.packages) {
@@ -126,7 +142,9 @@ export function scanSbom(sbom: ScanInput, db: VulnDb): ScanResult {
     for (const record of db.lookup(key.ecosystem, key.name)) {
       try {
         const m = matchOne(p, key, record);
-        if (m) matches.push(m);
+        if (!m) continue;
+        const gone = presence ? codeNotPresent(p.files, presence) : undefined;
+        matches.push(gone ? { ...m, codeNotPresent: gone } : m);
       } catch (error) {
         unknowns.push({ package: `${p.name}@${p.version}`, message: `${record.id}: ${error instanceof Error ? error.message : String(error)}` });
       }
@@ -134,7 +152,14 @@ export function scanSbom(sbom: ScanInput, db: VulnDb): ScanResult {
   }
   matches.sort((a, b) => severityOrder[b.severity] - severityOrder[a.severity] || (a.package.name < b.package.name ? -1 : a.package.name > b.package.name ? 1 : 0) || (a.id < b.id ? -1 : 1));
   const status = db.status();
-  return { matches, unknowns, db: { records: status.records, updatedAt: status.updatedAt } };
+  return {
+    matches,
+    unknowns,
+    db: { records: status.records, updatedAt: status.updatedAt },
+    source: { name: sbom.source.name, digest: sbom.source.digest },
+    suppressed: [],
+    expiredIgnores: [],
+  };
 }
 
 export function atLeast(severity: Severity, threshold: Severity): boolean {

@@ -44,13 +44,17 @@ function fromWord(word: unknown): Severity | undefined {
   return undefined;
 }
 
-export function severityOf(record: Osv, affected: OsvAffected): { severity: Severity; score: number | undefined } {
+export function severityOf(record: Osv, affected: OsvAffected): { severity: Severity; score: number | undefined; vector?: string } {
   let best: number | undefined;
+  let vector: string | undefined;
   for (const s of [...(record.severity ?? []), ...(affected.severity ?? [])]) {
     const score = cvssScore(s.type, s.score);
-    if (score !== undefined && (best === undefined || score > best)) best = score;
+    if (score !== undefined && (best === undefined || score > best)) {
+      best = score;
+      vector = s.score;
+    }
   }
-  if (best !== undefined) return { severity: ratingOf(best), score: best };
+  if (best !== undefined) return { severity: ratingOf(best), score: best, ...(vector === undefined ? {} : { vector }) };
   const word =
     fromWord(record.database_specific?.severity) ??
     fromWord(affected.database_specific?.severity) ??
