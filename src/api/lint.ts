@@ -11,6 +11,8 @@ import type { LintConfig } from '../config/schema.js';
 import { invalidInput, notFound, ShipshapeError, wrap } from '../internal/errors.js';
 import { silent, type EventSink } from '../internal/events.js';
 import { parse } from '../dockerfile/index.js';
+import { baseImageOf } from '../lint/base-image.js';
+import type { RegistryTaskOptions } from './registry-options.js';
 import {
   allRules,
   directoryFiles,
@@ -49,6 +51,12 @@ export interface LintRequest {
   stdin?: string;
   events?: EventSink;
   rules?: readonly Rule[];
+  /**
+   * With `fix: 'all'`, tagged base images are pinned to the digest their registry serves now (default true);
+   * the registry settings come from here. An unreachable registry leaves the tag and adds a warning.
+   */
+  pin?: boolean;
+  registry?: RegistryTaskOptions;
 }
 
 export interface LintReport {
@@ -62,6 +70,8 @@ export interface LintReport {
   baselined: number;
   /** One-line notes for verbose output (shellcheck missing, hadolint config read). */
   notes: string[];
+  /** One-line warnings always shown (a base image that could not be pinned). */
+  warnings: string[];
   rules: readonly Rule[];
   toolVersion: string;
 }
@@ -160,6 +170,9 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
   const useShellcheck = request.shellcheck !== false && shellcheckAvailable();
   if (request.shellcheck !== false && !useShellcheck) notes.push('shellcheck is not installed: RUN bodies were not checked with it (apt-get install shellcheck)');
 
+  const warnings: string[] = [];
+  const pinning = request.fix === 'all' && request.pin !== false ? new DigestResolver(request.registry ?? {}, warnings) : undefined;
+
   const files: FileReport[] = [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, style: 0 };
   let baselined = 0;
@@ -186,6 +199,7 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
     };
     const report: FileReport = { file: t.file, findings: [], applied: [], ruleFailures: [] };
     let result;
+    if (pinning) options.settings = { trustedRegistries, digests: await pinning.resolve(source) };
     if (request.fix) {
       const fixed = fixText(source, { ...options, mode: request.fix });
       report.applied = fixed.applied;
@@ -212,7 +226,58 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
   if (showProgress) events({ kind: 'task-end', id: 'lint' });
   const limit = failureThreshold === 'none' ? -1 : severities.indexOf(failureThreshold);
   const failed = files.some((f) => f.findings.some((x) => severities.indexOf(x.severity) <= limit));
-  return { files, counts, failureThreshold, failed, baselined, notes, rules, toolVersion: toolVersion() };
+  return { files, counts, failureThreshold, failed, baselined, notes, warnings, rules, toolVersion: toolVersion() };
+}
+
+/**
+ * Digests of the tagged base images a Dockerfile names, from their registries (HEAD of the manifest, as
+ * `shipshape digest` does), each asked once per run. Failures (offline, unreachable, unknown tag) leave the base
+ * unpinned with a warning: pinning is a suggestion, never a reason for lint to fail.
+ */
+class DigestResolver {
+  private readonly known = new Map<string, Promise<string | undefined>>();
+
+  constructor(
+    private readonly registry: RegistryTaskOptions,
+    private readonly warnings: string[],
+  ) {}
+
+  async resolve(source: string): Promise<Map<string, string>> {
+    const images = new Set<string>();
+    for (const stage of parse(source).stages) {
+      const base = baseImageOf(stage);
+      const written = stage.from.image?.value;
+      if (base.kind !== 'image' || !base.ref || base.ref.digest || base.ref.tag === undefined || written === undefined || written.includes('$')) continue;
+      images.add(written);
+    }
+    const out = new Map<string, string>();
+    await Promise.all(
+      [...images].map(async (image) => {
+        let pending = this.known.get(image);
+        if (!pending) {
+          pending = this.lookUp(image);
+          this.known.set(image, pending);
+        }
+        const digest = await pending;
+        if (digest !== undefined) out.set(image, digest);
+      }),
+    );
+    return out;
+  }
+
+  private async lookUp(image: string): Promise<string | undefined> {
+    const { digest } = await import('./digest.js');
+    // a lint run should not wait a registry's full timeout and retries for a suggestion
+    const registry = this.registry.config?.registry;
+    const config = this.registry.config ? { ...this.registry.config, ...(registry ? { registry: { ...registry, timeout: Math.min(registry.timeout, 15), retries: Math.min(registry.retries, 1) } } : {}) } : undefined;
+    try {
+      return (await digest(image, { ...this.registry, ...(config ? { config } : {}) })).digest;
+    } catch (error) {
+      const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+      this.warnings.push(`${image} left unpinned: ${reason}`);
+      return undefined;
+    }
+  }
 }
 
 let version: string | undefined;

@@ -19,6 +19,8 @@ import {
   type Visitors,
 } from './types.js';
 
+const noDigests: ReadonlyMap<string, string> = new Map();
+
 export interface LintOptions {
   /** The path shown in findings. */
   file?: string;
@@ -105,7 +107,7 @@ export function lintText(source: string, options: LintOptions): LintResult {
 /** Lints a parsed Dockerfile. */
 export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult {
   const file = options.file ?? 'Dockerfile';
-  const settings: RuleSettings = { trustedRegistries: options.settings?.trustedRegistries ?? [] };
+  const settings: RuleSettings = { trustedRegistries: options.settings?.trustedRegistries ?? [], digests: options.settings?.digests ?? noDigests };
   const pragmas = readPragmas(df);
   const prepared = prepare(options).filter((p) => !pragmas.global.has(p.names));
   const fixes = options.fixes ?? 'none';

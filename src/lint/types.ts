@@ -59,6 +59,11 @@ export interface ContextFiles {
 export interface RuleSettings {
   /** Registries base images may come from; empty allows any. */
   trustedRegistries: readonly string[];
+  /**
+   * Digests the registry reported for base images, keyed by the FROM image as written (`node:20.17.0`): the
+   * pinning suggestion uses them. Resolved before linting (rules stay synchronous); empty when not asked for.
+   */
+  digests: ReadonlyMap<string, string>;
 }
 
 export interface RuleContext<M extends string = string> {

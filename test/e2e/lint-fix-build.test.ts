@@ -12,10 +12,11 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerCli, missing, run, runCli } from './env.js';
-import { buildEnv, ensureStandIn, standIns } from './stand-ins.js';
+import { dockerCli, fixtures as fixtureImages, missing, registryHost, run, runCli } from './env.js';
+import { buildEnv, ensureStandIn, freePort, standIns } from './stand-ins.js';
 
 const skip = missing('docker', 'cli');
+const skipPin = missing('registry', 'skopeo');
 const fixtures = resolve(import.meta.dirname, '__fixtures__/lint-fix');
 
 interface Case {
@@ -98,12 +99,14 @@ describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run
     if (Object.keys(sizes).length > 0) console.info(`image sizes, original → fixed, bytes added by design (bytes): ${JSON.stringify(sizes)}`);
   });
 
-  it.each(cases)('$name', async ({ name, applied, output, uid, contains }) => {
+  /** Lints `name`'s fixture with --fix=all, builds original and fixed, runs both and compares. */
+  async function prove({ name, applied, output, uid, contains }: Case, edit: (dockerfile: string) => string = (d) => d): Promise<string> {
     const original = await mkdtemp(join(tmpdir(), `shipshape-lint-fix-${name}-`));
     const fixed = await mkdtemp(join(tmpdir(), `shipshape-lint-fix-${name}-fixed-`));
     work.push(original, fixed);
     await cp(join(fixtures, name), original, { recursive: true });
     await cp(join(fixtures, name), fixed, { recursive: true });
+    for (const dir of [original, fixed]) await writeFile(join(dir, 'Dockerfile'), edit(await readFile(join(dir, 'Dockerfile'), 'utf8')));
 
     const lint = await runCli(['lint', '--fix=all', '--no-shellcheck', '--format', 'json', join(fixed, 'Dockerfile')]);
     expect([0, 1], lint.stderr).toContain(lint.code);
@@ -142,5 +145,32 @@ describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run
       const printed = await run(dockerCli, ['run', '--rm', '--network', 'none', '--entrypoint', command ?? 'id', tags[1], ...args]);
       expect(Number(printed.trim())).toBeGreaterThan(0);
     }
+    return text;
+  }
+
+  it.each(cases)('$name', async (c) => {
+    await prove(c);
+  });
+
+  it.skipIf(skipPin !== undefined)('pin-digest: the base is pinned to the digest the loopback registry serves (skopeo agrees), tag kept; an unreachable registry leaves it unpinned', async () => {
+    const remote = `${registryHost}/shipshape-e2e/lint-fix-busybox:1.36`;
+    const copy = await runCli(['copy', `docker-daemon:${fixtureImages.busybox}`, `docker://${remote}`]);
+    expect(copy.code, copy.stderr).toBe(0);
+    const digest = (JSON.parse(await run('skopeo', ['inspect', '--tls-verify=false', `docker://${remote}`])) as { Digest: string }).Digest;
+    const text = await prove(
+      { name: 'pin-digest', applied: ['pin-base-image'], output: 'hello from shipshape\npinned to a digest', uid: ['/bin/busybox', 'id', '-u'] },
+      (d) => d.replaceAll('127.0.0.1:5000', registryHost),
+    );
+    expect(text).toContain(`FROM ${remote}@${digest}\n`);
+
+    // nothing answers on this port: no pin, a warning, exit as for the findings alone
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-lint-fix-unpinned-'));
+    work.push(dir);
+    const unreachable = `127.0.0.1:${await freePort()}/shipshape-e2e/nothing:1.0`;
+    await writeFile(join(dir, 'Dockerfile'), `FROM ${unreachable}\nUSER 65534\nHEALTHCHECK NONE\nCMD ["true"]\n`);
+    const r = await runCli(['lint', '--fix=all', '--no-shellcheck', join(dir, 'Dockerfile')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`${unreachable.replaceAll('.', '\\.')} left unpinned: .*`));
+    expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toContain(`FROM ${unreachable}\n`);
   });
 });

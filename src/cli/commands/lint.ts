@@ -9,6 +9,7 @@ interface LintFlags {
   failureThreshold?: 'error' | 'warning' | 'info' | 'style' | 'none';
   ignore: string[];
   shellcheck: boolean;
+  pin: boolean;
   listRules: boolean;
 }
 
@@ -31,6 +32,7 @@ export function register(program: Command): void {
     .addOption(new Option('--failure-threshold <severity>', 'least severe finding that fails the run').choices(['error', 'warning', 'info', 'style', 'none']))
     .option('--ignore <rule>', 'rule id or alias to ignore (repeatable)', (v: string, acc: string[]) => [...acc, ...v.split(',')], [])
     .option('--no-shellcheck', 'do not run shellcheck on RUN bodies')
+    .option('--no-pin', 'with --fix=all: do not ask registries for digests to pin base images to')
     .option('--list-rules', 'print the rule catalogue and exit', false);
   addCommonOptions(command, ['text', 'json', 'sarif', 'checkstyle', 'github']).action(
     action(async (ctx, paths: string[]) => {
@@ -57,9 +59,12 @@ export function register(program: Command): void {
         ...(flags.baseline ? { baseline: flags.baseline } : {}),
         ignore: flags.ignore,
         shellcheck: flags.shellcheck,
+        pin: flags.pin,
         ...(stdin === undefined ? {} : { stdin }),
         events: ctx.events,
+        registry: { config: ctx.loaded.config, events: ctx.events },
       });
+      for (const w of report.warnings) ctx.note(`shipshape lint: ${w}`);
       if (ctx.flags.verbose) for (const n of report.notes) ctx.note(`shipshape lint: ${n}`);
       if (ctx.flags.verbose) for (const f of report.files) for (const r of f.ruleFailures) ctx.note(`shipshape lint: rule ${r.ruleId} failed on ${f.file}: ${r.message}`);
       await ctx.write(lintFormatter(ctx.flags.format)({ files: report.files, rules: report.rules, toolVersion: report.toolVersion }));
