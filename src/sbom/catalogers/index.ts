@@ -7,6 +7,7 @@ import { javaArchiveCataloger } from './java/java-archive-cataloger.js';
 import { npmPackageCataloger } from './npm/npm-package-cataloger.js';
 import { pythonPackageCataloger } from './python/python-package-cataloger.js';
 import { rpmDbCataloger } from './rpm/rpm-db-cataloger.js';
+import { rustAuditBinaryCataloger } from './rust/rust-audit-binary-cataloger.js';
 
 export const catalogers: Record<string, Cataloger> = {
   apk: apkDbCataloger,
@@ -16,4 +17,5 @@ export const catalogers: Record<string, Cataloger> = {
   npm: npmPackageCataloger,
   python: pythonPackageCataloger,
   rpm: rpmDbCataloger,
+  rust: rustAuditBinaryCataloger,
 };
