@@ -78,14 +78,67 @@ function remapper(dir: string, nodeModules: string | undefined): (abs: string) =
   return (abs) => (abs === virtual || abs.startsWith(`${virtual}${sep}`) ? nodeModules + abs.slice(virtual.length) : abs);
 }
 
+/** Every file a package.json's `exports` (all conditions, all fallbacks; no patterns) and `main` name. */
+export function exportTargets(pkg: unknown): string[] {
+  const out = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (value.startsWith('./') && !value.includes('*')) out.add(posix.normalize(value));
+    } else if (Array.isArray(value)) for (const v of value) visit(v);
+    else if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) visit(v);
+  };
+  if (typeof pkg === 'object' && pkg !== null) {
+    const record = pkg as Record<string, unknown>;
+    visit(record.exports);
+    if (typeof record.main === 'string') out.add(posix.normalize(`./${record.main}`));
+  }
+  return [...out];
+}
+
+const loadable = /\.(?:[cm]?js|json|node)$/;
+
+/**
+ * Files that another Node.js version could load instead of the traced ones: Node picks among `exports`
+ * conditions (`module-sync`, `require`, `import`) by version, and the tracer by its own version, so every
+ * alternative target of every traced package is added (and traced in turn).
+ */
+async function alternatives(names: ReadonlySet<string>, dir: string, map: (abs: string) => string): Promise<string[]> {
+  const packages = new Set<string>();
+  for (const name of names) {
+    const pkg = packagePathOf(name);
+    if (pkg !== undefined) packages.add(pkg);
+  }
+  const extra: string[] = [];
+  for (const pkg of [...packages].sort()) {
+    const text = await readFile(map(join(dir, pkg, 'package.json')), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    for (const target of exportTargets(json)) {
+      const path = posix.join(pkg, target);
+      if (names.has(path) || !loadable.test(path) || path.startsWith('../')) continue;
+      const info = await stat(map(join(dir, path))).catch(() => undefined);
+      if (info?.isFile() === true) extra.push(path);
+    }
+  }
+  return extra;
+}
+
 async function trace(options: CollectOptions): Promise<FileSets> {
   const { dir } = options;
   const map = remapper(dir, options.nodeModules);
-  let result;
-  try {
-    result = await nodeFileTrace([join(dir, options.entry)], {
+  // nft's analysis cache, shared by the passes
+  const cache: Record<string, unknown> = {};
+  const pass = async (files: string[]) =>
+    nodeFileTrace(files, {
       base: dir,
       processCwd: dir,
+      cache,
+      moduleSyncCatchall: true,
       // the cached `npm ci` tree appears at dir/node_modules, as it will in the image
       readFile: async (path) => {
         try {
@@ -115,6 +168,17 @@ async function trace(options: CollectOptions): Promise<FileSets> {
         }
       },
     });
+  let result;
+  try {
+    const inputs = [join(dir, options.entry)];
+    result = await pass(inputs);
+    // a few rounds reach a fixed point: alternatives rarely pull in packages with alternatives of their own
+    for (let round = 0; round < 4; round++) {
+      const extra = await alternatives(new Set([...result.fileList].map(toPosix)), dir, map);
+      if (extra.length === 0) break;
+      inputs.push(...extra.map((p) => join(dir, p)));
+      result = await pass(inputs);
+    }
   } catch (error) {
     throw wrap(error, `tracing ${options.entry}`);
   }

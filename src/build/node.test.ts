@@ -116,9 +116,14 @@ describe('buildNodeApp', () => {
     const app = await layerFiles(result, 'application');
     expect([...app.keys()].filter((p) => !p.endsWith('/'))).toEqual(['app/package.json', 'app/src/routes.js', 'app/src/server.js']);
     expect(result.droppedDev).toContain('node_modules/devtool/index.js');
-    for (const entry of [...deps.values(), ...app.values()]) {
+    for (const entry of app.values()) {
       expect(entry.uid).toBe(0);
       expect(entry.mtime).toBe(1_700_000_000);
+    }
+    // the dependency layer does not depend on the build's time
+    for (const entry of deps.values()) {
+      expect(entry.uid).toBe(0);
+      expect(entry.mtime).toBe(1);
     }
   });
 
@@ -154,6 +159,22 @@ describe('buildNodeApp', () => {
     expect(digests(second)[0]).toBe(digests(first)[0]);
     expect(digests(second)[1]).not.toBe(digests(first)[1]);
     expect(second.image.digest).not.toBe(first.image.digest);
+  });
+
+  it('keeps the dependency layer when only the epoch changes', async () => {
+    const first = await build();
+    const second = await buildNodeApp({ project: await readProject(dir), base: emptyBase(), baseName: 'test/base', cacheDir: cache, sourceDateEpoch: 1_800_000_000, events: () => undefined });
+    expect(second.layers[0]?.layer.diffId).toBe(first.layers[0]?.layer.diffId);
+    expect(second.layers[1]?.layer.diffId).not.toBe(first.layers[1]?.layer.diffId);
+  });
+
+  it('adds every exports alternative of a traced package (another Node.js version may pick it)', async () => {
+    await write(join(dir, 'node_modules/used/package.json'), JSON.stringify({ name: 'used', version: '1.0.0', main: 'index.js', exports: { '.': [{ 'module-sync': './sync.mjs', import: './index.mjs', default: './index.js' }, './index.js'], './package.json': './package.json' } }));
+    await write(join(dir, 'node_modules/used/sync.mjs'), "import './helper.mjs';\nexport default 1;\n");
+    await write(join(dir, 'node_modules/used/helper.mjs'), 'export const x = 1;\n');
+    await write(join(dir, 'node_modules/used/index.mjs'), 'export default 2;\n');
+    const deps = [...(await layerFiles(await build(), 'dependencies')).keys()];
+    expect(deps).toEqual(expect.arrayContaining(['app/node_modules/used/sync.mjs', 'app/node_modules/used/helper.mjs', 'app/node_modules/used/index.mjs']));
   });
 
   it('does not depend on file modes beyond the executable bit, nor on mtimes when SOURCE_DATE_EPOCH is set', async () => {

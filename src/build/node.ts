@@ -17,6 +17,13 @@ import { gitInfo, newestMtime } from './provenance.js';
 
 export const appDir = 'app';
 
+/**
+ * The mtime of every file in the dependency layer: a constant (1970-01-01T00:00:01Z, as Jib does), so that the
+ * layer's digest depends on the dependencies alone and survives every source change. Application files carry
+ * the build's epoch instead, since servers derive ETag/Last-Modified from them.
+ */
+export const dependencyMtime = 1;
+
 export interface NodeBuildOptions {
   project: NodeProject;
   base: Image;
@@ -102,7 +109,7 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
   const [deps, app] = await timed(timings, 'layers', async () => {
     const depsTar = await packLayer(
       files.dependencies.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: nodeModules ?? project.dir })),
-      epoch,
+      dependencyMtime,
     );
     const depsLayer = await layerOf(depsTar.tar, options.cacheDir);
     packTask.advance(1);
