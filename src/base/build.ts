@@ -18,7 +18,7 @@ import type { BaseLock } from './lock.js';
 import type { PackageRecord } from './packages-index.js';
 import { caCertificatesPackage, type PresetName, presets } from './presets.js';
 import { resolve, scriptOnlyPackages, Universe } from './resolve.js';
-import { addCaBundle, addDpkgStatus, addNsswitch, addOsRelease, addUsers, nonrootUid, Rootfs } from './rootfs.js';
+import { addCaBundle, addDpkgStatus, addJavaCacerts, addNsswitch, addOsRelease, addUsers, nonrootUid, Rootfs } from './rootfs.js';
 
 export interface BaseBuildOptions {
   preset: PresetName;
@@ -109,6 +109,11 @@ async function readNodeBinary(path: string, architecture: string): Promise<Buffe
   return data;
 }
 
+/** Debian's Java runtimes (`openjdk-17-jre-headless`, `openjdk-17-jdk-headless`, `default-jre-headless`…). */
+function isJre(name: string): boolean {
+  return /^openjdk-\d+-(jre|jdk)(-headless)?$/.test(name) || /^default-(jre|jdk)(-headless)?$/.test(name);
+}
+
 function lockRecords(lock: BaseLock): PackageRecord[] {
   return lock.packages.map((p) => ({ ...p, depends: '', preDepends: '', provides: '' }));
 }
@@ -180,12 +185,14 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
       throw wrap(error, `reading --ca-cert ${path}`);
     }
   }
-  addCaBundle(rootfs, caPackage, extraCas);
+  const epoch = options.sourceDateEpoch ?? newest;
+  const bundle = addCaBundle(rootfs, caPackage, extraCas);
+  // A JRE reads its own trust store, which ca-certificates-java would make in a maintainer script.
+  if (records.some((r) => isJre(r.name))) addJavaCacerts(rootfs, bundle, epoch);
   addUsers(rootfs);
   addNsswitch(rootfs);
   addOsRelease(rootfs);
 
-  const epoch = options.sourceDateEpoch ?? newest;
   const created = new Date(epoch * 1000).toISOString().replace(/\.000Z$/, 'Z');
   const command = `shipshape base build --preset ${preset.name}${extra.map((p) => ` --package ${p}`).join('')}`;
   const layers: LayerInput[] = [{ tar: await rootfs.toTar(epoch), createdBy: command }];

@@ -10,6 +10,7 @@ import { buffer } from 'node:stream/consumers';
 import { pack } from 'tar-stream';
 import { invalidInput } from '../internal/errors.js';
 import type { DebContents, TarEntry } from './deb.js';
+import { jksTrustStore, pemCertificates, type TrustedCertificate } from './java-keystore.js';
 
 export const nonrootUid = 65532;
 
@@ -130,17 +131,42 @@ export function checkPem(text: string, subject: string): string {
  * (`usr/share/ca-certificates/**\/*.crt`), in path order, concatenated into /etc/ssl/certs/ca-certificates.crt,
  * plus the user's extra CAs; the package's copyright file stays for licence scanners. No hash symlinks.
  */
-export function addCaBundle(rootfs: Rootfs, caPackage: DebContents | undefined, extra: readonly { name: string; pem: string }[]): number {
-  const parts: string[] = [];
+export function addCaBundle(rootfs: Rootfs, caPackage: DebContents | undefined, extra: readonly { name: string; pem: string }[]): CaCertificate[] {
+  const found: CaCertificate[] = [];
   if (caPackage !== undefined) {
     const certs = caPackage.entries.filter((e) => e.type === 'file' && e.path.startsWith('usr/share/ca-certificates/') && e.path.endsWith('.crt')).sort((a, b) => (a.path < b.path ? -1 : 1));
-    for (const c of certs) parts.push(c.data?.toString('utf8').trimEnd() ?? '');
+    for (const c of certs) found.push({ name: c.path, pem: c.data?.toString('utf8').trimEnd() ?? '', origin: 'debian' });
     const copyright = caPackage.entries.find((e) => e.path === 'usr/share/doc/ca-certificates/copyright');
     if (copyright?.data !== undefined) rootfs.file(copyright.path, copyright.data);
   }
-  for (const e of extra) parts.push(checkPem(e.pem, e.name).trimEnd());
-  rootfs.file('etc/ssl/certs/ca-certificates.crt', parts.length === 0 ? '' : `${parts.join('\n')}\n`);
-  return parts.length;
+  for (const e of extra) found.push({ name: e.name, pem: checkPem(e.pem, e.name).trimEnd(), origin: 'extra' });
+  rootfs.file('etc/ssl/certs/ca-certificates.crt', found.length === 0 ? '' : `${found.map((c) => c.pem).join('\n')}\n`);
+  return found;
+}
+
+/** A certificate of the bundle: from the ca-certificates package (its path there) or added with --ca-cert. */
+export interface CaCertificate {
+  name: string;
+  pem: string;
+  origin: 'debian' | 'extra';
+}
+
+/**
+ * `/etc/ssl/certs/java/cacerts` from the bundle's certificates, named as ca-certificates-java names them
+ * (`debian:<file>.pem`, from the /etc/ssl/certs link names); the JREs' `lib/security/cacerts` links there.
+ */
+export function addJavaCacerts(rootfs: Rootfs, certs: readonly CaCertificate[], epoch: number): number {
+  const entries: TrustedCertificate[] = [];
+  for (const c of certs) {
+    const base = (c.name.split('/').pop() ?? c.name).replace(/\.(crt|pem)$/, '');
+    const ders = pemCertificates(c.pem, c.name);
+    ders.forEach((der, i) => {
+      const alias = `${c.origin === 'debian' ? 'debian' : 'shipshape'}:${base}${ders.length > 1 ? `-${String(i + 1)}` : ''}.pem`.toLowerCase();
+      entries.push({ alias, der });
+    });
+  }
+  rootfs.file('etc/ssl/certs/java/cacerts', jksTrustStore(entries, epoch * 1000));
+  return entries.length;
 }
 
 /**

@@ -35,7 +35,7 @@ describe.skipIf(skip)('shipshape base build', () => {
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
-    spawnSync(dockerCli, ['rmi', '-f', 'shipshape-e2e/nodejs:test', 'shipshape-e2e/static:test', 'shipshape-e2e/python3:test'], { stdio: 'ignore' });
+    spawnSync(dockerCli, ['rmi', '-f', 'shipshape-e2e/nodejs:test', 'shipshape-e2e/static:test', 'shipshape-e2e/python3:test', 'shipshape-e2e/java:test'], { stdio: 'ignore' });
   });
 
   it('nodejs: reproducible, locked rebuild identical, runs a Node.js app as nonroot with --network none', async () => {
@@ -104,6 +104,42 @@ console.log(JSON.stringify({ uid: process.getuid(), user: require('os').userInfo
     await run(dockerCli, ['load', '-i', join(dir, 'python3.tar')]);
     const out = await run(dockerCli, ['run', '--rm', '--network', 'none', 'shipshape-e2e/python3:test', '-c', 'import os, ssl, sqlite3; print(os.getuid(), ssl.OPENSSL_VERSION.split()[0], sqlite3.sqlite_version.count("."))']);
     expect(out.trim()).toBe('65532 OpenSSL 2');
+  });
+
+  it('java: cacerts holds the bundle (the --ca-cert CA too) and a TLS handshake to a server of that CA succeeds', async () => {
+    const built = await runCli(['base', 'build', '--preset', 'java', '--nonroot', '--ca-cert', join(dir, 'ca.pem'), '--output-image', `docker-archive:${join(dir, 'java.tar')}:shipshape-e2e/java:test`, '-f', 'json'], { env });
+    expect(built.code, built.stderr).toBe(0);
+    await run(dockerCli, ['load', '-i', join(dir, 'java.tar')]);
+    const jre = '/usr/lib/jvm/java-17-openjdk-amd64';
+    const bundle = await run(dockerCli, ['run', '--rm', '--network', 'none', '--entrypoint', `${jre}/bin/keytool`, 'shipshape-e2e/java:test', '-printcert', '-file', '/etc/ssl/certs/ca-certificates.crt']);
+    const inBundle = bundle.match(/^Owner: /gm)?.length ?? 0;
+    expect(inBundle).toBeGreaterThan(100);
+    const list = await run(dockerCli, ['run', '--rm', '--network', 'none', '--entrypoint', `${jre}/bin/keytool`, 'shipshape-e2e/java:test', '-list', '-cacerts', '-storepass', 'changeit']);
+    expect(list).toContain(`Your keystore contains ${inBundle} entries`);
+    expect(list).toContain('shipshape:ca.pem');
+    expect(list).toMatch(/debian:isrg_root_x1\.pem/);
+
+    if (spawnSync('javac', ['-version'], { stdio: 'ignore' }).status !== 0) {
+      console.warn('SKIPPED (part): the Java TLS handshake needs javac on the host to compile its probe');
+      return;
+    }
+    // HttpsURLConnection with the JRE's default trust: the cacerts written by base build
+    await writeFile(join(dir, 'TlsCheck.java'), `public class TlsCheck { public static void main(String[] a) throws Exception {
+  var c = (javax.net.ssl.HttpsURLConnection) new java.net.URL(a[0]).openConnection();
+  try (var in = c.getInputStream()) { System.out.println(new String(in.readAllBytes())); }
+} }
+`);
+    await run('javac', ['--release', '17', '-d', join(dir, 'classes'), join(dir, 'TlsCheck.java')]);
+    const server = createServer({ key: await readFile(join(dir, 'srv.key')), cert: await readFile(join(dir, 'srv.pem')) }, (_req, res) => res.end('java-tls-ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const out = await run(dockerCli, ['run', '--rm', '--network', 'host', '-v', `${join(dir, 'classes')}:/app:ro`, 'shipshape-e2e/java:test', '-cp', '/app', 'TlsCheck', `https://127.0.0.1:${port}/`]);
+      expect(out.trim()).toBe('java-tls-ok');
+    } finally {
+      server.close();
+    }
   });
 
   it('--locked names a package that is gone from both the archive and the cache', async () => {
