@@ -39,6 +39,7 @@ const layers: Record<string, number> = {
   slim: 4,
   base: 4,
   report: 4,
+  check: 4,
   testing: 5,
   api: 6,
   cli: 7,

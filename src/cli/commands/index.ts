@@ -11,6 +11,7 @@ export const verbs: Record<string, () => Promise<Register>> = {
   base: async () => (await import('./base.js')).register,
   build: async () => (await import('./build.js')).register,
   catalog: async () => (await import('./catalog.js')).register,
+  check: async () => (await import('./check.js')).register,
   config: async () => (await import('./config.js')).register,
   context: async () => (await import('./context.js')).register,
   copy: async () => (await import('./copy.js')).register,

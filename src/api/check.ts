@@ -1,0 +1,369 @@
+/**
+ * `check()`: one project to a measured before/after. The project is copied to a scratch directory; the copy
+ * "before" keeps the user's Dockerfile, the copy "after" gets `lint --fix=all` applied to it (or `init`'s
+ * Dockerfile when there is none) and a generated `.dockerignore`. With an engine both are built cold and rebuilt
+ * after one source file changes, then read back and measured (analyze, SBOM, scan, secrets); a Node.js app is
+ * also assembled daemonlessly (`build()`) and measured the same way. Nothing is written into the project unless
+ * `write` is set, and then only the Dockerfile and `.dockerignore`.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { appendFile, cp, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { Config } from '../config/schema.js';
+import { afterState } from '../check/compare.js';
+import { compressedSize } from '../check/compressed-size.js';
+import { engineBuild, engineDiffIds, type EngineOptions, finalBase, probeEngine, removeImages, substituteBases } from '../check/engine.js';
+import { type BuildTimes, type CheckReport, checkSchemaVersion, type CheckState, type FileChange, type ImageMeasurement, type LintFindingSummary, type StateId } from '../check/model.js';
+import { detectApp, type DetectedApp } from '../generate/index.js';
+import type { Image } from '../image/types.js';
+import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
+import { type EventSink, silent } from '../internal/events.js';
+import { readTextIfExists } from '../internal/files.js';
+import { analyze, type AnalysisReport, type GateResult, type Thresholds } from './analyze.js';
+import { context } from './context.js';
+import { init } from './init.js';
+import { lint } from './lint.js';
+import { openImage } from './open-image.js';
+import { sbom } from './sbom.js';
+import { dbStatus, scan } from './scan.js';
+import { findSecretsIn } from './secrets.js';
+
+export type { CheckReport, CheckState, ImageMeasurement, StateId } from '../check/model.js';
+
+export interface CheckOptions {
+  /** The project directory (default: the working directory). */
+  dir?: string;
+  /** `.shipshape.yaml` as loaded: engine, lint, analyze thresholds. */
+  config: Config;
+  /** Where the vulnerability database and build caches live. */
+  cacheDir: string;
+  /** `FROM=TO` substitutions for the engine builds (mirrors, local stand-ins); what is shown and written keeps the original names. */
+  baseMap?: Record<string, string>;
+  /** Do not use an engine even when one answers. */
+  noEngine?: boolean;
+  /** Generate for Docker 20.10's built-in BuildKit frontend (no COPY --link, no heredocs); default: when the engine is older than 23. */
+  compat?: boolean;
+  /** `--app PATH` when the project has several apps. */
+  app?: string;
+  /** Write the after Dockerfile and `.dockerignore` into the project. */
+  write?: boolean;
+  /** Thresholds for the after state (default: `config.analyze.thresholds`). */
+  thresholds?: Thresholds;
+  events?: EventSink;
+}
+
+const dockerfileNames = ['Dockerfile', 'Containerfile'];
+const sourceExtensions: Record<string, string> = { '.js': '//', '.mjs': '//', '.cjs': '//', '.ts': '//', '.go': '//', '.java': '//', '.kt': '//', '.rs': '//', '.py': '#', '.rb': '#', '.php': '//' };
+const skipDirs = new Set(['node_modules', '.git', 'dist', 'build', 'target', 'vendor', '.venv', '__pycache__', 'coverage']);
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The source file whose content changes for the warm rebuild: the app's entry when it is a source, else the shallowest source file. */
+async function pickSourceFile(root: string, app: DetectedApp | undefined): Promise<string | undefined> {
+  if (app?.ecosystem === 'node') {
+    const entry = join(app.path, app.entry);
+    if ((await isFile(join(root, entry))) && !entry.startsWith(`${app.outDir}/`)) return entry;
+  }
+  const queue = [''];
+  while (queue.length > 0) {
+    const dir = queue.shift() ?? '';
+    let entries;
+    try {
+      entries = await readdir(join(root, dir), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    const file = entries.find((e) => e.isFile() && Object.keys(sourceExtensions).some((x) => e.name.endsWith(x)) && !e.name.endsWith('.d.ts') && !/^(build|webpack|vite|rollup|babel|jest|eslint)\./.test(e.name));
+    if (file) return dir === '' ? file.name : `${dir}/${file.name}`;
+    for (const e of entries) if (e.isDirectory() && !skipDirs.has(e.name) && !e.name.startsWith('.')) queue.push(dir === '' ? e.name : `${dir}/${e.name}`);
+  }
+  return undefined;
+}
+
+/** Appends a unique comment (an earlier run's identical edit would still be in the build cache). */
+async function changeSource(root: string, file: string): Promise<void> {
+  const ext = Object.keys(sourceExtensions).find((x) => file.endsWith(x)) ?? '.js';
+  await appendFile(join(root, file), `\n${sourceExtensions[ext] ?? '//'} shipshape check ${randomUUID()}\n`);
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}
+
+interface Measured {
+  measurement: ImageMeasurement;
+  report: AnalysisReport;
+  gate: GateResult;
+}
+
+/** How many leading layers of `image` are the base's (the longest common prefix of diff IDs). */
+function sharedPrefix(image: Image, baseDiffIds: readonly string[] | undefined): number {
+  if (baseDiffIds === undefined) return 0;
+  let n = 0;
+  while (n < baseDiffIds.length && n < image.layers.length && image.layers[n]?.diffId === baseDiffIds[n]) n += 1;
+  return n;
+}
+
+/**
+ * Reads an image once per engine (analyze, SBOM, secrets) and summarises it. Secrets are looked for in the layers
+ * the project added (from `baseLayers` on) and in the config: the base's files are the same in every state, and
+ * reading every text file of a 150 MB base takes a minute.
+ */
+async function measureImage(image: Image, reference: string, options: { cacheDir: string; thresholds: Thresholds; events: EventSink; baseLayers: number }): Promise<Measured> {
+  const { report, gate } = await analyze(image, { reference, thresholds: options.thresholds, events: options.events });
+  const doc = await sbom({ image }, { name: reference, events: options.events });
+  const packagesByType: Record<string, number> = {};
+  for (const p of doc.packages) packagesByType[p.type] = (packagesByType[p.type] ?? 0) + 1;
+  const { result } = scan(doc, options.cacheDir);
+  let vulnerabilities: ImageMeasurement['vulnerabilities'];
+  if (result.db.records > 0) {
+    const counts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
+    for (const m of result.matches) counts[m.severity] += 1;
+    vulnerabilities = counts;
+  }
+  // the same image with only the project's layers: a view, the layers are read from the source as before
+  const ownLayers = Object.create(image, { layers: { value: image.layers.slice(options.baseLayers) } }) as Image;
+  const secrets = (await findSecretsIn({ image: ownLayers })).map((s) => ({
+    rule: s.rule,
+    redacted: s.redacted,
+    where: s.location.kind === 'layer' ? `layer ${s.location.layer + options.baseLayers} ${s.location.path}:${s.location.line}` : s.location.kind === 'config' ? `config ${s.location.field}` : `${s.location.path}:${s.location.line}`,
+  }));
+  const user = report.security.user;
+  const measurement: ImageMeasurement = {
+    reference,
+    digest: image.digest,
+    compressedBytes: await compressedSize(image),
+    uncompressedBytes: report.sizes.uncompressedSize,
+    visibleBytes: report.sizes.visibleSize,
+    layers: report.sizes.layers.length,
+    baseLayers: options.baseLayers,
+    wastedBytes: report.waste.corrected.wastedBytes,
+    efficiency: report.waste.corrected.efficiency,
+    removable: report.removable.categories.map((c) => ({ id: c.id, title: c.title, files: c.files, bytes: c.bytes })),
+    removableBytes: report.removable.bytes,
+    packages: doc.packages.length,
+    packagesByType,
+    ...(vulnerabilities === undefined ? {} : { vulnerabilities }),
+    user: user.configured === '' ? 'root' : user.configured,
+    runsAsRoot: user.root,
+    secrets,
+  };
+  return { measurement, report, gate };
+}
+
+interface Scratch {
+  root: string;
+  /** Engine tags to remove at the end. */
+  tags: string[];
+}
+
+/** Builds one state with the engine (cold, then warm after a source change) and measures the image. */
+async function engineState(
+  state: CheckState,
+  dir: string,
+  scratch: Scratch,
+  engine: EngineOptions,
+  options: { baseMap: Record<string, string>; sourceFile: string | undefined; dockerfile: string; config: Config; cacheDir: string; thresholds: Thresholds; events: EventSink },
+): Promise<Measured | undefined> {
+  const dockerfilePath = join(scratch.root, `${state.id}.Dockerfile`);
+  await writeFile(dockerfilePath, substituteBases(options.dockerfile, options.baseMap));
+  const tag = `shipshape-check/${state.id}:${randomBytes(6).toString('hex')}`;
+  scratch.tags.push(tag);
+  const id = `check-${state.id}`;
+  options.events({ kind: 'task-start', id, title: `building "${state.title}" with ${engine.cli} (no cache)` });
+  try {
+    const cold = await engineBuild(engine, { context: dir, dockerfile: dockerfilePath, tag, noCache: true });
+    if (!cold.ok) {
+      state.note = `could not build: ${cold.reason}`;
+      state.failure = 'external';
+      return undefined;
+    }
+    const times: BuildTimes = { coldSeconds: cold.seconds };
+    if (options.sourceFile !== undefined) {
+      await changeSource(dir, options.sourceFile);
+      const warm = await engineBuild(engine, { context: dir, dockerfile: dockerfilePath, tag, noCache: false });
+      if (warm.ok) {
+        times.warmSeconds = warm.seconds;
+        times.changedFile = options.sourceFile;
+      } else state.note = `the rebuild after changing ${options.sourceFile} failed: ${warm.reason}`;
+    }
+    state.build = times;
+    state.built = true;
+    const base = finalBase(substituteBases(options.dockerfile, options.baseMap));
+    const baseDiffIds = base === undefined ? undefined : await engineDiffIds(engine, base);
+    const opened = await openImage(`docker-daemon:${tag}`, { config: options.config, events: options.events });
+    try {
+      const measured = await measureImage(opened.image, `docker-daemon:${tag}`, { ...options, baseLayers: sharedPrefix(opened.image, baseDiffIds) });
+      state.image = measured.measurement;
+      return measured;
+    } finally {
+      await opened.close();
+    }
+  } finally {
+    options.events({ kind: 'task-end', id });
+  }
+}
+
+async function writeProjectFile(path: string, text: string): Promise<void> {
+  const temp = join(resolve(path, '..'), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, text);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw wrap(error, `writing ${path}`);
+  }
+}
+
+/** Lints, fixes or generates, builds and measures a project before and after; see the module comment. */
+export async function check(options: CheckOptions): Promise<CheckReport> {
+  const events = options.events ?? silent;
+  const project = resolve(options.dir ?? '.');
+  try {
+    if (!(await stat(project)).isDirectory()) throw invalidInput(project, 'is not a directory');
+  } catch (error) {
+    if (error instanceof ShipshapeError) throw error;
+    throw wrap(error, `reading ${project}`);
+  }
+  const config = options.config;
+  const thresholds = options.thresholds ?? config.analyze.thresholds;
+  const baseMap = options.baseMap ?? {};
+  const notes: string[] = [];
+
+  let app: DetectedApp | undefined;
+  try {
+    app = await detectApp(project, options.app);
+  } catch (error) {
+    if (!(error instanceof ShipshapeError) || error.code === 'internal') throw error;
+    app = undefined;
+    notes.push(`no app detected: ${firstLine(error)}`);
+  }
+  // the Dockerfile of the app's build context, else of the project root
+  const contextDir = app === undefined ? '.' : app.context;
+  let dockerfileName: string | undefined;
+  for (const name of dockerfileNames) if (await isFile(join(project, contextDir, name))) dockerfileName ??= name;
+  if (dockerfileName === undefined && app === undefined) throw invalidInput(project, 'has no Dockerfile and no app `shipshape init` can detect');
+  const dockerfileRel = join(contextDir, dockerfileName ?? 'Dockerfile');
+
+  const engine: EngineOptions = { cli: config.engine.cli, ...(config.engine.network === undefined ? {} : { network: config.engine.network }), ...(config.engine.host === undefined ? {} : { host: config.engine.host }) };
+  const probe = options.noEngine === true ? { available: false, reason: 'not used (--no-engine)' } : await probeEngine(engine);
+  const engineMajor = probe.available ? Number.parseInt(probe.version ?? '', 10) : Number.NaN;
+  const compat = options.compat ?? (Number.isFinite(engineMajor) && engineMajor < 23);
+  if (compat && options.compat === undefined) notes.push(`the engine is Docker ${probe.version ?? ''}: Dockerfiles were generated for its built-in BuildKit frontend (--compat)`);
+
+  const scratch: Scratch = { root: await mkdtemp(join(tmpdir(), 'shipshape-check-')), tags: [] };
+  try {
+    const beforeDir = join(scratch.root, 'before');
+    const afterDir = join(scratch.root, 'after');
+    events({ kind: 'task-start', id: 'check-copy', title: 'copying the project to a scratch directory' });
+    for (const dest of [beforeDir, afterDir]) {
+      try {
+        await cp(project, dest, { recursive: true, verbatimSymlinks: true });
+      } catch (error) {
+        throw wrap(error, `copying ${project}`);
+      }
+    }
+    events({ kind: 'task-end', id: 'check-copy' });
+
+    // lint (before) and the after Dockerfile
+    let findings: LintFindingSummary[] = [];
+    const fixed: string[] = [];
+    let beforeDockerfile: string | undefined;
+    const afterIgnorePath = join(afterDir, contextDir, '.dockerignore');
+    if (dockerfileName !== undefined) {
+      beforeDockerfile = await readTextIfExists(join(beforeDir, dockerfileRel));
+      const linted = await lint({ paths: [join(beforeDir, dockerfileRel)], cwd: beforeDir, config: config.lint, events });
+      findings = linted.files.flatMap((f) => f.findings.map((x) => ({ rule: x.ruleId, severity: x.severity, line: x.range.start.line, message: x.message })));
+      const fixedRun = await lint({ paths: [join(afterDir, dockerfileRel)], cwd: afterDir, config: config.lint, fix: 'all', events });
+      for (const f of fixedRun.files) for (const a of f.applied) fixed.push(a.ruleId);
+      if ((await readTextIfExists(afterIgnorePath)) === undefined) {
+        const suggested = (await context({ dir: join(afterDir, contextDir) })).suggestedDockerignore;
+        await writeFile(afterIgnorePath, suggested);
+      } else notes.push(`the project's .dockerignore is kept as it is (shipshape context ${relative(process.cwd(), join(project, contextDir)) || '.'} suggests one)`);
+    } else {
+      const generated = await init({ dir: afterDir, compat, events, ...(options.app === undefined ? {} : { app: options.app }) });
+      notes.push(...generated.notes);
+      if (generated.files.some((f) => f.path.endsWith('.dockerignore') && f.action === 'differs')) notes.push("the project's .dockerignore is kept as it is");
+    }
+    const afterDockerfile = (await readTextIfExists(join(afterDir, dockerfileRel))) ?? '';
+
+    // the build context, before and after
+    const beforeContext = await context({ dir: join(beforeDir, contextDir) });
+    const afterContext = await context({ dir: join(afterDir, contextDir) });
+
+    // what --write would change in the project
+    const changes: FileChange[] = [];
+    for (const name of [dockerfileRel, join(contextDir, '.dockerignore')]) {
+      const shown = relative('.', name);
+      const mine = (await readTextIfExists(join(afterDir, name))) ?? '';
+      const theirs = await readTextIfExists(join(project, name));
+      if (theirs === mine) changes.push({ path: shown, action: 'unchanged' });
+      else changes.push({ path: shown, action: theirs === undefined ? 'created' : 'changed', diff: createTwoFilesPatch(`a/${shown}`, `b/${shown}`, theirs ?? '', mine, theirs === undefined ? '(none)' : 'project', 'shipshape') });
+    }
+
+    const sourceFile = await pickSourceFile(beforeDir, app);
+    const states: CheckState[] = [];
+    const before: CheckState = { id: 'before', title: 'before', how: dockerfileName === undefined ? 'no Dockerfile' : `your ${dockerfileName}`, built: false, ...(beforeDockerfile === undefined ? {} : { dockerfile: beforeDockerfile }) };
+    const after: CheckState = { id: 'after', title: 'after', how: dockerfileName === undefined ? 'shipshape init' : 'lint --fix=all + .dockerignore', built: false, dockerfile: afterDockerfile };
+    states.push(before, after);
+    const measured = new Map<StateId, Measured>();
+    const common = { baseMap, sourceFile, config, cacheDir: options.cacheDir, thresholds, events };
+    if (!probe.available) {
+      const why = `not built: no engine (${probe.reason ?? 'unavailable'})`;
+      before.note = dockerfileName === undefined ? 'no Dockerfile' : why;
+      after.note = why;
+    } else {
+      if (beforeDockerfile === undefined) before.note = 'no Dockerfile to build';
+      else {
+        const m = await engineState(before, join(beforeDir, contextDir), scratch, engine, { ...common, dockerfile: beforeDockerfile });
+        if (m) measured.set('before', m);
+      }
+      const m = await engineState(after, join(afterDir, contextDir), scratch, engine, { ...common, dockerfile: afterDockerfile });
+      if (m) measured.set('after', m);
+    }
+
+    const report: CheckReport = {
+      schemaVersion: checkSchemaVersion,
+      project: relative(process.cwd(), project) || '.',
+      ...(app === undefined ? {} : { app: { ecosystem: app.ecosystem, name: app.name, path: app.path } }),
+      engine: { cli: engine.cli, available: probe.available, ...(probe.version === undefined ? {} : { version: probe.version }), ...(probe.reason === undefined ? {} : { reason: probe.reason }) },
+      lint: { findings, fixed },
+      context: { before: { bytes: beforeContext.sent.bytes, files: beforeContext.sent.files }, after: { bytes: afterContext.sent.bytes, files: afterContext.sent.files }, secretFiles: beforeContext.secrets },
+      vulnerabilityDb: { records: 0 },
+      states,
+      changes,
+      written: [],
+      notes,
+    };
+    const db = dbStatus(options.cacheDir);
+    report.vulnerabilityDb = { records: db.records, ...(db.updatedAt === undefined ? {} : { updatedAt: db.updatedAt }) };
+
+    const gated = afterState(report);
+    const gatedMeasure = gated === undefined ? undefined : measured.get(gated.id);
+    if (gated && gatedMeasure && gatedMeasure.gate.enabled) report.gate = { state: gated.id, passed: gatedMeasure.gate.passed, checks: gatedMeasure.gate.checks };
+    else if (Object.keys(thresholds).length > 0 && gated === undefined) notes.push('thresholds were not evaluated: no after image was built');
+
+    if (options.write === true) {
+      for (const change of changes) {
+        if (change.action === 'unchanged') continue;
+        const text = (await readTextIfExists(join(afterDir, change.path))) ?? '';
+        await writeProjectFile(join(project, change.path), text);
+        report.written.push(change.path);
+      }
+    }
+    return report;
+  } finally {
+    if (scratch.tags.length > 0) await removeImages(engine, scratch.tags);
+    await rm(scratch.root, { recursive: true, force: true });
+  }
+}

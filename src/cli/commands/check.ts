@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { check, type CheckReport } from '../../api/check.js';
+import { parseBaseMap } from '../../api/init.js';
+import { formatHtml } from '../../check/formatters/html.js';
+import { formatText } from '../../check/formatters/text.js';
+import { exitCodes } from '../../internal/errors.js';
+import { action, addCommonOptions, type CommonFlags } from '../runtime.js';
+
+interface CheckFlags {
+  app?: string;
+  write: boolean;
+  engine: boolean;
+  compat?: boolean;
+  baseMap: string[];
+}
+
+/** The exit code a report asks for beyond 0: 4 when an after state could not be built or assembled, 1 when thresholds failed. */
+export function checkExitCode(report: CheckReport): number {
+  if (report.states.some((s) => s.id !== 'before' && s.failure === 'external')) return exitCodes.external;
+  if (report.gate && !report.gate.passed) return exitCodes.policy;
+  return exitCodes.ok;
+}
+
+/** `shipshape check [DIR]`: lint, fix or generate, build and measure a project before and after. */
+export function register(program: Command): void {
+  const command = addCommonOptions(
+    program
+      .command('check')
+      .argument('[dir]', 'project directory', '.')
+      .description('measure a project before and after shipshape: lint --fix=all or init, .dockerignore, builds, size, waste, packages, vulnerabilities, secrets')
+      .option('--write', 'write the after Dockerfile and .dockerignore into the project (a diff is shown)', false)
+      .option('--no-engine', 'do not build with the container engine, even when one answers')
+      .option('--compat', 'generate for Docker 20.10 BuildKit (default: when the engine is older than 23)')
+      .option('--app <path>', 'the app to check when the project has several')
+      .option('--base-map <from=to>', 'substitute a base image in the engine builds (repeatable)', (value: string, previous: string[]) => [...previous, value], []),
+    ['text', 'json', 'html'],
+  );
+  command.action(
+    action(async (ctx, dir: string) => {
+      const flags = ctx.flags as CommonFlags & CheckFlags;
+      const report = await check({
+        dir,
+        config: ctx.loaded.config,
+        cacheDir: ctx.loaded.cacheDir,
+        baseMap: parseBaseMap(flags.baseMap),
+        noEngine: !flags.engine,
+        write: flags.write,
+        events: ctx.events,
+        ...(flags.compat === undefined ? {} : { compat: flags.compat }),
+        ...(flags.app === undefined ? {} : { app: flags.app }),
+      });
+      switch (ctx.flags.format) {
+        case 'json':
+          await ctx.write(`${JSON.stringify(report, null, 2)}\n`);
+          break;
+        case 'html':
+          await ctx.write(formatHtml(report));
+          break;
+        default:
+          await ctx.write(formatText(report, ctx.c));
+      }
+      for (const s of report.states) if (s.id !== 'before' && s.failure === 'external' && s.note !== undefined) process.stderr.write(`shipshape: ${s.title}: ${s.note}\n`);
+      if (report.gate && !report.gate.passed) for (const c of report.gate.checks.filter((x) => !x.passed)) process.stderr.write(`shipshape: threshold failed on "${report.gate.state}": ${c.id}: ${c.message}\n`);
+      ctx.setExitCode(checkExitCode(report));
+    }),
+  );
+}
