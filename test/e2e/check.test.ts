@@ -62,7 +62,7 @@ describe.skipIf(missing('cli'))('shipshape check without an engine', () => {
     expect(report.context.secretFiles).toEqual(['.env']);
     expect(report.context.after.files).toBeLessThan(report.context.before.files);
     const after = report.states.find((s) => s.id === 'after');
-    expect(after?.dockerfile).toMatch(/^USER app$/m);
+    expect(after?.dockerfile).toMatch(/^USER node$/m);
     expect(after?.note).toMatch(/^not built: no engine/);
     expect(report.changes.map((c) => `${c.path}:${c.action}`)).toEqual(['Dockerfile:changed', '.dockerignore:created']);
     expect(report.written).toEqual([]);
@@ -86,12 +86,12 @@ describe.skipIf(missing('cli'))('shipshape check without an engine', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ {2}wrote Dockerfile$/m);
     expect(r.stdout).toMatch(/^ {2}created \.dockerignore$/m);
-    expect(r.stdout).toMatch(/^\+USER app$/m);
+    expect(r.stdout).toMatch(/^\+USER node$/m);
     const after = await listing(dir);
     expect(Object.keys(after).sort()).toEqual([...Object.keys(before), '.dockerignore'].sort());
     for (const [path, text] of Object.entries(before)) if (path !== 'Dockerfile') expect(after[path]).toBe(text);
-    expect(after.Dockerfile).toMatch(/^USER app$/m);
-    expect(after['.dockerignore']).toMatch(/^\.env$/m);
+    expect(after.Dockerfile).toMatch(/^USER node$/m);
+    expect(after['.dockerignore']).toMatch(/^\*\*\/\.env$/m);
     // a second run has nothing left to change
     const again = await runCli(['check', dir, '--no-engine', '--format', 'json']);
     expect((JSON.parse(again.stdout) as CheckReport).changes.map((c) => c.action)).toEqual(['unchanged', 'unchanged']);
@@ -147,7 +147,7 @@ describe.skipIf(missing('docker', 'cli'))('shipshape check with the real engine'
     expect(after?.built, after?.note).toBe(true);
     if (!before?.image || !after?.image || !before.build || !after.build) throw new Error('both states measured');
     expect(before.image.user).toBe('root');
-    expect(after.image.user).toBe('app');
+    expect(after.image.user).toBe('node');
     expect(before.image.secrets.map((s) => s.rule)).toContain('env-file-secret');
     expect(before.image.secrets.every((s) => !s.redacted.includes('9f3b2c71e4a8d605'))).toBe(true);
     expect(after.image.secrets.filter((s) => s.rule === 'env-file-secret')).toEqual([]);
@@ -190,8 +190,8 @@ describe.skipIf(missing('docker', 'cli'))('shipshape check with the real engine'
       const charts = await page.locator('#charts .chart').evaluateAll((fs) => fs.map((f) => f.getBoundingClientRect().top));
       expect(charts.length).toBeGreaterThanOrEqual(6);
       expect(charts[1]).toBe(charts[0]);
-      expect(await page.locator('#comparison tr[data-row="user"]').innerText()).toMatch(/root\s+app/);
-      expect(await page.locator('#dockerfiles [data-state="after"] pre').innerText()).toContain('USER app');
+      expect(await page.locator('#comparison tr[data-row="user"]').innerText()).toMatch(/root\s+node/);
+      expect(await page.locator('#dockerfiles [data-state="after"] pre').innerText()).toContain('USER node');
       expect(await page.locator('#gate h2').innerText()).toBe('Thresholds on "after": FAILED');
       expect(requests).toEqual([]);
     } finally {

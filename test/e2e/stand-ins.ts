@@ -81,12 +81,13 @@ export const standIns: StandIn[] = [
     wrap: `ENV ${path} HOME=/root\nENTRYPOINT []\nRUN rm -f /usr/lib/python3.11/EXTERNALLY-MANAGED\n`,
   },
   {
-    // the naive `FROM node:20` of examples/naive-node-app; lint's fixes add a user with groupadd/useradd (passwd)
+    // the naive `FROM node:20` of examples/naive-node-app: like the official image, a `node` user (uid 1000) that
+    // lint's fix switches to; passwd for the groupadd/useradd other fixes write
     public: 'node:20',
     preset: 'nodejs',
     packages: ['dash', 'passwd'],
     nonroot: false,
-    wrap: `ENV ${path} HOME=/root\nCOPY npm /usr/local/lib/node_modules/npm\nCOPY npm.sh /usr/local/bin/npm\n`,
+    wrap: `ENV ${path} HOME=/root\nCOPY npm /usr/local/lib/node_modules/npm\nCOPY npm.sh /usr/local/bin/npm\nRUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --create-home --shell /bin/sh node\n`,
     files: {
       npm: { from: '/usr/lib/node_modules/npm' },
       'npm.sh': { text: '#!/bin/sh\nexec /nodejs/bin/node /usr/local/lib/node_modules/npm/bin/npm-cli.js "$@"\n', mode: 0o755 },
