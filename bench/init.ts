@@ -1,0 +1,102 @@
+/**
+ * `shipshape init` rebuild benchmark (issue 7): for each sample app in test/e2e/__fixtures__/init-apps, a cold
+ * build and a warm rebuild after one source file changes, with the Dockerfile `init` generates and with the naive
+ * one (`COPY . .` then install and build, one stage), in one run. Run with `npm run build && npm run bench:init`
+ * (figures go in docs/benchmarks.md); `BENCH_APPS=go,rust` picks apps.
+ *
+ * Bases are the local stand-ins of test/e2e/stand-ins.ts (built first if missing, not timed). "Cold" is
+ * `docker build --no-cache`: no layer is reused; BuildKit cache mounts are left as earlier builds filled them,
+ * because the engine is shared and pruning them would empty other users' caches (the naive Dockerfiles have none).
+ * "Warm" is a plain rebuild after a unique line is appended to one source file. Wall time of the docker CLI.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { appendFile, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { dockerCli, runCli } from '../test/e2e/env.js';
+import { baseMapArgs, buildEnv, ensureStandIn, standIns } from '../test/e2e/stand-ins.js';
+
+const apps = resolve(import.meta.dirname, '../test/e2e/__fixtures__/init-apps');
+
+interface App {
+  name: string;
+  /** The source file a warm rebuild changes, and its comment marker. */
+  source: string;
+  comment: string;
+  /** The builder the naive Dockerfile starts from (a public name with a stand-in) and its body. */
+  builder: string;
+  naive: string;
+}
+
+const all: App[] = [
+  { name: 'node', source: 'src/server.js', comment: '//', builder: 'node:20-bookworm-slim', naive: 'RUN npm ci && npm run build\nCMD ["node", "dist/server.js"]' },
+  { name: 'go', source: 'main.go', comment: '//', builder: 'golang:1.19-bookworm', naive: 'RUN go mod download && go build -o /app/server .\nCMD ["/app/server"]' },
+  // Debian's pip refuses system installs (PEP 668); the official python image, which a naive file names, does not
+  { name: 'python', source: 'main.py', comment: '#', builder: 'python:3.11-slim-bookworm', naive: 'ENV PIP_BREAK_SYSTEM_PACKAGES=1\nRUN pip install -r requirements.txt\nCMD ["python3", "main.py"]' },
+  { name: 'rust', source: 'src/main.rs', comment: '//', builder: 'rust:1.63-bookworm', naive: 'RUN cargo build --release --locked\nCMD ["/app/target/release/hello-rust"]' },
+  { name: 'java', source: 'src/main/java/hello/Main.java', comment: '//', builder: 'maven:3.9-eclipse-temurin-17', naive: 'RUN mvn -B -q -DskipTests package\nCMD ["java", "-jar", "target/hello-java-1.0.0.jar"]' },
+];
+
+function build(dir: string, tag: string, noCache: boolean): number {
+  const args = ['build', '--network', 'host', '--progress=plain', ...(noCache ? ['--no-cache'] : []), '-t', tag, dir];
+  const start = performance.now();
+  const r = spawnSync(dockerCli, args, { env: { ...process.env, ...buildEnv }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = (performance.now() - start) / 1000;
+  if (r.status !== 0) throw new Error(`docker build ${dir} failed:\n${r.stderr.slice(-3000)}`);
+  return seconds;
+}
+
+function sizeOf(tag: string): number {
+  const r = spawnSync(dockerCli, ['image', 'inspect', '--format', '{{.Size}}', tag], { encoding: 'utf8' });
+  return Number(r.stdout.trim());
+}
+
+interface Row {
+  app: string;
+  dockerfile: 'generated' | 'naive';
+  cold: number;
+  warm: number;
+  size: number;
+}
+
+async function measure(app: App, kind: Row['dockerfile'], baseMap: string[]): Promise<Row> {
+  const dir = await mkdtemp(join(tmpdir(), `shipshape-bench-init-${app.name}-`));
+  const tag = `shipshape-bench/init-${app.name}-${kind}:${Date.now()}`;
+  try {
+    await cp(join(apps, app.name), dir, { recursive: true });
+    if (kind === 'generated') {
+      const r = await runCli(['init', dir, '--compat', ...baseMap]);
+      if (r.code !== 0) throw new Error(`shipshape init ${app.name} failed: ${r.stderr}`);
+    } else {
+      const standIn = standIns.find((s) => s.public === app.builder);
+      if (standIn === undefined) throw new Error(`no stand-in for ${app.builder}`);
+      await writeFile(join(dir, 'Dockerfile'), `FROM ${await ensureStandIn(standIn)}\nWORKDIR /app\nCOPY . .\n${app.naive}\n`);
+    }
+    const cold = build(dir, tag, true);
+    await appendFile(join(dir, app.source), `\n${app.comment} changed ${randomUUID()}\n`);
+    const warm = build(dir, tag, false);
+    return { app: app.name, dockerfile: kind, cold, warm, size: sizeOf(tag) };
+  } finally {
+    spawnSync(dockerCli, ['rmi', '-f', tag], { stdio: 'ignore' });
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const wanted = process.env.BENCH_APPS?.split(',');
+const chosen = all.filter((a) => wanted === undefined || wanted.includes(a.name));
+const baseMap = await baseMapArgs();
+const rows: Row[] = [];
+for (const app of chosen) {
+  for (const kind of ['generated', 'naive'] as const) {
+    const row = await measure(app, kind, baseMap);
+    rows.push(row);
+    console.error(`${row.app} ${row.dockerfile}: cold ${row.cold.toFixed(1)} s, warm ${row.warm.toFixed(1)} s, ${(row.size / 1e6).toFixed(1)} MB`);
+  }
+}
+
+const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
+const lines = ['| app | Dockerfile | cold build | warm rebuild (one source file changed) | cold ÷ warm | image size |', '| --- | --- | ---: | ---: | ---: | ---: |'];
+for (const r of rows) lines.push(`| ${r.app} | ${r.dockerfile} | ${r.cold.toFixed(1)} s | ${r.warm.toFixed(1)} s | ${(r.cold / r.warm).toFixed(1)}× | ${mb(r.size)} |`);
+console.log(lines.join('\n'));
