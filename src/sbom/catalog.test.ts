@@ -138,6 +138,19 @@ describe('catalogImage', () => {
   });
 });
 
+describe('dpkg status and status.d together', () => {
+  it('counts a package both list once, with the evidence of both', async () => {
+    const para = 'Package: tzdata\nStatus: install ok installed\nVersion: 2024a-0+deb12u1\nArchitecture: all\n';
+    const image = await buildImage({
+      layers: [[{ path: 'var/lib/dpkg/status.d/tzdata', content: para }, { path: 'var/lib/dpkg/status.d/tzdata.md5sums', content: 'd41d8cd98f00b204e9800998ecf8427e  usr/share/zoneinfo/UTC\n' }, { path: 'usr/share/zoneinfo/UTC', content: 'TZif' }], [{ path: 'var/lib/dpkg/status', content: para }]],
+    });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['dpkg'] });
+    expect(sbom.packages).toHaveLength(1);
+    expect(sbom.packages[0]?.locations).toEqual(['/var/lib/dpkg/status', '/var/lib/dpkg/status.d/tzdata', '/var/lib/dpkg/status.d/tzdata.md5sums']);
+    expect(sbom.packages[0]?.files).toEqual(['/usr/share/zoneinfo/UTC']);
+  });
+});
+
 describe.skipIf(!haveSchemas)('formats are valid against the official schemas', () => {
   const load = (name: string): object => JSON.parse(readFileSync(resolve(schemas, name), 'utf8')) as object;
 

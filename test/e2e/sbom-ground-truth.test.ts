@@ -3,14 +3,17 @@
  * (recall and precision 100%) the packages the tool lists. Tools come from Debian packages `scripts/testenv.sh up`
  * installs; a missing tool skips its test with a visible reason.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogImage } from '../../src/sbom/catalog.js';
+import { catalogDirectory, catalogImage } from '../../src/sbom/catalog.js';
+import { normalizeName } from '../../src/sbom/catalogers/python/python-package-cataloger.js';
+import type { Sbom } from '../../src/sbom/model.js';
 import { buildImage } from '../../src/testing/images.js';
-import { repoRoot } from './env.js';
+import { dockerCli, has, repoRoot, runCli } from './env.js';
+import { ensureStandIn, standIns } from './stand-ins.js';
 
 function need(what: string, present: boolean): boolean {
   if (!present) console.warn(`SKIPPED: needs ${what} (run: bash scripts/testenv.sh up)`);
@@ -70,4 +73,94 @@ describe('SBOM catalogers against their ecosystems’ own tools', () => {
     expect(sbom.packages.map((p) => `${String(p.metadata.groupId)}:${p.name}@${p.version}`).sort()).toEqual(truth);
     console.info(`java ground truth: ${truth.length} packages in ${withPom.length} Debian jars`);
   }, 120_000);
+
+  const sbomOf = async (source: string, catalogers: string, env: NodeJS.ProcessEnv = {}): Promise<Sbom> => {
+    const out = join(mkdtempSync(join(tmpdir(), 'sbom-gt-')), 'sbom.json');
+    const r = await runCli(['sbom', source, '--catalogers', catalogers, '-f', 'json', '-q', '-o', out], { env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    return JSON.parse(readFileSync(out, 'utf8')) as Sbom;
+  };
+  const debian = standIns.find((s) => s.public === 'debian:bookworm-slim');
+
+  it.skipIf(need('docker and the built CLI', has.docker && has.cli))('dpkg: a Debian image, as `dpkg-query -W` inside it lists its packages', async () => {
+    if (!debian) throw new Error('no debian stand-in');
+    const image = await ensureStandIn(debian);
+    const listed = execFileSync(dockerCli, ['run', '--rm', '--network', 'none', image, 'dpkg-query', '-W', '-f', '${Package}\\t${Version}\\t${Architecture}\\n'], { encoding: 'utf8' });
+    const truth = listed.trim().split('\n').map((l) => l.replace(/\t/g, ' ')).sort();
+    expect(truth.length).toBeGreaterThan(10);
+    const sbom = await sbomOf(`docker-daemon:${image}`, 'dpkg');
+    expect(sbom.packages.map((p) => `${p.name} ${p.version} ${String(p.metadata.architecture)}`).sort()).toEqual(truth);
+    expect(sbom.unknowns).toEqual([]);
+  }, 600_000);
+
+  const archiveReachable = spawnSync('curl', ['-sf', '-o', '/dev/null', '--max-time', '15', 'http://deb.debian.org/debian/dists/bookworm/InRelease'], { stdio: 'ignore' }).status === 0;
+  it.skipIf(need('the built CLI and the Debian archive', has.cli && archiveReachable))('dpkg: a distroless-style base (status.d, no dpkg), as its base-build lock lists its packages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sbom-gt-base-'));
+    const env = { SHIPSHAPE_CACHE_DIR: join(tmpdir(), 'shipshape-e2e-base-cache') };
+    const lockPath = join(dir, 'lock.json');
+    const built = await runCli(['base', 'build', '--preset', 'python3', '--lock', lockPath, '--output-image', `oci:${join(dir, 'layout')}:base`, '-q'], { env });
+    expect(built.code, built.stderr).toBe(0);
+    const lock = JSON.parse(readFileSync(lockPath, 'utf8')) as { packages: { name: string; version: string; architecture: string }[] };
+    const sbom = await sbomOf(`oci:${join(dir, 'layout')}:base`, 'dpkg,python', env);
+    const debs = sbom.packages.filter((p) => p.type === 'deb');
+    expect(debs.map((p) => `${p.name} ${p.version} ${String(p.metadata.architecture)}`).sort()).toEqual(lock.packages.map((p) => `${p.name} ${p.version} ${p.architecture}`).sort());
+    expect(debs.every((p) => p.locations.some((l) => l.startsWith('/var/lib/dpkg/status.d/')))).toBe(true);
+    expect(sbom.unknowns).toEqual([]);
+  }, 600_000);
+
+  const npmCli = '/usr/lib/node_modules/npm/bin/npm-cli.js';
+  const registryReachable = spawnSync('curl', ['-sf', '-o', '/dev/null', '--max-time', '15', 'https://registry.npmjs.org/ms'], { stdio: 'ignore' }).status === 0;
+  it.skipIf(need('npm and the npm registry', existsSync(npmCli) && registryReachable))('npm: an installed app, as `npm ls --all --json` lists it', async () => {
+    const app = join(cache, 'npm-ground-truth');
+    const manifest = { name: 'gt-app', version: '1.0.0', private: true, dependencies: { debug: '4.3.4', '@tootallnate/once': '2.0.0', semver: '7.6.0' }, devDependencies: { ms: '2.1.2' } };
+    if (!existsSync(join(app, 'node_modules', '.package-lock.json'))) {
+      execFileSync('mkdir', ['-p', app]);
+      writeFileSync(join(app, 'package.json'), JSON.stringify(manifest, null, 2));
+      execFileSync(process.execPath, [npmCli, 'install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app, stdio: 'ignore' });
+    }
+    const tree = JSON.parse(execFileSync(process.execPath, [npmCli, 'ls', '--all', '--json'], { cwd: app, encoding: 'utf8' })) as NpmNode;
+    const truth = new Set<string>();
+    const walk = (node: NpmNode): void => {
+      for (const [depName, dep] of Object.entries(node.dependencies ?? {})) {
+        if (dep.version) truth.add(`${depName}@${dep.version}`);
+        walk(dep);
+      }
+    };
+    walk(tree);
+    expect(truth.size).toBeGreaterThan(3);
+    const sbom = await catalogDirectory(app, { catalogers: ['npm'] });
+    const installed = sbom.packages.filter((p) => p.locations.some((l) => l.includes('/node_modules/') && l.endsWith('/package.json')) && p.name !== manifest.name);
+    expect(new Set(installed.map((p) => `${p.name}@${p.version}`))).toEqual(truth);
+  }, 300_000);
+
+  const distPackages = '/usr/lib/python3/dist-packages';
+  const pythonDebs = existsSync('/usr/bin/dpkg-query')
+    ? execFileSync('dpkg-query', ['-W', '-f', '${Package}\\t${Status}\\n'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('python3-') && l.endsWith('installed')).map((l) => l.split('\t')[0] ?? '')
+    : [];
+  it.skipIf(need('Debian python3-* packages', pythonDebs.length > 0 && existsSync(distPackages)))('python: Debian’s python3-* packages, as the dist-info and egg-info `dpkg -L` lists', async () => {
+    // metadata folder → the upstream version of the Debian package that ships it (for folders named without one)
+    const metaDirs = new Map<string, string>();
+    for (const deb of pythonDebs) {
+      const upstream = execFileSync('dpkg-query', ['-W', '-f', '${Version}', deb], { encoding: 'utf8' }).replace(/^\d+:/, '').replace(/-[^-]+$/, '');
+      for (const path of execFileSync('dpkg', ['-L', deb], { encoding: 'utf8' }).split('\n')) {
+        if (path.startsWith(`${distPackages}/`) && /^[^/]+\.(dist|egg)-info$/.test(path.slice(distPackages.length + 1))) metaDirs.set(path.slice(distPackages.length + 1), upstream);
+      }
+    }
+    expect(metaDirs.size).toBeGreaterThan(0);
+    // `name-version.dist-info` (wheel names), `name-version[-pyX.Y].egg-info`, or Debian's unversioned `name.egg-info`
+    const truth = [...metaDirs].map(([d, upstream]) => {
+      const m = /^(.+?)-([^-]+?)(?:-py\d+(?:\.\d+)?)?\.(?:dist|egg)-info$/.exec(d);
+      return m ? `${normalizeName(m[1] ?? '')}@${m[2] ?? ''}` : `${normalizeName(d.replace(/\.(dist|egg)-info$/, ''))}@${upstream}`;
+    }).sort();
+    const sbom = await catalogDirectory(distPackages, { catalogers: ['python'] });
+    const found = sbom.packages.filter((p) => metaDirs.has(p.locations[0]?.split('/')[1] ?? '')).map((p) => `${normalizeName(p.name)}@${p.version}`).sort();
+    expect(found).toEqual(truth);
+    console.info(`python ground truth: ${truth.length} distributions from ${pythonDebs.length} Debian packages`);
+  }, 120_000);
 });
+
+interface NpmNode {
+  version?: string;
+  dependencies?: Record<string, NpmNode>;
+}

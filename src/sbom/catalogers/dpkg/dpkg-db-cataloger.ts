@@ -122,7 +122,14 @@ export const dpkgDbCataloger: Cataloger = {
       out.guard(entry.path, () => {
         for (const p of parseParagraphs(body)) {
           const pkg = toPackage(p, entry.path, files, ctx, entry.path);
-          if (pkg) out.packages.push(pkg);
+          if (!pkg) continue;
+          // An image may keep both (a distroless base that later got a dpkg status written from status.d): one
+          // installed package is one package, so the status.d entry only adds its evidence and files.
+          const same = out.packages.find((q) => q.name === pkg.name && q.version === pkg.version && q.metadata.architecture === pkg.metadata.architecture);
+          if (same) {
+            same.locations = [...new Set([...same.locations, ...pkg.locations])];
+            same.files = [...new Set([...same.files, ...pkg.files])];
+          } else out.packages.push(pkg);
         }
       });
     }
