@@ -2,7 +2,8 @@
 import { writeFile, rename } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { mirrorSource, type AptSource } from '../base/apt-sources.js';
-import { buildBase } from '../base/build.js';
+import { buildBase, lockEntry, resolvePackages } from '../base/build.js';
+import { comparePackages, type PackageUpdate, updatedLock } from '../base/update.js';
 import { type BaseLock, readLock, serializeLock } from '../base/lock.js';
 import type { PresetName } from '../base/presets.js';
 import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
@@ -13,6 +14,7 @@ import { type EventSink, ProgressTask, silent } from '../internal/events.js';
 
 export { presetNames, presets, type PresetName } from '../base/presets.js';
 export type { BaseLock } from '../base/lock.js';
+export type { PackageUpdate, UpdateChange } from '../base/update.js';
 
 export interface BaseBuildRequest {
   preset: PresetName;
@@ -86,13 +88,7 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
   task.end();
   if (request.lockFile !== undefined && locked === undefined) {
     const path = resolvePath(request.lockFile);
-    const tmp = `${path}.${process.pid}.tmp`;
-    try {
-      await writeFile(tmp, serializeLock(result.lock));
-      await rename(tmp, path);
-    } catch (error) {
-      throw wrap(error, `writing lock file ${path}`);
-    }
+    await writeLockFile(path, result.lock);
   }
   const layers = result.image.layers.map((l) => ({ digest: l.descriptor.digest, size: l.descriptor.size, uncompressedSize: l.uncompressedSize }));
   return {
@@ -106,4 +102,61 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
     sourceDateEpoch: result.epoch,
     ...(request.lockFile === undefined ? {} : { lockFile: request.lockFile }),
   };
+}
+
+/** Writes a lock file atomically (a temp file renamed over it), so a failure leaves the old one whole. */
+async function writeLockFile(path: string, lock: BaseLock): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, serializeLock(lock));
+    await rename(tmp, path);
+  } catch (error) {
+    throw wrap(error, `writing lock file ${path}`);
+  }
+}
+
+export interface BaseUpdateRequest {
+  lockFile: string;
+  /** Rewrite the lock with what the archive offers now. */
+  write?: boolean;
+  /** `URI[,SUITE...]` archives instead of the machine's apt sources. */
+  mirrors?: readonly string[];
+  offline?: boolean;
+  cacheDir: string;
+  events?: EventSink;
+}
+
+export interface BaseUpdateReport {
+  lockFile: string;
+  preset: PresetName;
+  architecture: string;
+  /** Every package of the lock and of the new resolution, by name. */
+  packages: PackageUpdate[];
+  /** How many packages would change (upgrade, downgrade, added, removed). */
+  changes: number;
+  written: boolean;
+}
+
+/**
+ * `base update`: resolves the lock's preset and extra packages against the archive again and reports, per package,
+ * the locked and the available version; with `write`, the lock is rewritten (a `base build --locked` then builds
+ * the new versions). Nothing is downloaded but the indexes.
+ */
+export async function baseUpdate(request: BaseUpdateRequest): Promise<BaseUpdateReport> {
+  if (request.offline === true) throw invalidInput('configuration', 'offline: true: base update needs the package indexes from the network');
+  const lock = await readLock(request.lockFile);
+  const sources: AptSource[] | undefined = request.mirrors !== undefined && request.mirrors.length > 0 ? request.mirrors.flatMap((m) => mirrorSource(m)) : undefined;
+  const current = await resolvePackages({
+    preset: lock.preset as PresetName,
+    packages: lock.extraPackages,
+    architecture: lock.architecture,
+    cacheDir: request.cacheDir,
+    ...(request.events === undefined ? {} : { events: request.events }),
+    ...(sources === undefined ? {} : { sources }),
+  });
+  const packages = comparePackages(lock.packages, current);
+  const changes = packages.filter((p) => p.change !== 'same').length;
+  const write = request.write === true && changes > 0;
+  if (write) await writeLockFile(resolvePath(request.lockFile), updatedLock(lock, current.map(lockEntry)));
+  return { lockFile: request.lockFile, preset: lock.preset as PresetName, architecture: lock.architecture, packages, changes, written: write };
 }

@@ -6,7 +6,19 @@ export { type DigestResolver, type FileAction, init, type InitFile, type InitOpt
 export { copy, type CopyOptions, type CopyResult } from './copy.js';
 export { inspect, type ImageInspection, type IndexInspection, type InspectOptions, type Inspection, type LayerInspection } from './inspect.js';
 export { context, type ContextResult, type ContextVerbOptions } from './context.js';
-export { baseBuild, presetNames, presets, type BaseBuildReport, type BaseBuildRequest, type BaseLock, type PresetName } from './base.js';
+export {
+  baseBuild,
+  baseUpdate,
+  presetNames,
+  presets,
+  type BaseBuildReport,
+  type BaseBuildRequest,
+  type BaseLock,
+  type BaseUpdateReport,
+  type BaseUpdateRequest,
+  type PackageUpdate,
+  type PresetName,
+} from './base.js';
 export { findSecretsIn, type SecretFinding } from './secrets.js';
 export { lint, type LintRequest, type LintReport } from './lint.js';
 export { digest, type DigestOptions, type DigestResult } from './digest.js';

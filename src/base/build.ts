@@ -118,6 +118,32 @@ function lockRecords(lock: BaseLock): PackageRecord[] {
   return lock.packages.map((p) => ({ ...p, depends: '', preDepends: '', provides: '' }));
 }
 
+/**
+ * The packages a preset (plus extra packages) resolves to in the archive now: the preset's own packages alone, its
+ * closure packages and the extras with their dependencies, sorted by name. What a build without --locked installs.
+ */
+export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' | 'packages' | 'architecture' | 'sources' | 'cacheDir' | 'events'>): Promise<PackageRecord[]> {
+  const events = options.events ?? silent;
+  const preset = presets[options.preset];
+  const extra = [...(options.packages ?? [])].sort();
+  const sources = options.sources ?? (await readAptSources());
+  const indexTask = new ProgressTask(events, 'base-index', 'reading package indexes');
+  const universe = new Universe(await loadArchive(sources, { cacheDir: join(options.cacheDir, 'base'), architecture: options.architecture ?? 'amd64', events }));
+  indexTask.end();
+  const alone = resolve(universe, [...preset.packages, caCertificatesPackage], { closure: false });
+  const assumeInstalled = [...scriptOnlyPackages, ...preset.assumeInstalled];
+  const chosen = new Map(alone.map((r) => [r.name, r]));
+  const closure = resolve(universe, preset.closure, { closure: true, assumeInstalled }, chosen);
+  for (const r of closure) chosen.set(r.name, r);
+  const added = resolve(universe, extra, { closure: true, assumeInstalled }, chosen);
+  return [...chosen.values(), ...added].sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** The lock entry of a resolved package. */
+export function lockEntry(r: PackageRecord): BaseLock['packages'][number] {
+  return { name: r.name, version: r.version, architecture: r.architecture, archive: r.archive, filename: r.filename, size: r.size, sha256: r.sha256 };
+}
+
 /** Builds a base image. */
 export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildResult> {
   const events = options.events ?? silent;
@@ -137,17 +163,7 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
     records = lockRecords(lock);
   } else {
     if (options.offline === true) throw invalidInput('configuration', 'offline: true allows only --locked builds (package indexes need the network)');
-    const sources = options.sources ?? (await readAptSources());
-    const indexTask = new ProgressTask(events, 'base-index', 'reading package indexes');
-    const universe = new Universe(await loadArchive(sources, { cacheDir, architecture, events }));
-    indexTask.end();
-    const alone = resolve(universe, [...preset.packages, caCertificatesPackage], { closure: false });
-    const assumeInstalled = [...scriptOnlyPackages, ...preset.assumeInstalled];
-    const chosen = new Map(alone.map((r) => [r.name, r]));
-    const closure = resolve(universe, preset.closure, { closure: true, assumeInstalled }, chosen);
-    for (const r of closure) chosen.set(r.name, r);
-    const added = resolve(universe, extra, { closure: true, assumeInstalled }, chosen);
-    records = [...chosen.values(), ...added].sort((a, b) => (a.name < b.name ? -1 : 1));
+    records = await resolvePackages({ preset: preset.name, packages: extra, architecture, cacheDir: options.cacheDir, events, ...(options.sources === undefined ? {} : { sources: options.sources }) });
   }
 
   const download = new ProgressTask(events, 'base-download', `fetching ${records.length} packages`, records.reduce((n, r) => n + r.size, 0));
@@ -228,7 +244,7 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
     preset: preset.name,
     architecture,
     extraPackages: extra,
-    packages: records.map((r) => ({ name: r.name, version: r.version, architecture: r.architecture, archive: r.archive, filename: r.filename, size: r.size, sha256: r.sha256 })),
+    packages: records.map(lockEntry),
     ...(nodeBinary === undefined ? {} : { nodeBinary }),
   };
   return { image, lock, packages: records.map((r) => ({ name: r.name, version: r.version })), epoch };

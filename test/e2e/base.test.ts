@@ -142,6 +142,39 @@ console.log(JSON.stringify({ uid: process.getuid(), user: require('os').userInfo
     }
   });
 
+  it('base update lists what the archive offers for a lock; --write updates it and --locked then builds the current base', async () => {
+    const lockPath = join(dir, 'update.lock.json');
+    const fresh = await runCli(['base', 'build', '--preset', 'static', '--lock', lockPath, '--output-image', `oci:${join(dir, 'u1')}`, '-f', 'json'], { env });
+    expect(fresh.code, fresh.stderr).toBe(0);
+    const current = await readFile(lockPath, 'utf8');
+    // an older lock: tzdata locked at an earlier version, netbase not yet there, a package since dropped
+    const lock = JSON.parse(current);
+    const tz = lock.packages.find((p: { name: string }) => p.name === 'tzdata');
+    const tzNow: string = tz.version;
+    tz.version = '2024a-0+deb12u1';
+    lock.packages = [...lock.packages.filter((p: { name: string }) => p.name !== 'netbase'), { ...tz, name: 'zz-dropped', version: '1.0' }];
+    await writeFile(lockPath, JSON.stringify(lock));
+
+    const shown = await runCli(['base', 'update', '--lock', lockPath], { env });
+    expect(shown.code, shown.stderr).toBe(0);
+    const rows = shown.stdout.trim().split('\n').map((l) => l.split(/\s+/));
+    expect(rows[0]).toEqual(['package', 'locked', 'available']);
+    expect(rows).toContainEqual(['tzdata', '2024a-0+deb12u1', tzNow, 'upgrade']);
+    expect(rows).toContainEqual(['netbase', '-', expect.stringMatching(/^\d/), 'added']);
+    expect(rows).toContainEqual(['zz-dropped', '1.0', '-', 'removed']);
+    expect(shown.stdout).toMatch(/3 of \d+ packages would change; --write updates the lock file/);
+    expect(JSON.parse(await readFile(lockPath, 'utf8'))).toEqual(lock);
+
+    const written = await runCli(['base', 'update', '--lock', lockPath, '--write', '-f', 'json'], { env });
+    expect(written.code, written.stderr).toBe(0);
+    expect(JSON.parse(written.stdout)).toMatchObject({ changes: 3, written: true });
+    expect(JSON.parse(await readFile(lockPath, 'utf8'))).toEqual(JSON.parse(current));
+    const rebuilt = await runCli(['base', 'build', '--preset', 'static', '--lock', lockPath, '--locked', '--output-image', `oci:${join(dir, 'u2')}`, '-f', 'json'], { env });
+    expect(JSON.parse(rebuilt.stdout).digest).toBe(JSON.parse(fresh.stdout).digest);
+    const again = await runCli(['base', 'update', '--lock', lockPath], { env });
+    expect(again.stdout).toMatch(/all \d+ packages are current/);
+  });
+
   it('--locked names a package that is gone from both the archive and the cache', async () => {
     const lockPath = join(dir, 'static.lock.json');
     expect((await runCli(['base', 'build', '--preset', 'static', '--lock', lockPath, '--output-image', `oci:${join(dir, 'l2')}`], { env })).code).toBe(0);

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { baseBuild, presetNames, type PresetName } from '../../api/index.js';
+import { baseBuild, baseUpdate, type BaseUpdateReport, presetNames, type PresetName } from '../../api/index.js';
 import { ShipshapeError } from '../../internal/errors.js';
 import { action, addCommonOptions } from '../runtime.js';
 
@@ -19,6 +19,19 @@ interface BaseBuildFlags {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function updateTable(report: BaseUpdateReport, all: boolean): string {
+  const rows = report.packages.filter((p) => all || p.change !== 'same');
+  const head = ['package', 'locked', 'available', ''];
+  const cells = rows.map((p) => [p.name, p.locked ?? '-', p.available ?? '-', p.change === 'same' ? '' : p.change]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (c: string[]): string => c.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const summary =
+    report.changes === 0
+      ? `${report.lockFile}: all ${report.packages.length} packages are current`
+      : `${report.lockFile}: ${report.changes} of ${report.packages.length} packages would change${report.written ? ' — lock file updated' : '; --write updates the lock file'}`;
+  return [...(rows.length > 0 ? [line(head), ...cells.map(line)] : []), summary].join('\n');
 }
 
 function mb(n: number): string {
@@ -78,6 +91,29 @@ export function register(program: Command): void {
         ...report.packages.map((p) => `  ${p.name} ${p.version}`),
       ];
       await ctx.write(`${lines.join('\n')}\n`);
+    }),
+  );
+
+  addCommonOptions(
+    base
+      .command('update')
+      .description('show newer package versions the archive offers for a lock file; --write updates it')
+      .requiredOption('--lock <file>', 'the lock file of a base build')
+      .option('--write', 'rewrite the lock file with the available versions', false)
+      .option('--all', 'list unchanged packages too', false)
+      .option('--mirror <uri>', 'archive URI[,SUITE...] instead of the apt sources of this machine (repeatable)', collect, []),
+  ).action(
+    action(async (ctx) => {
+      const flags = ctx.flags as unknown as { lock: string; write: boolean; all: boolean; mirror: string[] };
+      const report = await baseUpdate({
+        lockFile: flags.lock,
+        write: flags.write,
+        mirrors: flags.mirror,
+        offline: ctx.loaded.config.offline,
+        cacheDir: ctx.loaded.cacheDir,
+        events: ctx.events,
+      });
+      await ctx.write(ctx.flags.format === 'json' ? JSON.stringify(report, null, 2) : updateTable(report, flags.all));
     }),
   );
 }
