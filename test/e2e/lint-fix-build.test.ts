@@ -8,6 +8,7 @@
  * rewritten to the local stand-ins (./stand-ins.ts) for the build, since no public registry is reachable.
  */
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,14 +30,31 @@ interface Case {
   uid?: string[];
   /** Text the fixed Dockerfile must contain. */
   contains?: string[];
+  /** Extra `docker build` arguments for the original and the fixed Dockerfile (a build arg becomes a secret). */
+  buildArgs?: { original: string[]; fixed: string[] };
+  /** A value the original image keeps in its history and the fixed one must not. */
+  leaks?: string;
+  /** Ask the registry for digests (only the pin case: the public bases are not reachable here). */
+  pin?: boolean;
 }
 
 const shellUid = ['id', '-u'];
+const token = `tok-${randomUUID()}`;
+const tokenFile = join(tmpdir(), `shipshape-lint-fix-token-${randomUUID()}`);
 const cases: Case[] = [
   { name: 'npm-install', applied: ['npm-ci', 'npm-omit-dev', 'copy-source-before-install', 'no-root-user'], output: 'hello from lint-fix-npm-install', uid: shellUid, contains: ['COPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCOPY . .'] },
   { name: 'node-distroless', applied: ['no-root-user'], output: 'hello from lint-fix-node-distroless', uid: ['/nodejs/bin/node', '-e', 'console.log(process.getuid())'], contains: ['USER nonroot'] },
   { name: 'apt-install', applied: ['apt-no-install-recommends', 'apt-lists-not-removed', 'no-root-user'], output: 'Hello, world!', uid: shellUid, contains: ['--no-install-recommends', 'rm -rf /var/lib/apt/lists/*'] },
   { name: 'pip-install', applied: ['pip-no-cache-dir', 'no-root-user'], output: 'hello from python 3', uid: shellUid, contains: ['pip install --no-cache-dir'] },
+  {
+    name: 'secret-arg',
+    applied: ['use-secret-mount', 'secrets-in-env-arg'],
+    output: `token of ${token.length} characters`,
+    uid: shellUid,
+    contains: ['RUN --mount=type=secret,id=api-token export API_TOKEN="$(cat /run/secrets/api-token)" && test -n'],
+    buildArgs: { original: ['--build-arg', `API_TOKEN=${token}`], fixed: ['--secret', `id=api-token,src=${tokenFile}`] },
+    leaks: token,
+  },
   { name: 'legacy-style', applied: ['maintainer-deprecated', 'legacy-key-value', 'prefer-copy', 'instruction-casing'], output: 'hello from the legacy style', contains: ['LABEL org.opencontainers.image.authors=', 'COPY greet.sh'] },
 ];
 
@@ -86,6 +104,8 @@ describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run
   const sizes: Record<string, [number, number, number]> = {};
 
   beforeAll(async () => {
+    await writeFile(tokenFile, token, { mode: 0o600 });
+    work.push(tokenFile);
     for (const s of standIns) {
       const name = await ensureStandIn(s);
       bases.set(s.public, name);
@@ -100,7 +120,7 @@ describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run
   });
 
   /** Lints `name`'s fixture with --fix=all, builds original and fixed, runs both and compares. */
-  async function prove({ name, applied, output, uid, contains }: Case, edit: (dockerfile: string) => string = (d) => d): Promise<string> {
+  async function prove({ name, applied, output, uid, contains, buildArgs, leaks, pin }: Case, edit: (dockerfile: string) => string = (d) => d): Promise<string> {
     const original = await mkdtemp(join(tmpdir(), `shipshape-lint-fix-${name}-`));
     const fixed = await mkdtemp(join(tmpdir(), `shipshape-lint-fix-${name}-fixed-`));
     work.push(original, fixed);
@@ -108,7 +128,7 @@ describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run
     await cp(join(fixtures, name), fixed, { recursive: true });
     for (const dir of [original, fixed]) await writeFile(join(dir, 'Dockerfile'), edit(await readFile(join(dir, 'Dockerfile'), 'utf8')));
 
-    const lint = await runCli(['lint', '--fix=all', '--no-shellcheck', '--format', 'json', join(fixed, 'Dockerfile')]);
+    const lint = await runCli(['lint', '--fix=all', '--no-shellcheck', ...(pin === true ? [] : ['--no-pin']), '--format', 'json', join(fixed, 'Dockerfile')]);
     expect([0, 1], lint.stderr).toContain(lint.code);
     const report = JSON.parse(lint.stdout) as { files: { fixed: { ruleId: string }[] }[] };
     const ids = new Set(report.files.flatMap((f) => f.fixed.map((a) => a.ruleId)));
@@ -116,15 +136,15 @@ describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run
     const text = await readFile(join(fixed, 'Dockerfile'), 'utf8');
     for (const c of contains ?? []) expect(text).toContain(c);
     // fixing again changes nothing (idempotent)
-    const again = await runCli(['lint', '--fix=all', '--fix-dry-run', '--no-shellcheck', '--format', 'json', join(fixed, 'Dockerfile')]);
+    const again = await runCli(['lint', '--fix=all', '--fix-dry-run', '--no-shellcheck', ...(pin === true ? [] : ['--no-pin']), '--format', 'json', join(fixed, 'Dockerfile')]);
     expect((JSON.parse(again.stdout) as { files: { diff?: string }[] }).files[0]?.diff).toBeUndefined();
 
     for (const dir of [original, fixed]) await writeFile(join(dir, 'Dockerfile'), toStandIns(await readFile(join(dir, 'Dockerfile'), 'utf8')));
     const stamp = Date.now();
     const tags = [`shipshape-e2e/lint-fix-${name}:original-${stamp}`, `shipshape-e2e/lint-fix-${name}:fixed-${stamp}`] as const;
     images.push(...tags);
-    build(original, tags[0]);
-    build(fixed, tags[1]);
+    build(original, tags[0], buildArgs?.original);
+    build(fixed, tags[1], buildArgs?.fixed);
 
     const outputs = await Promise.all(tags.map((t) => run(dockerCli, ['run', '--rm', '--network', 'none', t])));
     expect(outputs[0]?.trim()).toBe(output);
@@ -145,6 +165,11 @@ describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run
       const printed = await run(dockerCli, ['run', '--rm', '--network', 'none', '--entrypoint', command ?? 'id', tags[1], ...args]);
       expect(Number(printed.trim())).toBeGreaterThan(0);
     }
+    if (leaks !== undefined) {
+      const seen = async (tag: string): Promise<string> => (await run(dockerCli, ['history', '--no-trunc', tag])) + (await run(dockerCli, ['image', 'inspect', tag]));
+      expect(await seen(tags[0])).toContain(leaks);
+      expect(await seen(tags[1])).not.toContain(leaks);
+    }
     return text;
   }
 
@@ -158,7 +183,7 @@ describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run
     expect(copy.code, copy.stderr).toBe(0);
     const digest = (JSON.parse(await run('skopeo', ['inspect', '--tls-verify=false', `docker://${remote}`])) as { Digest: string }).Digest;
     const text = await prove(
-      { name: 'pin-digest', applied: ['pin-base-image'], output: 'hello from shipshape\npinned to a digest', uid: ['/bin/busybox', 'id', '-u'] },
+      { name: 'pin-digest', pin: true, applied: ['pin-base-image'], output: 'hello from shipshape\npinned to a digest', uid: ['/bin/busybox', 'id', '-u'] },
       (d) => d.replaceAll('127.0.0.1:5000', registryHost),
     );
     expect(text).toContain(`FROM ${remote}@${digest}\n`);

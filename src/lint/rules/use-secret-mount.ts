@@ -1,6 +1,7 @@
 import { walkCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
-import { looksSecret } from './secrets-in-env-arg.js';
+import { insertAt } from '../edits.js';
+import { looksSecret, secretId } from './secrets-in-env-arg.js';
 
 const authInText = /(_authToken|_auth|:\/\/[^/\s@]*:[^/\s@]+@|x-access-token|Authorization:\s*(Bearer|token|Basic))/i;
 
@@ -12,6 +13,7 @@ export const rule = defineRule({
     description: 'A RUN uses a credential that should come from a BuildKit secret mount',
     category: 'security',
     severity: 'error',
+    fixable: 'suggestion',
     messages: {
       variable: 'This RUN reads `${{name}}`, a credential from an ARG or ENV: use `RUN --mount=type=secret,id={{id}},env={{name}}` so it never lands in the image.',
       inline: 'This RUN writes or sends a credential (`{{text}}`): pass it with `RUN --mount=type=secret` instead.',
@@ -19,9 +21,15 @@ export const rule = defineRule({
   },
   create(ctx) {
     const declared = new Set<string>();
+    /** Secret ARGs without a default, per stage: their value can come from a secret mount instead. */
+    const fromBuildArg = new Set<string>();
     return {
       Arg(node) {
-        for (const d of node.declarations) if (looksSecret(d.name)) declared.add(d.name);
+        for (const d of node.declarations) {
+          if (!looksSecret(d.name)) continue;
+          declared.add(d.name);
+          if (d.defaultValue === null) fromBuildArg.add(`${node.stageIndex}:${d.name}`);
+        }
       },
       Env(node) {
         for (const p of node.pairs) if (looksSecret(p.key.value)) declared.add(p.key.value);
@@ -35,7 +43,14 @@ export const rule = defineRule({
             for (const m of w.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
               const name = m[1] ?? '';
               if (declared.has(name)) {
-                ctx.report({ range: w.range, messageId: 'variable', data: { name, id: name.toLowerCase().replace(/_/g, '-') } });
+                const id = secretId(name);
+                // the suggestion reads the secret mount into the variable the command already uses; with Docker 20.10's
+                // built-in frontend `env=` on the mount is not available, so it is exported from the file instead
+                const suggestion =
+                  fromBuildArg.has(`${node.stageIndex}:${name}`) && node.heredocs.length === 0
+                    ? { suggestion: { description: `read ${name} from the secret ${id}`, edits: () => [insertAt(node.argsRange.start.offset, `--mount=type=secret,id=${id} export ${name}="$(cat /run/secrets/${id})" && `)] } }
+                    : {};
+                ctx.report({ range: w.range, messageId: 'variable', data: { name, id }, ...suggestion });
                 reported = true;
                 return;
               }
