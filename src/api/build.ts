@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { join, resolve as resolvePath } from 'node:path';
 import { buildBase } from '../base/build.js';
 import type { PresetName } from '../base/presets.js';
-import { buildNodeApp, type BuildResult, type LayerRole, parseEnv, readProject } from '../build/index.js';
+import { binaryNeeds, type BinaryNeeds, buildBinaryImage, buildNodeApp, type BuildResult, type LayerRole, parseEnv, readProject } from '../build/index.js';
 import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
 import { discoverApps } from '../generate/index.js';
 import { pathExists, writeDirAtomic } from '../image/atomic.js';
@@ -26,6 +26,11 @@ export interface BuildRequest {
   outputImage: string;
   /** Any image name of any transport to build on, instead of the assembled preset. */
   base?: string;
+  /**
+   * A compiled program (Go, Rust, C) to build an image of, instead of a Node.js project: its base is the
+   * `static`, `base` or `cc` preset its ELF needs (DT_NEEDED) call for, unless `base` is given.
+   */
+  binary?: string;
   /** Node.js binary for the assembled `nodejs` base (default: the running node). */
   nodeBinary?: string;
   /** The file node runs (default: from package.json). */
@@ -73,6 +78,8 @@ export interface BuildReport {
   created: string;
   /** Milliseconds per phase (`base`, `install`, `trace`, `layers`, `write`, `total`). */
   timings: Record<string, number>;
+  /** With `binary`: what its ELF needs and the preset chosen from that. */
+  binary?: BinaryNeeds;
   /** A registry push: how many blobs the registry already had (skipped) and how many were uploaded or mounted. */
   push?: { existing: number; uploaded: number; mounted: number };
 }
@@ -80,7 +87,7 @@ export interface BuildReport {
 const defaultConfig = (): Config => fileConfigSchema.parse({});
 
 /** A preset base, assembled once and kept as an OCI layout in `<cacheDir>/build/bases/<key>`. */
-async function presetBase(preset: PresetName, request: BuildRequest, config: Config, events: EventSink): Promise<{ image: Image; name: string; sizes: Record<string, number>; close(): Promise<void> }> {
+async function presetBase(preset: PresetName, architecture: string, request: BuildRequest, config: Config, events: EventSink): Promise<{ image: Image; name: string; sizes: Record<string, number>; close(): Promise<void> }> {
   const nodeBinary = preset === 'nodejs' ? resolvePath(request.nodeBinary ?? process.execPath) : undefined;
   let nodeKey = '';
   if (nodeBinary !== undefined) {
@@ -88,13 +95,13 @@ async function presetBase(preset: PresetName, request: BuildRequest, config: Con
     if (info === undefined) throw invalidInput(`--node-binary ${nodeBinary}`, 'no such file');
     nodeKey = `${nodeBinary}:${info.size}:${Math.floor(info.mtimeMs)}`;
   }
-  const key = createHash('sha256').update(JSON.stringify({ v: 1, preset, nodeKey })).digest('hex').slice(0, 32);
+  const key = createHash('sha256').update(JSON.stringify({ v: 1, preset, architecture, nodeKey })).digest('hex').slice(0, 32);
   const dir = join(request.cacheDir, 'build', 'bases', `${preset}-${key}`);
   const name = `shipshape/base:${preset}`;
   if (!(await pathExists(join(dir, 'index.json')))) {
     const task = new ProgressTask(events, 'build-base', `assembling the ${preset} base (cached for later builds)`);
     try {
-      const result = await buildBase({ preset, cacheDir: request.cacheDir, events, offline: config.offline, ...(nodeBinary === undefined ? {} : { nodeBinary }) });
+      const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, offline: config.offline, ...(nodeBinary === undefined ? {} : { nodeBinary }) });
       const ctx = await createTransportContext(config, events);
       try {
         await writeDirAtomic(dir, async (tmp) => {
@@ -180,7 +187,9 @@ export async function build(request: BuildRequest): Promise<BuildReport> {
   }
   const env = parseEnv(request.env ?? []);
   const dir = resolvePath(request.dir ?? '.');
-  const project = await readProject(dir);
+  const binary = request.binary === undefined ? undefined : resolvePath(request.binary);
+  const needs = binary === undefined ? undefined : binaryNeeds(binary);
+  const project = binary === undefined ? await readProject(dir) : undefined;
 
   const timings: Record<string, number> = {};
   let t = performance.now();
@@ -189,25 +198,32 @@ export async function build(request: BuildRequest): Promise<BuildReport> {
     const opened = await openImage(request.base, { config, events, ...(request.platform === undefined ? {} : { platform: request.platform }) });
     base = { ...opened, name: request.base, sizes: {} };
   } else {
-    base = await presetBase('nodejs', request, config, events);
+    base = await presetBase(needs?.preset ?? 'nodejs', needs?.architecture ?? 'amd64', request, config, events);
   }
   timings.base = Math.round(performance.now() - t);
   try {
-    const ports = request.ports ?? (await detectedPort(dir, events));
-    const result = await buildNodeApp({
-      project,
+    const ports = request.ports ?? (project === undefined ? [] : await detectedPort(dir, events));
+    const common = {
       base: base.image,
       baseName: base.name,
-      trace: request.trace ?? true,
       env,
       ports,
       labels: request.labels ?? {},
       cacheDir: join(request.cacheDir, 'build'),
       events,
-      ...(request.entry === undefined ? {} : { entry: request.entry }),
       ...(request.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: request.sourceDateEpoch }),
-      ...(request.npm === undefined ? {} : { npm: request.npm }),
-    });
+    };
+    let result: BuildResult;
+    if (project === undefined) result = await buildBinaryImage({ ...common, binary: binary ?? '' });
+    else {
+      result = await buildNodeApp({
+        ...common,
+        project,
+        trace: request.trace ?? true,
+        ...(request.entry === undefined ? {} : { entry: request.entry }),
+        ...(request.npm === undefined ? {} : { npm: request.npm }),
+      });
+    }
     Object.assign(timings, result.timings);
     t = performance.now();
     const task = new ProgressTask(events, 'build-write', `writing ${request.outputImage}`);
@@ -221,7 +237,8 @@ export async function build(request: BuildRequest): Promise<BuildReport> {
     }
     timings.write = Math.round(performance.now() - t);
     timings.total = Math.round(performance.now() - started);
-    return report(result, written, { name: base.name, digest: base.image.digest, sizes: base.sizes }, timings);
+    const built = report(result, written, { name: base.name, digest: base.image.digest, sizes: base.sizes }, timings);
+    return needs === undefined ? built : { ...built, binary: needs };
   } finally {
     await base.close();
   }

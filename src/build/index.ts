@@ -2,3 +2,4 @@
 export { buildNodeApp, baseNode, appDir, type BuildResult, type BuiltLayer, type LayerRole, type NodeBuildOptions } from './node.js';
 export { readProject, resolveEntry, type NodeProject } from './project.js';
 export { parseEnv, nonrootUser } from './config.js';
+export { binaryNeeds, buildBinaryImage, type BinaryBuildOptions, type BinaryNeeds, type BinaryPreset } from './binary.js';

@@ -6,6 +6,7 @@ import { action, addCommonOptions } from '../runtime.js';
 interface BuildFlags {
   outputImage: string;
   base?: string;
+  binary?: string;
   nodeBinary?: string;
   entry?: string;
   trace: boolean;
@@ -50,6 +51,7 @@ export function register(program: Command): void {
       .description('build a small, reproducible image of a Node.js app without a Docker daemon')
       .argument('[dir]', 'the project directory', '.')
       .requiredOption('--output-image <dest>', 'where to write it: docker-daemon:NAME:TAG, oci:DIR[:TAG], docker-archive:FILE[:REF], docker://REF (see docs/cli.md)')
+      .option('--binary <path>', 'build an image of this compiled program (Go, Rust, C) on the static, base or cc base its ELF needs; DIR is not read')
       .option('--base <image>', 'build on this image (any transport) instead of the assembled nodejs base')
       .option('--node-binary <path>', 'Node.js binary for the assembled base (default: the running node)')
       .option('--entry <file>', 'the file node runs (default: scripts.start, bin or main of package.json)')
@@ -77,6 +79,7 @@ export function register(program: Command): void {
         events: ctx.events,
         ...(flags.port.length === 0 ? {} : { ports: parsePorts(flags.port) }),
         ...(flags.base === undefined ? {} : { base: flags.base }),
+        ...(flags.binary === undefined ? {} : { binary: flags.binary }),
         ...(flags.nodeBinary === undefined ? {} : { nodeBinary: flags.nodeBinary }),
         ...(flags.entry === undefined ? {} : { entry: flags.entry }),
         ...(flags.platform === undefined ? {} : { platform: flags.platform }),
@@ -89,6 +92,7 @@ export function register(program: Command): void {
       const lines = [
         `${ctx.c.bold(report.digest)}  ${report.destination}`,
         `base ${report.base.name} (${report.base.digest.slice(0, 19)}), entrypoint ${JSON.stringify(report.entrypoint)}`,
+        ...(report.binary === undefined ? [] : [`${report.binary.architecture} binary, needs ${report.binary.needed.length === 0 ? 'no shared libraries' : report.binary.needed.join(' ')} → ${report.binary.preset} base`]),
         `${mb(report.uncompressedSize)} uncompressed, ${mb(report.compressedSize)} compressed, ${(report.timings.total ?? 0) / 1000}s`,
         ...report.layers.map((l) => `  ${l.role.padEnd(12)} ${l.digest.slice(7, 19)}  ${mb(l.uncompressedSize ?? 0).padStart(9)}${l.files === undefined ? '' : `  ${l.files} files`}${l.cached === true ? '  (cached)' : ''}`),
         ...(report.push === undefined ? [] : [`pushed: ${report.push.uploaded} uploaded, ${report.push.mounted} mounted, ${report.push.existing} already there`]),

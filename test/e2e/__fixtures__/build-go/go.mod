@@ -1,0 +1,3 @@
+module example.com/buildgo
+
+go 1.19
