@@ -41,7 +41,7 @@ export async function dbImport(cacheDir: string, source: string, events?: EventS
 }
 
 export interface DbUpdateOptions {
-  /** Ecosystems to download; default: `vuln.db.ecosystems`, else those already in the database. */
+  /** Ecosystems to download; default: `vuln.db.ecosystems`, else those scans needed and those already in the database. */
   ecosystems?: string[];
   /** Export base URL; default `vuln.db.url`. */
   url?: string;
@@ -61,7 +61,10 @@ export async function dbUpdate(cacheDir: string, options: DbUpdateOptions = {}):
   const file = dbPath(cacheDir);
   let ecosystems = options.ecosystems ?? [];
   if (ecosystems.length === 0) ecosystems = options.config?.vuln.db.ecosystems ?? [];
-  if (ecosystems.length === 0 && existsSync(file)) ecosystems = dbStatus(cacheDir).ecosystems.map((e) => e.ecosystem);
+  if (ecosystems.length === 0 && existsSync(file)) {
+    const status = dbStatus(cacheDir);
+    ecosystems = [...new Set([...status.ecosystemsInUse, ...status.ecosystems.map((e) => e.ecosystem)])].sort();
+  }
   const checksums = options.checksums ?? options.config?.vuln.db.checksums;
   return updateDb(file, {
     url: options.url ?? options.config?.vuln.db.url ?? defaultExportUrl,
@@ -148,6 +151,9 @@ export function scan(doc: Sbom, cacheDir: string, options: ScanOptions = {}): Sc
   const db = openDb(dbPath(cacheDir));
   try {
     const result = scanSbom(doc, db, options.presence);
+    // Remembered so that a bare `db update` fetches what scans need, even before the first import.
+    const seen = new Set([...(db.getMeta('ecosystemsInUse')?.split('\n').filter(Boolean) ?? []), ...result.ecosystems]);
+    db.setMeta('ecosystemsInUse', [...seen].sort().join('\n'));
     const warnings: string[] = [];
     if (options.maxDbAgeHours !== undefined) {
       const updated = result.db.updatedAt ? Date.parse(result.db.updatedAt) : Number.NaN;

@@ -29,7 +29,7 @@ function notPresentStatement(m: Match): string {
 
 export function toText(result: ScanResult): string {
   if (result.db.records === 0) {
-    return 'no vulnerability database imported: run `shipshape db import FILE|DIR` (OSV JSON or an OSV all.zip export)\n';
+    return `no vulnerability database imported: run \`shipshape db update\`${result.ecosystems.length > 0 ? ` (it will fetch ${result.ecosystems.join(', ')})` : ''} or \`shipshape db import FILE|DIR\` (OSV JSON or an OSV all.zip export)\n`;
   }
   const header = ['PACKAGE', 'INSTALLED', 'VULNERABILITY', 'SEVERITY', 'FIXED IN', 'STATE', 'LAYER'];
   const rows = result.matches.map((m) => [

@@ -58,6 +58,8 @@ export interface ScanResult {
   db: { records: number; updatedAt: string | undefined };
   /** What was scanned: the SBOM's source name and image digest. */
   source: { name: string | undefined; digest: string | undefined };
+  /** The OSV ecosystems the scanned packages' advisories are filed under (what `db update` should fetch). */
+  ecosystems: string[];
   /** Matches an ignore entry, the baseline or a VEX statement suppressed, with the reason. */
   suppressed: SuppressedMatch[];
   /** Ignore entries past their expiry date (they no longer suppress). */
@@ -136,9 +138,11 @@ const severityOrder: Record<Severity, number> = { critical: 4, high: 3, medium: 
 export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): ScanResult {
   const matches: Match[] = [];
   const unknowns: ScanResult['unknowns'] = [];
+  const ecosystems = new Set<string>();
   for (const p of sbom.packages) {
     const key = advisoryKey(p, sbom);
     if (!key) continue;
+    ecosystems.add(key.ecosystem);
     for (const record of db.lookup(key.ecosystem, key.name)) {
       try {
         const m = matchOne(p, key, record);
@@ -157,6 +161,7 @@ export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): 
     unknowns,
     db: { records: status.records, updatedAt: status.updatedAt },
     source: { name: sbom.source.name, digest: sbom.source.digest },
+    ecosystems: [...ecosystems].sort(),
     suppressed: [],
     expiredIgnores: [],
   };

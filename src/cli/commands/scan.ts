@@ -127,7 +127,7 @@ export function register(program: Command): void {
       if (flags.writeBaseline !== undefined) await writeResult(`${JSON.stringify(baseline, null, 2)}\n`, { output: flags.writeBaseline, color: false });
       await ctx.write(text);
       for (const e of result.expiredIgnores) ctx.note(`shipshape: warning: ignore entry ${e.id}${e.package ? ` (${e.package})` : ''} expired on ${e.expires ?? ''} and no longer suppresses`);
-      if (result.db.records === 0) ctx.note('shipshape: no vulnerability database imported: run `shipshape db import FILE|DIR`');
+      if (result.db.records === 0) ctx.note('shipshape: no vulnerability database imported: run `shipshape db update` or `shipshape db import FILE|DIR`');
       // trivy's --exit-code without a threshold: anything reported fails
       const failed = flags.failOn === undefined && flags.exitCode !== undefined ? result.matches : failing;
       if (failed.length > 0) {

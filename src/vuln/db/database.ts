@@ -16,6 +16,7 @@ export interface VulnDb {
   put(records: Osv[]): number;
   status(): DbStatus;
   setMeta(key: string, value: string): void;
+  getMeta(key: string): string | undefined;
   /** Deletes the records every affected entry of which is in an ecosystem `covers` accepts; returns how many. */
   removeWhere(covers: (ecosystem: string) => boolean): number;
   /** Writes a consistent copy of the database to `path` (SQLite's VACUUM INTO). */
@@ -29,6 +30,8 @@ export interface DbStatus {
   /** ISO time of the last import or update, if any. */
   updatedAt: string | undefined;
   sources: string[];
+  /** Ecosystems scans have looked up (recorded by `scan`), whether or not the database holds records for them. */
+  ecosystemsInUse: string[];
 }
 
 const schemaSql = `
@@ -85,10 +88,19 @@ export function openDb(path: string, options: { readonly?: boolean } = {}): Vuln
       const count = (db.prepare('SELECT count(*) AS n FROM advisories').get() as { n: number }).n;
       const ecosystems = db.prepare('SELECT ecosystem, count(DISTINCT id) AS records FROM affected GROUP BY ecosystem ORDER BY ecosystem').all() as { ecosystem: string; records: number }[];
       const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
-      return { records: count, ecosystems, updatedAt: meta.get('updatedAt'), sources: meta.get('sources')?.split('\n').filter(Boolean) ?? [] };
+      return {
+        records: count,
+        ecosystems,
+        updatedAt: meta.get('updatedAt'),
+        sources: meta.get('sources')?.split('\n').filter(Boolean) ?? [],
+        ecosystemsInUse: meta.get('ecosystemsInUse')?.split('\n').filter(Boolean) ?? [],
+      };
     },
     setMeta(key, value) {
       metaSet?.run(key, value);
+    },
+    getMeta(key) {
+      return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
     },
     removeWhere(covers) {
       if (options.readonly) throw new Error('database opened read-only');
