@@ -34,6 +34,18 @@ export async function writeResult(text: string, options: OutputOptions): Promise
   }
 }
 
+/** Decimal units, as `docker images` prints them: `512 B`, `1.5 kB`, `45.2 MB`. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i] ?? ''}`;
+}
+
 /** Colour is on for a TTY unless `--no-color` or `NO_COLOR` (https://no-color.org) says otherwise. */
 export function colorEnabled(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): boolean {
   if (flag === false) return false;

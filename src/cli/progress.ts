@@ -1,21 +1,11 @@
 /** Renders library progress events: bars on a TTY stderr, debug lines with --verbose, nothing with --quiet. */
 import type { EventSink, ProgressEvent } from '../internal/events.js';
+import { formatBytes } from './output.js';
 
 export interface ProgressOptions {
   quiet: boolean;
   verbose: boolean;
   stream?: NodeJS.WriteStream;
-}
-
-function formatBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i] ?? ''}`;
 }
 
 export function createProgressRenderer(options: ProgressOptions): EventSink {

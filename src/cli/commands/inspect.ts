@@ -1,17 +1,10 @@
 import { type Command, Option } from 'commander';
 import { inspect, type Inspection } from '../../api/inspect.js';
+import { formatBytes } from '../output.js';
 import { action, addCommonOptions, type VerbContext } from '../runtime.js';
 
 function bytes(n: number | null): string {
-  if (n === null) return '?';
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? String(v) : v.toFixed(1)} ${units[i] ?? ''}`;
+  return n === null ? '?' : formatBytes(n);
 }
 
 function short(digest: string): string {
