@@ -3,8 +3,8 @@
  * (gzip with node:zlib, zstd with zstd-napi) and compression. Nothing here buffers a whole blob.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
-import { constants as zlibConstants, createGunzip, createGzip } from 'node:zlib';
+import { type Readable, Transform, type TransformCallback, type TransformOptions } from 'node:stream';
+import { constants as zlibConstants, createGunzip, createGzip, type ZlibOptions } from 'node:zlib';
 import { CompressStream, DecompressStream } from 'zstd-napi';
 import { invalidInput, ShipshapeError } from '../internal/errors.js';
 import { FileRangeStream } from './file-range.js';
@@ -164,7 +164,11 @@ class SizeLimit extends Transform {
 }
 
 function decoderFor(compression: 'gzip' | 'zstd'): Transform {
-  return compression === 'gzip' ? createGunzip({ chunkSize: 256 * 1024 }) : new DecompressStream();
+  // Room for a few output chunks, so that inflating (on the thread pool) runs ahead while the consumer hashes and
+  // parses: with the default 16 KiB mark every 256 KiB chunk waits for the consumer. node:zlib hands the stream
+  // options to its Transform; its types just do not list them.
+  const options: ZlibOptions & TransformOptions = { chunkSize: 256 * 1024, readableHighWaterMark: 1024 * 1024 };
+  return compression === 'gzip' ? createGunzip(options) : new DecompressStream();
 }
 
 /** Decoder errors (zlib's "incorrect header check", zstd's "Unknown frame descriptor") are bad input naming `subject`. */
