@@ -15,6 +15,16 @@ function only<K extends Keyword>(src: string, keyword: K): InstructionOf<K> {
 }
 
 describe('parse', () => {
+  it('gives RUN the same data fields as every instruction, the shell AST lazily and outside JSON', () => {
+    const df = parse('FROM alpine\nRUN echo hi\nCMD ["x"]\n');
+    const run = df.instructions[1] as RunInstruction;
+    const cmd = df.instructions[2];
+    expect(Object.keys(run)).toEqual(Object.keys(cmd ?? {}));
+    expect(JSON.parse(JSON.stringify(run))).not.toHaveProperty('shell');
+    expect(run.shell?.type).toBe('Script');
+    expect(run.shell).toBe(run.shell); // parsed once
+  });
+
   it('keeps exact ranges for instructions, keywords, flags and arguments across continuations', () => {
     const src = 'FROM alpine\nRUN --network=none \\\n  echo a \\\n  # note\n  && echo "b c"\n';
     const df = parse(src);

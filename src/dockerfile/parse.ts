@@ -484,36 +484,22 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
  * RUN nodes carry a lazily parsed shell AST. A class keeps the getter on the prototype: an object literal with an
  * accessor would be a slow dictionary-mode object, and every rule touches these nodes.
  */
+// The fields are InstructionBase's, copied from the parsed base in the constructor; declaring them again here would
+// only repeat ast.ts. Merging the interface into the class is what says so to the type checker.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+interface RunNode extends InstructionBase {
+  keyword: 'Run';
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 class RunNode implements RunInstruction {
-  readonly keyword = 'Run' as const;
-  keywordText: string;
-  keywordRange: Range;
-  range: Range;
-  flags: Flag[];
-  args: Argument[];
-  argsText: string;
-  argsRange: Range;
-  json: boolean;
-  heredocs: Heredoc[];
-  comments: string[];
-  stageIndex: number;
-  logicalText: string;
   #cached: ShellScript | null | undefined;
   #source: { ctx: Ctx; ll: LogicalLine; argsStart: number; argsEnd: number };
 
   constructor(base: InstructionBase, ctx: Ctx, ll: LogicalLine, argsStart: number, argsEnd: number) {
-    this.keywordText = base.keywordText;
-    this.keywordRange = base.keywordRange;
-    this.range = base.range;
-    this.flags = base.flags;
-    this.args = base.args;
-    this.argsText = base.argsText;
-    this.argsRange = base.argsRange;
-    this.json = base.json;
-    this.heredocs = base.heredocs;
-    this.comments = base.comments;
-    this.stageIndex = base.stageIndex;
-    this.logicalText = base.logicalText;
+    // every node gets the same own fields in the same order (one hidden class); JSON and spreads see only these,
+    // not the lazily parsed shell AST on the prototype
+    Object.assign(this, base, { keyword: 'Run' });
     this.#source = { ctx, ll, argsStart, argsEnd };
   }
 
@@ -523,12 +509,6 @@ class RunNode implements RunInstruction {
       this.#cached = runShell(ctx, ll, this, argsStart, argsEnd);
     }
     return this.#cached;
-  }
-
-  /** Plain data for JSON.stringify (the shell AST is left out: it is derived). */
-  toJSON(): Omit<RunInstruction, 'shell'> {
-    const { keyword, keywordText, keywordRange, range, flags, args, argsText, argsRange, json, heredocs, comments, stageIndex, logicalText } = this;
-    return { keyword, keywordText, keywordRange, range, flags, args, argsText, argsRange, json, heredocs, comments, stageIndex, logicalText };
   }
 }
 
