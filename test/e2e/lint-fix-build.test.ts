@@ -55,6 +55,13 @@ const cases: Case[] = [
     buildArgs: { original: ['--build-arg', `API_TOKEN=${token}`], fixed: ['--secret', `id=api-token,src=${tokenFile}`] },
     leaks: token,
   },
+  {
+    name: 'go-build',
+    applied: ['no-multi-stage'],
+    output: 'hello from go',
+    uid: ['/usr/local/bin/hello', 'uid'],
+    contains: ['FROM golang:1.19-bookworm AS build', 'FROM gcr.io/distroless/static-debian12:nonroot\nWORKDIR /src\nCOPY --from=build /usr/local/bin/hello /usr/local/bin/hello'],
+  },
   { name: 'legacy-style', applied: ['maintainer-deprecated', 'legacy-key-value', 'prefer-copy', 'instruction-casing'], output: 'hello from the legacy style', contains: ['LABEL org.opencontainers.image.authors=', 'COPY greet.sh'] },
 ];
 

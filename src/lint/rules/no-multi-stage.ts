@@ -1,4 +1,5 @@
 import { defineRule } from '../define-rule.js';
+import { goSplitPlan } from '../split-stages.js';
 import { invocationsOf } from '../stage-facts.js';
 import type { Invocation } from '../../dockerfile/index.js';
 
@@ -22,6 +23,7 @@ export const rule = defineRule({
     description: 'A build runs in the only stage: compilers and sources end up in the image',
     category: 'size',
     severity: 'warning',
+    fixable: 'suggestion',
     messages: {
       single: '`{{command}}` builds in the image’s only stage, so toolchains, sources and caches ship with it; build in a builder stage and copy the result into a slim runtime stage.',
     },
@@ -34,7 +36,13 @@ export const rule = defineRule({
         if (!stage) return;
         const inv = invocationsOf(stage).find(builds);
         if (!inv) return;
-        ctx.report({ range: inv.command.range, messageId: 'single', data: { command: inv.argv.map((w) => w.text).join(' ') } });
+        const plan = goSplitPlan(df, ctx.source);
+        ctx.report({
+          range: inv.command.range,
+          messageId: 'single',
+          data: { command: inv.argv.map((w) => w.text).join(' ') },
+          ...(plan ? { suggestion: { description: `build in a stage of its own and run ${plan.binary} on ${plan.runtime}`, edits: () => plan.edits } } : {}),
+        });
       },
     };
   },

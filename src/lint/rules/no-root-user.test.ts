@@ -47,6 +47,8 @@ new RuleTester({ describe, it }).run(rule, {
       mode: 'all',
       output: 'FROM debian:12\nUSER app\nRUN id\nUSER app\n',
     },
+    // a Go build no-multi-stage splits gets a distroless :nonroot runtime from that fix instead
+    { code: 'FROM golang:1.22\nRUN CGO_ENABLED=0 go build -o /app .\nCMD ["/app"]\n', errors: ['noUser'], mode: 'all', output: null },
     { code: 'FROM local/base\nRUN true', errors: ['noUser'], mode: 'all', output: 'FROM local/base\nRUN true\nUSER 65532:65532' },
   ],
 });

@@ -1,6 +1,7 @@
 import type { Instruction, Stage } from '../../dockerfile/index.js';
 import { isAlpine, isDistroless, rootImageOf } from '../base-image.js';
 import { defineRule } from '../define-rule.js';
+import { goSplitPlan } from '../split-stages.js';
 import { insertAt, newlineOf, replaceRange } from '../edits.js';
 
 const rootNames = new Set(['root', '0', 'root:root', '0:0', 'root:0', '0:root']);
@@ -52,6 +53,8 @@ export const rule = defineRule({
           return;
         }
         if (base.kind === 'image' && /nonroot|non-root|rootless/.test(base.ref?.tag ?? '')) return;
+        // no-multi-stage's split gives the image a distroless `:nonroot` runtime stage: a user here would be in the builder
+        const splits = goSplitPlan(df, ctx.source) !== null;
         const nl = newlineOf(ctx.source);
         // the official node images ship a `node` user (uid 1000): switching to it adds no layer
         const text = isDistroless(base)
@@ -69,7 +72,7 @@ export const rule = defineRule({
         ctx.report({
           range: final.from.range,
           messageId: 'noUser',
-          suggestion: { description: 'add a non-root user', edits: () => [insertAt(at, lead + (anchor ? text : text.slice(0, -nl.length)))] },
+          ...(splits ? {} : { suggestion: { description: 'add a non-root user', edits: () => [insertAt(at, lead + (anchor ? text : text.slice(0, -nl.length)))] } }),
         });
       },
     };
