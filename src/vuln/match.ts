@@ -69,10 +69,10 @@ export interface ScanResult {
 /** The OSV ecosystem and name under which advisories for a package are filed, or undefined when there is none. */
 export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: string; name: string; version: string } | undefined {
   const distro = sbom.source.distro;
+  const major = distro?.versionId?.split('.')[0];
   switch (p.type) {
     case 'deb': {
-      const release = distro?.versionId?.split('.')[0];
-      const eco = distro?.id === 'ubuntu' ? `Ubuntu:${distro.versionId ?? ''}` : release ? `Debian:${release}` : undefined;
+      const eco = distro?.id === 'ubuntu' ? `Ubuntu:${distro.versionId ?? ''}` : major ? `Debian:${major}` : undefined;
       if (!eco) return undefined;
       const source = typeof p.metadata.source === 'string' ? p.metadata.source : p.name;
       const version = typeof p.metadata.sourceVersion === 'string' ? p.metadata.sourceVersion : p.version;
@@ -83,6 +83,14 @@ export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: strin
       if (!mm) return undefined;
       return { ecosystem: `Alpine:v${mm}`, name: typeof p.metadata.origin === 'string' ? p.metadata.origin : p.name, version: p.version };
     }
+    case 'rpm': {
+      // AlmaLinux and Rocky file advisories per major release and binary package; Red Hat's ecosystems also name
+      // the repository (`Red Hat:enterprise_linux:9::baseos`), so they are found by prefix (see `advisoryKeys`).
+      if (!major) return undefined;
+      if (distro?.id === 'almalinux') return { ecosystem: `AlmaLinux:${major}`, name: p.name, version: p.version };
+      if (distro?.id === 'rocky') return { ecosystem: `Rocky Linux:${major}`, name: p.name, version: p.version };
+      return undefined;
+    }
     case 'npm':
       return { ecosystem: 'npm', name: p.name, version: p.version };
     case 'pypi':
@@ -91,11 +99,38 @@ export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: strin
       return { ecosystem: 'Go', name: p.name, version: p.version };
     case 'cargo':
       return { ecosystem: 'crates.io', name: p.name, version: p.version };
-    case 'maven':
-      return { ecosystem: 'Maven', name: p.name, version: p.version };
+    case 'maven': {
+      // OSV names Maven packages `groupId:artifactId`; the SBOM's name is the artifactId alone.
+      const group = typeof p.metadata.groupId === 'string' ? p.metadata.groupId : undefined;
+      return { ecosystem: 'Maven', name: group ? `${group}:${p.name}` : p.name, version: p.version };
+    }
     default:
       return undefined;
   }
+}
+
+/**
+ * Every key a package's advisories may be filed under: its `advisoryKey`; for RHEL rpms, each Red Hat ecosystem of
+ * that major release the database holds; for a Go binary's main module, the Go standard library (`stdlib`) at the
+ * toolchain version it was built with.
+ */
+function advisoryKeys(p: ScanPackage, sbom: ScanInput, db: VulnDb): { ecosystem: string; name: string; version: string }[] {
+  const keys: { ecosystem: string; name: string; version: string }[] = [];
+  const key = advisoryKey(p, sbom);
+  if (key) keys.push(key);
+  const distro = sbom.source.distro;
+  const major = distro?.versionId?.split('.')[0];
+  if (p.type === 'rpm' && distro?.id === 'rhel' && major) {
+    const prefix = `Red Hat:enterprise_linux:${major}`;
+    for (const eco of db.ecosystemsStartingWith(prefix)) {
+      if (eco.length === prefix.length || eco[prefix.length] === '.' || eco[prefix.length] === ':') keys.push({ ecosystem: eco, name: p.name, version: p.version });
+    }
+  }
+  const goVersion = p.metadata.goVersion;
+  if (p.type === 'golang' && p.metadata.mainModule === true && typeof goVersion === 'string' && goVersion.startsWith('go')) {
+    keys.push({ ecosystem: 'Go', name: 'stdlib', version: goVersion.slice(2) });
+  }
+  return keys;
 }
 
 function stateOf(a: OsvAffected, fixed: string | undefined): FixState {
@@ -140,17 +175,17 @@ export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): 
   const unknowns: ScanResult['unknowns'] = [];
   const ecosystems = new Set<string>();
   for (const p of sbom.packages) {
-    const key = advisoryKey(p, sbom);
-    if (!key) continue;
-    ecosystems.add(key.ecosystem);
-    for (const record of db.lookup(key.ecosystem, key.name)) {
-      try {
-        const m = matchOne(p, key, record);
-        if (!m) continue;
-        const gone = presence ? codeNotPresent(p.files, presence) : undefined;
-        matches.push(gone ? { ...m, codeNotPresent: gone } : m);
-      } catch (error) {
-        unknowns.push({ package: `${p.name}@${p.version}`, message: `${record.id}: ${error instanceof Error ? error.message : String(error)}` });
+    for (const key of advisoryKeys(p, sbom, db)) {
+      ecosystems.add(key.ecosystem);
+      for (const record of db.lookup(key.ecosystem, key.name)) {
+        try {
+          const m = matchOne(p, key, record);
+          if (!m) continue;
+          const gone = presence ? codeNotPresent(p.files, presence) : undefined;
+          matches.push(gone ? { ...m, codeNotPresent: gone } : m);
+        } catch (error) {
+          unknowns.push({ package: `${p.name}@${p.version}`, message: `${record.id}: ${error instanceof Error ? error.message : String(error)}` });
+        }
       }
     }
   }

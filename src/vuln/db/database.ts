@@ -12,6 +12,8 @@ export interface VulnDb {
   readonly path: string;
   /** Records affecting `name` in `ecosystem` (exact ecosystem, e.g. `Debian:12`, or base name `npm`). */
   lookup(ecosystem: string, name: string): Osv[];
+  /** Ecosystems in the database whose name starts with `prefix`. */
+  ecosystemsStartingWith(prefix: string): string[];
   /** Adds or replaces records; returns how many were new or newer. */
   put(records: Osv[]): number;
   status(): DbStatus;
@@ -79,6 +81,10 @@ export function openDb(path: string, options: { readonly?: boolean } = {}): Vuln
     path,
     lookup(ecosystem, name) {
       return select.all(ecosystem, name).map((row) => osvSchema.parse(JSON.parse(row.body)));
+    },
+    ecosystemsStartingWith(prefix) {
+      const rows = db.prepare('SELECT DISTINCT ecosystem FROM affected WHERE substr(ecosystem, 1, ?) = ? ORDER BY ecosystem').all(prefix.length, prefix) as { ecosystem: string }[];
+      return rows.map((r) => r.ecosystem);
     },
     put(records) {
       if (options.readonly) throw new Error('database opened read-only');
