@@ -4,11 +4,12 @@ import { resolve as resolvePath } from 'node:path';
 import { mirrorSource, type AptSource } from '../base/apt-sources.js';
 import { buildBase, lockEntry, resolvePackages } from '../base/build.js';
 import { comparePackages, type PackageUpdate, updatedLock } from '../base/update.js';
+import { indexOfImages } from '../base/image.js';
 import { type BaseLock, readLock, serializeLock } from '../base/lock.js';
 import type { PresetName } from '../base/presets.js';
 import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
 import { createTransportContext, sinkFor, write } from '../image/transports/index.js';
-import type { Digest } from '../image/types.js';
+import type { Artifact, Digest } from '../image/types.js';
 import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
 
@@ -24,6 +25,8 @@ export interface BaseBuildRequest {
   /** `URI[,SUITE...]` archives instead of the machine's apt sources. */
   mirrors?: readonly string[];
   architecture?: string;
+  /** Several Debian architectures: one image each, written as an index. */
+  architectures?: readonly string[];
   nodeBinary?: string;
   caCerts?: readonly string[];
   sourceDateEpoch?: number;
@@ -38,11 +41,10 @@ export interface BaseBuildRequest {
   events?: EventSink;
 }
 
-export interface BaseBuildReport {
+/** One built image: its digest, packages and layers. */
+export interface BaseBuildImage {
   digest: Digest;
-  preset: PresetName;
   architecture: string;
-  destination: string;
   packages: { name: string; version: string }[];
   layers: { digest: Digest; size: number; uncompressedSize: number | undefined }[];
   /** Sum of the uncompressed layer tars. */
@@ -51,56 +53,92 @@ export interface BaseBuildReport {
   lockFile?: string;
 }
 
-/** Builds a base image and writes it (and its lock file when asked). */
+export interface BaseBuildReport extends BaseBuildImage {
+  /** The image's digest, or the index's when several architectures were built. */
+  digest: Digest;
+  preset: PresetName;
+  destination: string;
+  /** With several architectures: each image of the index (the top-level fields describe the first). */
+  images?: BaseBuildImage[];
+}
+
+/** The lock file of one architecture in a multi-architecture build: `base.lock.json` → `base.lock.arm64.json`. */
+export function lockFileFor(lockFile: string, architecture: string, multi: boolean): string {
+  if (!multi) return lockFile;
+  const dot = lockFile.lastIndexOf('.');
+  const slash = lockFile.lastIndexOf('/');
+  return dot > slash + 1 ? `${lockFile.slice(0, dot)}.${architecture}${lockFile.slice(dot)}` : `${lockFile}.${architecture}`;
+}
+
+/**
+ * Builds a base image and writes it (and its lock file when asked). With several architectures, one image per
+ * architecture from the same recipe, written as an OCI index (one lock file per architecture).
+ */
 export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildReport> {
   const events = request.events ?? silent;
   // fail on a bad destination before any download
   sinkFor(request.outputImage);
   if (request.locked === true && request.lockFile === undefined) throw new ShipshapeError('usage', '--locked needs --lock FILE');
-  let locked: BaseLock | undefined;
-  if (request.locked === true && request.lockFile !== undefined) locked = await readLock(request.lockFile);
+  const architectures = [...new Set(request.architectures ?? (request.architecture === undefined ? [] : [request.architecture]))];
+  const multi = architectures.length > 1;
   const sources: AptSource[] | undefined = request.mirrors !== undefined && request.mirrors.length > 0 ? request.mirrors.flatMap((m) => mirrorSource(m)) : undefined;
   if (request.sourceDateEpoch !== undefined && (!Number.isSafeInteger(request.sourceDateEpoch) || request.sourceDateEpoch < 0)) {
     throw invalidInput('SOURCE_DATE_EPOCH', `"${request.sourceDateEpoch}" is not a non-negative integer of seconds`);
   }
-  const result = await buildBase({
-    preset: request.preset,
-    cacheDir: request.cacheDir,
-    events,
-    ...(request.packages === undefined ? {} : { packages: request.packages }),
-    ...(sources === undefined ? {} : { sources }),
-    ...(request.architecture === undefined ? {} : { architecture: request.architecture }),
-    ...(request.nodeBinary === undefined ? {} : { nodeBinary: request.nodeBinary }),
-    ...(request.caCerts === undefined ? {} : { caCerts: request.caCerts }),
-    ...(request.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: request.sourceDateEpoch }),
-    ...(locked === undefined ? {} : { locked }),
-    ...(request.nonroot === undefined ? {} : { nonroot: request.nonroot }),
-    ...(request.offline === undefined ? {} : { offline: request.offline }),
-  });
+  const builds: { architecture: string | undefined; result: Awaited<ReturnType<typeof buildBase>>; lockFile: string | undefined; fromLock: boolean }[] = [];
+  for (const architecture of architectures.length === 0 ? [undefined] : architectures) {
+    const lockFile = request.lockFile === undefined ? undefined : lockFileFor(request.lockFile, architecture ?? '', multi);
+    const locked = request.locked === true && lockFile !== undefined ? await readLock(lockFile) : undefined;
+    const result = await buildBase({
+      preset: request.preset,
+      cacheDir: request.cacheDir,
+      events,
+      ...(request.packages === undefined ? {} : { packages: request.packages }),
+      ...(sources === undefined ? {} : { sources }),
+      ...(architecture === undefined ? {} : { architecture }),
+      ...(request.nodeBinary === undefined ? {} : { nodeBinary: request.nodeBinary }),
+      ...(request.caCerts === undefined ? {} : { caCerts: request.caCerts }),
+      ...(request.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: request.sourceDateEpoch }),
+      ...(locked === undefined ? {} : { locked }),
+      ...(request.nonroot === undefined ? {} : { nonroot: request.nonroot }),
+      ...(request.offline === undefined ? {} : { offline: request.offline }),
+    });
+    builds.push({ architecture, result, lockFile, fromLock: locked !== undefined });
+  }
+  const first = builds[0];
+  if (first === undefined) throw new ShipshapeError('internal', 'no architecture was built');
+  const artifact: Artifact = multi ? { kind: 'index', index: indexOfImages(builds.map((b) => b.result.image)) } : { kind: 'image', image: first.result.image };
   const task = new ProgressTask(events, 'base-write', `writing ${request.outputImage}`);
   const ctx = await createTransportContext(request.config ?? fileConfigSchema.parse({}), events);
   let written: string;
   try {
-    written = (await write(request.outputImage, { kind: 'image', image: result.image }, ctx)).name;
+    written = (await write(request.outputImage, artifact, ctx)).name;
   } finally {
     await ctx.close();
   }
   task.end();
-  if (request.lockFile !== undefined && locked === undefined) {
-    const path = resolvePath(request.lockFile);
-    await writeLockFile(path, result.lock);
+  for (const b of builds) {
+    if (b.lockFile !== undefined && !b.fromLock) await writeLockFile(resolvePath(b.lockFile), b.result.lock);
   }
-  const layers = result.image.layers.map((l) => ({ digest: l.descriptor.digest, size: l.descriptor.size, uncompressedSize: l.uncompressedSize }));
+  const report = (b: (typeof builds)[number]): BaseBuildImage => {
+    const layers = b.result.image.layers.map((l) => ({ digest: l.descriptor.digest, size: l.descriptor.size, uncompressedSize: l.uncompressedSize }));
+    return {
+      digest: b.result.image.digest,
+      architecture: b.result.image.config.architecture,
+      packages: b.result.packages,
+      layers,
+      uncompressedSize: layers.reduce((n, l) => n + (l.uncompressedSize ?? 0), 0),
+      sourceDateEpoch: b.result.epoch,
+      ...(b.lockFile === undefined ? {} : { lockFile: b.lockFile }),
+    };
+  };
+  const main = report(first);
   return {
-    digest: result.image.digest,
+    ...main,
+    digest: artifact.kind === 'index' ? artifact.index.digest : main.digest,
     preset: request.preset,
-    architecture: result.image.config.architecture,
     destination: written,
-    packages: result.packages,
-    layers,
-    uncompressedSize: layers.reduce((n, l) => n + (l.uncompressedSize ?? 0), 0),
-    sourceDateEpoch: result.epoch,
-    ...(request.lockFile === undefined ? {} : { lockFile: request.lockFile }),
+    ...(multi ? { images: builds.map(report) } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-call -- the JSON the CLI prints is checked field by field */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:https';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,6 +173,47 @@ console.log(JSON.stringify({ uid: process.getuid(), user: require('os').userInfo
     expect(JSON.parse(rebuilt.stdout).digest).toBe(JSON.parse(fresh.stdout).digest);
     const again = await runCli(['base', 'update', '--lock', lockPath], { env });
     expect(again.stdout).toMatch(/all \d+ packages are current/);
+  });
+
+  it.skipIf(missing('skopeo', 'umoci'))('arm64 from the same recipe, checked by inspection, and a multi-platform index when both are asked for', async () => {
+    const arm = await runCli(['base', 'build', '--preset', 'base', '--platform', 'linux/arm64', '--output-image', `oci:${join(dir, 'arm')}:base`, '-f', 'json'], { env });
+    expect(arm.code, arm.stderr).toBe(0);
+    const armDigest: string = JSON.parse(arm.stdout).digest;
+    const inspected = JSON.parse(await run('skopeo', ['inspect', `oci:${join(dir, 'arm')}:base`]));
+    expect(inspected).toMatchObject({ Architecture: 'arm64', Os: 'linux', Digest: armDigest });
+    await run('umoci', ['unpack', '--rootless', '--image', `${join(dir, 'arm')}:base`, join(dir, 'arm-bundle')]);
+    // every ELF file of the image (the C library, OpenSSL, gconv modules, any program) is built for AArch64 (e_machine 183)
+    const machines = new Map<string, number>();
+    const rootfs = join(dir, 'arm-bundle', 'rootfs');
+    for (const entry of await readdir(rootfs, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const path = join(entry.parentPath, entry.name);
+      const head = await readFile(path).then((b) => b.subarray(0, 20));
+      if (head.length === 20 && head.readUInt32BE(0) === 0x7f454c46) machines.set(path.slice(rootfs.length + 1), head.readUInt16LE(18));
+    }
+    expect(machines.size).toBeGreaterThan(3);
+    expect(machines.get('lib/aarch64-linux-gnu/libc.so.6')).toBe(183);
+    expect([...new Set(machines.values())]).toEqual([183]);
+
+    const lock = join(dir, 'multi.lock.json');
+    const both = await runCli(['base', 'build', '--preset', 'base', '--platform', 'linux/amd64,linux/arm64', '--lock', lock, '--output-image', `oci:${join(dir, 'multi')}:base`, '-f', 'json'], { env });
+    expect(both.code, both.stderr).toBe(0);
+    const report = JSON.parse(both.stdout);
+    expect(report.images.map((i: { architecture: string }) => i.architecture)).toEqual(['amd64', 'arm64']);
+    expect(report.images[1].digest).toBe(armDigest);
+    const raw = JSON.parse(await run('skopeo', ['inspect', '--raw', `oci:${join(dir, 'multi')}:base`]));
+    expect(raw.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(raw.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture)).toEqual(['amd64', 'arm64']);
+    // skopeo picks the arm64 entry: the same layers as the single-platform arm64 build
+    expect(JSON.parse(await run('skopeo', ['inspect', '--override-arch', 'arm64', `oci:${join(dir, 'multi')}:base`]))).toMatchObject({ Architecture: 'arm64', Layers: inspected.Layers });
+    const listed = JSON.parse((await runCli(['inspect', '--format', 'json', `oci:${join(dir, 'multi')}:base`])).stdout);
+    expect(listed).toMatchObject({ kind: 'index', digest: report.digest, platforms: ['linux/amd64', 'linux/arm64'] });
+    // one lock per architecture; --locked rebuilds the same index
+    expect(JSON.parse(await readFile(join(dir, 'multi.lock.arm64.json'), 'utf8')).architecture).toBe('arm64');
+    const again = await runCli(['base', 'build', '--preset', 'base', '--platform', 'linux/amd64,linux/arm64', '--lock', lock, '--locked', '--output-image', `oci:${join(dir, 'multi2')}:base`, '-f', 'json'], { env });
+    expect(JSON.parse(again.stdout).digest).toBe(report.digest);
+    const bad = await runCli(['base', 'build', '--preset', 'base', '--platform', 'linux/s390x', '--output-image', `oci:${join(dir, 'bad')}`], { env });
+    expect(bad.code).toBe(2);
   });
 
   it('--locked names a package that is gone from both the archive and the cache', async () => {

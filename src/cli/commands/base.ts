@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { baseBuild, baseUpdate, type BaseUpdateReport, presetNames, type PresetName } from '../../api/index.js';
-import { ShipshapeError } from '../../internal/errors.js';
+import { invalidInput, ShipshapeError } from '../../internal/errors.js';
 import { action, addCommonOptions } from '../runtime.js';
 
 interface BaseBuildFlags {
@@ -9,6 +9,7 @@ interface BaseBuildFlags {
   package: string[];
   mirror: string[];
   arch?: string;
+  platform: string[];
   nodeBinary?: string;
   caCert: string[];
   sourceDateEpoch?: string;
@@ -34,6 +35,17 @@ function updateTable(report: BaseUpdateReport, all: boolean): string {
   return [...(rows.length > 0 ? [line(head), ...cells.map(line)] : []), summary].join('\n');
 }
 
+/** Debian architectures of `--platform` values (`linux/amd64,linux/arm64`, `linux/arm64/v8`). */
+function platformArchitectures(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const value of values.flatMap((v) => v.split(','))) {
+    const m = /^linux\/(amd64|arm64)(?:\/v8)?$/.exec(value.trim());
+    if (!m?.[1]) throw invalidInput(`--platform "${value}"`, 'base build makes linux/amd64 and linux/arm64 images');
+    if (!out.includes(m[1])) out.push(m[1]);
+  }
+  return out;
+}
+
 function mb(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
@@ -50,6 +62,7 @@ export function register(program: Command): void {
       .option('--package <name>', 'add a Debian package with its dependencies (repeatable)', collect, [])
       .option('--mirror <uri>', 'archive URI[,SUITE...] instead of the apt sources of this machine (repeatable)', collect, [])
       .addOption(new Option('--arch <arch>', 'Debian architecture').choices(['amd64', 'arm64']))
+      .option('--platform <os/arch,...>', 'linux/amd64 and/or linux/arm64 (repeatable or comma-separated); two make a multi-platform index', collect, [])
       .option('--node-binary <path>', 'Node.js binary for the nodejs preset (default: the running node)')
       .option('--ca-cert <file>', 'add a PEM CA certificate to the bundle (repeatable)', collect, [])
       .option('--source-date-epoch <seconds>', 'timestamp of every file (default: SOURCE_DATE_EPOCH, else the newest package date)')
@@ -63,6 +76,8 @@ export function register(program: Command): void {
       const epochText = flags.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH;
       const epoch = epochText === undefined || epochText === '' ? undefined : Number(epochText);
       if (epoch !== undefined && (!Number.isSafeInteger(epoch) || epoch < 0)) throw new ShipshapeError('usage', `--source-date-epoch: "${epochText ?? ''}" is not a whole number of seconds`);
+      const architectures = platformArchitectures(flags.platform);
+      if (architectures.length > 0 && flags.arch !== undefined) throw new ShipshapeError('usage', '--arch and --platform both name the architecture: use one');
       const report = await baseBuild({
         preset: flags.preset,
         outputImage: flags.outputImage,
@@ -76,6 +91,7 @@ export function register(program: Command): void {
         config: ctx.loaded.config,
         events: ctx.events,
         ...(flags.arch === undefined ? {} : { architecture: flags.arch }),
+        ...(architectures.length === 0 ? {} : { architectures }),
         ...(flags.nodeBinary === undefined ? {} : { nodeBinary: flags.nodeBinary }),
         ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
         ...(flags.lock === undefined ? {} : { lockFile: flags.lock }),
@@ -86,9 +102,13 @@ export function register(program: Command): void {
       }
       const lines = [
         `${ctx.c.bold(report.digest)}  ${report.destination}`,
-        `preset ${report.preset} (${report.architecture}), ${report.packages.length} packages, ${report.layers.length} layers, ${mb(report.uncompressedSize)} uncompressed, ${mb(report.layers.reduce((n, l) => n + l.size, 0))} compressed`,
-        `SOURCE_DATE_EPOCH=${report.sourceDateEpoch}${report.lockFile === undefined ? '' : `, lock ${report.lockFile}`}`,
-        ...report.packages.map((p) => `  ${p.name} ${p.version}`),
+        report.images === undefined
+          ? `preset ${report.preset} (${report.architecture}), ${report.packages.length} packages, ${report.layers.length} layers, ${mb(report.uncompressedSize)} uncompressed, ${mb(report.layers.reduce((n, l) => n + l.size, 0))} compressed`
+          : `preset ${report.preset}: an index of ${report.images.length} images (${report.images.map((i) => i.architecture).join(', ')})`,
+        report.images === undefined ? `SOURCE_DATE_EPOCH=${report.sourceDateEpoch}${report.lockFile === undefined ? '' : `, lock ${report.lockFile}`}` : `SOURCE_DATE_EPOCH=${report.images.map((i) => i.sourceDateEpoch).join(', ')}`,
+        ...(report.images === undefined
+          ? report.packages.map((p) => `  ${p.name} ${p.version}`)
+          : report.images.map((i) => `  ${i.architecture}  ${i.digest}  ${i.packages.length} packages, ${mb(i.uncompressedSize)} uncompressed${i.lockFile === undefined ? '' : `, lock ${i.lockFile}`}`)),
       ];
       await ctx.write(`${lines.join('\n')}\n`);
     }),
