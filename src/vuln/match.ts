@@ -87,8 +87,8 @@ export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: strin
       // AlmaLinux and Rocky file advisories per major release and binary package; Red Hat's ecosystems also name
       // the repository (`Red Hat:enterprise_linux:9::baseos`), so they are found by prefix (see `advisoryKeys`).
       if (!major) return undefined;
-      if (distro?.id === 'almalinux') return { ecosystem: `AlmaLinux:${major}`, name: p.name, version: p.version };
-      if (distro?.id === 'rocky') return { ecosystem: `Rocky Linux:${major}`, name: p.name, version: p.version };
+      if (distro.id === 'almalinux') return { ecosystem: `AlmaLinux:${major}`, name: p.name, version: p.version };
+      if (distro.id === 'rocky') return { ecosystem: `Rocky Linux:${major}`, name: p.name, version: p.version };
       return undefined;
     }
     case 'npm':
