@@ -123,19 +123,39 @@ interface NpmNode {
 
 interface ToolRun {
   seconds: number;
+  cpuSeconds: number;
   packages: Set<string>;
+}
+
+/** CPU seconds (user + system) of the tool processes of the last run, from GNU time when it is installed. */
+let lastCpu = 0;
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Runs a tool process; under GNU time when present, so that CPU time is measured beside wall time. */
+function tool(cmd: string, args: string[], env?: NodeJS.ProcessEnv): string {
+  if (!gnuTime) return sh(cmd, args, env ? { env } : {});
+  const cpuFile = join(mkdtempSync(join(tmpdir(), 'bench-cpu-')), 'cpu');
+  const out = sh(gnuTime, ['-f', '%U %S', '-o', cpuFile, cmd, ...args], env ? { env } : {});
+  lastCpu = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).reduce((a, b) => a + Number(b), 0);
+  return out;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 function timed(run: () => Set<string>): ToolRun {
   const times: number[] = [];
+  const cpu: number[] = [];
   let packages = new Set<string>();
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
     packages = run();
     times.push((performance.now() - start) / 1000);
+    cpu.push(lastCpu);
   }
-  times.sort((a, b) => a - b);
-  return { seconds: times[Math.floor(times.length / 2)] ?? 0, packages };
+  return { seconds: median(times), cpuSeconds: median(cpu), packages };
 }
 
 /** `type:name@version` from a purl (`pkg:deb/debian/libc6@2.36-9?arch=…`); maven by artifact, npm with its scope. */
@@ -151,7 +171,7 @@ function fromPurl(purl: string): string | undefined {
 
 function shipshape(archive: string): Set<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'bench-sbom-')), 'sbom.json');
-  sh(process.execPath, [join(repo, 'dist/cli/main.js'), 'sbom', `docker-archive:${archive}`, '-f', 'json', '-q', '-o', out]);
+  tool(process.execPath, [join(repo, 'dist/cli/main.js'), 'sbom', `docker-archive:${archive}`, '-f', 'json', '-q', '-o', out]);
   const sbom = JSON.parse(readFileSync(out, 'utf8')) as { packages: { type: string; name: string; version: string }[] };
   return new Set(sbom.packages.map((p) => `${p.type === 'pypi' ? 'pypi' : p.type}:${p.name}@${p.version}`));
 }
@@ -168,24 +188,25 @@ function snyk(archive: string): Set<string> {
       }
       process.stdout.write(JSON.stringify(out));
     }, (e) => { console.error(e); process.exit(1); });`;
-  const list = JSON.parse(sh(process.execPath, ['-e', script, archive])) as string[];
+  const list = JSON.parse(tool(process.execPath, ['-e', script, archive])) as string[];
   return new Set(list.map((p) => p.replace(/^(apt|deb):/, 'deb:')));
 }
 
 function cdxgen(archive: string): Set<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'bench-cdx-')), 'bom.json');
-  sh(process.execPath, [join(peersDir, 'node_modules/@cyclonedx/cdxgen/bin/cdxgen.js'), '-t', 'docker', '-o', out, archive], {
-    env: { ...process.env, FETCH_LICENSE: 'false', CDXGEN_TEMP_DIR: tmpdir() },
-  });
+  tool(process.execPath, [join(peersDir, 'node_modules/@cyclonedx/cdxgen/bin/cdxgen.js'), '-t', 'docker', '-o', out, archive], { ...process.env, FETCH_LICENSE: 'false', CDXGEN_TEMP_DIR: tmpdir() });
   const bom = JSON.parse(readFileSync(out, 'utf8')) as { components?: { purl?: string }[] };
   return new Set((bom.components ?? []).flatMap((c) => (c.purl ? [fromPurl(c.purl)] : [])).filter((p): p is string => p !== undefined));
 }
 
-function score(found: Set<string>, truth: Set<string>): { recall: number; precision: number; relevant: number } {
+function score(found: Set<string>, truth: Set<string>): { recall: number; precision: number; relevant: number; nameRecall: number } {
   const types = new Set([...truth].map((t) => t.slice(0, t.indexOf(':'))));
   const relevant = [...found].filter((f) => types.has(f.slice(0, f.indexOf(':'))));
   const hits = relevant.filter((f) => truth.has(f)).length;
-  return { recall: hits / truth.size, precision: relevant.length === 0 ? 0 : hits / relevant.length, relevant: relevant.length };
+  // the same package under another version string (a tool that drops epochs or binNMU suffixes) still counts here
+  const names = new Set(relevant.map((f) => f.slice(0, f.lastIndexOf('@'))));
+  const nameHits = [...truth].filter((t) => names.has(t.slice(0, t.lastIndexOf('@')))).length;
+  return { recall: hits / truth.size, precision: relevant.length === 0 ? 0 : hits / relevant.length, relevant: relevant.length, nameRecall: nameHits / truth.size };
 }
 
 function main(): void {
@@ -199,22 +220,24 @@ function main(): void {
     [`snyk-docker-plugin ${peers.snyk.split('@').pop() ?? ''} (app-vulns on)`, snyk],
     [`cdxgen ${peers.cdxgen.split('@').pop() ?? ''}`, cdxgen],
   ];
-  console.log(`| image | tool | wall time (median of ${runs}) | packages found (all / of ground-truth ecosystems) | ground truth | recall | precision |`);
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`| image | tool | wall time (median of ${runs}) | CPU time | packages found (all / of ground-truth ecosystems) | ground truth | recall (name@version) | precision | recall (name only) |`);
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const image of images) {
     for (const [name, run] of tools) {
       let result: ToolRun;
       try {
         result = timed(() => run(image.archive));
       } catch (error) {
-        console.log(`| ${image.name} | ${name} | failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''} | | | | |`);
+        console.log(`| ${image.name} | ${name} | failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''} | | | | | | |`);
         continue;
       }
       const s = score(result.packages, image.truth);
-      console.log(`| ${image.name} | ${name} | ${result.seconds.toFixed(2)} s | ${result.packages.size} / ${s.relevant} | ${image.truth.size} | ${(s.recall * 100).toFixed(1)} % | ${(s.precision * 100).toFixed(1)} % |`);
+      const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+      console.log(`| ${image.name} | ${name} | ${result.seconds.toFixed(2)} s | ${gnuTime ? `${result.cpuSeconds.toFixed(2)} s` : 'n/a'} | ${result.packages.size} / ${s.relevant} | ${image.truth.size} | ${pct(s.recall)} | ${pct(s.precision)} | ${pct(s.nameRecall)} |`);
       if (process.env.BENCH_VERBOSE) {
         const missing = [...image.truth].filter((t) => !result.packages.has(t));
-        console.error(`${name} on ${image.name}: missing ${missing.slice(0, 20).join(', ')}`);
+        const extra = [...result.packages].filter((t) => !image.truth.has(t));
+        console.error(`${name} on ${image.name}: missing ${missing.slice(0, 12).join(', ')}; extra ${extra.slice(0, 12).join(', ')}`);
       }
     }
   }
