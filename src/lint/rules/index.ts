@@ -33,6 +33,7 @@ import { rule as npmCi } from './npm-ci.js';
 import { rule as npmOmitDev } from './npm-omit-dev.js';
 import { rule as packageManagerClean } from './package-manager-clean.js';
 import { rule as pinBaseImage } from './pin-base-image.js';
+import { rule as pinPackageVersions } from './pin-package-versions.js';
 import { rule as pipNoCacheDir } from './pip-no-cache-dir.js';
 import { rule as pipefail } from './pipefail.js';
 import { rule as preferCopy } from './prefer-copy.js';
@@ -41,6 +42,7 @@ import { rule as reservedStageName } from './reserved-stage-name.js';
 import { rule as secretsInEnvArg } from './secrets-in-env-arg.js';
 import { rule as stageNameCasing } from './stage-name-casing.js';
 import { rule as trustedRegistries } from './trusted-registries.js';
+import { rule as undefinedVariable } from './undefined-variable.js';
 import { rule as useSecretMount } from './use-secret-mount.js';
 import { rule as validExpose } from './valid-expose.js';
 import { rule as wgetAndCurl } from './wget-and-curl.js';
@@ -79,6 +81,7 @@ export const allRules: readonly Rule[] = [
   npmOmitDev,
   packageManagerClean,
   pinBaseImage,
+  pinPackageVersions,
   pipNoCacheDir,
   pipefail,
   preferCopy,
@@ -87,6 +90,7 @@ export const allRules: readonly Rule[] = [
   secretsInEnvArg,
   stageNameCasing,
   trustedRegistries,
+  undefinedVariable,
   useSecretMount,
   validExpose,
   wgetAndCurl,

@@ -1,0 +1,22 @@
+import { describe, it } from 'vitest';
+import { RuleTester } from '../../testing/rule-tester.js';
+import { rule } from './pin-package-versions.js';
+
+new RuleTester({ describe, it }).run(rule, {
+  valid: [
+    'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 ./local.deb\n',
+    'FROM debian:12\nRUN apt-get -o Dpkg::Options::=--force-confnew install -y -t bookworm-backports golang=2:1.21~2\n',
+    'FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps curl=8.9.1-r0 gcc~13\n',
+    'FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt requests==2.32.3 "flask>=3" . ./pkg/ dist/x.whl\n',
+    'FROM node:20\nRUN npm install -g typescript@5.6.3 @angular/cli@18 ./local-dir && npm ci && npm install\n',
+    'FROM ruby:3\nRUN gem install bundler:2.5.22 && gem install -v 1.2 rake\n',
+    'FROM debian:12\nRUN apt-get install -y "$PACKAGES"\n',
+  ],
+  invalid: [
+    { code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl ca-certificates=20230311\n', errors: [{ messageId: 'unpinned', line: 2, column: 42, severity: 'info' }] },
+    { code: 'FROM alpine:3.20\nRUN apk add --no-cache -t .deps curl\n', errors: ['unpinned'] },
+    { code: 'FROM python:3.12\nRUN pip install -r requirements.txt requests flask==3.0.3\n', errors: ['unpinned'] },
+    { code: 'FROM node:20\nRUN npm install -g typescript @angular/cli\n', errors: ['unpinned', 'unpinned'] },
+    { code: 'FROM ruby:3\nRUN gem install bundler\n', errors: ['unpinned'] },
+  ],
+});
