@@ -1,5 +1,5 @@
 /**
- * `shipshape init` end to end: Dockerfiles generated for dependency-free Node.js, Go, Rust, Java (Maven) and Python apps are built
+ * `shipshape init` end to end: Dockerfiles generated for Node.js (plain, Express + TypeScript, Next.js), Go, Rust, Java (Maven) and Python apps are built
  * by the real engine (Docker 20.10's built-in BuildKit frontend, hence `--compat`), run, answer HTTP on
  * loopback as the non-root user, and a rebuild after one source file changes reuses the dependency layers.
  *
@@ -23,6 +23,8 @@ const cases = [
   { app: 'go', answer: 'hello from go as uid 65532', source: 'main.go', install: ['go mod download'], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'rust', answer: 'hello from rust as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'java', answer: 'hello from java as uid 65532', source: 'src/main/java/hello/Main.java', install: ['dependency:go-offline', 'jlink --add-modules'], sources: 'COPY src ./src', runtime: 'gcr.io/distroless/java-base-debian12:nonroot' },
+  // Express + TypeScript with its dependencies from npm: production node_modules and the tsc build in their own stages
+  { app: 'express-ts', answer: 'hello from express as uid 65532', source: 'src/server.ts', install: ['npm ci --omit=dev', 'npm ci --no-audit'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   // Next.js (standalone output) with its real dependencies from npm; no rebuild step: `next build` alone takes
   // a minute or more on two shared cores, and the dependency-layer reuse is the Node.js case's proof
   { app: 'next', answer: 'hello from next as uid 65532', source: undefined, install: ['npm ci'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
