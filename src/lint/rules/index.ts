@@ -14,6 +14,7 @@ import { rule as copyFromStage } from './copy-from-stage.js';
 import { rule as copySourceBeforeInstall } from './copy-source-before-install.js';
 import { rule as debugToolsInFinalStage } from './debug-tools-in-final-stage.js';
 import { rule as duplicateStageName } from './duplicate-stage-name.js';
+import { rule as fromPlatformFlag } from './from-platform-flag.js';
 import { rule as healthcheckMissing } from './healthcheck-missing.js';
 import { rule as instructionCasing } from './instruction-casing.js';
 import { rule as jsonArgs } from './json-args.js';
@@ -62,6 +63,7 @@ export const allRules: readonly Rule[] = [
   copySourceBeforeInstall,
   debugToolsInFinalStage,
   duplicateStageName,
+  fromPlatformFlag,
   healthcheckMissing,
   instructionCasing,
   jsonArgs,
