@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { sha256 } from '../blob.js';
 import { mediaTypes } from '../media-types.js';
 import type { ContainerConfig, Descriptor, Digest, HistoryEntry, Image, ImageConfig, Layer, Manifest } from '../types.js';
-import { mediaTypeIn } from './with-layers.js';
+import { mediaTypeIn, relabel } from './with-layers.js';
 
 /** A layer whose tar and gzip blob are held in memory (small application layers, cached blobs). */
 export class MemoryLayer implements Layer {
@@ -50,21 +50,14 @@ export interface AppendOptions {
   annotations?: Record<string, string>;
 }
 
-function relabel(layer: Layer): Layer {
-  const mediaType = mediaTypeIn('oci', layer.descriptor.mediaType);
-  if (mediaType === layer.descriptor.mediaType) return layer;
-  return {
-    descriptor: { ...layer.descriptor, mediaType },
-    diffId: layer.diffId,
-    uncompressedSize: layer.uncompressedSize,
-    compressed: () => layer.compressed(),
-    uncompressed: () => layer.uncompressed(),
-  };
+/** A base layer under its OCI media type (same bytes, so the digest a registry knows it by stays). */
+function asOci(layer: Layer): Layer {
+  return relabel(layer, mediaTypeIn('oci', layer.descriptor.mediaType));
 }
 
 /** The OCI image `base` + `layers`, with `options.config` as its runtime config. Same inputs, same bytes. */
 export function append(base: Image, layers: readonly AppendedLayer[], options: AppendOptions): Image {
-  const all = [...base.layers.map(relabel), ...layers.map((l) => l.layer)];
+  const all = [...base.layers.map(asOci), ...layers.map((l) => l.layer)];
   const baseHistory: HistoryEntry[] = base.config.history ?? base.layers.map(() => ({}));
   const history: HistoryEntry[] = [...baseHistory, ...layers.map((l) => ({ created: options.created, created_by: l.createdBy }))];
   const config: ImageConfig = {

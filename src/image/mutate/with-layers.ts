@@ -28,7 +28,7 @@ export function mediaTypeIn(flavour: Flavour, mediaType: string): string {
 }
 
 /** Wraps a layer with another descriptor media type (same bytes). */
-function relabel(layer: Layer, mediaType: string): Layer {
+export function relabel(layer: Layer, mediaType: string): Layer {
   if (layer.descriptor.mediaType === mediaType) return layer;
   return {
     descriptor: { ...layer.descriptor, mediaType },
