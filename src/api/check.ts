@@ -9,6 +9,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFile, cp, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { basename, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { Config } from '../config/schema.js';
@@ -22,6 +23,7 @@ import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import { type EventSink, silent } from '../internal/events.js';
 import { readTextIfExists } from '../internal/files.js';
 import { analyze, type AnalysisReport, type GateResult, type Thresholds } from './analyze.js';
+import { build } from './build.js';
 import { context } from './context.js';
 import { init } from './init.js';
 import { lint } from './lint.js';
@@ -214,6 +216,52 @@ async function engineState(
   }
 }
 
+/**
+ * Assembles a Node.js app with `build()` — no engine — cold, then again after one source file changes, into OCI
+ * layouts in the scratch directory, and measures the second image as the engine states measure theirs.
+ */
+async function daemonlessState(state: CheckState, dir: string, scratch: Scratch, options: { sourceFile: string | undefined; config: Config; cacheDir: string; thresholds: Thresholds; events: EventSink }): Promise<Measured | undefined> {
+  const id = 'check-daemonless';
+  options.events({ kind: 'task-start', id, title: 'assembling the app with shipshape build (no engine)' });
+  try {
+    const request = { dir, config: options.config, cacheDir: options.cacheDir, events: options.events };
+    let layout = join(scratch.root, 'daemonless-cold');
+    let built;
+    try {
+      let started = performance.now();
+      built = await build({ ...request, outputImage: `oci:${layout}:check` });
+      const times: BuildTimes = { coldSeconds: (performance.now() - started) / 1000 };
+      if (options.sourceFile !== undefined) {
+        await changeSource(dir, options.sourceFile);
+        layout = join(scratch.root, 'daemonless-warm');
+        started = performance.now();
+        built = await build({ ...request, outputImage: `oci:${layout}:check` });
+        times.warmSeconds = (performance.now() - started) / 1000;
+        times.changedFile = options.sourceFile;
+      }
+      state.build = times;
+    } catch (error) {
+      if (!(error instanceof ShipshapeError) || error.code === 'internal') throw error;
+      state.note = `could not build: ${firstLine(error)}`;
+      if (error.code === 'external') state.failure = 'external';
+      return undefined;
+    }
+    state.built = true;
+    const reference = `oci:${layout}:check`;
+    const opened = await openImage(reference, { config: options.config, events: options.events });
+    try {
+      const baseLayers = built.layers.filter((l) => l.role === 'base').length;
+      const measured = await measureImage(opened.image, `shipshape build → ${built.digest}`, { ...options, baseLayers });
+      state.image = measured.measurement;
+      return measured;
+    } finally {
+      await opened.close();
+    }
+  } finally {
+    options.events({ kind: 'task-end', id });
+  }
+}
+
 async function writeProjectFile(path: string, text: string): Promise<void> {
   const temp = join(resolve(path, '..'), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
@@ -330,6 +378,19 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       }
       const m = await engineState(after, join(afterDir, contextDir), scratch, engine, { ...common, dockerfile: afterDockerfile });
       if (m) measured.set('after', m);
+    }
+
+    if (app?.ecosystem === 'node') {
+      const daemonless: CheckState = { id: 'daemonless', title: 'daemonless', how: 'shipshape build (no engine)', built: false };
+      states.push(daemonless);
+      const daemonlessDir = join(scratch.root, 'daemonless');
+      try {
+        await cp(project, daemonlessDir, { recursive: true, verbatimSymlinks: true });
+      } catch (error) {
+        throw wrap(error, `copying ${project}`);
+      }
+      const m = await daemonlessState(daemonless, join(daemonlessDir, app.path), scratch, { sourceFile: sourceFile === undefined ? undefined : relative(app.path, sourceFile), config, cacheDir: options.cacheDir, thresholds, events });
+      if (m) measured.set('daemonless', m);
     }
 
     const report: CheckReport = {

@@ -67,7 +67,27 @@ describe.skipIf(missing('cli'))('shipshape check without an engine', () => {
     expect(report.changes.map((c) => `${c.path}:${c.action}`)).toEqual(['Dockerfile:changed', '.dockerignore:created']);
     expect(report.written).toEqual([]);
     expect(report.vulnerabilityDb.records).toBe(0);
+    // the daemonless path: shipshape build, measured like an engine build
+    const daemonless = report.states.find((s) => s.id === 'daemonless');
+    expect(daemonless?.built, daemonless?.note).toBe(true);
+    expect(daemonless?.image).toMatchObject({ user: '65532:65532', runsAsRoot: false, secrets: [] });
+    expect(daemonless?.image?.vulnerabilities).toBeUndefined();
+    expect(daemonless?.image?.packages).toBeGreaterThan(0);
+    expect(daemonless?.image?.compressedBytes).toBeLessThan(daemonless?.image?.uncompressedBytes ?? 0);
+    expect(daemonless?.build?.warmSeconds).toBeGreaterThan(0);
+    expect(daemonless?.build?.changedFile).toBe('src/server.js');
     expect(await listing(dir)).toEqual(before);
+  });
+
+  it('thresholds apply to the daemonless image when no engine built "after": exit 1', async () => {
+    const dir = await copyOf(example);
+    const config = await configFile(dir, 'analyze:\n  thresholds:\n    forbidRoot: true\n    maxSize: 1MB\n');
+    const r = await runCli(['check', dir, '--no-engine', '-c', config, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout) as CheckReport;
+    expect(report.gate?.state).toBe('daemonless');
+    expect(report.gate?.checks.map((c) => `${c.id}:${String(c.passed)}`)).toEqual(['maxSize:false', 'forbidRoot:true']);
+    expect(r.stderr).toMatch(/threshold failed on "daemonless": maxSize/);
   });
 
   it('a dead DOCKER_HOST is no engine either; the text report says so and names the vulnerability database command', async () => {
