@@ -307,7 +307,6 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
   const probe = options.noEngine === true ? { available: false, reason: 'not used (--no-engine)' } : await probeEngine(engine);
   const engineMajor = probe.available ? Number.parseInt(probe.version ?? '', 10) : Number.NaN;
   const compat = options.compat ?? (Number.isFinite(engineMajor) && engineMajor < 23);
-  if (compat && options.compat === undefined) notes.push(`the engine is Docker ${probe.version ?? ''}: Dockerfiles were generated for its built-in BuildKit frontend (--compat)`);
 
   const scratch: Scratch = { root: await mkdtemp(join(tmpdir(), 'shipshape-check-')), tags: [] };
   try {
@@ -340,6 +339,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       } else notes.push(`the project's .dockerignore is kept as it is (shipshape context ${relative(process.cwd(), join(project, contextDir)) || '.'} suggests one)`);
     } else {
       const generated = await init({ dir: afterDir, compat, events, ...(options.app === undefined ? {} : { app: options.app }) });
+      if (compat && options.compat === undefined) notes.push(`the engine is Docker ${probe.version ?? ''}: the Dockerfile was generated for its built-in BuildKit frontend (--compat)`);
       notes.push(...generated.notes);
       if (generated.files.some((f) => f.path.endsWith('.dockerignore') && f.action === 'differs')) notes.push("the project's .dockerignore is kept as it is");
     }
@@ -391,6 +391,12 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       }
       const m = await daemonlessState(daemonless, join(daemonlessDir, app.path), scratch, { sourceFile: sourceFile === undefined ? undefined : relative(app.path, sourceFile), config, cacheDir: options.cacheDir, thresholds, events });
       if (m) measured.set('daemonless', m);
+    }
+
+    // notes name the project, never the scratch copy
+    for (const state of states) {
+      if (state.note === undefined) continue;
+      for (const dir of [join(scratch.root, 'daemonless'), beforeDir, afterDir]) state.note = state.note.split(dir).join(project);
     }
 
     const report: CheckReport = {

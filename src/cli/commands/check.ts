@@ -4,6 +4,7 @@ import { parseBaseMap } from '../../api/init.js';
 import { formatHtml } from '../../check/formatters/html.js';
 import { formatText } from '../../check/formatters/text.js';
 import { exitCodes } from '../../internal/errors.js';
+import { writeResult } from '../output.js';
 import { action, addCommonOptions, type CommonFlags } from '../runtime.js';
 
 interface CheckFlags {
@@ -12,6 +13,8 @@ interface CheckFlags {
   engine: boolean;
   compat?: boolean;
   baseMap: string[];
+  exportJson?: string;
+  exportHtml?: string;
 }
 
 /** The exit code a report asks for beyond 0: 4 when an after state could not be built or assembled, 1 when thresholds failed. */
@@ -32,6 +35,8 @@ export function register(program: Command): void {
       .option('--no-engine', 'do not build with the container engine, even when one answers')
       .option('--compat', 'generate for Docker 20.10 BuildKit (default: when the engine is older than 23)')
       .option('--app <path>', 'the app to check when the project has several')
+      .option('--export-json <file>', 'also write the JSON report to FILE')
+      .option('--export-html <file>', 'also write the HTML report to FILE')
       .option('--base-map <from=to>', 'substitute a base image in the engine builds (repeatable)', (value: string, previous: string[]) => [...previous, value], []),
     ['text', 'json', 'html'],
   );
@@ -49,6 +54,8 @@ export function register(program: Command): void {
         ...(flags.compat === undefined ? {} : { compat: flags.compat }),
         ...(flags.app === undefined ? {} : { app: flags.app }),
       });
+      if (flags.exportJson !== undefined) await writeResult(`${JSON.stringify(report, null, 2)}\n`, { output: flags.exportJson, color: false });
+      if (flags.exportHtml !== undefined) await writeResult(formatHtml(report), { output: flags.exportHtml, color: false });
       switch (ctx.flags.format) {
         case 'json':
           await ctx.write(`${JSON.stringify(report, null, 2)}\n`);
