@@ -304,7 +304,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
   const dockerfileRel = join(contextDir, dockerfileName ?? 'Dockerfile');
 
   const engine: EngineOptions = { cli: config.engine.cli, ...(config.engine.network === undefined ? {} : { network: config.engine.network }), ...(config.engine.host === undefined ? {} : { host: config.engine.host }) };
-  const probe = options.noEngine === true ? { available: false, reason: 'not used (--no-engine)' } : await probeEngine(engine);
+  const probe = options.noEngine === true ? { available: false, reason: '--no-engine given' } : await probeEngine(engine);
   const engineMajor = probe.available ? Number.parseInt(probe.version ?? '', 10) : Number.NaN;
   const compat = options.compat ?? (Number.isFinite(engineMajor) && engineMajor < 23);
 

@@ -231,7 +231,7 @@ describe.skipIf(missing('docker', 'cli'))('shipshape check with the real engine'
     expect(r.stderr).toMatch(/^shipshape: after: could not build: /m);
   });
 
-  it.each(['go', 'python'])('init sample app %s: the generated Dockerfile is built and measured', async (app) => {
+  it.each(['node', 'python'])('init sample app %s: the generated Dockerfile is built and measured', async (app) => {
     const dir = await copyOf(join(apps, app));
     const config = await configFile(dir, engineConfig);
     const r = await runCli(['check', dir, '-c', config, ...baseMap, '--format', 'json']);
