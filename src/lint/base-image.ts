@@ -12,8 +12,20 @@ export interface BaseImage {
   repo: string;
 }
 
+const classified = new WeakMap<Stage, BaseImage>();
+
 /** Classifies a stage's base. `unknown` when the reference holds an unresolved variable or is invalid. */
 export function baseImageOf(stage: Stage): BaseImage {
+  // many rules ask about the same stage: parse its reference once
+  let base = classified.get(stage);
+  if (!base) {
+    base = classify(stage);
+    classified.set(stage, base);
+  }
+  return base;
+}
+
+function classify(stage: Stage): BaseImage {
   const raw = stage.baseRaw;
   if (stage.baseStage !== null) return { kind: 'stage', ref: null, raw, repo: '' };
   if (stage.base.toLowerCase() === 'scratch') return { kind: 'scratch', ref: null, raw, repo: 'scratch' };

@@ -56,7 +56,7 @@ type Listener = (node: never) => void;
 
 interface Prepared {
   rule: Rule;
-  names: Set<string>;
+  names: ReadonlySet<string>;
   severity: Severity;
 }
 
@@ -90,9 +90,22 @@ function instructionAt(instructions: readonly Instruction[], offset: number): In
   return undefined;
 }
 
+/** Message templates split at their `{{key}}` placeholders once: odd indexes are keys. */
+const templates = new Map<string, string[]>();
+
 function format(template: string, data: Record<string, string | number> | undefined): string {
   if (!data) return template;
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+  let parts = templates.get(template);
+  if (!parts) {
+    parts = template.split(/\{\{\s*(\w+)\s*\}\}/);
+    templates.set(template, parts);
+  }
+  let out = parts[0] ?? '';
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i] ?? '';
+    out += (key in data ? String(data[key]) : `{{${key}}}`) + (parts[i + 1] ?? '');
+  }
+  return out;
 }
 
 function fingerprint(ruleId: string, file: string, subject: string, message: string): string {
@@ -137,7 +150,8 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
         }
         const template = rule.meta.messages[d.messageId] ?? d.messageId;
         const message = format(template, d.data);
-        const subject = ins ? ins.logicalText : df.source.slice(d.range.start.offset, d.range.end.offset);
+        // the fingerprint (a SHA-256) is only read by baselines and the JSON/SARIF output: computed on first read
+        let print: string | undefined;
         const finding: Finding = {
           ruleId: rule.meta.id,
           messageId: d.messageId,
@@ -150,7 +164,10 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
           range: d.range,
           docUrl: rule.meta.docs ?? `${ruleDocsBase}${rule.meta.id}.md`,
           fixable: d.fix ? 'fix' : d.suggestion ? 'suggestion' : null,
-          fingerprint: fingerprint(rule.meta.id, file, subject, message),
+          get fingerprint(): string {
+            print ??= fingerprint(rule.meta.id, file, ins ? ins.logicalText : df.source.slice(d.range.start.offset, d.range.end.offset), message);
+            return print;
+          },
         };
         if (fixes !== 'none' && d.fix) {
           const edits = d.fix();

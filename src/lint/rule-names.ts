@@ -12,9 +12,16 @@ export function normalizeRuleName(name: string): string {
   return n.startsWith('buildkit:') ? n.slice('buildkit:'.length) : n;
 }
 
-/** Every canonical name a rule answers to. */
-export function namesOf(rule: Rule): Set<string> {
-  return new Set([rule.meta.id, ...rule.meta.aliases].map(normalizeRuleName));
+const ruleNames = new WeakMap<Rule, ReadonlySet<string>>();
+
+/** Every canonical name a rule answers to (computed once per rule: lint asks for every file). */
+export function namesOf(rule: Rule): ReadonlySet<string> {
+  let names = ruleNames.get(rule);
+  if (!names) {
+    names = new Set([rule.meta.id, ...rule.meta.aliases].map(normalizeRuleName));
+    ruleNames.set(rule, names);
+  }
+  return names;
 }
 
 /** A set of user-written names, for fast membership of a rule. `all` matches every rule. */

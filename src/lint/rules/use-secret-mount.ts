@@ -40,7 +40,8 @@ export const rule = defineRule({
         walkCommands(node.shell, (c) => {
           if (reported) return;
           for (const w of [...c.words, ...c.assignments.flatMap((a) => (a.value ? [a.value] : []))]) {
-            for (const m of w.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+            // most words hold no variable: skip the scan for them (this rule runs on every RUN)
+            for (const m of declared.size > 0 && w.text.includes('$') ? w.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g) : []) {
               const name = m[1] ?? '';
               if (declared.has(name)) {
                 const id = secretId(name);
