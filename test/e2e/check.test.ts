@@ -90,6 +90,33 @@ describe.skipIf(missing('cli'))('shipshape check without an engine', () => {
     expect(r.stderr).toMatch(/threshold failed on "daemonless": maxSize/);
   });
 
+  it('with an imported OSV database, vulnerabilities are counted by severity', async () => {
+    const dir = await copyOf(example);
+    const cache = join(dir, '..', 'cache');
+    const config = await configFile(dir, `cacheDir: ${cache}\n`);
+    // a made-up advisory on Debian 12's glibc, fixed only in a version no release has: every base with libc6 matches
+    const osv = join(dir, '..', 'TEST-0001.json');
+    await writeFile(
+      osv,
+      JSON.stringify({
+        schema_version: '1.6.0',
+        id: 'TEST-0001',
+        modified: '2026-01-01T00:00:00Z',
+        published: '2026-01-01T00:00:00Z',
+        summary: 'a test advisory',
+        affected: [{ package: { ecosystem: 'Debian:12', name: 'glibc' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '99:1.0' }] }] }],
+        database_specific: { severity: 'HIGH' },
+      }),
+    );
+    const imported = await runCli(['db', 'import', osv, '-c', config]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const r = await runCli(['check', dir, '--no-engine', '-c', config, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as CheckReport;
+    expect(report.vulnerabilityDb.records).toBe(1);
+    expect(report.states.find((s) => s.id === 'daemonless')?.image?.vulnerabilities).toEqual({ critical: 0, high: 1, medium: 0, low: 0, unknown: 0 });
+  });
+
   it('a dead DOCKER_HOST is no engine either; the text report says so and names the vulnerability database command', async () => {
     const dir = await copyOf(example);
     const r = await runCli(['check', dir], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
