@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { join, resolve as resolvePath } from 'node:path';
-import { buildBase } from '../base/build.js';
 import type { PresetName } from '../base/presets.js';
 import { binaryNeeds, type BinaryNeeds, buildBinaryImage, buildNodeApp, type BuildResult, type LayerRole, parseEnv, readProject } from '../build/index.js';
 import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
@@ -101,6 +100,8 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
   if (!(await pathExists(join(dir, 'index.json')))) {
     const task = new ProgressTask(events, 'build-base', `assembling the ${preset} base (cached for later builds)`);
     try {
+      // loaded only when the base is not cached yet (the archive code brings OpenPGP)
+      const { buildBase } = await import('../base/build.js');
       const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, offline: config.offline, ...(nodeBinary === undefined ? {} : { nodeBinary }) });
       const ctx = await createTransportContext(config, events);
       try {

@@ -5,7 +5,8 @@
  * `node_modules` (packages the lockfile marks `dev` left out) and the project minus `.dockerignore`.
  */
 import type { Stats } from 'node:fs';
-import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, readdir, readFile, readlink, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import dockerignore from '@balena/dockerignore';
 import { nodeFileTrace } from '@vercel/nft';
@@ -37,6 +38,8 @@ export interface CollectOptions {
   nodeModules: string | undefined;
   lockfile: Lockfile | undefined;
   trace: boolean;
+  /** Where dependency traces are cached (`<cacheDir>/trace/`); none without it. */
+  cacheDir?: string;
   events: EventSink;
 }
 
@@ -128,16 +131,56 @@ async function alternatives(names: ReadonlySet<string>, dir: string, map: (abs: 
   return extra;
 }
 
+function isNodeModules(path: string): boolean {
+  return path === 'node_modules' || path.startsWith(`node_modules${sep}`) || path.startsWith('node_modules/');
+}
+
+/**
+ * What the dependency trace depends on: the seeds, and the node_modules tree — named by the project's lockfile and
+ * npm's hidden lockfile (rewritten by every install), and by where the tree is.
+ */
+async function dependencyTraceKey(options: CollectOptions, seeds: readonly string[]): Promise<string> {
+  const hidden = options.nodeModules === undefined ? undefined : await stat(join(options.nodeModules, '.package-lock.json')).catch(() => undefined);
+  const lock = options.lockfile === undefined ? '' : createHash('sha256').update(JSON.stringify(options.lockfile.packages)).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ v: 1, nodeModules: options.nodeModules ?? '', hidden: hidden === undefined ? '' : `${hidden.size}:${hidden.mtimeMs}`, lock, seeds }))
+    .digest('hex');
+}
+
+async function readTraceCache(path: string): Promise<string[] | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const data: unknown = JSON.parse(text);
+    if (Array.isArray(data) && data.every((d) => typeof d === 'string' && !d.startsWith('../') && !isAbsolute(d))) return data as string[];
+  } catch {
+    // a damaged cache entry is traced again
+  }
+  return undefined;
+}
+
+async function writeTraceCache(path: string, names: readonly string[]): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(names));
+    await rename(tmp, path);
+  } catch {
+    // the cache is an optimisation: a read-only cache directory must not fail the build
+  }
+}
+
 async function trace(options: CollectOptions): Promise<FileSets> {
   const { dir } = options;
   const map = remapper(dir, options.nodeModules);
   // nft's analysis cache, shared by the passes
   const cache: Record<string, unknown> = {};
-  const pass = async (files: string[]) =>
+  const pass = async (files: string[], ignore?: (path: string) => boolean) =>
     nodeFileTrace(files, {
       base: dir,
       processCwd: dir,
       cache,
+      ...(ignore === undefined ? {} : { ignore }),
       moduleSyncCatchall: true,
       // the cached `npm ci` tree appears at dir/node_modules, as it will in the image
       readFile: async (path) => {
@@ -168,26 +211,48 @@ async function trace(options: CollectOptions): Promise<FileSets> {
         }
       },
     });
-  let result;
+  const traced = new Set<string>();
+  const report = (warnings: Set<Error>): void => {
+    for (const warning of warnings) {
+      // unresolvable optional requires are common (e.g. `try { require('x') }`); show them only with --verbose
+      options.events({ kind: 'log', level: 'debug', message: `trace: ${warning.message}` });
+    }
+  };
   try {
-    const inputs = [join(dir, options.entry)];
-    result = await pass(inputs);
-    // a few rounds reach a fixed point: alternatives rarely pull in packages with alternatives of their own
-    for (let round = 0; round < 4; round++) {
-      const extra = await alternatives(new Set([...result.fileList].map(toPosix)), dir, map);
-      if (extra.length === 0) break;
-      inputs.push(...extra.map((p) => join(dir, p)));
-      result = await pass(inputs);
+    // 1. the application's own files; the dependencies they reach are recorded, not followed
+    const app = await pass([join(dir, options.entry)], isNodeModules);
+    report(app.warnings);
+    for (const name of app.fileList) traced.add(toPosix(name));
+    const seeds = [...app.reasons.entries()]
+      .filter(([name, reason]) => reason.ignored && isNodeModules(name))
+      .map(([name]) => toPosix(name))
+      .sort();
+    // 2. the dependencies, from those seeds: the same seeds over the same node_modules give the same files, so a
+    //    source change that adds no require reuses the last trace (most of the time of a rebuild otherwise)
+    const key = await dependencyTraceKey(options, seeds);
+    const cachePath = options.cacheDir === undefined ? undefined : join(options.cacheDir, 'trace', `${key}.json`);
+    const cached = cachePath === undefined ? undefined : await readTraceCache(cachePath);
+    if (cached !== undefined) for (const name of cached) traced.add(name);
+    else if (seeds.length > 0) {
+      const inputs = seeds.map((name) => join(dir, name));
+      let deps = await pass(inputs);
+      // a few rounds reach a fixed point: alternatives rarely pull in packages with alternatives of their own
+      for (let round = 0; round < 4; round++) {
+        const extra = await alternatives(new Set([...deps.fileList].map(toPosix)), dir, map);
+        if (extra.length === 0) break;
+        inputs.push(...extra.map((name) => join(dir, name)));
+        deps = await pass(inputs);
+      }
+      report(deps.warnings);
+      const names = [...deps.fileList].map(toPosix).sort();
+      for (const name of names) traced.add(name);
+      if (cachePath !== undefined) await writeTraceCache(cachePath, names);
     }
   } catch (error) {
     throw wrap(error, `tracing ${options.entry}`);
   }
-  for (const warning of result.warnings) {
-    // unresolvable optional requires are common (e.g. `try { require('x') }`); show them only with --verbose
-    options.events({ kind: 'log', level: 'debug', message: `trace: ${warning.message}` });
-  }
   const sets: FileSets = { dependencies: [], application: [], droppedDev: [] };
-  const names = new Set([...result.fileList].map(toPosix));
+  const names = traced;
   names.add('package.json');
   for (const path of [...names].sort()) {
     if (path.startsWith('../') || isAbsolute(path)) continue;

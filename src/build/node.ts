@@ -97,7 +97,7 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
   const lockfile = project.lockfile ?? (nodeModules === undefined ? undefined : await readHiddenLockfile(nodeModules));
 
   const traceTask = new ProgressTask(events, 'build-trace', options.trace === false ? 'listing production dependencies' : `tracing ${entry}`);
-  const files = await timed(timings, 'trace', () => collectFiles({ dir: project.dir, entry, nodeModules, lockfile, trace: options.trace !== false, events }));
+  const files = await timed(timings, 'trace', () => collectFiles({ dir: project.dir, entry, nodeModules, lockfile, trace: options.trace !== false, cacheDir: options.cacheDir, events }));
   traceTask.end();
 
   const git = await gitInfo(project.dir);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { build } from '../../api/index.js';
+// the task module itself, not the api index: a build loads no scanner, SBOM or lint code
+import { build } from '../../api/build.js';
 import { ShipshapeError } from '../../internal/errors.js';
 import { action, addCommonOptions } from '../runtime.js';
 
