@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
@@ -159,6 +159,17 @@ describe('buildNodeApp', () => {
     expect(digests(second)[0]).toBe(digests(first)[0]);
     expect(digests(second)[1]).not.toBe(digests(first)[1]);
     expect(second.image.digest).not.toBe(first.image.digest);
+  });
+
+  it('reuses the dependency trace when a source change adds no require, and traces again when one does', async () => {
+    await build();
+    await writeFile(join(dir, 'src/routes.js'), 'module.exports = { changed: true };\n');
+    await build();
+    expect(await readdir(join(cache, 'trace'))).toHaveLength(1);
+    await writeFile(join(dir, 'src/routes.js'), "module.exports = require('unused');\n");
+    const deps = [...(await layerFiles(await build(), 'dependencies')).keys()];
+    expect(deps).toContain('app/node_modules/unused/index.js');
+    expect(await readdir(join(cache, 'trace'))).toHaveLength(2);
   });
 
   it('keeps the dependency layer when only the epoch changes', async () => {
