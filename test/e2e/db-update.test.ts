@@ -109,6 +109,7 @@ describe.skipIf(skip)('db update from a loopback OSV export', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(state.requests.sort()).toEqual(['/Debian:12/all.zip', '/npm/all.zip']);
     expect((await runCli(['scan', image], { env: fresh })).stdout).toContain('DSA-5514-1');
+    expect((await runCli(['db', 'status'], { env: fresh })).stdout).toContain('in use:   Debian:12, npm');
     state.requests = [];
   });
 

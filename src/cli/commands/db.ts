@@ -64,6 +64,7 @@ export function register(program: Command): void {
       ];
       for (const e of s.ecosystems) lines.push(`  ${e.ecosystem.padEnd(16)} ${e.records}`);
       if (s.sources.length > 0) lines.push(`sources:  ${s.sources.join(', ')}`);
+      if (s.ecosystemsInUse.length > 0) lines.push(`in use:   ${s.ecosystemsInUse.join(', ')} (what scans looked up; a bare \`db update\` fetches these)`);
       await ctx.write(lines.join('\n'));
     }),
   );
