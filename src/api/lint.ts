@@ -52,8 +52,9 @@ export interface LintRequest {
   events?: EventSink;
   rules?: readonly Rule[];
   /**
-   * With `fix: 'all'`, tagged base images are pinned to the digest their registry serves now (default true);
-   * the registry settings come from here. An unreachable registry leaves the tag and adds a warning.
+   * With `fix: 'all'`, pin tagged base images to the digest their registry serves now (the CLI's default; off by
+   * default here, so library callers never reach the network unasked). The registry settings come from `registry`.
+   * An unreachable registry leaves the tag and adds a warning.
    */
   pin?: boolean;
   registry?: RegistryTaskOptions;
@@ -171,7 +172,7 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
   if (request.shellcheck !== false && !useShellcheck) notes.push('shellcheck is not installed: RUN bodies were not checked with it (apt-get install shellcheck)');
 
   const warnings: string[] = [];
-  const pinning = request.fix === 'all' && request.pin !== false ? new DigestResolver(request.registry ?? {}, warnings) : undefined;
+  const pinning = request.fix === 'all' && request.pin === true ? new DigestResolver(request.registry ?? {}, warnings) : undefined;
 
   const files: FileReport[] = [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, style: 0 };
