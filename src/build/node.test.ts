@@ -195,6 +195,18 @@ describe('buildNodeApp', () => {
     expect(second.image.digest).toBe(first.image.digest);
   });
 
+  it('keeps a workspace link from node_modules to a package of the project (--no-trace)', async () => {
+    await write(join(dir, 'packages/shared/package.json'), JSON.stringify({ name: 'shared', version: '1.0.0', main: 'index.js' }));
+    await write(join(dir, 'packages/shared/index.js'), 'module.exports = 3;\n');
+    await symlink('../packages/shared', join(dir, 'node_modules/shared'));
+    await writeFile(join(dir, 'src/routes.js'), "module.exports = require('shared');\n");
+    await writeFile(join(dir, 'package-lock.json'), JSON.stringify({ ...lockfile, packages: { ...lockfile.packages, 'node_modules/shared': { resolved: 'packages/shared', link: true }, 'packages/shared': { version: '1.0.0' } } }));
+    const result = await build({ trace: false });
+    const deps = await layerFiles(result, 'dependencies');
+    expect(deps.has('app/node_modules/shared')).toBe(true);
+    expect([...(await layerFiles(result, 'application')).keys()]).toContain('app/packages/shared/index.js');
+  });
+
   it('refuses a symlink that leaves the project', async () => {
     await symlink('/etc/passwd', join(dir, 'src/secret.txt'));
     await expect(build({ trace: false })).rejects.toThrow(/secret\.txt: symbolic link to "\/etc\/passwd" leaves/);

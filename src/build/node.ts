@@ -3,7 +3,7 @@
  * layer a deterministic tar, so the same project gives the same digest and an unchanged dependency layer is
  * reused (the registry and the daemon skip it; its gzip blob comes from the cache).
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { append } from '../image/mutate/index.js';
 import type { Image, Layer } from '../image/types.js';
@@ -108,7 +108,7 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
   const packTask = new ProgressTask(events, 'build-layers', 'writing layers', 2);
   const [deps, app] = await timed(timings, 'layers', async () => {
     const depsTar = await packLayer(
-      files.dependencies.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: nodeModules ?? project.dir })),
+      files.dependencies.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: nodeModules === undefined ? project.dir : dirname(nodeModules) })),
       dependencyMtime,
     );
     const depsLayer = await layerOf(depsTar.tar, options.cacheDir);
