@@ -189,7 +189,8 @@ function snyk(archive: string): Set<string> {
       process.stdout.write(JSON.stringify(out));
     }, (e) => { console.error(e); process.exit(1); });`;
   const list = JSON.parse(tool(process.execPath, ['-e', script, archive])) as string[];
-  return new Set(list.map((p) => p.replace(/^(apt|deb):/, 'deb:')));
+  // snyk names a Debian package `source/binary` (`util-linux/bsdutils`): the binary package is what dpkg lists
+  return new Set(list.map((p) => p.replace(/^(apt|deb):(?:[^/@]+\/)?/, 'deb:')));
 }
 
 function cdxgen(archive: string): Set<string> {
