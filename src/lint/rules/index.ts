@@ -16,6 +16,7 @@ import { rule as debugToolsInFinalStage } from './debug-tools-in-final-stage.js'
 import { rule as duplicateStageName } from './duplicate-stage-name.js';
 import { rule as fromPlatformFlag } from './from-platform-flag.js';
 import { rule as healthcheckMissing } from './healthcheck-missing.js';
+import { rule as instructionBeforeFrom } from './instruction-before-from.js';
 import { rule as instructionCasing } from './instruction-casing.js';
 import { rule as jsonArgs } from './json-args.js';
 import { rule as legacyKeyValue } from './legacy-key-value.js';
@@ -65,6 +66,7 @@ export const allRules: readonly Rule[] = [
   duplicateStageName,
   fromPlatformFlag,
   healthcheckMissing,
+  instructionBeforeFrom,
   instructionCasing,
   jsonArgs,
   legacyKeyValue,
