@@ -47,6 +47,7 @@ import { rule as trustedRegistries } from './trusted-registries.js';
 import { rule as undefinedVariable } from './undefined-variable.js';
 import { rule as useSecretMount } from './use-secret-mount.js';
 import { rule as validExpose } from './valid-expose.js';
+import { rule as validLabelKey } from './valid-label-key.js';
 import { rule as wgetAndCurl } from './wget-and-curl.js';
 
 export const allRules: readonly Rule[] = [
@@ -97,5 +98,6 @@ export const allRules: readonly Rule[] = [
   undefinedVariable,
   useSecretMount,
   validExpose,
+  validLabelKey,
   wgetAndCurl,
 ];

@@ -11,6 +11,10 @@ new RuleTester({ describe, it }).run(rule, {
     'FROM node:20\nRUN npm install -g typescript@5.6.3 @angular/cli@18 ./local-dir && npm ci && npm install\n',
     'FROM ruby:3\nRUN gem install bundler:2.5.22 && gem install -v 1.2 rake\n',
     'FROM debian:12\nRUN apt-get install -y "$PACKAGES"\n',
+    'FROM rockylinux:9\nRUN yum install -y --enablerepo crb httpd-2.4.62 ./local.rpm && yum clean all\n',
+    'FROM fedora:40\nRUN dnf install -y --setopt=install_weak_deps=False curl-8.6.0 "python3 >= 3.12" && microdnf install -y tar-1.34\n',
+    'FROM opensuse/leap:15.6\nRUN zypper --non-interactive install -y -r oss curl=8.6.0 "git>=2.43" && zypper in -y vim=9.1\n',
+    'FROM golang:1.23\nRUN go install -ldflags=-s golang.org/x/tools/gopls@v0.16.2 ./cmd/app . && go install std\n',
   ],
   invalid: [
     { code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl ca-certificates=20230311\n', errors: [{ messageId: 'unpinned', line: 2, column: 42, severity: 'info' }] },
@@ -18,5 +22,9 @@ new RuleTester({ describe, it }).run(rule, {
     { code: 'FROM python:3.12\nRUN pip install -r requirements.txt requests flask==3.0.3\n', errors: ['unpinned'] },
     { code: 'FROM node:20\nRUN npm install -g typescript @angular/cli\n', errors: ['unpinned', 'unpinned'] },
     { code: 'FROM ruby:3\nRUN gem install bundler\n', errors: ['unpinned'] },
+    { code: 'FROM rockylinux:9\nRUN yum install -y --enablerepo crb httpd\n', errors: [{ messageId: 'unpinned', line: 2, column: 37 }] },
+    { code: 'FROM fedora:40\nRUN dnf install -y curl && microdnf install -y tar gzip-1.13\n', errors: ['unpinned', 'unpinned'] },
+    { code: 'FROM opensuse/leap:15.6\nRUN zypper -n in -t package curl git=2.43\n', errors: ['unpinned'] },
+    { code: 'FROM golang:1.23\nRUN go install example.com/pkg && go install golang.org/x/tools/gopls@latest\n', errors: ['unpinned', 'unpinned'] },
   ],
 });

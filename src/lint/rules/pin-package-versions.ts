@@ -18,7 +18,13 @@ interface Manager {
   example: string;
 }
 
-const pathLike = (a: string): boolean => a.startsWith('.') || a.startsWith('/') || a.startsWith('~') || /^(https?|git\+\w+|file):/.test(a) || /\.(deb|whl|tar\.gz|tgz|zip|gem|apk)$/.test(a);
+const pathLike = (a: string): boolean => a.startsWith('.') || a.startsWith('/') || a.startsWith('~') || /^(https?|git\+\w+|file):/.test(a) || /\.(deb|rpm|whl|tar\.gz|tgz|zip|gem|apk)$/.test(a);
+
+const rpmValued: ReadonlySet<string> = new Set([
+  '-c', '--config', '-d', '--debuglevel', '-e', '--errorlevel', '-x', '--exclude', '--installroot', '--enablerepo', '--disablerepo',
+  '--repo', '--repoid', '--releasever', '--setopt', '--forcearch',
+]);
+const rpmPinned = (a: string): boolean => /-\d/.test(a) || /[=<>]/.test(a);
 
 const managers: readonly Manager[] = [
   {
@@ -68,6 +74,42 @@ const managers: readonly Manager[] = [
     alias: 'DL3028',
     example: 'bundler:2.5.22',
   },
+  {
+    programs: ['yum'],
+    subcommands: ['install'],
+    valued: rpmValued,
+    // `name-1.2.3` (hadolint's test: a dash before a digit) or a comparison
+    pinned: rpmPinned,
+    alias: 'DL3033',
+    example: 'httpd-2.4.62',
+  },
+  {
+    programs: ['dnf', 'microdnf'],
+    subcommands: ['install'],
+    valued: rpmValued,
+    pinned: rpmPinned,
+    alias: 'DL3041',
+    example: 'httpd-2.4.62',
+  },
+  {
+    programs: ['zypper'],
+    subcommands: ['install', 'in'],
+    valued: new Set(['-t', '--type', '-r', '--repo', '--from', '-p', '--plus-repo', '--download']),
+    pinned: (a) => /[=<>]/.test(a),
+    alias: 'DL3037',
+    example: 'curl=8.6.0',
+  },
+  {
+    programs: ['go'],
+    subcommands: ['install'],
+    valued: new Set(['-C', '-p', '-o', '-tags', '-ldflags', '-gcflags', '-asmflags', '-mod', '-modfile', '-pkgdir', '-exec', '-overlay', '-toolexec', '-pgo']),
+    // `@latest` names no version; module paths with `@v1.2.3` (or a commit) do
+    pinned: (a) => /@(?!latest$)./.test(a),
+    // a package of the current module (`./cmd/x`, `.`, `...`) is built from the context, not fetched
+    notPackage: (a) => !a.includes('.') || a.startsWith('.'),
+    alias: 'DL3062',
+    example: 'golang.org/x/tools/gopls@v0.16.2',
+  },
 ];
 
 /** The package arguments of an install command that name no version. */
@@ -95,8 +137,8 @@ function unpinned(inv: Invocation, m: Manager): ShellWord[] {
 export const rule = defineRule({
   meta: {
     id: 'pin-package-versions',
-    aliases: ['DL3008', 'DL3018', 'DL3013', 'DL3016', 'DL3028'],
-    description: 'Packages installed without a version (apt-get, apk, pip, npm, gem)',
+    aliases: ['DL3008', 'DL3018', 'DL3013', 'DL3016', 'DL3028', 'DL3033', 'DL3037', 'DL3041', 'DL3062'],
+    description: 'Packages installed without a version (apt-get, apk, pip, npm, gem, yum, dnf, zypper, go install)',
     category: 'reproducibility',
     severity: 'info',
     messages: {
