@@ -97,6 +97,24 @@ export interface ImageConfig {
 }
 
 /**
+ * An image as its source reports it without reading the manifest or the layers (the engine's `docker image
+ * inspect` and `docker history`): enough for `inspect` to show config, diffIDs and history cheaply.
+ */
+export interface ImageDescription {
+  /** The source's own identifier: for the engine, its image ID (the config digest); no manifest exists until export. */
+  readonly id: string;
+  /** Media type of the manifest an export would produce. */
+  readonly mediaType: string;
+  /**
+   * The configuration rebuilt from what the source reports. A history entry's `empty_layer` is left undefined
+   * where the source does not say whether it made a layer.
+   */
+  readonly config: ImageConfig;
+  /** Total size as the source counts it (the engine: unpacked content), when known. */
+  readonly size: number | undefined;
+}
+
+/**
  * One layer. Its blob (`compressed`, which may in fact be uncompressed when the media type says so) and its
  * uncompressed tar (`uncompressed`) are streams that are verified as they are read: a stream whose bytes do not
  * hash to the expected digest, or whose length differs, ends with an `invalid-input` error instead of `end`.

@@ -3,7 +3,7 @@
  * checked with independent tools: `docker load` / `docker run` / `docker image inspect`, `skopeo`, `umoci`.
  * Sources written by others (`docker save`, skopeo) go in; what shipshape writes comes out and runs.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,14 @@ import { dockerCli, fixtures, missing, runCli, run } from './env.js';
 
 const skip = missing('cli', 'docker', 'fixtures', 'skopeo', 'umoci');
 const greeting = 'hello from shipshape\nfixture message\n';
+
+interface Out {
+  digest: string;
+  config: unknown;
+  layers: { diffId: string; size: number | null }[];
+  history: { createdBy: string | null }[];
+  size: number | null;
+}
 
 describe.skipIf(skip)('docker-daemon: transport', () => {
   let dir: string;
@@ -47,6 +55,31 @@ describe.skipIf(skip)('docker-daemon: transport', () => {
     const out = await inspected(`docker-daemon:${fixtures.busybox}`);
     expect(out.layers.map((l) => l.diffId)).toEqual(await engineLayers(fixtures.busybox));
     expect(out.config.env).toContain('GREETING=hello from shipshape');
+  });
+
+  it('inspect without --sizes asks the Engine API only: same config, diffIDs and history as the export, no spool used', async () => {
+    // a cache dir whose spool/ is a file: any export (which spools there) fails, so success proves none happened
+    const cache = join(dir, 'no-spool-cache');
+    await mkdir(cache, { recursive: true });
+    await writeFile(join(cache, 'spool'), 'not a directory');
+    const env = { SHIPSHAPE_CACHE_DIR: cache };
+    const described = await runCli(['inspect', '--format', 'json', `docker-daemon:${fixtures.busybox}`], { env });
+    expect(described.code, described.stderr).toBe(0);
+    const exporting = await runCli(['inspect', '--sizes', '--format', 'json', `docker-daemon:${fixtures.busybox}`], { env });
+    expect(exporting.code).not.toBe(0);
+    expect(exporting.stderr).toContain('spool');
+    const cheap = JSON.parse(described.stdout) as Out;
+    const full = JSON.parse(await ok(['inspect', '--sizes', '--format', 'json', `docker-daemon:${fixtures.busybox}`])) as Out;
+    expect(cheap.config).toEqual(full.config);
+    expect(cheap.layers.map((l) => l.diffId)).toEqual(full.layers.map((l) => l.diffId));
+    expect(cheap.history.map((h) => h.createdBy)).toEqual(full.history.map((h) => h.createdBy));
+    expect(cheap.layers.every((l) => l.size === null)).toBe(true);
+    expect(cheap.digest).toBe(fixtureId);
+    expect(cheap.size).toBeGreaterThan(0);
+    // --config-raw needs the stored bytes, so it exports (and fails without a spool directory)
+    expect((await runCli(['inspect', '--config-raw', `docker-daemon:${fixtures.busybox}`], { env })).code).not.toBe(0);
+    const raw = JSON.parse(await ok(['inspect', '--config-raw', `docker-daemon:${fixtures.busybox}`])) as { rootfs: { diff_ids: string[] } };
+    expect(raw.rootfs.diff_ids).toEqual(cheap.layers.map((l) => l.diffId));
   });
 
   it('a bare reference is looked up in the engine first', async () => {

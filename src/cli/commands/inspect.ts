@@ -25,7 +25,12 @@ function text(result: Inspection, ctx: VerbContext): string {
   }
   lines.push(`  platform    ${result.platform}`);
   if (result.created) lines.push(`  created     ${result.created}`);
-  lines.push(`  size        ${bytes(result.size)} stored, ${bytes(result.uncompressedSize)} uncompressed`);
+  if (result.layers.some((l) => l.size === null)) {
+    // described from the engine's metadata: its size counts unpacked content; stored sizes need an export
+    lines.push(`  size        ${bytes(result.size)} as the engine counts it (stored sizes: --sizes exports the image)`);
+  } else {
+    lines.push(`  size        ${bytes(result.size)} stored, ${bytes(result.uncompressedSize)} uncompressed`);
+  }
   const cfg = result.config;
   if (cfg.entrypoint) lines.push(`  entrypoint  ${JSON.stringify(cfg.entrypoint)}`);
   if (cfg.cmd) lines.push(`  cmd         ${JSON.stringify(cfg.cmd)}`);
@@ -41,7 +46,7 @@ function text(result: Inspection, ctx: VerbContext): string {
   });
   if (result.history.length > 0) {
     lines.push('', c.bold('history'));
-    for (const h of result.history) lines.push(`  ${h.emptyLayer ? c.dim('(empty)') : '       '}  ${(h.createdBy ?? h.comment ?? '').replace(/\s+/g, ' ').slice(0, 110)}`);
+    for (const h of result.history) lines.push(`  ${h.emptyLayer === true ? c.dim('(empty)') : '       '}  ${(h.createdBy ?? h.comment ?? '').replace(/\s+/g, ' ').slice(0, 110)}`);
   }
   return lines.join('\n');
 }
@@ -65,7 +70,7 @@ export function register(program: Command): void {
       const result = await inspect(image, {
         config: ctx.loaded.config,
         events: ctx.events,
-        ...(opts.raw || opts.configRaw ? { sizes: false } : opts.sizes === undefined ? {} : { sizes: opts.sizes }),
+        ...(opts.raw || opts.configRaw ? { sizes: false, raw: true } : opts.sizes === undefined ? {} : { sizes: opts.sizes }),
         ...(opts.platform === undefined ? {} : { platform: opts.platform }),
       });
       if (opts.raw) {

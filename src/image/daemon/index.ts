@@ -11,7 +11,10 @@ import { Scratch } from '../atomic.js';
 import { familiar, parseReference, withDefaultTag } from '../reference.js';
 import { openDockerArchiveStream } from '../tarball/read.js';
 import { dockerArchiveStream, prepareForArchive } from '../tarball/write.js';
-import type { Image } from '../types.js';
+import { mediaTypes } from '../media-types.js';
+import { configSchema } from '../schemas.js';
+import type { HistoryEntry, Image, ImageConfig, ImageDescription } from '../types.js';
+import type { EngineHistoryEntry } from './client.js';
 import { EngineClient } from './client.js';
 
 export { EngineClient, maxApiVersion, minApiVersion, type EngineClientOptions, type EngineHistoryEntry, type EngineImageInspect, type EngineVersion } from './client.js';
@@ -48,6 +51,54 @@ export async function image(ref: string, options: DaemonOptions = {}): Promise<D
   // An export of one name holds exactly that image.
   const spooled = await openDockerArchiveStream(exported, subject, { position: 0 }, options.tempDir);
   return { image: spooled.image, close: () => spooled.close() };
+}
+
+/**
+ * Which history entries made a layer. The engine's history does not say: its `Size` is 0 for empty entries but
+ * also for layers with no file content (a whiteout, a `WORKDIR`). When exactly as many entries have content as
+ * there are layers, the rest are empty; otherwise the zero-size entries stay unknown.
+ */
+function emptyLayers(history: EngineHistoryEntry[], layerCount: number): (boolean | undefined)[] {
+  const withContent = history.filter((h) => h.Size > 0).length;
+  return history.map((h) => (h.Size > 0 ? false : withContent === layerCount ? true : undefined));
+}
+
+/**
+ * Describes an engine image from `GET /images/{name}/json` and `/history` alone — config, diffIDs, history, the
+ * engine's size — without exporting it. The engine does not expose the config bytes, so fields it omits are absent.
+ */
+export async function describe(ref: string, options: DaemonOptions = {}): Promise<ImageDescription> {
+  const client = clientFor(options);
+  const subject = `docker-daemon:${ref}`;
+  const info = await client.inspect(ref);
+  // history lists newest first; the config lists oldest first
+  const history = (await client.history(info.Id)).reverse();
+  const diffIds = info.RootFS?.Layers ?? [];
+  const empty = emptyLayers(history, diffIds.length);
+  const entries: HistoryEntry[] = history.map((h, i) => {
+    const flag = empty[i];
+    return {
+      created: new Date(h.Created * 1000).toISOString(),
+      ...(h.CreatedBy === '' ? {} : { created_by: h.CreatedBy }),
+      ...(h.Comment === undefined || h.Comment === '' ? {} : { comment: h.Comment }),
+      ...(flag === undefined ? {} : { empty_layer: flag }),
+    };
+  });
+  const candidate = {
+    ...(info.Created === undefined ? {} : { created: info.Created }),
+    architecture: info.Architecture ?? '',
+    os: info.Os ?? '',
+    ...(info.Variant === undefined || info.Variant === '' ? {} : { variant: info.Variant }),
+    ...(info.Config ? { config: info.Config } : {}),
+    rootfs: { type: 'layers', diff_ids: diffIds },
+    history: entries,
+  };
+  const parsed = configSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalidInput(subject, `the engine's image inspect has an invalid ${issue?.path.join('.') ?? 'field'}: ${issue?.message ?? 'unknown'}`);
+  }
+  return { id: info.Id, mediaType: mediaTypes.dockerManifest, config: parsed.data as ImageConfig, size: info.Size };
 }
 
 export interface DaemonWriteOptions extends DaemonOptions {

@@ -4,6 +4,7 @@
  * as big as the image: the cache is where the user has said big files may go, not the system temp), removed when
  * the operation ends. Writing loads a docker archive (zstd layers recompressed to gzip, in the same place, unless
  * allowed and the engine reads zstd).
+ * `describe` (inspect without sizes) asks the Engine API for inspect and history only, exporting nothing.
  * A bare reference (`node:20`) tries this transport first.
  */
 import { mkdir } from 'node:fs/promises';
@@ -42,6 +43,10 @@ export const transport: Transport = {
     const opened = await (await loadDaemon()).image(rest, await options(ctx));
     ctx.defer(() => opened.close());
     return { kind: 'image', image: opened.image };
+  },
+  async describe(rest, ctx) {
+    // No spool directory: the Engine API's inspect and history answer without an export.
+    return (await loadDaemon()).describe(rest, { events: ctx.events, ...(ctx.config.engine.host === undefined ? {} : { host: ctx.config.engine.host }) });
   },
   async write(rest, artifact, ctx, writeOptions) {
     if (artifact.kind !== 'image') throw invalidInput(`docker-daemon:${rest}`, 'an engine holds single images; choose one with --platform');

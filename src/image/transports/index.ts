@@ -6,7 +6,7 @@
 import { invalidInput, ShipshapeError } from '../../internal/errors.js';
 import { Scratch } from '../atomic.js';
 import { parseReference } from '../reference.js';
-import type { Artifact } from '../types.js';
+import type { Artifact, ImageDescription } from '../types.js';
 import { transport as dir } from './dir.js';
 import { transport as docker } from './docker.js';
 import { transport as dockerArchive } from './docker-archive.js';
@@ -108,6 +108,27 @@ export async function open(input: string, ctx: TransportContext): Promise<Artifa
     }
   }
   throw new ShipshapeError('internal', 'no transport answered', { subject: `image "${input}"` });
+}
+
+/**
+ * Describes what `input` names from its source's metadata alone (see `Transport.describe`), or undefined when its
+ * transport has no cheaper way than `open`. A bare reference asks the daemon; when the engine lacks the image or
+ * is unreachable the answer is undefined, and `open` then tries the daemon and the registry as usual.
+ */
+export async function describe(input: string, ctx: TransportContext): Promise<ImageDescription | undefined> {
+  const name = parseImageName(input);
+  if (name.transport !== undefined) {
+    const t = lookup(name);
+    return t.describe ? t.describe(name.rest, ctx) : undefined;
+  }
+  const first = bareTransports()[0];
+  if (!first?.describe) return undefined;
+  try {
+    return await first.describe(name.rest, ctx);
+  } catch (error) {
+    if (error instanceof ShipshapeError && (error.code === 'not-found' || error.code === 'external')) return undefined;
+    throw error;
+  }
 }
 
 /** The transport a destination name uses (a bare reference means the registry, as for `docker push`). */

@@ -5,7 +5,7 @@
 import type { Config } from '../../config/schema.js';
 import type { EventSink } from '../../internal/events.js';
 import type { Scratch } from '../atomic.js';
-import type { Artifact } from '../types.js';
+import type { Artifact, ImageDescription } from '../types.js';
 
 /** What a transport may use while opening or writing: configuration, progress, scratch space, cleanup. */
 export interface TransportContext {
@@ -45,6 +45,11 @@ export interface Transport {
   readonly writesIndexes: boolean;
   /** Opens what `rest` (the part after `name:`) names. */
   open(rest: string, ctx: TransportContext): Promise<Artifact>;
+  /**
+   * Describes what `rest` names from the source's own metadata, without reading manifest blobs or layers — for
+   * sources where `open` is expensive (the engine exports the whole image). Undefined where `open` is cheap already.
+   */
+  describe?(rest: string, ctx: TransportContext): Promise<ImageDescription>;
   /** Writes an artifact to `rest`; undefined for read-only transports. */
   write?(rest: string, artifact: Artifact, ctx: TransportContext, options: WriteOptions): Promise<WriteResult>;
 }
