@@ -7,6 +7,7 @@
  * `write` is set, and then only the Dockerfile and `.dockerignore`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { appendFile, cp, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -54,6 +55,12 @@ export interface CheckOptions {
   /** Thresholds for the after state (default: `config.analyze.thresholds`). */
   thresholds?: Thresholds;
   events?: EventSink;
+  /**
+   * Aborting it removes the scratch directory at once (synchronously, so a caller about to exit leaves nothing
+   * behind) and makes the run stop at its next step with the signal's reason. The library installs no signal
+   * handlers; the CLI aborts this on SIGINT/SIGTERM.
+   */
+  signal?: AbortSignal;
 }
 
 const dockerfileNames = ['Dockerfile', 'Containerfile'];
@@ -308,8 +315,15 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
   const engineMajor = probe.available ? Number.parseInt(probe.version ?? '', 10) : Number.NaN;
   const compat = options.compat ?? (Number.isFinite(engineMajor) && engineMajor < 23);
 
+  const signal = options.signal;
+  signal?.throwIfAborted();
   const scratch: Scratch = { root: await mkdtemp(join(tmpdir(), 'shipshape-check-')), tags: [] };
+  const dispose = (): void => {
+    rmSync(scratch.root, { recursive: true, force: true });
+  };
+  signal?.addEventListener('abort', dispose, { once: true });
   try {
+    signal?.throwIfAborted();
     const beforeDir = join(scratch.root, 'before');
     const afterDir = join(scratch.root, 'after');
     events({ kind: 'task-start', id: 'check-copy', title: 'copying the project to a scratch directory' });
@@ -322,6 +336,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
     }
     events({ kind: 'task-end', id: 'check-copy' });
 
+    signal?.throwIfAborted();
     // lint (before) and the after Dockerfile
     let findings: LintFindingSummary[] = [];
     const fixed: string[] = [];
@@ -345,6 +360,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
     }
     const afterDockerfile = (await readTextIfExists(join(afterDir, dockerfileRel))) ?? '';
 
+    signal?.throwIfAborted();
     // the build context, before and after
     const beforeContext = await context({ dir: join(beforeDir, contextDir) });
     const afterContext = await context({ dir: join(afterDir, contextDir) });
@@ -359,6 +375,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       else changes.push({ path: shown, action: theirs === undefined ? 'created' : 'changed', diff: createTwoFilesPatch(`a/${shown}`, `b/${shown}`, theirs ?? '', mine, theirs === undefined ? '(none)' : 'project', 'shipshape') });
     }
 
+    signal?.throwIfAborted();
     const sourceFile = await pickSourceFile(beforeDir, app);
     const states: CheckState[] = [];
     const before: CheckState = { id: 'before', title: 'before', how: dockerfileName === undefined ? 'no Dockerfile' : `your ${dockerfileName}`, built: false, ...(beforeDockerfile === undefined ? {} : { dockerfile: beforeDockerfile }) };
@@ -380,6 +397,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       if (m) measured.set('after', m);
     }
 
+    signal?.throwIfAborted();
     if (app?.ecosystem === 'node') {
       const daemonless: CheckState = { id: 'daemonless', title: 'daemonless', how: 'shipshape build (no engine)', built: false };
       states.push(daemonless);
@@ -393,6 +411,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       if (m) measured.set('daemonless', m);
     }
 
+    signal?.throwIfAborted();
     // notes name the project, never the scratch copy
     for (const state of states) {
       if (state.note === undefined) continue;
@@ -430,6 +449,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
     }
     return report;
   } finally {
+    signal?.removeEventListener('abort', dispose);
     if (scratch.tags.length > 0) await removeImages(engine, scratch.tags);
     await rm(scratch.root, { recursive: true, force: true });
   }

@@ -4,6 +4,7 @@ import { parseBaseMap } from '../../api/init.js';
 import { formatHtml } from '../../check/formatters/html.js';
 import { formatText } from '../../check/formatters/text.js';
 import { exitCodes } from '../../internal/errors.js';
+import { withInterrupt } from '../interrupt.js';
 import { writeResult } from '../output.js';
 import { action, addCommonOptions, type CommonFlags } from '../runtime.js';
 
@@ -43,17 +44,21 @@ export function register(program: Command): void {
   command.action(
     action(async (ctx, dir: string) => {
       const flags = ctx.flags as CommonFlags & CheckFlags;
-      const report = await check({
-        dir,
-        config: ctx.loaded.config,
-        cacheDir: ctx.loaded.cacheDir,
-        baseMap: parseBaseMap(flags.baseMap),
-        noEngine: !flags.engine,
-        write: flags.write,
-        events: ctx.events,
-        ...(flags.compat === undefined ? {} : { compat: flags.compat }),
-        ...(flags.app === undefined ? {} : { app: flags.app }),
-      });
+      // Ctrl-C / SIGTERM: the scratch copies are removed before the process ends by the signal
+      const report = await withInterrupt((signal) =>
+        check({
+          dir,
+          signal,
+          config: ctx.loaded.config,
+          cacheDir: ctx.loaded.cacheDir,
+          baseMap: parseBaseMap(flags.baseMap),
+          noEngine: !flags.engine,
+          write: flags.write,
+          events: ctx.events,
+          ...(flags.compat === undefined ? {} : { compat: flags.compat }),
+          ...(flags.app === undefined ? {} : { app: flags.app }),
+        }),
+      );
       if (flags.exportJson !== undefined) await writeResult(`${JSON.stringify(report, null, 2)}\n`, { output: flags.exportJson, color: false });
       if (flags.exportHtml !== undefined) await writeResult(formatHtml(report), { output: flags.exportHtml, color: false });
       switch (ctx.flags.format) {
