@@ -6,10 +6,12 @@
  * also assembled daemonlessly (`build()`) and measured the same way. Nothing is written into the project unless
  * `write` is set, and then only the Dockerfile and `.dockerignore`.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { appendFile, cp, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { basename, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -20,7 +22,7 @@ import { engineBuild, engineDiffIds, type EngineOptions, finalBase, probeEngine,
 import { type BuildTimes, type CheckReport, checkSchemaVersion, type CheckState, type FileChange, type ImageMeasurement, type LintFindingSummary, type StateId } from '../check/model.js';
 import { detectApp, type DetectedApp } from '../generate/index.js';
 import type { Image } from '../image/types.js';
-import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
+import { externalFailure, invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import { type EventSink, silent } from '../internal/events.js';
 import { readTextIfExists } from '../internal/files.js';
 import { analyze, type AnalysisReport, type GateResult, type Thresholds } from './analyze.js';
@@ -227,7 +229,7 @@ async function engineState(
  * Assembles a Node.js app with `build()` — no engine — cold, then again after one source file changes, into OCI
  * layouts in the scratch directory, and measures the second image as the engine states measure theirs.
  */
-async function daemonlessState(state: CheckState, dir: string, scratch: Scratch, options: { sourceFile: string | undefined; config: Config; cacheDir: string; thresholds: Thresholds; events: EventSink }): Promise<Measured | undefined> {
+async function daemonlessState(state: CheckState, dir: string, scratch: Scratch, options: { sourceFile: string | undefined; config: Config; cacheDir: string; thresholds: Thresholds; events: EventSink; prebuild?: (cold: boolean) => Promise<void> }): Promise<Measured | undefined> {
   const id = 'check-daemonless';
   options.events({ kind: 'task-start', id, title: 'assembling the app with shipshape build (no engine)' });
   try {
@@ -236,12 +238,14 @@ async function daemonlessState(state: CheckState, dir: string, scratch: Scratch,
     let built;
     try {
       let started = performance.now();
+      await options.prebuild?.(true);
       built = await build({ ...request, outputImage: `oci:${layout}:check` });
       const times: BuildTimes = { coldSeconds: (performance.now() - started) / 1000 };
       if (options.sourceFile !== undefined) {
         await changeSource(dir, options.sourceFile);
         layout = join(scratch.root, 'daemonless-warm');
         started = performance.now();
+        await options.prebuild?.(false);
         built = await build({ ...request, outputImage: `oci:${layout}:check` });
         times.warmSeconds = (performance.now() - started) / 1000;
         times.changedFile = options.sourceFile;
@@ -267,6 +271,43 @@ async function daemonlessState(state: CheckState, dir: string, scratch: Scratch,
   } finally {
     options.events({ kind: 'task-end', id });
   }
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * The daemonless column on an app whose entry is a build output (`dist/`): `npm ci` with dev dependencies (or
+ * `npm install` without a lockfile) on the cold build, then `npm run build`, in the scratch copy. Null when the
+ * package.json has no `build` script.
+ */
+async function npmPrebuild(dir: string, events: EventSink, signal: AbortSignal | undefined): Promise<((cold: boolean) => Promise<void>) | null> {
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse((await readTextIfExists(join(dir, 'package.json'))) ?? '{}');
+  } catch {
+    return null;
+  }
+  const scripts = (pkg as { scripts?: unknown } | null)?.scripts;
+  if (typeof scripts !== 'object' || scripts === null || typeof (scripts as Record<string, unknown>).build !== 'string') return null;
+  const hasLock = await isFile(join(dir, 'package-lock.json'));
+  const npm = async (args: string[]): Promise<void> => {
+    const shown = `npm ${args.join(' ')}`;
+    events({ kind: 'task-start', id: 'check-prebuild', title: `daemonless: ${shown} in the scratch copy (the entry is a build output)` });
+    try {
+      await execFileAsync('npm', args, { cwd: dir, env: { ...process.env, NODE_ENV: 'development' }, maxBuffer: 64 * 1024 * 1024, ...(signal === undefined ? {} : { signal }) });
+    } catch (error) {
+      const stderr = (error as { stderr?: unknown }).stderr;
+      const last = typeof stderr === 'string' ? stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-1)[0] : undefined;
+      const message = `${shown} failed${last === undefined ? '' : `: ${last}`}`;
+      throw args[0] === 'run' ? invalidInput(join(dir, 'package.json'), message) : externalFailure(join(dir, 'package.json'), message, error);
+    } finally {
+      events({ kind: 'task-end', id: 'check-prebuild' });
+    }
+  };
+  return async (cold) => {
+    if (cold) await npm(hasLock ? ['ci', '--include=dev', '--no-audit', '--no-fund'] : ['install', '--include=dev', '--no-audit', '--no-fund']);
+    await npm(['run', 'build']);
+  };
 }
 
 async function writeProjectFile(path: string, text: string): Promise<void> {
@@ -407,7 +448,8 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       } catch (error) {
         throw wrap(error, `copying ${project}`);
       }
-      const m = await daemonlessState(daemonless, join(daemonlessDir, app.path), scratch, { sourceFile: sourceFile === undefined ? undefined : relative(app.path, sourceFile), config, cacheDir: options.cacheDir, thresholds, events });
+      const prebuild = await npmPrebuild(join(daemonlessDir, app.path), events, signal);
+      const m = await daemonlessState(daemonless, join(daemonlessDir, app.path), scratch, { ...(prebuild === null ? {} : { prebuild }), sourceFile: sourceFile === undefined ? undefined : relative(app.path, sourceFile), config, cacheDir: options.cacheDir, thresholds, events });
       if (m) measured.set('daemonless', m);
     }
 

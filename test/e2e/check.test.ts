@@ -155,6 +155,28 @@ describe.skipIf(missing('cli'))('shipshape check without an engine', () => {
     expect(report.changes.map((c) => `${c.path}:${c.action}`)).toEqual(['Dockerfile:created', '.dockerignore:created']);
   });
 
+  it('the daemonless column builds an app whose entry is a build output: npm ci + npm run build in the scratch copy first', async () => {
+    const dir = await copyOf(join(apps, 'node'));
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('node dist/server.js');
+    const r = await runCli(['check', dir, '--no-engine', '--format', 'json', '-v']);
+    expect(r.code, r.stderr).toBe(0);
+    const daemonless = (JSON.parse(r.stdout) as CheckReport).states.find((s) => s.id === 'daemonless');
+    expect(daemonless, r.stderr).toMatchObject({ built: true, build: { changedFile: 'src/server.js' } });
+    expect(daemonless?.note).toBeUndefined();
+    expect(daemonless?.image?.layers).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/daemonless: npm ci --include=dev .*build output/);
+    expect(r.stderr.match(/daemonless: npm run build/g)).toHaveLength(2); // cold and after the source change
+    expect(existsSync(join(dir, 'dist'))).toBe(false); // only the scratch copy was built
+
+    // a failing build script is one line in the report; the rest still runs
+    await writeFile(join(dir, 'build.js'), "process.stderr.write('boom: no compiler\\n'); process.exit(3);\n");
+    const failed = await runCli(['check', dir, '--no-engine', '--format', 'json']);
+    expect(failed.code, failed.stderr).toBe(0);
+    const note = (JSON.parse(failed.stdout) as CheckReport).states.find((s) => s.id === 'daemonless')?.note;
+    expect(note).toMatch(/^could not build: .*package\.json: npm run build failed: boom: no compiler$/);
+  });
+
   it('bad input exits 2 with one line', async () => {
     const missingDir = await runCli(['check', '/nonexistent/project']);
     expect(missingDir.code).toBe(2);
