@@ -2,39 +2,16 @@
  * Turns layer tars held in memory into an `Image` of the shared model: gzip layers (deterministic: node's
  * zlib writes no name and no time in the gzip header), an OCI config and manifest with sorted, stable JSON.
  */
-import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { sha256 } from '../image/blob.js';
 import { mediaTypes } from '../image/media-types.js';
+import { MemoryLayer } from '../image/mutate/append.js';
 import { invalidInput } from '../internal/errors.js';
-import type { ContainerConfig, Descriptor, Digest, HistoryEntry, Image, ImageConfig, ImageIndex, IndexManifest, Layer, Manifest } from '../image/types.js';
+import type { ContainerConfig, Digest, HistoryEntry, Image, ImageConfig, ImageIndex, IndexManifest, Manifest } from '../image/types.js';
 
 export interface LayerInput {
   tar: Buffer;
   createdBy: string;
-}
-
-class MemoryLayer implements Layer {
-  readonly descriptor: Descriptor;
-  readonly diffId: Digest;
-  readonly uncompressedSize: number;
-
-  constructor(
-    private readonly tar: Buffer,
-    private readonly blob: Buffer,
-  ) {
-    this.descriptor = { mediaType: mediaTypes.ociLayerGzip, digest: sha256(blob), size: blob.length };
-    this.diffId = sha256(tar);
-    this.uncompressedSize = tar.length;
-  }
-
-  compressed(): Promise<Readable> {
-    return Promise.resolve(Readable.from([this.blob]));
-  }
-
-  uncompressed(): Promise<Readable> {
-    return Promise.resolve(Readable.from([this.tar]));
-  }
 }
 
 export interface ImageSpec {
