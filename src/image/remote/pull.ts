@@ -4,12 +4,11 @@
  * Blobs are downloaded into the cache directory (`<cache>/blobs/<alg>/<hex>`), resumed with HTTP Range when a
  * connection breaks (or a previous run was interrupted), and verified before they are renamed into place.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open as openFile, rename, rm, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { externalFailure, invalidInput, notFound, ShipshapeError } from '../../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../../internal/events.js';
 import { acquireFileLock } from '../../internal/file-lock.js';
@@ -159,21 +158,12 @@ export class RemoteBlobStore implements BlobStore {
               continue;
             }
           }
-          const size = d.size;
-          const h = hash;
-          const counter = new Transform({
-            transform(chunk: Buffer, _encoding, callback) {
-              offset += chunk.length;
-              if (offset > size) {
-                callback(invalidInput(subject, `more bytes than the ${size} its descriptor declares`));
-                return;
-              }
-              h.update(chunk);
-              task.advance(chunk.length);
-              callback(null, chunk);
-            },
+          await this.receive(res.body, partial, offset > 0, (chunk) => {
+            offset += chunk.length;
+            if (offset > d.size) throw invalidInput(subject, `more bytes than the ${d.size} its descriptor declares`);
+            hash.update(chunk);
+            task.advance(chunk.length);
           });
-          await pipeline(res.body, counter, createWriteStream(partial, { flags: offset > 0 ? 'a' : 'w', highWaterMark: 1024 * 1024 }));
           if (offset === d.size) break;
           // The body ended early without an error (a proxy or server cut it cleanly): resume from here.
           if (attempt >= transport.retries) throw externalFailure(transport.subject, `fetching blob ${d.digest}: truncated at ${offset} of ${d.size} bytes after ${attempt + 1} attempts`);
@@ -200,6 +190,36 @@ export class RemoteBlobStore implements BlobStore {
       throw error;
     } finally {
       task.end();
+    }
+  }
+  /**
+   * Writes a blob body to `partial`, in writes of up to 1 MiB. Every byte that arrived is on disk before this
+   * returns or throws (a cut connection leaves exactly what was received, so the next attempt resumes with Range).
+   */
+  private async receive(body: AsyncIterable<Buffer>, partial: string, append: boolean, onChunk: (chunk: Buffer) => void): Promise<void> {
+    const fh = await openFile(partial, append ? 'a' : 'w');
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async (): Promise<void> => {
+      if (pendingBytes === 0) return;
+      const data = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      await fh.write(data);
+    };
+    try {
+      for await (const chunk of body) {
+        onChunk(chunk);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= 1024 * 1024) await flush();
+      }
+    } finally {
+      try {
+        await flush();
+      } finally {
+        await fh.close();
+      }
     }
   }
 }
