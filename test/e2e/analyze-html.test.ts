@@ -7,15 +7,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeImage } from '../../src/analyze/engine.js';
 import { formatHtml } from '../../src/analyze/formatters/html.js';
 import { evaluateGate } from '../../src/analyze/gate.js';
 import { buildImage } from '../../src/testing/images.js';
+import { chromiumPath, openOffline } from './browser.js';
 import { repoRoot } from './env.js';
 
-const chromiumPath = '/usr/bin/chromium';
 const skip = existsSync(chromiumPath) ? undefined : 'needs chromium (run: bash scripts/testenv.sh up)';
 if (skip) console.warn(`SKIPPED: ${skip}`);
 
@@ -41,21 +40,8 @@ describe.skipIf(skip)('the HTML report in headless Chromium', () => {
     const { report } = await analyzeImage(image, { reference: 'example/app:1' });
     const file = join(dir, 'report.html');
     await writeFile(file, formatHtml(report, evaluateGate(report, { maxSize: '100kB' })));
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      // playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here)
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const { page, requests, close } = await openOffline(file);
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const requests: string[] = [];
-      await page.route('**/*', async (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file:')) return route.continue();
-        requests.push(url);
-        return route.abort();
-      });
-      await page.goto(`file://${file}`);
       expect(await page.title()).toBe('shipshape analyze — example/app:1');
       expect(await page.locator('#fig-size b').innerText()).toBe(`${(report.sizes.visibleSize / 1000).toFixed(0)} kB`);
       expect(Number(await page.locator('#fig-wasted').getAttribute('data-bytes'))).toBe(60_000);
@@ -82,7 +68,7 @@ describe.skipIf(skip)('the HTML report in headless Chromium', () => {
         await page.screenshot({ path: resolve(repoRoot, 'docs/images/analyze-report.png'), fullPage: true });
       }
     } finally {
-      await browser.close();
+      await close();
     }
   });
 });

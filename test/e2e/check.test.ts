@@ -8,16 +8,15 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/check/model.js';
 import { formatHtml } from '../../src/check/formatters/html.js';
+import { chromiumPath, openOffline } from './browser.js';
 import { dockerCli, missing, repoRoot, runCli } from './env.js';
 import { baseMapArgs, ensureStandIn, standIns } from './stand-ins.js';
 
 const example = resolve(repoRoot, 'examples/naive-node-app');
 const apps = resolve(import.meta.dirname, '__fixtures__/init-apps');
-const chromiumPath = '/usr/bin/chromium';
 
 const work: string[] = [];
 async function copyOf(source: string): Promise<string> {
@@ -237,17 +236,8 @@ describe.skipIf(missing('docker', 'cli'))('shipshape check with the real engine'
     }
     const file = join(dir, '..', 'check.html');
     await writeFile(file, formatHtml(report));
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const { page, requests, close } = await openOffline(file);
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const requests: string[] = [];
-      await page.route('**/*', async (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file:')) return route.continue();
-        requests.push(url);
-        return route.abort();
-      });
-      await page.goto(`file://${file}`);
       expect(await page.title()).toBe('shipshape check — naive-node-app');
       // one chart per figure, the states side by side, bar widths proportional to the values
       const chart = page.locator('.chart[data-metric="uncompressed"]');
@@ -264,7 +254,7 @@ describe.skipIf(missing('docker', 'cli'))('shipshape check with the real engine'
       expect(await page.locator('#gate h2').innerText()).toBe('Thresholds on "after": FAILED');
       expect(requests).toEqual([]);
     } finally {
-      await browser.close();
+      await close();
     }
   });
 
