@@ -6,9 +6,11 @@
 /* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- the JSON the CLI prints is checked field by field */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerCli, fixtures, has, missing, run, runCli } from './env.js';
+import { ensureStandIn, imageExists, standIns } from './stand-ins.js';
 
 const skip = missing('docker', 'fixtures', 'cli');
 const runId = `${process.pid}-${Date.now().toString(36)}`;
@@ -75,6 +77,26 @@ async function build(dir: string, name: string, dockerfile: string, files: Recor
   return tag;
 }
 
+/**
+ * An image built once per machine and kept: tagged with a hash of its base, Dockerfile and context, and built only
+ * when that tag is missing (as the stand-ins are). `--network host`: its RUN fetches from Debian's archive.
+ */
+async function cachedBuild(name: string, base: string, dockerfile: string, files: Record<string, string>): Promise<string> {
+  const text = `FROM ${base}\n${dockerfile}`;
+  const hash = createHash('sha256').update(JSON.stringify({ text, files })).digest('hex').slice(0, 12);
+  const tag = `shipshape-analyze-fixture/${name}:${hash}`;
+  if (imageExists(tag)) return tag;
+  const ctx = await mkdtemp(join(tmpdir(), `shipshape-analyze-${name}-`));
+  try {
+    for (const [path, content] of Object.entries(files)) await writeFile(join(ctx, path), content);
+    await writeFile(join(ctx, 'Dockerfile'), text);
+    await run(dockerCli, ['build', '-q', '--network', 'host', '-t', tag, ctx], { env: { DOCKER_BUILDKIT: '1' } });
+  } finally {
+    await rm(ctx, { recursive: true, force: true });
+  }
+  return tag;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the report is checked field by field below
 type Json = any;
 
@@ -93,6 +115,7 @@ describe.skipIf(skip)('shipshape analyze on images built by the engine', () => {
   let naive = '';
   let replaced = '';
   let clean = '';
+  let apt = '';
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'shipshape-analyze-e2e-'));
@@ -132,6 +155,13 @@ describe.skipIf(skip)('shipshape analyze on images built by the engine', () => {
     // The clean multi-stage build: only the result reaches the final image.
     clean = await build(dir, 'multi-stage', `FROM ${fixtures.busybox} AS build\nRUN mkdir /out && echo built > /out/app.txt\nFROM scratch\nCOPY --from=build /out/ /app/\n`, {});
     tags.push(naive, replaced, clean);
+    // apt without cleanup: one tiny package, the package lists left behind. The apt settings are those of Debian's
+    // official slim images (compressed lists, no translations, no package cache), which keep the lists at ~19 MB.
+    const debian = standIns.find((s) => s.public === 'debian:bookworm-slim');
+    if (!debian) throw new Error('no debian:bookworm-slim stand-in');
+    apt = await cachedBuild('apt-no-cleanup', await ensureStandIn(debian), 'COPY docker-slim /etc/apt/apt.conf.d/docker-slim\nRUN apt-get update && apt-get install -y --no-install-recommends netbase\n', {
+      'docker-slim': 'Acquire::GzipIndexes "true";\nAcquire::Languages "none";\nDir::Cache::pkgcache "";\nDir::Cache::srcpkgcache "";\n',
+    });
   });
 
   afterAll(async () => {
@@ -203,6 +233,30 @@ describe.skipIf(skip)('shipshape analyze on images built by the engine', () => {
     expect(report.waste.duplicates.top.some((d: Json) => d.paths.some((p: Json) => p.path === '/copy-of-busybox'))).toBe(true);
     expect(report.waste.duplicates.top.some((d: Json) => d.paths.some((p: Json) => p.path === hardlink?.path))).toBe(false);
     expect(report.sizes.layers[runLayer].contentSize).toBe(fileBytes(run1));
+  });
+
+  it('reports the package lists an apt-get install left behind as the apt cache', async () => {
+    const report = await analyzeJson(apt);
+    const listings = await layerListings(apt, dir);
+    const runLayer = listings.findIndex((l) => l.some((e) => e.path.startsWith('/var/lib/apt/lists/') && e.type === '-'));
+    expect(runLayer).toBe(listings.length - 1);
+    const layer = listings[runLayer] ?? [];
+    const lists = fileBytes(layer, '/var/lib/apt/lists');
+    // the lists are most of the RUN layer: an apt-get update's index files, far more than the package itself
+    expect(lists).toBeGreaterThan(fileBytes(layer) / 2);
+    const cache = (report.removable.categories as Json[]).find((c) => c.id === 'package-manager-cache');
+    // what apt left under /var/cache/apt (no .deb with these settings) counts too; no lower layer has either
+    const lower = listings.slice(0, runLayer).flat();
+    expect(fileBytes(lower, '/var/lib/apt/lists') + fileBytes(lower, '/var/cache/apt')).toBe(0);
+    expect(cache.bytes).toBe(lists + fileBytes(layer, '/var/cache/apt'));
+    expect(cache.files).toBe(layer.filter((e) => e.type === '-' && (e.path.startsWith('/var/lib/apt/lists/') || e.path.startsWith('/var/cache/apt/'))).length);
+    expect(cache.top[0]).toMatchObject({ path: '/var/lib/apt/lists', bytes: lists, layer: runLayer, layerDigest: report.sizes.layers[runLayer].digest });
+    const finding = (report.findings as Json[]).find((f) => f.id === 'removable/package-manager-cache');
+    expect(finding.fix).toContain('rm -rf /var/lib/apt/lists/*');
+    expect(finding.evidence[0]).toMatchObject({ path: '/var/lib/apt/lists', layer: runLayer });
+    // the package's own docs are a category of their own
+    const docs = (report.removable.categories as Json[]).find((c) => c.id === 'docs');
+    expect(docs.top.some((t: Json) => t.path === '/usr/share/doc')).toBe(true);
   });
 
   it('finds nothing to remove in a clean multi-stage image', async () => {
