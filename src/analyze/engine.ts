@@ -2,7 +2,7 @@
  * The analyze engine: scans an image once (src/fs) and runs every analyzer over the result. Each analyzer
  * fills one section of the report; findings are collected, biggest savings first.
  */
-import { scanImage, type ImageFiles } from '../fs/index.js';
+import { scanImage, type FileEntry, type ImageFiles } from '../fs/index.js';
 import type { Digest, Image } from '../image/types.js';
 import type { EventSink } from '../internal/events.js';
 import { baseImageAnalyzer, wantsBody as baseWants, type BaseFacts } from './analyzers/base-image.js';
@@ -48,12 +48,17 @@ export interface AnalysisReport {
 export interface AnalyzeImageOptions {
   reference?: string;
   events?: EventSink;
+  /**
+   * Which files get a sha256 (`FileEntry.digest`): `'duplicates'` (default) only those whose size another file
+   * shares, which is all the duplicate figures need; `'all'` every regular file (what `diff` compares).
+   */
+  digests?: 'all' | 'duplicates';
 }
 
 /** A distroless base with glibc, libstdc++ and CA certificates (gcr.io/distroless/cc-debian12) weighs about this much uncompressed. */
 const distrolessCcBytes = 23 * 1024 * 1024;
 
-function estimate(files: ImageFiles, sizes: LayersFacts, removable: RemovableFacts, base: BaseFacts): EstimateFacts {
+function estimate(files: ImageFiles, visible: readonly FileEntry[], sizes: LayersFacts, removable: RemovableFacts, base: BaseFacts): EstimateFacts {
   const current = sizes.visibleSize;
   const high = current - removable.bytes;
   const reasoning = [
@@ -63,7 +68,7 @@ function estimate(files: ImageFiles, sizes: LayersFacts, removable: RemovableFac
   let low = high;
   if (base.layers !== undefined && base.layers > 0) {
     let baseBytes = 0;
-    for (const e of files.squashed.entries()) if (e.layer >= 0 && e.layer < base.layers) baseBytes += e.size;
+    for (const e of visible) if (e.layer >= 0 && e.layer < base.layers) baseBytes += e.size;
     const removableInBase = removable.categories.reduce((s, c) => s + c.top.filter((t) => t.layer < (base.layers ?? 0)).reduce((t, x) => t + x.bytes, 0), 0);
     const appBytes = high - (baseBytes - removableInBase);
     const runtime = files.squashed.resolve('/usr/local/bin/node') ?? files.squashed.resolve('/usr/bin/node');
@@ -90,7 +95,7 @@ function wantsBody(path: string): boolean {
 
 /** Analyzes an image that has already been scanned (shared with `diff`, which needs the files too). */
 export function analyzeFiles(image: Image, files: ImageFiles, options: AnalyzeImageOptions = {}): AnalysisReport {
-  const input: AnalyzerInput = { image, files, layerDigest: (i) => image.layers[i]?.descriptor.digest };
+  const input: AnalyzerInput = { image, files, visible: Array.from(files.squashed.entries()), layerDigest: (i) => image.layers[i]?.descriptor.digest };
   const sizes = layersAnalyzer.analyze(input);
   const waste = wasteAnalyzer.analyze(input);
   const removable = removableAnalyzer.analyze(input);
@@ -115,7 +120,7 @@ export function analyzeFiles(image: Image, files: ImageFiles, options: AnalyzeIm
     removable: removable.facts,
     security: security.facts,
     base: base.facts,
-    estimate: estimate(files, sizes.facts, removable.facts, base.facts),
+    estimate: estimate(files, input.visible, sizes.facts, removable.facts, base.facts),
     findings,
     unknowns: [sizes, waste, removable, security, base].flatMap((r) => r.unknowns ?? []),
   };
@@ -123,6 +128,7 @@ export function analyzeFiles(image: Image, files: ImageFiles, options: AnalyzeIm
 
 /** Reads every layer once and runs all analyzers. */
 export async function analyzeImage(image: Image, options: AnalyzeImageOptions = {}): Promise<{ report: AnalysisReport; files: ImageFiles }> {
-  const files = await scanImage(image, { hash: true, bodies: wantsBody, ...(options.events ? { events: options.events } : {}) });
+  const hash = options.digests === 'all' ? true : 'duplicates';
+  const files = await scanImage(image, { hash, bodies: wantsBody, ...(options.events ? { events: options.events } : {}) });
   return { report: analyzeFiles(image, files, options), files };
 }

@@ -2,7 +2,7 @@
  * The analysis model: what `analyze` reports (JSON schema version 1, documented in docs/analyze.md) and the
  * contract every analyzer implements.
  */
-import type { FileCount, ImageFiles } from '../fs/index.js';
+import type { FileCount, FileEntry, ImageFiles } from '../fs/index.js';
 import type { Digest, Image } from '../image/types.js';
 
 export type Severity = 'error' | 'warning' | 'note';
@@ -39,6 +39,11 @@ export interface Unknown {
 export interface AnalyzerInput {
   image: Image;
   files: ImageFiles;
+  /**
+   * Every entry of the merged filesystem (`files.squashed.entries()`, parents before children), walked once for all
+   * analyzers: a walk of the tree costs more than a loop over this array on images with many files.
+   */
+  visible: readonly FileEntry[];
   /** Layer index → blob digest, for evidence. */
   layerDigest: (index: number) => Digest | undefined;
 }

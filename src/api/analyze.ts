@@ -3,7 +3,7 @@
  * The image comes from any source (`src/image`); the result is data (the CLI renders it).
  */
 import type { ImageFiles } from '../fs/index.js';
-import { analyzeImage, type AnalysisReport } from '../analyze/engine.js';
+import { analyzeImage, type AnalysisReport, type AnalyzeImageOptions } from '../analyze/engine.js';
 import { diffAnalyses, type DiffReport } from '../analyze/diff.js';
 import { evaluateGate, type DiveRules, type GateResult, type Thresholds } from '../analyze/gate.js';
 import type { Image } from '../image/types.js';
@@ -27,7 +27,10 @@ export interface AnalyzeOptions {
 export interface AnalyzeResult {
   report: AnalysisReport;
   gate: GateResult;
-  /** The scanned filesystem, for callers that go on (a diff, an HTML treemap). */
+  /**
+   * The scanned filesystem, for callers that go on (an HTML treemap). Only files whose size another file shares
+   * carry a `digest` (all that duplicate detection needs); `diff()` scans with every digest.
+   */
   files: ImageFiles;
 }
 
@@ -42,7 +45,8 @@ export async function analyze(image: Image, options: AnalyzeOptions = {}): Promi
 
 /** Compares two images: per layer, per file, per category and in total. */
 export async function diff(before: Image, after: Image, options: { beforeReference?: string; afterReference?: string; events?: EventSink } = {}): Promise<{ diff: DiffReport; before: AnalysisReport; after: AnalysisReport }> {
-  const events = options.events === undefined ? {} : { events: options.events };
+  // the file comparison needs the content digest of every file, not only of those that may be duplicates
+  const events = { digests: 'all', ...(options.events === undefined ? {} : { events: options.events }) } satisfies AnalyzeImageOptions;
   const a = await analyzeImage(before, { ...(options.beforeReference === undefined ? {} : { reference: options.beforeReference }), ...events });
   const b = await analyzeImage(after, { ...(options.afterReference === undefined ? {} : { reference: options.afterReference }), ...events });
   return { diff: diffAnalyses(a, b), before: a.report, after: b.report };

@@ -9,6 +9,45 @@ import { scanDirectory } from './directory.js';
 import { scanImage } from './image-files.js';
 
 describe('scanImage', () => {
+  it("hashes only the files that may have a copy with hash: 'duplicates', the same digests as a full hash", async () => {
+    const big = 70 * 1024;
+    for (const compression of ['gzip', 'none'] as const) {
+      const image = await buildImage({
+        compression,
+        layers: [
+          [
+            { path: 'small/a', size: 100, seed: 'a' },
+            { path: 'small/b', size: 100, seed: 'b' },
+            { path: 'big/unique', size: big + 1, seed: 'u' },
+            // the first file of its size: hashed later, by a second read of this layer
+            { path: 'big/original', size: big, seed: 'o' },
+            { path: 'big/after', size: big + 2, seed: 'x' },
+          ],
+          [
+            { path: 'copy/of-original', size: big, seed: 'o' },
+            { path: 'copy/same-size-other', size: big, seed: 'p' },
+            { path: 'copy/first-here', size: big + 3, seed: 'f' },
+            { path: 'copy/second-here', size: big + 3, seed: 'f' },
+          ],
+        ],
+      });
+      const all = await scanImage(image, { hash: true });
+      const some = await scanImage(image, { hash: 'duplicates' });
+      const digests = (files: typeof all): Record<string, string | undefined> => Object.fromEntries([...files.squashed.entries()].filter((e) => e.type === 'file').map((e) => [e.path, e.digest]));
+      const full = digests(all);
+      expect(digests(some), compression).toEqual({
+        ...full,
+        '/big/unique': undefined,
+        '/big/after': undefined,
+      });
+      expect(full['/copy/of-original']).toBe(full['/big/original']);
+      expect(full['/copy/second-here']).toBe(full['/copy/first-here']);
+      expect(full['/big/unique']).toBe(sha256(filler(big + 1, 'u')));
+      // the per-layer listing holds the same entry objects
+      expect(some.layers[0]?.entries.find((e) => e.path === '/big/original')?.digest).toBe(full['/big/original']);
+    }
+  });
+
   it('merges layers with overwrite, whiteout and opaque semantics', async () => {
     const image = await buildImage({
       layers: [

@@ -2,7 +2,7 @@
  * Reads one layer's tar once, as a stream: metadata of every entry, whiteout markers apart, and on request
  * a sha256 per regular file and the bytes of a few small files. File contents are never held otherwise.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash as hashOnce, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Digest, Layer } from '../image/types.js';
 import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
@@ -11,8 +11,11 @@ import { type TarDataSink, TarScanner } from './tar-scanner.js';
 import type { FileEntry, FileType, LayerFiles } from './types.js';
 
 export interface ScanOptions {
-  /** Compute a sha256 for every regular file (duplicate detection, SBOM file digests). Default true. */
-  hash?: boolean;
+  /**
+   * Compute a sha256 for every regular file (duplicate detection, SBOM file digests). Default true. A function
+   * decides per file, from its size and its position among the layer's entries (see `entryIndex` of `hashEntries`).
+   */
+  hash?: boolean | ((size: number, entryIndex: number) => boolean);
   /**
    * Selects small files whose bytes the resolver keeps (package.json, os-release, lockfiles): `true` keeps the bytes;
    * a reducer keeps what it returns from the bytes instead (a binary's build-info, an archive's manifests), so that a
@@ -56,34 +59,57 @@ function fileType(flag: string, subject: string, path: string): FileType {
   return type;
 }
 
+/**
+ * sha256 of one file's content as the scanner hands it over. Most files arrive in one piece (a view of one chunk):
+ * those are hashed in one call, without a Hash object per file.
+ */
+class ContentHash {
+  private hash: Hash | undefined;
+  private digest: string | undefined;
+
+  update(data: Buffer, whole: boolean): void {
+    if (whole && this.hash === undefined && this.digest === undefined) {
+      this.digest = hashOnce('sha256', data, 'hex');
+      return;
+    }
+    this.hash ??= createHash('sha256');
+    this.hash.update(data);
+  }
+
+  result(): Digest {
+    return `sha256:${this.digest ?? (this.hash ?? createHash('sha256')).digest('hex')}`;
+  }
+}
+
 /** Hashes a file's content and keeps its bytes when asked, as the scanner hands them over. */
 class FileSink implements TarDataSink {
-  private readonly hash: Hash | undefined;
+  private readonly hash: ContentHash | undefined;
   private readonly chunks: Buffer[] | undefined;
 
   constructor(
+    private readonly size: number,
     private readonly done: (digest: Digest | undefined, body: Buffer | undefined) => void,
     hash: boolean,
     keepBody: boolean,
   ) {
-    this.hash = hash ? createHash('sha256') : undefined;
+    this.hash = hash ? new ContentHash() : undefined;
     this.chunks = keepBody ? [] : undefined;
   }
 
   update(data: Buffer): void {
-    this.hash?.update(data);
+    this.hash?.update(data, data.length === this.size);
     // views of the layer's chunks: copied, so that a kept body does not pin a whole chunk
     this.chunks?.push(Buffer.from(data));
   }
 
   end(): void {
-    this.done(this.hash ? `sha256:${this.hash.digest('hex')}` : undefined, this.chunks ? Buffer.concat(this.chunks) : undefined);
+    this.done(this.hash?.result(), this.chunks ? Buffer.concat(this.chunks) : undefined);
   }
 }
 
 /** Reads a layer tar stream; `subject` names the layer in errors ("layer 2 sha256:…"). */
 export async function readLayerTar(tar: Readable, meta: { index: number; digest: Digest; diffId: Digest; compressedSize: number }, subject: string, options: ScanOptions = {}): Promise<ReadLayerResult> {
-  const hash = options.hash ?? true;
+  const hashOption = options.hash ?? true;
   const maxEntry = options.maxEntryBytes ?? 64 * 1024 ** 3;
   const entries: FileEntry[] = [];
   const whiteouts: string[] = [];
@@ -125,11 +151,13 @@ export async function readLayerTar(tar: Readable, meta: { index: number; digest:
       entries.push(entry);
     };
     const wantBody = type === 'file' ? bodyRequest(options, path, size, mode) : undefined;
+    const hash = type === 'file' && (typeof hashOption === 'function' ? hashOption(size, entries.length) : hashOption);
     if (type !== 'file' || !(hash || wantBody)) {
       add(undefined);
       return undefined;
     }
     return new FileSink(
+      size,
       (digest, body) => {
         add(digest);
         if (body === undefined) return;
@@ -180,4 +208,52 @@ export async function readLayer(layer: Layer, index: number, options: ScanOption
     throw wrap(error, `opening ${subject}`);
   }
   return readLayerTar(tar, { index, digest: layer.descriptor.digest, diffId: layer.diffId, compressedSize: layer.descriptor.size }, subject, options);
+}
+
+/**
+ * Reads layer `index` again to hash a few of its files: `wanted` maps an entry's position among the layer's entries
+ * (whiteout markers not counted, as in `LayerFiles.entries`) to what receives its digest. Reading stops after the
+ * last wanted entry. The layer was read whole before, so its entries are known to be well-formed.
+ */
+export async function hashEntries(layer: Layer, index: number, wanted: ReadonlyMap<number, (digest: Digest) => void>): Promise<void> {
+  const subject = `layer ${index} ${layer.descriptor.digest}`;
+  if (wanted.size === 0) return;
+  const last = Math.max(...wanted.keys());
+  let entryIndex = 0;
+  const progress = { finished: false };
+  const scanner = new TarScanner((header): TarDataSink | undefined => {
+    const name = baseName(normalizeEntryName(header.name, subject));
+    if (name.startsWith(whiteoutPrefix)) return undefined;
+    const position = entryIndex;
+    entryIndex += 1;
+    const receive = wanted.get(position);
+    if (receive === undefined) return undefined;
+    const hash = new ContentHash();
+    return {
+      update: (data) => {
+        hash.update(data, data.length === header.size);
+      },
+      end: () => {
+        receive(hash.result());
+        if (position === last) progress.finished = true;
+      },
+    };
+  });
+  let tar: Readable;
+  try {
+    tar = await layer.uncompressed();
+  } catch (error) {
+    throw wrap(error, `opening ${subject}`);
+  }
+  try {
+    for await (const chunk of tar as AsyncIterable<Buffer>) {
+      scanner.write(chunk);
+      if (progress.finished) break;
+    }
+  } catch (error) {
+    tar.destroy();
+    throw wrap(error, `reading ${subject} again`);
+  }
+  tar.destroy();
+  if (!progress.finished) throw invalidInput(subject, `ended before entry ${last} when read again`);
 }

@@ -5,7 +5,7 @@ import { defineAnalyzer, type EmptyLayerFacts, type LayerFacts, type LayersFacts
 export const layersAnalyzer = defineAnalyzer<LayersFacts>({
   id: 'layers',
   description: 'sizes per layer, attributed to the Dockerfile instruction that made it; empty layers',
-  analyze({ image, files }) {
+  analyze({ image, files, visible }) {
     const history = image.config.history ?? [];
     const nonEmpty = history.map((h, i) => ({ h, i })).filter(({ h }) => h.empty_layer !== true);
     // History is only trustworthy for attribution when it has one non-empty entry per layer.
@@ -45,18 +45,24 @@ export const layersAnalyzer = defineAnalyzer<LayersFacts>({
           evidence: [{ config: '/history' }],
         }];
     const dirs = new Map<string, { bytes: number; files: number }>();
-    for (const e of files.squashed.entries()) {
-      if (e.type === 'dir') continue;
-      const parts = e.path.split('/');
-      // parts[0] is '' (absolute path); a file directly under / counts as its own top-level entry
-      for (const depth of [2, 3]) {
-        if (parts.length < depth) continue;
-        const key = parts.slice(0, depth).join('/');
-        const d = dirs.get(key) ?? { bytes: 0, files: 0 };
-        d.bytes += e.size;
+    const count = (key: string, size: number): void => {
+      const d = dirs.get(key);
+      if (d) {
+        d.bytes += size;
         d.files += 1;
-        dirs.set(key, d);
+      } else dirs.set(key, { bytes: size, files: 1 });
+    };
+    for (const e of visible) {
+      if (e.type === 'dir') continue;
+      // the first two levels (`/usr`, `/usr/lib`); a file directly under / counts as its own top-level entry
+      const first = e.path.indexOf('/', 1);
+      if (first < 0) {
+        count(e.path, e.size);
+        continue;
       }
+      count(e.path.slice(0, first), e.size);
+      const second = e.path.indexOf('/', first + 1);
+      count(second < 0 ? e.path : e.path.slice(0, second), e.size);
     }
     const total = files.squashed.size;
     const directories = [...dirs.entries()]

@@ -41,6 +41,11 @@ interface Rule {
   fix: string;
   /** Each pattern's match (index 0) is the group a file is reported under. */
   patterns: RegExp[];
+  /**
+   * True for every path one of the patterns can match (a prefix or part they all require), so that the patterns
+   * run only on the few paths that pass: most files of an image match no rule.
+   */
+  mayMatch: (path: string) => boolean;
 }
 
 const home = String.raw`(?:/root|/home/[^/]+)`;
@@ -48,6 +53,7 @@ const home = String.raw`(?:/root|/home/[^/]+)`;
 const rules: Rule[] = [
   {
     id: 'package-manager-cache',
+    mayMatch: (p) => p.startsWith('/var/') || p.startsWith('/root/') || p.startsWith('/home/') || p.startsWith('/usr/local/') || p.startsWith('/go/'),
     title: 'package-manager caches',
     fix: 'clean caches in the RUN that fills them (`apt-get install … && rm -rf /var/lib/apt/lists/*`, `npm ci && npm cache clean --force`, `pip install --no-cache-dir`) or mount them: `RUN --mount=type=cache,target=/root/.npm npm ci`',
     patterns: [
@@ -63,12 +69,14 @@ const rules: Rule[] = [
   },
   {
     id: 'vcs',
+    mayMatch: (p) => p.includes('/.'),
     title: 'version-control folders',
     fix: 'add `.git` (and `.svn`, `.hg`) to `.dockerignore`; COPY only what the app needs',
     patterns: [/^.*?\/\.(?:git|svn|hg|bzr)(?=\/)/],
   },
   {
     id: 'dependency-tests',
+    mayMatch: (p) => p.includes('/node_modules/') || p.includes('-packages/'),
     title: 'tests, examples and docs inside dependencies',
     fix: 'prune them after installing: `RUN npm ci --omit=dev && find node_modules -type d \\( -name test -o -name tests -o -name __tests__ -o -name example -o -name examples \\) -prune -exec rm -rf {} +`',
     patterns: [
@@ -78,6 +86,7 @@ const rules: Rule[] = [
   },
   {
     id: 'build-toolchain',
+    mayMatch: (p) => p.startsWith('/usr/') || p.startsWith('/lib') || p.startsWith('/local/') || p.startsWith('/opt/'),
     title: 'build toolchains (compilers, headers, static libraries, SDKs, Python where nothing runs it)',
     fix: 'build in a stage `FROM … AS build` and copy only its output into a runtime stage without compilers or interpreters it does not run (`COPY --from=build /app/out /app`); use a JRE, not a JDK, to run Java',
     patterns: [
@@ -93,18 +102,21 @@ const rules: Rule[] = [
   },
   {
     id: 'docs',
+    mayMatch: (p) => p.startsWith('/usr/'),
     title: 'docs, man pages, info and locales',
     fix: 'keep dpkg from installing them (`/etc/dpkg/dpkg.cfg.d/excludes`: `path-exclude /usr/share/doc/*`, man, info, locale) and use `--no-install-recommends`, or `rm -rf /usr/share/doc /usr/share/man /usr/share/info` in the same RUN; distroless and slim bases ship none',
     patterns: [/^\/usr\/(?:local\/)?share\/(?:doc|man|info|gtk-doc|help|lintian|linda)(?=\/)/, /^\/usr\/share\/locale(?=\/)/],
   },
   {
     id: 'source-maps',
+    mayMatch: (p) => p.endsWith('.map'),
     title: 'source maps and TypeScript sources beside compiled output',
     fix: 'compile in a build stage and copy only the output (`COPY --from=build /app/dist ./dist`); add `**/*.map` and `src/` to `.dockerignore` or disable `sourceMap` for production builds',
     patterns: [/^.*\/(?=[^/]+\.(?:js|mjs|cjs|css)\.map$)/],
   },
   {
     id: 'ci-and-editor',
+    mayMatch: (p) => p.includes('/.') || p.includes('/Jenkinsfile') || p.includes('/eslint.config.') || p.includes('/Dockerfile') || p.includes('/docker-compose') || p.includes('/compose.'),
     title: 'CI and editor files',
     fix: 'add them to `.dockerignore` (`.github`, `.gitlab-ci.yml`, `.vscode`, `.idea`, `Dockerfile*`, `.git*`, `.editorconfig`, lint configs)',
     patterns: [
@@ -135,17 +147,24 @@ function parseJson(body: Buffer): unknown {
 }
 
 /** Package directories installed only as devDependencies, from npm lockfiles (their `dev` flags), else package.json. */
-function devPackageDirs(fs: FileResolver, unknowns: Unknown[]): Set<string> {
+function devPackageDirs(visible: readonly FileEntry[], fs: FileResolver, unknowns: Unknown[]): Set<string> {
   const dirs = new Set<string>();
   const lockRoots = new Set<string>();
-  for (const e of fs.entries()) {
-    if (e.type !== 'file') continue;
-    const isHidden = e.path.endsWith('/node_modules/.package-lock.json');
-    if (!isHidden && !wantsBody(e.path)) continue;
-    if (!isHidden && !e.path.endsWith('/package-lock.json') && !e.path.endsWith('/npm-shrinkwrap.json')) continue;
+  const lockfiles: FileEntry[] = [];
+  const manifests: FileEntry[] = [];
+  for (const e of visible) {
+    if (e.type !== 'file' || !e.path.endsWith('.json')) continue;
+    const path = e.path;
+    if (path.endsWith('/node_modules/.package-lock.json')) lockfiles.push(e);
+    else if (path.includes('/node_modules/')) continue;
+    else if (path.endsWith('/package-lock.json') || path.endsWith('/npm-shrinkwrap.json')) lockfiles.push(e);
+    else if (path.endsWith('/package.json')) manifests.push(e);
+  }
+  for (const e of lockfiles) {
     const body = fs.body(e.path);
     if (!body) continue;
     // the hidden lockfile lives in node_modules; its keys are relative to the project folder above it
+    const isHidden = e.path.endsWith('/node_modules/.package-lock.json');
     const root = isHidden ? parentOf(parentOf(e.path)) : parentOf(e.path);
     try {
       const lock = lockSchema.parse(parseJson(body));
@@ -158,8 +177,7 @@ function devPackageDirs(fs: FileResolver, unknowns: Unknown[]): Set<string> {
       unknowns.push({ path: e.path, message: `unreadable lockfile: ${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)}` });
     }
   }
-  for (const e of fs.entries()) {
-    if (e.type !== 'file' || !e.path.endsWith('/package.json') || e.path.includes('/node_modules/')) continue;
+  for (const e of manifests) {
     const root = parentOf(e.path);
     if (lockRoots.has(root)) continue;
     const body = fs.body(e.path);
@@ -194,12 +212,13 @@ const pythonPattern = /^\/usr\/(?:local\/)?(?:lib\/python3(?:\.\d+)?(?=\/)|bin\/
  * Python counts as a toolchain when the image ships an interpreter but nothing runs Python: no `.py` file outside
  * Python's own folders, and no `python` in the entrypoint or command (node-gyp and build scripts pull it in).
  */
-function pythonUnused(fs: FileResolver, config: ImageConfig): boolean {
+function pythonUnused(visible: readonly FileEntry[], config: ImageConfig): boolean {
   const command = [...(config.config?.Entrypoint ?? []), ...(config.config?.Cmd ?? [])].join(' ');
   if (/python|gunicorn|uvicorn|flask|django/.test(command)) return false;
   let interpreter = false;
-  for (const e of fs.entries()) {
-    if (pythonPattern.test(e.path)) interpreter = true;
+  for (const e of visible) {
+    // pythonPattern only matches under /usr/
+    if (e.path.startsWith('/usr/') && pythonPattern.test(e.path)) interpreter = true;
     else if (e.path.endsWith('.py') && !/^\/usr\/(?:local\/)?(?:lib|share)\//.test(e.path) && !e.path.includes('/node_modules/')) return false;
   }
   return interpreter;
@@ -219,12 +238,12 @@ interface Group {
 export const removableAnalyzer = defineAnalyzer<RemovableFacts>({
   id: 'removable',
   description: 'content never needed at runtime, by category, with the Dockerfile change that removes it',
-  analyze({ image, files, layerDigest }) {
+  analyze({ image, files, visible, layerDigest }) {
     const fs = files.squashed;
     const unknowns: Unknown[] = [];
-    const devDirs = devPackageDirs(fs, unknowns);
+    const devDirs = devPackageDirs(visible, fs, unknowns);
     const keepTs = runsTypeScript(image.config);
-    const unusedPython = pythonUnused(fs, image.config);
+    const unusedPython = pythonUnused(visible, image.config);
     const groups = new Map<CategoryId, Map<string, Group>>();
     const claim = (id: CategoryId, group: string, e: FileEntry): void => {
       let byGroup = groups.get(id);
@@ -235,17 +254,22 @@ export const removableAnalyzer = defineAnalyzer<RemovableFacts>({
       g.bytes += e.size;
       g.byLayer.set(e.layer, (g.byLayer.get(e.layer) ?? 0) + e.size);
     };
-    for (const e of fs.entries()) {
+    const devDir = (path: string): string | undefined => {
+      for (const dir of packageDirsOf(path)) if (devDirs.has(dir)) return dir;
+      return undefined;
+    };
+    for (const e of visible) {
       if (e.type === 'dir') continue;
-      if (devDirs.size > 0 && e.path.includes('/node_modules/')) {
-        const dir = [...packageDirsOf(e.path)].find((d) => devDirs.has(d));
+      const path = e.path;
+      if (devDirs.size > 0 && path.includes('/node_modules/')) {
+        const dir = devDir(path);
         if (dir) {
           claim('dev-dependencies', dir, e);
           continue;
         }
       }
-      if (unusedPython) {
-        const m = pythonPattern.exec(e.path);
+      if (unusedPython && path.startsWith('/usr/')) {
+        const m = pythonPattern.exec(path);
         if (m) {
           claim('build-toolchain', m[0], e);
           continue;
@@ -253,21 +277,22 @@ export const removableAnalyzer = defineAnalyzer<RemovableFacts>({
       }
       let claimed = false;
       for (const rule of rules) {
+        if (!rule.mayMatch(path)) continue;
         for (const pattern of rule.patterns) {
-          const m = pattern.exec(e.path);
+          const m = pattern.exec(path);
           if (!m) continue;
-          claim(rule.id, m[0].replace(/\/$/, '') || e.path, e);
+          claim(rule.id, m[0].replace(/\/$/, '') || path, e);
           claimed = true;
           break;
         }
         if (claimed) break;
       }
-      if (claimed || keepTs) continue;
+      if (claimed || keepTs || !(path.endsWith('ts') || path.endsWith('tsx'))) continue;
       // TypeScript sources: outside node_modules an image runs compiled JS; inside, only beside their .js
-      const ts = /^(.*)\.(?:ts|tsx|mts|cts)$/.exec(e.path);
-      if (ts && !/\.d\.[mc]?ts$/.test(e.path)) {
-        const inDeps = e.path.includes('/node_modules/');
-        if (!inDeps || fs.get(`${ts[1] ?? ''}.js`)) claim('source-maps', parentOf(e.path), e);
+      const ts = /^(.*)\.(?:ts|tsx|mts|cts)$/.exec(path);
+      if (ts && !/\.d\.[mc]?ts$/.test(path)) {
+        const inDeps = path.includes('/node_modules/');
+        if (!inDeps || fs.get(`${ts[1] ?? ''}.js`)) claim('source-maps', parentOf(path), e);
       }
     }
     const order: CategoryId[] = ['dev-dependencies', ...rules.map((r) => r.id)];

@@ -2,7 +2,7 @@
  * Security facts: who the container runs as, setuid/setgid and world-writable files, a shell and a package
  * manager an attacker could use, secret-looking configuration (values redacted), ports and healthcheck.
  */
-import type { FileResolver } from '../../fs/index.js';
+import type { FileEntry, FileResolver } from '../../fs/index.js';
 import type { Digest } from '../../image/types.js';
 import { assignment, secretReason, secretValues } from '../redact.js';
 import { defineAnalyzer, type Evidence, type Finding } from '../types.js';
@@ -75,7 +75,7 @@ export function wantsBody(path: string): boolean {
 export const securityAnalyzer = defineAnalyzer<SecurityFacts>({
   id: 'security',
   description: 'user, setuid/setgid and world-writable files, shell and package manager, secret-looking config, ports, healthcheck',
-  analyze({ image, files, layerDigest }) {
+  analyze({ image, files, visible, layerDigest }) {
     const fs = files.squashed;
     const cfg = image.config.config ?? {};
     const findings: Finding[] = [];
@@ -97,14 +97,15 @@ export const securityAnalyzer = defineAnalyzer<SecurityFacts>({
     const setuid: PathFact[] = [];
     const setgid: PathFact[] = [];
     const worldWritable: PathFact[] = [];
-    for (const e of fs.entries()) {
-      const fact = (): PathFact => ({ path: e.path, mode: `0${e.mode.toString(8)}`, layer: e.layer, layerDigest: layerDigest(e.layer) });
+    const fact = (e: FileEntry): PathFact => ({ path: e.path, mode: `0${e.mode.toString(8)}`, layer: e.layer, layerDigest: layerDigest(e.layer) });
+    for (const e of visible) {
+      if ((e.mode & 0o6002) === 0) continue;
       if (e.type === 'file' || e.type === 'hardlink') {
-        if (e.mode & 0o4000) setuid.push(fact());
-        if (e.mode & 0o2000) setgid.push(fact());
+        if (e.mode & 0o4000) setuid.push(fact(e));
+        if (e.mode & 0o2000) setgid.push(fact(e));
       }
       // sticky directories (/tmp) are world-writable by design
-      if (e.type !== 'symlink' && e.mode & 0o002 && !(e.type === 'dir' && e.mode & 0o1000)) worldWritable.push(fact());
+      if (e.type !== 'symlink' && e.mode & 0o002 && !(e.type === 'dir' && e.mode & 0o1000)) worldWritable.push(fact(e));
     }
     const cite = (list: PathFact[]): Evidence[] => list.slice(0, 10).map((p) => ({ layer: p.layer, ...(p.layerDigest ? { layerDigest: p.layerDigest } : {}), path: p.path }));
     if (setuid.length + setgid.length > 0) {

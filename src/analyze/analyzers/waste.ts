@@ -134,7 +134,7 @@ export const wasteAnalyzer = defineAnalyzer<WasteFacts>({
   id: 'waste',
   description: 'bytes shipped but hidden in the final filesystem (dive-compatible and corrected), duplicate files',
   analyze(input) {
-    const { files, layerDigest } = input;
+    const { files, visible, layerDigest } = input;
     const byCause: WasteFacts['byCause'] = {
       overwritten: { files: 0, bytes: 0 },
       whiteout: { files: 0, bytes: 0 },
@@ -153,8 +153,8 @@ export const wasteAnalyzer = defineAnalyzer<WasteFacts>({
     const visibleBytes = files.squashed.size;
 
     const groups = new Map<Digest, { size: number; paths: { path: string; layer: number }[] }>();
-    for (const e of files.squashed.entries()) {
-      if (e.type !== 'file' || e.size === 0 || e.digest === undefined) continue;
+    for (const e of visible) {
+      if (e.digest === undefined || e.type !== 'file' || e.size === 0) continue;
       const g = groups.get(e.digest);
       if (g) g.paths.push({ path: e.path, layer: e.layer });
       else groups.set(e.digest, { size: e.size, paths: [{ path: e.path, layer: e.layer }] });
