@@ -18,7 +18,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { Config } from '../config/schema.js';
 import { afterState } from '../check/compare.js';
 import { compressedSize } from '../check/compressed-size.js';
-import { engineBuild, engineDiffIds, type EngineOptions, finalBase, probeEngine, removeImages, substituteBases } from '../check/engine.js';
+import { engineBuild, engineDiffIds, type EngineOptions, finalBase, probeEngine, removeLabelledImages, substituteBases } from '../check/engine.js';
 import { type BuildTimes, type CheckReport, checkSchemaVersion, type CheckState, type FileChange, type ImageMeasurement, type LintFindingSummary, type StateId } from '../check/model.js';
 import { detectApp, type DetectedApp } from '../generate/index.js';
 import type { Image } from '../image/types.js';
@@ -54,6 +54,12 @@ export interface CheckOptions {
   app?: string;
   /** Write the after Dockerfile and `.dockerignore` into the project. */
   write?: boolean;
+  /**
+   * Keep the images the engine builds (`shipshape-check/STATE:ID`, and `…-cold` for the first build). By default
+   * every image the run built — found by its `shipshape.check.run` label — is removed at the end, also when a
+   * build failed or the run was aborted.
+   */
+  keepImages?: boolean;
   /** Thresholds for the after state (default: `config.analyze.thresholds`). */
   thresholds?: Thresholds;
   events?: EventSink;
@@ -172,10 +178,16 @@ async function measureImage(image: Image, reference: string, options: { cacheDir
   return { measurement, report, gate };
 }
 
+/** The label every image a check builds carries; its value is the run's id. */
+export const checkRunLabel = 'shipshape.check.run';
+
 interface Scratch {
   root: string;
-  /** Engine tags to remove at the end. */
-  tags: string[];
+  /** The value of `checkRunLabel` on this run's images. */
+  runId: string;
+  /** Whether the engine built anything (so there may be images to remove). */
+  engineUsed: boolean;
+  signal: AbortSignal | undefined;
 }
 
 /** Builds one state with the engine (cold, then warm after a source change) and measures the image. */
@@ -188,12 +200,16 @@ async function engineState(
 ): Promise<Measured | undefined> {
   const dockerfilePath = join(scratch.root, `${state.id}.Dockerfile`);
   await writeFile(dockerfilePath, substituteBases(options.dockerfile, options.baseMap));
-  const tag = `shipshape-check/${state.id}:${randomBytes(6).toString('hex')}`;
-  scratch.tags.push(tag);
+  const tag = `shipshape-check/${state.id}:${scratch.runId}`;
+  const build = { context: dir, dockerfile: dockerfilePath, labels: { [checkRunLabel]: scratch.runId }, ...(scratch.signal === undefined ? {} : { signal: scratch.signal }) };
+  scratch.engineUsed = true;
   const id = `check-${state.id}`;
   options.events({ kind: 'task-start', id, title: `building "${state.title}" with ${engine.cli} (no cache)` });
   try {
-    const cold = await engineBuild(engine, { context: dir, dockerfile: dockerfilePath, tag, noCache: true });
+    // the first build gets a tag of its own: the rebuild takes over the main tag, and a failed rebuild leaves the first to measure
+    let built = `${tag}-cold`;
+    const cold = await engineBuild(engine, { ...build, tag: built, noCache: true });
+    scratch.signal?.throwIfAborted();
     if (!cold.ok) {
       state.note = `could not build: ${cold.reason}`;
       state.failure = 'external';
@@ -202,19 +218,21 @@ async function engineState(
     const times: BuildTimes = { coldSeconds: cold.seconds };
     if (options.sourceFile !== undefined) {
       await changeSource(dir, options.sourceFile);
-      const warm = await engineBuild(engine, { context: dir, dockerfile: dockerfilePath, tag, noCache: false });
+      const warm = await engineBuild(engine, { ...build, tag, noCache: false });
+      scratch.signal?.throwIfAborted();
       if (warm.ok) {
         times.warmSeconds = warm.seconds;
         times.changedFile = options.sourceFile;
+        built = tag;
       } else state.note = `the rebuild after changing ${options.sourceFile} failed: ${warm.reason}`;
     }
     state.build = times;
     state.built = true;
     const base = finalBase(substituteBases(options.dockerfile, options.baseMap));
     const baseDiffIds = base === undefined ? undefined : await engineDiffIds(engine, base);
-    const opened = await openImage(`docker-daemon:${tag}`, { config: options.config, events: options.events });
+    const opened = await openImage(`docker-daemon:${built}`, { config: options.config, events: options.events });
     try {
-      const measured = await measureImage(opened.image, `docker-daemon:${tag}`, { ...options, baseLayers: sharedPrefix(opened.image, baseDiffIds) });
+      const measured = await measureImage(opened.image, `docker-daemon:${built}`, { ...options, baseLayers: sharedPrefix(opened.image, baseDiffIds) });
       state.image = measured.measurement;
       return measured;
     } finally {
@@ -358,7 +376,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
 
   const signal = options.signal;
   signal?.throwIfAborted();
-  const scratch: Scratch = { root: await mkdtemp(join(tmpdir(), 'shipshape-check-')), tags: [] };
+  const scratch: Scratch = { root: await mkdtemp(join(tmpdir(), 'shipshape-check-')), runId: randomBytes(6).toString('hex'), engineUsed: false, signal };
   const dispose = (): void => {
     rmSync(scratch.root, { recursive: true, force: true });
   };
@@ -492,7 +510,8 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
     return report;
   } finally {
     signal?.removeEventListener('abort', dispose);
-    if (scratch.tags.length > 0) await removeImages(engine, scratch.tags);
+    // also after an abort: the build was cancelled, and what it or an earlier build committed carries the label
+    if (scratch.engineUsed && options.keepImages !== true) await removeLabelledImages(engine, checkRunLabel, scratch.runId);
     await rm(scratch.root, { recursive: true, force: true });
   }
 }

@@ -37,9 +37,13 @@ interface Ran {
 /** Output kept from a command: the tail is where BuildKit puts the error. */
 const maxKept = 256 * 1024;
 
-function runEngine(options: EngineOptions, args: string[], timeoutMs: number): Promise<Ran> {
+function runEngine(options: EngineOptions, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<Ran> {
   const started = performance.now();
   return new Promise((done) => {
+    if (signal?.aborted === true) {
+      done({ code: null, stdout: '', stderr: '', spawnError: 'interrupted', seconds: 0 });
+      return;
+    }
     const env = { ...process.env, DOCKER_BUILDKIT: '1', ...(options.host === undefined ? {} : { DOCKER_HOST: options.host }) };
     let stdout = '';
     let stderr = '';
@@ -51,6 +55,14 @@ function runEngine(options: EngineOptions, args: string[], timeoutMs: number): P
       stderr = (stderr + chunk).slice(-maxKept);
     });
     const seconds = (): number => (performance.now() - started) / 1000;
+    // the docker CLI cancels a build on SIGINT (as on Ctrl-C): BuildKit stops the solve and exports nothing
+    const cancel = (): void => {
+      child.kill('SIGINT');
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
+    child.on('exit', () => {
+      signal?.removeEventListener('abort', cancel);
+    });
     child.on('error', (error: NodeJS.ErrnoException) => {
       done({ code: null, stdout, stderr, spawnError: error.code === 'ENOENT' ? `${options.cli} is not installed (not found on PATH)` : error.message, seconds: seconds() });
     });
@@ -88,6 +100,10 @@ export interface EngineBuildRequest {
   tag: string;
   noCache: boolean;
   timeoutMs?: number;
+  /** `--label KEY=VALUE` on the image, so that everything a run built can be found and removed. */
+  labels?: Readonly<Record<string, string>>;
+  /** Aborting it cancels the build (SIGINT to the CLI). */
+  signal?: AbortSignal;
 }
 
 export type EngineBuildResult = { ok: true; seconds: number } | { ok: false; seconds: number; reason: string };
@@ -97,18 +113,27 @@ export async function engineBuild(options: EngineOptions, request: EngineBuildRe
   const args = ['build', '--progress=plain', '-t', request.tag];
   if (options.network !== undefined) args.push('--network', options.network);
   if (request.noCache) args.push('--no-cache');
+  for (const [key, value] of Object.entries(request.labels ?? {})) args.push('--label', `${key}=${value}`);
   if (request.dockerfile !== undefined) args.push('-f', request.dockerfile);
   args.push(request.context);
-  const r = await runEngine(options, args, request.timeoutMs ?? 30 * 60_000);
+  const r = await runEngine(options, args, request.timeoutMs ?? 30 * 60_000, request.signal);
+  if (request.signal?.aborted === true) return { ok: false, seconds: r.seconds, reason: 'interrupted' };
   if (r.spawnError !== undefined) return { ok: false, seconds: r.seconds, reason: r.spawnError };
   if (r.code !== 0) return { ok: false, seconds: r.seconds, reason: r.code === null ? 'the build timed out' : failureLine(r.stderr || r.stdout) };
   return { ok: true, seconds: r.seconds };
 }
 
-/** Removes images the check made; failures are ignored (the image may be gone already). */
-export async function removeImages(options: EngineOptions, tags: readonly string[]): Promise<void> {
-  if (tags.length === 0) return;
-  await runEngine(options, ['rmi', '-f', ...tags], 60_000);
+/**
+ * Removes every image carrying the label `key=value` — tagged or not: a rebuild under the same tag leaves the
+ * earlier image untagged, and a build cancelled while exporting may still have committed one. Failures are
+ * ignored (the images may be gone already). BuildKit's cache records carry no labels, so they are left to the
+ * engine's own garbage collection (`docker builder prune`).
+ */
+export async function removeLabelledImages(options: EngineOptions, key: string, value: string): Promise<void> {
+  const listed = await runEngine(options, ['images', '--all', '--quiet', '--no-trunc', '--filter', `label=${key}=${value}`], 60_000);
+  const ids = [...new Set(listed.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== ''))];
+  if (listed.code !== 0 || ids.length === 0) return;
+  await runEngine(options, ['rmi', '--force', ...ids], 120_000);
 }
 
 /**

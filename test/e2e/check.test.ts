@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/check/model.js';
 import { formatHtml } from '../../src/check/formatters/html.js';
 import { chromiumPath, openOffline } from './browser.js';
-import { dockerCli, missing, repoRoot, runCli } from './env.js';
+import { dockerCli, missing, repoRoot, run, runCli } from './env.js';
 import { baseMapArgs, ensureStandIn, standIns } from './stand-ins.js';
 
 const example = resolve(repoRoot, 'examples/naive-node-app');
@@ -229,6 +229,7 @@ describe.skipIf(missing('docker', 'cli'))('shipshape check with the real engine'
     // the project itself is untouched, and the check's images are gone
     expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(await readFile(join(example, 'Dockerfile'), 'utf8'));
     expect(existsSync(join(dir, '.dockerignore'))).toBe(false);
+    expect(await run(dockerCli, ['images', '--all', '--quiet', '--filter', 'label=shipshape.check.run'])).toBe('');
 
     if (!existsSync(chromiumPath)) {
       console.warn('SKIPPED: the HTML part needs chromium (run: bash scripts/testenv.sh up)');

@@ -11,6 +11,7 @@ import { action, addCommonOptions, type CommonFlags } from '../runtime.js';
 interface CheckFlags {
   app?: string;
   write: boolean;
+  keepImages: boolean;
   engine: boolean;
   compat?: boolean;
   baseMap: string[];
@@ -33,6 +34,7 @@ export function register(program: Command): void {
       .argument('[dir]', 'project directory', '.')
       .description('measure a project before and after shipshape: lint --fix=all or init, .dockerignore, builds, size, waste, packages, vulnerabilities, secrets')
       .option('--write', 'write the after Dockerfile and .dockerignore into the project (a diff is shown)', false)
+      .option('--keep-images', 'keep the images the engine builds (shipshape-check/STATE:ID); by default they are removed at the end and on interrupt', false)
       .option('--no-engine', 'do not build with the container engine, even when one answers')
       .option('--compat', 'generate for Docker 20.10 BuildKit (default: when the engine is older than 23)')
       .option('--app <path>', 'the app to check when the project has several')
@@ -44,7 +46,7 @@ export function register(program: Command): void {
   command.action(
     action(async (ctx, dir: string) => {
       const flags = ctx.flags as CommonFlags & CheckFlags;
-      // Ctrl-C / SIGTERM: the scratch copies are removed before the process ends by the signal
+      // Ctrl-C / SIGTERM: the scratch copies are removed at once, the engine build is cancelled and the run's images removed, then the process ends by the signal
       const report = await withInterrupt((signal) =>
         check({
           dir,
@@ -54,6 +56,7 @@ export function register(program: Command): void {
           baseMap: parseBaseMap(flags.baseMap),
           noEngine: !flags.engine,
           write: flags.write,
+          keepImages: flags.keepImages,
           events: ctx.events,
           ...(flags.compat === undefined ? {} : { compat: flags.compat }),
           ...(flags.app === undefined ? {} : { app: flags.app }),
