@@ -11,8 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { catalogDirectory, catalogImage } from '../../src/sbom/catalog.js';
 import { normalizeName } from '../../src/sbom/catalogers/python/python-package-cataloger.js';
 import type { Sbom } from '../../src/sbom/model.js';
-import { buildImage } from '../../src/testing/images.js';
-import { dockerCli, has, repoRoot, runCli } from './env.js';
+import { writeLayoutDir } from '../../src/image/layout/write.js';
+import { buildImage, type FileSpec } from '../../src/testing/images.js';
+import { dockerCli, has, missing, repoRoot, runCli } from './env.js';
 import { ensureStandIn, standIns } from './stand-ins.js';
 
 function need(what: string, present: boolean): boolean {
@@ -157,6 +158,50 @@ describe('SBOM catalogers against their ecosystems’ own tools', () => {
     const found = sbom.packages.filter((p) => metaDirs.has(p.locations[0]?.split('/')[1] ?? '')).map((p) => `${normalizeName(p.name)}@${p.version}`).sort();
     expect(found).toEqual(truth);
     console.info(`python ground truth: ${truth.length} distributions from ${pythonDebs.length} Debian packages`);
+  }, 120_000);
+
+  const awk = ['/usr/bin/awk', '/bin/awk'].find((p) => existsSync(p));
+  it.skipIf(need('awk and the built CLI', awk !== undefined && has.cli))('apk: an installed database in the documented format, as awk reads it, in a directory and as a two-layer OCI image', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'apk-gt-'));
+    execFileSync('bash', [resolve(repoRoot, 'src/sbom/catalogers/apk/__fixtures__/make.sh'), out], { stdio: 'ignore' });
+    const rootfs = join(out, 'rootfs');
+    const db = join(rootfs, 'lib/apk/db/installed');
+    // Ground truth by awk alone: one line per record (name, version, arch, L:, o:), one per R: file in its F: directory.
+    const awkRecords = (file: string): string[][] => execFileSync(awk ?? 'awk', ['-F', ':', `
+      /^P:/ { p = substr($0, 3) } /^V:/ { v = substr($0, 3) } /^A:/ { a = substr($0, 3) } /^L:/ { l = substr($0, 3) } /^o:/ { o = substr($0, 3) }
+      /^$/ { if (p != "") print p "\\t" v "\\t" a "\\t" l "\\t" o; p = v = a = l = o = "" }
+      END { if (p != "") print p "\\t" v "\\t" a "\\t" l "\\t" o }`, file], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split('\t'));
+    const records = awkRecords(db);
+    const owned = execFileSync(awk ?? 'awk', ['/^P:/ { p = substr($0, 3) } /^F:/ { d = substr($0, 3) } /^R:/ { print p "\\t/" d "/" substr($0, 3) }', db], { encoding: 'utf8' }).trim().split('\n');
+    const versionId = /^VERSION_ID=(.*)$/m.exec(readFileSync(join(rootfs, 'etc/os-release'), 'utf8'))?.[1];
+    expect(records.length).toBe(8);
+    const truth = records.map(([n, v, a, l, o]) => `${n}@${v ?? ''} ${l ?? ''} pkg:apk/alpine/${n}@${v ?? ''}?arch=${a ?? ''}&distro=alpine-${versionId ?? ''}${o && o !== n ? `&upstream=${o}` : ''}`).sort();
+    const all = execFileSync('find', ['.', '-type', 'f'], { cwd: rootfs, encoding: 'utf8' }).trim().split('\n').map((p) => p.slice(1));
+    const ownedPaths = new Set(owned.map((l) => l.split('\t')[1]));
+    const check = (sbom: Sbom): void => {
+      expect(sbom.packages.map((p) => `${p.name}@${p.version} ${p.licenses.join(' AND ')} ${p.purl}`).sort()).toEqual(truth);
+      expect(sbom.packages.flatMap((p) => p.files.map((f) => `${p.name}\t${f}`)).sort()).toEqual([...owned].sort());
+      expect(sbom.unownedFiles).toEqual(all.filter((p) => !ownedPaths.has(p) && p !== '/lib/apk/db/installed').sort());
+      expect(sbom.unknowns).toEqual([]);
+    };
+    check(await catalogDirectory(rootfs, { catalogers: ['apk'] }));
+
+    // As an image: the base in layer 0, `apk add ssl_client` (its files, libssl3's and the new database) in layer 1.
+    const base = join(out, 'base');
+    const specs = (root: string, keep: (path: string) => boolean): FileSpec[] => execFileSync('find', ['.', '-mindepth', '1'], { cwd: root, encoding: 'utf8' }).trim().split('\n').sort()
+      .map((p) => p.slice(2)).filter(keep)
+      .map((p) => (lstatSync(join(root, p)).isDirectory() ? { path: p, type: 'dir' } : { path: p, content: readFileSync(join(root, p)) }));
+    const differs = (p: string): boolean => !existsSync(join(base, p)) || (lstatSync(join(base, p)).isFile() && !readFileSync(join(base, p)).equals(readFileSync(join(rootfs, p))));
+    const image = await buildImage({ architecture: 'arm64', layers: [specs(base, () => true), { files: specs(rootfs, differs), createdBy: 'RUN apk add ssl_client' }] });
+    const layout = join(out, 'layout');
+    await writeLayoutDir(layout, { kind: 'image', image }, { tag: 'apk' });
+    if (has.skopeo) execFileSync('skopeo', ['inspect', `oci:${layout}:apk`], { stdio: 'ignore' });
+    else missing('skopeo');
+    const sbom = await sbomOf(`oci:${layout}:apk`, 'apk');
+    check(sbom);
+    const inBase = new Set(awkRecords(join(base, 'lib/apk/db/installed')).map(([n]) => n));
+    expect(sbom.packages.map((p) => `${p.name} ${String(p.layer)}`).sort()).toEqual(records.map(([n]) => `${n ?? ''} ${inBase.has(n ?? '') ? 0 : 1}`).sort());
+    expect(inBase.size).toBe(6);
   }, 120_000);
 });
 

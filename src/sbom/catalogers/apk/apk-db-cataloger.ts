@@ -1,13 +1,27 @@
 /**
  * Alpine packages from `/lib/apk/db/installed`: records separated by blank lines, one `X:value` field per line
- * (P name, V version, A arch, L license, o origin, F directory, R file in the last F directory).
+ * (P name, V version, A arch, L license, o origin, m maintainer, t build time, c aports commit, F directory,
+ * R file in the last F directory; upper-case fields are mandatory, lower-case ones optional).
  * Format: https://wiki.alpinelinux.org/wiki/Apk_spec
  */
 import { PackageURL } from 'packageurl-js';
+import { isSpdxExpression } from '../../formats/licenses.js';
 import { type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
 
 const name = 'apk-db-cataloger';
 const dbPath = '/lib/apk/db/installed';
+
+/**
+ * `L:` as SPDX expressions. Alpine writes SPDX expressions since 3.9 (`MIT AND BSD-2-Clause`); older packages list
+ * names separated by spaces (`MIT BSD GPL2+`), which are kept one per entry (non-SPDX names become LicenseRefs in
+ * the formats).
+ */
+export function apkLicenses(value: string | undefined): string[] {
+  const text = value?.trim();
+  if (!text) return [];
+  if (isSpdxExpression(text)) return [text];
+  return text.split(/\s+/).filter((l) => l !== '');
+}
 
 export const apkDbCataloger: Cataloger = {
   name,
@@ -17,13 +31,16 @@ export const apkDbCataloger: Cataloger = {
     const body = files.body(dbPath)?.toString('utf8');
     if (body === undefined) return out;
     const entry = files.get(dbPath);
-    out.guard(dbPath, () => {
-      for (const record of body.split(/\n\s*\n/)) {
-        if (record.trim() === '') continue;
+    const dbLayer = entry && entry.layer >= 0 ? entry.layer : undefined;
+    // one broken record is an unknown; the records around it are still read
+    for (const record of body.split(/\r?\n\s*\r?\n/)) {
+      if (record.trim() === '') continue;
+      out.guard(dbPath, () => {
         const fields: Record<string, string> = {};
         const owned: string[] = [];
         let dir = '';
-        for (const line of record.split('\n')) {
+        for (const raw of record.split('\n')) {
+          const line = raw.replace(/\r$/, '');
           if (line.length < 2 || line[1] !== ':') continue;
           const key = line[0] ?? '';
           const value = line.slice(2);
@@ -38,22 +55,35 @@ export const apkDbCataloger: Cataloger = {
         if (fields.A) qualifiers.arch = fields.A;
         if (ctx.distro?.versionId) qualifiers.distro = `${ctx.distro.id}-${ctx.distro.versionId}`;
         if (fields.o && fields.o !== pkgName) qualifiers.upstream = fields.o;
+        // The layer that introduced the installed version: the lowest layer among the package's files as they are now
+        // (an upgrade rewrites them all; a later edit of one config file does not move the package). A package without
+        // files (a meta package) is dated by the database.
+        let layer: number | undefined;
+        for (const path of owned) {
+          const file = files.get(path);
+          if (file && file.layer >= 0 && (layer === undefined || file.layer < layer)) layer = file.layer;
+        }
         out.packages.push({
           id: packageId('apk', pkgName, version, dbPath),
           type: 'apk',
           name: pkgName,
           version,
           purl: new PackageURL('apk', ctx.distro?.id ?? 'alpine', pkgName, version, qualifiers, undefined).toString(),
-          licenses: fields.L ? [fields.L] : [],
+          licenses: apkLicenses(fields.L),
           cpes: [],
           foundBy: name,
           locations: [dbPath],
-          layer: entry && entry.layer >= 0 ? entry.layer : undefined,
+          layer: layer ?? dbLayer,
           files: owned,
-          metadata: { architecture: fields.A, origin: fields.o },
+          metadata: {
+            architecture: fields.A,
+            origin: fields.o,
+            ...(fields.m ? { maintainer: fields.m } : {}),
+            ...(fields.c ? { commit: fields.c } : {}),
+          },
         });
-      }
-    });
+      });
+    }
     return out;
   },
 };

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildImage } from '../../../testing/images.js';
+import { catalogImage } from '../../catalog.js';
+import { apkLicenses } from './apk-db-cataloger.js';
+
+const fixtures = resolve(import.meta.dirname, '__fixtures__');
+const db = readFileSync(join(fixtures, 'installed'), 'utf8');
+const osRelease = { path: 'etc/os-release', content: readFileSync(join(fixtures, 'os-release')) };
+
+describe('apk-db-cataloger', () => {
+  it('reads every record of an Alpine 3.18 installed database with its purl, licenses and files', async () => {
+    const image = await buildImage({ layers: [[osRelease, { path: 'lib/apk/db/installed', content: db }]] });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['apk'] });
+    expect(sbom.packages.map((p) => `${p.name}@${p.version}`)).toEqual([
+      'alpine-baselayout@3.4.3-r1', 'alpine-baselayout-data@3.4.3-r1', 'libssl3@3.1.2-r0', 'musl@1.2.4-r1',
+      'musl-utils@1.2.4-r1', 'scanelf@1.3.7-r1', 'ssl_client@1.36.1-r2', 'zlib@1.2.13-r1',
+    ]);
+    const utils = sbom.packages.find((p) => p.name === 'musl-utils');
+    expect(utils?.purl).toBe('pkg:apk/alpine/musl-utils@1.2.4-r1?arch=aarch64&distro=alpine-3.18.3&upstream=musl');
+    expect(utils?.licenses).toEqual(['MIT AND BSD-2-Clause AND GPL-2.0-or-later']);
+    expect(utils?.files).toEqual(['/sbin/ldconfig', '/usr/bin/getconf', '/usr/bin/getent', '/usr/bin/iconv', '/usr/bin/ldd']);
+    expect(utils?.metadata).toMatchObject({ architecture: 'aarch64', origin: 'musl', maintainer: 'Timo Teräs <timo.teras@iki.fi>' });
+    expect(sbom.packages.find((p) => p.name === 'musl')?.purl).toBe('pkg:apk/alpine/musl@1.2.4-r1?arch=aarch64&distro=alpine-3.18.3');
+    expect(sbom.unknowns).toEqual([]);
+  });
+
+  it('dates a package by the lowest layer holding its files, a file-less one by the database', async () => {
+    const meta = 'P:alpine-base\nV:3.18.3-r0\nA:aarch64\nL:MIT\n';
+    const image = await buildImage({
+      layers: [
+        [osRelease, { path: 'lib/ld-musl-aarch64.so.1', content: 'x' }, { path: 'lib/libc.musl-aarch64.so.1', content: 'x' }],
+        [{ path: 'usr/bin/scanelf', content: 'x' }],
+        [{ path: 'lib/apk/db/installed', content: `${db}${meta}` }],
+      ],
+    });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['apk'] });
+    const layerOf = (n: string): number | undefined => sbom.packages.find((p) => p.name === n)?.layer;
+    expect(layerOf('musl')).toBe(0);
+    expect(layerOf('scanelf')).toBe(1);
+    expect(layerOf('alpine-base')).toBe(2);
+    expect(layerOf('zlib')).toBe(2); // its files are not in the image: the database is the only evidence
+  });
+
+  it('keeps pre-3.9 space-separated license lists one per entry', () => {
+    expect(apkLicenses('MIT BSD GPL2+')).toEqual(['MIT', 'BSD', 'GPL2+']);
+    expect(apkLicenses('ISC AND (BSD-3-Clause OR MIT)')).toEqual(['ISC AND (BSD-3-Clause OR MIT)']);
+    expect(apkLicenses('')).toEqual([]);
+    expect(apkLicenses(undefined)).toEqual([]);
+  });
+
+  it('turns a record without P: or V: into an unknown and still reads the others', async () => {
+    const image = await buildImage({ layers: [[{ path: 'lib/apk/db/installed', content: 'P:broken\nA:x86_64\n\nP:zlib\nV:1.2.13-r1\n\n' }]] });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['apk'] });
+    expect(sbom.packages.map((p) => p.name)).toEqual(['zlib']);
+    expect(sbom.unknowns).toEqual([{ path: '/lib/apk/db/installed', cataloger: 'apk-db-cataloger', message: 'record without P: or V:' }]);
+  });
+});
