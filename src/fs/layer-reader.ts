@@ -59,6 +59,11 @@ function fileType(flag: string, subject: string, path: string): FileType {
   return type;
 }
 
+/** An entry as the scan builds it: its digest, when asked for, arrives after its header. */
+interface ScannedEntry extends FileEntry {
+  digest?: Digest;
+}
+
 /**
  * sha256 of one file's content as the scanner hands it over. Most files arrive in one piece (a view of one chunk):
  * those are hashed in one call, without a Hash object per file.
@@ -67,7 +72,7 @@ class ContentHash {
   private hash: Hash | undefined;
   private digest: string | undefined;
 
-  update(data: Buffer, whole: boolean): void {
+  add(data: Buffer, whole: boolean): void {
     if (whole && this.hash === undefined && this.digest === undefined) {
       this.digest = hashOnce('sha256', data, 'hex');
       return;
@@ -81,29 +86,43 @@ class ContentHash {
   }
 }
 
-/** Hashes a file's content and keeps its bytes when asked, as the scanner hands them over. */
-class FileSink implements TarDataSink {
-  private readonly hash: ContentHash | undefined;
-  private readonly chunks: Buffer[] | undefined;
-
-  constructor(
-    private readonly size: number,
-    private readonly done: (digest: Digest | undefined, body: Buffer | undefined) => void,
-    hash: boolean,
-    keepBody: boolean,
-  ) {
-    this.hash = hash ? new ContentHash() : undefined;
-    this.chunks = keepBody ? [] : undefined;
+/** Hashes a file's content into its entry: the common case, one small object per file. */
+class DigestSink extends ContentHash implements TarDataSink {
+  constructor(private readonly entry: ScannedEntry) {
+    super();
   }
 
   update(data: Buffer): void {
-    this.hash?.update(data, data.length === this.size);
-    // views of the layer's chunks: copied, so that a kept body does not pin a whole chunk
-    this.chunks?.push(Buffer.from(data));
+    this.add(data, data.length === this.entry.size);
   }
 
   end(): void {
-    this.done(this.hash?.result(), this.chunks ? Buffer.concat(this.chunks) : undefined);
+    this.entry.digest = this.result();
+  }
+}
+
+/** Keeps a file's bytes (and hashes them into its entry when asked), as the scanner hands them over. */
+class BodySink implements TarDataSink {
+  private readonly hash: ContentHash | undefined;
+  private readonly chunks: Buffer[] = [];
+
+  constructor(
+    private readonly entry: ScannedEntry,
+    private readonly done: (body: Buffer) => void,
+    hash: boolean,
+  ) {
+    this.hash = hash ? new ContentHash() : undefined;
+  }
+
+  update(data: Buffer): void {
+    this.hash?.add(data, data.length === this.entry.size);
+    // views of the layer's chunks: copied, so that a kept body does not pin a whole chunk
+    this.chunks.push(Buffer.from(data));
+  }
+
+  end(): void {
+    if (this.hash) this.entry.digest = this.hash.result();
+    this.done(Buffer.concat(this.chunks));
   }
 }
 
@@ -140,32 +159,19 @@ export async function readLayerTar(tar: Readable, meta: { index: number; digest:
     const mode = (Number.isNaN(header.mode) ? 0 : header.mode) & 0o7777;
     const uid = Number.isNaN(header.uid) ? 0 : header.uid;
     const gid = Number.isNaN(header.gid) ? 0 : header.gid;
-    // an entry's data ends before the next header is read, so entries stay in archive order
-    const add = (digest: Digest | undefined): void => {
-      const entry: FileEntry =
-        linkTarget !== undefined
-          ? { path, type, size, mode, uid, gid, layer: meta.index, linkTarget }
-          : digest !== undefined
-            ? { path, type, size, mode, uid, gid, layer: meta.index, digest }
-            : { path, type, size, mode, uid, gid, layer: meta.index };
-      entries.push(entry);
-    };
+    const entry: ScannedEntry = linkTarget !== undefined ? { path, type, size, mode, uid, gid, layer: meta.index, linkTarget } : { path, type, size, mode, uid, gid, layer: meta.index };
     const wantBody = type === 'file' ? bodyRequest(options, path, size, mode) : undefined;
     const hash = type === 'file' && (typeof hashOption === 'function' ? hashOption(size, entries.length) : hashOption);
-    if (type !== 'file' || !(hash || wantBody)) {
-      add(undefined);
-      return undefined;
-    }
-    return new FileSink(
-      size,
-      (digest, body) => {
-        add(digest);
-        if (body === undefined) return;
+    entries.push(entry);
+    if (type !== 'file' || !(hash || wantBody)) return undefined;
+    if (!wantBody) return new DigestSink(entry);
+    return new BodySink(
+      entry,
+      (body) => {
         if (wantBody === true) {
           bodies.set(path, body);
           return;
         }
-        if (!wantBody) return;
         // a reducer may be asynchronous: its summary is awaited before the layer's result is returned
         reductions.push(
           Promise.resolve(wantBody(body, path)).then((kept) => {
@@ -174,7 +180,6 @@ export async function readLayerTar(tar: Readable, meta: { index: number; digest:
         );
       },
       hash,
-      wantBody !== undefined,
     );
   });
 
@@ -231,7 +236,7 @@ export async function hashEntries(layer: Layer, index: number, wanted: ReadonlyM
     const hash = new ContentHash();
     return {
       update: (data) => {
-        hash.update(data, data.length === header.size);
+        hash.add(data, data.length === header.size);
       },
       end: () => {
         receive(hash.result());

@@ -3,8 +3,14 @@
  */
 import { invalidInput } from '../internal/errors.js';
 
+/** A `.` or `..` component, an empty one (`a//b`) or a NUL: names the slow path below has to look at. */
+// eslint-disable-next-line no-control-regex -- the NUL is what it looks for
+const unusualName = /(?:^|\/)\.\.?(?:\/|$)|\/\/|\x00/;
+
 /** Turns a tar entry name into `/a/b` form, refusing names that would leave the root. */
 export function normalizeEntryName(name: string, subject: string): string {
+  // most names are already clean (`usr/bin/env`, `usr/lib/` for a directory): no split and join for those
+  if (name !== '' && !name.startsWith('/') && !unusualName.test(name)) return `/${name.endsWith('/') ? name.slice(0, -1) : name}`;
   if (name.startsWith('/')) throw invalidInput(subject, `entry "${printable(name)}" has an absolute path`);
   if (name.includes('\0')) throw invalidInput(subject, `entry "${printable(name)}" has a NUL byte in its name`);
   const parts: string[] = [];

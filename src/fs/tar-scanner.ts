@@ -8,7 +8,7 @@
  * `x` records (path, linkpath, size; global `g` records as defaults), GNU long names (`L`, `K`); a directory
  * carries no data; a bad checksum, an unknown format or a cut-off end is an error.
  */
-import { checksumOk, parsePax, readNumber, readString, tarBlock, tarMagic } from '../image/tar-header.js';
+import { parsePax, readNumber, readString, tarBlock, tarMagic } from '../image/tar-header.js';
 
 export interface TarHeader {
   /** The entry's name as stored (pax and GNU long names applied), not yet normalised. */
@@ -102,7 +102,8 @@ export class TarScanner {
     for (let i = at; i < at + 148; i++) sum += buf[i] ?? 0;
     for (let i = at + 156; i < at + tarBlock; i++) sum += buf[i] ?? 0;
     if (sum === 0) return; // an end-of-archive block (its checksum field aside, all zeros)
-    if (!checksumOk(buf, at)) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
+    // the stored checksum counts its own field as eight spaces (what checksumOk() computes, without a second sum)
+    if (readNumber(buf, at + 148, 8) !== sum + 8 * 0x20) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
     const magic = tarMagic(buf, at);
     if (magic === 'unknown') throw new Error('Invalid tar header: unknown format.');
     const flagByte = buf[at + 156] ?? 0;

@@ -24,6 +24,8 @@ export class MergedTree implements FileResolver {
   private readonly bodies = new Map<string, Buffer>();
   private entryCount = 0;
   private totalSize = 0;
+  /** The directory the last entry went into: entries of a tar come folder by folder, so it is usually the next one's. */
+  private lastDir: { path: string; node: Node } | undefined;
   /** Entries that were written but are not visible any more, in the order they were removed. */
   readonly removed: RemovedEntry[] = [];
   readonly deletions: Deletion[] = [];
@@ -110,6 +112,13 @@ export class MergedTree implements FileResolver {
   /** The directory node at `path`, creating implied directories and replacing non-directories in the way. */
   private ensureDir(path: string, layer: number): Node {
     if (path === '/') return this.root;
+    if (this.lastDir?.path === path) return this.lastDir.node;
+    const node = this.makeDir(path, layer);
+    this.lastDir = { path, node };
+    return node;
+  }
+
+  private makeDir(path: string, layer: number): Node {
     const parent = this.ensureDir(parentOf(path), layer);
     const children = parent.children ?? new Map<string, Node>();
     parent.children = children;
@@ -125,6 +134,8 @@ export class MergedTree implements FileResolver {
 
   /** Records a node and everything under it as removed; the caller unlinks it from its parent. */
   private removeSubtree(node: Node, by: number, cause: RemovalCause): { files: number; bytes: number } {
+    // the cached directory may be in the removed subtree
+    this.lastDir = undefined;
     let files = 0;
     let bytes = 0;
     const stack: Node[] = [node];

@@ -68,14 +68,22 @@ export interface WasteFacts {
 const topN = 20;
 
 function diveFigures({ files }: AnalyzerInput): DiveFigures {
-  const seen = new Map<string, { count: number; cumulative: number; min: number }>();
+  // most paths are leaves in one layer only: their size is all dive needs; paths seen again move to `repeated`
+  const once = new Map<string, number>();
+  const repeated = new Map<string, { count: number; cumulative: number; min: number }>();
   const visit = (path: string, size: number): void => {
-    const data = seen.get(path);
-    if (!data) seen.set(path, { count: 1, cumulative: size, min: size });
-    else {
+    const data = repeated.get(path);
+    if (data) {
       data.count += 1;
       data.cumulative += size;
       data.min = Math.min(data.min, size);
+      return;
+    }
+    const first = once.get(path);
+    if (first === undefined) once.set(path, size);
+    else {
+      once.delete(path);
+      repeated.set(path, { count: 2, cumulative: first + size, min: Math.min(first, size) });
     }
   };
   for (const layer of files.layers) {
@@ -88,8 +96,13 @@ function diveFigures({ files }: AnalyzerInput): DiveFigures {
       nodes.set(w, d?.wasDir === true ? d.bytes : 0);
     }
     const inner = new Set<string>();
+    let lastParent = '';
     for (const path of nodes.keys()) {
-      for (let p = parentOf(path); p !== '/' && !inner.has(p); p = parentOf(p)) inner.add(p);
+      const parent = parentOf(path);
+      // siblings follow each other in a tar: their parent chain is already in
+      if (parent === lastParent) continue;
+      lastParent = parent;
+      for (let p = parent; p !== '/' && !inner.has(p); p = parentOf(p)) inner.add(p);
     }
     for (const [path, size] of nodes) if (!inner.has(path) && path !== '/') visit(path, size);
   }
@@ -97,13 +110,15 @@ function diveFigures({ files }: AnalyzerInput): DiveFigures {
   let discovered = 0;
   let wasted = 0;
   const inefficient: { path: string; count: number; cumulativeSize: number }[] = [];
-  for (const [path, d] of seen) {
+  for (const size of once.values()) {
+    minimum += size;
+    discovered += size;
+  }
+  for (const [path, d] of repeated) {
     minimum += d.min;
     discovered += d.cumulative;
-    if (d.count >= 2) {
-      wasted += d.cumulative;
-      inefficient.push({ path, count: d.count, cumulativeSize: d.cumulative });
-    }
+    wasted += d.cumulative;
+    inefficient.push({ path, count: d.count, cumulativeSize: d.cumulative });
   }
   inefficient.sort((a, b) => b.cumulativeSize - a.cumulativeSize || (a.path < b.path ? -1 : 1));
   const userBytes = files.layers.slice(1).reduce((s, l) => s + l.entries.reduce((t, e) => t + e.size, 0), 0);
