@@ -20,6 +20,7 @@ import { afterState } from '../check/compare.js';
 import { compressedSize } from '../check/compressed-size.js';
 import { engineBuild, engineDiffIds, type EngineOptions, finalBase, probeEngine, removeLabelledImages, substituteBases } from '../check/engine.js';
 import { type BuildTimes, type CheckReport, checkSchemaVersion, type CheckState, type FileChange, type ImageMeasurement, type LintFindingSummary, type StateId } from '../check/model.js';
+import { mergeDockerignore } from '../context/index.js';
 import { detectApp, type DetectedApp } from '../generate/index.js';
 import type { Image } from '../image/types.js';
 import { externalFailure, invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
@@ -328,6 +329,17 @@ async function npmPrebuild(dir: string, events: EventSink, signal: AbortSignal |
   };
 }
 
+/**
+ * The project's `.dockerignore` with the recommended patterns it lacks appended (the user's lines and order kept;
+ * none that excludes what the after Dockerfile copies by name), written into the after copy; the notes say what.
+ */
+async function mergeIgnoreInto(contextDir: string, dockerfile: string, existing: string, recommended: string): Promise<string[]> {
+  const merged = await mergeDockerignore({ dir: contextDir, dockerfile, existing, recommended });
+  if (merged.added.length > 0) await writeFile(join(contextDir, '.dockerignore'), merged.text);
+  const n = merged.added.length;
+  return [n === 0 ? "the project's .dockerignore has every recommended pattern (kept as it is)" : `.dockerignore: your lines kept, ${String(n)} recommended pattern${n === 1 ? '' : 's'} appended`, ...merged.skipped.map((x) => `.dockerignore: left out ${x}`)];
+}
+
 async function writeProjectFile(path: string, text: string): Promise<void> {
   const temp = join(resolve(path, '..'), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
@@ -407,15 +419,21 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
       findings = linted.files.flatMap((f) => f.findings.map((x) => ({ rule: x.ruleId, severity: x.severity, line: x.range.start.line, message: x.message })));
       const fixedRun = await lint({ paths: [join(afterDir, dockerfileRel)], cwd: afterDir, config: config.lint, fix: 'all', events });
       for (const f of fixedRun.files) for (const a of f.applied) fixed.push(a.ruleId);
-      if ((await readTextIfExists(afterIgnorePath)) === undefined) {
-        const suggested = (await context({ dir: join(afterDir, contextDir) })).suggestedDockerignore;
-        await writeFile(afterIgnorePath, suggested);
-      } else notes.push(`the project's .dockerignore is kept as it is (shipshape context ${relative(process.cwd(), join(project, contextDir)) || '.'} suggests one)`);
+      const suggested = (await context({ dir: join(afterDir, contextDir) })).suggestedDockerignore;
+      const existingIgnore = await readTextIfExists(afterIgnorePath);
+      if (existingIgnore === undefined) await writeFile(afterIgnorePath, suggested);
+      else {
+        // the user's file, with the recommended patterns it lacks appended (none that excludes what the fixed Dockerfile copies)
+        notes.push(...(await mergeIgnoreInto(join(afterDir, contextDir), join(afterDir, dockerfileRel), existingIgnore, suggested)));
+      }
     } else {
       const generated = await init({ dir: afterDir, compat, events, ...(options.app === undefined ? {} : { app: options.app }) });
       if (compat && options.compat === undefined) notes.push(`the engine is Docker ${probe.version ?? ''}: the Dockerfile was generated for its built-in BuildKit frontend (--compat)`);
       notes.push(...generated.notes);
-      if (generated.files.some((f) => f.path.endsWith('.dockerignore') && f.action === 'differs')) notes.push("the project's .dockerignore is kept as it is");
+      const existingIgnore = await readTextIfExists(afterIgnorePath);
+      if (existingIgnore !== undefined && generated.files.some((f) => f.path.endsWith('.dockerignore') && f.action === 'differs')) {
+        notes.push(...(await mergeIgnoreInto(join(afterDir, contextDir), join(afterDir, dockerfileRel), existingIgnore, generated.dockerignore)));
+      }
     }
     const afterDockerfile = (await readTextIfExists(join(afterDir, dockerfileRel))) ?? '';
 

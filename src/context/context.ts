@@ -71,7 +71,7 @@ export interface ContextReport {
   partial: boolean;
 }
 
-interface FileRecord {
+export interface FileRecord {
   path: string;
   size: number;
   sent: boolean;
@@ -149,7 +149,8 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-function copyChecks(dockerfileText: string, files: FileRecord[], dirs: Set<string>): CopyBreak[] {
+/** The COPY/ADD sources of a Dockerfile that no sent file satisfies: excluded by the ignore file, or missing. */
+export function copyChecks(dockerfileText: string, files: readonly FileRecord[], dirs: ReadonlySet<string>): CopyBreak[] {
   const ast = parse(dockerfileText);
   const breaks: CopyBreak[] = [];
   for (const instruction of ast.instructions) {
@@ -202,27 +203,17 @@ function topEntries(records: FileRecord[], top: number, only: (f: FileRecord) =>
     .slice(0, top);
 }
 
-/** Walks the context directory and explains what the engine would receive. */
-export async function analyzeContext(options: ContextOptions): Promise<ContextReport> {
-  const dir = resolve(options.dir);
-  const info = await lstat(dir).catch(() => undefined);
-  if (info === undefined) throw notFound(options.dir, 'no such directory');
-  if (!info.isDirectory()) throw invalidInput(options.dir, 'not a directory');
-  const top = options.top ?? 10;
-  const maxEntries = options.maxEntries ?? 1_000_000;
-  const dockerfilePath = options.dockerfile === undefined ? join(dir, 'Dockerfile') : resolve(options.dockerfile);
-  let dockerfileText: string | undefined;
-  try {
-    dockerfileText = await readFile(dockerfilePath, 'utf8');
-  } catch (error) {
-    if (options.dockerfile !== undefined || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw wrap(error, `reading ${options.dockerfile ?? dockerfilePath}`);
-  }
-  const { file: ignoreFile, patterns } = await readIgnore(dir, dockerfileText === undefined ? undefined : dockerfilePath);
-  const matcher = ignore().add(patterns);
+export interface ContextWalk {
+  /** Every file (and symlink) under the directory, with whether `sent` says it is sent. */
+  records: FileRecord[];
+  dirs: Set<string>;
+  partial: boolean;
+}
 
+/** Every entry under `dir` (symlinks as links, not followed, as BuildKit sends them), depth first, bounded by `maxEntries`. */
+export async function walkContext(dir: string, maxEntries: number, sent: (path: string) => boolean): Promise<ContextWalk> {
   const records: FileRecord[] = [];
   const dirs = new Set<string>();
-  const suggestions = new Map<string, Suggestion>();
   let partial = false;
   let entries = 0;
   // iterative, so that a deep tree cannot overflow the stack
@@ -241,19 +232,42 @@ export async function analyzeContext(options: ContextOptions): Promise<ContextRe
         break;
       }
       const path = rel === '.' ? name : `${rel}/${name}`;
-      // symlinks are sent as links, not followed (as BuildKit does)
       const stat = await lstat(join(dir, path));
       if (stat.isDirectory()) {
         dirs.add(path);
         queue.push(path);
-        const reason = suggestionFor[name];
-        // report the outermost such directory only
-        if (reason !== undefined && ![...ancestors(path)].some((a) => suggestions.has(a))) suggestions.set(path, { path, reason, files: 0, bytes: 0 });
-      } else {
-        records.push({ path, size: stat.isFile() ? stat.size : 0, sent: !matcher.ignores(path) });
-      }
+      } else records.push({ path, size: stat.isFile() ? stat.size : 0, sent: sent(path) });
     }
     if (partial) break;
+  }
+  return { records, dirs, partial };
+}
+
+/** Walks the context directory and explains what the engine would receive. */
+export async function analyzeContext(options: ContextOptions): Promise<ContextReport> {
+  const dir = resolve(options.dir);
+  const info = await lstat(dir).catch(() => undefined);
+  if (info === undefined) throw notFound(options.dir, 'no such directory');
+  if (!info.isDirectory()) throw invalidInput(options.dir, 'not a directory');
+  const top = options.top ?? 10;
+  const maxEntries = options.maxEntries ?? 1_000_000;
+  const dockerfilePath = options.dockerfile === undefined ? join(dir, 'Dockerfile') : resolve(options.dockerfile);
+  let dockerfileText: string | undefined;
+  try {
+    dockerfileText = await readFile(dockerfilePath, 'utf8');
+  } catch (error) {
+    if (options.dockerfile !== undefined || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw wrap(error, `reading ${options.dockerfile ?? dockerfilePath}`);
+  }
+  const { file: ignoreFile, patterns } = await readIgnore(dir, dockerfileText === undefined ? undefined : dockerfilePath);
+  const matcher = ignore().add(patterns);
+
+  const walked = await walkContext(dir, maxEntries, (path) => !matcher.ignores(path));
+  const { records, dirs, partial } = walked;
+  const suggestions = new Map<string, Suggestion>();
+  for (const path of [...dirs].sort()) {
+    const reason = suggestionFor[basename(path)];
+    // report the outermost such directory only
+    if (reason !== undefined && ![...ancestors(path)].some((a) => suggestions.has(a))) suggestions.set(path, { path, reason, files: 0, bytes: 0 });
   }
 
   const sum = (list: FileRecord[]): SizeCount => ({ files: list.length, bytes: list.reduce((n, f) => n + f.size, 0) });

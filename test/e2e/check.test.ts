@@ -143,6 +143,33 @@ describe.skipIf(missing('cli'))('shipshape check without an engine', () => {
     expect((JSON.parse(again.stdout) as CheckReport).changes.map((c) => c.action)).toEqual(['unchanged', 'unchanged']);
   });
 
+  it("an existing .dockerignore is merged: the user's lines and order kept, the missing patterns appended, none that excludes what the Dockerfile copies; --write shows the diff", async () => {
+    const dir = await copyOf(example);
+    const mine = '# our own\nnode_modules\n*.log\ndocs/internal\n';
+    await writeFile(join(dir, '.dockerignore'), mine);
+    // the Dockerfile copies a doc by name: the recommended `docs` and `*.md` must not be added
+    const dockerfile = (await readFile(join(dir, 'Dockerfile'), 'utf8')).replace('COPY . .', 'COPY README.md /app/README.md\nCOPY . .');
+    await writeFile(join(dir, 'Dockerfile'), dockerfile);
+    const r = await runCli(['check', dir, '--no-engine', '--write']);
+    expect(r.code, r.stderr).toBe(0);
+    const merged = await readFile(join(dir, '.dockerignore'), 'utf8');
+    expect(merged.startsWith(`${mine}\n# Added by shipshape check`)).toBe(true);
+    const added = merged.slice(mine.length).split('\n');
+    expect(added).toEqual(expect.arrayContaining(['**/.env', '**/node_modules']));
+    expect(added).not.toContain('*.md');
+    expect(added).not.toContain('node_modules');
+    expect(r.stdout).toMatch(/^ {2}wrote \.dockerignore$/m);
+    expect(r.stdout).toMatch(/^\+\*\*\/\.env$/m);
+    expect(r.stdout).toMatch(/^ node_modules$/m); // the user's line, unchanged context in the diff
+    expect(r.stdout).toMatch(/note: \.dockerignore: your lines kept, \d+ recommended patterns appended/);
+    expect(r.stdout).toMatch(/note: \.dockerignore: left out \*\.md \(would exclude COPY README\.md, line \d\)/);
+    // merged once, the next run has nothing to add
+    const again = await runCli(['check', dir, '--no-engine', '--format', 'json']);
+    const report = JSON.parse(again.stdout) as CheckReport;
+    expect(report.changes.find((c) => c.path === '.dockerignore')?.action).toBe('unchanged');
+    expect(report.notes).toContain("the project's .dockerignore has every recommended pattern (kept as it is)");
+  });
+
   it.each(['node', 'go', 'python'])('init sample app %s: no Dockerfile, so init generates one', async (app) => {
     const dir = await copyOf(join(apps, app));
     const r = await runCli(['check', dir, '--no-engine', '--format', 'json']);

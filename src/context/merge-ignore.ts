@@ -1,0 +1,110 @@
+/**
+ * A project's own `.dockerignore` merged with the one shipshape recommends: the user's lines stay as they are, in
+ * their order, and the recommended patterns it lacks are appended under a comment — except a pattern that would
+ * exclude something the Dockerfile copies by name (a COPY/ADD source no longer sent), and a pattern that would
+ * send again what the user's file excludes (a `!` exception such as `!README.md` after the user's `*.md`). Both are
+ * judged on the files the context holds now, with Docker's matching rules (last matching pattern wins).
+ */
+import dockerignore from '@balena/dockerignore';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { wrap } from '../internal/errors.js';
+import { copyChecks, type FileRecord, walkContext } from './context.js';
+
+// a CommonJS module whose typings declare an ES default export: under NodeNext that lands on `.default`
+const ignore = dockerignore.default;
+
+export interface MergeIgnoreOptions {
+  /** The context directory (its files decide what a pattern would exclude). */
+  dir: string;
+  /** The Dockerfile whose COPY/ADD sources must stay sent. */
+  dockerfile: string;
+  /** The project's `.dockerignore` text. */
+  existing: string;
+  /** The recommended `.dockerignore` text (comment lines before a group of patterns title it). */
+  recommended: string;
+  /** Stop walking after this many entries. */
+  maxEntries?: number;
+}
+
+export interface MergedIgnore {
+  /** The merged text: `existing`, then the added patterns under a comment; `existing` itself when nothing is added. */
+  text: string;
+  added: string[];
+  /** Recommended patterns left out, each with why. */
+  skipped: string[];
+}
+
+function patternsOf(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/** Whether `pattern` (without its `!`) matches `path` or one of its parent directories, as Docker matches. */
+function matches(pattern: string, path: string): boolean {
+  return ignore()
+    .add([pattern.replace(/^!/, '')])
+    .ignores(path);
+}
+
+/** Merges `recommended` into `existing`; see the module comment. */
+export async function mergeDockerignore(options: MergeIgnoreOptions): Promise<MergedIgnore> {
+  const dir = resolve(options.dir);
+  let dockerfileText: string;
+  try {
+    dockerfileText = await readFile(options.dockerfile, 'utf8');
+  } catch (error) {
+    throw wrap(error, `reading ${options.dockerfile}`);
+  }
+  const userMatcher = ignore().add(patternsOf(options.existing));
+  const walked = await walkContext(dir, options.maxEntries ?? 1_000_000, (path) => !userMatcher.ignores(path));
+  const files = walked.records;
+  const userExcluded = files.map((f) => !f.sent);
+  const known = (breaks: ReturnType<typeof copyChecks>): Set<string> => new Set(breaks.map((b) => `${String(b.line)} ${b.source}`));
+  const brokenByUser = known(copyChecks(dockerfileText, files, walked.dirs));
+
+  const present = new Set(patternsOf(options.existing));
+  let excluded = [...userExcluded];
+  const added: string[] = [];
+  const skipped: string[] = [];
+  const lines: string[] = [];
+  let title: string | undefined;
+  let titleShown: string | undefined;
+  for (const raw of options.recommended.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '') continue;
+    if (line.startsWith('#')) {
+      title = line;
+      continue;
+    }
+    if (present.has(line)) continue;
+    const negated = line.startsWith('!');
+    // last matching pattern wins: appending `line` changes only the files it matches
+    const next = files.map((f, i) => (matches(line, f.path) ? !negated : (excluded[i] ?? false)));
+    const reincluded = files.filter((_, i) => userExcluded[i] === true && next[i] === false).map((f) => f.path);
+    if (reincluded.length > 0) {
+      skipped.push(`${line} (would send ${reincluded.slice(0, 3).join(', ')}, which your .dockerignore excludes)`);
+      continue;
+    }
+    const records: FileRecord[] = files.map((f, i) => ({ ...f, sent: next[i] !== true }));
+    const breaks = copyChecks(dockerfileText, records, walked.dirs).filter((b) => b.problem === 'excluded' && !brokenByUser.has(`${String(b.line)} ${b.source}`));
+    if (breaks.length > 0) {
+      skipped.push(`${line} (would exclude ${breaks.map((b) => `COPY ${b.source}, line ${String(b.line)}`).join('; ')})`);
+      continue;
+    }
+    excluded = next;
+    present.add(line);
+    added.push(line);
+    if (title !== undefined && title !== titleShown) {
+      lines.push('', title);
+      titleShown = title;
+    }
+    lines.push(line);
+  }
+  if (added.length === 0) return { text: options.existing, added, skipped };
+  const base = options.existing === '' || options.existing.endsWith('\n') ? options.existing : `${options.existing}\n`;
+  const header = ['', '# Added by shipshape check: recommended patterns this file lacked (your lines above are unchanged).', '# None excludes a file the Dockerfile copies by name; check the result with `shipshape context`.'];
+  return { text: `${base}${header.join('\n')}\n${lines.join('\n')}\n`, added, skipped };
+}
