@@ -4,11 +4,12 @@
  * `RunInstruction.shell`) with typescript-eslint's rule API.
  */
 import { createHash } from 'node:crypto';
-import { parse, type Dockerfile, type Instruction, type Keyword, type TextEdit } from '../dockerfile/index.js';
+import { parse, type Dockerfile, type Instruction, type Keyword, type Range, type TextEdit } from '../dockerfile/index.js';
 import { readPragmas } from './pragmas.js';
 import { namesOf, RuleNameSet } from './rule-names.js';
 import {
   ruleDocsBase,
+  type Category,
   type ContextFiles,
   type Finding,
   type ReportDescriptor,
@@ -112,6 +113,70 @@ function fingerprint(ruleId: string, file: string, subject: string, message: str
   return createHash('sha256').update(`${ruleId}\0${file}\0${subject.replace(/\s+/g, ' ').trim()}\0${message}`).digest('hex').slice(0, 16);
 }
 
+/**
+ * A finding as the engine reports it. A class, not an object literal with a `fingerprint` getter: such a literal is a
+ * slow dictionary-mode object, and its getter's closure held the whole parsed Dockerfile (AST, shell ASTs) alive —
+ * promoted out of the young generation with every finding, which made garbage collection most of a lint run. The
+ * fingerprint (a SHA-256, read only by baselines and the JSON/SARIF output) is computed on first read from the
+ * strings kept here.
+ */
+class ReportedFinding implements Finding {
+  readonly ruleId: string;
+  readonly messageId: string;
+  readonly aliases: readonly string[];
+  readonly severity: Severity;
+  readonly category: Category;
+  readonly message: string;
+  readonly file: string;
+  readonly range: Range;
+  readonly docUrl: string;
+  // declared only: set when fixes were asked for, absent otherwise (as before)
+  declare fix?: readonly TextEdit[];
+  declare suggestion?: { description: string; edits: readonly TextEdit[] };
+  readonly fixable: 'fix' | 'suggestion' | null;
+  #subject: string;
+  #print: string | undefined;
+
+  constructor(rule: Rule, d: ReportDescriptor<string>, severity: Severity, message: string, file: string, subject: string) {
+    this.ruleId = rule.meta.id;
+    this.messageId = d.messageId;
+    this.aliases = rule.meta.aliases;
+    this.severity = severity;
+    this.category = rule.meta.category;
+    this.message = message;
+    this.file = file;
+    this.range = d.range;
+    this.docUrl = rule.meta.docs ?? `${ruleDocsBase}${rule.meta.id}.md`;
+    this.fixable = d.fix ? 'fix' : d.suggestion ? 'suggestion' : null;
+    this.#subject = subject;
+  }
+
+  get fingerprint(): string {
+    this.#print ??= fingerprint(this.ruleId, this.file, this.#subject, this.message);
+    return this.#print;
+  }
+
+  /** JSON sees the fingerprint too (it lives on the prototype). */
+  toJSON(): Finding {
+    const json: Finding = {
+      ruleId: this.ruleId,
+      messageId: this.messageId,
+      aliases: this.aliases,
+      severity: this.severity,
+      category: this.category,
+      message: this.message,
+      file: this.file,
+      range: this.range,
+      docUrl: this.docUrl,
+      fixable: this.fixable,
+      fingerprint: this.fingerprint,
+    };
+    if (this.fix) json.fix = this.fix;
+    if (this.suggestion) json.suggestion = this.suggestion;
+    return json;
+  }
+}
+
 /** Lints Dockerfile text. Never throws for bad input: parse problems are findings of `dockerfile-syntax`. */
 export function lintText(source: string, options: LintOptions): LintResult {
   return lintDockerfile(parse(source), options);
@@ -150,25 +215,15 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
         }
         const template = rule.meta.messages[d.messageId] ?? d.messageId;
         const message = format(template, d.data);
-        // the fingerprint (a SHA-256) is only read by baselines and the JSON/SARIF output: computed on first read
-        let print: string | undefined;
-        const finding: Finding = {
-          ruleId: rule.meta.id,
-          messageId: d.messageId,
-          aliases: rule.meta.aliases,
+        const finding = new ReportedFinding(
+          rule,
+          d,
           // a report's own severity applies unless config overrode the rule's
-          severity: p.severity !== rule.meta.severity ? p.severity : (d.severity ?? p.severity),
-          category: rule.meta.category,
+          p.severity !== rule.meta.severity ? p.severity : (d.severity ?? p.severity),
           message,
           file,
-          range: d.range,
-          docUrl: rule.meta.docs ?? `${ruleDocsBase}${rule.meta.id}.md`,
-          fixable: d.fix ? 'fix' : d.suggestion ? 'suggestion' : null,
-          get fingerprint(): string {
-            print ??= fingerprint(rule.meta.id, file, ins ? ins.logicalText : df.source.slice(d.range.start.offset, d.range.end.offset), message);
-            return print;
-          },
-        };
+          ins ? ins.logicalText : df.source.slice(d.range.start.offset, d.range.end.offset),
+        );
         if (fixes !== 'none' && d.fix) {
           const edits = d.fix();
           if (edits && edits.length > 0) finding.fix = edits;

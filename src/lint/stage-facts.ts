@@ -40,16 +40,11 @@ export function scriptHasWord(script: ShellScript, test: (value: string) => bool
   return found;
 }
 
-const invocationCache = new WeakMap<RunInstruction, Invocation[]>();
+const none: Invocation[] = [];
 
-/** Every program invocation of a shell-form RUN, computed once per RUN and shared by all rules. */
+/** Every program invocation of a shell-form RUN, computed once per RUN (cached on its shell AST) and shared by all rules. */
 export function invocationsOfRun(run: RunInstruction): Invocation[] {
-  let out = invocationCache.get(run);
-  if (!out) {
-    out = run.shell ? allInvocations(run.shell) : [];
-    invocationCache.set(run, out);
-  }
-  return out;
+  return run.shell ? allInvocations(run.shell) : none;
 }
 
 /** The invocations of program `name` (optionally with `subcommand`) in a RUN: `findCommands` over the shared cache. */

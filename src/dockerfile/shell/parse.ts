@@ -21,6 +21,7 @@ import type {
   ShellWord,
   SimpleCommand,
 } from './ast.js';
+import { ScriptNode } from './script-node.js';
 
 /** Where a script sits in a Dockerfile: its line index, and how script offsets map to source offsets. */
 export interface ShellPlacement {
@@ -398,7 +399,7 @@ class ShellParser {
       this.problem(t.start, t.end, `unexpected '${t.text}'`);
       this.parseList(true);
     }
-    return { type: 'Script', range: this.range(0, this.text.length), text: this.text, body, problems: this.problems };
+    return new ScriptNode(this.range(0, this.text.length), this.text, body, this.problems);
   }
 
   private parseList(_top: boolean): ShellList {

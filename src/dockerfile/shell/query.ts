@@ -3,6 +3,7 @@
  * commands and command substitutions), and the invocations of a program with their flags.
  */
 import type { ShellCommand, ShellList, ShellScript, ShellWord, SimpleCommand } from './ast.js';
+import { ScriptNode } from './script-node.js';
 
 /** Programs that run their arguments as a command: `sudo apt-get …`, `env A=1 npm …`. */
 const wrappers = new Set(['sudo', 'env', 'exec', 'command', 'nice', 'nohup', 'time', 'xargs', 'chroot', 'gosu', 'su-exec', 'doas']);
@@ -136,8 +137,15 @@ export function findCommands(script: ShellScript, name: string, subcommand?: str
   return out;
 }
 
-/** Every invocation in the script, wrappers skipped. */
+/**
+ * Every invocation in the script, wrappers skipped. Computed once per parsed script and shared: callers must not
+ * change the array.
+ */
 export function allInvocations(script: ShellScript): Invocation[] {
+  return ScriptNode.invocations(script, computeInvocations);
+}
+
+function computeInvocations(script: ShellScript): Invocation[] {
   const out: Invocation[] = [];
   walkCommands(script, (command) => {
     const argv = programWords(command);
