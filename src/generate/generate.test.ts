@@ -9,6 +9,7 @@ const fixtures = resolve(import.meta.dirname, '__fixtures__');
 const projects: [string, string | undefined][] = [
   ['node-npm-express-ts', undefined],
   ['node-pnpm-next', undefined],
+  ['node-next-image', undefined],
   ['node-yarn-berry-nest', undefined],
   ['node-bun', undefined],
   ['node-plain', undefined],
@@ -84,6 +85,14 @@ describe('generated Dockerfiles', () => {
     expect((await generate('rust-workspace', undefined)).runtime).toBe('gcr.io/distroless/cc-debian12:nonroot');
     expect((await generate('python-uv-fastapi', undefined)).runtime).toBe('python:3.12-slim-bookworm');
     expect((await generate('python-plain', undefined)).runtime).toBe('gcr.io/distroless/python3-debian12:nonroot');
+  });
+
+  it('Next.js standalone: drops the AMP validator always, sharp and libvips only when nothing imports next/image', async () => {
+    const plain = instructions((await generate('node-pnpm-next', undefined)).dockerfile).join('\n');
+    expect(plain).toMatch(/pnpm run build\s+&& rm -rf \S*amphtml-validator \S*\.pnpm\/sharp@\* \S*\.pnpm\/@img\+\*$/m);
+    const images = (await generate('node-next-image', undefined)).dockerfile;
+    expect(images).toMatch(/# sharp stays: the app imports next\/image/);
+    expect(instructions(images).join('\n')).toMatch(/npm run build\s+&& rm -rf \.next\/standalone\/node_modules\/next\/dist\/compiled\/amphtml-validator$/m);
   });
 
   it('--compat drops COPY --link; the default keeps it', async () => {

@@ -33,6 +33,11 @@ export interface NodeApp extends AppBase {
   framework?: NodeFramework;
   /** Next.js with `output: 'standalone'`. */
   nextStandalone: boolean;
+  /**
+   * Next.js may optimise images at runtime (`next/image` imported, no `images.unoptimized`, no custom loader):
+   * the standalone output then needs `sharp` and its libvips binaries; otherwise they are dropped.
+   */
+  nextImageOptimization: boolean;
   /** A `public/` directory exists (Next.js serves it). */
   hasPublicDir: boolean;
   /** Where the build writes its output (`dist` unless tsconfig says otherwise). */

@@ -27,7 +27,18 @@ const cases = [
   { app: 'express-ts', answer: 'hello from express as uid 65532', source: 'src/server.ts', install: ['npm ci --omit=dev', 'npm ci --no-audit'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   // Next.js (standalone output) with its real dependencies from npm; no rebuild step: `next build` alone takes
   // a minute or more on two shared cores, and the dependency-layer reuse is the Node.js case's proof
-  { app: 'next', answer: 'hello from next as uid 65532', source: undefined, install: ['npm ci'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
+  // `/` is a route handler, `/page` a React server component (Next's page renderer); sharp is not in the image
+  // (nothing imports next/image), nor the AMP validator
+  {
+    app: 'next',
+    answer: 'hello from next as uid 65532',
+    page: { path: '/page', contains: 'hello from a next page as uid <!-- -->65532' },
+    absent: ['/app/node_modules/sharp', '/app/node_modules/@img', '/app/node_modules/next/dist/compiled/amphtml-validator'],
+    source: undefined,
+    install: ['npm ci'],
+    sources: 'COPY . .',
+    runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot',
+  },
   { app: 'python', answer: 'hello from python as uid 65532', source: 'main.py', install: ['pip install --target=/deps -r requirements.txt'], sources: 'COPY . .', runtime: 'gcr.io/distroless/python3-debian12:nonroot' },
 ];
 
@@ -47,7 +58,8 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
     if (Object.keys(sizes).length > 0) console.info(`generated image sizes (bytes, uncompressed): ${JSON.stringify(sizes)}`);
   });
 
-  it.each(cases)('$app: generated, built, runs as non-root, answers HTTP, rebuild reuses the dependency layer', async ({ app, answer, source, install, sources, runtime }) => {
+  it.each(cases)('$app: generated, built, runs as non-root, answers HTTP, rebuild reuses the dependency layer', async ({ app, answer, source, install, sources, runtime, ...more }) => {
+    const { page, absent } = more as { page?: { path: string; contains: string }; absent?: string[] };
     const dir = await mkdtemp(join(tmpdir(), `shipshape-init-${app}-`));
     work.push(dir);
     await cp(join(apps, app), dir, { recursive: true });
@@ -67,11 +79,23 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
     const inspect = JSON.parse(await run(dockerCli, ['image', 'inspect', tag])) as [{ Size: number; Config: { User: string } }];
     expect(inspect[0].Config.User).toBe('65532:65532');
     sizes[app] = inspect[0].Size;
+    if (absent !== undefined) {
+      // the runtime has no shell: list the files from a container's export
+      const id = (await run(dockerCli, ['create', tag])).trim();
+      try {
+        const listing = spawnSync('sh', ['-c', `${dockerCli} export ${id} | tar -t`], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).stdout;
+        expect(listing).toMatch(/^app\/server\.js$/m);
+        for (const path of absent) expect(listing.includes(`${path.slice(1)}/`), path).toBe(false);
+      } finally {
+        spawnSync(dockerCli, ['rm', '-f', id], { stdio: 'ignore' });
+      }
+    }
 
     const port = await freePort();
     const id = (await run(dockerCli, ['run', '-d', '--rm', '--network', 'host', '-e', `PORT=${port}`, tag])).trim();
     try {
       expect((await getText(`http://127.0.0.1:${port}/`, 20_000)).trim()).toBe(answer);
+      if (page !== undefined) expect(await getText(`http://127.0.0.1:${port}${page.path}`, 20_000)).toContain(page.contains);
     } finally {
       spawnSync(dockerCli, ['rm', '-f', id], { stdio: 'ignore' });
     }

@@ -27,7 +27,12 @@ describe('node detector', () => {
 
   it('reads pnpm and Next.js standalone output', async () => {
     const [app] = await detect('node-pnpm-next');
-    expect(app).toMatchObject({ packageManager: 'pnpm', framework: 'next', nextStandalone: true, hasPublicDir: true, entry: 'server.js', port: 3000 });
+    expect(app).toMatchObject({ packageManager: 'pnpm', framework: 'next', nextStandalone: true, nextImageOptimization: false, hasPublicDir: true, entry: 'server.js', port: 3000 });
+  });
+
+  it('sees image optimisation only where a source imports next/image', async () => {
+    const [app] = await detect('node-next-image');
+    expect(app).toMatchObject({ framework: 'next', nextStandalone: true, nextImageOptimization: true });
   });
 
   it('prefers the packageManager field and reads .nvmrc; NestJS runs dist/main.js', async () => {

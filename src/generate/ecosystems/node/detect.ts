@@ -59,6 +59,26 @@ function entryFromStart(start: string | undefined): string | undefined {
   return match?.[1]?.replace(/^\.\//, '');
 }
 
+/** Folders where a Next.js app's components live (app router, pages router, `src/`, shared components). */
+const nextSourceDirs = ['app', 'pages', 'src', 'components'];
+
+/**
+ * Whether any source imports `next/image` (or `next/legacy/image`): only then does `/_next/image` optimise, with
+ * sharp. Bounded like every scan here (500 files per folder); a project past the bound counts as importing it.
+ */
+async function importsNextImage(files: ProjectFiles, dir: string): Promise<boolean> {
+  for (const folder of nextSourceDirs) {
+    const sources = await files.findFiles(joinPath(dir, folder), (n) => /\.[cm]?[jt]sx?$/.test(n), { maxFiles: 500 });
+    if (sources.length >= 500) return true;
+    for (const source of sources) {
+      // a file too large to read is not ruled out
+      const text = await files.readText(source).catch(() => "import 'next/image'");
+      if (text !== undefined && /['"]next\/(?:legacy\/)?image['"]/.test(text)) return true;
+    }
+  }
+  return false;
+}
+
 export const nodeDetector: Detector = {
   ecosystem: 'node',
   async detect(files: ProjectFiles, dir: string): Promise<NodeApp[]> {
@@ -102,12 +122,18 @@ export const nodeDetector: Detector = {
     const outDir = tsOutDir(await files.readText(joinPath(dir, 'tsconfig.json'))) ?? 'dist';
 
     let nextStandalone = false;
+    let nextImageOptimization = false;
     if (framework === 'next') {
+      let imagesOff = false;
       for (const name of ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs']) {
         const text = await files.readText(joinPath(dir, name));
-        if (text !== undefined && /output\s*:\s*['"]standalone['"]/.test(text)) nextStandalone = true;
+        if (text === undefined) continue;
+        if (/output\s*:\s*['"]standalone['"]/.test(text)) nextStandalone = true;
+        // images served as they are, or by an external loader: the server never runs sharp
+        if (/unoptimized\s*:\s*true\b|loader\s*:\s*['"](?!default['"])[\w-]+['"]|loaderFile\s*:/.test(text)) imagesOff = true;
       }
       if (!nextStandalone) notes.push(`${joinPath(dir, 'next.config.js')}: set output: 'standalone' for a runtime image without node_modules`);
+      nextImageOptimization = !imagesOff && (await importsNextImage(files, dir));
     }
 
     let entry: string | undefined;
@@ -153,6 +179,7 @@ export const nodeDetector: Detector = {
         typescript,
         ...(framework === undefined ? {} : { framework }),
         nextStandalone,
+        nextImageOptimization,
         hasPublicDir: await files.isDir(joinPath(dir, 'public')).catch(() => false),
         outDir,
         entry,

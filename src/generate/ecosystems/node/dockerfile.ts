@@ -48,6 +48,25 @@ function managerOf(app: NodeApp): Manager {
   }
 }
 
+/**
+ * What Next's standalone trace copies that a standalone server never loads. The trace is static: it follows
+ * every `require` the server's modules could reach, including the AMP validator (`next dev` and the build's export
+ * step are its only users), and sharp with its libvips binaries, which only `/_next/image` loads. Paths are under `.next/standalone/node_modules`, for npm/yarn and pnpm layouts.
+ */
+export function nextStandalonePrune(app: NodeApp): { paths: string[]; why: string[] } {
+  const nextDist = app.packageManager === 'pnpm' ? '.pnpm/next@*/node_modules/next/dist' : 'next/dist';
+  // only the AMP validator: Next's dev server, also traced, is required at load time by the production router
+  const paths = [`${nextDist}/compiled/amphtml-validator`];
+  const why = ["Next's standalone trace keeps files a production server never loads: the AMP validator (~4 MB; only next dev and the build use it)."];
+  if (app.nextImageOptimization) {
+    why.push('sharp stays: the app imports next/image, and /_next/image resizes with it.');
+  } else {
+    paths.push(...(app.packageManager === 'pnpm' ? ['.pnpm/sharp@*', '.pnpm/@img+*'] : ['sharp', '@img']));
+    why.push('sharp and libvips (~17 MB) go too: no source imports next/image (or images are unoptimized / use a custom loader),', 'so /_next/image never runs; import next/image and re-run shipshape init to keep them.');
+  }
+  return { paths, why };
+}
+
 function runScript(app: NodeApp): string {
   return app.packageManager === 'npm' ? 'npm run build' : app.packageManager === 'bun' ? 'bun run build' : `${app.packageManager === 'yarn-berry' ? 'yarn' : app.packageManager} run build`;
 }
@@ -74,7 +93,13 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
     w.copy(m.manifests, './');
     w.run([...setup, m.install], cache);
     w.copy(['.'], '.');
-    w.run([runScript(app)]);
+    if (app.nextStandalone) {
+      const prune = nextStandalonePrune(app);
+      w.comment(...prune.why);
+      w.run([runScript(app), `rm -rf ${prune.paths.map((p) => `.next/standalone/node_modules/${p}`).join(' ')}`]);
+    } else {
+      w.run([runScript(app)]);
+    }
   }
 
   let runtime: string;
