@@ -5,8 +5,8 @@ import { commands } from '../stage-facts.js';
 export const rule = defineRule({
   meta: {
     id: 'no-dist-upgrade',
-    aliases: ['DS-0024', 'DL3005'],
-    description: 'apt-get dist-upgrade in a build',
+    aliases: ['DS-0024', 'DL3005', 'DL3035'],
+    description: 'apt-get dist-upgrade or zypper dist-upgrade in a build',
     category: 'reproducibility',
     severity: 'warning',
     messages: { upgrade: '`{{command}}` upgrades the whole distribution at build time; use a newer base image instead.' },
@@ -15,7 +15,7 @@ export const rule = defineRule({
     return {
       Run(node) {
         if (!node.shell) return;
-        for (const inv of [...commands(node, 'apt-get', 'dist-upgrade'), ...commands(node, 'apt-get', 'full-upgrade')]) {
+        for (const inv of [...commands(node, 'apt-get', 'dist-upgrade'), ...commands(node, 'apt-get', 'full-upgrade'), ...commands(node, 'zypper', 'dist-upgrade'), ...commands(node, 'zypper', 'dup')]) {
           ctx.report({ range: inv.command.range, messageId: 'upgrade', data: { command: inv.argv.map((w) => w.text).join(' ') } });
         }
       },

@@ -3,6 +3,17 @@ import { RuleTester } from '../../testing/rule-tester.js';
 import { rule } from './package-manager-clean.js';
 
 new RuleTester({ describe, it }).run(rule, {
-  valid: ['FROM fedora:40\nRUN dnf install -y curl && dnf clean all\n', 'FROM rockylinux:9\nRUN yum install -y curl && rm -rf /var/cache/yum\n'],
-  invalid: [{ code: 'FROM fedora:40\nRUN dnf install -y curl\n', errors: [{ messageId: 'clean', line: 2, column: 5 }], output: 'FROM fedora:40\nRUN dnf install -y curl \\\n    && dnf clean all\n' }],
+  valid: [
+    'FROM fedora:40\nRUN dnf install -y curl && dnf clean all\n', 'FROM rockylinux:9\nRUN yum install -y curl && rm -rf /var/cache/yum\n',
+    'FROM node:20\nRUN yarn install --frozen-lockfile && yarn cache clean\n',
+    'FROM node:20\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile\n',
+  ],
+  invalid: [
+    { code: 'FROM fedora:40\nRUN dnf install -y curl\n', errors: [{ messageId: 'clean', line: 2, column: 5 }], output: 'FROM fedora:40\nRUN dnf install -y curl \\\n    && dnf clean all\n' },
+    {
+      code: 'FROM node:20\nRUN yarn install --frozen-lockfile\n',
+      errors: [{ messageId: 'clean', line: 2, column: 5 }],
+      output: 'FROM node:20\nRUN yarn install --frozen-lockfile \\\n    && yarn cache clean\n',
+    },
+  ],
 });

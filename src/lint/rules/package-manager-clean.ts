@@ -7,15 +7,17 @@ const managers: { name: string; clean: (r: RunInstruction) => boolean; command: 
   { name: 'yum', clean: (r) => commands(r, 'yum', 'clean').length > 0 || /\/var\/cache\/yum/.test(r.shell?.text ?? ''), command: 'yum clean all' },
   { name: 'dnf', clean: (r) => commands(r, 'dnf', 'clean').length > 0 || /\/var\/cache\/dnf/.test(r.shell?.text ?? ''), command: 'dnf clean all' },
   { name: 'microdnf', clean: (r) => commands(r, 'microdnf', 'clean').length > 0, command: 'microdnf clean all' },
+  // hadolint DL3060: yarn keeps every downloaded package in its cache (~/.cache/yarn or /usr/local/share/.cache/yarn)
+  { name: 'yarn', clean: (r) => commands(r, 'yarn', 'cache').some((i) => i.positionals[1]?.value === 'clean') || /\.cache\/yarn/.test(r.shell?.text ?? ''), command: 'yarn cache clean' },
   { name: 'zypper', clean: (r) => commands(r, 'zypper', 'clean').length > 0 || commands(r, 'zypper', 'cc').length > 0, command: 'zypper clean --all' },
 ];
 
-/** yum, dnf and zypper keep package caches under /var/cache unless cleaned in the same RUN. */
+/** yum, dnf, zypper and yarn keep package caches under /var/cache unless cleaned in the same RUN. */
 export const rule = defineRule({
   meta: {
     id: 'package-manager-clean',
-    aliases: ['DL3032', 'DL3040', 'DL3036', 'DS-0015', 'DS-0019', 'DS-0020', 'DS-0027'],
-    description: 'yum/dnf/zypper install without cleaning the cache in the same RUN',
+    aliases: ['DL3032', 'DL3040', 'DL3036', 'DS-0015', 'DS-0019', 'DS-0020', 'DS-0027', 'DL3060'],
+    description: 'yum/dnf/zypper/yarn install without cleaning the cache in the same RUN',
     category: 'size',
     severity: 'warning',
     fixable: 'fix',

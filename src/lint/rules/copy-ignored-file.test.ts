@@ -1,0 +1,17 @@
+import { describe, it } from 'vitest';
+import { RuleTester } from '../../testing/rule-tester.js';
+import { rule } from './copy-ignored-file.js';
+
+new RuleTester({ describe, it }).run(rule, {
+  valid: [
+    { code: 'FROM node:20\nCOPY . .\n', files: { '.dockerignore': 'node_modules\n' } },
+    { code: 'FROM node:20\nCOPY src ./src\n', files: { '.dockerignore': 'node_modules\n*.md\n' } },
+    { code: 'FROM node:20\nCOPY README.md /x/\n', files: { '.dockerignore': '*.md\n!README.md\n' } },
+    { code: 'FROM node:20 AS b\nFROM node:20\nCOPY --from=b /app/node_modules ./node_modules\n', files: { '.dockerignore': 'node_modules\n' } },
+    'FROM node:20\nCOPY node_modules ./node_modules\n',
+  ],
+  invalid: [
+    { code: 'FROM node:20\nCOPY node_modules ./node_modules\n', files: { '.dockerignore': 'node_modules\n' }, errors: [{ messageId: 'ignored', line: 2, column: 6 }] },
+    { code: 'FROM node:20\nADD ["docs/guide.md", "/x/"]\n', files: { '.dockerignore': '**/*.md\n' }, errors: ['ignored'] },
+  ],
+});
