@@ -55,4 +55,18 @@ describe('advisory identity per ecosystem', () => {
     });
     expect(found).toEqual(['GO-2023-2102 example.com/app@(devel) via Go/stdlib@1.21.1', 'GO-2023-2102 golang.org/x/net@v0.16.0 via Go/golang.org/x/net@v0.16.0']);
   });
+
+  it('a Go binary whose SBOM lists `stdlib`: the standard library matches through that package, once', async () => {
+    const at = (p: ScanPackage): ScanPackage => ({ ...p, locations: ['/app/server'] });
+    const found = await scan({
+      source: {},
+      packages: [
+        at(pkg('golang', 'example.com/app', '(devel)', { mainModule: true, goVersion: 'go1.21.1' })),
+        at(pkg('golang', 'stdlib', '1.21.1', { stdlib: true, goVersion: 'go1.21.1' })),
+        pkg('golang', 'example.com/other', '(devel)', { mainModule: true, goVersion: 'go1.21.2' }),
+      ],
+    });
+    // the second binary's SBOM has no stdlib package (another tool made it): its main module still brings the key
+    expect(found).toEqual(['GO-2023-2102 example.com/other@(devel) via Go/stdlib@1.21.2', 'GO-2023-2102 stdlib@1.21.1 via Go/stdlib@1.21.1']);
+  });
 });

@@ -111,10 +111,11 @@ export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: strin
 
 /**
  * Every key a package's advisories may be filed under: its `advisoryKey`; for RHEL rpms, each Red Hat ecosystem of
- * that major release the database holds; for a Go binary's main module, the Go standard library (`stdlib`) at the
- * toolchain version it was built with.
+ * that major release the database holds; for a Go binary's main module in an SBOM without a `stdlib` package for that
+ * binary (made by an older shipshape or another tool), the Go standard library at the toolchain version it was built
+ * with — where the SBOM has the `stdlib` package, that package is matched (its own key), once.
  */
-function advisoryKeys(p: ScanPackage, sbom: ScanInput, db: VulnDb): { ecosystem: string; name: string; version: string }[] {
+function advisoryKeys(p: ScanPackage, sbom: ScanInput, db: VulnDb, withStdlib: ReadonlySet<string>): { ecosystem: string; name: string; version: string }[] {
   const keys: { ecosystem: string; name: string; version: string }[] = [];
   const key = advisoryKey(p, sbom);
   if (key) keys.push(key);
@@ -127,7 +128,7 @@ function advisoryKeys(p: ScanPackage, sbom: ScanInput, db: VulnDb): { ecosystem:
     }
   }
   const goVersion = p.metadata.goVersion;
-  if (p.type === 'golang' && p.metadata.mainModule === true && typeof goVersion === 'string' && goVersion.startsWith('go')) {
+  if (p.type === 'golang' && p.metadata.mainModule === true && typeof goVersion === 'string' && goVersion.startsWith('go') && !p.locations.some((l) => withStdlib.has(l))) {
     keys.push({ ecosystem: 'Go', name: 'stdlib', version: goVersion.slice(2) });
   }
   return keys;
@@ -174,8 +175,9 @@ export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): 
   const matches: Match[] = [];
   const unknowns: ScanResult['unknowns'] = [];
   const ecosystems = new Set<string>();
+  const withStdlib = new Set(sbom.packages.filter((p) => p.type === 'golang' && p.name === 'stdlib').flatMap((p) => p.locations));
   for (const p of sbom.packages) {
-    for (const key of advisoryKeys(p, sbom, db)) {
+    for (const key of advisoryKeys(p, sbom, db, withStdlib)) {
       ecosystems.add(key.ecosystem);
       for (const record of db.lookup(key.ecosystem, key.name)) {
         try {

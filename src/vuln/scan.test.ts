@@ -105,6 +105,18 @@ describe('scan', () => {
     expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('var/lib/dpkg/status');
     db.close();
   });
+
+  it('a Go binary: the standard library advisory matches once, through the SBOM’s stdlib package or, without it, the main module', async () => {
+    const { db } = await freshDb();
+    const hello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/go/__fixtures__/hello'));
+    const sbom = await catalogImage(await buildImage({ layers: [[{ path: 'app/hello', content: hello, mode: 0o755 }]] }), 'go');
+    const stdlib = (r: ReturnType<typeof scanSbom>): string[] => r.matches.filter((m) => m.advisoryPackage.name === 'stdlib').map((m) => `${m.id} ${m.package.purl} ${m.advisoryPackage.version} fixed ${String(m.fixedVersion)}`);
+    // hello was built by Go 1.19.8; GO-2023-2102 is fixed for stdlib in 1.20.10
+    expect(stdlib(scanSbom(sbom, db))).toEqual(['GO-2023-2102 pkg:golang/stdlib@1.19.8 1.19.8 fixed 1.20.10']);
+    const older = { ...sbom, packages: sbom.packages.filter((p) => p.metadata.stdlib !== true) };
+    expect(stdlib(scanSbom(older, db))).toEqual(['GO-2023-2102 pkg:golang/example.com/hello@(devel) 1.19.8 fixed 1.20.10']);
+    db.close();
+  });
 });
 
 describe.skipIf(!existsSync(schemas))('OSV fixtures are valid OSV', () => {

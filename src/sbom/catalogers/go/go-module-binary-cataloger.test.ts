@@ -6,7 +6,7 @@ import { ElfFile, PT_LOAD } from '../../../internal/elf.js';
 import { buildImage } from '../../../testing/images.js';
 import { binaryEvidence } from '../../binaries.js';
 import { catalogDirectory, catalogImage } from '../../catalog.js';
-import { parseModInfo } from './go-module-binary-cataloger.js';
+import { parseModInfo, stdlibVersion } from './go-module-binary-cataloger.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__');
 const binary = readFileSync(join(fixtures, 'hello'));
@@ -24,7 +24,12 @@ describe('go-module-binary-cataloger', () => {
     expect(truth.modules).toHaveLength(4);
     const image = await buildImage({ layers: [[{ path: 'usr/local/bin/hello', content: binary, mode: 0o755 }, { path: 'etc/motd', content: 'hi', mode: 0o755 }]] });
     const sbom = await catalogImage(image, 'oci:go', { catalogers: ['go'] });
-    expect(sbom.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(truth.modules);
+    const modules = sbom.packages.filter((p) => p.metadata.stdlib !== true);
+    expect(modules.map((p) => `${p.name}@${p.version}`).sort()).toEqual(truth.modules);
+    // the standard library, as syft names it: the toolchain version of `go version -m`'s first line without `go`
+    const std = sbom.packages.filter((p) => p.metadata.stdlib === true);
+    expect(std.map((p) => `${p.name}@${p.version} ${p.purl}`)).toEqual([`stdlib@${truth.goVersion.slice(2)} pkg:golang/stdlib@${truth.goVersion.slice(2)}`]);
+    expect(std[0]?.licenses).toEqual([]);
     expect(new Set(sbom.packages.map((p) => p.metadata.goVersion))).toEqual(new Set([truth.goVersion]));
     const main = sbom.packages.find((p) => p.metadata.mainModule === true);
     expect(main?.name).toBe('example.com/hello');
@@ -32,7 +37,7 @@ describe('go-module-binary-cataloger', () => {
     expect(main?.metadata.goos).toBe('linux');
     expect(sbom.packages.find((p) => p.name === 'golang.org/x/shout')?.purl).toBe('pkg:golang/golang.org/x/shout@v0.0.0-20230102030405-0123456789ab');
     expect(sbom.packages.find((p) => p.name === 'example.com/local')?.metadata.replacedBy).toBe('./local@(devel)');
-    expect(sbom.relationships.filter((r) => r.from === main?.id)).toHaveLength(3);
+    expect(sbom.relationships.filter((r) => r.from === main?.id)).toHaveLength(4);
     expect(sbom.unownedFiles).toEqual(['/etc/motd']);
     expect(sbom.unknowns).toEqual([]);
   });
@@ -42,7 +47,7 @@ describe('go-module-binary-cataloger', () => {
     writeFileSync(join(dir, 'hello'), binary, { mode: 0o755 });
     writeFileSync(join(dir, 'not-exec'), binary, { mode: 0o644 });
     const sbom = await catalogDirectory(dir, { catalogers: ['go'] });
-    expect(sbom.packages).toHaveLength(4);
+    expect(sbom.packages).toHaveLength(5);
     expect(new Set(sbom.packages.map((p) => p.locations[0]))).toEqual(new Set(['/hello']));
   });
 
@@ -105,6 +110,13 @@ describe('go-module-binary-cataloger', () => {
     expect(sbom.packages).toEqual([]);
     expect(sbom.unknowns).toHaveLength(1);
     expect(sbom.unknowns[0]?.message).toMatch(/^\/bin\/cut: not a valid ELF file/);
+  });
+
+  it('takes the stdlib version from the toolchain version, releases only', () => {
+    expect(stdlibVersion('go1.19.8')).toBe('1.19.8');
+    expect(stdlibVersion('go1.21.1 X:boringcrypto')).toBe('1.21.1');
+    expect(stdlibVersion('go1.22rc1')).toBe('1.22rc1');
+    expect(stdlibVersion('devel go1.22-0a1b2c3 Tue Jan 2 2024')).toBeUndefined();
   });
 
   it('parses module info lines: replacements, sums and build settings', () => {

@@ -1,7 +1,13 @@
 /**
  * Go binaries: the module build info the linker embeds (what `go version -m` prints). The main module and every
  * dependency module become packages (purl `pkg:golang/<module path>@<version>`), the toolchain version goes into
- * metadata. Binaries built outside module mode carry only the Go version and give no packages.
+ * metadata. The standard library compiled into the binary is a package too, as syft names it: `stdlib` at the
+ * toolchain version without its `go` prefix (`go1.19.8` → `1.19.8`, purl `pkg:golang/stdlib@1.19.8`), so Go standard
+ * library advisories (OSV `Go`/`stdlib`) match through the SBOM. Binaries built outside module mode carry only the Go
+ * version and give that one package.
+ *
+ * Licenses stay empty (NOASSERTION in SPDX): the build info names modules, not their licenses, and guessing from the
+ * module path would be wrong for forks and relicensed versions.
  */
 import { PackageURL } from 'packageurl-js';
 import { binaryReducer, readBinaryEvidence } from '../../binaries.js';
@@ -66,6 +72,11 @@ export function parseModInfo(text: string): GoModInfo {
   return info;
 }
 
+/** `go1.19.8` → `1.19.8`; `go1.21.1 X:boringcrypto` → `1.21.1`; `devel go1.22-abc…` and other non-releases → undefined. */
+export function stdlibVersion(goVersion: string): string | undefined {
+  return /^go(\d+(?:\.\d+)*(?:(?:rc|beta)\d+)?)(?:\s|$)/.exec(goVersion)?.[1];
+}
+
 function purl(module: GoModule): string {
   const slash = module.path.lastIndexOf('/');
   const namespace = slash > 0 ? module.path.slice(0, slash) : undefined;
@@ -122,6 +133,25 @@ export const goModuleBinaryCataloger: Cataloger = {
         for (const dep of info.deps) {
           const depId = add(dep, false);
           if (mainId) out.relationships.push({ from: mainId, to: depId, type: 'depends-on' });
+        }
+        const std = stdlibVersion(go.goVersion);
+        if (std !== undefined) {
+          const id = packageId('golang', 'stdlib', std, `${entry.path}#stdlib`);
+          out.packages.push({
+            id,
+            type: 'golang',
+            name: 'stdlib',
+            version: std,
+            purl: `pkg:golang/stdlib@${std}`,
+            licenses: [],
+            cpes: [`cpe:2.3:a:golang:go:${std}:*:*:*:*:*:*:*`],
+            foundBy: name,
+            locations: [entry.path],
+            layer,
+            files: [],
+            metadata: { goVersion: go.goVersion, stdlib: true },
+          });
+          if (mainId) out.relationships.push({ from: mainId, to: id, type: 'depends-on' });
         }
       });
     }

@@ -3,6 +3,9 @@
  * (`{"packages":[{name, version, source, kind?, dependencies?, root?}]}`, the format of its `auditable-serde` crate).
  * Every crate becomes a package (`pkg:cargo/<name>@<version>`); build-time crates (proc-macros, build scripts) are
  * kept, marked `dependencyKind: build`, because they shaped the binary.
+ *
+ * Licenses stay empty (NOASSERTION in SPDX, none in CycloneDX): the `.dep-v0` format has no license field, and a
+ * crate's license cannot be known without its `Cargo.toml`, which the binary does not carry.
  */
 import { inflateSync } from 'node:zlib';
 import { PackageURL } from 'packageurl-js';
