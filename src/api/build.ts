@@ -10,9 +10,8 @@ import { join, resolve as resolvePath } from 'node:path';
 import type { PresetName } from '../base/presets.js';
 import { binaryNeeds, type BinaryNeeds, buildBinaryImage, buildNodeApp, type BuildResult, type LayerRole, parseEnv, readProject } from '../build/index.js';
 import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
-import { discoverApps } from '../generate/index.js';
 import { pathExists, writeDirAtomic } from '../image/atomic.js';
-import { createTransportContext, open, sinkFor, write } from '../image/transports/index.js';
+import { createTransportContext, open, sinkFor, type TransportContext, write } from '../image/transports/index.js';
 import type { Digest, Image } from '../image/types.js';
 import { invalidInput, ShipshapeError } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
@@ -135,6 +134,8 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
 
 async function detectedPort(dir: string, events: EventSink): Promise<number[]> {
   try {
+    // loaded here, not at start-up: `--port` builds never need the detectors
+    const { discoverApps } = await import('../generate/index.js');
     const apps = await discoverApps(dir);
     const app = apps.find((a) => a.ecosystem === 'node' && a.path === '.');
     return app?.port === undefined ? [] : [app.port];
@@ -176,8 +177,38 @@ function report(result: BuildResult, written: { name: string; blobs?: { how: str
   };
 }
 
+type OpenedBase = OpenedImage & { name: string; sizes: Record<string, number> };
+
+/**
+ * What a resident build (`watchBuild`) keeps between rebuilds: the opened base and one transport context (its
+ * registry connections and tokens), so a rebuild pays for neither again. `build` makes a fresh one each time.
+ */
+export interface BuildSession {
+  base?: OpenedBase;
+  ctx?: TransportContext & { close(): Promise<void> };
+}
+
+async function openBase(request: BuildRequest, needs: BinaryNeeds | undefined, config: Config, events: EventSink): Promise<OpenedBase> {
+  if (request.base !== undefined) {
+    const opened = await openImage(request.base, { config, events, ...(request.platform === undefined ? {} : { platform: request.platform }) });
+    return { ...opened, name: request.base, sizes: {} };
+  }
+  return presetBase(needs?.preset ?? 'nodejs', needs?.architecture ?? 'amd64', request, config, events);
+}
+
 /** Builds the image of the project in `request.dir` and writes it to `request.outputImage`. */
 export async function build(request: BuildRequest): Promise<BuildReport> {
+  const session: BuildSession = {};
+  try {
+    return await buildIn(session, request);
+  } finally {
+    await session.ctx?.close();
+    await session.base?.close();
+  }
+}
+
+/** `build` reusing (and filling) `session`; the caller closes what the session holds. */
+export async function buildIn(session: BuildSession, request: BuildRequest): Promise<BuildReport> {
   const started = performance.now();
   const events = request.events ?? silent;
   const config = request.config ?? defaultConfig();
@@ -194,53 +225,43 @@ export async function build(request: BuildRequest): Promise<BuildReport> {
 
   const timings: Record<string, number> = {};
   let t = performance.now();
-  let base: OpenedImage & { name: string; sizes: Record<string, number> };
-  if (request.base !== undefined) {
-    const opened = await openImage(request.base, { config, events, ...(request.platform === undefined ? {} : { platform: request.platform }) });
-    base = { ...opened, name: request.base, sizes: {} };
-  } else {
-    base = await presetBase(needs?.preset ?? 'nodejs', needs?.architecture ?? 'amd64', request, config, events);
-  }
+  session.base ??= await openBase(request, needs, config, events);
+  const base = session.base;
   timings.base = Math.round(performance.now() - t);
-  try {
-    const ports = request.ports ?? (project === undefined ? [] : await detectedPort(dir, events));
-    const common = {
-      base: base.image,
-      baseName: base.name,
-      env,
-      ports,
-      labels: request.labels ?? {},
-      cacheDir: join(request.cacheDir, 'build'),
-      events,
-      ...(request.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: request.sourceDateEpoch }),
-    };
-    let result: BuildResult;
-    if (project === undefined) result = await buildBinaryImage({ ...common, binary: binary ?? '' });
-    else {
-      result = await buildNodeApp({
-        ...common,
-        project,
-        trace: request.trace ?? true,
-        ...(request.entry === undefined ? {} : { entry: request.entry }),
-        ...(request.npm === undefined ? {} : { npm: request.npm }),
-      });
-    }
-    Object.assign(timings, result.timings);
-    t = performance.now();
-    const task = new ProgressTask(events, 'build-write', `writing ${request.outputImage}`);
-    const ctx = await createTransportContext(config, events);
-    let written;
-    try {
-      written = await write(request.outputImage, { kind: 'image', image: result.image }, ctx);
-    } finally {
-      await ctx.close();
-      task.end();
-    }
-    timings.write = Math.round(performance.now() - t);
-    timings.total = Math.round(performance.now() - started);
-    const built = report(result, written, { name: base.name, digest: base.image.digest, sizes: base.sizes }, timings);
-    return needs === undefined ? built : { ...built, binary: needs };
-  } finally {
-    await base.close();
+  const ports = request.ports ?? (project === undefined ? [] : await detectedPort(dir, events));
+  const common = {
+    base: base.image,
+    baseName: base.name,
+    env,
+    ports,
+    labels: request.labels ?? {},
+    cacheDir: join(request.cacheDir, 'build'),
+    events,
+    ...(request.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: request.sourceDateEpoch }),
+  };
+  let result: BuildResult;
+  if (project === undefined) result = await buildBinaryImage({ ...common, binary: binary ?? '' });
+  else {
+    result = await buildNodeApp({
+      ...common,
+      project,
+      trace: request.trace ?? true,
+      ...(request.entry === undefined ? {} : { entry: request.entry }),
+      ...(request.npm === undefined ? {} : { npm: request.npm }),
+    });
   }
+  Object.assign(timings, result.timings);
+  t = performance.now();
+  const task = new ProgressTask(events, 'build-write', `writing ${request.outputImage}`);
+  let written;
+  try {
+    session.ctx ??= await createTransportContext(config, events);
+    written = await write(request.outputImage, { kind: 'image', image: result.image }, session.ctx);
+  } finally {
+    task.end();
+  }
+  timings.write = Math.round(performance.now() - t);
+  timings.total = Math.round(performance.now() - started);
+  const built = report(result, written, { name: base.name, digest: base.image.digest, sizes: base.sizes }, timings);
+  return needs === undefined ? built : { ...built, binary: needs };
 }

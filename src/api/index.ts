@@ -28,3 +28,4 @@ export { tags } from './tags.js';
 export { catalog, type CatalogOptions } from './catalog.js';
 export { type DeleteResult, deleteImage } from './delete.js';
 export { build, type BuildLayerReport, type BuildReport, type BuildRequest } from './build.js';
+export { watchBuild, type WatchOptions, type WatchOutcome } from './build-watch.js';

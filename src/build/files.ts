@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, readlink, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import dockerignore from '@balena/dockerignore';
-import { nodeFileTrace } from '@vercel/nft';
 import { invalidInput, wrap } from '../internal/errors.js';
 import type { EventSink } from '../internal/events.js';
+import { z } from 'zod';
 import type { Lockfile } from './project.js';
 
 /** One file of the image: its path relative to the app directory, and where its bytes are. */
@@ -159,20 +159,76 @@ async function readTraceCache(path: string): Promise<string[] | undefined> {
   return undefined;
 }
 
-async function writeTraceCache(path: string, names: readonly string[]): Promise<void> {
+async function writeTraceCache(path: string, data: unknown): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(names));
+    await writeFile(tmp, JSON.stringify(data));
     await rename(tmp, path);
   } catch {
     // the cache is an optimisation: a read-only cache directory must not fail the build
   }
 }
 
+/** The application's own trace: the files it reached, and the dependency files it requires (the seeds). */
+interface AppTrace {
+  files: string[];
+  seeds: string[];
+}
+
+const appTraceSchema = z.object({
+  key: z.string(),
+  hashes: z.record(z.string(), z.string()),
+  files: z.array(z.string()),
+  seeds: z.array(z.string()),
+});
+
+function safeName(name: string): boolean {
+  return !name.startsWith('../') && !isAbsolute(name);
+}
+
+/**
+ * The last trace of the application's own files, reused when every file it reached (and package.json, which
+ * steers resolution) still has the same content: the same bytes give nft the same answer. A trace that warned
+ * (an unresolved require may resolve once a file appears) is never stored.
+ */
+async function readAppTrace(path: string, key: string, dir: string): Promise<AppTrace | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  let record;
+  try {
+    record = appTraceSchema.parse(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+  if (record.key !== key || ![...record.files, ...record.seeds].every(safeName)) return undefined;
+  for (const [name, hash] of Object.entries(record.hashes)) {
+    if (!safeName(name)) return undefined;
+    const bytes = await readFile(join(dir, name)).catch(() => undefined);
+    if (bytes === undefined || createHash('sha256').update(bytes).digest('hex') !== hash) return undefined;
+  }
+  return { files: record.files, seeds: record.seeds };
+}
+
+async function writeAppTrace(path: string, key: string, dir: string, result: AppTrace): Promise<void> {
+  const hashes: Record<string, string> = {};
+  for (const name of [...result.files, 'package.json']) {
+    const bytes = await readFile(join(dir, name)).catch(() => undefined);
+    if (bytes === undefined) return;
+    hashes[name] = createHash('sha256').update(bytes).digest('hex');
+  }
+  await writeTraceCache(path, { key, hashes, ...result });
+}
+
 async function trace(options: CollectOptions): Promise<FileSets> {
   const { dir } = options;
   const map = remapper(dir, options.nodeModules);
+  // loaded only when a trace runs: a rebuild whose traces are all cached never pays for nft and its parser
+  let nft: typeof import('@vercel/nft') | undefined;
+  const nodeFileTrace: (typeof import('@vercel/nft'))['nodeFileTrace'] = async (...args) => {
+    nft ??= await import('@vercel/nft');
+    return nft.nodeFileTrace(...args);
+  };
   // nft's analysis cache, shared by the passes
   const cache: Record<string, unknown> = {};
   const pass = async (files: string[], ignore?: (path: string) => boolean) =>
@@ -220,13 +276,23 @@ async function trace(options: CollectOptions): Promise<FileSets> {
   };
   try {
     // 1. the application's own files; the dependencies they reach are recorded, not followed
-    const app = await pass([join(dir, options.entry)], isNodeModules);
-    report(app.warnings);
-    for (const name of app.fileList) traced.add(toPosix(name));
-    const seeds = [...app.reasons.entries()]
-      .filter(([name, reason]) => reason.ignored && isNodeModules(name))
-      .map(([name]) => toPosix(name))
-      .sort();
+    const appKey = createHash('sha256').update(JSON.stringify({ v: 1, dir, entry: options.entry })).digest('hex');
+    const appCachePath = options.cacheDir === undefined ? undefined : join(options.cacheDir, 'trace', `app-${appKey}.json`);
+    let own = appCachePath === undefined ? undefined : await readAppTrace(appCachePath, appKey, dir);
+    if (own === undefined) {
+      const app = await pass([join(dir, options.entry)], isNodeModules);
+      report(app.warnings);
+      own = {
+        files: [...app.fileList].map(toPosix).sort(),
+        seeds: [...app.reasons.entries()]
+          .filter(([name, reason]) => reason.ignored && isNodeModules(name))
+          .map(([name]) => toPosix(name))
+          .sort(),
+      };
+      if (appCachePath !== undefined && app.warnings.size === 0) await writeAppTrace(appCachePath, appKey, dir, own);
+    }
+    for (const name of own.files) traced.add(name);
+    const seeds = own.seeds;
     // 2. the dependencies, from those seeds: the same seeds over the same node_modules give the same files, so a
     //    source change that adds no require reuses the last trace (most of the time of a rebuild otherwise)
     const key = await dependencyTraceKey(options, seeds);

@@ -4,14 +4,20 @@
  * symlinks kept as symlinks. Compressed blobs are cached by the tar's digest, so an unchanged layer costs
  * one tar and one hash on a rebuild, not a gzip.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
-import { sha256 } from '../image/blob.js';
+import { decompressVerified, sha256, verified } from '../image/blob.js';
+import { mediaTypes } from '../image/media-types.js';
 import { MemoryLayer } from '../image/mutate/index.js';
+import type { Descriptor, Digest, Layer } from '../image/types.js';
 import { addEntry } from '../image/tar-pack.js';
+import { z } from 'zod';
 import { invalidInput, wrap } from '../internal/errors.js';
 import { lstatFile, safeLinkTarget, type SourceFile } from './files.js';
 
@@ -120,4 +126,89 @@ export async function layerOf(tar: Buffer, cacheDir: string): Promise<{ layer: M
     // the cache is an optimisation: a read-only cache directory must not fail the build
   }
   return { layer: new MemoryLayer(tar, blob, diffId), cached: false };
+}
+
+/** A layer whose gzip blob is a file of the cache, with digests recorded when it was made (not hashed again). */
+export class CachedBlobLayer implements Layer {
+  readonly descriptor: Descriptor;
+
+  constructor(
+    private readonly path: string,
+    digest: Digest,
+    size: number,
+    readonly diffId: Digest,
+    readonly uncompressedSize: number,
+  ) {
+    this.descriptor = { mediaType: mediaTypes.ociLayerGzip, digest, size };
+  }
+
+  // both streams are verified as they are read: a damaged cache file fails the write that reads it, naming the file
+  compressed(): Promise<Readable> {
+    return Promise.resolve(verified(createReadStream(this.path), { digest: this.descriptor.digest, size: this.descriptor.size, subject: this.path }));
+  }
+
+  uncompressed(): Promise<Readable> {
+    return Promise.resolve(decompressVerified(createReadStream(this.path), 'gzip', this.path, { digest: this.diffId, size: this.uncompressedSize, subject: `${this.path} (uncompressed)` }));
+  }
+}
+
+const layerRecordSchema = z.object({
+  diffId: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  size: z.number().int().nonnegative(),
+  uncompressedSize: z.number().int().nonnegative(),
+  files: z.number().int().nonnegative(),
+});
+
+/**
+ * What a layer's bytes depend on, without reading them: each file's path, where it is, and its lstat (inode,
+ * size, mode, change time: any write to a file moves its ctime, as git's index and make rely on), plus the
+ * one mtime the tar records. Generated files (`data`) are hashed.
+ */
+async function layerInputsKey(files: readonly LayerFile[], mtime: number): Promise<string> {
+  const hash = createHash('sha256').update(JSON.stringify({ v: 1, mtime }));
+  for (const file of [...files].sort((a, b) => byPath(a.path, b.path))) {
+    let facts = '';
+    if (file.data !== undefined) facts = sha256(file.data);
+    else if (file.source !== undefined) {
+      const info = await lstatFile(file.source.source);
+      facts = `${file.source.source}|${info.ino}|${info.size}|${info.mode}|${info.mtimeMs}|${info.ctimeMs}`;
+    }
+    hash.update(`${JSON.stringify([file.path, file.root ?? '', file.executable === true, facts])}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * The layer of `files`: when the same inputs (see layerInputsKey) made a layer before and its blob is still in the
+ * cache, that blob with its recorded digests — no tar, no hash, no gzip; else packed, compressed and recorded now.
+ */
+export async function layerFromFiles(files: readonly LayerFile[], mtime: number, cacheDir: string): Promise<{ layer: Layer; files: number; cached: boolean }> {
+  const key = await layerInputsKey(files, mtime);
+  const recordPath = join(cacheDir, 'layers', `${key}.json`);
+  const record = await readFile(recordPath, 'utf8').then(
+    (text) => {
+      const parsed = layerRecordSchema.safeParse(JSON.parse(text));
+      return parsed.success ? parsed.data : undefined;
+    },
+    () => undefined,
+  ).catch(() => undefined);
+  if (record !== undefined) {
+    const blobPath = join(cacheDir, 'blobs', `${record.diffId.replace(/^sha256:/, '')}.gz`);
+    const info = await stat(blobPath).catch(() => undefined);
+    if (info?.size === record.size) {
+      return { layer: new CachedBlobLayer(blobPath, record.digest as Digest, record.size, record.diffId as Digest, record.uncompressedSize), files: record.files, cached: true };
+    }
+  }
+  const packed = await packLayer(files, mtime);
+  const { layer, cached } = await layerOf(packed.tar, cacheDir);
+  try {
+    await mkdir(join(cacheDir, 'layers'), { recursive: true });
+    const tmp = `${recordPath}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify({ diffId: layer.diffId, digest: layer.descriptor.digest, size: layer.descriptor.size, uncompressedSize: layer.uncompressedSize, files: packed.files }));
+    await rename(tmp, recordPath);
+  } catch {
+    // the cache is an optimisation: a read-only cache directory must not fail the build
+  }
+  return { layer, files: packed.files, cached };
 }

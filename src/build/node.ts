@@ -10,7 +10,7 @@ import type { Image, Layer } from '../image/types.js';
 import { type EventSink, ProgressTask } from '../internal/events.js';
 import { imageConfig, rfc3339 } from './config.js';
 import { collectFiles } from './files.js';
-import { layerOf, packLayer } from './layer.js';
+import { layerFromFiles } from './layer.js';
 import { installedDependencies } from './npm-install.js';
 import { type NodeProject, readHiddenLockfile, resolveEntry } from './project.js';
 import { gitInfo, newestMtime } from './provenance.js';
@@ -107,22 +107,19 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
 
   const packTask = new ProgressTask(events, 'build-layers', 'writing layers', 2);
   const [deps, app] = await timed(timings, 'layers', async () => {
-    const depsTar = await packLayer(
+    const depsLayer = await layerFromFiles(
       files.dependencies.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: nodeModules === undefined ? project.dir : dirname(nodeModules) })),
       dependencyMtime,
+      options.cacheDir,
     );
-    const depsLayer = await layerOf(depsTar.tar, options.cacheDir);
     packTask.advance(1);
-    const appTar = await packLayer(
+    const appLayer = await layerFromFiles(
       files.application.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: project.dir })),
       epoch,
+      options.cacheDir,
     );
-    const appLayer = await layerOf(appTar.tar, options.cacheDir);
     packTask.advance(1);
-    return [
-      { ...depsLayer, files: depsTar.files },
-      { ...appLayer, files: appTar.files },
-    ];
+    return [depsLayer, appLayer];
   });
   packTask.end();
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import type { z } from 'zod';
 import { invalidInput, wrap } from '../internal/errors.js';
 import { type Config, configSchema } from './schema.js';
@@ -40,6 +40,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** Parses and validates config text; errors name the file and the field. */
 export function parseConfig(text: string, path: string): Config {
+  // yaml is loaded only when there is a config file to parse: most runs have none, and it costs start-up time
+  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];

@@ -5,11 +5,19 @@
 import { createHash, type Hash } from 'node:crypto';
 import { type Readable, Transform, type TransformCallback, type TransformOptions } from 'node:stream';
 import { constants as zlibConstants, createGunzip, createGzip, type ZlibOptions } from 'node:zlib';
-import { CompressStream, DecompressStream } from 'zstd-napi';
+import { createRequire } from 'node:module';
 import { invalidInput, ShipshapeError } from '../internal/errors.js';
 import { FileRangeStream } from './file-range.js';
 import type { Compression } from './media-types.js';
 import type { Digest } from './types.js';
+
+/**
+ * zstd-napi, loaded on the first zstd blob: a native addon most commands (a warm `shipshape build`, gzip-only
+ * copies) never need, and loading it costs start-up time. `require` keeps the decoder factories synchronous.
+ */
+export function zstd(): typeof import('zstd-napi') {
+  return createRequire(import.meta.url)('zstd-napi') as typeof import('zstd-napi');
+}
 
 const hashAlgorithms: Record<string, string> = { sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
 
@@ -168,7 +176,7 @@ function decoderFor(compression: 'gzip' | 'zstd'): Transform {
   // parses: with the default 16 KiB mark every 256 KiB chunk waits for the consumer. node:zlib hands the stream
   // options to its Transform; its types just do not list them.
   const options: ZlibOptions & TransformOptions = { chunkSize: 256 * 1024, readableHighWaterMark: 1024 * 1024 };
-  return compression === 'gzip' ? createGunzip(options) : new DecompressStream();
+  return compression === 'gzip' ? createGunzip(options) : new (zstd().DecompressStream)();
 }
 
 /** Decoder errors (zlib's "incorrect header check", zstd's "Unknown frame descriptor") are bad input naming `subject`. */
@@ -205,7 +213,7 @@ export function compress(source: Readable, compression: Compression, options: Co
   if (compression === 'gzip') {
     return pipeChain(source, createGzip({ level: options.level ?? zlibConstants.Z_DEFAULT_COMPRESSION, chunkSize: 256 * 1024 }));
   }
-  return pipeChain(source, new CompressStream({ compressionLevel: options.level ?? 3 }));
+  return pipeChain(source, new (zstd().CompressStream)({ compressionLevel: options.level ?? 3 }));
 }
 
 /** Sniffs the compression of a blob from its first bytes (for sources that do not say). */

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 // the task module itself, not the api index: a build loads no scanner, SBOM or lint code
-import { build } from '../../api/build.js';
-import { ShipshapeError } from '../../internal/errors.js';
+import { build, type BuildReport, type BuildRequest } from '../../api/build.js';
+import { exitCodeFor, ShipshapeError } from '../../internal/errors.js';
+import { withInterrupt } from '../interrupt.js';
 import { action, addCommonOptions } from '../runtime.js';
 
 interface BuildFlags {
@@ -16,6 +17,7 @@ interface BuildFlags {
   label: string[];
   sourceDateEpoch?: string;
   platform?: string;
+  watch: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -44,6 +46,38 @@ function parseLabels(values: readonly string[]): Record<string, string> {
   return labels;
 }
 
+function errorLine(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+}
+
+/** One line per build: the digest, what changed and how long from the change to the image written. */
+function watchLine(report: BuildReport, changed: readonly string[], sinceChange: number | undefined): string {
+  const what = changed.length === 0 ? 'built' : `rebuilt (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` +${changed.length - 3}` : ''})`;
+  const took = sinceChange === undefined ? `${report.timings.total ?? 0} ms` : `${sinceChange} ms after the change (build ${report.timings.total ?? 0} ms)`;
+  const reused = report.layers.filter((l) => l.cached === true).length;
+  return `${new Date().toISOString().slice(11, 19)} ${report.digest}  ${report.destination}  ${what} in ${took}, ${reused} layer(s) reused`;
+}
+
+/** `--watch`: builds until Ctrl-C; a failed build prints its one-line error and the watch goes on. */
+async function watch(request: BuildRequest, json: boolean, write: (text: string) => Promise<void>): Promise<void> {
+  // loaded only for --watch
+  const { watchBuild } = await import('../../api/build-watch.js');
+  await withInterrupt((signal) =>
+    watchBuild(request, {
+      signal,
+      onBuild: ({ report, error, changed, sinceChange }) => {
+        if (report === undefined) {
+          const line = json ? JSON.stringify({ error: errorLine(error), exitCode: exitCodeFor(error), changed }) : `shipshape: ${errorLine(error)}`;
+          if (json) void write(`${line}\n`);
+          else process.stderr.write(`${line}\n`);
+          return;
+        }
+        void write(json ? `${JSON.stringify({ ...report, changed, ...(sinceChange === undefined ? {} : { sinceChange }) })}\n` : `${watchLine(report, changed, sinceChange)}\n`);
+      },
+    }),
+  );
+}
+
 /** `shipshape build [DIR]`: a daemonless, reproducible image of a Node.js app. */
 export function register(program: Command): void {
   addCommonOptions(
@@ -61,7 +95,8 @@ export function register(program: Command): void {
       .option('--port <port>', 'port to expose (repeatable; default: detected from the sources)', collect, [])
       .option('--label <KEY=VALUE>', 'image label (repeatable)', collect, [])
       .option('--source-date-epoch <seconds>', 'creation time and file times (default: SOURCE_DATE_EPOCH, else the commit time of a clean checkout, else the newest input file)')
-      .option('--platform <os/arch>', 'platform picked when --base is a multi-platform index'),
+      .option('--platform <os/arch>', 'platform picked when --base is a multi-platform index')
+      .option('--watch', 'stay running: rebuild into the destination whenever a project file changes (one line per build; Ctrl-C ends)', false),
   ).action(
     action(async (ctx, dir: string) => {
       // commander keeps every option of the command in one object; the runtime types only the common ones
@@ -69,7 +104,7 @@ export function register(program: Command): void {
       const epochText = flags.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH;
       const epoch = epochText === undefined || epochText === '' ? undefined : Number(epochText);
       if (epoch !== undefined && (!Number.isSafeInteger(epoch) || epoch < 0)) throw new ShipshapeError('usage', `--source-date-epoch: "${epochText ?? ''}" is not a whole number of seconds`);
-      const report = await build({
+      const request: BuildRequest = {
         dir,
         outputImage: flags.outputImage,
         trace: flags.trace,
@@ -85,7 +120,12 @@ export function register(program: Command): void {
         ...(flags.entry === undefined ? {} : { entry: flags.entry }),
         ...(flags.platform === undefined ? {} : { platform: flags.platform }),
         ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
-      });
+      };
+      if (flags.watch) {
+        await watch(request, ctx.flags.format === 'json', (text) => ctx.write(text));
+        return;
+      }
+      const report = await build(request);
       if (ctx.flags.format === 'json') {
         await ctx.write(JSON.stringify(report, null, 2));
         return;

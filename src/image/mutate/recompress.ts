@@ -7,10 +7,9 @@ import { createWriteStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, createGzip } from 'node:zlib';
-import { CompressStream } from 'zstd-napi';
 import { type EventSink, ProgressTask, silent } from '../../internal/events.js';
 import type { Scratch } from '../atomic.js';
-import { decompressVerified, verified } from '../blob.js';
+import { decompressVerified, verified, zstd } from '../blob.js';
 import { FileRangeStream } from '../file-range.js';
 import { type Compression, layerCompression, layerMediaType } from '../media-types.js';
 import type { Image, Layer } from '../types.js';
@@ -61,7 +60,7 @@ async function recompressLayer(layer: Layer, target: Compression, flavour: Flavo
 
 function createCompressor(target: Compression, level: number | undefined): Transform {
   if (target === 'gzip') return createGzip({ level: level ?? zlibConstants.Z_DEFAULT_COMPRESSION, chunkSize: 256 * 1024 });
-  if (target === 'zstd') return new CompressStream({ compressionLevel: level ?? 3 });
+  if (target === 'zstd') return new (zstd().CompressStream)({ compressionLevel: level ?? 3 });
   return new Transform({ transform: (c: Buffer, _e, cb) => { cb(null, c); } });
 }
 

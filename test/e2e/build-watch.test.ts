@@ -1,0 +1,95 @@
+/**
+ * `shipshape build --watch` as a user runs it: the built CLI stays up, builds a dependency-free app onto a small
+ * base (an OCI layout made here, so no Debian archive or engine is needed), rebuilds when a source file changes —
+ * the new digest is the one the layout's index names, and skopeo, when present, reads it — and ends on SIGINT.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTransportContext, write } from '../../src/image/transports/index.js';
+import { configSchema } from '../../src/config/schema.js';
+import { silent } from '../../src/internal/events.js';
+import { randomImage } from '../../src/testing/random-image.js';
+import { cliPath, has, missing } from './env.js';
+
+const skip = missing('cli');
+
+interface WatchLine {
+  digest?: string;
+  changed: string[];
+  sinceChange?: number;
+  error?: string;
+}
+
+async function layoutDigest(layout: string): Promise<string | undefined> {
+  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+  return index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === 'app')?.digest;
+}
+
+describe.skipIf(skip)('shipshape build --watch', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('rebuilds into the OCI layout when a source file changes, and ends on SIGINT', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'shipshape-watch-e2e-'));
+    dirs.push(work);
+    const app = join(work, 'app');
+    const layout = join(work, 'layout');
+    const base = join(work, 'base');
+    const ctx = await createTransportContext(configSchema.parse({}), silent);
+    try {
+      await write(`oci:${base}:base`, { kind: 'image', image: await randomImage({ layers: 1 }) }, ctx);
+    } finally {
+      await ctx.close();
+    }
+    await mkdir(join(app, 'lib'), { recursive: true });
+    await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'watched', version: '1.0.0', main: 'server.js' }));
+    await writeFile(join(app, 'server.js'), "const { greeting } = require('./lib/greeting');\nconsole.log(greeting);\n");
+    await writeFile(join(app, 'lib', 'greeting.js'), "exports.greeting = 'one';\n");
+
+    const child = spawn(process.execPath, [cliPath, 'build', app, '--base', `oci:${base}:base`, '--port', '8080', '--output-image', `oci:${layout}:app`, '--watch', '--format', 'json', '--quiet'], {
+      env: { ...process.env, SHIPSHAPE_CACHE_DIR: join(work, 'cache'), SOURCE_DATE_EPOCH: '1700000000', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const next = async (): Promise<WatchLine> => {
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => { reject(new Error(`no build line within 20 s; stderr: ${stderr}`)); }, 20_000).unref());
+      const line = await Promise.race([lines.next(), timeout]);
+      if (line.done === true) throw new Error(`watch ended; stderr: ${stderr}`);
+      return JSON.parse(line.value) as WatchLine;
+    };
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => { resolve({ code, signal }); }));
+    try {
+      const first = await next();
+      expect(first.error, stderr).toBeUndefined();
+      expect(first.changed).toEqual([]);
+      expect(await layoutDigest(layout)).toBe(first.digest);
+
+      await writeFile(join(app, 'lib', 'greeting.js'), "exports.greeting = 'two';\n");
+      const second = await next();
+      expect(second.error, stderr).toBeUndefined();
+      expect(second.changed).toContain('lib/greeting.js');
+      expect(second.digest).not.toBe(first.digest);
+      expect(second.sinceChange).toBeGreaterThan(0);
+      // the layout now names the new image; an independent reader agrees
+      expect(await layoutDigest(layout)).toBe(second.digest);
+      if (has.skopeo) {
+        const inspect = spawnSync('skopeo', ['inspect', `oci:${layout}:app`], { encoding: 'utf8' });
+        expect(inspect.status, inspect.stderr).toBe(0);
+        expect((JSON.parse(inspect.stdout) as { Digest: string }).Digest).toBe(second.digest);
+      }
+    } finally {
+      child.kill('SIGINT');
+    }
+    const end = await exited;
+    // ended by the signal, as an interrupted program should
+    expect(end.signal === 'SIGINT' || end.code === 130).toBe(true);
+  }, 60_000);
+});
