@@ -203,6 +203,79 @@ export function decompressVerified(source: Readable, compression: Compression, s
   return chain(source, [decoder, new VerifyingStream(bounded)], { stream: decoder, as: corruptData(compression, subject) });
 }
 
+/**
+ * Reads a stream to its end, handing each chunk to `visit`, which may keep it only until the promise it returns
+ * settles. A file read (`FileRangeStream`) then reuses two buffers for the whole blob instead of allocating one per
+ * chunk; other streams are iterated as usual.
+ */
+export async function consumeChunks(source: Readable, visit: (chunk: Buffer) => Promise<void> | undefined): Promise<void> {
+  if (source instanceof FileRangeStream && !source.readableDidRead) {
+    await source.consume(visit);
+    return;
+  }
+  for await (const chunk of source) await visit(chunk as Buffer);
+}
+
+/**
+ * Reads a blob to its end without handing its bytes to anyone: `source` is the (already verified) blob, and for
+ * compressed blobs the decompressed content is checked against `expected` (a layer's diffID, bounded by
+ * `expected.maxBytes`, default 64 GiB). Returns the uncompressed length. This is a verify pass as `validate` does it:
+ * one read of the blob, no stream stage after the decoder, and the compressed side read into reused buffers.
+ */
+export async function drainVerified(source: Readable, compression: Compression, subject: string, expected: Expectation): Promise<number> {
+  if (compression === 'none') {
+    let size = 0;
+    await consumeChunks(source, (chunk) => {
+      size += chunk.length;
+      return undefined;
+    });
+    return size;
+  }
+  const verification = new Verification({ ...expected, maxBytes: expected.maxBytes ?? defaultMaxUncompressed });
+  const decoder = decoderFor(compression);
+  const asBadInput = corruptData(compression, subject);
+  let size = 0;
+  let failure: Error | undefined;
+  const fail = (error: Error): void => {
+    failure ??= error;
+    decoder.destroy();
+    source.destroy();
+  };
+  decoder.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    const error = verification.update(chunk);
+    if (error) fail(error);
+  });
+  const ended = new Promise<void>((resolve) => {
+    decoder.once('end', resolve);
+    decoder.once('close', resolve);
+    decoder.once('error', (error: Error) => {
+      fail(asBadInput(error));
+      resolve();
+    });
+  });
+  try {
+    // the write callback fires once the decoder has taken the chunk in: only then may its buffer be reused
+    await consumeChunks(source, (chunk) => {
+      if (failure) return Promise.reject(failure);
+      return new Promise<void>((resolve, reject) => {
+        decoder.write(chunk, (error) => {
+          if (error) reject(failure ?? asBadInput(error));
+          else resolve();
+        });
+      });
+    });
+  } catch (error) {
+    fail(error instanceof Error ? error : new Error(String(error)));
+  }
+  if (!failure) decoder.end();
+  await ended;
+  if (failure) throw failure;
+  const end = verification.finish();
+  if (end) throw end;
+  return size;
+}
+
 export interface CompressOptions {
   /** gzip level 1–9 (default 6, as Docker and go-containerregistry) or zstd level (default 3). */
   level?: number;

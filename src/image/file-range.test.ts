@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decompressVerified, sha256, verified, VerifyingStream } from './blob.js';
+import { consumeChunks, decompressVerified, drainVerified, sha256, verified, VerifyingStream } from './blob.js';
 import { FileRangeStream } from './file-range.js';
+import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 
@@ -84,5 +85,57 @@ describe('decompressVerified', () => {
     await expect(buffer(decompressVerified(Readable.from([corrupt]), 'gzip', 'layer c', { digest: sha256(text), subject: 'u' }))).rejects.toThrow(/layer c: corrupt gzip data/);
     const bomb = gzipSync(Buffer.alloc(4 * 1024 * 1024));
     await expect(buffer(decompressVerified(Readable.from([bomb]), 'gzip', 'layer b', { digest: sha256('x'), subject: 'layer b (uncompressed)', maxBytes: 1024 * 1024 }))).rejects.toThrow(/compression bomb/);
+  });
+});
+
+describe('consumeChunks and drainVerified', () => {
+  const text = Buffer.from('layer content\n'.repeat(300_000)); // 4.2 MB: several reads, both buffers reused
+  const packed = gzipSync(text);
+  let gz: string;
+
+  beforeAll(() => {
+    gz = join(dir, 'layer.gz');
+    writeFileSync(gz, packed);
+  });
+
+  it('hands a file range over in reused buffers, verified in the read loop', async () => {
+    const seen: Buffer[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    const start = 3;
+    const end = content.length - 5;
+    const source = verified(new FileRangeStream(file, start, end), { digest: sha256(content.subarray(start, end)), size: end - start, subject: 'range' });
+    await consumeChunks(source, (chunk) => {
+      seen.push(Buffer.from(chunk)); // the visitor owns the chunk only until it returns
+      buffers.add(chunk.buffer);
+      return undefined;
+    });
+    expect(Buffer.concat(seen).equals(content.subarray(start, end))).toBe(true);
+    expect(buffers.size).toBe(2);
+    expect(source.destroyed).toBe(true);
+    const bad = verified(new FileRangeStream(file), { digest: sha256('other'), size: content.length, subject: 'blob d' });
+    await expect(consumeChunks(bad, () => undefined)).rejects.toThrow(/blob d: digest mismatch/);
+  });
+
+  it('verifies a gzip blob and its diffID in one read and returns the uncompressed size', async () => {
+    const blob = (): ReturnType<typeof verified> => verified(new FileRangeStream(gz), { digest: sha256(packed), size: packed.length, subject: 'blob' });
+    expect(await drainVerified(blob(), 'gzip', 'blob', { digest: sha256(text), subject: 'blob (uncompressed)' })).toBe(text.length);
+    await expect(drainVerified(blob(), 'gzip', 'blob', { digest: sha256('x'), subject: 'blob u' })).rejects.toThrow(/blob u: digest mismatch/);
+    await expect(drainVerified(blob(), 'gzip', 'blob', { digest: sha256(text), subject: 'blob b', maxBytes: 1024 * 1024 })).rejects.toThrow(/blob b: decompresses to more than/);
+    const wrongBlob = verified(new FileRangeStream(gz), { digest: sha256('x'), size: packed.length, subject: 'blob w' });
+    await expect(drainVerified(wrongBlob, 'gzip', 'blob', { digest: sha256(text), subject: 'u' })).rejects.toThrow(/blob w: digest mismatch/);
+  });
+
+  it('names corrupt compressed data, from a file and from any stream', async () => {
+    const corrupt = Buffer.concat([packed.subarray(0, 40), Buffer.from('garbage')]);
+    const path = join(dir, 'corrupt.gz');
+    writeFileSync(path, corrupt);
+    await expect(drainVerified(new FileRangeStream(path), 'gzip', 'layer c', { digest: sha256(text), subject: 'u' })).rejects.toThrow(/layer c: corrupt gzip data/);
+    await expect(drainVerified(Readable.from([corrupt]), 'gzip', 'layer s', { digest: sha256(text), subject: 'u' })).rejects.toThrow(/layer s: corrupt gzip data/);
+    expect(await drainVerified(Readable.from([packed]), 'gzip', 'layer', { digest: sha256(text), subject: 'u' })).toBe(text.length);
+  });
+
+  it('counts an uncompressed blob', async () => {
+    const source = verified(new FileRangeStream(file), { digest: sha256(content), size: content.length, subject: 'raw' });
+    expect(await drainVerified(source, 'none', 'raw', { digest: sha256(content), subject: 'raw' })).toBe(content.length);
   });
 });

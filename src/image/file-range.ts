@@ -7,6 +7,7 @@
  * The file is opened on the first read, so a stream that is built and then abandoned holds no descriptor.
  */
 import { close, open, read } from 'node:fs';
+import { open as openHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Verification } from './blob.js';
 
@@ -41,6 +42,52 @@ export class FileRangeStream extends Readable {
     if (this.started || this.verification) return false;
     this.verification = verification;
     return true;
+  }
+
+  /**
+   * Reads the whole range without streaming it: each chunk goes to `visit`, which owns it only until the promise it
+   * returns settles (or, when it returns nothing, until it returns) — two buffers are reused for the whole range
+   * instead of a fresh 1 MiB buffer per chunk. Verification (`verifyWith`) runs as for a stream; its failure
+   * rejects. For consumers that hash or feed a decompressor and keep nothing (see `consumeChunks` in blob.ts).
+   *
+   * Why: each fresh chunk is external memory to V8. In a process with shipshape's modules loaded, a gigabyte of
+   * such churn keeps V8's incremental marking running back to back (buffers allocated while it marks survive until
+   * the next full collection), which cost a third of the CPU time of a verify pass (docs/benchmarks.md).
+   */
+  async consume(visit: (chunk: Buffer) => Promise<void> | undefined): Promise<void> {
+    if (this.started) throw new Error('FileRangeStream: consume() after reading started');
+    this.started = true;
+    try {
+      const handle = await openHandle(this.path, 'r');
+      const buffers = [Buffer.allocUnsafeSlow(Math.min(chunkBytes, this.remaining)), Buffer.allocUnsafeSlow(Math.min(chunkBytes, this.remaining))];
+      const busy: (Promise<void> | undefined)[] = [undefined, undefined];
+      try {
+        // two buffers: the next read fills one while `visit` (a decompressor on the thread pool) still holds the other
+        for (let turn = 0; this.remaining > 0; turn ^= 1) {
+          await busy[turn];
+          const buffer = buffers[turn] ?? Buffer.alloc(0);
+          const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, this.remaining), this.position);
+          if (bytesRead === 0) break;
+          const chunk = bytesRead < buffer.length ? buffer.subarray(0, bytesRead) : buffer;
+          this.position += bytesRead;
+          this.remaining -= bytesRead;
+          const failure = this.verification?.update(chunk);
+          if (failure) throw failure;
+          const pending = visit(chunk);
+          // a rejection is awaited (and thrown) in turn; until then it must not count as unhandled
+          pending?.catch(() => undefined);
+          busy[turn] = pending;
+        }
+        for (const pending of busy) if (pending) await pending;
+      } finally {
+        await handle.close();
+      }
+      const failure = this.verification?.finish();
+      this.verification = undefined;
+      if (failure) throw failure;
+    } finally {
+      this.destroy();
+    }
   }
 
   override _read(): void {

@@ -6,5 +6,5 @@ export { openDockerArchive, openDockerArchiveStream, readDockerArchive, listDock
 export { dockerArchiveStream, prepareForArchive, writeDockerArchive, type ArchiveImage, type DockerArchiveOptions } from './tarball/write.js';
 export { readLayout, type LayoutSelection } from './layout/read.js';
 export { writeLayoutArchive, writeLayoutDir, type LayoutWriteOptions } from './layout/write.js';
-export { validate, validateImage, validateIndex } from './validate.js';
+export { validate, validateImage, validateIndex, verifyLayer } from './validate.js';
 export * as daemon from './daemon/index.js';

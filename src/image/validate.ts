@@ -2,18 +2,29 @@
  * Full validation of an image or index, as go-containerregistry's `validate` does: every blob's digest and size,
  * every layer's diffID, manifest/config consistency and media types. Every image a test produces must pass it.
  */
-import { createHash } from 'node:crypto';
 import { invalidInput } from '../internal/errors.js';
-import { sha256 } from './blob.js';
+import { drainVerified, sha256 } from './blob.js';
 import { isIndexMediaType, isManifestMediaType, layerCompression, mediaTypes } from './media-types.js';
 import { configSchema, indexSchema, manifestSchema, parseJson } from './schemas.js';
-import type { Artifact, Image, ImageIndex } from './types.js';
+import type { Artifact, Image, ImageIndex, Layer } from './types.js';
 
 const configTypes = new Set<string>([mediaTypes.ociConfig, mediaTypes.dockerConfig]);
 
 export interface ValidateOptions {
   /** Skip reading layer contents (digests of manifests and configs are still checked). */
   fast?: boolean;
+}
+
+/**
+ * Reads a layer's blob once: its digest and size (checked by `compressed()`) and, decompressing as it goes, its
+ * diffID. Returns the uncompressed size. Nothing is kept, so a blob in a file is read into two reused buffers
+ * (`consumeChunks` in blob.ts) rather than streamed.
+ */
+export async function verifyLayer(layer: Layer): Promise<number> {
+  const subject = `layer ${layer.descriptor.digest}`;
+  const compression = layerCompression(layer.descriptor.mediaType);
+  if (compression === undefined) throw invalidInput(subject, `unknown layer media type "${layer.descriptor.mediaType}"`);
+  return drainVerified(await layer.compressed(), compression, subject, { digest: layer.diffId, subject: `${subject} (uncompressed)` });
 }
 
 /** Throws `invalid-input` describing the first inconsistency found. */
@@ -44,18 +55,7 @@ export async function validateImage(image: Image, options: ValidateOptions = {})
     const compression = layerCompression(d.mediaType);
     if (compression === undefined) throw invalidInput(ls, `unknown layer media type "${d.mediaType}"`);
     if (options.fast) continue;
-    // compressed() verifies digest and size; uncompressed() verifies the diffID
-    const blob = await layer.compressed();
-    for await (const _chunk of blob) {
-      // drained for verification
-    }
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const chunk of await layer.uncompressed()) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-    if (`sha256:${hash.digest('hex')}` !== layer.diffId) throw invalidInput(ls, 'uncompressed content does not hash to its diffID');
+    const size = await verifyLayer(layer);
     if (layer.uncompressedSize !== undefined && layer.uncompressedSize !== size) throw invalidInput(ls, `uncompressed size is ${size}, the layer says ${layer.uncompressedSize}`);
   }
 }
