@@ -5,9 +5,9 @@
 import { gzipSync } from 'node:zlib';
 import { sha256 } from '../image/blob.js';
 import { mediaTypes } from '../image/media-types.js';
-import { MemoryLayer } from '../image/mutate/append.js';
+import { append, MemoryLayer } from '../image/mutate/append.js';
 import { invalidInput } from '../internal/errors.js';
-import type { ContainerConfig, Digest, HistoryEntry, Image, ImageConfig, ImageIndex, IndexManifest, Manifest } from '../image/types.js';
+import type { ContainerConfig, Digest, Image, ImageConfig, ImageIndex, IndexManifest, Manifest } from '../image/types.js';
 
 export interface LayerInput {
   tar: Buffer;
@@ -21,27 +21,24 @@ export interface ImageSpec {
   config: ContainerConfig;
 }
 
-/** Builds the image; the same inputs give the same bytes, so the same digest. */
-export function imageFromTars(spec: ImageSpec): Image {
-  const layers = spec.layers.map((l) => new MemoryLayer(l.tar, gzipSync(l.tar, { level: 6 })));
-  const history: HistoryEntry[] = spec.layers.map((l) => ({ created: spec.created, created_by: l.createdBy }));
-  const config: ImageConfig = {
-    created: spec.created,
-    architecture: spec.architecture,
-    os: 'linux',
-    config: spec.config,
-    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
-    history,
-  };
+/** An image with no layers and no history: what `append` builds a base on. */
+function emptyImage(architecture: string): Image {
+  const config: ImageConfig = { architecture, os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, history: [] };
   const rawConfig = Buffer.from(JSON.stringify(config));
   const manifest: Manifest = {
     schemaVersion: 2,
     mediaType: mediaTypes.ociManifest,
     config: { mediaType: mediaTypes.ociConfig, digest: sha256(rawConfig), size: rawConfig.length },
-    layers: layers.map((l) => l.descriptor),
+    layers: [],
   };
   const rawManifest = Buffer.from(JSON.stringify(manifest));
-  return { mediaType: mediaTypes.ociManifest, rawManifest, manifest, digest: sha256(rawManifest), rawConfig, config, layers };
+  return { mediaType: mediaTypes.ociManifest, rawManifest, manifest, digest: sha256(rawManifest), rawConfig, config, layers: [] };
+}
+
+/** Builds the image (mutate's `append` over an empty base); the same inputs give the same bytes, so the same digest. */
+export function imageFromTars(spec: ImageSpec): Image {
+  const layers = spec.layers.map((l) => ({ layer: new MemoryLayer(l.tar, gzipSync(l.tar, { level: 6 })), createdBy: l.createdBy }));
+  return append(emptyImage(spec.architecture), layers, { config: spec.config, created: spec.created });
 }
 
 /** An OCI index of images built for different architectures (linux), in the order given. */
