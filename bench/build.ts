@@ -9,11 +9,14 @@
  * in the engine for Docker), so it assembles the base, runs `npm ci --omit=dev` and writes every layer; Docker
  * with `--no-cache`. Warm: one source file changed, everything else cached. Both write to the Docker engine
  * (`docker-daemon:`); shipshape's warm rebuild into an OCI layout and a registry push are timed too.
- * Each warm figure is the median of `BENCH_ROUNDS` (default 3) rebuilds, each with its own change.
+ * Each warm figure is the median of `BENCH_ROUNDS` (default 3) rebuilds, each with its own change. The resident
+ * `build --watch` is timed from the change to its line on stdout (printed once the image is written), into an OCI
+ * layout, a registry and the engine (which must `docker load` the whole archive each time).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { cpSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { changeSource, copyExpressApp, multiStageDockerfile, writeDockerfile } from '../test/e2e/build-app.js';
 import { dockerCli, registryHost } from '../test/e2e/env.js';
@@ -33,6 +36,37 @@ function shipshape(args: string[], cacheDir: string): number {
   const took = seconds(start);
   if (r.status !== 0) throw new Error(`shipshape ${args.join(' ')} failed: ${r.stderr}`);
   return took;
+}
+
+/**
+ * `shipshape build --watch` into `dest`: after its first build, each round changes the source and times the change
+ * to the build's line on stdout (written once the image is in the destination): the change-to-image latency.
+ */
+async function watchLatencies(app: string, dest: string, cacheDir: string, marker: string): Promise<number[]> {
+  const child = spawn(process.execPath, [cli, 'build', app, '--output-image', dest, '--watch', '--format', 'json', '--quiet'], { env: { ...process.env, SHIPSHAPE_CACHE_DIR: cacheDir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<{ error?: string }> => {
+    const line = await lines.next();
+    if (line.done === true) throw new Error(`shipshape build --watch ${dest} ended`);
+    const parsed = JSON.parse(line.value) as { error?: string };
+    if (parsed.error !== undefined) throw new Error(`shipshape build --watch ${dest}: ${parsed.error}`);
+    return parsed;
+  };
+  const times: number[] = [];
+  try {
+    await next();
+    for (let i = 0; i < rounds; i++) {
+      // let the process settle, as between a developer's saves
+      await new Promise((r) => setTimeout(r, 500));
+      const start = process.hrtime.bigint();
+      await changeSource(app, `${marker}-watch-${i}`);
+      await next();
+      times.push(seconds(start));
+    }
+  } finally {
+    child.kill('SIGINT');
+  }
+  return times;
 }
 
 function docker(args: string[]): number {
@@ -94,6 +128,11 @@ async function main(): Promise<void> {
       warm.docker.push(dockerBuild(false));
     }
 
+    // the resident build: change → image written, per destination
+    const watchRuns: [string, number[]][] = [[`OCI layout`, await watchLatencies(app, `oci:${join(work, 'layout-watch')}:app`, cold, `${Date.now()}`)]];
+    if (registryUp) watchRuns.push([`push to ${registryHost}`, await watchLatencies(app, `docker://${registryHost}/shipshape-bench/build-express:watch`, cold, `${Date.now()}`)]);
+    watchRuns.push(['Docker engine (the whole archive is loaded)', await watchLatencies(app, `docker-daemon:${tag}:watch`, cold, `${Date.now()}`)]);
+
     const sizes = Object.fromEntries(
       ['shipshape', 'docker'].map((t) => [t, Number(execFileSync(dockerCli, ['image', 'inspect', '--format', '{{.Size}}', `${tag}:${t}`], { encoding: 'utf8' }).trim())]),
     );
@@ -109,7 +148,9 @@ async function main(): Promise<void> {
       ...rows.map(([name, s, d]) => `| ${name} | ${fmt(s)} | ${fmt(d)} | ${(d / s).toFixed(1)}× |`),
       `| warm → OCI layout (shipshape only) | ${fmt(median(warm.shipshapeOci))} | | ${(median(warm.docker) / median(warm.shipshapeOci)).toFixed(1)}× |`,
       ...(registryUp ? [`| warm → push to ${registryHost} (shipshape only) | ${fmt(median(warm.shipshapePush))} | | ${(median(warm.docker) / median(warm.shipshapePush)).toFixed(1)}× |`] : []),
+      ...watchRuns.map(([name, times]) => `| warm, \`build --watch\` (change → image written) → ${name} | ${fmt(median(times))} (best ${fmt(Math.min(...times))}) | | ${(median(warm.docker) / median(times)).toFixed(1)}× |`),
       '',
+      `load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
       `nodejs base assembled from cached .deb files (--locked, median of ${rounds}): ${fmt(median(baseTimes))}`,
       `image sizes (docker image inspect): shipshape ${(sizes.shipshape ?? 0) / 1e6} MB, multi-stage ${(sizes.docker ?? 0) / 1e6} MB`,
     ];
@@ -117,7 +158,7 @@ async function main(): Promise<void> {
     process.stdout.write(text);
     if (process.env.BENCH_OUT !== undefined) writeFileSync(process.env.BENCH_OUT, text);
   } finally {
-    spawnSync(dockerCli, ['rmi', '-f', `${tag}:shipshape`, `${tag}:docker`], { stdio: 'ignore' });
+    spawnSync(dockerCli, ['rmi', '-f', `${tag}:shipshape`, `${tag}:docker`, `${tag}:watch`], { stdio: 'ignore' });
     rmSync(work, { recursive: true, force: true });
     for (const dir of apps) rmSync(dir, { recursive: true, force: true });
   }

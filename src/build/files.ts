@@ -300,7 +300,16 @@ async function trace(options: CollectOptions): Promise<FileSets> {
     const cached = cachePath === undefined ? undefined : await readTraceCache(cachePath);
     if (cached !== undefined) for (const name of cached) traced.add(name);
     else if (seeds.length > 0) {
-      const inputs = seeds.map((name) => join(dir, name));
+      // a workspace link (node_modules/x → ../packages/x) is a seed whose package the first pass already followed
+      // (its files are the project's); nft takes inputs as files, so the link goes into the image as the symlink it is
+      const files: string[] = [];
+      const links: string[] = [];
+      for (const name of seeds) {
+        const info = await stat(map(join(dir, name))).catch(() => undefined);
+        if (info?.isFile() === true) files.push(name);
+        else if (info?.isDirectory() === true) links.push(name);
+      }
+      const inputs = files.map((name) => join(dir, name));
       let deps = await pass(inputs);
       // a few rounds reach a fixed point: alternatives rarely pull in packages with alternatives of their own
       for (let round = 0; round < 4; round++) {
@@ -310,7 +319,7 @@ async function trace(options: CollectOptions): Promise<FileSets> {
         deps = await pass(inputs);
       }
       report(deps.warnings);
-      const names = [...deps.fileList].map(toPosix).sort();
+      const names = [...new Set([...deps.fileList].map(toPosix).concat(links))].sort();
       for (const name of names) traced.add(name);
       if (cachePath !== undefined) await writeTraceCache(cachePath, names);
     }

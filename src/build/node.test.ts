@@ -209,6 +209,23 @@ describe('buildNodeApp', () => {
     expect([...(await layerFiles(result, 'application')).keys()]).toContain('app/packages/shared/index.js');
   });
 
+  it('traces through a workspace link from node_modules to a package of the project', async () => {
+    await write(join(dir, 'packages/shared/package.json'), JSON.stringify({ name: 'shared', version: '1.0.0', main: 'index.js', dependencies: { used: '1.0.0' } }));
+    await write(join(dir, 'packages/shared/index.js'), "module.exports = require('used');\n");
+    await write(join(dir, 'packages/shared/unneeded.js'), 'module.exports = 4;\n');
+    await symlink('../packages/shared', join(dir, 'node_modules/shared'));
+    await writeFile(join(dir, 'src/routes.js'), "module.exports = require('shared');\n");
+    await writeFile(join(dir, 'package-lock.json'), JSON.stringify({ ...lockfile, packages: { ...lockfile.packages, 'node_modules/shared': { resolved: 'packages/shared', link: true }, 'packages/shared': { version: '1.0.0' } } }));
+    const result = await build();
+    await validateImage(result.image);
+    const deps = await layerFiles(result, 'dependencies');
+    const app = [...(await layerFiles(result, 'application')).keys()];
+    expect(deps.has('app/node_modules/shared')).toBe(true);
+    expect(deps.has('app/node_modules/used/index.js')).toBe(true);
+    expect(app).toContain('app/packages/shared/index.js');
+    expect(app).not.toContain('app/packages/shared/unneeded.js');
+  });
+
   it('refuses a symlink that leaves the project', async () => {
     await symlink('/etc/passwd', join(dir, 'src/secret.txt'));
     await expect(build({ trace: false })).rejects.toThrow(/secret\.txt: symbolic link to "\/etc\/passwd" leaves/);
