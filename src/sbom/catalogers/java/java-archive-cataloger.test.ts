@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { buildImage } from '../../../testing/images.js';
 import { catalogImage } from '../../catalog.js';
-import { parseManifest, parseProperties } from './java-archive-cataloger.js';
+import { parseManifest, parseProperties, readPom } from './java-archive-cataloger.js';
 
 /** A zip made by yazl (an independent writer) from name → content. */
 function zipOf(entries: Record<string, string | Buffer>): Promise<Buffer> {
@@ -61,5 +61,34 @@ describe('java-archive-cataloger', () => {
   it('parses manifests with continuation lines and properties files', () => {
     expect(parseManifest('Manifest-Version: 1.0\r\nBundle-Description: a long\r\n  line\r\n\r\nName: x\r\nA: b\r\n')).toEqual({ 'Manifest-Version': '1.0', 'Bundle-Description': 'a long line' });
     expect(parseProperties('# c\n!c\nversion = 1.2\ngroupId:org.x\n\n')).toEqual({ version: '1.2', groupId: 'org.x' });
+  });
+
+  it('inherits licenses from parent POMs found in /usr/share/maven-repo and ~/.m2/repository, never guessing', async () => {
+    const childPom = (g: string, a: string, parent: string, licenses = ''): string =>
+      `<project><modelVersion>4.0.0</modelVersion><!-- <licenses><license><name>GPL</name></license></licenses> --><parent>${parent}</parent><groupId>${g}</groupId><artifactId>${a}</artifactId>${licenses}</project>`;
+    const parentRef = (g: string, a: string, v: string): string => `<groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version>`;
+    const jar = async (g: string, a: string, v: string, xml: string): Promise<Buffer> => zipOf({ [`META-INF/maven/${g}/${a}/pom.properties`]: pom(g, a, v), [`META-INF/maven/${g}/${a}/pom.xml`]: xml });
+    const image = await buildImage({
+      layers: [[
+        { path: 'usr/share/java/lang.jar', content: await jar('org.example', 'lang', '3.12.0', childPom('org.example', 'lang', parentRef('org.example', 'example-parent', 'debian'))) },
+        { path: 'usr/share/java/own.jar', content: await jar('org.example', 'own', '1.0', childPom('org.example', 'own', parentRef('org.example', 'example-parent', 'debian'), '<licenses><license><name>MIT License</name></license></licenses>')) },
+        { path: 'usr/share/java/orphan.jar', content: await jar('org.example', 'orphan', '1.0', childPom('org.example', 'orphan', parentRef('org.example', 'missing-parent', '1'))) },
+        // Debian's repository: the parent, without licenses (Debian strips them), pointing further up
+        { path: 'usr/share/maven-repo/org/example/example-parent/debian/example-parent-debian.pom', content: childPom('org.example', 'example-parent', parentRef('org.example', 'root', '29')) },
+        // a user's Maven cache: the root, with them
+        { path: 'root/.m2/repository/org/example/root/29/root-29.pom', content: '<project><licenses><license><name>Apache License, Version 2.0</name></license><license><name>Example Exception</name></license></licenses></project>' },
+      ]],
+    });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['java'] });
+    const of = (n: string): string => { const p = sbom.packages.find((q) => q.name === n); return `${p?.licenses.join(' | ') ?? ''} ${String(p?.metadata.licensesFrom)}`; };
+    expect(of('lang')).toBe('Apache-2.0 | Example Exception parent');
+    expect(of('own')).toBe('MIT undefined');
+    expect(of('orphan')).toBe(' undefined');
+    expect(sbom.unknowns).toEqual([]);
+  });
+
+  it('reads a POM’s licenses and parent, ignoring commented-out ones', () => {
+    expect(readPom('<project><parent><groupId>a</groupId><artifactId>b</artifactId><version>1</version></parent><!-- <licenses><license><name>X</name></license></licenses> --></project>')).toEqual({ licenses: [], parent: { groupId: 'a', artifactId: 'b', version: '1' } });
+    expect(readPom('<project><licenses><license><name> EPL-2.0 </name><url>u</url></license></licenses></project>')).toEqual({ licenses: ['EPL-2.0'] });
   });
 });

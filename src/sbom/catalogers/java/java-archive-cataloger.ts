@@ -8,11 +8,16 @@
  */
 import { PackageURL } from 'packageurl-js';
 import yauzl from 'yauzl';
+import type { FileResolver } from '../../../fs/index.js';
 import { type Cataloger, type CatalogResult, type FileReducer, packageId, ResultBuilder } from '../../cataloger.js';
 
 const name = 'java-archive-cataloger';
 const archiveName = /\.(jar|war|ear|par|sar|jpi|hpi|kar|nar)$/i;
 const pomProperties = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
+const pomXml = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.xml$/;
+/** POMs of a local Maven repository in the scanned filesystem: Debian's `/usr/share/maven-repo` and any `~/.m2/repository`. */
+const repoPom = /^(\/usr\/share\/maven-repo|\/(?:.*\/)?\.m2\/repository)\/.+\.pom$/;
+const maxParents = 10;
 const maxNesting = 4;
 const maxMetadataBytes = 1024 * 1024;
 const maxNestedBytes = 256 * 1024 * 1024;
@@ -23,6 +28,8 @@ export interface ArchiveSummary {
   path: string;
   manifest?: string;
   pomProperties: { path: string; text: string }[];
+  /** `META-INF/maven/<group>/<artifact>/pom.xml`: licenses, and the parent whose licenses apply when it declares none. */
+  pomXml?: { path: string; text: string }[];
   /** A nested archive that could not be read. */
   error?: string;
 }
@@ -65,6 +72,7 @@ export async function summarizeArchive(body: Buffer, path: string, depth = 0): P
         const work = async (): Promise<void> => {
           if (file === 'META-INF/MANIFEST.MF') own.manifest = (await readEntry(zip, entry, maxMetadataBytes)).toString('utf8');
           else if (pomProperties.test(file)) own.pomProperties.push({ path: file, text: (await readEntry(zip, entry, maxMetadataBytes)).toString('utf8') });
+          else if (pomXml.test(file)) (own.pomXml ??= []).push({ path: file, text: (await readEntry(zip, entry, maxMetadataBytes)).toString('utf8') });
           else if (archiveName.test(file) && !file.endsWith('/') && depth < maxNesting) {
             const inner = `${path}!/${file}`;
             try {
@@ -126,12 +134,83 @@ export function parseManifest(text: string): Record<string, string> {
   return out;
 }
 
+/** Text of an element's children, comments dropped (a POM is plain XML without entities in these fields). */
+function element(xml: string, tag: string): string | undefined {
+  return new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(xml)?.[1]?.trim();
+}
+
+/** What a POM says about licenses (the `<name>` of each `<license>`) and its `<parent>`. */
+export function readPom(xml: string): { licenses: string[]; parent?: { groupId: string; artifactId: string; version: string } } {
+  const text = xml.replace(/<!--[\s\S]*?-->/g, '');
+  const block = element(text, 'licenses') ?? '';
+  const licenses = [...block.matchAll(/<license>([\s\S]*?)<\/license>/g)].map((m) => element(m[1] ?? '', 'name') ?? '').filter((n) => n !== '');
+  const parentBlock = element(text, 'parent');
+  const groupId = parentBlock ? element(parentBlock, 'groupId') : undefined;
+  const artifactId = parentBlock ? element(parentBlock, 'artifactId') : undefined;
+  const version = parentBlock ? element(parentBlock, 'version') : undefined;
+  return { licenses, ...(groupId && artifactId && version ? { parent: { groupId, artifactId, version } } : {}) };
+}
+
+/** Common POM license names as SPDX ids; other names are kept as declared (LicenseRefs in the formats). */
+const spdxByName: Record<string, string> = {
+  'apache license, version 2.0': 'Apache-2.0',
+  'the apache license, version 2.0': 'Apache-2.0',
+  'the apache software license, version 2.0': 'Apache-2.0',
+  'apache 2.0': 'Apache-2.0',
+  'apache-2.0': 'Apache-2.0',
+  'mit license': 'MIT',
+  'the mit license': 'MIT',
+  mit: 'MIT',
+  'eclipse public license - v 2.0': 'EPL-2.0',
+  'eclipse public license - v 1.0': 'EPL-1.0',
+  'bsd-3-clause': 'BSD-3-Clause',
+};
+
+export function pomLicense(name: string): string {
+  return spdxByName[name.trim().toLowerCase()] ?? name.trim();
+}
+
+/**
+ * Licenses of a POM, inherited from its parents when it declares none (Maven's inheritance), the parents read from a
+ * local Maven repository inside the scanned filesystem — Debian's `/usr/share/maven-repo` (whose `debian` versions
+ * are what Debian's jars name) and `~/.m2/repository` — never from the network.
+ */
+function inheritedLicenses(files: FileResolver, repos: string[], xml: string): { licenses: string[]; from?: string } {
+  let pom = readPom(xml);
+  for (let depth = 0; depth < maxParents; depth++) {
+    if (pom.licenses.length > 0) return { licenses: pom.licenses.map(pomLicense), ...(depth > 0 ? { from: 'parent' } : {}) };
+    const parent = pom.parent;
+    if (!parent) break;
+    const relative = `${parent.groupId.replace(/\./g, '/')}/${parent.artifactId}/${parent.version}/${parent.artifactId}-${parent.version}.pom`;
+    let next: string | undefined;
+    for (const repo of repos) {
+      const target = files.resolve(`${repo}/${relative}`);
+      next = target ? files.body(target.path)?.toString('utf8') : undefined;
+      if (next !== undefined) break;
+    }
+    if (next === undefined) break;
+    pom = readPom(next);
+  }
+  return { licenses: [] };
+}
+
+/** Roots of the local Maven repositories present in the filesystem. */
+function mavenRepos(files: FileResolver): string[] {
+  const roots = new Set<string>();
+  if (files.get('/usr/share/maven-repo')) roots.add('/usr/share/maven-repo');
+  for (const home of ['/root', ...files.children('/home').map((e) => e.path)]) {
+    if (files.get(`${home}/.m2/repository`)) roots.add(`${home}/.m2/repository`);
+  }
+  return [...roots];
+}
+
 export const javaArchiveCataloger: Cataloger = {
   name,
-  wants: () => false,
+  wants: (path) => repoPom.test(path),
   reducer: archiveReducer,
   catalog(files): CatalogResult {
     const out = new ResultBuilder(name);
+    const repos = mavenRepos(files);
     for (const entry of files.entries()) {
       if (entry.type !== 'file' || !archiveName.test(entry.path)) continue;
       const body = files.body(entry.path);
@@ -150,6 +229,8 @@ export const javaArchiveCataloger: Cataloger = {
           const manifest = archive.manifest ? parseManifest(archive.manifest) : {};
           const add = (group: string | undefined, artifact: string, version: string, evidence: string): void => {
             const license = manifest['Bundle-License'];
+            const xml = archive.pomXml?.find((p) => p.path === evidence.replace(/pom\.properties$/, 'pom.xml'))?.text;
+            const fromPom = xml === undefined ? { licenses: [] } : inheritedLicenses(files, repos, xml);
             out.packages.push({
               id: packageId('maven', `${group ?? ''}:${artifact}`, version, `${archive.path}#${evidence}`),
               type: 'maven',
@@ -157,13 +238,13 @@ export const javaArchiveCataloger: Cataloger = {
               version,
               // a Maven purl needs a namespace: without a groupId, the artifact stands in for it (as syft does)
               purl: new PackageURL('maven', group ?? artifact, artifact, version || undefined, undefined, undefined).toString(),
-              licenses: license && !license.includes('://') ? [license] : [],
+              licenses: fromPom.licenses.length > 0 ? fromPom.licenses : license && !license.includes('://') ? [license] : [],
               cpes: [],
               foundBy: name,
               locations: [archive.path],
               layer,
               files: archive.path === entry.path ? [entry.path] : [],
-              metadata: { groupId: group, artifactId: artifact, evidence, ...(archive.path === entry.path ? {} : { nestedIn: entry.path }) },
+              metadata: { groupId: group, artifactId: artifact, evidence, ...(fromPom.from ? { licensesFrom: fromPom.from } : {}), ...(archive.path === entry.path ? {} : { nestedIn: entry.path }) },
             });
           };
           if (archive.pomProperties.length > 0) {
