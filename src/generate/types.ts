@@ -23,6 +23,10 @@ export type NodeFramework = 'next' | 'nest' | 'fastify' | 'express';
 export interface NodeApp extends AppBase {
   ecosystem: 'node';
   packageManager: NodePackageManager;
+  /** The `packageManager` field (`pnpm@9.15.9+sha512.…`), which corepack reads and pins; undefined when absent. */
+  packageManagerField?: string;
+  /** pnpm-lock.yaml's `lockfileVersion` major (9 from pnpm 9 and 10, 6 from pnpm 8, 5 from pnpm 7). */
+  pnpmLockfileMajor?: number;
   /** The lockfile found, relative to `context`; undefined when there is none. */
   lockfile?: string;
   /** Node major version from engines/.nvmrc/.node-version, or undefined for the default. */

@@ -20,6 +20,9 @@ const apps = resolve(import.meta.dirname, '__fixtures__/init-apps');
 
 const cases = [
   { app: 'node', answer: 'hello from node as uid 65532', source: 'src/server.js', install: ['npm ci'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
+  // pnpm and yarn classic from corepack, pinned by the packageManager field; express from the npm registry
+  { app: 'pnpm', answer: 'hello from pnpm as uid 65532', source: 'server.js', install: ['pnpm install --frozen-lockfile --prod'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
+  { app: 'yarn', answer: 'hello from yarn as uid 65532', source: 'server.js', install: ['yarn install --frozen-lockfile --production'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   { app: 'go', answer: 'hello from go as uid 65532', source: 'main.go', install: ['go mod download'], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'rust', answer: 'hello from rust as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'java', answer: 'hello from java as uid 65532', source: 'src/main/java/hello/Main.java', install: ['dependency:go-offline', 'jlink --add-modules'], sources: 'COPY src ./src', runtime: 'gcr.io/distroless/java-base-debian12:nonroot' },

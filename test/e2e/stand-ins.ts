@@ -101,14 +101,19 @@ export const standIns: StandIn[] = [
     // npm from the machine's Node.js installation, started by a two-line script (there is no /usr/bin/env)
     // like the public image, a command names its program (`CMD ["node", "index.js"]`): no entrypoint;
     // and the `node` user (uid 1000) it ships; the machine's CA bundle, which Node.js reads only when told, so
-    // that `npm ci` inside a build trusts this machine's TLS interception of the npm registry
+    // that `npm ci` inside a build trusts this machine's TLS interception of the npm registry.
+    // corepack where the public image has it (/usr/local/bin/corepack → its dist/corepack.js), for pnpm and yarn.
+    // COREPACK_INTEGRITY_KEYS=0: the npm registry as served here strips `dist.signatures` from package metadata,
+    // so corepack's signature check fails ("No compatible signature found"); the public registry has them.
     wrap:
-      `ENV ${path} HOME=/root NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt\nENTRYPOINT []\nCOPY npm /usr/local/lib/node_modules/npm\nCOPY npm.sh /usr/local/bin/npm\n` +
+      `ENV ${path} HOME=/root NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt COREPACK_INTEGRITY_KEYS=0\nENTRYPOINT []\nCOPY npm /usr/local/lib/node_modules/npm\nCOPY npm.sh /usr/local/bin/npm\n` +
+      'COPY corepack /usr/local/lib/node_modules/corepack\nRUN ln -s ../lib/node_modules/corepack/dist/corepack.js /usr/local/bin/corepack\n' +
       'COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n' +
       'RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/sh --no-log-init --create-home node\n',
     files: {
       'ca-certificates.crt': { from: '/etc/ssl/certs/ca-certificates.crt' },
       npm: { from: '/usr/lib/node_modules/npm' },
+      corepack: { from: '/usr/lib/node_modules/corepack' },
       'npm.sh': { text: '#!/bin/sh\nexec /nodejs/bin/node /usr/local/lib/node_modules/npm/bin/npm-cli.js "$@"\n', mode: 0o755 },
     },
   },

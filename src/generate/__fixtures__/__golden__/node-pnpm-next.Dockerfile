@@ -9,6 +9,7 @@ WORKDIR /app
 COPY --link package.json pnpm-lock.yaml ./
 RUN --mount=type=cache,target=/pnpm/store,id=pnpm \
     corepack enable \
+    && corepack install -g pnpm@9 \
     && pnpm install --frozen-lockfile --store-dir /pnpm/store
 COPY --link . .
 # Next's standalone trace keeps files a production server never loads: the AMP validator (~4 MB; only next dev and the build use it).

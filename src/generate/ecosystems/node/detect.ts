@@ -100,12 +100,21 @@ export const nodeDetector: Detector = {
         lockfile ??= name;
       }
     }
-    const declared = /^(npm|yarn|pnpm|bun)@(\d+)/.exec(pkg.packageManager ?? '');
+    const declared = /^(npm|yarn|pnpm|bun)@(\d+)[\w.+-]*$/.exec(pkg.packageManager ?? '');
     if (declared?.[1] !== undefined) {
       const tool = declared[1] as 'npm' | 'yarn' | 'pnpm' | 'bun';
       packageManager = tool === 'yarn' && Number(declared[2]) >= 2 ? 'yarn-berry' : tool;
     } else if (packageManager === 'yarn' && (await files.isFile(joinPath(dir, '.yarnrc.yml')))) {
       packageManager = 'yarn-berry';
+    }
+    let pnpmLockfileMajor: number | undefined;
+    if (lockfile === 'pnpm-lock.yaml') {
+      const head = (await files.readText(joinPath(dir, lockfile), 1 << 26))?.slice(0, 200) ?? '';
+      const version = /^lockfileVersion:\s*['"]?(\d+)/m.exec(head)?.[1];
+      if (version !== undefined) pnpmLockfileMajor = Number(version);
+    }
+    if (declared === null && (packageManager === 'pnpm' || packageManager === 'yarn' || packageManager === 'yarn-berry')) {
+      notes.push(`${manifest}: no packageManager field; the Dockerfile pins the ${packageManager === 'pnpm' ? 'pnpm' : 'yarn'} major through corepack, set "packageManager" (corepack use) to pin the exact release`);
     }
     if (lockfile === undefined) notes.push(`${manifest}: no lockfile; builds are not reproducible until one is committed`);
 
@@ -174,6 +183,8 @@ export const nodeDetector: Detector = {
         notes,
         packageManager: packageManager ?? 'npm',
         ...(lockfile === undefined ? {} : { lockfile }),
+        ...(declared === null || pkg.packageManager === undefined ? {} : { packageManagerField: pkg.packageManager }),
+        ...(pnpmLockfileMajor === undefined ? {} : { pnpmLockfileMajor }),
         ...(nodeMajor === undefined ? {} : { nodeMajor }),
         build,
         typescript,

@@ -15,7 +15,23 @@ interface Manager {
   install: string;
   installProd: string;
   cache: string;
-  setup?: string;
+  setup?: string[];
+}
+
+/** The pnpm major that writes a lockfile version: 9.0 (pnpm 9 and 10), 6.0 (pnpm 8), 5.x (pnpm 7). */
+function pnpmMajorFor(lockfileMajor: number | undefined): number {
+  if (lockfileMajor === 6) return 8;
+  if (lockfileMajor === 5) return 7;
+  return 9;
+}
+
+/**
+ * pnpm and yarn come from corepack (bundled with Node up to 24): with a `packageManager` field corepack fetches
+ * exactly that release (and checks its hash when the field has one); without it, the major that matches the
+ * lockfile is installed as corepack's default.
+ */
+function corepackSetup(app: NodeApp, fallback: string): string[] {
+  return app.packageManagerField === undefined ? ['corepack enable', `corepack install -g ${fallback}`] : ['corepack enable'];
 }
 
 function managerOf(app: NodeApp): Manager {
@@ -26,11 +42,17 @@ function managerOf(app: NodeApp): Manager {
         ? { manifests: ['package.json'], install: 'npm install --no-audit --no-fund', installProd: 'npm install --omit=dev --no-audit --no-fund', cache: '/root/.npm' }
         : { manifests: ['package.json', ...lock], install: 'npm ci --no-audit --no-fund', installProd: 'npm ci --omit=dev --no-audit --no-fund', cache: '/root/.npm' };
     case 'yarn':
-      return { manifests: ['package.json', ...lock], install: 'yarn install --frozen-lockfile', installProd: 'yarn install --frozen-lockfile --production', cache: '/usr/local/share/.cache/yarn' };
+      return {
+        manifests: ['package.json', ...lock],
+        setup: corepackSetup(app, 'yarn@1'),
+        install: 'yarn install --frozen-lockfile',
+        installProd: 'yarn install --frozen-lockfile --production',
+        cache: '/usr/local/share/.cache/yarn',
+      };
     case 'yarn-berry':
       return {
         manifests: ['package.json', ...lock, '.yarnrc.yml'],
-        setup: 'corepack enable',
+        setup: ['corepack enable'],
         install: 'yarn install --immutable',
         installProd: 'yarn workspaces focus --all --production',
         cache: '/root/.yarn/berry/cache',
@@ -38,7 +60,7 @@ function managerOf(app: NodeApp): Manager {
     case 'pnpm':
       return {
         manifests: ['package.json', ...lock],
-        setup: 'corepack enable',
+        setup: corepackSetup(app, `pnpm@${pnpmMajorFor(app.pnpmLockfileMajor)}`),
         install: 'pnpm install --frozen-lockfile --store-dir /pnpm/store',
         installProd: 'pnpm install --frozen-lockfile --prod --store-dir /pnpm/store',
         cache: '/pnpm/store',
@@ -77,7 +99,7 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
   const builder = bun ? 'oven/bun:1-debian' : `node:${major}-bookworm-slim`;
   const builderWhy = bun ? ['Builder: Bun on Debian, to install with the bun lockfile.'] : [`Builder: Node ${major} on Debian 12 slim: the same glibc as the runtime, so native modules load there.`];
   const m = managerOf(app);
-  const setup = m.setup === undefined ? [] : [m.setup];
+  const setup = m.setup ?? [];
   const cache = [{ target: m.cache, ...(app.packageManager === 'pnpm' ? { id: 'pnpm' } : {}) }];
   const needDeps = app.hasDependencies && !app.nextStandalone;
 
