@@ -10,6 +10,7 @@ const projects: [string, string | undefined][] = [
   ['node-npm-express-ts', undefined],
   ['node-pnpm-next', undefined],
   ['node-next-image', undefined],
+  ['node-npm-workspaces', undefined],
   ['node-yarn-berry-nest', undefined],
   ['node-bun', undefined],
   ['node-plain', undefined],

@@ -48,6 +48,12 @@ export interface NodeApp extends AppBase {
   outDir: string;
   /** The file node runs, relative to the app directory (`dist/index.js`, `server.js`). */
   entry: string;
+  /**
+   * A member of an npm workspace (`workspaces` in the root package.json): the context is the workspace root,
+   * which holds the lockfile; `member` is the app's folder relative to it, `members` every member's folder
+   * (their package.json files are copied before the install, which links them).
+   */
+  workspace?: { member: string; members: string[] };
   /** Has production dependencies (else no node_modules is copied to the runtime). */
   hasDependencies: boolean;
 }

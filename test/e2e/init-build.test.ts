@@ -23,6 +23,8 @@ const cases = [
   // pnpm and yarn classic from corepack, pinned by the packageManager field; express from the npm registry
   { app: 'pnpm', answer: 'hello from pnpm as uid 65532', source: 'server.js', install: ['pnpm install --frozen-lockfile --prod'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   { app: 'yarn', answer: 'hello from yarn as uid 65532', source: 'server.js', install: ['yarn install --frozen-lockfile --production'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
+  // npm workspaces: the member with a start script is the app, built from the workspace root with its lockfile
+  { app: 'npm-workspaces', answer: 'hello from workspace as uid 65532', source: 'packages/api/server.js', install: ['npm ci --omit=dev'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   { app: 'go', answer: 'hello from go as uid 65532', source: 'main.go', install: ['go mod download'], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'rust', answer: 'hello from rust as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'java', answer: 'hello from java as uid 65532', source: 'src/main/java/hello/Main.java', install: ['dependency:go-offline', 'jlink --add-modules'], sources: 'COPY src ./src', runtime: 'gcr.io/distroless/java-base-debian12:nonroot' },

@@ -51,6 +51,22 @@ describe('node detector', () => {
     expect(app?.notes.join('\n')).toMatch(/no lockfile/);
   });
 
+  it('an npm workspace: the member with a start script is the app, the workspace root its context', async () => {
+    const root = new ProjectFiles(resolve(fixtures, 'node-npm-workspaces'));
+    expect(await nodeDetector.detect(root, '.')).toEqual([]);
+    expect(await nodeDetector.detect(root, 'packages/greeting')).toEqual([]);
+    const [app] = await nodeDetector.detect(root, 'packages/api');
+    expect(app).toMatchObject({
+      path: 'packages/api',
+      context: '.',
+      lockfile: 'package-lock.json',
+      entry: 'server.js',
+      port: 8080,
+      workspace: { member: 'packages/api', members: ['packages/api', 'packages/greeting'] },
+    });
+    expect(app?.notes).toEqual([]);
+  });
+
   it('is not a Node project without package.json', async () => {
     expect(await detect('go-root')).toEqual([]);
   });

@@ -79,6 +79,46 @@ async function importsNextImage(files: ProjectFiles, dir: string): Promise<boole
   return false;
 }
 
+/** A workspace pattern (`packages/*`, `apps/**`) as a regular expression over posix paths. */
+function workspacePattern(glob: string): RegExp {
+  const body = glob
+    .replace(/^\.\//, '')
+    .replace(/\/+$/, '')
+    .split('/')
+    .map((part) => (part === '**' ? '.*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')))
+    .join('/');
+  return new RegExp(`^${body}$`);
+}
+
+interface WorkspaceRoot {
+  root: string;
+  patterns: string[];
+}
+
+/** The nearest folder above `dir` whose package.json lists `dir` among its workspaces. */
+async function workspaceRootOf(files: ProjectFiles, dir: string): Promise<WorkspaceRoot | undefined> {
+  const parts = dir.split('/');
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const root = i === 0 ? '.' : parts.slice(0, i).join('/');
+    const pkg = await files.readJson(joinPath(root, 'package.json'), packageJsonSchema).catch(() => undefined);
+    const workspaces = pkg?.workspaces;
+    if (workspaces === undefined) continue;
+    const patterns = Array.isArray(workspaces) ? workspaces : (workspaces.packages ?? []);
+    const relative = root === '.' ? dir : dir.slice(root.length + 1);
+    if (patterns.some((p) => workspacePattern(p).test(relative))) return { root, patterns };
+  }
+  return undefined;
+}
+
+/** Every member folder of a workspace (relative to its root) that has a package.json, sorted. */
+async function workspaceMembers(files: ProjectFiles, ws: WorkspaceRoot): Promise<string[]> {
+  const manifests = await files.findFiles(ws.root, (n) => n === 'package.json', { maxDepth: 4, maxFiles: 500 });
+  const members = manifests
+    .map((m) => m.slice(ws.root === '.' ? 0 : ws.root.length + 1).replace(/\/?package\.json$/, ''))
+    .filter((m) => m !== '' && ws.patterns.some((p) => workspacePattern(p).test(m)));
+  return members.sort();
+}
+
 export const nodeDetector: Detector = {
   ecosystem: 'node',
   async detect(files: ProjectFiles, dir: string): Promise<NodeApp[]> {
@@ -92,10 +132,16 @@ export const nodeDetector: Detector = {
     // a workspace root with no app of its own: its packages are the apps
     if (pkg.workspaces !== undefined && scripts.start === undefined && pkg.main === undefined) return [];
 
+    // a workspace member: an app only when it has a start script (the rest are its libraries); the workspace
+    // root is the context, with the lockfile
+    const ws = dir === '.' ? undefined : await workspaceRootOf(files, dir);
+    if (ws !== undefined && scripts.start === undefined) return [];
+    const context = ws?.root ?? dir;
+
     let packageManager: NodePackageManager | undefined;
     let lockfile: string | undefined;
     for (const [name, manager] of lockfiles) {
-      if (await files.isFile(joinPath(dir, name))) {
+      if (await files.isFile(joinPath(context, name))) {
         packageManager ??= manager;
         lockfile ??= name;
       }
@@ -109,7 +155,7 @@ export const nodeDetector: Detector = {
     }
     let pnpmLockfileMajor: number | undefined;
     if (lockfile === 'pnpm-lock.yaml') {
-      const head = (await files.readText(joinPath(dir, lockfile), 1 << 26))?.slice(0, 200) ?? '';
+      const head = (await files.readText(joinPath(context, lockfile), 1 << 26))?.slice(0, 200) ?? '';
       const version = /^lockfileVersion:\s*['"]?(\d+)/m.exec(head)?.[1];
       if (version !== undefined) pnpmLockfileMajor = Number(version);
     }
@@ -177,7 +223,8 @@ export const nodeDetector: Detector = {
       {
         ecosystem: 'node',
         path: dir,
-        context: dir,
+        context,
+        ...(ws === undefined ? {} : { workspace: { member: ws.root === '.' ? dir : dir.slice(ws.root.length + 1), members: await workspaceMembers(files, ws) } }),
         name: pkg.name ?? (dir === '.' ? 'app' : dir.split('/').pop() ?? 'app'),
         ...(port === undefined ? {} : { port }),
         notes,

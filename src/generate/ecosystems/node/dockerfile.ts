@@ -103,16 +103,25 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
   const cache = [{ target: m.cache, ...(app.packageManager === 'pnpm' ? { id: 'pnpm' } : {}) }];
   const needDeps = app.hasDependencies && !app.nextStandalone;
 
+  const ws = app.workspace;
+  // an npm workspace member: the workspace root is the context; every member's package.json goes in before the
+  // install (npm links them), and the install and build name the member
+  const copyManifests = (): void => {
+    w.copy(m.manifests, './');
+    for (const member of ws?.members ?? []) w.copy([`${member}/package.json`], `./${member}/`);
+  };
+  const only = ws === undefined || app.packageManager !== 'npm' ? '' : ` --workspace ${ws.member}`;
+
   if (needDeps) {
     w.from(builder, 'deps', [...builderWhy, 'Stage deps: production dependencies only, reused until a manifest or the lockfile changes.']);
     w.instruction('WORKDIR', '/app');
-    w.copy(m.manifests, './');
-    w.run([...setup, m.installProd], cache);
+    copyManifests();
+    w.run([...setup, `${m.installProd}${only}`], cache);
   }
   if (app.build) {
     w.from(builder, 'build', [...(needDeps ? [] : builderWhy), 'Stage build: all dependencies (dev included), then the sources and the build script.']);
     w.instruction('WORKDIR', '/app');
-    w.copy(m.manifests, './');
+    copyManifests();
     w.run([...setup, m.install], cache);
     w.copy(['.'], '.');
     if (app.nextStandalone) {
@@ -120,7 +129,7 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
       w.comment(...prune.why);
       w.run([runScript(app), `rm -rf ${prune.paths.map((p) => `.next/standalone/node_modules/${p}`).join(' ')}`]);
     } else {
-      w.run([runScript(app)]);
+      w.run([`${runScript(app)}${only}`]);
     }
   }
 
@@ -149,6 +158,13 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
     w.copy(['/app/.next/standalone'], './', { from: 'build' });
     w.copy(['/app/.next/static'], './.next/static', { from: 'build' });
     if (app.hasPublicDir) w.copy(['/app/public'], './public', { from: 'build' });
+  } else if (ws !== undefined) {
+    // the whole deps tree: node_modules at the root and in members (npm nests a member's conflicting versions),
+    // with the links to the members; then every member's sources, and the app's build output
+    if (needDeps) w.copy(['/app'], './', { from: 'deps' });
+    w.copy(['.'], '.');
+    if (app.build) w.copy([`/app/${ws.member}/${app.outDir}`], `./${ws.member}/${app.outDir}`, { from: 'build' });
+    w.instruction('WORKDIR', `/app/${ws.member}`);
   } else {
     if (needDeps) w.copy(['/app/node_modules'], './node_modules', { from: 'deps' });
     if (app.build) {
