@@ -26,6 +26,7 @@ import {
   formatters,
   type LintFormat,
   type LintOptions,
+  type LabelType,
   type Rule,
   type Severity,
 } from '../lint/index.js';
@@ -132,6 +133,8 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
   let severity: Record<string, Severity | 'off'> = { ...(config.severity ?? {}) };
   let trustedRegistries = [...(config.trustedRegistries ?? [])];
   let failureThreshold: Severity | 'none' = config.failureThreshold ?? 'warning';
+  let labelSchema: Record<string, LabelType> = { ...(config.labelSchema ?? {}) };
+  let strictLabels = config.strictLabels;
   if (config.hadolint !== false) {
     const path = findHadolintConfig(cwd);
     if (path) {
@@ -141,8 +144,12 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
       severity = { ...h.severity, ...severity };
       if (trustedRegistries.length === 0) trustedRegistries = h.trustedRegistries;
       if (config.failureThreshold === undefined && h.failureThreshold !== undefined) failureThreshold = h.failureThreshold;
+      // .shipshape.yaml's own label schema wins label by label
+      labelSchema = { ...h.labelSchema, ...labelSchema };
+      strictLabels ??= h.strictLabels;
     }
   }
+  const labelSettings = { labelSchema, strictLabels: strictLabels ?? false };
   const rules = request.rules ?? allRules;
   const baseline = request.baseline ? readBaseline(resolve(cwd, request.baseline)) : undefined;
 
@@ -193,14 +200,14 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
     const options: LintOptions = {
       file: t.file,
       rules,
-      settings: { trustedRegistries },
+      settings: { trustedRegistries, ...labelSettings },
       files: t.path === null ? directoryFiles(cwd) : directoryFiles(dirname(t.path)),
       ignore: ignored,
       severityOverrides: severity,
     };
     const report: FileReport = { file: t.file, findings: [], applied: [], ruleFailures: [] };
     let result;
-    if (pinning) options.settings = { trustedRegistries, digests: await pinning.resolve(source) };
+    if (pinning) options.settings = { trustedRegistries, ...labelSettings, digests: await pinning.resolve(source) };
     if (request.fix) {
       const fixed = fixText(source, { ...options, mode: request.fix });
       report.applied = fixed.applied;

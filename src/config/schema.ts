@@ -71,8 +71,12 @@ export const lintSchema = z.strictObject({
   failureThreshold: z.union([lintSeverity, z.literal('none')]).default('warning'),
   /** Registries base images may come from (`docker.io`, `registry.example.com`); empty allows any. */
   trustedRegistries: z.array(z.string().min(1)).default([]),
-  /** Read an existing `.hadolint.yaml` too (ignored, override, trustedRegistries, failure-threshold). */
+  /** Read an existing `.hadolint.yaml` too (ignored, override, trustedRegistries, failure-threshold, label-schema, strict-labels). */
   hadolint: z.boolean().default(true),
+  /** Labels the final image must carry and the type of each value (`text`, `url`, `semver`, `hash`, `rfc3339`, `spdx`, `email`). */
+  labelSchema: z.record(z.string().min(1), z.enum(['text', 'url', 'semver', 'hash', 'rfc3339', 'spdx', 'email'])).default({}),
+  /** Only the labels of `labelSchema` are allowed. */
+  strictLabels: z.boolean().default(false),
 });
 
 export type LintConfig = z.infer<typeof lintSchema>;
@@ -102,7 +106,7 @@ export type VulnConfig = z.infer<typeof vulnSchema>;
 export const configSchema = z.strictObject({
   engine: engineSchema.default({ cli: 'docker' }),
   registry: registrySchema.default({ insecure: [], mirrors: [], timeout: 60, retries: 4 }),
-  lint: lintSchema.default({ ignored: [], severity: {}, failureThreshold: 'warning', trustedRegistries: [], hadolint: true }),
+  lint: lintSchema.default({ ignored: [], severity: {}, failureThreshold: 'warning', trustedRegistries: [], hadolint: true, labelSchema: {}, strictLabels: false }),
   /** Where downloaded blobs, packages and databases are kept. Relative paths resolve from the config file. */
   cacheDir: z.string().min(1).optional(),
   /** Never reach the network: registries, package archives. */

@@ -185,7 +185,12 @@ export function lintText(source: string, options: LintOptions): LintResult {
 /** Lints a parsed Dockerfile. */
 export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult {
   const file = options.file ?? 'Dockerfile';
-  const settings: RuleSettings = { trustedRegistries: options.settings?.trustedRegistries ?? [], digests: options.settings?.digests ?? noDigests };
+  const settings: RuleSettings = {
+    trustedRegistries: options.settings?.trustedRegistries ?? [],
+    digests: options.settings?.digests ?? noDigests,
+    labelSchema: options.settings?.labelSchema ?? {},
+    strictLabels: options.settings?.strictLabels ?? false,
+  };
   const pragmas = readPragmas(df);
   const prepared = prepare(options).filter((p) => !pragmas.global.has(p.names));
   const fixes = options.fixes ?? 'none';

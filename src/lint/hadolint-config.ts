@@ -7,7 +7,10 @@ import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { invalidInput } from '../internal/errors.js';
-import type { Severity } from './types.js';
+import type { LabelType, Severity } from './types.js';
+
+/** hadolint's label-schema value types. */
+export const labelTypes = ['text', 'url', 'semver', 'hash', 'rfc3339', 'spdx', 'email'] as const satisfies readonly LabelType[];
 
 const names = z.array(z.string()).optional();
 const hadolintSchema = z.looseObject({
@@ -15,6 +18,8 @@ const hadolintSchema = z.looseObject({
   override: z.looseObject({ error: names, warning: names, info: names, style: names }).optional(),
   trustedRegistries: names,
   'failure-threshold': z.enum(['error', 'warning', 'info', 'style', 'ignore', 'none']).optional(),
+  'label-schema': z.record(z.string().min(1), z.enum(labelTypes)).optional(),
+  'strict-labels': z.boolean().optional(),
 });
 
 export interface HadolintSettings {
@@ -23,6 +28,8 @@ export interface HadolintSettings {
   severity: Record<string, Severity>;
   trustedRegistries: string[];
   failureThreshold: Severity | 'none' | undefined;
+  labelSchema: Record<string, LabelType>;
+  strictLabels: boolean | undefined;
 }
 
 /** Finds `.hadolint.yaml` from `start` upward; `undefined` when there is none. */
@@ -62,5 +69,7 @@ export function readHadolintConfig(path: string): HadolintSettings {
     severity,
     trustedRegistries: c.trustedRegistries ?? [],
     failureThreshold: t === undefined ? undefined : t === 'ignore' ? 'none' : t,
+    labelSchema: c['label-schema'] ?? {},
+    strictLabels: c['strict-labels'],
   };
 }

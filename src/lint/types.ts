@@ -55,8 +55,15 @@ export interface ContextFiles {
   read(path: string): string | undefined;
 }
 
+/** What a label's value must look like under a label schema (hadolint's `label-schema` types). */
+export type LabelType = 'text' | 'url' | 'semver' | 'hash' | 'rfc3339' | 'spdx' | 'email';
+
 /** Settings that rules read, from `.shipshape.yaml`'s `lint:` section and `.hadolint.yaml`. */
 export interface RuleSettings {
+  /** Labels the final image must carry, with the type of each value (hadolint's `label-schema`); empty: no schema. */
+  labelSchema: Readonly<Record<string, LabelType>>;
+  /** Only labels of the schema are allowed (hadolint's `strict-labels`). */
+  strictLabels: boolean;
   /** Registries base images may come from; empty allows any. */
   trustedRegistries: readonly string[];
   /**

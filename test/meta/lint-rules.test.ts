@@ -81,6 +81,10 @@ describe('docs/rules/README.md accounts for hadolint, Trivy and BuildKit', () =>
     expect(row, `${id} has no row`).toBeDefined();
     const owner = aliasOwner.get(id);
     if (owner) expect(row).toContain(`[${owner}](${owner}.md)`);
-    else expect(row).toMatch(/^not covered: .{10,}/);
+    else {
+      // a deliberate gap with its reason; "not yet" is a plan, not a reason
+      expect(row).toMatch(/^not covered: .{10,}/);
+      expect(row, `${id} is still a "not yet" row`).not.toMatch(/not yet/i);
+    }
   });
 });

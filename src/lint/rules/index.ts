@@ -25,6 +25,9 @@ import { rule as instructionBeforeFrom } from './instruction-before-from.js';
 import { rule as instructionCasing } from './instruction-casing.js';
 import { rule as invalidDefaultArgInFrom } from './invalid-default-arg-in-from.js';
 import { rule as jsonArgs } from './json-args.js';
+import { rule as labelRequired } from './label-required.js';
+import { rule as labelUnknown } from './label-unknown.js';
+import { rule as labelValueFormat } from './label-value-format.js';
 import { rule as legacyKeyValue } from './legacy-key-value.js';
 import { rule as maintainerDeprecated } from './maintainer-deprecated.js';
 import { rule as missingDockerignore } from './missing-dockerignore.js';
@@ -89,6 +92,9 @@ export const allRules: readonly Rule[] = [
   instructionCasing,
   invalidDefaultArgInFrom,
   jsonArgs,
+  labelRequired,
+  labelUnknown,
+  labelValueFormat,
   legacyKeyValue,
   maintainerDeprecated,
   missingDockerignore,
