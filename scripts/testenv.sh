@@ -21,7 +21,7 @@ auth_registry_port=${auth_registry_port##*:}
 # Must match test/e2e/env.ts.
 auth_user=shipshape
 auth_password=test-password-0
-packages=(docker.io docker-registry skopeo umoci debootstrap apache2-utils shellcheck zstd xz-utils curl ca-certificates openssl)
+packages=(docker.io docker-registry skopeo umoci debootstrap apache2-utils shellcheck zstd xz-utils curl ca-certificates openssl podman)
 extra_packages=(chromium golang-1.19-go rpm libcommons-lang3-java openjdk-17-jdk-headless) # HTML report tests; SBOM ground truth (go version -m, rpm -qa, jars with pom.properties); keytool and javac for the Java cacerts checks; their recommends are not needed
 
 say() { echo "testenv: $*"; }
@@ -101,6 +101,22 @@ start_engine() {
   say "docker engine: starting dockerd --bridge=none --iptables=false --ip-masq=false"
   start_background dockerd dockerd --bridge=none --iptables=false --ip-masq=false
   wait_for "dockerd" 120 engine_answers
+}
+
+# Podman's Docker-compatible API on a unix socket, for the docker-daemon: transport (DOCKER_HOST=unix://…).
+# Rootful with vfs storage: overlay needs kernel and mount support these machines may not give a nested setup.
+podman_sock=${SHIPSHAPE_TEST_PODMAN_SOCK:-/tmp/podman-shipshape.sock}
+podman_answers() { curl -sf -o /dev/null -m 3 --unix-socket "$podman_sock" http://podman/_ping; }
+
+start_podman() {
+  if podman_answers; then
+    say "podman service: reusing the one that answers on $podman_sock"
+    return 0
+  fi
+  say "podman service: starting on $podman_sock (vfs storage)"
+  rm -f "$podman_sock"
+  start_background podman podman --storage-driver vfs system service --time=0 "unix://$podman_sock"
+  wait_for "podman system service" 60 podman_answers
 }
 
 http_status() { curl -s -o /dev/null -m 3 -w '%{http_code}' "http://127.0.0.1:$1/v2/" || true; }
@@ -209,6 +225,7 @@ case "${1:-}" in
     start_engine
     start_registry registry "$registry_port" 200 ''
     start_registry registry-auth "$auth_registry_port" 401 htpasswd
+    start_podman
     for dir in "$root"/test/fixtures/images/*/; do build_fixture "${dir%/}"; done
     say "ready in $((SECONDS - started)) s (state in $state)"
     ;;

@@ -33,6 +33,11 @@ export const fixtures = {
 
 const dockerAnswers = probe(dockerCli, ['version']);
 
+/** The Podman API service `scripts/testenv.sh up` starts (rootful, vfs storage): Docker's Engine API, compatible. */
+export const podmanSocket = process.env.SHIPSHAPE_TEST_PODMAN_SOCK ?? '/tmp/podman-shipshape.sock';
+/** The podman CLI, on the same storage as the service. */
+export const podmanArgs = ['--storage-driver', 'vfs'];
+
 export const has = {
   docker: dockerAnswers,
   skopeo: probe('skopeo', ['--version']),
@@ -42,6 +47,7 @@ export const has = {
   script: probe('script', ['--version']),
   registry: probe('curl', ['-sf', '-o', '/dev/null', `http://${registryHost}/v2/`]),
   cli: existsSync(cliPath),
+  podman: probe('curl', ['-sf', '-o', '/dev/null', '--unix-socket', podmanSocket, 'http://podman/_ping']) && probe('podman', ['--version']),
   fixtures: dockerAnswers && Object.values(fixtures).every((image) => probe(dockerCli, ['image', 'inspect', image])),
 };
 
