@@ -33,6 +33,8 @@ interface App {
 const all: App[] = [
   { name: 'node', source: 'src/server.js', comment: '//', builder: 'node:20-bookworm-slim', naive: 'RUN npm ci && npm run build\nCMD ["node", "dist/server.js"]' },
   { name: 'express-ts', source: 'src/server.ts', comment: '//', builder: 'node:20-bookworm-slim', naive: 'RUN npm ci && npm run build\nCMD ["node", "dist/server.js"]' },
+  { name: 'pnpm', source: 'server.js', comment: '//', builder: 'node:20-bookworm-slim', naive: 'RUN corepack enable && pnpm install --frozen-lockfile\nCMD ["node", "server.js"]' },
+  { name: 'yarn', source: 'server.js', comment: '//', builder: 'node:20-bookworm-slim', naive: 'RUN corepack enable && yarn install --frozen-lockfile\nCMD ["node", "server.js"]' },
   { name: 'go', source: 'main.go', comment: '//', builder: 'golang:1.19-bookworm', naive: 'RUN go mod download && go build -o /app/server .\nCMD ["/app/server"]' },
   // Debian's pip refuses system installs (PEP 668); the official python image, which a naive file names, does not
   { name: 'python', source: 'main.py', comment: '#', builder: 'python:3.11-slim-bookworm', naive: 'ENV PIP_BREAK_SYSTEM_PACKAGES=1\nRUN pip install -r requirements.txt\nCMD ["python3", "main.py"]' },
