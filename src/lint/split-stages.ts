@@ -1,5 +1,6 @@
 /**
- * The builder/runtime split `--fix=all` offers where the pattern is recognisable: today a Go build in the only
+ * The builder/runtime splits `--fix=all` offers where the pattern is recognisable: a Node.js build and a Python
+ * pip install on a full language image (`nodeSplitPlan`, `pythonSplitPlan`, below), and a Go build in the only
  * stage of a `golang` image (`RUN go build -o PATH`), whose image then only runs that binary. The plan names the
  * build stage, and starts a distroless `:nonroot` runtime stage right after the build that copies the binary in;
  * the instructions after the build (EXPOSE, ENV, LABEL, CMD…) stay and so describe the runtime stage.
@@ -100,4 +101,147 @@ export function goSplitPlan(df: Dockerfile, source: string): SplitPlan | null {
   if (stage.name === null) edits.push(insertAt(stage.from.image.range.end.offset, ' AS build'));
   edits.push(insertAt(build.range.end.offset, nl + nl + lines.join(nl)));
   return { build, runtime, binary, edits };
+}
+
+/** Instructions before a Node.js or Python build that the split keeps in the builder only. */
+const builderKeywords = new Set(['From', 'Workdir', 'Copy', 'Add', 'Run', 'Arg', 'Env']);
+
+interface InterpreterSplit {
+  /** The stage's WORKDIR, the directory copied into the runtime. */
+  workdir: string;
+  /** ENV instructions before the build, repeated in the runtime stage. */
+  env: Instruction[];
+}
+
+/** The common frame of the Node.js and Python splits: a plain single stage up to `buildIndex`, metadata only after. */
+function interpreterFrame(stage: Stage, buildIndex: number): InterpreterSplit | null {
+  let workdir = '/';
+  const env: Instruction[] = [];
+  for (const ins of stage.instructions.slice(0, buildIndex)) {
+    if (!builderKeywords.has(ins.keyword)) return null;
+    if ((ins.keyword === 'Copy' || ins.keyword === 'Add') && ins.flags.some((f) => f.name === 'from')) return null;
+    if (ins.keyword === 'Env') env.push(ins);
+    if (ins.keyword === 'Workdir') {
+      const dir = ins.argsText.trim();
+      if (dir.includes('$') || /["']/.test(dir)) return null;
+      workdir = posix.resolve(workdir, dir);
+    }
+  }
+  // the runtime gets the whole working directory: a project at / cannot be told apart from the system
+  if (workdir === '/') return null;
+  const after = stage.instructions.slice(buildIndex + 1);
+  if (!after.some((i) => i.keyword === 'Cmd' || i.keyword === 'Entrypoint')) return null;
+  for (const ins of after) {
+    // files from the build context reach the runtime stage as well; a RUN would need the builder's tools
+    const contextCopy = (ins.keyword === 'Copy' || ins.keyword === 'Add') && !ins.flags.some((f) => f.name === 'from');
+    if (!runtimeKeywords.has(ins.keyword) && ins.keyword !== 'User' && !contextCopy) return null;
+  }
+  return { workdir, env };
+}
+
+/** `node:20` → `node:20-slim` (the slim variant of the same Debian release); `null` for a variant tag or a digest. */
+function slimOf(stage: Stage, repo: string): string | null {
+  const base = baseImageOf(stage);
+  if (base.kind !== 'image' || base.repo !== repo || !base.ref || base.ref.domain !== 'docker.io' || !base.ref.path.startsWith('library/')) return null;
+  const tag = base.ref.tag;
+  if (tag === undefined || tag === 'latest' || base.ref.digest !== undefined || /slim|alpine|windows|nanoserver/.test(tag) || stage.baseRaw.includes('$')) return null;
+  return `${stage.baseRaw.replace(/:[^:/]+$/, '')}:${tag}-slim`;
+}
+
+/**
+ * The split of a single-stage Node.js build (`npm ci`/`npm install`, then `npm run build`) on a full `node` image:
+ * the stage becomes the builder, which prunes devDependencies after the build (`npm prune --omit=dev`), and a runtime
+ * stage on the slim variant of the same image copies the pruned working directory (build output, production
+ * node_modules, package.json). ENV set before the build is repeated; what follows the build (CMD, EXPOSE…) stays.
+ */
+export function nodeSplitPlan(df: Dockerfile, source: string): SplitPlan | null {
+  if (df.stages.length !== 1) return null;
+  const stage = df.stages[0];
+  if (!stage?.from.image) return null;
+  const runtime = slimOf(stage, 'node');
+  if (runtime === null) return null;
+  let installed = false;
+  let buildIndex = -1;
+  for (const [n, ins] of stage.instructions.entries()) {
+    if (ins.keyword !== 'Run') continue;
+    for (const inv of invocationsOfRun(ins)) {
+      if (inv.name !== 'npm') continue;
+      const sub = inv.subcommand?.value;
+      if (sub === 'ci' || sub === 'install' || sub === 'i') {
+        // an install that already leaves devDependencies out cannot build
+        if (inv.args.some((a) => /^--(omit=dev|production|only=prod)/.test(a.value))) return null;
+        installed = true;
+      }
+      if (installed && (sub === 'run' || sub === 'run-script') && /^build/.test(inv.positionals[1]?.value ?? '')) buildIndex = n;
+    }
+  }
+  const build = stage.instructions[buildIndex];
+  if (build?.keyword !== 'Run' || build.heredocs.length > 0) return null;
+  const frame = interpreterFrame(stage, buildIndex);
+  if (!frame) return null;
+
+  const nl = newlineOf(source);
+  const stageName = stage.name ?? 'build';
+  const lines = [
+    'RUN npm prune --omit=dev',
+    '',
+    `FROM ${runtime}`,
+    ...frame.env.map((e) => source.slice(e.range.start.offset, e.range.end.offset)),
+    `WORKDIR ${frame.workdir}`,
+    `COPY --from=${stageName} ${frame.workdir} ${frame.workdir}`,
+  ];
+  const edits: TextEdit[] = [];
+  if (stage.name === null) edits.push(insertAt(stage.from.image.range.end.offset, ' AS build'));
+  edits.push(insertAt(build.range.end.offset, nl + lines.join(nl)));
+  return { build, runtime, binary: frame.workdir, edits };
+}
+
+/**
+ * The split of a single-stage Python install (`pip install …`) on a full `python` image: the builder creates a
+ * virtual environment in /opt/venv before the first install (so every later `pip install` goes there, through PATH),
+ * and a runtime stage on the slim variant copies the venv and the working directory. Compilers and headers the
+ * full image brings for building wheels stay in the builder.
+ */
+export function pythonSplitPlan(df: Dockerfile, source: string): SplitPlan | null {
+  if (df.stages.length !== 1) return null;
+  const stage = df.stages[0];
+  if (!stage?.from.image) return null;
+  const runtime = slimOf(stage, 'python');
+  if (runtime === null) return null;
+  let first = -1;
+  let last = -1;
+  for (const [n, ins] of stage.instructions.entries()) {
+    if (ins.keyword !== 'Run') continue;
+    for (const inv of invocationsOfRun(ins)) {
+      const pip = inv.name === 'pip' || inv.name === 'pip3' || (/^python3?(\.\d+)?$/.test(inv.name) && inv.args[0]?.value === '-m' && inv.args[1]?.value === 'pip');
+      if (!pip || !inv.args.some((a) => a.value === 'install')) continue;
+      // installs outside the environment (--user, --target, --prefix) or into an existing venv are left alone
+      if (inv.args.some((a) => /^--(user|target|prefix|root)\b/.test(a.value)) || /\bvenv\b|virtualenv/.test(ins.argsText)) return null;
+      if (first === -1) first = n;
+      last = n;
+    }
+  }
+  const firstInstall = stage.instructions[first];
+  const build = stage.instructions[last];
+  if (firstInstall?.keyword !== 'Run' || build?.keyword !== 'Run' || build.heredocs.length > 0) return null;
+  const frame = interpreterFrame(stage, last);
+  if (!frame) return null;
+
+  const nl = newlineOf(source);
+  const stageName = stage.name ?? 'build';
+  const venv = ['RUN python3 -m venv /opt/venv', 'ENV PATH="/opt/venv/bin:$PATH"', ''].join(nl);
+  const lines = [
+    '',
+    `FROM ${runtime}`,
+    ...frame.env.map((e) => source.slice(e.range.start.offset, e.range.end.offset)),
+    'ENV PATH="/opt/venv/bin:$PATH"',
+    'COPY --from=' + stageName + ' /opt/venv /opt/venv',
+    `WORKDIR ${frame.workdir}`,
+    `COPY --from=${stageName} ${frame.workdir} ${frame.workdir}`,
+  ];
+  const edits: TextEdit[] = [];
+  if (stage.name === null) edits.push(insertAt(stage.from.image.range.end.offset, ' AS build'));
+  edits.push(insertAt(firstInstall.range.start.offset, venv));
+  edits.push(insertAt(build.range.end.offset, nl + lines.join(nl)));
+  return { build, runtime, binary: '/opt/venv', edits };
 }

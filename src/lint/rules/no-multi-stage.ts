@@ -1,5 +1,5 @@
 import { defineRule } from '../define-rule.js';
-import { goSplitPlan } from '../split-stages.js';
+import { goSplitPlan, nodeSplitPlan, pythonSplitPlan } from '../split-stages.js';
 import { invocationsOf } from '../stage-facts.js';
 import type { Invocation } from '../../dockerfile/index.js';
 
@@ -34,14 +34,16 @@ export const rule = defineRule({
         if (df.stages.length !== 1) return;
         const stage = df.stages[0];
         if (!stage) return;
-        const inv = invocationsOf(stage).find(builds);
+        // a pip install on a full python image is a build too when it can move to a builder (wheels compile there)
+        const python = pythonSplitPlan(df, ctx.source);
+        const inv = invocationsOf(stage).find(builds) ?? (python ? invocationsOf(stage).find((i) => i.command.range.start.offset >= python.build.range.start.offset) : undefined);
         if (!inv) return;
-        const plan = goSplitPlan(df, ctx.source);
+        const plan = goSplitPlan(df, ctx.source) ?? nodeSplitPlan(df, ctx.source) ?? python;
         ctx.report({
           range: inv.command.range,
           messageId: 'single',
           data: { command: inv.argv.map((w) => w.text).join(' ') },
-          ...(plan ? { suggestion: { description: `build in a stage of its own and run ${plan.binary} on ${plan.runtime}`, edits: () => plan.edits } } : {}),
+          ...(plan ? { suggestion: { description: `build in a stage of its own and copy ${plan.binary} into ${plan.runtime}`, edits: () => plan.edits } } : {}),
         });
       },
     };

@@ -1,6 +1,7 @@
 import { baseImageOf } from '../base-image.js';
 import { defineRule } from '../define-rule.js';
 import { replaceRange } from '../edits.js';
+import { nodeSplitPlan, pythonSplitPlan } from '../split-stages.js';
 
 /** Images whose default variant carries a full Debian build environment, and the runtime variant to use. */
 const slimmable: Record<string, string> = { node: '-slim', python: '-slim', ruby: '-slim', openjdk: '-slim', php: '-cli', perl: '-slim' };
@@ -27,6 +28,8 @@ export const rule = defineRule({
         if (base.kind !== 'image' || !base.ref || suffix === undefined || base.ref.domain !== 'docker.io' || !base.ref.path.startsWith('library/')) return;
         const tag = base.ref.tag;
         if (tag === undefined || tag === 'latest' || variant.test(tag) || base.ref.digest || node.image.value.includes('$')) return;
+        // the builder/runtime split (no-multi-stage) puts the runtime on the slim image and keeps this one for building
+        if (nodeSplitPlan(ctx.dockerfile, ctx.source) ?? pythonSplitPlan(ctx.dockerfile, ctx.source)) return;
         const slim = `${base.repo}:${tag}${suffix}`;
         const image = node.image;
         ctx.report({
