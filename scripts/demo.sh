@@ -3,8 +3,8 @@
 # install and build shipshape, then `shipshape check examples/naive-node-app` — the naive Dockerfile linted and
 # fixed, the build context explained, the app assembled without an engine (`shipshape build`) and measured
 # (size, layers, waste, packages, vulnerabilities, user, secrets, build times). When a Docker engine answers, the
-# naive and the fixed Dockerfile are built and measured too, on a local stand-in for `node:20` assembled from
-# Debian packages (no public registry needed).
+# naive and the fixed Dockerfile are built and measured too, on local stand-ins for `node:20` and `node:20-slim`
+# assembled from Debian packages (no public registry needed).
 #   bash scripts/demo.sh            # results under /tmp/shipshape-demo (SHIPSHAPE_DEMO_DIR to change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,24 +33,13 @@ if "$docker" version >/dev/null 2>&1; then
   # builds run on the host network: these machines allow no bridge network
   printf 'engine:\n  cli: %s\n  network: host\n' "$docker" >"$out/shipshape.yaml"
   args+=(--config "$out/shipshape.yaml")
-  # a stand-in for node:20 (and node:20-slim, which lint's fix picks): the nodejs base from Debian packages, npm
-  # from this machine's Node.js, the `node` user of the official image; built once, tagged by a hash of its inputs
-  npm_dir=$(npm root -g)/npm
-  wrap=$(printf 'FROM %s\nENV PATH=/nodejs/bin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root\nCOPY npm /usr/local/lib/node_modules/npm\nCOPY npm.sh /usr/local/bin/npm\nRUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --create-home --shell /bin/sh node\n' BASE)
-  hash=$(printf '%s|%s|%s' "$(node --version)" "$(sha256sum <"$npm_dir/package.json")" "$wrap" | sha256sum | cut -c1-12)
-  standin="shipshape-demo/node:20-$hash"
-  if ! "$docker" image inspect "$standin" >/dev/null 2>&1; then
-    step "a local stand-in for node:20 ($standin)"
-    shipshape base build --preset nodejs --package dash --package passwd --output-image "docker-daemon:$standin-base" >/dev/null
-    ctx=$(mktemp -d)
-    cp -r "$npm_dir" "$ctx/npm"
-    printf '#!/bin/sh\nexec /nodejs/bin/node /usr/local/lib/node_modules/npm/bin/npm-cli.js "$@"\n' >"$ctx/npm.sh"
-    chmod 755 "$ctx/npm.sh"
-    printf '%s\n' "${wrap/BASE/$standin-base}" >"$ctx/Dockerfile"
-    DOCKER_BUILDKIT=1 "$docker" build -q --network host -t "$standin" "$ctx" >/dev/null
-    rm -rf "$ctx"
-  fi
-  args+=(--base-map "node:20=$standin" --base-map "node:20-slim=$standin")
+  # local stand-ins for node:20 (a full image like the official one: buildpack-deps with compilers and -dev
+  # libraries, ~950 MB) and node:20-slim (lean), assembled from Debian packages; one definition with the tests
+  # (test/e2e/stand-ins.ts), built once and tagged by a hash of its inputs (the first build takes a few minutes)
+  step "local stand-ins for node:20 and node:20-slim"
+  standins=$(node_modules/.bin/vite-node test/e2e/stand-ins-cli.ts -- node:20 node:20-slim)
+  mapfile -t standin_args <<<"$standins"
+  args+=("${standin_args[@]}")
 else
   step "no Docker engine answers: the daemonless path only (bash scripts/testenv.sh up starts an engine)"
 fi

@@ -461,7 +461,8 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
     const measured = new Map<StateId, Measured>();
     const common = { baseMap, sourceFile, config, cacheDir: options.cacheDir, thresholds, events };
     if (!probe.available) {
-      const why = `not built: no engine (${probe.reason ?? 'unavailable'})`;
+      // why there is none is the report's engine line (once)
+      const why = 'not built: no engine';
       before.note = dockerfileName === undefined ? 'no Dockerfile' : why;
       after.note = why;
     } else {

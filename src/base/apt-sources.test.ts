@@ -1,8 +1,8 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mirrorSource, parseSourcesFile, parseSourcesList, readAptSources } from './apt-sources.js';
+import { aptSourcesOrDefault, debianDefaultSources, mirrorSource, parseSourcesFile, parseSourcesList, readAptSources } from './apt-sources.js';
 
 const deb822 = `Types: deb deb-src
 # a comment
@@ -54,5 +54,16 @@ describe('apt sources', () => {
     expect(mirrorSource('http://127.0.0.1:8080/debian/,trixie').map((s) => s.suite)).toEqual(['trixie']);
     expect(mirrorSource('http://m/debian')).toHaveLength(2);
     expect(() => mirrorSource('ftp://m')).toThrow(/--mirror ftp:\/\/m/);
+  });
+});
+
+describe('aptSourcesOrDefault', () => {
+  it("falls back to Debian 12's default sources on a machine with none", async () => {
+    const etc = await mkdtemp(join(tmpdir(), 'shipshape-apt-none-'));
+    try {
+      expect(await aptSourcesOrDefault(join(etc, 'apt'))).toEqual(debianDefaultSources);
+    } finally {
+      await rm(etc, { recursive: true, force: true });
+    }
   });
 });

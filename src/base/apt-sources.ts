@@ -5,7 +5,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { invalidInput, notFound, wrap } from '../internal/errors.js';
+import { invalidInput, notFound, ShipshapeError, wrap } from '../internal/errors.js';
 import { field, parseDeb822 } from './deb822.js';
 import { readTextIfExists } from '../internal/files.js';
 
@@ -81,6 +81,26 @@ export async function readAptSources(etcApt = '/etc/apt'): Promise<AptSource[]> 
   }
   if (out.length === 0) throw notFound(etcApt, 'no apt sources configured (pass --mirror URI)');
   return out;
+}
+
+/** Debian 12's default sources, as its installer writes them. */
+export const debianDefaultSources: readonly AptSource[] = [
+  { uri: 'http://deb.debian.org/debian', suite: 'bookworm', components: ['main'] },
+  { uri: 'http://deb.debian.org/debian', suite: 'bookworm-updates', components: ['main'] },
+  { uri: 'http://deb.debian.org/debian-security', suite: 'bookworm-security', components: ['main'] },
+];
+
+/**
+ * The machine's apt sources, or Debian 12's defaults on a machine with none (not a Debian system, or a container
+ * with only Node.js): the bases are Debian 12 either way.
+ */
+export async function aptSourcesOrDefault(etcApt = '/etc/apt'): Promise<AptSource[]> {
+  try {
+    return await readAptSources(etcApt);
+  } catch (error) {
+    if (error instanceof ShipshapeError && error.code === 'not-found') return [...debianDefaultSources];
+    throw error;
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { xz } from '@napi-rs/lzma';
 import * as openpgp from 'openpgp';
+import { bundledDebianKeys } from './debian-keyring.js';
 import { externalFailure, invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import type { EventSink } from '../internal/events.js';
 import type { AptSource } from './apt-sources.js';
@@ -45,7 +46,9 @@ async function loadKeyring(path: string): Promise<openpgp.PublicKey[]> {
       try {
         bytes = await readFile(path);
       } catch (error) {
-        throw wrap(error, `reading keyring ${path}`);
+        // not a Debian system: Debian 12's own keys, bundled, verify its archive
+        if (path === defaultKeyring && (error as NodeJS.ErrnoException).code === 'ENOENT') bytes = Buffer.from(bundledDebianKeys, 'utf8');
+        else throw wrap(error, `reading keyring ${path}`);
       }
       try {
         const keys = bytes.subarray(0, 5).toString('latin1') === '-----' ? await openpgp.readKeys({ armoredKeys: bytes.toString('utf8') }) : await openpgp.readKeys({ binaryKeys: bytes });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Image } from '../image/types.js';
 import { invalidInput, notFound, ShipshapeError, wrap } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
-import { type AptSource, readAptSources } from './apt-sources.js';
+import { type AptSource, aptSourcesOrDefault } from './apt-sources.js';
 import { loadArchive, readCached, writeAtomic } from './archive.js';
 import { type DebContents, readDeb } from './deb.js';
 import { fetchBytes } from './http.js';
@@ -126,7 +126,7 @@ export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' |
   const events = options.events ?? silent;
   const preset = presets[options.preset];
   const extra = [...(options.packages ?? [])].sort();
-  const sources = options.sources ?? (await readAptSources());
+  const sources = options.sources ?? (await aptSourcesOrDefault());
   const indexTask = new ProgressTask(events, 'base-index', 'reading package indexes');
   const universe = new Universe(await loadArchive(sources, { cacheDir: join(options.cacheDir, 'base'), architecture: options.architecture ?? 'amd64', events }));
   indexTask.end();

@@ -13,7 +13,7 @@ import type { CheckReport } from '../../src/check/model.js';
 import { formatHtml } from '../../src/check/formatters/html.js';
 import { chromiumPath, openOffline } from './browser.js';
 import { dockerCli, missing, repoRoot, run, runCli } from './env.js';
-import { baseMapArgs, ensureStandIn, standIns } from './stand-ins.js';
+import { baseMapArgs } from './stand-ins.js';
 
 const example = resolve(repoRoot, 'examples/naive-node-app');
 const apps = resolve(import.meta.dirname, '__fixtures__/init-apps');
@@ -222,10 +222,8 @@ describe.skipIf(missing('docker', 'cli'))('shipshape check with the real engine'
   const baseMap: string[] = [];
   let engineConfig = '';
   beforeAll(async () => {
-    baseMap.push(...(await baseMapArgs()));
-    // lint's fix moves `node:20` to `node:20-slim`: the same stand-in serves both
-    const node = standIns.find((s) => s.public === 'node:20');
-    if (node) baseMap.push('--base-map', `node:20-slim=${await ensureStandIn(node)}`);
+    // the naive example's `node:20` (a full, ~1 GB image like the official one); lint's fix moves it to `node:20-slim`
+    baseMap.push(...(await baseMapArgs({ include: ['node:20'] })));
     engineConfig = `engine:\n  cli: ${dockerCli}\n  network: host\n`;
   });
 

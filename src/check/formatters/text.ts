@@ -50,7 +50,10 @@ export function formatText(report: CheckReport, c: TextColors = plain): string {
     out.push(...table(['', ...states.map((s) => s.title)], removable.map((r) => [`  ${r.label}`, ...r.cells]), c).slice(1));
   }
 
-  for (const s of states) if (s.note !== undefined) out.push(`${c.yellow(`${s.title}:`)} ${s.note}`);
+  // states with the same note (no engine: before and after) share one line
+  const byNote = new Map<string, string[]>();
+  for (const s of states) if (s.note !== undefined) byNote.set(s.note, [...(byNote.get(s.note) ?? []), s.title]);
+  for (const [note, titles] of byNote) out.push(`${c.yellow(`${titles.join(', ')}:`)} ${note}`);
 
   out.push('', c.bold('Dockerfile'));
   const lintCounts = new Map<string, number>();
