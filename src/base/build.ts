@@ -14,6 +14,7 @@ import { loadArchive, readCached, writeAtomic } from './archive.js';
 import { type DebContents, readDeb } from './deb.js';
 import { fetchBytes } from './http.js';
 import { imageFromTars, type LayerInput } from './image.js';
+import { hostArchitecture, npmNodeBinary } from './node-package.js';
 import type { BaseLock } from './lock.js';
 import type { PackageRecord } from './packages-index.js';
 import { caCertificatesPackage, type PresetName, presets } from './presets.js';
@@ -215,9 +216,17 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
 
   let nodeBinary: BaseLock['nodeBinary'];
   if (preset.node) {
-    const path = options.nodeBinary ?? process.execPath;
+    // another architecture than the running node's: npm's node-linux-<arch> of the same major (or the locked one)
+    let fromNpm: string | undefined;
+    let path = options.nodeBinary ?? process.execPath;
+    if (options.nodeBinary === undefined && architecture !== hostArchitecture()) {
+      const lockedSpec = options.locked?.nodeBinary?.npm;
+      const fetched = await npmNodeBinary({ architecture, cacheDir: join(options.cacheDir, 'base'), events, ...(lockedSpec === undefined ? {} : { version: lockedSpec.slice(lockedSpec.lastIndexOf('@') + 1) }) });
+      path = fetched.path;
+      fromNpm = fetched.spec;
+    }
     const data = await readNodeBinary(path, architecture);
-    nodeBinary = { sha256: sha256hex(data), size: data.length };
+    nodeBinary = { sha256: sha256hex(data), size: data.length, ...(fromNpm === undefined ? {} : { npm: fromNpm }) };
     const lockedNode = options.locked?.nodeBinary;
     if (lockedNode !== undefined && lockedNode.sha256 !== nodeBinary.sha256) {
       throw invalidInput(path, `is not the Node.js binary the lock file records (sha256 ${lockedNode.sha256}); pass --node-binary with that one`);

@@ -28,7 +28,7 @@ export const lockSchema = z.strictObject({
     }),
   ),
   /** The Node.js binary of the nodejs preset, by hash (its path is the builder's business). */
-  nodeBinary: z.strictObject({ sha256, size: z.number().int().nonnegative() }).optional(),
+  nodeBinary: z.strictObject({ sha256, size: z.number().int().nonnegative(), npm: z.string().regex(/^node-linux-(x64|arm64)@\d+\.\d+\.\d+$/).optional() }).optional(),
 });
 
 export type BaseLock = z.infer<typeof lockSchema>;

