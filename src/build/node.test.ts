@@ -174,6 +174,26 @@ describe('buildNodeApp', () => {
     expect(await dependencyTraces()).toHaveLength(2);
   });
 
+  it('takes unchanged layers and the unchanged application trace from the cache by their inputs, and rebuilds a changed one', async () => {
+    const first = await build();
+    const again = await build();
+    expect(again.image.digest).toBe(first.image.digest);
+    expect(again.layers.map((l) => l.cached)).toEqual([true, true]);
+    expect((await readdir(join(cache, 'trace'))).filter((n) => n.startsWith('app-'))).toHaveLength(1);
+    expect((await readdir(join(cache, 'layers'))).length).toBe(2);
+    // same bytes through the recorded layer as through the fresh one
+    await validateImage(again.image);
+    // a source change: the dependency layer is still reused, the application layer is made again
+    await writeFile(join(dir, 'src/routes.js'), 'module.exports = { changed: 2 };\n');
+    const changed = await build();
+    expect(changed.layers.map((l) => l.cached)).toEqual([true, false]);
+    expect(changed.layers[0]?.layer.descriptor.digest).toBe(first.layers[0]?.layer.descriptor.digest);
+    const appLayer = changed.layers.find((l) => l.role === 'application')?.layer;
+    if (appLayer === undefined) throw new Error('no application layer');
+    const appTar = await buffer(await appLayer.uncompressed());
+    expect(appTar.includes('module.exports = { changed: 2 };')).toBe(true);
+  });
+
   it('keeps the dependency layer when only the epoch changes', async () => {
     const first = await build();
     const second = await buildNodeApp({ project: await readProject(dir), base: emptyBase(), baseName: 'test/base', cacheDir: cache, sourceDateEpoch: 1_800_000_000, events: () => undefined });
