@@ -62,6 +62,14 @@ const cases: Case[] = [
     uid: ['/usr/local/bin/hello', 'uid'],
     contains: ['FROM golang:1.19-bookworm AS build', 'FROM gcr.io/distroless/static-debian12:nonroot\nWORKDIR /src\nCOPY --from=build /usr/local/bin/hello /usr/local/bin/hello'],
   },
+  {
+    // a TypeScript build: typescript (a devDependency) stays in the builder, the slim runtime gets the pruned app
+    name: 'node-build',
+    applied: ['no-multi-stage', 'no-root-user'],
+    output: 'hello from lint-fix-node-build',
+    uid: shellUid,
+    contains: ['FROM node:20 AS build', 'RUN npm prune --omit=dev\n\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=build /app /app'],
+  },
   { name: 'legacy-style', applied: ['maintainer-deprecated', 'legacy-key-value', 'prefer-copy', 'instruction-casing'], output: 'hello from the legacy style', contains: ['LABEL org.opencontainers.image.authors=', 'COPY greet.sh'] },
 ];
 
@@ -115,7 +123,7 @@ describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run
     work.push(tokenFile);
     for (const s of standIns) {
       const name = await ensureStandIn(s);
-      bases.set(s.public, name);
+      for (const publicName of [s.public, ...(s.aliases ?? [])]) bases.set(publicName, name);
       if (s.public.endsWith(':nonroot')) bases.set(s.public.slice(0, -':nonroot'.length), name);
     }
   }, 600_000);

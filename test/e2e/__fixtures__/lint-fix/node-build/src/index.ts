@@ -1,0 +1,3 @@
+const app: string = "lint-fix-node-build";
+console.log(`hello from ${app}`);
+export {};
