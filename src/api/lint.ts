@@ -6,30 +6,21 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import type { LintConfig } from '../config/schema.js';
 import { invalidInput, notFound, ShipshapeError, wrap } from '../internal/errors.js';
 import { silent, type EventSink } from '../internal/events.js';
 import { parse } from '../dockerfile/index.js';
 import { baseImageOf } from '../lint/base-image.js';
 import type { RegistryTaskOptions } from './registry-options.js';
-import {
-  allRules,
-  directoryFiles,
-  findHadolintConfig,
-  fixText,
-  lintDockerfile,
-  readHadolintConfig,
-  severities,
-  type FileReport,
-  type Formatter,
-  formatters,
-  type LintFormat,
-  type LintOptions,
-  type LabelType,
-  type Rule,
-  type Severity,
-} from '../lint/index.js';
+// the lint modules one by one, not the lint/index.js barrel: it re-exports readHadolintConfig, whose yaml and zod
+// imports would load on every run (a lint CLI run should start in well under 200 ms)
+import { directoryFiles } from '../lint/build-context.js';
+import { lintDockerfile, type LintOptions } from '../lint/engine.js';
+import { fixText } from '../lint/fix.js';
+import { formatters, type FileReport, type Formatter, type LintFormat } from '../lint/formatters/index.js';
+import { findHadolintConfig } from '../lint/hadolint-config-file.js';
+import { allRules } from '../lint/rules/index.js';
+import { severities, type LabelType, type Rule, type Severity } from '../lint/types.js';
 import { checkWithShellcheck, shellcheckAvailable } from '../lint/shellcheck.js';
 
 export interface LintRequest {
@@ -138,6 +129,7 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
   if (config.hadolint !== false) {
     const path = findHadolintConfig(cwd);
     if (path) {
+      const { readHadolintConfig } = await import('../lint/hadolint-config.js');
       const h = readHadolintConfig(path);
       notes.push(`read ${relative(cwd, path) || path}`);
       ignored.push(...h.ignored);
@@ -213,7 +205,7 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
       report.applied = fixed.applied;
       result = fixed.result;
       if (fixed.changed) {
-        if (request.dryRun || t.path === null) report.diff = createTwoFilesPatch(t.file, t.file, source, fixed.output, '', '', { context: 3 });
+        if (request.dryRun || t.path === null) report.diff = (await import('diff')).createTwoFilesPatch(t.file, t.file, source, fixed.output, '', '', { context: 3 });
         else await writeAtomic(t.path, fixed.output);
       }
     } else {

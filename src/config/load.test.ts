@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ShipshapeError } from '../internal/errors.js';
-import { loadConfig, parseConfig } from './load.js';
+import { loadConfig } from './load.js';
+import { parseConfig } from './parse.js';
 
 describe('config', () => {
   it('applies defaults', () => {

@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import type { z } from 'zod';
-import { invalidInput, wrap } from '../internal/errors.js';
-import { type Config, configSchema } from './schema.js';
+import { wrap } from '../internal/errors.js';
+import { defaultConfig } from './defaults.js';
+import type { Config } from './schema.js';
 
 export const configFileName = '.shipshape.yaml';
 
@@ -29,41 +28,13 @@ export function findConfigFile(start: string): string | undefined {
   }
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const field = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => (field ? `${field}.${k}` : k));
-    return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
-  }
-  return `${field ? `"${field}": ` : ''}${issue.message}`;
-}
-
-/** Parses and validates config text; errors name the file and the field. */
-export function parseConfig(text: string, path: string): Config {
-  // yaml is loaded only when there is a config file to parse: most runs have none, and it costs start-up time
-  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    const line = first?.linePos?.[0].line;
-    throw invalidInput(line === undefined ? path : `${path}:${line}`, `invalid YAML: ${first?.message.split('\n')[0] ?? 'parse error'}`);
-  }
-  const raw: unknown = doc.toJS() ?? {};
-  const result = configSchema.safeParse(raw);
-  if (!result.success) {
-    const first = result.error.issues[0];
-    throw invalidInput(path, first ? describeIssue(first) : 'invalid configuration');
-  }
-  return result.data;
-}
-
 /** Loads the configuration that applies in `cwd`, or an explicit file. */
 export async function loadConfig(options: { cwd?: string; file?: string } = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
   const path = options.file ? resolve(cwd, options.file) : findConfigFile(cwd);
   let config: Config;
   if (path === undefined) {
-    config = configSchema.parse({});
+    config = defaultConfig();
   } else {
     let text: string;
     try {
@@ -71,6 +42,8 @@ export async function loadConfig(options: { cwd?: string; file?: string } = {}):
     } catch (error) {
       throw wrap(error, `reading ${path}`);
     }
+    // yaml and the zod schema load only when there is a file to read (most of a lint run's start-up otherwise)
+    const { parseConfig } = await import('./parse.js');
     config = parseConfig(text, path);
   }
   const base = path ? dirname(path) : cwd;

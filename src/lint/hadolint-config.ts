@@ -2,8 +2,7 @@
  * An existing `.hadolint.yaml` (or `.hadolint.yml`): its ignored rules, severity overrides, trusted registries and
  * failure threshold apply, so a project moving from hadolint keeps its settings.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { invalidInput } from '../internal/errors.js';
@@ -11,6 +10,9 @@ import type { LabelType, Severity } from './types.js';
 
 /** hadolint's label-schema value types. */
 export const labelTypes = ['text', 'url', 'semver', 'hash', 'rfc3339', 'spdx', 'email'] as const satisfies readonly LabelType[];
+
+// finding the file needs neither yaml nor zod: a run without a .hadolint.yaml loads only hadolint-config-file.ts
+export { findHadolintConfig } from './hadolint-config-file.js';
 
 const names = z.array(z.string()).optional();
 const hadolintSchema = z.looseObject({
@@ -30,20 +32,6 @@ export interface HadolintSettings {
   failureThreshold: Severity | 'none' | undefined;
   labelSchema: Record<string, LabelType>;
   strictLabels: boolean | undefined;
-}
-
-/** Finds `.hadolint.yaml` from `start` upward; `undefined` when there is none. */
-export function findHadolintConfig(start: string): string | undefined {
-  let dir = resolve(start);
-  for (;;) {
-    for (const name of ['.hadolint.yaml', '.hadolint.yml']) {
-      const p = join(dir, name);
-      if (existsSync(p)) return p;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 /** Reads a hadolint config file; errors name the file. */
