@@ -4,7 +4,9 @@
  * CLI runs on one Dockerfile (process start included). Run with `npm run bench:lint` after `npm run build`.
  *
  * In-process: each tool lints the whole set repeatedly for at least SECONDS_PER_RUN (default 2) after a warm-up
- * round; the best of three runs is reported. CLI: the median of CLI_RUNS (default 15) runs.
+ * round; the best of three runs is reported, as files per second of elapsed time and per CPU-second of the process
+ * (user + system: the machine is shared, and CPU time is what stays comparable under load), with shipshape's ratio
+ * to each other tool. CLI: the median of CLI_RUNS (default 15) runs, wall and CPU time (of the child process).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -33,7 +35,14 @@ const tools: Tool[] = [
   { name: 'dockerfile-utils', lint: (t) => validate(t).length },
 ];
 
-function measure(files: string[], tool: Tool): { filesPerSecond: number; findings: number; crashes: number } {
+interface Measured {
+  filesPerSecond: number;
+  filesPerCpuSecond: number;
+  findings: number;
+  crashes: number;
+}
+
+function measure(files: string[], tool: Tool): Measured {
   let crashes = 0;
   let findings = 0;
   for (const f of files) {
@@ -44,9 +53,11 @@ function measure(files: string[], tool: Tool): { filesPerSecond: number; finding
     }
   }
   let best = 0;
+  let bestCpu = 0;
   for (let run = 0; run < 3; run++) {
     let done = 0;
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     let elapsed = 0;
     while (elapsed < seconds * 1000) {
       for (const f of files) {
@@ -59,9 +70,11 @@ function measure(files: string[], tool: Tool): { filesPerSecond: number; finding
       done += files.length;
       elapsed = performance.now() - start;
     }
+    const cpu = process.cpuUsage(cpuStart);
     best = Math.max(best, done / (elapsed / 1000));
+    bestCpu = Math.max(bestCpu, done / ((cpu.user + cpu.system) / 1e6));
   }
-  return { filesPerSecond: best, findings, crashes };
+  return { filesPerSecond: best, filesPerCpuSecond: bestCpu, findings, crashes };
 }
 
 function median(values: number[]): number {
@@ -69,14 +82,22 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
-function cli(args: string[]): number {
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+/** Median wall and CPU milliseconds of a whole process (CPU: user + system, from GNU time when installed). */
+function cli(args: string[]): string {
   const times: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i < cliRuns; i++) {
     const start = performance.now();
-    spawnSync(process.execPath, args, { stdio: 'ignore', cwd: repo });
+    const r = gnuTime
+      ? spawnSync(gnuTime, ['-f', 'CPU %U %S', process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: repo, encoding: 'utf8' })
+      : spawnSync(process.execPath, args, { stdio: 'ignore', cwd: repo });
     times.push(performance.now() - start);
+    const m = /CPU (\d+\.\d+) (\d+\.\d+)\s*$/.exec(typeof r.stderr === 'string' ? r.stderr : '');
+    if (m) cpus.push((Number(m[1]) + Number(m[2])) * 1000);
   }
-  return median(times);
+  return `${Math.round(median(times))} | ${cpus.length > 0 ? Math.round(median(cpus)) : '—'}`;
 }
 
 const corpora = corporaDir();
@@ -93,24 +114,27 @@ for (const name of ['binnacle-gold', 'awesome-compose']) {
 }
 
 console.log(`# lint benchmark — ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${new Date().toISOString()}\n`);
-console.log('| corpus | files | tool | files/s | findings | crashes |');
-console.log('|---|---|---|---|---|---|');
+console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+console.log('| corpus | files | tool | files/s (elapsed) | files per CPU-s | shipshape ÷ tool (elapsed / CPU) | findings | crashes |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const [name, files] of Object.entries(sets)) {
-  for (const tool of tools) {
-    const r = measure(files, tool);
-    console.log(`| ${name} | ${files.length} | ${tool.name} | ${Math.round(r.filesPerSecond)} | ${r.findings} | ${r.crashes} |`);
+  const results = tools.map((tool) => ({ tool, r: measure(files, tool) }));
+  const ours = results[0]?.r;
+  for (const { tool, r } of results) {
+    const ratio = ours && r !== ours ? `${(ours.filesPerSecond / r.filesPerSecond).toFixed(2)} / ${(ours.filesPerCpuSecond / r.filesPerCpuSecond).toFixed(2)}` : '';
+    console.log(`| ${name} | ${files.length} | ${tool.name} | ${Math.round(r.filesPerSecond)} | ${Math.round(r.filesPerCpuSecond)} | ${ratio} | ${r.findings} | ${r.crashes} |`);
   }
 }
 
 const sample = join(corpora, 'dockerfiles', 'awesome-compose', readdirSync(join(corpora, 'dockerfiles', 'awesome-compose')).sort()[0] ?? '');
 const main = join(repo, 'dist/cli/main.js');
-console.log(`\nWhole CLI runs on one Dockerfile (${sample.split('/').pop() ?? ''}), median of ${cliRuns}, process start included:\n`);
-console.log('| command | ms |');
-console.log('|---|---|');
-console.log(`| node -e 0 (Node start alone) | ${Math.round(cli(['-e', '0']))} |`);
+console.log(`\nWhole CLI runs on one Dockerfile (${sample.split('/').pop() ?? ''}), median of ${cliRuns}, process start included (CPU: user + system of the process):\n`);
+console.log('| command | wall ms | CPU ms |');
+console.log('|---|---|---|');
+console.log(`| node -e 0 (Node start alone) | ${cli(['-e', '0'])} |`);
 if (existsSync(main)) {
-  console.log(`| shipshape lint --no-shellcheck | ${Math.round(cli([main, 'lint', '--no-shellcheck', '-q', sample]))} |`);
-  console.log(`| shipshape lint (with shellcheck) | ${Math.round(cli([main, 'lint', '-q', sample]))} |`);
-} else console.log('| shipshape | not built: run npm run build |');
-console.log(`| dockerfilelint | ${Math.round(cli([require.resolve('dockerfilelint/bin/dockerfilelint'), sample]))} |`);
-console.log(`| dockerfile-utils lint | ${Math.round(cli([require.resolve('dockerfile-utils/bin/dockerfile-utils'), 'lint', sample]))} |`);
+  console.log(`| shipshape lint --no-shellcheck | ${cli([main, 'lint', '--no-shellcheck', '-q', sample])} |`);
+  console.log(`| shipshape lint (with shellcheck) | ${cli([main, 'lint', '-q', sample])} |`);
+} else console.log('| shipshape | not built: run npm run build | |');
+console.log(`| dockerfilelint | ${cli([require.resolve('dockerfilelint/bin/dockerfilelint'), sample])} |`);
+console.log(`| dockerfile-utils lint | ${cli([require.resolve('dockerfile-utils/bin/dockerfile-utils'), 'lint', sample])} |`);
