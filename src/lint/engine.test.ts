@@ -63,6 +63,40 @@ describe('engine', () => {
     expect(r.findings.length).toBeGreaterThan(0);
   });
 
+  it('rules are set up once per run: each file is linted alone, whatever the order, options or nesting', () => {
+    const a = 'FROM node\nRUN wget -q x\n';
+    const b = 'FROM node\nRUN curl -fsS y\n';
+    const alone = (text: string): string[] => lintText(text, { rules: [...allRules] }).findings.map((f) => `${f.ruleId}@${String(f.range.start.line)}`);
+    const seq = [a, b, a + 'RUN curl z\n', b].map((t) => lintText(t, { rules: allRules }).findings.map((f) => `${f.ruleId}@${String(f.range.start.line)}`));
+    expect(seq).toEqual([alone(a), alone(b), alone(a + 'RUN curl z\n'), alone(b)]);
+    expect(seq[2]).toContain('wget-and-curl@3');
+    expect(seq[3]).not.toContain('wget-and-curl@2');
+    // same rule list, different overrides and ignores: separate set-ups
+    const sev = (o: Partial<Parameters<typeof lintText>[1]>): string | undefined => lintText('FROM node\nUSER x\n', { rules: allRules, ...o }).findings.find((f) => f.ruleId === 'pin-base-image')?.severity;
+    expect([sev({ severityOverrides: { DL3006: 'error' } }), sev({}), sev({ severityOverrides: { DL3006: 'style' } })]).toEqual(['error', 'warning', 'style']);
+    expect(ids('FROM node\nUSER x\n', { ignore: ['DL3006'] })).not.toContain('pin-base-image');
+    expect(ids('FROM node\nUSER x\n')).toContain('pin-base-image');
+    // a rule that lints another text (with the same rules) while visiting gets a run of its own; the outer file's findings are kept
+    let depth = 0;
+    const nested = defineRule({
+      meta: { id: 'nested', aliases: [], description: 'x', category: 'style', severity: 'info', messages: { m: 'inner {{n}}' } },
+      create(ctx) {
+        return {
+          From(node) {
+            depth++;
+            const inner = depth > 1 ? [] : lintText('FROM scratch\nFROM scratch\n', { rules, file: 'inner' }).findings;
+            depth--;
+            ctx.report({ range: node.range, messageId: 'm', data: { n: inner.length } });
+          },
+        };
+      },
+    });
+    const rules = [nested];
+    const r = lintText('FROM node\n', { rules });
+    expect(r.findings.map((f) => [f.ruleId, f.message, f.file])).toEqual([['nested', 'inner 2', 'Dockerfile']]);
+    expect(r.ruleFailures).toEqual([]);
+  });
+
   it('findings carry rule id, severity, category, exact range, message and doc link', () => {
     const f = lintText('FROM node:latest\nUSER a\n', { rules: allRules }).findings.find((x) => x.ruleId === 'pin-base-image');
     expect(f).toMatchObject({ ruleId: 'pin-base-image', severity: 'warning', category: 'reproducibility', docUrl: expect.stringMatching(/docs\/rules\/pin-base-image\.md$/) });

@@ -4,8 +4,8 @@
  * `RunInstruction.shell`) with typescript-eslint's rule API.
  */
 import { createHash } from 'node:crypto';
-import { parse, type Dockerfile, type Instruction, type Keyword, type Range, type TextEdit } from '../dockerfile/index.js';
-import { readPragmas } from './pragmas.js';
+import { parse, type Dockerfile, type Instruction, type Keyword, type Range, type Stage, type TextEdit } from '../dockerfile/index.js';
+import { readPragmas, type Pragmas } from './pragmas.js';
 import { namesOf, RuleNameSet } from './rule-names.js';
 import {
   ruleDocsBase,
@@ -21,6 +21,9 @@ import {
 } from './types.js';
 
 const noDigests: ReadonlyMap<string, string> = new Map();
+const defaultSettings: RuleSettings = { trustedRegistries: [], digests: noDigests, labelSchema: {}, strictLabels: false };
+/** What a context points at between files. */
+const emptyDockerfile: Dockerfile = parse('');
 
 export interface LintOptions {
   /** The path shown in findings. */
@@ -55,25 +58,136 @@ export interface LintResult {
 
 type Listener = (node: never) => void;
 
-interface Prepared {
-  rule: Rule;
-  names: ReadonlySet<string>;
-  severity: Severity;
+/** What one file's pass reports into; rule contexts point at it while that file is linted. */
+interface FileState {
+  df: Dockerfile;
+  file: string;
+  fixes: 'none' | 'fix' | 'all';
+  pragmas: Pragmas;
+  /** False when the file has no per-instruction pragma: reports skip the lookup. */
+  localPragmas: boolean;
+  findings: Finding[];
+  suppressed: number;
 }
 
-function prepare(options: LintOptions): Prepared[] {
-  const ignored = new RuleNameSet(options.ignore ?? []);
-  const overrides = Object.entries(options.severityOverrides ?? {}).map(([name, sev]) => ({ set: new RuleNameSet([name]), sev }));
-  const out: Prepared[] = [];
-  for (const rule of options.rules) {
-    const names = namesOf(rule);
-    if (ignored.has(names)) continue;
-    let severity: Severity | 'off' = rule.meta.severity;
-    for (const o of overrides) if (o.set.has(names)) severity = o.sev;
-    if (severity === 'off') continue;
-    out.push({ rule, names, severity });
+/**
+ * A rule's context, made once per run (per rules + ignore + overrides) and pointed at each file in turn: a file's
+ * pass no longer allocates a context object and a `report` closure per rule. Fields are cleared after the pass so
+ * a cached context does not keep the last file's AST alive.
+ */
+class EngineContext implements RuleContext {
+  dockerfile: Dockerfile = emptyDockerfile;
+  source = '';
+  file = '';
+  settings: RuleSettings = defaultSettings;
+  files: ContextFiles | null = null;
+  finalStage: Stage | undefined = undefined;
+  state: FileState | null = null;
+  readonly rule: Rule;
+  readonly names: ReadonlySet<string>;
+  readonly severity: Severity;
+  /** An own arrow function: rules may pass `ctx.report` around unbound. */
+  readonly report: (d: ReportDescriptor<string>) => void;
+
+  constructor(rule: Rule, names: ReadonlySet<string>, severity: Severity) {
+    this.rule = rule;
+    this.names = names;
+    this.severity = severity;
+    this.report = (d) => {
+      const state = this.state;
+      if (state) reportInto(state, this, d);
+    };
   }
-  return out;
+
+  point(state: FileState | null, settings: RuleSettings, files: ContextFiles | null, finalStage: Stage | undefined): void {
+    this.state = state;
+    this.dockerfile = state ? state.df : emptyDockerfile;
+    this.source = state ? state.df.source : '';
+    this.file = state ? state.file : '';
+    this.settings = settings;
+    this.files = files;
+    this.finalStage = finalStage;
+  }
+}
+
+function reportInto(state: FileState, ctx: EngineContext, d: ReportDescriptor<string>): void {
+  const { df, file, fixes } = state;
+  const { rule } = ctx;
+  const ins = instructionAt(df.instructions, d.range.start.offset);
+  if (ins && state.localPragmas) {
+    const local = state.pragmas.forInstruction(ins);
+    if (local?.has(ctx.names)) {
+      state.suppressed++;
+      return;
+    }
+  }
+  const template = rule.meta.messages[d.messageId] ?? d.messageId;
+  const message = format(template, d.data);
+  const finding = new ReportedFinding(
+    rule,
+    d,
+    // a report's own severity applies unless config overrode the rule's
+    ctx.severity !== rule.meta.severity ? ctx.severity : (d.severity ?? ctx.severity),
+    message,
+    file,
+    ins ? ins.logicalText : df.source.slice(d.range.start.offset, d.range.end.offset),
+  );
+  if (fixes !== 'none' && d.fix) {
+    const edits = d.fix();
+    if (edits && edits.length > 0) finding.fix = edits;
+  }
+  if (fixes === 'all' && d.suggestion) {
+    const edits = d.suggestion.edits();
+    if (edits && edits.length > 0) finding.suggestion = { description: d.suggestion.description, edits };
+  }
+  state.findings.push(finding);
+}
+
+/** A registered visitor and the context of its rule (for failures). */
+interface Entry {
+  fn: Listener;
+  ctx: EngineContext;
+}
+
+/**
+ * The rules of a run, set up once: which rules run at which severity (ignore and overrides resolved), their
+ * contexts, and the visitor dispatch table (keyword → visitors) whose lists are refilled for each file.
+ */
+class PreparedRun {
+  readonly contexts: EngineContext[];
+  readonly table = new Map<string, Entry[]>();
+  /** True while a file's pass uses this run; a nested lint (never done by rules, but allowed) sets up its own. */
+  busy = false;
+
+  constructor(options: LintOptions) {
+    const ignored = new RuleNameSet(options.ignore ?? []);
+    const overrides = Object.entries(options.severityOverrides ?? {}).map(([name, sev]) => ({ set: new RuleNameSet([name]), sev }));
+    this.contexts = [];
+    for (const rule of options.rules) {
+      const names = namesOf(rule);
+      if (ignored.has(names)) continue;
+      let severity: Severity | 'off' = rule.meta.severity;
+      for (const o of overrides) if (o.set.has(names)) severity = o.sev;
+      if (severity === 'off') continue;
+      this.contexts.push(new EngineContext(rule, names, severity));
+    }
+  }
+}
+
+/** Runs by rule list, then by ignore + overrides: callers pass a fresh options object per file but the same rules. */
+const runs = new WeakMap<readonly Rule[], Map<string, PreparedRun>>();
+
+function preparedRun(options: LintOptions): PreparedRun {
+  let byKey = runs.get(options.rules);
+  if (!byKey) runs.set(options.rules, (byKey = new Map<string, PreparedRun>()));
+  const key = options.ignore === undefined && options.severityOverrides === undefined ? '' : JSON.stringify([options.ignore ?? [], options.severityOverrides ?? {}]);
+  let run = byKey.get(key);
+  if (!run || run.busy) {
+    run = new PreparedRun(options);
+    // a busy run is replaced only for this call; the cached one stays for later files
+    if (!byKey.has(key)) byKey.set(key, run);
+  }
+  return run;
 }
 
 /** The instruction whose range holds `offset` (instructions are in source order). */
@@ -192,87 +306,70 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
     strictLabels: options.settings?.strictLabels ?? false,
   };
   const pragmas = readPragmas(df);
-  const prepared = prepare(options).filter((p) => !pragmas.global.has(p.names));
-  const fixes = options.fixes ?? 'none';
-  const findings: Finding[] = [];
+  const run = preparedRun(options);
+  const state: FileState = {
+    df,
+    file,
+    fixes: options.fixes ?? 'none',
+    pragmas,
+    localPragmas: df.instructions.some((i) => i.comments.length > 0),
+    findings: [],
+    suppressed: 0,
+  };
   const ruleFailures: RuleFailure[] = [];
-  let suppressed = 0;
   const finalStage = df.stages[df.stages.length - 1];
+  const files = options.files ?? null;
+  const globalIgnores = pragmas.global.size > 0;
+  const { table } = run;
+  const active: EngineContext[] = [];
 
-  const listeners = new Map<string, { fn: Listener; ruleId: string }[]>();
-  for (const p of prepared) {
-    const { rule } = p;
-    const context: RuleContext = {
-      dockerfile: df,
-      source: df.source,
-      file,
-      settings,
-      files: options.files ?? null,
-      finalStage,
-      report(d: ReportDescriptor<string>) {
-        const ins = instructionAt(df.instructions, d.range.start.offset);
-        if (ins) {
-          const local = pragmas.forInstruction(ins);
-          if (local?.has(p.names)) {
-            suppressed++;
-            return;
-          }
-        }
-        const template = rule.meta.messages[d.messageId] ?? d.messageId;
-        const message = format(template, d.data);
-        const finding = new ReportedFinding(
-          rule,
-          d,
-          // a report's own severity applies unless config overrode the rule's
-          p.severity !== rule.meta.severity ? p.severity : (d.severity ?? p.severity),
-          message,
-          file,
-          ins ? ins.logicalText : df.source.slice(d.range.start.offset, d.range.end.offset),
-        );
-        if (fixes !== 'none' && d.fix) {
-          const edits = d.fix();
-          if (edits && edits.length > 0) finding.fix = edits;
-        }
-        if (fixes === 'all' && d.suggestion) {
-          const edits = d.suggestion.edits();
-          if (edits && edits.length > 0) finding.suggestion = { description: d.suggestion.description, edits };
-        }
-        findings.push(finding);
-      },
-    };
-    let visitors: Visitors;
-    try {
-      visitors = rule.create(context);
-    } catch (error) {
-      ruleFailures.push({ ruleId: rule.meta.id, message: error instanceof Error ? error.message : String(error) });
-      continue;
-    }
-    for (const [key, fn] of Object.entries(visitors) as [string, Listener | undefined][]) {
-      if (!fn) continue;
-      let list = listeners.get(key);
-      if (!list) listeners.set(key, (list = []));
-      list.push({ fn, ruleId: rule.meta.id });
-    }
-  }
-
-  const failed = new Set<string>();
-  const call = (key: string, node: unknown): void => {
-    const list = listeners.get(key);
-    if (!list) return;
-    for (const { fn, ruleId } of list) {
-      if (failed.has(ruleId)) continue;
+  run.busy = true;
+  try {
+    for (const ctx of run.contexts) {
+      if (globalIgnores && pragmas.global.has(ctx.names)) continue;
+      ctx.point(state, settings, files, finalStage);
+      active.push(ctx);
+      let visitors: Visitors;
       try {
-        fn(node as never);
+        visitors = ctx.rule.create(ctx);
       } catch (error) {
-        failed.add(ruleId);
-        ruleFailures.push({ ruleId, message: error instanceof Error ? error.message : String(error) });
+        ruleFailures.push({ ruleId: ctx.rule.meta.id, message: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      for (const key in visitors) {
+        const fn = visitors[key as keyof Visitors] as Listener | undefined;
+        if (!fn) continue;
+        let list = table.get(key);
+        if (!list) table.set(key, (list = []));
+        list.push({ fn, ctx });
       }
     }
-  };
-  call('Dockerfile', df);
-  for (const ins of df.instructions) call(ins.keyword satisfies Keyword, ins);
-  call('Dockerfile:exit', df);
 
+    const failed = new Set<EngineContext>();
+    const call = (key: string, node: unknown): void => {
+      const list = table.get(key);
+      if (!list) return;
+      for (const { fn, ctx } of list) {
+        if (failed.size > 0 && failed.has(ctx)) continue;
+        try {
+          fn(node as never);
+        } catch (error) {
+          failed.add(ctx);
+          ruleFailures.push({ ruleId: ctx.rule.meta.id, message: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    };
+    call('Dockerfile', df);
+    for (const ins of df.instructions) call(ins.keyword satisfies Keyword, ins);
+    call('Dockerfile:exit', df);
+  } finally {
+    // empty the table's lists and detach the contexts: the cached run must not keep this file's AST alive
+    for (const list of table.values()) list.length = 0;
+    for (const ctx of active) ctx.point(null, defaultSettings, null, undefined);
+    run.busy = false;
+  }
+
+  const { findings, suppressed } = state;
   findings.sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
   return { file, dockerfile: df, findings, suppressed, ruleFailures };
 }
