@@ -47,7 +47,34 @@ export function invocationsOfRun(run: RunInstruction): Invocation[] {
   return run.shell ? allInvocations(run.shell) : none;
 }
 
-/** The invocations of program `name` (optionally with `subcommand`) in a RUN: `findCommands` over the shared cache. */
-export function commands(run: RunInstruction, name: string, subcommand?: string): Invocation[] {
-  return invocationsOfRun(run).filter((i) => i.name === name && (subcommand === undefined || i.subcommand?.value === subcommand));
+/**
+ * The last RUN's invocations indexed by program name. One entry, not a WeakMap over every RUN: the rules visit a RUN
+ * one after another, so the last one is nearly always the one asked for, and a WeakMap entry per RUN made garbage
+ * collection slower than the scans it saved.
+ */
+let lastInvocations: readonly Invocation[] = none;
+let lastIndex = new Map<string, Invocation[]>();
+
+/**
+ * The invocations of program `name` (optionally with `subcommand`) in a RUN: `findCommands` over the shared cache,
+ * through a per-RUN index by program name, so the ~20 rules asking each RUN for their program do not each scan it.
+ * Shared without a subcommand: callers must not change the array.
+ */
+export function commands(run: RunInstruction, name: string, subcommand?: string): readonly Invocation[] {
+  const all = invocationsOfRun(run);
+  if (all.length === 0) return none;
+  let index = lastIndex;
+  if (all !== lastInvocations) {
+    index = new Map();
+    for (const inv of all) {
+      const list = index.get(inv.name);
+      if (list) list.push(inv);
+      else index.set(inv.name, [inv]);
+    }
+    lastInvocations = all;
+    lastIndex = index;
+  }
+  const named = index.get(name) ?? none;
+  if (subcommand === undefined || named.length === 0) return named;
+  return named.filter((i) => i.subcommand?.value === subcommand);
 }

@@ -39,7 +39,11 @@ export const rule = defineRule({
         let reported = false;
         walkCommands(node.shell, (c) => {
           if (reported) return;
-          for (const w of [...c.words, ...c.assignments.flatMap((a) => (a.value ? [a.value] : []))]) {
+          // words, then assignment values, without building a combined array per command (this runs for every command)
+          const count = c.words.length + c.assignments.length;
+          for (let k = 0; k < count; k++) {
+            const w = k < c.words.length ? c.words[k] : c.assignments[k - c.words.length]?.value;
+            if (!w) continue;
             // most words hold no variable: skip the scan for them (this rule runs on every RUN)
             for (const m of declared.size > 0 && w.text.includes('$') ? w.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g) : []) {
               const name = m[1] ?? '';
