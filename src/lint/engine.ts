@@ -312,7 +312,7 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
     file,
     fixes: options.fixes ?? 'none',
     pragmas,
-    localPragmas: df.instructions.some((i) => i.comments.length > 0),
+    localPragmas: pragmas.hasLocal,
     findings: [],
     suppressed: 0,
   };

@@ -21,6 +21,8 @@ export interface Pragmas {
   global: RuleNameSet;
   /** Rules ignored for one instruction. */
   forInstruction(instruction: Instruction): RuleNameSet | undefined;
+  /** False when no instruction has an ignore pragma of its own: the engine then skips `forInstruction`. */
+  hasLocal: boolean;
 }
 
 /** Reads every pragma of a Dockerfile. */
@@ -41,6 +43,7 @@ export function readPragmas(df: Dockerfile): Pragmas {
   const cache = new Map<Instruction, RuleNameSet | undefined>();
   return {
     global: new RuleNameSet(global),
+    hasLocal: df.instructions.some((i) => i.comments.some((text) => lineIgnoreRe.test(text.trim()))),
     forInstruction(instruction) {
       if (cache.has(instruction)) return cache.get(instruction);
       let names: string[] | undefined;
