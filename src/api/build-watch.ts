@@ -26,7 +26,10 @@ export interface WatchOutcome {
 export interface WatchOptions {
   /** Ends the watch: watchers close and scratch space is removed synchronously, as the CLI's interrupt expects. */
   signal: AbortSignal;
-  /** Quiet time after the last change before a rebuild starts (editors write in several steps); default 10 ms. */
+  /**
+   * Quiet time after the last change before a rebuild starts (editors write in several steps); default 3 ms. A
+   * change that lands during a build starts another build right after it, so a short wait loses nothing.
+   */
   debounceMs?: number;
   /** Called after every build, the first included. */
   onBuild(outcome: WatchOutcome): void;
@@ -58,7 +61,7 @@ export async function watchBuild(request: BuildRequest, options: WatchOptions): 
   sinkFor(request.outputImage);
   const dir = resolvePath(request.dir ?? '.');
   const ignored = [destinationPath(request.outputImage), resolvePath(request.cacheDir)].filter((p): p is string => p !== undefined && p !== dir && inside(p, dir));
-  const debounceMs = options.debounceMs ?? 10;
+  const debounceMs = options.debounceMs ?? 3;
   const session: BuildSession = {};
   const watchers = new Map<string, FSWatcher>();
   const pending = new Set<string>();

@@ -8,7 +8,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { join, resolve as resolvePath } from 'node:path';
 import type { PresetName } from '../base/presets.js';
-import { binaryNeeds, type BinaryNeeds, buildBinaryImage, buildNodeApp, type BuildResult, type LayerRole, parseEnv, readProject } from '../build/index.js';
+import { binaryNeeds, type BinaryNeeds, buildBinaryImage, buildNodeApp, type BuildResult, type GitCache, type LayerRole, parseEnv, readProject } from '../build/index.js';
 import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
 import { pathExists, writeDirAtomic } from '../image/atomic.js';
 import { createTransportContext, open, sinkFor, type TransportContext, write } from '../image/transports/index.js';
@@ -185,6 +185,7 @@ type OpenedBase = OpenedImage & { name: string; sizes: Record<string, number> };
  */
 export interface BuildSession {
   base?: OpenedBase;
+  git?: GitCache;
   ctx?: TransportContext & { close(): Promise<void> };
 }
 
@@ -224,11 +225,12 @@ export async function buildIn(session: BuildSession, request: BuildRequest): Pro
   const project = binary === undefined ? await readProject(dir) : undefined;
 
   const timings: Record<string, number> = {};
+  // the port detection reads the project's sources: it runs while the base opens and the app is traced
+  const ports = request.ports ?? (project === undefined ? [] : detectedPort(dir, events));
   let t = performance.now();
   session.base ??= await openBase(request, needs, config, events);
   const base = session.base;
   timings.base = Math.round(performance.now() - t);
-  const ports = request.ports ?? (project === undefined ? [] : await detectedPort(dir, events));
   const common = {
     base: base.image,
     baseName: base.name,
@@ -240,11 +242,12 @@ export async function buildIn(session: BuildSession, request: BuildRequest): Pro
     ...(request.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: request.sourceDateEpoch }),
   };
   let result: BuildResult;
-  if (project === undefined) result = await buildBinaryImage({ ...common, binary: binary ?? '' });
+  if (project === undefined) result = await buildBinaryImage({ ...common, ports: await ports, binary: binary ?? '' });
   else {
     result = await buildNodeApp({
       ...common,
       project,
+      gitCache: (session.git ??= {}),
       trace: request.trace ?? true,
       ...(request.entry === undefined ? {} : { entry: request.entry }),
       ...(request.npm === undefined ? {} : { npm: request.npm }),

@@ -13,7 +13,7 @@ import { collectFiles } from './files.js';
 import { layerFromFiles } from './layer.js';
 import { installedDependencies } from './npm-install.js';
 import { type NodeProject, readHiddenLockfile, resolveEntry } from './project.js';
-import { gitInfo, newestMtime } from './provenance.js';
+import { type GitCache, gitInfo, newestMtime } from './provenance.js';
 
 export const appDir = 'app';
 
@@ -33,7 +33,10 @@ export interface NodeBuildOptions {
   /** Trace the files the entry point needs (default true); false keeps the whole production node_modules. */
   trace?: boolean;
   env?: readonly string[];
-  ports?: readonly number[];
+  /** Git facts kept between the builds of a resident build (`build --watch`). */
+  gitCache?: GitCache;
+  /** Exposed ports; a promise lets their detection run while the trace and the layers are made. */
+  ports?: readonly number[] | Promise<readonly number[]>;
   labels?: Readonly<Record<string, string>>;
   sourceDateEpoch?: number;
   /** The engine's cache (`<cacheDir>/build`). */
@@ -84,6 +87,8 @@ async function timed<T>(timings: Record<string, number>, phase: string, fn: () =
 export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResult> {
   const { project, events } = options;
   const timings: Record<string, number> = {};
+  // git runs as child processes while the install and the trace work here
+  const gitPending = gitInfo(project.dir, options.gitCache);
   const entry = await resolveEntry(project, options.entry);
 
   const ownModules = join(project.dir, 'node_modules');
@@ -100,7 +105,7 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
   const files = await timed(timings, 'trace', () => collectFiles({ dir: project.dir, entry, nodeModules, lockfile, trace: options.trace !== false, cacheDir: options.cacheDir, events }));
   traceTask.end();
 
-  const git = await gitInfo(project.dir);
+  const git = await gitPending;
   const epoch =
     options.sourceDateEpoch ??
     (git?.clean === true ? git.commitTime : Math.max(git?.commitTime ?? 0, await newestMtime([...files.application.map((f) => f.source), ...(project.lockfileName === undefined ? [] : [join(project.dir, project.lockfileName)])])));
@@ -132,7 +137,7 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
     workingDir: `/${appDir}`,
     env: options.env ?? [],
     defaults: ['NODE_ENV=production'],
-    ports: options.ports ?? [],
+    ports: (await options.ports) ?? [],
     labels: options.labels ?? {},
     created,
     ...(project.packageJson.name === undefined ? {} : { title: project.packageJson.name }),
