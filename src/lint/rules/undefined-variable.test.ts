@@ -11,6 +11,9 @@ new RuleTester({ describe, it }).run(rule, {
     'FROM scratch\nARG HTTP_PROXY\nENV A=1\nENV B=${A}/x C=${MISSING:-fallback}\nCOPY --chown=$A:$A x /x\n',
     'FROM node:20\nRUN echo $UNDEFINED_IN_SHELL\n',
     'FROM node:20\nENV A=\\$NOT_A_VARIABLE\n',
+    // PATH is defined in every stage (BuildKit's default when the base sets none), whatever an earlier stage set
+    'FROM python:3.11 AS build\nENV PATH="/opt/venv/bin:$PATH"\nFROM python:3.11-slim\nENV PATH="/opt/venv/bin:$PATH"\n',
+    'FROM scratch\nENV PATH=/bin:$PATH\n',
   ],
   invalid: [
     { code: 'FROM node:${VERSION}\n', errors: [{ messageId: 'fromArg', line: 1 }] },

@@ -8,7 +8,9 @@ const reference = /(?<!\\)\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?|([A-Za-z_][A
 /** Instructions whose arguments BuildKit expands itself (RUN bodies are the shell's business). */
 const expanded = new Set(['Add', 'Copy', 'Env', 'Expose', 'Label', 'Stopsignal', 'User', 'Volume', 'Workdir', 'Arg']);
 
-const predefined = new Set<string>([...proxyArgs, ...builtinArgs]);
+// BuildKit gives every stage a PATH, scratch included (/usr/local/sbin:…:/bin when the base sets none), so
+// `ENV PATH="/opt/venv/bin:$PATH"` in a stage after one that set PATH extends the stage's own
+const predefined = new Set<string>([...proxyArgs, ...builtinArgs, 'PATH']);
 
 interface Use {
   name: string;
