@@ -55,3 +55,18 @@ export function isDistroless(base: BaseImage): boolean {
 export function isAlpine(base: BaseImage): boolean {
   return base.repo === 'alpine' || (base.ref?.tag ?? '').includes('alpine');
 }
+
+/** Debian releases as official images name them in tags (`3.12-bookworm`, `20-bullseye-slim`). */
+const debianRelease = /(^|-)(stretch|buster|bullseye|bookworm|trixie)$/;
+
+/**
+ * The tag of an official image's lighter variant (`-slim`, or `-cli` for php) of the same version and Debian
+ * release. The images disagree on where the variant goes: node appends it (`20-bookworm-slim`), python, ruby,
+ * perl, openjdk and php put it before the release (`3.12-slim-bookworm`; there is no `3.12-bookworm-slim`).
+ */
+export function variantTag(repo: string, tag: string, variant: string): string {
+  if (repo === 'node') return `${tag}-${variant}`;
+  const release = debianRelease.exec(tag);
+  if (!release) return `${tag}-${variant}`;
+  return `${tag.slice(0, release.index)}${release[1] ?? ''}${variant}-${release[2] ?? ''}`;
+}
