@@ -10,8 +10,8 @@
  * metadata set before the build (it would not reach the runtime), output paths holding variables.
  */
 import { posix } from 'node:path';
-import type { Dockerfile, Instruction, RunInstruction, Stage, TextEdit } from '../dockerfile/index.js';
-import { baseImageOf } from './base-image.js';
+import { expand, variablesAt, type Dockerfile, type Instruction, type Invocation, type RunInstruction, type Stage, type TextEdit } from '../dockerfile/index.js';
+import { baseImageOf, variantTag } from './base-image.js';
 import { insertAt, newlineOf } from './edits.js';
 import { invocationsOfRun } from './stage-facts.js';
 
@@ -139,13 +139,17 @@ function interpreterFrame(stage: Stage, buildIndex: number): InterpreterSplit | 
   return { workdir, env };
 }
 
-/** `node:20` → `node:20-slim` (the slim variant of the same Debian release); `null` for a variant tag or a digest. */
+/**
+ * `node:20` → `node:20-slim`, `python:3.12-bookworm` → `python:3.12-slim-bookworm` (the slim variant of the same
+ * Debian release, named as the image names it); `null` for a variant tag or a digest.
+ */
 function slimOf(stage: Stage, repo: string): string | null {
   const base = baseImageOf(stage);
   if (base.kind !== 'image' || base.repo !== repo || !base.ref || base.ref.domain !== 'docker.io' || !base.ref.path.startsWith('library/')) return null;
   const tag = base.ref.tag;
   if (tag === undefined || tag === 'latest' || base.ref.digest !== undefined || /slim|alpine|windows|nanoserver/.test(tag) || stage.baseRaw.includes('$')) return null;
-  return `${stage.baseRaw.replace(/:[^:/]+$/, '')}:${tag}-slim`;
+  if (!stage.baseRaw.endsWith(`:${tag}`)) return null;
+  return `${stage.baseRaw.slice(0, stage.baseRaw.length - tag.length)}${variantTag(repo, tag, 'slim')}`;
 }
 
 /**
@@ -196,11 +200,54 @@ export function nodeSplitPlan(df: Dockerfile, source: string): SplitPlan | null 
   return { build, runtime, binary: frame.workdir, edits };
 }
 
+/** `python3 -m venv` options that take no value and keep the environment self-contained. */
+const venvFlags = new Set(['--upgrade-deps', '--without-pip', '--copies', '--symlinks', '--clear', '--upgrade']);
+
+function isPython(name: string): boolean {
+  return /^python3?(\.\d+)?$/.test(name);
+}
+
 /**
- * The split of a single-stage Python install (`pip install …`) on a full `python` image: the builder creates a
- * virtual environment in /opt/venv before the first install (so every later `pip install` goes there, through PATH),
- * and a runtime stage on the slim variant copies the venv and the working directory. Compilers and headers the
- * full image brings for building wheels stay in the builder.
+ * A path word of a RUN or ENV with the ENV values set before `ins` substituted, resolved against `workdir`; `null`
+ * when it names anything else (an ARG a build may override, a variable set at build time, a command substitution,
+ * a glob or `~`).
+ */
+function pathAt(df: Dockerfile, ins: Instruction, word: string, workdir: string): string | null {
+  if (/[`~*?]|\$\(/.test(word)) return null;
+  let env: Map<string, string> | undefined;
+  if (word.includes('$')) {
+    env = new Map();
+    for (const [name, v] of variablesAt(df, ins)) if (v.kind === 'env' && v.value !== null) env.set(name, v.value);
+  }
+  const expanded = expand(word, env);
+  if (!expanded.ok || expanded.unmatched.size > 0 || expanded.value === '') return null;
+  return posix.resolve(workdir, expanded.value);
+}
+
+/**
+ * The directory a `python3 -m venv DIR` (or `virtualenv DIR`) creates; `undefined` when the invocation creates no
+ * environment, `null` when it does in a way the split cannot copy: one that sees the full image's site-packages
+ * (`--system-site-packages`), options with values, a directory it cannot tell.
+ */
+function venvCreated(inv: Invocation, at: (word: string) => string | null): string | null | undefined {
+  let args: string[];
+  if (isPython(inv.name) && inv.args[0]?.value === '-m' && inv.args[1]?.value === 'venv') args = inv.args.slice(2).map((a) => a.value);
+  else if (inv.name === 'virtualenv') args = inv.args.map((a) => a.value);
+  else return undefined;
+  const dirs = args.filter((a) => !a.startsWith('-'));
+  const dir = dirs[0];
+  if (dirs.length !== 1 || dir === undefined || args.some((a) => a.startsWith('-') && !venvFlags.has(a))) return null;
+  return at(dir);
+}
+
+/**
+ * The split of a single-stage Python install (`pip install …`) on a full `python` image: the builder keeps the
+ * installs, and a runtime stage on the slim variant copies the virtual environment and the working directory.
+ * Compilers and headers the full image brings for building wheels stay in the builder. Where the Dockerfile makes
+ * no venv, the builder creates one in /opt/venv before the first install (every later `pip install` goes there,
+ * through PATH). Where it makes one (`python3 -m venv DIR`) before installing into it, through PATH, `DIR/bin/pip`
+ * or a sourced `DIR/bin/activate`, that one is copied. A pip install that may go elsewhere leaves the file alone:
+ * outside any environment (`--user`, `--target`, `--prefix`, `--root`), or beside a venv it does not clearly use.
  */
 export function pythonSplitPlan(df: Dockerfile, source: string): SplitPlan | null {
   if (df.stages.length !== 1) return null;
@@ -210,13 +257,43 @@ export function pythonSplitPlan(df: Dockerfile, source: string): SplitPlan | nul
   if (runtime === null) return null;
   let first = -1;
   let last = -1;
+  let workdir = '/';
+  let venv: string | undefined;
+  // directories ENV put on PATH so far
+  const path = new Set<string>();
   for (const [n, ins] of stage.instructions.entries()) {
+    if (ins.keyword === 'Workdir') workdir = posix.resolve(workdir, ins.argsText.trim());
+    if (ins.keyword === 'Env') {
+      for (const p of ins.pairs) {
+        if (p.key.value !== 'PATH') continue;
+        // each entry alone: `$PATH` itself is the base image's, unknown here
+        for (const d of p.value.value.replace(/^"|"$/g, '').split(':')) {
+          const dir = pathAt(df, ins, d, workdir);
+          if (dir !== null) path.add(dir);
+        }
+      }
+    }
     if (ins.keyword !== 'Run') continue;
+    const at = (word: string): string | null => pathAt(df, ins, word, workdir);
+    let activated = false;
     for (const inv of invocationsOfRun(ins)) {
-      const pip = inv.name === 'pip' || inv.name === 'pip3' || (/^python3?(\.\d+)?$/.test(inv.name) && inv.args[0]?.value === '-m' && inv.args[1]?.value === 'pip');
+      const created = venvCreated(inv, at);
+      if (created === null) return null;
+      if (created !== undefined) {
+        // a second environment, or one made after installs that went elsewhere
+        if ((venv !== undefined && venv !== created) || first !== -1) return null;
+        venv = created;
+        continue;
+      }
+      if ((inv.name === '.' || inv.name === 'source') && venv !== undefined && inv.positionals[0] !== undefined && at(inv.positionals[0].value) === `${venv}/bin/activate`) activated = true;
+      const pip = inv.name === 'pip' || inv.name === 'pip3' || (isPython(inv.name) && inv.args[0]?.value === '-m' && inv.args[1]?.value === 'pip');
       if (!pip || !inv.args.some((a) => a.value === 'install')) continue;
-      // installs outside the environment (--user, --target, --prefix) or into an existing venv are left alone
-      if (inv.args.some((a) => /^--(user|target|prefix|root)\b/.test(a.value)) || /\bvenv\b|virtualenv/.test(ins.argsText)) return null;
+      if (inv.args.some((a) => /^--(user|target|prefix|root)\b/.test(a.value))) return null;
+      const program = inv.argv[0]?.value ?? '';
+      if (venv === undefined) {
+        // an environment the Dockerfile uses but does not make here
+        if (/\bvenv\b|virtualenv/.test(ins.argsText)) return null;
+      } else if (!(path.has(`${venv}/bin`) || activated || (program.includes('/') && posix.dirname(at(program) ?? '') === `${venv}/bin`))) return null;
       if (first === -1) first = n;
       last = n;
     }
@@ -229,19 +306,24 @@ export function pythonSplitPlan(df: Dockerfile, source: string): SplitPlan | nul
 
   const nl = newlineOf(source);
   const stageName = stage.name ?? 'build';
-  const venv = ['RUN python3 -m venv /opt/venv', 'ENV PATH="/opt/venv/bin:$PATH"', ''].join(nl);
+  const env = frame.env.map((e) => source.slice(e.range.start.offset, e.range.end.offset));
+  const edits: TextEdit[] = [];
+  if (stage.name === null) edits.push(insertAt(stage.from.image.range.end.offset, ' AS build'));
+  if (venv === undefined) {
+    venv = '/opt/venv';
+    edits.push(insertAt(firstInstall.range.start.offset, ['RUN python3 -m venv /opt/venv', 'ENV PATH="/opt/venv/bin:$PATH"', ''].join(nl)));
+    env.push('ENV PATH="/opt/venv/bin:$PATH"');
+  }
+  // a venv inside the working directory comes with it
+  const inWorkdir = venv === frame.workdir || venv.startsWith(`${frame.workdir}/`);
   const lines = [
     '',
     `FROM ${runtime}`,
-    ...frame.env.map((e) => source.slice(e.range.start.offset, e.range.end.offset)),
-    'ENV PATH="/opt/venv/bin:$PATH"',
-    'COPY --from=' + stageName + ' /opt/venv /opt/venv',
+    ...env,
+    ...(inWorkdir ? [] : [`COPY --from=${stageName} ${venv} ${venv}`]),
     `WORKDIR ${frame.workdir}`,
     `COPY --from=${stageName} ${frame.workdir} ${frame.workdir}`,
   ];
-  const edits: TextEdit[] = [];
-  if (stage.name === null) edits.push(insertAt(stage.from.image.range.end.offset, ' AS build'));
-  edits.push(insertAt(firstInstall.range.start.offset, venv));
   edits.push(insertAt(build.range.end.offset, nl + lines.join(nl)));
-  return { build, runtime, binary: '/opt/venv', edits };
+  return { build, runtime, binary: venv, edits };
 }
