@@ -36,6 +36,10 @@ interface Case {
   leaks?: string;
   /** Ask the registry for digests (only the pin case: the public bases are not reachable here). */
   pin?: boolean;
+  /** The fixed Dockerfile must lint without an error or warning. */
+  clean?: boolean;
+  /** Paths the original image has and the fixed one must not (what a split leaves in the builder). */
+  dropped?: string[];
 }
 
 const shellUid = ['id', '-u'];
@@ -69,6 +73,17 @@ const cases: Case[] = [
     output: 'hello from lint-fix-node-build',
     uid: shellUid,
     contains: ['FROM node:20 AS build', 'RUN npm prune --omit=dev\n\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=build /app /app'],
+  },
+  {
+    // a venv the Dockerfile makes on the full python image, a vendored wheel installed into it: the builder keeps
+    // them, the slim runtime gets the venv (its python a link to the same /usr/bin/python3) and the app directory
+    name: 'pip-venv',
+    applied: ['no-multi-stage', 'pip-no-cache-dir', 'no-root-user'],
+    output: 'hello from greeting 1.0 in /opt/venv',
+    uid: shellUid,
+    contains: ['FROM python:3.11-bookworm AS build', 'FROM python:3.11-slim-bookworm\nENV PATH="/opt/venv/bin:$PATH"\nCOPY --from=build /opt/venv /opt/venv\nWORKDIR /app\nCOPY --from=build /app /app\nCOPY main.py .'],
+    clean: true,
+    dropped: ['/usr/bin/gcc', '/usr/include/python3.11/Python.h'],
   },
   { name: 'legacy-style', applied: ['maintainer-deprecated', 'legacy-key-value', 'prefer-copy', 'instruction-casing'], output: 'hello from the legacy style', contains: ['LABEL org.opencontainers.image.authors=', 'COPY greet.sh'] },
 ];
@@ -135,7 +150,7 @@ describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run
   });
 
   /** Lints `name`'s fixture with --fix=all, builds original and fixed, runs both and compares. */
-  async function prove({ name, applied, output, uid, contains, buildArgs, leaks, pin }: Case, edit: (dockerfile: string) => string = (d) => d): Promise<string> {
+  async function prove({ name, applied, output, uid, contains, buildArgs, leaks, pin, clean, dropped }: Case, edit: (dockerfile: string) => string = (d) => d): Promise<string> {
     const original = await mkdtemp(join(tmpdir(), `shipshape-lint-fix-${name}-`));
     const fixed = await mkdtemp(join(tmpdir(), `shipshape-lint-fix-${name}-fixed-`));
     work.push(original, fixed);
@@ -152,7 +167,9 @@ describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run
     for (const c of contains ?? []) expect(text).toContain(c);
     // fixing again changes nothing (idempotent)
     const again = await runCli(['lint', '--fix=all', '--fix-dry-run', '--no-shellcheck', ...(pin === true ? [] : ['--no-pin']), '--format', 'json', join(fixed, 'Dockerfile')]);
-    expect((JSON.parse(again.stdout) as { files: { diff?: string }[] }).files[0]?.diff).toBeUndefined();
+    const fixedReport = JSON.parse(again.stdout) as { files: { diff?: string; findings: { ruleId: string; severity: string }[] }[] };
+    expect(fixedReport.files[0]?.diff).toBeUndefined();
+    if (clean === true) expect(fixedReport.files[0]?.findings.filter((f) => f.severity === 'error' || f.severity === 'warning')).toEqual([]);
 
     for (const dir of [original, fixed]) await writeFile(join(dir, 'Dockerfile'), toStandIns(await readFile(join(dir, 'Dockerfile'), 'utf8')));
     const stamp = Date.now();
@@ -179,6 +196,13 @@ describe.skipIf(skip)('lint --fix=all: original and fixed Dockerfiles build, run
       const [command, ...args] = uid;
       const printed = await run(dockerCli, ['run', '--rm', '--network', 'none', '--entrypoint', command ?? 'id', tags[1], ...args]);
       expect(Number(printed.trim())).toBeGreaterThan(0);
+    }
+    if (dropped) {
+      // one container per image lists which of the paths exist
+      const existing = async (tag: string): Promise<string[]> =>
+        (await run(dockerCli, ['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', tag, '-c', 'for p; do test -e "$p" && echo "$p"; done; true', 'sh', ...dropped])).split('\n').filter(Boolean);
+      expect(await existing(tags[0])).toEqual(dropped);
+      expect(await existing(tags[1])).toEqual([]);
     }
     if (leaks !== undefined) {
       const seen = async (tag: string): Promise<string> => (await run(dockerCli, ['history', '--no-trunc', tag])) + (await run(dockerCli, ['image', 'inspect', tag]));

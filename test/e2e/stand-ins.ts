@@ -85,6 +85,20 @@ export const standIns: StandIn[] = [
     wrap: `ENV ${path} HOME=/root\nENTRYPOINT []\nRUN rm -f /usr/lib/python3.11/EXTERNALLY-MANAGED\n`,
   },
   {
+    // the full `python:3.11-bookworm` a naive Python Dockerfile starts from, cut down to what tells it from the
+    // slim image for a pip install: venv (ensurepip and its wheels), pip, and the C toolchain and Python headers
+    // native wheels build with (the public image has all of buildpack-deps besides). The interpreter sits at
+    // /usr/bin/python3 as in the slim stand-in, so a venv made here runs there, as the public images share
+    // /usr/local/bin/python3. ~290 MB; built only by the suite that names it.
+    public: 'python:3.11-bookworm',
+    preset: 'python3',
+    packages: ['python3-venv', 'python3-pip', 'python3-dev', 'gcc', 'libc6-dev', 'dash', 'passwd', 'coreutils'],
+    nonroot: false,
+    onDemand: true,
+    // like the public image: no entrypoint, pip may install system-wide (no PEP 668 marker), `cc` is gcc
+    wrap: `ENV ${path} HOME=/root\nENTRYPOINT []\nRUN rm -f /usr/lib/python3.11/EXTERNALLY-MANAGED && ln -s gcc /usr/bin/cc\n`,
+  },
+  {
     // the naive `FROM node:20` of examples/naive-node-app, made like the official image: buildpack-deps:bookworm
     // (curl, wget, gnupg; git, ssh, subversion, mercurial, procps; gcc, g++, make, autotools, python3 and the -dev
     // libraries native modules build against) plus Node.js, npm and its `node` user (uid 1000), the machine's CA

@@ -1,0 +1,5 @@
+import sys
+
+import greeting
+
+print(greeting.hello(), "in", sys.prefix)
