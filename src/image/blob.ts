@@ -3,11 +3,13 @@
  * (gzip with node:zlib, zstd with zstd-napi) and compression. Nothing here buffers a whole blob.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { type Readable, Transform, type TransformCallback, type TransformOptions } from 'node:stream';
 import { constants as zlibConstants, createGunzip, createGzip, type ZlibOptions } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { invalidInput, ShipshapeError } from '../internal/errors.js';
-import { FileRangeStream } from './file-range.js';
+import { type FileRange, FileRangeStream } from './file-range.js';
+import { gunzipInWorker, type GunzipResult, workerMinBytes } from './gunzip-worker.js';
 import type { Compression } from './media-types.js';
 import type { Digest } from './types.js';
 
@@ -21,11 +23,16 @@ export function zstd(): typeof import('zstd-napi') {
 
 const hashAlgorithms: Record<string, string> = { sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
 
-export function newHash(digest: Digest): Hash {
+/** node:crypto's name for the algorithm of `digest`; unsupported ones are bad input. */
+export function hashAlgorithm(digest: Digest): string {
   const algorithm = digest.slice(0, digest.indexOf(':'));
   const node = hashAlgorithms[algorithm];
   if (node === undefined) throw invalidInput(`digest ${digest}`, `unsupported digest algorithm "${algorithm}"`);
-  return createHash(node);
+  return node;
+}
+
+export function newHash(digest: Digest): Hash {
+  return createHash(hashAlgorithm(digest));
 }
 
 export function sha256(data: Buffer | string): Digest {
@@ -42,37 +49,48 @@ export interface Expectation {
   subject: string;
 }
 
+/** The error for content that has grown past what `expected` allows after `seen` bytes, if it has. */
+function overrun(expected: Expectation, seen: number): Error | undefined {
+  if (expected.size !== undefined && seen > expected.size) {
+    return invalidInput(expected.subject, `more bytes than the ${expected.size} its descriptor declares`);
+  }
+  if (expected.maxBytes !== undefined && seen > expected.maxBytes) {
+    return invalidInput(expected.subject, `decompresses to more than ${expected.maxBytes} bytes (compression bomb?)`);
+  }
+  return undefined;
+}
+
+/** The error for complete content of `seen` bytes hashing to `hex` when it is not what `expected` says. */
+function mismatch(expected: Expectation, seen: number, hex: string): Error | undefined {
+  if (expected.size !== undefined && seen !== expected.size) {
+    return invalidInput(expected.subject, `truncated: ${seen} of ${expected.size} bytes`);
+  }
+  const actual = `${expected.digest.slice(0, expected.digest.indexOf(':'))}:${hex}`;
+  if (actual !== expected.digest) return invalidInput(expected.subject, `digest mismatch: content is ${actual}`);
+  return undefined;
+}
+
 /** Hash and byte count of content checked against an Expectation as it passes, wherever it passes. */
 export class Verification {
   private readonly hash: Hash;
   private seen = 0;
 
-  constructor(private readonly expected: Expectation) {
+  constructor(readonly expected: Expectation) {
     this.hash = newHash(expected.digest);
   }
 
   /** Accounts for a chunk; returns the error to fail with, if any. */
   update(chunk: Buffer): Error | undefined {
     this.seen += chunk.length;
-    if (this.expected.size !== undefined && this.seen > this.expected.size) {
-      return invalidInput(this.expected.subject, `more bytes than the ${this.expected.size} its descriptor declares`);
-    }
-    if (this.expected.maxBytes !== undefined && this.seen > this.expected.maxBytes) {
-      return invalidInput(this.expected.subject, `decompresses to more than ${this.expected.maxBytes} bytes (compression bomb?)`);
-    }
+    const failure = overrun(this.expected, this.seen);
+    if (failure) return failure;
     this.hash.update(chunk);
     return undefined;
   }
 
   /** At the end: the error to fail with when the size or the digest differ. */
   finish(): Error | undefined {
-    if (this.expected.size !== undefined && this.seen !== this.expected.size) {
-      return invalidInput(this.expected.subject, `truncated: ${this.seen} of ${this.expected.size} bytes`);
-    }
-    const algorithm = this.expected.digest.slice(0, this.expected.digest.indexOf(':'));
-    const actual = `${algorithm}:${this.hash.digest('hex')}`;
-    if (actual !== this.expected.digest) return invalidInput(this.expected.subject, `digest mismatch: content is ${actual}`);
-    return undefined;
+    return mismatch(this.expected, this.seen, this.hash.digest('hex'));
   }
 }
 
@@ -223,6 +241,10 @@ export async function consumeChunks(source: Readable, visit: (chunk: Buffer) => 
  * one read of the blob, no stream stage after the decoder, and the compressed side read into reused buffers.
  */
 export async function drainVerified(source: Readable, compression: Compression, subject: string, expected: Expectation): Promise<number> {
+  if (compression === 'gzip' && source instanceof FileRangeStream) {
+    const range = source.detachRange(workerMinBytes);
+    if (range) return gunzipRangeVerified(range, subject, { ...expected, maxBytes: expected.maxBytes ?? defaultMaxUncompressed });
+  }
   if (compression === 'none') {
     let size = 0;
     await consumeChunks(source, (chunk) => {
@@ -274,6 +296,36 @@ export async function drainVerified(source: Readable, compression: Compression, 
   const end = verification.finish();
   if (end) throw end;
   return size;
+}
+
+/**
+ * drainVerified for a large gzip blob in a file: read, hashed and gunzipped on a worker thread (gunzip-worker.ts
+ * says why), checked here against the same expectations with the same errors. The blob's size and digest come
+ * first, as on the main thread, where the read loop checks them before the decoder sees the end of its input.
+ */
+async function gunzipRangeVerified(range: FileRange, subject: string, expected: Expectation & { maxBytes: number }): Promise<number> {
+  const blob = range.expected;
+  const handle = await open(range.path, 'r');
+  let result: GunzipResult;
+  try {
+    result = await gunzipInWorker({
+      fd: handle.fd,
+      start: range.start,
+      // one byte past a declared size is enough to tell that the blob is too long
+      length: blob?.size === undefined ? range.length : Math.min(range.length, blob.size + 1),
+      blobAlgorithm: blob && hashAlgorithm(blob.digest),
+      contentAlgorithm: hashAlgorithm(expected.digest),
+      maxContentBytes: expected.maxBytes,
+    });
+  } finally {
+    await handle.close();
+  }
+  const blobFailure = blob && (overrun(blob, result.readBytes) ?? (result.blobHex === undefined ? undefined : mismatch(blob, result.readBytes, result.blobHex)));
+  if (blobFailure) throw blobFailure;
+  if (result.stopped === 'corrupt') throw corruptData('gzip', subject)(new Error(result.corruptMessage ?? 'unreadable data'));
+  const contentFailure = overrun(expected, result.contentBytes) ?? mismatch(expected, result.contentBytes, result.contentHex);
+  if (contentFailure) throw contentFailure;
+  return result.contentBytes;
 }
 
 export interface CompressOptions {

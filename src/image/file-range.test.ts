@@ -6,6 +6,7 @@ import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumeChunks, decompressVerified, drainVerified, sha256, verified, VerifyingStream } from './blob.js';
 import { FileRangeStream } from './file-range.js';
+import { gunzipInWorker, workerMinBytes } from './gunzip-worker.js';
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
@@ -137,5 +138,67 @@ describe('consumeChunks and drainVerified', () => {
   it('counts an uncompressed blob', async () => {
     const source = verified(new FileRangeStream(file), { digest: sha256(content), size: content.length, subject: 'raw' });
     expect(await drainVerified(source, 'none', 'raw', { digest: sha256(content), subject: 'raw' })).toBe(content.length);
+  });
+});
+
+describe('drainVerified on a large gzip blob (a worker thread)', () => {
+  // random bytes do not compress: a blob above the size that goes to a worker, quick to make
+  const text = Buffer.concat([randomBytes(workerMinBytes), Buffer.from('tail\n'.repeat(100_000))]);
+  const packed = gzipSync(text, { level: 1 });
+  let path: string;
+  const at = 100;
+
+  beforeAll(() => {
+    path = join(dir, 'large.gz');
+    // inside a larger file, as a layer inside a docker archive
+    writeFileSync(path, Buffer.concat([randomBytes(at), packed, randomBytes(50)]));
+  });
+
+  const blob = (expected: Partial<Parameters<typeof verified>[1]> = {}): Readable =>
+    verified(new FileRangeStream(path, at, at + packed.length), { digest: sha256(packed), size: packed.length, subject: 'blob', ...expected });
+  const content = (expected: Partial<Parameters<typeof verified>[1]> = {}): Parameters<typeof drainVerified>[3] => ({ digest: sha256(text), subject: 'blob (uncompressed)', ...expected });
+
+  it('hands the range over once and only before reading', () => {
+    const stream = new FileRangeStream(path, at, at + packed.length);
+    expect(stream.detachRange(packed.length + 1)).toBeUndefined();
+    expect(stream.detachRange(packed.length)).toEqual({ path, start: at, length: packed.length, expected: undefined });
+    expect(stream.destroyed).toBe(true);
+    expect(stream.detachRange()).toBeUndefined();
+  });
+
+  it('gunzips and hashes a range on a worker thread', async () => {
+    const { open } = await import('node:fs/promises');
+    const handle = await open(path, 'r');
+    try {
+      const job = { fd: handle.fd, start: at, length: packed.length, blobAlgorithm: 'sha256', contentAlgorithm: 'sha256', maxContentBytes: text.length };
+      const [one, two] = await Promise.all([gunzipInWorker(job), gunzipInWorker({ ...job, blobAlgorithm: undefined, maxContentBytes: 1024 })]);
+      expect(one).toEqual({ readBytes: packed.length, blobHex: sha256(packed).slice(7), contentBytes: text.length, contentHex: sha256(text).slice(7), stopped: undefined, corruptMessage: undefined });
+      expect(two.stopped).toBe('too-large');
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('verifies digest, diffID and the bomb bound with the same errors as on the main thread', async () => {
+    expect(await drainVerified(blob(), 'gzip', 'blob', content())).toBe(text.length);
+    expect(await drainVerified(new FileRangeStream(path, at, at + packed.length), 'gzip', 'blob', content())).toBe(text.length);
+    await expect(drainVerified(blob(), 'gzip', 'blob', content({ digest: sha256('x'), subject: 'blob u' }))).rejects.toThrow(/^blob u: digest mismatch/);
+    await expect(drainVerified(blob({ digest: sha256('x'), subject: 'blob w' }), 'gzip', 'blob', content())).rejects.toThrow(/^blob w: digest mismatch/);
+    await expect(drainVerified(blob({ size: packed.length - 10, subject: 'blob l' }), 'gzip', 'blob', content())).rejects.toThrow(/^blob l: more bytes than the/);
+    await expect(drainVerified(blob(), 'gzip', 'blob', content({ subject: 'blob b', maxBytes: 1024 * 1024 }))).rejects.toThrow(/^blob b: decompresses to more than 1048576 bytes/);
+  });
+
+  it('names truncated and corrupt gzip data', async () => {
+    const cut = join(dir, 'cut.gz');
+    writeFileSync(cut, packed.subarray(0, packed.length - 1000));
+    const truncated = verified(new FileRangeStream(cut), { digest: sha256(packed), size: packed.length, subject: 'blob t' });
+    await expect(drainVerified(truncated, 'gzip', 'blob', content())).rejects.toThrow(/^blob t: truncated: \d+ of \d+ bytes$/);
+    await expect(drainVerified(new FileRangeStream(cut), 'gzip', 'layer e', content())).rejects.toThrow(/^layer e: corrupt gzip data: unexpected end of file$/);
+    const garbled = Buffer.from(packed);
+    garbled.fill(0xff, 4 * 1024 * 1024, 4 * 1024 * 1024 + 4096);
+    const bad = join(dir, 'garbled.gz');
+    writeFileSync(bad, garbled);
+    await expect(drainVerified(new FileRangeStream(bad), 'gzip', 'layer g', content())).rejects.toThrow(/^layer g: corrupt gzip data: /);
+    await expect(drainVerified(new FileRangeStream(join(dir, 'missing.gz')), 'gzip', 'layer m', content())).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -9,7 +9,15 @@
 import { close, open, read } from 'node:fs';
 import { open as openHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { Verification } from './blob.js';
+import type { Expectation, Verification } from './blob.js';
+
+/** An unread byte range of a file, with what its content must match (if the stream was to verify it). */
+export interface FileRange {
+  path: string;
+  start: number;
+  length: number;
+  expected: Expectation | undefined;
+}
 
 /** Large enough that per-chunk costs (a threadpool round trip, a stream hop, a hash call) vanish beside hashing. */
 const chunkBytes = 1024 * 1024;
@@ -42,6 +50,20 @@ export class FileRangeStream extends Readable {
     if (this.started || this.verification) return false;
     this.verification = verification;
     return true;
+  }
+
+  /**
+   * Hands the range over to a reader of its own (a worker thread, see gunzip-worker.ts) and ends this stream: the
+   * reader then checks the content against `expected` itself. Only before the first read and for ranges of at least
+   * `minBytes`; returns undefined otherwise, and the stream is left as it was.
+   */
+  detachRange(minBytes = 0): FileRange | undefined {
+    if (this.started || this.remaining < minBytes) return undefined;
+    this.started = true;
+    const range = { path: this.path, start: this.position, length: this.remaining, expected: this.verification?.expected };
+    this.verification = undefined;
+    this.destroy();
+    return range;
   }
 
   /**
