@@ -10,7 +10,8 @@
  *
  * shipshape's pass is `verifyLayer`, what `validate` does per layer: the blob read once into two reused buffers and
  * checked against its digest (for an uncompressed layer, its diffID); a gzip blob is fed to gunzip in the same loop
- * and the output checked against the diffID. Figures go in docs/benchmarks.md.
+ * and the output checked against the diffID — on a worker thread for blobs of 8 MiB or more (src/image/gunzip-worker.ts).
+ * Figures go in docs/benchmarks.md.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
