@@ -242,7 +242,7 @@ export async function consumeChunks(source: Readable, visit: (chunk: Buffer) => 
  */
 export async function drainVerified(source: Readable, compression: Compression, subject: string, expected: Expectation): Promise<number> {
   if (compression === 'gzip' && source instanceof FileRangeStream) {
-    const range = source.detachRange(workerMinBytes);
+    const range = await source.detachRange(workerMinBytes);
     if (range) return gunzipRangeVerified(range, subject, { ...expected, maxBytes: expected.maxBytes ?? defaultMaxUncompressed });
   }
   if (compression === 'none') {

@@ -158,12 +158,24 @@ describe('drainVerified on a large gzip blob (a worker thread)', () => {
     verified(new FileRangeStream(path, at, at + packed.length), { digest: sha256(packed), size: packed.length, subject: 'blob', ...expected });
   const content = (expected: Partial<Parameters<typeof verified>[1]> = {}): Parameters<typeof drainVerified>[3] => ({ digest: sha256(text), subject: 'blob (uncompressed)', ...expected });
 
-  it('hands the range over once and only before reading', () => {
+  it('hands the range over once, only before reading and only when large enough', async () => {
     const stream = new FileRangeStream(path, at, at + packed.length);
-    expect(stream.detachRange(packed.length + 1)).toBeUndefined();
-    expect(stream.detachRange(packed.length)).toEqual({ path, start: at, length: packed.length, expected: undefined });
+    expect(await stream.detachRange(packed.length + 1)).toBeUndefined();
+    expect(await stream.detachRange(packed.length)).toEqual({ path, start: at, length: packed.length, expected: undefined });
     expect(stream.destroyed).toBe(true);
-    expect(stream.detachRange()).toBeUndefined();
+    expect(await stream.detachRange()).toBeUndefined();
+    // the size that counts: declared, else the range, else the file's
+    const declared = { digest: sha256(packed), size: 1000, subject: 'b' };
+    const declaredStream = new FileRangeStream(path);
+    verified(declaredStream, declared);
+    expect(await declaredStream.detachRange(1001)).toBeUndefined();
+    declaredStream.destroy();
+    expect(await new FileRangeStream(path, at).detachRange(packed.length + 51)).toBeUndefined();
+    expect(await new FileRangeStream(path, at).detachRange(packed.length + 50)).toMatchObject({ start: at, length: Number.POSITIVE_INFINITY });
+    const small = new FileRangeStream(file);
+    expect(await small.detachRange(workerMinBytes)).toBeUndefined();
+    expect(small.destroyed).toBe(false);
+    small.destroy();
   });
 
   it('gunzips and hashes a range on a worker thread', async () => {

@@ -7,7 +7,7 @@
  * The file is opened on the first read, so a stream that is built and then abandoned holds no descriptor.
  */
 import { close, open, read } from 'node:fs';
-import { open as openHandle } from 'node:fs/promises';
+import { open as openHandle, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Expectation, Verification } from './blob.js';
 
@@ -54,16 +54,30 @@ export class FileRangeStream extends Readable {
 
   /**
    * Hands the range over to a reader of its own (a worker thread, see gunzip-worker.ts) and ends this stream: the
-   * reader then checks the content against `expected` itself. Only before the first read and for ranges of at least
-   * `minBytes`; returns undefined otherwise, and the stream is left as it was.
+   * reader then checks the content against `expected` itself. Only before the first read and for content of at
+   * least `minBytes` (the declared size, else the range, else what the file holds past the start); returns
+   * undefined otherwise, and the stream is left as it was.
    */
-  detachRange(minBytes = 0): FileRange | undefined {
-    if (this.started || this.remaining < minBytes) return undefined;
-    this.started = true;
+  async detachRange(minBytes = 0): Promise<FileRange | undefined> {
+    if (this.started) return undefined;
+    let length = Math.min(this.remaining, this.verification?.expected.size ?? Number.POSITIVE_INFINITY);
+    if (length === Number.POSITIVE_INFINITY && minBytes > 0) {
+      // a failed stat is left to the read, which reports it as any read does
+      const size = await stat(this.path).then((s) => s.size, () => 0);
+      length = size - this.position;
+    }
+    if (length < minBytes || !this.claim()) return undefined;
     const range = { path: this.path, start: this.position, length: this.remaining, expected: this.verification?.expected };
     this.verification = undefined;
     this.destroy();
     return range;
+  }
+
+  /** Marks reading as started, unless it already was (a read may have begun while a stat was awaited). */
+  private claim(): boolean {
+    if (this.started) return false;
+    this.started = true;
+    return true;
   }
 
   /**
