@@ -338,6 +338,9 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
   const flags = flagToks.map((t) => makeFlag(ctx, ll, t));
   checkFlags(ctx, keyword, flags);
   const rest = text.slice(argsStart, e);
+  // Each node is this literal with its keyword's fields added (`Object.assign`), never a spread copy: V8 gives an
+  // object made by `{ ...base, … }` in optimized code a new hidden class on every call, which made every parse
+  // allocate maps and every rule's property reads megamorphic. Added fields keep one hidden class per keyword.
   const base: InstructionBase = {
     keyword,
     keywordText,
@@ -363,9 +366,9 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
     case 'Expose': {
       const toks = whitespaceWords(rest, argsStart);
       base.args = toArgs(toks);
-      if (keyword === 'Expose') return { ...base, keyword };
+      if (keyword === 'Expose') return Object.assign(base, { keyword });
       const isAs = base.args.length >= 3 && base.args[1]?.value.toLowerCase() === 'as';
-      const node: FromInstruction = { ...base, keyword, image: base.args[0] ?? null, stageName: isAs ? (base.args[2] ?? null) : null };
+      const node: FromInstruction = Object.assign(base, { keyword, image: base.args[0] ?? null, stageName: isAs ? (base.args[2] ?? null) : null });
       return node;
     }
     case 'Add':
@@ -376,13 +379,12 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
       const toks = Array.isArray(json) ? json : whitespaceWords(rest, argsStart);
       base.json = Array.isArray(json);
       base.args = toArgs(toks);
-      if (keyword === 'Volume') return { ...base, keyword };
-      const node: CopyInstruction = {
-        ...base,
+      if (keyword === 'Volume') return Object.assign(base, { keyword });
+      const node: CopyInstruction = Object.assign(base, {
         keyword,
         sources: base.args.slice(0, -1),
         destination: base.args.length >= 2 ? (base.args[base.args.length - 1] ?? null) : null,
-      };
+      });
       return node;
     }
     case 'Cmd':
@@ -394,7 +396,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
       const toks = r === 'not-strings' ? [{ value: rest, start: argsStart, end: e }] : r.toks;
       base.json = r !== 'not-strings' && r.json;
       base.args = toArgs(toks);
-      if (keyword !== 'Run') return { ...base, keyword };
+      if (keyword !== 'Run') return Object.assign(base, { keyword });
       return makeRun(ctx, ll, base, argsStart, e);
     }
     case 'Env':
@@ -430,7 +432,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
         }
       }
       base.args = toArgs(args);
-      const node: KeyValueInstruction = { ...base, keyword, pairs };
+      const node: KeyValueInstruction = Object.assign(base, { keyword, pairs });
       return node;
     }
     case 'Arg': {
@@ -440,7 +442,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
         const eq = w.value.indexOf('=');
         return { name: eq === -1 ? w.value : w.value.slice(0, eq), defaultValue: eq === -1 ? null : w.value.slice(eq + 1), range: range(w.start, w.end) };
       });
-      const node: ArgInstruction = { ...base, keyword, declarations };
+      const node: ArgInstruction = Object.assign(base, { keyword, declarations });
       return node;
     }
     case 'Healthcheck': {
@@ -448,7 +450,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
       while (sep < rest.length && isUnicodeSpace(rest.charAt(sep))) sep++;
       sep = 0;
       while (sep < rest.length && !isUnicodeSpace(rest.charAt(sep))) sep++;
-      if (sep === 0) return { ...base, keyword, kind: null, command: [] };
+      if (sep === 0) return Object.assign(base, { keyword, kind: null, command: [] });
       let nextStart = sep;
       while (nextStart < rest.length && isUnicodeSpace(rest.charAt(nextStart))) nextStart++;
       const kindTok = { value: rest.slice(0, sep), start: argsStart, end: argsStart + sep };
@@ -457,13 +459,13 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
       const cmd = r === 'not-strings' ? [] : r.toks;
       base.json = r !== 'not-strings' && r.json;
       base.args = toArgs([kindTok, ...cmd]);
-      const node: HealthcheckInstruction = { ...base, keyword, kind: kindTok.value.toUpperCase(), command: toArgs(cmd) };
+      const node: HealthcheckInstruction = Object.assign(base, { keyword, kind: kindTok.value.toUpperCase(), command: toArgs(cmd) });
       return node;
     }
     case 'Onbuild': {
-      if (rest === '') return { ...base, keyword, trigger: null };
+      if (rest === '') return Object.assign(base, { keyword, trigger: null });
       const trigger = buildInstruction(ctx, ll, argsStart, e, []);
-      const node: OnbuildInstruction = { ...base, keyword, trigger };
+      const node: OnbuildInstruction = Object.assign(base, { keyword, trigger });
       return node;
     }
     case 'Maintainer':
@@ -471,12 +473,12 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
     case 'User':
     case 'Workdir': {
       if (rest !== '') base.args = toArgs([{ value: rest, start: argsStart, end: e }]);
-      return { ...base, keyword } satisfies SimpleInstruction;
+      return Object.assign(base, { keyword }) satisfies SimpleInstruction;
     }
     case 'Unknown':
       // BuildKit's parser keeps unknown instructions; its instruction layer then fails the build on them
       problem(ctx, base.range, keywordText === '' ? 'line continuation without an instruction' : `unknown instruction: ${keywordText}`, 'error', 'instruction');
-      return { ...base, keyword } satisfies SimpleInstruction;
+      return Object.assign(base, { keyword }) satisfies SimpleInstruction;
   }
 }
 

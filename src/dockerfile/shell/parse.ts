@@ -72,6 +72,11 @@ function operatorAt(t: string, pos: number): string | null {
       return null;
   }
 }
+/** The placement of a script nested `by` characters in: a literal, not a spread (a spread copy gets a new hidden class per call). */
+function shifted(place: ShellPlacement, by: number): ShellPlacement {
+  return { index: place.index, map: place.map, offset: place.offset + by };
+}
+
 const redirectOps = new Set(['<', '>', '>>', '<<', '<<-', '<<<', '<&', '>&', '<>', '>|', '&>', '&>>']);
 const listEnd = new Set(['then', 'elif', 'else', 'fi', 'do', 'done', 'esac', '}']);
 
@@ -356,7 +361,7 @@ class ShellParser {
   }
 
   sub(start: number, end: number): ShellScript {
-    const place: ShellPlacement | null = this.place ? { ...this.place, offset: this.place.offset + start } : null;
+    const place: ShellPlacement | null = this.place ? shifted(this.place, start) : null;
     const inner = new ShellParser(this.text.slice(start, end), place, this.localIndex);
     inner.shift = this.place ? 0 : this.shift + start;
     const script = inner.run();
@@ -718,7 +723,7 @@ class ShellParser {
         const name = m[1] ?? '';
         const eq = t.text.indexOf('=');
         const valueText = t.text.slice(eq + 1);
-        const inner = valueText === '' ? null : new ShellParser(valueText, this.place ? { ...this.place, offset: this.place.offset + t.start + eq + 1 } : null, this.localIndex);
+        const inner = valueText === '' ? null : new ShellParser(valueText, this.place ? shifted(this.place, t.start + eq + 1) : null, this.localIndex);
         let value: ShellWord | null = null;
         if (inner) {
           inner.shift = this.place ? 0 : this.shift + t.start + eq + 1;
