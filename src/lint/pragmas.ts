@@ -9,6 +9,23 @@ import { RuleNameSet } from './rule-names.js';
 const lineIgnoreRe = /^(?:hadolint|shipshape)\s+ignore\s*=\s*(.+)$/i;
 const globalIgnoreRe = /^(?:hadolint|shipshape)\s+global\s+ignore\s*=\s*(.+)$/i;
 
+/**
+ * Whether a trimmed comment can be a pragma at all: both patterns start with `hadolint` or `shipshape`. Most comments
+ * are prose, and every file's comments are checked, so the first letter is tested before the regex.
+ */
+function startsLikePragma(text: string): boolean {
+  const c = text.charCodeAt(0) | 0x20;
+  return c === 0x68 || c === 0x73;
+}
+
+function hasIgnorePragma(comments: readonly string[]): boolean {
+  for (const text of comments) {
+    const t = text.trim();
+    if (startsLikePragma(t) && lineIgnoreRe.test(t)) return true;
+  }
+  return false;
+}
+
 function splitNames(list: string): string[] {
   return list
     .split(/[,\s]+/)
@@ -29,7 +46,7 @@ export interface Pragmas {
 export function readPragmas(df: Dockerfile): Pragmas {
   const global: string[] = [];
   for (const c of df.comments) {
-    const m = globalIgnoreRe.exec(c.text);
+    const m = startsLikePragma(c.text) ? globalIgnoreRe.exec(c.text) : null;
     if (m?.[1]) global.push(...splitNames(m[1]));
   }
   for (const d of df.directives) {
@@ -43,7 +60,7 @@ export function readPragmas(df: Dockerfile): Pragmas {
   const cache = new Map<Instruction, RuleNameSet | undefined>();
   return {
     global: new RuleNameSet(global),
-    hasLocal: df.instructions.some((i) => i.comments.some((text) => lineIgnoreRe.test(text.trim()))),
+    hasLocal: df.instructions.some((i) => i.comments.length > 0 && hasIgnorePragma(i.comments)),
     forInstruction(instruction) {
       if (cache.has(instruction)) return cache.get(instruction);
       let names: string[] | undefined;

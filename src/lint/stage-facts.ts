@@ -1,5 +1,5 @@
 /** Stage-level facts rules share: which stage is final, what a stage runs. */
-import { allInvocations, walkCommands, type Dockerfile, type Invocation, type RunInstruction, type ShellScript, type Stage } from '../dockerfile/index.js';
+import { allCommands, allInvocations, type Dockerfile, type Invocation, type RunInstruction, type ShellScript, type Stage } from '../dockerfile/index.js';
 
 /** True for the stage the image is built from (the last one). */
 export function isFinal(df: Dockerfile, stageIndex: number): boolean {
@@ -33,11 +33,8 @@ export function usedByLaterStage(df: Dockerfile, stageIndex: number): boolean {
 
 /** True when some word of some command of the script satisfies `test` (`rm -rf /var/lib/apt/lists/*`). */
 export function scriptHasWord(script: ShellScript, test: (value: string) => boolean): boolean {
-  let found = false;
-  walkCommands(script, (c) => {
-    if (!found && c.words.some((w) => test(w.value))) found = true;
-  });
-  return found;
+  for (const c of allCommands(script)) for (const w of c.words) if (test(w.value)) return true;
+  return false;
 }
 
 const none: Invocation[] = [];

@@ -147,9 +147,23 @@ export function allInvocations(script: ShellScript): Invocation[] {
 
 function computeInvocations(script: ShellScript): Invocation[] {
   const out: Invocation[] = [];
-  walkCommands(script, (command) => {
+  for (const command of allCommands(script)) {
     const argv = programWords(command);
     if (argv.length > 0) out.push(invocation(command, argv));
-  });
+  }
+  return out;
+}
+
+/**
+ * Every simple command of the script in `walkCommands` order, as one array computed once per parsed script and
+ * shared: rules that look at every command loop over it instead of each walking the tree. Callers must not change it.
+ */
+export function allCommands(script: ShellScript): readonly SimpleCommand[] {
+  return ScriptNode.commands(script, computeCommands);
+}
+
+function computeCommands(script: ShellScript): SimpleCommand[] {
+  const out: SimpleCommand[] = [];
+  walkCommands(script, (command) => out.push(command));
   return out;
 }

@@ -18,9 +18,12 @@ export const rule = defineRule({
       Run(node) {
         const shell = node.shell;
         if (!shell) return;
+        // most RUNs run no `apk add`: ask that first, before looking for a cache mount or a cleanup in the whole script
+        const adds = commands(node, 'apk', 'add');
+        if (adds.length === 0) return;
         if (node.flags.some((f) => f.mount?.type === 'cache' && (f.mount.get('target') ?? '').includes('/var/cache/apk'))) return;
         if (scriptHasWord(shell, (v) => v.startsWith('/var/cache/apk'))) return;
-        for (const inv of commands(node, 'apk', 'add')) {
+        for (const inv of adds) {
           if (inv.hasFlag('--no-cache')) continue;
           const sub = inv.subcommand;
           if (!sub) continue;

@@ -1,4 +1,4 @@
-import { walkCommands } from '../../dockerfile/index.js';
+import { allCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
 
 /** Build steps run as the current USER already; sudo adds a setuid binary and unpredictable TTY/env behaviour. */
@@ -16,9 +16,7 @@ export const rule = defineRule({
       Run(node) {
         if (!node.shell) return;
         // findCommands looks through wrappers such as sudo; here the wrapper itself is the finding
-        walkCommands(node.shell, (c) => {
-          if (c.words[0]?.value === 'sudo') ctx.report({ range: c.range, messageId: 'sudo' });
-        });
+        for (const c of allCommands(node.shell)) if (c.words[0]?.value === 'sudo') ctx.report({ range: c.range, messageId: 'sudo' });
       },
     };
   },

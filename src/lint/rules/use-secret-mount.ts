@@ -1,4 +1,4 @@
-import { walkCommands } from '../../dockerfile/index.js';
+import { allCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
 import { insertAt } from '../edits.js';
 import { looksSecret, secretId } from './secrets-in-env-arg.js';
@@ -36,16 +36,15 @@ export const rule = defineRule({
       },
       Run(node) {
         if (!node.shell || node.flags.some((f) => f.mount?.type === 'secret')) return;
-        let reported = false;
-        walkCommands(node.shell, (c) => {
-          if (reported) return;
+        // the first credential of the RUN is reported, then the RUN is done
+        commands: for (const c of allCommands(node.shell)) {
           // words, then assignment values, without building a combined array per command (this runs for every command)
           const count = c.words.length + c.assignments.length;
           for (let k = 0; k < count; k++) {
             const w = k < c.words.length ? c.words[k] : c.assignments[k - c.words.length]?.value;
             if (!w) continue;
             // most words hold no variable: skip the scan for them (this rule runs on every RUN)
-            for (const m of declared.size > 0 && w.text.includes('$') ? w.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g) : []) {
+            if (declared.size > 0 && w.text.includes('$')) for (const m of w.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
               const name = m[1] ?? '';
               if (declared.has(name)) {
                 const id = secretId(name);
@@ -56,18 +55,16 @@ export const rule = defineRule({
                     ? { suggestion: { description: `read ${name} from the secret ${id}`, edits: () => [insertAt(node.argsRange.start.offset, `--mount=type=secret,id=${id} export ${name}="$(cat /run/secrets/${id})" && `)] } }
                     : {};
                 ctx.report({ range: w.range, messageId: 'variable', data: { name, id }, ...suggestion });
-                reported = true;
-                return;
+                break commands;
               }
             }
             const hit = authInText.exec(w.value);
             if (hit) {
               ctx.report({ range: w.range, messageId: 'inline', data: { text: hit[0] } });
-              reported = true;
-              return;
+              break commands;
             }
           }
-        });
+        }
       },
     };
   },
