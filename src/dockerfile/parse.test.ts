@@ -211,4 +211,10 @@ describe('instruction-level problems', () => {
       ['unknown instruction: FOO', 'instruction'],
     ]);
   });
+
+  it('treats words that name Object.prototype members as unknown instructions', () => {
+    const df = parse('FROM a\nconstructor x\n__proto__ y\nhasownproperty z\n');
+    expect(df.instructions.map((i) => i.keyword)).toEqual(['From', 'Unknown', 'Unknown', 'Unknown']);
+    expect(df.problems.map((p) => p.message)).toEqual(['unknown instruction: constructor', 'unknown instruction: __proto__', 'unknown instruction: hasownproperty']);
+  });
 });

@@ -50,7 +50,8 @@ interface Ctx {
   stages: Stage[];
 }
 
-const keywords: Record<string, Keyword> = {
+/** A Map, not an object: the keyword text is a fresh string (lower-cased), which a Map hashes without interning. */
+const keywords = new Map<string, Keyword>(Object.entries({
   add: 'Add',
   arg: 'Arg',
   cmd: 'Cmd',
@@ -69,7 +70,7 @@ const keywords: Record<string, Keyword> = {
   user: 'User',
   volume: 'Volume',
   workdir: 'Workdir',
-};
+} satisfies Record<string, Keyword>));
 
 const directiveRe = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
 const heredocWordRe = /^(\d*)<<(-?)([^<]*)$/;
@@ -94,7 +95,7 @@ const knownFlags: Partial<Record<Keyword, readonly string[]>> = {
 const repeatableFlags = new Set(['mount', 'exclude', 'device']);
 
 function checkFlags(ctx: Ctx, keyword: Keyword, flags: readonly Flag[]): void {
-  if (keyword === 'Unknown') return;
+  if (keyword === 'Unknown' || flags.length === 0) return;
   const allowed = knownFlags[keyword] ?? [];
   const seen = new Set<string>();
   for (const f of flags) {
@@ -325,7 +326,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
   while (k < e && !isTokenSpace(text.charAt(k))) k++;
   const keywordText = text.slice(s, k);
   const lower = keywordText.toLowerCase();
-  const keyword: Keyword = keywords[lower] ?? 'Unknown';
+  const keyword: Keyword = keywords.get(lower) ?? 'Unknown';
   let argsStart = e;
   let flagToks: Tok[] = [];
   if (k < e) {

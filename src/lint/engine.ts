@@ -143,10 +143,30 @@ function reportInto(state: FileState, ctx: EngineContext, d: ReportDescriptor<st
   state.findings.push(finding);
 }
 
-/** A registered visitor and the context of its rule (for failures). */
-interface Entry {
-  fn: Listener;
-  ctx: EngineContext;
+/**
+ * The visitors registered for one key (a keyword, `Dockerfile` or `Dockerfile:exit`) in this file's pass, with the
+ * context of each one's rule (for failures). Parallel arrays refilled in place for each file: no object per visitor,
+ * and the arrays keep their capacity between files. `count` is the number in use; slots past it are cleared.
+ */
+class Slot {
+  readonly fns: (Listener | undefined)[] = [];
+  readonly ctxs: (EngineContext | undefined)[] = [];
+  count = 0;
+
+  add(fn: Listener, ctx: EngineContext): void {
+    this.fns[this.count] = fn;
+    this.ctxs[this.count] = ctx;
+    this.count++;
+  }
+
+  /** Drops this file's visitors (closures over its AST) so the cached run does not keep them alive. */
+  clear(): void {
+    for (let i = 0; i < this.count; i++) {
+      this.fns[i] = undefined;
+      this.ctxs[i] = undefined;
+    }
+    this.count = 0;
+  }
 }
 
 /**
@@ -155,9 +175,29 @@ interface Entry {
  */
 class PreparedRun {
   readonly contexts: EngineContext[];
-  readonly table = new Map<string, Entry[]>();
+  readonly table = new Map<string, Slot>();
+  /** Contexts of rules that threw in this file's pass: their other visitors are skipped. */
+  failed: Set<EngineContext> | null = null;
   /** True while a file's pass uses this run; a nested lint (never done by rules, but allowed) sets up its own. */
   busy = false;
+
+  /** Calls the visitors registered for `key`; a rule that throws is recorded and skipped for the rest of the file. */
+  call(key: string, node: unknown, failures: RuleFailure[]): void {
+    const slot = this.table.get(key);
+    if (!slot) return;
+    const { fns, ctxs } = slot;
+    for (let i = 0; i < slot.count; i++) {
+      const fn = fns[i];
+      const ctx = ctxs[i];
+      if (!fn || !ctx || this.failed?.has(ctx)) continue;
+      try {
+        fn(node as never);
+      } catch (error) {
+        (this.failed ??= new Set()).add(ctx);
+        failures.push({ ruleId: ctx.rule.meta.id, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
 
   constructor(options: LintOptions) {
     const ignored = new RuleNameSet(options.ignore ?? []);
@@ -339,33 +379,20 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
       for (const key in visitors) {
         const fn = visitors[key as keyof Visitors] as Listener | undefined;
         if (!fn) continue;
-        let list = table.get(key);
-        if (!list) table.set(key, (list = []));
-        list.push({ fn, ctx });
+        let slot = table.get(key);
+        if (!slot) table.set(key, (slot = new Slot()));
+        slot.add(fn, ctx);
       }
     }
 
-    const failed = new Set<EngineContext>();
-    const call = (key: string, node: unknown): void => {
-      const list = table.get(key);
-      if (!list) return;
-      for (const { fn, ctx } of list) {
-        if (failed.size > 0 && failed.has(ctx)) continue;
-        try {
-          fn(node as never);
-        } catch (error) {
-          failed.add(ctx);
-          ruleFailures.push({ ruleId: ctx.rule.meta.id, message: error instanceof Error ? error.message : String(error) });
-        }
-      }
-    };
-    call('Dockerfile', df);
-    for (const ins of df.instructions) call(ins.keyword satisfies Keyword, ins);
-    call('Dockerfile:exit', df);
+    run.call('Dockerfile', df, ruleFailures);
+    for (const ins of df.instructions) run.call(ins.keyword satisfies Keyword, ins, ruleFailures);
+    run.call('Dockerfile:exit', df, ruleFailures);
   } finally {
-    // empty the table's lists and detach the contexts: the cached run must not keep this file's AST alive
-    for (const list of table.values()) list.length = 0;
+    // empty the table's slots and detach the contexts: the cached run must not keep this file's AST alive
+    for (const slot of table.values()) slot.clear();
     for (const ctx of active) ctx.point(null, defaultSettings, null, undefined);
+    run.failed = null;
     run.busy = false;
   }
 
