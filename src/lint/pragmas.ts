@@ -42,6 +42,9 @@ export interface Pragmas {
   hasLocal: boolean;
 }
 
+/** The global set of a file without global pragmas (most files); a `RuleNameSet` is never changed once made. */
+const noNames = new RuleNameSet([]);
+
 /** Reads every pragma of a Dockerfile. */
 export function readPragmas(df: Dockerfile): Pragmas {
   const global: string[] = [];
@@ -57,11 +60,13 @@ export function readPragmas(df: Dockerfile): Pragmas {
       if (key?.trim().toLowerCase() === 'skip' && value !== undefined) global.push(...splitNames(value));
     }
   }
-  const cache = new Map<Instruction, RuleNameSet | undefined>();
+  // made on first use: the engine asks only in files with an instruction-level pragma
+  let cache: Map<Instruction, RuleNameSet | undefined> | undefined;
   return {
-    global: new RuleNameSet(global),
+    global: global.length === 0 ? noNames : new RuleNameSet(global),
     hasLocal: df.instructions.some((i) => i.comments.length > 0 && hasIgnorePragma(i.comments)),
     forInstruction(instruction) {
+      cache ??= new Map();
       if (cache.has(instruction)) return cache.get(instruction);
       let names: string[] | undefined;
       for (const text of instruction.comments) {

@@ -50,16 +50,25 @@ export function invocationsOfRun(run: RunInstruction): Invocation[] {
  * collection slower than the scans it saved.
  */
 let lastInvocations: readonly Invocation[] = none;
+/** Up to this many invocations, `commands` scans the list instead of indexing it. */
+const smallScript = 8;
 let lastIndex = new Map<string, Invocation[]>();
 
 /**
  * The invocations of program `name` (optionally with `subcommand`) in a RUN: `findCommands` over the shared cache,
- * through a per-RUN index by program name, so the ~20 rules asking each RUN for their program do not each scan it.
+ * through a per-RUN index by program name for long scripts, so the ~20 rules asking each RUN for their program do not
+ * each scan it (short ones are scanned).
  * Shared without a subcommand: callers must not change the array.
  */
 export function commands(run: RunInstruction, name: string, subcommand?: string): readonly Invocation[] {
   const all = invocationsOfRun(run);
   if (all.length === 0) return none;
+  if (all.length <= smallScript) {
+    // a few invocations: a scan is cheaper than building the index, and allocates only for a match
+    let out: Invocation[] | undefined;
+    for (const inv of all) if (inv.name === name && (subcommand === undefined || inv.subcommand?.value === subcommand)) (out ??= []).push(inv);
+    return out ?? none;
+  }
   let index = lastIndex;
   if (all !== lastInvocations) {
     index = new Map();

@@ -58,17 +58,19 @@ export const rule = defineRule({
     if (!ctx.source.includes('$')) return {};
     const df = ctx.dockerfile;
     const globalArgs = new Set<string>();
-    const declaredIn = new Map<string, { where: string; by: Instruction }>();
+    // the instruction that first declares each name; the message's `where` text is made only when reported
+    const declaredIn = new Map<string, Instruction>();
     for (const ins of df.instructions) {
       if (ins.keyword === 'Arg') {
         for (const d of ins.declarations) {
           if (ins.stageIndex < 0) globalArgs.add(d.name);
-          else if (!declaredIn.has(d.name)) declaredIn.set(d.name, { where: `declared by ARG on line ${String(ins.range.start.line)}`, by: ins });
+          else if (!declaredIn.has(d.name)) declaredIn.set(d.name, ins);
         }
       } else if (ins.keyword === 'Env') {
-        for (const p of ins.pairs) if (!declaredIn.has(p.key.value)) declaredIn.set(p.key.value, { where: `set by ENV on line ${String(ins.range.start.line)}`, by: ins });
+        for (const p of ins.pairs) if (!declaredIn.has(p.key.value)) declaredIn.set(p.key.value, ins);
       }
     }
+    const where = (by: Instruction): string => `${by.keyword === 'Arg' ? 'declared by ARG' : 'set by ENV'} on line ${String(by.range.start.line)}`;
     const scratchStage = new Map<number, boolean>();
     const fromScratch = (stageIndex: number): boolean => {
       let known = scratchStage.get(stageIndex);
@@ -102,7 +104,7 @@ export const rule = defineRule({
         }
         const elsewhere = declaredIn.get(u.name);
         if (globalArgs.has(u.name)) ctx.report({ range: node.range, messageId: 'global', data });
-        else if (elsewhere !== undefined && elsewhere.by !== node) ctx.report({ range: node.range, messageId: 'elsewhere', data: { ...data, where: elsewhere.where } });
+        else if (elsewhere !== undefined && elsewhere !== node) ctx.report({ range: node.range, messageId: 'elsewhere', data: { ...data, where: where(elsewhere) } });
         else if (fromScratch(node.stageIndex)) ctx.report({ range: node.range, messageId: 'undefined', data });
       }
     };
