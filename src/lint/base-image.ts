@@ -12,30 +12,36 @@ export interface BaseImage {
   repo: string;
 }
 
-const classified = new WeakMap<Stage, BaseImage>();
+/**
+ * Parsed image references by base text, shared by every stage and file that names the same base (`node:20`): the
+ * reference is parsed once, not by each rule that asks. Not a WeakMap keyed by stage: V8's young-generation collector
+ * keeps a WeakMap's values alive while the map itself is old, so an entry per stage promoted its objects out of the
+ * young generation with every file, which made the scavenges several times slower. Bounded: cleared when full.
+ */
+const parsedBases = new Map<string, { ref: Reference; repo: string } | null>();
+const maxParsedBases = 1024;
 
 /** Classifies a stage's base. `unknown` when the reference holds an unresolved variable or is invalid. */
 export function baseImageOf(stage: Stage): BaseImage {
-  // many rules ask about the same stage: parse its reference once
-  let base = classified.get(stage);
-  if (!base) {
-    base = classify(stage);
-    classified.set(stage, base);
-  }
-  return base;
-}
-
-function classify(stage: Stage): BaseImage {
   const raw = stage.baseRaw;
   if (stage.baseStage !== null) return { kind: 'stage', ref: null, raw, repo: '' };
   if (stage.base.toLowerCase() === 'scratch') return { kind: 'scratch', ref: null, raw, repo: 'scratch' };
   if (stage.base === '' || stage.base.includes('$')) return { kind: 'unknown', ref: null, raw, repo: '' };
+  let parsed = parsedBases.get(stage.base);
+  if (parsed === undefined) {
+    parsed = parseBase(stage.base);
+    if (parsedBases.size >= maxParsedBases) parsedBases.clear();
+    parsedBases.set(stage.base, parsed);
+  }
+  return parsed ? { kind: 'image', ref: parsed.ref, raw, repo: parsed.repo } : { kind: 'unknown', ref: null, raw, repo: '' };
+}
+
+function parseBase(base: string): { ref: Reference; repo: string } | null {
   try {
-    const ref = parseReference(stage.base);
-    const repo = ref.path.slice(ref.path.lastIndexOf('/') + 1).toLowerCase();
-    return { kind: 'image', ref, raw, repo };
+    const ref = parseReference(base);
+    return { ref, repo: ref.path.slice(ref.path.lastIndexOf('/') + 1).toLowerCase() };
   } catch {
-    return { kind: 'unknown', ref: null, raw, repo: '' };
+    return null;
   }
 }
 
