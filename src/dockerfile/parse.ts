@@ -76,8 +76,8 @@ const directiveRe = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
 const heredocWordRe = /^(\d*)<<(-?)([^<]*)$/;
 
 /** `[\t\v\f\r ]`: BuildKit's separator between a keyword and its arguments and between whitespace-split words. */
-function isTokenSpace(ch: string): boolean {
-  return ch === ' ' || ch === '\t' || ch === '\v' || ch === '\f' || ch === '\r';
+function isTokenSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
 }
 
 function problem(ctx: Ctx, range: Range, message: string, severity: 'error' | 'warning' = 'error', phase: ParseProblem['phase'] = 'syntax'): void {
@@ -302,17 +302,26 @@ function heredocOpeners(line: string): HeredocOpener[] {
     const raw = expand(rest, undefined, { skipUnset: true, rawQuotes: true });
     if (!raw.ok || raw.words.length !== 1) continue;
     const name = cooked.words[0]?.value ?? '';
-    const count = (s: string): number => s.split("'").length + s.split('"').length - 2;
     out.push({
       name,
       fd: m[1] ? Number(m[1]) : null,
       chomp: m[2] === '-',
-      expand: count(name) === count(raw.words[0]?.value ?? ''),
+      expand: quoteCount(name) === quoteCount(raw.words[0]?.value ?? ''),
       start: word.start,
       end: word.end,
     });
   }
   return out;
+}
+
+/** How many `'` and `"` characters `s` holds. */
+function quoteCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 39 || c === 34) n++;
+  }
+  return n;
 }
 
 /** Build one instruction node from the logical span [from, to) of `ll`. */
@@ -323,7 +332,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
   while (s < e && isUnicodeSpace(text.charAt(s))) s++;
   while (e > s && isUnicodeSpace(text.charAt(e - 1))) e--;
   let k = s;
-  while (k < e && !isTokenSpace(text.charAt(k))) k++;
+  while (k < e && !isTokenSpace(text.charCodeAt(k))) k++;
   const keywordText = text.slice(s, k);
   const lower = keywordText.toLowerCase();
   const keyword: Keyword = keywords.get(lower) ?? 'Unknown';
@@ -497,20 +506,36 @@ interface RunNode extends InstructionBase {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 class RunNode implements RunInstruction {
   #cached: ShellScript | null | undefined;
-  #source: { ctx: Ctx; ll: LogicalLine; argsStart: number; argsEnd: number };
+  readonly #ctx: Ctx;
+  readonly #ll: LogicalLine;
+  readonly #argsStart: number;
+  readonly #argsEnd: number;
 
   constructor(base: InstructionBase, ctx: Ctx, ll: LogicalLine, argsStart: number, argsEnd: number) {
-    // every node gets the same own fields in the same order (one hidden class); JSON and spreads see only these,
-    // not the lazily parsed shell AST on the prototype
-    Object.assign(this, base, { keyword: 'Run' });
-    this.#source = { ctx, ll, argsStart, argsEnd };
+    // every node gets the same own fields in the same order as the other instructions (one hidden class); JSON and
+    // spreads see only these, not the lazily parsed shell AST on the prototype. Assigned one by one: cheaper than
+    // Object.assign, and RUN is the most frequent instruction. Keep in step with InstructionBase.
+    this.keyword = 'Run';
+    this.keywordText = base.keywordText;
+    this.keywordRange = base.keywordRange;
+    this.range = base.range;
+    this.flags = base.flags;
+    this.args = base.args;
+    this.argsText = base.argsText;
+    this.argsRange = base.argsRange;
+    this.json = base.json;
+    this.heredocs = base.heredocs;
+    this.comments = base.comments;
+    this.stageIndex = base.stageIndex;
+    this.logicalText = base.logicalText;
+    this.#ctx = ctx;
+    this.#ll = ll;
+    this.#argsStart = argsStart;
+    this.#argsEnd = argsEnd;
   }
 
   get shell(): ShellScript | null {
-    if (this.#cached === undefined) {
-      const { ctx, ll, argsStart, argsEnd } = this.#source;
-      this.#cached = runShell(ctx, ll, this, argsStart, argsEnd);
-    }
+    if (this.#cached === undefined) this.#cached = runShell(this.#ctx, this.#ll, this, this.#argsStart, this.#argsEnd);
     return this.#cached;
   }
 }
@@ -748,9 +773,9 @@ function whitespaceWords(rest: string, base: number): Tok[] {
   const n = rest.length;
   let start = 0;
   while (i <= n) {
-    if (i === n || isTokenSpace(rest.charAt(i))) {
+    if (i === n || isTokenSpace(rest.charCodeAt(i))) {
       out.push({ value: rest.slice(start, i), start: base + start, end: base + i });
-      while (i < n && isTokenSpace(rest.charAt(i))) i++;
+      while (i < n && isTokenSpace(rest.charCodeAt(i))) i++;
       start = i;
       if (i === n) break;
       continue;
