@@ -6,6 +6,11 @@ import { commands } from '../stage-facts.js';
 const nativeNpm = ['bcrypt', 'sharp', 'canvas', 'grpc', '@grpc/grpc-js-native', 'node-sass', 'sqlite3', 'better-sqlite3', 'argon2', 'node-gyp', 'puppeteer', 'playwright', 'oracledb', '@tensorflow/tfjs-node'];
 /** Python packages whose wheels are manylinux (glibc): on Alpine they compile from source for minutes. */
 const nativePip = ['numpy', 'pandas', 'scipy', 'grpcio', 'cryptography', 'psycopg2', 'lxml', 'pillow', 'torch', 'tensorflow', 'matplotlib', 'scikit-learn'];
+/**
+ * How each package shows in package.json (`"sharp":`) or requirements.txt (`numpy==…` at a line start), compiled
+ * once: an install without package names (`npm ci`) tests every package of the list.
+ */
+const mentionPatterns = new Map([...nativeNpm, ...nativePip].map((p) => [p, new RegExp(`["']${p.replace('/', '\\/')}["']\\s*:|^${p}\\b`, 'mi')]));
 
 /** Alpine's musl libc: prebuilt glibc binaries do not load, and source builds pull in a toolchain. */
 export const rule = defineRule({
@@ -32,7 +37,7 @@ export const rule = defineRule({
           const installs = sub === 'install' || sub === 'i' || sub === 'ci' || sub === 'add' || (inv.name === 'yarn' && sub === undefined);
           if (!installs) continue;
           let pkg = list.find((p) => named.includes(p));
-          if (pkg === undefined && named.length === 0) pkg = list.find((p) => new RegExp(`["']${p.replace('/', '\\/')}["']\\s*:|^${p}\\b`, 'mi').test(mentioned));
+          if (pkg === undefined && named.length === 0) pkg = list.find((p) => mentionPatterns.get(p)?.test(mentioned) === true);
           if (pkg !== undefined) ctx.report({ range: inv.command.range, messageId: 'native', data: { pkg } });
         }
       },

@@ -12,18 +12,21 @@ export const rule = defineRule({
     messages: { merge: 'This RUN follows another RUN directly; consider joining them with `&&` (one layer).' },
   },
   create(ctx) {
-    const before = new Map<Instruction, Instruction | undefined>();
+    const sameFlags = (a: Instruction, b: Instruction): boolean => a.flags.map((f) => `${f.name}=${f.value ?? ''}`).join(' ') === b.flags.map((f) => `${f.name}=${f.value ?? ''}`).join(' ');
+    // the engine visits instructions in order: the instruction before a RUN is found by walking forward to it
+    let cursor = 0;
     return {
       Run(node) {
-        const prev = before.get(node);
-        const sameFlags = (a: Instruction, b: Instruction): boolean => a.flags.map((f) => `${f.name}=${f.value ?? ''}`).join(' ') === b.flags.map((f) => `${f.name}=${f.value ?? ''}`).join(' ');
-        if (prev?.keyword === 'Run' && prev.stageIndex === node.stageIndex && sameFlags(prev, node) && node.comments.length === 0 && !node.json && !prev.json && node.heredocs.length === 0 && prev.heredocs.length === 0) {
+        const all = ctx.dockerfile.instructions;
+        while (cursor < all.length && all[cursor] !== node) cursor++;
+        if (cursor === all.length) {
+          cursor = 0;
+          return;
+        }
+        const prev = all[cursor - 1];
+        if (prev?.keyword === 'Run' && prev.stageIndex === node.stageIndex && node.comments.length === 0 && !node.json && !prev.json && node.heredocs.length === 0 && prev.heredocs.length === 0 && sameFlags(prev, node)) {
           ctx.report({ range: node.range, messageId: 'merge' });
         }
-      },
-      Dockerfile(df) {
-        // which instruction precedes which: a RUN is reported only when the one right before it is a RUN
-        for (const [i, ins] of df.instructions.entries()) before.set(ins, df.instructions[i - 1]);
       },
     };
   },
