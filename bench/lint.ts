@@ -4,9 +4,9 @@
  * CLI runs on one Dockerfile (process start included). Run with `npm run bench:lint` after `npm run build`.
  *
  * In-process: each tool lints the whole set repeatedly for at least SECONDS_PER_RUN (default 2) after a warm-up
- * round; the best of three runs is reported, as files per second of elapsed time and per CPU-second of the process
- * (user + system: the machine is shared, and CPU time is what stays comparable under load), with shipshape's ratio
- * to each other tool. CLI: the median of CLI_RUNS (default 15) runs, wall and CPU time (of the child process).
+ * round, three times, the tools taking turns; the best of the three runs is reported, as files per second of elapsed
+ * time and per CPU-second of the process (user + system: the machine is shared, and CPU time is what stays
+ * comparable under load), with shipshape's ratio to each other tool. CLI: the median of CLI_RUNS (default 15) runs, wall and CPU time (of the child process).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -42,7 +42,8 @@ interface Measured {
   crashes: number;
 }
 
-function measure(files: string[], tool: Tool): Measured {
+/** The warm-up round: one pass over the set, counting findings and crashes once per file. */
+function warm(files: string[], tool: Tool): Measured {
   let crashes = 0;
   let findings = 0;
   for (const f of files) {
@@ -52,29 +53,45 @@ function measure(files: string[], tool: Tool): Measured {
       crashes++;
     }
   }
-  let best = 0;
-  let bestCpu = 0;
-  for (let run = 0; run < 3; run++) {
-    let done = 0;
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    let elapsed = 0;
-    while (elapsed < seconds * 1000) {
-      for (const f of files) {
-        try {
-          tool.lint(f);
-        } catch {
-          // counted above
-        }
+  return { filesPerSecond: 0, filesPerCpuSecond: 0, findings, crashes };
+}
+
+/** One timed run: the whole set linted repeatedly for at least SECONDS_PER_RUN; the best run is kept. */
+function timedRun(files: string[], tool: Tool, into: Measured): void {
+  let done = 0;
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  let elapsed = 0;
+  while (elapsed < seconds * 1000) {
+    for (const f of files) {
+      try {
+        tool.lint(f);
+      } catch {
+        // counted in the warm-up
       }
-      done += files.length;
-      elapsed = performance.now() - start;
     }
-    const cpu = process.cpuUsage(cpuStart);
-    best = Math.max(best, done / (elapsed / 1000));
-    bestCpu = Math.max(bestCpu, done / ((cpu.user + cpu.system) / 1e6));
+    done += files.length;
+    elapsed = performance.now() - start;
   }
-  return { filesPerSecond: best, filesPerCpuSecond: bestCpu, findings, crashes };
+  const cpu = process.cpuUsage(cpuStart);
+  into.filesPerSecond = Math.max(into.filesPerSecond, done / (elapsed / 1000));
+  into.filesPerCpuSecond = Math.max(into.filesPerCpuSecond, done / ((cpu.user + cpu.system) / 1e6));
+}
+
+/**
+ * Every tool gets the same warm-up round and the same three timed runs. The runs take turns (run 1 of each tool,
+ * then run 2, …) rather than one tool's three runs after the other's: on a shared machine the load changes from
+ * one minute to the next, and taking turns spreads it over the tools alike.
+ */
+function measureAll(files: string[], all: Tool[]): Measured[] {
+  const results = all.map((tool) => warm(files, tool));
+  for (let run = 0; run < 3; run++) {
+    for (const [i, tool] of all.entries()) {
+      const into = results[i];
+      if (into) timedRun(files, tool, into);
+    }
+  }
+  return results;
 }
 
 function median(values: number[]): number {
@@ -118,7 +135,8 @@ console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`)
 console.log('| corpus | files | tool | files/s (elapsed) | files per CPU-s | shipshape ÷ tool (elapsed / CPU) | findings | crashes |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const [name, files] of Object.entries(sets)) {
-  const results = tools.map((tool) => ({ tool, r: measure(files, tool) }));
+  const measured = measureAll(files, tools);
+  const results = tools.map((tool, i) => ({ tool, r: measured[i] ?? warm([], tool) }));
   const ours = results[0]?.r;
   for (const { tool, r } of results) {
     const ratio = ours && r !== ours ? `${(ours.filesPerSecond / r.filesPerSecond).toFixed(2)} / ${(ours.filesPerCpuSecond / r.filesPerCpuSecond).toFixed(2)}` : '';
