@@ -648,6 +648,11 @@ function makeFlag(ctx: Ctx, ll: LogicalLine, t: Tok): Flag {
   return flag;
 }
 
+/** A character that continues a flag word as it is: ASCII, not a space, quote or backslash. */
+function isPlainFlagChar(c: number): boolean {
+  return c > 32 && c < 127 && c !== 34 && c !== 39 && c !== 92;
+}
+
 /** BuildKit's extractBuilderFlags: leading `--name[=value]` words (quotes removed), up to `--` or the first other word. */
 function extractBuilderFlags(line: string, from: number, to: number): { flags: Tok[]; rest: number } {
   const words: Tok[] = [];
@@ -684,13 +689,17 @@ function extractBuilderFlags(line: string, from: number, to: number): { flags: T
         phase = 'quote';
         continue;
       }
-      let c = ch;
       if (ch === '\\') {
         if (pos + 1 === to) continue;
         pos++;
-        c = line.charAt(pos);
+        word += line.charAt(pos);
+        continue;
       }
-      word += c;
+      // a run of ordinary characters at once (a `--mount=…` value is long): up to a space, quote or escape
+      let run = pos + 1;
+      while (run < to && isPlainFlagChar(line.charCodeAt(run))) run++;
+      word += line.slice(pos, run);
+      pos = run - 1;
       continue;
     }
     // in quote
