@@ -60,22 +60,38 @@ export function readPragmas(df: Dockerfile): Pragmas {
       if (key?.trim().toLowerCase() === 'skip' && value !== undefined) global.push(...splitNames(value));
     }
   }
-  // made on first use: the engine asks only in files with an instruction-level pragma
-  let cache: Map<Instruction, RuleNameSet | undefined> | undefined;
-  return {
-    global: global.length === 0 ? noNames : new RuleNameSet(global),
-    hasLocal: df.instructions.some((i) => i.comments.length > 0 && hasIgnorePragma(i.comments)),
-    forInstruction(instruction) {
-      cache ??= new Map();
-      if (cache.has(instruction)) return cache.get(instruction);
-      let names: string[] | undefined;
-      for (const text of instruction.comments) {
-        const m = lineIgnoreRe.exec(text.trim());
-        if (m?.[1]) (names ??= []).push(...splitNames(m[1]));
-      }
-      const set = names ? new RuleNameSet(names) : undefined;
-      cache.set(instruction, set);
-      return set;
-    },
-  };
+  let hasLocal = false;
+  for (const i of df.instructions) {
+    if (i.comments.length > 0 && hasIgnorePragma(i.comments)) {
+      hasLocal = true;
+      break;
+    }
+  }
+  return new FilePragmas(global.length === 0 ? noNames : new RuleNameSet(global), hasLocal);
+}
+
+/** A file's pragmas: a class rather than an object literal with a closure, as one is made for every file linted. */
+class FilePragmas implements Pragmas {
+  readonly global: RuleNameSet;
+  readonly hasLocal: boolean;
+  /** Made on first use: the engine asks only in files with an instruction-level pragma. */
+  #cache: Map<Instruction, RuleNameSet | undefined> | undefined;
+
+  constructor(global: RuleNameSet, hasLocal: boolean) {
+    this.global = global;
+    this.hasLocal = hasLocal;
+  }
+
+  forInstruction(instruction: Instruction): RuleNameSet | undefined {
+    const cache = (this.#cache ??= new Map<Instruction, RuleNameSet | undefined>());
+    if (cache.has(instruction)) return cache.get(instruction);
+    let names: string[] | undefined;
+    for (const text of instruction.comments) {
+      const m = lineIgnoreRe.exec(text.trim());
+      if (m?.[1]) (names ??= []).push(...splitNames(m[1]));
+    }
+    const set = names ? new RuleNameSet(names) : undefined;
+    cache.set(instruction, set);
+    return set;
+  }
 }
