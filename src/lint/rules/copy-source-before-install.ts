@@ -80,9 +80,17 @@ export const rule = defineRule({
           for (const run of stage.instructions.slice(copyIndex + 1)) {
             if (run.keyword !== 'Run' || !run.shell) continue;
             const invs = allInvocations(run.shell);
-            const found = invs.map((inv) => ({ inv, install: installOf(inv, ctx.files) })).find((x) => x.install !== null);
-            if (!found?.install) continue;
-            const { inv, install } = found;
+            // the first install command of the RUN
+            let inv: Invocation | undefined;
+            let install: Install | null = null;
+            for (const i of invs) {
+              install = installOf(i, ctx.files);
+              if (install) {
+                inv = i;
+                break;
+              }
+            }
+            if (!inv || !install) continue;
             if (copiesAny(stage, copyIndex, install.manifests)) break;
             const movable = run.heredocs.length === 0 && invs.every((i) => i === inv || harmless.has(i.name) || installOf(i, ctx.files) !== null);
             ctx.report({

@@ -28,12 +28,13 @@ export const rule = defineRule({
         const shell = node.shell;
         if (!shell || noCacheEnv.has(node.stageIndex)) return;
         if (node.flags.some((f) => f.mount?.type === 'cache' && (f.mount.get('target') ?? '').includes('.cache'))) return;
-        const invs = [...pips.flatMap((p) => commands(node, p, 'install'))];
-        for (const inv of invs) {
-          if (inv.hasFlag('--no-cache-dir')) continue;
-          const sub = inv.subcommand;
-          if (!sub) continue;
-          ctx.report({ range: inv.command.range, messageId: 'missing', fix: () => [insertAt(sub.range.end.offset, ' --no-cache-dir')] });
+        for (const pip of pips) {
+          for (const inv of commands(node, pip, 'install')) {
+            if (inv.hasFlag('--no-cache-dir')) continue;
+            const sub = inv.subcommand;
+            if (!sub) continue;
+            ctx.report({ range: inv.command.range, messageId: 'missing', fix: () => [insertAt(sub.range.end.offset, ' --no-cache-dir')] });
+          }
         }
       },
     };
