@@ -397,8 +397,22 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
   }
 
   const { findings, suppressed } = state;
-  findings.sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
+  if (!inOrder(findings)) findings.sort(byPlace);
   return { file, dockerfile: df, findings, suppressed, ruleFailures };
+}
+
+function byPlace(a: Finding, b: Finding): number {
+  return a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId);
+}
+
+/** True when the findings are already in `byPlace` order: sorting copies the array, and short lists often are. */
+function inOrder(findings: readonly Finding[]): boolean {
+  for (let i = 1; i < findings.length; i++) {
+    const a = findings[i - 1];
+    const b = findings[i];
+    if (a && b && byPlace(a, b) > 0) return false;
+  }
+  return true;
 }
 
 /** Every edit of a finding, for the given fix mode. */
