@@ -14,5 +14,6 @@ export function defaultConfig(): Config {
     offline: false,
     analyze: { thresholds: {}, dive: {} },
     vuln: { db: { url: 'https://osv-vulnerabilities.storage.googleapis.com', ecosystems: [], stale: 'fail' } },
+    sbom: { golang: { searchLocalModCacheLicenses: false }, rust: { searchLocalCargoLicenses: false } },
   };
 }

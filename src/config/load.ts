@@ -49,6 +49,9 @@ export async function loadConfig(options: { cwd?: string; file?: string } = {}):
   const base = path ? dirname(path) : cwd;
   // resolved here, from the file's directory, so that every user of the config sees the same absolute path
   if (config.cacheDir !== undefined) config = { ...config, cacheDir: resolve(base, config.cacheDir) };
+  const { golang, rust } = config.sbom;
+  if (golang.localModCacheDir !== undefined) config = { ...config, sbom: { ...config.sbom, golang: { ...golang, localModCacheDir: resolve(base, golang.localModCacheDir) } } };
+  if (rust.cargoHome !== undefined) config = { ...config, sbom: { ...config.sbom, rust: { ...rust, cargoHome: resolve(base, rust.cargoHome) } } };
   return { config, path, cacheDir: cacheDirOf(config) };
 }
 

@@ -103,6 +103,28 @@ export const vulnSchema = z.strictObject({
 
 export type VulnConfig = z.infer<typeof vulnSchema>;
 
+/** `sbom`: package caches of this machine that license lookups may read (syft's `golang.search-local-mod-cache-licenses`). */
+export const sbomSchema = z.strictObject({
+  golang: z
+    .strictObject({
+      /** Read module licenses from this machine's Go module cache too (vendor/ and caches in the scanned tree always are). */
+      searchLocalModCacheLicenses: z.boolean().default(false),
+      /** The module cache: GOMODCACHE, else the first GOPATH entry's `pkg/mod`, else `~/go/pkg/mod`. */
+      localModCacheDir: z.string().min(1).optional(),
+    })
+    .default({ searchLocalModCacheLicenses: false }),
+  rust: z
+    .strictObject({
+      /** Read crate licenses from this machine's Cargo registry cache too (vendor/ and caches in the scanned tree always are). */
+      searchLocalCargoLicenses: z.boolean().default(false),
+      /** The Cargo home whose `registry/src/` holds unpacked crates: CARGO_HOME, else `~/.cargo`. */
+      cargoHome: z.string().min(1).optional(),
+    })
+    .default({ searchLocalCargoLicenses: false }),
+});
+
+export type SbomConfig = z.infer<typeof sbomSchema>;
+
 export const configSchema = z.strictObject({
   engine: engineSchema.default({ cli: 'docker' }),
   registry: registrySchema.default({ insecure: [], mirrors: [], timeout: 60, retries: 4 }),
@@ -113,6 +135,7 @@ export const configSchema = z.strictObject({
   offline: z.boolean().default(false),
   analyze: analyzeSchema.default({ thresholds: {}, dive: {} }),
   vuln: vulnSchema.default({ db: { url: 'https://osv-vulnerabilities.storage.googleapis.com', ecosystems: [], stale: 'fail' } }),
+  sbom: sbomSchema.default({ golang: { searchLocalModCacheLicenses: false }, rust: { searchLocalCargoLicenses: false } }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -5,7 +5,7 @@
 import { type BodyReducer, type FileResolver, type ImageFiles, scanDirectory, scanImage } from '../fs/index.js';
 import type { Image } from '../image/types.js';
 import type { EventSink } from '../internal/events.js';
-import type { CatalogContext, Cataloger } from './cataloger.js';
+import type { CatalogContext, Cataloger, HostCaches } from './cataloger.js';
 import { catalogers as allCatalogers } from './catalogers/index.js';
 import { normalize, type Sbom, type SbomSource } from './model.js';
 
@@ -18,6 +18,8 @@ export interface CatalogOptions {
   tool?: { name: string; version: string };
   /** Overrides the creation time (else the image's `created`, else SOURCE_DATE_EPOCH, else the epoch). */
   created?: string;
+  /** Package caches of this machine that license lookups may read; none by default. */
+  hostCaches?: HostCaches;
 }
 
 /** Reads os-release (`ID`, `VERSION_ID`, `PRETTY_NAME`), following /etc/os-release → /usr/lib symlinks. */
@@ -61,9 +63,10 @@ function createdFrom(imageCreated: string | undefined, override: string | undefi
   return '1970-01-01T00:00:00Z';
 }
 
-function run(files: FileResolver, source: SbomSource, list: Cataloger[], created: string, tool: { name: string; version: string }): Sbom {
+function run(files: FileResolver, source: SbomSource, list: Cataloger[], created: string, options: CatalogOptions): Sbom {
+  const tool = options.tool ?? defaultTool;
   const distro = readDistro(files);
-  const ctx: CatalogContext = distro ? { distro } : {};
+  const ctx: CatalogContext = { ...(distro ? { distro } : {}), ...(options.hostCaches ? { hostCaches: options.hostCaches } : {}) };
   const sbom: Sbom = { source: { ...source, ...(distro ? { distro } : {}) }, created, packages: [], relationships: [], unknowns: [], unownedFiles: [], tool };
   for (const c of list) {
     const result = c.catalog(files, ctx);
@@ -97,12 +100,12 @@ export async function catalogImage(image: Image, sourceName: string, options: Ca
 export async function catalogImageFiles(image: Image, sourceName: string, options: CatalogOptions = {}): Promise<{ sbom: Sbom; files: ImageFiles }> {
   const list = selected(options.catalogers);
   const files = await scanImage(image, { hash: false, bodies: wantsFor(list), ...(options.events ? { events: options.events } : {}) });
-  const sbom = run(files.squashed, { kind: 'image', name: sourceName, digest: image.digest, imageId: image.manifest.config.digest }, list, createdFrom(image.config.created, options.created), options.tool ?? defaultTool);
+  const sbom = run(files.squashed, { kind: 'image', name: sourceName, digest: image.digest, imageId: image.manifest.config.digest }, list, createdFrom(image.config.created, options.created), options);
   return { sbom, files };
 }
 
 export async function catalogDirectory(dir: string, options: CatalogOptions = {}): Promise<Sbom> {
   const list = selected(options.catalogers);
   const files = await scanDirectory(dir, { hash: false, bodies: wantsFor(list) });
-  return run(files, { kind: 'directory', name: dir }, list, createdFrom(undefined, options.created), options.tool ?? defaultTool);
+  return run(files, { kind: 'directory', name: dir }, list, createdFrom(undefined, options.created), options);
 }

@@ -9,6 +9,15 @@ import type { Package, Relationship, Unknown } from './model.js';
 export interface CatalogContext {
   /** Distribution of the filesystem, from os-release, for purls and CPEs. */
   distro?: { id: string; versionId?: string };
+  /** Package caches of this machine, outside the scanned tree, that license lookups may read (opt-in). */
+  hostCaches?: HostCaches;
+}
+
+export interface HostCaches {
+  /** A Go module cache (GOMODCACHE, by default `$GOPATH/pkg/mod`). */
+  goModCache?: string;
+  /** A Cargo home (CARGO_HOME, by default `~/.cargo`): crates unpacked under `registry/src/<index>/`. */
+  cargoHome?: string;
 }
 
 export interface CatalogResult {
@@ -33,6 +42,30 @@ export interface Cataloger {
 export interface FileReducer {
   wants(path: string, size: number, mode: number): boolean;
   reduce: BodyReducer;
+}
+
+/**
+ * One ecosystem's catalogers as one (the registry holds one per ecosystem folder): the files any of them wants, the
+ * reducer they share, their results in order. Each package keeps the name of the cataloger that found it.
+ */
+export function combineCatalogers(name: string, parts: readonly Cataloger[]): Cataloger {
+  const reducers = [...new Set(parts.flatMap((c) => (c.reducer ? [c.reducer] : [])))];
+  if (reducers.length > 1) throw new Error(`${name}: catalogers with different reducers cannot be combined`);
+  return {
+    name,
+    wants: (path) => parts.some((c) => c.wants(path)),
+    ...(reducers[0] ? { reducer: reducers[0] } : {}),
+    catalog(files, ctx) {
+      const out: CatalogResult = { packages: [], relationships: [], unknowns: [] };
+      for (const c of parts) {
+        const r = c.catalog(files, ctx);
+        out.packages.push(...r.packages);
+        out.relationships.push(...r.relationships);
+        out.unknowns.push(...r.unknowns);
+      }
+      return out;
+    },
+  };
 }
 
 /** A stable package id: the same package at the same place always gets the same id. */

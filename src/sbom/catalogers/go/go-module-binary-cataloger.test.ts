@@ -29,7 +29,7 @@ describe('go-module-binary-cataloger', () => {
     // the standard library, as syft names it: the toolchain version of `go version -m`'s first line without `go`
     const std = sbom.packages.filter((p) => p.metadata.stdlib === true);
     expect(std.map((p) => `${p.name}@${p.version} ${p.purl}`)).toEqual([`stdlib@${truth.goVersion.slice(2)} pkg:golang/stdlib@${truth.goVersion.slice(2)}`]);
-    expect(std[0]?.licenses).toEqual([]);
+    expect(std[0]?.licenses).toEqual(['BSD-3-Clause']);
     expect(new Set(sbom.packages.map((p) => p.metadata.goVersion))).toEqual(new Set([truth.goVersion]));
     const main = sbom.packages.find((p) => p.metadata.mainModule === true);
     expect(main?.name).toBe('example.com/hello');

@@ -6,12 +6,15 @@
  * library advisories (OSV `Go`/`stdlib`) match through the SBOM. Binaries built outside module mode carry only the Go
  * version and give that one package.
  *
- * Licenses stay empty (NOASSERTION in SPDX): the build info names modules, not their licenses, and guessing from the
- * module path would be wrong for forks and relicensed versions.
+ * The build info names modules, not their licenses: a module's license comes from its files where a copy is at hand
+ * (a vendor directory listing it, a module cache in the tree, or opt-in the host's; see go-licenses.ts) and otherwise
+ * stays empty (NOASSERTION in SPDX) — guessing from the module path would be wrong for forks and relicensed versions.
+ * The standard library is Go's own, BSD-3-Clause (the Go distribution's LICENSE), as syft records it.
  */
 import { PackageURL } from 'packageurl-js';
 import { binaryReducer, readBinaryEvidence } from '../../binaries.js';
 import { type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
+import { GoLicenseFinder, licenseFields, wantsGoLicenseFile } from './go-licenses.js';
 
 const name = 'go-module-binary-cataloger';
 
@@ -85,10 +88,11 @@ function purl(module: GoModule): string {
 
 export const goModuleBinaryCataloger: Cataloger = {
   name,
-  wants: () => false,
+  wants: wantsGoLicenseFile,
   reducer: binaryReducer,
-  catalog(files): CatalogResult {
+  catalog(files, ctx): CatalogResult {
     const out = new ResultBuilder(name);
+    let finder: GoLicenseFinder | undefined;
     for (const entry of files.entries()) {
       if (entry.type !== 'file') continue;
       const evidence = readBinaryEvidence(files, entry.path);
@@ -102,7 +106,11 @@ export const goModuleBinaryCataloger: Cataloger = {
       out.guard(entry.path, () => {
         const info = parseModInfo(go.modinfo);
         const layer = entry.layer >= 0 ? entry.layer : undefined;
+        finder ??= new GoLicenseFinder(files, ctx.hostCaches?.goModCache ? { hostModCache: ctx.hostCaches.goModCache } : {});
+        const licensesOf = finder;
         const add = (module: GoModule, main: boolean): string => {
+          const found = !module.version || module.version === '(devel)' ? undefined : licensesOf.find({ path: module.path, version: module.version, ...(module.replace ? { replace: module.replace } : {}) });
+          const { licenses, metadata } = licenseFields(found);
           const id = packageId('golang', module.path, module.version, `${entry.path}#${module.path}`);
           out.packages.push({
             id,
@@ -110,7 +118,7 @@ export const goModuleBinaryCataloger: Cataloger = {
             name: module.path,
             version: module.version,
             purl: purl(module),
-            licenses: [],
+            licenses,
             cpes: [],
             foundBy: name,
             locations: [entry.path],
@@ -125,6 +133,7 @@ export const goModuleBinaryCataloger: Cataloger = {
               ...(main && info.settings.GOOS ? { goos: info.settings.GOOS } : {}),
               ...(main && info.settings.GOARCH ? { goarch: info.settings.GOARCH } : {}),
               ...(main && info.settings['vcs.revision'] ? { vcsRevision: info.settings['vcs.revision'] } : {}),
+              ...metadata,
             },
           });
           return id;
@@ -143,7 +152,7 @@ export const goModuleBinaryCataloger: Cataloger = {
             name: 'stdlib',
             version: std,
             purl: `pkg:golang/stdlib@${std}`,
-            licenses: [],
+            licenses: ['BSD-3-Clause'],
             cpes: [`cpe:2.3:a:golang:go:${std}:*:*:*:*:*:*:*`],
             foundBy: name,
             locations: [entry.path],

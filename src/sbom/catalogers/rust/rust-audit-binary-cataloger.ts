@@ -4,8 +4,9 @@
  * Every crate becomes a package (`pkg:cargo/<name>@<version>`); build-time crates (proc-macros, build scripts) are
  * kept, marked `dependencyKind: build`, because they shaped the binary.
  *
- * Licenses stay empty (NOASSERTION in SPDX, none in CycloneDX): the `.dep-v0` format has no license field, and a
- * crate's license cannot be known without its `Cargo.toml`, which the binary does not carry.
+ * The `.dep-v0` format has no license field: a crate's license comes from its `Cargo.toml` where a copy of the crate
+ * is at hand (a vendor directory or Cargo registry cache in the tree, or opt-in the host's; see crate-licenses.ts)
+ * and otherwise stays empty (NOASSERTION in SPDX, none in CycloneDX).
  */
 import { inflateSync } from 'node:zlib';
 import { PackageURL } from 'packageurl-js';
@@ -13,6 +14,7 @@ import { z } from 'zod';
 import { parseJson } from '../../../image/schemas.js';
 import { binaryReducer, readBinaryEvidence } from '../../binaries.js';
 import { type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
+import { CrateLicenseFinder, wantsCrateLicenseFile } from './crate-licenses.js';
 
 const name = 'rust-audit-binary-cataloger';
 /** A dependency list larger than this once inflated is refused (a zip bomb in a section). */
@@ -48,10 +50,11 @@ export function parseDepV0(section: Buffer, subject: string): AuditData {
 
 export const rustAuditBinaryCataloger: Cataloger = {
   name,
-  wants: () => false,
+  wants: wantsCrateLicenseFile,
   reducer: binaryReducer,
-  catalog(files): CatalogResult {
+  catalog(files, ctx): CatalogResult {
     const out = new ResultBuilder(name);
+    let finder: CrateLicenseFinder | undefined;
     for (const entry of files.entries()) {
       if (entry.type !== 'file') continue;
       const section = readBinaryEvidence(files, entry.path)?.cargoAuditable;
@@ -60,21 +63,25 @@ export const rustAuditBinaryCataloger: Cataloger = {
         const data = parseDepV0(Buffer.from(section, 'base64'), entry.path);
         const bad = data.packages.find((p) => (p.dependencies ?? []).some((d) => d >= data.packages.length));
         if (bad) throw new Error(`.dep-v0: package ${bad.name} depends on an index beyond the ${data.packages.length} packages`);
+        finder ??= new CrateLicenseFinder(files, ctx.hostCaches?.cargoHome ? { hostCargoHome: ctx.hostCaches.cargoHome } : {});
+        const licensesOf = finder;
         const ids = data.packages.map((p) => packageId('cargo', p.name, p.version, `${entry.path}#${p.source ?? ''}`));
         data.packages.forEach((p, i) => {
+          // the root crate is the binary's own project, whose sources are not in a vendor directory or cache
+          const found = p.root === true ? undefined : licensesOf.find(p);
           out.packages.push({
             id: ids[i] ?? '',
             type: 'cargo',
             name: p.name,
             version: p.version,
             purl: new PackageURL('cargo', undefined, p.name, p.version, undefined, undefined).toString(),
-            licenses: [],
+            licenses: found?.licenses ?? [],
             cpes: [],
             foundBy: name,
             locations: [entry.path],
             layer: entry.layer >= 0 ? entry.layer : undefined,
             files: p.root === true ? [entry.path] : [],
-            metadata: { source: p.source, dependencyKind: p.kind ?? 'runtime', root: p.root === true },
+            metadata: { source: p.source, dependencyKind: p.kind ?? 'runtime', root: p.root === true, ...(found ? { licenseEvidence: found.evidence.join(', ') } : {}) },
           });
           for (const d of p.dependencies ?? []) out.relationships.push({ from: ids[i] ?? '', to: ids[d] ?? '', type: 'depends-on' });
         });
