@@ -50,11 +50,13 @@ export interface LicenseMatch {
   similarity: number;
 }
 
-const licenseFileName = /^(?:un)?licen[cs]e(?:[-._][\w.-]*)?$|^copying(?:[-._][\w.-]*)?$|^notice(?:[-._][\w.-]*)?$/i;
+const licenseFileName = /^(?:(?:un)?licen[cs]e|copying|notice)(?:[-.][\w.-]*)?$/i;
+/** Source files named like license files (`license.go`, `LICENSE.html.tmpl`) hold code, not a license text. */
+const codeExtension = /\.(?:go|rs|js|mjs|cjs|ts|py|c|h|cc|java|html|tmpl|json|ya?ml|toml|xml)$/i;
 
 /** Whether a file name is one a project keeps its license in: LICENSE, LICENCE.md, LICENSE-MIT, COPYING.LESSER, NOTICE… */
 export function isLicenseFileName(fileName: string): boolean {
-  return licenseFileName.test(fileName);
+  return licenseFileName.test(fileName) && !codeExtension.test(fileName);
 }
 
 /**

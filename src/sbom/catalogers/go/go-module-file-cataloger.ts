@@ -3,8 +3,9 @@
  * `h1:` digest `go.sum` records for each and the `replace` directive that swaps one for another (kept in metadata, as
  * the binary cataloger does). go.mod files inside `vendor/` and module caches belong to dependencies and are skipped.
  *
- * Licenses come from the module's files where a copy is at hand: `vendor/<module path>/` beside the go.mod, a module
- * replaced by a directory of the project, a module cache in the tree, or (opt-in) the host's module cache.
+ * Licenses come from the module's files where a copy is at hand: `vendor/<module path>/` beside the go.mod (where
+ * `go mod vendor` copies each module's LICENSE, COPYING and NOTICE files, those of a module replaced by a directory
+ * too), a module cache in the tree, or (opt-in) the host's module cache.
  */
 import { PackageURL } from 'packageurl-js';
 import type { FileResolver } from '../../../fs/index.js';
@@ -107,20 +108,6 @@ function replacementOf(mod: GoMod, req: GoModRequire): GoModReplace | undefined 
   return mod.replaces.find((r) => r.from.path === req.path && r.from.version === req.version) ?? mod.replaces.find((r) => r.from.path === req.path && r.from.version === undefined);
 }
 
-/** A directory replacement (`./local`, `../fork`) as a path of the tree, relative to the go.mod's directory. */
-function localDirectory(dir: string, target: string): string | undefined {
-  if (!/^\.\.?(?:\/|$)/.test(target)) return undefined;
-  const parts = dir.split('/').filter(Boolean);
-  for (const part of target.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return `/${parts.join('/')}`;
-}
-
 function purl(path: string, version: string): string {
   const slash = path.lastIndexOf('/');
   return new PackageURL('golang', slash > 0 ? path.slice(0, slash) : undefined, path.slice(slash + 1), version || undefined, undefined, undefined).toString();
@@ -143,10 +130,7 @@ export const goModuleFileCataloger: Cataloger = {
         finder ??= new GoLicenseFinder(files, ctx.hostCaches?.goModCache ? { hostModCache: ctx.hostCaches.goModCache } : {});
         for (const req of mod.requires) {
           const replace = replacementOf(mod, req);
-          const local = replace && !replace.to.version ? localDirectory(dir, replace.to.path) : undefined;
-          const found =
-            (local ? finder.inTree(local) : undefined) ??
-            finder.find({ path: req.path, version: req.version, ...(replace?.to.version ? { replace: { path: replace.to.path, version: replace.to.version } } : {}) }, `${dir}/vendor`);
+          const found = finder.find({ path: req.path, version: req.version, ...(replace?.to.version ? { replace: { path: replace.to.path, version: replace.to.version } } : {}) }, `${dir}/vendor`);
           const { licenses, metadata } = licenseFields(found);
           const sum = sums.get(replace?.to.version ? `${replace.to.path}@${replace.to.version}` : `${req.path}@${req.version}`);
           out.packages.push({
