@@ -4,9 +4,9 @@
  * installs; a missing tool skips its test with a visible reason.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogDirectory, catalogImage } from '../../src/sbom/catalog.js';
 import { normalizeName } from '../../src/sbom/catalogers/python/python-package-cataloger.js';
@@ -41,6 +41,71 @@ describe('SBOM catalogers against their ecosystems’ own tools', () => {
     // plus the standard library at the toolchain version (`go1.19.8` → `stdlib@1.19.8`), as syft lists it
     expect(sbom.packages.filter((p) => p.metadata.stdlib === true).map((p) => p.purl)).toEqual([`pkg:golang/stdlib@${goVersion.replace(/^go/, '')}`]);
   }, 180_000);
+
+  it.skipIf(need('golang-1.19-go and the built CLI', existsSync(goBin) && has.cli))('go: licenses of the modules `go mod vendor` copies, for go.mod and for the binary built from the vendor tree', async () => {
+    // Three hand-made modules stand in for downloaded ones: each required at a version and replaced by a directory,
+    // so `go mod vendor` works without a module proxy and copies each module's LICENSE as it does for real ones.
+    const dir = mkdtempSync(join(tmpdir(), 'go-vendor-'));
+    const fixtureVendor = resolve(repoRoot, 'src/sbom/catalogers/go/__fixtures__/hello-src/vendor');
+    const modules = { 'github.com/example/greeting': 'MIT', 'golang.org/x/shout': 'BSD-3-Clause', 'example.com/local': 'ISC' } as const;
+    const versions: Record<string, string> = { 'github.com/example/greeting': 'v1.2.3', 'golang.org/x/shout': 'v0.0.0-20230102030405-0123456789ab', 'example.com/local': 'v0.1.0' };
+    const requires: string[] = [];
+    const replaces: string[] = [];
+    for (const module of Object.keys(modules)) {
+      const src = join(dir, 'third_party', module);
+      mkdirSync(src, { recursive: true });
+      cpSync(join(fixtureVendor, module), src, { recursive: true });
+      writeFileSync(join(src, 'go.mod'), `module ${module}\n\ngo 1.19\n`);
+      requires.push(`\t${module} ${versions[module] ?? ''}`);
+      replaces.push(`replace ${module} => ./third_party/${module}`);
+    }
+    writeFileSync(join(dir, 'go.mod'), `module example.com/hello\n\ngo 1.19\n\nrequire (\n${requires.join('\n')}\n)\n\n${replaces.join('\n')}\n`);
+    cpSync(resolve(fixtureVendor, '../main.go'), join(dir, 'main.go'));
+    const env = { ...process.env, PATH: `/usr/lib/go-1.19/bin:${process.env.PATH ?? ''}`, GOPROXY: 'off', GOFLAGS: '-mod=mod', CGO_ENABLED: '0', GOCACHE: join(cache, 'go-build'), GOPATH: join(dir, '.gopath') };
+    execFileSync('go', ['mod', 'vendor'], { cwd: dir, env, stdio: 'ignore' });
+    for (const module of Object.keys(modules)) expect(existsSync(join(dir, 'vendor', module, 'LICENSE')), `go mod vendor copied ${module}/LICENSE`).toBe(true);
+    execFileSync('go', ['build', '-mod=vendor', '-buildvcs=false', '-trimpath', '-o', 'bin/hello', '.'], { cwd: dir, env, stdio: 'ignore' });
+    rmSync(join(dir, '.gopath'), { recursive: true, force: true });
+
+    const out = join(dir, '..', `${basename(dir)}.spdx.json`);
+    const r = await runCli(['sbom', dir, '--catalogers', 'go', '-f', 'spdx-json', '-q', '-o', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const spdx = JSON.parse(readFileSync(out, 'utf8')) as { packages: { name: string; licenseDeclared: string; sourceInfo?: string }[] };
+    const declared = (finder: string): Record<string, string> =>
+      Object.fromEntries(spdx.packages.filter((p) => p.sourceInfo?.includes(finder)).map((p) => [p.name, p.licenseDeclared]));
+    expect(declared('go-module-file-cataloger')).toEqual(modules);
+    expect(declared('go-module-binary-cataloger')).toEqual({ ...modules, 'example.com/hello': 'NOASSERTION', stdlib: 'BSD-3-Clause' });
+  }, 180_000);
+
+  it.skipIf(need('the built CLI', has.cli))('go and rust: the host’s module cache and Cargo home only with --local-license-caches or the config keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'host-caches-'));
+    const goLicense = readFileSync(resolve(repoRoot, 'src/sbom/catalogers/go/__fixtures__/hello-src/vendor/golang.org/x/shout/LICENSE'));
+    const crate = readFileSync(resolve(repoRoot, 'src/sbom/catalogers/rust/__fixtures__/vendored-src/vendor/itoa/Cargo.toml'));
+    const files: Record<string, string | Buffer> = {
+      'app/go.mod': 'module example.com/app\n\ngo 1.19\n\nrequire github.com/BurntSushi/toml v1.3.2\n',
+      'app/Cargo.lock': 'version = 3\n\n[[package]]\nname = "itoa"\nversion = "1.0.9"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n',
+      'gomodcache/github.com/!burnt!sushi/toml@v1.3.2/LICENSE': goLicense,
+      'cargo/registry/src/index.crates.io-6f17d22bba15001f/itoa-1.0.9/Cargo.toml': crate,
+    };
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    const env = { GOMODCACHE: join(dir, 'gomodcache'), CARGO_HOME: join(dir, 'cargo') };
+    const licenses = (doc: Sbom): string[] => doc.packages.map((p) => `${p.name} ${p.licenses.join(' AND ') || 'NOASSERTION'}`).sort();
+    expect(licenses(await sbomOf(join(dir, 'app'), 'go,rust', env))).toEqual(['github.com/BurntSushi/toml NOASSERTION', 'itoa NOASSERTION']);
+    const out = join(dir, 'with-flag.json');
+    const r = await runCli(['sbom', join(dir, 'app'), '--catalogers', 'go,rust', '--local-license-caches', '-f', 'json', '-q', '-o', out], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(licenses(JSON.parse(readFileSync(out, 'utf8')) as Sbom)).toEqual(['github.com/BurntSushi/toml BSD-3-Clause', 'itoa MIT OR Apache-2.0']);
+    // the config keys, with explicit directories relative to the config file
+    writeFileSync(join(dir, 'shipshape.yaml'), 'sbom:\n  golang:\n    searchLocalModCacheLicenses: true\n    localModCacheDir: gomodcache\n');
+    const configured = join(dir, 'configured.json');
+    const c = await runCli(['sbom', join(dir, 'app'), '--catalogers', 'go,rust', '--config', join(dir, 'shipshape.yaml'), '-f', 'json', '-q', '-o', configured]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(licenses(JSON.parse(readFileSync(configured, 'utf8')) as Sbom)).toEqual(['github.com/BurntSushi/toml BSD-3-Clause', 'itoa NOASSERTION']);
+  }, 60_000);
 
   it.skipIf(need('rpm (with rpmbuild)', existsSync('/usr/bin/rpmbuild')))('rpm: a sqlite rpmdb Debian’s rpm writes, as `rpm -qa` and `rpm -qal` list it', async () => {
     const out = mkdtempSync(join(tmpdir(), 'rpmdb-'));
