@@ -27,6 +27,11 @@ export function escapeModulePath(path: string): string {
   return path.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
 }
 
+/** A module path whose elements are plain names: no `.` or `..` element, not absolute, no backslash. */
+export function isSafeModulePath(path: string): boolean {
+  return /^[\w.~+-]+(?:\/[\w.~+-]+)*$/.test(path) && !path.split('/').some((e) => e === '.' || e === '..');
+}
+
 /** Reads vendor/modules.txt: `# <path> <version> [=> …]` lines name the vendored modules. */
 export function parseVendorModules(text: string): { path: string; version: string }[] {
   const out: { path: string; version: string }[] = [];
@@ -97,7 +102,8 @@ export class GoLicenseFinder {
       const found = this.inTree(`${root}/${leaf}`);
       if (found) return found;
     }
-    if (this.options.hostModCache) {
+    // names come from the scanned files: only a well-formed module path may name a directory of this machine
+    if (this.options.hostModCache && isSafeModulePath(cached.path) && /^v[\w.+-]+$/.test(cached.version)) {
       const found = licensesInHostDirectory(join(this.options.hostModCache, leaf));
       if (found) return { licenses: found.licenses, evidence: found.evidence.map((p) => `host:${p}`) };
     }

@@ -8,7 +8,7 @@ import { buildImage, type FileSpec } from '../../../testing/images.js';
 import { catalogDirectory, catalogImage } from '../../catalog.js';
 import { formats } from '../../formats/index.js';
 import type { Package } from '../../model.js';
-import { escapeModulePath, parseVendorModules } from './go-licenses.js';
+import { escapeModulePath, isSafeModulePath, parseVendorModules } from './go-licenses.js';
 import { parseGoMod, parseGoSum } from './go-module-file-cataloger.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__');
@@ -128,6 +128,15 @@ describe('go-module-file-cataloger', () => {
     // without module sources the same binary's modules have no license: NOASSERTION, not a guess
     const bare = await catalogImage(await buildImage({ layers: [[{ path: 'usr/local/bin/hello', content: binary, mode: 0o755 }]] }), 'oci:go', { catalogers: ['go'] });
     expect(bare.packages.filter((p) => p.name !== 'stdlib').flatMap((p) => p.licenses)).toEqual([]);
+  });
+
+  it('never lets a module path from a scanned go.mod name a host directory outside the module cache', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'go-escape-'));
+    write(dir, { 'outside@v1.0.0/LICENSE': mit, 'cache/.keep': '', 'app/go.mod': 'module x\nrequire ../outside v1.0.0\n' });
+    const sbom = await catalogDirectory(join(dir, 'app'), { catalogers: ['go'], hostCaches: { goModCache: join(dir, 'cache') } });
+    expect(sbom.packages.map((p) => [p.name, p.licenses])).toEqual([['../outside', []]]);
+    expect(isSafeModulePath('github.com/BurntSushi/toml')).toBe(true);
+    for (const bad of ['../x', 'a/../../b', '/etc', 'a//b', 'a\\b', './a']) expect(isSafeModulePath(bad), bad).toBe(false);
   });
 
   it('escapes module paths and versions as the module cache does', () => {

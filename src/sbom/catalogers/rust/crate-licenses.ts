@@ -119,6 +119,8 @@ export class CrateLicenseFinder {
   }
 
   private fromHost(crate: { name: string; version: string }): FoundLicenses | undefined {
+    // names come from the scanned files: only a crate name and version as crates.io allows them name a directory here
+    if (!/^[A-Za-z0-9_-]+$/.test(crate.name) || !/^[0-9A-Za-z.+-]+$/.test(crate.version) || crate.version.includes('..')) return undefined;
     const src = join(this.options.hostCargoHome ?? '', 'registry', 'src');
     let indexes: string[];
     try {

@@ -122,6 +122,10 @@ describe('rust-cargo-lock-cataloger', () => {
     expect(itoa?.licenses).toEqual(['MIT OR Apache-2.0']);
     expect(itoa?.metadata.licenseEvidence).toBe(`host:${join(dir, 'cargo-home', registry.slice('root/.cargo/'.length), 'itoa-1.0.9/Cargo.toml')}`);
     expect(withHost.packages.filter((p) => p.name !== 'itoa').flatMap((p) => p.licenses)).toEqual([]);
+    // a crate name from the scanned lock file never leads out of the Cargo home
+    write(dir, { 'outside-1.0.0/Cargo.toml': readFileSync(join(project, 'vendor/itoa/Cargo.toml')), 'evil/Cargo.lock': 'version = 3\n[[package]]\nname = "../../../outside"\nversion = "1.0.0"\nsource = "registry+x"\n' });
+    const evil = await catalogDirectory(join(dir, 'evil'), { catalogers: ['rust'], hostCaches: { cargoHome: join(dir, 'cargo-home') } });
+    expect(evil.packages.map((p) => [p.name, p.licenses])).toEqual([['../../../outside', []]]);
   });
 
   it('makes a Cargo.lock it cannot read an unknown', async () => {
