@@ -184,12 +184,15 @@ describe('go-module-file-cataloger', () => {
     ]);
   });
 
-  it('makes a go.mod it cannot read an unknown, and takes go.sum digests', async () => {
+  it('makes a go.mod it cannot read an unknown, takes go.sum digests and skips GOROOT’s own modules', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'go-mod-'));
     write(dir, {
       'bad/go.mod': 'module x\nrequire (\n\texample.com/y\n)\n',
       'good/go.mod': 'module x\nrequire example.com/y v1.0.0\n',
       'good/go.sum': 'example.com/y v1.0.0 h1:Zm9v=\nexample.com/y v1.0.0/go.mod h1:YmFy=\n',
+      // a Go toolchain's GOROOT: its modules are the standard library and the go command, not a project
+      'usr/lib/go-1.19/src/go.mod': 'module std\n\ngo 1.19\n\nrequire golang.org/x/crypto v0.0.0-20220516162934-403b01795ae8\n',
+      'usr/lib/go-1.19/src/cmd/go.mod': 'module cmd\n\ngo 1.19\n\nrequire golang.org/x/mod v0.6.0-dev.0.20220419223038-86c51ed26bb4\n',
     });
     cpSync(join(helloSrc, 'vendor/modules.txt'), join(dir, 'good/vendor/modules.txt'));
     const sbom = await catalogDirectory(dir, { catalogers: ['go'] });

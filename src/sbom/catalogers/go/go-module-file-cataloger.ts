@@ -1,7 +1,8 @@
 /**
  * Go projects: the modules a `go.mod` requires (direct and `// indirect`), as `pkg:golang/<path>@<version>`, with the
  * `h1:` digest `go.sum` records for each and the `replace` directive that swaps one for another (kept in metadata, as
- * the binary cataloger does). go.mod files inside `vendor/` and module caches belong to dependencies and are skipped.
+ * the binary cataloger does). go.mod files inside `vendor/` and module caches belong to dependencies and are skipped,
+ * and so are the Go toolchain's own (`std`, `cmd`).
  *
  * Licenses come from the module's files where a copy is at hand: `vendor/<module path>/` beside the go.mod (where
  * `go mod vendor` copies each module's LICENSE, COPYING and NOTICE files, those of a module replaced by a directory
@@ -125,6 +126,9 @@ export const goModuleFileCataloger: Cataloger = {
       if (!body) continue;
       out.guard(entry.path, () => {
         const mod = parseGoMod(body.toString('utf8'));
+        // GOROOT's own modules (src/go.mod is `std`, src/cmd/go.mod is `cmd`): the toolchain's vendored code, which
+        // the binary cataloger reports as `stdlib` where it is linked in
+        if (mod.module === 'std' || mod.module === 'cmd') return;
         const dir = entry.path.slice(0, entry.path.lastIndexOf('/'));
         const sums = parseGoSum(files.body(`${dir}/go.sum`)?.toString('utf8') ?? '');
         finder ??= new GoLicenseFinder(files, ctx.hostCaches?.goModCache ? { hostModCache: ctx.hostCaches.goModCache } : {});
