@@ -128,9 +128,15 @@ describe('rust-cargo-lock-cataloger', () => {
     expect(evil.packages.map((p) => [p.name, p.licenses])).toEqual([['../../../outside', []]]);
   });
 
-  it('makes a Cargo.lock it cannot read an unknown', async () => {
+  it('makes a Cargo.lock it cannot read an unknown, and skips lock files that are not a project’s', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cargo-lock-'));
-    write(dir, { 'a/Cargo.lock': 'version = 3\n[[package]]\nname = "x"\n', 'b/Cargo.lock': 'not toml [' });
+    write(dir, {
+      'a/Cargo.lock': 'version = 3\n[[package]]\nname = "x"\n',
+      'b/Cargo.lock': 'not toml [',
+      // the toolchain's rust-src and a cached crate: not projects
+      'usr/local/rustup/toolchains/1.75.0-x86_64-unknown-linux-gnu/lib/rustlib/src/rust/Cargo.lock': 'version = 3\n[[package]]\nname = "core"\nversion = "0.0.0"\n',
+      'root/.cargo/registry/src/index.crates.io-6f17d22bba15001f/x-1.0.0/Cargo.lock': 'version = 3\n[[package]]\nname = "y"\nversion = "1.0.0"\n',
+    });
     const sbom = await catalogDirectory(dir, { catalogers: ['rust'] });
     expect(sbom.packages).toEqual([]);
     expect(sbom.unknowns.map((u) => u.path)).toEqual(['/a/Cargo.lock', '/b/Cargo.lock']);

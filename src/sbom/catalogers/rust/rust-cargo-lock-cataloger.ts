@@ -1,7 +1,7 @@
 /**
  * Rust projects: the crates a `Cargo.lock` pins (`[[package]]` tables: name, version, source, checksum, dependencies),
  * as `pkg:cargo/<name>@<version>`, the project's own crates (no `source`) included, as syft lists them. Lock files
- * inside vendored or cached crates belong to dependencies and are skipped.
+ * inside vendored or cached crates belong to dependencies and are skipped, and so is the toolchain's (rust-src).
  *
  * Licenses come from each crate's `Cargo.toml`: the project's own beside the lock file, a vendored copy
  * (`vendor/` beside the lock file first), a Cargo registry cache in the tree, or (opt-in) the host's Cargo home.
@@ -14,7 +14,8 @@ import { type CatalogContext, type Cataloger, type CatalogResult, packageId, Res
 import { CrateLicenseFinder, wantsCrateLicenseFile } from './crate-licenses.js';
 
 const name = 'rust-cargo-lock-cataloger';
-const crateTree = /\/vendor\/|\/registry\/src\//;
+/** Lock files of dependencies (vendored or cached crates) and of the Rust toolchain's own sources (rust-src). */
+const notAProject = /\/vendor\/|\/registry\/src\/|\/lib\/rustlib\/src\//;
 
 const cargoLock = z.object({
   version: z.number().int().optional(),
@@ -52,12 +53,12 @@ export function parseCargoLock(text: string, subject: string): CargoLock {
 
 export const rustCargoLockCataloger: Cataloger = {
   name,
-  wants: (path) => (path.endsWith('/Cargo.lock') && !crateTree.test(path)) || wantsCrateLicenseFile(path),
+  wants: (path) => (path.endsWith('/Cargo.lock') && !notAProject.test(path)) || wantsCrateLicenseFile(path),
   catalog(files: FileResolver, ctx: CatalogContext): CatalogResult {
     const out = new ResultBuilder(name);
     let finder: CrateLicenseFinder | undefined;
     for (const entry of files.entries()) {
-      if (entry.type !== 'file' || !entry.path.endsWith('/Cargo.lock') || crateTree.test(entry.path)) continue;
+      if (entry.type !== 'file' || !entry.path.endsWith('/Cargo.lock') || notAProject.test(entry.path)) continue;
       const body = files.body(entry.path);
       if (!body) continue;
       out.guard(entry.path, () => {
