@@ -10,6 +10,7 @@ import { isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:pa
 import { parseImageName, sinkFor } from '../image/transports/index.js';
 import { splitPathSuffix } from '../image/transports/types.js';
 import { silent } from '../internal/events.js';
+import { findWorkspace } from '../generate/ecosystems/node/workspace.js';
 import { type BuildReport, type BuildRequest, type BuildSession, buildIn } from './build.js';
 
 export interface WatchOutcome {
@@ -17,7 +18,7 @@ export interface WatchOutcome {
   report?: BuildReport;
   /** Why it failed; the watch goes on and the next change builds again. */
   error?: unknown;
-  /** Project paths (POSIX, relative) whose change started this build; empty for the first build. */
+  /** Project paths (POSIX, relative to the watched folder) whose change started this build; empty for the first build. */
   changed: string[];
   /** Milliseconds from the first change seen to the image written (undefined for the first build). */
   sinceChange?: number;
@@ -51,7 +52,9 @@ function inside(path: string, dir: string): boolean {
 }
 
 /**
- * Builds `request` now and again after every change under `request.dir`, until `options.signal` aborts.
+ * Builds `request` now and again after every change under `request.dir` (the whole workspace when it is a
+ * workspace member: its library members are sources too), until `options.signal` aborts; a build running then
+ * stops as `build` does when its signal aborts.
  * fs.watch's recursive mode would walk node_modules (thousands of directories), so each project directory gets its
  * own watcher; `node_modules` itself is watched without its subdirectories, since every npm install rewrites
  * `node_modules/.package-lock.json`.
@@ -59,7 +62,7 @@ function inside(path: string, dir: string): boolean {
 export async function watchBuild(request: BuildRequest, options: WatchOptions): Promise<void> {
   // a bad destination is a usage error now, not a failed build in a loop
   sinkFor(request.outputImage);
-  const dir = resolvePath(request.dir ?? '.');
+  const dir = (await findWorkspace(resolvePath(request.dir ?? '.')))?.root ?? resolvePath(request.dir ?? '.');
   const ignored = [destinationPath(request.outputImage), resolvePath(request.cacheDir)].filter((p): p is string => p !== undefined && p !== dir && inside(p, dir));
   const debounceMs = options.debounceMs ?? 3;
   const session: BuildSession = {};
@@ -117,7 +120,7 @@ export async function watchBuild(request: BuildRequest, options: WatchOptions): 
     const since = firstChange;
     firstChange = undefined;
     try {
-      const report = await buildIn(session, { ...request, events: request.events ?? silent });
+      const report = await buildIn(session, { ...request, signal: request.signal ?? options.signal, events: request.events ?? silent });
       if (options.signal.aborted) return;
       options.onBuild({ report, changed, ...(since === undefined ? {} : { sinceChange: Math.round(performance.now() - since) }) });
     } catch (error) {

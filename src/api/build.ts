@@ -10,15 +10,21 @@ import { join, resolve as resolvePath } from 'node:path';
 import type { PresetName } from '../base/presets.js';
 import { binaryNeeds, type BinaryNeeds, buildBinaryImage, buildNodeApp, type BuildResult, type GitCache, type LayerRole, parseEnv, readProject } from '../build/index.js';
 import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
+// the module itself, not the generate index: every build looks for a workspace, few need the detectors
+import { findWorkspace } from '../generate/ecosystems/node/workspace.js';
 import { pathExists, writeDirAtomic } from '../image/atomic.js';
 import { createTransportContext, open, sinkFor, type TransportContext, write } from '../image/transports/index.js';
+import { abortable } from '../image/mutate/index.js';
 import type { Digest, Image } from '../image/types.js';
 import { invalidInput, ShipshapeError } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
 import { openImage, type OpenedImage } from './open-image.js';
 
 export interface BuildRequest {
-  /** The project directory (default: the working directory). */
+  /**
+   * The project directory (default: the working directory). A workspace member's folder (npm or yarn `workspaces`,
+   * `pnpm-workspace.yaml`) builds with the workspace root's lockfile and installed packages.
+   */
   dir?: string;
   /** Where to write the image: any sink name (`docker-daemon:app:1`, `oci:DIR:TAG`, `docker-archive:FILE`, `docker://REF`). */
   outputImage: string;
@@ -48,6 +54,12 @@ export interface BuildRequest {
   config?: Config;
   cacheDir: string;
   events?: EventSink;
+  /**
+   * Stops the build: a running `npm ci` is killed and the write in progress fails as any failed write does — a
+   * new destination is not created, an existing one keeps its content, and no temp file is left in it or in the
+   * cache. The promise then rejects with the signal's reason. The library installs no signal handlers.
+   */
+  signal?: AbortSignal;
 }
 
 export interface BuildLayerReport {
@@ -102,10 +114,11 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
       // loaded only when the base is not cached yet (the archive code brings OpenPGP)
       const { buildBase } = await import('../base/build.js');
       const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, offline: config.offline, ...(nodeBinary === undefined ? {} : { nodeBinary }) });
+      request.signal?.throwIfAborted();
       const ctx = await createTransportContext(config, events);
       try {
         await writeDirAtomic(dir, async (tmp) => {
-          await write(`oci:${tmp}:base`, { kind: 'image', image: result.image }, ctx);
+          await write(`oci:${tmp}:base`, { kind: 'image', image: request.signal === undefined ? result.image : abortable(result.image, request.signal) }, ctx);
           // an OCI layout does not record uncompressed sizes; the report wants them without a gunzip per build
           const sizes = Object.fromEntries(result.image.layers.map((l) => [l.diffId, l.uncompressedSize ?? 0]));
           await writeFile(join(tmp, 'shipshape-sizes.json'), JSON.stringify(sizes));
@@ -213,6 +226,8 @@ export async function buildIn(session: BuildSession, request: BuildRequest): Pro
   const started = performance.now();
   const events = request.events ?? silent;
   const config = request.config ?? defaultConfig();
+  const signal = request.signal;
+  signal?.throwIfAborted();
   // a bad destination fails before any work
   sinkFor(request.outputImage);
   if (request.sourceDateEpoch !== undefined && (!Number.isSafeInteger(request.sourceDateEpoch) || request.sourceDateEpoch < 0)) {
@@ -222,7 +237,7 @@ export async function buildIn(session: BuildSession, request: BuildRequest): Pro
   const dir = resolvePath(request.dir ?? '.');
   const binary = request.binary === undefined ? undefined : resolvePath(request.binary);
   const needs = binary === undefined ? undefined : binaryNeeds(binary);
-  const project = binary === undefined ? await readProject(dir) : undefined;
+  const project = binary === undefined ? await readProject(dir, await findWorkspace(dir)) : undefined;
 
   const timings: Record<string, number> = {};
   // the port detection reads the project's sources: it runs while the base opens and the app is traced
@@ -231,6 +246,7 @@ export async function buildIn(session: BuildSession, request: BuildRequest): Pro
   session.base ??= await openBase(request, needs, config, events);
   const base = session.base;
   timings.base = Math.round(performance.now() - t);
+  signal?.throwIfAborted();
   const common = {
     base: base.image,
     baseName: base.name,
@@ -251,15 +267,18 @@ export async function buildIn(session: BuildSession, request: BuildRequest): Pro
       trace: request.trace ?? true,
       ...(request.entry === undefined ? {} : { entry: request.entry }),
       ...(request.npm === undefined ? {} : { npm: request.npm }),
+      ...(signal === undefined ? {} : { signal }),
     });
   }
   Object.assign(timings, result.timings);
+  signal?.throwIfAborted();
   t = performance.now();
   const task = new ProgressTask(events, 'build-write', `writing ${request.outputImage}`);
   let written;
   try {
     session.ctx ??= await createTransportContext(config, events);
-    written = await write(request.outputImage, { kind: 'image', image: result.image }, session.ctx);
+    // an interrupt mid-write cuts the layer streams: the sink undoes what it wrote, as after any failed write
+    written = await write(request.outputImage, { kind: 'image', image: signal === undefined ? result.image : abortable(result.image, signal) }, session.ctx);
   } finally {
     task.end();
   }

@@ -12,7 +12,7 @@ import dockerignore from '@balena/dockerignore';
 import { invalidInput, wrap } from '../internal/errors.js';
 import type { EventSink } from '../internal/events.js';
 import { z } from 'zod';
-import type { Lockfile } from './project.js';
+import { dependencyClosure, type Lockfile } from './project.js';
 
 /** One file of the image: its path relative to the app directory, and where its bytes are. */
 export interface SourceFile {
@@ -30,12 +30,17 @@ export interface FileSets {
 }
 
 export interface CollectOptions {
-  /** Absolute project directory. */
+  /** Absolute project directory (a workspace's root). */
   dir: string;
   /** Entry point relative to `dir`. */
   entry: string;
-  /** Where `node_modules` really is: `dir/node_modules`, or a cached `npm ci --omit=dev` tree. */
-  nodeModules: string | undefined;
+  /** The app's folder relative to `dir`: `.`, or a workspace member's folder. */
+  app?: string;
+  /**
+   * Where the installed packages really are: `dir` itself, or a cached `npm ci --omit=dev` tree laid out like the
+   * project (`node_modules`, and a workspace member's own `MEMBER/node_modules`).
+   */
+  installRoot: string | undefined;
   lockfile: Lockfile | undefined;
   trace: boolean;
   /** Where dependency traces are cached (`<cacheDir>/trace/`); none without it. */
@@ -74,11 +79,19 @@ function isDev(lockfile: Lockfile | undefined, path: string): boolean {
   return lockfile.packages[pkg]?.dev === true;
 }
 
-/** Maps a project path under `node_modules` to the tree that really holds it. */
-function remapper(dir: string, nodeModules: string | undefined): (abs: string) => string {
-  const virtual = join(dir, 'node_modules');
-  if (nodeModules === undefined || nodeModules === virtual) return (abs) => abs;
-  return (abs) => (abs === virtual || abs.startsWith(`${virtual}${sep}`) ? nodeModules + abs.slice(virtual.length) : abs);
+/** A posix path relative to the project that is, or is inside, a `node_modules` folder (at any depth). */
+export function inNodeModules(path: string): boolean {
+  return /(?:^|\/)node_modules(?:\/|$)/.test(path);
+}
+
+/** Maps a project path in a `node_modules` folder (the root's or a workspace member's) to the tree that really holds it. */
+function remapper(dir: string, installRoot: string | undefined): (abs: string) => string {
+  if (installRoot === undefined || installRoot === dir) return (abs) => abs;
+  return (abs) => {
+    const rel = relative(dir, abs);
+    if (rel.startsWith('..') || isAbsolute(rel) || !inNodeModules(toPosix(rel))) return abs;
+    return join(installRoot, rel);
+  };
 }
 
 /** Every file a package.json's `exports` (all conditions, all fallbacks; no patterns) and `main` name. */
@@ -132,7 +145,7 @@ async function alternatives(names: ReadonlySet<string>, dir: string, map: (abs: 
 }
 
 function isNodeModules(path: string): boolean {
-  return path === 'node_modules' || path.startsWith(`node_modules${sep}`) || path.startsWith('node_modules/');
+  return inNodeModules(toPosix(path));
 }
 
 /**
@@ -140,10 +153,10 @@ function isNodeModules(path: string): boolean {
  * npm's hidden lockfile (rewritten by every install), and by where the tree is.
  */
 async function dependencyTraceKey(options: CollectOptions, seeds: readonly string[]): Promise<string> {
-  const hidden = options.nodeModules === undefined ? undefined : await stat(join(options.nodeModules, '.package-lock.json')).catch(() => undefined);
+  const hidden = options.installRoot === undefined ? undefined : await stat(join(options.installRoot, 'node_modules', '.package-lock.json')).catch(() => undefined);
   const lock = options.lockfile === undefined ? '' : createHash('sha256').update(JSON.stringify(options.lockfile.packages)).digest('hex');
   return createHash('sha256')
-    .update(JSON.stringify({ v: 1, nodeModules: options.nodeModules ?? '', hidden: hidden === undefined ? '' : `${hidden.size}:${hidden.mtimeMs}`, lock, seeds }))
+    .update(JSON.stringify({ v: 2, installRoot: options.installRoot ?? '', hidden: hidden === undefined ? '' : `${hidden.size}:${hidden.mtimeMs}`, lock, seeds }))
     .digest('hex');
 }
 
@@ -210,9 +223,9 @@ async function readAppTrace(path: string, key: string, dir: string): Promise<App
   return { files: record.files, seeds: record.seeds };
 }
 
-async function writeAppTrace(path: string, key: string, dir: string, result: AppTrace): Promise<void> {
+async function writeAppTrace(path: string, key: string, dir: string, app: string, result: AppTrace): Promise<void> {
   const hashes: Record<string, string> = {};
-  for (const name of [...result.files, 'package.json']) {
+  for (const name of new Set([...result.files, 'package.json', posix.join(app, 'package.json')])) {
     const bytes = await readFile(join(dir, name)).catch(() => undefined);
     if (bytes === undefined) return;
     hashes[name] = createHash('sha256').update(bytes).digest('hex');
@@ -222,7 +235,8 @@ async function writeAppTrace(path: string, key: string, dir: string, result: App
 
 async function trace(options: CollectOptions): Promise<FileSets> {
   const { dir } = options;
-  const map = remapper(dir, options.nodeModules);
+  const map = remapper(dir, options.installRoot);
+  const app = options.app ?? '.';
   // loaded only when a trace runs: a rebuild whose traces are all cached never pays for nft and its parser
   let nft: typeof import('@vercel/nft') | undefined;
   const nodeFileTrace: (typeof import('@vercel/nft'))['nodeFileTrace'] = async (...args) => {
@@ -276,20 +290,20 @@ async function trace(options: CollectOptions): Promise<FileSets> {
   };
   try {
     // 1. the application's own files; the dependencies they reach are recorded, not followed
-    const appKey = createHash('sha256').update(JSON.stringify({ v: 1, dir, entry: options.entry })).digest('hex');
+    const appKey = createHash('sha256').update(JSON.stringify({ v: 2, dir, entry: options.entry, app })).digest('hex');
     const appCachePath = options.cacheDir === undefined ? undefined : join(options.cacheDir, 'trace', `app-${appKey}.json`);
     let own = appCachePath === undefined ? undefined : await readAppTrace(appCachePath, appKey, dir);
     if (own === undefined) {
-      const app = await pass([join(dir, options.entry)], isNodeModules);
-      report(app.warnings);
+      const traced = await pass([join(dir, options.entry)], isNodeModules);
+      report(traced.warnings);
       own = {
-        files: [...app.fileList].map(toPosix).sort(),
-        seeds: [...app.reasons.entries()]
+        files: [...traced.fileList].map(toPosix).sort(),
+        seeds: [...traced.reasons.entries()]
           .filter(([name, reason]) => reason.ignored && isNodeModules(name))
           .map(([name]) => toPosix(name))
           .sort(),
       };
-      if (appCachePath !== undefined && app.warnings.size === 0) await writeAppTrace(appCachePath, appKey, dir, own);
+      if (appCachePath !== undefined && traced.warnings.size === 0) await writeAppTrace(appCachePath, appKey, dir, app, own);
     }
     for (const name of own.files) traced.add(name);
     const seeds = own.seeds;
@@ -328,11 +342,13 @@ async function trace(options: CollectOptions): Promise<FileSets> {
   }
   const sets: FileSets = { dependencies: [], application: [], droppedDev: [] };
   const names = traced;
+  // the root's package.json and the member's: they tell node whether .js files are ES modules ("type")
   names.add('package.json');
+  names.add(posix.join(app, 'package.json'));
   for (const path of [...names].sort()) {
     if (path.startsWith('../') || isAbsolute(path)) continue;
     const file: SourceFile = { path, source: map(join(dir, path)) };
-    if (path.startsWith('node_modules/')) {
+    if (inNodeModules(path)) {
       if (isDev(options.lockfile, path)) sets.droppedDev.push(path);
       else sets.dependencies.push(file);
     } else sets.application.push(file);
@@ -344,9 +360,13 @@ async function trace(options: CollectOptions): Promise<FileSets> {
   return sets;
 }
 
-/** Every production package of the tree: directories under node_modules whose lockfile entry is not `dev`. */
-async function productionModules(nodeModules: string, lockfile: Lockfile | undefined): Promise<SourceFile[]> {
+/**
+ * Every production package of the tree: directories under `folder/node_modules` whose lockfile entry is not `dev`
+ * (and, for a workspace member, is one `keep` holds).
+ */
+async function productionModules(installRoot: string, folder: string, lockfile: Lockfile | undefined, keep: ReadonlySet<string> | undefined): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
+  const top = folder === '.' ? 'node_modules' : `${folder}/node_modules`;
   const walk = async (abs: string, rel: string): Promise<void> => {
     const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
@@ -359,13 +379,15 @@ async function productionModules(nodeModules: string, lockfile: Lockfile | undef
         if (!entry.name.startsWith('@') && lockfile !== undefined) {
           const record = lockfile.packages[childRel];
           if (record === undefined || record.dev === true) continue;
+          if (keep !== undefined && !keep.has(childRel)) continue;
         }
       }
       if (entry.isDirectory()) await walk(childAbs, childRel);
       else if (entry.isFile() || entry.isSymbolicLink()) out.push({ path: childRel, source: childAbs });
     }
   };
-  await walk(nodeModules, 'node_modules');
+  const abs = join(installRoot, top);
+  if ((await stat(abs).catch(() => undefined))?.isDirectory() === true) await walk(abs, top);
   return out;
 }
 
@@ -378,7 +400,7 @@ async function projectFiles(dir: string): Promise<SourceFile[]> {
     const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (rel === '' && alwaysSkipped.has(entry.name)) continue;
+      if ((rel === '' && alwaysSkipped.has(entry.name)) || entry.name === 'node_modules') continue;
       if (ig.ignores(childRel)) continue;
       const childAbs = join(abs, entry.name);
       if (entry.isDirectory()) await walk(childAbs, childRel);
@@ -389,11 +411,26 @@ async function projectFiles(dir: string): Promise<SourceFile[]> {
   return out;
 }
 
-/** The dependency and application files of the image. */
+/**
+ * The dependency and application files of the image. Without a trace, a workspace member keeps the packages its
+ * lockfile closure holds and the folders of the members it links (plus the root's package.json); without an npm
+ * lockfile (pnpm, yarn) every package and the whole workspace, which only a trace narrows.
+ */
 export async function collectFiles(options: CollectOptions): Promise<FileSets> {
   if (options.trace) return trace(options);
-  const dependencies = options.nodeModules === undefined ? [] : await productionModules(options.nodeModules, options.lockfile);
-  return { dependencies, application: await projectFiles(options.dir), droppedDev: [] };
+  const app = options.app ?? '.';
+  const keep = app === '.' || options.lockfile === undefined ? undefined : dependencyClosure(options.lockfile, app);
+  const folders = keep === undefined ? ['.', ...(app === '.' ? [] : [app])] : ['.', ...[...keep].filter((k) => !inNodeModules(k)).sort()];
+  const dependencies: SourceFile[] = [];
+  if (options.installRoot !== undefined) {
+    for (const folder of folders) dependencies.push(...(await productionModules(options.installRoot, folder, options.lockfile, keep)));
+  }
+  let application = await projectFiles(options.dir);
+  if (keep !== undefined) {
+    const linked = folders.filter((f) => f !== '.');
+    application = application.filter((f) => f.path === 'package.json' || linked.some((folder) => f.path.startsWith(`${folder}/`)));
+  }
+  return { dependencies, application, droppedDev: [] };
 }
 
 /**

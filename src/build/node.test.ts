@@ -10,7 +10,7 @@ import type { Image, ImageConfig, Manifest } from '../image/types.js';
 import { validateImage } from '../image/validate.js';
 import { ShipshapeError } from '../internal/errors.js';
 import { buildNodeApp, type BuildResult } from './node.js';
-import { readProject } from './project.js';
+import { dependencyClosure, readProject } from './project.js';
 
 /** An image without layers whose entrypoint is a node binary, standing in for the nodejs base. */
 function emptyBase(): Image {
@@ -260,5 +260,183 @@ describe('buildNodeApp', () => {
     expect(error).toBeInstanceOf(ShipshapeError);
     expect((error as ShipshapeError).code).toBe('not-found');
     expect((error as Error).message).toMatch(/package\.json: no package\.json/);
+  });
+});
+
+/**
+ * An npm workspace as `npm install` leaves it: the api member (the app) uses a hoisted package, a nested version of
+ * another (packages/api/node_modules), and the lib member through its link; lib has a dependency of its own; the
+ * web member's dependency, the root's devDependency and web's sources must stay out of the api image.
+ */
+const workspaceLock = {
+  name: 'ws',
+  lockfileVersion: 3,
+  requires: true,
+  packages: {
+    '': { name: 'ws', workspaces: ['packages/*'], devDependencies: { devtool: '1.0.0' } },
+    'node_modules/@ws/api': { resolved: 'packages/api', link: true },
+    'node_modules/@ws/lib': { resolved: 'packages/lib', link: true },
+    'node_modules/@ws/web': { resolved: 'packages/web', link: true },
+    'node_modules/used': { version: '1.0.0' },
+    'node_modules/libdep': { version: '1.0.0' },
+    'node_modules/pinned': { version: '1.0.0' },
+    'node_modules/webdep': { version: '1.0.0' },
+    'node_modules/devtool': { version: '1.0.0', dev: true },
+    'packages/api': { name: '@ws/api', version: '2.0.0', dependencies: { '@ws/lib': '1.0.0', used: '1.0.0', pinned: '2.0.0' } },
+    'packages/api/node_modules/pinned': { version: '2.0.0' },
+    'packages/lib': { name: '@ws/lib', version: '1.0.0', dependencies: { libdep: '1.0.0' } },
+    'packages/web': { name: '@ws/web', version: '1.0.0', dependencies: { webdep: '1.0.0', pinned: '1.0.0' } },
+  },
+};
+
+async function writePackage(dir: string, name: string, source: string): Promise<void> {
+  await write(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js' }));
+  await write(join(dir, 'index.js'), source);
+}
+
+async function makeWorkspace(root: string): Promise<void> {
+  await write(join(root, 'package.json'), JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'], devDependencies: { devtool: '1.0.0' } }));
+  await write(join(root, 'package-lock.json'), JSON.stringify(workspaceLock));
+  await write(join(root, 'packages/api/package.json'), JSON.stringify({ name: '@ws/api', version: '2.0.0', scripts: { start: 'node server.js' }, dependencies: { '@ws/lib': '1.0.0', used: '1.0.0', pinned: '2.0.0' } }));
+  await write(join(root, 'packages/api/server.js'), "const lib = require('@ws/lib');\nconst used = require('used');\nconst pinned = require('pinned');\nconsole.log(lib, used, pinned);\n");
+  await write(join(root, 'packages/api/notes.md'), 'not loaded\n');
+  await write(join(root, 'packages/lib/package.json'), JSON.stringify({ name: '@ws/lib', version: '1.0.0', main: 'index.js', dependencies: { libdep: '1.0.0' } }));
+  await write(join(root, 'packages/lib/index.js'), "module.exports = require('libdep');\n");
+  await write(join(root, 'packages/web/package.json'), JSON.stringify({ name: '@ws/web', version: '1.0.0', dependencies: { webdep: '1.0.0', pinned: '1.0.0' } }));
+  await write(join(root, 'packages/web/index.js'), "require('webdep');\n");
+  await writePackage(join(root, 'node_modules/used'), 'used', "module.exports = 'used';\n");
+  await writePackage(join(root, 'node_modules/libdep'), 'libdep', "module.exports = 'libdep';\n");
+  await writePackage(join(root, 'node_modules/pinned'), 'pinned', "module.exports = 'pinned 1';\n");
+  await writePackage(join(root, 'node_modules/webdep'), 'webdep', "module.exports = 'webdep';\n");
+  await writePackage(join(root, 'node_modules/devtool'), 'devtool', "module.exports = 'devtool';\n");
+  await writePackage(join(root, 'packages/api/node_modules/pinned'), 'pinned', "module.exports = 'pinned 2';\n");
+  await mkdir(join(root, 'node_modules/@ws'), { recursive: true });
+  for (const name of ['api', 'lib', 'web']) await symlink(`../../packages/${name}`, join(root, `node_modules/@ws/${name}`));
+}
+
+describe('buildNodeApp of a workspace member', () => {
+  let root: string;
+  let cache: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'shipshape-build-ws-'));
+    cache = await mkdtemp(join(tmpdir(), 'shipshape-build-ws-cache-'));
+    await makeWorkspace(root);
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+    await rm(cache, { recursive: true, force: true });
+  });
+
+  const member = { member: 'packages/api', members: ['packages/api', 'packages/lib', 'packages/web'] };
+  const build = async (options: { trace?: boolean } = {}) =>
+    buildNodeApp({ project: await readProject(join(root, 'packages/api'), { root, ...member }), base: emptyBase(), baseName: 'test/base', cacheDir: cache, sourceDateEpoch: 1_700_000_000, events: () => undefined, ports: [3000], ...options });
+  const names = async (result: BuildResult, role: 'dependencies' | 'application') => [...(await layerFiles(result, role)).keys()].filter((p) => !p.endsWith('/'));
+
+  it('reads the member package.json and the root lockfile', async () => {
+    const project = await readProject(join(root, 'packages/api'), { root, ...member });
+    expect(project).toMatchObject({ dir: root, app: 'packages/api', lockfileName: 'package-lock.json' });
+    expect(project.packageJson.name).toBe('@ws/api');
+  });
+
+  it('traces from the member: the hoisted, nested and linked packages it reaches, the lib member, nothing of web', async () => {
+    const result = await build();
+    await validateImage(result.image);
+    expect(await names(result, 'dependencies')).toEqual([
+      'app/node_modules/@ws/lib',
+      'app/node_modules/libdep/index.js',
+      'app/node_modules/libdep/package.json',
+      'app/node_modules/used/index.js',
+      'app/node_modules/used/package.json',
+      'app/packages/api/node_modules/pinned/index.js',
+      'app/packages/api/node_modules/pinned/package.json',
+    ]);
+    expect(await names(result, 'application')).toEqual(['app/package.json', 'app/packages/api/package.json', 'app/packages/api/server.js', 'app/packages/lib/index.js', 'app/packages/lib/package.json']);
+    const config = result.image.config.config;
+    expect(config?.WorkingDir).toBe('/app/packages/api');
+    expect(config?.Entrypoint).toEqual(['/nodejs/bin/node', '/app/packages/api/server.js']);
+    expect(config?.Labels?.['org.opencontainers.image.title']).toBe('@ws/api');
+  });
+
+  it('without a trace keeps the member’s lockfile closure and the members it links', async () => {
+    const result = await build({ trace: false });
+    const deps = await names(result, 'dependencies');
+    expect(deps).toEqual(expect.arrayContaining(['app/node_modules/@ws/lib', 'app/node_modules/used/index.js', 'app/node_modules/libdep/index.js', 'app/packages/api/node_modules/pinned/index.js']));
+    for (const absent of ['webdep', 'devtool', '@ws/web', '@ws/api', 'app/node_modules/pinned/']) expect(deps.filter((p) => p.includes(absent))).toEqual([]);
+    expect(await names(result, 'application')).toEqual([
+      'app/package.json',
+      'app/packages/api/notes.md',
+      'app/packages/api/package.json',
+      'app/packages/api/server.js',
+      'app/packages/lib/index.js',
+      'app/packages/lib/package.json',
+    ]);
+  });
+
+  it('without node_modules installs the member with npm ci --workspace in the cache, keyed by the root lockfile (needs npm)', async () => {
+    // only workspace links: npm ci needs no registry
+    const lock = { ...workspaceLock, packages: { '': workspaceLock.packages[''], 'node_modules/@ws/api': workspaceLock.packages['node_modules/@ws/api'], 'node_modules/@ws/lib': workspaceLock.packages['node_modules/@ws/lib'], 'node_modules/@ws/web': workspaceLock.packages['node_modules/@ws/web'], 'packages/api': { name: '@ws/api', version: '2.0.0', dependencies: { '@ws/lib': '1.0.0' } }, 'packages/lib': { name: '@ws/lib', version: '1.0.0' }, 'packages/web': { name: '@ws/web', version: '1.0.0' } } };
+    await rm(join(root, 'node_modules'), { recursive: true });
+    await rm(join(root, 'packages/api/node_modules'), { recursive: true });
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }));
+    await writeFile(join(root, 'package-lock.json'), JSON.stringify(lock));
+    await writeFile(join(root, 'packages/api/package.json'), JSON.stringify({ name: '@ws/api', version: '2.0.0', scripts: { start: 'node server.js' }, dependencies: { '@ws/lib': '1.0.0' } }));
+    await writeFile(join(root, 'packages/lib/package.json'), JSON.stringify({ name: '@ws/lib', version: '1.0.0', main: 'index.js' }));
+    await writeFile(join(root, 'packages/web/package.json'), JSON.stringify({ name: '@ws/web', version: '1.0.0' }));
+    await writeFile(join(root, 'packages/api/server.js'), "console.log(require('@ws/lib'));\n");
+    await writeFile(join(root, 'packages/lib/index.js'), "module.exports = 'lib';\n");
+    const result = await build();
+    expect(result.timings.install).toBeDefined();
+    expect(await names(result, 'dependencies')).toEqual(['app/node_modules/@ws/lib']);
+    expect(await names(result, 'application')).toEqual(['app/package.json', 'app/packages/api/package.json', 'app/packages/api/server.js', 'app/packages/lib/index.js', 'app/packages/lib/package.json']);
+    // npm linked only the member and what it uses; nothing was written into the project
+    const [installed] = await readdir(join(cache, 'npm'));
+    expect(await readdir(join(cache, 'npm', installed ?? '', 'node_modules/@ws'))).toEqual(['api', 'lib']);
+    expect(await readdir(root)).toEqual(['package-lock.json', 'package.json', 'packages']);
+  }, 60_000);
+});
+
+describe('buildNodeApp of a pnpm workspace member', () => {
+  let root: string;
+  let cache: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'shipshape-build-pnpm-'));
+    cache = await mkdtemp(join(tmpdir(), 'shipshape-build-pnpm-cache-'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+    await rm(cache, { recursive: true, force: true });
+  });
+
+  it('traces through pnpm’s links: the member’s node_modules into the .pnpm store, and to the lib member', async () => {
+    // as `pnpm install` lays it out: packages in node_modules/.pnpm, each member's node_modules holds links
+    await write(join(root, 'package.json'), JSON.stringify({ name: 'ws', private: true }));
+    await write(join(root, 'pnpm-workspace.yaml'), "packages:\n  - 'packages/*'\n");
+    await write(join(root, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
+    await write(join(root, 'packages/api/package.json'), JSON.stringify({ name: '@ws/api', version: '1.0.0', scripts: { start: 'node server.js' }, dependencies: { '@ws/lib': 'workspace:*', used: '1.0.0' } }));
+    await write(join(root, 'packages/api/server.js'), "console.log(require('@ws/lib'), require('used'));\n");
+    await write(join(root, 'packages/lib/package.json'), JSON.stringify({ name: '@ws/lib', version: '1.0.0', main: 'index.js' }));
+    await write(join(root, 'packages/lib/index.js'), "module.exports = 'lib';\n");
+    await writePackage(join(root, 'node_modules/.pnpm/used@1.0.0/node_modules/used'), 'used', "module.exports = 'used';\n");
+    await mkdir(join(root, 'packages/api/node_modules/@ws'), { recursive: true });
+    await symlink('../../../node_modules/.pnpm/used@1.0.0/node_modules/used', join(root, 'packages/api/node_modules/used'));
+    await symlink('../../../lib', join(root, 'packages/api/node_modules/@ws/lib'));
+    const { findWorkspace } = await import('../generate/index.js');
+    const ws = await findWorkspace(join(root, 'packages/api'));
+    expect(ws).toEqual({ root, member: 'packages/api', members: ['packages/api', 'packages/lib'], file: 'pnpm-workspace.yaml' });
+    if (ws === undefined) return;
+    const result = await buildNodeApp({ project: await readProject(join(root, 'packages/api'), ws), base: emptyBase(), baseName: 'test/base', cacheDir: cache, sourceDateEpoch: 1_700_000_000, events: () => undefined, ports: [] });
+    await validateImage(result.image);
+    const deps = [...(await layerFiles(result, 'dependencies')).keys()].filter((p) => !p.endsWith('/'));
+    expect(deps).toEqual(expect.arrayContaining(['app/packages/api/node_modules/used', 'app/packages/api/node_modules/@ws/lib', 'app/node_modules/.pnpm/used@1.0.0/node_modules/used/index.js']));
+    const app = [...(await layerFiles(result, 'application')).keys()].filter((p) => !p.endsWith('/'));
+    expect(app).toEqual(expect.arrayContaining(['app/packages/api/server.js', 'app/packages/lib/index.js']));
+    expect(result.image.config.config?.WorkingDir).toBe('/app/packages/api');
+  });
+});
+
+describe('dependencyClosure', () => {
+  it('follows dependencies as Node resolves them, through workspace links', () => {
+    expect([...dependencyClosure(workspaceLock, 'packages/api')].sort()).toEqual(['node_modules/@ws/lib', 'node_modules/libdep', 'node_modules/used', 'packages/api', 'packages/api/node_modules/pinned', 'packages/lib']);
+    expect([...dependencyClosure(workspaceLock, 'packages/web')].sort()).toEqual(['node_modules/pinned', 'node_modules/webdep', 'packages/web']);
   });
 });

@@ -3,7 +3,7 @@
  * layer a deterministic tar, so the same project gives the same digest and an unchanged dependency layer is
  * reused (the registry and the daemon skip it; its gzip blob comes from the cache).
  */
-import { dirname, join } from 'node:path';
+import { join, posix } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { append } from '../image/mutate/index.js';
 import type { Image, Layer } from '../image/types.js';
@@ -12,7 +12,7 @@ import { imageConfig, rfc3339 } from './config.js';
 import { collectFiles } from './files.js';
 import { layerFromFiles } from './layer.js';
 import { installedDependencies } from './npm-install.js';
-import { type NodeProject, readHiddenLockfile, resolveEntry } from './project.js';
+import { appFolder, type NodeProject, readHiddenLockfile, resolveEntry } from './project.js';
 import { type GitCache, gitInfo, newestMtime } from './provenance.js';
 
 export const appDir = 'app';
@@ -28,7 +28,7 @@ export interface NodeBuildOptions {
   project: NodeProject;
   base: Image;
   baseName: string;
-  /** `--entry`: the file node runs, relative to the project. */
+  /** `--entry`: the file node runs, relative to the app's folder (a workspace member's). */
   entry?: string;
   /** Trace the files the entry point needs (default true); false keeps the whole production node_modules. */
   trace?: boolean;
@@ -42,6 +42,8 @@ export interface NodeBuildOptions {
   /** The engine's cache (`<cacheDir>/build`). */
   cacheDir: string;
   npm?: string;
+  /** Stops the build between its steps (and a running `npm ci`). */
+  signal?: AbortSignal;
   events: EventSink;
 }
 
@@ -83,27 +85,33 @@ async function timed<T>(timings: Record<string, number>, phase: string, fn: () =
   }
 }
 
-/** Builds the app image; nothing is written but the cache. */
+/**
+ * Builds the app image; nothing is written but the cache. The image holds the project under /app as it is laid out:
+ * a workspace member runs in /app/MEMBER, beside the root's node_modules and the members it links, so Node.js
+ * resolves its packages as it does in the checkout.
+ */
 export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResult> {
-  const { project, events } = options;
+  const { project, events, signal } = options;
   const timings: Record<string, number> = {};
   // git runs as child processes while the install and the trace work here
-  const gitPending = gitInfo(project.dir, options.gitCache);
-  const entry = await resolveEntry(project, options.entry);
+  const gitPending = gitInfo(appFolder(project), options.gitCache);
+  const entry = posix.join(project.app, await resolveEntry(project, options.entry));
 
-  const ownModules = join(project.dir, 'node_modules');
-  const hasOwn = (await stat(ownModules).catch(() => undefined))?.isDirectory() === true;
-  let nodeModules: string | undefined;
-  if (hasOwn) nodeModules = ownModules;
-  else if (project.lockfile !== undefined) nodeModules = (await timed(timings, 'install', () => installedDependencies(project, { cacheDir: options.cacheDir, events, ...(options.npm === undefined ? {} : { npm: options.npm }) }))).nodeModules;
-  else if (Object.keys(project.packageJson.dependencies ?? {}).length > 0) {
-    events({ kind: 'log', level: 'warn', message: `${project.dir}: dependencies but no node_modules and no lockfile; building without them` });
+  const hasOwn = (await stat(join(project.dir, 'node_modules')).catch(() => undefined))?.isDirectory() === true;
+  let installRoot: string | undefined;
+  if (hasOwn) installRoot = project.dir;
+  else if (project.lockfile !== undefined) {
+    installRoot = (await timed(timings, 'install', () => installedDependencies(project, { cacheDir: options.cacheDir, events, ...(options.npm === undefined ? {} : { npm: options.npm }), ...(signal === undefined ? {} : { signal }) }))).root;
+  } else if (Object.keys(project.packageJson.dependencies ?? {}).length > 0) {
+    events({ kind: 'log', level: 'warn', message: `${project.dir}: dependencies but no node_modules and no npm lockfile; building without them` });
   }
-  const lockfile = project.lockfile ?? (nodeModules === undefined ? undefined : await readHiddenLockfile(nodeModules));
+  signal?.throwIfAborted();
+  const lockfile = project.lockfile ?? (installRoot === undefined ? undefined : await readHiddenLockfile(join(installRoot, 'node_modules')));
 
   const traceTask = new ProgressTask(events, 'build-trace', options.trace === false ? 'listing production dependencies' : `tracing ${entry}`);
-  const files = await timed(timings, 'trace', () => collectFiles({ dir: project.dir, entry, nodeModules, lockfile, trace: options.trace !== false, cacheDir: options.cacheDir, events }));
+  const files = await timed(timings, 'trace', () => collectFiles({ dir: project.dir, entry, app: project.app, installRoot, lockfile, trace: options.trace !== false, cacheDir: options.cacheDir, events }));
   traceTask.end();
+  signal?.throwIfAborted();
 
   const git = await gitPending;
   const epoch =
@@ -113,7 +121,7 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
   const packTask = new ProgressTask(events, 'build-layers', 'writing layers', 2);
   const [deps, app] = await timed(timings, 'layers', async () => {
     const depsLayer = await layerFromFiles(
-      files.dependencies.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: nodeModules === undefined ? project.dir : dirname(nodeModules) })),
+      files.dependencies.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: installRoot ?? project.dir })),
       dependencyMtime,
       options.cacheDir,
     );
@@ -134,7 +142,7 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
     base: options.base,
     baseName: options.baseName,
     entrypoint,
-    workingDir: `/${appDir}`,
+    workingDir: posix.join(`/${appDir}`, project.app),
     env: options.env ?? [],
     defaults: ['NODE_ENV=production'],
     ports: (await options.ports) ?? [],

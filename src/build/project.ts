@@ -1,6 +1,7 @@
 /**
  * A Node.js project as `shipshape build` sees it: `package.json` (the entry point), its npm lockfile (which
- * packages are production dependencies, and the cache key of the dependency layer).
+ * packages are production dependencies, and the cache key of the dependency layer). A workspace member's lockfile
+ * and installed packages are the workspace root's: the project is then the root, and the member a folder in it.
  */
 import { createHash } from 'node:crypto';
 import { lstat, readFile, stat } from 'node:fs/promises';
@@ -21,6 +22,8 @@ const packageJsonSchema = z.looseObject({
   devDependencies: z.record(z.string(), z.string()).optional(),
 });
 
+const dependencyMap = z.record(z.string(), z.string()).optional();
+
 export type PackageJson = z.infer<typeof packageJsonSchema>;
 
 /** npm lockfile v2/v3 (`packages` keyed by install path); v1 files have no `packages` and are refused. */
@@ -35,15 +38,33 @@ const lockfileSchema = z.looseObject({
       devOptional: z.boolean().optional(),
       link: z.boolean().optional(),
       resolved: z.string().optional(),
+      dependencies: dependencyMap,
+      optionalDependencies: dependencyMap,
+      peerDependencies: dependencyMap,
     }),
   ),
 });
 
 export type Lockfile = z.infer<typeof lockfileSchema>;
 
+/** Where a workspace member sits in its workspace. */
+export interface WorkspaceMember {
+  /** Absolute workspace root (it holds the lockfile and the hoisted node_modules). */
+  root: string;
+  /** The member's folder relative to the root (posix, `packages/api`). */
+  member: string;
+  /** Every member folder relative to the root, the member included. */
+  members: readonly string[];
+}
+
 export interface NodeProject {
-  /** Absolute project directory. */
+  /** Absolute project directory: the workspace root for a workspace member. */
   dir: string;
+  /** The app's folder relative to `dir` (posix): `.`, or the member's folder in a workspace. */
+  app: string;
+  /** Every workspace member folder relative to `dir` (their package.json files take part in an install). */
+  members: readonly string[];
+  /** The app's package.json (the member's in a workspace). */
   packageJson: PackageJson;
   /** The lockfile's name relative to `dir`, when there is one. */
   lockfileName?: string;
@@ -83,25 +104,73 @@ function parseJsonFile<T>(bytes: Buffer, path: string, schema: z.ZodType<T>): T 
   return parsed.data;
 }
 
-/** Reads `package.json` and the npm lockfile of `dir`; a missing package.json or a broken lockfile is bad input. */
-export async function readProject(dir: string): Promise<NodeProject> {
-  const root = resolve(dir);
-  const info = await stat(root).catch(() => undefined);
-  if (info === undefined) throw notFound(root, 'no such directory');
-  if (!info.isDirectory()) throw invalidInput(root, 'not a directory');
-  const manifestPath = join(root, 'package.json');
+/**
+ * Reads `package.json` and the npm lockfile of `dir`; a missing package.json or a broken lockfile is bad input.
+ * With `workspace` (the workspace `dir` is a member of), the lockfile is the root's and the project is the root.
+ */
+export async function readProject(dir: string, workspace?: WorkspaceMember): Promise<NodeProject> {
+  const appDir = resolve(dir);
+  const info = await stat(appDir).catch(() => undefined);
+  if (info === undefined) throw notFound(appDir, 'no such directory');
+  if (!info.isDirectory()) throw invalidInput(appDir, 'not a directory');
+  const manifestPath = join(appDir, 'package.json');
   const manifest = await readBounded(manifestPath, manifestLimit);
   if (manifest === undefined) throw notFound(manifestPath, 'no package.json: `shipshape build` needs a Node.js project (or --binary for a compiled program)');
   const packageJson = parseJsonFile(manifest, manifestPath, packageJsonSchema);
+  const root = workspace === undefined ? appDir : resolve(workspace.root);
+  const place = workspace === undefined ? { app: '.', members: [] } : { app: workspace.member, members: [...workspace.members] };
   for (const name of ['npm-shrinkwrap.json', 'package-lock.json']) {
     const path = join(root, name);
     const bytes = await readBounded(path, lockfileLimit);
     if (bytes === undefined) continue;
     const lockfile = parseJsonFile(bytes, path, lockfileSchema);
     if (lockfile.lockfileVersion < 2) throw invalidInput(path, `lockfileVersion ${lockfile.lockfileVersion} has no "packages" map; regenerate it with npm 7 or later`);
-    return { dir: root, packageJson, lockfileName: name, lockfile, lockfileHash: createHash('sha256').update(bytes).digest('hex') };
+    return { dir: root, ...place, packageJson, lockfileName: name, lockfile, lockfileHash: createHash('sha256').update(bytes).digest('hex') };
   }
-  return { dir: root, packageJson };
+  return { dir: root, ...place, packageJson };
+}
+
+/** The app's folder as an absolute path. */
+export function appFolder(project: NodeProject): string {
+  return project.app === '.' ? project.dir : join(project.dir, project.app);
+}
+
+/**
+ * What a workspace member needs of the lockfile: the entries of its production dependencies, theirs in turn, and
+ * the workspace members it links (`node_modules/@s/lib` → `packages/lib`, whose own dependencies follow), each
+ * found as Node resolves it (the nearest `node_modules` upwards). Keys are the lockfile's (`node_modules/x`,
+ * `packages/api/node_modules/y`, `packages/lib`); the member's own folder is included.
+ */
+export function dependencyClosure(lockfile: Lockfile, member: string): Set<string> {
+  const packages = lockfile.packages;
+  const seen = new Set<string>();
+  const find = (from: string, name: string): string | undefined => {
+    let at = from;
+    for (;;) {
+      const key = at === '' ? `node_modules/${name}` : `${at}/node_modules/${name}`;
+      if (packages[key] !== undefined) return key;
+      if (at === '') return undefined;
+      const cut = at.lastIndexOf('/');
+      at = cut < 0 ? '' : at.slice(0, cut);
+    }
+  };
+  const visit = (key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const entry = packages[key];
+    if (entry === undefined) return;
+    if (entry.link === true && entry.resolved !== undefined) {
+      visit(posix.normalize(entry.resolved));
+      return;
+    }
+    const names = { ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies };
+    for (const name of Object.keys(names).sort()) {
+      const found = find(key, name);
+      if (found !== undefined) visit(found);
+    }
+  };
+  visit(member === '.' ? '' : member);
+  return seen;
 }
 
 /** npm's hidden lockfile (`node_modules/.package-lock.json`): the same shape, written by every install. */
@@ -128,7 +197,8 @@ export function projectPath(dir: string, name: string, subject: string): string 
 /** The file `node` runs: `--entry`, else `scripts.start` (`node X`), `bin`, `main`, then index.js / server.js / app.js. */
 export async function resolveEntry(project: NodeProject, entry?: string): Promise<string> {
   const pkg = project.packageJson;
-  const manifest = join(project.dir, 'package.json');
+  const dir = appFolder(project);
+  const manifest = join(dir, 'package.json');
   const candidates: { name: string; subject: string }[] = [];
   if (entry !== undefined) candidates.push({ name: entry, subject: '--entry' });
   else {
@@ -139,16 +209,16 @@ export async function resolveEntry(project: NodeProject, entry?: string): Promis
     if (pkg.main !== undefined) candidates.push({ name: pkg.main, subject: `${manifest}: main` });
   }
   for (const { name, subject } of candidates) {
-    const rel = projectPath(project.dir, name, subject);
+    const rel = projectPath(dir, name, subject);
     for (const tried of [rel, `${rel}.js`, `${rel}/index.js`]) {
-      const info = await lstat(join(project.dir, tried)).catch(() => undefined);
+      const info = await lstat(join(dir, tried)).catch(() => undefined);
       if (info?.isFile() === true) return tried;
     }
     // the first named entry must exist: running something else silently would surprise
-    throw notFound(subject, `entry point "${name}" not found in ${project.dir}`);
+    throw notFound(subject, `entry point "${name}" not found in ${dir}`);
   }
   for (const name of ['index.js', 'server.js', 'app.js', 'main.js']) {
-    const info = await lstat(join(project.dir, name)).catch(() => undefined);
+    const info = await lstat(join(dir, name)).catch(() => undefined);
     if (info?.isFile() === true) return name;
   }
   throw notFound(manifest, 'no entry point: add scripts.start ("node FILE"), main or bin, or pass --entry FILE');

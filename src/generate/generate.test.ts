@@ -11,6 +11,7 @@ const projects: [string, string | undefined][] = [
   ['node-pnpm-next', undefined],
   ['node-next-image', undefined],
   ['node-npm-workspaces', undefined],
+  ['node-pnpm-workspaces', 'packages/api'],
   ['node-yarn-berry-nest', undefined],
   ['node-bun', undefined],
   ['node-plain', undefined],

@@ -4,3 +4,4 @@ export { excludedBy, generateDockerignore, secretPatterns } from './dockerignore
 export { execForm, mapBase } from './dockerfile-writer.js';
 export { generateFiles, type GeneratedFiles, type GenerateOptions } from './generate.js';
 export type * from './types.js';
+export { findWorkspace, type FoundWorkspace } from './ecosystems/node/workspace.js';

@@ -49,11 +49,12 @@ export interface NodeApp extends AppBase {
   /** The file node runs, relative to the app directory (`dist/index.js`, `server.js`). */
   entry: string;
   /**
-   * A member of an npm workspace (`workspaces` in the root package.json): the context is the workspace root,
-   * which holds the lockfile; `member` is the app's folder relative to it, `members` every member's folder
-   * (their package.json files are copied before the install, which links them).
+   * A member of a workspace (`workspaces` in the root package.json, or `pnpm-workspace.yaml`): the context is the
+   * workspace root, which holds the lockfile; `member` is the app's folder relative to it, `members` every member's
+   * folder (their package.json files are copied before the install, which links them); `file` names
+   * `pnpm-workspace.yaml` when that file declares the members (it is copied with them).
    */
-  workspace?: { member: string; members: string[] };
+  workspace?: { member: string; members: string[]; file?: 'pnpm-workspace.yaml' };
   /** Has production dependencies (else no node_modules is copied to the runtime). */
   hasDependencies: boolean;
 }

@@ -125,7 +125,8 @@ export function register(program: Command): void {
         await watch(request, ctx.flags.format === 'json', (text) => ctx.write(text));
         return;
       }
-      const report = await build(request);
+      // Ctrl-C / SIGTERM: the write in progress is undone (no temp file or partial image is left), then the process ends by the signal
+      const report = await withInterrupt((signal) => build({ ...request, signal }));
       if (ctx.flags.format === 'json') {
         await ctx.write(JSON.stringify(report, null, 2));
         return;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, NodeApp, NodeFramework, NodePackageManager } from '../../types.js';
+import { workspaceMembers, workspaceRootOf } from './workspace.js';
 
 const packageJsonSchema = z.looseObject({
   name: z.string().optional(),
@@ -79,46 +80,6 @@ async function importsNextImage(files: ProjectFiles, dir: string): Promise<boole
   return false;
 }
 
-/** A workspace pattern (`packages/*`, `apps/**`) as a regular expression over posix paths. */
-function workspacePattern(glob: string): RegExp {
-  const body = glob
-    .replace(/^\.\//, '')
-    .replace(/\/+$/, '')
-    .split('/')
-    .map((part) => (part === '**' ? '.*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')))
-    .join('/');
-  return new RegExp(`^${body}$`);
-}
-
-interface WorkspaceRoot {
-  root: string;
-  patterns: string[];
-}
-
-/** The nearest folder above `dir` whose package.json lists `dir` among its workspaces. */
-async function workspaceRootOf(files: ProjectFiles, dir: string): Promise<WorkspaceRoot | undefined> {
-  const parts = dir.split('/');
-  for (let i = parts.length - 1; i >= 0; i--) {
-    const root = i === 0 ? '.' : parts.slice(0, i).join('/');
-    const pkg = await files.readJson(joinPath(root, 'package.json'), packageJsonSchema).catch(() => undefined);
-    const workspaces = pkg?.workspaces;
-    if (workspaces === undefined) continue;
-    const patterns = Array.isArray(workspaces) ? workspaces : (workspaces.packages ?? []);
-    const relative = root === '.' ? dir : dir.slice(root.length + 1);
-    if (patterns.some((p) => workspacePattern(p).test(relative))) return { root, patterns };
-  }
-  return undefined;
-}
-
-/** Every member folder of a workspace (relative to its root) that has a package.json, sorted. */
-async function workspaceMembers(files: ProjectFiles, ws: WorkspaceRoot): Promise<string[]> {
-  const manifests = await files.findFiles(ws.root, (n) => n === 'package.json', { maxDepth: 4, maxFiles: 500 });
-  const members = manifests
-    .map((m) => m.slice(ws.root === '.' ? 0 : ws.root.length + 1).replace(/\/?package\.json$/, ''))
-    .filter((m) => m !== '' && ws.patterns.some((p) => workspacePattern(p).test(m)));
-  return members.sort();
-}
-
 export const nodeDetector: Detector = {
   ecosystem: 'node',
   async detect(files: ProjectFiles, dir: string): Promise<NodeApp[]> {
@@ -134,7 +95,7 @@ export const nodeDetector: Detector = {
 
     // a workspace member: an app only when it has a start script (the rest are its libraries); the workspace
     // root is the context, with the lockfile
-    const ws = dir === '.' ? undefined : await workspaceRootOf(files, dir);
+    const ws = await workspaceRootOf(files, dir);
     if (ws !== undefined && scripts.start === undefined) return [];
     const context = ws?.root ?? dir;
 
@@ -224,7 +185,7 @@ export const nodeDetector: Detector = {
         ecosystem: 'node',
         path: dir,
         context,
-        ...(ws === undefined ? {} : { workspace: { member: ws.root === '.' ? dir : dir.slice(ws.root.length + 1), members: await workspaceMembers(files, ws) } }),
+        ...(ws === undefined ? {} : { workspace: { member: ws.root === '.' ? dir : dir.slice(ws.root.length + 1), members: await workspaceMembers(files, ws), ...(ws.file === 'pnpm-workspace.yaml' ? { file: ws.file } : {}) } }),
         name: pkg.name ?? (dir === '.' ? 'app' : dir.split('/').pop() ?? 'app'),
         ...(port === undefined ? {} : { port }),
         notes,

@@ -104,10 +104,10 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
   const needDeps = app.hasDependencies && !app.nextStandalone;
 
   const ws = app.workspace;
-  // an npm workspace member: the workspace root is the context; every member's package.json goes in before the
-  // install (npm links them), and the install and build name the member
+  // a workspace member: the workspace root is the context; every member's package.json (and pnpm's member list) goes
+  // in before the install (the package manager links them), and npm's install and build name the member
   const copyManifests = (): void => {
-    w.copy(m.manifests, './');
+    w.copy(ws?.file === undefined ? m.manifests : [...m.manifests, ws.file], './');
     for (const member of ws?.members ?? []) w.copy([`${member}/package.json`], `./${member}/`);
   };
   const only = ws === undefined || app.packageManager !== 'npm' ? '' : ` --workspace ${ws.member}`;

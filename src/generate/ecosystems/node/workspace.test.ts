@@ -1,0 +1,53 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findWorkspace, workspacePattern } from './workspace.js';
+
+const fixtures = resolve(import.meta.dirname, '../../__fixtures__');
+
+describe('findWorkspace', () => {
+  const made: string[] = [];
+  afterEach(async () => {
+    for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds an npm workspace root upwards from a member, with every member', async () => {
+    const root = resolve(fixtures, 'node-npm-workspaces');
+    expect(await findWorkspace(join(root, 'packages/api'))).toEqual({ root, member: 'packages/api', members: ['packages/api', 'packages/greeting'], file: 'package.json' });
+    expect(await findWorkspace(join(root, 'packages/greeting'))).toMatchObject({ root, member: 'packages/greeting' });
+  });
+
+  it('is undefined for the root itself and for a folder that is no member', async () => {
+    expect(await findWorkspace(resolve(fixtures, 'node-npm-workspaces'))).toBeUndefined();
+    expect(await findWorkspace(resolve(fixtures, 'node-plain'))).toBeUndefined();
+  });
+
+  it('reads pnpm-workspace.yaml, its exclusions included', async () => {
+    const root = resolve(fixtures, 'node-pnpm-workspaces');
+    expect(await findWorkspace(join(root, 'packages/api'))).toEqual({ root, member: 'packages/api', members: ['packages/api', 'packages/greeting'], file: 'pnpm-workspace.yaml' });
+    expect(await findWorkspace(join(root, 'packages/private'))).toBeUndefined();
+  });
+
+  it('takes the object form of workspaces and nested patterns, and skips a broken package.json on the way up', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-ws-'));
+    made.push(root);
+    await mkdir(join(root, 'apps/web/api'), { recursive: true });
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'r', workspaces: { packages: ['apps/**'] } }));
+    await writeFile(join(root, 'apps/package.json'), '{ broken');
+    await writeFile(join(root, 'apps/web/api/package.json'), JSON.stringify({ name: 'api' }));
+    expect(await findWorkspace(join(root, 'apps/web/api'))).toMatchObject({ root, member: 'apps/web/api', file: 'package.json' });
+  });
+});
+
+describe('workspacePattern', () => {
+  it.each([
+    ['packages/*', 'packages/api', true],
+    ['packages/*', 'packages/api/nested', false],
+    ['./apps/**', 'apps/a/b', true],
+    ['!packages/private', 'packages/private', true],
+    ['libs/core', 'libs/core', true],
+  ])('%s against %s: %s', (glob, path, expected) => {
+    expect(workspacePattern(glob).test(path)).toBe(expected);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Node.js workspaces: npm and yarn list their members in the root package.json (`workspaces`), pnpm in
+ * `pnpm-workspace.yaml` (`packages`). A member's lockfile and hoisted `node_modules` live at the workspace root,
+ * so both `init` (the build context) and `build` (the install and the image layout) start from the root.
+ */
+import { isAbsolute, parse as parsePath, posix, relative, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import { joinPath, ProjectFiles } from '../../project-files.js';
+
+const manifestSchema = z.looseObject({
+  workspaces: z.union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).optional() })]).optional(),
+});
+
+const pnpmWorkspaceSchema = z.looseObject({ packages: z.array(z.string()).optional() });
+
+/** A workspace pattern (`packages/*`, `apps/**`) as a regular expression over posix paths. */
+export function workspacePattern(glob: string): RegExp {
+  const body = glob
+    .replace(/^!/, '')
+    .replace(/^\.\//, '')
+    .replace(/\/+$/, '')
+    .split('/')
+    .map((part) => (part === '**' ? '.*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')))
+    .join('/');
+  return new RegExp(`^${body}$`);
+}
+
+/** Whether `path` is a member under `patterns` (pnpm's `!pattern` entries exclude). */
+function matches(patterns: readonly string[], path: string): boolean {
+  const included = patterns.some((p) => !p.startsWith('!') && workspacePattern(p).test(path));
+  return included && !patterns.some((p) => p.startsWith('!') && workspacePattern(p).test(path));
+}
+
+export interface WorkspaceRoot {
+  /** The root folder, relative to the files' root (`.` for the root itself). */
+  root: string;
+  patterns: string[];
+  /** Where the member list is: `package.json` (npm, yarn) or `pnpm-workspace.yaml`. */
+  file: 'package.json' | 'pnpm-workspace.yaml';
+}
+
+/** The member patterns a folder declares, if it is a workspace root. */
+async function patternsOf(files: ProjectFiles, root: string): Promise<Omit<WorkspaceRoot, 'root'> | undefined> {
+  const pnpm = await files.readText(joinPath(root, 'pnpm-workspace.yaml'), 1 << 20).catch(() => undefined);
+  if (pnpm !== undefined) {
+    let data: unknown;
+    try {
+      // loaded only for pnpm workspaces: every build looks for a workspace, few have this file
+      const { parse } = await import('yaml');
+      data = parse(pnpm);
+    } catch {
+      data = undefined;
+    }
+    const parsed = pnpmWorkspaceSchema.safeParse(data ?? {});
+    if (parsed.success && parsed.data.packages !== undefined) return { patterns: parsed.data.packages, file: 'pnpm-workspace.yaml' };
+  }
+  const pkg = await files.readJson(joinPath(root, 'package.json'), manifestSchema).catch(() => undefined);
+  const workspaces = pkg?.workspaces;
+  if (workspaces === undefined) return undefined;
+  return { patterns: Array.isArray(workspaces) ? workspaces : (workspaces.packages ?? []), file: 'package.json' };
+}
+
+/** The nearest folder above `dir` (relative to the files' root) that lists `dir` among its workspace members. */
+export async function workspaceRootOf(files: ProjectFiles, dir: string): Promise<WorkspaceRoot | undefined> {
+  if (dir === '.') return undefined;
+  const parts = dir.split('/');
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const root = i === 0 ? '.' : parts.slice(0, i).join('/');
+    const declared = await patternsOf(files, root);
+    if (declared === undefined) continue;
+    const member = root === '.' ? dir : dir.slice(root.length + 1);
+    if (matches(declared.patterns, member)) return { root, ...declared };
+  }
+  return undefined;
+}
+
+/** Every member folder of a workspace (relative to its root) that has a package.json, sorted. */
+export async function workspaceMembers(files: ProjectFiles, ws: WorkspaceRoot): Promise<string[]> {
+  const manifests = await files.findFiles(ws.root, (n) => n === 'package.json', { maxDepth: 4, maxFiles: 500 });
+  const members = manifests
+    .map((m) => m.slice(ws.root === '.' ? 0 : ws.root.length + 1).replace(/\/?package\.json$/, ''))
+    .filter((m) => m !== '' && matches(ws.patterns, m));
+  return members.sort();
+}
+
+export interface FoundWorkspace {
+  /** Absolute workspace root. */
+  root: string;
+  /** The member's folder relative to the root (posix). */
+  member: string;
+  /** Every member folder relative to the root (posix, sorted), the member included. */
+  members: string[];
+  file: WorkspaceRoot['file'];
+}
+
+/**
+ * The workspace `dir` (an absolute folder) is a member of, found upwards from it as npm and pnpm find it; undefined
+ * when it is no member (or is a workspace root itself).
+ */
+export async function findWorkspace(dir: string): Promise<FoundWorkspace | undefined> {
+  const abs = resolve(dir);
+  const top = parsePath(abs).root;
+  const rel = relative(top, abs).split(sep).join('/');
+  if (rel === '' || isAbsolute(rel)) return undefined;
+  const files = new ProjectFiles(top);
+  const ws = await workspaceRootOf(files, rel);
+  if (ws === undefined) return undefined;
+  const root = resolve(top, ws.root);
+  return { root, member: posix.normalize(relative(root, abs).split(sep).join('/')), members: await workspaceMembers(files, ws), file: ws.file };
+}

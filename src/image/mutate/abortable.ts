@@ -1,0 +1,41 @@
+/**
+ * An image whose blob streams stop when a signal aborts: every layer stream opened from it is destroyed with the
+ * signal's reason, and none opens after it. Writing such an image and aborting is then one more failed write, which
+ * every sink already undoes (a layout removes the blobs it added and keeps its index.json, a file or directory is
+ * only renamed into place once complete, the engine discards a cut archive, a registry gets no manifest).
+ */
+import { addAbortSignal, type Readable } from 'node:stream';
+import type { Image, Layer } from '../types.js';
+
+async function guarded(open: () => Promise<Readable>, signal: AbortSignal): Promise<Readable> {
+  signal.throwIfAborted();
+  const stream = await open();
+  if (signal.aborted) {
+    stream.destroy();
+    signal.throwIfAborted();
+  }
+  return addAbortSignal(signal, stream);
+}
+
+function abortableLayer(layer: Layer, signal: AbortSignal): Layer {
+  return {
+    descriptor: layer.descriptor,
+    diffId: layer.diffId,
+    uncompressedSize: layer.uncompressedSize,
+    compressed: () => guarded(() => layer.compressed(), signal),
+    uncompressed: () => guarded(() => layer.uncompressed(), signal),
+  };
+}
+
+/** `image` with layer streams that end (with an error) when `signal` aborts; the same digests and bytes otherwise. */
+export function abortable(image: Image, signal: AbortSignal): Image {
+  return {
+    mediaType: image.mediaType,
+    rawManifest: image.rawManifest,
+    manifest: image.manifest,
+    digest: image.digest,
+    rawConfig: image.rawConfig,
+    config: image.config,
+    layers: image.layers.map((layer) => abortableLayer(layer, signal)),
+  };
+}
