@@ -4,7 +4,7 @@
  * every sink already undoes (a layout removes the blobs it added and keeps its index.json, a file or directory is
  * only renamed into place once complete, the engine discards a cut archive, a registry gets no manifest).
  */
-import { addAbortSignal, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Image, Layer } from '../types.js';
 
 async function guarded(open: () => Promise<Readable>, signal: AbortSignal): Promise<Readable> {
@@ -14,7 +14,15 @@ async function guarded(open: () => Promise<Readable>, signal: AbortSignal): Prom
     stream.destroy();
     signal.throwIfAborted();
   }
-  return addAbortSignal(signal, stream);
+  // destroyed with the signal's reason (not a bare AbortError), so the failure names the interrupt
+  const cut = (): void => {
+    stream.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+  };
+  signal.addEventListener('abort', cut, { once: true });
+  stream.once('close', () => {
+    signal.removeEventListener('abort', cut);
+  });
+  return stream;
 }
 
 function abortableLayer(layer: Layer, signal: AbortSignal): Layer {
