@@ -115,14 +115,14 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
       const { buildBase } = await import('../base/build.js');
       const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, offline: config.offline, ...(nodeBinary === undefined ? {} : { nodeBinary }) });
       request.signal?.throwIfAborted();
-      const ctx = await createTransportContext(config, events);
+      const ctx = await createTransportContext(config, events, request.signal);
       try {
         await writeDirAtomic(dir, async (tmp) => {
           await write(`oci:${tmp}:base`, { kind: 'image', image: request.signal === undefined ? result.image : abortable(result.image, request.signal) }, ctx);
           // an OCI layout does not record uncompressed sizes; the report wants them without a gunzip per build
           const sizes = Object.fromEntries(result.image.layers.map((l) => [l.diffId, l.uncompressedSize ?? 0]));
           await writeFile(join(tmp, 'shipshape-sizes.json'), JSON.stringify(sizes));
-        });
+        }, dir, request.signal);
       } finally {
         await ctx.close();
       }
@@ -276,7 +276,7 @@ export async function buildIn(session: BuildSession, request: BuildRequest): Pro
   const task = new ProgressTask(events, 'build-write', `writing ${request.outputImage}`);
   let written;
   try {
-    session.ctx ??= await createTransportContext(config, events);
+    session.ctx ??= await createTransportContext(config, events, signal);
     // an interrupt mid-write cuts the layer streams: the sink undoes what it wrote, as after any failed write
     written = await write(request.outputImage, { kind: 'image', image: signal === undefined ? result.image : abortable(result.image, signal) }, session.ctx);
   } finally {

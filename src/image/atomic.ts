@@ -29,14 +29,18 @@ export async function pathExists(path: string): Promise<boolean> {
 
 /**
  * Streams what `source` opens into `path` atomically; on failure no file (and no temp file) remains. The stream
- * is opened only when its consumer is ready, so that an early error always has a listener.
+ * is opened only when its consumer is ready, so that an early error always has a listener. An aborted `signal`
+ * (an interrupt) stops the copy, and a file copied whole is still not put in place once it has fired.
  */
-export async function writeFileAtomic(path: string, source: () => Promise<Readable>, what = path): Promise<void> {
+export async function writeFileAtomic(path: string, source: () => Promise<Readable>, what = path, signal?: AbortSignal): Promise<void> {
   const temp = tempSibling(path);
   try {
+    signal?.throwIfAborted();
     await mkdir(dirname(resolve(path)), { recursive: true });
     const stream = await source();
-    await pipeline(stream, createWriteStream(temp, { mode: 0o644 }));
+    if (signal === undefined) await pipeline(stream, createWriteStream(temp, { mode: 0o644 }));
+    else await pipeline(stream, createWriteStream(temp, { mode: 0o644 }), { signal });
+    signal?.throwIfAborted();
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
@@ -46,13 +50,16 @@ export async function writeFileAtomic(path: string, source: () => Promise<Readab
 
 /**
  * Builds a directory atomically: `fill` writes into a temp sibling, which then replaces `path` (an existing
- * directory is moved aside first and removed only once the new one is in place).
+ * directory is moved aside first and removed only once the new one is in place). Once `signal` has fired, the
+ * filled directory is removed instead of put in place.
  */
-export async function writeDirAtomic(path: string, fill: (dir: string) => Promise<void>, what = path): Promise<void> {
+export async function writeDirAtomic(path: string, fill: (dir: string) => Promise<void>, what = path, signal?: AbortSignal): Promise<void> {
   const temp = tempSibling(path);
   try {
+    signal?.throwIfAborted();
     await mkdir(temp, { recursive: true });
     await fill(temp);
+    signal?.throwIfAborted();
     if (await pathExists(path)) {
       const old = tempSibling(path);
       await rename(path, old);

@@ -102,6 +102,8 @@ export async function describe(ref: string, options: DaemonOptions = {}): Promis
 }
 
 export interface DaemonWriteOptions extends DaemonOptions {
+  /** An interrupt: no load starts once it has fired (a load it cuts is a broken archive, which the engine discards). */
+  signal?: AbortSignal;
   /** Keep zstd layers when the engine can load them (Docker ≥ 23, Podman). Default: recompress them to gzip. */
   allowZstd?: boolean;
 }
@@ -134,6 +136,7 @@ export async function write(ref: string, img: Image, options: DaemonWriteOptions
   const scratch = await Scratch.create(options.tempDir);
   try {
     const ready = await prepareForArchive([{ image: img, tags: [name] }], scratch, { allowZstd, events });
+    options.signal?.throwIfAborted();
     await client.load(dockerArchiveStream(ready, { allowZstd, events }), subject);
   } catch (error) {
     throw wrap(error, `loading into the ${client.name}`);

@@ -42,7 +42,7 @@ export async function readDir(path: string): Promise<Artifact> {
 }
 
 /** Writes a `dir:` directory atomically (an existing one is replaced only once the new one is complete). */
-export async function writeDir(path: string, artifact: Artifact, events: EventSink = silent): Promise<void> {
+export async function writeDir(path: string, artifact: Artifact, events: EventSink = silent, signal?: AbortSignal): Promise<void> {
   await writeDirAtomic(path, async (temp) => {
     let top: Buffer | undefined;
     for await (const blob of artifactBlobs(artifact)) {
@@ -53,12 +53,12 @@ export async function writeDir(path: string, artifact: Artifact, events: EventSi
       await writeFileAtomic(join(temp, name), async () => {
         const stream = await blob.open();
         return task ? withProgress(stream, task) : stream;
-      });
+      }, name, signal);
     }
     if (!top) throw invalidInput(`dir:${path}`, 'nothing to write');
     // the top-level manifest is manifest.json, not an instance
     const topName = join(temp, `${(artifact.kind === 'image' ? artifact.image.digest : artifact.index.digest).slice(7)}.manifest.json`);
     await rename(topName, join(temp, 'manifest.json'));
     await writeFileAtomic(join(temp, 'version'), () => Promise.resolve(Readable.from([Buffer.from(versionText)])));
-  }, `dir:${path}`);
+  }, `dir:${path}`, signal);
 }

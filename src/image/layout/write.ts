@@ -23,6 +23,8 @@ export interface LayoutWriteOptions {
   /** Extra annotations on the index.json entry. */
   annotations?: Record<string, string>;
   events?: EventSink;
+  /** An interrupt: the blob being written is cut, and nothing is committed once it has fired. */
+  signal?: AbortSignal;
 }
 
 const layoutFile = `${JSON.stringify({ imageLayoutVersion: '1.0.0' })}\n`;
@@ -36,7 +38,7 @@ function blobPath(root: string, descriptor: Descriptor): string {
  * Writes every blob of `artifact` under `root/blobs` that is not already there; returns the paths it created,
  * so that a caller can take them back on failure.
  */
-export async function writeBlobs(root: string, artifact: Artifact, events: EventSink, created: string[]): Promise<void> {
+export async function writeBlobs(root: string, artifact: Artifact, events: EventSink, created: string[], signal?: AbortSignal): Promise<void> {
   for await (const blob of artifactBlobs(artifact)) {
     const path = blobPath(root, blob.descriptor);
     if (await pathExists(path)) continue;
@@ -46,7 +48,7 @@ export async function writeBlobs(root: string, artifact: Artifact, events: Event
     await writeFileAtomic(path, async () => {
       const stream = await blob.open();
       return task ? withProgress(stream, task) : stream;
-    }, `blob ${blob.descriptor.digest}`);
+    }, `blob ${blob.descriptor.digest}`, signal);
   }
 }
 
@@ -71,10 +73,10 @@ export async function writeLayoutDir(dir: string, artifact: Artifact, options: L
       if ((await readdir(dir)).length > 0) throw invalidInput(`oci:${dir}`, 'exists and is neither empty nor an OCI layout');
     }
     await writeDirAtomic(dir, async (temp) => {
-      await writeBlobs(temp, artifact, events, []);
+      await writeBlobs(temp, artifact, events, [], options.signal);
       await writeFileAtomic(join(temp, 'oci-layout'), () => Promise.resolve(stringStream(layoutFile)));
       await writeFileAtomic(join(temp, 'index.json'), () => Promise.resolve(stringStream(indexJson([entry]))));
-    }, `oci:${dir}`);
+    }, `oci:${dir}`, options.signal);
     return;
   }
   const subject = `oci:${dir}: index.json`;
@@ -92,9 +94,9 @@ export async function writeLayoutDir(dir: string, artifact: Artifact, options: L
   });
   const created: string[] = [];
   try {
-    await writeBlobs(dir, artifact, events, created);
+    await writeBlobs(dir, artifact, events, created, options.signal);
     if (!(await pathExists(join(dir, 'oci-layout')))) await writeFileAtomic(join(dir, 'oci-layout'), () => Promise.resolve(stringStream(layoutFile)));
-    await writeFileAtomic(join(dir, 'index.json'), () => Promise.resolve(stringStream(indexJson([...kept, entry], extra as Record<string, unknown>))));
+    await writeFileAtomic(join(dir, 'index.json'), () => Promise.resolve(stringStream(indexJson([...kept, entry], extra as Record<string, unknown>))), `oci:${dir}: index.json`, options.signal);
   } catch (error) {
     for (const path of created) await rm(path, { force: true });
     throw error;
@@ -107,7 +109,7 @@ export async function writeLayoutArchive(file: string, artifact: Artifact, optio
   try {
     const dir = join(scratch.dir, 'layout');
     await writeLayoutDir(dir, artifact, options);
-    await writeFileAtomic(file, () => Promise.resolve(packDirectory(dir, { mtime: 0, subject: `oci-archive:${file}` })), `oci-archive:${file}`);
+    await writeFileAtomic(file, () => Promise.resolve(packDirectory(dir, { mtime: 0, subject: `oci-archive:${file}` })), `oci-archive:${file}`, options.signal);
   } finally {
     await scratch.dispose();
   }

@@ -98,6 +98,8 @@ class Pusher {
     const layers = mapLimit(img.layers, this.options.jobs ?? 3, (layer) => this.blob(layer.descriptor, () => layer.compressed(), mountFrom));
     const [configResult, layerResults] = await Promise.all([config, layers]);
     const blobs = [configResult, ...layerResults];
+    // an interrupt after the last blob went up still publishes nothing: the tag keeps what it named
+    this.options.signal?.throwIfAborted();
     const digest = await this.client.putManifest(this.repo, reference, img.rawManifest, img.mediaType);
     return { digest, mediaType: img.mediaType, blobs };
   }
@@ -108,6 +110,7 @@ class Pusher {
       const child = isIndexMediaType(d.mediaType) ? await this.index(await index.index(d.digest), d.digest) : await this.image(await index.image(d.digest), d.digest);
       blobs.push(...child.blobs);
     }
+    this.options.signal?.throwIfAborted();
     const digest = await this.client.putManifest(this.repo, reference, index.rawManifest, index.mediaType);
     return { digest, mediaType: index.mediaType, blobs };
   }

@@ -27,6 +27,8 @@ export interface TransportOptions {
   /** Where Docker keeps per-registry CAs (`<dir>/<host>/ca.crt`). */
   certsDir?: string;
   events?: EventSink;
+  /** An interrupt: requests in flight are cut, retries and their waits end, no request starts once it has fired. */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -313,6 +315,7 @@ export class RegistryTransport {
   private readonly timeout: number;
   private readonly certsDir: string;
   readonly events: EventSink;
+  readonly signal: AbortSignal | undefined;
 
   constructor(host: string, options: TransportOptions = {}) {
     this.host = host;
@@ -323,6 +326,7 @@ export class RegistryTransport {
     this.timeout = options.timeout ?? 60;
     this.certsDir = options.certsDir ?? process.env.SHIPSHAPE_DOCKER_CERTS_DIR ?? '/etc/docker/certs.d';
     this.events = options.events ?? silent;
+    this.signal = options.signal;
   }
 
   get subject(): string {
@@ -365,7 +369,7 @@ export class RegistryTransport {
     const jittered = exp / 2 + Math.random() * (exp / 2);
     const wait = Math.min(this.maxBackoffMs, retryAfterMs ?? jittered);
     this.events({ kind: 'log', level: 'debug', message: `${this.subject}: retry ${attempt}/${this.retries} in ${Math.round(wait)} ms` });
-    await sleep(wait);
+    await sleep(wait, undefined, this.signal === undefined ? {} : { signal: this.signal });
   }
 
   /**
@@ -382,6 +386,7 @@ export class RegistryTransport {
     const follow = req.followRedirects ?? (req.method === 'GET' || req.method === 'HEAD');
     const registryOrigin = (await this.baseUrl()).origin;
     for (;;) {
+      this.signal?.throwIfAborted();
       const onRegistry = url.origin === registryOrigin;
       const headers: Record<string, string> = { 'user-agent': 'shipshape', ...req.headers };
       if (onRegistry && req.authorizer) {
@@ -396,9 +401,11 @@ export class RegistryTransport {
           headers,
           body: body ?? null,
           dispatcher: this.dispatcher(onRegistry),
+          ...(this.signal === undefined ? {} : { signal: this.signal }),
         });
       } catch (error) {
         if (error instanceof ShipshapeError) throw error;
+        this.signal?.throwIfAborted();
         const tlsCode = tlsErrorCode(error);
         if (tlsCode !== undefined) {
           // Not worth a retry: the same certificate comes back. Say where trust comes from, as Docker's message does.

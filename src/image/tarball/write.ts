@@ -34,6 +34,8 @@ export interface DockerArchiveOptions {
   /** In the OCI form, also add `<hex>/layer.tar` symlinks into blobs/ (as some Docker 25 releases did). */
   legacySymlinks?: boolean;
   events?: EventSink;
+  /** An interrupt: the archive being written is cut and not put in place. */
+  signal?: AbortSignal;
 }
 
 const epoch = new Date(0);
@@ -158,7 +160,7 @@ export async function writeDockerArchive(file: string, images: ArchiveImage[], o
   const scratch = await Scratch.create();
   try {
     const ready = await prepareForArchive(images, scratch, options);
-    await writeFileAtomic(file, () => Promise.resolve(dockerArchiveStream(ready, options)), `docker-archive:${file}`);
+    await writeFileAtomic(file, () => Promise.resolve(dockerArchiveStream(ready, options)), `docker-archive:${file}`, options.signal);
   } finally {
     await scratch.dispose();
   }

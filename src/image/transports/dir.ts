@@ -11,7 +11,7 @@ export const transport: Transport = {
     return readDir(rest);
   },
   async write(rest, artifact, ctx) {
-    await writeDir(rest, artifact, ctx.events);
+    await writeDir(rest, artifact, ctx.events, ctx.signal);
     return { name: `dir:${rest}`, digest: artifactDescriptor(artifact).digest };
   },
 };

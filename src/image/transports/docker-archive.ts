@@ -27,7 +27,7 @@ export const transport: Transport = {
     const { path, suffix } = splitPathSuffix(rest);
     if (artifact.kind !== 'image') throw invalidInput(`docker-archive:${rest}`, 'a docker archive holds single images; choose one with --platform');
     if (suffix?.startsWith('@')) throw invalidInput(`docker-archive:${rest}`, 'name the image to write with a reference, not @N');
-    await writeDockerArchive(path, [{ image: artifact.image, tags: suffix ? [suffix] : [] }], { events: ctx.events, ...(options.allowZstd ? { allowZstd: true } : {}) });
+    await writeDockerArchive(path, [{ image: artifact.image, tags: suffix ? [suffix] : [] }], { events: ctx.events, ...(options.allowZstd ? { allowZstd: true } : {}), ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
     return { name: `docker-archive:${rest}`, digest: imageDescriptor(artifact.image).digest };
   },
 };

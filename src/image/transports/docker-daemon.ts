@@ -50,7 +50,7 @@ export const transport: Transport = {
   },
   async write(rest, artifact, ctx, writeOptions) {
     if (artifact.kind !== 'image') throw invalidInput(`docker-daemon:${rest}`, 'an engine holds single images; choose one with --platform');
-    const result = await (await loadDaemon()).write(rest, artifact.image, { ...(await options(ctx)), ...(writeOptions.allowZstd === true ? { allowZstd: true } : {}) });
+    const result = await (await loadDaemon()).write(rest, artifact.image, { ...(await options(ctx)), ...(writeOptions.allowZstd === true ? { allowZstd: true } : {}), ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
     return { name: `docker-daemon:${result.name}` };
   },
 };

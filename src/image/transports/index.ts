@@ -151,14 +151,18 @@ export async function write(input: string, artifact: Artifact, ctx: TransportCon
   return transport.write(rest, artifact, ctx, options);
 }
 
-/** A context for one operation; `close` runs the deferred cleanups and removes the scratch space. */
-export async function createTransportContext(config: TransportContext['config'], events: TransportContext['events']): Promise<TransportContext & { close(): Promise<void> }> {
+/**
+ * A context for one operation; `close` runs the deferred cleanups and removes the scratch space. `signal`
+ * interrupts its writes (see TransportContext.signal).
+ */
+export async function createTransportContext(config: TransportContext['config'], events: TransportContext['events'], signal?: AbortSignal): Promise<TransportContext & { close(): Promise<void> }> {
   const scratch = await Scratch.create();
   const cleanups: (() => Promise<void>)[] = [];
   return {
     config,
     events,
     scratch,
+    ...(signal === undefined ? {} : { signal }),
     defer(cleanup) {
       cleanups.push(cleanup);
     },

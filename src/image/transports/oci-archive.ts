@@ -17,7 +17,7 @@ export const transport: Transport = {
   },
   async write(rest, artifact, ctx) {
     const { path, suffix } = splitPathSuffix(rest);
-    await writeLayoutArchive(path, artifact, { events: ctx.events, ...(suffix ? { tag: suffix } : {}) });
+    await writeLayoutArchive(path, artifact, { events: ctx.events, ...(suffix ? { tag: suffix } : {}), ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
     return { name: `oci-archive:${rest}`, digest: artifactDescriptor(artifact).digest };
   },
 };

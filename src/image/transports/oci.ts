@@ -15,7 +15,7 @@ export const transport: Transport = {
   },
   async write(rest, artifact, ctx) {
     const { path, suffix } = splitPathSuffix(rest);
-    await writeLayoutDir(path, artifact, { events: ctx.events, ...(suffix ? { tag: suffix } : {}) });
+    await writeLayoutDir(path, artifact, { events: ctx.events, ...(suffix ? { tag: suffix } : {}), ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
     return { name: `oci:${rest}`, digest: artifactDescriptor(artifact).digest };
   },
 };

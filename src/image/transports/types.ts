@@ -15,6 +15,11 @@ export interface TransportContext {
   scratch: Scratch;
   /** Registers cleanup (a spooled file, a connection) run when the operation ends. */
   defer(cleanup: () => Promise<void>): void;
+  /**
+   * Interrupts a write (Ctrl-C): sinks stop their copies and requests and commit nothing once it has fired (no
+   * renamed file, no index.json, no manifest), leaving the destination as it was.
+   */
+  signal?: AbortSignal;
 }
 
 export interface WriteOptions {

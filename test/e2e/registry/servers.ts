@@ -492,3 +492,64 @@ export async function startCountingProxy(): Promise<CountingProxy> {
     },
   };
 }
+
+export interface ThrottleProxy {
+  host: string;
+  /** Bytes the clients have sent upstream so far. */
+  sent(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A TCP proxy in front of a registry that passes what clients send at `bytesPerSecond` (answers go back at full
+ * speed): a push of a few megabytes then takes seconds, long enough to interrupt it mid-upload every time.
+ */
+export async function startThrottleProxy(upstream: string, bytesPerSecond: number): Promise<ThrottleProxy> {
+  const [upHost = '127.0.0.1', upPort = '5000'] = upstream.split(':');
+  const sockets = new Set<Socket>();
+  let sent = 0;
+  const server = createNetServer((client) => {
+    const target = connect({ host: upHost, port: Number(upPort) });
+    for (const s of [client, target]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        client.destroy();
+        target.destroy();
+      });
+    }
+    target.pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      client.pause();
+      let at = 0;
+      // 20 slices a second
+      const slice = Math.max(1, Math.floor(bytesPerSecond / 20));
+      const tick = (): void => {
+        if (target.destroyed) return;
+        const part = chunk.subarray(at, at + slice);
+        at += part.length;
+        sent += part.length;
+        target.write(part);
+        if (at < chunk.length) setTimeout(tick, 50);
+        else client.resume();
+      };
+      tick();
+    });
+    client.on('end', () => target.end());
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+  });
+  return {
+    host: `127.0.0.1:${port}`,
+    sent: () => sent,
+    stop: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    },
+  };
+}
