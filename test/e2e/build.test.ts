@@ -4,17 +4,19 @@
  * loaded into the real engine, run with `--network host`, and answers HTTP as uid 65532. Its size is recorded
  * beside the same app built from a naive `node` Dockerfile and a multi-stage one (stand-in bases). The same build
  * pushed twice to the loopback registry uploads nothing the second time; skopeo and umoci accept the OCI output.
+ * A member of an npm workspace (Express from npm, a library member through the workspace link) builds from its own
+ * folder with the root's lockfile and runs the same way.
  */
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildReport } from '../../src/api/index.js';
 import { changeSource, copyExpressApp, multiStageDockerfile, naiveDockerfile, writeDockerfile } from './build-app.js';
-import { dockerCli, has, missing, registryHost, run, runCli } from './env.js';
+import { dockerCli, has, missing, registryHost, repoRoot, run, runCli } from './env.js';
 import { dockerBuild, freePort, getText } from './stand-ins.js';
 
 const skip = missing('docker', 'cli');
@@ -123,6 +125,29 @@ describe.skipIf(skip)('shipshape build: a Node.js app image without a Docker dae
     expect(existsSync(join(rootfs, 'app/node_modules/express/package.json'))).toBe(true);
     expect(existsSync(join(rootfs, 'app/node_modules/is-number'))).toBe(false);
     expect(existsSync(join(rootfs, 'nodejs/bin/node'))).toBe(true);
+  });
+
+  it('builds a workspace member from its folder: root lockfile, linked library member, runs in /app/MEMBER as uid 65532', async () => {
+    const workspace = await mkdtemp(join(tmpdir(), 'shipshape-build-e2e-ws-'));
+    work.push(workspace);
+    await cp(join(repoRoot, 'test/e2e/__fixtures__/init-apps/npm-workspaces'), workspace, { recursive: true, filter: (src) => !src.includes('node_modules') });
+    const member = `shipshape-e2e/build-workspace:${Date.now()}`;
+    const report = await buildJson([join(workspace, 'packages/api'), '--output-image', `docker-daemon:${member}`]);
+    images.push(member);
+    expect(report.entrypoint).toEqual(['/nodejs/bin/node', '/app/packages/api/server.js']);
+    // the install ran in the cache, never in the checkout
+    expect(await readdir(workspace)).toEqual(['package-lock.json', 'package.json', 'packages']);
+    const [inspect] = JSON.parse(await run(dockerCli, ['image', 'inspect', member])) as [{ Config: { User: string; WorkingDir: string; Labels: Record<string, string> } }];
+    expect(inspect.Config.WorkingDir).toBe('/app/packages/api');
+    expect(inspect.Config.User).toBe('65532:65532');
+    expect(inspect.Config.Labels['org.opencontainers.image.title']).toBe('@shop/api');
+    const port = await freePort();
+    const id = (await run(dockerCli, ['run', '-d', '--rm', '--network', 'host', '-e', `PORT=${port}`, member])).trim();
+    try {
+      expect(await getText(`http://127.0.0.1:${port}/`, 20_000)).toBe('hello from workspace as uid 65532\n');
+    } finally {
+      spawnSync(dockerCli, ['rm', '-f', id], { stdio: 'ignore' });
+    }
   });
 
   it('fails with one line and exit 2 on a directory without package.json and on a missing entry', async () => {
