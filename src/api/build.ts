@@ -204,7 +204,7 @@ export interface BuildSession {
 
 async function openBase(request: BuildRequest, needs: BinaryNeeds | undefined, config: Config, events: EventSink): Promise<OpenedBase> {
   if (request.base !== undefined) {
-    const opened = await openImage(request.base, { config, events, ...(request.platform === undefined ? {} : { platform: request.platform }) });
+    const opened = await openImage(request.base, { config, events, ...(request.platform === undefined ? {} : { platform: request.platform }), ...(request.signal === undefined ? {} : { signal: request.signal }) });
     return { ...opened, name: request.base, sizes: {} };
   }
   return presetBase(needs?.preset ?? 'nodejs', needs?.architecture ?? 'amd64', request, config, events);

@@ -20,6 +20,8 @@ export interface OpenImageOptions {
   platform?: string;
   config: Config;
   events: EventSink;
+  /** An interrupt: registry requests (a blob download) stop once it fires. */
+  signal?: AbortSignal;
 }
 
 async function pickPlatform(index: ImageIndex, platform: string, subject: string): Promise<Image> {
@@ -30,7 +32,7 @@ async function pickPlatform(index: ImageIndex, platform: string, subject: string
 }
 
 export async function openImage(name: string, options: OpenImageOptions): Promise<OpenedImage> {
-  const ctx = await createTransportContext(options.config, options.events);
+  const ctx = await createTransportContext(options.config, options.events, options.signal);
   try {
     const artifact = await open(name, ctx);
     const image = artifact.kind === 'image' ? artifact.image : await pickPlatform(artifact.index, options.platform ?? 'linux/amd64', `image "${name}"`);

@@ -7,16 +7,38 @@
 import type { Readable } from 'node:stream';
 import type { Image, Layer } from '../types.js';
 
+function reasonOf(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+}
+
 async function guarded(open: () => Promise<Readable>, signal: AbortSignal): Promise<Readable> {
   signal.throwIfAborted();
-  const stream = await open();
+  const opening = open();
+  // opening may take long (a base blob downloading into the cache): the interrupt does not wait for it
+  const stream = await new Promise<Readable>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(reasonOf(signal));
+      opening.then((late) => late.destroy(), () => undefined);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    opening.then(
+      (opened) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(opened);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
   if (signal.aborted) {
     stream.destroy();
-    signal.throwIfAborted();
+    throw reasonOf(signal);
   }
   // destroyed with the signal's reason (not a bare AbortError), so the failure names the interrupt
   const cut = (): void => {
-    stream.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    stream.destroy(reasonOf(signal));
   };
   signal.addEventListener('abort', cut, { once: true });
   stream.once('close', () => {
