@@ -11,7 +11,7 @@ import type { PresetName } from '../base/presets.js';
 import { binaryNeeds, type BinaryNeeds, buildBinaryImage, buildNodeApp, type BuildResult, type GitCache, type LayerRole, parseEnv, readProject } from '../build/index.js';
 import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
 // the module itself, not the generate index: every build looks for a workspace, few need the detectors
-import { findWorkspace } from '../generate/ecosystems/node/workspace.js';
+import { findWorkspace, type FoundWorkspace } from '../generate/ecosystems/node/workspace.js';
 import { pathExists, writeDirAtomic } from '../image/atomic.js';
 import { createTransportContext, open, sinkFor, type TransportContext, write } from '../image/transports/index.js';
 import { abortable } from '../image/mutate/index.js';
@@ -198,6 +198,8 @@ type OpenedBase = OpenedImage & { name: string; sizes: Record<string, number> };
  */
 export interface BuildSession {
   base?: OpenedBase;
+  /** The workspace the project is a member of (`value` undefined: none), looked up once per session (~1–2 ms). */
+  workspace?: { value: FoundWorkspace | undefined };
   git?: GitCache;
   ctx?: TransportContext & { close(): Promise<void> };
 }
@@ -237,7 +239,11 @@ export async function buildIn(session: BuildSession, request: BuildRequest): Pro
   const dir = resolvePath(request.dir ?? '.');
   const binary = request.binary === undefined ? undefined : resolvePath(request.binary);
   const needs = binary === undefined ? undefined : binaryNeeds(binary);
-  const project = binary === undefined ? await readProject(dir, await findWorkspace(dir)) : undefined;
+  let project;
+  if (binary === undefined) {
+    session.workspace ??= { value: await findWorkspace(dir) };
+    project = await readProject(dir, session.workspace.value);
+  }
 
   const timings: Record<string, number> = {};
   // the port detection reads the project's sources: it runs while the base opens and the app is traced
