@@ -400,7 +400,7 @@ async function projectFiles(dir: string): Promise<SourceFile[]> {
     const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if ((rel === '' && alwaysSkipped.has(entry.name)) || entry.name === 'node_modules') continue;
+      if (rel === '' && alwaysSkipped.has(entry.name)) continue;
       if (ig.ignores(childRel)) continue;
       const childAbs = join(abs, entry.name);
       if (entry.isDirectory()) await walk(childAbs, childRel);
@@ -426,6 +426,10 @@ export async function collectFiles(options: CollectOptions): Promise<FileSets> {
     for (const folder of folders) dependencies.push(...(await productionModules(options.installRoot, folder, options.lockfile, keep)));
   }
   let application = await projectFiles(options.dir);
+  if (app !== '.') {
+    // a member's own node_modules is in the dependency layer already
+    application = application.filter((f) => !inNodeModules(f.path));
+  }
   if (keep !== undefined) {
     const linked = folders.filter((f) => f !== '.');
     application = application.filter((f) => f.path === 'package.json' || linked.some((folder) => f.path.startsWith(`${folder}/`)));
