@@ -6,7 +6,7 @@
  */
 import type { Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, readlink, rename, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import dockerignore from '@balena/dockerignore';
 import { invalidInput, wrap } from '../internal/errors.js';
@@ -118,7 +118,7 @@ const loadable = /\.(?:[cm]?js|json|node)$/;
  * conditions (`module-sync`, `require`, `import`) by version, and the tracer by its own version, so every
  * alternative target of every traced package is added (and traced in turn).
  */
-async function alternatives(names: ReadonlySet<string>, dir: string, map: (abs: string) => string): Promise<string[]> {
+async function alternatives(names: ReadonlySet<string>, dir: string, installRoot: string, map: (abs: string) => string): Promise<string[]> {
   const packages = new Set<string>();
   for (const name of names) {
     const pkg = packagePathOf(name);
@@ -138,10 +138,21 @@ async function alternatives(names: ReadonlySet<string>, dir: string, map: (abs: 
       const path = posix.join(pkg, target);
       if (names.has(path) || !loadable.test(path) || path.startsWith('../')) continue;
       const info = await stat(map(join(dir, path))).catch(() => undefined);
-      if (info?.isFile() === true) extra.push(path);
+      if (info?.isFile() !== true) continue;
+      // a package reached through a link (pnpm's node_modules/.pnpm/a@1/node_modules/b → ../../b@2/…) was traced at
+      // its real path: the same file under another name is no alternative
+      const real = await realpath(map(join(dir, path))).catch(() => undefined);
+      const realName = real === undefined ? undefined : toPosix(relative(inside(real, installRoot) ? installRoot : dir, real));
+      if (realName !== undefined && names.has(realName)) continue;
+      extra.push(path);
     }
   }
   return extra;
+}
+
+function inside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 function isNodeModules(path: string): boolean {
@@ -327,7 +338,7 @@ async function trace(options: CollectOptions): Promise<FileSets> {
       let deps = await pass(inputs);
       // a few rounds reach a fixed point: alternatives rarely pull in packages with alternatives of their own
       for (let round = 0; round < 4; round++) {
-        const extra = await alternatives(new Set([...deps.fileList].map(toPosix)), dir, map);
+        const extra = await alternatives(new Set([...deps.fileList].map(toPosix)), dir, options.installRoot ?? dir, map);
         if (extra.length === 0) break;
         inputs.push(...extra.map((name) => join(dir, name)));
         deps = await pass(inputs);

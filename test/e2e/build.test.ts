@@ -5,7 +5,8 @@
  * beside the same app built from a naive `node` Dockerfile and a multi-stage one (stand-in bases). The same build
  * pushed twice to the loopback registry uploads nothing the second time; skopeo and umoci accept the OCI output.
  * A member of an npm workspace (Express from npm, a library member through the workspace link) builds from its own
- * folder with the root's lockfile and runs the same way.
+ * folder with the root's lockfile and runs the same way; so do members of a pnpm and a yarn classic workspace that
+ * their package manager (from corepack) installed.
  */
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -141,6 +142,30 @@ describe.skipIf(skip)('shipshape build: a Node.js app image without a Docker dae
     expect(inspect.Config.WorkingDir).toBe('/app/packages/api');
     expect(inspect.Config.User).toBe('65532:65532');
     expect(inspect.Config.Labels['org.opencontainers.image.title']).toBe('@shop/api');
+    const port = await freePort();
+    const id = (await run(dockerCli, ['run', '-d', '--rm', '--network', 'host', '-e', `PORT=${port}`, member])).trim();
+    try {
+      expect(await getText(`http://127.0.0.1:${port}/`, 20_000)).toBe('hello from workspace as uid 65532\n');
+    } finally {
+      spawnSync(dockerCli, ['rm', '-f', id], { stdio: 'ignore' });
+    }
+  });
+
+  // pnpm keeps its packages in node_modules/.pnpm and links them from each member's node_modules; yarn classic hoists
+  // like npm. Both are installed here as a user would (frozen lockfiles, pnpm 9 and yarn 1 from corepack).
+  it.skipIf(!has.corepack).each([
+    { manager: 'pnpm', install: ['pnpm@9.15.9', 'install', '--frozen-lockfile'] },
+    { manager: 'yarn', install: ['yarn@1.22.22', 'install', '--frozen-lockfile', '--non-interactive'] },
+  ])('builds a member of a $manager workspace its package manager installed', async ({ manager, install }) => {
+    const workspace = await mkdtemp(join(tmpdir(), `shipshape-build-e2e-${manager}-`));
+    work.push(workspace);
+    await cp(join(repoRoot, 'test/e2e/__fixtures__/build-workspaces', manager), workspace, { recursive: true });
+    // COREPACK_INTEGRITY_KEYS=0: the registry as served here strips the signatures corepack checks (docs/testing.md)
+    await run('corepack', install, { cwd: workspace, env: { ...process.env, COREPACK_INTEGRITY_KEYS: '0', COREPACK_ENABLE_DOWNLOAD_PROMPT: '0' } });
+    const member = `shipshape-e2e/build-${manager}-workspace:${Date.now()}`;
+    const report = await buildJson([join(workspace, 'packages/api'), '--output-image', `docker-daemon:${member}`]);
+    images.push(member);
+    expect(report.entrypoint).toEqual(['/nodejs/bin/node', '/app/packages/api/server.js']);
     const port = await freePort();
     const id = (await run(dockerCli, ['run', '-d', '--rm', '--network', 'host', '-e', `PORT=${port}`, member])).trim();
     try {

@@ -47,6 +47,8 @@ export const has = {
   script: probe('script', ['--version']),
   registry: probe('curl', ['-sf', '-o', '/dev/null', `http://${registryHost}/v2/`]),
   cli: existsSync(cliPath),
+  /** Node's corepack, which fetches pnpm and yarn from the npm registry. */
+  corepack: probe('corepack', ['--version']),
   podman: probe('curl', ['-sf', '-o', '/dev/null', '--unix-socket', podmanSocket, 'http://podman/_ping']) && probe('podman', ['--version']),
   fixtures: dockerAnswers && Object.values(fixtures).every((image) => probe(dockerCli, ['image', 'inspect', image])),
 };
