@@ -153,7 +153,7 @@ describe.skipIf(skip)('shipshape build: a Node.js app image without a Docker dae
 
   // pnpm keeps its packages in node_modules/.pnpm and links them from each member's node_modules; yarn classic hoists
   // like npm. Both are installed here as a user would (frozen lockfiles, pnpm 9 and yarn 1 from corepack).
-  it.skipIf(!has.corepack).each([
+  it.skipIf(missing('corepack') !== undefined).each([
     { manager: 'pnpm', install: ['pnpm@9.15.9', 'install', '--frozen-lockfile'] },
     { manager: 'yarn', install: ['yarn@1.22.22', 'install', '--frozen-lockfile', '--non-interactive'] },
   ])('builds a member of a $manager workspace its package manager installed', async ({ manager, install }) => {
