@@ -252,7 +252,8 @@ async function daemonlessState(state: CheckState, dir: string, scratch: Scratch,
   const id = 'check-daemonless';
   options.events({ kind: 'task-start', id, title: 'assembling the app with shipshape build (no engine)' });
   try {
-    const request = { dir, config: options.config, cacheDir: options.cacheDir, events: options.events };
+    // an interrupt stops the daemonless build too (its npm ci, its write), not only the engine builds
+    const request = { dir, config: options.config, cacheDir: options.cacheDir, events: options.events, ...(scratch.signal === undefined ? {} : { signal: scratch.signal }) };
     let layout = join(scratch.root, 'daemonless-cold');
     let built;
     try {
