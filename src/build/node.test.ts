@@ -372,8 +372,8 @@ describe('buildNodeApp of a workspace member', () => {
     ]);
   });
 
-  it('without node_modules installs the member with npm ci --workspace in the cache, keyed by the root lockfile (needs npm)', async () => {
-    // only workspace links: npm ci needs no registry
+  /** The workspace with only links in its lockfile (npm ci needs no registry) and no node_modules. */
+  async function linksOnly(): Promise<void> {
     const lock = { ...workspaceLock, packages: { '': workspaceLock.packages[''], 'node_modules/@ws/api': workspaceLock.packages['node_modules/@ws/api'], 'node_modules/@ws/lib': workspaceLock.packages['node_modules/@ws/lib'], 'node_modules/@ws/web': workspaceLock.packages['node_modules/@ws/web'], 'packages/api': { name: '@ws/api', version: '2.0.0', dependencies: { '@ws/lib': '1.0.0' } }, 'packages/lib': { name: '@ws/lib', version: '1.0.0' }, 'packages/web': { name: '@ws/web', version: '1.0.0' } } };
     await rm(join(root, 'node_modules'), { recursive: true });
     await rm(join(root, 'packages/api/node_modules'), { recursive: true });
@@ -384,6 +384,10 @@ describe('buildNodeApp of a workspace member', () => {
     await writeFile(join(root, 'packages/web/package.json'), JSON.stringify({ name: '@ws/web', version: '1.0.0' }));
     await writeFile(join(root, 'packages/api/server.js'), "console.log(require('@ws/lib'));\n");
     await writeFile(join(root, 'packages/lib/index.js'), "module.exports = 'lib';\n");
+  }
+
+  it('without node_modules installs the member with npm ci --workspace in the cache, keyed by the root lockfile (needs npm)', async () => {
+    await linksOnly();
     const result = await build();
     expect(result.timings.install).toBeDefined();
     expect(await names(result, 'dependencies')).toEqual(['app/node_modules/@ws/lib']);
@@ -392,6 +396,16 @@ describe('buildNodeApp of a workspace member', () => {
     const [installed] = await readdir(join(cache, 'npm'));
     expect(await readdir(join(cache, 'npm', installed ?? '', 'node_modules/@ws'))).toEqual(['api', 'lib']);
     expect(await readdir(root)).toEqual(['package-lock.json', 'package.json', 'packages']);
+  }, 60_000);
+
+  it('an app at the workspace root gets its members linked by the cached npm ci too (needs npm)', async () => {
+    await linksOnly();
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'], main: 'main.js' }));
+    await writeFile(join(root, 'main.js'), "console.log(require('@ws/lib'));\n");
+    const result = await buildNodeApp({ project: await readProject(root, { root, member: '.', members: member.members }), base: emptyBase(), baseName: 'test/base', cacheDir: cache, sourceDateEpoch: 1_700_000_000, events: () => undefined, ports: [] });
+    expect(await names(result, 'dependencies')).toEqual(['app/node_modules/@ws/lib']);
+    expect(await names(result, 'application')).toEqual(['app/main.js', 'app/package.json', 'app/packages/lib/index.js', 'app/packages/lib/package.json']);
+    expect(result.image.config.config?.WorkingDir).toBe('/app');
   }, 60_000);
 });
 

@@ -51,7 +51,7 @@ export type Lockfile = z.infer<typeof lockfileSchema>;
 export interface WorkspaceMember {
   /** Absolute workspace root (it holds the lockfile and the hoisted node_modules). */
   root: string;
-  /** The member's folder relative to the root (posix, `packages/api`). */
+  /** The member's folder relative to the root (posix, `packages/api`); `.` for an app at the root itself. */
   member: string;
   /** Every member folder relative to the root, the member included. */
   members: readonly string[];
@@ -117,6 +117,7 @@ export async function readProject(dir: string, workspace?: WorkspaceMember): Pro
   const manifest = await readBounded(manifestPath, manifestLimit);
   if (manifest === undefined) throw notFound(manifestPath, 'no package.json: `shipshape build` needs a Node.js project (or --binary for a compiled program)');
   const packageJson = parseJsonFile(manifest, manifestPath, packageJsonSchema);
+  // the root of a workspace is its own app folder; its members' manifests still take part in an install
   const root = workspace === undefined ? appDir : resolve(workspace.root);
   const place = workspace === undefined ? { app: '.', members: [] } : { app: workspace.member, members: [...workspace.members] };
   for (const name of ['npm-shrinkwrap.json', 'package-lock.json']) {

@@ -18,8 +18,9 @@ describe('findWorkspace', () => {
     expect(await findWorkspace(join(root, 'packages/greeting'))).toMatchObject({ root, member: 'packages/greeting' });
   });
 
-  it('is undefined for the root itself and for a folder that is no member', async () => {
-    expect(await findWorkspace(resolve(fixtures, 'node-npm-workspaces'))).toBeUndefined();
+  it('names the root itself as member `.` with its members, and is undefined for a folder in no workspace', async () => {
+    const root = resolve(fixtures, 'node-npm-workspaces');
+    expect(await findWorkspace(root)).toEqual({ root, member: '.', members: ['packages/api', 'packages/greeting'], file: 'package.json' });
     expect(await findWorkspace(resolve(fixtures, 'node-plain'))).toBeUndefined();
   });
 

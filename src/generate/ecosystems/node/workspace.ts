@@ -86,7 +86,7 @@ export async function workspaceMembers(files: ProjectFiles, ws: WorkspaceRoot): 
 export interface FoundWorkspace {
   /** Absolute workspace root. */
   root: string;
-  /** The member's folder relative to the root (posix). */
+  /** The member's folder relative to the root (posix); `.` when the folder asked about is the root itself. */
   member: string;
   /** Every member folder relative to the root (posix, sorted), the member included. */
   members: string[];
@@ -94,8 +94,8 @@ export interface FoundWorkspace {
 }
 
 /**
- * The workspace `dir` (an absolute folder) is a member of, found upwards from it as npm and pnpm find it; undefined
- * when it is no member (or is a workspace root itself).
+ * The workspace `dir` (an absolute folder) is a member of, found upwards from it as npm and pnpm find it, or the one
+ * it is the root of (member `.`, for an app at the root that links members); undefined when it is neither.
  */
 export async function findWorkspace(dir: string): Promise<FoundWorkspace | undefined> {
   const abs = resolve(dir);
@@ -104,7 +104,11 @@ export async function findWorkspace(dir: string): Promise<FoundWorkspace | undef
   if (rel === '' || isAbsolute(rel)) return undefined;
   const files = new ProjectFiles(top);
   const ws = await workspaceRootOf(files, rel);
-  if (ws === undefined) return undefined;
+  if (ws === undefined) {
+    const own = await patternsOf(files, rel);
+    if (own === undefined) return undefined;
+    return { root: abs, member: '.', members: await workspaceMembers(files, { root: rel, ...own }), file: own.file };
+  }
   const root = resolve(top, ws.root);
   return { root, member: posix.normalize(relative(root, abs).split(sep).join('/')), members: await workspaceMembers(files, ws), file: ws.file };
 }
