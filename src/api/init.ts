@@ -1,14 +1,16 @@
 /**
  * `init`: detect the app in a project, generate its Dockerfile and `.dockerignore`, and write them beside
- * its manifests. An existing file that differs is never replaced without `force`: the result carries a
- * unified diff instead. Both files are written through temporary files renamed into place, so a failure
- * leaves neither a partial file nor one file of the pair half-updated.
+ * its manifests; with `ci: 'github'` also a GitHub Actions workflow at the repository's root, with `k8s` a
+ * Kubernetes Deployment and Service in `k8s/deployment.yaml` beside the Dockerfile. An existing file that
+ * differs is never replaced without `force`: the result carries a unified diff instead. All files are written
+ * through temporary files renamed into place, so a failure leaves no partial file and none half-updated.
  */
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { detectApp, type DetectedApp, generateFiles } from '../generate/index.js';
+import { detectApp, type DetectedApp, generateDeployment, generateFiles, generateWorkflow, kubernetesName } from '../generate/index.js';
+import { parseReference } from '../image/reference.js';
 import { invalidInput, wrap } from '../internal/errors.js';
 import { type EventSink, silent } from '../internal/events.js';
 import { readTextIfExists } from '../internal/files.js';
@@ -32,6 +34,14 @@ export interface InitOptions {
   /** Pin bases to digests with `resolveDigest`. */
   pin?: boolean;
   resolveDigest?: DigestResolver;
+  /** `--ci github`: also write `.github/workflows/container.yml` at the repository's root. */
+  ci?: 'github';
+  /** `--k8s`: also write `k8s/deployment.yaml` (Deployment + Service) beside the Dockerfile. */
+  k8s?: boolean;
+  /** `--image REF`: the image `k8s/deployment.yaml` deploys (a placeholder otherwise). */
+  image?: string;
+  /** The shipshape version the workflow installs (the CLI passes its own). */
+  toolVersion?: string;
   events?: EventSink;
 }
 
@@ -48,6 +58,10 @@ export interface InitResult {
   app: DetectedApp;
   dockerfile: string;
   dockerignore: string;
+  /** The GitHub Actions workflow, with `ci: 'github'`. */
+  workflow?: string;
+  /** The Kubernetes manifests, with `k8s`. */
+  deployment?: string;
   runtime: string;
   bases: string[];
   /** Bases `--pin` resolved, reference → digest. */
@@ -70,10 +84,32 @@ export function parseBaseMap(pairs: readonly string[]): Record<string, string> {
 }
 
 
-/** Generates the Dockerfile and `.dockerignore` for the project in `options.dir` and writes them. */
+/** The nearest directory at or above `dir` that holds `.git` (a folder, or a worktree's file); `dir` when none does. */
+async function repositoryRoot(dir: string): Promise<string> {
+  for (let current = dir; ; current = dirname(current)) {
+    if (await stat(join(current, '.git')).then(() => true, () => false)) return current;
+    if (dirname(current) === current) return dir;
+  }
+}
+
+/** The default branch as the clone knows it (`origin/HEAD`), or undefined when it does not tell. */
+async function defaultBranch(repository: string): Promise<string | undefined> {
+  const head = await readFile(join(repository, '.git/refs/remotes/origin/HEAD'), 'utf8').catch(() => undefined);
+  return head === undefined ? undefined : /^ref: refs\/remotes\/origin\/(\S+)\s*$/.exec(head)?.[1];
+}
+
+/** Generates the Dockerfile and `.dockerignore` (and the workflow and manifests asked for) for the project in `options.dir` and writes them. */
 export async function init(options: InitOptions = {}): Promise<InitResult> {
   const events = options.events ?? silent;
   const root = resolve(options.dir ?? '.');
+  if (options.image !== undefined) {
+    if (options.k8s !== true) throw invalidInput('--image', 'only with --k8s (the image the Deployment runs)');
+    try {
+      parseReference(options.image);
+    } catch (error) {
+      throw invalidInput(`--image ${options.image}`, 'not an image reference', error);
+    }
+  }
   const app = await detectApp(root, options.app);
   events({ kind: 'log', level: 'debug', message: `detected ${app.ecosystem} app ${app.name} at ${app.path}` });
   const generateOptions = { compat: options.compat ?? false, baseMap: options.baseMap ?? {} };
@@ -97,16 +133,37 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   }
 
   const dir = join(root, app.context);
+  // [absolute path, content]; shown relative to the project directory
   const outputs: [string, string][] = [
-    ['Dockerfile', generated.dockerfile],
-    ['.dockerignore', generated.dockerignore],
+    [join(dir, 'Dockerfile'), generated.dockerfile],
+    [join(dir, '.dockerignore'), generated.dockerignore],
   ];
+  let workflow: string | undefined;
+  if (options.ci === 'github') {
+    // GitHub reads workflows from the repository's root, which may be above the project directory
+    const repository = await repositoryRoot(root);
+    const branch = await defaultBranch(repository);
+    if (branch === undefined) notes.push('container.yml: publishes from pushes to main (the clone has no origin/HEAD to tell the default branch); change on.push.branches if it differs');
+    workflow = generateWorkflow(app, {
+      context: relative(repository, dir).split(sep).join('/') || '.',
+      defaultBranch: branch ?? 'main',
+      shipshapeVersion: options.toolVersion ?? 'latest',
+      localImage: `${kubernetesName(app.name)}:ci`,
+    });
+    outputs.push([join(repository, '.github/workflows/container.yml'), workflow]);
+  }
+  let deployment: string | undefined;
+  if (options.k8s === true) {
+    const k8s = generateDeployment(app, generated.dockerfile, options.image === undefined ? {} : { image: options.image });
+    deployment = k8s.text;
+    notes.push(...k8s.notes);
+    outputs.push([join(dir, 'k8s/deployment.yaml'), deployment]);
+  }
   const files: InitFile[] = [];
   const toWrite: [string, string][] = [];
-  for (const [name, content] of outputs) {
-    const path = join(dir, name);
+  for (const [path, content] of outputs) {
     const existing = await readTextIfExists(path);
-    const shown = app.context === '.' ? name : `${app.context}/${name}`;
+    const shown = relative(root, path).split(sep).join('/');
     if (existing === content) {
       files.push({ path: shown, action: 'unchanged' });
       continue;
@@ -120,10 +177,13 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
     if (action === 'created' || action === 'overwritten') toWrite.push([path, content]);
   }
 
-  // write both to temporary files first, then rename: all or nothing
+  // write every file to a temporary file first, then rename: all or nothing (folders made here are removed on failure)
   const temps: [string, string][] = [];
+  const madeDirs: string[] = [];
   try {
     for (const [path, content] of toWrite) {
+      const made = await mkdir(dirname(path), { recursive: true });
+      if (made !== undefined) madeDirs.push(made);
       const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
       temps.push([temp, path]);
       await writeFile(temp, content, { flag: 'wx' });
@@ -131,7 +191,19 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
     for (const [temp, path] of temps) await rename(temp, path);
   } catch (error) {
     await Promise.all(temps.map(([temp]) => rm(temp, { force: true })));
+    for (const made of madeDirs.reverse()) await rm(made, { recursive: true, force: true });
     throw wrap(error, `writing ${dir}`);
   }
-  return { app, dockerfile: generated.dockerfile, dockerignore: generated.dockerignore, runtime: generated.runtime, bases: generated.bases, pinned, notes, files };
+  return {
+    app,
+    dockerfile: generated.dockerfile,
+    dockerignore: generated.dockerignore,
+    ...(workflow === undefined ? {} : { workflow }),
+    ...(deployment === undefined ? {} : { deployment }),
+    runtime: generated.runtime,
+    bases: generated.bases,
+    pinned,
+    notes,
+    files,
+  };
 }

@@ -13,6 +13,8 @@ export interface AppBase {
   name: string;
   /** The port the app listens on, when the sources or the framework tell. */
   port?: number;
+  /** An HTTP health-check path the sources name (`/healthz`, `/health`, Spring Boot's actuator), for probes. */
+  healthPath?: string;
   /** Things detection could not settle, each a sentence a user can act on (syft's "unknowns"). */
   notes: string[];
 }

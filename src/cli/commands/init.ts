@@ -1,10 +1,11 @@
 import { createInterface } from 'node:readline/promises';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { init, type InitOptions, type InitResult, parseBaseMap } from '../../api/init.js';
 import { SeveralAppsError } from '../../generate/index.js';
 import { parseReference } from '../../image/reference.js';
 import { resolveDigest } from '../../image/remote/index.js';
 import { action, addCommonOptions, type VerbContext } from '../runtime.js';
+import { version } from '../version.js';
 
 interface InitFlags {
   app?: string;
@@ -14,6 +15,9 @@ interface InitFlags {
   pin: boolean;
   baseMap: string[];
   print: boolean;
+  ci?: 'github';
+  k8s: boolean;
+  image?: string;
 }
 
 /** On a terminal, several apps are a question; elsewhere (CI, pipes) the error lists them and exits 2. */
@@ -43,20 +47,23 @@ function render(ctx: VerbContext, result: InitResult, print: boolean): string {
   return lines.join('\n');
 }
 
-/** `shipshape init [DIR]`: the Dockerfile and .dockerignore for a project. */
+/** `shipshape init [DIR]`: the Dockerfile and .dockerignore for a project; a CI workflow and Kubernetes manifests on request. */
 export function register(program: Command): void {
   const command = addCommonOptions(
     program
       .command('init')
       .argument('[dir]', 'project directory', '.')
-      .description('write an optimal Dockerfile and .dockerignore for the project in DIR')
+      .description('write an optimal Dockerfile and .dockerignore for the project in DIR (and, on request, a CI workflow and Kubernetes manifests)')
       .option('--app <path>', 'the app to containerise when the project has several')
-      .option('--force', 'replace an existing Dockerfile/.dockerignore that differs', false)
+      .option('--force', 'replace an existing file that differs (Dockerfile, .dockerignore, workflow, manifests)', false)
       .option('--dry-run', 'show what would be written, write nothing', false)
       .option('--print', 'print the Dockerfile instead of writing files', false)
       .option('--compat', 'no COPY --link and no heredocs, for older BuildKit frontends (Docker 20.10)', false)
       .option('--pin', 'pin base images to their current digests', false)
-      .option('--base-map <from=to>', 'substitute a base image (repeatable)', (value: string, previous: string[]) => [...previous, value], []),
+      .option('--base-map <from=to>', 'substitute a base image (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
+      .addOption(new Option('--ci <provider>', 'also write a CI workflow: build with a registry cache, lint, scan, SBOM, push, sign').choices(['github']))
+      .option('--k8s', 'also write k8s/deployment.yaml: a hardened Deployment and a Service', false)
+      .option('--image <ref>', 'with --k8s: the image the Deployment runs (default: a placeholder)'),
   );
   command.action(
     action(async (ctx, dir: string) => {
@@ -73,6 +80,10 @@ export function register(program: Command): void {
           return (await resolveDigest(parseReference(reference), { insecure: registry.insecure, timeout: registry.timeout, retries: registry.retries })).digest;
         },
         baseMap: parseBaseMap(flags.baseMap),
+        k8s: flags.k8s,
+        toolVersion: version,
+        ...(flags.ci === undefined ? {} : { ci: flags.ci }),
+        ...(flags.image === undefined ? {} : { image: flags.image }),
         events: ctx.events,
         ...(flags.app === undefined ? {} : { app: flags.app }),
       };
@@ -88,7 +99,8 @@ export function register(program: Command): void {
       for (const note of result.notes) ctx.note(`note: ${note}`);
       if (result.files.some((f) => f.action === 'differs')) ctx.setExitCode(1);
       if (ctx.flags.format === 'json') {
-        await ctx.write(JSON.stringify({ app: result.app, runtime: result.runtime, bases: result.bases, pinned: result.pinned, notes: result.notes, files: result.files, dockerfile: result.dockerfile, dockerignore: result.dockerignore }, null, 2));
+        const { app, runtime, bases, pinned, notes, files, dockerfile, dockerignore, workflow, deployment } = result;
+        await ctx.write(JSON.stringify({ app, runtime, bases, pinned, notes, files, dockerfile, dockerignore, ...(workflow === undefined ? {} : { workflow }), ...(deployment === undefined ? {} : { deployment }) }, null, 2));
         return;
       }
       await ctx.write(render(ctx, result, flags.print));

@@ -2,6 +2,7 @@
  * Go: `go.mod` marks a module; its main packages (the root or `cmd/*`) are the apps. The Go version comes
  * from the `toolchain` or `go` line; cgo is assumed only when a source file imports "C".
  */
+import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, GoApp } from '../../types.js';
@@ -43,6 +44,7 @@ export const goDetector: Detector = {
       const found = await isMainPackage(files, joinPath(dir, pkg));
       if (!found.main) continue;
       const port = await findPort(files, found.sources, [/(?:Addr|ListenAndServe(?:TLS)?|Listen)\s*[:(=]\s*(?:"tcp",\s*)?"[\w.]*:(\d{4,5})"/g, /"PORT"\)?[^\n]*?"(\d{4,5})"/g, /\bport\s*:?=\s*"(\d{4,5})"/gi, /":(\d{4,5})"/g]);
+      const healthPath = await findHealthPath(files, found.sources);
       const notes: string[] = [];
       if (found.cgo) notes.push(`${joinPath(dir, pkg)}: imports "C"; the runtime keeps glibc (distroless base) instead of a static binary`);
       apps.push({
@@ -51,6 +53,7 @@ export const goDetector: Detector = {
         context: dir,
         name: pkg === '.' ? (modulePath?.split('/').pop() ?? 'app') : pkg.slice('cmd/'.length),
         ...(port === undefined ? {} : { port }),
+        ...(healthPath === undefined ? {} : { healthPath }),
         notes,
         ...(goVersion === undefined ? {} : { goVersion }),
         mainPackage: pkg,

@@ -4,6 +4,7 @@
  * toolchain/`sourceCompatibility`. Only a handful of well-known elements are read, so a pattern over the
  * text is enough (and cannot be tricked into resolving external entities the way an XML parser could).
  */
+import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, JavaApp } from '../../types.js';
@@ -79,8 +80,10 @@ export const javaDetector: Detector = {
     const properties = (await files.readText(joinPath(dir, 'src/main/resources/application.properties'))) ?? '';
     const yaml = (await files.readText(joinPath(dir, 'src/main/resources/application.yml'))) ?? '';
     let port = Number(/^server\.port\s*[=:]\s*(\d+)/m.exec(properties)?.[1] ?? /^server:\s*\n\s+port:\s*(\d+)/m.exec(yaml)?.[1] ?? NaN);
+    const sources = await files.findFiles(joinPath(dir, 'src/main/java'), (n) => n.endsWith('.java'), { maxFiles: 200, maxDepth: 10 });
+    // Spring Boot's actuator serves /actuator/health (liveness and readiness groups are its sub-paths)
+    const healthPath = springBoot && text.includes('spring-boot-starter-actuator') ? '/actuator/health' : await findHealthPath(files, sources);
     if (!Number.isInteger(port) || port < 1024) {
-      const sources = await files.findFiles(joinPath(dir, 'src/main/java'), (n) => n.endsWith('.java'), { maxFiles: 200, maxDepth: 10 });
       port = (await findPort(files, sources, [/new\s+InetSocketAddress\(\s*(?:"[^"]*"\s*,\s*)?(\d{4,5})\s*\)/g, /\bport\s*=\s*(\d{4,5})/gi])) ?? (springBoot ? 8080 : NaN);
     }
     const javaVersion = javaRelease(text);
@@ -94,6 +97,7 @@ export const javaDetector: Detector = {
         context: dir,
         name,
         ...(Number.isInteger(port) ? { port } : {}),
+        ...(healthPath === undefined ? {} : { healthPath }),
         notes,
         buildTool: maven ? 'maven' : 'gradle',
         wrapper,

@@ -4,6 +4,7 @@
  * exists (TypeScript, Next.js), the framework and the file `node` should run.
  */
 import { z } from 'zod';
+import { findHealthPath, healthPathFromRoutes } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, NodeApp, NodeFramework, NodePackageManager } from '../../types.js';
@@ -179,6 +180,12 @@ export const nodeDetector: Detector = {
     const port =
       (await findPort(files, sources, [/\.listen\(\s*(?:\{\s*port\s*:\s*)?(\d{4,5})/g, /PORT\s*(?:\|\||\?\?)\s*['"]?(\d{4,5})/g, /port\s*[:=]\s*(\d{4,5})/gi])) ??
       (framework === undefined ? undefined : 3000);
+    let healthPath: string | undefined;
+    if (framework === 'next') {
+      for (const appDir of [joinPath(dir, 'app'), joinPath(dir, 'src/app')]) {
+        healthPath ??= healthPathFromRoutes(await files.findFiles(appDir, (n) => /^route\.[cm]?[jt]s$/.test(n), { maxFiles: 500, maxDepth: 4 }), appDir);
+      }
+    } else healthPath = await findHealthPath(files, sources);
 
     return [
       {
@@ -188,6 +195,7 @@ export const nodeDetector: Detector = {
         ...(ws === undefined ? {} : { workspace: { member: ws.root === '.' ? dir : dir.slice(ws.root.length + 1), members: await workspaceMembers(files, ws), ...(ws.file === 'pnpm-workspace.yaml' ? { file: ws.file } : {}) } }),
         name: pkg.name ?? (dir === '.' ? 'app' : dir.split('/').pop() ?? 'app'),
         ...(port === undefined ? {} : { port }),
+        ...(healthPath === undefined ? {} : { healthPath }),
         notes,
         packageManager: packageManager ?? 'npm',
         ...(lockfile === undefined ? {} : { lockfile }),

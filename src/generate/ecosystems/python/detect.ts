@@ -7,6 +7,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { invalidInput } from '../../../internal/errors.js';
+import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, PythonApp, PythonPackageManager } from '../../types.js';
@@ -144,6 +145,7 @@ export const pythonDetector: Detector = {
     const port =
       (await findPort(files, [...(startFile === undefined ? [] : [startFile]), ...pySources], [/port\s*=\s*(\d{4,5})/gi, /\(\s*['"][\w.]*['"]\s*,\s*(\d{4,5})\s*\)/g, /PORT['"]?\s*,\s*['"]?(\d{4,5})/g])) ??
       (start.kind === 'server' ? 8000 : undefined);
+    const healthPath = await findHealthPath(files, [...(startFile === undefined ? [] : [startFile]), ...pySources]);
 
     return [
       {
@@ -152,6 +154,7 @@ export const pythonDetector: Detector = {
         context: dir,
         name: pyproject.project?.name ?? pyproject.tool?.poetry?.name ?? (dir === '.' ? 'app' : dir.split('/').pop() ?? 'app'),
         ...(port === undefined ? {} : { port }),
+        ...(healthPath === undefined ? {} : { healthPath }),
         notes,
         packageManager,
         ...(pythonVersion === undefined ? {} : { pythonVersion }),

@@ -6,6 +6,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { invalidInput } from '../../../internal/errors.js';
+import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, RustApp } from '../../types.js';
@@ -70,6 +71,7 @@ export const rustDetector: Detector = {
       const nativeDeps = deps.filter((d) => nativeCrates.includes(d));
       const sources = await files.findFiles(joinPath(member.path, 'src'), (n) => n.endsWith('.rs'), { maxFiles: 200 });
       const port = await findPort(files, sources, [/"[\w.]*:(\d{4,5})"/g, /\bport\b[^\n;]*?(\d{4,5})/gi]);
+      const healthPath = await findHealthPath(files, sources);
       const rustVersion = member.cargo.package?.['rust-version'];
       apps.push({
         ecosystem: 'rust',
@@ -77,6 +79,7 @@ export const rustDetector: Detector = {
         context: dir,
         name: bin,
         ...(port === undefined ? {} : { port }),
+        ...(healthPath === undefined ? {} : { healthPath }),
         notes,
         bin,
         workspace,

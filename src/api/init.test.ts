@@ -1,0 +1,100 @@
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ShipshapeError } from '../internal/errors.js';
+import { init } from './init.js';
+
+const fixtures = resolve(import.meta.dirname, '../generate/__fixtures__');
+const made: string[] = [];
+
+async function project(fixture: string, below = '.'): Promise<{ top: string; dir: string }> {
+  const top = await mkdtemp(join(tmpdir(), 'shipshape-init-'));
+  made.push(top);
+  const dir = join(top, below);
+  await cp(join(fixtures, fixture), dir, { recursive: true });
+  return { top, dir };
+}
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
+const summary = (files: { path: string; action: string }[]) => files.map((f) => `${f.path}:${f.action}`);
+
+afterEach(async () => {
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+describe('init --ci github --k8s', () => {
+  it('writes the workflow and the manifests beside the Dockerfile, lists them, and a second run changes nothing', async () => {
+    const { dir } = await project('go-root');
+    const first = await init({ dir, ci: 'github', k8s: true, toolVersion: '9.9.9' });
+    expect(summary(first.files)).toEqual(['Dockerfile:created', '.dockerignore:created', '.github/workflows/container.yml:created', 'k8s/deployment.yaml:created']);
+    expect(await readFile(join(dir, '.github/workflows/container.yml'), 'utf8')).toBe(first.workflow);
+    expect(await readFile(join(dir, 'k8s/deployment.yaml'), 'utf8')).toBe(first.deployment);
+    expect(first.workflow).toMatch(/SHIPSHAPE_VERSION: "9\.9\.9"/);
+    // no origin/HEAD: the branch is a guess, and init says so; the image is a placeholder, and init says so
+    expect(first.notes.join('\n')).toMatch(/container\.yml: publishes from pushes to main/);
+    expect(first.notes.join('\n')).toMatch(/k8s\/deployment\.yaml: the image is a placeholder/);
+    const again = await init({ dir, ci: 'github', k8s: true, toolVersion: '9.9.9' });
+    expect(summary(again.files)).toEqual(['Dockerfile:unchanged', '.dockerignore:unchanged', '.github/workflows/container.yml:unchanged', 'k8s/deployment.yaml:unchanged']);
+  });
+
+  it('never overwrites a workflow or manifest that differs: a diff instead; --force replaces; --dry-run writes nothing', async () => {
+    const { dir } = await project('go-root');
+    await init({ dir, ci: 'github', k8s: true });
+    const workflowPath = join(dir, '.github/workflows/container.yml');
+    const manifestPath = join(dir, 'k8s/deployment.yaml');
+    const edited = (await readFile(workflowPath, 'utf8')).replace('REGISTRY: ghcr.io', 'REGISTRY: registry.example.com');
+    await writeFile(workflowPath, edited);
+    await writeFile(manifestPath, 'kind: Deployment\n');
+
+    const refused = await init({ dir, ci: 'github', k8s: true });
+    expect(summary(refused.files)).toEqual(['Dockerfile:unchanged', '.dockerignore:unchanged', '.github/workflows/container.yml:differs', 'k8s/deployment.yaml:differs']);
+    const diff = refused.files.find((f) => f.path === '.github/workflows/container.yml')?.diff ?? '';
+    expect(diff).toMatch(/^- {2}REGISTRY: registry\.example\.com$/m);
+    expect(diff).toMatch(/^\+ {2}REGISTRY: ghcr\.io$/m);
+    expect(await readFile(workflowPath, 'utf8')).toBe(edited);
+    expect(await readFile(manifestPath, 'utf8')).toBe('kind: Deployment\n');
+
+    const dry = await init({ dir, ci: 'github', k8s: true, dryRun: true, force: true });
+    expect(summary(dry.files).slice(2)).toEqual(['.github/workflows/container.yml:would-overwrite', 'k8s/deployment.yaml:would-overwrite']);
+    expect(await readFile(manifestPath, 'utf8')).toBe('kind: Deployment\n');
+
+    const forced = await init({ dir, ci: 'github', k8s: true, force: true, image: 'registry.example.com/hello:1.0' });
+    expect(summary(forced.files).slice(2)).toEqual(['.github/workflows/container.yml:overwritten', 'k8s/deployment.yaml:overwritten']);
+    expect(await readFile(manifestPath, 'utf8')).toMatch(/^ {10}image: registry\.example\.com\/hello:1\.0$/m);
+    expect(forced.notes.join('\n')).not.toMatch(/placeholder/);
+  });
+
+  it('--dry-run on a fresh project creates neither files nor folders', async () => {
+    const { dir } = await project('node-plain');
+    const result = await init({ dir, ci: 'github', k8s: true, dryRun: true });
+    expect(summary(result.files)).toEqual(['Dockerfile:would-create', '.dockerignore:would-create', '.github/workflows/container.yml:would-create', 'k8s/deployment.yaml:would-create']);
+    expect(await exists(join(dir, '.github'))).toBe(false);
+    expect(await exists(join(dir, 'k8s'))).toBe(false);
+  });
+
+  it('the workflow goes to the repository root above the project, with the context relative to it and the default branch from origin/HEAD', async () => {
+    const { top, dir } = await project('go-root', 'services/api');
+    await mkdir(join(top, '.git/refs/remotes/origin'), { recursive: true });
+    await writeFile(join(top, '.git/refs/remotes/origin/HEAD'), 'ref: refs/remotes/origin/trunk\n');
+    const result = await init({ dir, ci: 'github', k8s: true });
+    expect(summary(result.files)).toEqual(['Dockerfile:created', '.dockerignore:created', '../../.github/workflows/container.yml:created', 'k8s/deployment.yaml:created']);
+    const workflow = await readFile(join(top, '.github/workflows/container.yml'), 'utf8');
+    expect(workflow).toMatch(/^ {2}CONTEXT: "services\/api"$/m);
+    expect(workflow).toMatch(/^ {2}DOCKERFILE: "services\/api\/Dockerfile"$/m);
+    expect(workflow).toMatch(/^ {4}branches: \["trunk"\]$/m);
+    expect(result.notes.join('\n')).not.toMatch(/publishes from pushes to main/);
+    expect(await exists(join(dir, 'k8s/deployment.yaml'))).toBe(true);
+  });
+
+  it('--image without --k8s, or not an image reference: invalid input naming the flag, nothing written', async () => {
+    const { dir } = await project('go-root');
+    const error = await init({ dir, image: 'hello:1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShipshapeError);
+    expect((error as ShipshapeError).code).toBe('invalid-input');
+    expect((error as Error).message).toMatch(/--k8s/);
+    const bad = await init({ dir, k8s: true, image: 'Not A Reference' }).catch((e: unknown) => e);
+    expect((bad as ShipshapeError).code).toBe('invalid-input');
+    expect(await exists(join(dir, 'Dockerfile'))).toBe(false);
+  });
+});
