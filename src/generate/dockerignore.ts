@@ -52,9 +52,10 @@ function sectionsFor(app: DetectedApp | undefined, present: ReadonlySet<string>)
   sections.push({ title: 'Secrets: never send them to the engine (pass them with RUN --mount=type=secret)', patterns: [...secretPatterns] });
   const docs = ['docs', '*.md', '!README.md', 'LICENSE*'].filter((p) => p.startsWith('*') || p.startsWith('!') || p.endsWith('*') || has(p));
   sections.push({ title: 'Tests and docs', patterns: [...tests.filter((t) => t.includes('*') || t.includes('/') || has(t)), ...docs] });
+  // `k8s/deployment.yaml` by its full name (what `init --k8s` writes): a folder named k8s may well be source code
   sections.push({
     title: 'Editor, OS, CI and container files',
-    patterns: ['.vscode', '.idea', '*.swp', '*~', '.DS_Store', 'Thumbs.db', '.github', '.gitlab-ci.yml', '.circleci', '.travis.yml', '.editorconfig', 'Dockerfile*', '.dockerignore', 'docker-compose*.yml', 'docker-compose*.yaml', 'compose*.yml', 'compose*.yaml'],
+    patterns: ['.vscode', '.idea', '*.swp', '*~', '.DS_Store', 'Thumbs.db', '.github', '.gitlab-ci.yml', '.circleci', '.travis.yml', '.editorconfig', 'Dockerfile*', '.dockerignore', 'docker-compose*.yml', 'docker-compose*.yaml', 'compose*.yml', 'compose*.yaml', 'k8s/deployment.yaml'],
   });
   return sections;
 }

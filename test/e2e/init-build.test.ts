@@ -1,7 +1,9 @@
 /**
  * `shipshape init` end to end: Dockerfiles generated for Node.js (plain, Express + TypeScript, Next.js), Go, Rust, Java (Maven) and Python apps are built
- * by the real engine (Docker 20.10's built-in BuildKit frontend, hence `--compat`), run, answer HTTP on
- * loopback as the non-root user, and a rebuild after one source file changes reuses the dependency layers.
+ * by the real engine (Docker 20.10's built-in BuildKit frontend, hence `--compat`), run under the constraints the
+ * generated `k8s/deployment.yaml` states (read-only root, its emptyDirs as tmpfs, no capabilities, no new
+ * privileges, its runAsUser:runAsGroup), answer HTTP on loopback, and a rebuild after one source file changes
+ * reuses the dependency layers. The shipshape steps of the generated GitHub workflow run against one built image.
  *
  * No public registry is reachable, so the public bases are local stand-ins (./stand-ins.ts) substituted with
  * `--base-map`.
@@ -11,11 +13,49 @@ import { cp, mkdtemp, readFile, rm, writeFile, appendFile, mkdir } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import Ajv4 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerCli, missing, run, runCli } from './env.js';
+import { parse, parseAllDocuments } from 'yaml';
+import { cliPath, dockerCli, missing, run, runCli } from './env.js';
 import { baseMapArgs, dockerBuild, freePort, getText, stepCached } from './stand-ins.js';
 
 const skip = missing('docker', 'cli');
+/** The official schemas sit beside the checkout (`../shared/schemas`, TESTENV.md); SHIPSHAPE_SCHEMAS overrides. */
+const schemaDir = [process.env.SHIPSHAPE_SCHEMAS, resolve(import.meta.dirname, '../../../shared/schemas'), '/work/shared/schemas'].find(
+  (d): d is string => d !== undefined && existsSync(resolve(d, 'sarif-2.1.0.schema.json')),
+);
+
+interface PodSpec {
+  securityContext: { runAsNonRoot: boolean; runAsUser: number; runAsGroup: number; seccompProfile: { type: string } };
+  automountServiceAccountToken: boolean;
+  containers: {
+    securityContext: { readOnlyRootFilesystem: boolean; allowPrivilegeEscalation: boolean; capabilities: { drop: string[] } };
+    volumeMounts: { name: string; mountPath: string }[];
+  }[];
+  volumes: { name: string; emptyDir?: object }[];
+}
+
+/**
+ * `docker run` flags for what the Deployment states, read from the generated file (not restated here), after
+ * checking that it states all of it: a read-only root with each emptyDir as a tmpfs, every capability
+ * dropped, no privilege escalation, its user and group. (seccomp RuntimeDefault is Docker's default profile.)
+ */
+function hardening(deploymentYaml: string): string[] {
+  const [deployment] = parseAllDocuments(deploymentYaml) as { toJS(): unknown }[];
+  const pod = (deployment?.toJS() as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
+  const [container] = pod.containers;
+  if (container === undefined) throw new Error('no container in the Deployment');
+  expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+  expect(pod.automountServiceAccountToken).toBe(false);
+  expect(container.securityContext).toEqual({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  const emptyDirs = new Set(pod.volumes.filter((v) => v.emptyDir !== undefined).map((v) => v.name));
+  const tmpfs = container.volumeMounts.filter((m) => emptyDirs.has(m.name)).flatMap((m) => ['--tmpfs', m.mountPath]);
+  expect(tmpfs).toContain('/tmp');
+  return ['--read-only', ...tmpfs, '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--user', `${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`];
+}
 const apps = resolve(import.meta.dirname, '__fixtures__/init-apps');
 
 const cases = [
@@ -52,6 +92,8 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
   const work: string[] = [];
   const images: string[] = [];
   const sizes: Record<string, number> = {};
+  /** app → [project folder, image tag], for the workflow test */
+  const built: Record<string, [string, string]> = {};
 
   beforeAll(async () => {
     baseMap.push(...(await baseMapArgs()));
@@ -69,11 +111,13 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
     work.push(dir);
     await cp(join(apps, app), dir, { recursive: true });
 
-    const init = await runCli(['init', dir, '--compat', ...baseMap, '--format', 'json']);
+    const init = await runCli(['init', dir, '--compat', '--k8s', '--ci', 'github', ...baseMap, '--format', 'json']);
     expect(init.code, init.stderr).toBe(0);
-    const result = JSON.parse(init.stdout) as { runtime: string; files: { path: string; action: string }[] };
+    const result = JSON.parse(init.stdout) as { runtime: string; files: { path: string; action: string }[]; deployment: string };
     expect(result.runtime).toBe(runtime);
-    expect(result.files.map((f) => `${f.path}:${f.action}`)).toEqual(['Dockerfile:created', '.dockerignore:created']);
+    expect(result.files.map((f) => `${f.path}:${f.action}`)).toEqual(['Dockerfile:created', '.dockerignore:created', '.github/workflows/container.yml:created', 'k8s/deployment.yaml:created']);
+    expect(await readFile(join(dir, 'k8s/deployment.yaml'), 'utf8')).toBe(result.deployment);
+    const hardened = hardening(result.deployment);
     const dockerfile = await readFile(join(dir, 'Dockerfile'), 'utf8');
     const instructions = dockerfile.split('\n').filter((l) => !l.startsWith('#'));
     expect(instructions.join('\n')).not.toMatch(/--link|<</);
@@ -96,8 +140,10 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
       }
     }
 
+    built[app] = [dir, tag];
+    // run as the Deployment would: nothing writable but its emptyDirs, no capabilities, its user
     const port = await freePort();
-    const id = (await run(dockerCli, ['run', '-d', '--rm', '--network', 'host', '-e', `PORT=${port}`, tag])).trim();
+    const id = (await run(dockerCli, ['run', '-d', '--rm', '--network', 'host', ...hardened, '-e', `PORT=${port}`, tag])).trim();
     try {
       expect((await getText(`http://127.0.0.1:${port}/`, 20_000)).trim()).toBe(answer);
       if (page !== undefined) expect(await getText(`http://127.0.0.1:${port}${page.path}`, 20_000)).toContain(page.contains);
@@ -113,6 +159,48 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
     const log = dockerBuild(dir, tag);
     for (const step of install) expect(stepCached(log, step), step).toBe(true);
     expect(stepCached(log, sources)).toBe(false);
+  });
+
+  it("the generated workflow's shipshape steps run as written on the built Go image: lint, SBOM and scan, valid SARIF and SPDX", async () => {
+    const entry = built.go;
+    if (entry === undefined) throw new Error('the Go case did not build');
+    const [dir, tag] = entry;
+    const workflow = parse(await readFile(join(dir, '.github/workflows/container.yml'), 'utf8')) as { env: Record<string, string>; jobs: { check: { steps: { name?: string; run?: string }[] } } };
+    // the check job builds the image as LOCAL_IMAGE; here it is the image built above
+    const local = workflow.env.LOCAL_IMAGE ?? '';
+    await run(dockerCli, ['tag', tag, local]);
+    images.push(local);
+    // `shipshape` on PATH is this build, as `npm install --global` puts it there in the workflow
+    const bin = join(dir, '.bin');
+    await mkdir(bin);
+    await writeFile(join(bin, 'shipshape'), `#!/bin/sh\nexec "${process.execPath}" "${cliPath}" "$@"\n`, { mode: 0o755 });
+    const env = { ...process.env, ...workflow.env, PATH: `${bin}:${process.env.PATH ?? ''}`, NO_COLOR: '1', XDG_CACHE_HOME: join(dir, '.cache') };
+    // every shipshape step but `db update`, which downloads OSV's exports (unreachable here): the scan then
+    // runs on an empty database, which is what a scan without the update step would do
+    const steps = workflow.jobs.check.steps.filter((s) => s.run?.startsWith('shipshape ') === true && !s.run.startsWith('shipshape db update'));
+    expect(steps.map((s) => s.name)).toEqual(['Lint the Dockerfile', 'SBOM', 'Scan the image']);
+    for (const step of steps) {
+      // GitHub runs a `run:` step with `bash --noprofile --norc -eo pipefail`, in the repository's root
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run ?? ''], { cwd: dir, env, encoding: 'utf8' });
+      expect(r.status, `${step.name ?? ''}: ${r.stderr}`).toBe(0);
+    }
+    const sarifs = ['lint.sarif', 'scan.sarif'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { version: string; runs: { tool: { driver: { name: string } } }[] });
+    for (const sarif of sarifs) expect(sarif.version).toBe('2.1.0');
+    const spdx = JSON.parse(readFileSync(join(dir, 'sbom.spdx.json'), 'utf8')) as { spdxVersion: string; packages: { name: string }[] };
+    expect(spdx.spdxVersion).toBe('SPDX-2.3');
+    expect(spdx.packages.length).toBeGreaterThan(0);
+    if (schemaDir === undefined) {
+      console.warn('SKIPPED: SARIF and SPDX schema validation: needs the official schemas in ../shared/schemas (SHIPSHAPE_SCHEMAS)');
+      return;
+    }
+    const ajv4 = new Ajv4.default({ allErrors: true, strict: false });
+    addFormats.default(ajv4);
+    const validateSarif = ajv4.compile(JSON.parse(readFileSync(join(schemaDir, 'sarif-2.1.0.schema.json'), 'utf8')) as object);
+    for (const sarif of sarifs) expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).toBe(true);
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    const validateSpdx = ajv.compile(JSON.parse(readFileSync(join(schemaDir, 'spdx-2.3.schema.json'), 'utf8')) as object);
+    expect(validateSpdx(spdx), JSON.stringify(validateSpdx.errors)).toBe(true);
   });
 
   it('init refuses to overwrite and shows a diff; context sees no secrets in the generated context', async () => {
