@@ -105,7 +105,7 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
     if (Object.keys(sizes).length > 0) console.info(`generated image sizes (bytes, uncompressed): ${JSON.stringify(sizes)}`);
   });
 
-  it.each(cases)('$app: generated, built, runs as non-root, answers HTTP, rebuild reuses the dependency layer', async ({ app, answer, source, install, sources, runtime, ...more }) => {
+  it.each(cases)('$app: generated, built, runs as its Deployment states (read-only root, emptyDirs, no capabilities, non-root), answers HTTP, rebuild reuses the dependency layer', async ({ app, answer, source, install, sources, runtime, ...more }) => {
     const { page, absent } = more as { page?: { path: string; contains: string }; absent?: string[] };
     const dir = await mkdtemp(join(tmpdir(), `shipshape-init-${app}-`));
     work.push(dir);
