@@ -7,10 +7,36 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { PackageURL } from 'packageurl-js';
 import { parse as parseToml } from 'smol-toml';
-import type { FileResolver } from '../../../fs/index.js';
+import type { FileEntry, FileResolver } from '../../../fs/index.js';
+import type { Package } from '../../model.js';
 import { isSpdxExpression } from '../../formats/licenses.js';
 import { classifyLicenseText, type FoundLicenses, isLicenseFileName, maxLicenseFileBytes } from '../../license-text.js';
+
+/** The package record of one crate, as both Rust catalogers (Cargo.lock and cargo-auditable binaries) report it. */
+export function cratePackage(
+  foundBy: string,
+  entry: Pick<FileEntry, 'path' | 'layer'>,
+  crate: { id: string; name: string; version: string },
+  found: FoundLicenses | undefined,
+  extra: { files: string[]; metadata: Record<string, unknown> },
+): Package {
+  return {
+    id: crate.id,
+    type: 'cargo',
+    name: crate.name,
+    version: crate.version,
+    purl: new PackageURL('cargo', undefined, crate.name, crate.version, undefined, undefined).toString(),
+    licenses: found?.licenses ?? [],
+    cpes: [],
+    foundBy,
+    locations: [entry.path],
+    layer: entry.layer >= 0 ? entry.layer : undefined,
+    files: extra.files,
+    metadata: { ...extra.metadata, ...(found ? { licenseEvidence: found.evidence.join(', ') } : {}) },
+  };
+}
 
 /** Where crate copies sit in a tree. */
 const crateTree = /\/vendor\/|\/registry\/src\//;

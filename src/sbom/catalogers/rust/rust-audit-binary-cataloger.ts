@@ -9,12 +9,11 @@
  * and otherwise stays empty (NOASSERTION in SPDX, none in CycloneDX).
  */
 import { inflateSync } from 'node:zlib';
-import { PackageURL } from 'packageurl-js';
 import { z } from 'zod';
 import { parseJson } from '../../../image/schemas.js';
 import { binaryReducer, readBinaryEvidence } from '../../binaries.js';
 import { type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
-import { CrateLicenseFinder, wantsCrateLicenseFile } from './crate-licenses.js';
+import { CrateLicenseFinder, cratePackage, wantsCrateLicenseFile } from './crate-licenses.js';
 
 const name = 'rust-audit-binary-cataloger';
 /** A dependency list larger than this once inflated is refused (a zip bomb in a section). */
@@ -69,20 +68,12 @@ export const rustAuditBinaryCataloger: Cataloger = {
         data.packages.forEach((p, i) => {
           // the root crate is the binary's own project, whose sources are not in a vendor directory or cache
           const found = p.root === true ? undefined : licensesOf.find(p);
-          out.packages.push({
-            id: ids[i] ?? '',
-            type: 'cargo',
-            name: p.name,
-            version: p.version,
-            purl: new PackageURL('cargo', undefined, p.name, p.version, undefined, undefined).toString(),
-            licenses: found?.licenses ?? [],
-            cpes: [],
-            foundBy: name,
-            locations: [entry.path],
-            layer: entry.layer >= 0 ? entry.layer : undefined,
-            files: p.root === true ? [entry.path] : [],
-            metadata: { source: p.source, dependencyKind: p.kind ?? 'runtime', root: p.root === true, ...(found ? { licenseEvidence: found.evidence.join(', ') } : {}) },
-          });
+          out.packages.push(
+            cratePackage(name, entry, { id: ids[i] ?? '', name: p.name, version: p.version }, found, {
+              files: p.root === true ? [entry.path] : [],
+              metadata: { source: p.source, dependencyKind: p.kind ?? 'runtime', root: p.root === true },
+            }),
+          );
           for (const d of p.dependencies ?? []) out.relationships.push({ from: ids[i] ?? '', to: ids[d] ?? '', type: 'depends-on' });
         });
       });

@@ -6,12 +6,11 @@
  * Licenses come from each crate's `Cargo.toml`: the project's own beside the lock file, a vendored copy
  * (`vendor/` beside the lock file first), a Cargo registry cache in the tree, or (opt-in) the host's Cargo home.
  */
-import { PackageURL } from 'packageurl-js';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import type { FileResolver } from '../../../fs/index.js';
 import { type CatalogContext, type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
-import { CrateLicenseFinder, wantsCrateLicenseFile } from './crate-licenses.js';
+import { CrateLicenseFinder, cratePackage, wantsCrateLicenseFile } from './crate-licenses.js';
 
 const name = 'rust-cargo-lock-cataloger';
 /** Lock files of dependencies (vendored or cached crates) and of the Rust toolchain's own sources (rust-src). */
@@ -73,24 +72,12 @@ export const rustCargoLockCataloger: Cataloger = {
           ids.set(`${p.name} ${p.version}`, id);
           if (!ids.has(p.name)) ids.set(p.name, id);
           const found = p.source === undefined ? (licensesOf.fromProject(`${dir}/Cargo.toml`, p) ?? licensesOf.find(p, `${dir}/vendor`)) : licensesOf.find(p, `${dir}/vendor`);
-          out.packages.push({
-            id,
-            type: 'cargo',
-            name: p.name,
-            version: p.version,
-            purl: new PackageURL('cargo', undefined, p.name, p.version, undefined, undefined).toString(),
-            licenses: found?.licenses ?? [],
-            cpes: [],
-            foundBy: name,
-            locations: [entry.path],
-            layer: entry.layer >= 0 ? entry.layer : undefined,
-            files: [],
-            metadata: {
-              source: p.source,
-              ...(p.checksum ? { checksum: p.checksum } : {}),
-              ...(found ? { licenseEvidence: found.evidence.join(', ') } : {}),
-            },
-          });
+          out.packages.push(
+            cratePackage(name, entry, { id, name: p.name, version: p.version }, found, {
+              files: [],
+              metadata: { source: p.source, ...(p.checksum ? { checksum: p.checksum } : {}) },
+            }),
+          );
         }
         // a dependency is named `name`, or `name version` (or `name version (source)`) when several versions are locked
         for (const p of lock.package) {
