@@ -7,6 +7,8 @@
  * Bases are the local stand-ins of test/e2e/stand-ins.ts (built first if missing, not timed). "Cold" is
  * `docker build --no-cache`: no layer is reused; BuildKit cache mounts are left as earlier builds filled them,
  * because the engine is shared and pruning them would empty other users' caches (the naive Dockerfiles have none).
+ * `BENCH_EMPTY_CACHE_MOUNTS=1` empties them (`docker builder prune --filter type=exec.cachemount`) before every cold
+ * build instead, as on a fresh machine or CI runner: the package managers then download what they install.
  * "Warm" is a plain rebuild after a unique line is appended to one source file. Wall time of the docker CLI.
  */
 import { spawnSync } from 'node:child_process';
@@ -42,7 +44,13 @@ const all: App[] = [
   { name: 'java', source: 'src/main/java/hello/Main.java', comment: '//', builder: 'maven:3.9-eclipse-temurin-17', naive: 'RUN mvn -B -q -DskipTests package\nCMD ["java", "-jar", "target/hello-java-1.0.0.jar"]' },
 ];
 
+const emptyCacheMounts = process.env.BENCH_EMPTY_CACHE_MOUNTS === '1';
+
 function build(dir: string, tag: string, noCache: boolean): number {
+  if (noCache && emptyCacheMounts) {
+    const pruned = spawnSync(dockerCli, ['builder', 'prune', '--force', '--filter', 'type=exec.cachemount'], { encoding: 'utf8' });
+    if (pruned.status !== 0) throw new Error(`docker builder prune failed: ${pruned.stderr.trim()}`);
+  }
   const args = ['build', '--network', 'host', '--progress=plain', ...(noCache ? ['--no-cache'] : []), '-t', tag, dir];
   const start = performance.now();
   const r = spawnSync(dockerCli, args, { env: { ...process.env, ...buildEnv }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -90,6 +98,7 @@ async function measure(app: App, kind: Row['dockerfile'], baseMap: string[]): Pr
 const wanted = process.env.BENCH_APPS?.split(',');
 const chosen = all.filter((a) => wanted === undefined || wanted.includes(a.name));
 const baseMap = await baseMapArgs();
+console.error(`cold builds: ${emptyCacheMounts ? 'BuildKit cache mounts emptied first' : 'BuildKit cache mounts as earlier builds left them'}`);
 const rows: Row[] = [];
 for (const app of chosen) {
   for (const kind of ['generated', 'naive'] as const) {
