@@ -28,6 +28,8 @@ export interface BaseBuildRequest {
   /** Several Debian architectures: one image each, written as an index. */
   architectures?: readonly string[];
   nodeBinary?: string;
+  /** Install the Node.js binary with its symbol table and debug info (stripped by default; see `BaseBuildOptions`). */
+  keepNodeSymbols?: boolean;
   caCerts?: readonly string[];
   sourceDateEpoch?: number;
   /** Lock file: written after a build, or read with `locked`. */
@@ -97,6 +99,7 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
       ...(sources === undefined ? {} : { sources }),
       ...(architecture === undefined ? {} : { architecture }),
       ...(request.nodeBinary === undefined ? {} : { nodeBinary: request.nodeBinary }),
+      ...(request.keepNodeSymbols === undefined ? {} : { keepNodeSymbols: request.keepNodeSymbols }),
       ...(request.caCerts === undefined ? {} : { caCerts: request.caCerts }),
       ...(request.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: request.sourceDateEpoch }),
       ...(locked === undefined ? {} : { locked }),

@@ -37,6 +37,8 @@ export interface BuildRequest {
   binary?: string;
   /** Node.js binary for the assembled `nodejs` base (default: the running node). */
   nodeBinary?: string;
+  /** Keep the symbol table and debug info of the assembled `nodejs` base's Node.js binary (stripped by default). */
+  keepNodeSymbols?: boolean;
   /** The file node runs (default: from package.json). */
   entry?: string;
   /** Trace the files the entry point needs (default true); false keeps the whole production node_modules. */
@@ -105,7 +107,9 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
     if (info === undefined) throw invalidInput(`--node-binary ${nodeBinary}`, 'no such file');
     nodeKey = `${nodeBinary}:${info.size}:${Math.floor(info.mtimeMs)}`;
   }
-  const key = createHash('sha256').update(JSON.stringify({ v: 1, preset, architecture, nodeKey })).digest('hex').slice(0, 32);
+  const keepNodeSymbols = nodeBinary !== undefined && request.keepNodeSymbols === true;
+  // v2: the Node.js binary is stripped unless keepNodeSymbols (bases cached by v1 hold it unstripped)
+  const key = createHash('sha256').update(JSON.stringify({ v: 2, preset, architecture, nodeKey, keepNodeSymbols })).digest('hex').slice(0, 32);
   const dir = join(request.cacheDir, 'build', 'bases', `${preset}-${key}`);
   const name = `shipshape/base:${preset}`;
   if (!(await pathExists(join(dir, 'index.json')))) {
@@ -113,7 +117,7 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
     try {
       // loaded only when the base is not cached yet (the archive code brings OpenPGP)
       const { buildBase } = await import('../base/build.js');
-      const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, offline: config.offline, ...(nodeBinary === undefined ? {} : { nodeBinary }) });
+      const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, offline: config.offline, keepNodeSymbols, ...(nodeBinary === undefined ? {} : { nodeBinary }) });
       request.signal?.throwIfAborted();
       const ctx = await createTransportContext(config, events, request.signal);
       try {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanImage } from '../fs/index.js';
 import { validateImage } from '../image/validate.js';
 import type { AptSource } from './apt-sources.js';
+import { stripElf } from '../internal/elf-strip.js';
 import { buildBase } from './build.js';
 import { parseRelease, verifyInRelease } from './archive.js';
 
@@ -65,6 +66,8 @@ async function publish(debs: { name: string; version: string; files: Record<stri
 }
 
 const presetPackages = ['base-files', 'netbase', 'tzdata', 'media-types'].map((name) => ({ name, version: '1.0', files: { [`./usr/share/${name}/README`]: `${name}\n` } }));
+// the cc preset's closure, for the nodejs preset
+const ccPackages = ['libc6', 'libssl3', 'libstdc++6', 'libgcc-s1', 'libgomp1'].map((name) => ({ name, version: '1.0', files: { [`./usr/share/doc/${name}/copyright`]: `${name}\n` } }));
 const caPackage = { name: 'ca-certificates', version: '1.0', files: { './usr/share/doc/ca-certificates/copyright': 'MPL\n' } };
 
 beforeAll(async () => {
@@ -73,7 +76,7 @@ beforeAll(async () => {
   privateKey = key.privateKey;
   keyring = join(root, 'keyring.gpg');
   await writeFile(keyring, Buffer.from(key.publicKey.write()));
-  await publish([...presetPackages, caPackage, { name: 'hello', version: '2.0', files: { './usr/bin/hello': 'hi\n' }, depends: 'libhello (>= 1)' }, { name: 'libhello', version: '1.1', files: { './usr/lib/libhello.so.1': 'lib\n' } }]);
+  await publish([...presetPackages, caPackage, { name: 'hello', version: '2.0', files: { './usr/bin/hello': 'hi\n' }, depends: 'libhello (>= 1)' }, { name: 'libhello', version: '1.1', files: { './usr/lib/libhello.so.1': 'lib\n' } }, ...ccPackages]);
   server = createServer((req, res) => {
     const body = files.get(req.url ?? '');
     res.statusCode = body === undefined ? 404 : 200;
@@ -137,6 +140,36 @@ describe('buildBase', () => {
     } finally {
       if (bytes !== undefined) files.set(gone, bytes);
     }
+  });
+
+  it('nodejs: strips the Node.js binary by default, keeps it whole with keepNodeSymbols, and a locked rebuild does what its lock says', async () => {
+    // a small PIE executable stands in for node: what matters is which bytes land in /nodejs/bin/node
+    const nodeBinary = join(root, 'node');
+    const original = await readFile('/usr/bin/true');
+    await writeFile(nodeBinary, original, { mode: 0o755 });
+    const expected = stripElf(Buffer.from(original), 'true');
+    if (!expected.stripped) throw new Error(`fixture: ${expected.reason}`);
+    const cacheDir = join(root, 'cache-node');
+    const nodeFile = async (image: Awaited<ReturnType<typeof buildBase>>['image']): Promise<Buffer | undefined> =>
+      (await scanImage(image, { bodies: (path) => path === '/nodejs/bin/node' })).squashed.body('/nodejs/bin/node');
+    const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+    const stripped = await buildBase({ preset: 'nodejs', sources: [source], cacheDir, nodeBinary });
+    const again = await buildBase({ preset: 'nodejs', sources: [source], cacheDir, nodeBinary });
+    expect(again.image.digest).toBe(stripped.image.digest);
+    await validateImage(stripped.image);
+    expect(stripped.lock.nodeBinary).toEqual({ sha256: sha256(original), size: original.length, stripped: { sha256: sha256(expected.data), size: expected.data.length } });
+    expect((await nodeFile(stripped.image))?.equals(expected.data)).toBe(true);
+
+    const kept = await buildBase({ preset: 'nodejs', sources: [source], cacheDir, nodeBinary, keepNodeSymbols: true });
+    expect(kept.image.digest).not.toBe(stripped.image.digest);
+    expect(kept.lock.nodeBinary).toEqual({ sha256: sha256(original), size: original.length });
+    expect((await nodeFile(kept.image))?.equals(original)).toBe(true);
+    expect(kept.image.config.history?.at(-1)?.created_by).toContain('--keep-node-symbols');
+
+    expect((await buildBase({ preset: 'nodejs', cacheDir, nodeBinary, locked: stripped.lock })).image.digest).toBe(stripped.image.digest);
+    expect((await buildBase({ preset: 'nodejs', cacheDir, nodeBinary, locked: kept.lock })).image.digest).toBe(kept.image.digest);
+    await expect(buildBase({ preset: 'nodejs', cacheDir, nodeBinary, locked: stripped.lock, keepNodeSymbols: true })).rejects.toThrow(/lock file: was made with the Node.js binary stripped; drop --keep-node-symbols/);
   });
 
   it('fails with the package named when the archive lacks it, and on a tampered .deb', async () => {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Image } from '../image/types.js';
+import { stripElf } from '../internal/elf-strip.js';
 import { invalidInput, notFound, ShipshapeError, wrap } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
 import { type AptSource, aptSourcesOrDefault } from './apt-sources.js';
@@ -33,6 +34,11 @@ export interface BaseBuildOptions {
   cacheDir: string;
   /** Node.js binary for the nodejs preset (default: the running node). */
   nodeBinary?: string;
+  /**
+   * Install the Node.js binary as it is. By default its symbol table and debug info (sections the loader never
+   * maps) are stripped, ~12 MB for the official binary; a `locked` build does what its lock records.
+   */
+  keepNodeSymbols?: boolean;
   /** Extra CA certificates (PEM files) for the bundle. */
   caCerts?: readonly string[];
   /** Timestamp for every file and the config (default: the newest package date). */
@@ -108,6 +114,21 @@ async function readNodeBinary(path: string, architecture: string): Promise<Buffe
   const expected = architecture === 'arm64' ? 183 : architecture === 'amd64' ? 62 : undefined;
   if (expected !== undefined && machine !== expected) throw invalidInput(path, `is built for ELF machine ${machine}, not ${architecture}`);
   return data;
+}
+
+/**
+ * Whether the Node.js binary is stripped: by default yes; `keepNodeSymbols` says no; a locked build does what its lock
+ * records (a lock without `stripped` was made with the symbols kept, or by a shipshape that did not strip), and a
+ * contrary option is an error, since the rebuild would not be the locked image.
+ */
+function nodeStripping(options: BaseBuildOptions): boolean {
+  const lockedNode = options.locked?.nodeBinary;
+  if (options.locked === undefined || lockedNode === undefined) return options.keepNodeSymbols !== true;
+  const locked = lockedNode.stripped !== undefined;
+  if (options.keepNodeSymbols !== undefined && options.keepNodeSymbols === locked) {
+    throw invalidInput('lock file', `was made with the Node.js binary ${locked ? 'stripped' : 'unstripped'}; ${locked ? 'drop --keep-node-symbols' : 'add --keep-node-symbols'} or rebuild without --locked`);
+  }
+  return locked;
 }
 
 /** Debian's Java runtimes (`openjdk-17-jre-headless`, `openjdk-17-jdk-headless`, `default-jre-headless`…). */
@@ -211,7 +232,8 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
   addOsRelease(rootfs);
 
   const created = new Date(epoch * 1000).toISOString().replace(/\.000Z$/, 'Z');
-  const command = `shipshape base build --preset ${preset.name}${extra.map((p) => ` --package ${p}`).join('')}`;
+  const stripNode = preset.node ? nodeStripping(options) : false;
+  const command = `shipshape base build --preset ${preset.name}${extra.map((p) => ` --package ${p}`).join('')}${preset.node && !stripNode ? ' --keep-node-symbols' : ''}`;
   const layers: LayerInput[] = [{ tar: await rootfs.toTar(epoch), createdBy: command }];
 
   let nodeBinary: BaseLock['nodeBinary'];
@@ -225,11 +247,27 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
       path = fetched.path;
       fromNpm = fetched.spec;
     }
-    const data = await readNodeBinary(path, architecture);
+    let data = await readNodeBinary(path, architecture);
+    // the lock names the binary given (what --node-binary must match), and what was installed when it differs
     nodeBinary = { sha256: sha256hex(data), size: data.length, ...(fromNpm === undefined ? {} : { npm: fromNpm }) };
     const lockedNode = options.locked?.nodeBinary;
     if (lockedNode !== undefined && lockedNode.sha256 !== nodeBinary.sha256) {
       throw invalidInput(path, `is not the Node.js binary the lock file records (sha256 ${lockedNode.sha256}); pass --node-binary with that one`);
+    }
+    if (stripNode) {
+      // in place: the binary is ~100 MB and nothing else holds this buffer
+      const stripped = stripElf(data, path, { reuseInput: true });
+      data = stripped.data;
+      if (stripped.stripped) {
+        nodeBinary = { ...nodeBinary, stripped: { sha256: sha256hex(data), size: data.length } };
+        events({ kind: 'log', level: 'info', message: `stripped ${path}: ${stripped.removed.length} sections the loader never maps, ${(stripped.saved / 1e6).toFixed(1)} MB (--keep-node-symbols keeps them)` });
+      } else {
+        events({ kind: 'log', level: 'info', message: `${path} installed unstripped: ${stripped.reason}` });
+      }
+      const want = lockedNode?.stripped;
+      if (want !== undefined && want.sha256 !== nodeBinary.stripped?.sha256) {
+        events({ kind: 'log', level: 'warn', message: `the stripped Node.js binary differs from the one the lock file records (sha256 ${want.sha256}): this shipshape strips differently, so the image digest differs too` });
+      }
     }
     const node = new Rootfs();
     node.file('nodejs/bin/node', data, 0o755);

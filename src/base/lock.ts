@@ -27,8 +27,18 @@ export const lockSchema = z.strictObject({
       sha256,
     }),
   ),
-  /** The Node.js binary of the nodejs preset, by hash (its path is the builder's business). */
-  nodeBinary: z.strictObject({ sha256, size: z.number().int().nonnegative(), npm: z.string().regex(/^node-linux-(x64|arm64)@\d+\.\d+\.\d+$/).optional() }).optional(),
+  /**
+   * The Node.js binary of the nodejs preset, by hash (its path is the builder's business); `stripped`: the binary as
+   * installed, without its symbol table and debug info (absent: installed as it is).
+   */
+  nodeBinary: z
+    .strictObject({
+      sha256,
+      size: z.number().int().nonnegative(),
+      npm: z.string().regex(/^node-linux-(x64|arm64)@\d+\.\d+\.\d+$/).optional(),
+      stripped: z.strictObject({ sha256, size: z.number().int().nonnegative() }).optional(),
+    })
+    .optional(),
 });
 
 export type BaseLock = z.infer<typeof lockSchema>;

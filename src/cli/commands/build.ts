@@ -10,6 +10,7 @@ interface BuildFlags {
   base?: string;
   binary?: string;
   nodeBinary?: string;
+  keepNodeSymbols?: boolean;
   entry?: string;
   trace: boolean;
   env: string[];
@@ -89,6 +90,7 @@ export function register(program: Command): void {
       .option('--binary <path>', 'build an image of this compiled program (Go, Rust, C) on the static, base or cc base its ELF needs; DIR is not read')
       .option('--base <image>', 'build on this image (any transport) instead of the assembled nodejs base')
       .option('--node-binary <path>', 'Node.js binary for the assembled base (default: the running node)')
+      .option('--keep-node-symbols', "keep the symbol table and debug info of the assembled base's Node.js binary (default: stripped)")
       .option('--entry <file>', 'the file node runs (default: scripts.start, bin or main of package.json)')
       .option('--no-trace', 'keep the whole production node_modules instead of the files the entry point needs')
       .option('--env <NAME=VALUE>', 'environment of the image (repeatable)', collect, [])
@@ -117,6 +119,7 @@ export function register(program: Command): void {
         ...(flags.base === undefined ? {} : { base: flags.base }),
         ...(flags.binary === undefined ? {} : { binary: flags.binary }),
         ...(flags.nodeBinary === undefined ? {} : { nodeBinary: flags.nodeBinary }),
+        ...(flags.keepNodeSymbols === true ? { keepNodeSymbols: true } : {}),
         ...(flags.entry === undefined ? {} : { entry: flags.entry }),
         ...(flags.platform === undefined ? {} : { platform: flags.platform }),
         ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
