@@ -173,6 +173,8 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
   const architecture = options.architecture ?? options.locked?.architecture ?? 'amd64';
   const extra = [...(options.packages ?? [])].sort();
   const cacheDir = join(options.cacheDir, 'base');
+  // before any download: a lock that contradicts --keep-node-symbols fails at once
+  const stripNode = preset.node ? nodeStripping(options) : false;
 
   let records: PackageRecord[];
   if (options.locked !== undefined) {
@@ -232,7 +234,6 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
   addOsRelease(rootfs);
 
   const created = new Date(epoch * 1000).toISOString().replace(/\.000Z$/, 'Z');
-  const stripNode = preset.node ? nodeStripping(options) : false;
   const command = `shipshape base build --preset ${preset.name}${extra.map((p) => ` --package ${p}`).join('')}${preset.node && !stripNode ? ' --keep-node-symbols' : ''}`;
   const layers: LayerInput[] = [{ tar: await rootfs.toTar(epoch), createdBy: command }];
 

@@ -6,11 +6,13 @@
  */
 /* eslint-disable @typescript-eslint/no-unsafe-call -- the JSON the CLI prints is checked field by field */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:https';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ElfFile } from '../../src/internal/elf.js';
 import { dockerCli, has, missing, run, runCli } from './env.js';
 
 const archiveReachable = spawnSync('curl', ['-sf', '-o', '/dev/null', '--max-time', '15', 'http://deb.debian.org/debian/dists/bookworm/InRelease'], { stdio: 'ignore' }).status === 0;
@@ -38,7 +40,7 @@ describe.skipIf(skip)('shipshape base build', () => {
     spawnSync(dockerCli, ['rmi', '-f', 'shipshape-e2e/nodejs:test', 'shipshape-e2e/static:test', 'shipshape-e2e/python3:test', 'shipshape-e2e/java:test'], { stdio: 'ignore' });
   });
 
-  it('nodejs: reproducible, locked rebuild identical, runs a Node.js app as nonroot with --network none', async () => {
+  it('nodejs: reproducible, locked rebuild identical, node stripped, runs a Node.js app as nonroot with --network none', async () => {
     const lock = join(dir, 'nodejs.lock.json');
     const first = await runCli(['base', 'build', '--preset', 'nodejs', '--nonroot', '--ca-cert', join(dir, 'ca.pem'), '--lock', lock, '--output-image', `docker-archive:${join(dir, 'nodejs.tar')}:shipshape-e2e/nodejs:test`, '-f', 'json'], { env });
     expect(first.stderr).not.toMatch(/error/i);
@@ -51,6 +53,24 @@ describe.skipIf(skip)('shipshape base build', () => {
     expect(JSON.parse(again.stdout).digest).toBe(report.digest);
     if (has.skopeo) expect(JSON.parse(await run('skopeo', ['inspect', `oci:${join(dir, 'layout')}:nodejs`])).Digest).toBe(report.digest);
 
+    // the Node.js binary is installed without its symbol table and debug info; the lock names the binary given
+    const locked = JSON.parse(await readFile(lock, 'utf8'));
+    const given = await readFile(process.execPath);
+    expect(locked.nodeBinary).toMatchObject({ sha256: createHash('sha256').update(given).digest('hex'), size: given.length });
+    const layoutIndex = JSON.parse(await readFile(join(dir, 'layout', 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+    const manifest = JSON.parse(await readFile(join(dir, 'layout', 'blobs', ...(layoutIndex.manifests[0]?.digest ?? '').split(':')), 'utf8')) as { layers: { digest: string }[] };
+    const extracted = spawnSync('tar', ['-xzOf', join(dir, 'layout', 'blobs', ...(manifest.layers.at(-1)?.digest ?? '').split(':')), 'nodejs/bin/node'], { maxBuffer: 512 * 1024 * 1024 });
+    expect(extracted.status, extracted.stderr.toString()).toBe(0);
+    const installed = ElfFile.parse(extracted.stdout, 'nodejs/bin/node');
+    expect(installed.section('.symtab')).toBeUndefined();
+    expect(installed.section('.dynsym')).toBeDefined();
+    expect(locked.nodeBinary.stripped).toEqual({ sha256: createHash('sha256').update(extracted.stdout).digest('hex'), size: extracted.stdout.length });
+    if (ElfFile.parse(given, process.execPath).section('.symtab') !== undefined) expect(extracted.stdout.length).toBeLessThan(given.length - 1_000_000);
+    // a lock made with the binary stripped refuses --keep-node-symbols, before any download
+    const contrary = await runCli(['base', 'build', '--preset', 'nodejs', '--lock', lock, '--locked', '--keep-node-symbols', '--output-image', `oci:${join(dir, 'contrary')}:nodejs`], { env });
+    expect(contrary.code).toBe(2);
+    expect(contrary.stderr.trim()).toBe('shipshape: lock file: was made with the Node.js binary stripped; drop --keep-node-symbols or rebuild without --locked');
+
     await run(dockerCli, ['load', '-i', join(dir, 'nodejs.tar')]);
     const app = join(dir, 'app');
     await run('mkdir', ['-p', app]);
@@ -61,11 +81,13 @@ const bundle = fs.readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8');
 console.log(JSON.stringify({ uid: process.getuid(), user: require('os').userInfo().username, home: require('os').homedir(), cwd: process.cwd(),
   certs: bundle.split('BEGIN CERTIFICATE').length - 1, tmp: (fs.statSync('/tmp').mode & 0o7777).toString(8),
   tz: new Intl.DateTimeFormat('en', { timeZone: 'Europe/Paris', timeZoneName: 'short' }).format(0).length > 0,
-  dpkg: fs.readdirSync('/var/lib/dpkg/status.d').filter((f) => !f.endsWith('.md5sums')).length }));
+  dpkg: fs.readdirSync('/var/lib/dpkg/status.d').filter((f) => !f.endsWith('.md5sums')).length,
+  sha: require('crypto').createHash('sha256').update('x').digest('hex'), icu: new Intl.DateTimeFormat('de-DE', { month: 'long', timeZone: 'UTC' }).format(0),
+  key: require('crypto').generateKeyPairSync('ed25519').publicKey.asymmetricKeyType }));
 `,
     );
     const out = JSON.parse(await run(dockerCli, ['run', '--rm', '--network', 'none', '-v', `${app}:/app:ro`, 'shipshape-e2e/nodejs:test', '/app/app.js']));
-    expect(out).toMatchObject({ uid: 65532, user: 'nonroot', home: '/home/nonroot', cwd: '/home/nonroot', tmp: '1777', tz: true, dpkg: report.packages.length });
+    expect(out).toMatchObject({ uid: 65532, user: 'nonroot', home: '/home/nonroot', cwd: '/home/nonroot', tmp: '1777', tz: true, dpkg: report.packages.length, sha: '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881', icu: 'Januar', key: 'ed25519' });
     expect(out.certs).toBeGreaterThan(100);
 
     // the CA added with --ca-cert is trusted through the bundle (OpenSSL's store: SSL_CERT_FILE)
@@ -193,6 +215,9 @@ console.log(JSON.stringify({ uid: process.getuid(), user: require('os').userInfo
     expect(listed.status, listed.stderr.toString()).toBe(0);
     expect(listed.stdout.readUInt32BE(0)).toBe(0x7f454c46);
     expect(listed.stdout.readUInt16LE(18)).toBe(183);
+    // stripped as the amd64 one is: the lock records npm's binary and the one installed
+    expect(ElfFile.parse(listed.stdout, 'arm64 nodejs/bin/node').section('.symtab')).toBeUndefined();
+    expect(armLock.nodeBinary.stripped.size).toBe(listed.stdout.length);
   }, 300_000);
 
   it.skipIf(missing('skopeo', 'umoci'))('arm64 from the same recipe, checked by inspection, and a multi-platform index when both are asked for', async () => {

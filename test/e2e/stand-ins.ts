@@ -5,11 +5,15 @@
  * engine helpers the build-and-run e2e tests share.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { dockerCli, run, runCli } from './env.js';
+
+const stripperSource = fileURLToPath(new URL('../../src/internal/elf-strip.ts', import.meta.url));
 
 /** BuildKit on for `docker build` (Docker 20.10 defaults to the classic builder). */
 export const buildEnv = { DOCKER_BUILDKIT: '1' };
@@ -173,7 +177,9 @@ export function imageExists(ref: string): boolean {
 export async function ensureStandIn(s: StandIn): Promise<string> {
   // the build's inputs only: which names it serves and when it is built do not change the image
   const { aliases: _aliases, onDemand: _onDemand, ...inputs } = s;
-  const hash = createHash('sha256').update(JSON.stringify({ ...inputs, node: process.version })).digest('hex').slice(0, 12);
+  // the nodejs preset strips the node binary: a change to the stripper changes the image, so it is an input too
+  const stripper = s.preset === 'nodejs' ? createHash('sha256').update(readFileSync(stripperSource)).digest('hex') : undefined;
+  const hash = createHash('sha256').update(JSON.stringify({ ...inputs, node: process.version, ...(stripper === undefined ? {} : { stripper }) })).digest('hex').slice(0, 12);
   const name = `shipshape-standin/${s.public.replace(/[^a-z0-9]+/g, '-')}:${hash}`;
   if (imageExists(name)) return name;
   const baseName = s.wrap === undefined ? name : `${name}-base`;
