@@ -11,11 +11,12 @@
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildReport } from '../../src/api/index.js';
+import { ElfFile } from '../../src/internal/elf.js';
 import { changeSource, copyExpressApp, multiStageDockerfile, naiveDockerfile, writeDockerfile } from './build-app.js';
 import { dockerCli, has, missing, registryHost, repoRoot, run, runCli } from './env.js';
 import { dockerBuild, freePort, getText } from './stand-ins.js';
@@ -76,6 +77,19 @@ describe.skipIf(skip)('shipshape build: a Node.js app image without a Docker dae
     work.push(join(app, '..', `${app.split('/').pop() ?? 'x'}-oci`));
     expect(again.digest).toBe(report.digest);
     expect(again.layers.filter((l) => l.role !== 'base').every((l) => l.cached === true)).toBe(true);
+
+    // the base's Node.js binary (its second layer) has no symbol table; it still runs crypto and full ICU
+    const layout = join(app, '..', `${app.split('/').pop() ?? 'x'}-oci`);
+    const nodeLayer = again.layers[1]?.digest ?? '';
+    const extracted = spawnSync('tar', ['-xzOf', join(layout, 'blobs', ...nodeLayer.split(':')), 'nodejs/bin/node'], { maxBuffer: 512 * 1024 * 1024 });
+    expect(extracted.status, extracted.stderr.toString()).toBe(0);
+    const node = ElfFile.parse(extracted.stdout, 'nodejs/bin/node');
+    expect(node.section('.symtab')).toBeUndefined();
+    expect(node.section('.dynsym')).toBeDefined();
+    if (ElfFile.parse(await readFile(process.execPath), process.execPath).section('.symtab') !== undefined) expect(extracted.stdout.length).toBeLessThan((await readFile(process.execPath)).length - 1_000_000);
+    const probe = "const c=require('crypto');console.log(c.createHash('sha256').update('x').digest('hex'),new Intl.DateTimeFormat('ja-JP',{era:'long',timeZone:'Asia/Tokyo'}).format(0).length>0,c.getCiphers().includes('aes-256-gcm'))";
+    const ran = await run(dockerCli, ['run', '--rm', '--network', 'none', '--entrypoint', '/nodejs/bin/node', tag, '-e', probe]);
+    expect(ran.trim()).toBe('2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881 true true');
   });
 
   it('records the sizes of the same app from a naive and a multi-stage Dockerfile', async () => {
