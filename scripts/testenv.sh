@@ -22,7 +22,7 @@ auth_registry_port=${auth_registry_port##*:}
 auth_user=shipshape
 auth_password=test-password-0
 packages=(docker.io docker-registry skopeo umoci debootstrap apache2-utils shellcheck zstd xz-utils curl ca-certificates openssl podman)
-extra_packages=(chromium golang-1.19-go rpm libcommons-lang3-java openjdk-17-jdk-headless) # HTML report tests; SBOM ground truth (go version -m, rpm -qa, jars with pom.properties); keytool and javac for the Java cacerts checks; their recommends are not needed
+extra_packages=(chromium golang-1.19-go rpm libcommons-lang3-java openjdk-17-jdk-headless binutils) # HTML report tests; SBOM ground truth (go version -m, rpm -qa, jars with pom.properties); keytool and javac for the Java cacerts checks; strip and readelf for the ELF stripper's tests; their recommends are not needed
 
 say() { echo "testenv: $*"; }
 die() { echo "testenv: error: $*" >&2; exit 1; }

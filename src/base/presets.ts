@@ -46,7 +46,7 @@ export const presets: Record<PresetName, Preset> = {
   nodejs: {
     ...ccPreset,
     name: 'nodejs',
-    description: 'cc + the Node.js runtime (from --node-binary, default the running node) at /nodejs/bin/node',
+    description: 'cc + the Node.js runtime (from --node-binary, default the running node; stripped unless --keep-node-symbols) at /nodejs/bin/node',
     node: true,
     entrypoint: ['/nodejs/bin/node'],
     env: [`${path}:/nodejs/bin`, sslCertFile],
