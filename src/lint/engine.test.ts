@@ -4,6 +4,7 @@ import { defineRule } from './define-rule.js';
 import { lintText } from './engine.js';
 import { fixText } from './fix.js';
 import { allRules } from './rules/index.js';
+import { checkValid } from '../testing/rule-tester.js';
 
 const ids = (text: string, options: Partial<Parameters<typeof lintText>[1]> = {}): string[] => lintText(text, { rules: allRules, ...options }).findings.map((f) => f.ruleId);
 
@@ -95,6 +96,46 @@ describe('engine', () => {
     const r = lintText('FROM node\n', { rules });
     expect(r.findings.map((f) => [f.ruleId, f.message, f.file])).toEqual([['nested', 'inner 2', 'Dockerfile']]);
     expect(r.ruleFailures).toEqual([]);
+  });
+
+  it('meta.visits: create() is skipped for a file without the declared keywords; Dockerfile keys always run', () => {
+    const created: string[] = [];
+    const counting = (id: string, visits: readonly ('Workdir' | 'Label' | 'Dockerfile' | 'Dockerfile:exit')[]) =>
+      defineRule({
+        meta: { id, aliases: [], description: 'x', category: 'style', severity: 'info', messages: { m: id }, visits },
+        create(ctx) {
+          created.push(id);
+          const report = (node: { range: Parameters<typeof ctx.report>[0]['range'] }): void => {
+            ctx.report({ range: node.range, messageId: 'm' });
+          };
+          return { Workdir: report, Label: report, 'Dockerfile:exit': () => undefined };
+        },
+      });
+    const rules = [counting('workdir-only', ['Workdir']), counting('label-only', ['Label']), counting('exit', ['Workdir', 'Dockerfile:exit'])];
+    const run = (text: string): string[] => lintText(text, { rules }).findings.map((f) => `${f.ruleId}@${String(f.range.start.line)}`);
+    expect(run('FROM node\nWORKDIR /app\n')).toEqual(['exit@2', 'workdir-only@2']);
+    expect(created).toEqual(['workdir-only', 'exit']);
+    created.length = 0;
+    // only declared visitors are called: workdir-only's Label visitor is not, label-only's Workdir visitor is not
+    expect(run('FROM node\nLABEL a=b\nWORKDIR /app\n')).toEqual(['label-only@2', 'exit@3', 'workdir-only@3']);
+    expect(created).toEqual(['workdir-only', 'label-only', 'exit']);
+    created.length = 0;
+    expect(run('FROM node\n')).toEqual([]);
+    expect(created).toEqual(['exit']);
+    // a rule without meta.visits is created for every file and every visitor it returns is called
+    const workdirOnly = counting('undeclared', ['Workdir']);
+    const undeclared = defineRule({ meta: { ...workdirOnly.meta, visits: undefined }, create: (ctx) => workdirOnly.create(ctx) });
+    expect(lintText('FROM node\nLABEL a=b\n', { rules: [undeclared] }).findings.map((f) => f.ruleId)).toEqual(['undeclared']);
+  });
+
+  it('RuleTester fails a rule whose create() returns a visitor its meta.visits does not list', () => {
+    const sloppy = defineRule({
+      meta: { id: 'sloppy', aliases: [], description: 'x', category: 'style', severity: 'info', messages: { m: 'm' }, visits: ['From'] },
+      create: () => ({ From: () => undefined, Run: () => undefined }),
+    });
+    expect(() => {
+      checkValid(sloppy, { code: 'FROM node\n' });
+    }).toThrow(/sloppy returns a Run visitor that meta.visits does not list/);
   });
 
   it('findings carry rule id, severity, category, exact range, message and doc link', () => {

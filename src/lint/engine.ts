@@ -17,6 +17,7 @@ import {
   type RuleContext,
   type RuleSettings,
   type Severity,
+  type VisitorKey,
   type Visitors,
 } from './types.js';
 
@@ -58,6 +59,42 @@ export interface LintResult {
 
 type Listener = (node: never) => void;
 
+/**
+ * Visitor keys in dispatch-table order: the instruction keywords, then the whole-file keys. The table is an array
+ * indexed by position here, and a rule's `meta.visits` becomes a bit mask over the instruction keywords.
+ */
+const visitorKeys: readonly VisitorKey[] = [
+  'Add',
+  'Arg',
+  'Cmd',
+  'Copy',
+  'Entrypoint',
+  'Env',
+  'Expose',
+  'From',
+  'Healthcheck',
+  'Label',
+  'Maintainer',
+  'Onbuild',
+  'Run',
+  'Shell',
+  'Stopsignal',
+  'User',
+  'Volume',
+  'Workdir',
+  'Unknown',
+  'Dockerfile',
+  'Dockerfile:exit',
+];
+const keyIndex = new Map<string, number>(visitorKeys.map((k, i) => [k, i]));
+const unknownKey = visitorKeys.indexOf('Unknown');
+const fileKey = visitorKeys.indexOf('Dockerfile');
+const exitKey = visitorKeys.indexOf('Dockerfile:exit');
+
+function indexOfKey(key: string): number {
+  return keyIndex.get(key) ?? unknownKey;
+}
+
 /** What one file's pass reports into; rule contexts point at it while that file is linted. */
 interface FileState {
   df: Dockerfile;
@@ -86,6 +123,12 @@ class EngineContext implements RuleContext {
   readonly rule: Rule;
   readonly names: ReadonlySet<string>;
   readonly severity: Severity;
+  /** Table indexes of the rule's declared visitor keys (`meta.visits`), `null` when it declares none. */
+  readonly visitIndexes: readonly number[] | null;
+  /** Bits of the declared instruction keywords; `create()` is skipped for a file with none of them. */
+  readonly needs: number;
+  /** True when `create()` runs for every file: no declaration, or one naming `Dockerfile` or `Dockerfile:exit`. */
+  readonly always: boolean;
   /** An own arrow function: rules may pass `ctx.report` around unbound. */
   readonly report: (d: ReportDescriptor<string>) => void;
 
@@ -93,6 +136,20 @@ class EngineContext implements RuleContext {
     this.rule = rule;
     this.names = names;
     this.severity = severity;
+    const visits = rule.meta.visits;
+    let needs = 0;
+    let always = visits === undefined;
+    if (visits) {
+      for (const key of visits) {
+        const i = keyIndex.get(key);
+        if (i === undefined) continue;
+        if (i === fileKey || i === exitKey) always = true;
+        else needs |= 1 << i;
+      }
+    }
+    this.visitIndexes = visits ? visits.map((k) => keyIndex.get(k)).filter((i) => i !== undefined) : null;
+    this.needs = needs;
+    this.always = always;
     this.report = (d) => {
       const state = this.state;
       if (state) reportInto(state, this, d);
@@ -175,16 +232,17 @@ class Slot {
  */
 class PreparedRun {
   readonly contexts: EngineContext[];
-  readonly table = new Map<string, Slot>();
+  /** One slot per visitor key, in `visitorKeys` order. */
+  readonly table: readonly Slot[] = visitorKeys.map(() => new Slot());
   /** Contexts of rules that threw in this file's pass: their other visitors are skipped. */
   failed: Set<EngineContext> | null = null;
   /** True while a file's pass uses this run; a nested lint (never done by rules, but allowed) sets up its own. */
   busy = false;
 
   /** Calls the visitors registered for `key`; a rule that throws is recorded and skipped for the rest of the file. */
-  call(key: string, node: unknown, failures: RuleFailure[]): void {
-    const slot = this.table.get(key);
-    if (!slot) return;
+  call(key: number, node: unknown, failures: RuleFailure[]): void {
+    const slot = this.table[key];
+    if (!slot || slot.count === 0) return;
     const { fns, ctxs } = slot;
     for (let i = 0; i < slot.count; i++) {
       const fn = fns[i];
@@ -362,10 +420,14 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
   const globalIgnores = pragmas.global.size > 0;
   const { table } = run;
   const active: EngineContext[] = [];
+  // the instruction keywords this file holds, as bits: a rule that declares only others has nothing to visit
+  let present = 0;
+  for (const ins of df.instructions) present |= 1 << indexOfKey(ins.keyword satisfies Keyword);
 
   run.busy = true;
   try {
     for (const ctx of run.contexts) {
+      if (!ctx.always && (ctx.needs & present) === 0) continue;
       if (globalIgnores && pragmas.global.has(ctx.names)) continue;
       ctx.point(state, settings, files, finalStage);
       active.push(ctx);
@@ -376,21 +438,15 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
         ruleFailures.push({ ruleId: ctx.rule.meta.id, message: error instanceof Error ? error.message : String(error) });
         continue;
       }
-      for (const key in visitors) {
-        const fn = visitors[key as keyof Visitors] as Listener | undefined;
-        if (!fn) continue;
-        let slot = table.get(key);
-        if (!slot) table.set(key, (slot = new Slot()));
-        slot.add(fn, ctx);
-      }
+      register(table, ctx, visitors);
     }
 
-    run.call('Dockerfile', df, ruleFailures);
-    for (const ins of df.instructions) run.call(ins.keyword satisfies Keyword, ins, ruleFailures);
-    run.call('Dockerfile:exit', df, ruleFailures);
+    run.call(fileKey, df, ruleFailures);
+    for (const ins of df.instructions) run.call(indexOfKey(ins.keyword), ins, ruleFailures);
+    run.call(exitKey, df, ruleFailures);
   } finally {
     // empty the table's slots and detach the contexts: the cached run must not keep this file's AST alive
-    for (const slot of table.values()) slot.clear();
+    for (const slot of table) slot.clear();
     for (const ctx of active) ctx.point(null, defaultSettings, null, undefined);
     run.failed = null;
     run.busy = false;
@@ -399,6 +455,23 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
   const { findings, suppressed } = state;
   if (!inOrder(findings)) findings.sort(byPlace);
   return { file, dockerfile: df, findings, suppressed, ruleFailures };
+}
+
+/** Adds a rule's visitors to the table: from its declared keys when it has them, else from whatever it returned. */
+function register(table: readonly Slot[], ctx: EngineContext, visitors: Visitors): void {
+  const declared = ctx.visitIndexes;
+  if (declared) {
+    for (const i of declared) {
+      const fn = visitors[visitorKeys[i] ?? 'Unknown'] as Listener | undefined;
+      if (fn) table[i]?.add(fn, ctx);
+    }
+    return;
+  }
+  for (const key in visitors) {
+    const fn = visitors[key as keyof Visitors] as Listener | undefined;
+    const i = keyIndex.get(key);
+    if (fn && i !== undefined) table[i]?.add(fn, ctx);
+  }
 }
 
 function byPlace(a: Finding, b: Finding): number {

@@ -28,6 +28,13 @@ export interface RuleMeta<M extends string = string> {
   messages: Record<M, string>;
   /** Doc page URL; defaults to `ruleDocsBase + id + '.md'`. */
   docs?: string;
+  /**
+   * Every visitor key `create()` may return. With it, the engine skips `create()` for a file holding none of the
+   * listed instruction keywords (a rule listing `Dockerfile` or `Dockerfile:exit` always runs) and registers
+   * visitors from this list; a returned key missing from it is never called (RuleTester fails such a rule).
+   * Without it, `create()` runs for every file.
+   */
+  visits?: readonly VisitorKey[];
 }
 
 /** Behaviour-changing edits, applied only with `--fix=all`. */
@@ -87,6 +94,9 @@ export interface RuleContext<M extends string = string> {
 }
 
 type InstructionVisitors = { [K in Keyword]?: (node: InstructionOf<K>) => void };
+
+/** The keys of `Visitors`: an instruction keyword, or the whole file before (`Dockerfile`) and after the pass. */
+export type VisitorKey = Keyword | 'Dockerfile' | 'Dockerfile:exit';
 
 /** Visitors: one per instruction keyword, plus the whole file before and after the pass. */
 export interface Visitors extends InstructionVisitors {

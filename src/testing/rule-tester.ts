@@ -61,7 +61,26 @@ export function memoryFiles(files: CaseFiles): ContextFiles {
 }
 
 function options(rule: Rule, c: ValidCase): Parameters<typeof lintText>[1] {
-  return { rules: [rule], file: 'Dockerfile', ...(c.settings ? { settings: c.settings } : {}), files: c.files ? memoryFiles(c.files) : null };
+  return { rules: [declaredOnly(rule)], file: 'Dockerfile', ...(c.settings ? { settings: c.settings } : {}), files: c.files ? memoryFiles(c.files) : null };
+}
+
+/**
+ * The rule with a check of its `meta.visits`: the engine calls only the visitors a rule declares (and skips
+ * `create()` for files without them), so a visitor missing from the list would silently never run.
+ */
+function declaredOnly(rule: Rule): Rule {
+  const visits = rule.meta.visits;
+  if (!visits) return rule;
+  return {
+    meta: rule.meta,
+    create(ctx) {
+      const visitors = rule.create(ctx);
+      for (const key of Object.keys(visitors)) {
+        if (!(visits as readonly string[]).includes(key)) throw new Error(`${rule.meta.id} returns a ${key} visitor that meta.visits does not list`);
+      }
+      return visitors;
+    },
+  };
 }
 
 function title(code: string): string {

@@ -49,6 +49,10 @@ describe('lint rule catalogue', () => {
     }
   });
 
+  it('each rule declares the visitor keys it returns (meta.visits), so the engine can skip it for files without them', () => {
+    for (const r of allRules) expect(r.meta.visits?.length ?? 0, `${r.meta.id} declares meta.visits`).toBeGreaterThan(0);
+  });
+
   it('the formatter registry equals src/lint/formatters/', () => {
     const files = readdirSync(join(root, 'src/lint/formatters'))
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts' && f !== 'types.ts')

@@ -7,6 +7,7 @@ export const rule = defineRule({
     aliases: ['DL3000', 'DS-0009', 'buildkit:WorkdirRelativePath'],
     description: 'WORKDIR should be an absolute path',
     category: 'correctness',
+    visits: ['Workdir'],
     severity: 'error',
     messages: { relative: 'WORKDIR `{{path}}` is relative: it resolves against whatever directory came before. Use an absolute path.' },
   },

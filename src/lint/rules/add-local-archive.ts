@@ -19,6 +19,7 @@ export const rule = defineRule({
     aliases: ['DL3010'],
     description: 'A local tar archive is COPYed, then extracted by a RUN: ADD extracts it without keeping the archive',
     category: 'size',
+    visits: ['Copy', 'Run'],
     severity: 'info',
     messages: { extract: '`{{archive}}` is copied and then extracted, so the archive stays in a layer; `ADD {{archive}} <dir>/` extracts it in one step.' },
   },

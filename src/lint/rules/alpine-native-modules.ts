@@ -19,6 +19,7 @@ export const rule = defineRule({
     aliases: [],
     description: 'Alpine base with packages that ship glibc-only native binaries',
     category: 'size',
+    visits: ['Run'],
     severity: 'warning',
     messages: { native: '`{{pkg}}` ships glibc-built native code: on Alpine (musl) it compiles from source or fails at run time. Use a Debian slim base.' },
   },

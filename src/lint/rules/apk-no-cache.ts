@@ -9,6 +9,7 @@ export const rule = defineRule({
     aliases: ['DL3019', 'DS-0025'],
     description: 'apk add without --no-cache leaves the package index in the layer',
     category: 'size',
+    visits: ['Run'],
     severity: 'warning',
     fixable: 'fix',
     messages: { missing: 'apk add keeps its index in /var/cache/apk; add --no-cache.' },

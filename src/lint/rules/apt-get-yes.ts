@@ -9,6 +9,7 @@ export const rule = defineRule({
     aliases: ['DL3014', 'DS-0021'],
     description: 'apt-get install needs -y in a non-interactive build',
     category: 'correctness',
+    visits: ['Run'],
     severity: 'warning',
     fixable: 'fix',
     messages: { missing: 'apt-get install without -y waits for a confirmation the build cannot give; add -y.' },

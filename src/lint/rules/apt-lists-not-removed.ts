@@ -14,6 +14,7 @@ export const rule = defineRule({
     aliases: ['DL3009'],
     description: 'Remove /var/lib/apt/lists in the RUN that ran apt-get update',
     category: 'size',
+    visits: ['Run'],
     severity: 'warning',
     fixable: 'fix',
     messages: { missing: 'apt-get update leaves its package lists in this layer; end the RUN with `rm -rf /var/lib/apt/lists/*`.' },

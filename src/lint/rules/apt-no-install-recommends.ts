@@ -9,6 +9,7 @@ export const rule = defineRule({
     aliases: ['DL3015', 'DS-0029'],
     description: 'apt-get install without --no-install-recommends pulls in packages nobody asked for',
     category: 'size',
+    visits: ['Run'],
     severity: 'warning',
     fixable: 'suggestion',
     messages: { missing: 'apt-get install without --no-install-recommends installs recommended packages too; add the flag.' },

@@ -9,6 +9,7 @@ export const rule = defineRule({
     aliases: ['DL3027'],
     description: 'Use apt-get or apt-cache, not apt, in scripts',
     category: 'correctness',
+    visits: ['Run'],
     severity: 'warning',
     fixable: 'fix',
     messages: { apt: '`apt` has no stable command-line interface for scripts; use apt-get.' },

@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['DL3059'],
     description: 'Consecutive RUN instructions that could be one',
     category: 'size',
+    visits: ['Run'],
     severity: 'info',
     messages: { merge: 'This RUN follows another RUN directly; consider joining them with `&&` (one layer).' },
   },

@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['DL3021', 'DS-0011'],
     description: 'COPY with more than one source needs a destination ending in /',
     category: 'correctness',
+    visits: ['Copy'],
     severity: 'error',
     fixable: 'fix',
     messages: { slash: 'COPY with several sources needs a directory destination: end `{{dest}}` with `/`.' },

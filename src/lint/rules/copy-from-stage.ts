@@ -7,6 +7,7 @@ export const rule = defineRule({
     aliases: ['DL3022', 'DL3023', 'DS-0006'],
     description: 'COPY --from must name an earlier stage (or an image with a tag)',
     category: 'correctness',
+    visits: ['Copy'],
     severity: 'warning',
     messages: {
       self: 'COPY --from={{from}} names the stage it is in: a stage cannot copy from itself.',

@@ -14,6 +14,7 @@ export const rule = defineRule({
     aliases: ['buildkit:CopyIgnoredFile'],
     description: 'COPY/ADD names a source that .dockerignore excludes from the build context',
     category: 'correctness',
+    visits: ['Add', 'Copy'],
     severity: 'warning',
     messages: { ignored: '`{{source}}` is excluded by .dockerignore, so it is not in the build context; remove it from .dockerignore or from the {{keyword}}.' },
   },

@@ -19,6 +19,7 @@ export const rule = defineRule({
     aliases: ['DL3045'],
     description: 'COPY to a relative destination in a stage that never sets WORKDIR',
     category: 'correctness',
+    visits: ['Copy'],
     severity: 'warning',
     messages: { relative: '`{{destination}}` is relative, but this stage sets no WORKDIR: it depends on the base image’s working directory; set WORKDIR or use an absolute path.' },
   },

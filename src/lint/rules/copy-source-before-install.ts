@@ -64,6 +64,7 @@ export const rule = defineRule({
     aliases: [],
     description: 'Dependency manifests are not copied and installed before the source (breaks the layer cache)',
     category: 'cache',
+    visits: ['Dockerfile'],
     severity: 'warning',
     fixable: 'suggestion',
     messages: {

@@ -10,6 +10,7 @@ export const rule = defineRule({
     aliases: [],
     description: 'Debugging and network tools installed in the runtime stage',
     category: 'security',
+    visits: ['Run'],
     severity: 'warning',
     messages: { tool: '`{{pkg}}` is a debugging tool installed in the runtime image; leave it out (use `docker debug` or an ephemeral container).' },
   },

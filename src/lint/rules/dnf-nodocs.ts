@@ -9,6 +9,7 @@ export const rule = defineRule({
     aliases: ['DS-0028'],
     description: 'dnf/microdnf install without --nodocs',
     category: 'size',
+    visits: ['Run'],
     severity: 'info',
     fixable: 'fix',
     messages: { docs: '`{{name}} {{subcommand}}` installs documentation too; add `--nodocs`.' },

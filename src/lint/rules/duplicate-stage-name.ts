@@ -7,6 +7,7 @@ export const rule = defineRule({
     aliases: ['DL3024', 'DS-0012', 'buildkit:DuplicateStageName'],
     description: 'Stage names must be unique',
     category: 'correctness',
+    visits: ['From'],
     severity: 'error',
     messages: { duplicate: 'Stage name `{{name}}` is already used on line {{line}}.' },
   },

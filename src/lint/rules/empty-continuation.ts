@@ -9,6 +9,7 @@ export const rule = defineRule({
     aliases: ['buildkit:NoEmptyContinuation'],
     description: 'An empty line inside a line continuation',
     category: 'correctness',
+    visits: ['Dockerfile:exit'],
     severity: 'warning',
     fixable: 'fix',
     messages: { empty: 'empty continuation line: BuildKit will reject these in a future release; remove the empty line.' },

@@ -10,6 +10,7 @@ export const rule = defineRule({
     aliases: ['DL3029', 'buildkit:FromPlatformFlagConstDisallowed', 'buildkit:RedundantTargetPlatform'],
     description: 'FROM --platform with a constant value, or with $TARGETPLATFORM (the default)',
     category: 'correctness',
+    visits: ['From'],
     severity: 'warning',
     messages: {
       constant: 'FROM --platform={{platform}} pins the stage to one platform whatever the build targets; use $BUILDPLATFORM for build tools, or leave it out.',

@@ -7,6 +7,7 @@ export const rule = defineRule({
     aliases: ['DS-0026', 'DL3057'],
     description: 'The image defines no HEALTHCHECK',
     category: 'correctness',
+    visits: ['Dockerfile:exit'],
     severity: 'info',
     messages: { missing: 'No HEALTHCHECK: add one if the service can be probed (Kubernetes users set probes instead and can ignore this).' },
   },

@@ -7,6 +7,7 @@ export const rule = defineRule({
     aliases: ['DL3061'],
     description: 'An instruction other than ARG comes before the first FROM',
     category: 'correctness',
+    visits: ['Dockerfile'],
     severity: 'error',
     messages: {
       before: '{{keyword}} before the first FROM: only ARG may come first (BuildKit fails with "no build stage in current context").',

@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['buildkit:ConsistentInstructionCasing', 'buildkit:FromAsCasing'],
     description: 'Instruction keywords (and AS) should use one case, upper-case by convention',
     category: 'style',
+    visits: ['Dockerfile', 'From'],
     severity: 'style',
     fixable: 'fix',
     messages: {

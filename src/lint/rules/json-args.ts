@@ -7,6 +7,7 @@ export const rule = defineRule({
     aliases: ['DL3025', 'buildkit:JSONArgsRecommended'],
     description: 'CMD and ENTRYPOINT should use the JSON (exec) form',
     category: 'correctness',
+    visits: ['Cmd', 'Entrypoint'],
     severity: 'warning',
     messages: { shell: '{{keyword}} in shell form runs under `/bin/sh -c`, so signals do not reach the program; use the JSON form `{{keyword}} ["…", "…"]`.' },
   },

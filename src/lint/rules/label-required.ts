@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['DL3049'],
     description: 'A label the label schema requires is missing from the image',
     category: 'style',
+    visits: ['Dockerfile:exit'],
     severity: 'info',
     messages: { missing: 'label `{{label}}` is required by the label schema but the image does not set it; add `LABEL {{label}}=…` to the final stage.' },
   },

@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['DL3050'],
     description: 'A label is not in the label schema and strict labels are on',
     category: 'style',
+    visits: ['Label'],
     severity: 'info',
     messages: { superfluous: 'label `{{label}}` is not in the label schema (strict labels are on); remove it or add it to the schema.' },
   },

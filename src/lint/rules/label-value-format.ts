@@ -46,6 +46,7 @@ export const rule = defineRule({
     aliases: ['DL3051', 'DL3052', 'DL3053', 'DL3054', 'DL3055', 'DL3056', 'DL3058'],
     description: 'A label of the label schema is empty or not of its declared type (URL, RFC 3339 time, SPDX, git hash, semver, email)',
     category: 'style',
+    visits: ['Label'],
     severity: 'warning',
     messages: {
       empty: 'label `{{label}}` is empty; the label schema requires a value.',

@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['buildkit:LegacyKeyValueFormat'],
     description: 'ENV and LABEL should use key=value',
     category: 'style',
+    visits: ['Env', 'Label'],
     severity: 'warning',
     fixable: 'fix',
     messages: { legacy: '`{{keyword}} {{key}} …` is the legacy form; write `{{keyword}} {{key}}=…`.' },

@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['DL4000', 'DS-0022', 'buildkit:MaintainerDeprecated'],
     description: 'MAINTAINER is deprecated',
     category: 'style',
+    visits: ['Maintainer'],
     severity: 'warning',
     fixable: 'fix',
     messages: { deprecated: 'MAINTAINER is deprecated; use `LABEL org.opencontainers.image.authors="…"`.' },

@@ -10,6 +10,7 @@ export const rule = defineRule({
     aliases: [],
     description: 'The build context has no .dockerignore, or it lets .git / node_modules in',
     category: 'cache',
+    visits: ['Dockerfile:exit'],
     severity: 'warning',
     messages: {
       missing: 'The context has `{{dir}}` and no .dockerignore: it is sent to the builder and invalidates `COPY . .` on every change. Add a .dockerignore.',

@@ -7,6 +7,7 @@ export const rule = defineRule({
     aliases: [],
     description: 'ADD of a URL without --checksum',
     category: 'security',
+    visits: ['Add'],
     severity: 'warning',
     messages: { url: 'ADD fetches `{{url}}` without verifying it; add `--checksum=sha256:…`, or download and verify it in a RUN.' },
   },

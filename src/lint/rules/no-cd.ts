@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['DL3003', 'DS-0013'],
     description: 'Use WORKDIR instead of cd to switch directories',
     category: 'style',
+    visits: ['Run'],
     severity: 'info',
     messages: { cd: '`cd {{dir}}` lasts for this RUN only; use WORKDIR {{dir}}.' },
   },

@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['DS-0024', 'DL3005', 'DL3035'],
     description: 'apt-get dist-upgrade or zypper dist-upgrade in a build',
     category: 'reproducibility',
+    visits: ['Run'],
     severity: 'warning',
     messages: { upgrade: '`{{command}}` upgrades the whole distribution at build time; use a newer base image instead.' },
   },

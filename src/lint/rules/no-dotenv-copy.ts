@@ -11,6 +11,7 @@ export const rule = defineRule({
     aliases: [],
     description: 'A .env file is copied into the image',
     category: 'security',
+    visits: ['Copy'],
     severity: 'error',
     messages: {
       named: '`{{file}}` is copied into the image: environment files hold secrets. Pass settings at run time instead.',

@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['DL4003', 'DL4004', 'DL3012', 'DS-0016', 'DS-0007', 'DS-0023', 'buildkit:MultipleInstructionsDisallowed'],
     description: 'More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage',
     category: 'correctness',
+    visits: ['Dockerfile'],
     severity: 'warning',
     messages: { duplicate: 'Only the last {{keyword}} of a stage takes effect; this one (line {{line}}) is overridden.' },
   },

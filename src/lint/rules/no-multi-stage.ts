@@ -22,6 +22,7 @@ export const rule = defineRule({
     aliases: [],
     description: 'A build runs in the only stage: compilers and sources end up in the image',
     category: 'size',
+    visits: ['Dockerfile:exit'],
     severity: 'warning',
     fixable: 'suggestion',
     messages: {

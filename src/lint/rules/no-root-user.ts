@@ -26,6 +26,7 @@ export const rule = defineRule({
     aliases: ['DL3002', 'DS-0002'],
     description: 'The image runs as root: no USER in the final stage, or the last USER is root',
     category: 'security',
+    visits: ['Dockerfile:exit'],
     severity: 'warning',
     fixable: 'suggestion',
     messages: {

@@ -7,6 +7,7 @@ export const rule = defineRule({
     aliases: ['DS-0004'],
     description: 'Port 22 (SSH) exposed',
     category: 'security',
+    visits: ['Expose'],
     severity: 'warning',
     messages: { ssh: 'Port 22 is exposed: do not run SSH in a container; use `docker exec`.' },
   },

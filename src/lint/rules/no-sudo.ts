@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['DL3004', 'DS-0010'],
     description: 'Do not use sudo in RUN',
     category: 'security',
+    visits: ['Run'],
     severity: 'error',
     messages: { sudo: 'Do not use sudo: switch with USER root for the step that needs it, then back.' },
   },

@@ -9,6 +9,7 @@ export const rule = defineRule({
     aliases: [],
     description: 'Use npm ci, not npm install, to install a project’s dependencies',
     category: 'reproducibility',
+    visits: ['Run'],
     severity: 'warning',
     fixable: 'suggestion',
     messages: { install: '`npm install` may resolve other versions than the lockfile; use `npm ci`.' },

@@ -17,6 +17,7 @@ export const rule = defineRule({
     aliases: [],
     description: 'The runtime stage installs devDependencies',
     category: 'size',
+    visits: ['Env', 'Run'],
     severity: 'warning',
     fixable: 'suggestion',
     messages: { dev: 'This installs devDependencies into the runtime image; add --omit=dev (build in an earlier stage if the build needs them).' },

@@ -7,6 +7,7 @@ export const rule = defineRule({
     aliases: ['DL3043'],
     description: 'ONBUILD triggers an instruction it may not (ONBUILD, FROM, MAINTAINER)',
     category: 'correctness',
+    visits: ['Onbuild'],
     severity: 'error',
     messages: { invalid: '`ONBUILD {{keyword}}` is not allowed: an ONBUILD trigger cannot be ONBUILD, FROM or MAINTAINER.' },
   },

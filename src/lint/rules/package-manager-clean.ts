@@ -19,6 +19,7 @@ export const rule = defineRule({
     aliases: ['DL3032', 'DL3040', 'DL3036', 'DS-0015', 'DS-0019', 'DS-0020', 'DS-0027', 'DL3060'],
     description: 'yum/dnf/zypper/yarn install without cleaning the cache in the same RUN',
     category: 'size',
+    visits: ['Run'],
     severity: 'warning',
     fixable: 'fix',
     messages: { clean: '`{{name}} install` leaves its cache in the layer; end the RUN with `{{command}}`.' },

@@ -18,6 +18,7 @@ export const rule = defineRule({
     aliases: ['DL3030', 'DL3034', 'DL3038'],
     description: 'yum, dnf and zypper need -y (zypper -n) in a non-interactive build',
     category: 'correctness',
+    visits: ['Run'],
     severity: 'warning',
     fixable: 'fix',
     messages: { missing: '`{{name}} {{subcommand}}` without `{{flag}}` waits for a confirmation the build cannot give; add `{{flag}}`.' },

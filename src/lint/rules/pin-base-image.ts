@@ -9,6 +9,7 @@ export const rule = defineRule({
     aliases: ['DL3006', 'DL3007', 'DS-0001'],
     description: 'Pin base images: a version tag at least, a digest for reproducible builds',
     category: 'reproducibility',
+    visits: ['From'],
     severity: 'warning',
     fixable: 'suggestion',
     messages: {

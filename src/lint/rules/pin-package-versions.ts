@@ -140,6 +140,7 @@ export const rule = defineRule({
     aliases: ['DL3008', 'DL3018', 'DL3013', 'DL3016', 'DL3028', 'DL3033', 'DL3037', 'DL3041', 'DL3062'],
     description: 'Packages installed without a version (apt-get, apk, pip, npm, gem, yum, dnf, zypper, go install)',
     category: 'reproducibility',
+    visits: ['Run'],
     severity: 'info',
     messages: {
       unpinned: '`{{program}} {{subcommand}}` installs `{{name}}` without a version, so rebuilds may get another one; pin it (`{{example}}`) or accept the drift knowingly.',

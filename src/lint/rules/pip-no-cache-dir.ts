@@ -12,6 +12,7 @@ export const rule = defineRule({
     aliases: ['DL3042'],
     description: 'pip install without --no-cache-dir leaves its download cache in the layer',
     category: 'size',
+    visits: ['Env', 'Run'],
     severity: 'warning',
     fixable: 'fix',
     messages: { missing: 'pip install keeps its cache in the image; add --no-cache-dir (or use a cache mount).' },

@@ -7,6 +7,7 @@ export const rule = defineRule({
     aliases: ['DL4006'],
     description: 'Set -o pipefail before RUN with a pipe',
     category: 'correctness',
+    visits: ['Run', 'Shell'],
     severity: 'warning',
     messages: { pipe: 'This RUN pipes commands, and a failure before the last `|` is ignored; add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `set -o pipefail &&`).' },
   },

@@ -11,6 +11,7 @@ export const rule = defineRule({
     aliases: ['DL3020', 'DS-0005'],
     description: 'ADD of local files where COPY serves',
     category: 'correctness',
+    visits: ['Add'],
     severity: 'warning',
     fixable: 'fix',
     messages: { add: 'ADD of local files also unpacks archives by surprise; use COPY.' },

@@ -7,6 +7,7 @@ export const rule = defineRule({
     aliases: ['buildkit:ReservedStageName'],
     description: 'Stage names scratch and context are reserved',
     category: 'correctness',
+    visits: ['From'],
     severity: 'error',
     messages: { reserved: 'Stage name `{{name}}` is reserved; choose another.' },
   },

@@ -39,6 +39,7 @@ export const rule = defineRule({
     aliases: ['DS-0031', 'buildkit:SecretsUsedInArgOrEnv'],
     description: 'A secret is passed through ARG or ENV, where the image keeps it',
     category: 'security',
+    visits: ['Arg', 'Env'],
     severity: 'error',
     fixable: 'suggestion',
     messages: {

@@ -7,6 +7,7 @@ export const rule = defineRule({
     aliases: ['buildkit:StageNameCasing'],
     description: 'Stage names should be lower-case',
     category: 'style',
+    visits: ['From'],
     severity: 'style',
     messages: { casing: 'Stage name `{{name}}` should be lower-case.' },
   },

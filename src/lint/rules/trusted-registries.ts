@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['DL3026'],
     description: 'Base image from a registry not in lint.trustedRegistries',
     category: 'security',
+    visits: ['From'],
     severity: 'error',
     messages: { untrusted: 'Base image `{{image}}` comes from {{registry}}, which is not a trusted registry ({{trusted}}).' },
   },

@@ -44,6 +44,7 @@ export const rule = defineRule({
     aliases: ['buildkit:UndefinedVar', 'buildkit:UndefinedArgInFrom', 'DL3044'],
     description: 'A variable is used where it is not defined, so it expands to an empty string',
     category: 'correctness',
+    visits: ['Dockerfile', 'From'],
     severity: 'warning',
     messages: {
       fromArg: '`${{name}}` in FROM is not a global ARG (declare `ARG {{name}}` before the first FROM), so it expands to an empty string.',

@@ -12,6 +12,7 @@ export const rule = defineRule({
     aliases: [],
     description: 'A RUN uses a credential that should come from a BuildKit secret mount',
     category: 'security',
+    visits: ['Arg', 'Env', 'Run'],
     severity: 'error',
     fixable: 'suggestion',
     messages: {

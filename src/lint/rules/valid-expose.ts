@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['DL3011', 'DS-0008', 'buildkit:ExposeInvalidFormat', 'buildkit:ExposeProtoCasing'],
     description: 'EXPOSE must name valid ports and protocols',
     category: 'correctness',
+    visits: ['Expose'],
     severity: 'error',
     fixable: 'fix',
     messages: {

@@ -20,6 +20,7 @@ export const rule = defineRule({
     aliases: ['DL3048'],
     description: 'LABEL keys should be lowercase reverse-DNS names outside Docker’s namespaces',
     category: 'style',
+    visits: ['Label'],
     severity: 'style',
     messages: {
       invalid: 'Label key `{{key}}` {{why}}; use a lowercase reverse-DNS key such as `org.opencontainers.image.source`.',

@@ -8,6 +8,7 @@ export const rule = defineRule({
     aliases: ['DL4001', 'DS-0014'],
     description: 'Use either wget or curl, not both',
     category: 'size',
+    visits: ['Run'],
     severity: 'warning',
     messages: { both: 'Both wget and curl are used in this Dockerfile; pick one.' },
   },

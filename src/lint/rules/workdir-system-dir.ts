@@ -9,6 +9,7 @@ export const rule = defineRule({
     aliases: ['DS-0030'],
     description: 'WORKDIR is a system directory (/proc, /sys, /dev, /boot…)',
     category: 'security',
+    visits: ['Workdir'],
     severity: 'error',
     messages: { system: 'WORKDIR `{{path}}` is a system directory, mounted over at run time; use a directory of your own such as /app.' },
   },
