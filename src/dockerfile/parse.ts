@@ -50,7 +50,11 @@ interface Ctx {
   stages: Stage[];
 }
 
-/** A Map, not an object: the keyword text is a fresh string (lower-cased), which a Map hashes without interning. */
+/**
+ * A Map, not an object: the keyword text is a fresh string, which a Map hashes without interning. Keyed by the
+ * lower-case and the upper-case spelling: keywords are nearly always written in capitals, and a hit on the text as
+ * written saves lower-casing it.
+ */
 const keywords = new Map<string, Keyword>(Object.entries({
   add: 'Add',
   arg: 'Arg',
@@ -70,7 +74,7 @@ const keywords = new Map<string, Keyword>(Object.entries({
   user: 'User',
   volume: 'Volume',
   workdir: 'Workdir',
-} satisfies Record<string, Keyword>));
+} satisfies Record<string, Keyword>).flatMap(([text, keyword]) => [[text, keyword], [text.toUpperCase(), keyword]]));
 
 const directiveRe = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
 const heredocWordRe = /^(\d*)<<(-?)([^<]*)$/;
@@ -334,8 +338,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
   let k = s;
   while (k < e && !isTokenSpace(text.charCodeAt(k))) k++;
   const keywordText = text.slice(s, k);
-  const lower = keywordText.toLowerCase();
-  const keyword: Keyword = keywords.get(lower) ?? 'Unknown';
+  const keyword: Keyword = keywords.get(keywordText) ?? keywords.get(keywordText.toLowerCase()) ?? 'Unknown';
   let argsStart = e;
   let flagToks: Tok[] = [];
   if (k < e) {

@@ -21,8 +21,31 @@ export interface BaseImage {
 const parsedBases = new Map<string, { ref: Reference; repo: string } | null>();
 const maxParsedBases = 1024;
 
-/** Classifies a stage's base. `unknown` when the reference holds an unresolved variable or is invalid. */
+/**
+ * The last stage asked about and its answer: a dozen rules ask for the base of the same stage while one file is
+ * linted (some for every RUN). One entry, for the same reason `parsedBases` is not a WeakMap; it holds one stage
+ * past its file, which is only read again if that file is.
+ */
+let lastStage: Stage | null = null;
+let lastBase: BaseImage = { kind: 'unknown', ref: null, raw: '', repo: '' };
+/** What `lastBase` was classified from, checked too: a stage changed in place is classified again. */
+let lastFrom = '';
+let lastBaseStage: number | null = null;
+
+/**
+ * Classifies a stage's base. `unknown` when the reference holds an unresolved variable or is invalid. Callers share
+ * the answer: it must not be changed.
+ */
 export function baseImageOf(stage: Stage): BaseImage {
+  if (stage === lastStage && lastBase.raw === stage.baseRaw && lastFrom === stage.base && lastBaseStage === stage.baseStage) return lastBase;
+  lastBase = classify(stage);
+  lastStage = stage;
+  lastFrom = stage.base;
+  lastBaseStage = stage.baseStage;
+  return lastBase;
+}
+
+function classify(stage: Stage): BaseImage {
   const raw = stage.baseRaw;
   if (stage.baseStage !== null) return { kind: 'stage', ref: null, raw, repo: '' };
   if (stage.base.toLowerCase() === 'scratch') return { kind: 'scratch', ref: null, raw, repo: 'scratch' };

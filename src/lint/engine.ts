@@ -321,6 +321,15 @@ function format(template: string, data: Record<string, string | number> | undefi
   return out;
 }
 
+/** Doc links by rule id: made once, not per finding. */
+const docUrls = new Map<string, string>();
+
+function docUrlOf(id: string): string {
+  let url = docUrls.get(id);
+  if (url === undefined) docUrls.set(id, (url = `${ruleDocsBase}${id}.md`));
+  return url;
+}
+
 function fingerprint(ruleId: string, file: string, subject: string, message: string): string {
   return createHash('sha256').update(`${ruleId}\0${file}\0${subject.replace(/\s+/g, ' ').trim()}\0${message}`).digest('hex').slice(0, 16);
 }
@@ -358,7 +367,7 @@ class ReportedFinding implements Finding {
     this.message = message;
     this.file = file;
     this.range = d.range;
-    this.docUrl = rule.meta.docs ?? `${ruleDocsBase}${rule.meta.id}.md`;
+    this.docUrl = rule.meta.docs ?? docUrlOf(rule.meta.id);
     this.fixable = d.fix ? 'fix' : d.suggestion ? 'suggestion' : null;
     this.#subject = subject;
   }

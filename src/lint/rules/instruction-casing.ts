@@ -1,6 +1,26 @@
 import { defineRule } from '../define-rule.js';
 import { replaceRange } from '../edits.js';
 
+/** True when `text.toLowerCase() === text`, without making the lower-cased copy for ASCII text (keywords are). */
+function isLowerCase(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) return text === text.toLowerCase();
+    if (c >= 65 && c <= 90) return false;
+  }
+  return true;
+}
+
+/** True when `text.toUpperCase() === text`, likewise. */
+function isUpperCase(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) return text === text.toUpperCase();
+    if (c >= 97 && c <= 122) return false;
+  }
+  return true;
+}
+
 /** Keywords in mixed case read badly; BuildKit warns when a file mixes cases or `FROM … as` differs from `FROM`. */
 export const rule = defineRule({
   meta: {
@@ -17,16 +37,21 @@ export const rule = defineRule({
     },
   },
   create(ctx) {
-    const df = ctx.dockerfile;
-    const known = df.instructions.filter((i) => i.keyword !== 'Unknown');
-    const lower = known.filter((i) => i.keywordText === i.keywordText.toLowerCase()).length;
-    // the majority case wins, as BuildKit decides; ties go to upper case
-    const upper = lower * 2 <= known.length;
     return {
-      Dockerfile() {
-        for (const i of known) {
+      Dockerfile(df) {
+        // the majority case wins, as BuildKit decides; ties go to upper case
+        let known = 0;
+        let lower = 0;
+        for (const i of df.instructions) {
+          if (i.keyword === 'Unknown') continue;
+          known++;
+          if (isLowerCase(i.keywordText)) lower++;
+        }
+        const upper = lower * 2 <= known;
+        for (const i of df.instructions) {
+          if (i.keyword === 'Unknown' || (upper ? isUpperCase(i.keywordText) : isLowerCase(i.keywordText))) continue;
           const fixed = upper ? i.keywordText.toUpperCase() : i.keywordText.toLowerCase();
-          if (i.keywordText !== fixed) ctx.report({ range: i.keywordRange, messageId: 'keyword', data: { text: i.keywordText, fixed }, fix: () => [replaceRange(i.keywordRange, fixed)] });
+          ctx.report({ range: i.keywordRange, messageId: 'keyword', data: { text: i.keywordText, fixed }, fix: () => [replaceRange(i.keywordRange, fixed)] });
         }
       },
       From(node) {

@@ -30,10 +30,13 @@ export const rule = defineRule({
       },
       Run(node) {
         if (!node.shell || !isFinal(ctx.dockerfile, node.stageIndex) || prodEnv.has(node.stageIndex)) return;
+        // the RUN's own installs first: most RUNs have none, and the stage-wide look for a build reads every RUN
+        const installs = [...commands(node, 'npm', 'ci'), ...commands(node, 'npm', 'install')];
+        if (installs.length === 0) return;
         const stage = ctx.dockerfile.stages[node.stageIndex];
         // a stage that builds needs its devDependencies; no-multi-stage speaks about that
         if (stage && invocationsOf(stage).some((i) => i.name === 'npm' && i.subcommand?.value === 'run' && /build|compile/.test(i.positionals[1]?.value ?? ''))) return;
-        for (const inv of [...commands(node, 'npm', 'ci'), ...commands(node, 'npm', 'install')]) {
+        for (const inv of installs) {
           const sub = inv.subcommand;
           if (!sub || inv.positionals.length > 1 || omitsDev(inv) || inv.hasFlag('-g', '--global')) continue;
           ctx.report({
