@@ -4,7 +4,7 @@ import { defineRule } from './define-rule.js';
 import { lintText } from './engine.js';
 import { fixText } from './fix.js';
 import { allRules } from './rules/index.js';
-import { checkValid } from '../testing/rule-tester.js';
+import { checkSetupPerRun, checkValid } from '../testing/rule-tester.js';
 
 const ids = (text: string, options: Partial<Parameters<typeof lintText>[1]> = {}): string[] => lintText(text, { rules: allRules, ...options }).findings.map((f) => f.ruleId);
 
@@ -136,6 +136,40 @@ describe('engine', () => {
     expect(() => {
       checkValid(sloppy, { code: 'FROM node\n' });
     }).toThrow(/sloppy returns a Run visitor that meta.visits does not list/);
+  });
+
+  it("meta.setup 'run': create() once per run, the visitors shared by every file; RuleTester catches per-file state", () => {
+    let creates = 0;
+    const perRun = defineRule({
+      meta: { id: 'per-run', aliases: [], description: 'x', category: 'style', severity: 'info', messages: { m: '{{image}}' }, visits: ['From'], setup: 'run' },
+      create(ctx) {
+        creates++;
+        return {
+          From: (node) => {
+            ctx.report({ range: node.range, messageId: 'm', data: { image: `${ctx.file}:${node.image?.value ?? ''}` } });
+          },
+        };
+      },
+    });
+    const rules = [perRun];
+    const messages = ['a', 'b', 'c'].map((name) => lintText(`FROM ${name}\n`, { rules, file: name }).findings.map((f) => f.message));
+    expect(messages).toEqual([['a:a'], ['b:b'], ['c:c']]);
+    expect(creates).toBe(1);
+    // a rule that keeps state in create() must not say so
+    const stateful = defineRule({
+      meta: { ...perRun.meta, id: 'stateful' },
+      create(ctx) {
+        let seen = 0;
+        return {
+          From: (node) => {
+            if (++seen === 1) ctx.report({ range: node.range, messageId: 'm', data: { image: '' } });
+          },
+        };
+      },
+    });
+    expect(() => {
+      checkSetupPerRun(stateful, [{ code: 'FROM a\n' }, { code: 'FROM b\n' }]);
+    }).toThrow(/share one set-up/);
   });
 
   it('findings carry rule id, severity, category, exact range, message and doc link', () => {

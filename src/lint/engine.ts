@@ -129,6 +129,8 @@ class EngineContext implements RuleContext {
   readonly needs: number;
   /** True when `create()` runs for every file: no declaration, or one naming `Dockerfile` or `Dockerfile:exit`. */
   readonly always: boolean;
+  /** The visitors of a rule set up once per run (`meta.setup: 'run'`), made for the first file. */
+  visitors: Visitors | null = null;
   /** An own arrow function: rules may pass `ctx.report` around unbound. */
   readonly report: (d: ReportDescriptor<string>) => void;
 
@@ -440,12 +442,15 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
       if (globalIgnores && pragmas.global.has(ctx.names)) continue;
       ctx.point(state, settings, files, finalStage);
       active.push(ctx);
-      let visitors: Visitors;
-      try {
-        visitors = ctx.rule.create(ctx);
-      } catch (error) {
-        ruleFailures.push({ ruleId: ctx.rule.meta.id, message: error instanceof Error ? error.message : String(error) });
-        continue;
+      let visitors = ctx.visitors;
+      if (!visitors) {
+        try {
+          visitors = ctx.rule.create(ctx);
+        } catch (error) {
+          ruleFailures.push({ ruleId: ctx.rule.meta.id, message: error instanceof Error ? error.message : String(error) });
+          continue;
+        }
+        if (ctx.rule.meta.setup === 'run') ctx.visitors = visitors;
       }
       register(table, ctx, visitors);
     }

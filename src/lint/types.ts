@@ -35,6 +35,12 @@ export interface RuleMeta<M extends string = string> {
    * Without it, `create()` runs for every file.
    */
   visits?: readonly VisitorKey[];
+  /**
+   * `run` when `create()` keeps no state and reads nothing of the file itself (its visitors read the file through
+   * the context and the node they are given): the engine then calls it once per run and gives every file the same
+   * visitors. `file` (the default): once per file, for rules that set something up per file.
+   */
+  setup?: 'file' | 'run';
 }
 
 /** Behaviour-changing edits, applied only with `--fix=all`. */

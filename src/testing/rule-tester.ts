@@ -130,9 +130,29 @@ export function checkInvalid(rule: Rule, c: InvalidCase): void {
   }
 }
 
+/**
+ * Checks that a rule set up once per run (`meta.setup: 'run'`) gives each case the findings it gives alone when the
+ * cases are linted one after another with the same visitors; throws an AssertionError on failure.
+ */
+export function checkSetupPerRun(rule: Rule, cases: readonly ValidCase[]): void {
+  const key = (c: ValidCase, findings: readonly { ruleId: string; messageId: string; range: { start: { offset: number } } }[]): string[] =>
+    findings.map((f) => `${title(c.code)} ${f.messageId}@${String(f.range.start.offset)}`);
+  const alone = cases.map((c) => key(c, lintText(c.code, options(rule, c)).findings));
+  // one rules array for every case: the engine keeps its set-up (and the rule's visitors) for the run
+  const shared = [declaredOnly(rule)];
+  const twice = [...cases, ...cases];
+  const together = twice.map((c) => key(c, lintText(c.code, { ...options(rule, c), rules: shared }).findings));
+  deepStrictEqual(together, [...alone, ...alone], 'findings differ when the cases share one set-up of the rule');
+}
+
 /** Registers a rule's truth table with the test runner. */
 export function runRuleTests(rule: Rule, cases: RuleTestCases, t: TestFunctions): void {
   t.describe(rule.meta.id, () => {
+    if (rule.meta.setup === 'run') {
+      t.it('set up once per run: every case gets the findings it gets alone', () => {
+        checkSetupPerRun(rule, [...cases.valid.map((v) => (typeof v === 'string' ? { code: v } : v)), ...cases.invalid]);
+      });
+    }
     t.describe('valid', () => {
       for (const v of cases.valid) {
         const c = typeof v === 'string' ? { code: v } : v;

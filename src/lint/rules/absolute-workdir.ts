@@ -8,6 +8,7 @@ export const rule = defineRule({
     description: 'WORKDIR should be an absolute path',
     category: 'correctness',
     visits: ['Workdir'],
+    setup: 'run',
     severity: 'error',
     messages: { relative: 'WORKDIR `{{path}}` is relative: it resolves against whatever directory came before. Use an absolute path.' },
   },

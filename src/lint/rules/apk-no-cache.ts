@@ -10,6 +10,7 @@ export const rule = defineRule({
     description: 'apk add without --no-cache leaves the package index in the layer',
     category: 'size',
     visits: ['Run'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'fix',
     messages: { missing: 'apk add keeps its index in /var/cache/apk; add --no-cache.' },

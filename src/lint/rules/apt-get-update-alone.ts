@@ -9,6 +9,7 @@ export const rule = defineRule({
     description: 'apt-get update in a RUN of its own',
     category: 'cache',
     visits: ['Run'],
+    setup: 'run',
     severity: 'warning',
     messages: { alone: '`apt-get update` alone in a RUN is cached: a later install uses stale package lists. Update and install in the same RUN.' },
   },

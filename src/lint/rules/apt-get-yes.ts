@@ -10,6 +10,7 @@ export const rule = defineRule({
     description: 'apt-get install needs -y in a non-interactive build',
     category: 'correctness',
     visits: ['Run'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'fix',
     messages: { missing: 'apt-get install without -y waits for a confirmation the build cannot give; add -y.' },

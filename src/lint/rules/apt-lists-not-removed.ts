@@ -15,6 +15,7 @@ export const rule = defineRule({
     description: 'Remove /var/lib/apt/lists in the RUN that ran apt-get update',
     category: 'size',
     visits: ['Run'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'fix',
     messages: { missing: 'apt-get update leaves its package lists in this layer; end the RUN with `rm -rf /var/lib/apt/lists/*`.' },

@@ -10,6 +10,7 @@ export const rule = defineRule({
     description: 'apt-get install without --no-install-recommends pulls in packages nobody asked for',
     category: 'size',
     visits: ['Run'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'suggestion',
     messages: { missing: 'apt-get install without --no-install-recommends installs recommended packages too; add the flag.' },

@@ -10,6 +10,7 @@ export const rule = defineRule({
     description: 'Use apt-get or apt-cache, not apt, in scripts',
     category: 'correctness',
     visits: ['Run'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'fix',
     messages: { apt: '`apt` has no stable command-line interface for scripts; use apt-get.' },

@@ -9,6 +9,7 @@ export const rule = defineRule({
     description: 'COPY with more than one source needs a destination ending in /',
     category: 'correctness',
     visits: ['Copy'],
+    setup: 'run',
     severity: 'error',
     fixable: 'fix',
     messages: { slash: 'COPY with several sources needs a directory destination: end `{{dest}}` with `/`.' },

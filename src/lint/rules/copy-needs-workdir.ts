@@ -20,6 +20,7 @@ export const rule = defineRule({
     description: 'COPY to a relative destination in a stage that never sets WORKDIR',
     category: 'correctness',
     visits: ['Copy'],
+    setup: 'run',
     severity: 'warning',
     messages: { relative: '`{{destination}}` is relative, but this stage sets no WORKDIR: it depends on the base image’s working directory; set WORKDIR or use an absolute path.' },
   },

@@ -65,6 +65,7 @@ export const rule = defineRule({
     description: 'Dependency manifests are not copied and installed before the source (breaks the layer cache)',
     category: 'cache',
     visits: ['Dockerfile'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'suggestion',
     messages: {

@@ -11,6 +11,7 @@ export const rule = defineRule({
     description: 'Debugging and network tools installed in the runtime stage',
     category: 'security',
     visits: ['Run'],
+    setup: 'run',
     severity: 'warning',
     messages: { tool: '`{{pkg}}` is a debugging tool installed in the runtime image; leave it out (use `docker debug` or an ephemeral container).' },
   },

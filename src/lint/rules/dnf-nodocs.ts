@@ -10,6 +10,7 @@ export const rule = defineRule({
     description: 'dnf/microdnf install without --nodocs',
     category: 'size',
     visits: ['Run'],
+    setup: 'run',
     severity: 'info',
     fixable: 'fix',
     messages: { docs: '`{{name}} {{subcommand}}` installs documentation too; add `--nodocs`.' },

@@ -10,6 +10,7 @@ export const rule = defineRule({
     description: 'An empty line inside a line continuation',
     category: 'correctness',
     visits: ['Dockerfile:exit'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'fix',
     messages: { empty: 'empty continuation line: BuildKit will reject these in a future release; remove the empty line.' },

@@ -11,6 +11,7 @@ export const rule = defineRule({
     description: 'FROM --platform with a constant value, or with $TARGETPLATFORM (the default)',
     category: 'correctness',
     visits: ['From'],
+    setup: 'run',
     severity: 'warning',
     messages: {
       constant: 'FROM --platform={{platform}} pins the stage to one platform whatever the build targets; use $BUILDPLATFORM for build tools, or leave it out.',

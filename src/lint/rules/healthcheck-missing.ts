@@ -8,6 +8,7 @@ export const rule = defineRule({
     description: 'The image defines no HEALTHCHECK',
     category: 'correctness',
     visits: ['Dockerfile:exit'],
+    setup: 'run',
     severity: 'info',
     messages: { missing: 'No HEALTHCHECK: add one if the service can be probed (Kubernetes users set probes instead and can ignore this).' },
   },

@@ -8,6 +8,7 @@ export const rule = defineRule({
     description: 'An instruction other than ARG comes before the first FROM',
     category: 'correctness',
     visits: ['Dockerfile'],
+    setup: 'run',
     severity: 'error',
     messages: {
       before: '{{keyword}} before the first FROM: only ARG may come first (BuildKit fails with "no build stage in current context").',

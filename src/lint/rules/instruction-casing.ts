@@ -29,6 +29,7 @@ export const rule = defineRule({
     description: 'Instruction keywords (and AS) should use one case, upper-case by convention',
     category: 'style',
     visits: ['Dockerfile', 'From'],
+    setup: 'run',
     severity: 'style',
     fixable: 'fix',
     messages: {

@@ -12,6 +12,7 @@ export const rule = defineRule({
     description: 'The global ARG defaults make a FROM image empty or invalid',
     category: 'correctness',
     visits: ['From'],
+    setup: 'run',
     severity: 'warning',
     messages: { invalid: 'with the ARG defaults, `{{raw}}` expands to `{{base}}`, which is not a valid image reference; give the ARG a default that makes it one.' },
   },

@@ -9,6 +9,7 @@ export const rule = defineRule({
     description: 'MAINTAINER is deprecated',
     category: 'style',
     visits: ['Maintainer'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'fix',
     messages: { deprecated: 'MAINTAINER is deprecated; use `LABEL org.opencontainers.image.authors="…"`.' },

@@ -11,6 +11,7 @@ export const rule = defineRule({
     description: 'The build context has no .dockerignore, or it lets .git / node_modules in',
     category: 'cache',
     visits: ['Dockerfile:exit'],
+    setup: 'run',
     severity: 'warning',
     messages: {
       missing: 'The context has `{{dir}}` and no .dockerignore: it is sent to the builder and invalidates `COPY . .` on every change. Add a .dockerignore.',

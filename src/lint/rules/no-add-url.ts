@@ -8,6 +8,7 @@ export const rule = defineRule({
     description: 'ADD of a URL without --checksum',
     category: 'security',
     visits: ['Add'],
+    setup: 'run',
     severity: 'warning',
     messages: { url: 'ADD fetches `{{url}}` without verifying it; add `--checksum=sha256:…`, or download and verify it in a RUN.' },
   },

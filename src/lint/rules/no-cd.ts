@@ -9,6 +9,7 @@ export const rule = defineRule({
     description: 'Use WORKDIR instead of cd to switch directories',
     category: 'style',
     visits: ['Run'],
+    setup: 'run',
     severity: 'info',
     messages: { cd: '`cd {{dir}}` lasts for this RUN only; use WORKDIR {{dir}}.' },
   },

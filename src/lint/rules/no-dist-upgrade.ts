@@ -9,6 +9,7 @@ export const rule = defineRule({
     description: 'apt-get dist-upgrade or zypper dist-upgrade in a build',
     category: 'reproducibility',
     visits: ['Run'],
+    setup: 'run',
     severity: 'warning',
     messages: { upgrade: '`{{command}}` upgrades the whole distribution at build time; use a newer base image instead.' },
   },

@@ -9,6 +9,7 @@ export const rule = defineRule({
     description: 'More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage',
     category: 'correctness',
     visits: ['Dockerfile'],
+    setup: 'run',
     severity: 'warning',
     messages: { duplicate: 'Only the last {{keyword}} of a stage takes effect; this one (line {{line}}) is overridden.' },
   },

@@ -23,6 +23,7 @@ export const rule = defineRule({
     description: 'A build runs in the only stage: compilers and sources end up in the image',
     category: 'size',
     visits: ['Dockerfile:exit'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'suggestion',
     messages: {

@@ -12,6 +12,7 @@ export const rule = defineRule({
     description: 'A RUN calls a program that makes no sense in a build (ssh, vim, service, shutdown, ps, kill, mount…)',
     category: 'correctness',
     visits: ['Run'],
+    setup: 'run',
     severity: 'info',
     messages: { pointless: '`{{name}}` makes no sense in a build step (no terminal, no init, no other processes); remove it.' },
   },

@@ -27,6 +27,7 @@ export const rule = defineRule({
     description: 'The image runs as root: no USER in the final stage, or the last USER is root',
     category: 'security',
     visits: ['Dockerfile:exit'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'suggestion',
     messages: {

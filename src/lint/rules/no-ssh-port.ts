@@ -8,6 +8,7 @@ export const rule = defineRule({
     description: 'Port 22 (SSH) exposed',
     category: 'security',
     visits: ['Expose'],
+    setup: 'run',
     severity: 'warning',
     messages: { ssh: 'Port 22 is exposed: do not run SSH in a container; use `docker exec`.' },
   },

@@ -9,6 +9,7 @@ export const rule = defineRule({
     description: 'Do not use sudo in RUN',
     category: 'security',
     visits: ['Run'],
+    setup: 'run',
     severity: 'error',
     messages: { sudo: 'Do not use sudo: switch with USER root for the step that needs it, then back.' },
   },

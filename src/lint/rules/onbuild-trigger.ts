@@ -8,6 +8,7 @@ export const rule = defineRule({
     description: 'ONBUILD triggers an instruction it may not (ONBUILD, FROM, MAINTAINER)',
     category: 'correctness',
     visits: ['Onbuild'],
+    setup: 'run',
     severity: 'error',
     messages: { invalid: '`ONBUILD {{keyword}}` is not allowed: an ONBUILD trigger cannot be ONBUILD, FROM or MAINTAINER.' },
   },

@@ -20,6 +20,7 @@ export const rule = defineRule({
     description: 'yum/dnf/zypper/yarn install without cleaning the cache in the same RUN',
     category: 'size',
     visits: ['Run'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'fix',
     messages: { clean: '`{{name}} install` leaves its cache in the layer; end the RUN with `{{command}}`.' },

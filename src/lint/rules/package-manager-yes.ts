@@ -19,6 +19,7 @@ export const rule = defineRule({
     description: 'yum, dnf and zypper need -y (zypper -n) in a non-interactive build',
     category: 'correctness',
     visits: ['Run'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'fix',
     messages: { missing: '`{{name}} {{subcommand}}` without `{{flag}}` waits for a confirmation the build cannot give; add `{{flag}}`.' },

@@ -10,6 +10,7 @@ export const rule = defineRule({
     description: 'Pin base images: a version tag at least, a digest for reproducible builds',
     category: 'reproducibility',
     visits: ['From'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'suggestion',
     messages: {

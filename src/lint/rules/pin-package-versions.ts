@@ -141,6 +141,7 @@ export const rule = defineRule({
     description: 'Packages installed without a version (apt-get, apk, pip, npm, gem, yum, dnf, zypper, go install)',
     category: 'reproducibility',
     visits: ['Run'],
+    setup: 'run',
     severity: 'info',
     messages: {
       unpinned: '`{{program}} {{subcommand}}` installs `{{name}}` without a version, so rebuilds may get another one; pin it (`{{example}}`) or accept the drift knowingly.',

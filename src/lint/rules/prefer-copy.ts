@@ -12,6 +12,7 @@ export const rule = defineRule({
     description: 'ADD of local files where COPY serves',
     category: 'correctness',
     visits: ['Add'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'fix',
     messages: { add: 'ADD of local files also unpacks archives by surprise; use COPY.' },

@@ -15,6 +15,7 @@ export const rule = defineRule({
     description: 'The runtime stage is built on a full language image where a slim or distroless one fits',
     category: 'size',
     visits: ['From'],
+    setup: 'run',
     severity: 'info',
     fixable: 'suggestion',
     messages: { full: '`{{image}}` is the full variant (compilers, headers, ~3× larger); the runtime stage fits on `{{slim}}` or a distroless image.' },

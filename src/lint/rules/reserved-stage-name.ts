@@ -8,6 +8,7 @@ export const rule = defineRule({
     description: 'Stage names scratch and context are reserved',
     category: 'correctness',
     visits: ['From'],
+    setup: 'run',
     severity: 'error',
     messages: { reserved: 'Stage name `{{name}}` is reserved; choose another.' },
   },

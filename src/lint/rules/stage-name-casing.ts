@@ -8,6 +8,7 @@ export const rule = defineRule({
     description: 'Stage names should be lower-case',
     category: 'style',
     visits: ['From'],
+    setup: 'run',
     severity: 'style',
     messages: { casing: 'Stage name `{{name}}` should be lower-case.' },
   },

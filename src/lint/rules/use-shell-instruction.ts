@@ -9,6 +9,7 @@ export const rule = defineRule({
     description: 'A RUN links /bin/sh to another shell instead of using SHELL',
     category: 'correctness',
     visits: ['Run'],
+    setup: 'run',
     severity: 'warning',
     messages: { link: '`ln … /bin/sh` swaps the shell of every later RUN behind the Dockerfile’s back; use `SHELL ["/bin/bash", "-c"]` instead.' },
   },

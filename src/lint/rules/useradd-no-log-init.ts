@@ -13,6 +13,7 @@ export const rule = defineRule({
     description: 'useradd with a high UID without -l (--no-log-init)',
     category: 'size',
     visits: ['Run'],
+    setup: 'run',
     severity: 'warning',
     fixable: 'fix',
     messages: { sparse: '`useradd -u {{uid}}` without `--no-log-init` writes a lastlog entry at that offset: the layer grows by gigabytes of zeros; add `--no-log-init`.' },

@@ -9,6 +9,7 @@ export const rule = defineRule({
     description: 'EXPOSE must name valid ports and protocols',
     category: 'correctness',
     visits: ['Expose'],
+    setup: 'run',
     severity: 'error',
     fixable: 'fix',
     messages: {

@@ -21,6 +21,7 @@ export const rule = defineRule({
     description: 'LABEL keys should be lowercase reverse-DNS names outside Docker’s namespaces',
     category: 'style',
     visits: ['Label'],
+    setup: 'run',
     severity: 'style',
     messages: {
       invalid: 'Label key `{{key}}` {{why}}; use a lowercase reverse-DNS key such as `org.opencontainers.image.source`.',

@@ -10,6 +10,7 @@ export const rule = defineRule({
     description: 'wget without --progress (or -q/-nv) floods the build log',
     category: 'style',
     visits: ['Run'],
+    setup: 'run',
     severity: 'info',
     fixable: 'fix',
     messages: { progress: 'wget without `--progress` writes its progress bar into the build log; add `--progress=dot:giga` (or `-q`/`-nv`).' },

@@ -10,6 +10,7 @@ export const rule = defineRule({
     description: 'WORKDIR is a system directory (/proc, /sys, /dev, /boot…)',
     category: 'security',
     visits: ['Workdir'],
+    setup: 'run',
     severity: 'error',
     messages: { system: 'WORKDIR `{{path}}` is a system directory, mounted over at run time; use a directory of your own such as /app.' },
   },
