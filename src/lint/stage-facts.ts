@@ -50,6 +50,9 @@ export function invocationsOfRun(run: RunInstruction): Invocation[] {
  * collection slower than the scans it saved.
  */
 let lastInvocations: readonly Invocation[] = none;
+/** The RUN `commands` was last asked about, and its invocations (the RUN's shell AST is parsed once and kept). */
+let lastRun: RunInstruction | null = null;
+let lastRunInvocations: readonly Invocation[] = none;
 /** Up to this many invocations, `commands` scans the list instead of indexing it. */
 const smallScript = 8;
 let lastIndex = new Map<string, Invocation[]>();
@@ -61,7 +64,13 @@ let lastIndex = new Map<string, Invocation[]>();
  * Shared without a subcommand: callers must not change the array.
  */
 export function commands(run: RunInstruction, name: string, subcommand?: string): readonly Invocation[] {
-  const all = invocationsOfRun(run);
+  // the rules visiting a RUN ask one after another: the last RUN's list is at hand without the shell getter
+  let all = lastRunInvocations;
+  if (run !== lastRun) {
+    all = invocationsOfRun(run);
+    lastRun = run;
+    lastRunInvocations = all;
+  }
   if (all.length === 0) return none;
   if (all.length <= smallScript) {
     // a few invocations: a scan is cheaper than building the index, and allocates only for a match

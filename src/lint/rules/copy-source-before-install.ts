@@ -76,11 +76,20 @@ export const rule = defineRule({
     return {
       Dockerfile(df) {
         for (const stage of df.stages) {
-          const copyIndex = stage.instructions.findIndex((i) => (i.keyword === 'Copy' || i.keyword === 'Add') && copiesWholeContext(i));
-          const copy = stage.instructions[copyIndex];
-          if (!copy || (copy.keyword !== 'Copy' && copy.keyword !== 'Add')) continue;
-          for (const run of stage.instructions.slice(copyIndex + 1)) {
-            if (run.keyword !== 'Run' || !run.shell) continue;
+          const all = stage.instructions;
+          let copyIndex = -1;
+          let copy: CopyInstruction | undefined;
+          for (let n = 0; n < all.length && !copy; n++) {
+            const i = all[n];
+            if (i && (i.keyword === 'Copy' || i.keyword === 'Add') && copiesWholeContext(i)) {
+              copyIndex = n;
+              copy = i;
+            }
+          }
+          if (!copy) continue;
+          for (let n = copyIndex + 1; n < all.length; n++) {
+            const run = all[n];
+            if (run?.keyword !== 'Run' || !run.shell) continue;
             const invs = allInvocations(run.shell);
             // the first install command of the RUN
             let inv: Invocation | undefined;

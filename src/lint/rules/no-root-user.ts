@@ -40,7 +40,8 @@ export const rule = defineRule({
       'Dockerfile:exit'(df) {
         const final = ctx.finalStage;
         if (!final) return;
-        const users: Instruction[] = chain(df.stages, final).flatMap((s) => s.instructions.filter((i) => i.keyword === 'User'));
+        const users: Instruction[] = [];
+        for (const s of chain(df.stages, final)) for (const i of s.instructions) if (i.keyword === 'User') users.push(i);
         const last = users[users.length - 1];
         const base = rootImageOf(df, final);
         if (base.kind === 'scratch' && !last) return; // nothing to run as
