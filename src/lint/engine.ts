@@ -95,10 +95,13 @@ function indexOfKey(key: string): number {
   return keyIndex.get(key) ?? unknownKey;
 }
 
-/** What one file's pass reports into; rule contexts point at it while that file is linted. */
+/** What one file's pass reads and reports into; rule contexts point at it while that file is linted. */
 interface FileState {
   df: Dockerfile;
   file: string;
+  settings: RuleSettings;
+  files: ContextFiles | null;
+  finalStage: Stage | undefined;
   fixes: 'none' | 'fix' | 'all';
   pragmas: Pragmas;
   /** False when the file has no per-instruction pragma: reports skip the lookup. */
@@ -108,18 +111,21 @@ interface FileState {
 }
 
 /**
- * A rule's context, made once per run (per rules + ignore + overrides) and pointed at each file in turn: a file's
- * pass no longer allocates a context object and a `report` closure per rule. Fields are cleared after the pass so
- * a cached context does not keep the last file's AST alive.
+ * The file a run is linting: one object per run, shared by its rule contexts and pointed at each file in turn. The
+ * contexts read the file through it, so a file's pass stores one pointer, not one per rule into objects that live
+ * long (each such store is remembered by the garbage collector until the next scavenge).
+ */
+class CurrentFile {
+  state: FileState | null = null;
+}
+
+/**
+ * A rule's context, made once per run (per rules + ignore + overrides) and reading the file of the run's pass: a
+ * file's pass allocates no context object and no `report` closure per rule. The run's pointer is cleared after the
+ * pass, so a cached context does not keep the last file's AST alive.
  */
 class EngineContext implements RuleContext {
-  dockerfile: Dockerfile = emptyDockerfile;
-  source = '';
-  file = '';
-  settings: RuleSettings = defaultSettings;
-  files: ContextFiles | null = null;
-  finalStage: Stage | undefined = undefined;
-  state: FileState | null = null;
+  readonly current: CurrentFile;
   readonly rule: Rule;
   readonly names: ReadonlySet<string>;
   readonly severity: Severity;
@@ -134,7 +140,8 @@ class EngineContext implements RuleContext {
   /** An own arrow function: rules may pass `ctx.report` around unbound. */
   readonly report: (d: ReportDescriptor<string>) => void;
 
-  constructor(rule: Rule, names: ReadonlySet<string>, severity: Severity) {
+  constructor(current: CurrentFile, rule: Rule, names: ReadonlySet<string>, severity: Severity) {
+    this.current = current;
     this.rule = rule;
     this.names = names;
     this.severity = severity;
@@ -153,19 +160,33 @@ class EngineContext implements RuleContext {
     this.needs = needs;
     this.always = always;
     this.report = (d) => {
-      const state = this.state;
+      const state = this.current.state;
       if (state) reportInto(state, this, d);
     };
   }
 
-  point(state: FileState | null, settings: RuleSettings, files: ContextFiles | null, finalStage: Stage | undefined): void {
-    this.state = state;
-    this.dockerfile = state ? state.df : emptyDockerfile;
-    this.source = state ? state.df.source : '';
-    this.file = state ? state.file : '';
-    this.settings = settings;
-    this.files = files;
-    this.finalStage = finalStage;
+  get dockerfile(): Dockerfile {
+    return this.current.state?.df ?? emptyDockerfile;
+  }
+
+  get source(): string {
+    return this.current.state?.df.source ?? '';
+  }
+
+  get file(): string {
+    return this.current.state?.file ?? '';
+  }
+
+  get settings(): RuleSettings {
+    return this.current.state?.settings ?? defaultSettings;
+  }
+
+  get files(): ContextFiles | null {
+    return this.current.state?.files ?? null;
+  }
+
+  get finalStage(): Stage | undefined {
+    return this.current.state?.finalStage;
   }
 }
 
@@ -233,6 +254,8 @@ class Slot {
  * contexts, and the visitor dispatch table (keyword → visitors) whose lists are refilled for each file.
  */
 class PreparedRun {
+  /** The file being linted, read by every context of the run. */
+  readonly current = new CurrentFile();
   readonly contexts: EngineContext[];
   /** One slot per visitor key, in `visitorKeys` order. */
   readonly table: readonly Slot[] = visitorKeys.map(() => new Slot());
@@ -269,7 +292,7 @@ class PreparedRun {
       let severity: Severity | 'off' = rule.meta.severity;
       for (const o of overrides) if (o.set.has(names)) severity = o.sev;
       if (severity === 'off') continue;
-      this.contexts.push(new EngineContext(rule, names, severity));
+      this.contexts.push(new EngineContext(this.current, rule, names, severity));
     }
   }
 }
@@ -419,6 +442,9 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
   const state: FileState = {
     df,
     file,
+    settings,
+    files: options.files ?? null,
+    finalStage: df.stages[df.stages.length - 1],
     fixes: options.fixes ?? 'none',
     pragmas,
     localPragmas: pragmas.hasLocal,
@@ -426,22 +452,18 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
     suppressed: 0,
   };
   const ruleFailures: RuleFailure[] = [];
-  const finalStage = df.stages[df.stages.length - 1];
-  const files = options.files ?? null;
   const globalIgnores = pragmas.global.size > 0;
   const { table } = run;
-  const active: EngineContext[] = [];
   // the instruction keywords this file holds, as bits: a rule that declares only others has nothing to visit
   let present = 0;
   for (const ins of df.instructions) present |= 1 << indexOfKey(ins.keyword satisfies Keyword);
 
   run.busy = true;
+  run.current.state = state;
   try {
     for (const ctx of run.contexts) {
       if (!ctx.always && (ctx.needs & present) === 0) continue;
       if (globalIgnores && pragmas.global.has(ctx.names)) continue;
-      ctx.point(state, settings, files, finalStage);
-      active.push(ctx);
       let visitors = ctx.visitors;
       if (!visitors) {
         try {
@@ -461,7 +483,7 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
   } finally {
     // empty the table's slots and detach the contexts: the cached run must not keep this file's AST alive
     for (const slot of table) slot.clear();
-    for (const ctx of active) ctx.point(null, defaultSettings, null, undefined);
+    run.current.state = null;
     run.failed = null;
     run.busy = false;
   }
