@@ -257,6 +257,8 @@ class PreparedRun {
   /** The file being linted, read by every context of the run. */
   readonly current = new CurrentFile();
   readonly contexts: EngineContext[];
+  /** The table index of each instruction of the file being linted (refilled per file). */
+  readonly keys: number[] = [];
   /** One slot per visitor key, in `visitorKeys` order. */
   readonly table: readonly Slot[] = visitorKeys.map(() => new Slot());
   /** Contexts of rules that threw in this file's pass: their other visitors are skipped. */
@@ -455,8 +457,15 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
   const globalIgnores = pragmas.global.size > 0;
   const { table } = run;
   // the instruction keywords this file holds, as bits: a rule that declares only others has nothing to visit
+  // (each instruction's table index is kept for the dispatch below, in an array the run reuses)
   let present = 0;
-  for (const ins of df.instructions) present |= 1 << indexOfKey(ins.keyword satisfies Keyword);
+  const instructions = df.instructions;
+  const keys = run.keys;
+  for (let i = 0; i < instructions.length; i++) {
+    const key = indexOfKey((instructions[i]?.keyword ?? 'Unknown') satisfies Keyword);
+    keys[i] = key;
+    present |= 1 << key;
+  }
 
   run.busy = true;
   run.current.state = state;
@@ -478,7 +487,7 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
     }
 
     run.call(fileKey, df, ruleFailures);
-    for (const ins of df.instructions) run.call(indexOfKey(ins.keyword), ins, ruleFailures);
+    for (let i = 0; i < instructions.length; i++) run.call(keys[i] ?? unknownKey, instructions[i], ruleFailures);
     run.call(exitKey, df, ruleFailures);
   } finally {
     // empty the table's slots and detach the contexts: the cached run must not keep this file's AST alive

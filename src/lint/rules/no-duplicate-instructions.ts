@@ -17,6 +17,16 @@ export const rule = defineRule({
     return {
       Dockerfile(df) {
         for (const stage of df.stages) {
+          // most stages have at most one of each: count before collecting
+          let cmd = 0;
+          let entrypoint = 0;
+          let healthcheck = 0;
+          for (const i of stage.instructions) {
+            if (i.keyword === 'Cmd') cmd++;
+            else if (i.keyword === 'Entrypoint') entrypoint++;
+            else if (i.keyword === 'Healthcheck') healthcheck++;
+          }
+          if (cmd < 2 && entrypoint < 2 && healthcheck < 2) continue;
           for (const keyword of ['Cmd', 'Entrypoint', 'Healthcheck'] as const) {
             const all: Instruction[] = stage.instructions.filter((i) => i.keyword === keyword);
             for (const i of all.slice(0, -1)) ctx.report({ range: i.range, messageId: 'duplicate', data: { keyword: keyword.toUpperCase(), line: i.range.start.line } });

@@ -24,7 +24,9 @@ function uses(text: string, at: Range): Use[] {
   // most arguments hold no variable at all
   if (!text.includes('$')) return noUses;
   const out: Use[] = [];
-  for (const m of text.matchAll(reference)) {
+  // exec in a loop rather than matchAll: no iterator and no copy of the regular expression per call
+  reference.lastIndex = 0;
+  for (let m = reference.exec(text); m !== null; m = reference.exec(text)) {
     if (m[2] !== undefined) continue;
     const name = m[1] ?? m[3] ?? '';
     out.push({ name, range: at });
