@@ -443,8 +443,11 @@ function trimSuffix(pattern: string, value: string, greedy: boolean): string {
   return reverseString(trimPrefix(reversePattern(pattern), reverseString(value), greedy));
 }
 
+/** The environment of an expansion given none: shared, as the lexer only reads it (the parser splits lines with it). */
+const noEnv: ReadonlyMap<string, string> = new Map();
+
 function toEnvMap(env: ReadonlyMap<string, string> | Record<string, string> | undefined): ReadonlyMap<string, string> {
-  if (env === undefined) return new Map();
+  if (env === undefined) return noEnv;
   if (env instanceof Map) return env as ReadonlyMap<string, string>;
   return new Map(Object.entries(env));
 }
