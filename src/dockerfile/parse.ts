@@ -252,7 +252,9 @@ export function parse(source: string): Dockerfile {
         lastEnd = termEnd;
       }
     }
-    node.range = rangeAt(index, first, Math.max(lastEnd, node.range.end.offset));
+    const end = Math.max(lastEnd, node.range.end.offset);
+    // usually the range already ends there (no trailing blanks, no heredoc): keep it rather than make it again
+    if (node.range.start.offset !== first || node.range.end.offset !== end) node.range = rangeAt(index, first, end);
     if (target && target !== node) target.range = rangeAt(index, target.range.start.offset, node.range.end.offset);
     instructions.push(node);
   }
@@ -839,8 +841,15 @@ function buildStages(ctx: Ctx, instructions: Instruction[]): { stages: Stage[]; 
   const globalArgs: ArgInstruction[] = [];
   const meta = new Map<string, string>();
   let current: Stage | null = null;
+  // the last instruction of the current stage after its FROM: the stage's range is set once the stage is complete
+  let last: Instruction | null = null;
+  const close = (): void => {
+    if (current && last) current.range = { start: current.range.start, end: last.range.end };
+    last = null;
+  };
   for (const node of instructions) {
     if (node.keyword === 'From') {
+      close();
       const baseRaw = node.image?.value ?? '';
       let base = baseRaw;
       if (baseRaw.includes('$')) {
@@ -884,8 +893,9 @@ function buildStages(ctx: Ctx, instructions: Instruction[]): { stages: Stage[]; 
     node.stageIndex = current.index;
     if (node.keyword === 'Onbuild' && node.trigger) node.trigger.stageIndex = current.index;
     current.instructions.push(node);
-    current.range = { start: current.range.start, end: node.range.end };
+    last = node;
   }
+  close();
   if (stages.length === 0 && instructions.length > 0) {
     problem(ctx, instructions[0]?.range ?? rangeAt(ctx.index, 0, 0), 'no FROM instruction: a Dockerfile needs at least one build stage', 'error', 'instruction');
   }
