@@ -9,6 +9,9 @@ function workdirSet(df: Dockerfile, stage: Stage, before: number): boolean {
 }
 
 function unquote(value: string): string {
+  // most destinations are not quoted: no regular expression for them
+  const first = value.charCodeAt(0);
+  if (first !== 34 && first !== 39) return value;
   return value.replace(/^(["'])(.*)\1$/, '$2');
 }
 
