@@ -50,11 +50,7 @@ interface Ctx {
   stages: Stage[];
 }
 
-/**
- * A Map, not an object: the keyword text is a fresh string, which a Map hashes without interning. Keyed by the
- * lower-case and the upper-case spelling: keywords are nearly always written in capitals, and a hit on the text as
- * written saves lower-casing it.
- */
+/** A Map, not an object: the keyword text is a fresh string (lower-cased), which a Map hashes without interning. */
 const keywords = new Map<string, Keyword>(Object.entries({
   add: 'Add',
   arg: 'Arg',
@@ -74,7 +70,43 @@ const keywords = new Map<string, Keyword>(Object.entries({
   user: 'User',
   volume: 'Volume',
   workdir: 'Workdir',
-} satisfies Record<string, Keyword>).flatMap(([text, keyword]) => [[text, keyword], [text.toUpperCase(), keyword]]));
+} satisfies Record<string, Keyword>));
+
+/**
+ * The keyword of an instruction's first word. Keywords are nearly always written in capitals: those are compared as
+ * written (most frequent first; a comparison with a string of another length is one check), which spares hashing
+ * the fresh string and lower-casing it; any other spelling goes through `keywords`.
+ */
+function keywordOf(text: string): Keyword {
+  switch (text) {
+    case 'RUN':
+      return 'Run';
+    case 'COPY':
+      return 'Copy';
+    case 'FROM':
+      return 'From';
+    case 'ENV':
+      return 'Env';
+    case 'WORKDIR':
+      return 'Workdir';
+    case 'CMD':
+      return 'Cmd';
+    case 'ARG':
+      return 'Arg';
+    case 'EXPOSE':
+      return 'Expose';
+    case 'LABEL':
+      return 'Label';
+    case 'ADD':
+      return 'Add';
+    case 'USER':
+      return 'User';
+    case 'ENTRYPOINT':
+      return 'Entrypoint';
+    default:
+      return keywords.get(text.toLowerCase()) ?? 'Unknown';
+  }
+}
 
 const directiveRe = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
 const heredocWordRe = /^(\d*)<<(-?)([^<]*)$/;
@@ -340,7 +372,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
   let k = s;
   while (k < e && !isTokenSpace(text.charCodeAt(k))) k++;
   const keywordText = text.slice(s, k);
-  const keyword: Keyword = keywords.get(keywordText) ?? keywords.get(keywordText.toLowerCase()) ?? 'Unknown';
+  const keyword = keywordOf(keywordText);
   let argsStart = e;
   let flagToks: Tok[] = [];
   if (k < e) {
