@@ -362,6 +362,13 @@ function quoteCount(s: string): number {
   return n;
 }
 
+/** The arguments of tokens of a logical line, with their source ranges. */
+function argumentsOf(ctx: Ctx, ll: LogicalLine, toks: readonly Tok[]): Argument[] {
+  const out: Argument[] = [];
+  for (const t of toks) out.push({ value: t.value, range: logicalRange(ctx.index, ll, t.start, t.end) });
+  return out;
+}
+
 /** Build one instruction node from the logical span [from, to) of `ll`. */
 function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, comments: string[]): Instruction {
   const text = ll.text;
@@ -381,7 +388,6 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
     argsStart = r.rest;
     while (argsStart < e && isUnicodeSpace(text.charAt(argsStart))) argsStart++;
   }
-  const range = (a: number, b: number): Range => logicalRange(ctx.index, ll, a, b);
   const flags = flagToks.map((t) => makeFlag(ctx, ll, t));
   checkFlags(ctx, keyword, flags);
   const rest = text.slice(argsStart, e);
@@ -391,19 +397,18 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
   const base: InstructionBase = {
     keyword,
     keywordText,
-    keywordRange: range(s, k),
+    keywordRange: logicalRange(ctx.index, ll, s, k),
     range: rangeAt(ctx.index, toSource(ll, s), toSourceEnd(ll, e)),
     flags,
     args: [],
     argsText: rest,
-    argsRange: range(argsStart, e),
+    argsRange: logicalRange(ctx.index, ll, argsStart, e),
     json: false,
     heredocs: [],
     comments,
     stageIndex: -1,
     logicalText: text.slice(from, to),
   };
-  const toArgs = (toks: Tok[]): Argument[] => toks.map((t) => ({ value: t.value, range: range(t.start, t.end) }));
   const fail = (message: string): void => {
     problem(ctx, base.range, message);
   };
@@ -412,7 +417,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
     case 'From':
     case 'Expose': {
       const toks = whitespaceWords(rest, argsStart);
-      base.args = toArgs(toks);
+      base.args = argumentsOf(ctx, ll, toks);
       if (keyword === 'Expose') return Object.assign(base, { keyword });
       const isAs = base.args.length >= 3 && base.args[1]?.value.toLowerCase() === 'as';
       const node: FromInstruction = Object.assign(base, { keyword, image: base.args[0] ?? null, stageName: isAs ? (base.args[2] ?? null) : null });
@@ -425,7 +430,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
       if (json === 'not-strings') fail('when using JSON array syntax, arrays must be comprised of strings only');
       const toks = Array.isArray(json) ? json : whitespaceWords(rest, argsStart);
       base.json = Array.isArray(json);
-      base.args = toArgs(toks);
+      base.args = argumentsOf(ctx, ll, toks);
       if (keyword === 'Volume') return Object.assign(base, { keyword });
       const node: CopyInstruction = Object.assign(base, {
         keyword,
@@ -442,7 +447,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
       if (r === 'not-strings') fail('when using JSON array syntax, arrays must be comprised of strings only');
       const toks = r === 'not-strings' ? [{ value: rest, start: argsStart, end: e }] : r.toks;
       base.json = r !== 'not-strings' && r.json;
-      base.args = toArgs(toks);
+      base.args = argumentsOf(ctx, ll, toks);
       if (keyword !== 'Run') return Object.assign(base, { keyword });
       return makeRun(ctx, ll, base, argsStart, e);
     }
@@ -462,7 +467,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
           const vStart = argsStart + m.index + m[0].length;
           const value = { value: rest.slice(m.index + m[0].length), start: vStart, end: e };
           args.push(key, value, { value: '', start: key.end, end: key.end });
-          pairs.push({ key: toArgs([key])[0] ?? { value: '', range: range(key.start, key.end) }, value: { value: value.value, range: range(value.start, value.end) }, separator: ' ', range: range(key.start, value.end) });
+          pairs.push({ key: argumentsOf(ctx, ll, [key])[0] ?? { value: '', range: logicalRange(ctx.index, ll, key.start, key.end) }, value: { value: value.value, range: logicalRange(ctx.index, ll, value.start, value.end) }, separator: ' ', range: logicalRange(ctx.index, ll, key.start, value.end) });
         }
       } else {
         for (const w of words) {
@@ -475,19 +480,19 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
           const key = { value: w.value.slice(0, eq), start: w.start, end: w.start + eq };
           const value = { value: w.value.slice(eq + 1), start: w.start + eq + 1, end: w.end };
           args.push(key, value, { value: '=', start: w.start + eq, end: w.start + eq + 1 });
-          pairs.push({ key: { value: key.value, range: range(key.start, key.end) }, value: { value: value.value, range: range(value.start, value.end) }, separator: '=', range: range(w.start, w.end) });
+          pairs.push({ key: { value: key.value, range: logicalRange(ctx.index, ll, key.start, key.end) }, value: { value: value.value, range: logicalRange(ctx.index, ll, value.start, value.end) }, separator: '=', range: logicalRange(ctx.index, ll, w.start, w.end) });
         }
       }
-      base.args = toArgs(args);
+      base.args = argumentsOf(ctx, ll, args);
       const node: KeyValueInstruction = Object.assign(base, { keyword, pairs });
       return node;
     }
     case 'Arg': {
       const words = parseWords(rest, argsStart, ctx.escape);
-      base.args = toArgs(words);
+      base.args = argumentsOf(ctx, ll, words);
       const declarations: ArgDeclaration[] = words.map((w) => {
         const eq = w.value.indexOf('=');
-        return { name: eq === -1 ? w.value : w.value.slice(0, eq), defaultValue: eq === -1 ? null : w.value.slice(eq + 1), range: range(w.start, w.end) };
+        return { name: eq === -1 ? w.value : w.value.slice(0, eq), defaultValue: eq === -1 ? null : w.value.slice(eq + 1), range: logicalRange(ctx.index, ll, w.start, w.end) };
       });
       const node: ArgInstruction = Object.assign(base, { keyword, declarations });
       return node;
@@ -505,8 +510,8 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
       if (r === 'not-strings') fail('when using JSON array syntax, arrays must be comprised of strings only');
       const cmd = r === 'not-strings' ? [] : r.toks;
       base.json = r !== 'not-strings' && r.json;
-      base.args = toArgs([kindTok, ...cmd]);
-      const node: HealthcheckInstruction = Object.assign(base, { keyword, kind: kindTok.value.toUpperCase(), command: toArgs(cmd) });
+      base.args = argumentsOf(ctx, ll, [kindTok, ...cmd]);
+      const node: HealthcheckInstruction = Object.assign(base, { keyword, kind: kindTok.value.toUpperCase(), command: argumentsOf(ctx, ll, cmd) });
       return node;
     }
     case 'Onbuild': {
@@ -519,7 +524,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
     case 'Stopsignal':
     case 'User':
     case 'Workdir': {
-      if (rest !== '') base.args = toArgs([{ value: rest, start: argsStart, end: e }]);
+      if (rest !== '') base.args = argumentsOf(ctx, ll, [{ value: rest, start: argsStart, end: e }]);
       return Object.assign(base, { keyword }) satisfies SimpleInstruction;
     }
     case 'Unknown':
