@@ -26,6 +26,17 @@ const skip = missing('docker', 'cli');
 const env = { SHIPSHAPE_CACHE_DIR: join(tmpdir(), 'shipshape-e2e-build-cache'), SOURCE_DATE_EPOCH: '' };
 const maxBytes = 130_000_000;
 
+/** The body an image's server answers on `/`, run with `--network host` on a free port, the container removed after. */
+async function servedBy(image: string): Promise<string> {
+  const port = await freePort();
+  const id = (await run(dockerCli, ['run', '-d', '--rm', '--network', 'host', '-e', `PORT=${port}`, image])).trim();
+  try {
+    return await getText(`http://127.0.0.1:${port}/`, 20_000);
+  } finally {
+    spawnSync(dockerCli, ['rm', '-f', id], { stdio: 'ignore' });
+  }
+}
+
 async function buildJson(args: string[]): Promise<BuildReport> {
   const r = await runCli(['build', ...args, '--format', 'json', '--quiet'], { env });
   expect(r.code, r.stderr).toBe(0);
@@ -63,14 +74,8 @@ describe.skipIf(skip)('shipshape build: a Node.js app image without a Docker dae
     sizes.shipshapeBuild = inspect.Size;
     expect(inspect.Size).toBeLessThanOrEqual(maxBytes);
 
-    const port = await freePort();
-    const id = (await run(dockerCli, ['run', '-d', '--rm', '--network', 'host', '-e', `PORT=${port}`, tag])).trim();
-    try {
-      const body = JSON.parse(await getText(`http://127.0.0.1:${port}/`, 20_000)) as { message: string; uid: number };
-      expect(body).toMatchObject({ message: 'hello from shipshape build', uid: 65532 });
-    } finally {
-      spawnSync(dockerCli, ['rm', '-f', id], { stdio: 'ignore' });
-    }
+    const body = JSON.parse(await servedBy(tag)) as { message: string; uid: number };
+    expect(body).toMatchObject({ message: 'hello from shipshape build', uid: 65532 });
 
     // the same input again: the same digest, every shipshape layer from the cache
     const again = await buildJson([app, '--output-image', `oci:${join(app, '..', `${app.split('/').pop() ?? 'x'}-oci`)}:again`]);
@@ -156,13 +161,7 @@ describe.skipIf(skip)('shipshape build: a Node.js app image without a Docker dae
     expect(inspect.Config.WorkingDir).toBe('/app/packages/api');
     expect(inspect.Config.User).toBe('65532:65532');
     expect(inspect.Config.Labels['org.opencontainers.image.title']).toBe('@shop/api');
-    const port = await freePort();
-    const id = (await run(dockerCli, ['run', '-d', '--rm', '--network', 'host', '-e', `PORT=${port}`, member])).trim();
-    try {
-      expect(await getText(`http://127.0.0.1:${port}/`, 20_000)).toBe('hello from workspace as uid 65532\n');
-    } finally {
-      spawnSync(dockerCli, ['rm', '-f', id], { stdio: 'ignore' });
-    }
+    expect(await servedBy(member)).toBe('hello from workspace as uid 65532\n');
   });
 
   // pnpm keeps its packages in node_modules/.pnpm and links them from each member's node_modules; yarn classic hoists
@@ -180,13 +179,7 @@ describe.skipIf(skip)('shipshape build: a Node.js app image without a Docker dae
     const report = await buildJson([join(workspace, 'packages/api'), '--output-image', `docker-daemon:${member}`]);
     images.push(member);
     expect(report.entrypoint).toEqual(['/nodejs/bin/node', '/app/packages/api/server.js']);
-    const port = await freePort();
-    const id = (await run(dockerCli, ['run', '-d', '--rm', '--network', 'host', '-e', `PORT=${port}`, member])).trim();
-    try {
-      expect(await getText(`http://127.0.0.1:${port}/`, 20_000)).toBe('hello from workspace as uid 65532\n');
-    } finally {
-      spawnSync(dockerCli, ['rm', '-f', id], { stdio: 'ignore' });
-    }
+    expect(await servedBy(member)).toBe('hello from workspace as uid 65532\n');
   });
 
   it('fails with one line and exit 2 on a directory without package.json and on a missing entry', async () => {
