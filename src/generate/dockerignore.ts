@@ -23,6 +23,7 @@ function sectionsFor(app: DetectedApp | undefined, present: ReadonlySet<string>)
   const sections: Section[] = [{ title: 'Version control', patterns: ['.git', '.hg', '.svn'] }];
   const output: string[] = [];
   const tests: string[] = [];
+  const secrets: string[] = [];
   switch (app?.ecosystem) {
     case 'node':
       output.push('**/node_modules', '.next', '.nuxt', '.turbo', '.cache', 'coverage', '.nyc_output', '*.tsbuildinfo', 'npm-debug.log*', 'yarn-error.log');
@@ -44,12 +45,14 @@ function sectionsFor(app: DetectedApp | undefined, present: ReadonlySet<string>)
     case 'rust':
       output.push('target', '**/*.rs.bk');
       tests.push('tests', 'benches');
+      // registry tokens (`cargo login`) when CARGO_HOME is the project's .cargo
+      secrets.push('.cargo/credentials', '.cargo/credentials.toml');
       break;
     case undefined:
       output.push('**/node_modules', 'target', '**/__pycache__', '.venv');
   }
   sections.push({ title: 'Dependencies and build output: rebuilt inside the image', patterns: output });
-  sections.push({ title: 'Secrets: never send them to the engine (pass them with RUN --mount=type=secret)', patterns: [...secretPatterns] });
+  sections.push({ title: 'Secrets: never send them to the engine (pass them with RUN --mount=type=secret)', patterns: [...secretPatterns, ...secrets] });
   const docs = ['docs', '*.md', '!README.md', 'LICENSE*'].filter((p) => p.startsWith('*') || p.startsWith('!') || p.endsWith('*') || has(p));
   sections.push({ title: 'Tests and docs', patterns: [...tests.filter((t) => t.includes('*') || t.includes('/') || has(t)), ...docs] });
   // `k8s/deployment.yaml` by its full name (what `init --k8s` writes): a folder named k8s may well be source code

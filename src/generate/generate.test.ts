@@ -28,6 +28,7 @@ const projects: [string, string | undefined][] = [
   ['java-maven-plain', undefined],
   ['rust-bin', undefined],
   ['rust-workspace', undefined],
+  ['rust-vendored', undefined],
 ];
 
 async function generate(name: string, app: string | undefined, compat = false) {

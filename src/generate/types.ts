@@ -120,6 +120,10 @@ export interface RustApp extends AppBase {
   rustVersion?: string;
   /** A dependency links a C library (openssl-sys, …): needs the glibc + cc runtime instead of a static binary. */
   nativeDeps: string[];
+  /** Cargo's project configuration (`.cargo/config.toml` or `.cargo/config`, relative to `context`): source replacement, registries, build flags. */
+  cargoConfig?: string;
+  /** Directory sources that configuration names inside the context (`cargo vendor` output), relative to `context`. */
+  vendored: string[];
 }
 
 export type DetectedApp = NodeApp | GoApp | PythonApp | JavaApp | RustApp;

@@ -3,6 +3,7 @@
  * apps, built from the workspace root. Dependencies known to link C libraries keep the glibc + cc runtime;
  * everything else becomes a static binary (`+crt-static`, glibc target: Debian's rustc has no musl).
  */
+import { posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { invalidInput } from '../../../internal/errors.js';
@@ -21,7 +22,12 @@ const cargoSchema = z.looseObject({
 /** Crates that link a C library from the system (or build one that needs libc at run time). */
 const nativeCrates = ['openssl-sys', 'openssl', 'native-tls', 'libsqlite3-sys', 'rusqlite', 'pq-sys', 'diesel', 'mysqlclient-sys', 'libgit2-sys', 'git2', 'libz-sys', 'curl-sys', 'rdkafka-sys'];
 
-async function readCargo(files: ProjectFiles, path: string): Promise<z.infer<typeof cargoSchema> | undefined> {
+/** Cargo's configuration: only the source replacements matter here (a `directory` source is vendored code). */
+const cargoConfigSchema = z.looseObject({
+  source: z.record(z.string(), z.looseObject({ directory: z.string().optional() })).optional(),
+});
+
+async function readToml<T extends z.ZodType>(files: ProjectFiles, path: string, schema: T): Promise<z.infer<T> | undefined> {
   const text = await files.readText(path);
   if (text === undefined) return undefined;
   let raw: unknown;
@@ -30,9 +36,31 @@ async function readCargo(files: ProjectFiles, path: string): Promise<z.infer<typ
   } catch (error) {
     throw invalidInput(path, `not valid TOML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`, error);
   }
-  const parsed = cargoSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) throw invalidInput(path, `${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
+}
+
+const readCargo = (files: ProjectFiles, path: string): Promise<z.infer<typeof cargoSchema> | undefined> => readToml(files, path, cargoSchema);
+
+/**
+ * The project's `.cargo/config` (which Cargo prefers when both exist) or `.cargo/config.toml` at the context root,
+ * and the directory sources it names inside the context: both must be in the image before the dependency build.
+ * Relative paths are relative to the folder holding `.cargo`; absolute ones (Debian's `/usr/share/cargo/registry`)
+ * belong to the builder image.
+ */
+async function cargoConfigOf(files: ProjectFiles, dir: string): Promise<{ cargoConfig?: string; vendored: string[] }> {
+  for (const name of ['.cargo/config', '.cargo/config.toml']) {
+    const config = await readToml(files, joinPath(dir, name), cargoConfigSchema);
+    if (config === undefined) continue;
+    const vendored = Object.values(config.source ?? {})
+      .map((s) => s.directory)
+      .filter((d): d is string => d !== undefined && !d.startsWith('/'))
+      .map((d) => posix.normalize(d).replace(/\/+$/, ''))
+      .filter((d) => d !== '.' && d !== '..' && !d.startsWith('../'));
+    return { cargoConfig: name, vendored: [...new Set(vendored)] };
+  }
+  return { vendored: [] };
 }
 
 /** The crate's binary target name, or undefined for a library. */
@@ -61,6 +89,7 @@ export const rustDetector: Detector = {
       }
     }
     const workspace = cargo.workspace !== undefined;
+    const { cargoConfig, vendored } = await cargoConfigOf(files, dir);
     const apps: RustApp[] = [];
     for (const member of members) {
       const { bin, others } = await binaryOf(files, member.path, member.cargo);
@@ -86,6 +115,8 @@ export const rustDetector: Detector = {
         hasLockfile,
         ...(rustVersion === undefined ? {} : { rustVersion }),
         nativeDeps,
+        ...(cargoConfig === undefined ? {} : { cargoConfig }),
+        vendored,
       });
     }
     return apps;

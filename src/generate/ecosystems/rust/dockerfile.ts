@@ -21,6 +21,9 @@ export function rustDockerfile(app: RustApp, w: DockerfileWriter): { runtime: st
   const registry = { target: '/usr/local/cargo/registry' };
   if (!app.workspace) {
     w.copy(app.hasLockfile ? ['Cargo.toml', 'Cargo.lock'] : ['Cargo.toml'], './');
+    // Cargo's configuration and the vendored sources it points to decide where dependencies come from
+    if (app.cargoConfig !== undefined) w.copy([app.cargoConfig], './.cargo/');
+    for (const dir of app.vendored) w.copy([dir], `./${dir}`);
     w.run(["mkdir -p src && echo 'fn main() {}' > src/main.rs", `${flags}cargo build --release${locked} ${target}`, 'rm -rf src'], [registry]);
     w.copy(['.'], '.');
     // COPY keeps the sources' old mtimes; touch them so cargo rebuilds over the placeholder
