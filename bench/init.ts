@@ -41,6 +41,7 @@ const all: App[] = [
   // Debian's pip refuses system installs (PEP 668); the official python image, which a naive file names, does not
   { name: 'python', source: 'main.py', comment: '#', builder: 'python:3.11-slim-bookworm', naive: 'ENV PIP_BREAK_SYSTEM_PACKAGES=1\nRUN pip install -r requirements.txt\nCMD ["python3", "main.py"]' },
   { name: 'rust', source: 'src/main.rs', comment: '//', builder: 'rust:1.63-bookworm', naive: 'RUN cargo build --release --locked\nCMD ["/app/target/release/hello-rust"]' },
+  { name: 'rust-serde', source: 'src/main.rs', comment: '//', builder: 'rust:1.63-bookworm', naive: 'RUN cargo build --release --locked\nCMD ["/app/target/release/hello-rust-serde"]' },
   { name: 'java', source: 'src/main/java/hello/Main.java', comment: '//', builder: 'maven:3.9-eclipse-temurin-17', naive: 'RUN mvn -B -q -DskipTests package\nCMD ["java", "-jar", "target/hello-java-1.0.0.jar"]' },
 ];
 

@@ -67,6 +67,8 @@ const cases = [
   { app: 'npm-workspaces', answer: 'hello from workspace as uid 65532', source: 'packages/api/server.js', install: ['npm ci --omit=dev'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   { app: 'go', answer: 'hello from go as uid 65532', source: 'main.go', install: ['go mod download'], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'rust', answer: 'hello from rust as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
+  // serde and serde_json from Debian's crate packages: the dependency build (most of a cold build) is reused
+  { app: 'rust-serde', answer: 'hello from rust-serde as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'java', answer: 'hello from java as uid 65532', source: 'src/main/java/hello/Main.java', install: ['dependency:go-offline', 'jlink --add-modules'], sources: 'COPY src ./src', runtime: 'gcr.io/distroless/java-base-debian12:nonroot' },
   // Express + TypeScript with its dependencies from npm: production node_modules and the tsc build in their own stages
   { app: 'express-ts', answer: 'hello from express as uid 65532', source: 'src/server.ts', install: ['npm ci --omit=dev', 'npm ci --no-audit'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },

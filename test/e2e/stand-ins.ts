@@ -73,10 +73,13 @@ export const standIns: StandIn[] = [
     },
   },
   {
-    // Debian 12's rustc 1.63 and cargo; `cc` is an alternative Debian's gcc package leaves to its maintainer script
+    // Debian 12's rustc 1.63 and cargo; `cc` is an alternative Debian's gcc package leaves to its maintainer script.
+    // crates.io is unreachable: serde (with its derive macros) and serde_json come as Debian's librust-*-dev
+    // packages, whose sources in /usr/share/cargo/registry the `rust-serde` sample names as its crates.io
+    // replacement (a directory source, the layout `cargo vendor` writes)
     public: 'rust:1.63-bookworm',
     preset: 'cc',
-    packages: ['cargo', 'dash', 'coreutils', 'sed', 'findutils'],
+    packages: ['cargo', 'dash', 'coreutils', 'sed', 'findutils', 'librust-serde-derive-dev', 'librust-serde-json-dev'],
     nonroot: false,
     wrap: `ENV ${path} CARGO_HOME=/usr/local/cargo HOME=/root\nRUN ln -s gcc /usr/bin/cc\n`,
   },
