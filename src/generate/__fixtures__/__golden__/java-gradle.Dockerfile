@@ -12,13 +12,13 @@ COPY --link src ./src
 RUN --mount=type=cache,target=/root/.gradle --mount=type=cache,target=/home/gradle/.gradle \
     gradle --no-daemon -q build -x test \
     && cp "$(find build/libs -maxdepth 1 -name '*.jar' ! -name '*-plain.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' ! -name 'original-*' | head -n 1)" /app.jar
-RUN jdeps --ignore-missing-deps --print-module-deps --multi-release 17 -q /app.jar > /modules
+RUN jdeps -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC --ignore-missing-deps --print-module-deps --multi-release 17 -q /app.jar > /modules
 
 # The runtime image: jlink of exactly the modules jdeps found.
 # not pinned to a digest: run shipshape init --pin where the registry is reachable
 FROM gradle:8-jdk17 AS jre
 COPY --from=build --link /modules /modules
-RUN jlink --add-modules "$(cat /modules)" --strip-debug --no-man-pages --no-header-files --compress=2 --output /jre
+RUN jlink -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC --add-modules "$(cat /modules)" --strip-debug --no-man-pages --no-header-files --compress=2 --output /jre
 
 # Runtime: distroless java-base (glibc, zlib, libstdc++; no JRE) plus the jlink runtime holding only the
 # modules jdeps found: far smaller than a full JRE image.
