@@ -42,6 +42,7 @@ const all: App[] = [
   { name: 'python', source: 'main.py', comment: '#', builder: 'python:3.11-slim-bookworm', naive: 'ENV PIP_BREAK_SYSTEM_PACKAGES=1\nRUN pip install -r requirements.txt\nCMD ["python3", "main.py"]' },
   { name: 'rust', source: 'src/main.rs', comment: '//', builder: 'rust:1.63-bookworm', naive: 'RUN cargo build --release --locked\nCMD ["/app/target/release/hello-rust"]' },
   { name: 'rust-serde', source: 'src/main.rs', comment: '//', builder: 'rust:1.63-bookworm', naive: 'RUN cargo build --release --locked\nCMD ["/app/target/release/hello-rust-serde"]' },
+  { name: 'java-gson', source: 'src/main/java/hello/Main.java', comment: '//', builder: 'maven:3.9-eclipse-temurin-17', naive: 'RUN mvn -B -q -DskipTests package dependency:copy-dependencies -DincludeScope=runtime\nCMD ["java", "-cp", "target/hello-java-gson-1.0.0.jar:target/dependency/*", "hello.Main"]' },
   { name: 'java', source: 'src/main/java/hello/Main.java', comment: '//', builder: 'maven:3.9-eclipse-temurin-17', naive: 'RUN mvn -B -q -DskipTests package\nCMD ["java", "-jar", "target/hello-java-1.0.0.jar"]' },
 ];
 

@@ -26,6 +26,7 @@ const projects: [string, string | undefined][] = [
   ['java-maven-spring', undefined],
   ['java-gradle', undefined],
   ['java-maven-plain', undefined],
+  ['java-maven-libs', undefined],
   ['rust-bin', undefined],
   ['rust-workspace', undefined],
   ['rust-vendored', undefined],

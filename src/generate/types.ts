@@ -108,6 +108,11 @@ export interface JavaApp extends AppBase {
   jar?: string;
   /** Build files copied before the sources. */
   manifests: string[];
+  /**
+   * Maven's run-time dependencies: none, `separate` jars (a plain `package` leaves them out of the app's jar, so
+   * the image carries them in their own layer), or `bundled` into the jar by the shade or assembly plugin.
+   */
+  libraries?: 'none' | 'separate' | 'bundled';
 }
 
 export interface RustApp extends AppBase {

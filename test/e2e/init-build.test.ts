@@ -69,7 +69,9 @@ const cases = [
   { app: 'rust', answer: 'hello from rust as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   // serde and serde_json from Debian's crate packages: the dependency build (most of a cold build) is reused
   { app: 'rust-serde', answer: 'hello from rust-serde as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
-  { app: 'java', answer: 'hello from java as uid 65532', source: 'src/main/java/hello/Main.java', install: ['dependency:go-offline', 'jlink --add-modules'], sources: 'COPY src ./src', runtime: 'gcr.io/distroless/java-base-debian12:nonroot' },
+  { app: 'java', answer: 'hello from java as uid 65532', source: 'src/main/java/hello/Main.java', install: ['dependency:go-offline', 'RUN jlink'], sources: 'COPY src ./src', runtime: 'gcr.io/distroless/java-base-debian12:nonroot' },
+  // Gson from Debian's Maven repository: the libraries go in their own layer and the jar's Class-Path names them
+  { app: 'java-gson', answer: 'hello from java-gson as uid 65532', source: 'src/main/java/hello/Main.java', install: ['dependency:copy-dependencies', 'RUN jlink'], sources: 'COPY src ./src', runtime: 'gcr.io/distroless/java-base-debian12:nonroot' },
   // Express + TypeScript with its dependencies from npm: production node_modules and the tsc build in their own stages
   { app: 'express-ts', answer: 'hello from express as uid 65532', source: 'src/server.ts', install: ['npm ci --omit=dev', 'npm ci --no-audit'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   // Next.js (standalone output) with its real dependencies from npm; no rebuild step: `next build` alone takes

@@ -59,6 +59,9 @@ export const standIns: StandIn[] = [
       'openjdk-17-jdk-headless',
       ...['clean', 'compiler', 'deploy', 'dependency', 'install', 'jar', 'resources', 'site'].map((p) => `libmaven-${p}-plugin-java`),
       'libsurefire-java',
+      // a library for the `java-gson` sample's dependency (Maven Central is unreachable; Debian installs the jar
+      // and its pom into /usr/share/maven-repo)
+      'libgoogle-gson-java',
       // Debian's jlink runs objcopy for --strip-debug (Temurin's does not)
       'binutils',
       'dash',

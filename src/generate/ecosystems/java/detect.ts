@@ -15,6 +15,17 @@ function topLevelTag(pom: string, tag: string): string | undefined {
   return new RegExp(`<${tag}>\\s*([^<\\s]+)\\s*</${tag}>`).exec(stripped)?.[1];
 }
 
+/** What a Maven build does with its run-time dependencies (see JavaApp.libraries). */
+function librariesOf(pom: string): NonNullable<JavaApp['libraries']> {
+  const text = pom.replace(/<!--[\s\S]*?-->/g, '');
+  if (/maven-shade-plugin|maven-assembly-plugin/.test(text)) return 'bundled';
+  // the project's own dependencies: not the managed versions, nor a plugin's, nor a profile's
+  const own = text.replace(/<(dependencyManagement|build|profiles|reporting)>[\s\S]*?<\/\1>/g, '');
+  const dependencies = [...own.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)].map((m) => m[1] ?? '');
+  const runtime = dependencies.filter((d) => !/<scope>\s*(test|provided|system|import)\s*<\/scope>/.test(d));
+  return runtime.length > 0 ? 'separate' : 'none';
+}
+
 function javaRelease(text: string): number | undefined {
   const patterns = [
     /<maven\.compiler\.release>\s*(\d+)/,
@@ -106,6 +117,7 @@ export const javaDetector: Detector = {
         ...(springBootVersion === undefined ? {} : { springBootVersion }),
         ...(jar === undefined ? {} : { jar }),
         manifests,
+        ...(maven && !springBoot ? { libraries: librariesOf(pom) } : {}),
       },
     ];
   },

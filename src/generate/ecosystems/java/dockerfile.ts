@@ -37,7 +37,10 @@ export function javaDockerfile(app: JavaApp, w: DockerfileWriter): { runtime: st
   for (const dir of app.manifests.filter((m) => directories.has(m))) w.copy([dir], `./${dir}`);
   const tool = maven ? (app.wrapper ? './mvnw' : 'mvn') : app.wrapper ? './gradlew' : 'gradle';
   const caches = maven ? [{ target: '/root/.m2' }] : [{ target: '/root/.gradle' }, { target: '/home/gradle/.gradle' }];
-  if (maven) w.run([`${tool} -B -q dependency:go-offline`], caches);
+  // a plain jar leaves its libraries out: Maven copies them (once per pom change) for their own image layer
+  const libraries = app.libraries === 'separate';
+  if (maven && libraries) w.run(['mkdir -p /deps', `${tool} -B -q dependency:go-offline dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/deps`], caches);
+  else if (maven) w.run([`${tool} -B -q dependency:go-offline`], caches);
   else w.run([`${tool} --no-daemon -q dependencies`], caches);
   w.copy(['src'], './src');
   const build = maven ? `${tool} -B -q -DskipTests package` : `${tool} --no-daemon -q ${app.springBoot ? 'bootJar' : 'build -x test'}`;
@@ -45,7 +48,13 @@ export function javaDockerfile(app: JavaApp, w: DockerfileWriter): { runtime: st
     app.jar !== undefined
       ? `cp ${app.jar} /app.jar`
       : `cp "$(find ${maven ? 'target' : 'build/libs'} -maxdepth 1 -name '*.jar' ! -name '*-plain.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' ! -name 'original-*' | head -n 1)" /app.jar`;
-  w.run([build, copyJar], caches);
+  // the jar's manifest names the libraries (`Class-Path`, one per continuation line), so `java -jar` finds them
+  const classPath = [
+    'set -- /deps/*.jar',
+    `if [ -e "$1" ]; then { printf 'Class-Path: lib/%s\\n' "\${1##*/}"; shift; for j; do printf '  lib/%s\\n' "\${j##*/}"; done; } > /tmp/classpath.mf`,
+    'jar --update --file /app.jar --manifest /tmp/classpath.mf; fi',
+  ];
+  w.run(libraries ? [build, copyJar, ...classPath] : [build, copyJar], caches);
 
   let runtime: string;
   if (app.springBoot) {
@@ -60,7 +69,8 @@ export function javaDockerfile(app: JavaApp, w: DockerfileWriter): { runtime: st
     w.instruction('ENTRYPOINT', execForm(['/usr/bin/java', '-XX:MaxRAMPercentage=75', launcherOf(app.springBootVersion)]));
     return { runtime };
   }
-  w.run([`jdeps ${quickTool} --ignore-missing-deps --print-module-deps --multi-release ${jdkRelease} -q /app.jar > /modules`]);
+  // with the libraries on the class path jdeps follows the app into them: their modules are in the runtime too
+  w.run([`jdeps ${quickTool} --ignore-missing-deps --print-module-deps --multi-release ${jdkRelease} -q ${libraries ? "--class-path '/deps/*' " : ''}/app.jar > /modules`]);
   // jlink in its own stage, fed only the module list: a code change that uses no new module leaves /modules
   // byte-identical, so the COPY below hits the cache and the slow jlink step is reused
   w.from(builder, 'jre', ['The runtime image: jlink of exactly the modules jdeps found.']);
@@ -69,6 +79,8 @@ export function javaDockerfile(app: JavaApp, w: DockerfileWriter): { runtime: st
   runtime = 'gcr.io/distroless/java-base-debian12:nonroot';
   w.from(runtime, undefined, ['Runtime: distroless java-base (glibc, zlib, libstdc++; no JRE) plus the jlink runtime holding only the', 'modules jdeps found: far smaller than a full JRE image.']);
   w.copy(['/jre'], '/jre', { from: 'jre' });
+  // libraries first: they change less often than the app, so a code change leaves their layer as it was
+  if (libraries) w.copy(['/deps'], '/app/lib', { from: 'build' });
   w.copy(['/app.jar'], '/app/app.jar', { from: 'build' });
   runtimeTail(w, app.port);
   w.instruction('ENTRYPOINT', execForm(['/jre/bin/java', '-XX:MaxRAMPercentage=75', '-jar', '/app/app.jar']));
