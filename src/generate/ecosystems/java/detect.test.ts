@@ -39,6 +39,20 @@ describe('java detector', () => {
     expect((await detect('java-gradle'))[0]).not.toHaveProperty('libraries');
   });
 
+  it('notes that a plain Gradle jar leaves its dependencies out, unless the Shadow plugin bundles them', async () => {
+    expect((await detect('java-gradle'))[0]?.notes).toEqual([]);
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-java-gradle-'));
+    try {
+      const deps = 'dependencies { implementation("com.google.code.gson:gson:2.10") }\n';
+      await writeFile(join(dir, 'build.gradle.kts'), `plugins { application }\n${deps}`);
+      expect((await javaDetector.detect(new ProjectFiles(dir), '.'))[0]?.notes).toEqual([expect.stringMatching(/^build\.gradle\.kts: the jar `gradle build` writes leaves out the run-time dependencies/)]);
+      await writeFile(join(dir, 'build.gradle.kts'), `plugins { application; id("com.gradleup.shadow") version "8.3.0" }\n${deps}`);
+      expect((await javaDetector.detect(new ProjectFiles(dir), '.'))[0]?.notes).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   describe("a Maven app's run-time libraries", () => {
     const dependency = (artifact: string, extra = ''): string => `<dependency><groupId>g</groupId><artifactId>${artifact}</artifactId><version>1</version>${extra}</dependency>`;
     async function librariesOf(body: string): Promise<unknown> {

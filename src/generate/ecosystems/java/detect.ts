@@ -97,6 +97,10 @@ export const javaDetector: Detector = {
     if (!Number.isInteger(port) || port < 1024) {
       port = (await findPort(files, sources, [/new\s+InetSocketAddress\(\s*(?:"[^"]*"\s*,\s*)?(\d{4,5})\s*\)/g, /\bport\s*=\s*(\d{4,5})/gi])) ?? (springBoot ? 8080 : NaN);
     }
+    // a plain `gradle build` jar holds the app's classes only: its libraries must be shadowed into it to run with -jar
+    if (!maven && !springBoot && gradleFile !== undefined && /\b(implementation|runtimeOnly)\s*[("']/.test(text) && !/shadow/i.test(text)) {
+      notes.push(`${joinPath(dir, gradleFile)}: the jar \`gradle build\` writes leaves out the run-time dependencies; apply the Shadow plugin (com.gradleup.shadow) so the image's \`java -jar\` finds them`);
+    }
     const javaVersion = javaRelease(text);
     const springBootVersion = springBoot
       ? (/spring-boot-starter-parent<\/artifactId>\s*<version>\s*([\d.]+)/.exec(text)?.[1] ?? /id\s*\(?\s*['"]org\.springframework\.boot['"]\s*\)?\s*version\s*['"]([\d.]+)/.exec(text)?.[1])
