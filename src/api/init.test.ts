@@ -98,3 +98,35 @@ describe('init --ci github --k8s', () => {
     expect(await exists(join(dir, 'Dockerfile'))).toBe(false);
   });
 });
+
+describe('init without compat given: the engine decides', () => {
+  it('names why an engine gets the compat Dockerfile, and only the engines that need it', async () => {
+    const { compatReason } = await import('./init.js');
+    expect(compatReason({ version: '20.10.24+dfsg1', podman: false })).toBe("Docker 20.10.24+dfsg1's built-in BuildKit frontend has no COPY --link or heredocs");
+    expect(compatReason({ version: '23.0.0', podman: false })).toBeUndefined();
+    expect(compatReason({ version: '27.3.1', podman: false })).toBeUndefined();
+    expect(compatReason({ version: '4.3.1', podman: true })).toBe('Podman 4.3.1 builds with a Buildah that has no COPY --link or heredocs');
+    expect(compatReason({ version: '5.2.0', podman: true })).toBeUndefined();
+    expect(compatReason({ version: 'dev', podman: false })).toBeUndefined();
+  });
+
+  it('an old engine gets the compat Dockerfile with a note; a new one, one that fails, or an explicit choice do not', async () => {
+    const { dir } = await project('node-npm-express-ts');
+    const asked: string[] = [];
+    const engine = (version: string) => () => {
+      asked.push(version);
+      return Promise.resolve({ version, podman: false });
+    };
+    const old = await init({ dir, dryRun: true, engine: engine('20.10.24') });
+    expect(old.dockerfile).not.toMatch(/^COPY --link/m);
+    expect(old.notes[0]).toBe("compat Dockerfile (no COPY --link, no heredocs): Docker 20.10.24's built-in BuildKit frontend has no COPY --link or heredocs; --no-compat writes the full one");
+    const recent = await init({ dir, dryRun: true, engine: engine('27.3.1') });
+    expect(recent.dockerfile).toMatch(/^COPY --link /m);
+    expect(recent.notes.some((n) => n.startsWith('compat'))).toBe(false);
+    const absent = await init({ dir, dryRun: true, engine: () => Promise.reject(new Error('connect ENOENT /var/run/docker.sock')) });
+    expect(absent.dockerfile).toMatch(/^COPY --link /m);
+    const chosen = await init({ dir, dryRun: true, compat: false, engine: engine('19.03.0') });
+    expect(chosen.dockerfile).toMatch(/^COPY --link /m);
+    expect(asked).toEqual(['20.10.24', '27.3.1']);
+  });
+});

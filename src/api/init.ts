@@ -27,8 +27,13 @@ export interface InitOptions {
   force?: boolean;
   /** Generate and compare, write nothing. */
   dryRun?: boolean;
-  /** No `COPY --link`, no heredocs (Docker 20.10's built-in BuildKit frontend). */
+  /** No `COPY --link`, no heredocs (Docker 20.10's built-in BuildKit frontend); when not given, `engine` decides. */
   compat?: boolean;
+  /**
+   * Asked, when `compat` is not given, which engine will build the Dockerfile: one whose build frontend lacks
+   * `COPY --link` and heredocs gets the compat Dockerfile (with a note). A failure leaves the default (not compat).
+   */
+  engine?: () => Promise<EngineKind>;
   /** `FROM=TO` substitutions for base images. */
   baseMap?: Record<string, string>;
   /** Pin bases to digests with `resolveDigest`. */
@@ -43,6 +48,24 @@ export interface InitOptions {
   /** The shipshape version the workflow installs (the CLI passes its own). */
   toolVersion?: string;
   events?: EventSink;
+}
+
+/** What `init` needs to know of the engine: Docker's or Podman's version. */
+export interface EngineKind {
+  version: string;
+  podman: boolean;
+}
+
+/**
+ * Why an engine needs the compat Dockerfile, or undefined when it builds `COPY --link` and heredocs: Docker's
+ * built-in frontend has them from Docker 23.0 (Dockerfile syntax 1.4 and later); Podman's Buildah 1.28 (Podman 4.3)
+ * refuses both, and Podman is given the compat file before 5.0.
+ */
+export function compatReason(engine: EngineKind): string | undefined {
+  const major = Number(engine.version.split('.')[0]);
+  if (!Number.isInteger(major)) return undefined;
+  if (engine.podman) return major < 5 ? `Podman ${engine.version} builds with a Buildah that has no COPY --link or heredocs` : undefined;
+  return major < 23 ? `Docker ${engine.version}'s built-in BuildKit frontend has no COPY --link or heredocs` : undefined;
 }
 
 export type FileAction = 'created' | 'unchanged' | 'overwritten' | 'differs' | 'would-create' | 'would-overwrite';
@@ -112,10 +135,23 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   }
   const app = await detectApp(root, options.app);
   events({ kind: 'log', level: 'debug', message: `detected ${app.ecosystem} app ${app.name} at ${app.path}` });
-  const generateOptions = { compat: options.compat ?? false, baseMap: options.baseMap ?? {} };
+  let compat = options.compat ?? false;
+  let engineNote: string | undefined;
+  if (options.compat === undefined && options.engine !== undefined) {
+    try {
+      const reason = compatReason(await options.engine());
+      if (reason !== undefined) {
+        compat = true;
+        engineNote = `compat Dockerfile (no COPY --link, no heredocs): ${reason}; --no-compat writes the full one`;
+      }
+    } catch (error) {
+      events({ kind: 'log', level: 'debug', message: `engine not asked (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)}): COPY --link is used` });
+    }
+  }
+  const generateOptions = { compat, baseMap: options.baseMap ?? {} };
   let generated = await generateFiles(root, app, generateOptions);
   const pinned: Record<string, string> = {};
-  const notes = [...generated.notes];
+  const notes = [...(engineNote === undefined ? [] : [engineNote]), ...generated.notes];
   if (options.pin === true) {
     if (options.resolveDigest === undefined) {
       notes.push('--pin: no registry client available; bases keep their tags');

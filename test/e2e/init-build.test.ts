@@ -211,7 +211,20 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
     const dir = await mkdtemp(join(tmpdir(), 'shipshape-init-again-'));
     work.push(dir);
     await cp(join(apps, 'go'), dir, { recursive: true });
-    expect((await runCli(['init', dir])).code).toBe(0);
+    // without --compat/--no-compat this machine's engine decides: compat for Docker before 23.0
+    const engineVersion = (await run(dockerCli, ['version', '--format', '{{.Server.Version}}'])).trim();
+    const printed = await runCli(['init', dir, '--print']);
+    expect(printed.code, printed.stderr).toBe(0);
+    if (Number(engineVersion.split('.')[0]) < 23) {
+      expect(printed.stdout).not.toMatch(/^COPY --link/m);
+      expect(printed.stderr).toContain(`note: compat Dockerfile (no COPY --link, no heredocs): Docker ${engineVersion}'s built-in BuildKit frontend`);
+    } else {
+      expect(printed.stdout).toMatch(/^COPY --link go\.mod \.\/$/m);
+    }
+    // an engine that cannot be reached leaves the full Dockerfile
+    const unreachable = await runCli(['init', dir, '--print'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect(unreachable.stdout).toMatch(/^COPY --link go\.mod \.\/$/m);
+    expect((await runCli(['init', dir, '--no-compat'])).code).toBe(0);
     const again = await runCli(['init', dir, '--compat']);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/differs Dockerfile \(not overwritten/);

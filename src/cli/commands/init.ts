@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { type Command, Option } from 'commander';
 import { init, type InitOptions, type InitResult, parseBaseMap } from '../../api/init.js';
 import { SeveralAppsError } from '../../generate/index.js';
+import { EngineClient } from '../../image/daemon/index.js';
 import { parseReference } from '../../image/reference.js';
 import { resolveDigest } from '../../image/remote/index.js';
 import { action, addCommonOptions, type VerbContext } from '../runtime.js';
@@ -11,13 +12,18 @@ interface InitFlags {
   app?: string;
   force: boolean;
   dryRun: boolean;
-  compat: boolean;
+  compat?: boolean;
   pin: boolean;
   baseMap: string[];
   print: boolean;
   ci?: 'github';
   k8s: boolean;
   image?: string;
+}
+
+async function engineKind(host: string | undefined): Promise<{ version: string; podman: boolean }> {
+  const { version: engineVersion, podman } = await new EngineClient({ ...(host === undefined ? {} : { host }), timeoutMs: 3000 }).version();
+  return { version: engineVersion, podman };
 }
 
 /** On a terminal, several apps are a question; elsewhere (CI, pipes) the error lists them and exits 2. */
@@ -58,7 +64,8 @@ export function register(program: Command): void {
       .option('--force', 'replace an existing file that differs (Dockerfile, .dockerignore, workflow, manifests)', false)
       .option('--dry-run', 'show what would be written, write nothing', false)
       .option('--print', 'print the Dockerfile instead of writing files', false)
-      .option('--compat', 'no COPY --link and no heredocs, for older BuildKit frontends (Docker 20.10)', false)
+      .option('--compat', 'no COPY --link and no heredocs, for older build frontends (default: when the engine is Docker before 23.0 or Podman before 5.0)')
+      .option('--no-compat', 'COPY --link whatever the engine')
       .option('--pin', 'pin base images to their current digests', false)
       .option('--base-map <from=to>', 'substitute a base image (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
       .addOption(new Option('--ci <provider>', 'also write a CI workflow: build with a registry cache, lint, scan, SBOM, push, sign').choices(['github']))
@@ -72,7 +79,8 @@ export function register(program: Command): void {
         dir,
         force: flags.force,
         dryRun: flags.dryRun || flags.print,
-        compat: flags.compat,
+        // without --compat/--no-compat the engine is asked (quickly: an absent engine only means the full Dockerfile)
+        ...(flags.compat === undefined ? { engine: () => engineKind(ctx.loaded.config.engine.host) } : { compat: flags.compat }),
         pin: flags.pin,
         // --pin asks the registry what each base's tag points to now (HEAD of the manifest)
         resolveDigest: async (reference) => {
