@@ -28,15 +28,25 @@ describe('rust detector', () => {
         await mkdir(join(dir, 'src'));
         await writeFile(join(dir, 'src/main.rs'), 'fn main() {}\n');
         await mkdir(join(dir, '.cargo'));
-        for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+        for (const [name, text] of Object.entries(files)) {
+          await mkdir(join(dir, name, '..'), { recursive: true });
+          await writeFile(join(dir, name), text);
+        }
         return await rustDetector.detect(new ProjectFiles(dir), '.');
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
     }
 
+    it('notes a directory source that is not there rather than copying it', async () => {
+      const [app] = await withConfig({ '.cargo/config.toml': '[source.v]\ndirectory = "vendor"\n' });
+      expect(app).toMatchObject({ cargoConfig: '.cargo/config.toml', vendored: [] });
+      expect(app?.notes).toContain('.cargo/config.toml: the directory source vendor is missing or empty; run `cargo vendor` before building');
+    });
+
     it('keeps only directory sources inside the context, each once, normalised', async () => {
       const [app] = await withConfig({
+        'third_party/vendor/itoa-1.0.9/Cargo.toml': '[package]\nname = "itoa"\n',
         '.cargo/config.toml': [
           '[source.crates-io]\nreplace-with = "a"',
           '[source.a]\ndirectory = "./third_party/vendor/"',
@@ -50,7 +60,7 @@ describe('rust detector', () => {
     });
 
     it('prefers .cargo/config over .cargo/config.toml, as Cargo does', async () => {
-      const [app] = await withConfig({ '.cargo/config': '[source.v]\ndirectory = "v1"\n', '.cargo/config.toml': '[source.v]\ndirectory = "v2"\n' });
+      const [app] = await withConfig({ '.cargo/config': '[source.v]\ndirectory = "v1"\n', '.cargo/config.toml': '[source.v]\ndirectory = "v2"\n', 'v1/a/Cargo.toml': '', 'v2/a/Cargo.toml': '' });
       expect(app).toMatchObject({ cargoConfig: '.cargo/config', vendored: ['v1'] });
     });
 

@@ -49,18 +49,25 @@ const readCargo = (files: ProjectFiles, path: string): Promise<z.infer<typeof ca
  * Relative paths are relative to the folder holding `.cargo`; absolute ones (Debian's `/usr/share/cargo/registry`)
  * belong to the builder image.
  */
-async function cargoConfigOf(files: ProjectFiles, dir: string): Promise<{ cargoConfig?: string; vendored: string[] }> {
+async function cargoConfigOf(files: ProjectFiles, dir: string): Promise<{ cargoConfig?: string; vendored: string[]; notes: string[] }> {
   for (const name of ['.cargo/config', '.cargo/config.toml']) {
     const config = await readToml(files, joinPath(dir, name), cargoConfigSchema);
     if (config === undefined) continue;
-    const vendored = Object.values(config.source ?? {})
+    const named = Object.values(config.source ?? {})
       .map((s) => s.directory)
       .filter((d): d is string => d !== undefined && !d.startsWith('/'))
       .map((d) => posix.normalize(d).replace(/\/+$/, ''))
       .filter((d) => d !== '.' && d !== '..' && !d.startsWith('../'));
-    return { cargoConfig: name, vendored: [...new Set(vendored)] };
+    const vendored: string[] = [];
+    const notes: string[] = [];
+    for (const d of new Set(named)) {
+      // a COPY of a missing folder fails the build: say so instead (vendor folders are often left out of git)
+      if ((await files.list(joinPath(dir, d))).length > 0) vendored.push(d);
+      else notes.push(`${joinPath(dir, name)}: the directory source ${d} is missing or empty; run \`cargo vendor\` before building`);
+    }
+    return { cargoConfig: name, vendored, notes };
   }
-  return { vendored: [] };
+  return { vendored: [], notes: [] };
 }
 
 /** The crate's binary target name, or undefined for a library. */
@@ -89,12 +96,13 @@ export const rustDetector: Detector = {
       }
     }
     const workspace = cargo.workspace !== undefined;
-    const { cargoConfig, vendored } = await cargoConfigOf(files, dir);
+    const { cargoConfig, vendored, notes: configNotes } = await cargoConfigOf(files, dir);
     const apps: RustApp[] = [];
     for (const member of members) {
       const { bin, others } = await binaryOf(files, member.path, member.cargo);
       if (bin === undefined) continue;
       const notes = others.length > 0 ? [`${joinPath(member.path, 'Cargo.toml')}: also has binaries ${others.join(', ')}; the Dockerfile builds ${bin}`] : [];
+      notes.push(...configNotes);
       if (!hasLockfile) notes.push(`${joinPath(dir, 'Cargo.lock')}: missing; builds are not reproducible until it is committed`);
       const deps = Object.keys({ ...(cargo.dependencies ?? {}), ...(member.cargo.dependencies ?? {}) });
       const nativeDeps = deps.filter((d) => nativeCrates.includes(d));
