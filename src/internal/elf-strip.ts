@@ -13,7 +13,7 @@
  *
  * Deterministic: the output is a function of the input bytes alone.
  */
-import { ElfFile, type ElfSection, SHT_NOBITS } from './elf.js';
+import { ElfFile, elfClassOf, elfEndiannessOf, isElf, type ElfSection, SHT_NOBITS } from './elf.js';
 import { ShipshapeError } from './errors.js';
 
 const SHF_ALLOC = 0x2n;
@@ -62,8 +62,9 @@ function overlaps(aStart: number, aEnd: number, bStart: number, bEnd: number): b
  * Never throws for bad input: a file it cannot strip safely comes back unchanged with the reason.
  */
 export function stripElf(data: Buffer, subject: string, options: ElfStripOptions = {}): ElfStripResult {
-  if (data.length < headerSize || data.readUInt32BE(0) !== 0x7f454c46) return unchanged(data, 'not an ELF file');
-  if (data[4] !== 2 || data[5] !== 1) return unchanged(data, 'not an ELF64 little-endian file');
+  if (data.length < headerSize || !isElf(data)) return unchanged(data, 'not an ELF file');
+  // before parsing, so that any other class or byte order gets this reason rather than a parse error
+  if (elfClassOf(data) !== 64 || elfEndiannessOf(data) !== 'little') return unchanged(data, 'not an ELF64 little-endian file');
   let elf: ElfFile;
   try {
     elf = ElfFile.parse(data, subject);
@@ -72,37 +73,38 @@ export function stripElf(data: Buffer, subject: string, options: ElfStripOptions
     throw error;
   }
   if (elf.type !== 'executable' && elf.type !== 'shared') return unchanged(data, `an ELF ${elf.type} file, not an executable or shared object`);
-  const shoff = Number(data.readBigUInt64LE(40));
-  const shentsize = data.readUInt16LE(58);
-  const shnum = data.readUInt16LE(60);
-  const shstrndx = data.readUInt16LE(62);
+  const { offset: shoff, entrySize: shentsize, nameTableIndex: shstrndx, extendedNumbering } = elf.sectionHeaderTable;
   if (shoff === 0 || elf.sections.length === 0) return unchanged(data, 'no section headers');
   // gABI extended numbering (counts stored in section 0): never produced for executables by current linkers
-  if (shnum === 0 || shstrndx === 0xffff || shstrndx === 0) return unchanged(data, 'extended section numbering or no section name table');
+  if (extendedNumbering || shstrndx === 0) return unchanged(data, 'extended section numbering or no section name table');
   if (shentsize !== sectionHeaderSize) return unchanged(data, `section header entries of ${shentsize} bytes`);
   const sections = elf.sections;
   const names = sections[shstrndx];
   if (names === undefined || (names.flags & SHF_ALLOC) !== 0n) return unchanged(data, 'the section name table is missing or allocated');
 
-  const isAlloc = (s: ElfSection): boolean => s.index === 0 || (s.flags & SHF_ALLOC) !== 0n;
+  const kept: ElfSection[] = [];
+  const dropped: ElfSection[] = [];
+  for (const s of sections) {
+    if (s.index === 0 || (s.flags & SHF_ALLOC) !== 0n) kept.push(s);
+    else dropped.push(s);
+  }
+  // .shstrtab is dropped and rebuilt, not removed
+  const removed = dropped.filter((s) => s.index !== shstrndx).map((s) => s.name);
+  if (removed.length === 0) return unchanged(data, 'nothing to strip');
   // The allocated sections must come first: their numbers stay valid (.dynsym's st_shndx, sh_link, sh_info) only
   // when every dropped section is numbered after them.
-  const kept = sections.filter(isAlloc);
-  const firstDropped = sections.find((s) => !isAlloc(s) && s.index !== shstrndx);
-  if (firstDropped === undefined) return unchanged(data, 'nothing to strip');
   const late = kept.find((s, i) => s.index !== i);
   if (late !== undefined) {
-    const before = sections.find((s) => !isAlloc(s) && s.index < late.index);
+    const before = dropped.find((s) => s.index < late.index);
     return unchanged(data, `non-allocated section ${before?.name ?? '?'} is numbered before allocated section ${late.name}`);
   }
   for (const s of kept) {
     const linksInfo = s.type === SHT_REL || s.type === SHT_RELA || (s.flags & SHF_INFO_LINK) !== 0n;
-    const info = data.readUInt32LE(shoff + s.index * sectionHeaderSize + 44);
-    if (s.link >= kept.length || (linksInfo && info >= kept.length)) return unchanged(data, `allocated section ${s.name} refers to a section that would be dropped`);
+    if (s.link >= kept.length || (linksInfo && s.info >= kept.length)) return unchanged(data, `allocated section ${s.name} refers to a section that would be dropped`);
   }
 
   // Everything the loader can see: the ELF and program headers, and every program header's bytes.
-  const programTableEnd = Number(data.readBigUInt64LE(32)) + data.readUInt16LE(54) * data.readUInt16LE(56);
+  const programTableEnd = elf.programHeaderTable.offset + elf.programHeaderTable.size;
   let keepEnd = Math.max(headerSize, programTableEnd);
   for (const p of elf.programHeaders) {
     if (p.fileSize > 0) keepEnd = Math.max(keepEnd, p.offset + p.fileSize);
@@ -111,7 +113,6 @@ export function stripElf(data: Buffer, subject: string, options: ElfStripOptions
     if (s.type !== SHT_NOBITS) keepEnd = Math.max(keepEnd, s.offset + s.size);
   }
   if (keepEnd > data.length) return unchanged(data, 'a segment or section runs past the end of the file');
-  const dropped = sections.filter((s) => !isAlloc(s));
   for (const s of dropped) {
     if (s.type === SHT_NOBITS || s.size === 0) continue;
     const inside = elf.programHeaders.find((p) => p.fileSize > 0 && overlaps(s.offset, s.offset + s.size, p.offset, p.offset + p.fileSize));
@@ -160,7 +161,6 @@ export function stripElf(data: Buffer, subject: string, options: ElfStripOptions
   header.writeBigUInt64LE(BigInt(tableOffset), 40);
   header.writeUInt16LE(newCount, 60);
   header.writeUInt16LE(newShstrndx, 62);
-  const removed = dropped.filter((s) => s.index !== shstrndx).map((s) => s.name);
   const saved = data.length - total;
   if (options.reuseInput === true) {
     // every byte written lies at or after keepEnd, or is the header: the kept bytes before keepEnd are read from

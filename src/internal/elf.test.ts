@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ElfFile, isElf, withElfFile } from './elf.js';
+import { ElfFile, elfClassOf, elfEndiannessOf, isElf, withElfFile } from './elf.js';
 import { ShipshapeError } from './errors.js';
 
 interface SyntheticOptions {
@@ -87,10 +87,10 @@ function synthetic(o: SyntheticOptions): Buffer {
       ? Buffer.concat([u32(type), u32(4), word(off), word(base + BigInt(off)), word(base + BigInt(off)), word(size), word(size), word(8)])
       : Buffer.concat([u32(type), word(off), word(base + BigInt(off)), word(base + BigInt(off)), word(size), word(size), u32(4), word(4)]);
   const programs = Buffer.concat([program(1, 0, total), program(3, interpOff, interp.length), program(2, dynamicOff, dynamic.length)]);
-  const section = (name: string, type: number, off: number, size: number, link = 0): Buffer =>
+  const section = (name: string, type: number, off: number, size: number, link = 0, info = 0): Buffer =>
     is64
-      ? Buffer.concat([u32(nameOff(name)), u32(type), word(2), word(base + BigInt(off)), word(off), word(size), u32(link), u32(0), word(1), word(0)])
-      : Buffer.concat([u32(nameOff(name)), u32(type), word(2), word(base + BigInt(off)), word(off), word(size), u32(link), u32(0), word(1), word(0)]);
+      ? Buffer.concat([u32(nameOff(name)), u32(type), word(2), word(base + BigInt(off)), word(off), word(size), u32(link), u32(info), word(1), word(0)])
+      : Buffer.concat([u32(nameOff(name)), u32(type), word(2), word(base + BigInt(off)), word(off), word(size), u32(link), u32(info), word(1), word(0)]);
   const sections = o.noSections
     ? Buffer.alloc(0)
     : Buffer.concat([
@@ -98,7 +98,7 @@ function synthetic(o: SyntheticOptions): Buffer {
         section('.interp', 1, interpOff, interp.length),
         section('.dynstr', 3, dynstrOff, dynstr.length),
         section('.dynamic', 6, dynamicOff, dynamic.length, 2),
-        section(extra.name, 1, extraOff, extra.data.length),
+        section(extra.name, 1, extraOff, extra.data.length, 0, 7),
         section('.shstrtab', 3, shstrOff, shstrtab.length),
       ]);
   const file = Buffer.concat([header, programs, interp, dynstr, dynamic, extra.data, shstrtab, sections]);
@@ -134,6 +134,10 @@ describe('ElfFile', () => {
         expect(elf.entry).toBe(0x400100n);
         expect(elf.sections.map((s) => s.name)).toEqual(['', '.interp', '.dynstr', '.dynamic', '.go.buildinfo', '.shstrtab']);
         expect(elf.programHeaders.map((p) => p.type)).toEqual([1, 3, 2]);
+        const ehsize = cls === 64 ? 64 : 52;
+        expect(elf.programHeaderTable).toEqual({ offset: ehsize, size: 3 * (cls === 64 ? 56 : 32) });
+        expect(elf.sectionHeaderTable).toEqual({ offset: bytes.length - 6 * (cls === 64 ? 64 : 40), entrySize: cls === 64 ? 64 : 40, nameTableIndex: 5, extendedNumbering: false });
+        expect(elf.sections.map((s) => [s.link, s.info])).toEqual([[0, 0], [0, 0], [0, 0], [2, 0], [0, 7], [0, 0]]);
         const section = elf.section('.go.buildinfo');
         expect(section && elf.sectionData(section).toString('latin1')).toBe('\xff Go buildinf:');
         expect(section && elf.readVirtual(section.address, 3)?.toString('latin1')).toBe('\xff G');
@@ -146,6 +150,7 @@ describe('ElfFile', () => {
   it('reads DT_NEEDED from program headers alone when the section headers are stripped', () => {
     const elf = ElfFile.parse(synthetic({ class: 64, endianness: 'little', needed: ['libz.so.1'], noSections: true }), 'sstripped');
     expect(elf.sections).toEqual([]);
+    expect(elf.sectionHeaderTable).toEqual({ offset: 0, entrySize: 64, nameTableIndex: 0, extendedNumbering: false });
     expect(elf.section('.dynamic')).toBeUndefined();
     expect(elf.needed()).toEqual(['libz.so.1']);
   });
@@ -154,6 +159,24 @@ describe('ElfFile', () => {
     expect(isElf(Buffer.from('\x7fELF\x02', 'latin1'))).toBe(true);
     expect(isElf(Buffer.from('#!/bin/sh\n'))).toBe(false);
     expect(isElf(Buffer.alloc(2))).toBe(false);
+    const ident = (cls: number, data: number): Buffer => Buffer.from([0x7f, 0x45, 0x4c, 0x46, cls, data]);
+    expect([elfClassOf(ident(1, 1)), elfClassOf(ident(2, 1)), elfClassOf(ident(0, 1)), elfClassOf(ident(3, 1)), elfClassOf(Buffer.alloc(4))]).toEqual([32, 64, undefined, undefined, undefined]);
+    expect([elfEndiannessOf(ident(2, 1)), elfEndiannessOf(ident(2, 2)), elfEndiannessOf(ident(2, 0)), elfEndiannessOf(ident(2, 3)), elfEndiannessOf(Buffer.alloc(5))]).toEqual(['little', 'big', undefined, undefined, undefined]);
+  });
+
+  it('reads the section count and name table index from section 0 under extended numbering (gABI)', () => {
+    const good = synthetic({ class: 64, endianness: 'little' });
+    const shoff = Number(good.readBigUInt64LE(40));
+    // e_shnum 0: the count is section 0's sh_size; e_shstrndx SHN_XINDEX: the index is section 0's sh_link
+    const extended = Buffer.from(good);
+    extended.writeUInt16LE(0, 60);
+    extended.writeUInt16LE(0xffff, 62);
+    extended.writeBigUInt64LE(6n, shoff + 32);
+    extended.writeUInt32LE(5, shoff + 40);
+    const elf = ElfFile.parse(extended, 'extended');
+    expect(elf.sectionHeaderTable).toEqual({ offset: shoff, entrySize: 64, nameTableIndex: 5, extendedNumbering: true });
+    expect(elf.sections.map((s) => s.name)).toEqual(['', '.interp', '.dynstr', '.dynamic', '.note.test', '.shstrtab']);
+    expect(ElfFile.parse(good, 'plain').sectionHeaderTable.extendedNumbering).toBe(false);
   });
 
   it('refuses malformed files with one line naming the file', () => {

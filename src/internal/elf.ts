@@ -31,6 +31,8 @@ export interface ElfSection {
   readonly offset: number;
   readonly size: number;
   readonly link: number;
+  /** sh_info: a section index for relocation sections and SHF_INFO_LINK, else type-specific. */
+  readonly info: number;
 }
 
 export interface ElfProgramHeader {
@@ -41,6 +43,24 @@ export interface ElfProgramHeader {
   readonly virtualAddress: bigint;
   readonly fileSize: number;
   readonly memorySize: number;
+}
+
+/** Where the section header table lies and how it is numbered (from the file header). */
+export interface ElfSectionHeaderTable {
+  /** e_shoff: file offset of the table; 0 when the file has none. */
+  readonly offset: number;
+  /** e_shentsize: bytes per entry. */
+  readonly entrySize: number;
+  /** e_shstrndx: index of the section name table (0: none), read from section 0 under extended numbering. */
+  readonly nameTableIndex: number;
+  /** Whether the section count or name table index was too large for the file header and came from section 0. */
+  readonly extendedNumbering: boolean;
+}
+
+/** The bytes the program header table takes: e_phoff and e_phentsize × e_phnum. */
+export interface ElfProgramHeaderTable {
+  readonly offset: number;
+  readonly size: number;
 }
 
 export interface ElfDynamic {
@@ -83,6 +103,16 @@ export function isElf(head: Buffer): boolean {
   return head.length >= 4 && head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
 }
 
+/** EI_CLASS of an ELF identification (the first 16 bytes), or undefined for a value the gABI does not define. */
+export function elfClassOf(ident: Buffer): ElfClass | undefined {
+  return ident[4] === 1 ? 32 : ident[4] === 2 ? 64 : undefined;
+}
+
+/** EI_DATA of an ELF identification, or undefined for a value the gABI does not define. */
+export function elfEndiannessOf(ident: Buffer): ElfEndianness | undefined {
+  return ident[5] === 1 ? 'little' : ident[5] === 2 ? 'big' : undefined;
+}
+
 /** A ByteSource over bytes already in memory. */
 export function bufferSource(buffer: Buffer): ByteSource {
   return { size: buffer.length, read: (offset, length) => buffer.subarray(offset, offset + length) };
@@ -98,11 +128,14 @@ export class ElfFile {
   readonly entry: bigint;
   readonly sections: readonly ElfSection[];
   readonly programHeaders: readonly ElfProgramHeader[];
+  readonly sectionHeaderTable: ElfSectionHeaderTable;
+  readonly programHeaderTable: ElfProgramHeaderTable;
 
   private constructor(
     private readonly source: ByteSource,
     private readonly subject: string,
     header: { class: ElfClass; endianness: ElfEndianness; type: ElfType; machine: number; entry: bigint },
+    tables: { sections: ElfSectionHeaderTable; programs: ElfProgramHeaderTable },
     sections: ElfSection[],
     programHeaders: ElfProgramHeader[],
   ) {
@@ -114,6 +147,8 @@ export class ElfFile {
     this.entry = header.entry;
     this.sections = sections;
     this.programHeaders = programHeaders;
+    this.sectionHeaderTable = tables.sections;
+    this.programHeaderTable = tables.programs;
   }
 
   /**
@@ -128,8 +163,8 @@ export class ElfFile {
     if (source.size < 52) fail('too short for an ELF header');
     const ident = source.read(0, 16);
     if (!isElf(ident)) fail('no ELF magic');
-    const elfClass: ElfClass = ident[4] === 1 ? 32 : ident[4] === 2 ? 64 : fail(`unknown class ${ident[4] ?? 0}`);
-    const endianness: ElfEndianness = ident[5] === 1 ? 'little' : ident[5] === 2 ? 'big' : fail(`unknown data encoding ${ident[5] ?? 0}`);
+    const elfClass = elfClassOf(ident) ?? fail(`unknown class ${ident[4] ?? 0}`);
+    const endianness = elfEndiannessOf(ident) ?? fail(`unknown data encoding ${ident[5] ?? 0}`);
     const is64 = elfClass === 64;
     const headerSize = is64 ? 64 : 52;
     if (source.size < headerSize) fail('too short for an ELF header');
@@ -155,7 +190,8 @@ export class ElfFile {
 
     // Extended numbering (gABI "Sections"): counts too large for the header live in section 0.
     const shMin = is64 ? 64 : 40;
-    if (shoff !== 0 && (shnum === 0 || shstrndx === 0xffff)) {
+    const extendedNumbering = shoff !== 0 && (shnum === 0 || shstrndx === 0xffff);
+    if (extendedNumbering) {
       const zero = new FieldReader(table(shoff, 1, shentsize, shMin, 'section header'), endianness);
       if (shnum === 0) shnum = Number(is64 ? zero.u64(32) : BigInt(zero.u32(20)));
       if (shstrndx === 0xffff) shstrndx = zero.u32(is64 ? 40 : 24);
@@ -182,8 +218,8 @@ export class ElfFile {
       nameOffsets.push(sh.u32(b));
       raw.push(
         is64
-          ? { index: i, type: sh.u32(b + 4), flags: sh.u64(b + 8), address: sh.u64(b + 16), offset: sh.offset(b + 24, fail), size: sh.offset(b + 32, fail), link: sh.u32(b + 40) }
-          : { index: i, type: sh.u32(b + 4), flags: BigInt(sh.u32(b + 8)), address: BigInt(sh.u32(b + 12)), offset: sh.u32(b + 16), size: sh.u32(b + 20), link: sh.u32(b + 24) },
+          ? { index: i, type: sh.u32(b + 4), flags: sh.u64(b + 8), address: sh.u64(b + 16), offset: sh.offset(b + 24, fail), size: sh.offset(b + 32, fail), link: sh.u32(b + 40), info: sh.u32(b + 44) }
+          : { index: i, type: sh.u32(b + 4), flags: BigInt(sh.u32(b + 8)), address: BigInt(sh.u32(b + 12)), offset: sh.u32(b + 16), size: sh.u32(b + 20), link: sh.u32(b + 24), info: sh.u32(b + 28) },
       );
     }
     let names: Buffer = Buffer.alloc(0);
@@ -196,7 +232,11 @@ export class ElfFile {
       }
     }
     const sections = raw.map((s, i) => ({ ...s, name: cString(names, nameOffsets[i] ?? 0) }));
-    return new ElfFile(source, subject, { class: elfClass, endianness, type: elfTypes[type] ?? 'other', machine, entry }, sections, programHeaders);
+    const tables = {
+      sections: { offset: shoff, entrySize: shentsize, nameTableIndex: shstrndx, extendedNumbering },
+      programs: { offset: phoff, size: phentsize * phnum },
+    };
+    return new ElfFile(source, subject, { class: elfClass, endianness, type: elfTypes[type] ?? 'other', machine, entry }, tables, sections, programHeaders);
   }
 
   /** The first section with this name (`.go.buildinfo`, `.dynamic`…). */
