@@ -1,8 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { classifyLicenseText, closestLicense, isLicenseFileName, matchThreshold, referenceLicenses } from './license-text.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  classifyLicenseText,
+  closestLicense,
+  isLicenseFileName,
+  licenseFields,
+  licensesInHostDirectory,
+  matchThreshold,
+  maxLicenseFileBytes,
+  onHost,
+  readHostLicenseFile,
+  referenceLicenses,
+} from './license-text.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__/licenses');
 const fixture = (name: string): string => readFileSync(join(fixtures, name), 'utf8');
@@ -65,5 +78,37 @@ describe('license text classifier', () => {
   it('knows license file names', () => {
     for (const n of ['LICENSE', 'LICENSE.md', 'LICENCE', 'license.txt', 'LICENSE-MIT', 'LICENSE-APACHE', 'COPYING', 'COPYING.LESSER', 'NOTICE', 'UNLICENSE']) expect(isLicenseFileName(n), n).toBe(true);
     for (const n of ['README.md', 'licenses.go', 'license_test.go', 'license.go', 'go.mod', 'NOTICE.html.tmpl']) expect(isLicenseFileName(n), n).toBe(false);
+  });
+});
+
+describe('license files of this machine', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-host-licenses-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a regular file up to the size limit, and nothing else', () => {
+    writeFileSync(join(dir, 'at-limit'), 'a'.repeat(maxLicenseFileBytes));
+    writeFileSync(join(dir, 'over-limit'), 'a'.repeat(maxLicenseFileBytes + 1));
+    mkdirSync(join(dir, 'a-directory'));
+    // a FIFO would block a plain read forever
+    execFileSync('mkfifo', [join(dir, 'a-fifo')]);
+    expect(readHostLicenseFile(join(dir, 'at-limit'))?.length).toBe(maxLicenseFileBytes);
+    for (const name of ['over-limit', 'a-directory', 'a-fifo', 'missing']) expect(readHostLicenseFile(join(dir, name)), name).toBeUndefined();
+  });
+
+  it('classifies the license files of a host directory, marks their evidence host: and makes package fields of it', () => {
+    const module = join(dir, 'module@v1.0.0');
+    mkdirSync(join(module, 'COPYING'), { recursive: true });
+    writeFileSync(join(module, 'LICENSE-MIT'), fixture('nanoid.LICENSE'));
+    writeFileSync(join(module, 'LICENSE-ISC'), fixture('yaml.LICENSE'));
+    writeFileSync(join(module, 'README.md'), fixture('yaml.LICENSE'));
+    const found = licensesInHostDirectory(module);
+    expect(found).toEqual({ licenses: ['ISC', 'MIT'], evidence: [join(module, 'LICENSE-ISC'), join(module, 'LICENSE-MIT')] });
+    const host = found && onHost(found);
+    expect(host).toEqual({ licenses: ['ISC', 'MIT'], evidence: [`host:${join(module, 'LICENSE-ISC')}`, `host:${join(module, 'LICENSE-MIT')}`] });
+    expect(licenseFields(host)).toEqual({ licenses: ['ISC', 'MIT'], metadata: { licenseEvidence: `host:${join(module, 'LICENSE-ISC')}, host:${join(module, 'LICENSE-MIT')}` } });
+    expect(licenseFields(undefined)).toEqual({ licenses: [], metadata: {} });
+    expect(licensesInHostDirectory(join(dir, 'absent'))).toBeUndefined();
   });
 });

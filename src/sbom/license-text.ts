@@ -175,6 +175,19 @@ export function licensesInDirectory(files: FileResolver, dir: string): FoundLice
   return collect(found);
 }
 
+/**
+ * A file of this machine (a package cache outside the scanned tree) as text: undefined when it is not a regular file,
+ * is larger than `maxLicenseFileBytes` or cannot be read.
+ */
+export function readHostLicenseFile(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return st.isFile() && st.size <= maxLicenseFileBytes ? readFileSync(path, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `licensesInDirectory` for a directory of this machine (a module cache outside the scanned tree). */
 export function licensesInHostDirectory(dir: string): FoundLicenses | undefined {
   let names: string[];
@@ -186,14 +199,19 @@ export function licensesInHostDirectory(dir: string): FoundLicenses | undefined 
   const found = names
     .filter((n) => isLicenseFileName(n))
     .sort()
-    .flatMap((n) => {
+    .map((n) => {
       const path = join(dir, n);
-      try {
-        const st = statSync(path);
-        return st.isFile() && st.size <= maxLicenseFileBytes ? [{ path, text: readFileSync(path, 'utf8') }] : [];
-      } catch {
-        return [];
-      }
+      return { path, text: readHostLicenseFile(path) };
     });
   return collect(found);
+}
+
+/** Licenses found in files of this machine, their evidence marked `host:` so that it never reads as a path of the scanned tree. */
+export function onHost(found: FoundLicenses): FoundLicenses {
+  return { licenses: found.licenses, evidence: found.evidence.map((p) => `host:${p}`) };
+}
+
+/** Package fields for found licenses: the SPDX ids and, in metadata, the files they came from. */
+export function licenseFields(found: FoundLicenses | undefined): { licenses: string[]; metadata: { licenseEvidence?: string } } {
+  return found ? { licenses: found.licenses, metadata: { licenseEvidence: found.evidence.join(', ') } } : { licenses: [], metadata: {} };
 }

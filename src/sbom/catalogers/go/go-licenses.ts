@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { FileResolver } from '../../../fs/index.js';
-import { type FoundLicenses, isLicenseFileName, licensesInDirectory, licensesInHostDirectory } from '../../license-text.js';
+import { type FoundLicenses, isLicenseFileName, licensesInDirectory, licensesInHostDirectory, onHost } from '../../license-text.js';
 
 /** Where a scan keeps license files for Go: in vendor directories and module caches. */
 const moduleTree = /\/vendor\/|\/pkg\/mod\//;
@@ -105,13 +105,8 @@ export class GoLicenseFinder {
     // names come from the scanned files: only a well-formed module path may name a directory of this machine
     if (this.options.hostModCache && isSafeModulePath(cached.path) && /^v[\w.+-]+$/.test(cached.version)) {
       const found = licensesInHostDirectory(join(this.options.hostModCache, leaf));
-      if (found) return { licenses: found.licenses, evidence: found.evidence.map((p) => `host:${p}`) };
+      if (found) return onHost(found);
     }
     return undefined;
   }
-}
-
-/** Package fields for what `find` returned: the licenses and, in metadata, the files they came from. */
-export function licenseFields(found: FoundLicenses | undefined): { licenses: string[]; metadata: { licenseEvidence?: string } } {
-  return found ? { licenses: found.licenses, metadata: { licenseEvidence: found.evidence.join(', ') } } : { licenses: [], metadata: {} };
 }

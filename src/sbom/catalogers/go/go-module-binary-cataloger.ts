@@ -14,7 +14,8 @@
 import { PackageURL } from 'packageurl-js';
 import { binaryReducer, readBinaryEvidence } from '../../binaries.js';
 import { type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
-import { GoLicenseFinder, licenseFields, wantsGoLicenseFile } from './go-licenses.js';
+import { licenseFields } from '../../license-text.js';
+import { GoLicenseFinder, wantsGoLicenseFile } from './go-licenses.js';
 
 const name = 'go-module-binary-cataloger';
 

@@ -11,7 +11,8 @@
 import { PackageURL } from 'packageurl-js';
 import type { FileResolver } from '../../../fs/index.js';
 import { type CatalogContext, type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
-import { GoLicenseFinder, licenseFields, wantsGoLicenseFile } from './go-licenses.js';
+import { licenseFields } from '../../license-text.js';
+import { GoLicenseFinder, wantsGoLicenseFile } from './go-licenses.js';
 
 const name = 'go-module-file-cataloger';
 const goModFile = /\/go\.(?:mod|sum)$/;

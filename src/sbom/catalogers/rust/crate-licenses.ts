@@ -5,14 +5,14 @@
  * `license` is already an SPDX expression (the old `MIT/Apache-2.0` form means OR); a crate with only `license-file`
  * gets that file classified against the SPDX reference texts. Without a copy the license stays empty (NOASSERTION).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PackageURL } from 'packageurl-js';
 import { parse as parseToml } from 'smol-toml';
 import type { FileEntry, FileResolver } from '../../../fs/index.js';
 import type { Package } from '../../model.js';
 import { isSpdxExpression } from '../../formats/licenses.js';
-import { classifyLicenseText, type FoundLicenses, isLicenseFileName, maxLicenseFileBytes } from '../../license-text.js';
+import { classifyLicenseText, type FoundLicenses, isLicenseFileName, licenseFields, maxLicenseFileBytes, onHost, readHostLicenseFile } from '../../license-text.js';
 
 /** The package record of one crate, as both Rust catalogers (Cargo.lock and cargo-auditable binaries) report it. */
 export function cratePackage(
@@ -22,19 +22,20 @@ export function cratePackage(
   found: FoundLicenses | undefined,
   extra: { files: string[]; metadata: Record<string, unknown> },
 ): Package {
+  const { licenses, metadata } = licenseFields(found);
   return {
     id: crate.id,
     type: 'cargo',
     name: crate.name,
     version: crate.version,
     purl: new PackageURL('cargo', undefined, crate.name, crate.version, undefined, undefined).toString(),
-    licenses: found?.licenses ?? [],
+    licenses,
     cpes: [],
     foundBy,
     locations: [entry.path],
     layer: entry.layer >= 0 ? entry.layer : undefined,
     files: extra.files,
-    metadata: { ...extra.metadata, ...(found ? { licenseEvidence: found.evidence.join(', ') } : {}) },
+    metadata: { ...extra.metadata, ...metadata },
   };
 }
 
@@ -154,16 +155,9 @@ export class CrateLicenseFinder {
     } catch {
       return undefined;
     }
-    const readHost = (path: string): string | undefined => {
-      try {
-        return statSync(path).size <= maxLicenseFileBytes ? readFileSync(path, 'utf8') : undefined;
-      } catch {
-        return undefined;
-      }
-    };
     for (const index of indexes) {
       const manifestPath = join(src, index, `${crate.name}-${crate.version}`, 'Cargo.toml');
-      const text = readHost(manifestPath);
+      const text = readHostLicenseFile(manifestPath);
       if (text === undefined) continue;
       let manifest: CrateManifest | undefined;
       try {
@@ -172,8 +166,8 @@ export class CrateLicenseFinder {
         continue;
       }
       if (manifest?.name !== crate.name || manifest.version !== crate.version) continue;
-      const found = fromManifest(manifest, manifestPath, readHost);
-      if (found) return { licenses: found.licenses, evidence: found.evidence.map((p) => `host:${p}`) };
+      const found = fromManifest(manifest, manifestPath, readHostLicenseFile);
+      if (found) return onHost(found);
     }
     return undefined;
   }
