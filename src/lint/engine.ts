@@ -148,15 +148,18 @@ class EngineContext implements RuleContext {
     const visits = rule.meta.visits;
     let needs = 0;
     let always = visits === undefined;
+    let visitIndexes: number[] | null = null;
     if (visits) {
+      visitIndexes = [];
       for (const key of visits) {
         const i = keyIndex.get(key);
         if (i === undefined) continue;
+        visitIndexes.push(i);
         if (i === fileKey || i === exitKey) always = true;
         else needs |= 1 << i;
       }
     }
-    this.visitIndexes = visits ? visits.map((k) => keyIndex.get(k)).filter((i) => i !== undefined) : null;
+    this.visitIndexes = visitIndexes;
     this.needs = needs;
     this.always = always;
     this.report = (d) => {
