@@ -64,6 +64,37 @@ describe('engine', () => {
     expect(r.findings.length).toBeGreaterThan(0);
   });
 
+  it('a rule that throws is skipped for the rest of that file, and runs again on the next file', () => {
+    const calls: string[] = [];
+    const flaky = defineRule({
+      meta: { id: 'flaky', aliases: [], description: 'x', category: 'style', severity: 'info', visits: ['From', 'Run', 'Dockerfile:exit'], setup: 'run', messages: { m: 'm' } },
+      create(ctx) {
+        return {
+          From(node) {
+            calls.push(`From ${String(node.range.start.line)}`);
+            if (node.image?.value === 'bad') throw new Error('bad base');
+            ctx.report({ range: node.range, messageId: 'm' });
+          },
+          Run() {
+            calls.push('Run');
+          },
+          'Dockerfile:exit'() {
+            calls.push('exit');
+          },
+        };
+      },
+    });
+    const rules = [flaky, ...allRules];
+    const failed = lintText('FROM node\nRUN a\nFROM bad\nRUN b\nFROM node\n', { rules });
+    expect(failed.ruleFailures).toEqual([{ ruleId: 'flaky', message: 'bad base' }]);
+    expect(failed.findings.filter((f) => f.ruleId === 'flaky').map((f) => f.range.start.line)).toEqual([1]);
+    expect(failed.findings.length).toBeGreaterThan(1);
+    expect(calls.splice(0)).toEqual(['From 1', 'Run', 'From 3']);
+    const next = lintText('FROM node\nRUN a\n', { rules });
+    expect(next.ruleFailures).toEqual([]);
+    expect(calls).toEqual(['From 1', 'Run', 'exit']);
+  });
+
   it('rules are set up once per run: each file is linted alone, whatever the order, options or nesting', () => {
     const a = 'FROM node\nRUN wget -q x\n';
     const b = 'FROM node\nRUN curl -fsS y\n';

@@ -226,6 +226,9 @@ function reportInto(state: FileState, ctx: EngineContext, d: ReportDescriptor<st
   state.findings.push(finding);
 }
 
+/** What a failed rule's visitors become for the rest of the file. */
+function skip(): void {}
+
 /**
  * The visitors registered for one key (a keyword, `Dockerfile` or `Dockerfile:exit`) in this file's pass, with the
  * context of each one's rule (for failures). Parallel arrays refilled in place for each file: no object per visitor,
@@ -240,6 +243,11 @@ class Slot {
     this.fns[this.count] = fn;
     this.ctxs[this.count] = ctx;
     this.count++;
+  }
+
+  /** Replaces the visitor of `ctx`'s rule, if it has one here, with one that does nothing. */
+  skip(ctx: EngineContext): void {
+    for (let i = 0; i < this.count; i++) if (this.ctxs[i] === ctx) this.fns[i] = skip;
   }
 
   /** Drops this file's visitors (closures over its AST) so the cached run does not keep them alive. */
@@ -264,27 +272,34 @@ class PreparedRun {
   readonly keys: number[] = [];
   /** One slot per visitor key, in `visitorKeys` order. */
   readonly table: readonly Slot[] = visitorKeys.map(() => new Slot());
-  /** Contexts of rules that threw in this file's pass: their other visitors are skipped. */
-  failed: Set<EngineContext> | null = null;
   /** True while a file's pass uses this run; a nested lint (never done by rules, but allowed) sets up its own. */
   busy = false;
 
-  /** Calls the visitors registered for `key`; a rule that throws is recorded and skipped for the rest of the file. */
+  /**
+   * Calls the visitors registered for `key`. A rule that throws is recorded and its visitors in the table become
+   * no-ops for the rest of the file, so the loop looks at nothing but the visitor: slots below `count` always hold
+   * one (the test only narrows the type), and a rule's context is read only when it throws.
+   */
   call(key: number, node: unknown, failures: RuleFailure[]): void {
     const slot = this.table[key];
-    if (!slot || slot.count === 0) return;
-    const { fns, ctxs } = slot;
-    for (let i = 0; i < slot.count; i++) {
+    if (!slot) return;
+    const { fns, count } = slot;
+    for (let i = 0; i < count; i++) {
       const fn = fns[i];
-      const ctx = ctxs[i];
-      if (!fn || !ctx || this.failed?.has(ctx)) continue;
+      if (fn === undefined) continue;
       try {
         fn(node as never);
       } catch (error) {
-        (this.failed ??= new Set()).add(ctx);
-        failures.push({ ruleId: ctx.rule.meta.id, message: error instanceof Error ? error.message : String(error) });
+        this.fail(slot.ctxs[i], error, failures);
       }
     }
+  }
+
+  /** Records a rule's failure and skips its other visitors in this file's pass. */
+  private fail(ctx: EngineContext | undefined, error: unknown, failures: RuleFailure[]): void {
+    if (!ctx) return;
+    for (const slot of this.table) slot.skip(ctx);
+    failures.push({ ruleId: ctx.rule.meta.id, message: error instanceof Error ? error.message : String(error) });
   }
 
   constructor(options: LintOptions) {
@@ -496,7 +511,6 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
     // empty the table's slots and detach the contexts: the cached run must not keep this file's AST alive
     for (const slot of table) slot.clear();
     run.current.state = null;
-    run.failed = null;
     run.busy = false;
   }
 
