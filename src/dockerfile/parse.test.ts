@@ -104,6 +104,11 @@ describe('parse', () => {
     ]);
     const legacy = only('FROM a\nENV PATH /usr/bin:/bin\n', 'Env');
     expect(legacy.pairs.map((p) => [p.key.value, p.value.value, p.separator])).toEqual([['PATH', '/usr/bin:/bin', ' ']]);
+    // the legacy key and value ranges point at their source text, also after a line continuation
+    const continued = 'FROM a\nLABEL \\\n  maintainer  Jane Doe\n';
+    const label = only(continued, 'Label');
+    const at = (r: { start: { offset: number }; end: { offset: number } }): string => continued.slice(r.start.offset, r.end.offset);
+    expect(label.pairs.map((p) => [at(p.key.range), at(p.value.range), p.key.range.start.line, p.key.range.start.column])).toEqual([['maintainer', 'Jane Doe', 3, 3]]);
     const arg = only('FROM a\nARG A B=2 C=\n', 'Arg');
     expect(arg.declarations.map((d) => [d.name, d.defaultValue])).toEqual([
       ['A', null],

@@ -467,7 +467,7 @@ function buildInstruction(ctx: Ctx, ll: LogicalLine, from: number, to: number, c
           const vStart = argsStart + m.index + m[0].length;
           const value = { value: rest.slice(m.index + m[0].length), start: vStart, end: e };
           args.push(key, value, { value: '', start: key.end, end: key.end });
-          pairs.push({ key: argumentsOf(ctx, ll, [key])[0] ?? { value: '', range: logicalRange(ctx.index, ll, key.start, key.end) }, value: { value: value.value, range: logicalRange(ctx.index, ll, value.start, value.end) }, separator: ' ', range: logicalRange(ctx.index, ll, key.start, value.end) });
+          pairs.push({ key: { value: key.value, range: logicalRange(ctx.index, ll, key.start, key.end) }, value: { value: value.value, range: logicalRange(ctx.index, ll, value.start, value.end) }, separator: ' ', range: logicalRange(ctx.index, ll, key.start, value.end) });
         }
       } else {
         for (const w of words) {
