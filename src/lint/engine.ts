@@ -17,9 +17,9 @@ import {
   type RuleContext,
   type RuleSettings,
   type Severity,
-  type VisitorKey,
   type Visitors,
 } from './types.js';
+import { visitorKeys } from './visitor-keys.js';
 
 const noDigests: ReadonlyMap<string, string> = new Map();
 const defaultSettings: RuleSettings = { trustedRegistries: [], digests: noDigests, labelSchema: {}, strictLabels: false };
@@ -59,33 +59,6 @@ export interface LintResult {
 
 type Listener = (node: never) => void;
 
-/**
- * Visitor keys in dispatch-table order: the instruction keywords, then the whole-file keys. The table is an array
- * indexed by position here, and a rule's `meta.visits` becomes a bit mask over the instruction keywords.
- */
-const visitorKeys: readonly VisitorKey[] = [
-  'Add',
-  'Arg',
-  'Cmd',
-  'Copy',
-  'Entrypoint',
-  'Env',
-  'Expose',
-  'From',
-  'Healthcheck',
-  'Label',
-  'Maintainer',
-  'Onbuild',
-  'Run',
-  'Shell',
-  'Stopsignal',
-  'User',
-  'Volume',
-  'Workdir',
-  'Unknown',
-  'Dockerfile',
-  'Dockerfile:exit',
-];
 const keyIndex = new Map<string, number>(visitorKeys.map((k, i) => [k, i]));
 const unknownKey = visitorKeys.indexOf('Unknown');
 const fileKey = visitorKeys.indexOf('Dockerfile');
@@ -475,7 +448,8 @@ export function lintDockerfile(df: Dockerfile, options: LintOptions): LintResult
   const globalIgnores = pragmas.global.size > 0;
   const { table } = run;
   // the instruction keywords this file holds, as bits: a rule that declares only others has nothing to visit
-  // (each instruction's table index is kept for the dispatch below, in an array the run reuses)
+  // (each instruction's table index is kept for the dispatch below, in an array the run reuses; visitor-keys.ts
+  // checks that every index has a bit of its own)
   let present = 0;
   const instructions = df.instructions;
   const keys = run.keys;
