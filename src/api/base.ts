@@ -1,5 +1,4 @@
 /** `base build`: a distroless-style base image from Debian packages, written to a sink, with its lock file. */
-import { writeFile, rename } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { mirrorSource, type AptSource } from '../base/apt-sources.js';
 import { buildBase, lockEntry, resolvePackages } from '../base/build.js';
@@ -12,6 +11,7 @@ import { createTransportContext, sinkFor, write } from '../image/transports/inde
 import type { Artifact, Digest } from '../image/types.js';
 import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
+import { writeFileAtomic } from '../internal/files.js';
 
 export { presetNames, presets, type PresetName } from '../base/presets.js';
 export type { BaseLock } from '../base/lock.js';
@@ -147,10 +147,8 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
 
 /** Writes a lock file atomically (a temp file renamed over it), so a failure leaves the old one whole. */
 async function writeLockFile(path: string, lock: BaseLock): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, serializeLock(lock));
-    await rename(tmp, path);
+    await writeFileAtomic(path, serializeLock(lock));
   } catch (error) {
     throw wrap(error, `writing lock file ${path}`);
   }

@@ -5,14 +5,15 @@
  * See https://wiki.debian.org/DebianRepository/Format.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { xz } from '@napi-rs/lzma';
 import * as openpgp from 'openpgp';
 import { bundledDebianKeys } from './debian-keyring.js';
 import { externalFailure, invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import type { EventSink } from '../internal/events.js';
+import { writeFileAtomic } from '../internal/files.js';
 import type { AptSource } from './apt-sources.js';
 import { field, parseDeb822 } from './deb822.js';
 import { fetchBytes } from './http.js';
@@ -110,13 +111,6 @@ function sha256hex(data: Buffer): string {
 }
 
 /** Writes a file atomically (temp name + rename), so a crash never leaves a half-written cache entry. */
-export async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
-
 /** Reads a cached, content-addressed file; undefined when absent or corrupt. */
 export async function readCached(path: string, sha256: string): Promise<Buffer | undefined> {
   try {
@@ -175,7 +169,7 @@ export async function loadPackages(source: AptSource, release: Release, options:
       if (data.length !== entry.size || sha256hex(data) !== entry.sha256) {
         throw invalidInput(subject, `does not match the SHA256/size InRelease lists (${entry.sha256}, ${entry.size} bytes)`);
       }
-      await writeAtomic(cachePath, data);
+      await writeFileAtomic(cachePath, data);
     }
     const text = await decompressIndex(data, entry.path, subject);
     out.push(...parsePackagesIndex(text, subject, source.uri));

@@ -10,8 +10,9 @@ import type { Image } from '../image/types.js';
 import { stripElf } from '../internal/elf-strip.js';
 import { invalidInput, notFound, ShipshapeError, wrap } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
+import { writeFileAtomic } from '../internal/files.js';
 import { type AptSource, aptSourcesOrDefault } from './apt-sources.js';
-import { loadArchive, readCached, writeAtomic } from './archive.js';
+import { loadArchive, readCached } from './archive.js';
 import { type DebContents, readDeb } from './deb.js';
 import { fetchBytes } from './http.js';
 import { imageFromTars, type LayerInput } from './image.js';
@@ -84,7 +85,7 @@ async function fetchDeb(record: PackageRecord, cacheDir: string, locked: boolean
   if (data.length !== record.size || sha256hex(data) !== record.sha256) {
     throw invalidInput(url, `does not match the SHA256/size the signed index lists (${record.sha256}, ${record.size} bytes)`);
   }
-  await writeAtomic(cachePath, data);
+  await writeFileAtomic(cachePath, data);
   return data;
 }
 

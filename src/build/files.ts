@@ -6,11 +6,12 @@
  */
 import type { Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, readlink, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import dockerignore from '@balena/dockerignore';
 import { invalidInput, wrap } from '../internal/errors.js';
 import type { EventSink } from '../internal/events.js';
+import { writeFileAtomic } from '../internal/files.js';
 import { z } from 'zod';
 import { dependencyClosure, type Lockfile } from './project.js';
 
@@ -185,10 +186,7 @@ async function readTraceCache(path: string): Promise<string[] | undefined> {
 
 async function writeTraceCache(path: string, data: unknown): Promise<void> {
   try {
-    await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(data));
-    await rename(tmp, path);
+    await writeFileAtomic(path, JSON.stringify(data));
   } catch {
     // the cache is an optimisation: a read-only cache directory must not fail the build
   }

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
@@ -19,6 +19,7 @@ import type { Descriptor, Digest, Layer } from '../image/types.js';
 import { addEntry } from '../image/tar-pack.js';
 import { z } from 'zod';
 import { invalidInput, wrap } from '../internal/errors.js';
+import { writeFileAtomic } from '../internal/files.js';
 import { lstatFile, safeLinkTarget, type SourceFile } from './files.js';
 
 export interface LayerFile {
@@ -118,10 +119,7 @@ export async function layerOf(tar: Buffer, cacheDir: string): Promise<{ layer: M
   }
   const blob = gzipSync(tar, { level: 6 });
   try {
-    await mkdir(dir, { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, blob);
-    await rename(tmp, path);
+    await writeFileAtomic(path, blob);
   } catch {
     // the cache is an optimisation: a read-only cache directory must not fail the build
   }
@@ -205,10 +203,7 @@ export async function layerFromFiles(files: readonly LayerFile[], mtime: number,
   const packed = await packLayer(files, mtime);
   const { layer, cached } = await layerOf(packed.tar, cacheDir);
   try {
-    await mkdir(join(cacheDir, 'layers'), { recursive: true });
-    const tmp = `${recordPath}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ diffId: layer.diffId, digest: layer.descriptor.digest, size: layer.descriptor.size, uncompressedSize: layer.uncompressedSize, files: packed.files }));
-    await rename(tmp, recordPath);
+    await writeFileAtomic(recordPath, JSON.stringify({ diffId: layer.diffId, digest: layer.descriptor.digest, size: layer.descriptor.size, uncompressedSize: layer.uncompressedSize, files: packed.files }));
   } catch {
     // the cache is an optimisation: a read-only cache directory must not fail the build
   }
