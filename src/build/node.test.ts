@@ -255,6 +255,9 @@ describe('buildNodeApp', () => {
     await expect(build({ entry: 'nope.js' })).rejects.toThrow(/--entry: entry point "nope.js" not found/);
     await writeFile(join(dir, 'package-lock.json'), '{ broken');
     await expect(readProject(dir)).rejects.toThrow(/package-lock\.json: not valid JSON/);
+    // npm 6's lockfile has no "packages" map: the message says how to get one
+    await writeFile(join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 1, dependencies: {} }));
+    await expect(readProject(dir)).rejects.toThrow(/package-lock\.json: lockfileVersion 1 has no "packages" map; regenerate it with npm 7 or later$/);
     await rm(join(dir, 'package.json'));
     const error = await readProject(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShipshapeError);

@@ -47,6 +47,8 @@ const lockfileSchema = z.looseObject({
 
 export type Lockfile = z.infer<typeof lockfileSchema>;
 
+const lockfileVersionSchema = z.looseObject({ lockfileVersion: z.number().int() });
+
 /** Where a workspace member sits in its workspace. */
 export interface WorkspaceMember {
   /** Absolute workspace root (it holds the lockfile and the hoisted node_modules). */
@@ -96,6 +98,10 @@ function parseJsonFile<T>(bytes: Buffer, path: string, schema: z.ZodType<T>): T 
   } catch (error) {
     throw invalidInput(path, `not valid JSON (${error instanceof Error ? error.message : String(error)})`, error);
   }
+  return validated(data, path, schema);
+}
+
+function validated<T>(data: unknown, path: string, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -124,8 +130,10 @@ export async function readProject(dir: string, workspace?: WorkspaceMember): Pro
     const path = join(root, name);
     const bytes = await readBounded(path, lockfileLimit);
     if (bytes === undefined) continue;
-    const lockfile = parseJsonFile(bytes, path, lockfileSchema);
-    if (lockfile.lockfileVersion < 2) throw invalidInput(path, `lockfileVersion ${lockfile.lockfileVersion} has no "packages" map; regenerate it with npm 7 or later`);
+    // the version first: a v1 lockfile has no "packages" map, which the full schema would report instead
+    const versioned = parseJsonFile(bytes, path, lockfileVersionSchema);
+    if (versioned.lockfileVersion < 2) throw invalidInput(path, `lockfileVersion ${versioned.lockfileVersion} has no "packages" map; regenerate it with npm 7 or later`);
+    const lockfile = validated(versioned, path, lockfileSchema);
     return { dir: root, ...place, packageJson, lockfileName: name, lockfile, lockfileHash: createHash('sha256').update(bytes).digest('hex') };
   }
   return { dir: root, ...place, packageJson };
