@@ -63,7 +63,7 @@ export async function readLock(path: string): Promise<BaseLock> {
   const parsed = lockSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw invalidInput(path, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid lock file'}`);
+    throw invalidInput(path, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid lock file'}`);
   }
   return parsed.data;
 }
