@@ -6,10 +6,11 @@
  */
 import { type FSWatcher, rmSync, watch } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
+import { join, relative, resolve as resolvePath, sep } from 'node:path';
 import { parseImageName, sinkFor } from '../image/transports/index.js';
 import { splitPathSuffix } from '../image/transports/types.js';
 import { silent } from '../internal/events.js';
+import { isInside } from '../internal/paths.js';
 import { findWorkspace } from '../generate/ecosystems/node/workspace.js';
 import { type BuildReport, type BuildRequest, type BuildSession, buildIn } from './build.js';
 
@@ -46,11 +47,6 @@ function destinationPath(outputImage: string): string | undefined {
   return resolvePath(splitPathSuffix(name.rest).path);
 }
 
-function inside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
 /**
  * Builds `request` now and again after every change under `request.dir` (the whole workspace when it is a
  * workspace member: its library members are sources too), until `options.signal` aborts; a build running then
@@ -63,7 +59,7 @@ export async function watchBuild(request: BuildRequest, options: WatchOptions): 
   // a bad destination is a usage error now, not a failed build in a loop
   sinkFor(request.outputImage);
   const dir = (await findWorkspace(resolvePath(request.dir ?? '.')))?.root ?? resolvePath(request.dir ?? '.');
-  const ignored = [destinationPath(request.outputImage), resolvePath(request.cacheDir)].filter((p): p is string => p !== undefined && p !== dir && inside(p, dir));
+  const ignored = [destinationPath(request.outputImage), resolvePath(request.cacheDir)].filter((p): p is string => p !== undefined && p !== dir && isInside(p, dir));
   const debounceMs = options.debounceMs ?? 3;
   const session: BuildSession = {};
   const watchers = new Map<string, FSWatcher>();
@@ -76,7 +72,7 @@ export async function watchBuild(request: BuildRequest, options: WatchOptions): 
     finish = resolve;
   });
 
-  const isIgnored = (abs: string): boolean => ignored.some((p) => inside(abs, p));
+  const isIgnored = (abs: string): boolean => ignored.some((p) => isInside(abs, p));
 
   const onChange = (abs: string): void => {
     if (options.signal.aborted || isIgnored(abs)) return;

@@ -12,6 +12,7 @@ import dockerignore from '@balena/dockerignore';
 import { invalidInput, wrap } from '../internal/errors.js';
 import type { EventSink } from '../internal/events.js';
 import { writeFileAtomic } from '../internal/files.js';
+import { isInside } from '../internal/paths.js';
 import { z } from 'zod';
 import { dependencyClosure, type Lockfile } from './project.js';
 
@@ -90,7 +91,7 @@ function remapper(dir: string, installRoot: string | undefined): (abs: string) =
   if (installRoot === undefined || installRoot === dir) return (abs) => abs;
   return (abs) => {
     const rel = relative(dir, abs);
-    if (rel.startsWith('..') || isAbsolute(rel) || !inNodeModules(toPosix(rel))) return abs;
+    if (!isInside(abs, dir) || !inNodeModules(toPosix(rel))) return abs;
     return join(installRoot, rel);
   };
 }
@@ -143,17 +144,12 @@ async function alternatives(names: ReadonlySet<string>, dir: string, installRoot
       // a package reached through a link (pnpm's node_modules/.pnpm/a@1/node_modules/b → ../../b@2/…) was traced at
       // its real path: the same file under another name is no alternative
       const real = await realpath(map(join(dir, path))).catch(() => undefined);
-      const realName = real === undefined ? undefined : toPosix(relative(inside(real, installRoot) ? installRoot : dir, real));
+      const realName = real === undefined ? undefined : toPosix(relative(isInside(real, installRoot) ? installRoot : dir, real));
       if (realName !== undefined && names.has(realName)) continue;
       extra.push(path);
     }
   }
   return extra;
-}
-
-function inside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 function isNodeModules(path: string): boolean {
@@ -453,8 +449,7 @@ export async function collectFiles(options: CollectOptions): Promise<FileSets> {
 export async function safeLinkTarget(file: SourceFile, root: string): Promise<string> {
   const target = await readlink(file.source);
   const resolved = resolve(dirname(file.source), target);
-  const rel = relative(root, resolved);
-  if (isAbsolute(target) || rel.startsWith('..') || isAbsolute(rel)) throw invalidInput(file.source, `symbolic link to "${target}" leaves ${root}`);
+  if (isAbsolute(target) || !isInside(resolved, root)) throw invalidInput(file.source, `symbolic link to "${target}" leaves ${root}`);
   return posix.normalize(toPosix(target));
 }
 

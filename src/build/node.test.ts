@@ -10,7 +10,7 @@ import type { Image, ImageConfig, Manifest } from '../image/types.js';
 import { validateImage } from '../image/validate.js';
 import { ShipshapeError } from '../internal/errors.js';
 import { buildNodeApp, type BuildResult } from './node.js';
-import { dependencyClosure, readProject } from './project.js';
+import { dependencyClosure, projectPath, readProject } from './project.js';
 
 /** An image without layers whose entrypoint is a node binary, standing in for the nodejs base. */
 function emptyBase(): Image {
@@ -249,6 +249,13 @@ describe('buildNodeApp', () => {
   it('refuses a symlink that leaves the project', async () => {
     await symlink('/etc/passwd', join(dir, 'src/secret.txt'));
     await expect(build({ trace: false })).rejects.toThrow(/secret\.txt: symbolic link to "\/etc\/passwd" leaves/);
+  });
+
+  it('takes a project file whose name starts with two dots, and refuses what leaves the project', () => {
+    expect(projectPath('/p', '..server.js', '--entry')).toBe('..server.js');
+    expect(projectPath('/p', './lib/../main.js', '--entry')).toBe('main.js');
+    expect(() => projectPath('/p', '../q/main.js', '--entry')).toThrow(/^--entry: "\.\.\/q\/main\.js" is outside the project directory \/p$/);
+    expect(() => projectPath('/p', '.', '--entry')).toThrow(/is outside the project directory/);
   });
 
   it('names the problem: no package.json, a missing entry, a broken lockfile', async () => {

@@ -5,9 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { lstat, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { invalidInput, notFound, wrap } from '../internal/errors.js';
+import { isInside } from '../internal/paths.js';
 
 const manifestLimit = 1024 * 1024;
 const lockfileLimit = 64 * 1024 * 1024;
@@ -199,7 +200,7 @@ export function entryFromStartScript(start: string): string | undefined {
 export function projectPath(dir: string, name: string, subject: string): string {
   const abs = resolve(dir, name);
   const rel = relative(dir, abs);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw invalidInput(subject, `"${name}" is outside the project directory ${dir}`);
+  if (rel === '' || !isInside(abs, dir)) throw invalidInput(subject, `"${name}" is outside the project directory ${dir}`);
   return posix.normalize(rel.split(sep).join('/'));
 }
 
