@@ -11,6 +11,7 @@ import { stripElf } from '../internal/elf-strip.js';
 import { invalidInput, notFound, ShipshapeError, wrap } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
 import { writeFileAtomic } from '../internal/files.js';
+import { mapLimit } from '../internal/map-limit.js';
 import { type AptSource, aptSourcesOrDefault } from './apt-sources.js';
 import { loadArchive, readCached } from './archive.js';
 import { type DebContents, readDeb } from './deb.js';
@@ -87,19 +88,6 @@ async function fetchDeb(record: PackageRecord, cacheDir: string, locked: boolean
   }
   await writeFileAtomic(cachePath, data);
   return data;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  });
-  await Promise.all(workers);
-  return out;
 }
 
 async function readNodeBinary(path: string, architecture: string): Promise<Buffer> {

@@ -7,6 +7,7 @@
 import { Readable } from 'node:stream';
 import { invalidInput } from '../../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../../internal/events.js';
+import { mapLimit } from '../../internal/map-limit.js';
 import { isIndexMediaType } from '../media-types.js';
 import { identifier, type Reference } from '../reference.js';
 import type { Artifact, Descriptor, Digest, Image, ImageIndex } from '../types.js';
@@ -32,19 +33,6 @@ export interface PushResult {
   digest: Digest;
   mediaType: string;
   blobs: BlobPushResult[];
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  return results;
 }
 
 class Pusher {
