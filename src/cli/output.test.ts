@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes } from './output.js';
+import { formatBytes, megabytes } from './output.js';
 
 describe('formatBytes', () => {
   it.each([
@@ -12,5 +12,12 @@ describe('formatBytes', () => {
     [5e15, '5000.0 TB'],
   ])('%d bytes → %s', (n, text) => {
     expect(formatBytes(n)).toBe(text);
+  });
+});
+
+describe('megabytes', () => {
+  it('prints one decimal of decimal megabytes', () => {
+    expect(megabytes(0)).toBe('0.0 MB');
+    expect(megabytes(43_049_999)).toBe('43.0 MB');
   });
 });

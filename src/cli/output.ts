@@ -46,6 +46,11 @@ export function formatBytes(n: number): string {
   return `${i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i] ?? ''}`;
 }
 
+/** Megabytes with one decimal (`43.0 MB`), the unit of the build reports. */
+export function megabytes(n: number): string {
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
 /** Colour is on for a TTY unless `--no-color` or `NO_COLOR` (https://no-color.org) says otherwise. */
 export function colorEnabled(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): boolean {
   if (flag === false) return false;

@@ -34,6 +34,22 @@ export interface VerbContext {
   setExitCode(code: number): void;
 }
 
+/** Commander's collector for a repeatable flag: every value in the order given. */
+export function repeatable(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/**
+ * `--source-date-epoch`, else `SOURCE_DATE_EPOCH` (empty: unset), as whole seconds; anything else is a usage error
+ * naming the flag.
+ */
+export function sourceDateEpochFlag(flag: string | undefined): number | undefined {
+  const text = flag ?? process.env.SOURCE_DATE_EPOCH;
+  const epoch = text === undefined || text === '' ? undefined : Number(text);
+  if (epoch !== undefined && (!Number.isSafeInteger(epoch) || epoch < 0)) throw new ShipshapeError('usage', `--source-date-epoch: "${text ?? ''}" is not a whole number of seconds`);
+  return epoch;
+}
+
 /** Adds the flags every verb has. `formats` lists what this verb can print; the first is the default. */
 export function addCommonOptions(command: Command, formats: readonly OutputFormat[] = ['text', 'json']): Command {
   return command

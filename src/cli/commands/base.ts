@@ -1,7 +1,8 @@
 import { type Command, Option } from 'commander';
 import { baseBuild, baseUpdate, type BaseUpdateReport, presetNames, type PresetName } from '../../api/index.js';
 import { invalidInput, ShipshapeError } from '../../internal/errors.js';
-import { action, addCommonOptions } from '../runtime.js';
+import { megabytes } from '../output.js';
+import { action, addCommonOptions, repeatable, sourceDateEpochFlag } from '../runtime.js';
 
 interface BaseBuildFlags {
   preset: PresetName;
@@ -17,10 +18,6 @@ interface BaseBuildFlags {
   lock?: string;
   locked: boolean;
   nonroot: boolean;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function updateTable(report: BaseUpdateReport, all: boolean): string {
@@ -47,10 +44,6 @@ function platformArchitectures(values: readonly string[]): string[] {
   return out;
 }
 
-function mb(n: number): string {
-  return `${(n / 1e6).toFixed(1)} MB`;
-}
-
 /** `shipshape base build`: distroless-style bases from Debian packages. */
 export function register(program: Command): void {
   const base = program.command('base').description('distroless-style base images from Debian packages');
@@ -60,13 +53,13 @@ export function register(program: Command): void {
       .description('build a base image from a preset and Debian packages, reproducibly')
       .addOption(new Option('--preset <preset>', 'what the base holds').choices(presetNames).makeOptionMandatory())
       .requiredOption('--output-image <dest>', 'where to write it: any image name a sink takes (oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF]; see docs/cli.md)')
-      .option('--package <name>', 'add a Debian package with its dependencies (repeatable)', collect, [])
-      .option('--mirror <uri>', 'archive URI[,SUITE...] instead of the apt sources of this machine (repeatable)', collect, [])
+      .option('--package <name>', 'add a Debian package with its dependencies (repeatable)', repeatable, [])
+      .option('--mirror <uri>', 'archive URI[,SUITE...] instead of the apt sources of this machine (repeatable)', repeatable, [])
       .addOption(new Option('--arch <arch>', 'Debian architecture').choices(['amd64', 'arm64']))
-      .option('--platform <os/arch,...>', 'linux/amd64 and/or linux/arm64 (repeatable or comma-separated); two make a multi-platform index', collect, [])
+      .option('--platform <os/arch,...>', 'linux/amd64 and/or linux/arm64 (repeatable or comma-separated); two make a multi-platform index', repeatable, [])
       .option('--node-binary <path>', 'Node.js binary for the nodejs preset (default: the running node)')
       .option('--keep-node-symbols', "install the Node.js binary with its symbol table and debug info (default: stripped, ~12 MB less)")
-      .option('--ca-cert <file>', 'add a PEM CA certificate to the bundle (repeatable)', collect, [])
+      .option('--ca-cert <file>', 'add a PEM CA certificate to the bundle (repeatable)', repeatable, [])
       .option('--source-date-epoch <seconds>', 'timestamp of every file (default: SOURCE_DATE_EPOCH, else the newest package date)')
       .option('--lock <file>', 'lock file: written after the build, read with --locked')
       .option('--locked', 'rebuild exactly the versions in --lock (from the cache when the archive dropped them)', false)
@@ -75,9 +68,7 @@ export function register(program: Command): void {
     action(async (ctx) => {
       // commander keeps every option of the command in one object; the runtime types only the common ones
       const flags = ctx.flags as unknown as BaseBuildFlags;
-      const epochText = flags.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH;
-      const epoch = epochText === undefined || epochText === '' ? undefined : Number(epochText);
-      if (epoch !== undefined && (!Number.isSafeInteger(epoch) || epoch < 0)) throw new ShipshapeError('usage', `--source-date-epoch: "${epochText ?? ''}" is not a whole number of seconds`);
+      const epoch = sourceDateEpochFlag(flags.sourceDateEpoch);
       const architectures = platformArchitectures(flags.platform);
       if (architectures.length > 0 && flags.arch !== undefined) throw new ShipshapeError('usage', '--arch and --platform both name the architecture: use one');
       const report = await baseBuild({
@@ -106,12 +97,12 @@ export function register(program: Command): void {
       const lines = [
         `${ctx.c.bold(report.digest)}  ${report.destination}`,
         report.images === undefined
-          ? `preset ${report.preset} (${report.architecture}), ${report.packages.length} packages, ${report.layers.length} layers, ${mb(report.uncompressedSize)} uncompressed, ${mb(report.layers.reduce((n, l) => n + l.size, 0))} compressed`
+          ? `preset ${report.preset} (${report.architecture}), ${report.packages.length} packages, ${report.layers.length} layers, ${megabytes(report.uncompressedSize)} uncompressed, ${megabytes(report.layers.reduce((n, l) => n + l.size, 0))} compressed`
           : `preset ${report.preset}: an index of ${report.images.length} images (${report.images.map((i) => i.architecture).join(', ')})`,
         report.images === undefined ? `SOURCE_DATE_EPOCH=${report.sourceDateEpoch}${report.lockFile === undefined ? '' : `, lock ${report.lockFile}`}` : `SOURCE_DATE_EPOCH=${report.images.map((i) => i.sourceDateEpoch).join(', ')}`,
         ...(report.images === undefined
           ? report.packages.map((p) => `  ${p.name} ${p.version}`)
-          : report.images.map((i) => `  ${i.architecture}  ${i.digest}  ${i.packages.length} packages, ${mb(i.uncompressedSize)} uncompressed${i.lockFile === undefined ? '' : `, lock ${i.lockFile}`}`)),
+          : report.images.map((i) => `  ${i.architecture}  ${i.digest}  ${i.packages.length} packages, ${megabytes(i.uncompressedSize)} uncompressed${i.lockFile === undefined ? '' : `, lock ${i.lockFile}`}`)),
       ];
       await ctx.write(`${lines.join('\n')}\n`);
     }),
@@ -124,7 +115,7 @@ export function register(program: Command): void {
       .requiredOption('--lock <file>', 'the lock file of a base build')
       .option('--write', 'rewrite the lock file with the available versions', false)
       .option('--all', 'list unchanged packages too', false)
-      .option('--mirror <uri>', 'archive URI[,SUITE...] instead of the apt sources of this machine (repeatable)', collect, []),
+      .option('--mirror <uri>', 'archive URI[,SUITE...] instead of the apt sources of this machine (repeatable)', repeatable, []),
   ).action(
     action(async (ctx) => {
       const flags = ctx.flags as unknown as { lock: string; write: boolean; all: boolean; mirror: string[] };

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { build, type BuildReport, type BuildRequest } from '../../api/build.js';
 import { exitCodeFor, ShipshapeError } from '../../internal/errors.js';
 import { withInterrupt } from '../interrupt.js';
-import { action, addCommonOptions } from '../runtime.js';
+import { megabytes } from '../output.js';
+import { action, addCommonOptions, repeatable, sourceDateEpochFlag } from '../runtime.js';
 
 interface BuildFlags {
   outputImage: string;
@@ -19,14 +20,6 @@ interface BuildFlags {
   sourceDateEpoch?: string;
   platform?: string;
   watch: boolean;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function mb(n: number): string {
-  return `${(n / 1e6).toFixed(1)} MB`;
 }
 
 function parsePorts(values: readonly string[]): number[] {
@@ -93,9 +86,9 @@ export function register(program: Command): void {
       .option('--keep-node-symbols', "keep the symbol table and debug info of the assembled base's Node.js binary (default: stripped)")
       .option('--entry <file>', 'the file node runs (default: scripts.start, bin or main of package.json)')
       .option('--no-trace', 'keep the whole production node_modules instead of the files the entry point needs')
-      .option('--env <NAME=VALUE>', 'environment of the image (repeatable)', collect, [])
-      .option('--port <port>', 'port to expose (repeatable; default: detected from the sources)', collect, [])
-      .option('--label <KEY=VALUE>', 'image label (repeatable)', collect, [])
+      .option('--env <NAME=VALUE>', 'environment of the image (repeatable)', repeatable, [])
+      .option('--port <port>', 'port to expose (repeatable; default: detected from the sources)', repeatable, [])
+      .option('--label <KEY=VALUE>', 'image label (repeatable)', repeatable, [])
       .option('--source-date-epoch <seconds>', 'creation time and file times (default: SOURCE_DATE_EPOCH, else the commit time of a clean checkout, else the newest input file)')
       .option('--platform <os/arch>', 'platform picked when --base is a multi-platform index')
       .option('--watch', 'stay running: rebuild into the destination whenever a project file changes (one line per build; Ctrl-C ends)', false),
@@ -103,9 +96,7 @@ export function register(program: Command): void {
     action(async (ctx, dir: string) => {
       // commander keeps every option of the command in one object; the runtime types only the common ones
       const flags = ctx.flags as unknown as BuildFlags;
-      const epochText = flags.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH;
-      const epoch = epochText === undefined || epochText === '' ? undefined : Number(epochText);
-      if (epoch !== undefined && (!Number.isSafeInteger(epoch) || epoch < 0)) throw new ShipshapeError('usage', `--source-date-epoch: "${epochText ?? ''}" is not a whole number of seconds`);
+      const epoch = sourceDateEpochFlag(flags.sourceDateEpoch);
       const request: BuildRequest = {
         dir,
         outputImage: flags.outputImage,
@@ -138,8 +129,8 @@ export function register(program: Command): void {
         `${ctx.c.bold(report.digest)}  ${report.destination}`,
         `base ${report.base.name} (${report.base.digest.slice(0, 19)}), entrypoint ${JSON.stringify(report.entrypoint)}`,
         ...(report.binary === undefined ? [] : [`${report.binary.architecture} binary, needs ${report.binary.needed.length === 0 ? 'no shared libraries' : report.binary.needed.join(' ')} → ${report.binary.preset} base`]),
-        `${mb(report.uncompressedSize)} uncompressed, ${mb(report.compressedSize)} compressed, ${(report.timings.total ?? 0) / 1000}s`,
-        ...report.layers.map((l) => `  ${l.role.padEnd(12)} ${l.digest.slice(7, 19)}  ${mb(l.uncompressedSize ?? 0).padStart(9)}${l.files === undefined ? '' : `  ${l.files} files`}${l.cached === true ? '  (cached)' : ''}`),
+        `${megabytes(report.uncompressedSize)} uncompressed, ${megabytes(report.compressedSize)} compressed, ${(report.timings.total ?? 0) / 1000}s`,
+        ...report.layers.map((l) => `  ${l.role.padEnd(12)} ${l.digest.slice(7, 19)}  ${megabytes(l.uncompressedSize ?? 0).padStart(9)}${l.files === undefined ? '' : `  ${l.files} files`}${l.cached === true ? '  (cached)' : ''}`),
         ...(report.push === undefined ? [] : [`pushed: ${report.push.uploaded} uploaded, ${report.push.mounted} mounted, ${report.push.existing} already there`]),
       ];
       await ctx.write(`${lines.join('\n')}\n`);
