@@ -178,7 +178,7 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
   let baselined = 0;
   // progress only for long runs: a handful of files lints in milliseconds
   const showProgress = targets.length > 50;
-  if (showProgress) events({ kind: 'task-start', id: 'lint', title: 'linting Dockerfiles', total: targets.length });
+  if (showProgress) events({ kind: 'task-start', id: 'lint', title: 'linting Dockerfiles', total: targets.length, unit: 'items' });
   for (const [n, t] of targets.entries()) {
     let source: string;
     if (t.path === null) source = request.stdin ?? '';
@@ -221,7 +221,7 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
     }
     for (const f of report.findings) counts[f.severity]++;
     files.push(report);
-    if (showProgress) events({ kind: 'task-progress', id: 'lint', done: n + 1, total: targets.length });
+    if (showProgress) events({ kind: 'task-progress', id: 'lint', done: n + 1, total: targets.length, unit: 'items' });
   }
   if (showProgress) events({ kind: 'task-end', id: 'lint' });
   const limit = failureThreshold === 'none' ? -1 : severities.indexOf(failureThreshold);

@@ -187,7 +187,7 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
   });
   download.end();
 
-  const unpack = new ProgressTask(events, 'base-unpack', 'unpacking packages', records.length);
+  const unpack = ProgressTask.counting(events, 'base-unpack', 'unpacking packages', records.length);
   const rootfs = new Rootfs();
   let newest = 0;
   let caPackage: DebContents | undefined;

@@ -118,7 +118,7 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
     options.sourceDateEpoch ??
     (git?.clean === true ? git.commitTime : Math.max(git?.commitTime ?? 0, await newestMtime([...files.application.map((f) => f.source), ...(project.lockfileName === undefined ? [] : [join(project.dir, project.lockfileName)])])));
 
-  const packTask = new ProgressTask(events, 'build-layers', 'writing layers', 2);
+  const packTask = ProgressTask.counting(events, 'build-layers', 'writing layers', 2);
   const [deps, app] = await timed(timings, 'layers', async () => {
     const depsLayer = await layerFromFiles(
       files.dependencies.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: installRoot ?? project.dir })),

@@ -32,12 +32,14 @@ export function createProgressRenderer(options: ProgressOptions): EventSink {
         const title = titles.get(event.id) ?? event.id;
         const width = Math.max(10, Math.min(30, (stream.columns || 80) - title.length - 30));
         let line: string;
+        // counts of files, layers or packages are shown as they are, not as bytes
+        const amount = event.unit === 'items' ? String : formatBytes;
         if (event.total !== undefined && event.total > 0) {
           const ratio = Math.min(1, event.done / event.total);
           const filled = Math.round(ratio * width);
-          line = `${title} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${formatBytes(event.done)}/${formatBytes(event.total)}`;
+          line = `${title} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${amount(event.done)}/${amount(event.total)}`;
         } else {
-          line = `${title} ${formatBytes(event.done)}`;
+          line = `${title} ${amount(event.done)}`;
         }
         stream.write(`\r\x1b[2K${line.slice(0, (stream.columns || 80) - 1)}`);
         drawn = true;
