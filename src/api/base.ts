@@ -117,9 +117,9 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
   try {
     written = (await write(request.outputImage, artifact, ctx)).name;
   } finally {
+    task.end();
     await ctx.close();
   }
-  task.end();
   for (const b of builds) {
     if (b.lockFile !== undefined && !b.fromLock) await writeLockFile(resolvePath(b.lockFile), b.result.lock);
   }

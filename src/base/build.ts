@@ -139,8 +139,12 @@ export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' |
   const extra = [...(options.packages ?? [])].sort();
   const sources = options.sources ?? (await aptSourcesOrDefault());
   const indexTask = new ProgressTask(events, 'base-index', 'reading package indexes');
-  const universe = new Universe(await loadArchive(sources, { cacheDir: join(options.cacheDir, 'base'), architecture: options.architecture ?? 'amd64', events }));
-  indexTask.end();
+  let universe: Universe;
+  try {
+    universe = new Universe(await loadArchive(sources, { cacheDir: join(options.cacheDir, 'base'), architecture: options.architecture ?? 'amd64', events }));
+  } finally {
+    indexTask.end();
+  }
   const alone = resolve(universe, [...preset.packages, caCertificatesPackage], { closure: false });
   const assumeInstalled = [...scriptOnlyPackages, ...preset.assumeInstalled];
   const chosen = new Map(alone.map((r) => [r.name, r]));
@@ -180,31 +184,38 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
   }
 
   const download = new ProgressTask(events, 'base-download', `fetching ${records.length} packages`, records.reduce((n, r) => n + r.size, 0));
-  const debs = await mapLimit(records, 4, async (r) => {
-    const data = await fetchDeb(r, cacheDir, options.locked !== undefined, options.offline === true, events);
-    download.advance(data.length);
-    return data;
-  });
-  download.end();
+  let debs: Buffer[];
+  try {
+    debs = await mapLimit(records, 4, async (r) => {
+      const data = await fetchDeb(r, cacheDir, options.locked !== undefined, options.offline === true, events);
+      download.advance(data.length);
+      return data;
+    });
+  } finally {
+    download.end();
+  }
 
   const unpack = ProgressTask.counting(events, 'base-unpack', 'unpacking packages', records.length);
   const rootfs = new Rootfs();
   let newest = 0;
   let caPackage: DebContents | undefined;
-  for (const [i, record] of records.entries()) {
-    const subject = `${record.name}_${record.version}_${record.architecture}.deb`;
-    const contents = await readDeb(debs[i] ?? Buffer.alloc(0), subject);
-    newest = Math.max(newest, contents.date);
-    if (record.name === caCertificatesPackage) {
-      caPackage = contents;
-      addDpkgStatus(rootfs, record.name, { control: contents.control, date: contents.date, entries: [] });
-    } else {
-      rootfs.addPackage(contents, subject);
-      addDpkgStatus(rootfs, record.name, contents);
+  try {
+    for (const [i, record] of records.entries()) {
+      const subject = `${record.name}_${record.version}_${record.architecture}.deb`;
+      const contents = await readDeb(debs[i] ?? Buffer.alloc(0), subject);
+      newest = Math.max(newest, contents.date);
+      if (record.name === caCertificatesPackage) {
+        caPackage = contents;
+        addDpkgStatus(rootfs, record.name, { control: contents.control, date: contents.date, entries: [] });
+      } else {
+        rootfs.addPackage(contents, subject);
+        addDpkgStatus(rootfs, record.name, contents);
+      }
+      unpack.advance(1);
     }
-    unpack.advance(1);
+  } finally {
+    unpack.end();
   }
-  unpack.end();
 
   const extraCas: { name: string; pem: string }[] = [];
   for (const path of options.caCerts ?? []) {

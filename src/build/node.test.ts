@@ -9,6 +9,7 @@ import { mediaTypes } from '../image/media-types.js';
 import type { Image, ImageConfig, Manifest } from '../image/types.js';
 import { validateImage } from '../image/validate.js';
 import { ShipshapeError } from '../internal/errors.js';
+import type { EventSink } from '../internal/events.js';
 import { buildNodeApp, type BuildResult } from './node.js';
 import { dependencyClosure, projectPath, readProject } from './project.js';
 
@@ -246,9 +247,17 @@ describe('buildNodeApp', () => {
     expect(app).not.toContain('app/packages/shared/unneeded.js');
   });
 
-  it('refuses a symlink that leaves the project', async () => {
+  it('refuses a symlink that leaves the project, and ends the progress it started', async () => {
     await symlink('/etc/passwd', join(dir, 'src/secret.txt'));
-    await expect(build({ trace: false })).rejects.toThrow(/secret\.txt: symbolic link to "\/etc\/passwd" leaves/);
+    const open = new Set<string>();
+    const events: EventSink = (event) => {
+      if (event.kind === 'task-start') open.add(event.id);
+      if (event.kind === 'task-end') open.delete(event.id);
+    };
+    await expect(buildNodeApp({ project: await readProject(dir), base: emptyBase(), baseName: 'test/base', cacheDir: cache, sourceDateEpoch: 1_700_000_000, events, ports: [3000], trace: false })).rejects.toThrow(
+      /secret\.txt: symbolic link to "\/etc\/passwd" leaves/,
+    );
+    expect([...open]).toEqual([]);
   });
 
   it('takes a project file whose name starts with two dots, and refuses what leaves the project', () => {

@@ -109,8 +109,12 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
   const lockfile = project.lockfile ?? (installRoot === undefined ? undefined : await readHiddenLockfile(join(installRoot, 'node_modules')));
 
   const traceTask = new ProgressTask(events, 'build-trace', options.trace === false ? 'listing production dependencies' : `tracing ${entry}`);
-  const files = await timed(timings, 'trace', () => collectFiles({ dir: project.dir, entry, app: project.app, installRoot, lockfile, trace: options.trace !== false, cacheDir: options.cacheDir, events }));
-  traceTask.end();
+  let files;
+  try {
+    files = await timed(timings, 'trace', () => collectFiles({ dir: project.dir, entry, app: project.app, installRoot, lockfile, trace: options.trace !== false, cacheDir: options.cacheDir, events }));
+  } finally {
+    traceTask.end();
+  }
   signal?.throwIfAborted();
 
   const git = await gitPending;
@@ -120,21 +124,24 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
 
   const packTask = ProgressTask.counting(events, 'build-layers', 'writing layers', 2);
   const [deps, app] = await timed(timings, 'layers', async () => {
-    const depsLayer = await layerFromFiles(
-      files.dependencies.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: installRoot ?? project.dir })),
-      dependencyMtime,
-      options.cacheDir,
-    );
-    packTask.advance(1);
-    const appLayer = await layerFromFiles(
-      files.application.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: project.dir })),
-      epoch,
-      options.cacheDir,
-    );
-    packTask.advance(1);
-    return [depsLayer, appLayer];
+    try {
+      const depsLayer = await layerFromFiles(
+        files.dependencies.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: installRoot ?? project.dir })),
+        dependencyMtime,
+        options.cacheDir,
+      );
+      packTask.advance(1);
+      const appLayer = await layerFromFiles(
+        files.application.map((f) => ({ path: `${appDir}/${f.path}`, source: f, root: project.dir })),
+        epoch,
+        options.cacheDir,
+      );
+      packTask.advance(1);
+      return [depsLayer, appLayer];
+    } finally {
+      packTask.end();
+    }
   });
-  packTask.end();
 
   const created = rfc3339(epoch);
   const entrypoint = [baseNode(options.base), `/${appDir}/${entry}`];
