@@ -97,6 +97,28 @@ describe.skipIf(skip)('shipshape build --watch', () => {
     expect(end.signal === 'SIGINT' || end.code === 130).toBe(true);
   }, 60_000);
 
+  it('ends with one line and exit 2 when its result cannot be written (--output in a missing folder)', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'shipshape-watch-out-e2e-'));
+    dirs.push(work);
+    const app = join(work, 'app');
+    await writeBase(join(work, 'base'));
+    await mkdir(app, { recursive: true });
+    await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'watched', version: '1.0.0', main: 'server.js' }));
+    await writeFile(join(app, 'server.js'), 'console.log(1);\n');
+    const output = join(work, 'missing', 'builds.jsonl');
+    const child = spawn(process.execPath, [cliPath, 'build', app, '--base', `oci:${join(work, 'base')}:base`, '--port', '8080', '--output-image', `oci:${join(work, 'layout')}:app`, '--watch', '--format', 'json', '--output', output], {
+      env: { ...process.env, SHIPSHAPE_CACHE_DIR: join(work, 'cache'), SOURCE_DATE_EPOCH: '1700000000', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exit) => { resolve(exit); }));
+    clearTimeout(timer);
+    expect(stderr).toBe(`shipshape: writing ${output}: no such file or directory\n`);
+    expect(code).toBe(2);
+  }, 30_000);
+
   it('rebuilds into the OCI layout when a source file changes, and ends on SIGINT', async () => {
     const work = await mkdtemp(join(tmpdir(), 'shipshape-watch-e2e-'));
     dirs.push(work);

@@ -52,24 +52,44 @@ function watchLine(report: BuildReport, changed: readonly string[], sinceChange:
   return `${new Date().toISOString().slice(11, 19)} ${report.digest}  ${report.destination}  ${what} in ${took}, ${reused} layer(s) reused`;
 }
 
-/** `--watch`: builds until Ctrl-C; a failed build prints its one-line error and the watch goes on. */
+/**
+ * `--watch`: builds until Ctrl-C; a failed build prints its one-line error and the watch goes on. A result that
+ * cannot be written (`--output` in a missing folder) ends the watch with that error, as any verb's would.
+ */
 async function watch(request: BuildRequest, json: boolean, write: (text: string) => Promise<void>): Promise<void> {
   // loaded only for --watch
   const { watchBuild } = await import('../../api/build-watch.js');
-  await withInterrupt((signal) =>
-    watchBuild(request, {
-      signal,
-      onBuild: ({ report, error, changed, sinceChange }) => {
-        if (report === undefined) {
-          const line = json ? JSON.stringify({ error: errorLine(error), exitCode: exitCodeFor(error), changed }) : `shipshape: ${errorLine(error)}`;
-          if (json) void write(`${line}\n`);
-          else process.stderr.write(`${line}\n`);
-          return;
-        }
-        void write(json ? `${JSON.stringify({ ...report, changed, ...(sinceChange === undefined ? {} : { sinceChange }) })}\n` : `${watchLine(report, changed, sinceChange)}\n`);
-      },
-    }),
-  );
+  await withInterrupt(async (interrupt) => {
+    const stop = new AbortController();
+    const onInterrupt = (): void => {
+      stop.abort(interrupt.reason);
+    };
+    interrupt.addEventListener('abort', onInterrupt, { once: true });
+    let writeFailure: Error | undefined;
+    const emit = (text: string): void => {
+      write(text).catch((error: unknown) => {
+        writeFailure ??= error instanceof Error ? error : new Error(String(error));
+        stop.abort(error);
+      });
+    };
+    try {
+      await watchBuild(request, {
+        signal: stop.signal,
+        onBuild: ({ report, error, changed, sinceChange }) => {
+          if (report === undefined) {
+            const line = json ? JSON.stringify({ error: errorLine(error), exitCode: exitCodeFor(error), changed }) : `shipshape: ${errorLine(error)}`;
+            if (json) emit(`${line}\n`);
+            else process.stderr.write(`${line}\n`);
+            return;
+          }
+          emit(json ? `${JSON.stringify({ ...report, changed, ...(sinceChange === undefined ? {} : { sinceChange }) })}\n` : `${watchLine(report, changed, sinceChange)}\n`);
+        },
+      });
+    } finally {
+      interrupt.removeEventListener('abort', onInterrupt);
+    }
+    if (writeFailure !== undefined) throw writeFailure;
+  });
 }
 
 /** `shipshape build [DIR]`: a daemonless, reproducible image of a Node.js app. */
