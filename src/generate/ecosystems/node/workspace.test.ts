@@ -39,6 +39,18 @@ describe('findWorkspace', () => {
     await writeFile(join(root, 'apps/web/api/package.json'), JSON.stringify({ name: 'api' }));
     expect(await findWorkspace(join(root, 'apps/web/api'))).toMatchObject({ root, member: 'apps/web/api', file: 'package.json' });
   });
+
+  it('lists the member itself among the members, however deep it lies', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-ws-'));
+    made.push(root);
+    const deep = 'apps/a/b/c/d/api';
+    await mkdir(join(root, deep), { recursive: true });
+    await mkdir(join(root, 'apps/lib'), { recursive: true });
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'r', workspaces: ['apps/**'] }));
+    await writeFile(join(root, deep, 'package.json'), JSON.stringify({ name: 'api' }));
+    await writeFile(join(root, 'apps/lib/package.json'), JSON.stringify({ name: 'lib' }));
+    expect(await findWorkspace(join(root, deep))).toEqual({ root, member: deep, members: [deep, 'apps/lib'], file: 'package.json' });
+  });
 });
 
 describe('workspacePattern', () => {

@@ -110,5 +110,8 @@ export async function findWorkspace(dir: string): Promise<FoundWorkspace | undef
     return { root: abs, member: '.', members: await workspaceMembers(files, { root: rel, ...own }), file: own.file };
   }
   const root = resolve(top, ws.root);
-  return { root, member: posix.normalize(relative(root, abs).split(sep).join('/')), members: await workspaceMembers(files, ws), file: ws.file };
+  const member = posix.normalize(relative(root, abs).split(sep).join('/'));
+  // the member search stops at a depth and a count; the member asked about is one whatever its depth
+  const members = await workspaceMembers(files, ws);
+  return { root, member, members: members.includes(member) ? members : [...members, member].sort(), file: ws.file };
 }
