@@ -9,7 +9,7 @@ import { constants as zlibConstants, createGunzip, createGzip, type ZlibOptions 
 import { createRequire } from 'node:module';
 import { invalidInput, ShipshapeError } from '../internal/errors.js';
 import { type FileRange, FileRangeStream } from './file-range.js';
-import { gunzipInWorker, type GunzipResult, workerMinBytes } from './gunzip-worker.js';
+import { gunzipInWorker, type GunzipResult, workerCanStart, workerMinBytes } from './gunzip-worker.js';
 import type { Compression } from './media-types.js';
 import type { Digest } from './types.js';
 
@@ -241,7 +241,7 @@ export async function consumeChunks(source: Readable, visit: (chunk: Buffer) => 
  * one read of the blob, no stream stage after the decoder, and the compressed side read into reused buffers.
  */
 export async function drainVerified(source: Readable, compression: Compression, subject: string, expected: Expectation): Promise<number> {
-  if (compression === 'gzip' && source instanceof FileRangeStream) {
+  if (compression === 'gzip' && source instanceof FileRangeStream && workerCanStart()) {
     const range = await source.detachRange(workerMinBytes);
     if (range) return gunzipRangeVerified(range, subject, { ...expected, maxBytes: expected.maxBytes ?? defaultMaxUncompressed });
   }

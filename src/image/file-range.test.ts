@@ -200,6 +200,18 @@ describe('drainVerified on a large gzip blob (a worker thread)', () => {
     await expect(drainVerified(blob(), 'gzip', 'blob', content({ subject: 'blob b', maxBytes: 1024 * 1024 }))).rejects.toThrow(/^blob b: decompresses to more than 1048576 bytes/);
   });
 
+  it('verifies on the main thread when the working directory is gone (a worker cannot start then)', async () => {
+    const cwd = process.cwd();
+    const gone = await mkdtemp(join(tmpdir(), 'shipshape-cwd-'));
+    process.chdir(gone);
+    try {
+      await rm(gone, { recursive: true });
+      expect(await drainVerified(blob(), 'gzip', 'blob', content())).toBe(text.length);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('names truncated and corrupt gzip data', async () => {
     const cut = join(dir, 'cut.gz');
     writeFileSync(cut, packed.subarray(0, packed.length - 1000));

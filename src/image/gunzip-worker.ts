@@ -142,6 +142,19 @@ interface Reply {
   failure?: { message: string; code: string | undefined };
 }
 
+/**
+ * Whether a worker can start: node starts an `eval` worker from the working directory, so none starts once that
+ * directory is removed (`uv_cwd` fails), while the main thread reads files by their absolute paths still.
+ */
+export function workerCanStart(): boolean {
+  try {
+    process.cwd();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Idle workers, unreferenced so that they never keep the process alive. */
 const idle: Worker[] = [];
 const maxIdle = 2;
