@@ -21,6 +21,7 @@ describe('gate', () => {
       highestUserWastedPercent: 'disabled',
     });
     expect(() => parseDiveCi('rules:\n  lowestEfficiency: lots\n', '.dive-ci')).toThrow(/^\.dive-ci: "rules\.lowestEfficiency"/);
+    expect(() => parseDiveCi('- rules\n', '.dive-ci')).toThrow(/^\.dive-ci: "\(root\)": Invalid input: expected object, received array$/);
   });
 
   it('lists every threshold that failed', async () => {

@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { analyzeSchema } from '../config/schema.js';
 import { invalidInput } from '../internal/errors.js';
+import { issueField } from '../internal/zod-issues.js';
 import type { AnalysisReport } from './engine.js';
 
 export type Thresholds = z.input<typeof analyzeSchema>['thresholds'];
@@ -56,7 +57,7 @@ export function parseDiveCi(text: string, path: string): DiveRules {
   const result = diveCiSchema.safeParse(doc.toJS() ?? {});
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw invalidInput(path, issue ? `"${issue.path.map(String).join('.')}": ${issue.message}` : 'invalid .dive-ci');
+    throw invalidInput(path, issue ? `"${issueField(issue)}": ${issue.message}` : 'invalid .dive-ci');
   }
   return result.data.rules ?? {};
 }

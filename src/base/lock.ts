@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { invalidInput, wrap } from '../internal/errors.js';
+import { describeIssue } from '../internal/zod-issues.js';
 import { presetNames } from './presets.js';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -62,8 +63,7 @@ export async function readLock(path: string): Promise<BaseLock> {
   }
   const parsed = lockSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalidInput(path, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid lock file'}`);
+    throw invalidInput(path, describeIssue(parsed.error, 'invalid lock file'));
   }
   return parsed.data;
 }

@@ -8,6 +8,7 @@ import { lstat, readFile, stat } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { invalidInput, notFound, wrap } from '../internal/errors.js';
+import { describeIssue } from '../internal/zod-issues.js';
 import { isInside } from '../internal/paths.js';
 
 const manifestLimit = 1024 * 1024;
@@ -105,8 +106,7 @@ function parseJsonFile<T>(bytes: Buffer, path: string, schema: z.ZodType<T>): T 
 function validated<T>(data: unknown, path: string, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalidInput(path, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    throw invalidInput(path, describeIssue(parsed.error));
   }
   return parsed.data;
 }

@@ -7,6 +7,7 @@ import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import type { z } from 'zod';
 import { invalidInput, wrap } from '../internal/errors.js';
+import { describeIssue } from '../internal/zod-issues.js';
 
 /** Directories never searched for manifests or sources: dependencies, build output, VCS data. */
 export const skippedDirs: ReadonlySet<string> = new Set([
@@ -86,8 +87,7 @@ export class ProjectFiles {
     }
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw invalidInput(rel, `${issue?.path.join('.') || 'document'}: ${issue?.message ?? 'invalid'}`);
+      throw invalidInput(rel, describeIssue(parsed.error));
     }
     return parsed.data;
   }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { invalidInput } from '../internal/errors.js';
+import { describeIssue } from '../internal/zod-issues.js';
 import type { LabelType, Severity } from './types.js';
 
 /** hadolint's label-schema value types. */
@@ -43,10 +44,7 @@ export function readHadolintConfig(path: string): HadolintSettings {
     throw invalidInput(path, `invalid YAML: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}`, error);
   }
   const parsed = hadolintSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalidInput(path, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-  }
+  if (!parsed.success) throw invalidInput(path, describeIssue(parsed.error));
   const c = parsed.data;
   const severity: Record<string, Severity> = {};
   for (const level of ['error', 'warning', 'info', 'style'] as const) for (const id of c.override?.[level] ?? []) severity[id] = level;

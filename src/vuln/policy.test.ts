@@ -138,6 +138,7 @@ describe('suppression, VEX and report formats', () => {
     expect(text).toContain('1 suppressed (ignore file: 1, VEX: 0, baseline: 0)');
     expect(text).toContain('expired ignore entry: DEBIAN-CVE-2005-2541 expired on 2020-01-31: accepted until the tar upgrade');
     expect(() => parseIgnoreFile('vulnerabilities:\n  - id: X\n', 'ign.yaml')).toThrow('ign.yaml: field "vulnerabilities.0.reason"');
+    expect(() => parseIgnoreFile('- id: X\n', 'ign.yaml')).toThrow('ign.yaml: field "(root)": Invalid input: expected object, received array');
     expect(() => parseIgnoreFile('vulnerabilities:\n  - id: X\n    reason: r\n    expires: soon\n', 'ign.yaml')).toThrow('vulnerabilities.0.expires');
   });
 

@@ -94,6 +94,8 @@ describe('scan', () => {
     const bad = join(dir, 'bad.json');
     await writeFile(bad, JSON.stringify({ id: 'X-1' }));
     await expect(importOsv(db, bad)).rejects.toThrow(`${bad}: not an OSV record: field "modified"`);
+    await writeFile(bad, JSON.stringify('X-1'));
+    await expect(importOsv(db, bad)).rejects.toThrow(`${bad}: not an OSV record: field "(root)": Invalid input: expected object, received string`);
     db.close();
   });
 

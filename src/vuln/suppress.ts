@@ -8,6 +8,7 @@ import { PackageURL } from 'packageurl-js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { invalidInput } from '../internal/errors.js';
+import { issueField } from '../internal/zod-issues.js';
 import type { Match } from './match.js';
 
 export interface Suppression {
@@ -58,7 +59,7 @@ export function parseIgnoreFile(text: string, where: string): IgnoreFile {
   const r = ignoreFileSchema.safeParse(value ?? {});
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw invalidInput(where, `field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`);
+    throw invalidInput(where, `field "${issueField(issue)}": ${issue?.message ?? 'invalid'}`);
   }
   return r.data;
 }
@@ -81,7 +82,7 @@ export function parseBaseline(text: string, where: string): Baseline {
   const r = baselineSchema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw invalidInput(where, `not a baseline written by \`shipshape scan --write-baseline\`: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`);
+    throw invalidInput(where, `not a baseline written by \`shipshape scan --write-baseline\`: field "${issueField(issue)}": ${issue?.message ?? 'invalid'}`);
   }
   return r.data;
 }
@@ -140,7 +141,7 @@ export function parseOpenVex(text: string, where: string): OpenVex {
   const r = openVexSchema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw invalidInput(where, `not an OpenVEX document: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`);
+    throw invalidInput(where, `not an OpenVEX document: field "${issueField(issue)}": ${issue?.message ?? 'invalid'}`);
   }
   return r.data;
 }

@@ -8,6 +8,7 @@ import { request, type IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { externalFailure, invalidInput, notFound, ShipshapeError } from '../../internal/errors.js';
+import { issueField } from '../../internal/zod-issues.js';
 import { type Endpoint, resolveEndpoint } from './endpoint.js';
 
 /** The newest API version this client speaks; it uses nothing newer than 1.41 (Docker 20.10) features. */
@@ -227,7 +228,7 @@ export class EngineClient {
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     const issue = result.error.issues[0];
-    throw externalFailure(subject, `unexpected answer from the engine to ${what}: field "${issue?.path.map(String).join('.') ?? ''}": ${issue?.message ?? 'invalid'}`);
+    throw externalFailure(subject, `unexpected answer from the engine to ${what}: field "${issueField(issue)}": ${issue?.message ?? 'invalid'}`);
   }
 
   /** Negotiates the API version (once) and describes the engine. */

@@ -6,6 +6,7 @@
  * it (Docker ≥ 23, Podman) — and checks that the engine then holds the image under `ref`.
  */
 import { invalidInput, wrap } from '../../internal/errors.js';
+import { issueField } from '../../internal/zod-issues.js';
 import { type EventSink, silent } from '../../internal/events.js';
 import { Scratch } from '../atomic.js';
 import { familiar, parseReference, withDefaultTag } from '../reference.js';
@@ -96,7 +97,7 @@ export async function describe(ref: string, options: DaemonOptions = {}): Promis
   const parsed = configSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw invalidInput(subject, `the engine's image inspect has an invalid ${issue?.path.join('.') ?? 'field'}: ${issue?.message ?? 'unknown'}`);
+    throw invalidInput(subject, `the engine's image inspect has an invalid field "${issueField(issue)}": ${issue?.message ?? 'unknown'}`);
   }
   return { id: info.Id, mediaType: mediaTypes.dockerManifest, config: parsed.data as ImageConfig, size: info.Size };
 }

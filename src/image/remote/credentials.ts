@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { externalFailure, invalidInput, wrap } from '../../internal/errors.js';
+import { describeIssue } from '../../internal/zod-issues.js';
 import { defaultDomain } from '../reference.js';
 
 export interface Credentials {
@@ -75,7 +76,7 @@ async function readDockerConfig(path: string): Promise<{ raw: Record<string, unk
     throw invalidInput(path, 'invalid JSON');
   }
   const parsed = dockerConfigSchema.safeParse(raw);
-  if (!parsed.success) throw invalidInput(path, `invalid Docker config: "${parsed.error.issues[0]?.path.join('.') ?? ''}" ${parsed.error.issues[0]?.message ?? ''}`);
+  if (!parsed.success) throw invalidInput(path, `invalid Docker config: ${describeIssue(parsed.error)}`);
   return { raw: raw as Record<string, unknown>, config: parsed.data };
 }
 

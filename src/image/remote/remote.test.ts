@@ -98,6 +98,10 @@ describe('Docker config credentials', () => {
     await expect(resolveCredentials('x', file('{"auths":{"x":{"auth":"bm9jb2xvbg=="}}}'))).rejects.toThrow(/auths\["x"\]\.auth/);
   });
 
+  it('names the whole file "(root)" when its top level is not an object', async () => {
+    await expect(resolveCredentials('x', file('[]'))).rejects.toThrow(/\.json: invalid Docker config: \(root\): Invalid input: expected object, received array$/);
+  });
+
   it('reports a missing credential helper as an external failure', async () => {
     await expect(resolveCredentials('x', file('{"credHelpers":{"x":"absent-helper-zz"}}'))).rejects.toMatchObject({ code: 'external', message: expect.stringMatching(/docker-credential-absent-helper-zz: not found on PATH/) as unknown });
   });

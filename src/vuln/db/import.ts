@@ -7,6 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
 import { invalidInput, wrap } from '../../internal/errors.js';
+import { issueField } from '../../internal/zod-issues.js';
 import type { EventSink } from '../../internal/events.js';
 import { silent } from '../../internal/events.js';
 import { type Osv, osvSchema } from '../osv.js';
@@ -26,7 +27,7 @@ function parseRecord(text: string, where: string): Osv {
   const r = osvSchema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw invalidInput(where, `not an OSV record: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`);
+    throw invalidInput(where, `not an OSV record: field "${issueField(issue)}": ${issue?.message ?? 'invalid'}`);
   }
   return r.data;
 }

@@ -7,6 +7,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { invalidInput } from '../../../internal/errors.js';
+import { describeIssue } from '../../../internal/zod-issues.js';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
@@ -70,7 +71,7 @@ export const pythonDetector: Detector = {
         throw invalidInput(pyprojectPath, `not valid TOML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`, error);
       }
       const parsed = pyprojectSchema.safeParse(raw);
-      if (!parsed.success) throw invalidInput(pyprojectPath, `${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!parsed.success) throw invalidInput(pyprojectPath, describeIssue(parsed.error));
       pyproject = parsed.data;
     }
 

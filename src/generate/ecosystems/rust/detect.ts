@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { invalidInput } from '../../../internal/errors.js';
+import { describeIssue } from '../../../internal/zod-issues.js';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
@@ -37,7 +38,7 @@ async function readToml<T extends z.ZodType>(files: ProjectFiles, path: string, 
     throw invalidInput(path, `not valid TOML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`, error);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw invalidInput(path, `${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success) throw invalidInput(path, describeIssue(parsed.error));
   return parsed.data;
 }
 

@@ -10,6 +10,7 @@ import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import type { FileResolver } from '../../../fs/index.js';
 import { type CatalogContext, type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
+import { issueField } from '../../../internal/zod-issues.js';
 import { CrateLicenseFinder, cratePackage, wantsCrateLicenseFile } from './crate-licenses.js';
 
 const name = 'rust-cargo-lock-cataloger';
@@ -45,7 +46,7 @@ export function parseCargoLock(text: string, subject: string): CargoLock {
   const parsed = cargoLock.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${subject}: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`);
+    throw new Error(`${subject}: field "${issueField(issue)}": ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
 }
