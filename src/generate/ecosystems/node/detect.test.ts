@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProjectFiles } from '../../project-files.js';
 import { nodeDetector, nodeMajorOf } from './detect.js';
@@ -73,6 +75,19 @@ describe('node detector', () => {
 
   it('names the file when package.json is malformed', async () => {
     await expect(detect('broken-package-json')).rejects.toThrow(/package\.json: not valid JSON/);
+  });
+
+  it('names pnpm-workspace.yaml, relative to the project, when a member lies under one that is not valid', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-node-'));
+    try {
+      await mkdir(join(root, 'packages/api'), { recursive: true });
+      await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'r' }));
+      await writeFile(join(root, 'pnpm-workspace.yaml'), 'packages: packages/*\n');
+      await writeFile(join(root, 'packages/api/package.json'), JSON.stringify({ name: 'api', scripts: { start: 'node index.js' } }));
+      await expect(nodeDetector.detect(new ProjectFiles(root), 'packages/api')).rejects.toThrow(/^pnpm-workspace\.yaml: packages: Invalid input: expected array, received string$/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -51,6 +51,41 @@ describe('findWorkspace', () => {
     await writeFile(join(root, 'apps/lib/package.json'), JSON.stringify({ name: 'lib' }));
     expect(await findWorkspace(join(root, deep))).toEqual({ root, member: deep, members: [deep, 'apps/lib'], file: 'package.json' });
   });
+
+  describe('with a pnpm-workspace.yaml written here', () => {
+    async function pnpmWorkspace(text: string): Promise<string> {
+      const root = await mkdtemp(join(tmpdir(), 'shipshape-ws-'));
+      made.push(root);
+      await mkdir(join(root, 'packages/api'), { recursive: true });
+      await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'r' }));
+      await writeFile(join(root, 'packages/api/package.json'), JSON.stringify({ name: 'api' }));
+      await writeFile(join(root, 'pnpm-workspace.yaml'), text);
+      return root;
+    }
+
+    it('refuses one that is not YAML, naming the file and the first line of the YAML error', async () => {
+      const root = await pnpmWorkspace('packages:\n  - "packages/*\n');
+      const found = findWorkspace(join(root, 'packages/api'));
+      await expect(found).rejects.toMatchObject({ code: 'invalid-input', message: `${join(root, 'pnpm-workspace.yaml')}: invalid YAML: Missing closing "quote at line 3, column 1` });
+      await expect(findWorkspace(root)).rejects.toThrow(`${join(root, 'pnpm-workspace.yaml')}: invalid YAML`);
+    });
+
+    it.each([
+      ['packages: packages/*\n', 'packages: Invalid input: expected array, received string'],
+      ['packages:\n  - packages/*\n  - 3\n', 'packages.1: Invalid input: expected string, received number'],
+      ['packages:\n  - ""\n', 'packages.0: Too small: expected string to have >=1 characters'],
+      ['- packages/*\n', '(root): Invalid input: expected object, received array'],
+    ])('refuses %j, naming the field', async (text, message) => {
+      const root = await pnpmWorkspace(text);
+      await expect(findWorkspace(join(root, 'packages/api'))).rejects.toThrow(`${join(root, 'pnpm-workspace.yaml')}: ${message}`);
+    });
+
+    it('takes an empty one, or one without packages, as declaring no members, as pnpm does', async () => {
+      expect(await findWorkspace(join(await pnpmWorkspace(''), 'packages/api'))).toBeUndefined();
+      expect(await findWorkspace(join(await pnpmWorkspace('catalog:\n  react: ^18\n'), 'packages/api'))).toBeUndefined();
+      expect(await findWorkspace(join(await pnpmWorkspace('packages:\n'), 'packages/api'))).toBeUndefined();
+    });
+  });
 });
 
 describe('workspacePattern', () => {

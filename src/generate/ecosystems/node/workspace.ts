@@ -5,13 +5,15 @@
  */
 import { isAbsolute, parse as parsePath, posix, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
+import { invalidInput } from '../../../internal/errors.js';
+import { describeIssue } from '../../../internal/zod-issues.js';
 import { joinPath, ProjectFiles } from '../../project-files.js';
 
 const manifestSchema = z.looseObject({
   workspaces: z.union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).optional() })]).optional(),
 });
 
-const pnpmWorkspaceSchema = z.looseObject({ packages: z.array(z.string()).optional() });
+const pnpmWorkspaceSchema = z.looseObject({ packages: z.array(z.string().min(1)).nullish() });
 
 /** A workspace pattern (`packages/*`, `apps/**`) as a regular expression over posix paths. */
 export function workspacePattern(glob: string): RegExp {
@@ -39,20 +41,24 @@ export interface WorkspaceRoot {
   file: 'package.json' | 'pnpm-workspace.yaml';
 }
 
-/** The member patterns a folder declares, if it is a workspace root. */
-async function patternsOf(files: ProjectFiles, root: string): Promise<Omit<WorkspaceRoot, 'root'> | undefined> {
-  const pnpm = await files.readText(joinPath(root, 'pnpm-workspace.yaml'), 1 << 20).catch(() => undefined);
+/**
+ * The member patterns a folder declares, if it is a workspace root. A `pnpm-workspace.yaml` that is not YAML or whose
+ * `packages` is not a list of names is an error, as pnpm refuses it too; `named` turns a path relative to the files'
+ * root into the name an error gives it.
+ */
+async function patternsOf(files: ProjectFiles, root: string, named: (rel: string) => string = (rel) => rel): Promise<Omit<WorkspaceRoot, 'root'> | undefined> {
+  const pnpmPath = joinPath(root, 'pnpm-workspace.yaml');
+  const pnpm = await files.readText(pnpmPath, 1 << 20);
   if (pnpm !== undefined) {
-    let data: unknown;
-    try {
-      // loaded only for pnpm workspaces: every build looks for a workspace, few have this file
-      const { parse } = await import('yaml');
-      data = parse(pnpm);
-    } catch {
-      data = undefined;
-    }
-    const parsed = pnpmWorkspaceSchema.safeParse(data ?? {});
-    if (parsed.success && parsed.data.packages !== undefined) return { patterns: parsed.data.packages, file: 'pnpm-workspace.yaml' };
+    // loaded only for pnpm workspaces: every build looks for a workspace, few have this file
+    const { parseDocument } = await import('yaml');
+    const doc = parseDocument(pnpm);
+    const [yamlError] = doc.errors;
+    if (yamlError !== undefined) throw invalidInput(named(pnpmPath), `invalid YAML: ${yamlError.message.split('\n')[0]?.replace(/:$/, '') ?? ''}`);
+    // an empty file declares nothing, as for pnpm
+    const parsed = pnpmWorkspaceSchema.safeParse(doc.toJS() ?? {});
+    if (!parsed.success) throw invalidInput(named(pnpmPath), describeIssue(parsed.error));
+    if (parsed.data.packages !== undefined && parsed.data.packages !== null) return { patterns: parsed.data.packages, file: 'pnpm-workspace.yaml' };
   }
   const pkg = await files.readJson(joinPath(root, 'package.json'), manifestSchema).catch(() => undefined);
   const workspaces = pkg?.workspaces;
@@ -61,12 +67,12 @@ async function patternsOf(files: ProjectFiles, root: string): Promise<Omit<Works
 }
 
 /** The nearest folder above `dir` (relative to the files' root) that lists `dir` among its workspace members. */
-export async function workspaceRootOf(files: ProjectFiles, dir: string): Promise<WorkspaceRoot | undefined> {
+export async function workspaceRootOf(files: ProjectFiles, dir: string, named?: (rel: string) => string): Promise<WorkspaceRoot | undefined> {
   if (dir === '.') return undefined;
   const parts = dir.split('/');
   for (let i = parts.length - 1; i >= 0; i--) {
     const root = i === 0 ? '.' : parts.slice(0, i).join('/');
-    const declared = await patternsOf(files, root);
+    const declared = await patternsOf(files, root, named);
     if (declared === undefined) continue;
     const member = root === '.' ? dir : dir.slice(root.length + 1);
     if (matches(declared.patterns, member)) return { root, ...declared };
@@ -103,9 +109,11 @@ export async function findWorkspace(dir: string): Promise<FoundWorkspace | undef
   const rel = relative(top, abs).split(sep).join('/');
   if (rel === '' || isAbsolute(rel)) return undefined;
   const files = new ProjectFiles(top);
-  const ws = await workspaceRootOf(files, rel);
+  // the files' root is the file system's: errors name absolute paths, as the rest of a build does
+  const named = (path: string): string => resolve(top, path);
+  const ws = await workspaceRootOf(files, rel, named);
   if (ws === undefined) {
-    const own = await patternsOf(files, rel);
+    const own = await patternsOf(files, rel, named);
     if (own === undefined) return undefined;
     return { root: abs, member: '.', members: await workspaceMembers(files, { root: rel, ...own }), file: own.file };
   }
