@@ -12,8 +12,10 @@ import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
-import { invalidInput, ShipshapeError } from '../internal/errors.js';
+import { z } from 'zod';
+import { externalFailure, invalidInput, ShipshapeError } from '../internal/errors.js';
 import { type EventSink, ProgressTask } from '../internal/events.js';
+import { describeIssue } from '../internal/zod-issues.js';
 
 /** Debian architecture name → the suffix of npm's package. */
 const npmArch: Record<string, string> = { amd64: 'x64', arm64: 'arm64' };
@@ -63,6 +65,31 @@ async function resolveVersion(npm: string, pkg: string, range: string, cwd: stri
     .at(-1);
   if (last === undefined) throw new ShipshapeError('not-found', `npm has no ${pkg}@${range}`, { subject: pkg });
   return last;
+}
+
+/** What `npm pack --json` prints: one entry per packed package, each naming the tarball it wrote. */
+const packOutputSchema = z.array(z.looseObject({ filename: z.string() })).min(1);
+
+/**
+ * The tarball `npm pack SPEC --json` says it wrote into the pack destination. The name must be a plain file name:
+ * the tarball is read from the destination folder, never from a path npm's output chose.
+ */
+function packedFileName(out: string, spec: string): string {
+  const subject = `npm pack ${spec}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(out);
+  } catch (error) {
+    // V8 quotes the text it could not parse, line breaks included
+    throw externalFailure(subject, `printed no JSON: ${(error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ')}`, error);
+  }
+  const parsed = packOutputSchema.safeParse(value);
+  if (!parsed.success) throw externalFailure(subject, `printed unexpected JSON: ${describeIssue(parsed.error)}`);
+  const name = parsed.data[0]?.filename ?? '';
+  if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name)) {
+    throw externalFailure(subject, `named the file ${JSON.stringify(name)}, not a plain file name in the pack destination`);
+  }
+  return name;
 }
 
 /** `package/bin/node` out of the packed tarball, bounded. */
@@ -115,10 +142,9 @@ export async function npmNodeBinary(options: NpmNodeOptions): Promise<{ path: st
   const work = await mkdtemp(join(root, `.${pkg}-`));
   try {
     const packed = await npmRun(npm, ['pack', spec, '--pack-destination', work, '--json', '--loglevel=error'], work);
-    const name = (JSON.parse(packed) as { filename?: string }[])[0]?.filename;
-    if (name === undefined) throw new ShipshapeError('external', `npm pack ${spec} named no file`);
+    const name = packedFileName(packed, spec);
     await mkdir(join(work, 'out'));
-    await extractNode(join(work, name.replace(/^.*\//, '')), join(work, 'out', 'node'));
+    await extractNode(join(work, name), join(work, 'out', 'node'));
     await rm(dir, { recursive: true, force: true });
     await rename(join(work, 'out'), dir);
     await writeFile(join(dir, 'package'), `${spec}\n`);
