@@ -4,7 +4,8 @@
  * or any image (`base`) from any transport.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { join, resolve as resolvePath } from 'node:path';
 import type { PresetName } from '../base/presets.js';
@@ -98,15 +99,31 @@ export interface BuildReport {
 
 const defaultConfig = (): Config => fileConfigSchema.parse({});
 
+/**
+ * The cache key part of the Node.js binary a `nodejs` base takes (path, size, time), once it is known to be a file
+ * shipshape can read: a read failing later would surface deep in the base build, far from the flag.
+ */
+async function nodeBinaryKey(path: string): Promise<string> {
+  const subject = `--node-binary ${path}`;
+  let info;
+  try {
+    info = await stat(path);
+    if (info.isFile()) await access(path, constants.R_OK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw invalidInput(subject, 'no such file', error);
+    // Node's system errors read "EACCES: permission denied, access '/path'": the reason is the part between
+    const message = error instanceof Error ? error.message : String(error);
+    throw invalidInput(subject, `cannot be read: ${/^[A-Z]+: ([^,]+),/.exec(message)?.[1] ?? message}`, error);
+  }
+  if (info.isDirectory()) throw invalidInput(subject, 'is a directory, not a Node.js binary');
+  if (!info.isFile()) throw invalidInput(subject, 'is not a regular file, not a Node.js binary');
+  return `${path}:${info.size}:${Math.floor(info.mtimeMs)}`;
+}
+
 /** A preset base, assembled once and kept as an OCI layout in `<cacheDir>/build/bases/<key>`. */
 async function presetBase(preset: PresetName, architecture: string, request: BuildRequest, config: Config, events: EventSink): Promise<{ image: Image; name: string; sizes: Record<string, number>; close(): Promise<void> }> {
   const nodeBinary = preset === 'nodejs' ? resolvePath(request.nodeBinary ?? process.execPath) : undefined;
-  let nodeKey = '';
-  if (nodeBinary !== undefined) {
-    const info = await stat(nodeBinary).catch(() => undefined);
-    if (info === undefined) throw invalidInput(`--node-binary ${nodeBinary}`, 'no such file');
-    nodeKey = `${nodeBinary}:${info.size}:${Math.floor(info.mtimeMs)}`;
-  }
+  const nodeKey = nodeBinary === undefined ? '' : await nodeBinaryKey(nodeBinary);
   const keepNodeSymbols = nodeBinary !== undefined && request.keepNodeSymbols === true;
   // v2: the Node.js binary is stripped unless keepNodeSymbols (bases cached by v1 hold it unstripped)
   const key = createHash('sha256').update(JSON.stringify({ v: 2, preset, architecture, nodeKey, keepNodeSymbols })).digest('hex').slice(0, 32);
