@@ -6,8 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { sha256 } from '../image/blob.js';
 import { mediaTypes } from '../image/media-types.js';
 import { append, MemoryLayer } from '../image/mutate/append.js';
-import { invalidInput } from '../internal/errors.js';
-import type { ContainerConfig, Digest, Image, ImageConfig, ImageIndex, IndexManifest, Manifest } from '../image/types.js';
+import type { ContainerConfig, Image, ImageConfig, Manifest } from '../image/types.js';
 
 export interface LayerInput {
   tar: Buffer;
@@ -39,32 +38,4 @@ function emptyImage(architecture: string): Image {
 export function imageFromTars(spec: ImageSpec): Image {
   const layers = spec.layers.map((l) => ({ layer: new MemoryLayer(l.tar, gzipSync(l.tar, { level: 6 })), createdBy: l.createdBy }));
   return append(emptyImage(spec.architecture), layers, { config: spec.config, created: spec.created });
-}
-
-/** An OCI index of images built for different architectures (linux), in the order given. */
-export function indexOfImages(images: readonly Image[]): ImageIndex {
-  const byDigest = new Map(images.map((i) => [i.digest, i]));
-  const manifest: IndexManifest = {
-    schemaVersion: 2,
-    mediaType: mediaTypes.ociIndex,
-    manifests: images.map((i) => ({
-      mediaType: i.mediaType,
-      digest: i.digest,
-      size: i.rawManifest.length,
-      platform: { os: i.config.os, architecture: i.config.architecture, ...(i.config.variant === undefined ? {} : { variant: i.config.variant }) },
-    })),
-  };
-  const rawManifest = Buffer.from(JSON.stringify(manifest));
-  const digest = sha256(rawManifest);
-  return {
-    mediaType: mediaTypes.ociIndex,
-    rawManifest,
-    manifest,
-    digest,
-    image: (child: Digest) => {
-      const found = byDigest.get(child);
-      return found ? Promise.resolve(found) : Promise.reject(invalidInput(`index ${digest}`, `has no image ${child}`));
-    },
-    index: (child: Digest) => Promise.reject(invalidInput(`index ${digest}`, `has no index ${child}`)),
-  };
 }

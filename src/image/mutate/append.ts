@@ -1,12 +1,14 @@
 /**
  * `append`: a new image from a base plus layers on top and a new runtime config, as go-containerregistry's
  * `mutate.Append` + `mutate.Config`. Pure: the base is not changed; its layers are reused as they are (same blobs,
- * relabelled to OCI media types), so a registry that holds the base skips them on push.
+ * relabelled to OCI media types), so a registry that holds the base skips them on push. `indexOfImages` appends
+ * images to an empty index, as `mutate.AppendManifests` does.
  */
 import { Readable } from 'node:stream';
+import { invalidInput } from '../../internal/errors.js';
 import { sha256 } from '../blob.js';
 import { mediaTypes } from '../media-types.js';
-import type { ContainerConfig, Descriptor, Digest, HistoryEntry, Image, ImageConfig, Layer, Manifest } from '../types.js';
+import type { ContainerConfig, Descriptor, Digest, HistoryEntry, Image, ImageConfig, ImageIndex, IndexManifest, Layer, Manifest } from '../types.js';
 import { mediaTypeIn, relabel } from './with-layers.js';
 
 /** A layer whose tar and gzip blob are held in memory (small application layers, cached blobs). */
@@ -79,4 +81,32 @@ export function append(base: Image, layers: readonly AppendedLayer[], options: A
   };
   const rawManifest = Buffer.from(JSON.stringify(manifest));
   return { mediaType: mediaTypes.ociManifest, rawManifest, manifest, digest: sha256(rawManifest), rawConfig, config, layers: all };
+}
+
+/** An OCI index of images built for different architectures (linux), in the order given. */
+export function indexOfImages(images: readonly Image[]): ImageIndex {
+  const byDigest = new Map(images.map((i) => [i.digest, i]));
+  const manifest: IndexManifest = {
+    schemaVersion: 2,
+    mediaType: mediaTypes.ociIndex,
+    manifests: images.map((i) => ({
+      mediaType: i.mediaType,
+      digest: i.digest,
+      size: i.rawManifest.length,
+      platform: { os: i.config.os, architecture: i.config.architecture, ...(i.config.variant === undefined ? {} : { variant: i.config.variant }) },
+    })),
+  };
+  const rawManifest = Buffer.from(JSON.stringify(manifest));
+  const digest = sha256(rawManifest);
+  return {
+    mediaType: mediaTypes.ociIndex,
+    rawManifest,
+    manifest,
+    digest,
+    image: (child: Digest) => {
+      const found = byDigest.get(child);
+      return found ? Promise.resolve(found) : Promise.reject(invalidInput(`index ${digest}`, `has no image ${child}`));
+    },
+    index: (child: Digest) => Promise.reject(invalidInput(`index ${digest}`, `has no index ${child}`)),
+  };
 }

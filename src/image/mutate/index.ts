@@ -3,5 +3,5 @@ export { convertFlavour, flavourOf, mediaTypeIn, withLayers, type Flavour } from
 export { recompress, type RecompressOptions } from './recompress.js';
 export { formatPlatform, hostPlatform, parsePlatform, platformMatches, platformsOf, selectPlatform } from './platform.js';
 export { mapIndexImages } from './index-images.js';
-export { append, MemoryLayer, type AppendedLayer, type AppendOptions } from './append.js';
+export { append, indexOfImages, MemoryLayer, type AppendedLayer, type AppendOptions } from './append.js';
 export { abortable } from './abortable.js';
