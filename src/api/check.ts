@@ -49,7 +49,7 @@ export interface CheckOptions {
   baseMap?: Record<string, string>;
   /** Do not use an engine even when one answers. */
   noEngine?: boolean;
-  /** Generate for Docker 20.10's built-in BuildKit frontend (no COPY --link, no heredocs); default: when the engine is older than 23. */
+  /** Generate without COPY --link and heredocs; default: when the engine lacks them (Docker before 23.0, Podman before 5.0, as `init` decides). */
   compat?: boolean;
   /** `--app PATH` when the project has several apps. */
   app?: string;
@@ -384,8 +384,8 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
 
   const engine: EngineOptions = { cli: config.engine.cli, ...(config.engine.network === undefined ? {} : { network: config.engine.network }), ...(config.engine.host === undefined ? {} : { host: config.engine.host }) };
   const probe = options.noEngine === true ? { available: false, reason: '--no-engine given' } : await probeEngine(engine);
-  const engineMajor = probe.available ? Number.parseInt(probe.version ?? '', 10) : Number.NaN;
-  const compat = options.compat ?? (Number.isFinite(engineMajor) && engineMajor < 23);
+  // the engine that builds decides compat as it does for `init` (Docker before 23.0, Podman before 5.0), with init's note
+  const compatChoice = options.compat !== undefined ? { compat: options.compat } : probe.available && probe.version !== undefined ? { engine: () => Promise.resolve({ version: probe.version ?? '', podman: probe.podman === true }) } : {};
 
   const signal = options.signal;
   signal?.throwIfAborted();
@@ -428,8 +428,7 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
         notes.push(...(await mergeIgnoreInto(join(afterDir, contextDir), join(afterDir, dockerfileRel), existingIgnore, suggested)));
       }
     } else {
-      const generated = await init({ dir: afterDir, compat, events, ...(options.app === undefined ? {} : { app: options.app }) });
-      if (compat && options.compat === undefined) notes.push(`the engine is Docker ${probe.version ?? ''}: the Dockerfile was generated for its built-in BuildKit frontend (--compat)`);
+      const generated = await init({ dir: afterDir, ...compatChoice, events, ...(options.app === undefined ? {} : { app: options.app }) });
       notes.push(...generated.notes);
       const existingIgnore = await readTextIfExists(afterIgnorePath);
       if (existingIgnore !== undefined && generated.files.some((f) => f.path.endsWith('.dockerignore') && f.action === 'differs')) {

@@ -5,6 +5,7 @@
  * because Docker 20.10's CLI defaults to the classic builder, which lacks `RUN --mount`.
  */
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { applyEdits, parse, type TextEdit } from '../dockerfile/index.js';
 
@@ -21,6 +22,8 @@ export interface EngineProbe {
   available: boolean;
   /** The server's version, when it answered. */
   version?: string;
+  /** Whether the server is Podman (its CLI, or Docker's CLI talking to Podman's socket). */
+  podman?: boolean;
   /** Why it is not available, one line. */
   reason?: string;
 }
@@ -90,7 +93,14 @@ export async function probeEngine(options: EngineOptions, timeoutMs = 20_000): P
   if (r.spawnError !== undefined) return { available: false, reason: r.spawnError };
   const version = r.stdout.trim();
   if (r.code !== 0 || version === '') return { available: false, reason: `${options.cli} cannot reach an engine: ${failureLine(r.stderr || r.stdout)}` };
-  return { available: true, version };
+  return { available: true, version, podman: await isPodman(options, timeoutMs) };
+}
+
+/** Podman's CLI, or a server that lists a Podman component (Docker's CLI on Podman's socket). */
+async function isPodman(options: EngineOptions, timeoutMs: number): Promise<boolean> {
+  if (/^podman/i.test(basename(options.cli))) return true;
+  const r = await runEngine(options, ['version', '--format', '{{range .Server.Components}}{{.Name}}\n{{end}}'], timeoutMs);
+  return r.code === 0 && /podman/i.test(r.stdout);
 }
 
 export interface EngineBuildRequest {

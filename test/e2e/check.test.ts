@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/check/model.js';
 import { formatHtml } from '../../src/check/formatters/html.js';
 import { chromiumPath, openOffline } from './browser.js';
-import { dockerCli, missing, repoRoot, run, runCli } from './env.js';
+import { probeEngine } from '../../src/check/engine.js';
+import { dockerCli, missing, podmanSocket, repoRoot, run, runCli } from './env.js';
 import { baseMapArgs } from './stand-ins.js';
 
 const example = resolve(repoRoot, 'examples/naive-node-app');
@@ -306,5 +307,23 @@ describe.skipIf(missing('docker', 'cli'))('shipshape check with the real engine'
     expect(after?.built, after?.note).toBe(true);
     expect(after?.image?.user).toBe('65532:65532');
     expect(after?.build?.warmSeconds).toBeGreaterThan(0);
+    // Docker 20.10 gets the compat Dockerfile, decided and noted as `init` does it
+    const version = (await run(dockerCli, ['version', '--format', '{{.Server.Version}}'])).trim();
+    if (Number.parseInt(version, 10) < 23) {
+      expect(report.notes).toContain(`compat Dockerfile (no COPY --link, no heredocs): Docker ${version}'s built-in BuildKit frontend has no COPY --link or heredocs; --no-compat writes the full one`);
+      expect(after?.dockerfile ?? '').not.toMatch(/^COPY --link/m);
+    }
+  });
+
+  it('the engine probe tells Docker from Podman', async () => {
+    const docker = await probeEngine({ cli: dockerCli });
+    expect(docker).toMatchObject({ available: true, podman: false });
+  });
+});
+
+describe.skipIf(missing('cli', 'podman', 'docker'))('shipshape check on Podman', () => {
+  it('the engine probe knows Podman by its CLI and by its socket behind the docker CLI', async () => {
+    expect(await probeEngine({ cli: 'podman' })).toMatchObject({ available: true, podman: true });
+    expect(await probeEngine({ cli: dockerCli, host: `unix://${podmanSocket}` })).toMatchObject({ available: true, podman: true });
   });
 });
