@@ -3,14 +3,16 @@
  * `cacheDir/npm/<key>/`, never in the user's directory. A workspace member gets `npm ci --omit=dev --workspace
  * MEMBER` over the root's manifests and every member's package.json: its own production dependencies and those of
  * the members it links, not the rest of the workspace's. A finished tree is renamed into place, so a failed or
- * killed install leaves nothing that a later build would take for complete.
+ * killed install leaves nothing that a later build would take for complete; a lock file per key lets one build
+ * install while the others (in this process or another) wait for the tree, and a complete tree is never removed.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ShipshapeError } from '../internal/errors.js';
 import { type EventSink, ProgressTask } from '../internal/events.js';
+import { acquireFileLock } from '../internal/file-lock.js';
 import type { NodeProject } from './project.js';
 
 export interface InstallOptions {
@@ -47,15 +49,38 @@ export async function installedDependencies(project: NodeProject, options: Insta
   }
   const key = project.app === '.' ? project.lockfileHash : createHash('sha256').update(`${project.lockfileHash}\0${project.app}`).digest('hex');
   const dir = join(options.cacheDir, 'npm', key);
-  if ((await stat(join(dir, '.complete')).catch(() => undefined)) !== undefined) return { root: dir, cached: true };
-  const work = `${dir}.${process.pid}.tmp`;
-  await rm(work, { recursive: true, force: true });
-  await mkdir(work, { recursive: true });
+  if (await isComplete(dir)) return { root: dir, cached: true };
+  await mkdir(dirname(dir), { recursive: true });
+  // One install per key at a time, in this process (a watch build beside another) or another shipshape: the others
+  // wait and take the finished tree. A lock left by a killed process is taken over (its pid is gone or it is stale).
+  const subject = `npm ci of ${join(project.dir, project.lockfileName)}`;
+  const lock = await acquireFileLock(`${dir}.lock`, {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    onWait: (owner) => {
+      options.events({ kind: 'log', level: 'info', message: `${subject}: waiting for ${owner ? `process ${String(owner.pid)}` : 'another process'} installing the same lockfile` });
+    },
+  });
+  try {
+    if (await isComplete(dir)) return { root: dir, cached: true };
+    await install(project, project.lockfileName, dir, options);
+  } finally {
+    await lock.release();
+  }
+  return { root: dir, cached: false };
+}
+
+async function isComplete(dir: string): Promise<boolean> {
+  return (await stat(join(dir, '.complete')).catch(() => undefined)) !== undefined;
+}
+
+/** `npm ci` into a fresh folder beside `dir`, moved into place when it has finished. */
+async function install(project: NodeProject, lockfileName: string, dir: string, options: InstallOptions): Promise<void> {
+  const work = await mkdtemp(`${dir}.tmp-`);
   const only = project.app === '.' ? [] : ['--workspace', project.app];
-  const task = new ProgressTask(options.events, 'build-npm-ci', `npm ci --omit=dev${only.length === 0 ? '' : ` --workspace ${project.app}`} (${project.lockfileName})`);
+  const task = new ProgressTask(options.events, 'build-npm-ci', `npm ci --omit=dev${only.length === 0 ? '' : ` --workspace ${project.app}`} (${lockfileName})`);
   try {
     // a workspace install needs every member's manifest: npm links the members and checks them against the lockfile
-    for (const name of ['package.json', project.lockfileName, ...project.members.map((m) => `${m}/package.json`)]) {
+    for (const name of ['package.json', lockfileName, ...project.members.map((m) => `${m}/package.json`)]) {
       await mkdir(dirname(join(work, name)), { recursive: true });
       await copyFile(join(project.dir, name), join(work, name));
     }
@@ -70,17 +95,38 @@ export async function installedDependencies(project: NodeProject, options: Insta
     options.signal?.throwIfAborted();
     if (result.code !== 0) {
       const last = result.stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-2).join(' / ');
-      throw new ShipshapeError('external', `npm ci --omit=dev failed (exit ${result.code ?? 'signal'}): ${last}`, { subject: join(project.dir, project.lockfileName) });
+      throw new ShipshapeError('external', `npm ci --omit=dev failed (exit ${result.code ?? 'signal'}): ${last}`, { subject: join(project.dir, lockfileName) });
     }
     await mkdir(join(work, 'node_modules'), { recursive: true });
     await copyFile(join(work, 'package.json'), join(work, '.complete'));
-    await rm(dir, { recursive: true, force: true });
-    await rename(work, dir);
+    await moveIntoPlace(work, dir);
   } catch (error) {
     await rm(work, { recursive: true, force: true });
     throw error;
   } finally {
     task.end();
   }
-  return { root: dir, cached: false };
+}
+
+/**
+ * Renames the finished tree to `dir` without ever removing a complete tree, which another build may be reading: the
+ * rename only succeeds while `dir` is absent. A complete tree already there (put by a process that took the lock
+ * over while this one still worked) is used and this one dropped; an incomplete one, which no build takes, is
+ * replaced.
+ */
+async function moveIntoPlace(work: string, dir: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rename(work, dir);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt > 0 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw error;
+    }
+    if (await isComplete(dir)) {
+      await rm(work, { recursive: true, force: true });
+      return;
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
 }

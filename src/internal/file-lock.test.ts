@@ -50,4 +50,17 @@ describe('file lock', () => {
     await expect(acquireFileLock(path, { staleMs: 200, pollMs: 10, timeoutMs: 500 })).rejects.toThrow(/still held/);
     await held.release();
   });
+
+  it('stops waiting with the signal\'s reason when aborted, and takes no lock', async () => {
+    const path = join(dir, 'wait.lock');
+    const held = await acquireFileLock(path);
+    const controller = new AbortController();
+    const waiting = acquireFileLock(path, { pollMs: 10_000, signal: controller.signal });
+    setTimeout(() => { controller.abort(new Error('interrupted by SIGINT')); }, 50);
+    const started = Date.now();
+    await expect(waiting).rejects.toThrow('interrupted by SIGINT');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await held.release();
+    expect(existsSync(path)).toBe(false);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * A lock file beside shared cache entries, so that two shipshape processes downloading the same blob into the same
- * cache directory do not write one `.partial` file at once. Created with O_EXCL (`wx`), holding the owner's host,
+ * cache directory do not write one `.partial` file at once, nor two builds install one npm tree. Created with O_EXCL (`wx`), holding the owner's host,
  * pid and a random token; the owner touches it while it works. A lock is stale when its owner was on this host and
  * is gone, or when it has not been touched for `staleMs` (an owner on another host sharing the directory, or a
  * frozen one). Stale locks are taken over by renaming them aside first, so that of several waiters only one wins.
@@ -22,6 +22,8 @@ export interface FileLockOptions {
   onWait?: (owner: LockOwner | undefined) => void;
   /** Give up after this long (default: wait as long as the owner is alive and touching the lock). */
   timeoutMs?: number;
+  /** Stops waiting: the promise rejects with the signal's reason and no lock is taken. */
+  signal?: AbortSignal;
 }
 
 export interface LockOwner {
@@ -99,6 +101,7 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
   const started = Date.now();
   let announced = false;
   for (;;) {
+    options.signal?.throwIfAborted();
     try {
       const fh = await open(path, 'wx', 0o644);
       try {
@@ -126,7 +129,9 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
     if (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs) {
       throw new ShipshapeError('external', `still held by ${owner ? `process ${String(owner.pid)} on ${owner.host}` : 'another process'} after ${String(options.timeoutMs)} ms`, { subject: `lock ${path}` });
     }
-    await sleep(pollMs);
+    if (options.signal === undefined) await sleep(pollMs);
+    // an abort ends the sleep; the check at the top of the loop throws the signal's own reason
+    else await sleep(pollMs, undefined, { signal: options.signal }).catch(() => undefined);
   }
   const heartbeat = setInterval(() => {
     const now = new Date();
