@@ -6,9 +6,9 @@ import { comparePackages, type PackageUpdate, updatedLock } from '../base/update
 import { type BaseLock, readLock, serializeLock } from '../base/lock.js';
 import type { PresetName } from '../base/presets.js';
 import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
-import { indexOfImages } from '../image/mutate/index.js';
+import { abortable, indexOfImages } from '../image/mutate/index.js';
 import { createTransportContext, sinkFor, write } from '../image/transports/index.js';
-import type { Artifact, Digest } from '../image/types.js';
+import type { Artifact, Digest, Image } from '../image/types.js';
 import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
 import { writeFileAtomic } from '../internal/files.js';
@@ -41,6 +41,11 @@ export interface BaseBuildRequest {
   config?: Config;
   cacheDir: string;
   events?: EventSink;
+  /**
+   * Stops the build (downloads, unpacking, layers) and the write: the destination and the lock file are left as they
+   * were, and the promise rejects with the signal's reason. The library installs no signal handlers.
+   */
+  signal?: AbortSignal;
 }
 
 /** One built image: its digest, packages and layers. */
@@ -78,6 +83,7 @@ export function lockFileFor(lockFile: string, architecture: string, multi: boole
  */
 export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildReport> {
   const events = request.events ?? silent;
+  const signal = request.signal;
   // fail on a bad destination before any download
   sinkFor(request.outputImage);
   if (request.locked === true && request.lockFile === undefined) throw new ShipshapeError('usage', '--locked needs --lock FILE');
@@ -105,14 +111,18 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
       ...(locked === undefined ? {} : { locked }),
       ...(request.nonroot === undefined ? {} : { nonroot: request.nonroot }),
       ...(request.offline === undefined ? {} : { offline: request.offline }),
+      ...(signal === undefined ? {} : { signal }),
     });
     builds.push({ architecture, result, lockFile, fromLock: locked !== undefined });
   }
   const first = builds[0];
   if (first === undefined) throw new ShipshapeError('internal', 'no architecture was built');
-  const artifact: Artifact = multi ? { kind: 'index', index: indexOfImages(builds.map((b) => b.result.image)) } : { kind: 'image', image: first.result.image };
+  signal?.throwIfAborted();
+  // the sinks write atomically: an abort while writing leaves the destination as it was
+  const interruptible = (image: Image): Image => (signal === undefined ? image : abortable(image, signal));
+  const artifact: Artifact = multi ? { kind: 'index', index: indexOfImages(builds.map((b) => interruptible(b.result.image))) } : { kind: 'image', image: interruptible(first.result.image) };
   const task = new ProgressTask(events, 'base-write', `writing ${request.outputImage}`);
-  const ctx = await createTransportContext(request.config ?? fileConfigSchema.parse({}), events);
+  const ctx = await createTransportContext(request.config ?? fileConfigSchema.parse({}), events, signal);
   let written: string;
   try {
     written = (await write(request.outputImage, artifact, ctx)).name;
@@ -120,6 +130,7 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
     task.end();
     await ctx.close();
   }
+  // no abort check here: an image written gets the lock file that pins it
   for (const b of builds) {
     if (b.lockFile !== undefined && !b.fromLock) await writeLockFile(resolvePath(b.lockFile), b.result.lock);
   }

@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ProgressEvent } from '../internal/events.js';
 import { build } from './build.js';
 
 describe('build', () => {
@@ -40,5 +41,20 @@ describe('build', () => {
       await symlink(nodeBinary, nodeBinary);
       await expect(build({ ...request, ports: [], nodeBinary })).rejects.toMatchObject({ code: 'invalid-input', message: `--node-binary ${nodeBinary}: cannot be read: too many symbolic links encountered` });
     });
+  });
+
+  it('interrupted while the preset base is assembled: the base build stops before reading any index, nothing is written', async () => {
+    const { work, request } = await project();
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const events = (e: ProgressEvent): void => {
+      if (e.kind !== 'task-start') return;
+      seen.push(e.id);
+      if (e.id === 'build-base') controller.abort(new Error('interrupted by SIGINT'));
+    };
+    await expect(build({ ...request, ports: [], events, signal: controller.signal })).rejects.toThrow('interrupted by SIGINT');
+    expect(seen).toEqual(['build-base']);
+    // no cached base, no image
+    expect(await readdir(work)).toEqual(['app']);
   });
 });

@@ -127,6 +127,12 @@ export interface ArchiveOptions {
   events: EventSink;
   /** Keyring for sources without `Signed-By` (default: Debian's archive keyring). */
   keyring?: string;
+  /** Stops the downloads; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+function signalOf(options: ArchiveOptions): { signal?: AbortSignal } {
+  return options.signal === undefined ? {} : { signal: options.signal };
 }
 
 async function decompressIndex(data: Buffer, path: string, subject: string): Promise<string> {
@@ -142,7 +148,7 @@ async function decompressIndex(data: Buffer, path: string, subject: string): Pro
 /** Fetches and verifies one suite's InRelease. */
 export async function fetchRelease(source: AptSource, options: ArchiveOptions): Promise<Release> {
   const url = `${source.uri}/dists/${source.suite}/InRelease`;
-  const text = (await fetchBytes(url, maxInRelease)).toString('utf8');
+  const text = (await fetchBytes(url, maxInRelease, signalOf(options))).toString('utf8');
   const signed = await verifyInRelease(text, source.signedBy ?? options.keyring ?? defaultKeyring, url);
   const release = parseRelease(signed, url);
   if (release.suite !== source.suite && release.codename !== source.suite) {
@@ -165,7 +171,7 @@ export async function loadPackages(source: AptSource, release: Release, options:
       const dir = entry.path.slice(0, entry.path.lastIndexOf('/'));
       const url = release.acquireByHash ? `${source.uri}/dists/${source.suite}/${dir}/by-hash/SHA256/${entry.sha256}` : subject;
       options.events({ kind: 'log', level: 'info', message: `fetching ${subject}` });
-      data = await fetchBytes(url, Math.min(maxIndex, entry.size));
+      data = await fetchBytes(url, Math.min(maxIndex, entry.size), signalOf(options));
       if (data.length !== entry.size || sha256hex(data) !== entry.sha256) {
         throw invalidInput(subject, `does not match the SHA256/size InRelease lists (${entry.sha256}, ${entry.size} bytes)`);
       }
@@ -185,6 +191,7 @@ export async function loadArchive(sources: readonly AptSource[], options: Archiv
       const release = await fetchRelease(source, options);
       all.push(...(await loadPackages(source, release, options)));
     } catch (error) {
+      options.signal?.throwIfAborted();
       if (error instanceof ShipshapeError) throw error;
       throw externalFailure(`${source.uri} ${source.suite}`, error instanceof Error ? error.message : String(error), error);
     }

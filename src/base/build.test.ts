@@ -16,7 +16,10 @@ import { scanImage } from '../fs/index.js';
 import { validateImage } from '../image/validate.js';
 import type { AptSource } from './apt-sources.js';
 import { stripElf } from '../internal/elf-strip.js';
+import { baseBuild } from '../api/base.js';
+import type { ProgressEvent } from '../internal/events.js';
 import { buildBase } from './build.js';
+import { serializeLock } from './lock.js';
 import { parseRelease, verifyInRelease } from './archive.js';
 
 async function tar(files: Record<string, string>): Promise<Buffer> {
@@ -48,6 +51,8 @@ let root: string;
 let keyring: string;
 let source: AptSource;
 const files = new Map<string, Buffer>();
+/** Paths the server accepts and never answers (a download that hangs until the client gives up). */
+const stalled = new Set<string>();
 let privateKey: openpgp.PrivateKey;
 
 async function publish(debs: { name: string; version: string; files: Record<string, string>; depends?: string }[]): Promise<void> {
@@ -78,6 +83,7 @@ beforeAll(async () => {
   await writeFile(keyring, Buffer.from(key.publicKey.write()));
   await publish([...presetPackages, caPackage, { name: 'hello', version: '2.0', files: { './usr/bin/hello': 'hi\n' }, depends: 'libhello (>= 1)' }, { name: 'libhello', version: '1.1', files: { './usr/lib/libhello.so.1': 'lib\n' } }, ...ccPackages]);
   server = createServer((req, res) => {
+    if (stalled.has(req.url ?? '')) return;
     const body = files.get(req.url ?? '');
     res.statusCode = body === undefined ? 404 : 200;
     res.end(body);
@@ -89,6 +95,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  server.closeAllConnections();
   server.close();
   await rm(root, { recursive: true, force: true });
 });
@@ -187,3 +194,54 @@ describe('buildBase', () => {
     }
   });
 });
+
+describe('an aborted base build', () => {
+  /** An event sink that aborts `controller` at the first event `when` picks. */
+  const abortAt = (controller: AbortController, when: (e: ProgressEvent) => boolean) => (e: ProgressEvent) => {
+    if (when(e) && !controller.signal.aborted) controller.abort(new Error('interrupted by SIGINT'));
+  };
+
+  it('does nothing with a signal aborted already', async () => {
+    const cacheDir = join(root, 'abort-before');
+    const signal = AbortSignal.abort(new Error('interrupted by SIGINT'));
+    await expect(buildBase({ preset: 'static', sources: [source], cacheDir, signal })).rejects.toThrow('interrupted by SIGINT');
+    await expect(readdir(cacheDir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('stops a package download in flight, without waiting for it to end', async () => {
+    const key = [...files.keys()].find((k) => k.includes('hello_2.0'));
+    if (key === undefined) throw new Error('fixture');
+    stalled.add(key);
+    try {
+      const controller = new AbortController();
+      const events = abortAt(controller, (e) => e.kind === 'log' && e.message === 'downloading hello 2.0');
+      const started = Date.now();
+      await expect(buildBase({ preset: 'static', packages: ['hello'], sources: [source], cacheDir: join(root, 'abort-download'), events, signal: controller.signal })).rejects.toThrow('interrupted by SIGINT');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      // what is in the cache (the downloads running beside it are stopped too) is whole packages, no temp file
+      expect((await readdir(join(root, 'abort-download', 'base', 'debs')).catch(() => [])).filter((n) => !/^[0-9a-f]{64}\.deb$/.test(n))).toEqual([]);
+    } finally {
+      stalled.delete(key);
+    }
+  });
+
+  it('stops between unpacking and the layers, and base build writes neither the image nor the lock file', async () => {
+    const cacheDir = join(root, 'abort-api');
+    const built = await buildBase({ preset: 'static', sources: [source], cacheDir });
+    const lockFile = join(root, 'abort-api.lock.json');
+    await writeFile(lockFile, serializeLock(built.lock));
+    const output = join(root, 'abort-api-out');
+    for (const task of ['base-unpack', 'base-write']) {
+      const controller = new AbortController();
+      // from the lock and the cached packages: no index is read
+      const events = abortAt(controller, (e) => e.kind === 'task-start' && e.id === task);
+      await expect(baseBuild({ preset: 'static', outputImage: `oci:${output}`, lockFile, locked: true, cacheDir, events, signal: controller.signal }), task).rejects.toThrow('interrupted by SIGINT');
+      await expect(readdir(output), task).rejects.toThrow(/ENOENT/);
+    }
+    expect((await readdir(root)).filter((n) => n.includes('abort-api-out'))).toEqual([]);
+    // the same request without an abort writes the image
+    const report = await baseBuild({ preset: 'static', outputImage: `oci:${output}`, lockFile, locked: true, cacheDir });
+    expect(report.digest).toBe(built.image.digest);
+  });
+});
+

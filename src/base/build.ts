@@ -52,6 +52,11 @@ export interface BaseBuildOptions {
   /** Never reach the network: only `locked` builds whose packages are all cached work. */
   offline?: boolean;
   events?: EventSink;
+  /**
+   * Stops the build between steps (index and package downloads, unpacking, layers) and cancels the download or npm
+   * run in progress; the promise rejects with the signal's reason. Nothing but verified cache entries is written.
+   */
+  signal?: AbortSignal;
 }
 
 export interface BaseBuildResult {
@@ -67,7 +72,7 @@ function sha256hex(data: Buffer): string {
 }
 
 /** Downloads (or takes from the cache) one `.deb`, verified against its SHA256 and size. */
-async function fetchDeb(record: PackageRecord, cacheDir: string, locked: boolean, offline: boolean, events: EventSink): Promise<Buffer> {
+async function fetchDeb(record: PackageRecord, cacheDir: string, locked: boolean, offline: boolean, events: EventSink, signal: AbortSignal | undefined): Promise<Buffer> {
   const cachePath = join(cacheDir, 'debs', `${record.sha256}.deb`);
   const cached = await readCached(cachePath, record.sha256);
   if (cached !== undefined) return cached;
@@ -76,7 +81,7 @@ async function fetchDeb(record: PackageRecord, cacheDir: string, locked: boolean
   events({ kind: 'log', level: 'info', message: `downloading ${record.name} ${record.version}` });
   let data: Buffer;
   try {
-    data = await fetchBytes(url, record.size);
+    data = await fetchBytes(url, record.size, signal === undefined ? {} : { signal });
   } catch (error) {
     if (locked && error instanceof ShipshapeError && error.code === 'not-found') {
       throw notFound(`package ${record.name} ${record.version}`, `is gone from the archive (${url}) and not in the cache ${join(cacheDir, 'debs')}; run without --locked to resolve current versions`, error);
@@ -133,7 +138,7 @@ function lockRecords(lock: BaseLock): PackageRecord[] {
  * The packages a preset (plus extra packages) resolves to in the archive now: the preset's own packages alone, its
  * closure packages and the extras with their dependencies, sorted by name. What a build without --locked installs.
  */
-export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' | 'packages' | 'architecture' | 'sources' | 'cacheDir' | 'events'>): Promise<PackageRecord[]> {
+export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' | 'packages' | 'architecture' | 'sources' | 'cacheDir' | 'events' | 'signal'>): Promise<PackageRecord[]> {
   const events = options.events ?? silent;
   const preset = presets[options.preset];
   const extra = [...(options.packages ?? [])].sort();
@@ -141,7 +146,7 @@ export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' |
   const indexTask = new ProgressTask(events, 'base-index', 'reading package indexes');
   let universe: Universe;
   try {
-    universe = new Universe(await loadArchive(sources, { cacheDir: join(options.cacheDir, 'base'), architecture: options.architecture ?? 'amd64', events }));
+    universe = new Universe(await loadArchive(sources, { cacheDir: join(options.cacheDir, 'base'), architecture: options.architecture ?? 'amd64', events, ...(options.signal === undefined ? {} : { signal: options.signal }) }));
   } finally {
     indexTask.end();
   }
@@ -162,6 +167,8 @@ export function lockEntry(r: PackageRecord): BaseLock['packages'][number] {
 /** Builds a base image. */
 export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildResult> {
   const events = options.events ?? silent;
+  const signal = options.signal;
+  signal?.throwIfAborted();
   const preset = presets[options.preset];
   const architecture = options.architecture ?? options.locked?.architecture ?? 'amd64';
   const extra = [...(options.packages ?? [])].sort();
@@ -180,14 +187,16 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
     records = lockRecords(lock);
   } else {
     if (options.offline === true) throw invalidInput('configuration', 'offline: true allows only --locked builds (package indexes need the network)');
-    records = await resolvePackages({ preset: preset.name, packages: extra, architecture, cacheDir: options.cacheDir, events, ...(options.sources === undefined ? {} : { sources: options.sources }) });
+    records = await resolvePackages({ preset: preset.name, packages: extra, architecture, cacheDir: options.cacheDir, events, ...(options.sources === undefined ? {} : { sources: options.sources }), ...(signal === undefined ? {} : { signal }) });
   }
+  signal?.throwIfAborted();
 
   const download = new ProgressTask(events, 'base-download', `fetching ${records.length} packages`, records.reduce((n, r) => n + r.size, 0));
   let debs: Buffer[];
   try {
     debs = await mapLimit(records, 4, async (r) => {
-      const data = await fetchDeb(r, cacheDir, options.locked !== undefined, options.offline === true, events);
+      signal?.throwIfAborted();
+      const data = await fetchDeb(r, cacheDir, options.locked !== undefined, options.offline === true, events, signal);
       download.advance(data.length);
       return data;
     });
@@ -201,6 +210,7 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
   let caPackage: DebContents | undefined;
   try {
     for (const [i, record] of records.entries()) {
+      signal?.throwIfAborted();
       const subject = `${record.name}_${record.version}_${record.architecture}.deb`;
       const contents = await readDeb(debs[i] ?? Buffer.alloc(0), subject);
       newest = Math.max(newest, contents.date);
@@ -225,6 +235,7 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
       throw wrap(error, `reading --ca-cert ${path}`);
     }
   }
+  signal?.throwIfAborted();
   const epoch = options.sourceDateEpoch ?? newest;
   const bundle = addCaBundle(rootfs, caPackage, extraCas);
   // A JRE reads its own trust store, which ca-certificates-java would make in a maintainer script.
@@ -236,6 +247,7 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
   const created = new Date(epoch * 1000).toISOString().replace(/\.000Z$/, 'Z');
   const command = `shipshape base build --preset ${preset.name}${extra.map((p) => ` --package ${p}`).join('')}${preset.node && !stripNode ? ' --keep-node-symbols' : ''}`;
   const layers: LayerInput[] = [{ tar: await rootfs.toTar(epoch), createdBy: command }];
+  signal?.throwIfAborted();
 
   let nodeBinary: BaseLock['nodeBinary'];
   if (preset.node) {
@@ -244,7 +256,7 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
     let path = options.nodeBinary ?? process.execPath;
     if (options.nodeBinary === undefined && architecture !== hostArchitecture()) {
       const lockedSpec = options.locked?.nodeBinary?.npm;
-      const fetched = await npmNodeBinary({ architecture, cacheDir: join(options.cacheDir, 'base'), events, ...(lockedSpec === undefined ? {} : { version: lockedSpec.slice(lockedSpec.lastIndexOf('@') + 1) }) });
+      const fetched = await npmNodeBinary({ architecture, cacheDir: join(options.cacheDir, 'base'), events, ...(signal === undefined ? {} : { signal }), ...(lockedSpec === undefined ? {} : { version: lockedSpec.slice(lockedSpec.lastIndexOf('@') + 1) }) });
       path = fetched.path;
       fromNpm = fetched.spec;
     }
@@ -273,6 +285,7 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
     const node = new Rootfs();
     node.file('nodejs/bin/node', data, 0o755);
     layers.push({ tar: await node.toTar(epoch), createdBy: `${command} (Node.js runtime)` });
+    signal?.throwIfAborted();
   }
 
   const image = imageFromTars({
@@ -286,6 +299,7 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
       Labels: { 'org.opencontainers.image.base.name': `shipshape/base:${preset.name}` },
     },
   });
+  signal?.throwIfAborted();
 
   const lock: BaseLock = {
     lockfileVersion: 1,

@@ -2,6 +2,7 @@
  * Fetching from a Debian archive: bounded reads, retries on 5xx and dropped connections, proxies from the
  * environment (undici's EnvHttpProxyAgent; Node's global fetch ignores HTTPS_PROXY).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvHttpProxyAgent, fetch } from 'undici';
 import { externalFailure, invalidInput, notFound, ShipshapeError } from '../internal/errors.js';
 
@@ -12,13 +13,23 @@ function dispatcher(): EnvHttpProxyAgent {
   return agent;
 }
 
+export interface FetchOptions {
+  /** Retries after 5xx, 429 and dropped connections (default 3). */
+  retries?: number;
+  /** Stops the request (and any wait before a retry); the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /** GETs `url` fully into memory, refusing more than `limit` bytes. 404/410 throw `not-found`. */
-export async function fetchBytes(url: string, limit: number, retries = 3): Promise<Buffer> {
+export async function fetchBytes(url: string, limit: number, options: FetchOptions = {}): Promise<Buffer> {
+  const { retries = 3, signal } = options;
   let lastError: unknown;
   for (let attempt = 0; attempt <= retries; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1)));
+    signal?.throwIfAborted();
+    if (attempt > 0) await sleep(500 * 2 ** (attempt - 1), undefined, signal === undefined ? undefined : { signal }).catch(() => signal?.throwIfAborted());
     try {
-      const response = await fetch(url, { dispatcher: dispatcher(), redirect: 'follow', signal: AbortSignal.timeout(120_000) });
+      const timeout = AbortSignal.timeout(120_000);
+      const response = await fetch(url, { dispatcher: dispatcher(), redirect: 'follow', signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) });
       if (response.status === 404 || response.status === 410) {
         await response.body?.cancel();
         throw notFound(url, `HTTP ${response.status}`);
@@ -45,6 +56,7 @@ export async function fetchBytes(url: string, limit: number, retries = 3): Promi
       }
       return Buffer.concat(chunks);
     } catch (error) {
+      signal?.throwIfAborted();
       if (error instanceof ShipshapeError && error.code !== 'external') throw error;
       lastError = error;
     }

@@ -25,14 +25,19 @@ export function hostArchitecture(): string {
   return process.arch === 'x64' ? 'amd64' : process.arch;
 }
 
-function npmRun(npm: string, args: string[], cwd: string): Promise<string> {
+/** Runs npm; an aborted `signal` kills it and rejects with the signal's reason. */
+function npmRun(npm: string, args: string[], cwd: string, signal: AbortSignal | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(npm, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const child = spawn(npm, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' }, ...(signal === undefined ? {} : { signal }) });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-2000)));
     child.on('error', (error) => {
+      if (signal?.aborted === true) {
+        reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+        return;
+      }
       reject(new ShipshapeError('external', `running ${npm}: ${error.message}`, { cause: error }));
     });
     child.on('close', (code) => {
@@ -43,8 +48,8 @@ function npmRun(npm: string, args: string[], cwd: string): Promise<string> {
 }
 
 /** The newest version of `pkg` matching `range`, as the registry lists it. */
-async function resolveVersion(npm: string, pkg: string, range: string, cwd: string): Promise<string> {
-  const out = await npmRun(npm, ['view', `${pkg}@${range}`, 'version', '--json'], cwd);
+async function resolveVersion(npm: string, pkg: string, range: string, cwd: string, signal: AbortSignal | undefined): Promise<string> {
+  const out = await npmRun(npm, ['view', `${pkg}@${range}`, 'version', '--json'], cwd, signal);
   let parsed: unknown;
   try {
     parsed = JSON.parse(out);
@@ -123,6 +128,8 @@ export interface NpmNodeOptions {
   cacheDir: string;
   npm?: string;
   events: EventSink;
+  /** Stops npm; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** The path of a cached Node.js binary for `architecture` from npm, fetched first when absent; and its npm name. */
@@ -133,7 +140,7 @@ export async function npmNodeBinary(options: NpmNodeOptions): Promise<{ path: st
   const npm = options.npm ?? 'npm';
   const root = join(options.cacheDir, 'node');
   await mkdir(root, { recursive: true });
-  const version = await resolveVersion(npm, pkg, options.version ?? (process.versions.node.split('.')[0] ?? '20'), root);
+  const version = await resolveVersion(npm, pkg, options.version ?? (process.versions.node.split('.')[0] ?? '20'), root, options.signal);
   const spec = `${pkg}@${version}`;
   const dir = join(root, `${pkg}-${version}`);
   const path = join(dir, 'node');
@@ -141,7 +148,7 @@ export async function npmNodeBinary(options: NpmNodeOptions): Promise<{ path: st
   const task = new ProgressTask(options.events, 'base-node-npm', `fetching ${spec} from npm`);
   const work = await mkdtemp(join(root, `.${pkg}-`));
   try {
-    const packed = await npmRun(npm, ['pack', spec, '--pack-destination', work, '--json', '--loglevel=error'], work);
+    const packed = await npmRun(npm, ['pack', spec, '--pack-destination', work, '--json', '--loglevel=error'], work, options.signal);
     const name = packedFileName(packed, spec);
     await mkdir(join(work, 'out'));
     await extractNode(join(work, name), join(work, 'out', 'node'));

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { baseBuild, baseUpdate, type BaseUpdateReport, presetNames, type PresetName } from '../../api/index.js';
 import { invalidInput, ShipshapeError } from '../../internal/errors.js';
+import { withInterrupt } from '../interrupt.js';
 import { megabytes } from '../output.js';
 import { action, addCommonOptions, repeatable, sourceDateEpochFlag } from '../runtime.js';
 
@@ -71,25 +72,28 @@ export function register(program: Command): void {
       const epoch = sourceDateEpochFlag(flags.sourceDateEpoch);
       const architectures = platformArchitectures(flags.platform);
       if (architectures.length > 0 && flags.arch !== undefined) throw new ShipshapeError('usage', '--arch and --platform both name the architecture: use one');
-      const report = await baseBuild({
-        preset: flags.preset,
-        outputImage: flags.outputImage,
-        packages: flags.package,
-        mirrors: flags.mirror,
-        caCerts: flags.caCert,
-        locked: flags.locked,
-        nonroot: flags.nonroot,
-        cacheDir: ctx.loaded.cacheDir,
-        offline: ctx.loaded.config.offline,
-        config: ctx.loaded.config,
-        events: ctx.events,
-        ...(flags.arch === undefined ? {} : { architecture: flags.arch }),
-        ...(architectures.length === 0 ? {} : { architectures }),
-        ...(flags.nodeBinary === undefined ? {} : { nodeBinary: flags.nodeBinary }),
-        ...(flags.keepNodeSymbols === true ? { keepNodeSymbols: true } : {}),
-        ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
-        ...(flags.lock === undefined ? {} : { lockFile: flags.lock }),
-      });
+      const report = await withInterrupt((signal) =>
+        baseBuild({
+          preset: flags.preset,
+          signal,
+          outputImage: flags.outputImage,
+          packages: flags.package,
+          mirrors: flags.mirror,
+          caCerts: flags.caCert,
+          locked: flags.locked,
+          nonroot: flags.nonroot,
+          cacheDir: ctx.loaded.cacheDir,
+          offline: ctx.loaded.config.offline,
+          config: ctx.loaded.config,
+          events: ctx.events,
+          ...(flags.arch === undefined ? {} : { architecture: flags.arch }),
+          ...(architectures.length === 0 ? {} : { architectures }),
+          ...(flags.nodeBinary === undefined ? {} : { nodeBinary: flags.nodeBinary }),
+          ...(flags.keepNodeSymbols === true ? { keepNodeSymbols: true } : {}),
+          ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
+          ...(flags.lock === undefined ? {} : { lockFile: flags.lock }),
+        }),
+      );
       if (ctx.flags.format === 'json') {
         await ctx.write(JSON.stringify(report, null, 2));
         return;
