@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { detectApp } from './detect.js';
 import { excludedBy } from './dockerignore.js';
 import { generateFiles } from './generate.js';
@@ -133,5 +135,64 @@ describe('generated Dockerfiles', () => {
   it('golden files exist for every project', () => {
     const golden = readdirSync(resolve(fixtures, '__golden__'));
     for (const [name] of projects) expect(golden).toContain(`${name}.Dockerfile`);
+  });
+});
+
+describe('generated from a project written by the test', () => {
+  const made: string[] = [];
+  afterEach(async () => {
+    for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function project(files: Record<string, string>) {
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-generate-'));
+    made.push(root);
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await writeFile(join(root, path), text);
+    }
+    return generateFiles(root, await detectApp(root));
+  }
+
+  const node = (scripts: Record<string, string>, extra: Record<string, string> = {}) =>
+    project({ 'package.json': JSON.stringify({ name: 'app', scripts, dependencies: { express: '4' } }), 'package-lock.json': '{}', 'index.js': '', 'src/server.js': '', 'tracing.js': '', ...extra });
+
+  it('keeps the start script\'s node options, script and arguments; a preload is not taken for the app', async () => {
+    const { dockerfile, notes } = await project({
+      'package.json': JSON.stringify({ name: 'app', scripts: { start: 'node --require ./tracing.js -r dotenv/config src/server.js --port 9000' }, dependencies: { express: '4' } }),
+      'package-lock.json': '{}',
+      'src/server.js': '',
+      'tracing.js': '',
+    });
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["\/nodejs\/bin\/node", "--require", "\.\/tracing\.js", "-r", "dotenv\/config"\]\nCMD \["src\/server\.js", "--port", "9000"\]$/m);
+    expect(notes).toEqual([]);
+  });
+
+  it('a built app gets the file its start script preloads from outside the build output', async () => {
+    const { dockerfile, dockerignore } = await node({ build: 'tsc', start: 'node --require ./test/tracing.js dist/server.js' }, { 'test/tracing.js': '' });
+    expect(dockerfile).toMatch(/^COPY --link test\/tracing\.js \.\/test\/tracing\.js$/m);
+    expect(dockerignore).not.toMatch(/^test$/m);
+  });
+
+  it('sets the start script\'s variables in the image, except NODE_ENV and secrets, whose values appear nowhere', async () => {
+    const { dockerfile, notes } = await node({ start: 'NODE_ENV=development PORT=8080 API_TOKEN=s3cr3t node src/server.js' });
+    expect(dockerfile).toMatch(/^ENV NODE_ENV=production PORT=8080$/m);
+    expect(notes).toEqual(['package.json: scripts.start sets API_TOKEN, which looks secret and is left out of the image: pass it at run time']);
+    expect(JSON.stringify({ dockerfile, notes })).not.toContain('s3cr3t');
+  });
+
+  it('a start script that is not one node command is named in a note, not taken for a missing one', async () => {
+    const chained = await node({ start: 'npm run migrate && node src/server.js' });
+    expect(chained.notes).toEqual(['package.json: scripts.start runs more than a single command, not `node FILE`, which an image without a shell or dev dependencies cannot run; the Dockerfile runs index.js']);
+    const runner = await project({ 'package.json': JSON.stringify({ name: 'app', scripts: { start: 'ts-node src/index.ts' }, devDependencies: { 'ts-node': '10' } }), 'package-lock.json': '{}' });
+    expect(runner.notes).toEqual(['package.json: scripts.start runs ts-node, not `node FILE`, which an image without a shell or dev dependencies cannot run; the Dockerfile runs index.js']);
+  });
+
+  it('runs the bin a package has instead of an index.js it lacks; a main that is not there is a note', async () => {
+    const bin = await project({ 'package.json': JSON.stringify({ name: 'app', bin: { app: './cli.js' } }), 'package-lock.json': '{}', 'cli.js': '' });
+    expect(bin.dockerfile).toMatch(/^CMD \["cli\.js"\]$/m);
+    expect(bin.notes).toEqual([]);
+    const missing = await project({ 'package.json': JSON.stringify({ name: 'app', main: 'lib/missing.js' }), 'package-lock.json': '{}' });
+    expect(missing.notes).toEqual(['package.json: main names lib/missing.js, which is not in the project; the container will not start until it is']);
   });
 });

@@ -50,6 +50,12 @@ export interface NodeApp extends AppBase {
   outDir: string;
   /** The file node runs, relative to the app directory (`dist/index.js`, `server.js`). */
   entry: string;
+  /** node's options from the start script (`--require ./tracing.js`), given before `entry`. */
+  nodeOptions?: string[];
+  /** The script's arguments from the start script, given after `entry`. */
+  args?: string[];
+  /** Variables the start script sets (NODE_ENV and secret-looking names left out). */
+  env?: Record<string, string>;
   /**
    * A member of a workspace (`workspaces` in the root package.json, or `pnpm-workspace.yaml`): the context is the
    * workspace root, which holds the lockfile; `member` is the app's folder relative to it, `members` every member's

@@ -8,11 +8,13 @@ import { findHealthPath, healthPathFromRoutes } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, NodeApp, NodeFramework, NodePackageManager } from '../../types.js';
+import { type NodeStart, parseStartScript } from './start-script.js';
 import { workspaceMembers, workspaceRootOf } from './workspace.js';
 
 const packageJsonSchema = z.looseObject({
   name: z.string().optional(),
   main: z.string().optional(),
+  bin: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
   type: z.string().optional(),
   packageManager: z.string().optional(),
   scripts: z.record(z.string(), z.string()).optional(),
@@ -54,11 +56,36 @@ function frameworkOf(deps: Record<string, string>): NodeFramework | undefined {
   return undefined;
 }
 
-/** `node dist/server.js --flag` → `dist/server.js`; undefined for anything that is not plain node. */
-function entryFromStart(start: string | undefined): string | undefined {
-  if (start === undefined) return undefined;
-  const match = /^(?:NODE_ENV=\S+\s+)?node\s+(?:--?[\w-]+(?:=\S+)?\s+)*([\w./@-]+\.[cm]?js)\b/.exec(start.trim());
-  return match?.[1]?.replace(/^\.\//, '');
+/** Variables whose value is a secret: never written into a Dockerfile (an image layer keeps them). */
+const secretVariable = /KEY|SECRET|TOKEN|PASSW|PWD|CREDENTIAL|AUTH|PRIVATE/i;
+
+/**
+ * What the start script tells the image: node's options and the script's arguments, the variables it sets (not
+ * NODE_ENV, which the image sets, nor secrets), and notes on what the image leaves out.
+ */
+function startOf(start: NodeStart, manifest: string, notes: string[]): Pick<NodeApp, 'nodeOptions' | 'args' | 'env'> {
+  const options: string[] = [];
+  for (let i = 0; i < start.options.length; i++) {
+    const option = start.options[i] ?? '';
+    const name = option.split('=')[0] ?? option;
+    if (name === '--env-file' || name === '--env-file-if-exists') {
+      // the .dockerignore keeps .env files out of the context: pass the variables at run time
+      if (!option.includes('=')) i++;
+      notes.push(`${manifest}: scripts.start reads ${name}; the image has no env file (it is a secret): pass the variables with docker run --env-file`);
+      continue;
+    }
+    options.push(option);
+  }
+  const env: Record<string, string> = {};
+  for (const [name, value] of start.env) {
+    if (name === 'NODE_ENV') continue;
+    if (secretVariable.test(name)) {
+      notes.push(`${manifest}: scripts.start sets ${name}, which looks secret and is left out of the image: pass it at run time`);
+      continue;
+    }
+    env[name] = value;
+  }
+  return { ...(options.length === 0 ? {} : { nodeOptions: options }), ...(start.args.length === 0 ? {} : { args: start.args }), ...(Object.keys(env).length === 0 ? {} : { env }) };
 }
 
 /** Folders where a Next.js app's components live (app router, pages router, `src/`, shared components). */
@@ -78,6 +105,11 @@ async function importsNextImage(files: ProjectFiles, dir: string): Promise<boole
       if (text !== undefined && /['"]next\/(?:legacy\/)?image['"]/.test(text)) return true;
     }
   }
+  return false;
+}
+
+async function someFile(files: ProjectFiles, paths: string[]): Promise<boolean> {
+  for (const path of paths) if (await files.isFile(path).catch(() => false)) return true;
   return false;
 }
 
@@ -153,14 +185,26 @@ export const nodeDetector: Detector = {
       nextImageOptimization = !imagesOff && (await importsNextImage(files, dir));
     }
 
+    const startScript = scripts.start === undefined ? undefined : parseStartScript(scripts.start);
+    const start = startScript?.kind === 'node' ? startOf(startScript.start, manifest, notes) : {};
     let entry: string | undefined;
+    let entrySource: string | undefined;
     if (nextStandalone) entry = 'server.js';
-    entry ??= entryFromStart(scripts.start);
+    if (entry === undefined && startScript?.kind === 'node' && startScript.start.entry !== undefined) {
+      entry = startScript.start.entry;
+      entrySource = 'scripts.start';
+    }
     if (entry === undefined && framework === 'nest') entry = `${outDir}/main.js`;
     if (entry === undefined && pkg.main !== undefined) {
       entry = pkg.main.replace(/^\.\//, '');
+      entrySource = 'main';
       // main pointing at TypeScript sources: run the compiled file
       if (/\.ts$/.test(entry) && build) entry = `${outDir}/${entry.replace(/^src\//, '').replace(/\.ts$/, '.js')}`;
+    }
+    const [bin] = typeof pkg.bin === 'string' ? [pkg.bin] : Object.values(pkg.bin ?? {});
+    if (entry === undefined && bin !== undefined) {
+      entry = bin.replace(/^\.\//, '');
+      entrySource = 'bin';
     }
     if (entry === undefined) {
       for (const candidate of build ? [`${outDir}/index.js`, `${outDir}/main.js`, `${outDir}/server.js`] : ['index.js', 'server.js', 'app.js', 'main.js']) {
@@ -170,9 +214,18 @@ export const nodeDetector: Detector = {
         }
       }
     }
+    // `next start` and `nest start` are read through the framework
+    const startUnread = startScript?.kind === 'other' && framework !== 'next' && framework !== 'nest' ? startScript.runs : undefined;
     if (entry === undefined) {
       entry = 'index.js';
-      notes.push(`${manifest}: no start script, main or index.js; the Dockerfile runs index.js`);
+      if (startUnread === undefined) notes.push(`${manifest}: no start script, main or index.js; the Dockerfile runs index.js`);
+    }
+    if (startUnread !== undefined) {
+      notes.push(`${manifest}: scripts.start runs ${startUnread}, not \`node FILE\`, which an image without a shell or dev dependencies cannot run; the Dockerfile runs ${entry}`);
+    }
+    // a file node resolves the way it does (`lib/x` → `lib/x.js` or `lib/x/index.js`); built output is not there yet
+    if (!build && entrySource !== undefined && !(await someFile(files, [entry, `${entry}.js`, `${entry}/index.js`].map((p) => joinPath(dir, p))))) {
+      notes.push(`${manifest}: ${entrySource} names ${entry}, which is not in the project; the container will not start until it is`);
     }
 
     const sources = [joinPath(dir, entry.replace(new RegExp(`^${outDir}/`), 'src/').replace(/\.js$/, typescript ? '.ts' : '.js')), joinPath(dir, entry)];
@@ -210,6 +263,7 @@ export const nodeDetector: Detector = {
         hasPublicDir: await files.isDir(joinPath(dir, 'public')).catch(() => false),
         outDir,
         entry,
+        ...(nextStandalone ? {} : start),
         hasDependencies: Object.keys(deps).length > 0,
       },
     ];

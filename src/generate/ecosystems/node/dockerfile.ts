@@ -89,6 +89,27 @@ export function nextStandalonePrune(app: NodeApp): { paths: string[]; why: strin
   return { paths, why };
 }
 
+/** node's options that load a module before the app (a relative path is a file of the project). */
+const preloadOptions = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']);
+
+/** Project files the start script's node options load (`--require ./tracing.js`), relative to the app directory. */
+export function localPreloads(app: NodeApp): string[] {
+  const options = app.nodeOptions ?? [];
+  const files: string[] = [];
+  options.forEach((option, i) => {
+    const eq = option.indexOf('=');
+    const name = eq < 0 ? option : option.slice(0, eq);
+    const value = eq < 0 ? options[i + 1] : option.slice(eq + 1);
+    if (preloadOptions.has(name) && value !== undefined && /^\.{1,2}\//.test(value)) files.push(value.replace(/^\.\//, ''));
+  });
+  return files;
+}
+
+/** `NAME=value` for ENV, quoted when the value holds what the Dockerfile would split or expand. */
+function envPair(name: string, value: string): string {
+  return `${name}=${/^[\w./:@%+,-]*$/.test(value) ? value : JSON.stringify(value)}`;
+}
+
 function runScript(app: NodeApp): string {
   return app.packageManager === 'npm' ? 'npm run build' : app.packageManager === 'bun' ? 'bun run build' : `${app.packageManager === 'yarn-berry' ? 'yarn' : app.packageManager} run build`;
 }
@@ -152,7 +173,7 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
     node = ['node'];
   }
   w.instruction('WORKDIR', '/app');
-  w.instruction('ENV', 'NODE_ENV=production');
+  w.instruction('ENV', ['NODE_ENV=production', ...Object.entries(app.env ?? {}).map(([name, value]) => envPair(name, value))].join(' '));
   if (app.nextStandalone) {
     w.instruction('ENV', `HOSTNAME=0.0.0.0 PORT=${app.port ?? 3000}`);
     w.copy(['/app/.next/standalone'], './', { from: 'build' });
@@ -171,12 +192,15 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
       // package.json tells node whether .js files are ES modules ("type")
       w.copy(['package.json'], './');
       w.copy([`/app/${app.outDir}`], `./${app.outDir}`, { from: 'build' });
+      // files the start script preloads from outside the build output
+      for (const file of localPreloads(app).filter((f) => !f.startsWith(`${app.outDir}/`))) w.copy([file], `./${file}`);
     } else {
       w.copy(['.'], '.');
     }
   }
   runtimeTail(w, app.port);
-  w.instruction('ENTRYPOINT', execForm(node));
-  w.instruction('CMD', execForm([app.entry]));
+  // the start script's node options stay with node; CMD is the script and its arguments (what docker run replaces)
+  w.instruction('ENTRYPOINT', execForm([...node, ...(app.nodeOptions ?? [])]));
+  w.instruction('CMD', execForm([app.entry, ...(app.args ?? [])]));
   return { runtime };
 }

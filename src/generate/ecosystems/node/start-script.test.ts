@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseStartScript } from './start-script.js';
+
+describe('start script', () => {
+  it.each([
+    ['node server.js', { env: [], options: [], entry: 'server.js', args: [] }],
+    ['node --require ./tracing.js src/server.js', { env: [], options: ['--require', './tracing.js'], entry: 'src/server.js', args: [] }],
+    ['node -r dotenv/config src/server.js', { env: [], options: ['-r', 'dotenv/config'], entry: 'src/server.js', args: [] }],
+    ['node --import=./otel.mjs --enable-source-maps dist/main.mjs', { env: [], options: ['--import=./otel.mjs', '--enable-source-maps'], entry: 'dist/main.mjs', args: [] }],
+    ['node --max-old-space-size=4096 ./src/server.js --port 9000', { env: [], options: ['--max-old-space-size=4096'], entry: 'src/server.js', args: ['--port', '9000'] }],
+    ['NODE_ENV=production PORT=8080 node server.js', { env: [['NODE_ENV', 'production'], ['PORT', '8080']], options: [], entry: 'server.js', args: [] }],
+    ['cross-env NODE_ENV=production node src/server.js', { env: [['NODE_ENV', 'production']], options: [], entry: 'src/server.js', args: [] }],
+    ["node server.js --name 'a b'", { env: [], options: [], entry: 'server.js', args: ['--name', 'a b'] }],
+    ['node .', { env: [], options: [], args: [] }],
+  ])('%s is one node command', (script, start) => {
+    expect(parseStartScript(script)).toEqual({ kind: 'node', start });
+  });
+
+  it.each([
+    ['npm run migrate && node server.js', 'more than a single command'],
+    ['node server.js | pino-pretty', 'more than a single command'],
+    ['ts-node src/index.ts', 'ts-node'],
+    ['tsx src/server.ts', 'tsx'],
+    ['NODE_ENV=production nodemon server.js', 'nodemon'],
+    ["node -e 'require(1)'", 'node -e'],
+    ['node --require', 'node --require without its value'],
+  ])('%s is not (%s)', (script, runs) => {
+    expect(parseStartScript(script)).toEqual({ kind: 'other', runs });
+  });
+});

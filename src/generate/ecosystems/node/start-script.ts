@@ -1,0 +1,106 @@
+/**
+ * A `start` script read as the one `node` command the image runs: leading environment assignments (bare or through
+ * `cross-env` / `env`), node's own options, the script and its arguments. Anything else (several commands, a
+ * pipe, a development runner such as ts-node or tsx, `node -e`) is not a command an image without a shell or
+ * dev dependencies can run: the result says what it runs instead, for a note.
+ */
+
+export interface NodeStart {
+  /** `NAME=value` assignments before the command, in order. */
+  env: [string, string][];
+  /** node's options before the script (`--require ./tracing.js`, `--enable-source-maps`). */
+  options: string[];
+  /** The script node runs; undefined for `node .` (the package's main). */
+  entry?: string;
+  /** Arguments after the script. */
+  args: string[];
+}
+
+export type StartScript = { kind: 'node'; start: NodeStart } | { kind: 'other'; runs: string };
+
+/**
+ * node's options that take their value as the next word when written without `=` (node's `--help`): without this
+ * list `node --require ./tracing.js server.js` would run the preload as the app.
+ */
+const optionsWithValue = new Set([
+  '-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--env-file', '--env-file-if-exists',
+  '--title', '--input-type', '--inspect-port', '--debug-port', '--redirect-warnings', '--diagnostic-dir', '--report-dir', '--report-directory',
+  '--report-filename', '--report-signal', '--icu-data-dir', '--openssl-config', '--tls-cipher-list', '--secure-heap', '--secure-heap-min',
+  '--heapsnapshot-signal', '--disable-warning', '--watch-path', '--dns-result-order', '--unhandled-rejections', '--stack-size',
+]);
+
+/** Options after which node runs no script file. */
+const noScript = new Set(['-e', '--eval', '-p', '--print', '-i', '--interactive', '-c', '--check', '-v', '--version', '-h', '--help', '--test', '--run']);
+
+/** Shell words of a command line, quotes removed; undefined when it holds shell syntax one exec-form command cannot. */
+function words(line: string): string[] | undefined {
+  const result: string[] = [];
+  let current = '';
+  let started = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] ?? '';
+    if (ch === "'" || ch === '"') {
+      const end = line.indexOf(ch, i + 1);
+      if (end < 0) return undefined;
+      const quoted = line.slice(i + 1, end);
+      if (ch === '"' && /[$`\\]/.test(quoted)) return undefined;
+      current += quoted;
+      started = true;
+      i = end;
+    } else if (/\s/.test(ch)) {
+      if (started) result.push(current);
+      current = '';
+      started = false;
+    } else if (/[;&|<>()`$\\*?{}]/.test(ch) || (!started && (ch === '#' || ch === '~'))) {
+      return undefined;
+    } else {
+      current += ch;
+      started = true;
+    }
+  }
+  if (started) result.push(current);
+  return result;
+}
+
+/** Reads `start` as one node command, or says what it runs. */
+export function parseStartScript(start: string): StartScript {
+  const list = words(start.trim());
+  if (list === undefined) return { kind: 'other', runs: 'more than a single command' };
+  const env: [string, string][] = [];
+  let i = 0;
+  for (;;) {
+    const word = list[i];
+    if (word === undefined) return { kind: 'other', runs: 'no command' };
+    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
+    if (assignment?.[1] !== undefined && assignment[2] !== undefined) {
+      env.push([assignment[1], assignment[2]]);
+      i++;
+    } else if (word === 'cross-env' || word === 'env') {
+      i++;
+    } else break;
+  }
+  const command = list[i] ?? '';
+  if (command !== 'node') return { kind: 'other', runs: command };
+  const options: string[] = [];
+  for (i++; i < list.length; i++) {
+    const word = list[i] ?? '';
+    if (word === '--') {
+      i++;
+      break;
+    }
+    if (!word.startsWith('-') || word === '-') break;
+    const name = word.split('=')[0] ?? word;
+    if (noScript.has(name)) return { kind: 'other', runs: `node ${name}` };
+    options.push(word);
+    if (!word.includes('=') && optionsWithValue.has(word)) {
+      const value = list[i + 1];
+      if (value === undefined) return { kind: 'other', runs: `node ${word} without its value` };
+      options.push(value);
+      i++;
+    }
+  }
+  const script = list[i];
+  if (script === undefined || script === '-') return { kind: 'other', runs: 'node without a script' };
+  const entry = script.replace(/^\.\//, '');
+  return { kind: 'node', start: { env, options, ...(entry === '.' || entry === '' ? {} : { entry }), args: list.slice(i + 1) } };
+}
