@@ -195,4 +195,31 @@ describe('generated from a project written by the test', () => {
     const missing = await project({ 'package.json': JSON.stringify({ name: 'app', main: 'lib/missing.js' }), 'package-lock.json': '{}' });
     expect(missing.notes).toEqual(['package.json: main names lib/missing.js, which is not in the project; the container will not start until it is']);
   });
+
+  it('copies the requirement files requirements.txt includes, in their folders, before pip reads them', async () => {
+    const { dockerfile, notes } = await project({
+      'requirements.txt': '-r requirements/base.txt\n--constraint=constraints.txt\nuvicorn\n',
+      'requirements/base.txt': '-r common.txt  # shared\nfastapi\n',
+      'requirements/common.txt': 'pydantic\n',
+      'constraints.txt': 'pydantic<3\n',
+      'app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+    });
+    const copies = instructions(dockerfile).filter((l) => l.startsWith('COPY '));
+    expect(copies.slice(0, 3)).toEqual(['COPY --link requirements.txt constraints.txt ./', 'COPY --link requirements/base.txt ./requirements/', 'COPY --link requirements/common.txt ./requirements/']);
+    expect(dockerfile).toMatch(/"uvicorn", "app\.main:app"/);
+    expect(notes).toEqual([]);
+  });
+
+  it('an index URL with credentials is a note naming the host only; a missing include and -e . are notes', async () => {
+    const { dockerfile, dockerignore, notes } = await project({
+      'requirements.txt': '--index-url https://deploy:s3cr3tT0ken@pypi.corp.example/simple\n--extra-index-url https://${PIP_USER}:${PIP_TOKEN}@mirror.example/simple\n-r missing.txt\n-e .\nflask\n',
+      'main.py': '',
+    });
+    expect(notes).toEqual([
+      'requirements.txt: the index URL for pypi.corp.example carries credentials, which the image would keep: take them out of the file (pip expands ${VARIABLES} in it) and pass them as a build secret',
+      "requirements.txt: -e . installs from the project's files, which are copied after the dependencies; pip install will fail until it is removed",
+      'requirements.txt: includes missing.txt, which is not in the project; pip install will fail',
+    ]);
+    expect(JSON.stringify({ dockerfile, dockerignore, notes })).not.toContain('s3cr3t');
+  });
 });

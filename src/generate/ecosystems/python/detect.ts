@@ -4,6 +4,7 @@
  * `[project.scripts]`, a WSGI/ASGI app (served by gunicorn/uvicorn when they are dependencies), a
  * `__main__.py`, or a conventional script (`main.py`, `app.py`, …).
  */
+import { posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { invalidInput } from '../../../internal/errors.js';
@@ -53,6 +54,60 @@ function moduleFile(module: string): string {
   return `${module.split(':')[0]?.replace(/\./g, '/') ?? module}.py`;
 }
 
+/** How many requirement files `-r`/`-c` may chain: pip has no limit, a hostile project gets none either. */
+const maxRequirementFiles = 32;
+
+/**
+ * A requirements file and every file it includes (`-r`, `-c`, `--requirement`, `--constraint`; relative to the
+ * including file, as pip reads them), in the order found, with their requirement lines. pip needs them all before
+ * the sources are copied. Local installs (`-e .`, `./pkg`) and index URLs carrying credentials are noted.
+ */
+async function readRequirements(files: ProjectFiles, dir: string, first: string, notes: string[]): Promise<{ manifests: string[]; lines: string[] }> {
+  const manifests: string[] = [];
+  const lines: string[] = [];
+  const queue = [first];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    if (manifests.includes(name)) continue;
+    if (manifests.length >= maxRequirementFiles) throw invalidInput(joinPath(dir, first), `includes more than ${maxRequirementFiles} requirement files`);
+    const text = await files.readText(joinPath(dir, name));
+    if (text === undefined) {
+      notes.push(`${joinPath(dir, manifests.at(-1) ?? first)}: includes ${name}, which is not in the project; pip install will fail`);
+      continue;
+    }
+    manifests.push(name);
+    for (const raw of text.split(/\r?\n/)) {
+      const line = raw.replace(/(^|\s)#.*$/, '').trim();
+      if (line === '') continue;
+      const include = /^(?:-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+)(\S+)$/.exec(line)?.[1];
+      if (include !== undefined) {
+        if (/^[a-z][\w+.-]*:\/\//i.test(include)) continue;
+        const path = posix.normalize(posix.join(posix.dirname(name), include));
+        if (path.startsWith('../') || path === '..' || posix.isAbsolute(path)) {
+          notes.push(`${joinPath(dir, name)}: includes ${include}, outside the build context ${dir}; pip install will fail`);
+          continue;
+        }
+        queue.push(path);
+        continue;
+      }
+      const url = /^(?:-i|--index-url|--extra-index-url|-f|--find-links)(?:\s*=\s*|\s+)(\S+)$/.exec(line)?.[1];
+      if (url !== undefined) {
+        // the credentials must not be repeated: the note names the host only; `${VAR}` is pip's own expansion
+        const credentials = /^[a-z][\w+.-]*:\/\/([^/@\s]+)@([^/\s]+)/i.exec(url);
+        if (credentials?.[1] !== undefined && credentials[2] !== undefined && !credentials[1].includes('$')) {
+          notes.push(`${joinPath(dir, name)}: the index URL for ${credentials[2]} carries credentials, which the image would keep: take them out of the file (pip expands \${VARIABLES} in it) and pass them as a build secret`);
+        }
+        continue;
+      }
+      if (/^(-e|--editable)(\s|=)\s*(\.|\/|file:)|^(\.{1,2}\/|\.$|file:)/.test(line)) {
+        notes.push(`${joinPath(dir, name)}: ${line.split(/\s+/).slice(0, 2).join(' ')} installs from the project's files, which are copied after the dependencies; pip install will fail until it is removed`);
+        continue;
+      }
+      if (!line.startsWith('-')) lines.push(line);
+    }
+  }
+  return { manifests, lines };
+}
+
 export const pythonDetector: Detector = {
   ecosystem: 'python',
   async detect(files: ProjectFiles, dir: string): Promise<PythonApp[]> {
@@ -88,7 +143,8 @@ export const pythonDetector: Detector = {
     if (pyprojectText !== undefined) manifests.push('pyproject.toml');
     if (lockfile !== undefined && (await files.isFile(joinPath(dir, lockfile)))) manifests.push(lockfile);
     else if (lockfile !== undefined) notes.push(`${joinPath(dir, lockfile)}: missing; builds are not reproducible until it is committed`);
-    if (packageManager === 'pip' && requirements !== undefined) manifests.push(requirements);
+    const requirementFiles = requirements === undefined ? { manifests: [], lines: [] } : await readRequirements(files, dir, requirements, notes);
+    if (packageManager === 'pip') manifests.push(...requirementFiles.manifests);
 
     let pythonVersion: string | undefined;
     const versionFile = await files.readText(joinPath(dir, '.python-version'), 4096);
@@ -96,7 +152,7 @@ export const pythonDetector: Detector = {
     const requiresPython = pyproject.project?.['requires-python'] ?? (typeof pyproject.tool?.poetry?.dependencies?.python === 'string' ? pyproject.tool.poetry.dependencies.python : undefined);
     if (pythonVersion === undefined && requiresPython !== undefined) pythonVersion = pythonVersionOf(requiresPython);
 
-    const requirementLines = requirements === undefined ? [] : ((await files.readText(joinPath(dir, requirements))) ?? '').split('\n').filter((l) => !/^\s*(#|-|$)/.test(l));
+    const requirementLines = requirementFiles.lines;
     const deps = dependencyNames([...(pyproject.project?.dependencies ?? []), ...Object.keys(pyproject.tool?.poetry?.dependencies ?? {}), ...requirementLines]);
 
     const scripts = { ...(pyproject.project?.scripts ?? {}), ...Object.fromEntries(Object.entries(pyproject.tool?.poetry?.scripts ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')) };

@@ -4,6 +4,7 @@
  * no pip) with `PYTHONPATH=/deps`. A virtualenv is not copied because its interpreter links point into the
  * builder's Python, which the runtime does not have.
  */
+import { posix } from 'node:path';
 import { type DockerfileWriter, execForm } from '../../dockerfile-writer.js';
 import type { PythonApp } from '../../types.js';
 import { runtimeTail } from '../runtime-tail.js';
@@ -19,7 +20,10 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
   w.from(`python:${version}-slim-bookworm`, 'build', [`Builder: CPython ${version} on Debian 12 slim: wheels built here load in the runtime (same glibc, same ABI).`]);
   w.instruction('WORKDIR', '/app');
   w.instruction('ENV', 'PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore');
-  w.copy(app.manifests, './');
+  // a requirements file's includes keep their folders: pip reads `-r base.txt` relative to the including file
+  const nested = app.manifests.filter((m) => m.includes('/'));
+  w.copy(app.manifests.filter((m) => !m.includes('/')), './');
+  for (const manifest of nested) w.copy([manifest], `./${posix.dirname(manifest)}/`);
   switch (app.packageManager) {
     case 'pip':
       if (app.manifests.includes('requirements.txt')) w.run(['pip install --target=/deps -r requirements.txt'], [pipCache]);
