@@ -222,4 +222,17 @@ describe('generated from a project written by the test', () => {
     ]);
     expect(JSON.stringify({ dockerfile, dockerignore, notes })).not.toContain('s3cr3t');
   });
+
+  it('copies the go.mod of a module replaced by a local directory before go mod download; one outside the context is a note', async () => {
+    const { dockerfile, notes } = await project({
+      'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ./lib\n\nreplace example.com/other => ../other\n',
+      'lib/go.mod': 'module example.com/lib\n\ngo 1.22\n',
+      'main.go': 'package main\n\nfunc main() {}\n',
+    });
+    const lines = instructions(dockerfile);
+    const download = lines.findIndex((l) => l.includes('go mod download'));
+    expect(lines.indexOf('COPY --link lib/go.mod ./lib/')).toBeGreaterThan(0);
+    expect(lines.indexOf('COPY --link lib/go.mod ./lib/')).toBeLessThan(download);
+    expect(notes).toEqual(['go.mod: replaces a module with ../other, outside the build context .; go mod download fails until it is inside (or vendored)']);
+  });
 });

@@ -74,6 +74,8 @@ export interface GoApp extends AppBase {
   /** The main package to build, relative to the module root (`.`, `cmd/server`). */
   mainPackage: string;
   hasGoSum: boolean;
+  /** Module directories go.mod's `replace` directives name inside the context (`./lib`), relative to it. */
+  localModules?: string[];
   /** The sources import "C" or a cgo-only dependency: the binary needs libc. */
   cgo: boolean;
 }

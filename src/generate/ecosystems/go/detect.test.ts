@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProjectFiles } from '../../project-files.js';
 import type { GoApp } from '../../types.js';
-import { goDetector, goVersionOf } from './detect.js';
+import { goDetector, goVersionOf, localReplacements } from './detect.js';
 
 const fixtures = resolve(import.meta.dirname, '../../__fixtures__');
 const detect = async (name: string) => (await goDetector.detect(new ProjectFiles(resolve(fixtures, name)), '.')) as GoApp[];
@@ -31,5 +31,19 @@ describe('go detector', () => {
   it('reads the go line when there is no toolchain line', () => {
     expect(goVersionOf('module x\n\ngo 1.21.0\n')).toBe('1.21');
     expect(goVersionOf('module x\n')).toBeUndefined();
+  });
+
+  it('reads the local directories replace directives name, in blocks and on single lines', () => {
+    const goMod = [
+      'module x',
+      'replace example.com/lib => ./lib',
+      'replace (',
+      '\texample.com/a v1.0.0 => ../shared/a // the shared copy',
+      '\texample.com/b => example.com/b-fork v1.2.0',
+      '\texample.com/c => "./third party/c"',
+      ')',
+      '// replace example.com/old => ./old',
+    ].join('\n');
+    expect(localReplacements(goMod)).toEqual(['../shared/a', './third party/c', './lib']);
   });
 });

@@ -2,6 +2,7 @@
  * Go: `go.mod` marks a module; its main packages (the root or `cmd/*`) are the apps. The Go version comes
  * from the `toolchain` or `go` line; cgo is assumed only when a source file imports "C".
  */
+import { posix } from 'node:path';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
@@ -12,6 +13,25 @@ export function goVersionOf(goMod: string): string | undefined {
   const toolchain = /^toolchain\s+go(\d+\.\d+)/m.exec(goMod);
   if (toolchain?.[1] !== undefined) return toolchain[1];
   return /^go\s+(\d+\.\d+)/m.exec(goMod)?.[1];
+}
+
+/**
+ * The directories go.mod's `replace` directives put in place of modules (`=> ./lib`, `=> ../shared`), as written:
+ * local replacements are read by `go mod download`, so their go.mod must be in the image before it runs.
+ */
+export function localReplacements(goMod: string): string[] {
+  const text = goMod.replace(/\/\/.*$/gm, '');
+  const lines: string[] = [];
+  for (const block of text.matchAll(/^replace\s*\(([^)]*)\)/gm)) lines.push(...(block[1] ?? '').split('\n'));
+  for (const single of text.matchAll(/^replace\s+([^(\n].*)$/gm)) lines.push(single[1] ?? '');
+  const paths: string[] = [];
+  for (const line of lines) {
+    // a local path starts with ./ or ../ (or is absolute); anything else is a module path and version
+    const match = /=>\s*(?:"((?:\.{1,2})?\/[^"]*)"|((?:\.{1,2})?\/\S*))$/.exec(line.trim());
+    const target = match?.[1] ?? match?.[2];
+    if (target !== undefined && !paths.includes(target)) paths.push(target);
+  }
+  return paths;
 }
 
 async function isMainPackage(files: ProjectFiles, dir: string): Promise<{ main: boolean; cgo: boolean; sources: string[] }> {
@@ -38,6 +58,16 @@ export const goDetector: Detector = {
     const modulePath = /^module\s+(\S+)/m.exec(goMod)?.[1];
     const goVersion = goVersionOf(goMod);
     const hasGoSum = await files.isFile(joinPath(dir, 'go.sum'));
+    const replaced: string[] = [];
+    const moduleNotes: string[] = [];
+    for (const target of localReplacements(goMod)) {
+      const path = posix.normalize(target).replace(/\/+$/, '');
+      if (posix.isAbsolute(path) || path === '..' || path.startsWith('../')) {
+        moduleNotes.push(`${joinPath(dir, 'go.mod')}: replaces a module with ${target}, outside the build context ${dir}; go mod download fails until it is inside (or vendored)`);
+      } else if (!(await files.isFile(joinPath(dir, `${path}/go.mod`)).catch(() => false))) {
+        moduleNotes.push(`${joinPath(dir, 'go.mod')}: replaces a module with ${target}, which has no go.mod; go mod download will fail`);
+      } else replaced.push(path);
+    }
     const candidates = ['.', ...(await files.list(joinPath(dir, 'cmd'))).map((n) => `cmd/${n}`)];
     const apps: GoApp[] = [];
     for (const pkg of candidates) {
@@ -45,7 +75,7 @@ export const goDetector: Detector = {
       if (!found.main) continue;
       const port = await findPort(files, found.sources, [/(?:Addr|ListenAndServe(?:TLS)?|Listen)\s*[:(=]\s*(?:"tcp",\s*)?"[\w.]*:(\d{4,5})"/g, /"PORT"\)?[^\n]*?"(\d{4,5})"/g, /\bport\s*:?=\s*"(\d{4,5})"/gi, /":(\d{4,5})"/g]);
       const healthPath = await findHealthPath(files, found.sources);
-      const notes: string[] = [];
+      const notes: string[] = [...moduleNotes];
       if (found.cgo) notes.push(`${joinPath(dir, pkg)}: imports "C"; the runtime keeps glibc (distroless base) instead of a static binary`);
       apps.push({
         ecosystem: 'go',
@@ -58,6 +88,7 @@ export const goDetector: Detector = {
         ...(goVersion === undefined ? {} : { goVersion }),
         mainPackage: pkg,
         hasGoSum,
+        ...(replaced.length === 0 ? {} : { localModules: replaced }),
         cgo: found.cgo,
       });
     }

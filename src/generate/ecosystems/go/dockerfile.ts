@@ -13,6 +13,8 @@ export function goDockerfile(app: GoApp, w: DockerfileWriter): { runtime: string
   w.from(`golang:${version}-bookworm`, 'build', [`Builder: Go ${version} (from go.mod) on Debian 12.`]);
   w.instruction('WORKDIR', '/src');
   w.copy(app.hasGoSum ? ['go.mod', 'go.sum'] : ['go.mod'], './');
+  // a module replaced by a local directory: go mod download reads its go.mod
+  for (const dir of app.localModules ?? []) w.copy([`${dir}/go.mod`], `./${dir}/`);
   w.run(['go mod download'], [{ target: '/go/pkg/mod' }]);
   w.copy(['.'], '.');
   const pkg = app.mainPackage === '.' ? '.' : `./${app.mainPackage}`;
