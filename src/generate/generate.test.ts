@@ -235,4 +235,14 @@ describe('generated from a project written by the test', () => {
     expect(lines.indexOf('COPY --link lib/go.mod ./lib/')).toBeLessThan(download);
     expect(notes).toEqual(['go.mod: replaces a module with ../other, outside the build context .; go mod download fails until it is inside (or vendored)']);
   });
+
+  it("removes the install root's prepare script before every install, so husky missing from a production install breaks nothing", async () => {
+    const { dockerfile } = await node({ prepare: 'husky', build: 'tsc', start: 'node dist/server.js' });
+    const runs = instructions(dockerfile).map((l) => l.replace(/\s+/g, ' '));
+    expect(runs.filter((l) => /npm ci/.test(l))).toEqual([
+      'RUN --mount=type=cache,target=/root/.npm npm pkg delete scripts.prepare && npm ci --omit=dev --no-audit --no-fund',
+      'RUN --mount=type=cache,target=/root/.npm npm pkg delete scripts.prepare && npm ci --no-audit --no-fund',
+    ]);
+    expect((await node({ start: 'node src/server.js' })).dockerfile).not.toMatch(/npm pkg delete/);
+  });
 });

@@ -63,6 +63,8 @@ export interface NodeApp extends AppBase {
    * `pnpm-workspace.yaml` when that file declares the members (it is copied with them).
    */
   workspace?: { member: string; members: string[]; file?: 'pnpm-workspace.yaml' };
+  /** The install root's package.json has a `prepare` script, which every install runs. */
+  prepareScript?: boolean;
   /** Has production dependencies (else no node_modules is copied to the runtime). */
   hasDependencies: boolean;
 }

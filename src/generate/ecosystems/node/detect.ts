@@ -165,6 +165,13 @@ export const nodeDetector: Detector = {
       if (text !== undefined) nodeMajor = nodeMajorOf(text.trim());
     }
 
+    // the package manager runs the install root's `prepare` (husky, a build on install) after every install
+    const rootScripts = context === dir ? scripts : (await files.readJson(joinPath(context, 'package.json'), packageJsonSchema).catch(() => undefined))?.scripts ?? {};
+    const prepareScript = rootScripts.prepare !== undefined;
+    if (prepareScript && packageManager === 'bun') {
+      notes.push(`${joinPath(context, 'package.json')}: bun install runs its prepare script, before the sources are copied and, for the runtime, without dev dependencies; make it succeed there (husky || true)`);
+    }
+
     const framework = frameworkOf(allDeps);
     const typescript = 'typescript' in allDeps || (await files.isFile(joinPath(dir, 'tsconfig.json')));
     const build = scripts.build !== undefined;
@@ -264,6 +271,7 @@ export const nodeDetector: Detector = {
         outDir,
         entry,
         ...(nextStandalone ? {} : start),
+        ...(prepareScript ? { prepareScript } : {}),
         hasDependencies: Object.keys(deps).length > 0,
       },
     ];

@@ -120,7 +120,9 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
   const builder = bun ? 'oven/bun:1-debian' : `node:${major}-bookworm-slim`;
   const builderWhy = bun ? ['Builder: Bun on Debian, to install with the bun lockfile.'] : [`Builder: Node ${major} on Debian 12 slim: the same glibc as the runtime, so native modules load there.`];
   const m = managerOf(app);
-  const setup = m.setup ?? [];
+  // npm, yarn and pnpm run the root's prepare after installing: a development hook (husky, a build on install) that
+  // fails here, with no sources yet and (for the runtime) no dev dependencies; the build script runs below instead
+  const setup = [...(m.setup ?? []), ...(app.prepareScript === true && !bun ? ['npm pkg delete scripts.prepare'] : [])];
   const cache = [{ target: m.cache, ...(app.packageManager === 'pnpm' ? { id: 'pnpm' } : {}) }];
   const needDeps = app.hasDependencies && !app.nextStandalone;
 
@@ -131,18 +133,26 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
     w.copy(ws?.file === undefined ? m.manifests : [...m.manifests, ws.file], './');
     for (const member of ws?.members ?? []) w.copy([`${member}/package.json`], `./${member}/`);
   };
+  let explained = false;
+  const explainPrepare = (): void => {
+    if (explained || app.prepareScript !== true || bun) return;
+    explained = true;
+    w.comment("package.json's prepare script (git hooks, a build on install) is removed before installing: the install runs it with no sources and no dev dependencies.");
+  };
   const only = ws === undefined || app.packageManager !== 'npm' ? '' : ` --workspace ${ws.member}`;
 
   if (needDeps) {
     w.from(builder, 'deps', [...builderWhy, 'Stage deps: production dependencies only, reused until a manifest or the lockfile changes.']);
     w.instruction('WORKDIR', '/app');
     copyManifests();
+    explainPrepare();
     w.run([...setup, `${m.installProd}${only}`], cache);
   }
   if (app.build) {
     w.from(builder, 'build', [...(needDeps ? [] : builderWhy), 'Stage build: all dependencies (dev included), then the sources and the build script.']);
     w.instruction('WORKDIR', '/app');
     copyManifests();
+    explainPrepare();
     w.run([...setup, m.install], cache);
     w.copy(['.'], '.');
     if (app.nextStandalone) {
