@@ -96,6 +96,10 @@ describe('node detector', () => {
     ['v22.3.0', 22],
     ['20.x', 20],
     ['lts/*', undefined],
+    ['lts/iron', 20],
+    ['lts/Jod', 22],
+    ['lts/hydrogen\n', 18],
+    ['lts/unknown', undefined],
   ])('node major of %s is %s', (spec, major) => {
     expect(nodeMajorOf(spec)).toBe(major);
   });

@@ -33,8 +33,16 @@ const lockfiles: [string, NodePackageManager][] = [
   ['npm-shrinkwrap.json', 'npm'],
 ];
 
-/** The first major version a semver range or version file allows: `>=20.11` → 20, `v22.3.0` → 22, `^18 || ^20` → 18. */
+/** LTS code names nvm and fnm accept in `.nvmrc` (`lts/iron`), as nodejs.org/dist/index.json names the lines. */
+const ltsNames: Record<string, number> = { gallium: 16, hydrogen: 18, iron: 20, jod: 22, krypton: 24 };
+
+/**
+ * The first major version a semver range or version file allows: `>=20.11` → 20, `v22.3.0` → 22, `^18 || ^20` → 18,
+ * `lts/iron` → 20 (`lts/*` and `node` name no fixed line: undefined).
+ */
 export function nodeMajorOf(spec: string): number | undefined {
+  const lts = /^\s*lts\/([a-z]+)\s*$/i.exec(spec)?.[1]?.toLowerCase();
+  if (lts !== undefined) return ltsNames[lts];
   const match = /(\d+)(?:\.[\dx*]+){0,2}/.exec(spec.replace(/^\s*v/, ''));
   if (!match) return undefined;
   const major = Number(match[1]);
