@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ShipshapeError } from '../internal/errors.js';
 import { analyzeContext, isSecretName } from './context.js';
 
 async function tree(files: Record<string, string | number>): Promise<string> {
@@ -117,5 +118,13 @@ describe('analyzeContext', () => {
     ['index.js', false],
   ])('%s looks like a secret: %s', (name, secret) => {
     expect(isSecretName(name)).toBe(secret);
+  });
+
+  it('a pattern Docker refuses is one error naming the .dockerignore and its line', async () => {
+    const dir = await tree({ '.dockerignore': '# comment\nnode_modules\nsrc/[abc\n', 'app.js': 1 });
+    const error = await analyzeContext({ dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShipshapeError);
+    expect(error).toMatchObject({ code: 'invalid-input' });
+    expect(String(error)).toBe(`ShipshapeError: ${join(dir, '.dockerignore')}:3: pattern src/[abc is not valid (Unterminated character class)`);
   });
 });

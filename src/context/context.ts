@@ -5,14 +5,11 @@
  * files that look like secrets (by name only: contents are never read), output and dependency directories
  * that should not be sent, and COPY/ADD sources the ignore file excludes, which break the build.
  */
-import dockerignore from '@balena/dockerignore';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, join, posix, resolve } from 'node:path';
 import { parse } from '../dockerfile/index.js';
 import { invalidInput, notFound, wrap } from '../internal/errors.js';
-
-// a CommonJS module whose typings declare an ES default export: under NodeNext that lands on `.default`
-const ignore = dockerignore.default;
+import { dockerignoreMatcher, readPatterns } from './ignore-patterns.js';
 
 export interface ContextOptions {
   /** The context directory. */
@@ -118,11 +115,7 @@ async function readIgnore(dir: string, dockerfile: string | undefined): Promise<
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw wrap(error, `reading ${file}`);
     }
-    const patterns = text
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter((l) => l !== '' && !l.startsWith('#'));
-    return { file, patterns };
+    return { file, patterns: readPatterns(text, file) };
   }
   return { file: null, patterns: [] };
 }
@@ -259,7 +252,7 @@ export async function analyzeContext(options: ContextOptions): Promise<ContextRe
     if (options.dockerfile !== undefined || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw wrap(error, `reading ${options.dockerfile ?? dockerfilePath}`);
   }
   const { file: ignoreFile, patterns } = await readIgnore(dir, dockerfileText === undefined ? undefined : dockerfilePath);
-  const matcher = ignore().add(patterns);
+  const matcher = dockerignoreMatcher(patterns);
 
   const walked = await walkContext(dir, maxEntries, (path) => !matcher.ignores(path));
   const { records, dirs, partial } = walked;

@@ -5,14 +5,11 @@
  * send again what the user's file excludes (a `!` exception such as `!README.md` after the user's `*.md`). Both are
  * judged on the files the context holds now, with Docker's matching rules (last matching pattern wins).
  */
-import dockerignore from '@balena/dockerignore';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { wrap } from '../internal/errors.js';
 import { copyChecks, type FileRecord, walkContext } from './context.js';
-
-// a CommonJS module whose typings declare an ES default export: under NodeNext that lands on `.default`
-const ignore = dockerignore.default;
+import { dockerignoreMatcher, readPatterns } from './ignore-patterns.js';
 
 export interface MergeIgnoreOptions {
   /** The context directory (its files decide what a pattern would exclude). */
@@ -35,18 +32,9 @@ export interface MergedIgnore {
   skipped: string[];
 }
 
-function patternsOf(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-}
-
 /** Whether `pattern` (without its `!`) matches `path` or one of its parent directories, as Docker matches. */
 function matches(pattern: string, path: string): boolean {
-  return ignore()
-    .add([pattern.replace(/^!/, '')])
-    .ignores(path);
+  return dockerignoreMatcher([pattern.replace(/^!/, '')]).ignores(path);
 }
 
 /** Merges `recommended` into `existing`; see the module comment. */
@@ -58,14 +46,15 @@ export async function mergeDockerignore(options: MergeIgnoreOptions): Promise<Me
   } catch (error) {
     throw wrap(error, `reading ${options.dockerfile}`);
   }
-  const userMatcher = ignore().add(patternsOf(options.existing));
+  const userPatterns = readPatterns(options.existing, join(dir, '.dockerignore'));
+  const userMatcher = dockerignoreMatcher(userPatterns);
   const walked = await walkContext(dir, options.maxEntries ?? 1_000_000, (path) => !userMatcher.ignores(path));
   const files = walked.records;
   const userExcluded = files.map((f) => !f.sent);
   const known = (breaks: ReturnType<typeof copyChecks>): Set<string> => new Set(breaks.map((b) => `${String(b.line)} ${b.source}`));
   const brokenByUser = known(copyChecks(dockerfileText, files, walked.dirs));
 
-  const present = new Set(patternsOf(options.existing));
+  const present = new Set(userPatterns);
   let excluded = [...userExcluded];
   const added: string[] = [];
   const skipped: string[] = [];
