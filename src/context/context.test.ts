@@ -127,4 +127,11 @@ describe('analyzeContext', () => {
     expect(error).toMatchObject({ code: 'invalid-input' });
     expect(String(error)).toBe(`ShipshapeError: ${join(dir, '.dockerignore')}:3: pattern src/[abc is not valid (Unterminated character class)`);
   });
+
+  it('matches case-sensitively, as Docker does: Build/ and NOTES.MD are sent past build and *.md', async () => {
+    const dir = await tree({ '.dockerignore': 'build\n*.md\n', 'Dockerfile': 'FROM scratch\nCOPY Build/app.js NOTES.MD /\n', 'Build/app.js': 1, 'NOTES.MD': 1, 'build/x': 1, 'a.md': 1 });
+    const r = await analyzeContext({ dir });
+    expect(r.copyBreaks).toEqual([]);
+    expect(r.sent.files).toBe(4);
+  });
 });

@@ -65,7 +65,8 @@ function sectionsFor(app: DetectedApp | undefined, present: ReadonlySet<string>)
 
 /** Whether Docker would exclude `path` under `patterns`. */
 export function excludedBy(patterns: readonly string[], path: string): boolean {
-  return ignore().add([...patterns]).ignores(path);
+  // Docker matches case-sensitively; the library folds case unless told not to
+  return ignore({ ignorecase: false }).add([...patterns]).ignores(path);
 }
 
 /**

@@ -132,6 +132,11 @@ describe('generated Dockerfiles', () => {
     }
   });
 
+  it('judges what a pattern excludes case-sensitively, as Docker does', () => {
+    expect(excludedBy(['build'], 'Build/server.js')).toBe(false);
+    expect(excludedBy(['build'], 'build/server.js')).toBe(true);
+  });
+
   it('golden files exist for every project', () => {
     const golden = readdirSync(resolve(fixtures, '__golden__'));
     for (const [name] of projects) expect(golden).toContain(`${name}.Dockerfile`);
