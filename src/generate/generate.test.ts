@@ -250,4 +250,9 @@ describe('generated from a project written by the test', () => {
     ]);
     expect((await node({ start: 'node src/server.js' })).dockerfile).not.toMatch(/npm pkg delete/);
   });
+
+  it('an ASGI app with no server to run it says so, not that there is no app', async () => {
+    const { notes } = await project({ 'requirements.txt': 'fastapi\n', 'app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' });
+    expect(notes).toEqual(['app/main.py: an ASGI app (FastAPI), but neither uvicorn nor gunicorn is a dependency; add uvicorn to serve it; the Dockerfile runs main.py']);
+  });
 });

@@ -163,7 +163,9 @@ export const pythonDetector: Detector = {
     const [firstScript] = Object.entries(scripts);
     if (installable && firstScript !== undefined) start = { kind: 'console-script', name: firstScript[0], target: firstScript[1] };
 
-    if (start === undefined && (deps.has('gunicorn') || deps.has('uvicorn'))) {
+    // a WSGI/ASGI app with no server among the dependencies: named when nothing else runs
+    let unserved: string | undefined;
+    if (start === undefined) {
       // a WSGI/ASGI application object: `app = Flask(__name__)`, `app = FastAPI()`, `application = get_wsgi_application()`
       for (const source of pySources) {
         const text = (await files.readText(source, 512 * 1024)) ?? '';
@@ -171,6 +173,10 @@ export const pythonDetector: Detector = {
         if (!match?.[1] || !match[2]) continue;
         const module = (dir === '.' ? source : source.slice(dir.length + 1)).replace(/\.py$/, '').replace(/\//g, '.');
         const asgi = /FastAPI|Starlette|Litestar|Quart|asgi/.test(match[2]);
+        if (!deps.has('gunicorn') && !deps.has('uvicorn')) {
+          unserved ??= `${source}: ${asgi ? 'an ASGI' : 'a WSGI'} app (${match[2]}), but neither uvicorn nor gunicorn is a dependency; add ${asgi ? 'uvicorn' : 'gunicorn'} to serve it`;
+          continue;
+        }
         start = { kind: 'server', server: asgi && deps.has('uvicorn') ? 'uvicorn' : deps.has('gunicorn') ? 'gunicorn' : 'uvicorn', app: `${module}:${match[1]}` };
         break;
       }
@@ -195,7 +201,7 @@ export const pythonDetector: Detector = {
     }
     if (start === undefined) {
       start = { kind: 'script', file: 'main.py' };
-      notes.push(`${dir}: no [project.scripts], WSGI/ASGI app, __main__.py or main.py found; the Dockerfile runs main.py`);
+      notes.push(unserved === undefined ? `${dir}: no [project.scripts], WSGI/ASGI app, __main__.py or main.py found; the Dockerfile runs main.py` : `${unserved}; the Dockerfile runs main.py`);
     }
 
     const startFile = start.kind === 'script' ? joinPath(dir, start.file) : start.kind === 'server' ? joinPath(dir, moduleFile(start.app)) : undefined;
