@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -132,6 +132,17 @@ describe('generated Dockerfiles', () => {
     }
   });
 
+  it('every file or folder the Dockerfile copies by name is in the project', async () => {
+    for (const [name, app] of projects) {
+      const { dockerfile } = await generate(name, app);
+      for (const line of instructions(dockerfile).filter((l) => l.startsWith('COPY ') && !l.includes('--from='))) {
+        // (the java-gradle fixture holds its build files only: a Gradle project's src is there in real life)
+        const sources = line.split(/\s+/).slice(1, -1).filter((s) => !s.startsWith('--') && s !== '.' && !(name === 'java-gradle' && s === 'src'));
+        for (const source of sources) expect(existsSync(resolve(fixtures, name, source)), `${name}: ${source}`).toBe(true);
+      }
+    }
+  });
+
   it('judges what a pattern excludes case-sensitively, as Docker does', () => {
     expect(excludedBy(['build'], 'Build/server.js')).toBe(false);
     expect(excludedBy(['build'], 'build/server.js')).toBe(true);
@@ -254,5 +265,22 @@ describe('generated from a project written by the test', () => {
   it('an ASGI app with no server to run it says so, not that there is no app', async () => {
     const { notes } = await project({ 'requirements.txt': 'fastapi\n', 'app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' });
     expect(notes).toEqual(['app/main.py: an ASGI app (FastAPI), but neither uvicorn nor gunicorn is a dependency; add uvicorn to serve it; the Dockerfile runs main.py']);
+  });
+
+  it("yarn berry: .yarnrc.yml only when there is one, with the release and plugins it names; node_modules linking unless it says so", async () => {
+    const yarn = (files: Record<string, string>) =>
+      project({ 'package.json': JSON.stringify({ name: 'app', packageManager: 'yarn@4.1.0', main: 'index.js', dependencies: { express: '4' } }), 'yarn.lock': '', 'index.js': '', ...files });
+    const configured = instructions(
+      (await yarn({ '.yarnrc.yml': 'nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-4.1.0.cjs\n', '.yarn/releases/yarn-4.1.0.cjs': '', '.yarn/plugins/p.cjs': '' })).dockerfile,
+    );
+    expect(configured.slice(configured.indexOf('WORKDIR /app') + 1, configured.indexOf('WORKDIR /app') + 4)).toEqual([
+      'COPY --link package.json yarn.lock .yarnrc.yml ./',
+      'COPY --link .yarn/releases ./.yarn/releases/',
+      'COPY --link .yarn/plugins ./.yarn/plugins/',
+    ]);
+    expect(configured).not.toContain('ENV YARN_NODE_LINKER=node-modules');
+    const pnp = instructions((await yarn({})).dockerfile);
+    expect(pnp).toContain('COPY --link package.json yarn.lock ./');
+    expect(pnp).toContain('ENV YARN_NODE_LINKER=node-modules');
   });
 });

@@ -63,6 +63,10 @@ export interface NodeApp extends AppBase {
    * `pnpm-workspace.yaml` when that file declares the members (it is copied with them).
    */
   workspace?: { member: string; members: string[]; file?: 'pnpm-workspace.yaml' };
+  /** Yarn berry's files in the context that the install reads: `.yarnrc.yml`, `.yarn/releases`, `.yarn/plugins`, `.yarn/patches`. */
+  yarnConfig?: string[];
+  /** Yarn berry would link with Plug'n'Play (no `nodeLinker: node-modules` or `pnpm` in `.yarnrc.yml`). */
+  yarnPnp?: boolean;
   /** The install root's package.json has a `prepare` script, which every install runs. */
   prepareScript?: boolean;
   /** Has production dependencies (else no node_modules is copied to the runtime). */

@@ -6,7 +6,8 @@
 # not pinned to a digest: run shipshape init --pin where the registry is reachable
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
-COPY --link package.json yarn.lock .yarnrc.yml ./
+ENV YARN_NODE_LINKER=node-modules
+COPY --link package.json yarn.lock ./
 RUN --mount=type=cache,target=/root/.yarn/berry/cache \
     corepack enable \
     && yarn workspaces focus --all --production
@@ -15,7 +16,8 @@ RUN --mount=type=cache,target=/root/.yarn/berry/cache \
 # not pinned to a digest: run shipshape init --pin where the registry is reachable
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-COPY --link package.json yarn.lock .yarnrc.yml ./
+ENV YARN_NODE_LINKER=node-modules
+COPY --link package.json yarn.lock ./
 RUN --mount=type=cache,target=/root/.yarn/berry/cache \
     corepack enable \
     && yarn install --immutable

@@ -155,6 +155,16 @@ export const nodeDetector: Detector = {
     } else if (packageManager === 'yarn' && (await files.isFile(joinPath(dir, '.yarnrc.yml')))) {
       packageManager = 'yarn-berry';
     }
+    // what yarn berry reads before it installs: its settings, and the release (`yarnPath`), plugins and patches they name
+    const yarnConfig: string[] = [];
+    let yarnPnp = false;
+    if (packageManager === 'yarn-berry') {
+      const rc = await files.readText(joinPath(context, '.yarnrc.yml'), 256 * 1024);
+      if (rc !== undefined) yarnConfig.push('.yarnrc.yml');
+      // Plug'n'Play (berry's default linker) writes no node_modules, which the image copies
+      yarnPnp = !/^nodeLinker:\s*["']?(?:node-modules|pnpm)\b/m.test(rc ?? '');
+      for (const folder of ['.yarn/releases', '.yarn/plugins', '.yarn/patches']) if (await files.isDir(joinPath(context, folder)).catch(() => false)) yarnConfig.push(folder);
+    }
     let pnpmLockfileMajor: number | undefined;
     if (lockfile === 'pnpm-lock.yaml') {
       const head = (await files.readText(joinPath(context, lockfile), 1 << 26))?.slice(0, 200) ?? '';
@@ -280,6 +290,8 @@ export const nodeDetector: Detector = {
         entry,
         ...(nextStandalone ? {} : start),
         ...(prepareScript ? { prepareScript } : {}),
+        ...(yarnConfig.length === 0 ? {} : { yarnConfig }),
+        ...(yarnPnp ? { yarnPnp } : {}),
         hasDependencies: Object.keys(deps).length > 0,
       },
     ];

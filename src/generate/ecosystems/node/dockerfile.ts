@@ -51,7 +51,7 @@ function managerOf(app: NodeApp): Manager {
       };
     case 'yarn-berry':
       return {
-        manifests: ['package.json', ...lock, '.yarnrc.yml'],
+        manifests: ['package.json', ...lock, ...(app.yarnConfig ?? []).filter((f) => !f.includes('/'))],
         setup: ['corepack enable'],
         install: 'yarn install --immutable',
         installProd: 'yarn workspaces focus --all --production',
@@ -129,9 +129,15 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
   const ws = app.workspace;
   // a workspace member: the workspace root is the context; every member's package.json (and pnpm's member list) goes
   // in before the install (the package manager links them), and npm's install and build name the member
+  // the image runs node on a node_modules tree; yarn berry's default Plug'n'Play linker writes none
+  const linker = (): void => {
+    if (app.yarnPnp === true) w.instruction('ENV', 'YARN_NODE_LINKER=node-modules');
+  };
   const copyManifests = (): void => {
     w.copy(ws?.file === undefined ? m.manifests : [...m.manifests, ws.file], './');
     for (const member of ws?.members ?? []) w.copy([`${member}/package.json`], `./${member}/`);
+    // yarn berry's release, plugins and patches: folders keep their place (COPY of a folder copies its contents)
+    for (const folder of (app.yarnConfig ?? []).filter((f) => f.includes('/'))) w.copy([folder], `./${folder}/`);
   };
   let explained = false;
   const explainPrepare = (): void => {
@@ -144,6 +150,7 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
   if (needDeps) {
     w.from(builder, 'deps', [...builderWhy, 'Stage deps: production dependencies only, reused until a manifest or the lockfile changes.']);
     w.instruction('WORKDIR', '/app');
+    linker();
     copyManifests();
     explainPrepare();
     w.run([...setup, `${m.installProd}${only}`], cache);
@@ -151,6 +158,7 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
   if (app.build) {
     w.from(builder, 'build', [...(needDeps ? [] : builderWhy), 'Stage build: all dependencies (dev included), then the sources and the build script.']);
     w.instruction('WORKDIR', '/app');
+    linker();
     copyManifests();
     explainPrepare();
     w.run([...setup, m.install], cache);
