@@ -283,4 +283,16 @@ describe('generated from a project written by the test', () => {
     expect(pnp).toContain('COPY --link package.json yarn.lock ./');
     expect(pnp).toContain('ENV YARN_NODE_LINKER=node-modules');
   });
+
+  it('builds with cgo, on a runtime with glibc, when a package other than main imports "C" or go.mod requires go-sqlite3', async () => {
+    const main = 'package main\n\nfunc main() {}\n';
+    const inner = await project({ 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'main.go': main, 'internal/db/db.go': 'package db\n\n// #include <stdlib.h>\nimport "C"\n' });
+    expect(inner.dockerfile).toMatch(/CGO_ENABLED=1 go build/);
+    expect(inner.runtime).toBe('gcr.io/distroless/base-debian12:nonroot');
+    expect(inner.notes).toEqual(['go.mod: internal/db/db.go imports "C"; the binary is built with cgo, and the runtime keeps glibc (distroless base)']);
+    const sqlite = await project({ 'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire (\n\tgithub.com/mattn/go-sqlite3 v1.14.22 // indirect\n)\n', 'main.go': main });
+    expect(sqlite.dockerfile).toMatch(/CGO_ENABLED=1 go build/);
+    expect(sqlite.notes).toEqual(['go.mod: requires github.com/mattn/go-sqlite3, which needs cgo; the binary is built with cgo, and the runtime keeps glibc (distroless base)']);
+    expect((await project({ 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'main.go': main })).dockerfile).toMatch(/CGO_ENABLED=0 go build/);
+  });
 });

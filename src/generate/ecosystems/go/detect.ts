@@ -1,6 +1,7 @@
 /**
  * Go: `go.mod` marks a module; its main packages (the root or `cmd/*`) are the apps. The Go version comes
- * from the `toolchain` or `go` line; cgo is assumed only when a source file imports "C".
+ * from the `toolchain` or `go` line; cgo is assumed when a package of the module imports "C" or go.mod requires a
+ * module that works only with cgo (go-sqlite3).
  */
 import { posix } from 'node:path';
 import { findHealthPath } from '../../health.js';
@@ -34,6 +35,26 @@ export function localReplacements(goMod: string): string[] {
   return paths;
 }
 
+const importsC = /^import\s+(?:\(\s*[^)]*)?"C"/m;
+
+/**
+ * Modules that work only with cgo: built with CGO_ENABLED=0 they compile and then fail at run time (go-sqlite3's
+ * "requires cgo to work") or do not compile at all (confluent-kafka-go's bundled librdkafka).
+ */
+const cgoModules = ['github.com/mattn/go-sqlite3', 'github.com/confluentinc/confluent-kafka-go'];
+
+/** Where the module uses cgo outside the main package: a package that imports "C", or a cgo-only module it requires. */
+async function moduleCgo(files: ProjectFiles, dir: string, goMod: string): Promise<string | undefined> {
+  const required = cgoModules.find((m) => new RegExp(`^\\s*(?:require\\s+)?${m.replace(/[.]/g, '\\.')}(?:/v\\d+)?\\s+v`, 'm').test(goMod));
+  if (required !== undefined) return `requires ${required}, which needs cgo`;
+  const sources = await files.findFiles(dir, (n) => n.endsWith('.go') && !n.endsWith('_test.go'), { maxFiles: 2000 });
+  for (const source of sources) {
+    const text = await files.readText(source, 512 * 1024).catch(() => undefined);
+    if (text !== undefined && importsC.test(text)) return `${source} imports "C"`;
+  }
+  return undefined;
+}
+
 async function isMainPackage(files: ProjectFiles, dir: string): Promise<{ main: boolean; cgo: boolean; sources: string[] }> {
   const names = (await files.list(dir)).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go'));
   let main = false;
@@ -45,7 +66,7 @@ async function isMainPackage(files: ProjectFiles, dir: string): Promise<{ main: 
     if (text === undefined) continue;
     sources.push(path);
     if (/^package\s+main\b/m.test(text)) main = true;
-    if (/^import\s+(?:\(\s*[^)]*)?"C"/m.test(text)) cgo = true;
+    if (importsC.test(text)) cgo = true;
   }
   return { main, cgo, sources };
 }
@@ -68,6 +89,8 @@ export const goDetector: Detector = {
         moduleNotes.push(`${joinPath(dir, 'go.mod')}: replaces a module with ${target}, which has no go.mod; go mod download will fail`);
       } else replaced.push(path);
     }
+    // cgo anywhere in the module's build (checked once): only a main package's own import of "C" was seen before
+    let cgoElsewhere: string | undefined | null = null;
     const candidates = ['.', ...(await files.list(joinPath(dir, 'cmd'))).map((n) => `cmd/${n}`)];
     const apps: GoApp[] = [];
     for (const pkg of candidates) {
@@ -76,6 +99,9 @@ export const goDetector: Detector = {
       const port = await findPort(files, found.sources, [/(?:Addr|ListenAndServe(?:TLS)?|Listen)\s*[:(=]\s*(?:"tcp",\s*)?"[\w.]*:(\d{4,5})"/g, /"PORT"\)?[^\n]*?"(\d{4,5})"/g, /\bport\s*:?=\s*"(\d{4,5})"/gi, /":(\d{4,5})"/g]);
       const healthPath = await findHealthPath(files, found.sources);
       const notes: string[] = [...moduleNotes];
+      if (!found.cgo && cgoElsewhere === null) cgoElsewhere = await moduleCgo(files, dir, goMod);
+      const cgoReason = found.cgo ? undefined : (cgoElsewhere ?? undefined);
+      if (cgoReason !== undefined) notes.push(`${joinPath(dir, 'go.mod')}: ${cgoReason}; the binary is built with cgo, and the runtime keeps glibc (distroless base)`);
       if (found.cgo) notes.push(`${joinPath(dir, pkg)}: imports "C"; the runtime keeps glibc (distroless base) instead of a static binary`);
       apps.push({
         ecosystem: 'go',
@@ -89,7 +115,7 @@ export const goDetector: Detector = {
         mainPackage: pkg,
         hasGoSum,
         ...(replaced.length === 0 ? {} : { localModules: replaced }),
-        cgo: found.cgo,
+        cgo: found.cgo || cgoReason !== undefined,
       });
     }
     return apps;
