@@ -191,9 +191,12 @@ describe('generated from a project written by the test', () => {
   });
 
   it('sets the start script\'s variables in the image, except NODE_ENV and secrets, whose values appear nowhere', async () => {
-    const { dockerfile, notes } = await node({ start: 'NODE_ENV=development PORT=8080 API_TOKEN=s3cr3t node src/server.js' });
+    const { dockerfile, notes } = await node({ start: 'NODE_ENV=development PORT=8080 API_TOKEN=s3cr3t DATABASE_URL=postgres://app:s3cr3t@db/app node src/server.js' });
     expect(dockerfile).toMatch(/^ENV NODE_ENV=production PORT=8080$/m);
-    expect(notes).toEqual(['package.json: scripts.start sets API_TOKEN, which looks secret and is left out of the image: pass it at run time']);
+    expect(notes).toEqual([
+      'package.json: scripts.start sets API_TOKEN, which looks secret and is left out of the image: pass it at run time',
+      'package.json: scripts.start sets DATABASE_URL, which looks secret and is left out of the image: pass it at run time',
+    ]);
     expect(JSON.stringify({ dockerfile, notes })).not.toContain('s3cr3t');
   });
 

@@ -66,6 +66,8 @@ function frameworkOf(deps: Record<string, string>): NodeFramework | undefined {
 
 /** Variables whose value is a secret: never written into a Dockerfile (an image layer keeps them). */
 const secretVariable = /KEY|SECRET|TOKEN|PASSW|PWD|CREDENTIAL|AUTH|PRIVATE/i;
+/** A URL with a password in it (`postgres://app:pw@db/app`), whatever the variable is called. */
+const credentialsInUrl = /^[a-z][\w+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i;
 
 /**
  * What the start script tells the image: node's options and the script's arguments, the variables it sets (not
@@ -87,7 +89,7 @@ function startOf(start: NodeStart, manifest: string, notes: string[]): Pick<Node
   const env: Record<string, string> = {};
   for (const [name, value] of start.env) {
     if (name === 'NODE_ENV') continue;
-    if (secretVariable.test(name)) {
+    if (secretVariable.test(name) || credentialsInUrl.test(value)) {
       notes.push(`${manifest}: scripts.start sets ${name}, which looks secret and is left out of the image: pass it at run time`);
       continue;
     }
