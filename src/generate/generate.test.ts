@@ -298,4 +298,12 @@ describe('generated from a project written by the test', () => {
     expect(sqlite.notes).toEqual(['go.mod: requires github.com/mattn/go-sqlite3, which needs cgo; the binary is built with cgo, and the runtime keeps glibc (distroless base)']);
     expect((await project({ 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'main.go': main })).dockerfile).toMatch(/CGO_ENABLED=0 go build/);
   });
+
+  it('a Go workspace the module belongs to is a note: one above the build context, or a use outside it', async () => {
+    const main = 'package main\n\nfunc main() {}\n';
+    const above = await project({ 'go.work': 'go 1.22\n\nuse (\n\t./api\n\t./lib\n)\n', 'api/go.mod': 'module example.com/api\n\ngo 1.22\n', 'api/main.go': main, 'lib/go.mod': 'module example.com/lib\n\ngo 1.22\n' });
+    expect(above.notes).toEqual(['go.work: api is a module of this Go workspace, but the image builds it alone from api; modules it takes from the workspace must be required at published versions (or replaced inside api)']);
+    const own = await project({ 'go.work': 'go 1.22\n\nuse .\nuse ../shared // a sibling checkout\n', 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'main.go': main });
+    expect(own.notes).toEqual(['go.work: uses ../shared, outside the build context .; go build fails in the image (set GOWORK=off, or build from the workspace root)']);
+  });
 });

@@ -55,6 +55,25 @@ async function moduleCgo(files: ProjectFiles, dir: string, goMod: string): Promi
   return undefined;
 }
 
+/**
+ * A Go workspace (`go.work`) the module belongs to: the go command finds it in the module's folder or above. One
+ * above is outside the build context, so the image builds the module alone; one in the folder is copied with the
+ * sources, and a `use` of a folder outside the context breaks `go build`.
+ */
+async function workspaceNotes(files: ProjectFiles, dir: string): Promise<string[]> {
+  for (let d = dir; ; d = posix.dirname(d)) {
+    const path = joinPath(d, 'go.work');
+    const text = await files.readText(path, 256 * 1024).catch(() => undefined);
+    if (text !== undefined) {
+      if (d !== dir) return [`${path}: ${dir} is a module of this Go workspace, but the image builds it alone from ${dir}; modules it takes from the workspace must be required at published versions (or replaced inside ${dir})`];
+      const uses = [...text.replace(/\/\/.*$/gm, '').matchAll(/^\s*(?:use\s+)?("?)(\.{1,2}\/[^\s"]*|\.)\1\s*$/gm)].map((m) => m[2] ?? '');
+      const outside = uses.filter((u) => posix.normalize(u).startsWith('..'));
+      return outside.length === 0 ? [] : [`${path}: uses ${outside.join(', ')}, outside the build context ${dir}; go build fails in the image (set GOWORK=off, or build from the workspace root)`];
+    }
+    if (d === '.' || d === '') return [];
+  }
+}
+
 async function isMainPackage(files: ProjectFiles, dir: string): Promise<{ main: boolean; cgo: boolean; sources: string[] }> {
   const names = (await files.list(dir)).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go'));
   let main = false;
@@ -81,6 +100,7 @@ export const goDetector: Detector = {
     const hasGoSum = await files.isFile(joinPath(dir, 'go.sum'));
     const replaced: string[] = [];
     const moduleNotes: string[] = [];
+    moduleNotes.push(...(await workspaceNotes(files, dir)));
     for (const target of localReplacements(goMod)) {
       const path = posix.normalize(target).replace(/\/+$/, '');
       if (posix.isAbsolute(path) || path === '..' || path.startsWith('../')) {
