@@ -306,4 +306,16 @@ describe('generated from a project written by the test', () => {
     const own = await project({ 'go.work': 'go 1.22\n\nuse .\nuse ../shared // a sibling checkout\n', 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'main.go': main });
     expect(own.notes).toEqual(['go.work: uses ../shared, outside the build context .; go build fails in the image (set GOWORK=off, or build from the workspace root)']);
   });
+
+  it("a workspace member's package manager is the one the workspace root declares, where the install runs", async () => {
+    const { dockerfile, notes } = await project({
+      'package.json': JSON.stringify({ name: 'shop', private: true, packageManager: 'yarn@4.1.0', workspaces: ['packages/*'] }),
+      'yarn.lock': '',
+      'packages/api/package.json': JSON.stringify({ name: 'api', scripts: { start: 'node server.js' }, dependencies: { express: '4' } }),
+      'packages/api/server.js': '',
+    });
+    expect(dockerfile).toMatch(/yarn workspaces focus --all --production/);
+    expect(dockerfile).not.toMatch(/yarn install --frozen-lockfile/);
+    expect(notes).toEqual([]);
+  });
 });

@@ -11,7 +11,6 @@ COPY --link packages/api/package.json ./packages/api/
 COPY --link packages/greeting/package.json ./packages/greeting/
 RUN --mount=type=cache,target=/pnpm/store,id=pnpm \
     corepack enable \
-    && corepack install -g pnpm@9 \
     && pnpm install --frozen-lockfile --prod --store-dir /pnpm/store
 
 # Runtime: distroless Node 22: glibc, libstdc++, CA certificates and node only (no shell, no npm),

@@ -150,11 +150,14 @@ export const nodeDetector: Detector = {
         lockfile ??= name;
       }
     }
-    const declared = /^(npm|yarn|pnpm|bun)@(\d+)[\w.+-]*$/.exec(pkg.packageManager ?? '');
+    // the install runs at the context's root: its package.json is the one corepack and the package manager read there
+    const rootPkg = context === dir ? pkg : ((await files.readJson(joinPath(context, 'package.json'), packageJsonSchema).catch(() => undefined)) ?? {});
+    const packageManagerField = rootPkg.packageManager ?? pkg.packageManager;
+    const declared = /^(npm|yarn|pnpm|bun)@(\d+)[\w.+-]*$/.exec(packageManagerField ?? '');
     if (declared?.[1] !== undefined) {
       const tool = declared[1] as 'npm' | 'yarn' | 'pnpm' | 'bun';
       packageManager = tool === 'yarn' && Number(declared[2]) >= 2 ? 'yarn-berry' : tool;
-    } else if (packageManager === 'yarn' && (await files.isFile(joinPath(dir, '.yarnrc.yml')))) {
+    } else if (packageManager === 'yarn' && (await files.isFile(joinPath(context, '.yarnrc.yml')))) {
       packageManager = 'yarn-berry';
     }
     // what yarn berry reads before it installs: its settings, and the release (`yarnPath`), plugins and patches they name
@@ -174,7 +177,7 @@ export const nodeDetector: Detector = {
       if (version !== undefined) pnpmLockfileMajor = Number(version);
     }
     if (declared === null && (packageManager === 'pnpm' || packageManager === 'yarn' || packageManager === 'yarn-berry')) {
-      notes.push(`${manifest}: no packageManager field; the Dockerfile pins the ${packageManager === 'pnpm' ? 'pnpm' : 'yarn'} major through corepack, set "packageManager" (corepack use) to pin the exact release`);
+      notes.push(`${joinPath(context, 'package.json')}: no packageManager field; the Dockerfile pins the ${packageManager === 'pnpm' ? 'pnpm' : 'yarn'} major through corepack, set "packageManager" (corepack use) to pin the exact release`);
     }
     if (lockfile === undefined) notes.push(`${manifest}: no lockfile; builds are not reproducible until one is committed`);
 
@@ -186,8 +189,7 @@ export const nodeDetector: Detector = {
     }
 
     // the package manager runs the install root's `prepare` (husky, a build on install) after every install
-    const rootScripts = context === dir ? scripts : (await files.readJson(joinPath(context, 'package.json'), packageJsonSchema).catch(() => undefined))?.scripts ?? {};
-    const prepareScript = rootScripts.prepare !== undefined;
+    const prepareScript = rootPkg.scripts?.prepare !== undefined;
     if (prepareScript && packageManager === 'bun') {
       notes.push(`${joinPath(context, 'package.json')}: bun install runs its prepare script, before the sources are copied and, for the runtime, without dev dependencies; make it succeed there (husky || true)`);
     }
@@ -279,7 +281,7 @@ export const nodeDetector: Detector = {
         notes,
         packageManager: packageManager ?? 'npm',
         ...(lockfile === undefined ? {} : { lockfile }),
-        ...(declared === null || pkg.packageManager === undefined ? {} : { packageManagerField: pkg.packageManager }),
+        ...(declared === null || packageManagerField === undefined ? {} : { packageManagerField }),
         ...(pnpmLockfileMajor === undefined ? {} : { pnpmLockfileMajor }),
         ...(nodeMajor === undefined ? {} : { nodeMajor }),
         build,
