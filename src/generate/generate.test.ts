@@ -311,10 +311,12 @@ describe('generated from a project written by the test', () => {
     const { dockerfile, notes } = await project({
       'package.json': JSON.stringify({ name: 'shop', private: true, packageManager: 'yarn@4.1.0', workspaces: ['packages/*'] }),
       'yarn.lock': '',
+      '.nvmrc': 'lts/iron\n',
       'packages/api/package.json': JSON.stringify({ name: 'api', scripts: { start: 'node server.js' }, dependencies: { express: '4' } }),
       'packages/api/server.js': '',
     });
     expect(dockerfile).toMatch(/yarn workspaces focus --all --production/);
+    expect(dockerfile).toMatch(/^FROM gcr\.io\/distroless\/nodejs20-debian12:nonroot$/m);
     expect(dockerfile).not.toMatch(/yarn install --frozen-lockfile/);
     expect(notes).toEqual([]);
   });

@@ -181,10 +181,12 @@ export const nodeDetector: Detector = {
     }
     if (lockfile === undefined) notes.push(`${manifest}: no lockfile; builds are not reproducible until one is committed`);
 
-    let nodeMajor = pkg.engines?.node === undefined ? undefined : nodeMajorOf(pkg.engines.node);
-    for (const file of ['.nvmrc', '.node-version']) {
+    // the member's own settings first, then the workspace root's (nvm and fnm look for .nvmrc upwards)
+    const engines = pkg.engines?.node ?? rootPkg.engines?.node;
+    let nodeMajor = engines === undefined ? undefined : nodeMajorOf(engines);
+    for (const file of [...new Set([dir, context])].flatMap((d) => [joinPath(d, '.nvmrc'), joinPath(d, '.node-version')])) {
       if (nodeMajor !== undefined) break;
-      const text = await files.readText(joinPath(dir, file), 4096);
+      const text = await files.readText(file, 4096);
       if (text !== undefined) nodeMajor = nodeMajorOf(text.trim());
     }
 
