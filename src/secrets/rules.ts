@@ -71,6 +71,15 @@ function ownRules(path: string, text: string): TextHit[] {
   return hits;
 }
 
+/**
+ * secretlint's message without the secret it quotes: its messages end with `: <value>` (a private key's spans
+ * lines) and some name the value in parentheses.
+ */
+function withoutValue(message: string, value: string): string {
+  const text = value.length < 8 ? message : message.split(value).join('');
+  return text.replace(/\([^)]*\)|:[\s\S]*$/g, '').trim();
+}
+
 /** Finds secrets in one text file. `path` is used for rules that depend on the file name and for messages. */
 export async function findSecrets(path: string, text: string): Promise<TextHit[]> {
   const result = await lintSource({
@@ -84,7 +93,7 @@ export async function findSecrets(path: string, text: string): Promise<TextHit[]
     line: m.loc.start.line,
     column: m.loc.start.column + 1,
     value: text.slice(m.range[0], m.range[1]),
-    message: m.message.replace(/\([^)]*\)|:.*$/g, '').trim(),
+    message: withoutValue(m.message, text.slice(m.range[0], m.range[1])),
   }));
   // One finding per secret: where two rules report overlapping text (secretlint's npmrc and npm-token rules, or its
   // connection-string rule and ours for URL credentials), the first reported wins.
@@ -95,9 +104,13 @@ export async function findSecrets(path: string, text: string): Promise<TextHit[]
   return hits.sort((a, b) => a.start - b.start);
 }
 
-/** Keeps the first 4 characters of a long value and its length; nothing of a short one. */
+/**
+ * Keeps the first 4 characters of a long value and its length; nothing of a short one. Of a PEM block, only its
+ * `-----BEGIN … PRIVATE KEY-----` line: the key type helps the reader and is no secret.
+ */
 export function redact(value: string): string {
-  if (value.startsWith('-----BEGIN')) return value;
+  const pemHeader = /^-----BEGIN [^\n]*?-----/.exec(value)?.[0];
+  if (pemHeader !== undefined) return pemHeader === value ? value : `${pemHeader}…[${value.length - pemHeader.length} chars redacted]`;
   if (value.length < 12) return `[${value.length} chars redacted]`;
   return `${value.slice(0, 4)}…[${value.length} chars redacted]`;
 }

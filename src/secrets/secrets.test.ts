@@ -52,6 +52,20 @@ describe('scanImageSecrets', () => {
   });
 });
 
+describe('a private key of real length', () => {
+  // secretlint reports a block whose body is 100+ characters as a whole, header to footer
+  const body = Array.from({ length: 25 }, (_, i) => `MIIEpAIBAAKCAQEA${String(i).padStart(2, '0')}uGbXWiK3dQTyCbX5xdE4yCuYp0AF2d15Qq1JSXT/lx8BgTQy`).join('\n');
+  const longPem = `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\n`;
+
+  it('is reported by its header line and length, its body in neither the value nor the message', async () => {
+    const image = await buildImage({ layers: [[{ path: 'root/.ssh/id_rsa', content: longPem, mode: 0o600 }]] });
+    const findings = await scanImageSecrets(image);
+    expect(findings.map((f) => [f.rule, f.message, f.redacted])).toEqual([['privatekey', 'found private key', `-----BEGIN RSA PRIVATE KEY-----…[${longPem.trimEnd().length - 31} chars redacted]`]]);
+    const output = JSON.stringify(findings);
+    for (const line of body.split('\n')) expect(output).not.toContain(line);
+  });
+});
+
 describe('scanDirectorySecrets', () => {
   it('scans a build context, skipping what is ignored', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'shipshape-secrets-'));
