@@ -66,6 +66,17 @@ describe('a private key of real length', () => {
   });
 });
 
+describe('hostile file names', () => {
+  it('are scanned like any other: a newline, a line separator or a "::end" in a name does not stop the scan', async () => {
+    const names = ['app/a\nb.env', 'app/c\u2028d', 'app/e::end', 'app/f::start||g'];
+    const image = await buildImage({ layers: [names.map((path) => ({ path, content: `GH_TOKEN=${githubToken}\n` }))] });
+    const findings = await scanImageSecrets(image);
+    expect(findings.map((f) => (f.location.kind === 'layer' ? `${f.location.path} ${f.rule}` : ''))).toEqual(names.map((n) => `/${n} github`));
+    // the process must still be alive and well after secretlint's profiling of those names has settled
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+});
+
 describe('scanDirectorySecrets', () => {
   it('scans a build context, skipping what is ignored', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'shipshape-secrets-'));
