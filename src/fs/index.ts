@@ -3,4 +3,4 @@ export type { Deletion, FileCount, LayerChanges, FileEntry, FileResolver, FileTy
 export { readLayer, readLayerTar, type BodyReducer, type ReadLayerResult, type ScanOptions } from './layer-reader.js';
 export { scanImage, type ImageFiles, type ScanImageOptions } from './image-files.js';
 export { scanDirectory } from './directory.js';
-export { cleanPath, isWithin, parentOf, baseName } from './paths.js';
+export { cleanPath, isWithin, parentOf, baseName, printable } from './paths.js';

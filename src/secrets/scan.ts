@@ -6,9 +6,9 @@ import { readdir, readFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
-import { cleanPath } from '../fs/index.js';
+import { cleanPath, printable } from '../fs/index.js';
 import type { Image } from '../image/types.js';
-import { wrap } from '../internal/errors.js';
+import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import { findSecrets, redact } from './rules.js';
 
 export interface SecretFinding {
@@ -64,10 +64,19 @@ async function scanLayer(stream: Readable, layer: number, digest: string, onFile
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
       const buf = Buffer.concat(chunks);
-      if (looksText(buf)) await onFile(path, buf.toString('utf8'));
+      if (looksText(buf)) {
+        try {
+          await onFile(path, buf.toString('utf8'));
+        } catch (error) {
+          throw wrap(error, `scanning ${printable(path)}`);
+        }
+      }
     }
   } catch (error) {
-    throw wrap(error, `reading layer ${layer} (${digest}) for secrets`);
+    if (error instanceof ShipshapeError) throw wrap(error, `reading layer ${layer} (${digest}) for secrets`);
+    // what tar-stream throws is about the tar: a cut-off end, a bad header, an entry larger than what follows
+    const message = error instanceof Error ? error.message : String(error);
+    throw invalidInput(`layer ${layer} ${digest}`, `not a valid tar: ${message.split('\n')[0] ?? message}`, error);
   }
   return changes;
 }

@@ -2,6 +2,7 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ShipshapeError } from '../internal/errors.js';
 import { buildImage } from '../testing/images.js';
 import { findSecrets, redact } from './rules.js';
 import { scanDirectorySecrets, scanImageSecrets } from './scan.js';
@@ -74,6 +75,16 @@ describe('hostile file names', () => {
     expect(findings.map((f) => (f.location.kind === 'layer' ? `${f.location.path} ${f.rule}` : ''))).toEqual(names.map((n) => `/${n} github`));
     // the process must still be alive and well after secretlint's profiling of those names has settled
     await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+});
+
+describe('a layer that is not a valid tar', () => {
+  it('is refused as invalid input naming the layer, not taken for a bug', async () => {
+    const image = await buildImage({ layers: [[{ path: 'app/huge', type: 'raw', header: { type: 'file', size: 0 }, content: Buffer.alloc(0), declaredSize: 2 ** 40 }]] });
+    const digest = image.layers[0]?.descriptor.digest ?? '';
+    const error: unknown = await scanImageSecrets(image).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShipshapeError);
+    expect(error).toMatchObject({ code: 'invalid-input', message: `layer 0 ${digest}: not a valid tar: Unexpected end of data` });
   });
 });
 
