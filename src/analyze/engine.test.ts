@@ -138,6 +138,7 @@ describe('analyzeImage', () => {
           { path: 'data/', type: 'dir', mode: 0o777 },
         ] },
         { files: [{ path: 'app/x', size: 1 }], createdBy: '|1 NPM_TOKEN=abc123 /bin/sh -c npm ci' },
+        { empty: true, createdBy: 'RUN curl -fsS https://deploy:Zq8sK2mP9vX4@hooks.example.invalid/build' },
       ],
     });
     const { report } = await analyzeImage(image);
@@ -149,9 +150,10 @@ describe('analyzeImage', () => {
     expect(s.packageManagers).toEqual(['/usr/bin/apt-get']);
     expect(s.exposedPorts).toEqual(['8080/tcp']);
     expect(s.healthcheck.configured).toBe(false);
-    expect(s.secrets.map((x) => x.where)).toEqual(['Env DB_PASSWORD', 'Env GH', 'Labels com.example.api-key', 'history[1]']);
+    expect(s.secrets.map((x) => x.where)).toEqual(['Env DB_PASSWORD', 'Env GH', 'Labels com.example.api-key', 'history[1]', 'history[2]']);
+    expect(report.sizes.emptyLayers.map((l) => l.createdBy)).toEqual(['RUN curl -fsS https://deploy:<redacted>@hooks.example.invalid/build']);
     const text = JSON.stringify(report);
-    for (const secret of ['hunter2', 'ghp_abcdef', 'k-123456', 'abc123']) expect(text).not.toContain(secret);
+    for (const secret of ['hunter2', 'ghp_abcdef', 'k-123456', 'abc123', 'Zq8sK2mP9vX4']) expect(text).not.toContain(secret);
     expect(report.base.os).toMatchObject({ id: 'debian', versionId: '12' });
   });
 

@@ -13,7 +13,12 @@ export const secretValues: readonly (readonly [RegExp, string])[] = [
   [/npm_[A-Za-z0-9]{36}/, 'npm token'],
   [/sk_live_[A-Za-z0-9]{16,}/, 'Stripe key'],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'private key'],
+  // a password in a URL's userinfo; `$VAR` is a placeholder, and `<` stops it matching what redact() left
+  [/[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"<>]+:[^\s@/'"<>$][^\s@/'"<>]*@/i, 'URL with a password'],
 ];
+
+/** The password of a URL with one, after the `scheme://user:` kept in group 1. */
+const urlPassword = /([a-z][a-z0-9+.-]*:\/\/[^\s:@/'"<>]+:)[^\s@/'"<>$][^\s@/'"<>]*@/gi;
 
 /** Why `name=value` looks like a secret, or undefined. */
 export function secretReason(name: string, value: string): string | undefined {
@@ -27,7 +32,7 @@ export const assignment = /(^|[\s|])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S
 
 /** The text with secret-looking assignment values and token-shaped strings replaced by `<redacted>`. */
 export function redact(text: string): string {
-  let out = text.replace(assignment, (whole, lead: string, name: string, value: string) =>
+  let out = text.replace(urlPassword, '$1<redacted>@').replace(assignment, (whole, lead: string, name: string, value: string) =>
     secretReason(name, value.replace(/^["']|["']$/g, '')) ? `${lead}${name}=<redacted>` : whole,
   );
   for (const [pattern] of secretValues) out = out.replace(new RegExp(pattern.source, 'g'), '<redacted>');
