@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -96,6 +96,20 @@ describe('scan', () => {
     await expect(importOsv(db, bad)).rejects.toThrow(`${bad}: not an OSV record: field "modified"`);
     await writeFile(bad, JSON.stringify('X-1'));
     await expect(importOsv(db, bad)).rejects.toThrow(`${bad}: not an OSV record: field "(root)": Invalid input: expected object, received string`);
+    db.close();
+  });
+
+  it('stores nothing of an import that meets a bad record, however many good ones came first', async () => {
+    const { db, dir } = await freshDb();
+    const before = db.status();
+    const folder = join(dir, 'export');
+    await mkdir(folder);
+    const good = (i: number) => ({ id: `GOOD-${String(i).padStart(4, '0')}`, modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: `pkg-${i}` }, versions: ['1.0.0'] }] });
+    await writeFile(join(folder, 'a-good.json'), JSON.stringify(Array.from({ length: 1200 }, (_, i) => good(i))));
+    await writeFile(join(folder, 'b-bad.json'), JSON.stringify({ id: 'BAD-1' }));
+    await expect(importOsv(db, folder)).rejects.toThrow(`${join(folder, 'b-bad.json')}: not an OSV record: field "modified"`);
+    expect(db.status()).toEqual(before);
+    expect(db.lookup('npm', 'pkg-0')).toEqual([]);
     db.close();
   });
 

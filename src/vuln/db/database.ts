@@ -16,6 +16,8 @@ export interface VulnDb {
   ecosystemsStartingWith(prefix: string): string[];
   /** Adds or replaces records; returns how many were new or newer. */
   put(records: Osv[]): number;
+  /** Runs `work` in one transaction: everything it writes is kept when it resolves, nothing when it throws. */
+  atomically<T>(work: () => Promise<T>): Promise<T>;
   status(): DbStatus;
   setMeta(key: string, value: string): void;
   getMeta(key: string): string | undefined;
@@ -89,6 +91,19 @@ export function openDb(path: string, options: { readonly?: boolean } = {}): Vuln
     put(records) {
       if (options.readonly) throw new Error('database opened read-only');
       return put(records);
+    },
+    async atomically(work) {
+      if (options.readonly) throw new Error('database opened read-only');
+      // an explicit transaction around async work: put()'s own transactions nest in it as savepoints
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
     },
     status() {
       const count = (db.prepare('SELECT count(*) AS n FROM advisories').get() as { n: number }).n;

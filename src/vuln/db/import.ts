@@ -1,7 +1,7 @@
 /**
  * `db import`: OSV records from a JSON file, a folder of them (recursively), or an OSV export zip (`all.zip`),
- * each validated before it is stored. A record that fails validation is reported by name and import stops:
- * half-imported data would hide vulnerabilities.
+ * each validated before it is stored. A record that fails validation is reported by name and import stops with
+ * nothing of it stored: half-imported data would hide vulnerabilities.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -126,21 +126,24 @@ export async function importOsv(db: VulnDb, source: string, events: EventSink = 
     throw wrap(error, `reading ${source}`);
   }
   const iter = s.isDirectory() ? fromDirectory(source) : source.endsWith('.zip') ? fromZip(source) : fromFile(source);
-  let batch: Osv[] = [];
-  let read = 0;
-  let changed = 0;
-  for await (const [where, text] of iter) {
-    batch.push(parseRecord(text, where));
-    read++;
-    if (batch.length >= batchSize) {
-      changed += db.put(batch);
-      batch = [];
-      events({ kind: 'log', level: 'debug', message: `imported ${read} records` });
+  // one transaction for the whole import: a bad record met after the first batches leaves the database as it was
+  return db.atomically(async () => {
+    let batch: Osv[] = [];
+    let read = 0;
+    let changed = 0;
+    for await (const [where, text] of iter) {
+      batch.push(parseRecord(text, where));
+      read++;
+      if (batch.length >= batchSize) {
+        changed += db.put(batch);
+        batch = [];
+        events({ kind: 'log', level: 'debug', message: `imported ${read} records` });
+      }
     }
-  }
-  changed += db.put(batch);
-  const prior = db.status().sources;
-  db.setMeta('updatedAt', new Date().toISOString());
-  db.setMeta('sources', [...new Set([...prior, source])].join('\n'));
-  return { read, changed };
+    changed += db.put(batch);
+    const prior = db.status().sources;
+    db.setMeta('updatedAt', new Date().toISOString());
+    db.setMeta('sources', [...new Set([...prior, source])].join('\n'));
+    return { read, changed };
+  });
 }
