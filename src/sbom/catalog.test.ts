@@ -151,6 +151,25 @@ describe('dpkg status and status.d together', () => {
   });
 });
 
+describe('a dpkg database with broken paragraphs', () => {
+  it('reports each broken paragraph as an unknown and still lists the packages of the others', async () => {
+    const status = [
+      'Package: base-files\nStatus: install ok installed\nVersion: 12.4+deb12u5\nArchitecture: amd64\n',
+      'Package: broken\nthis line is not a field\nVersion: 1.0\n',
+      'Status: install ok installed\nVersion: 2.0\n',
+      'Package: libc6\nStatus: install ok installed\nVersion: 2.36-9+deb12u4\nArchitecture: amd64\n',
+    ].join('\n');
+    const image = await buildImage({ layers: [[{ path: 'var/lib/dpkg/status', content: status }, { path: 'var/lib/dpkg/status.d/tzdata', content: 'Package: tzdata\nVersion 2024a\n' }]] });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['dpkg'] });
+    expect(sbom.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['base-files@12.4+deb12u5', 'libc6@2.36-9+deb12u4']);
+    expect(sbom.unknowns).toEqual([
+      { path: '/var/lib/dpkg/status', cataloger: 'dpkg-db-cataloger', message: 'paragraph at line 10 without Package or Version' },
+      { path: '/var/lib/dpkg/status', cataloger: 'dpkg-db-cataloger', message: 'paragraph at line 6: malformed control line 7: "this line is not a field"' },
+      { path: '/var/lib/dpkg/status.d/tzdata', cataloger: 'dpkg-db-cataloger', message: 'paragraph at line 1: malformed control line 2: "Version 2024a"' },
+    ]);
+  });
+});
+
 describe.skipIf(!haveSchemas)('formats are valid against the official schemas', () => {
   const load = (name: string): object => JSON.parse(readFileSync(resolve(schemas, name), 'utf8')) as object;
 

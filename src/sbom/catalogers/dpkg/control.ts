@@ -1,27 +1,47 @@
 /** Debian control-file paragraphs (deb822): `Field: value` with continuation lines, paragraphs split by blank lines. */
 export type Paragraph = Map<string, string>;
 
-export function parseParagraphs(text: string): Paragraph[] {
-  const paragraphs: Paragraph[] = [];
-  let current: Paragraph = new Map();
+/** One paragraph and where it starts; `error` when one of its lines is not a field, so that it cannot be trusted. */
+export interface ParsedParagraph {
+  fields: Paragraph;
+  /** 1-based line of its first field. */
+  line: number;
+  error?: string;
+}
+
+/**
+ * Splits `text` into paragraphs. A malformed line spoils only the paragraph it is in: a database with one broken
+ * record still yields the others (the caller reports the broken one).
+ */
+export function parseParagraphs(text: string): ParsedParagraph[] {
+  const paragraphs: ParsedParagraph[] = [];
+  let current: ParsedParagraph = { fields: new Map(), line: 1 };
   let lastField: string | undefined;
-  for (const line of text.split('\n')) {
+  const close = (): void => {
+    if (current.fields.size > 0 || current.error !== undefined) paragraphs.push(current);
+  };
+  for (const [i, line] of text.split('\n').entries()) {
     if (line.trim() === '') {
-      if (current.size > 0) paragraphs.push(current);
-      current = new Map();
+      close();
+      current = { fields: new Map(), line: i + 2 };
       lastField = undefined;
       continue;
     }
+    if (current.fields.size === 0 && current.error === undefined) current.line = i + 1;
     if (line.startsWith('#')) continue;
     if ((line.startsWith(' ') || line.startsWith('\t')) && lastField !== undefined) {
-      current.set(lastField, `${current.get(lastField) ?? ''}\n${line.slice(1)}`);
+      current.fields.set(lastField, `${current.fields.get(lastField) ?? ''}\n${line.slice(1)}`);
       continue;
     }
     const colon = line.indexOf(':');
-    if (colon <= 0) throw new Error(`malformed control line: ${JSON.stringify(line.slice(0, 60))}`);
+    if (colon <= 0) {
+      current.error ??= `malformed control line ${i + 1}: ${JSON.stringify(line.slice(0, 60))}`;
+      lastField = undefined;
+      continue;
+    }
     lastField = line.slice(0, colon).trim();
-    current.set(lastField, line.slice(colon + 1).trim());
+    current.fields.set(lastField, line.slice(colon + 1).trim());
   }
-  if (current.size > 0) paragraphs.push(current);
+  close();
   return paragraphs;
 }

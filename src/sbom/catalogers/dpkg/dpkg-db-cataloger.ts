@@ -7,7 +7,7 @@ import { PackageURL } from 'packageurl-js';
 import type { FileResolver } from '../../../fs/index.js';
 import { type CatalogContext, type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
 import type { Package } from '../../model.js';
-import { type Paragraph, parseParagraphs } from './control.js';
+import { type ParsedParagraph, parseParagraphs } from './control.js';
 
 const name = 'dpkg-db-cataloger';
 const statusFile = '/var/lib/dpkg/status';
@@ -51,10 +51,13 @@ function fileList(files: FileResolver, pkg: string, arch: string | undefined, di
   return { owned: [] };
 }
 
-function toPackage(p: Paragraph, location: string, files: FileResolver, ctx: CatalogContext, distrolessBase?: string): Package | undefined {
+/** The package of one paragraph; an error naming the paragraph when it is broken or names no package. */
+function toPackage(paragraph: ParsedParagraph, location: string, files: FileResolver, ctx: CatalogContext, distrolessBase?: string): Package | undefined {
+  const p = paragraph.fields;
+  if (paragraph.error !== undefined) throw new Error(`paragraph at line ${paragraph.line}: ${paragraph.error}`);
   const pkg = p.get('Package');
   const version = p.get('Version');
-  if (!pkg || !version) throw new Error('paragraph without Package or Version');
+  if (!pkg || !version) throw new Error(`paragraph at line ${paragraph.line} without Package or Version`);
   const status = p.get('Status');
   // Only installed packages: `deinstall ok config-files` and the like leave no software behind.
   if (status !== undefined && !/\binstalled$/.test(status)) return undefined;
@@ -106,23 +109,29 @@ export const dpkgDbCataloger: Cataloger = {
   },
   catalog(files, ctx): CatalogResult {
     const out = new ResultBuilder(name);
+    // one unknown per broken paragraph: the other packages of the database are still reported
+    const each = (location: string, body: string, use: (pkg: Package) => void, distrolessBase?: string): void => {
+      for (const p of parseParagraphs(body)) {
+        out.guard(location, () => {
+          const pkg = toPackage(p, location, files, ctx, distrolessBase);
+          if (pkg) use(pkg);
+        });
+      }
+    };
     const status = text(files, statusFile);
     if (status !== undefined) {
-      out.guard(statusFile, () => {
-        for (const p of parseParagraphs(status)) {
-          const pkg = toPackage(p, statusFile, files, ctx);
-          if (pkg) out.packages.push(pkg);
-        }
+      each(statusFile, status, (pkg) => {
+        out.packages.push(pkg);
       });
     }
     for (const entry of files.children(statusDir.slice(0, -1))) {
       if (entry.type !== 'file' || entry.path.endsWith('.md5sums')) continue;
       const body = text(files, entry.path);
       if (body === undefined) continue;
-      out.guard(entry.path, () => {
-        for (const p of parseParagraphs(body)) {
-          const pkg = toPackage(p, entry.path, files, ctx, entry.path);
-          if (!pkg) continue;
+      each(
+        entry.path,
+        body,
+        (pkg) => {
           // An image may keep both (a distroless base that later got a dpkg status written from status.d): one
           // installed package is one package, so the status.d entry only adds its evidence and files.
           const same = out.packages.find((q) => q.name === pkg.name && q.version === pkg.version && q.metadata.architecture === pkg.metadata.architecture);
@@ -130,8 +139,9 @@ export const dpkgDbCataloger: Cataloger = {
             same.locations = [...new Set([...same.locations, ...pkg.locations])];
             same.files = [...new Set([...same.files, ...pkg.files])];
           } else out.packages.push(pkg);
-        }
-      });
+        },
+        entry.path,
+      );
     }
     return out;
   },
