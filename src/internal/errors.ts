@@ -84,6 +84,7 @@ export function wrap(error: unknown, context: string): ShipshapeError {
   if (sys && typeof sys === 'object' && typeof sys.code === 'string') {
     if (sys.code === 'ENOENT') return new ShipshapeError('not-found', `${context}: no such file or directory`, { cause: error });
     if (sys.code === 'EACCES' || sys.code === 'EPERM') return new ShipshapeError('invalid-input', `${context}: permission denied`, { cause: error });
+    if (sys.code === 'ELOOP') return new ShipshapeError('invalid-input', `${context}: too many levels of symbolic links`, { cause: error });
     if (sys.code === 'ENOTDIR' || sys.code === 'EISDIR') return new ShipshapeError('invalid-input', `${context}: ${sys.code === 'ENOTDIR' ? 'not a directory' : 'is a directory'}`, { cause: error });
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(sys.code)) {
       return new ShipshapeError('external', `${context}: ${sys.code}`, { cause: error });

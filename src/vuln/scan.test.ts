@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -110,6 +110,18 @@ describe('scan', () => {
     await expect(importOsv(db, folder)).rejects.toThrow(`${join(folder, 'b-bad.json')}: not an OSV record: field "modified"`);
     expect(db.status()).toEqual(before);
     expect(db.lookup('npm', 'pkg-0')).toEqual([]);
+    db.close();
+  });
+
+  it('follows a folder symlinked into the import once, and refuses a symlink to itself as invalid input', async () => {
+    const { db, dir } = await freshDb();
+    const folder = join(dir, 'export');
+    await mkdir(join(folder, 'npm'), { recursive: true });
+    await writeFile(join(folder, 'npm', 'a.json'), JSON.stringify({ id: 'LOOP-1', modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: 'looped' }, versions: ['1.0.0'] }] }));
+    await symlink('..', join(folder, 'npm', 'up'));
+    expect(await importOsv(db, folder)).toMatchObject({ read: 1, changed: 1 });
+    await symlink('self.json', join(folder, 'self.json'));
+    await expect(importOsv(db, folder)).rejects.toMatchObject({ code: 'invalid-input', message: `reading ${join(folder, 'self.json')}: too many levels of symbolic links` });
     db.close();
   });
 

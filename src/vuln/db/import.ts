@@ -3,7 +3,7 @@
  * each validated before it is stored. A record that fails validation is reported by name and import stops with
  * nothing of it stored: half-imported data would hide vulnerabilities.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
 import { invalidInput, wrap } from '../../internal/errors.js';
@@ -90,11 +90,19 @@ async function* fromZip(path: string): AsyncGenerator<[string, string]> {
   }
 }
 
-async function* fromDirectory(dir: string): AsyncGenerator<[string, string]> {
+async function* fromDirectory(dir: string, seen = new Set<string>()): AsyncGenerator<[string, string]> {
+  // folders are followed through symlinks, but each once: a link to a folder above would be followed for ever
+  const real = await realpath(dir).catch((error: unknown) => {
+    throw wrap(error, `reading ${dir}`);
+  });
+  if (seen.has(real)) return;
+  seen.add(real);
   for (const name of (await readdir(dir)).sort()) {
     const p = join(dir, name);
-    const s = await stat(p);
-    if (s.isDirectory()) yield* fromDirectory(p);
+    const s = await stat(p).catch((error: unknown) => {
+      throw wrap(error, `reading ${p}`);
+    });
+    if (s.isDirectory()) yield* fromDirectory(p, seen);
     else if (name.endsWith('.json')) yield* fromFile(p);
     else if (name.endsWith('.zip')) yield* fromZip(p);
   }
