@@ -1,5 +1,10 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repeatable, sourceDateEpochFlag } from './runtime.js';
+import { terminalText } from './output.js';
+import { action, addCommonOptions, repeatable, sourceDateEpochFlag } from './runtime.js';
 
 describe('sourceDateEpochFlag', () => {
   const saved = process.env.SOURCE_DATE_EPOCH;
@@ -36,5 +41,34 @@ describe('sourceDateEpochFlag', () => {
 describe('repeatable', () => {
   it('keeps every value in order', () => {
     expect(['a', 'b'].reduce<string[]>((all, v) => repeatable(v, all), [])).toEqual(['a', 'b']);
+  });
+});
+
+describe('text output of hostile names', () => {
+  // a package name as an image may carry it: colour, a window title (OSC … BEL), a carriage return, a screen clear
+  const name = 'evil\x1b[31mred\x1b]0;title\x07\rover\x1b[2J\x9b2J\x7f';
+
+  async function run(format: string): Promise<string> {
+    const out = join(await mkdtemp(join(tmpdir(), 'shipshape-runtime-')), 'result');
+    const program = new Command().exitOverride();
+    addCommonOptions(program.command('show'), ['text', 'json']).action(
+      action(async (ctx) => {
+        await ctx.write(format === 'json' ? JSON.stringify({ name }) : `NAME\t${name}\nnext line`);
+      }),
+    );
+    await program.parseAsync(['show', '--format', format, '--output', out, '--config', '/dev/null'], { from: 'user' });
+    return readFile(out, 'utf8');
+  }
+
+  it('shows their control characters as ? in text, keeping newlines and tabs', async () => {
+    expect(await run('text')).toBe('NAME\tevil?[31mred?]0;title??over?[2J?2J?\nnext line\n');
+  });
+
+  it('leaves JSON, which escapes them itself, alone', async () => {
+    expect(JSON.parse(await run('json'))).toEqual({ name });
+  });
+
+  it('keeps colour sequences when colour is on, and nothing else', () => {
+    expect(terminalText(`\x1b[1mNAME\x1b[22m ${name}`, true)).toBe('\x1b[1mNAME\x1b[22m evil\x1b[31mred?]0;title??over?[2J?2J?');
   });
 });

@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
 import { exitCodeFor, exitCodes, ShipshapeError } from '../internal/errors.js';
 import type { EventSink } from '../internal/events.js';
-import { colorEnabled, colors, writeResult } from './output.js';
+import { colorEnabled, colors, terminalText, writeResult } from './output.js';
 import { createProgressRenderer } from './progress.js';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'checkstyle' | 'github' | 'spdx-json' | 'cyclonedx-json' | 'html' | 'openvex' | 'cyclonedx-vex';
@@ -26,8 +26,11 @@ export interface VerbContext {
   events: EventSink;
   /** Colour functions for text output (no-ops when colour is off). */
   c: ReturnType<typeof colors>;
-  /** Writes the verb's result to stdout or `--output`. */
-  write(text: string): Promise<void>;
+  /**
+   * Writes the verb's result to stdout or `--output`. Text output has its control characters defused (see
+   * `terminalText`) unless `verbatim`, for bytes a user asked for exactly as stored.
+   */
+  write(text: string, options?: { verbatim?: boolean }): Promise<void>;
   /** A one-line note on stderr, unless --quiet. */
   note(message: string): void;
   /** Sets the exit code without throwing (e.g. 1 when a threshold failed but the report was written). */
@@ -78,7 +81,7 @@ export function action(run: (ctx: VerbContext, ...args: never[]) => Promise<void
         loaded,
         events,
         c: colors(color),
-        write: (text) => writeResult(text, flags.output === undefined ? { color } : { output: flags.output, color }),
+        write: (text, options) => writeResult(flags.format === 'text' && options?.verbatim !== true ? terminalText(text, color) : text, flags.output === undefined ? { color } : { output: flags.output, color }),
         note: (message) => {
           if (!flags.quiet) process.stderr.write(`${message}\n`);
         },

@@ -74,12 +74,12 @@ export function register(program: Command): void {
         ...(opts.platform === undefined ? {} : { platform: opts.platform }),
       });
       if (opts.raw) {
-        await ctx.write(result.rawManifest.toString('utf8'));
+        await ctx.write(result.rawManifest.toString('utf8'), { verbatim: true });
         return;
       }
       if (opts.configRaw) {
         if (result.kind !== 'image') throw new Error('unreachable');
-        await ctx.write(result.rawConfig.toString('utf8'));
+        await ctx.write(result.rawConfig.toString('utf8'), { verbatim: true });
         return;
       }
       if (ctx.flags.format === 'json') {
