@@ -2,7 +2,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ShipshapeError } from '../internal/errors.js';
 import { terminalText } from './output.js';
 import { action, addCommonOptions, repeatable, sourceDateEpochFlag } from './runtime.js';
 
@@ -66,6 +67,22 @@ describe('text output of hostile names', () => {
 
   it('leaves JSON, which escapes them itself, alone', async () => {
     expect(JSON.parse(await run('json'))).toEqual({ name });
+  });
+
+  it('shows them as ? in the error line too', async () => {
+    const program = new Command().exitOverride();
+    addCommonOptions(program.command('fail')).action(
+      action(() => Promise.reject(new ShipshapeError('invalid-input', 'no such label', { subject: `config.Labels.${name}` }))),
+    );
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+    try {
+      await program.parseAsync(['fail', '--config', '/dev/null'], { from: 'user' });
+    } finally {
+      write.mockRestore();
+      process.exitCode = undefined;
+    }
+    expect(written).toEqual(['shipshape: config.Labels.evil?[31mred?]0;title??over?[2J?2J?: no such label\n']);
   });
 
   it('keeps colour sequences when colour is on, and nothing else', () => {

@@ -83,7 +83,7 @@ export function action(run: (ctx: VerbContext, ...args: never[]) => Promise<void
         c: colors(color),
         write: (text, options) => writeResult(flags.format === 'text' && options?.verbatim !== true ? terminalText(text, color) : text, flags.output === undefined ? { color } : { output: flags.output, color }),
         note: (message) => {
-          if (!flags.quiet) process.stderr.write(`${message}\n`);
+          if (!flags.quiet) process.stderr.write(`${terminalText(message, false)}\n`);
         },
         setExitCode: (code) => {
           pendingExitCode = Math.max(pendingExitCode, code);
@@ -102,7 +102,8 @@ export function action(run: (ctx: VerbContext, ...args: never[]) => Promise<void
 export function reportError(error: unknown, verbose: boolean): void {
   const code = exitCodeFor(error);
   const message = error instanceof Error ? error.message : String(error);
-  const firstLine = message.split('\n')[0] ?? message;
+  // a message may quote what an image holds (a label name, a path): its control characters are defused as on stdout
+  const firstLine = terminalText(message.split('\n')[0] ?? message, false);
   process.stderr.write(`shipshape: ${code === exitCodes.internal && !(error instanceof ShipshapeError) ? 'internal error: ' : ''}${firstLine}\n`);
   if (verbose) {
     let e: unknown = error;
