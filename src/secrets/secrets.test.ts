@@ -1,6 +1,7 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { describe, expect, it } from 'vitest';
 import { ShipshapeError } from '../internal/errors.js';
 import { buildImage } from '../testing/images.js';
@@ -75,6 +76,17 @@ describe('hostile file names', () => {
     expect(findings.map((f) => (f.location.kind === 'layer' ? `${f.location.path} ${f.rule}` : ''))).toEqual(names.map((n) => `/${n} github`));
     // the process must still be alive and well after secretlint's profiling of those names has settled
     await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+});
+
+describe('an image of many text files', () => {
+  it('leaves nothing behind per file scanned, so time and memory grow with the files, not with their square', async () => {
+    const image = await buildImage({ layers: [Array.from({ length: 300 }, (_, i) => ({ path: `app/f${i}.txt`, content: `line ${i}\n` }))] });
+    expect(await scanImageSecrets(image)).toEqual([]);
+    // let a performance observer see whatever was marked
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(performance.getEntriesByType('mark').filter((m) => m.name.includes('/app/f'))).toEqual([]);
+    expect(await secretLintProfiler.getEntries()).toEqual([]);
   });
 });
 
