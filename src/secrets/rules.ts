@@ -52,7 +52,10 @@ function position(text: string, offset: number): { line: number; column: number 
 
 const placeholder = /^(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^>]*>|x+|\*+|changeme|example|dummy|redacted|null|none|true|false|""|'')$/i;
 
-function ownRules(path: string, text: string): TextHit[] {
+/** What a text is: a file's content, or one field of the image config (an ENV entry, a label, a history command). */
+export type SecretSource = 'file' | 'config';
+
+function ownRules(path: string, text: string, source: SecretSource): TextHit[] {
   const hits: TextHit[] = [];
   const add = (rule: string, offset: number, value: string, message: string): void => {
     hits.push({ rule, start: offset, end: offset + value.length, ...position(text, offset), value, message });
@@ -64,6 +67,17 @@ function ownRules(path: string, text: string): TextHit[] {
     const password = m[3] ?? '';
     if (placeholder.test(password)) continue;
     add('url-credentials', m.index + (m[1]?.length ?? 0) + 3 + (m[2]?.length ?? 0) + 1, password, `password in a ${m[1] ?? ''} URL`);
+  }
+  if (source === 'config') {
+    // a command as history records it: `|2 NPM_TOKEN=… /bin/sh -c …` (BuildKit's build args), `export TOKEN=… && …`,
+    // `#(nop)  ENV KEY=…`. Whatever a secret-named variable is given there ships in the image config.
+    for (const m of text.matchAll(/(?:^|[\s;&|(])(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)=["']?([^\s"'#;&|)]{8,})["']?/g)) {
+      const name = m[1] ?? '';
+      const value = m[2] ?? '';
+      if (!secretName.test(name) || placeholder.test(value)) continue;
+      add('config-secret', m.index + m[0].lastIndexOf(value), value, `${name} set in the image config`);
+    }
+    return hits;
   }
   const isEnv = /(^|\/)\.env(\.[\w-]+)?$/.test(path);
   for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*["']?([^\s"'#]{8,})["']?/gm)) {
@@ -96,8 +110,11 @@ function lintName(path: string): string {
   return path.replace(/[^\x20-\x7e]|:/g, '_');
 }
 
-/** Finds secrets in one text file. `path` is used for rules that depend on the file name and for messages. */
-export async function findSecrets(path: string, text: string): Promise<TextHit[]> {
+/**
+ * Finds secrets in one text file, or in one field of an image config (`source: 'config'`). `path` is used for rules
+ * that depend on the file name and for messages.
+ */
+export async function findSecrets(path: string, text: string, source: SecretSource = 'file'): Promise<TextHit[]> {
   const result = await lintSource({
     source: { filePath: lintName(path), content: text, contentType: 'text' },
     options: { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }] }, maskSecrets: false },
@@ -114,7 +131,7 @@ export async function findSecrets(path: string, text: string): Promise<TextHit[]
   // One finding per secret: where two rules report overlapping text (secretlint's npmrc and npm-token rules, or its
   // connection-string rule and ours for URL credentials), the first reported wins.
   const hits: TextHit[] = [];
-  for (const hit of [...found, ...ownRules(path, text)]) {
+  for (const hit of [...found, ...ownRules(path, text, source)]) {
     if (!hits.some((h) => h.start < hit.end && hit.start < h.end)) hits.push(hit);
   }
   return hits.sort((a, b) => a.start - b.start);

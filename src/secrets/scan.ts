@@ -120,7 +120,7 @@ export async function scanImageSecrets(image: Image): Promise<SecretFinding[]> {
     ...(image.config.history ?? []).map((h, i): [string, string] => [`history[${i}].created_by`, h.created_by ?? '']),
   ];
   for (const [field, text] of configTexts) {
-    for (const hit of await findSecrets(field, text)) {
+    for (const hit of await findSecrets(field, text, 'config')) {
       findings.push({ rule: hit.rule, message: hit.message, redacted: redact(hit.value), location: { kind: 'config', field }, fix: fixFor.default ?? '' });
     }
   }

@@ -54,6 +54,29 @@ describe('scanImageSecrets', () => {
   });
 });
 
+describe('secrets in history and ENV', () => {
+  it('are found wherever a command sets a secret-named variable: build args, export, ENV; placeholders are not', async () => {
+    const value = 'hunter2hunter2';
+    const image = await buildImage({
+      layers: [
+        { files: [{ path: 'a', content: 'x' }], createdBy: `/bin/sh -c export API_TOKEN=${value} && make` },
+        { empty: true, createdBy: `|2 DB_PASSWORD=${value} NAME=web /bin/sh -c npm ci` },
+        { empty: true, createdBy: `/bin/sh -c #(nop)  ENV SECRET_KEY="${value}"` },
+        { empty: true, createdBy: '/bin/sh -c echo TOKEN=$TOKEN; curl -H "Authorization: $AUTH_HEADER" x' },
+      ],
+      config: { Env: [`DB_PASSWORD=${value}`, 'PATH=/usr/bin'] },
+    });
+    const findings = await scanImageSecrets(image);
+    expect(findings.map((f) => `${f.location.kind === 'config' ? f.location.field : ''} ${f.rule}: ${f.message}`)).toEqual([
+      'config.Env[0] config-secret: DB_PASSWORD set in the image config',
+      'history[0].created_by config-secret: API_TOKEN set in the image config',
+      'history[1].created_by config-secret: DB_PASSWORD set in the image config',
+      'history[2].created_by config-secret: SECRET_KEY set in the image config',
+    ]);
+    expect(JSON.stringify(findings)).not.toContain(value);
+  });
+});
+
 describe('a private key of real length', () => {
   // secretlint reports a block whose body is 100+ characters as a whole, header to footer
   const body = Array.from({ length: 25 }, (_, i) => `MIIEpAIBAAKCAQEA${String(i).padStart(2, '0')}uGbXWiK3dQTyCbX5xdE4yCuYp0AF2d15Qq1JSXT/lx8BgTQy`).join('\n');
