@@ -151,6 +151,20 @@ describe('dpkg status and status.d together', () => {
   });
 });
 
+describe('an npm lockfile with odd entries', () => {
+  it('reports each odd entry as an unknown naming its field and still lists the others', async () => {
+    const lock = { lockfileVersion: 3, packages: { '': { name: 'app' }, 'node_modules/ms': { version: '2.1.3', license: 'MIT' }, 'node_modules/gone': null, 'node_modules/odd': { version: { major: 1 } }, 'node_modules/left-pad': { version: '1.3.0' } } };
+    const image = await buildImage({ layers: [[{ path: 'app/package-lock.json', content: JSON.stringify(lock) }, { path: 'other/package-lock.json', content: 'null' }]] });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['npm'] });
+    expect(sbom.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['left-pad@1.3.0', 'ms@2.1.3']);
+    expect(sbom.unknowns.map((u) => `${u.path}: ${u.message}`)).toEqual([
+      '/app/package-lock.json: field "packages.node_modules/gone": Invalid input: expected object, received null',
+      '/app/package-lock.json: field "packages.node_modules/odd.version": Invalid input: expected string, received object',
+      '/other/package-lock.json: field "(root)": Invalid input: expected object, received null',
+    ]);
+  });
+});
+
 describe('a dpkg database with broken paragraphs', () => {
   it('reports each broken paragraph as an unknown and still lists the packages of the others', async () => {
     const status = [

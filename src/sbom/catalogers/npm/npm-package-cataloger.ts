@@ -3,13 +3,19 @@
  * the packages a `package-lock.json` (lockfileVersion 2 and 3) or `npm-shrinkwrap.json` pins (a project directory).
  */
 import { PackageURL } from 'packageurl-js';
+import { z } from 'zod';
 import type { FileResolver } from '../../../fs/index.js';
+import { issueField } from '../../../internal/zod-issues.js';
 import { type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
 import type { Package } from '../../model.js';
 
 const name = 'npm-package-cataloger';
 const installed = /\/node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/;
 const lockfile = /\/(?:package-lock|npm-shrinkwrap)\.json$/;
+
+/** A lockfile's `packages`, each entry checked on its own: one odd entry is an unknown, not the loss of the file. */
+const lockSchema = z.looseObject({ lockfileVersion: z.unknown(), packages: z.record(z.string(), z.unknown()).optional() });
+const lockEntrySchema = z.looseObject({ name: z.string().optional(), version: z.string().optional(), license: z.unknown().optional(), dev: z.boolean().optional(), link: z.boolean().optional() });
 
 interface Manifest {
   name?: unknown;
@@ -80,8 +86,8 @@ export const npmPackageCataloger: Cataloger = {
         const body = files.body(entry.path);
         if (!body) continue;
         out.guard(entry.path, () => {
-          const m = JSON.parse(body.toString('utf8')) as Manifest;
-          if (typeof m.name !== 'string' || typeof m.version !== 'string') throw new Error('package.json without name or version');
+          const m = JSON.parse(body.toString('utf8')) as Manifest | null;
+          if (typeof m?.name !== 'string' || typeof m.version !== 'string') throw new Error('package.json without name or version');
           const dir = entry.path.slice(0, -'/package.json'.length);
           out.packages.push(make(files, m.name, m.version, entry.path, manifestLicenses(m), packageFiles(files, dir), undefined));
         });
@@ -91,10 +97,20 @@ export const npmPackageCataloger: Cataloger = {
         const body = files.body(entry.path);
         if (!body) continue;
         out.guard(entry.path, () => {
-          const lock = JSON.parse(body.toString('utf8')) as { lockfileVersion?: unknown; packages?: Record<string, { name?: string; version?: string; license?: unknown; dev?: boolean; link?: boolean }> };
-          if (typeof lock.packages !== 'object') throw new Error(`lockfileVersion ${String(lock.lockfileVersion)} without "packages" is not supported (npm ≥ 7 writes it)`);
-          for (const [key, p] of Object.entries(lock.packages)) {
-            if (key === '' || p.link || typeof p.version !== 'string') continue;
+          const parsed = lockSchema.safeParse(JSON.parse(body.toString('utf8')));
+          if (!parsed.success) throw new Error(`field "${issueField(parsed.error.issues[0])}": ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+          const lock = parsed.data;
+          if (lock.packages === undefined) throw new Error(`lockfileVersion ${String(lock.lockfileVersion)} without "packages" is not supported (npm ≥ 7 writes it)`);
+          for (const [key, raw] of Object.entries(lock.packages)) {
+            if (key === '') continue;
+            const entryParsed = lockEntrySchema.safeParse(raw);
+            if (!entryParsed.success) {
+              const issue = entryParsed.error.issues[0];
+              out.unknown(entry.path, `field "${['packages', key, ...(issue?.path.map(String) ?? [])].join('.')}": ${issue?.message ?? 'invalid'}`);
+              continue;
+            }
+            const p = entryParsed.data;
+            if (p.link === true || p.version === undefined) continue;
             const pkgName = p.name ?? key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
             out.packages.push(make(files, pkgName, p.version, entry.path, manifestLicenses({ license: p.license }), [], p.dev === true));
           }
