@@ -263,6 +263,10 @@ describe('generated from a project written by the test', () => {
       'RUN --mount=type=cache,target=/root/.npm npm pkg delete scripts.prepare && npm ci --no-audit --no-fund',
     ]);
     expect((await node({ start: 'node src/server.js' })).dockerfile).not.toMatch(/npm pkg delete/);
+    const hooked = await node({ postinstall: 'prisma generate', start: 'node src/server.js' });
+    expect(hooked.notes).toEqual([
+      "package.json: scripts.postinstall runs in the image's installs, before the sources are copied and, for the runtime, without dev dependencies; make it succeed there",
+    ]);
   });
 
   it('an ASGI app with no server to run it says so, not that there is no app', async () => {

@@ -192,6 +192,11 @@ export const nodeDetector: Detector = {
 
     // the package manager runs the install root's `prepare` (husky, a build on install) after every install
     const prepareScript = rootPkg.scripts?.prepare !== undefined;
+    // the other install hooks stay (a native build, prisma generate may be needed at run time) but see no sources
+    const hooks = ['preinstall', 'install', 'postinstall'].filter((h) => rootPkg.scripts?.[h] !== undefined);
+    if (hooks.length > 0) {
+      notes.push(`${joinPath(context, 'package.json')}: scripts.${hooks.join(', scripts.')} run${hooks.length === 1 ? 's' : ''} in the image's installs, before the sources are copied and, for the runtime, without dev dependencies; make ${hooks.length === 1 ? 'it' : 'them'} succeed there`);
+    }
     if (prepareScript && packageManager === 'bun') {
       notes.push(`${joinPath(context, 'package.json')}: bun install runs its prepare script, before the sources are copied and, for the runtime, without dev dependencies; make it succeed there (husky || true)`);
     }
