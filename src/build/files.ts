@@ -8,7 +8,7 @@ import type { Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import dockerignore from '@balena/dockerignore';
+import { dockerignoreMatcher, readPatterns } from '../fs/dockerignore.js';
 import { invalidInput, wrap } from '../internal/errors.js';
 import type { EventSink } from '../internal/events.js';
 import { writeFileAtomic } from '../internal/files.js';
@@ -49,10 +49,6 @@ export interface CollectOptions {
   cacheDir?: string;
   events: EventSink;
 }
-
-// The package's types declare an ES default export, but it ships `module.exports = factory` (CommonJS).
-const loaded: unknown = dockerignore;
-const createIgnore = (typeof loaded === 'function' ? loaded : dockerignore.default) as typeof dockerignore.default;
 
 /** Never part of an image, whatever `.dockerignore` says. */
 const alwaysSkipped = new Set(['.git', '.hg', '.svn', 'node_modules', '.shipshape', '.DS_Store']);
@@ -399,7 +395,7 @@ async function productionModules(installRoot: string, folder: string, lockfile: 
 /** The project's own files minus `.dockerignore` and what never belongs in an image. */
 async function projectFiles(dir: string): Promise<SourceFile[]> {
   const ignoreText = await readFile(join(dir, '.dockerignore'), 'utf8').catch(() => '');
-  const ig = createIgnore().add(ignoreText.split('\n'));
+  const ig = dockerignoreMatcher(readPatterns(ignoreText, join(dir, '.dockerignore')));
   const out: SourceFile[] = [];
   const walk = async (abs: string, rel: string): Promise<void> => {
     const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));

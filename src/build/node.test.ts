@@ -139,6 +139,15 @@ describe('buildNodeApp', () => {
     expect(app.some((p) => p.startsWith('app/notes'))).toBe(false);
   });
 
+  it(".dockerignore matches case-sensitively, as Docker does (Notes/ is kept past 'notes'); a pattern Docker refuses names the file and line", async () => {
+    await write(join(dir, 'Notes/keep.txt'), 'kept\n');
+    const app = [...(await layerFiles(await build({ trace: false }), 'application')).keys()];
+    expect(app).toContain('app/Notes/keep.txt');
+    expect(app.some((p) => p.startsWith('app/notes'))).toBe(false);
+    await write(join(dir, '.dockerignore'), 'notes\n[\n');
+    await expect(build({ trace: false })).rejects.toThrow(/\.dockerignore:2: pattern \[ is not valid/);
+  });
+
   it('writes the runtime config: exec-form node entrypoint, nonroot user, env, port, OCI labels', async () => {
     const result = await build({ env: ['PORT=3000', 'NODE_ENV=staging'] });
     const config = result.image.config.config;

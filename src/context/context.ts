@@ -9,7 +9,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, join, posix, resolve } from 'node:path';
 import { parse } from '../dockerfile/index.js';
 import { invalidInput, notFound, wrap } from '../internal/errors.js';
-import { dockerignoreMatcher, readPatterns } from './ignore-patterns.js';
+import { dockerignoreMatcher, readPatterns } from '../fs/dockerignore.js';
 
 export interface ContextOptions {
   /** The context directory. */

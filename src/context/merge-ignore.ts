@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { wrap } from '../internal/errors.js';
 import { copyChecks, type FileRecord, walkContext } from './context.js';
-import { dockerignoreMatcher, readPatterns } from './ignore-patterns.js';
+import { dockerignoreMatcher, readPatterns } from '../fs/dockerignore.js';
 
 export interface MergeIgnoreOptions {
   /** The context directory (its files decide what a pattern would exclude). */

@@ -4,3 +4,4 @@ export { readLayer, readLayerTar, type BodyReducer, type ReadLayerResult, type S
 export { scanImage, type ImageFiles, type ScanImageOptions } from './image-files.js';
 export { scanDirectory } from './directory.js';
 export { cleanPath, isWithin, parentOf, baseName, printable } from './paths.js';
+export { dockerignoreMatcher, readPatterns } from './dockerignore.js';

@@ -1,14 +1,11 @@
 /** The build context a Dockerfile is built from: its files and what `.dockerignore` keeps out of it. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
-import dockerignore, { type Ignore } from '@balena/dockerignore';
+import type { Ignore } from '@balena/dockerignore';
+import { dockerignoreMatcher, readPatterns } from '../fs/dockerignore.js';
 import type { ContextFiles } from './types.js';
 
 const maxRead = 1024 * 1024;
-
-// The package's types declare an ES default export, but it ships `module.exports = factory` (CommonJS).
-const loaded: unknown = dockerignore;
-const createIgnore = (typeof loaded === 'function' ? loaded : dockerignore.default) as typeof dockerignore.default;
 
 /** Context files of a directory on disk; paths that would leave it read as absent. */
 export function directoryFiles(dir: string): ContextFiles {
@@ -39,5 +36,5 @@ export function directoryFiles(dir: string): ContextFiles {
 export function dockerignoreOf(files: ContextFiles): Ignore | null {
   const text = files.read('.dockerignore');
   if (text === undefined) return null;
-  return createIgnore().add(text.split(/\r?\n/));
+  return dockerignoreMatcher(readPatterns(text, '.dockerignore'));
 }
