@@ -5,6 +5,7 @@
  * `node_modules` (packages the lockfile marks `dev` left out) and the project minus `.dockerignore`.
  */
 import type { Stats } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
@@ -36,6 +37,8 @@ export interface CollectOptions {
   dir: string;
   /** Entry point relative to `dir`. */
   entry: string;
+  /** What node loads before the entry (`--require`/`--import`): paths relative to the app's folder, or package names. */
+  preloads?: readonly string[];
   /** The app's folder relative to `dir`: `.`, or a workspace member's folder. */
   app?: string;
   /**
@@ -234,6 +237,45 @@ async function writeAppTrace(path: string, key: string, dir: string, app: string
   await writeTraceCache(path, { key, hashes, ...result });
 }
 
+/**
+ * What node preloads, as trace inputs: project files (`--require ./tracing.js`, relative to the app's folder as node
+ * resolves them from the working directory) and package files (`-r dotenv/config`, resolved from the app's folder
+ * through the installed tree, as node resolves them), both relative to `dir`.
+ */
+async function preloadInputs(options: CollectOptions): Promise<{ files: string[]; packages: string[] }> {
+  const { dir } = options;
+  const app = options.app ?? '.';
+  const files: string[] = [];
+  const packages: string[] = [];
+  for (const spec of options.preloads ?? []) {
+    if (spec.startsWith('./') || spec.startsWith('../')) {
+      const base = posix.normalize(posix.join(app, spec));
+      if (base.startsWith('../') || !isInside(join(dir, base), dir)) throw invalidInput(`preload ${spec}`, `is outside the project directory ${dir}`);
+      let found: string | undefined;
+      for (const tried of [base, `${base}.js`, `${base}.cjs`, `${base}.mjs`, `${base}/index.js`]) {
+        if ((await stat(join(dir, tried)).catch(() => undefined))?.isFile() === true) {
+          found = tried;
+          break;
+        }
+      }
+      if (found === undefined) throw invalidInput(`preload ${spec}`, `no such file in ${join(dir, app)}`);
+      files.push(found);
+    } else if (!isAbsolute(spec) && !spec.startsWith('node:')) {
+      const root = options.installRoot ?? dir;
+      let resolved: string;
+      try {
+        resolved = createRequire(join(root, app, 'package.json')).resolve(spec);
+      } catch {
+        throw invalidInput(`preload ${spec}`, `is not a package installed for ${join(dir, app)} (traced builds need it resolvable; --no-trace keeps every production dependency)`);
+      }
+      const rel = toPosix(relative(root, resolved));
+      if (!inNodeModules(rel) || !isInside(resolved, root)) throw invalidInput(`preload ${spec}`, `resolves outside the installed packages (${resolved})`);
+      packages.push(rel);
+    }
+  }
+  return { files, packages };
+}
+
 async function trace(options: CollectOptions): Promise<FileSets> {
   const { dir } = options;
   const map = remapper(dir, options.installRoot);
@@ -289,13 +331,14 @@ async function trace(options: CollectOptions): Promise<FileSets> {
       options.events({ kind: 'log', level: 'debug', message: `trace: ${warning.message}` });
     }
   };
+  const { files: preloadFiles, packages: preloadPackages } = await preloadInputs(options);
   try {
-    // 1. the application's own files; the dependencies they reach are recorded, not followed
-    const appKey = createHash('sha256').update(JSON.stringify({ v: 2, dir, entry: options.entry, app })).digest('hex');
+    // 1. the application's own files (the entry and the project files node preloads); the dependencies they reach are recorded, not followed
+    const appKey = createHash('sha256').update(JSON.stringify({ v: 2, dir, entry: options.entry, preloadFiles, app })).digest('hex');
     const appCachePath = options.cacheDir === undefined ? undefined : join(options.cacheDir, 'trace', `app-${appKey}.json`);
     let own = appCachePath === undefined ? undefined : await readAppTrace(appCachePath, appKey, dir);
     if (own === undefined) {
-      const traced = await pass([join(dir, options.entry)], isNodeModules);
+      const traced = await pass([options.entry, ...preloadFiles].map((name) => join(dir, name)), isNodeModules);
       report(traced.warnings);
       own = {
         files: [...traced.fileList].map(toPosix).sort(),
@@ -307,7 +350,8 @@ async function trace(options: CollectOptions): Promise<FileSets> {
       if (appCachePath !== undefined && traced.warnings.size === 0) await writeAppTrace(appCachePath, appKey, dir, app, own);
     }
     for (const name of own.files) traced.add(name);
-    const seeds = own.seeds;
+    // the packages node preloads (`-r dotenv/config`) are seeds like the ones the app's files require
+    const seeds = [...new Set([...own.seeds, ...preloadPackages])].sort();
     // 2. the dependencies, from those seeds: the same seeds over the same node_modules give the same files, so a
     //    source change that adds no require reuses the last trace (most of the time of a rebuild otherwise)
     const key = await dependencyTraceKey(options, seeds);

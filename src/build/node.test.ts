@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
@@ -146,6 +146,34 @@ describe('buildNodeApp', () => {
     expect(app.some((p) => p.startsWith('app/notes'))).toBe(false);
     await write(join(dir, '.dockerignore'), 'notes\n[\n');
     await expect(build({ trace: false })).rejects.toThrow(/\.dockerignore:2: pattern \[ is not valid/);
+  });
+
+  it("runs scripts.start as npm start does: node's options and preloads kept, the script's arguments after it; the preloaded file and package traced", async () => {
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    pkg.scripts.start = 'NODE_ENV=production node --require ./tracing.js -r unused --enable-source-maps src/server.js --port 9000';
+    await write(join(dir, 'package.json'), JSON.stringify(pkg));
+    await write(join(dir, 'tracing.js'), "require('./src/otel-setup');\n");
+    await write(join(dir, 'src/otel-setup.js'), 'module.exports = 1;\n');
+    const result = await build();
+    expect(result.image.config.config?.Entrypoint).toEqual(['/nodejs/bin/node', '--require', './tracing.js', '-r', 'unused', '--enable-source-maps', '/app/src/server.js', '--port', '9000']);
+    const app = [...(await layerFiles(result, 'application')).keys()];
+    expect(app).toEqual(expect.arrayContaining(['app/src/server.js', 'app/tracing.js', 'app/src/otel-setup.js']));
+    const deps = [...(await layerFiles(result, 'dependencies')).keys()];
+    // `unused` is loaded only by the -r preload; without it the image would fail to start
+    expect(deps).toContain('app/node_modules/unused/index.js');
+    // --env-file is left out (the file is a secret the image must not need), with a warning
+    pkg.scripts.start = 'node --env-file=.env --enable-source-maps src/server.js';
+    await write(join(dir, 'package.json'), JSON.stringify(pkg));
+    const warnings: string[] = [];
+    const withEnvFile = await buildNodeApp({ project: await readProject(dir), base: emptyBase(), baseName: 'test/base', cacheDir: cache, sourceDateEpoch: 1_700_000_000, events: (e) => {
+        if (e.kind === 'log' && e.level === 'warn') warnings.push(e.message);
+      }, ports: [3000] });
+    expect(withEnvFile.image.config.config?.Entrypoint).toEqual(['/nodejs/bin/node', '--enable-source-maps', '/app/src/server.js']);
+    expect(warnings.some((w) => w.startsWith('scripts.start: --env-file left out'))).toBe(true);
+    // a preload that is not there is named, not left to fail at run time
+    pkg.scripts.start = 'node -r ./missing.js src/server.js';
+    await write(join(dir, 'package.json'), JSON.stringify(pkg));
+    await expect(build()).rejects.toThrow(/preload \.\/missing\.js: no such file/);
   });
 
   it('writes the runtime config: exec-form node entrypoint, nonroot user, env, port, OCI labels', async () => {

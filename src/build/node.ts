@@ -12,7 +12,7 @@ import { imageConfig, rfc3339 } from './config.js';
 import { collectFiles } from './files.js';
 import { layerFromFiles } from './layer.js';
 import { installedDependencies } from './npm-install.js';
-import { appFolder, type NodeProject, readHiddenLockfile, resolveEntry } from './project.js';
+import { appFolder, type NodeProject, readHiddenLockfile, resolveCommand } from './project.js';
 import { type GitCache, gitInfo, newestMtime } from './provenance.js';
 
 export const appDir = 'app';
@@ -95,7 +95,9 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
   const timings: Record<string, number> = {};
   // git runs as child processes while the install and the trace work here
   const gitPending = gitInfo(appFolder(project), options.gitCache);
-  const entry = posix.join(project.app, await resolveEntry(project, options.entry));
+  const command = await resolveCommand(project, options.entry);
+  for (const option of command.dropped) events({ kind: 'log', level: 'warn', message: `scripts.start: ${option.split(/[= ]/)[0] ?? option} left out of the image's entrypoint (env files stay out of images; pass the settings with --env or at run time)` });
+  const entry = posix.join(project.app, command.script);
 
   const hasOwn = (await stat(join(project.dir, 'node_modules')).catch(() => undefined))?.isDirectory() === true;
   let installRoot: string | undefined;
@@ -111,7 +113,7 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
   const traceTask = new ProgressTask(events, 'build-trace', options.trace === false ? 'listing production dependencies' : `tracing ${entry}`);
   let files;
   try {
-    files = await timed(timings, 'trace', () => collectFiles({ dir: project.dir, entry, app: project.app, installRoot, lockfile, trace: options.trace !== false, cacheDir: options.cacheDir, events }));
+    files = await timed(timings, 'trace', () => collectFiles({ dir: project.dir, entry, preloads: command.preloads, app: project.app, installRoot, lockfile, trace: options.trace !== false, cacheDir: options.cacheDir, events }));
   } finally {
     traceTask.end();
   }
@@ -144,7 +146,8 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
   });
 
   const created = rfc3339(epoch);
-  const entrypoint = [baseNode(options.base), `/${appDir}/${entry}`];
+  // node's options and the script's arguments from scripts.start, as `npm start` runs it (relative preloads resolve from WorkingDir, the app's folder)
+  const entrypoint = [baseNode(options.base), ...command.options, `/${appDir}/${entry}`, ...command.args];
   const { config, annotations } = imageConfig({
     base: options.base,
     baseName: options.baseName,

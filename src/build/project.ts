@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
+import { parseStartScript } from '../dockerfile/index.js';
 import { invalidInput, notFound, wrap } from '../internal/errors.js';
 import { describeIssue } from '../internal/zod-issues.js';
 import { isInside } from '../internal/paths.js';
@@ -190,12 +191,6 @@ export async function readHiddenLockfile(nodeModules: string): Promise<Lockfile 
   return bytes === undefined ? undefined : parseJsonFile(bytes, path, lockfileSchema);
 }
 
-/** `node server.js`, `NODE_ENV=production node --enable-source-maps dist/main.js` → the script path. */
-export function entryFromStartScript(start: string): string | undefined {
-  const match = /^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*node\s+(?:--?[\w-]+(?:=\S+)?\s+)*([\w./@-]+)/.exec(start.trim());
-  return match?.[1];
-}
-
 /** A project-relative, normalised POSIX path, refusing names that leave the project. */
 export function projectPath(dir: string, name: string, subject: string): string {
   const abs = resolve(dir, name);
@@ -204,32 +199,85 @@ export function projectPath(dir: string, name: string, subject: string): string 
   return posix.normalize(rel.split(sep).join('/'));
 }
 
+/** How the image runs node: the script (relative to the app's folder), node's options before it, its arguments. */
+export interface NodeCommand {
+  script: string;
+  /** node's own options from `scripts.start` (`--require ./tracing.js`, `--enable-source-maps`), kept in the entrypoint. */
+  options: string[];
+  args: string[];
+  /** What `-r`/`--require`/`--import`/`--loader` load before the script: project files (`./tracing.js`) or packages (`dotenv/config`). */
+  preloads: string[];
+  /** Options of `scripts.start` left out of the image: `--env-file` (an env file holds secrets and stays out of it). */
+  dropped: string[];
+}
+
+const preloadOptions = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']);
+
+/** node's options without `--env-file[-if-exists]` and its value, and what was left out. */
+function withoutEnvFiles(options: readonly string[]): { kept: string[]; dropped: string[] } {
+  const kept: string[] = [];
+  const dropped: string[] = [];
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i] ?? '';
+    const name = option.split('=')[0] ?? option;
+    if (name !== '--env-file' && name !== '--env-file-if-exists') kept.push(option);
+    else if (option.includes('=')) dropped.push(option);
+    else {
+      dropped.push(`${option} ${options[i + 1] ?? ''}`.trim());
+      i++;
+    }
+  }
+  return { kept, dropped };
+}
+
+/** The modules node's options load before the script. */
+function preloadsOf(options: readonly string[]): string[] {
+  const out: string[] = [];
+  options.forEach((option, i) => {
+    const [name = '', inline] = option.split(/=(.*)/s);
+    const value = inline ?? (preloadOptions.has(name) ? options[i + 1] : undefined);
+    if (preloadOptions.has(name) && value !== undefined) out.push(value);
+  });
+  return out;
+}
+
 /** The file `node` runs: `--entry`, else `scripts.start` (`node X`), `bin`, `main`, then index.js / server.js / app.js. */
 export async function resolveEntry(project: NodeProject, entry?: string): Promise<string> {
+  return (await resolveCommand(project, entry)).script;
+}
+
+/**
+ * The node command of the image: `--entry` alone, else `scripts.start` when it is one node command (its options
+ * and arguments kept, as `npm start` would run them), else `bin`, `main`, then index.js / server.js / app.js.
+ */
+export async function resolveCommand(project: NodeProject, entry?: string): Promise<NodeCommand> {
   const pkg = project.packageJson;
   const dir = appFolder(project);
   const manifest = join(dir, 'package.json');
-  const candidates: { name: string; subject: string }[] = [];
+  const candidates: { name: string; subject: string; options?: string[]; args?: string[] }[] = [];
   if (entry !== undefined) candidates.push({ name: entry, subject: '--entry' });
   else {
-    const start = pkg.scripts?.start === undefined ? undefined : entryFromStartScript(pkg.scripts.start);
-    if (start !== undefined) candidates.push({ name: start, subject: `${manifest}: scripts.start` });
+    const parsed = pkg.scripts?.start === undefined ? undefined : parseStartScript(pkg.scripts.start);
+    if (parsed?.kind === 'node' && parsed.start.entry !== undefined) candidates.push({ name: parsed.start.entry, subject: `${manifest}: scripts.start`, options: parsed.start.options, args: parsed.start.args });
     const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin === undefined ? undefined : Object.values(pkg.bin)[0];
     if (bin !== undefined) candidates.push({ name: bin, subject: `${manifest}: bin` });
     if (pkg.main !== undefined) candidates.push({ name: pkg.main, subject: `${manifest}: main` });
   }
-  for (const { name, subject } of candidates) {
+  for (const { name, subject, options = [], args = [] } of candidates) {
     const rel = projectPath(dir, name, subject);
     for (const tried of [rel, `${rel}.js`, `${rel}/index.js`]) {
       const info = await lstat(join(dir, tried)).catch(() => undefined);
-      if (info?.isFile() === true) return tried;
+      if (info?.isFile() === true) {
+        const { kept, dropped } = withoutEnvFiles(options);
+        return { script: tried, options: kept, args, preloads: preloadsOf(kept), dropped };
+      }
     }
     // the first named entry must exist: running something else silently would surprise
     throw notFound(subject, `entry point "${name}" not found in ${dir}`);
   }
   for (const name of ['index.js', 'server.js', 'app.js', 'main.js']) {
     const info = await lstat(join(dir, name)).catch(() => undefined);
-    if (info?.isFile() === true) return name;
+    if (info?.isFile() === true) return { script: name, options: [], args: [], preloads: [], dropped: [] };
   }
   throw notFound(manifest, 'no entry point: add scripts.start ("node FILE"), main or bin, or pass --entry FILE');
 }

@@ -1,4 +1,5 @@
-/** The shell AST of RUN bodies. */
+/** The shell AST of RUN bodies, and a package.json start script read as one node command. */
 export type * from './ast.js';
 export { parseShell, type ShellPlacement } from './parse.js';
 export { walkCommands, allCommands, findCommands, allInvocations, type Invocation } from './query.js';
+export { parseStartScript, type NodeStart, type StartScript } from './node-start.js';

@@ -8,7 +8,7 @@ import { findHealthPath, healthPathFromRoutes } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, NodeApp, NodeFramework, NodePackageManager } from '../../types.js';
-import { type NodeStart, parseStartScript } from './start-script.js';
+import { type NodeStart, parseStartScript } from '../../../dockerfile/index.js';
 import { workspaceMembers, workspaceRootOf } from './workspace.js';
 
 const packageJsonSchema = z.looseObject({

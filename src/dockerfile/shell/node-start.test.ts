@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStartScript } from './start-script.js';
+import { parseStartScript } from './node-start.js';
 
 describe('start script', () => {
   it.each([
@@ -24,6 +24,12 @@ describe('start script', () => {
     ['NODE_ENV=production nodemon server.js', 'nodemon'],
     ["node -e 'require(1)'", 'node -e'],
     ['node --require', 'node --require without its value'],
+    ['node server.js > server.log', 'more than a single command'],
+    ['node server.js &', 'more than a single command'],
+    ['node $ENTRY', 'more than a single command'],
+    ['PORT=$PORT node server.js', 'more than a single command'],
+    ['node dist/*.js', 'more than a single command'],
+    ['node "server.js', 'more than a single command'],
   ])('%s is not (%s)', (script, runs) => {
     expect(parseStartScript(script)).toEqual({ kind: 'other', runs });
   });

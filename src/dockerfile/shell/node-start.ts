@@ -1,9 +1,12 @@
 /**
- * A `start` script read as the one `node` command the image runs: leading environment assignments (bare or through
+ * A package.json `start` script read as the one `node` command an image runs (`init`'s Dockerfile, `build`'s
+ * entrypoint): leading environment assignments (bare or through
  * `cross-env` / `env`), node's own options, the script and its arguments. Anything else (several commands, a
  * pipe, a development runner such as ts-node or tsx, `node -e`) is not a command an image without a shell or
  * dev dependencies can run: the result says what it runs instead, for a note.
  */
+import type { ShellWord } from './ast.js';
+import { parseShell } from './parse.js';
 
 export interface NodeStart {
   /** `NAME=value` assignments before the command, in order. */
@@ -32,34 +35,20 @@ const optionsWithValue = new Set([
 /** Options after which node runs no script file. */
 const noScript = new Set(['-e', '--eval', '-p', '--print', '-i', '--interactive', '-c', '--check', '-v', '--version', '-h', '--help', '--test', '--run']);
 
-/** Shell words of a command line, quotes removed; undefined when it holds shell syntax one exec-form command cannot. */
+/**
+ * The words of a command line (assignments first, quotes removed), read with the RUN-body shell parser; undefined
+ * when it is not one simple command an exec-form CMD can hold: several commands, a pipe, a redirect, a background
+ * `&`, an expansion (`$PORT`, `$(…)`) or an unquoted glob or `~`, which only a shell would resolve.
+ */
 function words(line: string): string[] | undefined {
-  const result: string[] = [];
-  let current = '';
-  let started = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i] ?? '';
-    if (ch === "'" || ch === '"') {
-      const end = line.indexOf(ch, i + 1);
-      if (end < 0) return undefined;
-      const quoted = line.slice(i + 1, end);
-      if (ch === '"' && /[$`\\]/.test(quoted)) return undefined;
-      current += quoted;
-      started = true;
-      i = end;
-    } else if (/\s/.test(ch)) {
-      if (started) result.push(current);
-      current = '';
-      started = false;
-    } else if (/[;&|<>()`$\\*?{}]/.test(ch) || (!started && (ch === '#' || ch === '~'))) {
-      return undefined;
-    } else {
-      current += ch;
-      started = true;
-    }
-  }
-  if (started) result.push(current);
-  return result;
+  const script = parseShell(line);
+  const item = script.body.items[0];
+  if (script.problems.length > 0 || script.body.items.length !== 1 || item === undefined || item.separator === '&') return undefined;
+  const command = item.command;
+  if (command.type !== 'SimpleCommand' || command.redirects.length > 0) return undefined;
+  const shellOnly = (w: ShellWord): boolean => w.expands || (!w.quoted && (/[*?[{}]/.test(w.text) || w.text.startsWith('~')));
+  if (command.words.some(shellOnly) || command.assignments.some((a) => a.value !== null && shellOnly(a.value))) return undefined;
+  return [...command.assignments.map((a) => `${a.name}=${a.value?.value ?? ''}`), ...command.words.map((w) => w.value)];
 }
 
 /** Reads `start` as one node command, or says what it runs. */
