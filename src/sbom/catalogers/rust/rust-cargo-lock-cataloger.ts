@@ -36,17 +36,17 @@ const cargoLock = z.object({
 export type CargoLock = z.output<typeof cargoLock>;
 
 /** Parses and validates a Cargo.lock (versions 1 to 4 share the `[[package]]` tables read here). */
-export function parseCargoLock(text: string, subject: string): CargoLock {
+export function parseCargoLock(text: string): CargoLock {
   let raw: unknown;
   try {
     raw = parseToml(text);
   } catch (error) {
-    throw new Error(`${subject}: not TOML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new Error(`not TOML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
   const parsed = cargoLock.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${subject}: field "${issueField(issue)}": ${issue?.message ?? 'invalid'}`);
+    throw new Error(`field "${issueField(issue)}": ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
 }
@@ -62,7 +62,7 @@ export const rustCargoLockCataloger: Cataloger = {
       const body = files.body(entry.path);
       if (!body) continue;
       out.guard(entry.path, () => {
-        const lock = parseCargoLock(body.toString('utf8'), entry.path);
+        const lock = parseCargoLock(body.toString('utf8'));
         const dir = entry.path.slice(0, entry.path.lastIndexOf('/'));
         finder ??= new CrateLicenseFinder(files, ctx.hostCaches?.cargoHome ? { hostCargoHome: ctx.hostCaches.cargoHome } : {});
         const licensesOf = finder;
