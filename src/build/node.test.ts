@@ -162,7 +162,7 @@ describe('buildNodeApp', () => {
     // `unused` is loaded only by the -r preload; without it the image would fail to start
     expect(deps).toContain('app/node_modules/unused/index.js');
     // --env-file is left out (the file is a secret the image must not need), with a warning
-    pkg.scripts.start = 'node --env-file=.env --enable-source-maps src/server.js';
+    pkg.scripts.start = 'node --env-file=.env --enable-source-maps src/server.js --api-key=s3cr3t';
     await write(join(dir, 'package.json'), JSON.stringify(pkg));
     const warnings: string[] = [];
     const withEnvFile = await buildNodeApp({ project: await readProject(dir), base: emptyBase(), baseName: 'test/base', cacheDir: cache, sourceDateEpoch: 1_700_000_000, events: (e) => {
@@ -170,6 +170,9 @@ describe('buildNodeApp', () => {
       }, ports: [3000] });
     expect(withEnvFile.image.config.config?.Entrypoint).toEqual(['/nodejs/bin/node', '--enable-source-maps', '/app/src/server.js']);
     expect(warnings.some((w) => w.startsWith('scripts.start: --env-file left out'))).toBe(true);
+    // so is an argument that looks secret: the image's config would keep it
+    expect(warnings.some((w) => w.startsWith('scripts.start: --api-key left out'))).toBe(true);
+    expect(JSON.stringify(withEnvFile.image.config)).not.toContain('s3cr3t');
     // a preload that is not there is named, not left to fail at run time
     pkg.scripts.start = 'node -r ./missing.js src/server.js';
     await write(join(dir, 'package.json'), JSON.stringify(pkg));

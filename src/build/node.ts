@@ -96,7 +96,7 @@ export async function buildNodeApp(options: NodeBuildOptions): Promise<BuildResu
   // git runs as child processes while the install and the trace work here
   const gitPending = gitInfo(appFolder(project), options.gitCache);
   const command = await resolveCommand(project, options.entry);
-  for (const option of command.dropped) events({ kind: 'log', level: 'warn', message: `scripts.start: ${option.split(/[= ]/)[0] ?? option} left out of the image's entrypoint (env files stay out of images; pass the settings with --env or at run time)` });
+  for (const name of command.dropped) events({ kind: 'log', level: 'warn', message: `scripts.start: ${name} left out of the image's entrypoint (env files and secrets stay out of images; pass the settings with --env or at run time)` });
   const entry = posix.join(project.app, command.script);
 
   const hasOwn = (await stat(join(project.dir, 'node_modules')).catch(() => undefined))?.isDirectory() === true;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { parseStartScript } from '../dockerfile/index.js';
+import { forImage, parseStartScript } from '../dockerfile/index.js';
 import { invalidInput, notFound, wrap } from '../internal/errors.js';
 import { describeIssue } from '../internal/zod-issues.js';
 import { isInside } from '../internal/paths.js';
@@ -207,28 +207,11 @@ export interface NodeCommand {
   args: string[];
   /** What `-r`/`--require`/`--import`/`--loader` load before the script: project files (`./tracing.js`) or packages (`dotenv/config`). */
   preloads: string[];
-  /** Options of `scripts.start` left out of the image: `--env-file` (an env file holds secrets and stays out of it). */
+  /** What of `scripts.start` the image leaves out: `--env-file`, secret-looking arguments (named, never shown). */
   dropped: string[];
 }
 
 const preloadOptions = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']);
-
-/** node's options without `--env-file[-if-exists]` and its value, and what was left out. */
-function withoutEnvFiles(options: readonly string[]): { kept: string[]; dropped: string[] } {
-  const kept: string[] = [];
-  const dropped: string[] = [];
-  for (let i = 0; i < options.length; i++) {
-    const option = options[i] ?? '';
-    const name = option.split('=')[0] ?? option;
-    if (name !== '--env-file' && name !== '--env-file-if-exists') kept.push(option);
-    else if (option.includes('=')) dropped.push(option);
-    else {
-      dropped.push(`${option} ${options[i + 1] ?? ''}`.trim());
-      i++;
-    }
-  }
-  return { kept, dropped };
-}
 
 /** The modules node's options load before the script. */
 function preloadsOf(options: readonly string[]): string[] {
@@ -268,8 +251,8 @@ export async function resolveCommand(project: NodeProject, entry?: string): Prom
     for (const tried of [rel, `${rel}.js`, `${rel}/index.js`]) {
       const info = await lstat(join(dir, tried)).catch(() => undefined);
       if (info?.isFile() === true) {
-        const { kept, dropped } = withoutEnvFiles(options);
-        return { script: tried, options: kept, args, preloads: preloadsOf(kept), dropped };
+        const safe = forImage({ env: [], options, args });
+        return { script: tried, options: safe.options, args: safe.args, preloads: preloadsOf(safe.options), dropped: safe.left.map((l) => l.name) };
       }
     }
     // the first named entry must exist: running something else silently would surprise

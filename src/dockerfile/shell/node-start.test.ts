@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStartScript } from './node-start.js';
+import { forImage, parseStartScript } from './node-start.js';
 
 describe('start script', () => {
   it.each([
@@ -32,5 +32,25 @@ describe('start script', () => {
     ['node "server.js', 'more than a single command'],
   ])('%s is not (%s)', (script, runs) => {
     expect(parseStartScript(script)).toEqual({ kind: 'other', runs });
+  });
+
+  it('forImage leaves out env files and secret-looking variables and arguments, naming them without their values', () => {
+    const parsed = parseStartScript('PORT=8080 API_TOKEN=t0k DB=postgres://app:pw@db/app node --env-file=.env --enable-source-maps server.js --port 9000 --api-key=abc --password hunter2 postgres://u:p@h/d --verbose');
+    if (parsed.kind !== 'node') throw new Error('one node command');
+    const safe = forImage(parsed.start);
+    expect(safe).toEqual({
+      options: ['--enable-source-maps'],
+      args: ['--port', '9000', '--verbose'],
+      env: [['PORT', '8080']],
+      left: [
+        { kind: 'env-file', name: '--env-file' },
+        { kind: 'variable', name: 'API_TOKEN' },
+        { kind: 'variable', name: 'DB' },
+        { kind: 'argument', name: '--api-key' },
+        { kind: 'argument', name: '--password' },
+        { kind: 'argument', name: 'argument 6' },
+      ],
+    });
+    expect(JSON.stringify(safe)).not.toMatch(/t0k|abc|hunter2|:pw@|:p@/);
   });
 });

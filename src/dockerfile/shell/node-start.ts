@@ -93,3 +93,66 @@ export function parseStartScript(start: string): StartScript {
   const entry = script.replace(/^\.\//, '');
   return { kind: 'node', start: { env, options, ...(entry === '.' || entry === '' ? {} : { entry }), args: list.slice(i + 1) } };
 }
+
+/** Names whose values are secrets: never written into an image (its config and layers keep them). */
+const secretName = /KEY|SECRET|TOKEN|PASSW|PWD|CREDENTIAL|AUTH|PRIVATE/i;
+/** A URL with a password in it (`postgres://app:pw@db/app`), whatever it is called. */
+const credentialsInUrl = /^[a-z][\w+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i;
+
+/** Whether a variable, option or argument holds a secret, by its name or its value. */
+export function looksSecret(name: string, value: string): boolean {
+  return secretName.test(name) || credentialsInUrl.test(value);
+}
+
+/** What of a start command an image may carry, and what it leaves out (kind and name, never the value). */
+export interface ImageStart {
+  options: string[];
+  args: string[];
+  env: [string, string][];
+  left: { kind: 'env-file' | 'variable' | 'argument'; name: string }[];
+}
+
+/**
+ * A start command as an image may run it: `--env-file` left out (the file is a secret the build context excludes),
+ * variables and arguments that look secret left out (`API_TOKEN=…`, `--api-key=…`, `--db postgres://u:pw@…`):
+ * an image's config and layers keep whatever is written into them.
+ */
+export function forImage(start: NodeStart): ImageStart {
+  const left: ImageStart['left'] = [];
+  const options: string[] = [];
+  for (let i = 0; i < start.options.length; i++) {
+    const option = start.options[i] ?? '';
+    const name = option.split('=')[0] ?? option;
+    if (name === '--env-file' || name === '--env-file-if-exists') {
+      if (!option.includes('=')) i++;
+      left.push({ kind: 'env-file', name });
+      continue;
+    }
+    options.push(option);
+  }
+  const env: [string, string][] = [];
+  for (const [name, value] of start.env) {
+    if (looksSecret(name, value)) left.push({ kind: 'variable', name });
+    else env.push([name, value]);
+  }
+  const args: string[] = [];
+  for (let i = 0; i < start.args.length; i++) {
+    const arg = start.args[i] ?? '';
+    const flag = /^(--?[\w.-]+)(?:=(.*))?$/s.exec(arg);
+    const next = start.args[i + 1];
+    if (flag?.[1] !== undefined) {
+      const inline = flag[2];
+      const value = inline ?? (next !== undefined && !next.startsWith('-') ? next : '');
+      if (looksSecret(flag[1], value) && (inline !== undefined || value !== '')) {
+        left.push({ kind: 'argument', name: flag[1] });
+        if (inline === undefined) i++;
+        continue;
+      }
+    } else if (credentialsInUrl.test(arg)) {
+      left.push({ kind: 'argument', name: `argument ${i + 1}` });
+      continue;
+    }
+    args.push(arg);
+  }
+  return { options, args, env, left };
+}

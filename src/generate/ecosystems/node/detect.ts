@@ -8,7 +8,7 @@ import { findHealthPath, healthPathFromRoutes } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, NodeApp, NodeFramework, NodePackageManager } from '../../types.js';
-import { type NodeStart, parseStartScript } from '../../../dockerfile/index.js';
+import { forImage, type NodeStart, parseStartScript } from '../../../dockerfile/index.js';
 import { workspaceMembers, workspaceRootOf } from './workspace.js';
 
 const packageJsonSchema = z.looseObject({
@@ -64,38 +64,20 @@ function frameworkOf(deps: Record<string, string>): NodeFramework | undefined {
   return undefined;
 }
 
-/** Variables whose value is a secret: never written into a Dockerfile (an image layer keeps them). */
-const secretVariable = /KEY|SECRET|TOKEN|PASSW|PWD|CREDENTIAL|AUTH|PRIVATE/i;
-/** A URL with a password in it (`postgres://app:pw@db/app`), whatever the variable is called. */
-const credentialsInUrl = /^[a-z][\w+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i;
-
 /**
  * What the start script tells the image: node's options and the script's arguments, the variables it sets (not
- * NODE_ENV, which the image sets, nor secrets), and notes on what the image leaves out.
+ * NODE_ENV, which the image sets), and notes on what the image leaves out (env files, secrets; never their values).
  */
 function startOf(start: NodeStart, manifest: string, notes: string[]): Pick<NodeApp, 'nodeOptions' | 'args' | 'env'> {
-  const options: string[] = [];
-  for (let i = 0; i < start.options.length; i++) {
-    const option = start.options[i] ?? '';
-    const name = option.split('=')[0] ?? option;
-    if (name === '--env-file' || name === '--env-file-if-exists') {
-      // the .dockerignore keeps .env files out of the context: pass the variables at run time
-      if (!option.includes('=')) i++;
-      notes.push(`${manifest}: scripts.start reads ${name}; the image has no env file (it is a secret): pass the variables with docker run --env-file`);
-      continue;
-    }
-    options.push(option);
+  const safe = forImage(start);
+  for (const { kind, name } of safe.left) {
+    if (kind === 'env-file') notes.push(`${manifest}: scripts.start reads ${name}; the image has no env file (it is a secret): pass the variables with docker run --env-file`);
+    else if (kind === 'variable') notes.push(`${manifest}: scripts.start sets ${name}, which looks secret and is left out of the image: pass it at run time`);
+    else notes.push(`${manifest}: scripts.start passes ${name}, which looks secret and is left out of the image's command: pass it at run time`);
   }
   const env: Record<string, string> = {};
-  for (const [name, value] of start.env) {
-    if (name === 'NODE_ENV') continue;
-    if (secretVariable.test(name) || credentialsInUrl.test(value)) {
-      notes.push(`${manifest}: scripts.start sets ${name}, which looks secret and is left out of the image: pass it at run time`);
-      continue;
-    }
-    env[name] = value;
-  }
-  return { ...(options.length === 0 ? {} : { nodeOptions: options }), ...(start.args.length === 0 ? {} : { args: start.args }), ...(Object.keys(env).length === 0 ? {} : { env }) };
+  for (const [name, value] of safe.env) if (name !== 'NODE_ENV') env[name] = value;
+  return { ...(safe.options.length === 0 ? {} : { nodeOptions: safe.options }), ...(safe.args.length === 0 ? {} : { args: safe.args }), ...(Object.keys(env).length === 0 ? {} : { env }) };
 }
 
 /** Folders where a Next.js app's components live (app router, pages router, `src/`, shared components). */
