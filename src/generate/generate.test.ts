@@ -25,6 +25,7 @@ const projects: [string, string | undefined][] = [
   ['python-pdm', undefined],
   ['python-flask-gunicorn', undefined],
   ['python-plain', undefined],
+  ['python-local-requirements', undefined],
   ['java-maven-spring', undefined],
   ['java-gradle', undefined],
   ['java-maven-plain', undefined],
@@ -229,16 +230,22 @@ describe('generated from a project written by the test', () => {
     expect(notes).toEqual([]);
   });
 
-  it('an index URL with credentials is a note naming the host only; a missing include and -e . are notes', async () => {
+  it('an index URL with credentials is a note naming the host only; a missing include and an included -e . are notes; -e . in requirements.txt itself installs after the sources', async () => {
     const { dockerfile, dockerignore, notes } = await project({
-      'requirements.txt': '--index-url https://deploy:s3cr3tT0ken@pypi.corp.example/simple\n--extra-index-url https://${PIP_USER}:${PIP_TOKEN}@mirror.example/simple\n-r missing.txt\n-e .\nflask\n',
+      'requirements.txt': '--index-url https://deploy:s3cr3tT0ken@pypi.corp.example/simple\n--extra-index-url https://${PIP_USER}:${PIP_TOKEN}@mirror.example/simple\n-r missing.txt\n-r dev.txt\n-e .\nflask\n',
+      'dev.txt': '--editable .\n',
       'main.py': '',
     });
     expect(notes).toEqual([
       'requirements.txt: the index URL for pypi.corp.example carries credentials, which the image would keep: take them out of the file (pip expands ${VARIABLES} in it) and pass them as a build secret',
-      "requirements.txt: -e . installs from the project's files, which are copied after the dependencies; pip install will fail until it is removed",
       'requirements.txt: includes missing.txt, which is not in the project; pip install will fail',
+      "dev.txt: --editable . installs from the project's files, which are copied after the dependencies; pip install will fail until it is removed",
+      'requirements.txt: . installed after the sources are copied (pip install --no-deps; not editable): their own dependencies must be listed in the requirements',
     ]);
+    // the dependencies install from a copy without the local line, the project itself once the sources are in
+    const runs = instructions(dockerfile).filter((l) => l.startsWith('RUN ') || l.startsWith('COPY '));
+    expect(runs.findIndex((l) => l.includes('pip install --target=/deps -r requirements.deps.txt'))).toBeLessThan(runs.indexOf('COPY --link . .'));
+    expect(runs.findIndex((l) => l.includes('pip install --no-deps --target=/deps .'))).toBeGreaterThan(runs.indexOf('COPY --link . .'));
     expect(JSON.stringify({ dockerfile, dockerignore, notes })).not.toContain('s3cr3t');
   });
 

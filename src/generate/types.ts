@@ -104,6 +104,11 @@ export interface PythonApp extends AppBase {
     | { kind: 'server'; server: PythonServer; app: string };
   /** A pyproject that builds an installable package. */
   installable: boolean;
+  /**
+   * Local projects requirements.txt itself installs (`-e .`, `./libs/pkg`), relative to the context: installed
+   * (not editable) once the sources are copied, and left out of the dependency install before them.
+   */
+  localRequirements?: string[];
 }
 
 export type JavaBuildTool = 'maven' | 'gradle';

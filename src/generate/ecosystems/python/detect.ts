@@ -62,9 +62,10 @@ const maxRequirementFiles = 32;
  * including file, as pip reads them), in the order found, with their requirement lines. pip needs them all before
  * the sources are copied. Local installs (`-e .`, `./pkg`) and index URLs carrying credentials are noted.
  */
-async function readRequirements(files: ProjectFiles, dir: string, first: string, notes: string[]): Promise<{ manifests: string[]; lines: string[] }> {
+async function readRequirements(files: ProjectFiles, dir: string, first: string, notes: string[]): Promise<{ manifests: string[]; lines: string[]; local: string[] }> {
   const manifests: string[] = [];
   const lines: string[] = [];
+  const local: string[] = [];
   const queue = [first];
   for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
     if (manifests.includes(name)) continue;
@@ -99,13 +100,21 @@ async function readRequirements(files: ProjectFiles, dir: string, first: string,
         continue;
       }
       if (/^(-e|--editable)(\s|=)\s*(\.|\/|file:)|^(\.{1,2}\/|\.$|file:)/.test(line)) {
+        // the top file's local projects are installed after the sources are copied; elsewhere pip would fail
+        const path = /^(?:(?:-e|--editable)(?:\s*=\s*|\s+))?(\.{1,2}(?:\/[^\s;[]*)?)$/.exec(line)?.[1];
+        const inContext = path === undefined ? undefined : posix.normalize(posix.join(posix.dirname(name), path));
+        if (name === first && inContext !== undefined && !inContext.startsWith('../') && inContext !== '..') {
+          const spec = inContext === '.' ? '.' : `./${inContext}`;
+          if (!local.includes(spec)) local.push(spec);
+          continue;
+        }
         notes.push(`${joinPath(dir, name)}: ${line.split(/\s+/).slice(0, 2).join(' ')} installs from the project's files, which are copied after the dependencies; pip install will fail until it is removed`);
         continue;
       }
       if (!line.startsWith('-')) lines.push(line);
     }
   }
-  return { manifests, lines };
+  return { manifests, lines, local };
 }
 
 export const pythonDetector: Detector = {
@@ -143,7 +152,9 @@ export const pythonDetector: Detector = {
     if (pyprojectText !== undefined) manifests.push('pyproject.toml');
     if (lockfile !== undefined && (await files.isFile(joinPath(dir, lockfile)))) manifests.push(lockfile);
     else if (lockfile !== undefined) notes.push(`${joinPath(dir, lockfile)}: missing; builds are not reproducible until it is committed`);
-    const requirementFiles = requirements === undefined ? { manifests: [], lines: [] } : await readRequirements(files, dir, requirements, notes);
+    const requirementFiles = requirements === undefined ? { manifests: [], lines: [], local: [] } : await readRequirements(files, dir, requirements, notes);
+    const localRequirements = packageManager === 'pip' ? requirementFiles.local : [];
+    if (localRequirements.length > 0) notes.push(`${joinPath(dir, requirements ?? 'requirements.txt')}: ${localRequirements.join(', ')} installed after the sources are copied (pip install --no-deps; not editable): their own dependencies must be listed in the requirements`);
     if (packageManager === 'pip') manifests.push(...requirementFiles.manifests);
 
     let pythonVersion: string | undefined;
@@ -224,6 +235,7 @@ export const pythonDetector: Detector = {
         manifests,
         start,
         installable,
+        ...(localRequirements.length === 0 ? {} : { localRequirements }),
       },
     ];
   },

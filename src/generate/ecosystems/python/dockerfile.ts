@@ -26,7 +26,13 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
   for (const manifest of nested) w.copy([manifest], `./${posix.dirname(manifest)}/`);
   switch (app.packageManager) {
     case 'pip':
-      if (app.manifests.includes('requirements.txt')) w.run(['pip install --target=/deps -r requirements.txt'], [pipCache]);
+      if (app.manifests.includes('requirements.txt')) {
+        if ((app.localRequirements ?? []).length > 0) {
+          // the project's own packages (`-e .`) need the sources: everything else installs first, from a copy without them
+          w.comment('requirements.txt installs local projects, which need the sources: the dependencies install first without them.');
+          w.run(["sed -E '/^[[:space:]]*((-e|--editable)([[:space:]]+|[[:space:]]*=[[:space:]]*))?\\.{1,2}(\\/[^[:space:];[]*)?[[:space:]]*(#.*)?$/d' requirements.txt > requirements.deps.txt", 'pip install --target=/deps -r requirements.deps.txt'], [pipCache]);
+        } else w.run(['pip install --target=/deps -r requirements.txt'], [pipCache]);
+      }
       break;
     case 'uv':
       w.copy(['/uv'], '/usr/local/bin/uv', { from: 'uv' });
@@ -40,7 +46,8 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
       break;
   }
   w.copy(['.'], '.');
-  if (app.installable) w.run(['pip install --no-deps --target=/deps .'], [pipCache]);
+  const local = [...new Set([...(app.installable ? ['.'] : []), ...(app.localRequirements ?? [])])];
+  if (local.length > 0) w.run([`pip install --no-deps --target=/deps ${local.join(' ')}`], [pipCache]);
 
   let runtime: string;
   let python: string;
@@ -55,7 +62,7 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
   }
   w.instruction('WORKDIR', '/app');
   w.instruction('ENV', 'PYTHONPATH=/deps PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1');
-  if (app.packageManager !== 'pip' || app.manifests.includes('requirements.txt') || app.installable) w.copy(['/deps'], '/deps', { from: 'build' });
+  if (app.packageManager !== 'pip' || app.manifests.includes('requirements.txt') || local.length > 0) w.copy(['/deps'], '/deps', { from: 'build' });
   w.copy(['.'], '.');
   runtimeTail(w, app.port);
   const port = String(app.port ?? 8000);
