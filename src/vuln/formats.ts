@@ -2,6 +2,7 @@
  * Scan reports: a table, shipshape's JSON, SARIF 2.1.0 (one result per vulnerable package, located at its evidence),
  * OpenVEX (not-affected statements for packages whose code is not in the final image) and CycloneDX 1.6 VEX.
  */
+import { oneLine } from '../internal/one-line.js';
 import { createHash } from 'node:crypto';
 import type { Match, ScanResult } from './match.js';
 import type { SuppressedMatch } from './suppress.js';
@@ -33,11 +34,11 @@ export function toText(result: ScanResult): string {
   }
   const header = ['PACKAGE', 'INSTALLED', 'VULNERABILITY', 'SEVERITY', 'FIXED IN', 'STATE', 'LAYER'];
   const rows = result.matches.map((m) => [
-    m.package.name,
-    m.package.version,
-    m.id,
+    oneLine(m.package.name),
+    oneLine(m.package.version),
+    oneLine(m.id),
     m.score === undefined ? m.severity : `${m.severity} (${m.score.toFixed(1)})`,
-    m.fixedVersion ?? '',
+    oneLine(m.fixedVersion ?? ''),
     stateText(m),
     m.package.layer === undefined ? '' : String(m.package.layer),
   ]);
@@ -52,13 +53,13 @@ export function toText(result: ScanResult): string {
     const by = (k: SuppressedMatch['suppression']['by']): number => result.suppressed.filter((x) => x.suppression.by === k).length;
     out.push(`${result.suppressed.length} suppressed (ignore file: ${by('ignore')}, VEX: ${by('vex')}, baseline: ${by('baseline')})`);
     for (const x of result.suppressed) {
-      if (x.suppression.by !== 'baseline') out.push(`  ${x.match.id} ${x.match.package.name}@${x.match.package.version}: ${x.suppression.by === 'vex' ? 'VEX ' : ''}${x.suppression.reason}`);
+      if (x.suppression.by !== 'baseline') out.push(`  ${oneLine(x.match.id)} ${oneLine(x.match.package.name)}@${oneLine(x.match.package.version)}: ${x.suppression.by === 'vex' ? 'VEX ' : ''}${oneLine(x.suppression.reason)}`);
     }
   }
   for (const e of result.expiredIgnores) {
     out.push(`expired ignore entry: ${e.id}${e.package ? ` (${e.package})` : ''} expired on ${e.expires ?? ''}: ${e.reason}`);
   }
-  for (const u of result.unknowns) out.push(`unknown: ${u.package}: ${u.message}`);
+  for (const u of result.unknowns) out.push(`unknown: ${oneLine(u.package)}: ${oneLine(u.message)}`);
   return `${out.join('\n')}\n`;
 }
 

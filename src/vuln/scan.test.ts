@@ -129,6 +129,11 @@ describe('scan', () => {
     const { db } = await freshDb();
     const result = scanSbom(await catalogImage(await image('2.36-9+deb12u1'), 'test'), db);
     expect(toText(result)).toContain('4 vulnerabilities (critical: 0, high: 2, medium: 1, low: 1, unknown: 0)');
+    // a name from the image cannot forge a row: its line break is written as \n
+    const forged = { ...result, matches: result.matches.map((m, i) => (i === 0 ? { ...m, package: { ...m.package, name: 'libc6\nopenssl  3.0.0  CVE-0000-0000' } } : m)) };
+    const text = toText(forged);
+    expect(text.split('\n').filter((l) => l.startsWith('openssl'))).toEqual([]);
+    expect(text).toContain('libc6\\nopenssl');
     const sarif = JSON.parse(toSarif(result, '0.1.0', 'test')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('var/lib/dpkg/status');
     db.close();

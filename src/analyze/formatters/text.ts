@@ -1,4 +1,5 @@
 /** The terminal summary: headline figures, biggest wins first, layers, security, gate. */
+import { oneLine } from '../../internal/one-line.js';
 import type { DiffReport } from '../diff.js';
 import type { AnalysisReport } from '../engine.js';
 import type { GateResult } from '../gate.js';
@@ -57,14 +58,14 @@ export function formatText(report: AnalysisReport, gate?: GateResult, s: Style =
   out.push(`  world-writable  ${sec.worldWritable.length}`);
   out.push(`  shell           ${sec.shells.length > 0 ? sec.shells.join(' ') : 'none'}`);
   out.push(`  package manager ${sec.packageManagers.length > 0 ? sec.packageManagers.join(' ') : 'none'}`);
-  out.push(`  secrets         ${sec.secrets.length === 0 ? 'none found' : s.red(sec.secrets.map((x) => x.where).join(', ') + ' (values redacted)')}`);
+  out.push(`  secrets         ${sec.secrets.length === 0 ? 'none found' : s.red(sec.secrets.map((x) => oneLine(x.where)).join(', ') + ' (values redacted)')}`);
   out.push(`  ports           ${sec.exposedPorts.length > 0 ? sec.exposedPorts.join(' ') : 'none'}`);
   out.push(`  healthcheck     ${sec.healthcheck.configured ? (sec.healthcheck.disabled ? 'disabled' : 'yes') : 'none'}`);
   const base = r.base;
   out.push(`  base            ${base.os?.prettyName ?? base.os?.id ?? 'unknown OS'}${base.name ? ` from ${base.name}` : ''}; pinned by digest: ${base.pinned === undefined ? 'unknown' : base.pinned ? 'yes' : s.yellow('no')}`);
   if (r.unknowns.length > 0) {
     out.push('', s.bold('Not analysed'));
-    for (const u of r.unknowns) out.push(`  ${u.path}: ${u.message}`);
+    for (const u of r.unknowns) out.push(`  ${oneLine(u.path)}: ${oneLine(u.message)}`);
   }
   const g = gate ? formatGate(gate, s) : '';
   if (g) out.push('', g);

@@ -1,3 +1,4 @@
+import { oneLine } from '../../internal/one-line.js';
 import type { Command } from 'commander';
 import { resolveSource } from '../../api/sbom-source.js';
 import { findSecretsIn } from '../../api/secrets.js';
@@ -27,11 +28,11 @@ export function register(program: Command): void {
         const lines = findings.map((f) => {
           const where =
             f.location.kind === 'layer'
-              ? `layer ${f.location.layer} ${f.location.path}:${f.location.line}${f.location.deletedLater ? ' (deleted in a later layer, still shipped)' : ''}`
+              ? `layer ${f.location.layer} ${oneLine(f.location.path)}:${f.location.line}${f.location.deletedLater ? ' (deleted in a later layer, still shipped)' : ''}`
               : f.location.kind === 'config'
-                ? `image ${f.location.field}`
-                : `${f.location.path}:${f.location.line}`;
-          return `${where}\n  ${f.rule}: ${f.message}: ${f.redacted}\n  fix: ${f.fix}`;
+                ? `image ${oneLine(f.location.field)}`
+                : `${oneLine(f.location.path)}:${f.location.line}`;
+          return `${where}\n  ${f.rule}: ${oneLine(f.message)}: ${oneLine(f.redacted)}\n  fix: ${f.fix}`;
         });
         lines.push(`${findings.length} secret${findings.length === 1 ? '' : 's'} found`);
         await ctx.write(lines.join('\n'));

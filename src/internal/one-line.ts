@@ -1,0 +1,8 @@
+/**
+ * A value read from an image or a file (a package name, a path, a message), shown on one line of text output: line
+ * breaks and tabs written as their JSON escapes (`\n`, `\r`, `\t`, `\u2028`), so a name cannot forge table rows or
+ * findings. Other control characters are the CLI's to replace on the way out.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\n\r\t\u0085\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
