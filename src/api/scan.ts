@@ -3,10 +3,12 @@
  * `dbStatus()` manage that database.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
-import { ShipshapeError, wrap } from '../internal/errors.js';
+import { z } from 'zod';
+import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
+import { describeIssue } from '../internal/zod-issues.js';
 import type { EventSink } from '../internal/events.js';
 import { catalogImageFiles, type Sbom } from '../sbom/index.js';
 import { sbom, type SbomOptions, type SbomSourceInput } from './sbom.js';
@@ -107,6 +109,49 @@ export interface ScanPolicyFiles {
   ignoreFile?: string | undefined;
   baseline?: string | undefined;
   vex?: string[] | undefined;
+}
+
+/** The largest SBOM file `scan` reads (a whole image's packages and their file lists fit in a fraction of it). */
+const maxSbomBytes = 512 * 1024 * 1024;
+
+/** What `scan` needs of a package in an SBOM file; the other fields pass through as written. */
+const sbomFileSchema = z.looseObject({
+  source: z.looseObject({}),
+  packages: z.array(
+    z.looseObject({
+      id: z.string(),
+      type: z.enum(['deb', 'apk', 'rpm', 'npm', 'pypi', 'golang', 'maven', 'cargo', 'generic']),
+      name: z.string(),
+      version: z.string(),
+      purl: z.string(),
+      locations: z.array(z.string()).default([]),
+      files: z.array(z.string()).default([]),
+      layer: z.number().int().nonnegative().optional(),
+      metadata: z.record(z.string(), z.unknown()).default({}),
+    }),
+  ),
+  relationships: z.array(z.unknown()).default([]),
+  unknowns: z.array(z.unknown()).default([]),
+  unownedFiles: z.array(z.string()).default([]),
+});
+
+/** Reads an SBOM `shipshape sbom --format json` wrote, checking what scanning reads; bad input names the file and field. */
+export async function readSbomFile(path: string): Promise<Sbom> {
+  const info = await stat(path).catch((error: unknown) => {
+    throw wrap(error, `reading ${path}`);
+  });
+  if (!info.isFile()) throw invalidInput(path, 'not a file');
+  if (info.size > maxSbomBytes) throw invalidInput(path, `${info.size} bytes: larger than the ${maxSbomBytes / 1024 / 1024} MiB an SBOM file may be`);
+  const text = await readText(path);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw invalidInput(path, 'not JSON');
+  }
+  const parsed = sbomFileSchema.safeParse(doc);
+  if (!parsed.success) throw invalidInput(path, `not an SBOM written by \`shipshape sbom --format json\`: ${describeIssue(parsed.error)}`);
+  return parsed.data as unknown as Sbom;
 }
 
 async function readText(path: string): Promise<string> {

@@ -1,35 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadScanPolicy, scan, scanInput } from '../../api/scan.js';
+import { loadScanPolicy, readSbomFile, scan, scanInput } from '../../api/scan.js';
 import type { Sbom } from '../../api/sbom.js';
 import { resolveSource } from '../../api/sbom-source.js';
-import { invalidInput, wrap } from '../../internal/errors.js';
 import { type CodePresence, severities, type Severity, toCycloneDxVex, toJson, toOpenVex, toSarif, toText } from '../../vuln/index.js';
 import { writeResult } from '../output.js';
 import { action, addCommonOptions } from '../runtime.js';
 import { version } from '../version.js';
-
-async function readSbom(path: string): Promise<Sbom> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw wrap(error, `reading ${path}`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw invalidInput(path, 'not JSON');
-  }
-  const candidate = doc as Partial<Sbom>;
-  if (!Array.isArray(candidate.packages) || typeof candidate.source !== 'object') {
-    throw invalidInput(path, 'not an SBOM written by `shipshape sbom --format json`');
-  }
-  return doc as Sbom;
-}
 
 interface ScanFlags {
   severity?: Severity;
@@ -93,7 +71,7 @@ export function register(program: Command): void {
       const policy = await loadScanPolicy({ ignoreFile: ignoreFileFor(flags, ctx.loaded.path, vulnConfig.ignoreFile), baseline: flags.baseline, vex: flags.vex });
       let doc: Sbom;
       let presence: CodePresence | undefined;
-      if (name.endsWith('.json')) doc = await readSbom(name);
+      if (name.endsWith('.json')) doc = await readSbomFile(name);
       else {
         const source = await resolveSource(name, { config: ctx.loaded.config, events: ctx.events, ...(flags.platform === undefined ? {} : { platform: flags.platform }) });
         try {
