@@ -100,6 +100,13 @@ describe('node detector', () => {
     ['lts/Jod', 22],
     ['lts/hydrogen\n', 18],
     ['lts/unknown', undefined],
+    // read as semver ranges: the lowest line admitted, never one the range excludes
+    ['<22', 20],
+    ['>=18 <21', 18],
+    ['>16', 17],
+    ['*', undefined],
+    ['20', 20],
+    ['v20.11.1', 20],
   ])('node major of %s is %s', (spec, major) => {
     expect(nodeMajorOf(spec)).toBe(major);
   });

@@ -3,11 +3,13 @@
  * corepack does, then the lockfile), the Node major (engines, .nvmrc, .node-version), whether a build step
  * exists (TypeScript, Next.js), the framework and the file `node` should run.
  */
+import semver from 'semver';
 import { z } from 'zod';
 import { findHealthPath, healthPathFromRoutes } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, NodeApp, NodeFramework, NodePackageManager } from '../../types.js';
+import { defaultNodeMajor } from './dockerfile.js';
 import { forImage, type NodeStart, parseStartScript } from '../../../dockerfile/index.js';
 import { workspaceMembers, workspaceRootOf } from './workspace.js';
 
@@ -37,13 +39,24 @@ const lockfiles: [string, NodePackageManager][] = [
 const ltsNames: Record<string, number> = { gallium: 16, hydrogen: 18, iron: 20, jod: 22, krypton: 24 };
 
 /**
- * The first major version a semver range or version file allows: `>=20.11` → 20, `v22.3.0` → 22, `^18 || ^20` → 18,
- * `lts/iron` → 20 (`lts/*` and `node` name no fixed line: undefined).
+ * The lowest major version a semver range or version file allows, read with semver: `>=20.11` → 20, `v22.3.0` → 22,
+ * `^18 || ^20` → 18; a range with no lower bound, the newest even line up to the default it admits (`<22` → 20,
+ * not 22); `lts/iron` → 20 (`lts/*`, `*` and `node` name no fixed line: undefined).
  */
 export function nodeMajorOf(spec: string): number | undefined {
   const lts = /^\s*lts\/([a-z]+)\s*$/i.exec(spec)?.[1]?.toLowerCase();
   if (lts !== undefined) return ltsNames[lts];
-  const match = /(\d+)(?:\.[\dx*]+){0,2}/.exec(spec.replace(/^\s*v/, ''));
+  const text = spec.trim().replace(/^v(?=\d)/, '');
+  const range = semver.validRange(text);
+  if (range !== null) {
+    const min = semver.minVersion(range);
+    if (min !== null && min.major >= 10 && min.major < 100) return min.major;
+    if (range === '*') return undefined;
+    // no lower bound (`<22`): the newest even line it admits, up to the default
+    for (let major = defaultNodeMajor; major >= 10; major -= 2) if (semver.intersects(range, `${major}.x`)) return major;
+    return undefined;
+  }
+  const match = /(\d+)(?:\.[\dx*]+){0,2}/.exec(text);
   if (!match) return undefined;
   const major = Number(match[1]);
   return major >= 10 && major < 100 ? major : undefined;
