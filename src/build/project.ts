@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { forImage, parseStartScript } from '../dockerfile/index.js';
+import { forImage, parseStartScript, preloadsOf } from '../dockerfile/index.js';
 import { invalidInput, notFound, wrap } from '../internal/errors.js';
 import { describeIssue } from '../internal/zod-issues.js';
 import { isInside } from '../internal/paths.js';
@@ -209,19 +209,6 @@ export interface NodeCommand {
   preloads: string[];
   /** What of `scripts.start` the image leaves out: `--env-file`, secret-looking arguments (named, never shown). */
   dropped: string[];
-}
-
-const preloadOptions = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']);
-
-/** The modules node's options load before the script. */
-function preloadsOf(options: readonly string[]): string[] {
-  const out: string[] = [];
-  options.forEach((option, i) => {
-    const [name = '', inline] = option.split(/=(.*)/s);
-    const value = inline ?? (preloadOptions.has(name) ? options[i + 1] : undefined);
-    if (preloadOptions.has(name) && value !== undefined) out.push(value);
-  });
-  return out;
 }
 
 /** The file `node` runs: `--entry`, else `scripts.start` (`node X`), `bin`, `main`, then index.js / server.js / app.js. */

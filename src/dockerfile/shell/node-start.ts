@@ -32,6 +32,21 @@ const optionsWithValue = new Set([
   '--heapsnapshot-signal', '--disable-warning', '--watch-path', '--dns-result-order', '--unhandled-rejections', '--stack-size',
 ]);
 
+/** node's options that load a module before the script. */
+const preloadOptions = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']);
+
+/** The modules node's options load before the script (`--require ./tracing.js`, `-r dotenv/config`), as written. */
+export function preloadsOf(options: readonly string[]): string[] {
+  const out: string[] = [];
+  options.forEach((option, i) => {
+    const eq = option.indexOf('=');
+    const name = eq < 0 ? option : option.slice(0, eq);
+    const value = eq < 0 ? options[i + 1] : option.slice(eq + 1);
+    if (preloadOptions.has(name) && value !== undefined) out.push(value);
+  });
+  return out;
+}
+
 /** Options after which node runs no script file. */
 const noScript = new Set(['-e', '--eval', '-p', '--print', '-i', '--interactive', '-c', '--check', '-v', '--version', '-h', '--help', '--test', '--run']);
 

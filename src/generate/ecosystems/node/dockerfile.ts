@@ -4,6 +4,7 @@
  */
 import { type DockerfileWriter, execForm } from '../../dockerfile-writer.js';
 import type { NodeApp } from '../../types.js';
+import { preloadsOf } from '../../../dockerfile/index.js';
 import { runtimeTail } from '../runtime-tail.js';
 
 /** Node majors distroless publishes for Debian 12. */
@@ -89,20 +90,11 @@ export function nextStandalonePrune(app: NodeApp): { paths: string[]; why: strin
   return { paths, why };
 }
 
-/** node's options that load a module before the app (a relative path is a file of the project). */
-const preloadOptions = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']);
-
 /** Project files the start script's node options load (`--require ./tracing.js`), relative to the app directory. */
 export function localPreloads(app: NodeApp): string[] {
-  const options = app.nodeOptions ?? [];
-  const files: string[] = [];
-  options.forEach((option, i) => {
-    const eq = option.indexOf('=');
-    const name = eq < 0 ? option : option.slice(0, eq);
-    const value = eq < 0 ? options[i + 1] : option.slice(eq + 1);
-    if (preloadOptions.has(name) && value !== undefined && /^\.{1,2}\//.test(value)) files.push(value.replace(/^\.\//, ''));
-  });
-  return files;
+  return preloadsOf(app.nodeOptions ?? [])
+    .filter((value) => /^\.{1,2}\//.test(value))
+    .map((value) => value.replace(/^\.\//, ''));
 }
 
 /** `NAME=value` for ENV, quoted when the value holds what the Dockerfile would split or expand. */
