@@ -16,7 +16,7 @@ describe('node detector', () => {
       name: 'express-ts',
       packageManager: 'npm',
       lockfile: 'package-lock.json',
-      nodeMajor: 20,
+      nodeMajor: 22,
       build: true,
       typescript: true,
       framework: 'express',
@@ -91,8 +91,13 @@ describe('node detector', () => {
   });
 
   it.each([
-    ['>=20.11', 20],
-    ['^18 || ^20', 18],
+    // a range admitting several lines: the newest LTS line it admits up to the default (22), never an older one
+    ['>=20.11', 22],
+    ['>=18', 22],
+    ['^18 || ^20', 20],
+    ['>=23', 24],
+    ['^21', 21],
+    ['18.20.2', 18],
     ['v22.3.0', 22],
     ['20.x', 20],
     ['lts/*', undefined],
@@ -100,10 +105,10 @@ describe('node detector', () => {
     ['lts/Jod', 22],
     ['lts/hydrogen\n', 18],
     ['lts/unknown', undefined],
-    // read as semver ranges: the lowest line admitted, never one the range excludes
+    // never a line the range excludes
     ['<22', 20],
-    ['>=18 <21', 18],
-    ['>16', 17],
+    ['>=18 <21', 20],
+    ['>16', 22],
     ['*', undefined],
     ['20', 20],
     ['v20.11.1', 20],

@@ -39,9 +39,11 @@ const lockfiles: [string, NodePackageManager][] = [
 const ltsNames: Record<string, number> = { gallium: 16, hydrogen: 18, iron: 20, jod: 22, krypton: 24 };
 
 /**
- * The lowest major version a semver range or version file allows, read with semver: `>=20.11` → 20, `v22.3.0` → 22,
- * `^18 || ^20` → 18; a range with no lower bound, the newest even line up to the default it admits (`<22` → 20,
- * not 22); `lts/iron` → 20 (`lts/*`, `*` and `node` name no fixed line: undefined).
+ * The Node major for a semver range or version file, read with semver. A range that admits several lines gets the
+ * newest LTS (even) line it admits up to the default, as buildpacks resolve a range to its newest release rather than
+ * its oldest: `>=18` → 22 (not the end-of-life 18), `^18 || ^20` → 20, `<22` → 20; a range admitting only lines above
+ * the default, the lowest even one (`>=23` → 24); else its lowest line (`^21` → 21). `v20.11.1` → 20; `lts/iron` → 20
+ * (`lts/*`, `*` and `node` name no fixed line: undefined).
  */
 export function nodeMajorOf(spec: string): number | undefined {
   const lts = /^\s*lts\/([a-z]+)\s*$/i.exec(spec)?.[1]?.toLowerCase();
@@ -49,12 +51,12 @@ export function nodeMajorOf(spec: string): number | undefined {
   const text = spec.trim().replace(/^v(?=\d)/, '');
   const range = semver.validRange(text);
   if (range !== null) {
-    const min = semver.minVersion(range);
-    if (min !== null && min.major >= 10 && min.major < 100) return min.major;
     if (range === '*') return undefined;
-    // no lower bound (`<22`): the newest even line it admits, up to the default
-    for (let major = defaultNodeMajor; major >= 10; major -= 2) if (semver.intersects(range, `${major}.x`)) return major;
-    return undefined;
+    const admits = (major: number): boolean => semver.intersects(range, `${major}.x`);
+    for (let major = defaultNodeMajor; major >= 10; major -= 2) if (admits(major)) return major;
+    for (let major = defaultNodeMajor + 2; major < 100; major += 2) if (admits(major)) return major;
+    const min = semver.minVersion(range);
+    return min !== null && min.major >= 10 && min.major < 100 ? min.major : undefined;
   }
   const match = /(\d+)(?:\.[\dx*]+){0,2}/.exec(text);
   if (!match) return undefined;
