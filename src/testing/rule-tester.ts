@@ -27,6 +27,8 @@ export interface ExpectedError {
   endLine?: number;
   endColumn?: number;
   severity?: Severity;
+  /** The whole message, with its data filled in. */
+  message?: string;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -116,6 +118,7 @@ export function checkInvalid(rule: Rule, c: InvalidCase): void {
     if (exp.endLine !== undefined) got.endLine = a.f.range.end.line;
     if (exp.endColumn !== undefined) got.endColumn = a.f.range.end.column;
     if (exp.severity !== undefined) got.severity = a.f.severity;
+    if (exp.message !== undefined) got.message = a.f.message;
     deepStrictEqual(got, { ...exp }, `finding ${i + 1}`);
   });
   const fixed = fixText(c.code, { ...options(rule, c), mode });

@@ -15,7 +15,8 @@ interface Manager {
   /** A flag that pins every package of the command (`gem install -v 1.2 x`). */
   pinFlags?: readonly string[];
   alias: string;
-  example: string;
+  /** The package pinned, in the manager's syntax (`curl=VERSION`). */
+  pin(name: string): string;
 }
 
 const pathLike = (a: string): boolean => a.startsWith('.') || a.startsWith('/') || a.startsWith('~') || /^(https?|git\+\w+|file):/.test(a) || /\.(deb|rpm|whl|tar\.gz|tgz|zip|gem|apk)$/.test(a);
@@ -33,7 +34,7 @@ const managers: readonly Manager[] = [
     valued: new Set(['-o', '--option', '-c', '--config-file', '-t', '--target-release']),
     pinned: (a) => a.includes('='),
     alias: 'DL3008',
-    example: 'curl=7.88.1-10+deb12u8',
+    pin: (n) => `${n}=VERSION`,
   },
   {
     programs: ['apk'],
@@ -41,7 +42,7 @@ const managers: readonly Manager[] = [
     valued: new Set(['-X', '--repository', '-t', '--virtual', '-p', '--root', '--arch', '--cache-dir', '--keys-dir', '--repositories-file']),
     pinned: (a) => /[=~<>]/.test(a),
     alias: 'DL3018',
-    example: 'curl=8.9.1-r0',
+    pin: (n) => `${n}=VERSION`,
   },
   {
     programs: ['pip', 'pip3', 'pip2'],
@@ -53,7 +54,7 @@ const managers: readonly Manager[] = [
     ]),
     pinned: (a) => /[=<>~!@]/.test(a),
     alias: 'DL3013',
-    example: 'requests==2.32.3',
+    pin: (n) => `${n}==VERSION`,
   },
   {
     programs: ['npm'],
@@ -63,7 +64,7 @@ const managers: readonly Manager[] = [
     pinned: (a) => a.lastIndexOf('@') > 0,
     notPackage: (a) => a.includes('/') && !a.startsWith('@'),
     alias: 'DL3016',
-    example: 'typescript@5.6.3',
+    pin: (n) => `${n}@VERSION`,
   },
   {
     programs: ['gem'],
@@ -72,7 +73,7 @@ const managers: readonly Manager[] = [
     pinned: (a) => a.includes(':'),
     pinFlags: ['-v', '--version'],
     alias: 'DL3028',
-    example: 'bundler:2.5.22',
+    pin: (n) => `${n}:VERSION`,
   },
   {
     programs: ['yum'],
@@ -81,7 +82,7 @@ const managers: readonly Manager[] = [
     // `name-1.2.3` (hadolint's test: a dash before a digit) or a comparison
     pinned: rpmPinned,
     alias: 'DL3033',
-    example: 'httpd-2.4.62',
+    pin: (n) => `${n}-VERSION`,
   },
   {
     programs: ['dnf', 'microdnf'],
@@ -89,7 +90,7 @@ const managers: readonly Manager[] = [
     valued: rpmValued,
     pinned: rpmPinned,
     alias: 'DL3041',
-    example: 'httpd-2.4.62',
+    pin: (n) => `${n}-VERSION`,
   },
   {
     programs: ['zypper'],
@@ -97,7 +98,7 @@ const managers: readonly Manager[] = [
     valued: new Set(['-t', '--type', '-r', '--repo', '--from', '-p', '--plus-repo', '--download']),
     pinned: (a) => /[=<>]/.test(a),
     alias: 'DL3037',
-    example: 'curl=8.6.0',
+    pin: (n) => `${n}=VERSION`,
   },
   {
     programs: ['go'],
@@ -108,7 +109,7 @@ const managers: readonly Manager[] = [
     // a package of the current module (`./cmd/x`, `.`, `...`) is built from the context, not fetched
     notPackage: (a) => !a.includes('.') || a.startsWith('.'),
     alias: 'DL3062',
-    example: 'golang.org/x/tools/gopls@v0.16.2',
+    pin: (n) => `${n.replace(/@latest$/, '')}@vVERSION`,
   },
 ];
 
@@ -144,7 +145,7 @@ export const rule = defineRule({
     setup: 'run',
     severity: 'info',
     messages: {
-      unpinned: '`{{program}} {{subcommand}}` installs `{{name}}` without a version, so rebuilds may get another one; pin it (`{{example}}`) or accept the drift knowingly.',
+      unpinned: '`{{program}} {{subcommand}}` installs `{{name}}` without a version, so rebuilds may get another one; pin it (`{{pin}}`) or accept the drift knowingly.',
     },
   },
   create(ctx) {
@@ -155,7 +156,7 @@ export const rule = defineRule({
           const m = managers.find((x) => x.programs.includes(inv.name) && sub !== undefined && x.subcommands.includes(sub));
           if (!m || sub === undefined) continue;
           for (const word of unpinned(inv, m)) {
-            ctx.report({ range: word.range, messageId: 'unpinned', data: { program: inv.name, subcommand: sub, name: word.value, example: m.example } });
+            ctx.report({ range: word.range, messageId: 'unpinned', data: { program: inv.name, subcommand: sub, name: word.value, pin: m.pin(word.value) } });
           }
         }
       },
