@@ -59,6 +59,26 @@ describe.skipIf(skip)('shipshape lint', () => {
     expect(ids).not.toContain('apt-get-yes');
   });
 
+  it('a rule that fails on a file is one stderr line naming rule and file in every format, and exits 2 whatever the threshold', async () => {
+    const sub = join(dir, 'bad-ignore');
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'Dockerfile'), 'FROM debian:12.6@sha256:' + 'a'.repeat(64) + '\nWORKDIR /app\nCOPY . .\nUSER nobody\nHEALTHCHECK NONE\n');
+    // Docker refuses the pattern, so the rules that read .dockerignore throw on this file
+    writeFileSync(join(sub, '.dockerignore'), 'node_modules\n[\n');
+    const text = await runCli(['lint', '--no-shellcheck', 'Dockerfile'], { cwd: sub });
+    expect(text.code).toBe(2);
+    expect(text.stdout).toContain('no problems');
+    const lines = text.stderr.trim().split('\n');
+    expect(lines).toContain('shipshape lint: rule copy-ignored-file failed on Dockerfile: .dockerignore:2: pattern [ is not valid (Unterminated character class)');
+    expect(lines.filter((l) => l.startsWith('shipshape lint: rule ')).map((l) => l.split(' ')[3]).sort()).toEqual(['copy-ignored-file', 'missing-dockerignore', 'no-dotenv-copy']);
+    expect(text.stderr).not.toMatch(/\bat \S+:\d+/);
+    const json = await runCli(['lint', '--no-shellcheck', '-f', 'json', '--failure-threshold', 'none', 'Dockerfile'], { cwd: sub });
+    expect(json.code).toBe(2);
+    const report = JSON.parse(json.stdout) as { files: { ruleFailures?: { ruleId: string }[] }[] };
+    expect(report.files[0]?.ruleFailures?.map((r) => r.ruleId).sort()).toEqual(['copy-ignored-file', 'missing-dockerignore', 'no-dotenv-copy']);
+    expect(json.stderr).toContain('shipshape lint: rule copy-ignored-file failed on Dockerfile');
+  });
+
   it('a missing path is a one-line error with exit 2', async () => {
     const r = await runCli(['lint', join(dir, 'nope')]);
     expect(r.code).toBe(2);

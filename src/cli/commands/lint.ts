@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { exitCodes } from '../../internal/errors.js';
 import { action, addCommonOptions } from '../runtime.js';
 
 interface LintFlags {
@@ -66,9 +67,18 @@ export function register(program: Command): void {
       });
       for (const w of report.warnings) ctx.note(`shipshape lint: ${w}`);
       if (ctx.flags.verbose) for (const n of report.notes) ctx.note(`shipshape lint: ${n}`);
-      if (ctx.flags.verbose) for (const f of report.files) for (const r of f.ruleFailures) ctx.note(`shipshape lint: rule ${r.ruleId} failed on ${f.file}: ${r.message}`);
+      // a rule that threw left its file partly checked: said in every format (JSON also lists it), one line each
+      let ruleFailed = false;
+      for (const f of report.files) {
+        for (const r of f.ruleFailures) {
+          ruleFailed = true;
+          ctx.note(`shipshape lint: rule ${r.ruleId} failed on ${f.file}: ${r.message.split('\n')[0] ?? ''}`);
+        }
+      }
       await ctx.write(lintFormatter(ctx.flags.format)({ files: report.files, rules: report.rules, toolVersion: report.toolVersion }));
       if (report.failed) ctx.setExitCode(flags.exitCode);
+      // not a finding, so no threshold lets it pass: the run could not check what it was asked to
+      if (ruleFailed) ctx.setExitCode(exitCodes.usage);
     }),
   );
 }
