@@ -2,7 +2,7 @@
  * Scan reports: a table, shipshape's JSON, SARIF 2.1.0 (one result per vulnerable package, located at its evidence),
  * OpenVEX (not-affected statements for packages whose code is not in the final image) and CycloneDX 1.6 VEX.
  */
-import { oneLine } from '../internal/one-line.js';
+import { oneLine, truncate } from '../internal/one-line.js';
 import { createHash } from 'node:crypto';
 import type { Match, ScanResult } from './match.js';
 import type { SuppressedMatch } from './suppress.js';
@@ -28,6 +28,19 @@ function notPresentStatement(m: Match): string {
   return `${m.package.name} ${m.package.version} is still listed by ${evidenceOf(m) ?? 'its package database'}, but none of its files outside documentation are in the final image${by.length > 0 ? ` (layer ${by.join(', ')} deleted them)` : ''}`;
 }
 
+/**
+ * Widths of the text output's values that come from advisories and package databases: an OSV record or an SBOM
+ * can hold a version string of any length, which printed whole would push the table's columns apart.
+ */
+const versionWidth = 40;
+const unknownPackageWidth = 80;
+const unknownMessageWidth = 160;
+
+/** A version for a table cell or a line: on one line, cut with an ellipsis past `versionWidth`. */
+function versionText(version: string): string {
+  return truncate(oneLine(version), versionWidth);
+}
+
 export function toText(result: ScanResult): string {
   if (result.db.records === 0) {
     return `no vulnerability database imported: run \`shipshape db update\`${result.ecosystems.length > 0 ? ` (it will fetch ${result.ecosystems.join(', ')})` : ''} or \`shipshape db import FILE|DIR\` (OSV JSON or an OSV all.zip export)\n`;
@@ -35,10 +48,10 @@ export function toText(result: ScanResult): string {
   const header = ['PACKAGE', 'INSTALLED', 'VULNERABILITY', 'SEVERITY', 'FIXED IN', 'STATE', 'LAYER'];
   const rows = result.matches.map((m) => [
     oneLine(m.package.name),
-    oneLine(m.package.version),
+    versionText(m.package.version),
     oneLine(m.id),
     m.score === undefined ? m.severity : `${m.severity} (${m.score.toFixed(1)})`,
-    oneLine(m.fixedVersion ?? ''),
+    versionText(m.fixedVersion ?? ''),
     stateText(m),
     m.package.layer === undefined ? '' : String(m.package.layer),
   ]);
@@ -53,13 +66,13 @@ export function toText(result: ScanResult): string {
     const by = (k: SuppressedMatch['suppression']['by']): number => result.suppressed.filter((x) => x.suppression.by === k).length;
     out.push(`${result.suppressed.length} suppressed (ignore file: ${by('ignore')}, VEX: ${by('vex')}, baseline: ${by('baseline')})`);
     for (const x of result.suppressed) {
-      if (x.suppression.by !== 'baseline') out.push(`  ${oneLine(x.match.id)} ${oneLine(x.match.package.name)}@${oneLine(x.match.package.version)}: ${x.suppression.by === 'vex' ? 'VEX ' : ''}${oneLine(x.suppression.reason)}`);
+      if (x.suppression.by !== 'baseline') out.push(`  ${oneLine(x.match.id)} ${oneLine(x.match.package.name)}@${versionText(x.match.package.version)}: ${x.suppression.by === 'vex' ? 'VEX ' : ''}${oneLine(x.suppression.reason)}`);
     }
   }
   for (const e of result.expiredIgnores) {
     out.push(`expired ignore entry: ${e.id}${e.package ? ` (${e.package})` : ''} expired on ${e.expires ?? ''}: ${e.reason}`);
   }
-  for (const u of result.unknowns) out.push(`unknown: ${oneLine(u.package)}: ${oneLine(u.message)}`);
+  for (const u of result.unknowns) out.push(`unknown: ${truncate(oneLine(u.package), unknownPackageWidth)}: ${truncate(oneLine(u.message), unknownMessageWidth)}`);
   return `${out.join('\n')}\n`;
 }
 

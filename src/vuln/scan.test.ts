@@ -9,7 +9,7 @@ import { catalogImage } from '../sbom/catalog.js';
 import { buildImage } from '../testing/images.js';
 import { openDb } from './db/database.js';
 import { importOsv } from './db/import.js';
-import { toSarif, toText } from './formats.js';
+import { toJson, toSarif, toText } from './formats.js';
 import { scanSbom } from './match.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__/osv');
@@ -136,6 +136,44 @@ describe('scan', () => {
     expect(text).toContain('libc6\\nopenssl');
     const sarif = JSON.parse(toSarif(result, '0.1.0', 'test')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('var/lib/dpkg/status');
+    db.close();
+  });
+
+  it('text output cuts long version strings from advisories with an ellipsis; JSON and SARIF keep them whole', async () => {
+    const { db, dir } = await freshDb();
+    const invalid = `1.0.${'a'.repeat(300)}`;
+    // semver's own limit on a version is 256 characters
+    const fixed = `4.18.0-${'b'.repeat(200)}`;
+    const record = (id: string, name: string, events: object[]): object => ({
+      schema_version: '1.6.0',
+      id,
+      modified: '2024-02-01T00:00:00Z',
+      affected: [{ package: { ecosystem: 'npm', name }, ranges: [{ type: 'SEMVER', events }] }],
+      database_specific: { severity: 'HIGH' },
+    });
+    await writeFile(join(dir, 'GHSA-long-fixed.json'), JSON.stringify(record('GHSA-long-fixed', 'lodash', [{ introduced: '0' }, { fixed }])));
+    await writeFile(join(dir, 'GHSA-bad-range.json'), JSON.stringify(record('GHSA-bad-range', 'lodash', [{ introduced: '0' }, { fixed: invalid }])));
+    await importOsv(db, join(dir, 'GHSA-long-fixed.json'));
+    await importOsv(db, join(dir, 'GHSA-bad-range.json'));
+    const result = scanSbom(await catalogImage(await image('2.36-9+deb12u1'), 'test'), db);
+    const text = toText(result);
+    const lines = text.split('\n');
+    const row = lines.find((l) => l.startsWith('lodash') && l.includes('GHSA-long-fixed')) ?? '';
+    expect(row).toContain(`${fixed.slice(0, 39)}…`);
+    expect(row).not.toContain(fixed);
+    // every row of the table is as wide as its header line: no cell pushed the others apart
+    const header = lines[0] ?? '';
+    expect(Math.max(...lines.slice(0, lines.indexOf('')).map((l) => l.length))).toBeLessThan(header.length + 40);
+    const unknowns = lines.filter((l) => l.startsWith('unknown: '));
+    expect(unknowns).toHaveLength(2);
+    for (const u of unknowns) {
+      expect(u).toMatch(/^unknown: lodash@4\.17\.2[01]: GHSA-bad-range: invalid semantic version "1\.0\.a+…$/);
+      expect(u.length).toBeLessThanOrEqual('unknown: lodash@4.17.20: '.length + 160);
+    }
+    const json = JSON.parse(toJson(result)) as { matches: { id: string; fixedVersion?: string }[]; unknowns: { message: string }[] };
+    expect(json.matches.find((m) => m.id === 'GHSA-long-fixed')?.fixedVersion).toBe(fixed);
+    expect(json.unknowns[0]?.message).toBe(`GHSA-bad-range: invalid semantic version "${invalid}"`);
+    expect(toSarif(result, '0.1.0', 'test')).toContain(`fixed in ${fixed}`);
     db.close();
   });
 

@@ -4,7 +4,8 @@
  */
 import type { AnalysisReport } from '../engine.js';
 import type { GateResult } from '../gate.js';
-import { bytes, percent, truncate } from './units.js';
+import { truncate } from '../../internal/one-line.js';
+import { bytes, percent } from './units.js';
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

@@ -1,9 +1,9 @@
 /** The terminal summary: headline figures, biggest wins first, layers, security, gate. */
-import { oneLine } from '../../internal/one-line.js';
+import { oneLine, truncate } from '../../internal/one-line.js';
 import type { DiffReport } from '../diff.js';
 import type { AnalysisReport } from '../engine.js';
 import type { GateResult } from '../gate.js';
-import { bytes, percent, plain, signedBytes, truncate, type Style } from './units.js';
+import { bytes, percent, plain, signedBytes, type Style } from './units.js';
 
 function instruction(createdBy: string | undefined): string {
   if (createdBy === undefined) return '(no history)';

@@ -23,11 +23,6 @@ export function signedBytes(n: number): string {
   return n > 0 ? `+${bytes(n)}` : bytes(n);
 }
 
-export function truncate(text: string, width: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
-}
-
 /** Text styling the CLI passes in (colours on a TTY); identity functions by default. */
 export interface Style {
   bold: (s: string) => string;
