@@ -6,7 +6,7 @@ import { readdir, readFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
-import { cleanPath, printable } from '../fs/index.js';
+import { cleanPath, normalizeEntryName, printable } from '../fs/index.js';
 import type { Image } from '../image/types.js';
 import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import { findSecrets, redact } from './rules.js';
@@ -44,6 +44,8 @@ interface LayerChanges {
 
 async function scanLayer(stream: Readable, layer: number, digest: string, onFile: (path: string, text: string) => Promise<void>): Promise<LayerChanges> {
   const changes: LayerChanges = { written: new Set(), deleted: new Set(), opaque: new Set() };
+  // errors name the layer as sbom and analyze name it, so that the three refuse a hostile layer alike
+  const subject = `layer ${layer} ${digest}`;
   const ex = extract();
   stream.on('error', (error) => { ex.destroy(error); });
   stream.pipe(ex);
@@ -51,7 +53,9 @@ async function scanLayer(stream: Readable, layer: number, digest: string, onFile
     for await (const entry of ex) {
       const header = entry.header;
       const size = header.size;
-      const path = cleanPath(`/${header.name}`);
+      // a name with `..` or an absolute one is hostile input, refused as sbom and analyze refuse it, not cleaned
+      const path = normalizeEntryName(header.name, subject);
+      if (header.type === 'link') normalizeEntryName(header.linkname, `${subject}, hardlink "${printable(header.name)}"`);
       const base = path.slice(path.lastIndexOf('/') + 1);
       const dir = path.slice(0, path.lastIndexOf('/')) || '/';
       if (base === '.wh..wh..opq') changes.opaque.add(dir);
@@ -68,15 +72,17 @@ async function scanLayer(stream: Readable, layer: number, digest: string, onFile
         try {
           await onFile(path, buf.toString('utf8'));
         } catch (error) {
-          throw wrap(error, `scanning ${printable(path)}`);
+          throw wrap(wrap(error, `scanning ${printable(path)}`), `reading layer ${layer} (${digest}) for secrets`);
         }
       }
     }
   } catch (error) {
-    if (error instanceof ShipshapeError) throw wrap(error, `reading layer ${layer} (${digest}) for secrets`);
+    stream.destroy();
+    // already one line naming the layer: a hostile entry, or a failed scan of a file
+    if (error instanceof ShipshapeError) throw error;
     // what tar-stream throws is about the tar: a cut-off end, a bad header, an entry larger than what follows
     const message = error instanceof Error ? error.message : String(error);
-    throw invalidInput(`layer ${layer} ${digest}`, `not a valid tar: ${message.split('\n')[0] ?? message}`, error);
+    throw invalidInput(subject, `not a valid tar: ${message.split('\n')[0] ?? message}`, error);
   }
   return changes;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secretLintProfiler } from '@secretlint/profiler';
 import { describe, expect, it } from 'vitest';
+import { scanImage } from '../fs/index.js';
 import { ShipshapeError } from '../internal/errors.js';
 import { buildImage } from '../testing/images.js';
 import { findSecrets, redact } from './rules.js';
@@ -99,6 +100,23 @@ describe('hostile file names', () => {
     expect(findings.map((f) => (f.location.kind === 'layer' ? `${f.location.path} ${f.rule}` : ''))).toEqual(names.map((n) => `/${n} github`));
     // the process must still be alive and well after secretlint's profiling of those names has settled
     await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+});
+
+describe('a hostile layer', () => {
+  it.each([
+    ['a path with ..', [{ path: 'app/../../etc/app.env', content: `GH_TOKEN=${githubToken}\n` }], /^layer 1 sha256:[0-9a-f]{64}: entry "app\/\.\.\/\.\.\/etc\/app\.env" leaves the root with "\.\."$/],
+    ['an absolute path', [{ path: '/etc/app.env', content: `GH_TOKEN=${githubToken}\n` }], /^layer 1 sha256:[0-9a-f]{64}: entry "\/etc\/app\.env" has an absolute path$/],
+    ['a hardlink out of the root', [{ path: 'app/.env', content: `GH_TOKEN=${githubToken}\n` }, { path: 'x', type: 'hardlink' as const, target: '../../x' }], /hardlink "x".*leaves the root/],
+  ])('with %s is refused as invalid input naming layer and entry, as sbom and analyze refuse it', async (_name, files, message) => {
+    const image = await buildImage({ layers: [[{ path: 'app/ok.txt', content: 'fine\n' }], files] });
+    const error: unknown = await scanImageSecrets(image).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShipshapeError);
+    expect(error).toMatchObject({ code: 'invalid-input' });
+    expect((error as Error).message).toMatch(message);
+    // the very line sbom and analyze print for this image, through the shared file resolver
+    const shared: unknown = await scanImage(image).catch((e: unknown) => e);
+    expect((error as Error).message).toBe((shared as Error).message);
   });
 });
 
