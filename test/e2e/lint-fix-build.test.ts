@@ -49,6 +49,14 @@ const cases: Case[] = [
   { name: 'npm-install', applied: ['npm-ci', 'npm-omit-dev', 'copy-source-before-install', 'no-root-user'], output: 'hello from lint-fix-npm-install', uid: shellUid, contains: ['COPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCOPY . .'] },
   { name: 'node-distroless', applied: ['no-root-user'], output: 'hello from lint-fix-node-distroless', uid: ['/nodejs/bin/node', '-e', 'console.log(process.getuid())'], contains: ['USER nonroot'] },
   { name: 'apt-install', applied: ['apt-no-install-recommends', 'apt-lists-not-removed', 'no-root-user'], output: 'Hello, world!', uid: shellUid, contains: ['--no-install-recommends', 'rm -rf /var/lib/apt/lists/*'] },
+  // the lone update joins the install (the lists are not removed where the install still needs them)
+  {
+    name: 'apt-update-alone',
+    applied: ['apt-get-update-alone', 'apt-no-install-recommends', 'apt-lists-not-removed', 'no-root-user'],
+    output: 'Hello, world!',
+    uid: shellUid,
+    contains: ['RUN apt-get update && apt-get install --no-install-recommends -y hello \\\n    && rm -rf /var/lib/apt/lists/*'],
+  },
   { name: 'pip-install', applied: ['pip-no-cache-dir', 'no-root-user'], output: 'hello from python 3', uid: shellUid, contains: ['pip install --no-cache-dir'] },
   {
     name: 'secret-arg',

@@ -39,6 +39,18 @@ describe('lint rule catalogue', () => {
     }
   });
 
+  it("each doc page's fix row says what the rule's meta.fixable does", () => {
+    const rows = {
+      none: '| fix | No automatic fix. |',
+      fix: '| fix | Safe fix: `shipshape lint --fix` applies it. |',
+      suggestion: '| fix | Suggestion: `shipshape lint --fix=all` applies it (it changes behaviour; review the diff with `--fix-dry-run --fix=all`). |',
+    };
+    for (const r of allRules) {
+      const text = readFileSync(join(root, 'docs/rules', `${r.meta.id}.md`), 'utf8');
+      expect(text, `docs/rules/${r.meta.id}.md`).toContain(rows[r.meta.fixable ?? 'none']);
+    }
+  });
+
   it('aliases are unique across rules, and every message id is used by name only', () => {
     const seen = new Map<string, string>();
     for (const r of allRules) {

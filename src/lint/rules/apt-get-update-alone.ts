@@ -1,5 +1,26 @@
+import type { Instruction, RunInstruction } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
-import { commands } from '../stage-facts.js';
+import { insertAt, removeInstruction } from '../edits.js';
+import { commands, invocationsOfRun } from '../stage-facts.js';
+
+const tools = ['apt-get', 'apt', 'yum', 'dnf', 'apk'];
+const installing = ['install', 'add', 'upgrade', 'dist-upgrade'];
+
+function installs(node: RunInstruction, tool: string): boolean {
+  return installing.some((sub) => commands(node, tool, sub).length > 0);
+}
+
+/**
+ * The RUN right after `node` in its stage when it installs with `tool` and `node` holds nothing but updates: the
+ * update can move into it (`RUN apt-get update && apt-get install -y curl`). Mounts or heredocs on either RUN: none.
+ */
+function joinable(all: readonly Instruction[], node: RunInstruction, tool: string): RunInstruction | undefined {
+  if (node.flags.length > 0 || node.heredocs.length > 0) return undefined;
+  if (!invocationsOfRun(node).every((inv) => inv.subcommand?.value === 'update' && tools.includes(inv.name))) return undefined;
+  const next = all[all.indexOf(node) + 1];
+  if (next?.keyword !== 'Run' || next.stageIndex !== node.stageIndex || next.heredocs.length > 0 || !next.shell) return undefined;
+  return installs(next, tool) ? next : undefined;
+}
 
 /** A RUN with only `apt-get update` is cached forever: later installs use stale lists. */
 export const rule = defineRule({
@@ -11,17 +32,26 @@ export const rule = defineRule({
     visits: ['Run'],
     setup: 'run',
     severity: 'warning',
+    fixable: 'fix',
     messages: { alone: '`apt-get update` alone in a RUN is cached: a later install uses stale package lists. Update and install in the same RUN.' },
   },
   create(ctx) {
     return {
       Run(node) {
         if (!node.shell) return;
-        for (const tool of ['apt-get', 'apt', 'yum', 'dnf', 'apk']) {
+        for (const tool of tools) {
           const update = commands(node, tool, 'update')[0];
-          if (!update) continue;
-          const installs = [...commands(node, tool, 'install'), ...commands(node, tool, 'add'), ...commands(node, tool, 'upgrade'), ...commands(node, tool, 'dist-upgrade')];
-          if (installs.length === 0) ctx.report({ range: update.command.range, messageId: 'alone' });
+          if (!update || installs(node, tool)) continue;
+          const next = joinable(ctx.dockerfile.instructions, node, tool);
+          const body = node.shell.range;
+          ctx.report({
+            range: update.command.range,
+            messageId: 'alone',
+            // the update moves to the front of the install's RUN, whose lists are then always fresh
+            ...(next?.shell
+              ? { fix: () => [removeInstruction(ctx.source, node), insertAt(next.shell?.range.start.offset ?? 0, `${ctx.source.slice(body.start.offset, body.end.offset).trim()} && `)] }
+              : {}),
+          });
         }
       },
     };

@@ -14,5 +14,22 @@ new RuleTester({ describe, it }).run(rule, {
       errors: [{ messageId: 'missing', line: 2, column: 5 }],
       output: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nCMD ["curl"]\n',
     },
+    // reported, but not fixed where something after the RUN reads the lists: removing them would break the build
+    {
+      code: 'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n',
+      errors: [{ messageId: 'missing', line: 2 }],
+      output: null,
+    },
+    {
+      code: 'FROM debian:12 AS base\nRUN apt-get update && apt-get install -y curl\nFROM base\nRUN apt-get install -y git\n',
+      errors: [{ messageId: 'missing', line: 2 }],
+      output: null,
+    },
+    // a later RUN with its own update reads its own lists: the fix stays
+    {
+      code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\n',
+      errors: [{ messageId: 'missing', line: 2 }],
+      output: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nRUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\n',
+    },
   ],
 });

@@ -1,10 +1,29 @@
-import { type RunInstruction } from '../../dockerfile/index.js';
+import { type Dockerfile, type RunInstruction } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
 import { insertAt } from '../edits.js';
 import { commands, scriptHasWord } from '../stage-facts.js';
 
 function cachesAptLists(node: RunInstruction): boolean {
   return node.flags.some((f) => f.mount?.type === 'cache' && /\/var\/(lib|cache)\/apt/.test(f.mount.get('target') ?? f.mount.get('dst') ?? f.mount.get('destination') ?? ''));
+}
+
+/** apt subcommands that read the package lists `apt-get update` fetched. */
+const readLists = ['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'source'];
+
+function usesLists(node: RunInstruction): boolean {
+  return ['apt-get', 'apt'].some((tool) => readLists.some((sub) => commands(node, tool, sub).length > 0));
+}
+
+/**
+ * Whether a later RUN of this stage, or of a stage built on it, reads the lists without an update of its own: removing
+ * them here would break it (`RUN apt-get update` then `RUN apt-get install -y curl`: "Unable to locate package").
+ */
+function laterRunReadsLists(df: Dockerfile, node: RunInstruction): boolean {
+  const heirs = new Set([node.stageIndex]);
+  for (const stage of df.stages) if (stage.baseStage !== null && heirs.has(stage.baseStage)) heirs.add(stage.index);
+  return df.instructions.some(
+    (i) => i.range.start.offset > node.range.end.offset && heirs.has(i.stageIndex) && i.keyword === 'Run' && usesLists(i) && commands(i, 'apt-get', 'update').length === 0 && commands(i, 'apt', 'update').length === 0,
+  );
 }
 
 /** `apt-get update` leaves ~20–40 MB of package lists in the layer unless the same RUN removes them. */
@@ -28,10 +47,12 @@ export const rule = defineRule({
         const update = commands(node, 'apt-get', 'update')[0] ?? commands(node, 'apt', 'update')[0];
         if (!update || cachesAptLists(node)) return;
         if (scriptHasWord(shell, (v) => v.includes('/var/lib/apt/lists'))) return;
+        // the removal is safe only where nothing after it reads the lists: an install in this RUN, none in later ones
+        const safe = usesLists(node) && !laterRunReadsLists(ctx.dockerfile, node);
         ctx.report({
           range: update.command.range,
           messageId: 'missing',
-          fix: () => [insertAt(node.range.end.offset, ' \\\n    && rm -rf /var/lib/apt/lists/*')],
+          ...(safe ? { fix: () => [insertAt(node.range.end.offset, ' \\\n    && rm -rf /var/lib/apt/lists/*')] } : {}),
         });
       },
     };
