@@ -20,6 +20,7 @@ const projects: [string, string | undefined][] = [
   ['go-cmd', 'cmd/api'],
   ['go-root', undefined],
   ['go-cgo', undefined],
+  ['go-workspace', undefined],
   ['python-uv-fastapi', undefined],
   ['python-poetry', undefined],
   ['python-pdm', undefined],
@@ -310,12 +311,62 @@ describe('generated from a project written by the test', () => {
     expect((await project({ 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'main.go': main })).dockerfile).toMatch(/CGO_ENABLED=0 go build/);
   });
 
-  it('a Go workspace the module belongs to is a note: one above the build context, or a use outside it', async () => {
+  it('a module a go.work uses builds from the workspace root: go.work and every go.mod before go mod download, then the modules', async () => {
+    const main = 'package main\n\nimport "example.com/lib"\n\nfunc main() { lib.Run() }\n';
+    const { app, dockerfile, dockerignore, notes } = await project({
+      'go.work': 'go 1.22\n\nuse (\n\t./api\n\t./docs\n)\n',
+      'api/go.mod': 'module example.com/api\n\ngo 1.22\n',
+      'api/main.go': main,
+      // a module in a folder the .dockerignore would otherwise leave out
+      'docs/go.mod': 'module example.com/lib\n\ngo 1.22\n',
+      'docs/lib.go': 'package lib\n\nfunc Run() {}\n',
+      'README.md': '',
+    });
+    expect(app).toMatchObject({ path: 'api', context: '.' });
+    const lines = instructions(dockerfile).map((l) => l.replace(/\s+/g, ' '));
+    expect(lines.slice(lines.indexOf('WORKDIR /src') + 1, lines.findIndex((l) => l.startsWith('FROM gcr.io')))).toEqual([
+      'COPY --link go.work ./',
+      'COPY --link api/go.mod ./api/',
+      'COPY --link docs/go.mod ./docs/',
+      'RUN --mount=type=cache,target=/go/pkg/mod go mod download',
+      'COPY --link api ./api/',
+      'COPY --link docs ./docs/',
+      'RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/app ./api',
+    ]);
+    expect(dockerfile).toMatch(/^# Build: docker build -t api \.$/m);
+    expect(excludedBy(dockerignore.split('\n'), 'docs/lib.go')).toBe(false);
+    expect(notes).toEqual(['.dockerignore: left out docs (would exclude docs/go.mod, docs)']);
+  });
+
+  it('sees cgo in any module the workspace uses, and the workspace root module builds with COPY . .', async () => {
+    const { app, dockerfile, notes } = await project({
+      'go.work': 'go 1.22\n\nuse .\nuse ./db\n',
+      'go.mod': 'module example.com/app\n\ngo 1.22\n',
+      'go.sum': '',
+      'cmd/server/main.go': 'package main\n\nfunc main() {}\n',
+      'db/go.mod': 'module example.com/db\n\ngo 1.22\n',
+      'db/db.go': 'package db\n\n// #include <stdlib.h>\nimport "C"\n',
+    });
+    expect(app).toMatchObject({ path: 'cmd/server', context: '.', cgo: true });
+    const lines = instructions(dockerfile);
+    expect(lines).toContain('COPY --link go.work go.mod go.sum ./');
+    expect(lines).toContain('COPY --link db/go.mod ./db/');
+    expect(lines.filter((l) => l.startsWith('COPY --link') && !l.includes('go.mod') && !l.includes('--from'))).toEqual(['COPY --link . .']);
+    expect(dockerfile).toMatch(/CGO_ENABLED=1 go build .* \.\/cmd\/server$/m);
+    expect(notes).toEqual(['db/go.mod: db/db.go imports "C"; the binary is built with cgo, and the runtime keeps glibc (distroless base)']);
+  });
+
+  it('a go.work the build cannot use is a note: a use outside the workspace root, or one that leaves the module out', async () => {
     const main = 'package main\n\nfunc main() {}\n';
-    const above = await project({ 'go.work': 'go 1.22\n\nuse (\n\t./api\n\t./lib\n)\n', 'api/go.mod': 'module example.com/api\n\ngo 1.22\n', 'api/main.go': main, 'lib/go.mod': 'module example.com/lib\n\ngo 1.22\n' });
-    expect(above.notes).toEqual(['go.work: api is a module of this Go workspace, but the image builds it alone from api; modules it takes from the workspace must be required at published versions (or replaced inside api)']);
     const own = await project({ 'go.work': 'go 1.22\n\nuse .\nuse ../shared // a sibling checkout\n', 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'main.go': main });
-    expect(own.notes).toEqual(['go.work: uses ../shared, outside the build context .; go build fails in the image (set GOWORK=off, or build from the workspace root)']);
+    expect(own.notes).toEqual([
+      'go.work: uses ../shared, outside the workspace root ., so the image builds . alone (GOWORK=off); modules it takes from the workspace must be required at published versions (or replaced inside .)',
+    ]);
+    expect(instructions(own.dockerfile)).toContain('ENV GOWORK=off');
+    const above = await project({ 'go.work': 'go 1.22\n\nuse ./lib\n', 'api/go.mod': 'module example.com/api\n\ngo 1.22\n', 'api/main.go': main, 'lib/go.mod': 'module example.com/lib\n\ngo 1.22\n' });
+    expect(above.app).toMatchObject({ path: 'api', context: 'api' });
+    expect(above.notes).toEqual(['go.work: does not use api, so the image builds the module alone; go work use api makes it a module of the workspace']);
+    expect(above.dockerfile).not.toMatch(/GOWORK|go\.work/);
   });
 
   it("a workspace member's package manager is the one the workspace root declares, where the install runs", async () => {

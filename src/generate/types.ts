@@ -80,8 +80,20 @@ export interface GoApp extends AppBase {
   /** The main package to build, relative to the module root (`.`, `cmd/server`). */
   mainPackage: string;
   hasGoSum: boolean;
-  /** Module directories go.mod's `replace` directives name inside the context (`./lib`), relative to it. */
+  /**
+   * Module directories the `replace` directives of go.mod (and of go.work and the workspace's modules) name inside
+   * the context (`lib`), relative to it.
+   */
   localModules?: string[];
+  /**
+   * A module a Go workspace (`go.work`) uses: the context is the workspace root; `member` is the module's folder
+   * relative to it (`.` when the root is the module), `modules` every used module's folder (the member included,
+   * sorted) with whether it has a go.sum: their go.mod and go.sum are copied before `go mod download`, their sources
+   * after it. `goWorkSum` tells whether go.work.sum is there; `goVersionFrom` names the file the Go version came from.
+   */
+  workspace?: { member: string; modules: { path: string; hasGoSum: boolean }[]; goWorkSum: boolean; goVersionFrom: 'go.work' | 'go.mod' };
+  /** A go.work in the context that the build cannot use (its module is not listed, or it uses folders outside): GOWORK=off. */
+  goWorkOff?: boolean;
   /** The sources import "C" or a cgo-only dependency: the binary needs libc. */
   cgo: boolean;
 }

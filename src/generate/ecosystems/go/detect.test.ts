@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { ProjectFiles } from '../../project-files.js';
 import type { GoApp } from '../../types.js';
 import { goDetector, goVersionOf, localReplacements } from './detect.js';
+import { parseGoWork } from './workspace.js';
 
 const fixtures = resolve(import.meta.dirname, '../../__fixtures__');
-const detect = async (name: string) => (await goDetector.detect(new ProjectFiles(resolve(fixtures, name)), '.')) as GoApp[];
+const detect = async (name: string, dir = '.') => (await goDetector.detect(new ProjectFiles(resolve(fixtures, name)), dir)) as GoApp[];
 
 describe('go detector', () => {
   it('finds every main package under cmd/ with the toolchain version', async () => {
@@ -45,5 +46,56 @@ describe('go detector', () => {
       '// replace example.com/old => ./old',
     ].join('\n');
     expect(localReplacements(goMod)).toEqual(['../shared/a', './third party/c', './lib']);
+  });
+
+  it('builds a module a go.work uses from the workspace root, with every used module and the Go version of go.work', async () => {
+    expect(await detect('go-workspace')).toEqual([]);
+    expect(await detect('go-workspace', 'libs/greeting')).toEqual([]);
+    const apps = await detect('go-workspace', 'api');
+    expect(apps.map((a) => a.path)).toEqual(['api']);
+    expect(apps[0]).toMatchObject({
+      context: '.',
+      name: 'api',
+      mainPackage: '.',
+      goVersion: '1.22',
+      port: 8082,
+      cgo: false,
+      localModules: ['third_party/legacy'],
+      workspace: {
+        member: 'api',
+        modules: [
+          { path: 'api', hasGoSum: true },
+          { path: 'libs/greeting', hasGoSum: false },
+          { path: 'tools', hasGoSum: false },
+        ],
+        goWorkSum: true,
+        goVersionFrom: 'go.work',
+      },
+      notes: [],
+    });
+  });
+
+  it('reads go.work use directives on single lines and in blocks, quoted, with comments', () => {
+    const goWork = [
+      'go 1.22',
+      'toolchain go1.22.5',
+      'use ./api // the server',
+      'use (',
+      '	./libs/a',
+      '	"./third party/b" // quoted',
+      '	`./raw`',
+      '	// ./commented',
+      ')',
+      'use ( ../shared )',
+      'replace (',
+      '	example.com/x => ./x',
+      ')',
+      'godebug (',
+      '	default=go1.21',
+      ')',
+      '// use ./old',
+    ].join('\n');
+    expect(parseGoWork(goWork).uses).toEqual(['./api', './libs/a', './third party/b', './raw', '../shared']);
+    expect(goVersionOf(goWork)).toBe('1.22');
   });
 });

@@ -1,13 +1,15 @@
 /**
  * Go: `go.mod` marks a module; its main packages (the root or `cmd/*`) are the apps. The Go version comes
  * from the `toolchain` or `go` line; cgo is assumed when a package of the module imports "C" or go.mod requires a
- * module that works only with cgo (go-sqlite3).
+ * module that works only with cgo (go-sqlite3). A module a `go.work` uses builds from the workspace root, with every
+ * module the workspace uses (./workspace.ts).
  */
 import { posix } from 'node:path';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, GoApp } from '../../types.js';
+import { findGoWork, leavesFolder, parseGoWork, relativeTo } from './workspace.js';
 
 /** `go 1.22.3` / `toolchain go1.23.1` → `1.23` (the toolchain wins: it is what the module really builds with). */
 export function goVersionOf(goMod: string): string | undefined {
@@ -43,35 +45,117 @@ const importsC = /^import\s+(?:\(\s*[^)]*)?"C"/m;
  */
 const cgoModules = ['github.com/mattn/go-sqlite3', 'github.com/confluentinc/confluent-kafka-go'];
 
-/** Where the module uses cgo outside the main package: a package that imports "C", or a cgo-only module it requires. */
-async function moduleCgo(files: ProjectFiles, dir: string, goMod: string): Promise<string | undefined> {
-  const required = cgoModules.find((m) => new RegExp(`^\\s*(?:require\\s+)?${m.replace(/[.]/g, '\\.')}(?:/v\\d+)?\\s+v`, 'm').test(goMod));
-  if (required !== undefined) return `requires ${required}, which needs cgo`;
-  const sources = await files.findFiles(dir, (n) => n.endsWith('.go') && !n.endsWith('_test.go'), { maxFiles: 2000 });
-  for (const source of sources) {
-    const text = await files.readText(source, 512 * 1024).catch(() => undefined);
-    if (text !== undefined && importsC.test(text)) return `${source} imports "C"`;
+/**
+ * Where the build's modules (a workspace's every used one) use cgo outside the main package: a package that imports
+ * "C", or a cgo-only module a go.mod requires; `file` is the go.mod a note names.
+ */
+async function buildCgo(files: ProjectFiles, modules: readonly BuildModule[]): Promise<{ file: string; reason: string } | undefined> {
+  for (const module of modules) {
+    const file = joinPath(module.dir, 'go.mod');
+    const required = cgoModules.find((m) => new RegExp(`^\\s*(?:require\\s+)?${m.replace(/[.]/g, '\\.')}(?:/v\\d+)?\\s+v`, 'm').test(module.goMod));
+    if (required !== undefined) return { file, reason: `requires ${required}, which needs cgo` };
+    // a module nested in this one's folder is not part of it (its own go.mod names it)
+    const nested = modules.filter((o) => o.dir !== module.dir && (module.dir === '.' || o.dir.startsWith(`${module.dir}/`))).map((o) => `${o.dir}/`);
+    const sources = await files.findFiles(module.dir, (n) => n.endsWith('.go') && !n.endsWith('_test.go'), { maxFiles: 2000 });
+    for (const source of sources.filter((s) => !nested.some((n) => s.startsWith(n)))) {
+      const text = await files.readText(source, 512 * 1024).catch(() => undefined);
+      if (text !== undefined && importsC.test(text)) return { file, reason: `${source} imports "C"` };
+    }
   }
   return undefined;
 }
 
+/** A module whose sources the image builds: its folder relative to the project root and its go.mod. */
+interface BuildModule {
+  dir: string;
+  goMod: string;
+}
+
+/** How a module builds: alone from its folder, or from the root of the Go workspace that uses it. */
+interface ModuleLayout {
+  context: string;
+  /** The modules of the build, the app's own first. */
+  modules: BuildModule[];
+  /** Local replacement folders, relative to the context. */
+  localModules: string[];
+  notes: string[];
+  workspace?: NonNullable<GoApp['workspace']>;
+  goWorkOff: boolean;
+  goVersion?: string;
+}
+
 /**
- * A Go workspace (`go.work`) the module belongs to: the go command finds it in the module's folder or above. One
- * above is outside the build context, so the image builds the module alone; one in the folder is copied with the
- * sources, and a `use` of a folder outside the context breaks `go build`.
+ * The local folders the `replace` directives of `file` (in folder `base`) name, relative to `context`; one outside
+ * the context or without a go.mod is a note instead.
  */
-async function workspaceNotes(files: ProjectFiles, dir: string): Promise<string[]> {
-  for (let d = dir; ; d = posix.dirname(d)) {
-    const path = joinPath(d, 'go.work');
-    const text = await files.readText(path, 256 * 1024).catch(() => undefined);
-    if (text !== undefined) {
-      if (d !== dir) return [`${path}: ${dir} is a module of this Go workspace, but the image builds it alone from ${dir}; modules it takes from the workspace must be required at published versions (or replaced inside ${dir})`];
-      const uses = [...text.replace(/\/\/.*$/gm, '').matchAll(/^\s*(?:use\s+)?("?)(\.{1,2}\/[^\s"]*|\.)\1\s*$/gm)].map((m) => m[2] ?? '');
-      const outside = uses.filter((u) => posix.normalize(u).startsWith('..'));
-      return outside.length === 0 ? [] : [`${path}: uses ${outside.join(', ')}, outside the build context ${dir}; go build fails in the image (set GOWORK=off, or build from the workspace root)`];
-    }
-    if (d === '.' || d === '') return [];
+async function localModulesOf(files: ProjectFiles, file: string, base: string, context: string, text: string, notes: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const target of localReplacements(text)) {
+    const path = posix.isAbsolute(target) ? target : posix.normalize(joinPath(base, target)).replace(/\/+$/, '');
+    const inside = !posix.isAbsolute(path) && (context === '.' ? !leavesFolder(path) : path === context || path.startsWith(`${context}/`));
+    if (!inside) {
+      notes.push(`${file}: replaces a module with ${target}, outside the build context ${context}; go mod download fails until it is inside (or vendored)`);
+    } else if (!(await files.isFile(joinPath(path, 'go.mod')).catch(() => false))) {
+      notes.push(`${file}: replaces a module with ${target}, which has no go.mod; go mod download will fail`);
+    } else found.push(relativeTo(context, path));
   }
+  return found;
+}
+
+/**
+ * The module in `dir` alone, or as a module of the go.work the go command finds in its folder or above: when the
+ * workspace uses it, the build context is the workspace root (go.work and every module it uses are there); a
+ * workspace that does not list it, or uses a folder outside its root, leaves the module to build alone, with a note.
+ */
+async function layoutOf(files: ProjectFiles, dir: string, goMod: string): Promise<ModuleLayout> {
+  const alone = async (notes: string[], goWorkOff: boolean): Promise<ModuleLayout> => {
+    const localModules = await localModulesOf(files, joinPath(dir, 'go.mod'), dir, dir, goMod, notes);
+    const goVersion = goVersionOf(goMod);
+    return { context: dir, modules: [{ dir, goMod }], localModules, notes, goWorkOff, ...(goVersion === undefined ? {} : { goVersion }) };
+  };
+  const work = await findGoWork(files, dir);
+  if (work === undefined) return alone([], false);
+  const { uses } = parseGoWork(work.text);
+  const folderOf = (use: string): string => posix.normalize(joinPath(work.root, use)).replace(/\/+$/, '') || '.';
+  // a go.work in the module's own folder is copied with the sources; go build then needs GOWORK=off to build alone
+  const inContext = work.root === dir;
+  const off = inContext ? ' (GOWORK=off)' : '';
+  if (!uses.some((use) => !posix.isAbsolute(use) && folderOf(use) === dir)) {
+    return alone([`${work.path}: does not use ${dir}, so the image builds the module alone${off}; go work use ${relativeTo(work.root, dir)} makes it a module of the workspace`], inContext);
+  }
+  const outside = uses.filter(leavesFolder);
+  if (outside.length > 0) {
+    return alone([`${work.path}: uses ${outside.join(', ')}, outside the workspace root ${work.root}, so the image builds ${dir} alone${off}; modules it takes from the workspace must be required at published versions (or replaced inside ${dir})`], inContext);
+  }
+  const notes: string[] = [];
+  const modules: (BuildModule & { hasGoSum: boolean })[] = [];
+  for (const folder of [...new Set(uses.map(folderOf))].sort()) {
+    const text = folder === dir ? goMod : await files.readText(joinPath(folder, 'go.mod')).catch(() => undefined);
+    if (text === undefined) {
+      notes.push(`${work.path}: uses ${relativeTo(work.root, folder)}, which has no go.mod; go mod download will fail`);
+      continue;
+    }
+    modules.push({ dir: folder, goMod: text, hasGoSum: await files.isFile(joinPath(folder, 'go.sum')).catch(() => false) });
+  }
+  // go.work's replacements (relative to its folder) win over the modules' own, which apply too (relative to theirs)
+  const localModules = await localModulesOf(files, work.path, work.root, work.root, work.text, notes);
+  for (const module of modules) localModules.push(...(await localModulesOf(files, joinPath(module.dir, 'go.mod'), module.dir, work.root, module.goMod, notes)));
+  const fromWork = goVersionOf(work.text);
+  const goVersion = fromWork ?? goVersionOf(goMod);
+  return {
+    context: work.root,
+    modules: [...modules.filter((m) => m.dir === dir), ...modules.filter((m) => m.dir !== dir)],
+    localModules: [...new Set(localModules)],
+    notes,
+    workspace: {
+      member: relativeTo(work.root, dir),
+      modules: modules.map((m) => ({ path: relativeTo(work.root, m.dir), hasGoSum: m.hasGoSum })),
+      goWorkSum: await files.isFile(joinPath(work.root, 'go.work.sum')).catch(() => false),
+      goVersionFrom: fromWork === undefined ? 'go.mod' : 'go.work',
+    },
+    goWorkOff: false,
+    ...(goVersion === undefined ? {} : { goVersion }),
+  };
 }
 
 async function isMainPackage(files: ProjectFiles, dir: string): Promise<{ main: boolean; cgo: boolean; sources: string[] }> {
@@ -96,21 +180,10 @@ export const goDetector: Detector = {
     const goMod = await files.readText(joinPath(dir, 'go.mod'));
     if (goMod === undefined) return [];
     const modulePath = /^module\s+(\S+)/m.exec(goMod)?.[1];
-    const goVersion = goVersionOf(goMod);
     const hasGoSum = await files.isFile(joinPath(dir, 'go.sum'));
-    const replaced: string[] = [];
-    const moduleNotes: string[] = [];
-    moduleNotes.push(...(await workspaceNotes(files, dir)));
-    for (const target of localReplacements(goMod)) {
-      const path = posix.normalize(target).replace(/\/+$/, '');
-      if (posix.isAbsolute(path) || path === '..' || path.startsWith('../')) {
-        moduleNotes.push(`${joinPath(dir, 'go.mod')}: replaces a module with ${target}, outside the build context ${dir}; go mod download fails until it is inside (or vendored)`);
-      } else if (!(await files.isFile(joinPath(dir, `${path}/go.mod`)).catch(() => false))) {
-        moduleNotes.push(`${joinPath(dir, 'go.mod')}: replaces a module with ${target}, which has no go.mod; go mod download will fail`);
-      } else replaced.push(path);
-    }
-    // cgo anywhere in the module's build (checked once): only a main package's own import of "C" was seen before
-    let cgoElsewhere: string | undefined | null = null;
+    const layout = await layoutOf(files, dir, goMod);
+    // cgo anywhere in the build's modules (checked once): only a main package's own import of "C" was seen before
+    let cgoElsewhere: { file: string; reason: string } | undefined | null = null;
     const candidates = ['.', ...(await files.list(joinPath(dir, 'cmd'))).map((n) => `cmd/${n}`)];
     const apps: GoApp[] = [];
     for (const pkg of candidates) {
@@ -118,23 +191,25 @@ export const goDetector: Detector = {
       if (!found.main) continue;
       const port = await findPort(files, found.sources, [/(?:Addr|ListenAndServe(?:TLS)?|Listen)\s*[:(=]\s*(?:"tcp",\s*)?"[\w.]*:(\d{4,5})"/g, /"PORT"\)?[^\n]*?"(\d{4,5})"/g, /\bport\s*:?=\s*"(\d{4,5})"/gi, /":(\d{4,5})"/g]);
       const healthPath = await findHealthPath(files, found.sources);
-      const notes: string[] = [...moduleNotes];
-      if (!found.cgo && cgoElsewhere === null) cgoElsewhere = await moduleCgo(files, dir, goMod);
+      const notes: string[] = [...layout.notes];
+      if (!found.cgo && cgoElsewhere === null) cgoElsewhere = await buildCgo(files, layout.modules);
       const cgoReason = found.cgo ? undefined : (cgoElsewhere ?? undefined);
-      if (cgoReason !== undefined) notes.push(`${joinPath(dir, 'go.mod')}: ${cgoReason}; the binary is built with cgo, and the runtime keeps glibc (distroless base)`);
+      if (cgoReason !== undefined) notes.push(`${cgoReason.file}: ${cgoReason.reason}; the binary is built with cgo, and the runtime keeps glibc (distroless base)`);
       if (found.cgo) notes.push(`${joinPath(dir, pkg)}: imports "C"; the runtime keeps glibc (distroless base) instead of a static binary`);
       apps.push({
         ecosystem: 'go',
         path: joinPath(dir, pkg),
-        context: dir,
+        context: layout.context,
         name: pkg === '.' ? (modulePath?.split('/').pop() ?? 'app') : pkg.slice('cmd/'.length),
         ...(port === undefined ? {} : { port }),
         ...(healthPath === undefined ? {} : { healthPath }),
         notes,
-        ...(goVersion === undefined ? {} : { goVersion }),
+        ...(layout.goVersion === undefined ? {} : { goVersion: layout.goVersion }),
         mainPackage: pkg,
         hasGoSum,
-        ...(replaced.length === 0 ? {} : { localModules: replaced }),
+        ...(layout.localModules.length === 0 ? {} : { localModules: layout.localModules }),
+        ...(layout.workspace === undefined ? {} : { workspace: layout.workspace }),
+        ...(layout.goWorkOff ? { goWorkOff: true } : {}),
         cgo: found.cgo || cgoReason !== undefined,
       });
     }

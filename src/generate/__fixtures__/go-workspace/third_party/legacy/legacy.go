@@ -1,0 +1,4 @@
+package legacy
+
+// Prefix comes before every greeting.
+const Prefix = "> "
