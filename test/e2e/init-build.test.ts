@@ -1,5 +1,5 @@
 /**
- * `shipshape init` end to end: Dockerfiles generated for Node.js (plain, Express + TypeScript, Next.js), Go, Rust, Java (Maven) and Python apps are built
+ * `shipshape init` end to end: Dockerfiles generated for Node.js (plain, Express + TypeScript, Next.js), Go (a module and a workspace), Rust, Java (Maven) and Python apps are built
  * by the real engine (Docker 20.10's built-in BuildKit frontend, hence `--compat`), run under the constraints the
  * generated `k8s/deployment.yaml` states (read-only root, its emptyDirs as tmpfs, no capabilities, no new
  * privileges, its runAsUser:runAsGroup), answer HTTP on loopback, and a rebuild after one source file changes
@@ -66,6 +66,8 @@ const cases = [
   // npm workspaces: the member with a start script is the app, built from the workspace root with its lockfile
   { app: 'npm-workspaces', answer: 'hello from workspace as uid 65532', source: 'packages/api/server.js', install: ['npm ci --omit=dev'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   { app: 'go', answer: 'hello from go as uid 65532', source: 'main.go', install: ['go mod download'], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
+  // a Go workspace: the app imports a sibling module through go.work only, so it builds from the workspace root
+  { app: 'go-work', answer: 'hello from go-work as uid 65532', source: 'app/main.go', install: ['go mod download'], sources: 'COPY app ./app/', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'rust', answer: 'hello from rust as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   // serde and serde_json from Debian's crate packages: the dependency build (most of a cold build) is reused
   { app: 'rust-serde', answer: 'hello from rust-serde as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
