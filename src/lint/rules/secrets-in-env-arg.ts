@@ -1,16 +1,7 @@
 import type { Argument, Instruction } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
 import { removeInstruction } from '../edits.js';
-
-/** Name parts that mark a secret (BuildKit's list, with the usual spellings); `public` clears it. */
-const secretPart = /(?:^|_|-)(?:api_?key|apikey|auth|credentials?|key|password|passwd|pword|pwd|secret|token|private_?key|access_?key)(?:$|_|-)/i;
-const notSecret = /(?:^|_)(public|file|path|dir|url|host|port|user(name)?|id|type|name|version|length|size|header)(?:$|_)/i;
-
-/** Whether a variable name suggests it holds a secret. */
-export function looksSecret(name: string): boolean {
-  const snake = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
-  return secretPart.test(snake) && !notSecret.test(snake);
-}
+import { looksSecretName } from '../../internal/secret-name.js';
 
 /** The BuildKit secret id a secret variable becomes (`NPM_TOKEN` → `npm-token`). */
 export function secretId(name: string): string {
@@ -57,12 +48,12 @@ export const rule = defineRule({
     };
     return {
       Env(node) {
-        for (const p of node.pairs) if (looksSecret(p.key.value)) report('ENV', p.key.value, p);
+        for (const p of node.pairs) if (looksSecretName(p.key.value)) report('ENV', p.key.value, p);
       },
       Arg(node) {
         const stage = ctx.dockerfile.stages[node.stageIndex];
         for (const d of node.declarations) {
-          if (!looksSecret(d.name)) continue;
+          if (!looksSecretName(d.name)) continue;
           // once every RUN reading it mounts the secret instead (use-secret-mount's suggestion), the ARG can go
           const removable = stage !== undefined && node.declarations.length === 1 && d.defaultValue === null && onlyReadFromSecret(stage.instructions, d.name);
           report('ARG', d.name, d, removable ? node : undefined);

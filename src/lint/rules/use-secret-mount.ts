@@ -1,7 +1,8 @@
 import { allCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
 import { insertAt } from '../edits.js';
-import { looksSecret, secretId } from './secrets-in-env-arg.js';
+import { looksSecretName } from '../../internal/secret-name.js';
+import { secretId } from './secrets-in-env-arg.js';
 
 const authInText = /(_authToken|_auth|:\/\/[^/\s@]*:[^/\s@]+@|x-access-token|Authorization:\s*(Bearer|token|Basic))/i;
 
@@ -27,13 +28,13 @@ export const rule = defineRule({
     return {
       Arg(node) {
         for (const d of node.declarations) {
-          if (!looksSecret(d.name)) continue;
+          if (!looksSecretName(d.name)) continue;
           declared.add(d.name);
           if (d.defaultValue === null) fromBuildArg.add(`${node.stageIndex}:${d.name}`);
         }
       },
       Env(node) {
-        for (const p of node.pairs) if (looksSecret(p.key.value)) declared.add(p.key.value);
+        for (const p of node.pairs) if (looksSecretName(p.key.value)) declared.add(p.key.value);
       },
       Run(node) {
         if (!node.shell || node.flags.some((f) => f.mount?.type === 'secret')) return;
