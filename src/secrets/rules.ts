@@ -7,6 +7,7 @@
 import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
+import { looksSecretName } from '../internal/secret-name.js';
 
 // secretlint times every file it lints with a process-wide profiler that keeps each mark for ever and looks every new
 // one up among all the old: an image of 5,000 small text files took minutes, and memory grew with each file. Nothing
@@ -25,8 +26,6 @@ export interface TextHit {
   value: string;
   message: string;
 }
-
-const secretName = /(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)/i;
 
 /** Shannon entropy in bits per character. */
 export function entropy(s: string): number {
@@ -74,7 +73,7 @@ function ownRules(path: string, text: string, source: SecretSource): TextHit[] {
     for (const m of text.matchAll(/(?:^|[\s;&|(])(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)=["']?([^\s"'#;&|)]{8,})["']?/g)) {
       const name = m[1] ?? '';
       const value = m[2] ?? '';
-      if (!secretName.test(name) || placeholder.test(value)) continue;
+      if (!looksSecretName(name) || placeholder.test(value)) continue;
       add('config-secret', m.index + m[0].lastIndexOf(value), value, `${name} set in the image config`);
     }
     return hits;
@@ -83,7 +82,7 @@ function ownRules(path: string, text: string, source: SecretSource): TextHit[] {
   for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*["']?([^\s"'#]{8,})["']?/gm)) {
     const name = m[1] ?? '';
     const value = m[2] ?? '';
-    if (!secretName.test(name) || placeholder.test(value)) continue;
+    if (!looksSecretName(name) || placeholder.test(value)) continue;
     const offset = m.index + m[0].lastIndexOf(value);
     if (isEnv) add('env-file-secret', offset, value, `${name} set in an environment file`);
     else if (value.length >= 16 && entropy(value) >= 3.5) add('high-entropy-assignment', offset, value, `high-entropy value assigned to ${name}`);

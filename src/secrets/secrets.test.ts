@@ -27,6 +27,10 @@ describe('findSecrets', () => {
     expect((await findSecrets('/app/settings.py', 'SECRET_KEY = "k8Jd92nVx0qLzP3mR7tYw1bE5uH6gC4s"\n')).map((h) => h.rule)).toEqual(['high-entropy-assignment']);
     expect(await findSecrets('/app/settings.py', 'API_KEY=${API_KEY}\nPASSWORD=changeme\nTOKEN=<your token>\n')).toEqual([]);
     expect(await findSecrets('/app/.env.example', 'DB_PASSWORD=xxxxxxxx\n')).toEqual([]);
+    // names are read as words: a key or an abbreviated password is a secret; a secret word inside another, a secret
+    // file's path or a token's URL is not
+    const env = 'SESSION_KEY=a8Kd02nVm1\nDB_PWD=hunter2hunter2\nAUTHOR=someone@example.com\nTOKENIZER=bert-base-uncased\nDB_PASSWORD_FILE=/run/secrets/db\nTOKEN_URL=https://auth.example.com/oauth/token\n';
+    expect((await findSecrets('/app/.env', env)).map((h) => `${h.line}:${h.rule}`)).toEqual(['1:env-file-secret', '2:env-file-secret']);
   });
 
   it('redacts all but a short prefix', () => {
@@ -64,6 +68,7 @@ describe('secrets in history and ENV', () => {
         { empty: true, createdBy: `|2 DB_PASSWORD=${value} NAME=web /bin/sh -c npm ci` },
         { empty: true, createdBy: `/bin/sh -c #(nop)  ENV SECRET_KEY="${value}"` },
         { empty: true, createdBy: '/bin/sh -c echo TOKEN=$TOKEN; curl -H "Authorization: $AUTH_HEADER" x' },
+        { empty: true, createdBy: `|2 SIGNING_KEY=${value} PASSWORD_FILE=/run/secrets/password /bin/sh -c make` },
       ],
       config: { Env: [`DB_PASSWORD=${value}`, 'PATH=/usr/bin'] },
     });
@@ -73,6 +78,7 @@ describe('secrets in history and ENV', () => {
       'history[0].created_by config-secret: API_TOKEN set in the image config',
       'history[1].created_by config-secret: DB_PASSWORD set in the image config',
       'history[2].created_by config-secret: SECRET_KEY set in the image config',
+      'history[4].created_by config-secret: SIGNING_KEY set in the image config',
     ]);
     expect(JSON.stringify(findings)).not.toContain(value);
   });
