@@ -122,7 +122,7 @@ describe('analyzeImage', () => {
     const image = await buildImage({
       config: {
         User: 'app',
-        Env: ['PATH=/usr/bin', 'DB_PASSWORD=hunter2-very-secret', 'GH=ghp_abcdefghijklmnopqrstuvwxyz0123456789'],
+        Env: ['PATH=/usr/bin', 'DB_PASSWORD=hunter2-very-secret', 'GH=ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'DB_PASSWORD_FILE=/run/secrets/db', 'sessionKey=s3ss10n-k3y'],
         Labels: { 'com.example.api-key': 'k-123456', maintainer: 'me' },
         ExposedPorts: { '8080/tcp': {} },
       },
@@ -139,6 +139,7 @@ describe('analyzeImage', () => {
         ] },
         { files: [{ path: 'app/x', size: 1 }], createdBy: '|1 NPM_TOKEN=abc123 /bin/sh -c npm ci' },
         { empty: true, createdBy: 'RUN curl -fsS https://deploy:Zq8sK2mP9vX4@hooks.example.invalid/build' },
+        { empty: true, createdBy: '|2 SIGNING_KEY=s1gn-4567 TOKEN_URL=https://auth.example.invalid/token /bin/sh -c make' },
       ],
     });
     const { report } = await analyzeImage(image);
@@ -150,10 +151,14 @@ describe('analyzeImage', () => {
     expect(s.packageManagers).toEqual(['/usr/bin/apt-get']);
     expect(s.exposedPorts).toEqual(['8080/tcp']);
     expect(s.healthcheck.configured).toBe(false);
-    expect(s.secrets.map((x) => x.where)).toEqual(['Env DB_PASSWORD', 'Env GH', 'Labels com.example.api-key', 'history[1]', 'history[2]']);
-    expect(report.sizes.emptyLayers.map((l) => l.createdBy)).toEqual(['RUN curl -fsS https://deploy:<redacted>@hooks.example.invalid/build']);
+    // names are read as words: a secret file's path and a token's URL are not secrets, a camelCase key is
+    expect(s.secrets.map((x) => x.where)).toEqual(['Env DB_PASSWORD', 'Env GH', 'Env sessionKey', 'Labels com.example.api-key', 'history[1]', 'history[2]', 'history[3]']);
+    expect(report.sizes.emptyLayers.map((l) => l.createdBy)).toEqual([
+      'RUN curl -fsS https://deploy:<redacted>@hooks.example.invalid/build',
+      '|2 SIGNING_KEY=<redacted> TOKEN_URL=https://auth.example.invalid/token /bin/sh -c make',
+    ]);
     const text = JSON.stringify(report);
-    for (const secret of ['hunter2', 'ghp_abcdef', 'k-123456', 'abc123', 'Zq8sK2mP9vX4']) expect(text).not.toContain(secret);
+    for (const secret of ['hunter2', 'ghp_abcdef', 'k-123456', 'abc123', 'Zq8sK2mP9vX4', 's3ss10n', 's1gn-4567']) expect(text).not.toContain(secret);
     expect(report.base.os).toMatchObject({ id: 'debian', versionId: '12' });
   });
 

@@ -1,8 +1,9 @@
+import { looksSecretName } from '../internal/secret-name.js';
+
 /**
- * Secret detection and redaction shared by the analyzers: names that look like secrets (whole words of an
- * identifier) and values with the shape of well-known tokens. Reports show `NAME=<redacted>`, never a value.
+ * Secret detection and redaction shared by the analyzers: names that look like secrets (`looksSecretName`:
+ * whole words of an identifier) and values with the shape of well-known tokens. Reports show `NAME=<redacted>`, never a value.
  */
-const secretName = /(?:^|[_.-])(?:pass(?:word)?|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)(?:$|[_.-])/i;
 
 export const secretValues: readonly (readonly [RegExp, string])[] = [
   [/AKIA[0-9A-Z]{16}/, 'AWS access key id'],
@@ -23,7 +24,7 @@ const urlPassword = /([a-z][a-z0-9+.-]*:\/\/[^\s:@/'"<>]+:)[^\s@/'"<>$][^\s@/'"<
 /** Why `name=value` looks like a secret, or undefined. */
 export function secretReason(name: string, value: string): string | undefined {
   for (const [pattern, what] of secretValues) if (pattern.test(value)) return `value looks like a ${what}`;
-  if (value.trim() !== '' && secretName.test(name)) return 'name looks like a secret';
+  if (value.trim() !== '' && looksSecretName(name)) return 'name looks like a secret';
   return undefined;
 }
 
