@@ -53,4 +53,18 @@ describe('start script', () => {
     });
     expect(JSON.stringify(safe)).not.toMatch(/t0k|abc|hunter2|:pw@|:p@/);
   });
+
+  it('forImage reads names as words: a secret word inside another, a public key or a secret file path stays', () => {
+    const parsed = parseStartScript('TOKENIZER=bert AUTHOR=me PUBLIC_KEY=./pub.pem DB_PASS=pw node server.js --keyboard us --token-file ./token --db-pass hunter2');
+    if (parsed.kind !== 'node') throw new Error('one node command');
+    expect(forImage(parsed.start)).toEqual({
+      options: [],
+      args: ['--keyboard', 'us', '--token-file', './token'],
+      env: [['TOKENIZER', 'bert'], ['AUTHOR', 'me'], ['PUBLIC_KEY', './pub.pem']],
+      left: [
+        { kind: 'variable', name: 'DB_PASS' },
+        { kind: 'argument', name: '--db-pass' },
+      ],
+    });
+  });
 });

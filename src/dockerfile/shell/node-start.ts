@@ -7,6 +7,7 @@
  */
 import type { ShellWord } from './ast.js';
 import { parseShell } from './parse.js';
+import { looksSecretName } from '../../internal/secret-name.js';
 
 export interface NodeStart {
   /** `NAME=value` assignments before the command, in order. */
@@ -109,14 +110,15 @@ export function parseStartScript(start: string): StartScript {
   return { kind: 'node', start: { env, options, ...(entry === '.' || entry === '' ? {} : { entry }), args: list.slice(i + 1) } };
 }
 
-/** Names whose values are secrets: never written into an image (its config and layers keep them). */
-const secretName = /KEY|SECRET|TOKEN|PASSW|PWD|CREDENTIAL|AUTH|PRIVATE/i;
 /** A URL with a password in it (`postgres://app:pw@db/app`), whatever it is called. */
 const credentialsInUrl = /^[a-z][\w+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i;
 
-/** Whether a variable, option or argument holds a secret, by its name or its value. */
+/**
+ * Whether a variable, option or argument holds a secret, by its name (read as words, as lint and secrets read it) or
+ * its value: such values are never written into an image (its config and layers keep them).
+ */
 export function looksSecret(name: string, value: string): boolean {
-  return secretName.test(name) || credentialsInUrl.test(value);
+  return looksSecretName(name) || credentialsInUrl.test(value);
 }
 
 /** What of a start command an image may carry, and what it leaves out (kind and name, never the value). */
