@@ -34,21 +34,6 @@ export async function writeResult(text: string, options: OutputOptions): Promise
   }
 }
 
-/* eslint-disable no-control-regex -- control characters are exactly what these look for */
-const controls = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-const controlsBesideColour = /\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-/* eslint-enable no-control-regex */
-
-/**
- * Text output with the control characters that images, packages and advisories may carry shown as `?`: a package
- * name or a file path could otherwise move the cursor, rewrite earlier lines, clear the screen or set the window
- * title. Newlines and tabs stay (the layout uses them), and so do colour sequences when colour is on (picocolors
- * writes them).
- */
-export function terminalText(text: string, color: boolean): string {
-  return color ? text.replace(controlsBesideColour, (m) => (m.length > 1 ? m : '?')) : text.replace(controls, '?');
-}
-
 /** Decimal units, as `docker images` prints them: `512 B`, `1.5 kB`, `45.2 MB`. */
 export function formatBytes(n: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];

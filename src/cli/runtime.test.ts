@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ShipshapeError } from '../internal/errors.js';
-import { terminalText } from './output.js';
+import { terminalText } from '../internal/display-text.js';
 import { action, addCommonOptions, repeatable, sourceDateEpochFlag } from './runtime.js';
 
 describe('sourceDateEpochFlag', () => {

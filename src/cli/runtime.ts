@@ -6,7 +6,8 @@ import { Command, Option } from 'commander';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
 import { exitCodeFor, exitCodes, ShipshapeError } from '../internal/errors.js';
 import type { EventSink } from '../internal/events.js';
-import { colorEnabled, colors, terminalText, writeResult } from './output.js';
+import { terminalText } from '../internal/display-text.js';
+import { colorEnabled, colors, writeResult } from './output.js';
 import { createProgressRenderer } from './progress.js';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'checkstyle' | 'github' | 'spdx-json' | 'cyclonedx-json' | 'html' | 'openvex' | 'cyclonedx-vex';

@@ -3,5 +3,5 @@ export type { Deletion, FileCount, LayerChanges, FileEntry, FileResolver, FileTy
 export { readLayer, readLayerTar, type BodyReducer, type ReadLayerResult, type ScanOptions } from './layer-reader.js';
 export { scanImage, type ImageFiles, type ScanImageOptions } from './image-files.js';
 export { scanDirectory } from './directory.js';
-export { cleanPath, isWithin, normalizeEntryName, parentOf, baseName, printable } from './paths.js';
+export { cleanPath, isWithin, normalizeEntryName, parentOf, baseName } from './paths.js';
 export { dockerignoreMatcher, readPatterns } from './dockerignore.js';

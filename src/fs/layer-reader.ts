@@ -6,7 +6,8 @@ import { createHash, hash as hashOnce, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Digest, Layer } from '../image/types.js';
 import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
-import { baseName, joinPath, normalizeEntryName, parentOf, printable } from './paths.js';
+import { printableName } from '../internal/display-text.js';
+import { baseName, joinPath, normalizeEntryName, parentOf } from './paths.js';
 import { type TarDataSink, TarScanner } from './tar-scanner.js';
 import type { FileEntry, FileType, LayerFiles } from './types.js';
 
@@ -55,7 +56,7 @@ const typeNames: Record<string, FileType> = { '0': 'file', '\0': 'file', '7': 'f
 
 function fileType(flag: string, subject: string, path: string): FileType {
   const type = typeNames[flag];
-  if (type === undefined) throw invalidInput(subject, `entry "${printable(path)}" has an unsupported tar type "${printable(flag)}"`);
+  if (type === undefined) throw invalidInput(subject, `entry "${printableName(path)}" has an unsupported tar type "${printableName(flag)}"`);
   return type;
 }
 
@@ -143,7 +144,7 @@ export async function readLayerTar(tar: Readable, meta: { index: number; digest:
     const type = fileType(header.flag, subject, header.name);
     const declared = header.size;
     if (!Number.isSafeInteger(declared) || declared < 0 || declared > maxEntry) {
-      throw invalidInput(subject, `entry "${printable(header.name)}" declares an absurd size (${declared} bytes)`);
+      throw invalidInput(subject, `entry "${printableName(header.name)}" declares an absurd size (${declared} bytes)`);
     }
     const name = baseName(path);
     if (name.startsWith(whiteoutPrefix)) {
@@ -153,7 +154,7 @@ export async function readLayerTar(tar: Readable, meta: { index: number; digest:
       return undefined;
     }
     let linkTarget: string | undefined;
-    if (type === 'hardlink') linkTarget = normalizeEntryName(header.linkname, `${subject}, hardlink "${printable(header.name)}"`);
+    if (type === 'hardlink') linkTarget = normalizeEntryName(header.linkname, `${subject}, hardlink "${printableName(header.name)}"`);
     else if (type === 'symlink') linkTarget = header.linkname;
     const size = type === 'file' ? declared : 0;
     const mode = (Number.isNaN(header.mode) ? 0 : header.mode) & 0o7777;

@@ -1,6 +1,7 @@
 /**
  * Path rules for untrusted tar names: no absolute names, no `..`, one canonical form (`/a/b`) for lookups.
  */
+import { printableName } from '../internal/display-text.js';
 import { invalidInput } from '../internal/errors.js';
 
 /** A `.` or `..` component, an empty one (`a//b`) or a NUL: names the slow path below has to look at. */
@@ -11,12 +12,12 @@ const unusualName = /(?:^|\/)\.\.?(?:\/|$)|\/\/|\x00/;
 export function normalizeEntryName(name: string, subject: string): string {
   // most names are already clean (`usr/bin/env`, `usr/lib/` for a directory): no split and join for those
   if (name !== '' && !name.startsWith('/') && !unusualName.test(name)) return `/${name.endsWith('/') ? name.slice(0, -1) : name}`;
-  if (name.startsWith('/')) throw invalidInput(subject, `entry "${printable(name)}" has an absolute path`);
-  if (name.includes('\0')) throw invalidInput(subject, `entry "${printable(name)}" has a NUL byte in its name`);
+  if (name.startsWith('/')) throw invalidInput(subject, `entry "${printableName(name)}" has an absolute path`);
+  if (name.includes('\0')) throw invalidInput(subject, `entry "${printableName(name)}" has a NUL byte in its name`);
   const parts: string[] = [];
   for (const part of name.split('/')) {
     if (part === '' || part === '.') continue;
-    if (part === '..') throw invalidInput(subject, `entry "${printable(name)}" leaves the root with ".."`);
+    if (part === '..') throw invalidInput(subject, `entry "${printableName(name)}" leaves the root with ".."`);
     parts.push(part);
   }
   return `/${parts.join('/')}`;
@@ -51,9 +52,3 @@ export function isWithin(path: string, dir: string): boolean {
   return dir === '/' || path === dir || path.startsWith(`${dir}/`);
 }
 
-/** Keeps an error message on one line and short whatever a hostile name contains. */
-export function printable(name: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach a terminal
-  const flat = name.replace(/[\x00-\x1f\x7f]/g, '?');
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
-}

@@ -6,7 +6,8 @@ import { readdir, readFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
-import { cleanPath, normalizeEntryName, printable } from '../fs/index.js';
+import { cleanPath, normalizeEntryName } from '../fs/index.js';
+import { printableName } from '../internal/display-text.js';
 import type { Image } from '../image/types.js';
 import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import { findSecrets, redact } from './rules.js';
@@ -55,7 +56,7 @@ async function scanLayer(stream: Readable, layer: number, digest: string, onFile
       const size = header.size;
       // a name with `..` or an absolute one is hostile input, refused as sbom and analyze refuse it, not cleaned
       const path = normalizeEntryName(header.name, subject);
-      if (header.type === 'link') normalizeEntryName(header.linkname, `${subject}, hardlink "${printable(header.name)}"`);
+      if (header.type === 'link') normalizeEntryName(header.linkname, `${subject}, hardlink "${printableName(header.name)}"`);
       const base = path.slice(path.lastIndexOf('/') + 1);
       const dir = path.slice(0, path.lastIndexOf('/')) || '/';
       if (base === '.wh..wh..opq') changes.opaque.add(dir);
@@ -72,7 +73,7 @@ async function scanLayer(stream: Readable, layer: number, digest: string, onFile
         try {
           await onFile(path, buf.toString('utf8'));
         } catch (error) {
-          throw wrap(wrap(error, `scanning ${printable(path)}`), `reading layer ${layer} (${digest}) for secrets`);
+          throw wrap(wrap(error, `scanning ${printableName(path)}`), `reading layer ${layer} (${digest}) for secrets`);
         }
       }
     }

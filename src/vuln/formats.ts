@@ -2,7 +2,7 @@
  * Scan reports: a table, shipshape's JSON, SARIF 2.1.0 (one result per vulnerable package, located at its evidence),
  * OpenVEX (not-affected statements for packages whose code is not in the final image) and CycloneDX 1.6 VEX.
  */
-import { oneLine, truncate } from '../internal/one-line.js';
+import { oneLine, truncate } from '../internal/display-text.js';
 import { createHash } from 'node:crypto';
 import type { Match, ScanResult } from './match.js';
 import type { SuppressedMatch } from './suppress.js';

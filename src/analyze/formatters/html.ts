@@ -4,7 +4,7 @@
  */
 import type { AnalysisReport } from '../engine.js';
 import type { GateResult } from '../gate.js';
-import { truncate } from '../../internal/one-line.js';
+import { truncate } from '../../internal/display-text.js';
 import { bytes, percent } from './units.js';
 
 function esc(text: string): string {

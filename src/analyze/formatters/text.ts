@@ -1,5 +1,5 @@
 /** The terminal summary: headline figures, biggest wins first, layers, security, gate. */
-import { oneLine, truncate } from '../../internal/one-line.js';
+import { oneLine, truncate } from '../../internal/display-text.js';
 import type { DiffReport } from '../diff.js';
 import type { AnalysisReport } from '../engine.js';
 import type { GateResult } from '../gate.js';

@@ -1,4 +1,4 @@
-import { oneLine } from '../../internal/one-line.js';
+import { oneLine } from '../../internal/display-text.js';
 import type { Command } from 'commander';
 import { resolveSource } from '../../api/sbom-source.js';
 import { findSecretsIn } from '../../api/secrets.js';

@@ -1,6 +1,6 @@
 /** A table for terminals: NAME VERSION TYPE LAYER, then unknowns and the count of unowned files. */
 import type { Sbom } from '../../model.js';
-import { oneLine } from '../../../internal/one-line.js';
+import { oneLine } from '../../../internal/display-text.js';
 
 export function toText(sbom: Sbom): string {
   const rows = sbom.packages.map((p) => [oneLine(p.name), oneLine(p.version), p.type, p.layer === undefined ? '' : String(p.layer)]);
