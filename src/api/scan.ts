@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { z } from 'zod';
 import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
-import { describeIssue } from '../internal/zod-issues.js';
+import { parseJson } from '../internal/parse-json.js';
 import type { EventSink } from '../internal/events.js';
 import { catalogImageFiles, type Sbom } from '../sbom/index.js';
 import { sbom, type SbomOptions, type SbomSourceInput } from './sbom.js';
@@ -142,16 +142,8 @@ export async function readSbomFile(path: string): Promise<Sbom> {
   });
   if (!info.isFile()) throw invalidInput(path, 'not a file');
   if (info.size > maxSbomBytes) throw invalidInput(path, `${info.size} bytes: larger than the ${maxSbomBytes / 1024 / 1024} MiB an SBOM file may be`);
-  const text = await readText(path);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw invalidInput(path, 'not JSON');
-  }
-  const parsed = sbomFileSchema.safeParse(doc);
-  if (!parsed.success) throw invalidInput(path, `not an SBOM written by \`shipshape sbom --format json\`: ${describeIssue(parsed.error)}`);
-  return parsed.data as unknown as Sbom;
+  const parsed = parseJson(await readText(path), sbomFileSchema, path, 'an SBOM written by `shipshape sbom --format json`');
+  return parsed as unknown as Sbom;
 }
 
 async function readText(path: string): Promise<string> {

@@ -151,7 +151,8 @@ describe('suppression, VEX and report formats', () => {
     const r = applySuppressions(result.matches, { baseline });
     expect(r.matches.map((m) => m.id)).toEqual(['DEBIAN-CVE-2005-2541']);
     expect(r.suppressed.map((x) => x.suppression.by)).toEqual(['baseline', 'baseline']);
-    expect(() => parseBaseline('{"findings": []}', 'b.json')).toThrow('b.json: not a baseline');
+    expect(() => parseBaseline('{"findings": []}', 'b.json')).toThrow('b.json: not a baseline written by `shipshape scan --write-baseline`: field "kind"');
+    expect(() => parseBaseline('{"findings": [', 'b.json')).toThrow('b.json: not JSON (Unexpected end of JSON input)');
   });
 
   describe.skipIf(!existsSync(schemas))('against the official schemas', () => {

@@ -8,6 +8,7 @@ import { PackageURL } from 'packageurl-js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { invalidInput } from '../internal/errors.js';
+import { parseJson } from '../internal/parse-json.js';
 import { issueField } from '../internal/zod-issues.js';
 import type { Match } from './match.js';
 
@@ -73,18 +74,7 @@ export const baselineSchema = z.strictObject({
 export type Baseline = z.infer<typeof baselineSchema>;
 
 export function parseBaseline(text: string, where: string): Baseline {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalidInput(where, 'not JSON');
-  }
-  const r = baselineSchema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw invalidInput(where, `not a baseline written by \`shipshape scan --write-baseline\`: field "${issueField(issue)}": ${issue?.message ?? 'invalid'}`);
-  }
-  return r.data;
+  return parseJson(text, baselineSchema, where, 'a baseline written by `shipshape scan --write-baseline`');
 }
 
 /** A purl without version, qualifiers and subpath: a finding stays accepted across rebuilds of the same package. */
@@ -132,18 +122,7 @@ export const openVexSchema = z.looseObject({
 export type OpenVex = z.infer<typeof openVexSchema>;
 
 export function parseOpenVex(text: string, where: string): OpenVex {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalidInput(where, 'not JSON');
-  }
-  const r = openVexSchema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw invalidInput(where, `not an OpenVEX document: field "${issueField(issue)}": ${issue?.message ?? 'invalid'}`);
-  }
-  return r.data;
+  return parseJson(text, openVexSchema, where, 'an OpenVEX document');
 }
 
 /** Whether a VEX product purl names this package: same type, namespace and name; same version when it gives one. */
