@@ -310,7 +310,9 @@ describe('buildNodeApp', () => {
   it('names the problem: no package.json, a missing entry, a broken lockfile', async () => {
     await expect(build({ entry: 'nope.js' })).rejects.toThrow(/--entry: entry point "nope.js" not found/);
     await writeFile(join(dir, 'package-lock.json'), '{ broken');
-    await expect(readProject(dir)).rejects.toThrow(/package-lock\.json: not valid JSON/);
+    await expect(readProject(dir)).rejects.toThrow(/package-lock\.json: not JSON \(Expected property name or '}' in JSON at position 2\)$/);
+    await writeFile(join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/x': { version: 1 } } }));
+    await expect(readProject(dir)).rejects.toThrow(/package-lock\.json: not an npm lockfile: field "packages\.node_modules\/x\.version": Invalid input: expected string, received number$/);
     // npm 6's lockfile has no "packages" map: the message says how to get one
     await writeFile(join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 1, dependencies: {} }));
     await expect(readProject(dir)).rejects.toThrow(/package-lock\.json: lockfileVersion 1 has no "packages" map; regenerate it with npm 7 or later$/);

@@ -9,7 +9,7 @@ import { join, posix, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { forImage, parseStartScript, preloadsOf } from '../dockerfile/index.js';
 import { invalidInput, notFound, wrap } from '../internal/errors.js';
-import { describeIssue } from '../internal/zod-issues.js';
+import { parseJson, validated } from '../internal/parse-json.js';
 import { isInside } from '../internal/paths.js';
 
 const manifestLimit = 1024 * 1024;
@@ -51,6 +51,9 @@ const lockfileSchema = z.looseObject({
 export type Lockfile = z.infer<typeof lockfileSchema>;
 
 const lockfileVersionSchema = z.looseObject({ lockfileVersion: z.number().int() });
+
+const packageJsonKind = 'an npm package.json';
+const lockfileKind = 'an npm lockfile';
 
 /** Where a workspace member sits in its workspace. */
 export interface WorkspaceMember {
@@ -94,24 +97,6 @@ async function readBounded(path: string, limit: number): Promise<Buffer | undefi
   }
 }
 
-function parseJsonFile<T>(bytes: Buffer, path: string, schema: z.ZodType<T>): T {
-  let data: unknown;
-  try {
-    data = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    throw invalidInput(path, `not valid JSON (${error instanceof Error ? error.message : String(error)})`, error);
-  }
-  return validated(data, path, schema);
-}
-
-function validated<T>(data: unknown, path: string, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    throw invalidInput(path, describeIssue(parsed.error));
-  }
-  return parsed.data;
-}
-
 /**
  * Reads `package.json` and the npm lockfile of `dir`; a missing package.json or a broken lockfile is bad input.
  * With `workspace` (the workspace `dir` is a member of), the lockfile is the root's and the project is the root.
@@ -124,7 +109,7 @@ export async function readProject(dir: string, workspace?: WorkspaceMember): Pro
   const manifestPath = join(appDir, 'package.json');
   const manifest = await readBounded(manifestPath, manifestLimit);
   if (manifest === undefined) throw notFound(manifestPath, 'no package.json: `shipshape build` needs a Node.js project (or --binary for a compiled program)');
-  const packageJson = parseJsonFile(manifest, manifestPath, packageJsonSchema);
+  const packageJson = parseJson(manifest, packageJsonSchema, manifestPath, packageJsonKind);
   // the root of a workspace is its own app folder; its members' manifests still take part in an install
   const root = workspace === undefined ? appDir : resolve(workspace.root);
   const place = workspace === undefined ? { app: '.', members: [] } : { app: workspace.member, members: [...workspace.members] };
@@ -133,9 +118,9 @@ export async function readProject(dir: string, workspace?: WorkspaceMember): Pro
     const bytes = await readBounded(path, lockfileLimit);
     if (bytes === undefined) continue;
     // the version first: a v1 lockfile has no "packages" map, which the full schema would report instead
-    const versioned = parseJsonFile(bytes, path, lockfileVersionSchema);
+    const versioned = parseJson(bytes, lockfileVersionSchema, path, lockfileKind);
     if (versioned.lockfileVersion < 2) throw invalidInput(path, `lockfileVersion ${versioned.lockfileVersion} has no "packages" map; regenerate it with npm 7 or later`);
-    const lockfile = validated(versioned, path, lockfileSchema);
+    const lockfile = validated(versioned, lockfileSchema, path, lockfileKind);
     return { dir: root, ...place, packageJson, lockfileName: name, lockfile, lockfileHash: createHash('sha256').update(bytes).digest('hex') };
   }
   return { dir: root, ...place, packageJson };
@@ -188,7 +173,7 @@ export function dependencyClosure(lockfile: Lockfile, member: string): Set<strin
 export async function readHiddenLockfile(nodeModules: string): Promise<Lockfile | undefined> {
   const path = join(nodeModules, '.package-lock.json');
   const bytes = await readBounded(path, lockfileLimit);
-  return bytes === undefined ? undefined : parseJsonFile(bytes, path, lockfileSchema);
+  return bytes === undefined ? undefined : parseJson(bytes, lockfileSchema, path, lockfileKind);
 }
 
 /** A project-relative, normalised POSIX path, refusing names that leave the project. */

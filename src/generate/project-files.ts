@@ -7,7 +7,7 @@ import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import type { z } from 'zod';
 import { invalidInput, wrap } from '../internal/errors.js';
-import { describeIssue } from '../internal/zod-issues.js';
+import { parseJson } from '../internal/parse-json.js';
 
 /** Directories never searched for manifests or sources: dependencies, build output, VCS data. */
 export const skippedDirs: ReadonlySet<string> = new Set([
@@ -75,21 +75,10 @@ export class ProjectFiles {
     }
   }
 
-  /** Parses a JSON file and validates it; undefined when absent, an error naming the file when malformed. */
-  async readJson<T>(rel: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  /** Parses a JSON file and validates it; undefined when absent, an error naming the file and `kind` when malformed. */
+  async readJson<T extends z.ZodType>(rel: string, schema: T, kind: string): Promise<z.output<T> | undefined> {
     const text = await this.readText(rel);
-    if (text === undefined) return undefined;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw invalidInput(rel, `not valid JSON (${error instanceof Error ? error.message : String(error)})`, error);
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      throw invalidInput(rel, describeIssue(parsed.error));
-    }
-    return parsed.data;
+    return text === undefined ? undefined : parseJson(text, schema, rel, kind);
   }
 
   /** Names in a directory (sorted), or [] when it does not exist. */

@@ -16,6 +16,11 @@ export function parseJson<S extends z.ZodType>(text: string | Buffer, schema: S,
   } catch (error) {
     throw invalidInput(where, `not JSON (${syntaxReason(error)})`, error);
   }
+  return validated(value, schema, where, kind);
+}
+
+/** The second step of parseJson alone, for a value parsed before (checked first with a narrower schema). */
+export function validated<S extends z.ZodType>(value: unknown, schema: S, where: string, kind: string): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -74,7 +74,7 @@ describe('node detector', () => {
   });
 
   it('names the file when package.json is malformed', async () => {
-    await expect(detect('broken-package-json')).rejects.toThrow(/package\.json: not valid JSON/);
+    await expect(detect('broken-package-json')).rejects.toThrow(/^package\.json: not JSON \(Expected double-quoted property name in JSON at position 21\)$/);
   });
 
   it('names pnpm-workspace.yaml, relative to the project, when a member lies under one that is not valid', async () => {

@@ -124,7 +124,7 @@ export const nodeDetector: Detector = {
   ecosystem: 'node',
   async detect(files: ProjectFiles, dir: string): Promise<NodeApp[]> {
     const manifest = joinPath(dir, 'package.json');
-    const pkg = await files.readJson(manifest, packageJsonSchema);
+    const pkg = await files.readJson(manifest, packageJsonSchema, 'an npm package.json');
     if (pkg === undefined) return [];
     const notes: string[] = [];
     const scripts = pkg.scripts ?? {};
@@ -148,7 +148,7 @@ export const nodeDetector: Detector = {
       }
     }
     // the install runs at the context's root: its package.json is the one corepack and the package manager read there
-    const rootPkg = context === dir ? pkg : ((await files.readJson(joinPath(context, 'package.json'), packageJsonSchema).catch(() => undefined)) ?? {});
+    const rootPkg = context === dir ? pkg : ((await files.readJson(joinPath(context, 'package.json'), packageJsonSchema, 'an npm package.json').catch(() => undefined)) ?? {});
     const packageManagerField = rootPkg.packageManager ?? pkg.packageManager;
     const declared = /^(npm|yarn|pnpm|bun)@(\d+)[\w.+-]*$/.exec(packageManagerField ?? '');
     if (declared?.[1] !== undefined) {

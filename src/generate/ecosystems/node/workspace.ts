@@ -60,7 +60,7 @@ async function patternsOf(files: ProjectFiles, root: string, named: (rel: string
     if (!parsed.success) throw invalidInput(named(pnpmPath), describeIssue(parsed.error));
     if (parsed.data.packages !== undefined && parsed.data.packages !== null) return { patterns: parsed.data.packages, file: 'pnpm-workspace.yaml' };
   }
-  const pkg = await files.readJson(joinPath(root, 'package.json'), manifestSchema).catch(() => undefined);
+  const pkg = await files.readJson(joinPath(root, 'package.json'), manifestSchema, 'an npm package.json').catch(() => undefined);
   const workspaces = pkg?.workspaces;
   if (workspaces === undefined) return undefined;
   return { patterns: Array.isArray(workspaces) ? workspaces : (workspaces.packages ?? []), file: 'package.json' };
