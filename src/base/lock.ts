@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { invalidInput, wrap } from '../internal/errors.js';
-import { describeIssue } from '../internal/zod-issues.js';
+import { wrap } from '../internal/errors.js';
+import { parseJson } from '../internal/parse-json.js';
 import { presetNames } from './presets.js';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -55,15 +55,5 @@ export async function readLock(path: string): Promise<BaseLock> {
   } catch (error) {
     throw wrap(error, `reading lock file ${path}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw invalidInput(path, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`, error);
-  }
-  const parsed = lockSchema.safeParse(json);
-  if (!parsed.success) {
-    throw invalidInput(path, describeIssue(parsed.error, 'invalid lock file'));
-  }
-  return parsed.data;
+  return parseJson(text, lockSchema, path, 'a base lock file');
 }

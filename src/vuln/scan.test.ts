@@ -96,6 +96,10 @@ describe('scan', () => {
     await expect(importOsv(db, bad)).rejects.toThrow(`${bad}: not an OSV record: field "modified"`);
     await writeFile(bad, JSON.stringify('X-1'));
     await expect(importOsv(db, bad)).rejects.toThrow(`${bad}: not an OSV record: field "(root)": Invalid input: expected object, received string`);
+    await writeFile(bad, '{"id": "X-1"');
+    await expect(importOsv(db, bad)).rejects.toThrow(`${bad}: not JSON (Expected ',' or '}' after property value in JSON at position 12)`);
+    await writeFile(bad, '[{"id": "X-1"}');
+    await expect(importOsv(db, bad)).rejects.toThrow(`${bad}: not JSON (Expected ',' or ']' after array element in JSON at position 14)`);
     db.close();
   });
 

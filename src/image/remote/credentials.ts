@@ -11,7 +11,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { externalFailure, invalidInput, wrap } from '../../internal/errors.js';
-import { describeIssue } from '../../internal/zod-issues.js';
+import { parseJson } from '../../internal/parse-json.js';
 import { defaultDomain } from '../reference.js';
 
 export interface Credentials {
@@ -34,6 +34,7 @@ const authEntrySchema = z.looseObject({
   registrytoken: z.string().optional(),
 });
 
+// loose: the keys shipshape does not read (psFormat, proxies, plugins) are written back unchanged by login and logout
 const dockerConfigSchema = z.looseObject({
   auths: z.record(z.string(), authEntrySchema).optional(),
   credHelpers: z.record(z.string(), z.string()).optional(),
@@ -61,7 +62,8 @@ function keyHost(key: string): string {
   return slash === -1 ? stripped : stripped.slice(0, slash);
 }
 
-async function readDockerConfig(path: string): Promise<{ raw: Record<string, unknown>; config: DockerConfig } | undefined> {
+/** The parsed config.json, or undefined when there is none; the keys shipshape does not read are kept for writing back. */
+async function readDockerConfig(path: string): Promise<DockerConfig | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -69,15 +71,7 @@ async function readDockerConfig(path: string): Promise<{ raw: Record<string, unk
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw wrap(error, `reading ${path}`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw invalidInput(path, 'invalid JSON');
-  }
-  const parsed = dockerConfigSchema.safeParse(raw);
-  if (!parsed.success) throw invalidInput(path, `invalid Docker config: ${describeIssue(parsed.error)}`);
-  return { raw: raw as Record<string, unknown>, config: parsed.data };
+  return parseJson(text, dockerConfigSchema, path, 'a Docker config file');
 }
 
 /** Runs `docker-credential-<helper> <action>` with `input` on stdin; resolves stdout, or undefined for "not found". */
@@ -149,9 +143,8 @@ function fromEntry(entry: z.infer<typeof authEntrySchema>, path: string, key: st
 
 /** The credentials Docker would use for `registry` (a host such as `docker.io` or `localhost:5000`), or undefined. */
 export async function resolveCredentials(registry: string, configPath = dockerConfigPath()): Promise<Credentials | undefined> {
-  const loaded = await readDockerConfig(configPath);
-  if (!loaded) return undefined;
-  const { config } = loaded;
+  const config = await readDockerConfig(configPath);
+  if (!config) return undefined;
   const key = serverKey(registry);
   const helper = config.credHelpers?.[key] ?? config.credHelpers?.[registry];
   if (helper !== undefined) return fromHelper(helper, key);
@@ -190,28 +183,25 @@ export type CredentialLocation = { kind: 'file'; path: string } | { kind: 'helpe
  * configured, else base64 in `auths` (keeping every other key of the file as it was).
  */
 export async function storeCredentials(registry: string, username: string, password: string, configPath = dockerConfigPath()): Promise<CredentialLocation> {
-  const loaded = await readDockerConfig(configPath);
-  const raw: Record<string, unknown> = loaded?.raw ?? {};
-  const config: DockerConfig = loaded?.config ?? {};
+  const config: DockerConfig = (await readDockerConfig(configPath)) ?? {};
   const key = serverKey(registry);
   const helper = config.credHelpers?.[key] ?? config.credHelpers?.[registry] ?? (config.credsStore || undefined);
   if (helper !== undefined) {
     await runHelper(helper, 'store', JSON.stringify({ ServerURL: key, Username: username, Secret: password }), key);
     // Docker leaves an empty entry in auths so that `docker info` lists the registry.
     const auths = { ...(config.auths ?? {}), [key]: {} };
-    await writeAtomically(configPath, { ...raw, auths });
+    await writeAtomically(configPath, { ...config, auths });
     return { kind: 'helper', helper };
   }
   const auths = { ...(config.auths ?? {}), [key]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } };
-  await writeAtomically(configPath, { ...raw, auths });
+  await writeAtomically(configPath, { ...config, auths });
   return { kind: 'file', path: configPath };
 }
 
 /** Removes credentials as `docker logout` does; false when there were none. */
 export async function eraseCredentials(registry: string, configPath = dockerConfigPath()): Promise<boolean> {
-  const loaded = await readDockerConfig(configPath);
-  if (!loaded) return false;
-  const { raw, config } = loaded;
+  const config = await readDockerConfig(configPath);
+  if (!config) return false;
   const key = serverKey(registry);
   const helper = config.credHelpers?.[key] ?? config.credHelpers?.[registry] ?? (config.credsStore || undefined);
   let erased = false;
@@ -226,6 +216,6 @@ export async function eraseCredentials(registry: string, configPath = dockerConf
       erased = true;
     }
   }
-  if (erased) await writeAtomically(configPath, { ...raw, auths });
+  if (erased) await writeAtomically(configPath, { ...config, auths });
   return erased;
 }

@@ -6,8 +6,9 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
+import { z } from 'zod';
 import { invalidInput, wrap } from '../../internal/errors.js';
-import { issueField } from '../../internal/zod-issues.js';
+import { parseJson } from '../../internal/parse-json.js';
 import type { EventSink } from '../../internal/events.js';
 import { silent } from '../../internal/events.js';
 import { type Osv, osvSchema } from '../osv.js';
@@ -16,21 +17,6 @@ import type { VulnDb } from './database.js';
 const maxRecordBytes = 16 * 1024 * 1024;
 const batchSize = 500;
 const maxZipInMemory = 1024 * 1024 * 1024;
-
-function parseRecord(text: string, where: string): Osv {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw invalidInput(where, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const r = osvSchema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw invalidInput(where, `not an OSV record: field "${issueField(issue)}": ${issue?.message ?? 'invalid'}`);
-  }
-  return r.data;
-}
 
 async function* fromZip(path: string): AsyncGenerator<[string, string]> {
   // An export holds tens of thousands of small entries; read from a file, yauzl makes several thread-pool reads per
@@ -114,13 +100,8 @@ async function* fromFile(path: string): AsyncGenerator<[string, string]> {
   const text = await readFile(path, 'utf8');
   // A file may hold one record or an array of them.
   if (text.trimStart().startsWith('[')) {
-    let list: unknown;
-    try {
-      list = JSON.parse(text);
-    } catch (error) {
-      throw invalidInput(path, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    for (const [i, item] of (list as unknown[]).entries()) yield [`${path}[${i}]`, JSON.stringify(item)];
+    const list = parseJson(text, z.array(z.unknown()), path, 'a list of OSV records');
+    for (const [i, item] of list.entries()) yield [`${path}[${i}]`, JSON.stringify(item)];
     return;
   }
   yield [path, text];
@@ -140,7 +121,7 @@ export async function importOsv(db: VulnDb, source: string, events: EventSink = 
     let read = 0;
     let changed = 0;
     for await (const [where, text] of iter) {
-      batch.push(parseRecord(text, where));
+      batch.push(parseJson(text, osvSchema, where, 'an OSV record'));
       read++;
       if (batch.length >= batchSize) {
         changed += db.put(batch);
