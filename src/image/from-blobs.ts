@@ -8,7 +8,8 @@ import { buffer } from 'node:stream/consumers';
 import { invalidInput } from '../internal/errors.js';
 import { decompressVerified, sha256, verified } from './blob.js';
 import { isIndexMediaType, isManifestMediaType, layerCompression, mediaTypes } from './media-types.js';
-import { configSchema, indexSchema, manifestSchema, parseJson } from './schemas.js';
+import { configSchema, indexSchema, manifestSchema } from './schemas.js';
+import { parseJson } from '../internal/parse-json.js';
 import type { Artifact, Descriptor, Digest, Image, ImageConfig, ImageIndex, IndexManifest, Layer, Manifest } from './types.js';
 
 /** Configs and manifests are small; anything bigger than this is refused rather than read into memory. */
@@ -81,9 +82,9 @@ export async function imageFromBlobs(store: BlobStore, rawManifest: Buffer, decl
   const subject = `manifest ${digest} in ${store.name}`;
   const { kind, mediaType } = manifestKind(rawManifest, declaredMediaType, subject);
   if (kind !== 'image') throw invalidInput(subject, `is an index (${mediaType}), not an image manifest`);
-  const manifest = parseJson(manifestSchema, rawManifest, subject) as Manifest;
+  const manifest = parseJson(rawManifest, manifestSchema, subject, 'an image manifest') as Manifest;
   const rawConfig = await readSmallBlob(store, manifest.config, 'config', maxConfigBytes);
-  const config = parseJson(configSchema, rawConfig, `config ${manifest.config.digest} in ${store.name}`) as ImageConfig;
+  const config = parseJson(rawConfig, configSchema, `config ${manifest.config.digest} in ${store.name}`, 'an image config') as ImageConfig;
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== manifest.layers.length) {
     throw invalidInput(subject, `has ${manifest.layers.length} layers but its config lists ${diffIds.length} diff_ids`);
@@ -129,7 +130,7 @@ export function indexFromBlobs(store: BlobStore, rawManifest: Buffer, declaredMe
   const subject = `index ${digest} in ${store.name}`;
   const { kind, mediaType } = manifestKind(rawManifest, declaredMediaType, subject);
   if (kind !== 'index') throw invalidInput(subject, `is an image manifest (${mediaType}), not an index`);
-  const manifest = parseJson(indexSchema, rawManifest, subject) as IndexManifest;
+  const manifest = parseJson(rawManifest, indexSchema, subject, 'an image index') as IndexManifest;
   return new BlobIndex(store, mediaType, rawManifest, manifest, digest);
 }
 

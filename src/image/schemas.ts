@@ -1,6 +1,5 @@
 /** Zod schemas for manifests, indexes and configs: every one of them crosses a trust boundary. */
 import { z } from 'zod';
-import { invalidInput } from '../internal/errors.js';
 import type { Digest } from './types.js';
 
 const digestRe = /^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/;
@@ -94,20 +93,3 @@ export const configSchema = z.looseObject({
     .nullable()
     .optional(),
 });
-
-/** Parses JSON bytes against a schema; errors name `subject` and the first bad field. */
-export function parseJson<T extends z.ZodType>(schema: T, raw: Buffer | string, subject: string): z.output<T> {
-  let value: unknown;
-  try {
-    value = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
-  } catch (error) {
-    throw invalidInput(subject, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`, error);
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue?.path.map(String).join('.') ?? '';
-    throw invalidInput(subject, `${field ? `field "${field}": ` : ''}${issue?.message ?? 'invalid'}`);
-  }
-  return result.data;
-}

@@ -5,7 +5,8 @@
 import { invalidInput } from '../internal/errors.js';
 import { drainVerified, sha256 } from './blob.js';
 import { isIndexMediaType, isManifestMediaType, layerCompression, mediaTypes } from './media-types.js';
-import { configSchema, indexSchema, manifestSchema, parseJson } from './schemas.js';
+import { configSchema, indexSchema, manifestSchema } from './schemas.js';
+import { parseJson } from '../internal/parse-json.js';
 import type { Artifact, Image, ImageIndex, Layer } from './types.js';
 
 const configTypes = new Set<string>([mediaTypes.ociConfig, mediaTypes.dockerConfig]);
@@ -32,12 +33,12 @@ export async function validateImage(image: Image, options: ValidateOptions = {})
   const subject = `image ${image.digest}`;
   if (sha256(image.rawManifest) !== image.digest) throw invalidInput(subject, 'manifest bytes do not hash to its digest');
   if (!isManifestMediaType(image.mediaType)) throw invalidInput(subject, `unknown manifest media type "${image.mediaType}"`);
-  const manifest = parseJson(manifestSchema, image.rawManifest, subject);
+  const manifest = parseJson(image.rawManifest, manifestSchema, subject, 'an image manifest');
   if (manifest.mediaType !== undefined && manifest.mediaType !== image.mediaType) throw invalidInput(subject, `manifest says mediaType "${manifest.mediaType}", image says "${image.mediaType}"`);
   if (!configTypes.has(manifest.config.mediaType)) throw invalidInput(subject, `unknown config media type "${manifest.config.mediaType}"`);
   if (sha256(image.rawConfig) !== manifest.config.digest) throw invalidInput(subject, `config does not hash to ${manifest.config.digest}`);
   if (image.rawConfig.length !== manifest.config.size) throw invalidInput(subject, `config is ${image.rawConfig.length} bytes, descriptor says ${manifest.config.size}`);
-  const config = parseJson(configSchema, image.rawConfig, `config of ${subject}`);
+  const config = parseJson(image.rawConfig, configSchema, `config of ${subject}`, 'an image config');
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== manifest.layers.length || image.layers.length !== manifest.layers.length) {
     throw invalidInput(subject, `${manifest.layers.length} layers in the manifest, ${image.layers.length} in the image, ${diffIds.length} diff_ids in the config`);
@@ -64,7 +65,7 @@ export async function validateIndex(index: ImageIndex, options: ValidateOptions 
   const subject = `index ${index.digest}`;
   if (sha256(index.rawManifest) !== index.digest) throw invalidInput(subject, 'index bytes do not hash to its digest');
   if (!isIndexMediaType(index.mediaType)) throw invalidInput(subject, `unknown index media type "${index.mediaType}"`);
-  parseJson(indexSchema, index.rawManifest, subject);
+  parseJson(index.rawManifest, indexSchema, subject, 'an image index');
   for (const child of index.manifest.manifests) {
     if (isIndexMediaType(child.mediaType)) {
       const inner = await index.index(child.digest);

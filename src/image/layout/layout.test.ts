@@ -127,7 +127,7 @@ describe('OCI layouts', () => {
     await expect(readLayout(open(bare))).rejects.toThrow(/no "oci-layout" file/);
     await writeFile(join(bare, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
     await writeFile(join(bare, 'index.json'), '{"schemaVersion": 2, "manifests": [');
-    await expect(readLayout(open(bare))).rejects.toThrow(/index\.json: invalid JSON/);
+    await expect(readLayout(open(bare))).rejects.toThrow(/index\.json: not JSON \(Unexpected end of JSON input\)$/);
     const image = await randomImage({ seed: 8 });
     const path = join(dir, 'holes');
     await writeLayoutDir(path, { kind: 'image', image });

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { invalidInput, notFound } from '../../internal/errors.js';
 import type { FileTree } from '../file-tree.js';
 import { artifactFromBlobs, type BlobStore, indexFromBlobs, maxManifestBytes, readSmallBlob } from '../from-blobs.js';
-import { indexSchema, parseJson } from '../schemas.js';
+import { indexSchema } from '../schemas.js';
+import { parseJson } from '../../internal/parse-json.js';
 import type { Artifact, Descriptor } from '../types.js';
 
 export const refNameAnnotation = 'org.opencontainers.image.ref.name';
@@ -42,11 +43,11 @@ export interface LayoutSelection {
 /** Reads the top-level index.json of a layout, checking the `oci-layout` marker first. */
 export async function readLayoutIndex(tree: FileTree): Promise<{ raw: Buffer; manifests: Descriptor[] }> {
   if (!(await tree.exists('oci-layout'))) throw invalidInput(tree.name, 'not an OCI image layout: no "oci-layout" file');
-  const marker = parseJson(layoutFileSchema, await tree.readSmall('oci-layout', 64 * 1024), `${tree.name}: oci-layout`);
+  const marker = parseJson(await tree.readSmall('oci-layout', 64 * 1024), layoutFileSchema, `${tree.name}: oci-layout`, 'an oci-layout file');
   if (!marker.imageLayoutVersion.startsWith('1.')) throw invalidInput(`${tree.name}: oci-layout`, `unsupported imageLayoutVersion "${marker.imageLayoutVersion}"`);
   if (!(await tree.exists('index.json'))) throw invalidInput(tree.name, 'not an OCI image layout: no "index.json"');
   const raw = await tree.readSmall('index.json', maxManifestBytes);
-  const index = parseJson(indexSchema, raw, `${tree.name}: index.json`);
+  const index = parseJson(raw, indexSchema, `${tree.name}: index.json`, 'an image index');
   return { raw, manifests: index.manifests };
 }
 

@@ -10,7 +10,8 @@ import { invalidInput, wrap } from '../../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../../internal/events.js';
 import { pathExists, Scratch, tempSibling, writeDirAtomic, writeFileAtomic } from '../atomic.js';
 import { mediaTypes } from '../media-types.js';
-import { indexSchema, parseJson } from '../schemas.js';
+import { indexSchema } from '../schemas.js';
+import { parseJson } from '../../internal/parse-json.js';
 import { packDirectory } from '../tar-pack.js';
 import type { Artifact, Descriptor } from '../types.js';
 import { artifactBlobs, artifactDescriptor } from '../walk.js';
@@ -86,7 +87,7 @@ export async function writeLayoutDir(dir: string, artifact: Artifact, options: L
   } catch (error) {
     throw wrap(error, `reading ${subject}`);
   }
-  const index = parseJson(indexSchema, raw, subject);
+  const index = parseJson(raw, indexSchema, subject, 'an image index');
   const { manifests: _old, schemaVersion: _v, mediaType: _m, ...extra } = index;
   const kept = (index.manifests as Descriptor[]).filter((d) => {
     if (options.tag !== undefined) return d.annotations?.[refNameAnnotation] !== options.tag;

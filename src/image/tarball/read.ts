@@ -19,7 +19,8 @@ import { type BlobStore, imageFromBlobs, maxConfigBytes, maxManifestBytes, readS
 import { readLayout, readLayoutIndex, layoutBlobStore, imageNameAnnotation, refNameAnnotation } from '../layout/read.js';
 import { layerMediaType, mediaTypes } from '../media-types.js';
 import { canonical, parseReference, withDefaultTag } from '../reference.js';
-import { configSchema, parseJson } from '../schemas.js';
+import { configSchema } from '../schemas.js';
+import { parseJson } from '../../internal/parse-json.js';
 import { normaliseArchivePath, spoolToTempFile, TarIndex, type TarEntry } from '../tar-index.js';
 import type { Descriptor, Digest, Image, Manifest } from '../types.js';
 
@@ -47,7 +48,7 @@ export interface ArchiveSelector {
 export async function listDockerArchive(tar: TarIndex): Promise<ArchiveEntry[] | undefined> {
   if (!tar.has('manifest.json')) return undefined;
   const raw = await tar.readSmall('manifest.json', maxManifestBytes);
-  const entries = parseJson(archiveManifestSchema, raw, `${tar.subject}: manifest.json`);
+  const entries = parseJson(raw, archiveManifestSchema, `${tar.subject}: manifest.json`, 'a docker save manifest');
   // hostile paths are refused here, before anything is opened
   const subject = `${tar.subject}: manifest.json`;
   return entries.map((e) => ({
@@ -116,7 +117,7 @@ async function legacyImage(tar: TarIndex, entry: ArchiveEntry): Promise<Image> {
   if (named && `sha256:${named[1] ?? ''}` !== configDigest) {
     throw invalidInput(`${tar.subject}: ${entry.config}`, `digest mismatch: content is ${configDigest}`);
   }
-  const config = parseJson(configSchema, rawConfig, `${tar.subject}: ${entry.config}`);
+  const config = parseJson(rawConfig, configSchema, `${tar.subject}: ${entry.config}`, 'an image config');
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== entry.layers.length) {
     throw invalidInput(`${tar.subject}: manifest.json`, `lists ${entry.layers.length} layers but config ${entry.config} has ${diffIds.length} diff_ids`);

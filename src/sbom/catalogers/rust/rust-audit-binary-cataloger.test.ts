@@ -30,7 +30,7 @@ describe('rust-audit-binary-cataloger', () => {
   it('refuses bad sections: not zlib, a bomb, a dangling index', () => {
     expect(() => parseDepV0(Buffer.from('plain'), '/x')).toThrow(/not zlib data/);
     expect(() => parseDepV0(deflateSync(Buffer.alloc(20 * 1024 * 1024, 0x20)), '/x')).toThrow(/not zlib data of at most/);
-    expect(() => parseDepV0(deflateSync(Buffer.from('{"packages":[{"name":"a"}]}')), '/x')).toThrow(/\/x \.dep-v0: field "packages\.0\.version"/);
+    expect(() => parseDepV0(deflateSync(Buffer.from('{"packages":[{"name":"a"}]}')), '/x')).toThrow(/\/x \.dep-v0: not a cargo-auditable dependency list: field "packages\.0\.version"/);
   });
 
   it('makes a dangling dependency index an unknown', async () => {

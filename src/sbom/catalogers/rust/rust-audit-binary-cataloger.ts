@@ -10,7 +10,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import { z } from 'zod';
-import { parseJson } from '../../../image/schemas.js';
+import { parseJson } from '../../../internal/parse-json.js';
 import { binaryReducer, readBinaryEvidence } from '../../binaries.js';
 import { type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
 import { CrateLicenseFinder, cratePackage, wantsCrateLicenseFile } from './crate-licenses.js';
@@ -44,7 +44,7 @@ export function parseDepV0(section: Buffer, subject: string): AuditData {
   } catch (error) {
     throw new Error(`.dep-v0 is not zlib data of at most ${maxJsonBytes} bytes: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return parseJson(auditData, json, `${subject} .dep-v0`);
+  return parseJson(json, auditData, `${subject} .dep-v0`, 'a cargo-auditable dependency list');
 }
 
 export const rustAuditBinaryCataloger: Cataloger = {
