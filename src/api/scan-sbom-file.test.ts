@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { catalogImage, formats } from '../sbom/index.js';
 import { buildImage } from '../testing/images.js';
-import { readSbomFile } from './scan.js';
+import { loadScanPolicy, readSbomFile } from './scan.js';
 
 describe('readSbomFile (scan SBOM.json)', () => {
   let dir: string;
@@ -36,5 +36,18 @@ describe('readSbomFile (scan SBOM.json)', () => {
     await writeFile(big, '');
     await truncate(big, 513 * 1024 * 1024);
     await expect(readSbomFile(big)).rejects.toThrow(/larger than the 512 MiB an SBOM file may be/);
+  });
+
+  it('refuses a baseline, VEX document or ignore file past 64 MiB before reading it, and reads one below', async () => {
+    const big = join(dir, 'big.json');
+    await writeFile(big, '');
+    await truncate(big, 65 * 1024 * 1024);
+    await expect(loadScanPolicy({ baseline: big })).rejects.toMatchObject({ code: 'invalid-input', message: `${big}: 68157440 bytes: larger than the 64 MiB a baseline may be` });
+    await expect(loadScanPolicy({ vex: [big] })).rejects.toThrow(`${big}: 68157440 bytes: larger than the 64 MiB a VEX document may be`);
+    await expect(loadScanPolicy({ ignoreFile: big })).rejects.toThrow(`${big}: 68157440 bytes: larger than the 64 MiB an ignore file may be`);
+    await expect(loadScanPolicy({ baseline: dir })).rejects.toThrow(`${dir}: not a file`);
+    const small = join(dir, 'baseline.json');
+    await writeFile(small, JSON.stringify({ kind: 'shipshape-scan-baseline', version: 1, findings: [] }));
+    expect(await loadScanPolicy({ baseline: small })).toEqual({ baseline: { kind: 'shipshape-scan-baseline', version: 1, findings: [] } });
   });
 });

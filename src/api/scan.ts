@@ -114,6 +114,9 @@ export interface ScanPolicyFiles {
 /** The largest SBOM file `scan` reads (a whole image's packages and their file lists fit in a fraction of it). */
 const maxSbomBytes = 512 * 1024 * 1024;
 
+/** The largest ignore file, baseline or VEX document (a baseline of every finding of a large image is a few MiB). */
+const maxPolicyBytes = 64 * 1024 * 1024;
+
 /** What `scan` needs of a package in an SBOM file; the other fields pass through as written. */
 const sbomFileSchema = z.looseObject({
   source: z.looseObject({}),
@@ -137,16 +140,17 @@ const sbomFileSchema = z.looseObject({
 
 /** Reads an SBOM `shipshape sbom --format json` wrote, checking what scanning reads; bad input names the file and field. */
 export async function readSbomFile(path: string): Promise<Sbom> {
+  const parsed = parseJson(await readText(path, maxSbomBytes, 'an SBOM file'), sbomFileSchema, path, 'an SBOM written by `shipshape sbom --format json`');
+  return parsed as unknown as Sbom;
+}
+
+/** A file given to scan, refused past `limit` bytes before it is read. */
+async function readText(path: string, limit: number, what: string): Promise<string> {
   const info = await stat(path).catch((error: unknown) => {
     throw wrap(error, `reading ${path}`);
   });
   if (!info.isFile()) throw invalidInput(path, 'not a file');
-  if (info.size > maxSbomBytes) throw invalidInput(path, `${info.size} bytes: larger than the ${maxSbomBytes / 1024 / 1024} MiB an SBOM file may be`);
-  const parsed = parseJson(await readText(path), sbomFileSchema, path, 'an SBOM written by `shipshape sbom --format json`');
-  return parsed as unknown as Sbom;
-}
-
-async function readText(path: string): Promise<string> {
+  if (info.size > limit) throw invalidInput(path, `${info.size} bytes: larger than the ${limit / 1024 / 1024} MiB ${what} may be`);
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
@@ -157,9 +161,9 @@ async function readText(path: string): Promise<string> {
 /** Reads and validates an ignore file, a baseline and OpenVEX documents. */
 export async function loadScanPolicy(files: ScanPolicyFiles): Promise<Pick<ScanOptions, 'ignore' | 'baseline' | 'vex'>> {
   const out: Pick<ScanOptions, 'ignore' | 'baseline' | 'vex'> = {};
-  if (files.ignoreFile !== undefined) out.ignore = parseIgnoreFile(await readText(files.ignoreFile), files.ignoreFile);
-  if (files.baseline !== undefined) out.baseline = parseBaseline(await readText(files.baseline), files.baseline);
-  if (files.vex !== undefined && files.vex.length > 0) out.vex = await Promise.all(files.vex.map(async (f) => parseOpenVex(await readText(f), f)));
+  if (files.ignoreFile !== undefined) out.ignore = parseIgnoreFile(await readText(files.ignoreFile, maxPolicyBytes, 'an ignore file'), files.ignoreFile);
+  if (files.baseline !== undefined) out.baseline = parseBaseline(await readText(files.baseline, maxPolicyBytes, 'a baseline'), files.baseline);
+  if (files.vex !== undefined && files.vex.length > 0) out.vex = await Promise.all(files.vex.map(async (f) => parseOpenVex(await readText(f, maxPolicyBytes, 'a VEX document'), f)));
   return out;
 }
 
