@@ -92,9 +92,16 @@ export class DockerfileWriter {
     return this;
   }
 
-  /** A shell-form RUN (package managers need a shell), with BuildKit cache mounts; `commands` are joined by `&&`. */
-  run(commands: string[], caches: CacheMount[] = []): this {
-    const mounts = caches.map((c) => `--mount=type=cache,target=${c.target}${c.id === undefined ? '' : `,id=${c.id}`}${c.sharing === undefined ? '' : `,sharing=${c.sharing}`}`);
+  /**
+   * A shell-form RUN (package managers need a shell), with BuildKit cache mounts and secret mounts (by id, at
+   * `/run/secrets/<id>`); `commands` are joined by `&&`. A secret mount is optional (BuildKit's default
+   * `required=false`): without the secret the file is absent and the RUN goes on.
+   */
+  run(commands: string[], caches: CacheMount[] = [], secrets: string[] = []): this {
+    const mounts = [
+      ...caches.map((c) => `--mount=type=cache,target=${c.target}${c.id === undefined ? '' : `,id=${c.id}`}${c.sharing === undefined ? '' : `,sharing=${c.sharing}`}`),
+      ...secrets.map((id) => `--mount=type=secret,id=${id}`),
+    ];
     const head = ['RUN', ...mounts].join(' ');
     if (commands.length === 1 && mounts.length === 0) {
       this.lines.push(`${head} ${commands[0] ?? ''}`);

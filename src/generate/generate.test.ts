@@ -27,6 +27,7 @@ const projects: [string, string | undefined][] = [
   ['python-flask-gunicorn', undefined],
   ['python-plain', undefined],
   ['python-local-requirements', undefined],
+  ['python-private-index', undefined],
   ['java-maven-spring', undefined],
   ['java-gradle', undefined],
   ['java-maven-plain', undefined],
@@ -238,7 +239,7 @@ describe('generated from a project written by the test', () => {
       'main.py': '',
     });
     expect(notes).toEqual([
-      'requirements.txt: the index URL for pypi.corp.example carries credentials, which the image would keep: take them out of the file (pip expands ${VARIABLES} in it) and pass them as a build secret',
+      "requirements.txt: the index URL for pypi.corp.example carries credentials, which the image would keep: move the URL out of the file into the build secret pip-index-url, which the Dockerfile's pip install reads: docker build --secret id=pip-index-url,env=PIP_INDEX_URL . (with the URL in PIP_INDEX_URL, or src=FILE)",
       'requirements.txt: includes missing.txt, which is not in the project; pip install will fail',
       "dev.txt: --editable . installs from the project's files, which are copied after the dependencies; pip install will fail until it is removed",
       'requirements.txt: . installed after the sources are copied (pip install --no-deps; not editable): their own dependencies must be listed in the requirements',
@@ -248,6 +249,64 @@ describe('generated from a project written by the test', () => {
     expect(runs.findIndex((l) => l.includes('pip install --target=/deps -r requirements.deps.txt'))).toBeLessThan(runs.indexOf('COPY --link . .'));
     expect(runs.findIndex((l) => l.includes('pip install --no-deps --target=/deps .'))).toBeGreaterThan(runs.indexOf('COPY --link . .'));
     expect(JSON.stringify({ dockerfile, dockerignore, notes })).not.toContain('s3cr3t');
+  });
+
+  it('pip reads an index URL with credentials from an optional build secret in every install that reaches the index; no secret mount without one', async () => {
+    const { dockerfile, notes } = await project({
+      'requirements.txt': '-r base.txt\n-f https://files.example/wheels\nflask\n',
+      'base.txt': '--extra-index-url=https://token@extra.example/simple\n-i https://deploy:s3cr3tT0ken@pypi.corp.example/simple?x=1\n',
+      'main.py': '',
+    });
+    expect(notes).toEqual([
+      "base.txt: the index URL for extra.example carries credentials, which the image would keep: move the URL out of the file into the build secret pip-extra-index-url, which the Dockerfile's pip install reads: docker build --secret id=pip-extra-index-url,env=PIP_EXTRA_INDEX_URL . (with the URL in PIP_EXTRA_INDEX_URL, or src=FILE)",
+      "base.txt: the index URL for pypi.corp.example carries credentials, which the image would keep: move the URL out of the file into the build secret pip-index-url, which the Dockerfile's pip install reads: docker build --secret id=pip-index-url,env=PIP_INDEX_URL . (with the URL in PIP_INDEX_URL, or src=FILE)",
+    ]);
+    expect(instructions(dockerfile).find((l) => l.includes('pip install'))?.replace(/\s+/g, ' ')).toBe(
+      'RUN --mount=type=cache,target=/root/.cache/pip --mount=type=secret,id=pip-extra-index-url --mount=type=secret,id=pip-index-url ' +
+        'if [ -f /run/secrets/pip-extra-index-url ]; then PIP_EXTRA_INDEX_URL="$(cat /run/secrets/pip-extra-index-url)"; export PIP_EXTRA_INDEX_URL; fi ' +
+        '&& if [ -f /run/secrets/pip-index-url ]; then PIP_INDEX_URL="$(cat /run/secrets/pip-index-url)"; export PIP_INDEX_URL; fi ' +
+        '&& pip install --target=/deps -r requirements.txt',
+    );
+    expect(dockerfile).toContain('#   docker build --secret id=pip-extra-index-url,env=PIP_EXTRA_INDEX_URL --secret id=pip-index-url,env=PIP_INDEX_URL .\n');
+    expect(JSON.stringify({ dockerfile, notes })).not.toMatch(/s3cr3t|token@/);
+    // the project installed after the sources builds with its backend from the same index
+    const local = await project({ 'requirements.txt': '--index-url https://deploy:s3cr3tT0ken@pypi.corp.example/simple\n-e .\n', 'pyproject.toml': '[project]\nname = "app"\n', 'main.py': '' });
+    expect(instructions(local.dockerfile).filter((l) => l.includes('pip install')).map((l) => l.includes('--mount=type=secret,id=pip-index-url ') && l.includes('export PIP_INDEX_URL'))).toEqual([true, true]);
+    // --compat has the same mounts: Docker 20.10's frontend reads secret mounts (not `env=` on them)
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-generate-'));
+    made.push(root);
+    await writeFile(join(root, 'requirements.txt'), '--index-url https://deploy:s3cr3tT0ken@pypi.corp.example/simple\n');
+    await writeFile(join(root, 'main.py'), '');
+    expect((await generateFiles(root, await detectApp(root), { compat: true })).dockerfile).toMatch(/^RUN --mount=type=cache,target=\/root\/\.cache\/pip --mount=type=secret,id=pip-index-url \\$/m);
+    // without credentials (or with pip's own ${VARIABLE} expansion) nothing is mounted
+    for (const requirements of ['flask\n', '--index-url https://${PIP_USER}:${PIP_TOKEN}@pypi.corp.example/simple\nflask\n']) {
+      const plain = await project({ 'requirements.txt': requirements, 'main.py': '' });
+      expect(plain.dockerfile).not.toMatch(/type=secret|\/run\/secrets/);
+      expect(plain.notes).toEqual([]);
+    }
+  });
+
+  it('a package index with credentials in pyproject.toml (poetry, pdm, uv) is a note naming the host only', async () => {
+    const { notes, dockerfile } = await project({
+      'pyproject.toml': [
+        '[project]\nname = "app"\n',
+        '[[tool.poetry.source]]\nname = "corp"\nurl = "https://deploy:s3cr3tT0ken@poetry.corp.example/simple"\n',
+        '[[tool.pdm.source]]\nname = "corp"\nurl = "https://${PDM_USER}:${PDM_TOKEN}@pdm.corp.example/simple"\n',
+        '[[tool.uv.index]]\nname = "corp"\nurl = "https://deploy:s3cr3tT0ken@uv.corp.example/simple"\n',
+        '[[tool.uv.index]]\nname = "public"\nurl = "https://pypi.org/simple"\n',
+        '[tool.uv]\nextra-index-url = ["https://s3cr3tT0ken@old.corp.example/simple"]\n',
+      ].join('\n'),
+      'uv.lock': '',
+      'main.py': '',
+    });
+    expect(notes).toEqual([
+      'pyproject.toml: the index URL for poetry.corp.example ([[tool.poetry.source]]) carries credentials, which the image would keep: take them out of the file and pass them as a build secret',
+      'pyproject.toml: the index URL for uv.corp.example ([[tool.uv.index]]) carries credentials, which the image would keep: take them out of the file and pass them as a build secret',
+      'pyproject.toml: the index URL for old.corp.example ([tool.uv] extra-index-url) carries credentials, which the image would keep: take them out of the file and pass them as a build secret',
+    ]);
+    expect(JSON.stringify({ dockerfile, notes })).not.toContain('s3cr3t');
+    // a source table of an unexpected shape is no index, not an invalid pyproject.toml
+    expect((await project({ 'pyproject.toml': '[project]\nname = "app"\n[tool.poetry]\nsource = "corp"\n', 'poetry.lock': '', 'main.py': '' })).notes).toEqual([]);
   });
 
   it('copies the go.mod of a module replaced by a local directory before go mod download; one outside the context is a note', async () => {

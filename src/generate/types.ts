@@ -121,7 +121,16 @@ export interface PythonApp extends AppBase {
    * (not editable) once the sources are copied, and left out of the dependency install before them.
    */
   localRequirements?: string[];
+  /**
+   * pip options the requirement files give a URL with credentials (`--index-url https://user:token@host/simple`):
+   * pip's installs read each from an optional build secret (`pip-index-url` → `PIP_INDEX_URL`), so the URL can
+   * leave the files, which COPY puts in the image.
+   */
+  pipSecrets?: PipUrlOption[];
 }
+
+/** The pip options whose URL a build secret can give instead of a requirements file. */
+export type PipUrlOption = 'index-url' | 'extra-index-url' | 'find-links';
 
 export type JavaBuildTool = 'maven' | 'gradle';
 

@@ -12,7 +12,7 @@ import { describeIssue } from '../../../internal/zod-issues.js';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
-import type { Detector, PythonApp, PythonPackageManager } from '../../types.js';
+import type { Detector, PipUrlOption, PythonApp, PythonPackageManager } from '../../types.js';
 
 const pyprojectSchema = z.looseObject({
   project: z
@@ -31,9 +31,10 @@ const pyprojectSchema = z.looseObject({
           name: z.string().optional(),
           dependencies: z.record(z.string(), z.unknown()).optional(),
           scripts: z.record(z.string(), z.unknown()).optional(),
+          source: z.unknown().optional(),
         })
         .optional(),
-      pdm: z.looseObject({}).optional(),
+      pdm: z.looseObject({ source: z.unknown().optional() }).optional(),
       uv: z.looseObject({}).optional(),
     })
     .optional(),
@@ -54,6 +55,47 @@ function moduleFile(module: string): string {
   return `${module.split(':')[0]?.replace(/\./g, '/') ?? module}.py`;
 }
 
+const pipUrlOptions: Record<string, PipUrlOption> = { '-i': 'index-url', '--index-url': 'index-url', '--extra-index-url': 'extra-index-url', '-f': 'find-links', '--find-links': 'find-links' };
+
+/** The build secret that gives a pip option's URL, and the variable pip reads it from (pip's `PIP_<OPTION>`). */
+export function pipSecretOf(option: PipUrlOption): { id: string; variable: string } {
+  return { id: `pip-${option}`, variable: `PIP_${option.toUpperCase().replace(/-/g, '_')}` };
+}
+
+/**
+ * The host of a URL whose user part carries credentials (`https://user:token@host/simple`), or undefined. Only the
+ * host is ever repeated; `${VAR}` credentials are expanded by pip (and uv, pdm) from the environment, not kept.
+ */
+function credentialedHost(url: string): string | undefined {
+  const match = /^[a-z][\w+.-]*:\/\/([^/@\s]+)@([^/\s?#]+)/i.exec(url);
+  if (match?.[1] === undefined || match[2] === undefined || match[1].includes('$')) return undefined;
+  return match[2];
+}
+
+/** A table of pyproject.toml that lists package indexes, by where it sits: `[[tool.poetry.source]]` → its `url`s. */
+const indexTable = z.array(z.looseObject({ url: z.unknown() })).catch([]);
+
+/**
+ * Notes for the package indexes pyproject.toml names with credentials in the URL (poetry and pdm sources, uv
+ * indexes and its older `index-url` settings): the file is copied into the image. The host only is named.
+ */
+function pyprojectIndexNotes(pyproject: z.infer<typeof pyprojectSchema>, path: string): string[] {
+  const tool = pyproject.tool ?? {};
+  const uv: Record<string, unknown> = tool.uv ?? {};
+  const urls: [string, unknown][] = [
+    ...indexTable.parse(tool.poetry?.source).map((s): [string, unknown] => ['[[tool.poetry.source]]', s.url]),
+    ...indexTable.parse(tool.pdm?.source).map((s): [string, unknown] => ['[[tool.pdm.source]]', s.url]),
+    ...indexTable.parse(uv.index).map((s): [string, unknown] => ['[[tool.uv.index]]', s.url]),
+    ...['index-url', 'extra-index-url', 'find-links'].flatMap((key) => [uv[key]].flat().map((url): [string, unknown] => [`[tool.uv] ${key}`, url])),
+  ];
+  const notes: string[] = [];
+  for (const [table, url] of urls) {
+    const host = typeof url === 'string' ? credentialedHost(url) : undefined;
+    if (host !== undefined) notes.push(`${path}: the index URL for ${host} (${table}) carries credentials, which the image would keep: take them out of the file and pass them as a build secret`);
+  }
+  return notes;
+}
+
 /** How many requirement files `-r`/`-c` may chain: pip has no limit, a hostile project gets none either. */
 const maxRequirementFiles = 32;
 
@@ -62,10 +104,11 @@ const maxRequirementFiles = 32;
  * including file, as pip reads them), in the order found, with their requirement lines. pip needs them all before
  * the sources are copied. Local installs (`-e .`, `./pkg`) and index URLs carrying credentials are noted.
  */
-async function readRequirements(files: ProjectFiles, dir: string, first: string, notes: string[]): Promise<{ manifests: string[]; lines: string[]; local: string[] }> {
+async function readRequirements(files: ProjectFiles, dir: string, first: string, notes: string[], pip: boolean): Promise<{ manifests: string[]; lines: string[]; local: string[]; secrets: PipUrlOption[] }> {
   const manifests: string[] = [];
   const lines: string[] = [];
   const local: string[] = [];
+  const secrets: PipUrlOption[] = [];
   const queue = [first];
   for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
     if (manifests.includes(name)) continue;
@@ -90,13 +133,20 @@ async function readRequirements(files: ProjectFiles, dir: string, first: string,
         queue.push(path);
         continue;
       }
-      const url = /^(?:-i|--index-url|--extra-index-url|-f|--find-links)(?:\s*=\s*|\s+)(\S+)$/.exec(line)?.[1];
-      if (url !== undefined) {
-        // the credentials must not be repeated: the note names the host only; `${VAR}` is pip's own expansion
-        const credentials = /^[a-z][\w+.-]*:\/\/([^/@\s]+)@([^/\s]+)/i.exec(url);
-        if (credentials?.[1] !== undefined && credentials[2] !== undefined && !credentials[1].includes('$')) {
-          notes.push(`${joinPath(dir, name)}: the index URL for ${credentials[2]} carries credentials, which the image would keep: take them out of the file (pip expands \${VARIABLES} in it) and pass them as a build secret`);
+      const option = /^(-i|--index-url|--extra-index-url|-f|--find-links)(?:\s*=\s*|\s+)(\S+)$/.exec(line);
+      if (option?.[1] !== undefined && option[2] !== undefined) {
+        const host = credentialedHost(option[2]);
+        if (host === undefined) continue;
+        const kind = pipUrlOptions[option[1]] ?? 'index-url';
+        const what = `${joinPath(dir, name)}: the ${kind === 'find-links' ? 'find-links' : 'index'} URL for ${host} carries credentials, which the image would keep`;
+        if (!pip) {
+          notes.push(`${what}: take them out of the file (pip expands \${VARIABLES} in it) and pass them as a build secret`);
+          continue;
         }
+        // the generated pip installs read the URL from an optional secret, so it can leave the file COPY takes in
+        const { id, variable } = pipSecretOf(kind);
+        notes.push(`${what}: move the URL out of the file into the build secret ${id}, which the Dockerfile's pip install reads: docker build --secret id=${id},env=${variable} . (with the URL in ${variable}, or src=FILE)`);
+        if (!secrets.includes(kind)) secrets.push(kind);
         continue;
       }
       if (/^(-e|--editable)(\s|=)\s*(\.|\/|file:)|^(\.{1,2}\/|\.$|file:)/.test(line)) {
@@ -114,7 +164,7 @@ async function readRequirements(files: ProjectFiles, dir: string, first: string,
       if (!line.startsWith('-')) lines.push(line);
     }
   }
-  return { manifests, lines, local };
+  return { manifests, lines, local, secrets };
 }
 
 export const pythonDetector: Detector = {
@@ -152,7 +202,8 @@ export const pythonDetector: Detector = {
     if (pyprojectText !== undefined) manifests.push('pyproject.toml');
     if (lockfile !== undefined && (await files.isFile(joinPath(dir, lockfile)))) manifests.push(lockfile);
     else if (lockfile !== undefined) notes.push(`${joinPath(dir, lockfile)}: missing; builds are not reproducible until it is committed`);
-    const requirementFiles = requirements === undefined ? { manifests: [], lines: [], local: [] } : await readRequirements(files, dir, requirements, notes);
+    if (pyprojectText !== undefined) notes.push(...pyprojectIndexNotes(pyproject, pyprojectPath));
+    const requirementFiles = requirements === undefined ? { manifests: [], lines: [], local: [], secrets: [] } : await readRequirements(files, dir, requirements, notes, packageManager === 'pip');
     const localRequirements = packageManager === 'pip' ? requirementFiles.local : [];
     if (localRequirements.length > 0) notes.push(`${joinPath(dir, requirements ?? 'requirements.txt')}: ${localRequirements.join(', ')} installed after the sources are copied (pip install --no-deps; not editable): their own dependencies must be listed in the requirements`);
     if (packageManager === 'pip') manifests.push(...requirementFiles.manifests);
@@ -236,6 +287,7 @@ export const pythonDetector: Detector = {
         start,
         installable,
         ...(localRequirements.length === 0 ? {} : { localRequirements }),
+        ...(requirementFiles.secrets.length === 0 ? {} : { pipSecrets: requirementFiles.secrets }),
       },
     ];
   },

@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { type DockerfileWriter, execForm } from '../../dockerfile-writer.js';
 import type { PythonApp } from '../../types.js';
 import { runtimeTail } from '../runtime-tail.js';
+import { pipSecretOf } from './detect.js';
 
 /** distroless python3-debian12 is Debian 12's CPython. */
 const distrolessPython = '3.11';
@@ -24,14 +25,26 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
   const nested = app.manifests.filter((m) => m.includes('/'));
   w.copy(app.manifests.filter((m) => !m.includes('/')), './');
   for (const manifest of nested) w.copy([manifest], `./${posix.dirname(manifest)}/`);
+  // index URLs with credentials come from optional build secrets, read into pip's variables for the one RUN:
+  // a file under /run/secrets is in no layer (`env=` on the mount would need a newer frontend than Docker 20.10's)
+  const secrets = app.packageManager === 'pip' ? (app.pipSecrets ?? []).map(pipSecretOf) : [];
+  const secretIds = secrets.map((s) => s.id);
+  const fromSecrets = secrets.map(({ id, variable }) => `if [ -f /run/secrets/${id} ]; then ${variable}="$(cat /run/secrets/${id})"; export ${variable}; fi`);
   switch (app.packageManager) {
     case 'pip':
       if (app.manifests.includes('requirements.txt')) {
+        if (secrets.length > 0) {
+          w.comment(
+            'Index URLs with credentials come from optional build secrets, kept in no layer; without them pip reads requirements.txt only:',
+            `  docker build ${secrets.map((s) => `--secret id=${s.id},env=${s.variable}`).join(' ')} .`,
+            `  (${secrets.length === 1 ? 'the variable holds' : 'each variable holds'} the URL; src=FILE reads it from a file instead)`,
+          );
+        }
         if ((app.localRequirements ?? []).length > 0) {
           // the project's own packages (`-e .`) need the sources: everything else installs first, from a copy without them
           w.comment('requirements.txt installs local projects, which need the sources: the dependencies install first without them.');
-          w.run(["sed -E '/^[[:space:]]*((-e|--editable)([[:space:]]+|[[:space:]]*=[[:space:]]*))?\\.{1,2}(\\/[^[:space:];[]*)?[[:space:]]*(#.*)?$/d' requirements.txt > requirements.deps.txt", 'pip install --target=/deps -r requirements.deps.txt'], [pipCache]);
-        } else w.run(['pip install --target=/deps -r requirements.txt'], [pipCache]);
+          w.run([...fromSecrets, "sed -E '/^[[:space:]]*((-e|--editable)([[:space:]]+|[[:space:]]*=[[:space:]]*))?\\.{1,2}(\\/[^[:space:];[]*)?[[:space:]]*(#.*)?$/d' requirements.txt > requirements.deps.txt", 'pip install --target=/deps -r requirements.deps.txt'], [pipCache], secretIds);
+        } else w.run([...fromSecrets, 'pip install --target=/deps -r requirements.txt'], [pipCache], secretIds);
       }
       break;
     case 'uv':
@@ -47,7 +60,8 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
   }
   w.copy(['.'], '.');
   const local = [...new Set([...(app.installable ? ['.'] : []), ...(app.localRequirements ?? [])])];
-  if (local.length > 0) w.run([`pip install --no-deps --target=/deps ${local.join(' ')}`], [pipCache]);
+  // (building a local project fetches its build backend from the index)
+  if (local.length > 0) w.run([...fromSecrets, `pip install --no-deps --target=/deps ${local.join(' ')}`], [pipCache], secretIds);
 
   let runtime: string;
   let python: string;
