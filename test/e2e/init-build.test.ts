@@ -4,11 +4,14 @@
  * generated `k8s/deployment.yaml` states (read-only root, its emptyDirs as tmpfs, no capabilities, no new
  * privileges, its runAsUser:runAsGroup), answer HTTP on loopback, and a rebuild after one source file changes
  * reuses the dependency layers. The shipshape steps of the generated GitHub workflow run against one built image.
+ * A Python app whose private index (on loopback) needs credentials builds with them in requirements.txt and from
+ * the build secret the generated Dockerfile reads, which no layer keeps.
  *
  * No public registry is reachable, so the public bases are local stand-ins (./stand-ins.ts) substituted with
  * `--base-map`.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { cp, mkdtemp, readFile, rm, writeFile, appendFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,8 +22,9 @@ import Ajv4 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import yazl from 'yazl';
 import { cliPath, dockerCli, missing, run, runCli } from './env.js';
-import { baseMapArgs, dockerBuild, freePort, getText, stepCached } from './stand-ins.js';
+import { baseMapArgs, buildEnv, dockerBuild, freePort, getText, stepCached } from './stand-ins.js';
 
 const skip = missing('docker', 'cli');
 /** The official schemas sit beside the checkout (`../shared/schemas`, TESTENV.md); SHIPSHAPE_SCHEMAS overrides. */
@@ -56,6 +60,50 @@ function hardening(deploymentYaml: string): string[] {
   expect(tmpfs).toContain('/tmp');
   return ['--read-only', ...tmpfs, '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--user', `${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`];
 }
+/** A wheel of one module, `tinyhello`, whose `GREETING` says it came from the private index. */
+function tinyWheel(): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  const add = (path: string, text: string): void => {
+    zip.addBuffer(Buffer.from(text), path, { mtime: new Date(0) });
+  };
+  add('tinyhello/__init__.py', 'GREETING = "hello from the private index"\n');
+  add('tinyhello-1.0.dist-info/METADATA', 'Metadata-Version: 2.1\nName: tinyhello\nVersion: 1.0\n');
+  add('tinyhello-1.0.dist-info/WHEEL', 'Wheel-Version: 1.0\nGenerator: shipshape-e2e\nRoot-Is-Purelib: true\nTag: py3-none-any\n');
+  add('tinyhello-1.0.dist-info/RECORD', 'tinyhello/__init__.py,,\ntinyhello-1.0.dist-info/METADATA,,\ntinyhello-1.0.dist-info/WHEEL,,\ntinyhello-1.0.dist-info/RECORD,,\n');
+  zip.end();
+  return new Promise((res, rej) => {
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('end', () => { res(Buffer.concat(chunks)); });
+    zip.outputStream.on('error', rej);
+  });
+}
+
+/**
+ * A PEP 503 simple index on loopback serving `tinyhello` to Basic credentials only; each request's user:password
+ * is recorded.
+ */
+async function privateIndex(): Promise<{ server: Server; port: number; users: string[] }> {
+  const wheel = await tinyWheel();
+  const digest = createHash('sha256').update(wheel).digest('hex');
+  const users: string[] = [];
+  const server = createServer((req, res) => {
+    const auth = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (auth === undefined) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="index"' }).end();
+      return;
+    }
+    users.push(Buffer.from(auth, 'base64').toString());
+    if (req.url === '/simple/tinyhello/') res.writeHead(200, { 'content-type': 'text/html' }).end(`<a href="/files/tinyhello-1.0-py3-none-any.whl#sha256=${digest}">tinyhello-1.0-py3-none-any.whl</a>\n`);
+    else if (req.url === '/files/tinyhello-1.0-py3-none-any.whl') res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': wheel.length }).end(wheel);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { server, port: address.port, users };
+}
+
 const apps = resolve(import.meta.dirname, '__fixtures__/init-apps');
 
 const cases = [
@@ -207,6 +255,60 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
     addFormats.default(ajv);
     const validateSpdx = ajv.compile(JSON.parse(readFileSync(join(schemaDir, 'spdx-2.3.schema.json'), 'utf8')) as object);
     expect(validateSpdx(spdx), JSON.stringify(validateSpdx.errors)).toBe(true);
+  });
+
+  it('python with a private index: the generated Dockerfile builds with the credentials in requirements.txt and, once they move to the pip-index-url secret, from the secret alone, which no layer keeps', async () => {
+    const { server, port, users } = await privateIndex();
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'shipshape-init-pip-secret-'));
+      work.push(dir);
+      await cp(join(apps, 'python'), dir, { recursive: true });
+      // (a unique comment: the install step of an earlier run would still be in the build cache)
+      const unique = `# ${randomUUID()}\n`;
+      await writeFile(join(dir, 'requirements.txt'), `${unique}--index-url http://deploy:file-token@127.0.0.1:${port}/simple\ntinyhello==1.0\n`);
+      const init = await runCli(['init', dir, '--compat', ...baseMap, '--format', 'json']);
+      expect(init.code, init.stderr).toBe(0);
+      expect(init.stdout).not.toContain('file-token');
+      const { notes } = JSON.parse(init.stdout) as { notes: string[] };
+      expect(notes).toContain(
+        `requirements.txt: the index URL for 127.0.0.1:${port} carries credentials, which the image would keep: move the URL out of the file into the build secret pip-index-url, which the Dockerfile's pip install reads: docker build --secret id=pip-index-url,env=PIP_INDEX_URL . (with the URL in PIP_INDEX_URL, or src=FILE)`,
+      );
+      expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toMatch(/^RUN --mount=type=cache,target=\/root\/\.cache\/pip --mount=type=secret,id=pip-index-url \\$/m);
+      const importCheck = ['run', '--rm', '--entrypoint', '/usr/bin/python3'];
+      // (asynchronous: the index answers from this process, which a synchronous spawn would block)
+      const build = (tag: string, args: string[] = [], env: Record<string, string> = {}) => run(dockerCli, ['build', '--network', 'host', '--progress=plain', ...args, '-t', tag, dir], { env: { ...buildEnv, ...env } });
+      const check = ['-c', 'import tinyhello; print(tinyhello.GREETING)'];
+
+      // no secret given: pip reads the index URL the file names
+      const tag = `shipshape-e2e/init-pip-secret:${Date.now()}`;
+      images.push(tag);
+      await build(tag);
+      expect(users).toContain('deploy:file-token');
+      expect((await run(dockerCli, [...importCheck, tag, ...check])).trim()).toBe('hello from the private index');
+
+      // as the note says: the URL leaves the file and comes from the secret
+      users.splice(0);
+      await writeFile(join(dir, 'requirements.txt'), `${unique}tinyhello==1.0\n`);
+      const secret = ['--secret', 'id=pip-index-url,env=PIP_INDEX_URL'];
+      const secretEnv = { PIP_INDEX_URL: `http://deploy:secret-token@127.0.0.1:${port}/simple` };
+      await build(tag, secret, secretEnv);
+      expect(users.length).toBeGreaterThan(0);
+      expect(new Set(users)).toEqual(new Set(['deploy:secret-token']));
+      expect((await run(dockerCli, [...importCheck, tag, ...check])).trim()).toBe('hello from the private index');
+      // neither the image nor the builder stage holds the secret in a layer, its config or its history
+      const builder = `${tag}-build`;
+      images.push(builder);
+      await build(builder, [...secret, '--target', 'build'], secretEnv);
+      for (const image of [tag, builder]) {
+        const saved = spawnSync(dockerCli, ['save', image], { maxBuffer: 1024 * 1024 * 1024 });
+        expect(saved.status).toBe(0);
+        expect(saved.stdout.length).toBeGreaterThan(0);
+        expect(saved.stdout.includes('secret-token'), image).toBe(false);
+        expect(saved.stdout.includes('127.0.0.1:' + String(port)), image).toBe(false);
+      }
+    } finally {
+      server.close();
+    }
   });
 
   it('init refuses to overwrite and shows a diff; context sees no secrets in the generated context', async () => {
