@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { oneLine, printableName, terminalText, truncate } from './display-text.js';
+import { oneLine, printableName, terminalText, truncate, counted, wrapWords } from './display-text.js';
 
 describe('printableName', () => {
   it('shows every control character as ? and cuts a long name', () => {
@@ -28,5 +28,20 @@ describe('truncate', () => {
     expect(truncate('1.2.3', 5)).toBe('1.2.3');
     expect(truncate('1.2.3-beta', 5)).toBe('1.2.…');
     expect(truncate(' a \n  b ', 10)).toBe('a b');
+  });
+});
+
+describe('wrapWords', () => {
+  it('breaks at spaces within the width, keeps a longer word whole on its own line, and loses no word', () => {
+    expect(wrapWords('keep dpkg from installing them', 12)).toEqual(['keep dpkg', 'from', 'installing', 'them']);
+    expect(wrapWords('a /usr/share/doc/very-long-path b', 6)).toEqual(['a', '/usr/share/doc/very-long-path', 'b']);
+    expect(wrapWords('  one \n two ', 80)).toEqual(['one two']);
+    expect(wrapWords('', 10)).toEqual([]);
+  });
+});
+
+describe('counted', () => {
+  it('gives the singular for one and the plural otherwise', () => {
+    expect([counted(1, 'file'), counted(0, 'file'), counted(2, 'entry', 'entries')]).toEqual(['1 file', '0 files', '2 entries']);
   });
 });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { FileEntry, FileResolver } from '../../fs/index.js';
 import { parentOf } from '../../fs/index.js';
 import type { Digest, ImageConfig } from '../../image/types.js';
+import { counted } from '../../internal/display-text.js';
 import { defineAnalyzer, type Evidence, type Finding, type Unknown } from '../types.js';
 
 export type CategoryId =
@@ -315,7 +316,7 @@ export const removableAnalyzer = defineAnalyzer<RemovableFacts>({
     const findings: Finding[] = categories.filter((c) => c.bytes > 0).map((c) => ({
       id: `removable/${c.id}`,
       severity: 'warning',
-      message: `${c.title}: ${c.files} files, ${c.bytes} bytes not needed at runtime`,
+      message: `${c.title}: ${counted(c.files, 'file')}, ${counted(c.bytes, 'byte')} not needed at runtime`,
       bytes: c.bytes,
       fix: c.fix,
       evidence: c.top.slice(0, 5).map((t): Evidence => ({ layer: t.layer, ...(t.layerDigest ? { layerDigest: t.layerDigest } : {}), path: t.path, bytes: t.bytes })),

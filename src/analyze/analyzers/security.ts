@@ -5,6 +5,7 @@
 import type { FileEntry, FileResolver } from '../../fs/index.js';
 import type { Digest } from '../../image/types.js';
 import { assignment, secretReason, secretValues } from '../redact.js';
+import { counted } from '../../internal/display-text.js';
 import { defineAnalyzer, type Evidence, type Finding } from '../types.js';
 
 export interface UserFacts {
@@ -109,10 +110,10 @@ export const securityAnalyzer = defineAnalyzer<SecurityFacts>({
     }
     const cite = (list: PathFact[]): Evidence[] => list.slice(0, 10).map((p) => ({ layer: p.layer, ...(p.layerDigest ? { layerDigest: p.layerDigest } : {}), path: p.path }));
     if (setuid.length + setgid.length > 0) {
-      findings.push({ id: 'security/setuid', severity: 'warning', message: `${setuid.length} setuid and ${setgid.length} setgid files`, fix: 'drop the bits in the last stage: `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`', evidence: cite([...setuid, ...setgid]) });
+      findings.push({ id: 'security/setuid', severity: 'warning', message: `${setuid.length} setuid and ${counted(setgid.length, 'setgid file')}`, fix: 'drop the bits in the last stage: `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`', evidence: cite([...setuid, ...setgid]) });
     }
     if (worldWritable.length > 0) {
-      findings.push({ id: 'security/world-writable', severity: 'warning', message: `${worldWritable.length} world-writable files or directories`, fix: 'set modes explicitly (`COPY --chmod=0644`, `chmod o-w`) and own app files by root, not the runtime user', evidence: cite(worldWritable) });
+      findings.push({ id: 'security/world-writable', severity: 'warning', message: counted(worldWritable.length, 'world-writable file or directory', 'world-writable files or directories'), fix: 'set modes explicitly (`COPY --chmod=0644`, `chmod o-w`) and own app files by root, not the runtime user', evidence: cite(worldWritable) });
     }
 
     const present = (paths: string[]): string[] => paths.filter((p) => fs.resolve(p)?.type === 'file');

@@ -12,6 +12,7 @@
 import type { RemovalCause } from '../../fs/index.js';
 import { parentOf } from '../../fs/index.js';
 import type { Digest } from '../../image/types.js';
+import { counted } from '../../internal/display-text.js';
 import { defineAnalyzer, type AnalyzerInput, type Evidence, type Finding } from '../types.js';
 
 export interface DiveFigures {
@@ -195,7 +196,7 @@ export const wasteAnalyzer = defineAnalyzer<WasteFacts>({
       findings.push({
         id: `waste/${cause}`,
         severity: 'warning',
-        message: `${c.files} entries (${c.bytes} bytes) ${messages[cause]}`,
+        message: `${counted(c.files, 'entry', 'entries')} (${counted(c.bytes, 'byte')}) ${messages[cause]}`,
         bytes: c.bytes,
         fix: fixes[cause],
         evidence: top.map((h): Evidence => ({ layer: h.layer, ...(h.layerDigest ? { layerDigest: h.layerDigest } : {}), path: h.path, bytes: h.bytes })),
@@ -205,7 +206,7 @@ export const wasteAnalyzer = defineAnalyzer<WasteFacts>({
       findings.push({
         id: 'waste/duplicates',
         severity: 'note',
-        message: `${duplicates.length} files are stored more than once (${duplicateWaste} bytes in extra copies)`,
+        message: `${duplicates.length === 1 ? '1 file is' : `${duplicates.length} files are`} stored more than once (${counted(duplicateWaste, 'byte')} in extra copies)`,
         bytes: duplicateWaste,
         fix: 'copy each file once (one COPY per source, no COPY of what a RUN already produced); hardlink or symlink true duplicates',
         evidence: duplicates.slice(0, 5).flatMap((d) => d.paths.slice(0, 2).map((p): Evidence => {

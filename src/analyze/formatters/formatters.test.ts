@@ -39,6 +39,21 @@ describe('formatters', () => {
     expect(text).toMatch(/Gate: FAILED\n {2}✗ maxWastedBytes: wasted 0\.00 MB exceeds|Gate: FAILED\n {2}✗ maxWastedBytes/);
   });
 
+  it('text: every fix is printed whole, wrapped to the width; counts of one are singular', async () => {
+    const report = await sample();
+    const text = formatText(report, undefined, undefined, 80);
+    for (const f of report.findings.filter((x) => (x.bytes ?? 0) > 0 && x.fix !== undefined)) {
+      const at = text.indexOf(`fix: ${(f.fix ?? '').split(' ')[0] ?? ''}`);
+      expect(at, f.id).toBeGreaterThan(-1);
+      // the fix's lines (the first after `fix: `, the rest indented alike) read back as the whole fix
+      const [first = '', ...rest] = text.slice(at + 'fix: '.length).split('\n');
+      const mine = [first, ...rest.slice(0, Math.max(0, rest.findIndex((l) => !/^ {19}\S/.test(l))))];
+      expect(mine.map((l) => l.trim()).join(' ')).toBe((f.fix ?? '').replace(/\s+/g, ' ').trim());
+      expect(Math.max(...mine.map((l, k) => (k === 0 ? 19 : 0) + l.length))).toBeLessThanOrEqual(80);
+    }
+    expect(text).toContain('1 entry (3000 bytes)');
+  });
+
   it.skipIf(schemaDir === undefined)('sarif: valid against the SARIF 2.1.0 schema, one result per finding', async () => {
     const report = await sample();
     const sarif = JSON.parse(formatSarif(report, '0.1.0')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: unknown }; logicalLocations: { name: string }[] }[] }[] }[] };

@@ -1,5 +1,5 @@
 /** The terminal summary: headline figures, biggest wins first, layers, security, gate. */
-import { oneLine, truncate } from '../../internal/display-text.js';
+import { oneLine, truncate, wrapWords } from '../../internal/display-text.js';
 import type { DiffReport } from '../diff.js';
 import type { AnalysisReport } from '../engine.js';
 import type { GateResult } from '../gate.js';
@@ -41,7 +41,8 @@ export function formatText(report: AnalysisReport, gate?: GateResult, s: Style =
         if (e.path === undefined) continue;
         out.push(s.dim(`              ${truncate(e.path, width - 40)}${e.bytes === undefined ? '' : `  ${bytes(e.bytes)}`}${e.layer === undefined ? '' : `  layer ${e.layer}`}`));
       }
-      if (f.fix) out.push(`              fix: ${truncate(f.fix, width - 19)}`);
+      // a fix is advice to follow: wrapped, never cut
+      if (f.fix) for (const [k, line] of wrapWords(f.fix, width - 19).entries()) out.push(`${k === 0 ? '              fix: ' : ' '.repeat(19)}${line}`);
     }
   }
 
