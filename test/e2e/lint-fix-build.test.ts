@@ -63,9 +63,11 @@ const cases: Case[] = [
     applied: ['use-secret-mount', 'secrets-in-env-arg'],
     output: `token of ${token.length} characters`,
     uid: shellUid,
-    contains: ['RUN --mount=type=secret,id=api-token export API_TOKEN="$(cat /run/secrets/api-token)" && test -n'],
+    contains: ['RUN --mount=type=secret,id=api-token API_TOKEN="$(cat /run/secrets/api-token)" && export API_TOKEN && test -n'],
     buildArgs: { original: ['--build-arg', `API_TOKEN=${token}`], fixed: ['--secret', `id=api-token,src=${tokenFile}`] },
     leaks: token,
+    // the fix's own shell passes shellcheck: no `export X="$(cat …)"`, which hides a missing secret (SC2155)
+    clean: true,
   },
   {
     name: 'go-build',

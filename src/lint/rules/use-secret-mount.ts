@@ -51,10 +51,11 @@ export const rule = defineRule({
               if (declared.has(name)) {
                 const id = secretId(name);
                 // the suggestion reads the secret mount into the variable the command already uses; with Docker 20.10's
-                // built-in frontend `env=` on the mount is not available, so it is exported from the file instead
+                // built-in frontend `env=` on the mount is not available, so it is exported from the file instead; assigned
+                // before the export, so a missing secret fails the RUN (`export X="$(cat …)"` would hide it: SC2155)
                 const suggestion =
                   fromBuildArg.has(`${node.stageIndex}:${name}`) && node.heredocs.length === 0
-                    ? { suggestion: { description: `read ${name} from the secret ${id}`, edits: () => [insertAt(node.argsRange.start.offset, `--mount=type=secret,id=${id} export ${name}="$(cat /run/secrets/${id})" && `)] } }
+                    ? { suggestion: { description: `read ${name} from the secret ${id}`, edits: () => [insertAt(node.argsRange.start.offset, `--mount=type=secret,id=${id} ${name}="$(cat /run/secrets/${id})" && export ${name} && `)] } }
                     : {};
                 ctx.report({ range: w.range, messageId: 'variable', data: { name, id }, ...suggestion });
                 break commands;
