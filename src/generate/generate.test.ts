@@ -10,6 +10,7 @@ import { generateFiles } from './generate.js';
 const fixtures = resolve(import.meta.dirname, '__fixtures__');
 const projects: [string, string | undefined][] = [
   ['node-npm-express-ts', undefined],
+  ['node-entry-outside-outdir', undefined],
   ['node-pnpm-next', undefined],
   ['node-next-image', undefined],
   ['node-npm-workspaces', undefined],
@@ -189,8 +190,21 @@ describe('generated from a project written by the test', () => {
 
   it('a built app gets the file its start script preloads from outside the build output', async () => {
     const { dockerfile, dockerignore } = await node({ build: 'tsc', start: 'node --require ./test/tracing.js dist/server.js' }, { 'test/tracing.js': '' });
-    expect(dockerfile).toMatch(/^COPY --link test\/tracing\.js \.\/test\/tracing\.js$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build --link \/app\/test\/tracing\.js \.\/test\/tracing\.js$/m);
     expect(dockerignore).not.toMatch(/^test$/m);
+  });
+
+  it('a built app whose entry lies outside the build output gets it from the build stage, resolved as node finds it', async () => {
+    const root = await node({ build: 'tsc', start: 'node server' }, { 'server.js': "require('./dist/app.js')" });
+    expect(instructions(root.dockerfile).filter((l) => l.startsWith('COPY --from=build'))).toEqual(['COPY --from=build --link /app/dist ./dist', 'COPY --from=build --link /app/server.js ./server.js']);
+    expect(root.dockerfile).toMatch(/^CMD \["server\.js"\]$/m);
+    const main = await project({ 'package.json': JSON.stringify({ name: 'app', main: 'lib/index.js', scripts: { build: 'tsc' } }), 'package-lock.json': '{}', 'tsconfig.json': '{ "compilerOptions": { "outDir": "dist" } }', 'lib/index.js': '' });
+    expect(main.dockerfile).toMatch(/^COPY --from=build --link \/app\/lib\/index\.js \.\/lib\/index\.js$/m);
+    expect(main.dockerfile).toMatch(/^CMD \["lib\/index\.js"\]$/m);
+    // inside the build output: nothing copied by name, and the output stays out of the context
+    const inside = await node({ build: 'tsc', start: 'node --require ./dist/tracing.js dist/server.js' });
+    expect(instructions(inside.dockerfile).filter((l) => l.startsWith('COPY --from=build'))).toEqual(['COPY --from=build --link /app/dist ./dist']);
+    expect(inside.dockerignore).toMatch(/^dist$/m);
   });
 
   it('sets the start script\'s variables in the image, except NODE_ENV and secrets, whose values appear nowhere', async () => {

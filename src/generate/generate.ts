@@ -5,7 +5,7 @@ import { generateDockerignore } from './dockerignore.js';
 import { DockerfileWriter, type WriterOptions } from './dockerfile-writer.js';
 import { goDockerfile } from './ecosystems/go/dockerfile.js';
 import { javaDockerfile } from './ecosystems/java/dockerfile.js';
-import { localPreloads, nodeDockerfile } from './ecosystems/node/dockerfile.js';
+import { localPreloads, nodeDockerfile, outsideBuildOutput } from './ecosystems/node/dockerfile.js';
 import { pythonDockerfile } from './ecosystems/python/dockerfile.js';
 import { rustDockerfile } from './ecosystems/rust/dockerfile.js';
 import type { DetectedApp } from './types.js';
@@ -53,7 +53,7 @@ function runtimeFiles(app: DetectedApp): string[] {
   switch (app.ecosystem) {
     case 'node': {
       const inApp = (path: string): string => (app.workspace === undefined ? path : `${app.workspace.member}/${path}`);
-      return [...(app.build ? [] : [app.entry]), ...localPreloads(app)].map(inApp);
+      return (app.build ? outsideBuildOutput(app) : [app.entry, ...localPreloads(app)]).map(inApp);
     }
     case 'python':
       return app.start.kind === 'script' ? [app.start.file] : app.start.kind === 'module' ? [app.start.module] : [];

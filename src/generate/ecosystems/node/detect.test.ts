@@ -27,6 +27,11 @@ describe('node detector', () => {
     });
   });
 
+  it('reads an entry outside the build output, the outDir of tsconfig and the preload of the start script', async () => {
+    const [app] = await detect('node-entry-outside-outdir');
+    expect(app).toMatchObject({ build: true, outDir: 'build', entry: 'server.js', nodeOptions: ['--require', './tracing.js'], port: 5000, notes: [] });
+  });
+
   it('reads pnpm and Next.js standalone output', async () => {
     const [app] = await detect('node-pnpm-next');
     expect(app).toMatchObject({ packageManager: 'pnpm', framework: 'next', nextStandalone: true, nextImageOptimization: false, hasPublicDir: true, entry: 'server.js', port: 3000 });

@@ -71,6 +71,14 @@ function tsOutDir(text: string | undefined): string | undefined {
   return match?.[1]?.replace(/^\.\//, '').replace(/\/$/, '');
 }
 
+/** A TypeScript source node cannot run without a loader (`.ts`, `.mts`, `.cts`). */
+const typeScriptFile = /\.[cm]?ts$/;
+
+/** The JavaScript file tsc writes for a source: `src/index.ts` → `dist/index.js` (rootDir `src` or the project). */
+function compiledPath(source: string, outDir: string): string {
+  return `${outDir}/${source.replace(/^src\//, '').replace(/\.([cm]?)ts$/, '.$1js')}`;
+}
+
 function frameworkOf(deps: Record<string, string>): NodeFramework | undefined {
   if ('next' in deps) return 'next';
   if ('@nestjs/core' in deps) return 'nest';
@@ -232,7 +240,7 @@ export const nodeDetector: Detector = {
       entry = pkg.main.replace(/^\.\//, '');
       entrySource = 'main';
       // main pointing at TypeScript sources: run the compiled file
-      if (/\.ts$/.test(entry) && build) entry = `${outDir}/${entry.replace(/^src\//, '').replace(/\.ts$/, '.js')}`;
+      if (typeScriptFile.test(entry) && build) entry = compiledPath(entry, outDir);
     }
     const [bin] = typeof pkg.bin === 'string' ? [pkg.bin] : Object.values(pkg.bin ?? {});
     if (entry === undefined && bin !== undefined) {
@@ -255,6 +263,10 @@ export const nodeDetector: Detector = {
     }
     if (startUnread !== undefined) {
       notes.push(`${manifest}: scripts.start runs ${startUnread}, not \`node FILE\`, which an image without a shell or dev dependencies cannot run; the Dockerfile runs ${entry}`);
+    }
+    // a built app's entry outside the build output is copied by name: `node server` is the server.js node would find
+    if (build && !entry.startsWith(`${outDir}/`) && !/\.[^/]+$/.test(entry) && !(await someFile(files, [joinPath(dir, entry)])) && (await someFile(files, [joinPath(dir, `${entry}.js`)]))) {
+      entry = `${entry}.js`;
     }
     // a file node resolves the way it does (`lib/x` → `lib/x.js` or `lib/x/index.js`); built output is not there yet
     if (!build && entrySource !== undefined && !(await someFile(files, [entry, `${entry}.js`, `${entry}/index.js`].map((p) => joinPath(dir, p))))) {

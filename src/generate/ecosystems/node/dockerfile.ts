@@ -97,6 +97,18 @@ export function localPreloads(app: NodeApp): string[] {
     .map((value) => value.replace(/^\.\//, ''));
 }
 
+/**
+ * What a built app runs from outside the build output, relative to the app directory: the entry (`node server.js`
+ * that requires `./dist/app.js`, `main: lib/index.js`) and the files the start script preloads. The runtime copies
+ * them from the build stage, which holds the sources and whatever the build wrote; paths out of the app, and
+ * node_modules (the dependencies' stage), are not copied.
+ */
+export function outsideBuildOutput(app: NodeApp): string[] {
+  const inOutput = (path: string): boolean => path === app.outDir || path.startsWith(`${app.outDir}/`);
+  const copied = (path: string): boolean => !inOutput(path) && !path.split('/').includes('..') && !path.startsWith('/') && path.split('/')[0] !== 'node_modules';
+  return [...new Set([app.entry, ...localPreloads(app)])].filter(copied);
+}
+
 /** `NAME=value` for ENV, quoted when the value holds what the Dockerfile would split or expand. */
 function envPair(name: string, value: string): string {
   return `${name}=${/^[\w./:@%+,-]*$/.test(value) ? value : JSON.stringify(value)}`;
@@ -202,8 +214,10 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
       // package.json tells node whether .js files are ES modules ("type")
       w.copy(['package.json'], './');
       w.copy([`/app/${app.outDir}`], `./${app.outDir}`, { from: 'build' });
-      // files the start script preloads from outside the build output
-      for (const file of localPreloads(app).filter((f) => !f.startsWith(`${app.outDir}/`))) w.copy([file], `./${file}`);
+      // the entry and the files the start script preloads, when the build output does not hold them
+      const outside = outsideBuildOutput(app);
+      if (outside.length > 0) w.comment(`Run from outside ${app.outDir}, so copied by name from the build stage: ${outside.join(', ')}.`, `A file they require from outside ${app.outDir} needs a COPY of its own.`);
+      for (const file of outside) w.copy([`/app/${file}`], `./${file}`, { from: 'build' });
     } else {
       w.copy(['.'], '.');
     }
