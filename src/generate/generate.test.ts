@@ -207,6 +207,21 @@ describe('generated from a project written by the test', () => {
     expect(inside.dockerignore).toMatch(/^dist$/m);
   });
 
+  it('TypeScript the start script runs through a loader: a built app runs the build output without the loader, an unbuilt one gets a note', async () => {
+    const built = await node({ build: 'tsc', start: 'node --import tsx --enable-source-maps src/server.ts' }, { 'src/server.ts': '' });
+    expect(built.dockerfile).toMatch(/^ENTRYPOINT \["\/nodejs\/bin\/node", "--enable-source-maps"\]\nCMD \["dist\/server\.js"\]$/m);
+    expect(built.dockerfile).not.toMatch(/src\/server\.ts/);
+    expect(built.notes).toEqual(["package.json: scripts.start runs src/server.ts through tsx, TypeScript; the image runs the build's dist/server.js instead, with no loader: check the build writes it there"]);
+    const unbuilt = await node({ start: 'node -r ts-node/register src/server.ts' }, { 'src/server.ts': '' });
+    expect(unbuilt.notes).toEqual([
+      "package.json: scripts.start names src/server.ts, TypeScript, and there is no build script: the image runs it as it is, which needs a TypeScript loader among the dependencies (not devDependencies) or node's type stripping (Node 22.18 and later); a build script that compiles it gives a JavaScript image",
+    ]);
+    // the loader among the production dependencies: the image can run it as it is
+    const loaded = await project({ 'package.json': JSON.stringify({ name: 'app', scripts: { start: 'node --import tsx src/server.ts' }, dependencies: { tsx: '4' } }), 'package-lock.json': '{}', 'src/server.ts': '' });
+    expect(loaded.notes).toEqual([]);
+    expect(loaded.dockerfile).toMatch(/^ENTRYPOINT \["\/nodejs\/bin\/node", "--import", "tsx"\]\nCMD \["src\/server\.ts"\]$/m);
+  });
+
   it('sets the start script\'s variables in the image, except NODE_ENV and secrets, whose values appear nowhere', async () => {
     const { dockerfile, notes } = await node({ start: 'NODE_ENV=development PORT=8080 API_TOKEN=s3cr3t DATABASE_URL=postgres://app:s3cr3t@db/app node src/server.js' });
     expect(dockerfile).toMatch(/^ENV NODE_ENV=production PORT=8080$/m);

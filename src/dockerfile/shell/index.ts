@@ -2,4 +2,4 @@
 export type * from './ast.js';
 export { parseShell, type ShellPlacement } from './parse.js';
 export { walkCommands, allCommands, findCommands, allInvocations, type Invocation } from './query.js';
-export { forImage, looksSecret, parseStartScript, preloadsOf, type ImageStart, type NodeStart, type StartScript } from './node-start.js';
+export { forImage, looksSecret, parseStartScript, preloadsOf, withoutPreloads, type ImageStart, type NodeStart, type StartScript } from './node-start.js';

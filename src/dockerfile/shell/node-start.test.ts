@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forImage, parseStartScript } from './node-start.js';
+import { forImage, parseStartScript, preloadsOf, withoutPreloads } from './node-start.js';
 
 describe('start script', () => {
   it.each([
@@ -66,5 +66,11 @@ describe('start script', () => {
         { kind: 'argument', name: '--db-pass' },
       ],
     });
+  });
+
+  it('withoutPreloads drops the chosen preloads with their values, written with or without =', () => {
+    const options = ['--enable-source-maps', '--import', 'tsx', '-r=ts-node/register', '--require', './tracing.js', '--loader=ts-node/esm', '--conditions', 'tsx'];
+    expect(preloadsOf(options)).toEqual(['tsx', 'ts-node/register', './tracing.js', 'ts-node/esm']);
+    expect(withoutPreloads(options, (p) => !p.startsWith('./'))).toEqual(['--enable-source-maps', '--require', './tracing.js', '--conditions', 'tsx']);
   });
 });

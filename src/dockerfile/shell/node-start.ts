@@ -48,6 +48,23 @@ export function preloadsOf(options: readonly string[]): string[] {
   return out;
 }
 
+/** node's options without the preloads `drop` picks, each with its value (`--import tsx`, `-r=ts-node/register`). */
+export function withoutPreloads(options: readonly string[], drop: (preload: string) => boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i] ?? '';
+    const eq = option.indexOf('=');
+    const name = eq < 0 ? option : option.slice(0, eq);
+    const value = eq < 0 ? options[i + 1] : option.slice(eq + 1);
+    if (preloadOptions.has(name) && value !== undefined && drop(value)) {
+      if (eq < 0) i++;
+      continue;
+    }
+    out.push(option);
+  }
+  return out;
+}
+
 /** Options after which node runs no script file. */
 const noScript = new Set(['-e', '--eval', '-p', '--print', '-i', '--interactive', '-c', '--check', '-v', '--version', '-h', '--help', '--test', '--run']);
 

@@ -10,7 +10,7 @@ import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, NodeApp, NodeFramework, NodePackageManager } from '../../types.js';
 import { defaultNodeMajor } from './dockerfile.js';
-import { forImage, type NodeStart, parseStartScript } from '../../../dockerfile/index.js';
+import { forImage, type NodeStart, parseStartScript, preloadsOf, withoutPreloads } from '../../../dockerfile/index.js';
 import { workspaceMembers, workspaceRootOf } from './workspace.js';
 
 const packageJsonSchema = z.looseObject({
@@ -78,6 +78,17 @@ const typeScriptFile = /\.[cm]?ts$/;
 function compiledPath(source: string, outDir: string): string {
   return `${outDir}/${source.replace(/^src\//, '').replace(/\.([cm]?)ts$/, '.$1js')}`;
 }
+
+/** Packages that make node run TypeScript as a preload (`--import tsx`, `-r ts-node/register`): development runners. */
+const typeScriptLoaders = new Set(['tsx', 'ts-node', '@swc-node/register', 'esbuild-register', '@esbuild-kit/cjs-loader', '@esbuild-kit/esm-loader', '@babel/register', 'sucrase']);
+
+/** The package a preload names (`tsx/esm` → tsx, `@swc-node/register/esm` → @swc-node/register). */
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
+}
+
+const isTypeScriptLoader = (preload: string): boolean => typeScriptLoaders.has(packageOf(preload));
 
 function frameworkOf(deps: Record<string, string>): NodeFramework | undefined {
   if ('next' in deps) return 'next';
@@ -264,6 +275,20 @@ export const nodeDetector: Detector = {
     if (startUnread !== undefined) {
       notes.push(`${manifest}: scripts.start runs ${startUnread}, not \`node FILE\`, which an image without a shell or dev dependencies cannot run; the Dockerfile runs ${entry}`);
     }
+    // TypeScript through a loader (`node --import tsx src/index.ts`): the runtime has no dev dependencies and, with
+    // a build, no sources; it runs what the build writes, without the loader
+    let nodeOptions = start.nodeOptions;
+    const loaders = preloadsOf(nodeOptions ?? []).filter(isTypeScriptLoader);
+    if (typeScriptFile.test(entry) && build && entrySource === 'scripts.start') {
+      const compiled = compiledPath(entry, outDir);
+      notes.push(`${manifest}: scripts.start runs ${entry}${loaders.length === 0 ? '' : ` through ${loaders.join(', ')}`}, TypeScript; the image runs the build's ${compiled} instead, with no loader: check the build writes it there`);
+      entry = compiled;
+      nodeOptions = withoutPreloads(nodeOptions ?? [], isTypeScriptLoader);
+    } else if (typeScriptFile.test(entry) && !build && entrySource !== undefined && !loaders.some((l) => packageOf(l) in deps)) {
+      notes.push(
+        `${manifest}: ${entrySource} names ${entry}, TypeScript, and there is no build script: the image runs it as it is, which needs a TypeScript loader among the dependencies (not devDependencies) or node's type stripping (Node 22.18 and later); a build script that compiles it gives a JavaScript image`,
+      );
+    }
     // a built app's entry outside the build output is copied by name: `node server` is the server.js node would find
     if (build && !entry.startsWith(`${outDir}/`) && !/\.[^/]+$/.test(entry) && !(await someFile(files, [joinPath(dir, entry)])) && (await someFile(files, [joinPath(dir, `${entry}.js`)]))) {
       entry = `${entry}.js`;
@@ -308,7 +333,9 @@ export const nodeDetector: Detector = {
         hasPublicDir: await files.isDir(joinPath(dir, 'public')).catch(() => false),
         outDir,
         entry,
-        ...(nextStandalone ? {} : start),
+        ...(nextStandalone
+          ? {}
+          : { ...(nodeOptions === undefined || nodeOptions.length === 0 ? {} : { nodeOptions }), ...(start.args === undefined ? {} : { args: start.args }), ...(start.env === undefined ? {} : { env: start.env }) }),
         ...(prepareScript ? { prepareScript } : {}),
         ...(yarnConfig.length === 0 ? {} : { yarnConfig }),
         ...(yarnPnp ? { yarnPnp } : {}),
