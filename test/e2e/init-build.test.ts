@@ -108,6 +108,9 @@ const apps = resolve(import.meta.dirname, '__fixtures__/init-apps');
 
 const cases = [
   { app: 'node', answer: 'hello from node as uid 65532', source: 'src/server.js', install: ['npm ci'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
+  // the start script runs server.js at the root (it requires the build output) with a preload beside it: both are
+  // copied into the runtime from the build stage, and the answer names what the preload set
+  { app: 'node-root-entry', answer: 'hello from node-root-entry as uid 65532', source: 'src/app.js', install: ['npm ci'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   // pnpm and yarn classic from corepack, pinned by the packageManager field; express from the npm registry
   { app: 'pnpm', answer: 'hello from pnpm as uid 65532', source: 'server.js', install: ['pnpm install --frozen-lockfile --prod'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   { app: 'yarn', answer: 'hello from yarn as uid 65532', source: 'server.js', install: ['yarn install --frozen-lockfile --production'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },

@@ -1,0 +1,2 @@
+const { cpSync } = require('node:fs');
+cpSync('src', 'dist', { recursive: true });

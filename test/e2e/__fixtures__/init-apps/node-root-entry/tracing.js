@@ -1,0 +1,1 @@
+process.env.GREETING_FROM = 'node-root-entry';
