@@ -94,8 +94,13 @@ export interface ScanOptions {
   failOn?: Severity;
   /** Fail with code 'external' when the database is older than this many hours, or empty. */
   maxDbAgeHours?: number;
-  /** With `maxDbAgeHours`: `fail` (the default; exit 4) or `warn` (a warning in the outcome). */
+  /** With `maxDbAgeHours`, or a gate on an empty database: `fail` (the default; exit 4) or `warn` (a warning in the outcome). */
   staleDb?: 'fail' | 'warn';
+  /**
+   * The caller gates on the outcome (`--exit-code` without `--fail-on`); `failOn` gates too. A gate on an empty
+   * database would pass having checked nothing: it is handled as a stale database (`staleDb`).
+   */
+  gate?: boolean;
   /** Suppressions: an ignore file, a baseline of accepted findings, OpenVEX documents. */
   ignore?: IgnoreFile;
   baseline?: Baseline;
@@ -203,6 +208,11 @@ export function scan(doc: Sbom, cacheDir: string, options: ScanOptions = {}): Sc
         if (options.staleDb === 'warn') warnings.push(message);
         else throw new ShipshapeError('external', message);
       }
+    }
+    if (result.db.records === 0 && (options.failOn !== undefined || options.gate === true)) {
+      const message = 'no vulnerability database imported, so the gate would pass having checked nothing; run `shipshape db update` or `shipshape db import FILE|DIR` (or --stale-db warn to let it pass)';
+      if (options.staleDb === 'warn') warnings.push(message);
+      else throw new ShipshapeError('external', message);
     }
     let matches = result.matches;
     if (options.severity) matches = matches.filter((m) => atLeast(m.severity, options.severity ?? 'unknown'));

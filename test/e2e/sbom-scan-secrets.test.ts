@@ -52,6 +52,12 @@ describe.skipIf(skip)('sbom, scan and secrets through the CLI', () => {
     const empty = await runCli(['scan', image], { env });
     expect(empty.code).toBe(0);
     expect(empty.stdout).toContain('no vulnerability database imported');
+    // a gate on an empty database does not pass: it checked nothing (exit 4, as a stale database), unless told to warn
+    const emptyGate = await runCli(['scan', image, '--fail-on', 'high'], { env });
+    expect([emptyGate.code, emptyGate.stderr.trim()]).toEqual([4, expect.stringMatching(/^shipshape: no vulnerability database imported, so the gate would pass having checked nothing; run/)]);
+    expect((await runCli(['scan', image, '--exit-code', '3'], { env })).code).toBe(4);
+    const warned = await runCli(['scan', image, '--fail-on', 'high', '--stale-db', 'warn'], { env });
+    expect([warned.code, warned.stderr]).toEqual([0, expect.stringContaining('gate would pass having checked nothing')]);
     const imported = await runCli(['db', 'import', resolve(repoRoot, 'src/vuln/__fixtures__/osv')], { env });
     expect(imported.code, imported.stderr).toBe(0);
     const table = await runCli(['scan', image], { env });

@@ -86,6 +86,7 @@ export function register(program: Command): void {
         ...(flags.severity ? { severity: flags.severity } : {}),
         ignoreUnfixed: flags.ignoreUnfixed,
         ...(flags.failOn ? { failOn: flags.failOn } : {}),
+        ...(flags.exitCode === undefined ? {} : { gate: true }),
         ...(maxDbAge === undefined ? {} : { maxDbAgeHours: maxDbAge }),
         staleDb: flags.staleDb ?? vulnConfig.db.stale,
       });
