@@ -27,6 +27,11 @@ export interface ScanOptions {
   maxBodyBytes?: number;
   /** Files larger than this are not handed to a reducer. Default 512 MiB. */
   maxReducedBytes?: number;
+  /**
+   * Bytes of bodies that may wait for an asynchronous reducer before reading stops until they are reduced (checked
+   * between the tar's chunks). Default 16 MiB.
+   */
+  maxPendingBytes?: number;
   /** An entry declaring more bytes than this is refused as hostile. Default 64 GiB. */
   maxEntryBytes?: number;
   /** Called with the number of tar bytes read, for progress. */
@@ -135,7 +140,9 @@ export async function readLayerTar(tar: Readable, meta: { index: number; digest:
   const whiteouts: string[] = [];
   const opaqueDirs: string[] = [];
   const bodies = new Map<string, Buffer>();
-  const reductions: Promise<void>[] = [];
+  let reductions: Promise<void>[] = [];
+  let pendingBytes = 0;
+  const maxPending = options.maxPendingBytes ?? 16 * 1024 * 1024;
   const onBytes = options.onBytes;
   let bytes = 0;
 
@@ -174,11 +181,13 @@ export async function readLayerTar(tar: Readable, meta: { index: number; digest:
           return;
         }
         // a reducer may be asynchronous: its summary is awaited before the layer's result is returned
-        reductions.push(
-          Promise.resolve(wantBody(body, path)).then((kept) => {
-            if (kept) bodies.set(path, kept);
-          }),
-        );
+        const reduction = Promise.resolve(wantBody(body, path)).then((kept) => {
+          if (kept) bodies.set(path, kept);
+        });
+        // its failure is thrown where it is awaited; should the tar fail first, it must not end the process as unhandled
+        reduction.catch(() => undefined);
+        reductions.push(reduction);
+        pendingBytes += body.length;
       },
       hash,
     );
@@ -189,6 +198,12 @@ export async function readLayerTar(tar: Readable, meta: { index: number; digest:
       bytes += chunk.length;
       onBytes?.(chunk.length);
       scanner.write(chunk);
+      // a body waits in memory until its reducer is done: when a reducer is slower than the tar, reading waits for it
+      if (pendingBytes > maxPending) {
+        await Promise.all(reductions);
+        reductions = [];
+        pendingBytes = 0;
+      }
     }
     scanner.end();
     await Promise.all(reductions);
