@@ -4,12 +4,10 @@
  */
 import { readdir, readFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { extract } from 'tar-stream';
-import { cleanPath, normalizeEntryName } from '../fs/index.js';
+import { type BodyReducer, readLayer } from '../fs/index.js';
 import { printableName } from '../internal/display-text.js';
-import type { Image } from '../image/types.js';
-import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
+import type { Image, Layer } from '../image/types.js';
+import { wrap } from '../internal/errors.js';
 import { findSecrets, redact } from './rules.js';
 
 export interface SecretFinding {
@@ -35,7 +33,8 @@ function looksText(buf: Buffer): boolean {
   return !buf.subarray(0, 8192).includes(0);
 }
 
-interface LayerChanges {
+/** What one layer does to the paths of the layers below it. */
+interface LayerPaths {
   /** Every path the layer writes. */
   written: Set<string>;
   /** Paths a `.wh.` marker deletes, and directories an opaque marker empties. */
@@ -43,53 +42,34 @@ interface LayerChanges {
   opaque: Set<string>;
 }
 
-async function scanLayer(stream: Readable, layer: number, digest: string, onFile: (path: string, text: string) => Promise<void>): Promise<LayerChanges> {
-  const changes: LayerChanges = { written: new Set(), deleted: new Set(), opaque: new Set() };
-  // errors name the layer as sbom and analyze name it, so that the three refuse a hostile layer alike
-  const subject = `layer ${layer} ${digest}`;
-  const ex = extract();
-  stream.on('error', (error) => { ex.destroy(error); });
-  stream.pipe(ex);
-  try {
-    for await (const entry of ex) {
-      const header = entry.header;
-      const size = header.size;
-      // a name with `..` or an absolute one is hostile input, refused as sbom and analyze refuse it, not cleaned
-      const path = normalizeEntryName(header.name, subject);
-      if (header.type === 'link') normalizeEntryName(header.linkname, `${subject}, hardlink "${printableName(header.name)}"`);
-      const base = path.slice(path.lastIndexOf('/') + 1);
-      const dir = path.slice(0, path.lastIndexOf('/')) || '/';
-      if (base === '.wh..wh..opq') changes.opaque.add(dir);
-      else if (base.startsWith('.wh.')) changes.deleted.add(cleanPath(`${dir}/${base.slice(4)}`));
-      else changes.written.add(path);
-      if ((header.type !== 'file' && header.type !== 'contiguous-file') || size > maxScannedBytes || size === 0) {
-        entry.resume();
-        continue;
-      }
-      const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk as Buffer);
-      const buf = Buffer.concat(chunks);
-      if (looksText(buf)) {
-        try {
-          await onFile(path, buf.toString('utf8'));
-        } catch (error) {
-          throw wrap(wrap(error, `scanning ${printableName(path)}`), `reading layer ${layer} (${digest}) for secrets`);
-        }
-      }
+/** A text file of a layer, as the scan met it. */
+type OnFile = (path: string, text: string) => Promise<void>;
+
+/**
+ * Reads layer `index` through the shared layer reader, which refuses hostile tars (names leaving the root, unknown
+ * entry types, absurd sizes, corrupt data) with the one line sbom and analyze print. Every small text file goes to
+ * `onFile`, deleted or not: a whiteout in a later layer hides nothing here.
+ */
+async function scanLayer(layer: Layer, index: number, onFile: OnFile): Promise<LayerPaths> {
+  const scanText: BodyReducer = async (body, path) => {
+    if (!looksText(body)) return undefined;
+    try {
+      await onFile(path, body.toString('utf8'));
+    } catch (error) {
+      throw wrap(wrap(error, `scanning ${printableName(path)}`), `reading layer ${index} (${layer.descriptor.digest}) for secrets`);
     }
-  } catch (error) {
-    stream.destroy();
-    // already one line naming the layer: a hostile entry, or a failed scan of a file
-    if (error instanceof ShipshapeError) throw error;
-    // what tar-stream throws is about the tar: a cut-off end, a bad header, an entry larger than what follows
-    const message = error instanceof Error ? error.message : String(error);
-    throw invalidInput(subject, `not a valid tar: ${message.split('\n')[0] ?? message}`, error);
-  }
-  return changes;
+    return undefined;
+  };
+  const { files } = await readLayer(layer, index, {
+    hash: false,
+    bodies: (_path, size) => (size > 0 && size <= maxScannedBytes ? scanText : undefined),
+    maxReducedBytes: maxScannedBytes,
+  });
+  return { written: new Set(files.entries.map((e) => e.path)), deleted: new Set(files.whiteouts), opaque: new Set(files.opaqueDirs) };
 }
 
 /** Whether a later layer overwrote or deleted `path` (or a directory above it). */
-function goneLater(path: string, layer: number, changes: LayerChanges[]): boolean {
+function goneLater(path: string, layer: number, changes: LayerPaths[]): boolean {
   const ancestors: string[] = [];
   for (let p = path; p !== '/' && p !== ''; p = p.slice(0, p.lastIndexOf('/')) || '/') ancestors.push(p);
   for (const later of changes.slice(layer + 1)) {
@@ -102,11 +82,15 @@ function goneLater(path: string, layer: number, changes: LayerChanges[]): boolea
 
 export async function scanImageSecrets(image: Image): Promise<SecretFinding[]> {
   const findings: SecretFinding[] = [];
-  const changes: LayerChanges[] = [];
+  const changes: LayerPaths[] = [];
   for (const [index, layer] of image.layers.entries()) {
-    changes[index] = await scanLayer(await layer.uncompressed(), index, layer.descriptor.digest, async (path, text) => {
+    // files are linted concurrently as the tar streams by; each keeps its place so that findings follow tar order
+    const perFile: SecretFinding[][] = [];
+    changes[index] = await scanLayer(layer, index, async (path, text) => {
+      const found: SecretFinding[] = [];
+      perFile.push(found);
       for (const hit of await findSecrets(path, text)) {
-        findings.push({
+        found.push({
           rule: hit.rule,
           message: hit.message,
           redacted: redact(hit.value),
@@ -115,6 +99,7 @@ export async function scanImageSecrets(image: Image): Promise<SecretFinding[]> {
         });
       }
     });
+    findings.push(...perFile.flat());
   }
   // A file a later layer deleted or overwrote still ships in the earlier layer: say so.
   for (const f of findings) {

@@ -137,13 +137,20 @@ describe('an image of many text files', () => {
   });
 });
 
-describe('a layer that is not a valid tar', () => {
-  it('is refused as invalid input naming the layer, not taken for a bug', async () => {
-    const image = await buildImage({ layers: [[{ path: 'app/huge', type: 'raw', header: { type: 'file', size: 0 }, content: Buffer.alloc(0), declaredSize: 2 ** 40 }]] });
-    const digest = image.layers[0]?.descriptor.digest ?? '';
+describe('a layer the shared layer reader refuses', () => {
+  const secret = { path: 'app/.env', content: `GH_TOKEN=${githubToken}\n` };
+  it.each([
+    ['an entry larger than any layer may hold', { path: 'app/huge', type: 'raw' as const, header: { type: 'file' as const }, content: Buffer.alloc(0), declaredSize: 2 ** 40 }, /^layer 1 sha256:[0-9a-f]{64}: entry "app\/huge" declares an absurd size \(1099511627776 bytes\)$/],
+    ['an entry of an unknown type', { path: 'app/odd', type: 'raw' as const, header: { type: 'file' as const }, content: Buffer.from('GH_TOKEN=x\n'), declaredFlag: 'Q' }, /^layer 1 sha256:[0-9a-f]{64}: entry "app\/odd" has an unsupported tar type "Q"$/],
+    ['a tar cut off inside an entry', { path: 'app/cut', type: 'raw' as const, header: { type: 'file' as const }, content: Buffer.alloc(0), declaredSize: 4096 }, /^layer 1 sha256:[0-9a-f]{64}: not a valid tar: Unexpected end of data$/],
+  ])('with %s is refused in the one line sbom and analyze print', async (_name, hostile, message) => {
+    const image = await buildImage({ layers: [[{ path: 'app/ok.txt', content: 'fine\n' }], [secret, hostile]] });
     const error: unknown = await scanImageSecrets(image).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShipshapeError);
-    expect(error).toMatchObject({ code: 'invalid-input', message: `layer 0 ${digest}: not a valid tar: Unexpected end of data` });
+    expect(error).toMatchObject({ code: 'invalid-input' });
+    expect((error as Error).message).toMatch(message);
+    const shared: unknown = await scanImage(image).catch((e: unknown) => e);
+    expect((error as Error).message).toBe((shared as Error).message);
   });
 });
 

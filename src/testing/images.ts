@@ -50,6 +50,8 @@ export interface RawSpec extends SpecBase {
   content?: Buffer;
   /** Size written in the header regardless of the content (base-256 encoded): a hostile, absurd size. */
   declaredSize?: number;
+  /** Typeflag character written in the header, whatever `header.type` says: a type no reader knows (`'Q'`). */
+  declaredFlag?: string;
 }
 export type FileSpec = RegularFileSpec | DirSpec | LinkSpec | WhiteoutSpec | OpaqueSpec | RawSpec;
 
@@ -140,28 +142,51 @@ export async function layerTar(files: FileSpec[]): Promise<Buffer> {
   }
   p.finalize();
   const tar = await done;
-  for (const f of files) if (f.type === 'raw' && f.declaredSize !== undefined) declareSize(tar, f.path, f.declaredSize);
+  for (const f of files) {
+    if (f.type !== 'raw') continue;
+    if (f.declaredSize !== undefined) declareSize(tar, f.path, f.declaredSize);
+    if (f.declaredFlag !== undefined) declareFlag(tar, f.path, f.declaredFlag);
+  }
   return tar;
+}
+
+/** Offset of the header named `name` in `tar`, or -1. */
+function headerOffset(tar: Buffer, name: string): number {
+  for (let offset = 0; offset + 512 <= tar.length; offset += 512) {
+    if (tar.toString('utf8', offset, offset + 100).replace(/\0.*$/s, '') === name) return offset;
+  }
+  return -1;
 }
 
 /** Rewrites the size field (and checksum) of the header named `name`, in place. */
 function declareSize(tar: Buffer, name: string, size: number): void {
-  for (let offset = 0; offset + 512 <= tar.length; offset += 512) {
-    if (tar.toString('utf8', offset, offset + 100).replace(/\0.*$/s, '') !== name) continue;
-    const field = tar.subarray(offset + 124, offset + 136);
-    field.fill(0);
-    field[0] = 0x80;
-    let rest = BigInt(size);
-    for (let i = 11; i > 0; i--) {
-      field[i] = Number(rest & 0xffn);
-      rest >>= 8n;
-    }
-    tar.fill(0x20, offset + 148, offset + 156);
-    let sum = 0;
-    for (let i = offset; i < offset + 512; i++) sum += tar[i] ?? 0;
-    tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, offset + 148, 'ascii');
-    return;
+  const offset = headerOffset(tar, name);
+  if (offset === -1) return;
+  const field = tar.subarray(offset + 124, offset + 136);
+  field.fill(0);
+  field[0] = 0x80;
+  let rest = BigInt(size);
+  for (let i = 11; i > 0; i--) {
+    field[i] = Number(rest & 0xffn);
+    rest >>= 8n;
   }
+  writeChecksum(tar, offset);
+}
+
+/** Rewrites the typeflag (and checksum) of the header named `name`, in place. */
+function declareFlag(tar: Buffer, name: string, flag: string): void {
+  const offset = headerOffset(tar, name);
+  if (offset === -1) return;
+  tar.write(flag.slice(0, 1), offset + 156, 'latin1');
+  writeChecksum(tar, offset);
+}
+
+/** The header checksum counts its own field as eight spaces. */
+function writeChecksum(tar: Buffer, offset: number): void {
+  tar.fill(0x20, offset + 148, offset + 156);
+  let sum = 0;
+  for (let i = offset; i < offset + 512; i++) sum += tar[i] ?? 0;
+  tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, offset + 148, 'ascii');
 }
 
 class MemoryStore implements BlobStore {

@@ -77,6 +77,25 @@ describe.skipIf(skip)('sbom, scan and secrets through the CLI', () => {
     expect(r.stdout + r.stderr).not.toContain(githubToken);
   });
 
+  it.each([
+    ['an entry larger than any layer may hold', { declaredSize: 2 ** 40 }, 'declares an absurd size'],
+    ['an entry of an unknown type', { declaredFlag: 'Q' }, 'has an unsupported tar type "Q"'],
+  ])('refuses a layer with %s in secrets with the exit code and line of sbom', async (name, declared, reason) => {
+    const hostile = await buildImage({
+      layers: [[{ path: 'app/.env', content: `GITHUB_TOKEN=${githubToken}\n` }, { path: 'app/odd', type: 'raw', header: { type: 'file' }, content: Buffer.alloc(0), ...declared }]],
+    });
+    const ref = `oci:${join(work, `hostile-${name.replace(/\W+/g, '-')}`)}:test`;
+    await writeLayoutDir(ref.slice(4, -5), { kind: 'image', image: hostile }, { tag: 'test' });
+    const sbom = await runCli(['sbom', ref], { env });
+    const secrets = await runCli(['secrets', ref], { env });
+    expect(sbom.code).toBe(2);
+    expect(secrets.code).toBe(2);
+    expect(secrets.stderr.trim().split('\n')).toHaveLength(1);
+    expect(secrets.stderr).toContain(`entry "app/odd" ${reason}`);
+    expect(secrets.stderr).toBe(sbom.stderr);
+    expect(secrets.stdout + secrets.stderr).not.toContain(githubToken);
+  });
+
   it('exits 2 with one line on a bad OSV file', async () => {
     const bad = join(work, 'bad.json');
     await writeFile(bad, '{"id": 1}');
