@@ -29,6 +29,9 @@ const projects: [string, string | undefined][] = [
   ['python-plain', undefined],
   ['python-local-requirements', undefined],
   ['python-private-index', undefined],
+  ['python-uv-private-index', undefined],
+  ['python-poetry-private-index', undefined],
+  ['python-pdm-private-index', undefined],
   ['java-maven-spring', undefined],
   ['java-gradle', undefined],
   ['java-maven-plain', undefined],
@@ -315,7 +318,7 @@ describe('generated from a project written by the test', () => {
     }
   });
 
-  it('a package index with credentials in pyproject.toml (poetry, pdm, uv) is a note naming the host only', async () => {
+  it('a package index with credentials in pyproject.toml is read from build secrets by the tool that installs; another tool table is a note naming the host only', async () => {
     const { notes, dockerfile } = await project({
       'pyproject.toml': [
         '[project]\nname = "app"\n',
@@ -330,12 +333,87 @@ describe('generated from a project written by the test', () => {
     });
     expect(notes).toEqual([
       'pyproject.toml: the index URL for poetry.corp.example ([[tool.poetry.source]]) carries credentials, which the image would keep: take them out of the file and pass them as a build secret',
-      'pyproject.toml: the index URL for uv.corp.example ([[tool.uv.index]]) carries credentials, which the image would keep: take them out of the file and pass them as a build secret',
-      'pyproject.toml: the index URL for old.corp.example ([tool.uv] extra-index-url) carries credentials, which the image would keep: take them out of the file and pass them as a build secret',
+      "pyproject.toml: the index URL for uv.corp.example ([[tool.uv.index]]) carries credentials, which the image would keep: take them out of the URL and pass them as the build secrets uv-index-corp-username and uv-index-corp-password, which the Dockerfile's uv install reads for this index: docker build --secret id=uv-index-corp-username,env=UV_INDEX_CORP_USERNAME --secret id=uv-index-corp-password,env=UV_INDEX_CORP_PASSWORD . (with the user name and the password in the variables, or src=FILE)",
+      "pyproject.toml: the index URL for old.corp.example ([tool.uv] extra-index-url) carries credentials, which the image would keep: move the URL out of the file into the build secret uv-extra-index-url, which the Dockerfile's uv install reads: docker build --secret id=uv-extra-index-url,env=UV_EXTRA_INDEX_URL . (with the URL in UV_EXTRA_INDEX_URL, or src=FILE)",
     ]);
-    expect(JSON.stringify({ dockerfile, notes })).not.toContain('s3cr3t');
+    expect(instructions(dockerfile).find((l) => l.includes('uv pip install'))?.replace(/\s+/g, ' ')).toBe(
+      'RUN --mount=type=cache,target=/root/.cache/uv --mount=type=secret,id=uv-index-corp-username --mount=type=secret,id=uv-index-corp-password --mount=type=secret,id=uv-extra-index-url ' +
+        'if [ -f /run/secrets/uv-index-corp-username ]; then UV_INDEX_CORP_USERNAME="$(cat /run/secrets/uv-index-corp-username)"; export UV_INDEX_CORP_USERNAME; fi ' +
+        '&& if [ -f /run/secrets/uv-index-corp-password ]; then UV_INDEX_CORP_PASSWORD="$(cat /run/secrets/uv-index-corp-password)"; export UV_INDEX_CORP_PASSWORD; fi ' +
+        '&& if [ -f /run/secrets/uv-extra-index-url ]; then UV_EXTRA_INDEX_URL="$(cat /run/secrets/uv-extra-index-url)"; export UV_EXTRA_INDEX_URL; fi ' +
+        '&& uv export --frozen --no-dev --no-emit-project -o /tmp/requirements.txt && uv pip install --target=/deps -r /tmp/requirements.txt && rm -f /tmp/requirements.txt',
+    );
+    expect(dockerfile).toContain('#   docker build --secret id=uv-index-corp-username,env=UV_INDEX_CORP_USERNAME --secret id=uv-index-corp-password,env=UV_INDEX_CORP_PASSWORD --secret id=uv-extra-index-url,env=UV_EXTRA_INDEX_URL .\n');
+    expect(JSON.stringify({ dockerfile, notes })).not.toMatch(/s3cr3t|deploy/);
     // a source table of an unexpected shape is no index, not an invalid pyproject.toml
     expect((await project({ 'pyproject.toml': '[project]\nname = "app"\n[tool.poetry]\nsource = "corp"\n', 'poetry.lock': '', 'main.py': '' })).notes).toEqual([]);
+  });
+
+  it('uv: an unnamed index with credentials comes whole from UV_DEFAULT_INDEX or UV_INDEX; a name gives UV_INDEX_<NAME>_ variables, upper case with - and . as _', async () => {
+    const unnamed = await project({
+      'pyproject.toml': [
+        '[project]\nname = "app"\n',
+        '[[tool.uv.index]]\nurl = "https://s3cr3tT0ken@extra.corp.example/simple"\n',
+        '[[tool.uv.index]]\nurl = "https://deploy:s3cr3tT0ken@pypi.corp.example/simple"\ndefault = true\n',
+        '[[tool.uv.index]]\nname = "Corp.Mirror-2"\nurl = "https://deploy:s3cr3tT0ken@mirror.corp.example/simple"\n',
+        '[tool.uv]\nindex-url = "https://deploy:s3cr3tT0ken@legacy.corp.example/simple"\nfind-links = "https://deploy:s3cr3tT0ken@files.corp.example/wheels"\n',
+      ].join('\n'),
+      'uv.lock': '',
+      'main.py': '',
+    });
+    expect(unnamed.dockerfile).toContain(
+      '#   docker build --secret id=uv-index,env=UV_INDEX --secret id=uv-default-index,env=UV_DEFAULT_INDEX --secret id=uv-index-corp-mirror-2-username,env=UV_INDEX_CORP_MIRROR_2_USERNAME --secret id=uv-index-corp-mirror-2-password,env=UV_INDEX_CORP_MIRROR_2_PASSWORD --secret id=uv-index-url,env=UV_INDEX_URL --secret id=uv-find-links,env=UV_FIND_LINKS .\n',
+    );
+    expect(unnamed.notes.map((n) => /--secret id=\S+/g.exec(n)?.[0])).toEqual(['--secret id=uv-index,env=UV_INDEX', '--secret id=uv-default-index,env=UV_DEFAULT_INDEX', '--secret id=uv-index-corp-mirror-2-username,env=UV_INDEX_CORP_MIRROR_2_USERNAME', '--secret id=uv-index-url,env=UV_INDEX_URL', '--secret id=uv-find-links,env=UV_FIND_LINKS']);
+    expect(JSON.stringify(unnamed)).not.toMatch(/s3cr3t|deploy:/);
+    // a name uv refuses gets no variable: a note, no mount
+    const odd = await project({ 'pyproject.toml': '[project]\nname = "app"\n[[tool.uv.index]]\nname = "corp index"\nurl = "https://deploy:s3cr3tT0ken@pypi.corp.example/simple"\n', 'uv.lock': '', 'main.py': '' });
+    expect(odd.notes).toEqual(['pyproject.toml: the index URL for pypi.corp.example ([[tool.uv.index]]) carries credentials, which the image would keep: take them out of the file and pass them as a build secret']);
+    expect(odd.dockerfile).not.toMatch(/type=secret|\/run\/secrets/);
+  });
+
+  it('poetry reads a source credentials from POETRY_HTTP_BASIC_<SOURCE>_ build secrets and exports them for pip, leaving no list behind; pdm reads ${VARIABLES} in the source URL', async () => {
+    const poetry = await project({
+      'pyproject.toml': '[tool.poetry]\nname = "app"\n\n[[tool.poetry.source]]\nname = "corp-pypi"\nurl = "https://deploy:s3cr3tT0ken@pypi.corp.example/simple"\npriority = "supplemental"\n',
+      'poetry.lock': '',
+      'main.py': '',
+    });
+    expect(poetry.notes).toEqual([
+      "pyproject.toml: the index URL for pypi.corp.example ([[tool.poetry.source]]) carries credentials, which the image would keep: take them out of the URL and pass them as the build secrets poetry-http-basic-corp-pypi-username and poetry-http-basic-corp-pypi-password, which the Dockerfile's poetry export reads for this index: docker build --secret id=poetry-http-basic-corp-pypi-username,env=POETRY_HTTP_BASIC_CORP_PYPI_USERNAME --secret id=poetry-http-basic-corp-pypi-password,env=POETRY_HTTP_BASIC_CORP_PYPI_PASSWORD . (with the user name and the password in the variables, or src=FILE)",
+    ]);
+    expect(instructions(poetry.dockerfile).find((l) => l.includes('poetry export'))?.replace(/\s+/g, ' ')).toBe(
+      'RUN --mount=type=cache,target=/root/.cache/pip --mount=type=secret,id=poetry-http-basic-corp-pypi-username --mount=type=secret,id=poetry-http-basic-corp-pypi-password ' +
+        'if [ -f /run/secrets/poetry-http-basic-corp-pypi-username ]; then POETRY_HTTP_BASIC_CORP_PYPI_USERNAME="$(cat /run/secrets/poetry-http-basic-corp-pypi-username)"; export POETRY_HTTP_BASIC_CORP_PYPI_USERNAME; fi ' +
+        '&& if [ -f /run/secrets/poetry-http-basic-corp-pypi-password ]; then POETRY_HTTP_BASIC_CORP_PYPI_PASSWORD="$(cat /run/secrets/poetry-http-basic-corp-pypi-password)"; export POETRY_HTTP_BASIC_CORP_PYPI_PASSWORD; fi ' +
+        '&& pip install "poetry>=1.8,<3" "poetry-plugin-export>=1.8" && poetry export --only main --with-credentials -o /tmp/requirements.txt && pip install --target=/deps -r /tmp/requirements.txt && rm -f /tmp/requirements.txt',
+    );
+    const pdm = await project({
+      'pyproject.toml': '[project]\nname = "app"\n\n[tool.pdm]\n\n[[tool.pdm.source]]\nname = "corp.pypi"\nurl = "https://deploy:s3cr3tT0ken@pypi.corp.example/simple"\n',
+      'pdm.lock': '',
+      'main.py': '',
+    });
+    expect(pdm.notes).toEqual([
+      'pyproject.toml: the index URL for pypi.corp.example ([[tool.pdm.source]]) carries credentials, which the image would keep: write ${PDM_INDEX_CORP_PYPI_USERNAME}:${PDM_INDEX_CORP_PYPI_PASSWORD} in the URL in their place (pdm expands ${VARIABLES} in a source URL, pip in its export) and pass them as the build secrets pdm-index-corp-pypi-username and pdm-index-corp-pypi-password: docker build --secret id=pdm-index-corp-pypi-username,env=PDM_INDEX_CORP_PYPI_USERNAME --secret id=pdm-index-corp-pypi-password,env=PDM_INDEX_CORP_PYPI_PASSWORD . (with the user name and the password in the variables, or src=FILE)',
+    ]);
+    expect(instructions(pdm.dockerfile).find((l) => l.includes('pdm export'))).toMatch(
+      /^RUN --mount=type=cache,target=\/root\/\.cache\/pip --mount=type=secret,id=pdm-index-corp-pypi-username --mount=type=secret,id=pdm-index-corp-pypi-password .*export PDM_INDEX_CORP_PYPI_PASSWORD; fi\s+&& pip install "pdm>=2\.12" .*&& rm -f \/tmp\/requirements\.txt$/,
+    );
+    expect(JSON.stringify({ poetry, pdm })).not.toMatch(/s3cr3t|deploy:/);
+    // --compat has the same mounts, read inside the RUN: Docker 20.10's frontend has no `env=` on a secret mount
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-generate-'));
+    made.push(root);
+    await writeFile(join(root, 'pyproject.toml'), '[tool.poetry]\nname = "app"\n\n[[tool.poetry.source]]\nname = "corp"\nurl = "https://deploy:s3cr3tT0ken@pypi.corp.example/simple"\n');
+    await writeFile(join(root, 'poetry.lock'), '');
+    await writeFile(join(root, 'main.py'), '');
+    const compat = (await generateFiles(root, await detectApp(root), { compat: true })).dockerfile;
+    expect(compat).toMatch(/^RUN --mount=type=cache,target=\/root\/\.cache\/pip --mount=type=secret,id=poetry-http-basic-corp-username --mount=type=secret,id=poetry-http-basic-corp-password \\$/m);
+    expect(compat).not.toMatch(/--mount=\S*(env=|required=)/);
+    // without credentials in the URL (or with ${VARIABLES} already) nothing is mounted and the export is as before
+    for (const source of ['url = "https://pypi.corp.example/simple"', 'url = "https://${CORP_USER}:${CORP_TOKEN}@pypi.corp.example/simple"']) {
+      const plain = await project({ 'pyproject.toml': `[tool.poetry]\nname = "app"\n\n[[tool.poetry.source]]\nname = "corp"\n${source}\n`, 'poetry.lock': '', 'main.py': '' });
+      expect(plain.dockerfile).not.toMatch(/type=secret|\/run\/secrets|--with-credentials|rm -f/);
+      expect(plain.notes).toEqual([]);
+    }
   });
 
   it('copies the go.mod of a module replaced by a local directory before go mod download; one outside the context is a note', async () => {

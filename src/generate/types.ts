@@ -127,6 +127,18 @@ export interface PythonApp extends AppBase {
    * leave the files, which COPY puts in the image.
    */
   pipSecrets?: PipUrlOption[];
+  /**
+   * Variables uv, poetry or pdm read an index's credentials from (`UV_INDEX_CORP_PASSWORD`,
+   * `POETRY_HTTP_BASIC_CORP_PASSWORD`, a pdm source's `${VARIABLE}`), for the indexes pyproject.toml names with
+   * credentials: the install reads each from an optional build secret, so the credentials can leave the file.
+   */
+  indexSecrets?: BuildSecret[];
+}
+
+/** A build secret (`RUN --mount=type=secret,id=…`) read into an environment variable for one RUN. */
+export interface BuildSecret {
+  id: string;
+  variable: string;
 }
 
 /** The pip options whose URL a build secret can give instead of a requirements file. */

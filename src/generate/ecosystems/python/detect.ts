@@ -12,7 +12,7 @@ import { describeIssue } from '../../../internal/zod-issues.js';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
-import type { Detector, PipUrlOption, PythonApp, PythonPackageManager } from '../../types.js';
+import type { BuildSecret, Detector, PipUrlOption, PythonApp, PythonPackageManager } from '../../types.js';
 
 const pyprojectSchema = z.looseObject({
   project: z
@@ -72,28 +72,110 @@ function credentialedHost(url: string): string | undefined {
   return match[2];
 }
 
-/** A table of pyproject.toml that lists package indexes, by where it sits: `[[tool.poetry.source]]` → its `url`s. */
-const indexTable = z.array(z.looseObject({ url: z.unknown() })).catch([]);
+/** A table of pyproject.toml that lists package indexes, by where it sits: `[[tool.poetry.source]]` → its entries. */
+const indexTable = z.array(z.looseObject({ url: z.unknown().optional(), name: z.unknown().optional(), default: z.unknown().optional() })).catch([]);
 
 /**
- * Notes for the package indexes pyproject.toml names with credentials in the URL (poetry and pdm sources, uv
- * indexes and its older `index-url` settings): the file is copied into the image. The host only is named.
+ * An index name as uv and poetry put it in a variable (`UV_INDEX_<NAME>_PASSWORD`, `POETRY_HTTP_BASIC_<NAME>_…`):
+ * upper case, `-` and `.` as `_`. Names of other characters (which uv refuses) get no variable.
  */
-function pyprojectIndexNotes(pyproject: z.infer<typeof pyprojectSchema>, path: string): string[] {
+function variableNameOf(name: unknown): string | undefined {
+  return typeof name === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(name) ? name.toUpperCase().replace(/[^A-Z0-9]/g, '_') : undefined;
+}
+
+/** The build secret that gives a variable: `UV_INDEX_CORP_PASSWORD` → `uv-index-corp-password` (as pip-index-url). */
+function secretOf(variable: string): BuildSecret {
+  return { id: variable.toLowerCase().replace(/_/g, '-'), variable };
+}
+
+/** `docker build --secret id=…,env=… …`: the command a note gives for its secrets. */
+function buildCommand(secrets: BuildSecret[]): string {
+  return `docker build ${secrets.map((s) => `--secret id=${s.id},env=${s.variable}`).join(' ')} .`;
+}
+
+interface PyprojectIndex {
+  table: string;
+  url: unknown;
+  /** How the package manager the Dockerfile runs takes this index's credentials from the environment, if it does. */
+  fromEnvironment?: { secrets: BuildSecret[]; advice: string };
+}
+
+/** An index whose user name and password the tool reads from two variables (uv's named indexes, poetry's sources). */
+function credentialPair(tool: string, prefix: string, name: unknown): PyprojectIndex['fromEnvironment'] {
+  const key = variableNameOf(name);
+  if (key === undefined) return undefined;
+  const user = secretOf(`${prefix}_${key}_USERNAME`);
+  const password = secretOf(`${prefix}_${key}_PASSWORD`);
+  return {
+    secrets: [user, password],
+    advice: `take them out of the URL and pass them as the build secrets ${user.id} and ${password.id}, which ${tool} reads for this index: ${buildCommand([user, password])} (with the user name and the password in the variables, or src=FILE)`,
+  };
+}
+
+/** An index URL the tool reads whole from one variable (uv's `UV_INDEX_URL` and the like). */
+function wholeUrl(variable: string): PyprojectIndex['fromEnvironment'] {
+  const secret = secretOf(variable);
+  return { secrets: [secret], advice: `move the URL out of the file into the build secret ${secret.id}, which the Dockerfile's uv install reads: ${buildCommand([secret])} (with the URL in ${variable}, or src=FILE)` };
+}
+
+/**
+ * The package indexes pyproject.toml names with credentials in the URL (poetry and pdm sources, uv indexes and its
+ * older `index-url` settings): the file is copied into the image. The host only is named. Those of the package
+ * manager the Dockerfile runs get optional build secrets in that tool's own variables, so the credentials can leave
+ * the file: uv's `UV_INDEX_<NAME>_USERNAME`/`_PASSWORD` for a named index (a whole URL in `UV_INDEX`,
+ * `UV_DEFAULT_INDEX`, `UV_INDEX_URL`, `UV_EXTRA_INDEX_URL` or `UV_FIND_LINKS` otherwise), poetry's
+ * `POETRY_HTTP_BASIC_<SOURCE>_USERNAME`/`_PASSWORD`, and for pdm, which has no such variables for a source,
+ * `${VARIABLES}` in the URL, which pdm (and pip, reading pdm's export) expand from the environment.
+ */
+function pyprojectIndexes(pyproject: z.infer<typeof pyprojectSchema>, path: string, packageManager: PythonPackageManager): { notes: string[]; secrets: BuildSecret[] } {
   const tool = pyproject.tool ?? {};
   const uv: Record<string, unknown> = tool.uv ?? {};
-  const urls: [string, unknown][] = [
-    ...indexTable.parse(tool.poetry?.source).map((s): [string, unknown] => ['[[tool.poetry.source]]', s.url]),
-    ...indexTable.parse(tool.pdm?.source).map((s): [string, unknown] => ['[[tool.pdm.source]]', s.url]),
-    ...indexTable.parse(uv.index).map((s): [string, unknown] => ['[[tool.uv.index]]', s.url]),
-    ...['index-url', 'extra-index-url', 'find-links'].flatMap((key) => [uv[key]].flat().map((url): [string, unknown] => [`[tool.uv] ${key}`, url])),
+  const uvSettings: Record<string, string> = { 'index-url': 'UV_INDEX_URL', 'extra-index-url': 'UV_EXTRA_INDEX_URL', 'find-links': 'UV_FIND_LINKS' };
+  const indexes: PyprojectIndex[] = [
+    ...indexTable.parse(tool.poetry?.source).map((s) => ({
+      table: '[[tool.poetry.source]]',
+      url: s.url,
+      fromEnvironment: packageManager === 'poetry' ? credentialPair("the Dockerfile's poetry export", 'POETRY_HTTP_BASIC', s.name) : undefined,
+    })),
+    ...indexTable.parse(tool.pdm?.source).map((s) => {
+      const key = variableNameOf(s.name);
+      const secrets = key === undefined ? [] : [secretOf(`PDM_INDEX_${key}_USERNAME`), secretOf(`PDM_INDEX_${key}_PASSWORD`)];
+      const [user, password] = secrets;
+      return {
+        table: '[[tool.pdm.source]]',
+        url: s.url,
+        fromEnvironment:
+          packageManager !== 'pdm' || user === undefined || password === undefined
+            ? undefined
+            : {
+                secrets,
+                advice: `write \${${user.variable}}:\${${password.variable}} in the URL in their place (pdm expands \${VARIABLES} in a source URL, pip in its export) and pass them as the build secrets ${user.id} and ${password.id}: ${buildCommand(secrets)} (with the user name and the password in the variables, or src=FILE)`,
+              },
+      };
+    }),
+    ...indexTable.parse(uv.index).map((s) => ({
+      table: '[[tool.uv.index]]',
+      url: s.url,
+      fromEnvironment: packageManager !== 'uv' ? undefined : s.name === undefined ? wholeUrl(s.default === true ? 'UV_DEFAULT_INDEX' : 'UV_INDEX') : credentialPair("the Dockerfile's uv install", 'UV_INDEX', s.name),
+    })),
+    ...Object.entries(uvSettings).flatMap(([key, variable]) =>
+      [uv[key]].flat().map((url) => ({ table: `[tool.uv] ${key}`, url, fromEnvironment: packageManager === 'uv' ? wholeUrl(variable) : undefined })),
+    ),
   ];
   const notes: string[] = [];
-  for (const [table, url] of urls) {
+  const secrets: BuildSecret[] = [];
+  for (const { table, url, fromEnvironment } of indexes) {
     const host = typeof url === 'string' ? credentialedHost(url) : undefined;
-    if (host !== undefined) notes.push(`${path}: the index URL for ${host} (${table}) carries credentials, which the image would keep: take them out of the file and pass them as a build secret`);
+    if (host === undefined) continue;
+    const what = `${path}: the index URL for ${host} (${table}) carries credentials, which the image would keep`;
+    if (fromEnvironment === undefined) {
+      notes.push(`${what}: take them out of the file and pass them as a build secret`);
+      continue;
+    }
+    notes.push(`${what}: ${fromEnvironment.advice}`);
+    for (const secret of fromEnvironment.secrets) if (!secrets.some((s) => s.id === secret.id)) secrets.push(secret);
   }
-  return notes;
+  return { notes, secrets };
 }
 
 /** How many requirement files `-r`/`-c` may chain: pip has no limit, a hostile project gets none either. */
@@ -202,7 +284,8 @@ export const pythonDetector: Detector = {
     if (pyprojectText !== undefined) manifests.push('pyproject.toml');
     if (lockfile !== undefined && (await files.isFile(joinPath(dir, lockfile)))) manifests.push(lockfile);
     else if (lockfile !== undefined) notes.push(`${joinPath(dir, lockfile)}: missing; builds are not reproducible until it is committed`);
-    if (pyprojectText !== undefined) notes.push(...pyprojectIndexNotes(pyproject, pyprojectPath));
+    const indexes = pyprojectText === undefined ? { notes: [], secrets: [] } : pyprojectIndexes(pyproject, pyprojectPath, packageManager);
+    notes.push(...indexes.notes);
     const requirementFiles = requirements === undefined ? { manifests: [], lines: [], local: [], secrets: [] } : await readRequirements(files, dir, requirements, notes, packageManager === 'pip');
     const localRequirements = packageManager === 'pip' ? requirementFiles.local : [];
     if (localRequirements.length > 0) notes.push(`${joinPath(dir, requirements ?? 'requirements.txt')}: ${localRequirements.join(', ')} installed after the sources are copied (pip install --no-deps; not editable): their own dependencies must be listed in the requirements`);
@@ -288,6 +371,7 @@ export const pythonDetector: Detector = {
         installable,
         ...(localRequirements.length === 0 ? {} : { localRequirements }),
         ...(requirementFiles.secrets.length === 0 ? {} : { pipSecrets: requirementFiles.secrets }),
+        ...(indexes.secrets.length === 0 ? {} : { indexSecrets: indexes.secrets }),
       },
     ];
   },

@@ -6,13 +6,18 @@
  */
 import { posix } from 'node:path';
 import { type DockerfileWriter, execForm } from '../../dockerfile-writer.js';
-import type { PythonApp } from '../../types.js';
+import type { BuildSecret, PythonApp } from '../../types.js';
 import { runtimeTail } from '../runtime-tail.js';
 import { pipSecretOf } from './detect.js';
 
 /** distroless python3-debian12 is Debian 12's CPython. */
 const distrolessPython = '3.11';
 export const defaultPythonVersion = distrolessPython;
+
+/** Exports a variable from an optional secret mount; without the secret the RUN goes on (assigned first: SC2155). */
+function readSecret({ id, variable }: BuildSecret): string {
+  return `if [ -f /run/secrets/${id} ]; then ${variable}="$(cat /run/secrets/${id})"; export ${variable}; fi`;
+}
 
 export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime: string } {
   const version = app.pythonVersion ?? defaultPythonVersion;
@@ -29,7 +34,23 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
   // a file under /run/secrets is in no layer (`env=` on the mount would need a newer frontend than Docker 20.10's)
   const secrets = app.packageManager === 'pip' ? (app.pipSecrets ?? []).map(pipSecretOf) : [];
   const secretIds = secrets.map((s) => s.id);
-  const fromSecrets = secrets.map(({ id, variable }) => `if [ -f /run/secrets/${id} ]; then ${variable}="$(cat /run/secrets/${id})"; export ${variable}; fi`);
+  const fromSecrets = secrets.map(readSecret);
+  // uv, poetry and pdm read an index's credentials from their own variables, given the same way
+  const toolSecrets = app.packageManager === 'pip' ? [] : (app.indexSecrets ?? []);
+  const toolSecretIds = toolSecrets.map((s) => s.id);
+  const fromToolSecrets = toolSecrets.map(readSecret);
+  const commentToolSecrets = (): void => {
+    if (toolSecrets.length === 0) return;
+    w.comment(
+      `Index credentials come from optional build secrets, kept in no layer; without them ${app.packageManager} reads pyproject.toml only:`,
+      `  docker build ${toolSecrets.map((s) => `--secret id=${s.id},env=${s.variable}`).join(' ')} .`,
+      app.packageManager === 'pdm'
+        ? '  (the source URL in pyproject.toml names each variable as ${VARIABLE}, which pdm and pip expand; src=FILE reads one from a file instead)'
+        : `  (${toolSecrets.length === 1 ? 'the variable holds' : 'each variable holds'} what ${app.packageManager} reads from it; src=FILE reads it from a file instead)`,
+    );
+  };
+  // the exported list may hold the credentials (poetry export --with-credentials): it leaves with the RUN
+  const dropExport = toolSecrets.length > 0 ? ['rm -f /tmp/requirements.txt'] : [];
   switch (app.packageManager) {
     case 'pip':
       if (app.manifests.includes('requirements.txt')) {
@@ -49,13 +70,21 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
       break;
     case 'uv':
       w.copy(['/uv'], '/usr/local/bin/uv', { from: 'uv' });
-      w.run(['uv export --frozen --no-dev --no-emit-project -o /tmp/requirements.txt', 'uv pip install --target=/deps -r /tmp/requirements.txt'], [{ target: '/root/.cache/uv' }]);
+      commentToolSecrets();
+      w.run([...fromToolSecrets, 'uv export --frozen --no-dev --no-emit-project -o /tmp/requirements.txt', 'uv pip install --target=/deps -r /tmp/requirements.txt', ...dropExport], [{ target: '/root/.cache/uv' }], toolSecretIds);
       break;
     case 'poetry':
-      w.run(['pip install "poetry>=1.8,<3" "poetry-plugin-export>=1.8"', 'poetry export --only main -o /tmp/requirements.txt', 'pip install --target=/deps -r /tmp/requirements.txt'], [pipCache]);
+      commentToolSecrets();
+      // poetry export writes a source's URL without its credentials unless asked: pip, installing the list, needs them
+      w.run(
+        [...fromToolSecrets, 'pip install "poetry>=1.8,<3" "poetry-plugin-export>=1.8"', `poetry export --only main${toolSecrets.length > 0 ? ' --with-credentials' : ''} -o /tmp/requirements.txt`, 'pip install --target=/deps -r /tmp/requirements.txt', ...dropExport],
+        [pipCache],
+        toolSecretIds,
+      );
       break;
     case 'pdm':
-      w.run(['pip install "pdm>=2.12"', 'pdm export --prod -o /tmp/requirements.txt', 'pip install --target=/deps -r /tmp/requirements.txt'], [pipCache]);
+      commentToolSecrets();
+      w.run([...fromToolSecrets, 'pip install "pdm>=2.12"', 'pdm export --prod -o /tmp/requirements.txt', 'pip install --target=/deps -r /tmp/requirements.txt', ...dropExport], [pipCache], toolSecretIds);
       break;
   }
   w.copy(['.'], '.');
