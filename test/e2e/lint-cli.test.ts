@@ -77,6 +77,19 @@ describe.skipIf(skip)('shipshape lint', () => {
     const report = JSON.parse(json.stdout) as { files: { ruleFailures?: { ruleId: string }[] }[] };
     expect(report.files[0]?.ruleFailures?.map((r) => r.ruleId).sort()).toEqual(['copy-ignored-file', 'missing-dockerignore', 'no-dotenv-copy']);
     expect(json.stderr).toContain('shipshape lint: rule copy-ignored-file failed on Dockerfile');
+    // a CI system that reads only the report sees the run did not finish
+    const sarif = await runCli(['lint', '--no-shellcheck', '-f', 'sarif', '--failure-threshold', 'none', 'Dockerfile'], { cwd: sub });
+    expect(sarif.code).toBe(2);
+    const log = JSON.parse(sarif.stdout) as {
+      runs: { results: unknown[]; invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; associatedRule: { id: string } }[] }[] }[];
+    };
+    const [invocation] = log.runs[0]?.invocations ?? [];
+    expect(invocation?.executionSuccessful).toBe(false);
+    expect(invocation?.toolExecutionNotifications.map((n) => `${n.level} ${n.associatedRule.id}`).sort()).toEqual([
+      'error copy-ignored-file',
+      'error missing-dockerignore',
+      'error no-dotenv-copy',
+    ]);
   });
 
   it('a missing path is a one-line error with exit 2', async () => {

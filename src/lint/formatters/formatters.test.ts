@@ -11,7 +11,31 @@ import type { FormatInput } from './types.js';
 const code = 'FROM node:latest\nUSER app\nRUN apt-get update && apt-get install curl\nENV API_TOKEN="a,b:c%"\n';
 const result = lintText(code, { rules: allRules, file: 'app/Dockerfile', ignore: ['healthcheck-missing'] });
 const input: FormatInput = { files: [{ file: 'app/Dockerfile', findings: result.findings, applied: [], ruleFailures: [] }], rules: allRules, toolVersion: '0.1.0' };
-const schemaPath = resolve(import.meta.dirname, '../../../../shared/schemas/sarif-2.1.0.schema.json');
+/** The official schemas sit beside the checkout (`../shared/schemas`, TESTENV.md); SHIPSHAPE_SCHEMAS overrides. */
+const schemaPath = [process.env.SHIPSHAPE_SCHEMAS, resolve(import.meta.dirname, '../../../../shared/schemas'), '/work/shared/schemas']
+  .filter((d): d is string => d !== undefined)
+  .map((d) => resolve(d, 'sarif-2.1.0.schema.json'))
+  .find((p) => existsSync(p));
+
+// what the engine records when a rule throws (engine.test.ts provokes it); the reason quotes the file's bytes
+const failed: FormatInput = {
+  ...input,
+  files: [
+    {
+      ...input.files[0]!,
+      ruleFailures: [{ ruleId: 'copy-ignored-file', message: '.dockerignore:2: pattern [ is not valid (Unterminated character class)\nsecond\u0001line' }],
+    },
+  ],
+};
+
+function expectValidSarif(text: string): void {
+  if (!schemaPath) throw new Error('no SARIF schema');
+  const ajv = new Ajv4.default({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+  validate(JSON.parse(text));
+  expect(validate.errors ?? []).toEqual([]);
+}
 
 describe('formatters', () => {
   it('text lists each finding with line:column, severity, message and rule', () => {
@@ -27,16 +51,36 @@ describe('formatters', () => {
     expect(json.files[0].findings[0]).toMatchObject({ ruleId: 'pin-base-image', line: 1, column: 6, fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) });
   });
 
-  it.skipIf(!existsSync(schemaPath))('sarif is valid SARIF 2.1.0 (OASIS schema)', () => {
-    const ajv = new Ajv4.default({ allErrors: true, strict: false });
-    addFormats.default(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+  it.skipIf(!schemaPath)('sarif is valid SARIF 2.1.0 (OASIS schema)', () => {
     const sarif = JSON.parse(formatters.sarif(input));
-    const ok = validate(sarif);
-    expect(validate.errors ?? []).toEqual([]);
-    expect(ok).toBe(true);
+    expectValidSarif(formatters.sarif(input));
     expect(sarif.runs[0].results.length).toBe(result.findings.length);
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.region).toEqual({ startLine: 1, startColumn: 6, endLine: 1, endColumn: 17 });
+    // a complete run says so: SARIF Appendix I
+    expect(sarif.runs[0].invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
+  });
+
+  it.skipIf(!schemaPath)('sarif records a rule failure as an unsuccessful invocation with an error notification on the file', () => {
+    const text = formatters.sarif(failed);
+    expectValidSarif(text);
+    const run = JSON.parse(text).runs[0];
+    expect(run.results.length).toBe(result.findings.length);
+    const ruleIndex = allRules.findIndex((r) => r.meta.id === 'copy-ignored-file');
+    expect(run.invocations).toEqual([
+      {
+        executionSuccessful: false,
+        toolExecutionNotifications: [
+          {
+            level: 'error',
+            message: { text: 'Rule copy-ignored-file failed on app/Dockerfile: .dockerignore:2: pattern [ is not valid (Unterminated character class)\nsecond\u0001line' },
+            descriptor: { id: 'rule-failure', index: 0 },
+            associatedRule: { id: 'copy-ignored-file', index: ruleIndex },
+            locations: [{ physicalLocation: { artifactLocation: { uri: 'app/Dockerfile' } } }],
+          },
+        ],
+      },
+    ]);
+    expect(run.tool.driver.notifications).toEqual([expect.objectContaining({ id: 'rule-failure', defaultConfiguration: { level: 'error' } })]);
   });
 
   it('checkstyle escapes XML', () => {
