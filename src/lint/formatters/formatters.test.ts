@@ -89,6 +89,14 @@ describe('formatters', () => {
     expect(xml).toMatch(/<error line="1" column="6" severity="warning" message="[^"]*" source="shipshape.pin-base-image"\/>/);
   });
 
+  it('checkstyle records a rule failure as an error on the file whose source names the rule', () => {
+    const xml = formatters.checkstyle(failed);
+    expect(xml).toContain(
+      '<error line="1" severity="error" message="Rule copy-ignored-file failed on this file, which was checked only in part: .dockerignore:2: pattern [ is not valid (Unterminated character class)&#10;second\ufffdline" source="shipshape.rule-failure.copy-ignored-file"/>\n  </file>',
+    );
+    expect(formatters.checkstyle(input)).not.toContain('rule-failure');
+  });
+
   it('github annotations escape properties and data', () => {
     const out = formatters.github(input).split('\n');
     expect(out[0]).toMatch(/^::warning file=app\/Dockerfile,line=1,col=6,endLine=1,endColumn=17,title=pin-base-image::Base image/);
