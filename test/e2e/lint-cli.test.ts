@@ -90,6 +90,10 @@ describe.skipIf(skip)('shipshape lint', () => {
       'error missing-dockerignore',
       'error no-dotenv-copy',
     ]);
+    const github = await runCli(['lint', '--no-shellcheck', '-f', 'github', 'Dockerfile'], { cwd: sub });
+    expect(github.stdout.split('\n')).toContain(
+      '::error file=Dockerfile,title=rule copy-ignored-file failed::Rule copy-ignored-file failed on this file, which was checked only in part: .dockerignore:2: pattern [ is not valid (Unterminated character class)',
+    );
   });
 
   it('a missing path is a one-line error with exit 2', async () => {

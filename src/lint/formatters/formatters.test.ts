@@ -102,4 +102,12 @@ describe('formatters', () => {
     expect(out[0]).toMatch(/^::warning file=app\/Dockerfile,line=1,col=6,endLine=1,endColumn=17,title=pin-base-image::Base image/);
     expect(out.every((l) => l.startsWith('::'))).toBe(true);
   });
+
+  it('github annotates a rule failure as an error on the file naming the rule', () => {
+    const out = formatters.github(failed).split('\n');
+    expect(out).toHaveLength(result.findings.length + 1);
+    expect(out.at(-1)).toBe(
+      '::error file=app/Dockerfile,title=rule copy-ignored-file failed::Rule copy-ignored-file failed on this file, which was checked only in part: .dockerignore:2: pattern [ is not valid (Unterminated character class)%0Asecond\u0001line',
+    );
+  });
 });

@@ -24,6 +24,10 @@ export function formatGithub(input: FormatInput): string {
       ];
       out.push(`::${kind} ${props.join(',')}::${data(x.message)}`);
     }
+    // no line: an annotation on the file
+    for (const r of f.ruleFailures) {
+      out.push(`::error file=${property(f.file)},title=${property(`rule ${r.ruleId} failed`)}::${data(`Rule ${r.ruleId} failed on this file, which was checked only in part: ${r.message}`)}`);
+    }
   }
   return out.join('\n');
 }
