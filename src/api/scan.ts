@@ -3,12 +3,12 @@
  * `dbStatus()` manage that database.
  */
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { z } from 'zod';
-import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
+import { ShipshapeError } from '../internal/errors.js';
 import { parseJson } from '../internal/parse-json.js';
+import { readBoundedText } from '../internal/files.js';
 import type { EventSink } from '../internal/events.js';
 import { catalogImageFiles, type Sbom } from '../sbom/index.js';
 import { sbom, type SbomOptions, type SbomSourceInput } from './sbom.js';
@@ -145,30 +145,16 @@ const sbomFileSchema = z.looseObject({
 
 /** Reads an SBOM `shipshape sbom --format json` wrote, checking what scanning reads; bad input names the file and field. */
 export async function readSbomFile(path: string): Promise<Sbom> {
-  const parsed = parseJson(await readText(path, maxSbomBytes, 'an SBOM file'), sbomFileSchema, path, 'an SBOM written by `shipshape sbom --format json`');
+  const parsed = parseJson(await readBoundedText(path, maxSbomBytes, 'an SBOM file'), sbomFileSchema, path, 'an SBOM written by `shipshape sbom --format json`');
   return parsed as unknown as Sbom;
-}
-
-/** A file given to scan, refused past `limit` bytes before it is read. */
-async function readText(path: string, limit: number, what: string): Promise<string> {
-  const info = await stat(path).catch((error: unknown) => {
-    throw wrap(error, `reading ${path}`);
-  });
-  if (!info.isFile()) throw invalidInput(path, 'not a file');
-  if (info.size > limit) throw invalidInput(path, `${info.size} bytes: larger than the ${limit / 1024 / 1024} MiB ${what} may be`);
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw wrap(error, `reading ${path}`);
-  }
 }
 
 /** Reads and validates an ignore file, a baseline and OpenVEX documents. */
 export async function loadScanPolicy(files: ScanPolicyFiles): Promise<Pick<ScanOptions, 'ignore' | 'baseline' | 'vex'>> {
   const out: Pick<ScanOptions, 'ignore' | 'baseline' | 'vex'> = {};
-  if (files.ignoreFile !== undefined) out.ignore = parseIgnoreFile(await readText(files.ignoreFile, maxPolicyBytes, 'an ignore file'), files.ignoreFile);
-  if (files.baseline !== undefined) out.baseline = parseBaseline(await readText(files.baseline, maxPolicyBytes, 'a baseline'), files.baseline);
-  if (files.vex !== undefined && files.vex.length > 0) out.vex = await Promise.all(files.vex.map(async (f) => parseOpenVex(await readText(f, maxPolicyBytes, 'a VEX document'), f)));
+  if (files.ignoreFile !== undefined) out.ignore = parseIgnoreFile(await readBoundedText(files.ignoreFile, maxPolicyBytes, 'an ignore file'), files.ignoreFile);
+  if (files.baseline !== undefined) out.baseline = parseBaseline(await readBoundedText(files.baseline, maxPolicyBytes, 'a baseline'), files.baseline);
+  if (files.vex !== undefined && files.vex.length > 0) out.vex = await Promise.all(files.vex.map(async (f) => parseOpenVex(await readBoundedText(f, maxPolicyBytes, 'a VEX document'), f)));
   return out;
 }
 
