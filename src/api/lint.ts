@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { LintConfig } from '../config/schema.js';
-import { invalidInput, notFound, ShipshapeError, wrap } from '../internal/errors.js';
+import { notFound, ShipshapeError, wrap } from '../internal/errors.js';
 import { silent, type EventSink } from '../internal/events.js';
+import { readBoundedText } from '../internal/files.js';
 import { parse } from '../dockerfile/index.js';
 import { baseImageOf } from '../lint/base-image.js';
 import type { RegistryTaskOptions } from './registry-options.js';
@@ -87,19 +88,17 @@ async function discover(root: string, out: string[]): Promise<void> {
   }
 }
 
-function readBaseline(path: string): Set<string> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(path, 'baseline file not found');
-    throw invalidInput(path, 'baseline is not a JSON report of `shipshape lint --format json`', error);
-  }
-  const out = new Set<string>();
-  const files = (raw as { files?: unknown }).files;
-  if (!Array.isArray(files)) throw invalidInput(path, 'baseline has no "files" array (write one with `shipshape lint --format json -o FILE`)');
-  for (const f of files as { findings?: { fingerprint?: unknown }[] }[]) for (const x of f.findings ?? []) if (typeof x.fingerprint === 'string') out.add(x.fingerprint);
-  return out;
+/** The largest baseline `--baseline` reads, as for scan's: one of every finding of a large repository is a few MiB. */
+const maxBaselineBytes = 64 * 1024 * 1024;
+
+async function readBaseline(path: string): Promise<Set<string>> {
+  const text = await readBoundedText(path, maxBaselineBytes, 'a baseline').catch((error: unknown) => {
+    if (error instanceof ShipshapeError && error.code === 'not-found') throw notFound(path, 'baseline file not found', error);
+    throw error;
+  });
+  // loaded only with a baseline: its schema brings zod
+  const { parseLintBaseline } = await import('../lint/baseline.js');
+  return parseLintBaseline(text, path);
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {
@@ -143,7 +142,7 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
   }
   const labelSettings = { labelSchema, strictLabels: strictLabels ?? false };
   const rules = request.rules ?? allRules;
-  const baseline = request.baseline ? readBaseline(resolve(cwd, request.baseline)) : undefined;
+  const baseline = request.baseline ? await readBaseline(resolve(cwd, request.baseline)) : undefined;
 
   // which files
   const targets: { file: string; path: string | null }[] = [];

@@ -51,6 +51,10 @@ describe.skipIf(skip)('shipshape lint', () => {
     const again = await runCli(['lint', '--no-shellcheck', '--baseline', 'baseline.json', '.'], { cwd: sub });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('no problems');
+    writeFileSync(join(sub, 'bad-baseline.json'), JSON.stringify({ files: [{ file: 'Dockerfile', findings: [{ fingerprint: null }] }] }));
+    const bad = await runCli(['lint', '--no-shellcheck', '--baseline', 'bad-baseline.json', '.'], { cwd: sub });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/bad-baseline\.json: not a baseline written by `shipshape lint --format json -o FILE`: field "files\.0\.findings\.0\.fingerprint": /)]);
     writeFileSync(join(sub, '.hadolint.yaml'), 'ignored: [DL3015, DL3009, DL3014]\n');
     const h = await runCli(['lint', '--no-shellcheck', '-f', 'json', '.'], { cwd: sub });
     const report = JSON.parse(h.stdout) as { files: { findings: { ruleId: string }[] }[] };
