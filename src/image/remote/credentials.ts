@@ -6,11 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { externalFailure, invalidInput, wrap } from '../../internal/errors.js';
+import { externalFailure, invalidInput, ShipshapeError, wrap } from '../../internal/errors.js';
+import { readBoundedText } from '../../internal/files.js';
 import { parseJson } from '../../internal/parse-json.js';
 import { defaultDomain } from '../reference.js';
 
@@ -62,14 +63,20 @@ function keyHost(key: string): string {
   return slash === -1 ? stripped : stripped.slice(0, slash);
 }
 
+/**
+ * The largest Docker config file read. A config is a few KiB (even with hundreds of `auths` and plugin settings);
+ * 16 MiB is generous and still keeps a stray huge file (a mistaken DOCKER_CONFIG) from being read into memory.
+ */
+const maxDockerConfigBytes = 16 * 1024 * 1024;
+
 /** The parsed config.json, or undefined when there is none; the keys shipshape does not read are kept for writing back. */
 async function readDockerConfig(path: string): Promise<DockerConfig | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readBoundedText(path, maxDockerConfigBytes, 'a Docker config file');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw wrap(error, `reading ${path}`);
+    if (error instanceof ShipshapeError && error.code === 'not-found') return undefined;
+    throw error;
   }
   return parseJson(text, dockerConfigSchema, path, 'a Docker config file');
 }

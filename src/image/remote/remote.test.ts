@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -99,6 +99,15 @@ describe('Docker config credentials', () => {
     const quoted = await resolveCredentials('x', file('hunter2-secret {"auths":{}}')).catch((e: unknown) => e);
     expect(quoted).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/\.json: not JSON \(Unexpected token 'h'\)$/) as unknown });
     await expect(resolveCredentials('x', file('{"auths":{"x":{"auth":"bm9jb2xvbg=="}}}'))).rejects.toThrow(/auths\["x"\]\.auth/);
+  });
+
+  it('refuses a config file over 16 MiB before reading it, and a folder in its place, naming the file', async () => {
+    const big = file('');
+    truncateSync(big, 17 * 1024 * 1024);
+    await expect(resolveCredentials('x', big)).rejects.toMatchObject({ code: 'invalid-input', message: `${big}: 17825792 bytes: larger than the 16 MiB a Docker config file may be` });
+    const folder = join(dir, 'folder.json');
+    mkdirSync(folder);
+    await expect(resolveCredentials('x', folder)).rejects.toMatchObject({ code: 'invalid-input', message: `${folder}: not a file` });
   });
 
   it('names the whole file "(root)" when its top level is not an object', async () => {
