@@ -1,9 +1,11 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeLayoutDir } from '../image/layout/write.js';
 import type { ProgressEvent } from '../internal/events.js';
-import { build } from './build.js';
+import { buildImage, layerTar } from '../testing/images.js';
+import { build, presetBaseCache } from './build.js';
 
 describe('build', () => {
   const made: string[] = [];
@@ -40,6 +42,47 @@ describe('build', () => {
       const nodeBinary = join(work, 'loop');
       await symlink(nodeBinary, nodeBinary);
       await expect(build({ ...request, ports: [], nodeBinary })).rejects.toMatchObject({ code: 'invalid-input', message: `--node-binary ${nodeBinary}: cannot be read: too many symbolic links encountered` });
+    });
+  });
+
+  describe('the layer sizes kept beside a cached base (shipshape-sizes.json)', () => {
+    /** A project whose `nodejs` base is already cached (a small stand-in), and the sizes file of that base. */
+    async function cachedBase(): Promise<{ request: Awaited<ReturnType<typeof project>>['request'] & { nodeBinary: string }; sizesFile: string; sizes: Record<string, number> }> {
+      const { work, request } = await project();
+      const nodeBinary = join(work, 'node');
+      await writeFile(nodeBinary, 'a stand-in: the base is cached, so it is never read');
+      const files = [{ path: 'etc/passwd', content: 'root:x:0:0:root:/root:/sbin/nologin\n' }];
+      const base = await buildImage({ layers: [files], config: { Env: ['PATH=/usr/bin'] } });
+      const { dir } = await presetBaseCache('nodejs', 'amd64', { ...request, nodeBinary });
+      await writeLayoutDir(dir, { kind: 'image', image: base }, { tag: 'base' });
+      const sizes = { [base.layers[0]?.diffId ?? '']: (await layerTar(files)).length };
+      return { request: { ...request, nodeBinary }, sizesFile: join(dir, 'shipshape-sizes.json'), sizes };
+    }
+
+    it('a damaged one is recomputed and written again with a warning naming it, and the build goes on', async () => {
+      for (const damage of ['garbage{', '[1, 2]', '{"sha256:0": 1}', '{"sha256:0": -1}']) {
+        const { request, sizesFile, sizes } = await cachedBase();
+        await writeFile(sizesFile, damage);
+        const events: ProgressEvent[] = [];
+        const report = await build({ ...request, ports: [], events: (e) => events.push(e) });
+        const warnings = events.filter((e) => e.kind === 'log' && e.level === 'warn').map((e) => (e.kind === 'log' ? e.message : ''));
+        expect(warnings, damage).toEqual([expect.stringMatching(new RegExp(`^cached base: ${sizesFile}: .*; recomputed the layer sizes$`))]);
+        expect(report.layers[0], damage).toMatchObject({ role: 'base', uncompressedSize: Object.values(sizes)[0] });
+        expect(JSON.parse(await readFile(sizesFile, 'utf8')), damage).toEqual(sizes);
+      }
+    });
+
+    it('a missing one is recomputed without a warning; a sound one is read as it is', async () => {
+      const { request, sizesFile, sizes } = await cachedBase();
+      const events: ProgressEvent[] = [];
+      const report = await build({ ...request, ports: [], events: (e) => events.push(e) });
+      expect(events.filter((e) => e.kind === 'log' && e.level === 'warn')).toEqual([]);
+      expect(report.layers[0]).toMatchObject({ role: 'base', uncompressedSize: Object.values(sizes)[0] });
+      expect(JSON.parse(await readFile(sizesFile, 'utf8'))).toEqual(sizes);
+      // the file is what the report reads: a (wrong but well-formed) size in it is believed
+      const believed = Object.fromEntries(Object.keys(sizes).map((k) => [k, 12345]));
+      await writeFile(sizesFile, JSON.stringify(believed));
+      expect((await build({ ...request, ports: [] })).layers[0]).toMatchObject({ uncompressedSize: 12345 });
     });
   });
 

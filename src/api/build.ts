@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { join, resolve as resolvePath } from 'node:path';
 import type { PresetName } from '../base/presets.js';
@@ -16,9 +16,11 @@ import { findWorkspace, type FoundWorkspace } from '../generate/ecosystems/node/
 import { pathExists, writeDirAtomic } from '../image/atomic.js';
 import { createTransportContext, open, sinkFor, type TransportContext, write } from '../image/transports/index.js';
 import { abortable } from '../image/mutate/index.js';
-import type { Digest, Image } from '../image/types.js';
+import type { Digest, Image, Layer } from '../image/types.js';
 import { invalidInput, ShipshapeError } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
+import { readBoundedText, writeFileAtomic } from '../internal/files.js';
+import { parseJson } from '../internal/parse-json.js';
 import { openImage, type OpenedImage } from './open-image.js';
 
 export interface BuildRequest {
@@ -120,14 +122,60 @@ async function nodeBinaryKey(path: string): Promise<string> {
   return `${path}:${info.size}:${Math.floor(info.mtimeMs)}`;
 }
 
-/** A preset base, assembled once and kept as an OCI layout in `<cacheDir>/build/bases/<key>`. */
-async function presetBase(preset: PresetName, architecture: string, request: BuildRequest, config: Config, events: EventSink): Promise<{ image: Image; name: string; sizes: Record<string, number>; close(): Promise<void> }> {
+/**
+ * Where a build of `request` keeps the preset base: `<cacheDir>/build/bases/<preset>-<key>`, the key naming what
+ * makes the base (and the Node.js binary a `nodejs` base takes). Exported for tests that seed the cache.
+ */
+export async function presetBaseCache(preset: PresetName, architecture: string, request: Pick<BuildRequest, 'cacheDir' | 'nodeBinary' | 'keepNodeSymbols'>): Promise<{ dir: string; nodeBinary: string | undefined; keepNodeSymbols: boolean }> {
   const nodeBinary = preset === 'nodejs' ? resolvePath(request.nodeBinary ?? process.execPath) : undefined;
   const nodeKey = nodeBinary === undefined ? '' : await nodeBinaryKey(nodeBinary);
   const keepNodeSymbols = nodeBinary !== undefined && request.keepNodeSymbols === true;
   // v2: the Node.js binary is stripped unless keepNodeSymbols (bases cached by v1 hold it unstripped)
   const key = createHash('sha256').update(JSON.stringify({ v: 2, preset, architecture, nodeKey, keepNodeSymbols })).digest('hex').slice(0, 32);
-  const dir = join(request.cacheDir, 'build', 'bases', `${preset}-${key}`);
+  return { dir: join(request.cacheDir, 'build', 'bases', `${preset}-${key}`), nodeBinary, keepNodeSymbols };
+}
+
+/** The largest `shipshape-sizes.json` read: a diff id and a number per layer, a few KiB at most. */
+const maxSizesBytes = 1024 * 1024;
+
+const sizesSchema = z.record(z.string(), z.number().int().nonnegative());
+
+/**
+ * The uncompressed size of each layer of a cached base, by diff id: an OCI layout does not record them, and the report
+ * wants them without a gunzip per build, so `shipshape-sizes.json` beside the layout keeps them. The file is the
+ * cache's, not the user's: a missing one (a base cached before it existed) or a damaged one (not JSON, wrong shape, a
+ * layer missing) is recomputed from the layers and written again, the damage a warning, never a failed build.
+ */
+async function baseSizes(dir: string, image: Image, events: EventSink): Promise<Record<string, number>> {
+  const path = join(dir, 'shipshape-sizes.json');
+  let damage: string | undefined;
+  try {
+    const sizes = parseJson(await readBoundedText(path, maxSizesBytes, 'a layer sizes file'), sizesSchema, path, 'a layer sizes file');
+    const missing = image.layers.find((l) => sizes[l.diffId] === undefined);
+    if (missing === undefined) return sizes;
+    damage = `${path}: no size for layer ${missing.diffId}`;
+  } catch (error) {
+    if (!(error instanceof ShipshapeError) || error.code !== 'not-found') damage = error instanceof Error ? error.message : String(error);
+  }
+  const sizes: Record<string, number> = {};
+  for (const layer of image.layers) sizes[layer.diffId] = layer.uncompressedSize ?? (await uncompressedBytes(layer));
+  if (damage !== undefined) events({ kind: 'log', level: 'warn', message: `cached base: ${damage}; recomputed the layer sizes` });
+  // a cache write: a read-only cache keeps the old file and recomputes next time
+  await writeFileAtomic(path, JSON.stringify(sizes)).catch((error: unknown) => {
+    events({ kind: 'log', level: 'debug', message: `writing ${path}: ${error instanceof Error ? error.message : String(error)}` });
+  });
+  return sizes;
+}
+
+async function uncompressedBytes(layer: Layer): Promise<number> {
+  let n = 0;
+  for await (const chunk of await layer.uncompressed()) n += (chunk as Buffer).length;
+  return n;
+}
+
+/** A preset base, assembled once and kept as an OCI layout in `<cacheDir>/build/bases/<key>`. */
+async function presetBase(preset: PresetName, architecture: string, request: BuildRequest, config: Config, events: EventSink): Promise<{ image: Image; name: string; sizes: Record<string, number>; close(): Promise<void> }> {
+  const { dir, nodeBinary, keepNodeSymbols } = await presetBaseCache(preset, architecture, request);
   const name = `shipshape/base:${preset}`;
   if (!(await pathExists(join(dir, 'index.json')))) {
     const task = new ProgressTask(events, 'build-base', `assembling the ${preset} base (cached for later builds)`);
@@ -155,10 +203,7 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
   try {
     const artifact = await open(`oci:${dir}:base`, ctx);
     if (artifact.kind !== 'image') throw new ShipshapeError('internal', `cached base ${dir} is an index`);
-    const sizes = await readFile(join(dir, 'shipshape-sizes.json'), 'utf8').then(
-      (text) => z.record(z.string(), z.number()).parse(JSON.parse(text)),
-      () => ({}),
-    );
+    const sizes = await baseSizes(dir, artifact.image, events);
     return { image: artifact.image, name, sizes, close: () => ctx.close() };
   } catch (error) {
     await ctx.close();
