@@ -71,16 +71,16 @@ describe.skipIf(skip)('shipshape lint', () => {
     writeFileSync(join(sub, '.dockerignore'), 'node_modules\n[\n');
     const text = await runCli(['lint', '--no-shellcheck', 'Dockerfile'], { cwd: sub });
     expect(text.code).toBe(2);
-    expect(text.stdout).toContain('no problems');
-    const lines = text.stderr.trim().split('\n');
-    expect(lines).toContain('shipshape lint: rule copy-ignored-file failed on Dockerfile: .dockerignore:2: pattern [ is not valid (Unterminated character class)');
-    expect(lines.filter((l) => l.startsWith('shipshape lint: rule ')).map((l) => l.split(' ')[3]).sort()).toEqual(['copy-ignored-file', 'missing-dockerignore', 'no-dotenv-copy']);
+    // the summary does not claim a full check; the three rules that read the broken .dockerignore share one line
+    expect(text.stdout).toContain('1 file(s) checked, no problems found; 3 rule run(s) failed, so files were checked only in part');
+    const lines = text.stderr.trim().split('\n').filter((l) => l.startsWith('shipshape lint: rule'));
+    expect(lines).toEqual(['shipshape lint: rules copy-ignored-file, no-dotenv-copy, missing-dockerignore failed on Dockerfile: .dockerignore:2: pattern [ is not valid (Unterminated character class)']);
     expect(text.stderr).not.toMatch(/\bat \S+:\d+/);
     const json = await runCli(['lint', '--no-shellcheck', '-f', 'json', '--failure-threshold', 'none', 'Dockerfile'], { cwd: sub });
     expect(json.code).toBe(2);
     const report = JSON.parse(json.stdout) as { files: { ruleFailures?: { ruleId: string }[] }[] };
     expect(report.files[0]?.ruleFailures?.map((r) => r.ruleId).sort()).toEqual(['copy-ignored-file', 'missing-dockerignore', 'no-dotenv-copy']);
-    expect(json.stderr).toContain('shipshape lint: rule copy-ignored-file failed on Dockerfile');
+    expect(json.stderr).toMatch(/shipshape lint: rules [a-z, -]*copy-ignored-file[a-z, -]* failed on Dockerfile/);
     // a CI system that reads only the report sees the run did not finish
     const sarif = await runCli(['lint', '--no-shellcheck', '-f', 'sarif', '--failure-threshold', 'none', 'Dockerfile'], { cwd: sub });
     expect(sarif.code).toBe(2);

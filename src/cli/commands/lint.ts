@@ -67,13 +67,17 @@ export function register(program: Command): void {
       });
       for (const w of report.warnings) ctx.note(`shipshape lint: ${w}`);
       if (ctx.flags.verbose) for (const n of report.notes) ctx.note(`shipshape lint: ${n}`);
-      // a rule that threw left its file partly checked: said in every format (JSON also lists it), one line each
+      // a rule that threw left its file partly checked: said in every format (JSON also lists it), one line per file and
+      // reason — the rules that read the same broken .dockerignore fail alike and are named together
       let ruleFailed = false;
       for (const f of report.files) {
+        const byReason = new Map<string, string[]>();
         for (const r of f.ruleFailures) {
           ruleFailed = true;
-          ctx.note(`shipshape lint: rule ${r.ruleId} failed on ${f.file}: ${r.message.split('\n')[0] ?? ''}`);
+          const reason = r.message.split('\n')[0] ?? '';
+          byReason.set(reason, [...(byReason.get(reason) ?? []), r.ruleId]);
         }
+        for (const [reason, ids] of byReason) ctx.note(`shipshape lint: ${ids.length === 1 ? 'rule' : 'rules'} ${ids.join(', ')} failed on ${f.file}: ${reason}`);
       }
       await ctx.write(lintFormatter(ctx.flags.format)({ files: report.files, rules: report.rules, toolVersion: report.toolVersion }));
       if (report.failed) ctx.setExitCode(flags.exitCode);

@@ -60,6 +60,13 @@ describe('formatters', () => {
     expect(sarif.runs[0].invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
   });
 
+  it('text does not call a run with a failed rule clean: the summary says the file was checked only in part', () => {
+    expect(formatters.text(failed).split('\n').at(-1)).toMatch(/problem\(s\) in 1 file\(s\): .*; 1 rule run\(s\) failed, so a file was checked only in part$/);
+    const clean: FormatInput = { ...failed, files: [{ ...failed.files[0]!, findings: [] }] };
+    expect(formatters.text(clean)).toBe('1 file(s) checked, no problems found; 1 rule run(s) failed, so a file was checked only in part');
+    expect(formatters.text({ ...input, files: [{ ...input.files[0]!, findings: [] }] })).toBe('1 file(s) checked, no problems');
+  });
+
   it.skipIf(!schemaPath)('sarif records a rule failure as an unsuccessful invocation with an error notification on the file', () => {
     const text = formatters.sarif(failed);
     expectValidSarif(text);

@@ -19,10 +19,13 @@ export function formatText(input: FormatInput): string {
     out.push('');
   }
   const total = counts.error + counts.warning + counts.info + counts.style;
+  // a rule that threw checked nothing: "no problems" would claim more than the run did (the reasons go to stderr)
+  const failures = input.files.reduce((n, f) => n + f.ruleFailures.length, 0);
+  const partly = failures === 0 ? '' : `; ${failures} rule run(s) failed, so ${failures === 1 ? 'a file was' : 'files were'} checked only in part`;
   out.push(
     total === 0
-      ? `${input.files.length} file(s) checked, no problems`
-      : `${total} problem(s) in ${input.files.length} file(s): ${counts.error} error, ${counts.warning} warning, ${counts.info} info, ${counts.style} style`,
+      ? `${input.files.length} file(s) checked, no problems${partly === '' ? '' : ' found'}${partly}`
+      : `${total} problem(s) in ${input.files.length} file(s): ${counts.error} error, ${counts.warning} warning, ${counts.info} info, ${counts.style} style${partly}`,
   );
   return out.join('\n');
 }
