@@ -114,7 +114,7 @@ describe('formatters', () => {
     const out = formatters.github(failed).split('\n');
     expect(out).toHaveLength(result.findings.length + 1);
     expect(out.at(-1)).toBe(
-      '::error file=app/Dockerfile,title=rule copy-ignored-file failed::Rule copy-ignored-file failed on this file, which was checked only in part: .dockerignore:2: pattern [ is not valid (Unterminated character class)%0Asecond\u0001line',
+      '::error file=app/Dockerfile,title=rule copy-ignored-file failed::Rule copy-ignored-file failed on this file, which was checked only in part: .dockerignore:2: pattern [ is not valid (Unterminated character class)%0Asecond?line',
     );
   });
 });

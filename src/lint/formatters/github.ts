@@ -1,8 +1,10 @@
+import { terminalText } from '../../internal/display-text.js';
 import type { FormatInput } from './types.js';
 
-// Workflow-command escaping (actions/toolkit `command.ts`): data escapes %, CR, LF; properties also : and ,
+// Workflow-command escaping (actions/toolkit `command.ts`): data escapes %, CR, LF; properties also : and ,. The
+// runner prints the line in the job log: other control characters (a file's bytes quoted in a message) show as `?`
 function data(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return terminalText(text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'), false);
 }
 function property(text: string): string {
   return data(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
