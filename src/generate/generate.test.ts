@@ -14,6 +14,7 @@ const projects: [string, string | undefined][] = [
   ['node-pnpm-next', undefined],
   ['node-next-image', undefined],
   ['node-npm-workspaces', undefined],
+  ['node-npm-workspaces-ts', undefined],
   ['node-pnpm-workspaces', 'packages/api'],
   ['node-yarn-berry-nest', undefined],
   ['node-bun', undefined],
@@ -167,14 +168,14 @@ describe('generated from a project written by the test', () => {
     for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
   });
 
-  async function project(files: Record<string, string>) {
+  async function project(files: Record<string, string>, app?: string) {
     const root = await mkdtemp(join(tmpdir(), 'shipshape-generate-'));
     made.push(root);
     for (const [path, text] of Object.entries(files)) {
       await mkdir(dirname(join(root, path)), { recursive: true });
       await writeFile(join(root, path), text);
     }
-    return generateFiles(root, await detectApp(root));
+    return generateFiles(root, await detectApp(root, app));
   }
 
   const node = (scripts: Record<string, string>, extra: Record<string, string> = {}) =>
@@ -547,5 +548,67 @@ describe('generated from a project written by the test', () => {
     expect(dockerfile).toMatch(/^FROM gcr\.io\/distroless\/nodejs20-debian12:nonroot$/m);
     expect(dockerfile).not.toMatch(/yarn install --frozen-lockfile/);
     expect(notes).toEqual([]);
+  });
+
+  it('a built workspace member: the libraries it imports are built first and their output copied into the runtime, a dev-only one built but not copied', async () => {
+    const lines = async (written: Record<string, string>): Promise<string[]> => instructions((await project(written, 'packages/api')).dockerfile).map((i) => i.replace(/\s+/g, ' '));
+    const files = (manager: Record<string, string>): Record<string, string> => ({
+      ...manager,
+      'packages/api/package.json': JSON.stringify({
+        name: '@shop/api',
+        scripts: { build: 'tsc -p .', start: 'node out/server.js' },
+        dependencies: { '@shop/greeting': '1.0.0' },
+        devDependencies: { '@shop/types': '1.0.0', '@shop/tooling': '1.0.0' },
+      }),
+      'packages/api/tsconfig.json': '{ "compilerOptions": { "outDir": "out" } }',
+      // greeting's own dependency is built before it; plain (no build script) members are not built
+      'packages/greeting/package.json': JSON.stringify({ name: '@shop/greeting', scripts: { build: 'tsc' }, dependencies: { '@shop/words': '1.0.0', '@shop/plain': '1.0.0' } }),
+      'packages/words/package.json': JSON.stringify({ name: '@shop/words', scripts: { build: 'tsc' } }),
+      'packages/words/tsconfig.json': '{ "compilerOptions": { "outDir": "./lib/" } }',
+      'packages/plain/package.json': JSON.stringify({ name: '@shop/plain', main: 'index.js' }),
+      'packages/types/package.json': JSON.stringify({ name: '@shop/types', scripts: { build: 'tsc' } }),
+      'packages/tooling/package.json': JSON.stringify({ name: '@shop/tooling' }),
+      'packages/other/package.json': JSON.stringify({ name: '@shop/other', scripts: { build: 'tsc' } }),
+    });
+    const npm = await lines(files({ 'package.json': JSON.stringify({ name: 'shop', private: true, workspaces: ['packages/*'] }), 'package-lock.json': '{}' }));
+    expect(npm).toContain('RUN npm run build --workspace packages/words && npm run build --workspace packages/greeting && npm run build --workspace packages/types && npm run build --workspace packages/api');
+    expect(npm.filter((i) => i.startsWith('COPY --from=build'))).toEqual([
+      'COPY --from=build --link /app/packages/words/lib ./packages/words/lib',
+      'COPY --from=build --link /app/packages/greeting/dist ./packages/greeting/dist',
+      'COPY --from=build --link /app/packages/api/out ./packages/api/out',
+    ]);
+    const pnpm = await lines(files({ 'package.json': JSON.stringify({ name: 'shop', private: true, packageManager: 'pnpm@9.15.9' }), 'pnpm-workspace.yaml': 'packages:\n  - packages/*\n', 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" }));
+    expect(pnpm).toContain('RUN pnpm --filter ./packages/words run build && pnpm --filter ./packages/greeting run build && pnpm --filter ./packages/types run build && pnpm --filter ./packages/api run build');
+    const yarn = await lines(files({ 'package.json': JSON.stringify({ name: 'shop', private: true, packageManager: 'yarn@1.22.22', workspaces: ['packages/*'] }), 'yarn.lock': '' }));
+    expect(yarn).toContain('RUN yarn workspace @shop/words run build && yarn workspace @shop/greeting run build && yarn workspace @shop/types run build && yarn workspace @shop/api run build');
+  });
+
+  it('a built workspace member whose start script runs a file outside its build output gets that file from the build stage', async () => {
+    const { dockerfile } = await project({
+      'package.json': JSON.stringify({ name: 'shop', private: true, workspaces: ['packages/*'] }),
+      'package-lock.json': '{}',
+      'packages/api/package.json': JSON.stringify({ name: '@shop/api', scripts: { build: 'tsc && node bundle.js', start: 'node --require ./tracing.js server.js' } }),
+      'packages/api/tsconfig.json': '{ "compilerOptions": { "outDir": "build" } }',
+      'packages/api/tracing.js': '',
+    });
+    expect(instructions(dockerfile).filter((i) => i.startsWith('COPY --from=build'))).toEqual([
+      'COPY --from=build --link /app/packages/api/build ./packages/api/build',
+      'COPY --from=build --link /app/packages/api/server.js ./packages/api/server.js',
+      'COPY --from=build --link /app/packages/api/tracing.js ./packages/api/tracing.js',
+    ]);
+  });
+
+  it('a workspace member without a build of its own that imports a built library gets a build stage for the library and its output', async () => {
+    const { dockerfile } = await project({
+      'package.json': JSON.stringify({ name: 'shop', private: true, workspaces: ['packages/*'] }),
+      'package-lock.json': '{}',
+      'packages/api/package.json': JSON.stringify({ name: '@shop/api', scripts: { start: 'node server.js' }, dependencies: { '@shop/greeting': '1.0.0' } }),
+      'packages/api/server.js': '',
+      'packages/greeting/package.json': JSON.stringify({ name: '@shop/greeting', main: 'dist/index.js', scripts: { build: 'tsc' } }),
+    });
+    const lines = instructions(dockerfile);
+    expect(lines).toContain('RUN npm run build --workspace packages/greeting');
+    expect(lines.filter((i) => i.startsWith('COPY --from=build'))).toEqual(['COPY --from=build --link /app/packages/greeting/dist ./packages/greeting/dist']);
+    expect(lines.at(-1)).toBe('CMD ["server.js"]');
   });
 });

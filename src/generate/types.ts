@@ -22,6 +22,18 @@ export interface AppBase {
 export type NodePackageManager = 'npm' | 'yarn' | 'yarn-berry' | 'pnpm' | 'bun';
 export type NodeFramework = 'next' | 'nest' | 'fastify' | 'express';
 
+/** A workspace member with a build script that the app depends on. */
+export interface WorkspaceBuild {
+  /** The member's folder relative to the workspace root. */
+  member: string;
+  /** Its package name (yarn and pnpm run a member's script by name). */
+  name?: string;
+  /** Where its build writes (tsconfig's outDir, else `dist`), relative to its folder. */
+  outDir: string;
+  /** Whether the app loads it at run time (a production dependency of the app or of one that is). */
+  runtime: boolean;
+}
+
 export interface NodeApp extends AppBase {
   ecosystem: 'node';
   packageManager: NodePackageManager;
@@ -60,9 +72,12 @@ export interface NodeApp extends AppBase {
    * A member of a workspace (`workspaces` in the root package.json, or `pnpm-workspace.yaml`): the context is the
    * workspace root, which holds the lockfile; `member` is the app's folder relative to it, `members` every member's
    * folder (their package.json files are copied before the install, which links them); `file` names
-   * `pnpm-workspace.yaml` when that file declares the members (it is copied with them).
+   * `pnpm-workspace.yaml` when that file declares the members (it is copied with them). `built` lists the members the
+   * app depends on (through its dependencies and theirs, dev ones included) that have a build script, dependencies
+   * first: the build stage builds them before the app, and the runtime copies the output of those it needs at run
+   * time (reached through `dependencies` alone: `runtime`).
    */
-  workspace?: { member: string; members: string[]; file?: 'pnpm-workspace.yaml' };
+  workspace?: { member: string; members: string[]; file?: 'pnpm-workspace.yaml'; built?: WorkspaceBuild[] };
   /** Yarn berry's files in the context that the install reads: `.yarnrc.yml`, `.yarn/releases`, `.yarn/plugins`, `.yarn/patches`. */
   yarnConfig?: string[];
   /** Yarn berry would link with Plug'n'Play (no `nodeLinker: node-modules` or `pnpm` in `.yarnrc.yml`). */

@@ -116,6 +116,9 @@ const cases = [
   { app: 'yarn', answer: 'hello from yarn as uid 65532', source: 'server.js', install: ['yarn install --frozen-lockfile --production'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   // npm workspaces: the member with a start script is the app, built from the workspace root with its lockfile
   { app: 'npm-workspaces', answer: 'hello from workspace as uid 65532', source: 'packages/api/server.js', install: ['npm ci --omit=dev'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
+  // TypeScript members: the api imports the greeting library, which has its own tsc build; the build stage builds the
+  // library before the api, and the runtime takes both build outputs from it (a checkout has neither)
+  { app: 'npm-workspaces-ts', answer: 'hello from workspace-ts as uid 65532', source: 'packages/api/src/server.ts', install: ['npm ci --omit=dev', 'npm ci --no-audit'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   { app: 'go', answer: 'hello from go as uid 65532', source: 'main.go', install: ['go mod download'], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   // a Go workspace: the app imports a sibling module through go.work only, so it builds from the workspace root
   { app: 'go-work', answer: 'hello from go-work as uid 65532', source: 'app/main.go', install: ['go mod download'], sources: 'COPY app ./app/', runtime: 'gcr.io/distroless/static-debian12:nonroot' },

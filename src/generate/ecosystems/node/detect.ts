@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { findHealthPath, healthPathFromRoutes } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
-import type { Detector, NodeApp, NodeFramework, NodePackageManager } from '../../types.js';
+import type { Detector, NodeApp, NodeFramework, NodePackageManager, WorkspaceBuild } from '../../types.js';
 import { defaultNodeMajor } from './dockerfile.js';
 import { forImage, type NodeStart, parseStartScript, preloadsOf, withoutPreloads } from '../../../dockerfile/index.js';
 import { workspaceMembers, workspaceRootOf } from './workspace.js';
@@ -132,6 +132,46 @@ async function importsNextImage(files: ProjectFiles, dir: string): Promise<boole
     }
   }
   return false;
+}
+
+/**
+ * The workspace members `pkg` depends on (through dependencies and devDependencies, and theirs) that have a build
+ * script, dependencies first, the app left out: a member's build (tsc reading a library's declarations) needs the
+ * libraries built before it, and the runtime loads the output of those reached through `dependencies` alone. A
+ * dependency is a member when a member's package.json has its name, as npm, yarn and pnpm link them.
+ */
+async function workspaceBuilds(files: ProjectFiles, root: string, members: string[], app: string, pkg: z.infer<typeof packageJsonSchema>): Promise<WorkspaceBuild[]> {
+  const byName = new Map<string, { member: string; pkg: z.infer<typeof packageJsonSchema> }>();
+  for (const member of members) {
+    if (member === app) continue;
+    const manifest = await files.readJson(joinPath(joinPath(root, member), 'package.json'), packageJsonSchema, 'an npm package.json').catch(() => undefined);
+    if (manifest?.name !== undefined) byName.set(manifest.name, { member, pkg: manifest });
+  }
+  const runtime = new Set<string>();
+  const reach = (deps: Record<string, string> | undefined): void => {
+    for (const name of Object.keys(deps ?? {})) {
+      const found = byName.get(name);
+      if (found === undefined || runtime.has(name)) continue;
+      runtime.add(name);
+      reach(found.pkg.dependencies);
+    }
+  };
+  reach(pkg.dependencies);
+  const ordered: WorkspaceBuild[] = [];
+  const seen = new Set<string>();
+  const visit = async (manifest: z.infer<typeof packageJsonSchema>): Promise<void> => {
+    for (const name of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })) {
+      const found = byName.get(name);
+      if (found === undefined || seen.has(name)) continue;
+      seen.add(name);
+      await visit(found.pkg);
+      if (found.pkg.scripts?.build === undefined) continue;
+      const outDir = tsOutDir(await files.readText(joinPath(joinPath(root, found.member), 'tsconfig.json'))) ?? 'dist';
+      ordered.push({ member: found.member, name, outDir, runtime: runtime.has(name) });
+    }
+  };
+  await visit(pkg);
+  return ordered;
 }
 
 async function someFile(files: ProjectFiles, paths: string[]): Promise<boolean> {
@@ -310,12 +350,20 @@ export const nodeDetector: Detector = {
       }
     } else healthPath = await findHealthPath(files, sources);
 
+    let workspace: NodeApp['workspace'];
+    if (ws !== undefined) {
+      const member = ws.root === '.' ? dir : dir.slice(ws.root.length + 1);
+      const members = await workspaceMembers(files, ws);
+      const built = await workspaceBuilds(files, ws.root, members, member, pkg);
+      workspace = { member, members, ...(ws.file === 'pnpm-workspace.yaml' ? { file: ws.file } : {}), ...(built.length === 0 ? {} : { built }) };
+    }
+
     return [
       {
         ecosystem: 'node',
         path: dir,
         context,
-        ...(ws === undefined ? {} : { workspace: { member: ws.root === '.' ? dir : dir.slice(ws.root.length + 1), members: await workspaceMembers(files, ws), ...(ws.file === 'pnpm-workspace.yaml' ? { file: ws.file } : {}) } }),
+        ...(workspace === undefined ? {} : { workspace }),
         name: pkg.name ?? (dir === '.' ? 'app' : dir.split('/').pop() ?? 'app'),
         ...(port === undefined ? {} : { port }),
         ...(healthPath === undefined ? {} : { healthPath }),

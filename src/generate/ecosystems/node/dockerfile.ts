@@ -118,6 +118,24 @@ function runScript(app: NodeApp): string {
   return app.packageManager === 'npm' ? 'npm run build' : app.packageManager === 'bun' ? 'bun run build' : `${app.packageManager === 'yarn-berry' ? 'yarn' : app.packageManager} run build`;
 }
 
+/**
+ * The build script of a workspace member, run from the workspace root: npm names the member's folder, pnpm selects
+ * it by folder, yarn (classic and berry) and bun by package name.
+ */
+function runMemberScript(app: NodeApp, member: string, name: string): string {
+  switch (app.packageManager) {
+    case 'npm':
+      return `npm run build --workspace ${member}`;
+    case 'pnpm':
+      return `pnpm --filter ./${member} run build`;
+    case 'yarn':
+    case 'yarn-berry':
+      return `yarn workspace ${name} run build`;
+    case 'bun':
+      return `bun run --filter ${name} build`;
+  }
+}
+
 export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: string } {
   const major = app.nodeMajor ?? defaultNodeMajor;
   const bun = app.packageManager === 'bun';
@@ -150,6 +168,9 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
     w.comment("package.json's prepare script (git hooks, a build on install) is removed before installing: the install runs it with no sources and no dev dependencies.");
   };
   const only = ws === undefined || app.packageManager !== 'npm' ? '' : ` --workspace ${ws.member}`;
+  // the workspace libraries the app depends on that have a build of their own: built first, in dependency order
+  const libraries = ws?.built ?? [];
+  const build = app.build || libraries.length > 0;
 
   if (needDeps) {
     w.from(builder, 'deps', [...builderWhy, 'Stage deps: production dependencies only, reused until a manifest or the lockfile changes.']);
@@ -159,7 +180,7 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
     explainPrepare();
     w.run([...setup, `${m.installProd}${only}`], cache);
   }
-  if (app.build) {
+  if (build) {
     w.from(builder, 'build', [...(needDeps ? [] : builderWhy), 'Stage build: all dependencies (dev included), then the sources and the build script.']);
     w.instruction('WORKDIR', '/app');
     linker();
@@ -171,6 +192,9 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
       const prune = nextStandalonePrune(app);
       w.comment(...prune.why);
       w.run([runScript(app), `rm -rf ${prune.paths.map((p) => `.next/standalone/node_modules/${p}`).join(' ')}`]);
+    } else if (ws !== undefined) {
+      if (libraries.length > 0) w.comment(`Workspace libraries the app imports are built first: ${libraries.map((l) => l.member).join(', ')}.`);
+      w.run([...libraries.map((l) => runMemberScript(app, l.member, l.name ?? l.member)), ...(app.build ? [runMemberScript(app, ws.member, app.name)] : [])]);
     } else {
       w.run([`${runScript(app)}${only}`]);
     }
@@ -203,10 +227,16 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
     if (app.hasPublicDir) w.copy(['/app/public'], './public', { from: 'build' });
   } else if (ws !== undefined) {
     // the whole deps tree: node_modules at the root and in members (npm nests a member's conflicting versions),
-    // with the links to the members; then every member's sources, and the app's build output
+    // with the links to the members; then every member's sources, and what the build stage wrote: the output of the
+    // libraries the app loads, and the app's (a checkout holds neither)
     if (needDeps) w.copy(['/app'], './', { from: 'deps' });
     w.copy(['.'], '.');
-    if (app.build) w.copy([`/app/${ws.member}/${app.outDir}`], `./${ws.member}/${app.outDir}`, { from: 'build' });
+    for (const library of libraries.filter((l) => l.runtime)) w.copy([`/app/${library.member}/${library.outDir}`], `./${library.member}/${library.outDir}`, { from: 'build' });
+    if (app.build) {
+      w.copy([`/app/${ws.member}/${app.outDir}`], `./${ws.member}/${app.outDir}`, { from: 'build' });
+      // the sources are here already; an entry or preload outside the output may be one the build writes
+      for (const file of outsideBuildOutput(app)) w.copy([`/app/${ws.member}/${file}`], `./${ws.member}/${file}`, { from: 'build' });
+    }
     w.instruction('WORKDIR', `/app/${ws.member}`);
   } else {
     if (needDeps) w.copy(['/app/node_modules'], './node_modules', { from: 'deps' });
