@@ -337,17 +337,37 @@ describe('generated from a project written by the test', () => {
       "pyproject.toml: the index URL for uv.corp.example ([[tool.uv.index]]) carries credentials, which the image would keep: take them out of the URL and pass them as the build secrets uv-index-corp-username and uv-index-corp-password, which the Dockerfile's uv install reads for this index: docker build --secret id=uv-index-corp-username,env=UV_INDEX_CORP_USERNAME --secret id=uv-index-corp-password,env=UV_INDEX_CORP_PASSWORD . (with the user name and the password in the variables, or src=FILE)",
       "pyproject.toml: the index URL for old.corp.example ([tool.uv] extra-index-url) carries credentials, which the image would keep: move the URL out of the file into the build secret uv-extra-index-url, which the Dockerfile's uv install reads: docker build --secret id=uv-extra-index-url,env=UV_EXTRA_INDEX_URL . (with the URL in UV_EXTRA_INDEX_URL, or src=FILE)",
     ]);
-    expect(instructions(dockerfile).find((l) => l.includes('uv pip install'))?.replace(/\s+/g, ' ')).toBe(
+    expect(instructions(dockerfile).find((l) => l.includes('uv sync'))?.replace(/\s+/g, ' ')).toBe(
       'RUN --mount=type=cache,target=/root/.cache/uv --mount=type=secret,id=uv-index-corp-username --mount=type=secret,id=uv-index-corp-password --mount=type=secret,id=uv-extra-index-url ' +
         'if [ -f /run/secrets/uv-index-corp-username ]; then UV_INDEX_CORP_USERNAME="$(cat /run/secrets/uv-index-corp-username)"; export UV_INDEX_CORP_USERNAME; fi ' +
         '&& if [ -f /run/secrets/uv-index-corp-password ]; then UV_INDEX_CORP_PASSWORD="$(cat /run/secrets/uv-index-corp-password)"; export UV_INDEX_CORP_PASSWORD; fi ' +
         '&& if [ -f /run/secrets/uv-extra-index-url ]; then UV_EXTRA_INDEX_URL="$(cat /run/secrets/uv-extra-index-url)"; export UV_EXTRA_INDEX_URL; fi ' +
-        '&& uv export --frozen --no-dev --no-emit-project -o /tmp/requirements.txt && uv pip install --target=/deps -r /tmp/requirements.txt && rm -f /tmp/requirements.txt',
+        '&& UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3 && mv /tmp/venv/lib/python3.11/site-packages /deps',
     );
     expect(dockerfile).toContain('#   docker build --secret id=uv-index-corp-username,env=UV_INDEX_CORP_USERNAME --secret id=uv-index-corp-password,env=UV_INDEX_CORP_PASSWORD --secret id=uv-extra-index-url,env=UV_EXTRA_INDEX_URL .\n');
     expect(JSON.stringify({ dockerfile, notes })).not.toMatch(/s3cr3t|deploy/);
     // a source table of an unexpected shape is no index, not an invalid pyproject.toml
     expect((await project({ 'pyproject.toml': '[project]\nname = "app"\n[tool.poetry]\nsource = "corp"\n', 'poetry.lock': '', 'main.py': '' })).notes).toEqual([]);
+  });
+
+  it('uv: the dependencies install with uv sync from uv.lock, so a package pinned to an explicit index comes from that index; the builder Python site-packages becomes /deps', async () => {
+    const { dockerfile } = await project({
+      'pyproject.toml': [
+        '[project]\nname = "app"\nrequires-python = ">=3.12"\ndependencies = ["torch", "flask"]\n',
+        '[tool.uv.sources]\ntorch = { index = "pytorch" }\n',
+        '[[tool.uv.index]]\nname = "pytorch"\nurl = "https://download.pytorch.org/whl/cpu"\nexplicit = true\n',
+        '[[tool.uv.index]]\nname = "corp"\nurl = "https://pypi.corp.example/simple"\ndefault = true\n',
+      ].join('\n'),
+      'uv.lock': '',
+      'main.py': '',
+    });
+    const install = instructions(dockerfile).filter((l) => l.includes(' uv '));
+    expect(install.map((l) => l.replace(/\s+/g, ' '))).toEqual([
+      'RUN --mount=type=cache,target=/root/.cache/uv UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3 && mv /tmp/venv/lib/python3.12/site-packages /deps',
+    ]);
+    // an exported requirements.txt loses the pin: uv pip install would look torch up on the default index only
+    expect(dockerfile).not.toMatch(/uv export|uv pip install|requirements\.txt/);
+    expect(dockerfile).toMatch(/^FROM python:3\.12-slim-bookworm AS build$/m);
   });
 
   it('uv: an unnamed index with credentials comes whole from UV_DEFAULT_INDEX or UV_INDEX; a name gives UV_INDEX_<NAME>_ variables, upper case with - and . as _', async () => {

@@ -13,8 +13,8 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 COPY --link pyproject.toml uv.lock ./
 COPY --from=uv --link /uv /usr/local/bin/uv
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv export --frozen --no-dev --no-emit-project -o /tmp/requirements.txt \
-    && uv pip install --target=/deps -r /tmp/requirements.txt
+    UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3 \
+    && mv /tmp/venv/lib/python3.12/site-packages /deps
 COPY --link . .
 
 # Runtime: python 3.12 slim: distroless ships only Debian 12's CPython 3.11.

@@ -71,7 +71,19 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
     case 'uv':
       w.copy(['/uv'], '/usr/local/bin/uv', { from: 'uv' });
       commentToolSecrets();
-      w.run([...fromToolSecrets, 'uv export --frozen --no-dev --no-emit-project -o /tmp/requirements.txt', 'uv pip install --target=/deps -r /tmp/requirements.txt', ...dropExport], [{ target: '/root/.cache/uv' }], toolSecretIds);
+      // uv sync installs what uv.lock records, each package from the index the lock names for it. An exported
+      // requirements.txt does not carry that: uv export writes a registry package as `name==version` alone
+      // (crates/uv-resolver/src/lock/export/requirements_txt.rs, Source::Registry), and `uv pip install` reads the
+      // [[tool.uv.index]] entries of pyproject.toml (PipSettings::combine in crates/uv/src/settings.rs) but not
+      // [tool.uv.sources], so a package pinned to an `explicit = true` index is never looked up there
+      // (astral-sh/uv#16990, #8846). The environment is a virtualenv made with the builder's Python, whose
+      // site-packages becomes /deps (UV_PROJECT_ENVIRONMENT came with uv 0.4.4, astral-sh/uv#6834: the 0.5 image has it); UV_INDEX_<NAME>_USERNAME/_PASSWORD apply to pyproject.toml's named indexes
+      // as before (docs/configuration/indexes.md, "Providing credentials directly").
+      w.run(
+        [...fromToolSecrets, 'UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3', `mv /tmp/venv/lib/python${version}/site-packages /deps`],
+        [{ target: '/root/.cache/uv' }],
+        toolSecretIds,
+      );
       break;
     case 'poetry':
       commentToolSecrets();
