@@ -27,7 +27,13 @@ function sectionsFor(app: DetectedApp | undefined, present: ReadonlySet<string>)
   switch (app?.ecosystem) {
     case 'node':
       output.push('**/node_modules', '.next', '.nuxt', '.turbo', '.cache', 'coverage', '.nyc_output', '*.tsbuildinfo', 'npm-debug.log*', 'yarn-error.log');
-      if (app.build) output.push(app.outDir);
+      {
+        // the context of a workspace member is the workspace root: its output (and its built libraries') lies in its folder
+        const ws = app.workspace;
+        const within = (member: string, dir: string): string => (member === '.' ? dir : `${member}/${dir}`);
+        if (app.build) output.push(ws === undefined ? app.outDir : within(ws.member, app.outDir));
+        for (const library of ws?.built ?? []) output.push(within(library.member, library.outDir));
+      }
       tests.push('test', 'tests', '__tests__', 'e2e', 'cypress', 'playwright-report');
       break;
     case 'go':
