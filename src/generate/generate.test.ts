@@ -342,7 +342,7 @@ describe('generated from a project written by the test', () => {
         'if [ -f /run/secrets/uv-index-corp-username ]; then UV_INDEX_CORP_USERNAME="$(cat /run/secrets/uv-index-corp-username)"; export UV_INDEX_CORP_USERNAME; fi ' +
         '&& if [ -f /run/secrets/uv-index-corp-password ]; then UV_INDEX_CORP_PASSWORD="$(cat /run/secrets/uv-index-corp-password)"; export UV_INDEX_CORP_PASSWORD; fi ' +
         '&& if [ -f /run/secrets/uv-extra-index-url ]; then UV_EXTRA_INDEX_URL="$(cat /run/secrets/uv-extra-index-url)"; export UV_EXTRA_INDEX_URL; fi ' +
-        '&& UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3 && mv /tmp/venv/lib/python3.11/site-packages /deps',
+        '&& UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3 && mv /tmp/venv/lib/python3.11/site-packages /deps',
     );
     expect(dockerfile).toContain('#   docker build --secret id=uv-index-corp-username,env=UV_INDEX_CORP_USERNAME --secret id=uv-index-corp-password,env=UV_INDEX_CORP_PASSWORD --secret id=uv-extra-index-url,env=UV_EXTRA_INDEX_URL .\n');
     expect(JSON.stringify({ dockerfile, notes })).not.toMatch(/s3cr3t|deploy/);
@@ -363,7 +363,7 @@ describe('generated from a project written by the test', () => {
     });
     const install = instructions(dockerfile).filter((l) => l.includes(' uv '));
     expect(install.map((l) => l.replace(/\s+/g, ' '))).toEqual([
-      'RUN --mount=type=cache,target=/root/.cache/uv UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3 && mv /tmp/venv/lib/python3.12/site-packages /deps',
+      'RUN --mount=type=cache,target=/root/.cache/uv UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3 && mv /tmp/venv/lib/python3.12/site-packages /deps',
     ]);
     // an exported requirements.txt loses the pin: uv pip install would look torch up on the default index only
     expect(dockerfile).not.toMatch(/uv export|uv pip install|requirements\.txt/);

@@ -13,7 +13,7 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 COPY --link pyproject.toml uv.lock ./
 COPY --from=uv --link /uv /usr/local/bin/uv
 RUN --mount=type=cache,target=/root/.cache/uv \
-    UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3 \
+    UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3 \
     && mv /tmp/venv/lib/python3.12/site-packages /deps
 COPY --link . .
 

@@ -19,7 +19,7 @@ RUN --mount=type=cache,target=/root/.cache/uv --mount=type=secret,id=uv-index-co
     if [ -f /run/secrets/uv-index-corp-pypi-username ]; then UV_INDEX_CORP_PYPI_USERNAME="$(cat /run/secrets/uv-index-corp-pypi-username)"; export UV_INDEX_CORP_PYPI_USERNAME; fi \
     && if [ -f /run/secrets/uv-index-corp-pypi-password ]; then UV_INDEX_CORP_PYPI_PASSWORD="$(cat /run/secrets/uv-index-corp-pypi-password)"; export UV_INDEX_CORP_PYPI_PASSWORD; fi \
     && if [ -f /run/secrets/uv-extra-index-url ]; then UV_EXTRA_INDEX_URL="$(cat /run/secrets/uv-extra-index-url)"; export UV_EXTRA_INDEX_URL; fi \
-    && UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3 \
+    && UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3 \
     && mv /tmp/venv/lib/python3.12/site-packages /deps
 COPY --link . .
 

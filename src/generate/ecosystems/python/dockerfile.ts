@@ -79,8 +79,9 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
       // (astral-sh/uv#16990, #8846). The environment is a virtualenv made with the builder's Python, whose
       // site-packages becomes /deps (UV_PROJECT_ENVIRONMENT came with uv 0.4.4, astral-sh/uv#6834: the 0.5 image has it); UV_INDEX_<NAME>_USERNAME/_PASSWORD apply to pyproject.toml's named indexes
       // as before (docs/configuration/indexes.md, "Providing credentials directly").
+      // the cache mount is another filesystem than the environment: uv copies (UV_LINK_MODE=copy says so, without its warning)
       w.run(
-        [...fromToolSecrets, 'UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3', `mv /tmp/venv/lib/python${version}/site-packages /deps`],
+        [...fromToolSecrets, 'UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3', `mv /tmp/venv/lib/python${version}/site-packages /deps`],
         [{ target: '/root/.cache/uv' }],
         toolSecretIds,
       );
