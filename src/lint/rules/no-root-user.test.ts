@@ -7,10 +7,18 @@ new RuleTester({ describe, it }).run(rule, {
     'FROM node:20\nUSER node\n',
     'FROM node:20 AS base\nUSER node\nFROM base\nCMD ["node"]\n',
     'FROM gcr.io/distroless/static-debian12:nonroot\n',
+    // a scratch image that runs nothing (data, a layer to copy from)
     'FROM scratch\nCOPY app /app\n',
     'FROM debian:12\nUSER root\nRUN apt-get update\nUSER 1000\n',
   ],
   invalid: [
+    // a scratch image that runs a program runs it as uid 0: a numeric user needs no /etc/passwd
+    {
+      code: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n',
+      errors: [{ messageId: 'noUser', line: 3 }],
+      mode: 'all',
+      output: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n',
+    },
     {
       code: 'FROM node:20-slim\nCOPY . .\nCMD ["node", "index.js"]\n',
       errors: [{ messageId: 'noUser', line: 1 }],

@@ -44,7 +44,10 @@ export const rule = defineRule({
         for (const s of chain(df.stages, final)) for (const i of s.instructions) if (i.keyword === 'User') users.push(i);
         const last = users[users.length - 1];
         const base = rootImageOf(df, final);
-        if (base.kind === 'scratch' && !last) return; // nothing to run as
+        // a scratch image that runs nothing (data, a layer to copy from) has no one to run as; one that runs a program
+        // runs it as uid 0 unless told otherwise, and a numeric USER needs no /etc/passwd there
+        const runs = chain(df.stages, final).some((s) => s.instructions.some((i) => i.keyword === 'Cmd' || i.keyword === 'Entrypoint'));
+        if (base.kind === 'scratch' && !last && !runs) return;
         if (last) {
           if (!rootNames.has(last.argsText.trim().toLowerCase())) return;
           const earlier = [...users].reverse().find((u) => !rootNames.has(u.argsText.trim().toLowerCase()));
