@@ -57,6 +57,8 @@ const cases: Case[] = [
     uid: shellUid,
     contains: ['RUN apt-get update && apt-get install --no-install-recommends -y hello \\\n    && rm -rf /var/lib/apt/lists/*'],
   },
+  // a program on scratch runs as uid 0 until a numeric USER says otherwise (no /etc/passwd there)
+  { name: 'scratch-program', applied: ['no-root-user'], output: 'hello from scratch', uid: ['/busybox', 'id', '-u'], contains: ['USER 65532:65532\nENTRYPOINT'] },
   { name: 'pip-install', applied: ['pip-no-cache-dir', 'no-root-user'], output: 'hello from python 3', uid: shellUid, contains: ['pip install --no-cache-dir'] },
   {
     name: 'secret-arg',
