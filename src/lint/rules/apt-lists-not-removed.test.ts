@@ -4,6 +4,7 @@ import { rule } from './apt-lists-not-removed.js';
 
 new RuleTester({ describe, it }).run(rule, {
   valid: [
+    'FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y git\nrm -rf /var/lib/apt/lists/*\nEOF\n',
     'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n',
     'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt apt-get update && apt-get install -y curl\n',
     'FROM debian:12\nRUN apt-get install -y ./local.deb\n',
@@ -13,6 +14,12 @@ new RuleTester({ describe, it }).run(rule, {
       code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\nCMD ["curl"]\n',
       errors: [{ messageId: 'missing', line: 2, column: 5 }],
       output: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nCMD ["curl"]\n',
+    },
+    // a heredoc script: the removal follows its last install, inside the script
+    {
+      code: 'FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y --no-install-recommends git\necho done\nEOF\nCMD ["git"]\n',
+      errors: [{ messageId: 'missing', line: 3 }],
+      output: 'FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*\necho done\nEOF\nCMD ["git"]\n',
     },
     // reported, but not fixed where something after the RUN reads the lists: removing them would break the build
     {

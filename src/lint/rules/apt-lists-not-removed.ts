@@ -1,4 +1,4 @@
-import { type Dockerfile, type RunInstruction } from '../../dockerfile/index.js';
+import { type Dockerfile, type Invocation, type RunInstruction } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
 import { insertAt } from '../edits.js';
 import { commands, scriptHasWord } from '../stage-facts.js';
@@ -12,6 +12,12 @@ const readLists = ['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-
 
 function usesLists(node: RunInstruction): boolean {
   return ['apt-get', 'apt'].some((tool) => readLists.some((sub) => commands(node, tool, sub).length > 0));
+}
+
+/** The last apt command of the RUN that reads the lists. */
+function lastReader(node: RunInstruction): Invocation | undefined {
+  const readers = ['apt-get', 'apt'].flatMap((tool) => readLists.flatMap((sub) => commands(node, tool, sub)));
+  return readers.sort((a, b) => a.command.range.end.offset - b.command.range.end.offset).at(-1);
 }
 
 /**
@@ -43,16 +49,20 @@ export const rule = defineRule({
     return {
       Run(node) {
         const shell = node.shell;
-        if (!shell || node.heredocs.length > 0) return;
+        if (!shell) return;
         const update = commands(node, 'apt-get', 'update')[0] ?? commands(node, 'apt', 'update')[0];
         if (!update || cachesAptLists(node)) return;
         if (scriptHasWord(shell, (v) => v.includes('/var/lib/apt/lists'))) return;
         // the removal is safe only where nothing after it reads the lists: an install in this RUN, none in later ones
         const safe = usesLists(node) && !laterRunReadsLists(ctx.dockerfile, node);
+        // a heredoc script ends with its terminator line: the removal follows the last command that reads the lists
+        const last = node.heredocs.length === 0 ? undefined : lastReader(node);
+        const at = node.heredocs.length === 0 ? node.range.end.offset : last?.command.range.end.offset;
+        const text = node.heredocs.length === 0 ? ' \\\n    && rm -rf /var/lib/apt/lists/*' : ' && rm -rf /var/lib/apt/lists/*';
         ctx.report({
           range: update.command.range,
           messageId: 'missing',
-          ...(safe ? { fix: () => [insertAt(node.range.end.offset, ' \\\n    && rm -rf /var/lib/apt/lists/*')] } : {}),
+          ...(safe && at !== undefined ? { fix: () => [insertAt(at, text)] } : {}),
         });
       },
     };
