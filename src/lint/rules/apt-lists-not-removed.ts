@@ -10,11 +10,7 @@ function cachesAptLists(node: RunInstruction): boolean {
 /** apt subcommands that read the package lists `apt-get update` fetched. */
 const readLists = ['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'source'];
 
-function usesLists(node: RunInstruction): boolean {
-  return ['apt-get', 'apt'].some((tool) => readLists.some((sub) => commands(node, tool, sub).length > 0));
-}
-
-/** The last apt command of the RUN that reads the lists. */
+/** The last apt command of the RUN that reads the lists, if any. */
 function lastReader(node: RunInstruction): Invocation | undefined {
   const readers = ['apt-get', 'apt'].flatMap((tool) => readLists.flatMap((sub) => commands(node, tool, sub)));
   return readers.sort((a, b) => a.command.range.end.offset - b.command.range.end.offset).at(-1);
@@ -28,7 +24,7 @@ function laterRunReadsLists(df: Dockerfile, node: RunInstruction): boolean {
   const heirs = new Set([node.stageIndex]);
   for (const stage of df.stages) if (stage.baseStage !== null && heirs.has(stage.baseStage)) heirs.add(stage.index);
   return df.instructions.some(
-    (i) => i.range.start.offset > node.range.end.offset && heirs.has(i.stageIndex) && i.keyword === 'Run' && usesLists(i) && commands(i, 'apt-get', 'update').length === 0 && commands(i, 'apt', 'update').length === 0,
+    (i) => i.range.start.offset > node.range.end.offset && heirs.has(i.stageIndex) && i.keyword === 'Run' && lastReader(i) !== undefined && commands(i, 'apt-get', 'update').length === 0 && commands(i, 'apt', 'update').length === 0,
   );
 }
 
@@ -54,9 +50,9 @@ export const rule = defineRule({
         if (!update || cachesAptLists(node)) return;
         if (scriptHasWord(shell, (v) => v.includes('/var/lib/apt/lists'))) return;
         // the removal is safe only where nothing after it reads the lists: an install in this RUN, none in later ones
-        const safe = usesLists(node) && !laterRunReadsLists(ctx.dockerfile, node);
+        const last = lastReader(node);
+        const safe = last !== undefined && !laterRunReadsLists(ctx.dockerfile, node);
         // a heredoc script ends with its terminator line: the removal follows the last command that reads the lists
-        const last = node.heredocs.length === 0 ? undefined : lastReader(node);
         const at = node.heredocs.length === 0 ? node.range.end.offset : last?.command.range.end.offset;
         const text = node.heredocs.length === 0 ? ' \\\n    && rm -rf /var/lib/apt/lists/*' : ' && rm -rf /var/lib/apt/lists/*';
         ctx.report({
