@@ -284,6 +284,16 @@ describe('generated from a project written by the test', () => {
     expect(JSON.stringify({ dockerfile, dockerignore, notes })).not.toContain('s3cr3t');
   });
 
+  it('an index URL whose user is a ${VARIABLE} but whose password is written out carries credentials; ${VARIABLE}s alone do not', async () => {
+    const { notes } = await project({
+      'requirements.txt': '--extra-index-url https://${PIP_USER}:s3cr3tT0ken@mirror.example/simple\n--index-url https://${PIP_USER}:${PIP_TOKEN}@pypi.corp.example/simple\nflask\n',
+      'main.py': '',
+    });
+    expect(notes).toEqual([
+      "requirements.txt: the index URL for mirror.example carries credentials, which the image would keep: move the URL out of the file into the build secret pip-extra-index-url, which the Dockerfile's pip install reads: docker build --secret id=pip-extra-index-url,env=PIP_EXTRA_INDEX_URL . (with the URL in PIP_EXTRA_INDEX_URL, or src=FILE)",
+    ]);
+  });
+
   it('pip reads an index URL with credentials from an optional build secret in every install that reaches the index; no secret mount without one', async () => {
     const { dockerfile, notes } = await project({
       'requirements.txt': '-r base.txt\n-f https://files.example/wheels\nflask\n',

@@ -4,7 +4,7 @@
  */
 import type { FileEntry, FileResolver } from '../../fs/index.js';
 import type { Digest } from '../../image/types.js';
-import { assignment, secretReason, secretValues } from '../redact.js';
+import { assignment, secretReason, secretValueKind } from '../redact.js';
 import { counted } from '../../internal/display-text.js';
 import { defineAnalyzer, type Evidence, type Finding } from '../types.js';
 
@@ -152,9 +152,8 @@ export const securityAnalyzer = defineAnalyzer<SecurityFacts>({
         const reason = secretReason(name, (m[3] ?? '').replace(/^["']|["']$/g, ''));
         if (reason) secrets.push({ where: `history[${i}]`, name, reason, config: `/history/${i}/created_by` });
       }
-      for (const [pattern, what] of secretValues) {
-        if (pattern.test(text) && !secrets.some((s) => s.config === `/history/${i}/created_by`)) secrets.push({ where: `history[${i}]`, name: '', reason: `contains what looks like a ${what}`, config: `/history/${i}/created_by` });
-      }
+      const kind = secretValueKind(text);
+      if (kind !== undefined && !secrets.some((s) => s.config === `/history/${i}/created_by`)) secrets.push({ where: `history[${i}]`, name: '', reason: `contains what looks like a ${kind}`, config: `/history/${i}/created_by` });
     }
     for (const s of secrets) {
       findings.push({

@@ -54,6 +54,20 @@ describe('start script', () => {
     expect(JSON.stringify(safe)).not.toMatch(/t0k|abc|hunter2|:pw@|:p@/);
   });
 
+  it('forImage finds a URL with a password anywhere in a value, and keeps one whose password is a placeholder', () => {
+    const parsed = parseStartScript("node server.js --url=jdbc:postgresql://app:pw@db/app DB=mysql://root:pw@db 'postgres://app:$DB_PASSWORD@db/app' ssh://git@host");
+    if (parsed.kind !== 'node') throw new Error('one node command');
+    expect(forImage(parsed.start)).toEqual({
+      options: [],
+      args: ['postgres://app:$DB_PASSWORD@db/app', 'ssh://git@host'],
+      env: [],
+      left: [
+        { kind: 'argument', name: '--url' },
+        { kind: 'argument', name: 'argument 2' },
+      ],
+    });
+  });
+
   it('forImage reads names as words: a secret word inside another, a public key or a secret file path stays', () => {
     const parsed = parseStartScript('TOKENIZER=bert AUTHOR=me PUBLIC_KEY=./pub.pem DB_PASS=pw node server.js --keyboard us --token-file ./token --db-pass hunter2');
     if (parsed.kind !== 'node') throw new Error('one node command');

@@ -8,6 +8,7 @@
 import type { ShellWord } from './ast.js';
 import { parseShell } from './parse.js';
 import { looksSecretName } from '../../internal/secret-name.js';
+import { hasUrlCredentials } from '../../internal/url-credentials.js';
 
 export interface NodeStart {
   /** `NAME=value` assignments before the command, in order. */
@@ -127,15 +128,12 @@ export function parseStartScript(start: string): StartScript {
   return { kind: 'node', start: { env, options, ...(entry === '.' || entry === '' ? {} : { entry }), args: list.slice(i + 1) } };
 }
 
-/** A URL with a password in it (`postgres://app:pw@db/app`), whatever it is called. */
-const credentialsInUrl = /^[a-z][\w+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i;
-
 /**
  * Whether a variable, option or argument holds a secret, by its name (read as words, as lint and secrets read it) or
  * its value: such values are never written into an image (its config and layers keep them).
  */
 export function looksSecret(name: string, value: string): boolean {
-  return looksSecretName(name) || credentialsInUrl.test(value);
+  return looksSecretName(name) || hasUrlCredentials(value);
 }
 
 /** What of a start command an image may carry, and what it leaves out (kind and name, never the value). */
@@ -182,7 +180,7 @@ export function forImage(start: NodeStart): ImageStart {
         if (inline === undefined) i++;
         continue;
       }
-    } else if (credentialsInUrl.test(arg)) {
+    } else if (hasUrlCredentials(arg)) {
       left.push({ kind: 'argument', name: `argument ${i + 1}` });
       continue;
     }

@@ -2,9 +2,11 @@ import { allCommands } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
 import { insertAt } from '../edits.js';
 import { looksSecretName } from '../../internal/secret-name.js';
+import { findUrlCredentials } from '../../internal/url-credentials.js';
 import { secretId } from './secrets-in-env-arg.js';
 
-const authInText = /(_authToken|_auth|:\/\/[^/\s@]*:[^/\s@]+@|x-access-token|Authorization:\s*(Bearer|token|Basic))/i;
+/** Tokens written or sent as text; a URL with a password is found by `findUrlCredentials`. */
+const authInText = /(_authToken|_auth|x-access-token|Authorization:\s*(Bearer|token|Basic))/i;
 
 /** A token a RUN reads from an ARG or ENV, or writes into a file, stays in the image's history or layers. */
 export const rule = defineRule({
@@ -61,9 +63,10 @@ export const rule = defineRule({
                 break commands;
               }
             }
-            const hit = authInText.exec(w.value);
-            if (hit) {
-              ctx.report({ range: w.range, messageId: 'inline', data: { text: hit[0] } });
+            // the message names the URL without its password: lint output is read in CI logs
+            const hit = authInText.exec(w.value)?.[0] ?? findUrlCredentials(w.value)[0]?.redacted;
+            if (hit !== undefined) {
+              ctx.report({ range: w.range, messageId: 'inline', data: { text: hit } });
               break commands;
             }
           }

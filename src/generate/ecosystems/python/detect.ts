@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { invalidInput } from '../../../internal/errors.js';
+import { urlCredentialsHost } from '../../../internal/url-credentials.js';
 import { describeIssue } from '../../../internal/zod-issues.js';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
@@ -63,13 +64,12 @@ export function pipSecretOf(option: PipUrlOption): { id: string; variable: strin
 }
 
 /**
- * The host of a URL whose user part carries credentials (`https://user:token@host/simple`), or undefined. Only the
- * host is ever repeated; `${VAR}` credentials are expanded by pip (and uv, pdm) from the environment, not kept.
+ * The host of an index URL whose user part carries credentials (`https://user:token@host/simple`, or pip's
+ * `https://TOKEN@host/simple`), or undefined. `${VAR}` credentials are expanded by pip (and uv, pdm) from the
+ * environment, not kept.
  */
 function credentialedHost(url: string): string | undefined {
-  const match = /^[a-z][\w+.-]*:\/\/([^/@\s]+)@([^/\s?#]+)/i.exec(url);
-  if (match?.[1] === undefined || match[2] === undefined || match[1].includes('$')) return undefined;
-  return match[2];
+  return urlCredentialsHost(url, { tokenUser: true });
 }
 
 /** A table of pyproject.toml that lists package indexes, by where it sits: `[[tool.poetry.source]]` → its entries. */
