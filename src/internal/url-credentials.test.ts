@@ -45,10 +45,12 @@ describe('url-credentials', () => {
     expect(hasUrlCredentials('--db=postgres://app:pw@db/app')).toBe(true);
     expect(hasUrlCredentials('jdbc:postgresql://app:pw@db/app')).toBe(true);
     expect(findUrlCredentials(`curl "https://deploy:Zq8s@hooks.example/build" 'ftp://a:b@files.example'`)).toEqual([
-      { index: 6, redacted: 'https://deploy:<redacted>@hooks.example', host: 'hooks.example' },
-      { index: 48, redacted: 'ftp://a:<redacted>@files.example', host: 'files.example' },
+      { index: 6, redacted: 'https://deploy:<redacted>@hooks.example', host: 'hooks.example', scheme: 'https', secret: 'Zq8s', secretIndex: 21 },
+      { index: 48, redacted: 'ftp://a:<redacted>@files.example', host: 'files.example', scheme: 'ftp', secret: 'b', secretIndex: 56 },
     ]);
     expect(findUrlCredentials('git clone https://user:abc123@example.com/repo.git && ssh://git@host')).toHaveLength(1);
+    // with tokenUser the secret is the user, where it starts
+    expect(findUrlCredentials('x https://TOKEN@host/simple', { tokenUser: true }).map((u) => [u.secret, u.secretIndex])).toEqual([['TOKEN', 10]]);
   });
 
   it('urlCredentialsHost reads one URL from its start and gives only the host, with its port', () => {

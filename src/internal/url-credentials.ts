@@ -34,6 +34,12 @@ export interface UrlCredentials {
   redacted: string;
   /** The host (with its port) the credentials are for. */
   host: string;
+  /** The scheme as written (`postgres`, `https`). */
+  scheme: string;
+  /** The secret itself (the password, or with `tokenUser` a bare user), for scanners that report where it is. */
+  secret: string;
+  /** Where the secret starts in the text. */
+  secretIndex: number;
 }
 
 /**
@@ -50,19 +56,25 @@ const placeholder = /^(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})+
  * `tokenUser` a user without one; placeholders (`$TOKEN`, `${TOKEN}`) are not secrets.
  */
 function redactedUserinfo(userinfo: string, options: UrlCredentialsOptions): string | undefined {
+  return secretOfUserinfo(userinfo, options)?.redacted;
+}
+
+/** The secret of a userinfo, where it starts in it, and the userinfo redacted; undefined when it holds none. */
+function secretOfUserinfo(userinfo: string, options: UrlCredentialsOptions): { secret: string; offset: number; redacted: string } | undefined {
   const colon = userinfo.indexOf(':');
   const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
   const password = colon < 0 ? '' : userinfo.slice(colon + 1);
-  if (password !== '') return placeholder.test(password) ? undefined : `${user}:<redacted>`;
+  if (password !== '') return placeholder.test(password) ? undefined : { secret: password, offset: colon + 1, redacted: `${user}:<redacted>` };
   if (options.tokenUser !== true || user === '' || placeholder.test(user)) return undefined;
-  return `<redacted>${userinfo.slice(user.length)}`;
+  return { secret: user, offset: 0, redacted: `<redacted>${userinfo.slice(user.length)}` };
 }
 
 function credentialsOf(match: RegExpExecArray | RegExpMatchArray, options: UrlCredentialsOptions): UrlCredentials | undefined {
   const [, scheme = '', userinfo = '', host = ''] = match;
-  const redacted = redactedUserinfo(userinfo, options);
-  if (redacted === undefined) return undefined;
-  return { index: match.index ?? 0, redacted: `${scheme}://${redacted}@${host}`, host };
+  const found = secretOfUserinfo(userinfo, options);
+  if (found === undefined) return undefined;
+  const index = match.index ?? 0;
+  return { index, redacted: `${scheme}://${found.redacted}@${host}`, host, scheme, secret: found.secret, secretIndex: index + scheme.length + 3 + found.offset };
 }
 
 /** The URLs with credentials anywhere in `text`, in order. */

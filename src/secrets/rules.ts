@@ -8,6 +8,7 @@ import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import { looksSecretName } from '../internal/secret-name.js';
+import { findUrlCredentials } from '../internal/url-credentials.js';
 
 // secretlint times every file it lints with a process-wide profiler that keeps each mark for ever and looks every new
 // one up among all the old: an image of 5,000 small text files took minutes, and memory grew with each file. Nothing
@@ -62,10 +63,9 @@ function ownRules(path: string, text: string, source: SecretSource): TextHit[] {
   for (const m of text.matchAll(/-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----/g)) {
     add('private-key', m.index, m[0], `${m[1] ?? 'private key'} block`);
   }
-  for (const m of text.matchAll(/\b([a-z][a-z0-9+.-]*):\/\/([^\s:@/'"]+):([^\s@/'"]+)@[^\s'"]+/gi)) {
-    const password = m[3] ?? '';
-    if (placeholder.test(password)) continue;
-    add('url-credentials', m.index + (m[1]?.length ?? 0) + 3 + (m[2]?.length ?? 0) + 1, password, `password in a ${m[1] ?? ''} URL`);
+  for (const url of findUrlCredentials(text)) {
+    if (placeholder.test(url.secret)) continue;
+    add('url-credentials', url.secretIndex, url.secret, `password in a ${url.scheme} URL`);
   }
   if (source === 'config') {
     // a command as history records it: `|2 NPM_TOKEN=… /bin/sh -c …` (BuildKit's build args), `export TOKEN=… && …`,

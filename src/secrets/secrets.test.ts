@@ -22,6 +22,14 @@ describe('findSecrets', () => {
     expect((await findSecrets('/app/x.sh', 'curl https://deploy:Zq8sK2mP9vX4@example.invalid/hook\n')).map((h) => [h.rule, h.value])).toEqual([['url-credentials', 'Zq8sK2mP9vX4']]);
   });
 
+  it('reads URL credentials as lint, init and analyze do (url-credentials.ts): an empty user, an @ in the password', async () => {
+    const urls = async (text: string): Promise<string[][]> => (await findSecrets('/app/x.conf', text)).filter((h) => h.rule === 'url-credentials').map((h) => [h.value, h.message, text.slice(h.start, h.end)]);
+    expect(await urls('cache: redis://:Zq8sK2mP9vX4@cache:6379/0\n')).toEqual([['Zq8sK2mP9vX4', 'password in a redis URL', 'Zq8sK2mP9vX4']]);
+    expect(await urls('url: https://deploy:Zq8s@K2mP9vX4@example.invalid/hook\n')).toEqual([['Zq8s@K2mP9vX4', 'password in a https URL', 'Zq8s@K2mP9vX4']]);
+    // placeholders of either kind, a user alone, a colon in the query: none is a password
+    expect(await urls('a: https://deploy:${TOKEN}@h/\nb: https://deploy:changeme@h/\nc: ssh://git@github.com/x\nd: https://h/?contact=a:b@c\n')).toEqual([]);
+  });
+
   it('knows .env files and high-entropy assignments, and ignores placeholders', async () => {
     expect((await findSecrets('/app/.env', 'DB_PASSWORD=hunter2hunter2\nNAME=web\n')).map((h) => h.rule)).toEqual(['env-file-secret']);
     expect((await findSecrets('/app/settings.py', 'SECRET_KEY = "k8Jd92nVx0qLzP3mR7tYw1bE5uH6gC4s"\n')).map((h) => h.rule)).toEqual(['high-entropy-assignment']);
