@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -105,6 +106,17 @@ describe('analyzeContext', () => {
     await expect(analyzeContext({ dir: '/nonexistent/ctx' })).rejects.toThrow(/\/nonexistent\/ctx: no such directory/);
     const dir = await tree({ 'a': 1 });
     await expect(analyzeContext({ dir, dockerfile: join(dir, 'nope.Dockerfile') })).rejects.toThrow(/nope\.Dockerfile: no such file/);
+  });
+
+  it('refuses a FIFO or an oversized file in place of the Dockerfile or .dockerignore instead of waiting on it', async () => {
+    const dir = await tree({ 'a.txt': 1 });
+    execFileSync('mkfifo', [join(dir, '.dockerignore')]);
+    await expect(analyzeContext({ dir })).rejects.toThrow(`${join(dir, '.dockerignore')}: not a file`);
+    const other = await tree({ 'a.txt': 1, '.dockerignore': 'x'.repeat(4 * 1024 * 1024 + 1) });
+    await expect(analyzeContext({ dir: other })).rejects.toThrow(/\.dockerignore: 4194305 bytes: larger than the 4 MiB a \.dockerignore may be/);
+    const third = await tree({ 'a.txt': 1 });
+    execFileSync('mkfifo', [join(third, 'Dockerfile')]);
+    await expect(analyzeContext({ dir: third })).rejects.toThrow(`${join(third, 'Dockerfile')}: not a file`);
   });
 
   it.each([

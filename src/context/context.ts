@@ -5,10 +5,11 @@
  * files that look like secrets (by name only: contents are never read), output and dependency directories
  * that should not be sent, and COPY/ADD sources the ignore file excludes, which break the build.
  */
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { basename, join, posix, resolve } from 'node:path';
-import { parse } from '../dockerfile/index.js';
-import { invalidInput, notFound, wrap } from '../internal/errors.js';
+import { maxDockerfileBytes, parse } from '../dockerfile/index.js';
+import { invalidInput, notFound, ShipshapeError, wrap } from '../internal/errors.js';
+import { readBoundedText } from '../internal/files.js';
 import { dockerignoreMatcher, readPatterns } from '../fs/dockerignore.js';
 
 export interface ContextOptions {
@@ -104,16 +105,25 @@ const suggestionFor: Record<string, SuggestionReason> = {
   '.turbo': 'cache',
 };
 
+/** A `.dockerignore` is a few hundred bytes; a bound keeps a huge or endless file from being read whole. */
+const maxIgnoreBytes = 4 * 1024 * 1024;
+
+/** Whether reading failed because the file is not there (the default Dockerfile and ignore files are optional). */
+function isMissing(error: unknown): boolean {
+  return error instanceof ShipshapeError && error.code === 'not-found';
+}
+
 /** Reads the ignore file BuildKit would use. */
 async function readIgnore(dir: string, dockerfile: string | undefined): Promise<{ file: string | null; patterns: string[] }> {
   const candidates = [...(dockerfile === undefined ? [] : [`${dockerfile}.dockerignore`]), join(dir, '.dockerignore')];
   for (const file of candidates) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      // bounded, and a FIFO or folder in its place is refused instead of waited on
+      text = await readBoundedText(file, maxIgnoreBytes, 'a .dockerignore');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw wrap(error, `reading ${file}`);
+      if (isMissing(error)) continue;
+      throw error;
     }
     return { file, patterns: readPatterns(text, file) };
   }
@@ -247,9 +257,9 @@ export async function analyzeContext(options: ContextOptions): Promise<ContextRe
   const dockerfilePath = options.dockerfile === undefined ? join(dir, 'Dockerfile') : resolve(options.dockerfile);
   let dockerfileText: string | undefined;
   try {
-    dockerfileText = await readFile(dockerfilePath, 'utf8');
+    dockerfileText = await readBoundedText(dockerfilePath, maxDockerfileBytes, 'a Dockerfile');
   } catch (error) {
-    if (options.dockerfile !== undefined || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw wrap(error, `reading ${options.dockerfile ?? dockerfilePath}`);
+    if (options.dockerfile !== undefined || !isMissing(error)) throw error;
   }
   const { file: ignoreFile, patterns } = await readIgnore(dir, dockerfileText === undefined ? undefined : dockerfilePath);
   const matcher = dockerignoreMatcher(patterns);
