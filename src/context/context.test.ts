@@ -87,6 +87,23 @@ describe('analyzeContext', () => {
     ]);
   });
 
+  // each row checked against DOCKER_BUILDKIT=1 docker build (20.10): BuildKit copies nothing for a wildcard without
+  // a match, and fails only when the folder before the first wildcard is not in the context
+  it.each([
+    ['', 'COPY package.json yarn.lock* ./', []],
+    ['', 'COPY src/*.json /x/', []],
+    ['', 'COPY s*/b.js /x/', []],
+    ['src/*\n', 'COPY src/*.js /x/', []],
+    ['src/a.js\n', 'COPY src/a.js* /x/', []],
+    ['', 'COPY nodir/*.js /x/', [{ line: 2, source: 'nodir/*.js', problem: 'missing' }]],
+    ['', 'COPY nodir/sub/*.js /x/', [{ line: 2, source: 'nodir/sub/*.js', problem: 'missing' }]],
+    ['src\n', 'COPY src/*.js /x/', [{ line: 2, source: 'src/*.js', problem: 'excluded' }]],
+  ])('with .dockerignore %j, %s breaks the build: %j', async (ignore, copy, breaks) => {
+    const dir = await tree({ '.dockerignore': ignore, 'Dockerfile': `FROM scratch\n${copy}\n`, 'package.json': '{}', 'src/a.js': 1 });
+    const r = await analyzeContext({ dir });
+    expect(r.copyBreaks).toEqual(breaks);
+  });
+
   it('prefers <Dockerfile>.dockerignore beside the Dockerfile, as BuildKit does', async () => {
     const dir = await tree({ 'build/app.Dockerfile': 'FROM scratch\n', 'build/app.Dockerfile.dockerignore': 'secret.txt\n', '.dockerignore': '', 'secret.txt': 1 });
     const r = await analyzeContext({ dir, dockerfile: join(dir, 'build/app.Dockerfile') });

@@ -152,10 +152,24 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+export interface CopyCheckOptions {
+  /**
+   * A wildcard source that matches no sent file. BuildKit's Dockerfile frontend copies nothing and goes on
+   * (`AllowEmptyWildcard`, so `COPY package.json yarn.lock* ./` builds without a yarn.lock); only a folder before
+   * the first wildcard that is not sent fails the build (`lstat nodir: no such file or directory`). `allowed`
+   * reports that folder alone, as the build does; `refused` reports every wildcard left without a sent match, for a
+   * caller that must not empty a COPY the Dockerfile wrote.
+   */
+  emptyWildcard: 'allowed' | 'refused';
+  /** Whether a folder is sent; without it, a folder counts as sent when a sent file lies under it. */
+  dirSent?: (path: string) => boolean;
+}
+
 /** The COPY/ADD sources of a Dockerfile that no sent file satisfies: excluded by the ignore file, or missing. */
-export function copyChecks(dockerfileText: string, files: readonly FileRecord[], dirs: ReadonlySet<string>): CopyBreak[] {
+export function copyChecks(dockerfileText: string, files: readonly FileRecord[], dirs: ReadonlySet<string>, options: CopyCheckOptions = { emptyWildcard: 'allowed' }): CopyBreak[] {
   const ast = parse(dockerfileText);
   const breaks: CopyBreak[] = [];
+  const under = (path: string): FileRecord[] => files.filter((f) => f.path === path || f.path.startsWith(`${path}/`));
   for (const instruction of ast.instructions) {
     if (instruction.keyword !== 'Copy' && instruction.keyword !== 'Add') continue;
     const copy = instruction;
@@ -169,10 +183,19 @@ export function copyChecks(dockerfileText: string, files: readonly FileRecord[],
       const line = copy.range.start.line;
       let before: FileRecord[];
       if (/[*?[]/.test(source)) {
+        if (options.emptyWildcard === 'allowed') {
+          const parts = source.split('/');
+          const folder = parts.slice(0, parts.findIndex((p) => /[*?[]/.test(p))).join('/');
+          if (folder === '') continue;
+          const inFolder = under(folder);
+          if (inFolder.some((f) => f.sent) || (dirs.has(folder) && (options.dirSent?.(folder) ?? false))) continue;
+          breaks.push({ line, source: raw, problem: inFolder.length > 0 || dirs.has(folder) ? 'excluded' : 'missing' });
+          continue;
+        }
         const re = globToRegExp(source);
         before = files.filter((f) => re.test(f.path) || [...ancestors(f.path)].some((a) => re.test(a)));
       } else {
-        before = files.filter((f) => f.path === source || f.path.startsWith(`${source}/`));
+        before = under(source);
         if (before.length === 0 && dirs.has(source)) continue; // an empty directory: nothing to break
       }
       if (before.length === 0) breaks.push({ line, source: raw, problem: 'missing' });
@@ -301,7 +324,7 @@ export async function analyzeContext(options: ContextOptions): Promise<ContextRe
     git: { present: dirs.has('.git') || gitFiles.length > 0, sent: gitFiles.some((f) => f.sent), ...sum(gitFiles.filter((f) => f.sent)) },
     secrets,
     shouldIgnore,
-    copyBreaks: dockerfileText === undefined ? [] : copyChecks(dockerfileText, records, dirs),
+    copyBreaks: dockerfileText === undefined ? [] : copyChecks(dockerfileText, records, dirs, { emptyWildcard: 'allowed', dirSent: (path) => !matcher.ignores(path) }),
     partial,
   };
 }

@@ -52,7 +52,8 @@ export async function mergeDockerignore(options: MergeIgnoreOptions): Promise<Me
   const files = walked.records;
   const userExcluded = files.map((f) => !f.sent);
   const known = (breaks: ReturnType<typeof copyChecks>): Set<string> => new Set(breaks.map((b) => `${String(b.line)} ${b.source}`));
-  const brokenByUser = known(copyChecks(dockerfileText, files, walked.dirs));
+  // a pattern that leaves a wildcard COPY without a match empties it: refused, though BuildKit would build
+  const brokenByUser = known(copyChecks(dockerfileText, files, walked.dirs, { emptyWildcard: 'refused' }));
 
   const present = new Set(userPatterns);
   let excluded = [...userExcluded];
@@ -78,7 +79,7 @@ export async function mergeDockerignore(options: MergeIgnoreOptions): Promise<Me
       continue;
     }
     const records: FileRecord[] = files.map((f, i) => ({ ...f, sent: next[i] !== true }));
-    const breaks = copyChecks(dockerfileText, records, walked.dirs).filter((b) => b.problem === 'excluded' && !brokenByUser.has(`${String(b.line)} ${b.source}`));
+    const breaks = copyChecks(dockerfileText, records, walked.dirs, { emptyWildcard: 'refused' }).filter((b) => b.problem === 'excluded' && !brokenByUser.has(`${String(b.line)} ${b.source}`));
     if (breaks.length > 0) {
       skipped.push(`${line} (would exclude ${breaks.map((b) => `COPY ${b.source}, line ${String(b.line)}`).join('; ')})`);
       continue;
