@@ -71,6 +71,23 @@ describe('analyzeContext', () => {
     expect(JSON.stringify(r)).not.toContain('very-secret-value');
   });
 
+  it('calls a nested dist, build or target build output only beside a project manifest, not a source folder of that name', async () => {
+    const dir = await tree({
+      'dist/app.js': 1,
+      'packages/api/package.json': '{}',
+      'packages/api/dist/index.js': 1,
+      'app/build.gradle': '',
+      'app/build/classes/A.class': 1,
+      'svc/Svc.csproj': '',
+      'svc/out/Svc.dll': 1,
+      'src/build/engine.ts': 1,
+      'internal/build/build.go': 1,
+      'crates/x/target/debug/x': 1,
+    });
+    const r = await analyzeContext({ dir });
+    expect(r.shouldIgnore.map((s) => s.path).sort()).toEqual(['app/build', 'dist', 'packages/api/dist', 'svc/out']);
+  });
+
   it('finds COPY sources the .dockerignore excludes or that do not exist', async () => {
     const dir = await tree({
       'Dockerfile': 'FROM scratch AS base\nCOPY src/app.js /\nCOPY --from=base /x /y\nCOPY missing.txt *.json /\nADD https://example.com/a.tgz /\nCOPY config/ /config/\n',

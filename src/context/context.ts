@@ -113,6 +113,23 @@ function isMissing(error: unknown): boolean {
   return error instanceof ShipshapeError && error.code === 'not-found';
 }
 
+/**
+ * Files that make their folder a project whose build writes `dist`, `build`, `target`, `out`… beside them. A folder
+ * of such a name deeper in the tree is build output only beside one of these: elsewhere it is as likely source
+ * (`src/build`, a Go package `internal/build`), which ignoring would take out of the build.
+ */
+const projectManifests = new Set(['package.json', 'pyproject.toml', 'setup.py', 'setup.cfg', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'build.sbt', 'Cargo.toml', 'go.mod', 'CMakeLists.txt', 'Makefile', 'composer.json', 'Gemfile', 'mix.exs', 'angular.json', 'next.config.js', 'next.config.mjs']);
+
+/** The folders that hold a project manifest (`.` for the root). */
+function projectFolders(records: readonly FileRecord[]): Set<string> {
+  const folders = new Set<string>();
+  for (const r of records) {
+    const name = basename(r.path);
+    if (projectManifests.has(name) || /\.(cs|fs|vb)proj$/.test(name)) folders.add(posix.dirname(r.path));
+  }
+  return folders;
+}
+
 /** Reads the ignore file BuildKit would use. */
 async function readIgnore(dir: string, dockerfile: string | undefined): Promise<{ file: string | null; patterns: string[] }> {
   const candidates = [...(dockerfile === undefined ? [] : [`${dockerfile}.dockerignore`]), join(dir, '.dockerignore')];
@@ -290,8 +307,12 @@ export async function analyzeContext(options: ContextOptions): Promise<ContextRe
   const walked = await walkContext(dir, maxEntries, (path) => !matcher.ignores(path));
   const { records, dirs, partial } = walked;
   const suggestions = new Map<string, Suggestion>();
+  const projects = projectFolders(records);
   for (const path of [...dirs].sort()) {
     const reason = suggestionFor[basename(path)];
+    const parent = posix.dirname(path);
+    // build output sits at the context root or beside a project manifest
+    if (reason === 'build-output' && parent !== '.' && !projects.has(parent)) continue;
     // report the outermost such directory only
     if (reason !== undefined && ![...ancestors(path)].some((a) => suggestions.has(a))) suggestions.set(path, { path, reason, files: 0, bytes: 0 });
   }
