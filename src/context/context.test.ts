@@ -136,6 +136,14 @@ describe('analyzeContext', () => {
     expect(r.largestFiles.map((f) => f.path)).toContain('etc-link');
   });
 
+  it('leaves out a named pipe, which BuildKit does not send (a COPY . /ctx of docker build 20.10 has no trace of it)', async () => {
+    const dir = await tree({ 'a.txt': 1 });
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    const r = await analyzeContext({ dir });
+    expect(r.total).toEqual({ files: 1, bytes: 1 });
+    expect(r.sent).toEqual({ files: 1, bytes: 1 });
+  });
+
   it('fails with one line for a missing directory or Dockerfile', async () => {
     await expect(analyzeContext({ dir: '/nonexistent/ctx' })).rejects.toThrow(/\/nonexistent\/ctx: no such directory/);
     const dir = await tree({ 'a': 1 });

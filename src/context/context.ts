@@ -279,7 +279,8 @@ export async function walkContext(dir: string, maxEntries: number, sent: (path: 
       if (stat.isDirectory()) {
         dirs.add(path);
         queue.push(path);
-      } else records.push({ path, size: stat.isFile() ? stat.size : 0, sent: sent(path) });
+        // a named pipe never reaches the build: BuildKit's context transfer leaves it out (a socket or device it sends)
+      } else if (!stat.isFIFO()) records.push({ path, size: stat.isFile() ? stat.size : 0, sent: sent(path) });
     }
     if (partial) break;
   }
