@@ -144,6 +144,15 @@ describe('analyzeContext', () => {
     expect(r.sent).toEqual({ files: 1, bytes: 1 });
   });
 
+  it('walks the folder a symbolic link given as the context names, as docker build does', async () => {
+    const dir = await tree({ 'Dockerfile': 'FROM scratch\nCOPY a.txt /\n', 'a.txt': 1 });
+    const link = `${dir}-link`;
+    await symlink(dir, link);
+    const r = await analyzeContext({ dir: link });
+    expect(r.total.files).toBe(2);
+    expect(r.copyBreaks).toEqual([]);
+  });
+
   it('fails with one line for a missing directory or Dockerfile', async () => {
     await expect(analyzeContext({ dir: '/nonexistent/ctx' })).rejects.toThrow(/\/nonexistent\/ctx: no such directory/);
     const dir = await tree({ 'a': 1 });

@@ -5,7 +5,7 @@
  * files that look like secrets (by name only: contents are never read), output and dependency directories
  * that should not be sent, and COPY/ADD sources the ignore file excludes, which break the build.
  */
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, join, posix, resolve } from 'node:path';
 import { maxDockerfileBytes, parse } from '../dockerfile/index.js';
 import { invalidInput, notFound, ShipshapeError, wrap } from '../internal/errors.js';
@@ -290,7 +290,8 @@ export async function walkContext(dir: string, maxEntries: number, sent: (path: 
 /** Walks the context directory and explains what the engine would receive. */
 export async function analyzeContext(options: ContextOptions): Promise<ContextReport> {
   const dir = resolve(options.dir);
-  const info = await lstat(dir).catch(() => undefined);
+  // a symbolic link to a folder is a context docker build accepts: it walks the folder the link names
+  const info = await stat(dir).catch(() => undefined);
   if (info === undefined) throw notFound(options.dir, 'no such directory');
   if (!info.isDirectory()) throw invalidInput(options.dir, 'not a directory');
   const top = options.top ?? 10;
