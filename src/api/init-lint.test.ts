@@ -25,6 +25,8 @@ async function projects(): Promise<{ name: string; root: string; app?: string }[
     const root = join(generatorFixtures, entry.name);
     if (entry.name === 'monorepo') for (const app of ['services/api', 'services/web']) found.push({ name: `monorepo ${app}`, root, app });
     else if (entry.name === 'go-cmd') found.push({ name: 'go-cmd cmd/api', root, app: 'cmd/api' });
+    // two apps: the workspace member and a folder pnpm-workspace.yaml excludes
+    else if (entry.name === 'node-pnpm-workspaces') found.push({ name: 'node-pnpm-workspaces packages/api', root, app: 'packages/api' });
     else found.push({ name: entry.name, root });
   }
   for (const entry of await readdir(sampleApps, { withFileTypes: true })) {

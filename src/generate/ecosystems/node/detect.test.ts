@@ -74,6 +74,13 @@ describe('node detector', () => {
     expect(app?.notes).toEqual([]);
   });
 
+  it('a pnpm workspace: the root, whose package.json names no members (pnpm-workspace.yaml does), is not an app', async () => {
+    const root = new ProjectFiles(resolve(fixtures, 'node-pnpm-workspaces'));
+    expect(await nodeDetector.detect(root, '.')).toEqual([]);
+    const [app] = await nodeDetector.detect(root, 'packages/api');
+    expect(app).toMatchObject({ path: 'packages/api', context: '.', packageManager: 'pnpm', workspace: { member: 'packages/api', file: 'pnpm-workspace.yaml' } });
+  });
+
   it('is not a Node project without package.json', async () => {
     expect(await detect('go-root')).toEqual([]);
   });

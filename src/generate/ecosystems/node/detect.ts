@@ -11,7 +11,7 @@ import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, NodeApp, NodeFramework, NodePackageManager, WorkspaceBuild } from '../../types.js';
 import { defaultNodeMajor } from './dockerfile.js';
 import { forImage, type NodeStart, parseStartScript, preloadsOf, withoutPreloads } from '../../../dockerfile/index.js';
-import { workspaceMembers, workspaceRootOf } from './workspace.js';
+import { isWorkspaceRoot, workspaceMembers, workspaceRootOf } from './workspace.js';
 
 const packageJsonSchema = z.looseObject({
   name: z.string().optional(),
@@ -189,8 +189,8 @@ export const nodeDetector: Detector = {
     const scripts = pkg.scripts ?? {};
     const deps = pkg.dependencies ?? {};
     const allDeps = { ...deps, ...(pkg.devDependencies ?? {}) };
-    // a workspace root with no app of its own: its packages are the apps
-    if (pkg.workspaces !== undefined && scripts.start === undefined && pkg.main === undefined) return [];
+    // a workspace root with no app of its own: its packages are the apps (pnpm lists them in pnpm-workspace.yaml)
+    if (scripts.start === undefined && pkg.main === undefined && (await isWorkspaceRoot(files, dir))) return [];
 
     // a workspace member: an app only when it has a start script (the rest are its libraries); the workspace
     // root is the context, with the lockfile

@@ -66,6 +66,14 @@ async function patternsOf(files: ProjectFiles, root: string, named: (rel: string
   return { patterns: Array.isArray(workspaces) ? workspaces : (workspaces.packages ?? []), file: 'package.json' };
 }
 
+/**
+ * Whether `dir` (relative to the files' root) is a workspace root: `workspaces` in its package.json (npm, yarn) or
+ * `packages` in its `pnpm-workspace.yaml` (pnpm's root package.json names no members).
+ */
+export async function isWorkspaceRoot(files: ProjectFiles, dir: string): Promise<boolean> {
+  return (await patternsOf(files, dir)) !== undefined;
+}
+
 /** The nearest folder above `dir` (relative to the files' root) that lists `dir` among its workspace members. */
 export async function workspaceRootOf(files: ProjectFiles, dir: string, named?: (rel: string) => string): Promise<WorkspaceRoot | undefined> {
   if (dir === '.') return undefined;
