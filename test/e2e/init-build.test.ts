@@ -119,6 +119,13 @@ const cases = [
   // TypeScript members: the api imports the greeting library, which has its own tsc build; the build stage builds the
   // library before the api, and the runtime takes both build outputs from it (a checkout has neither)
   { app: 'npm-workspaces-ts', answer: 'hello from workspace-ts as uid 65532', source: 'packages/api/src/server.ts', install: ['npm ci --omit=dev', 'npm ci --no-audit'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
+  // the same with pnpm and with yarn berry (node-modules linker, then its default Plug'n'Play, which the Dockerfile
+  // overrides: the image runs node on a node_modules tree): pnpm from the root's pnpm-workspace.yaml, the member
+  // selected by folder, yarn by name; typescript, from the npm registry, is the one dependency
+  { app: 'pnpm-workspaces-ts', answer: 'hello from pnpm-workspaces-ts as uid 65532', source: 'packages/api/src/server.ts', install: ['pnpm install --frozen-lockfile --prod', 'pnpm install --frozen-lockfile --store-dir'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
+  { app: 'yarn-workspaces-ts', answer: 'hello from yarn-workspaces-ts as uid 65532', source: 'packages/api/src/server.ts', install: ['yarn workspaces focus --all --production', 'yarn install --immutable'], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
+  // (no rebuild step: the case above shows the installs reused)
+  { app: 'yarn-workspaces-ts-pnp', sample: 'yarn-workspaces-ts', yarnrc: 'enableTelemetry: false\n', answer: 'hello from yarn-workspaces-ts as uid 65532', source: undefined, install: [], sources: 'COPY . .', runtime: 'gcr.io/distroless/nodejs20-debian12:nonroot' },
   { app: 'go', answer: 'hello from go as uid 65532', source: 'main.go', install: ['go mod download'], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   // a Go workspace: the app imports a sibling module through go.work only, so it builds from the workspace root
   { app: 'go-work', answer: 'hello from go-work as uid 65532', source: 'app/main.go', install: ['go mod download'], sources: 'COPY app ./app/', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
@@ -166,10 +173,11 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
   });
 
   it.each(cases)('$app: generated, built, runs as its Deployment states (read-only root, emptyDirs, no capabilities, non-root), answers HTTP, rebuild reuses the dependency layer', async ({ app, answer, source, install, sources, runtime, ...more }) => {
-    const { page, absent } = more as { page?: { path: string; contains: string }; absent?: string[] };
+    const { page, absent, sample, yarnrc } = more as { page?: { path: string; contains: string }; absent?: string[]; sample?: string; yarnrc?: string };
     const dir = await mkdtemp(join(tmpdir(), `shipshape-init-${app}-`));
     work.push(dir);
-    await cp(join(apps, app), dir, { recursive: true });
+    await cp(join(apps, sample ?? app), dir, { recursive: true });
+    if (yarnrc !== undefined) await writeFile(join(dir, '.yarnrc.yml'), yarnrc);
 
     const init = await runCli(['init', dir, '--compat', '--k8s', '--ci', 'github', ...baseMap, '--format', 'json']);
     expect(init.code, init.stderr).toBe(0);
@@ -181,6 +189,8 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
     const dockerfile = await readFile(join(dir, 'Dockerfile'), 'utf8');
     const instructions = dockerfile.split('\n').filter((l) => !l.startsWith('#'));
     expect(instructions.join('\n')).not.toMatch(/--link|<</);
+    // yarn berry's default linker (Plug'n'Play) writes no node_modules: the installs are told to write one
+    if (yarnrc !== undefined) expect(instructions).toContain('ENV YARN_NODE_LINKER=node-modules');
 
     const tag = `shipshape-e2e/init-${app}:${Date.now()}`;
     images.push(tag);

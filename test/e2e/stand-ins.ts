@@ -141,7 +141,8 @@ export const standIns: StandIn[] = [
     // lint's fix moves a naive `FROM node:20` to `node:20-slim`: the same lean image
     aliases: ['node:20-slim'],
     preset: 'nodejs',
-    packages: ['dash', 'passwd', 'coreutils'],
+    // sed: the public image has it (Debian's essential set), and pnpm's .bin shims call it to find their folder
+    packages: ['dash', 'passwd', 'coreutils', 'sed'],
     nonroot: false,
     // npm from the machine's Node.js installation, started by a two-line script (there is no /usr/bin/env)
     // like the public image, a command names its program (`CMD ["node", "index.js"]`): no entrypoint;
@@ -150,8 +151,10 @@ export const standIns: StandIn[] = [
     // corepack where the public image has it (/usr/local/bin/corepack → its dist/corepack.js), for pnpm and yarn.
     // COREPACK_INTEGRITY_KEYS=0: the npm registry as served here strips `dist.signatures` from package metadata,
     // so corepack's signature check fails ("No compatible signature found"); the public registry has them.
+    // COREPACK_NPM_REGISTRY: corepack fetches yarn 2+ from repo.yarnpkg.com, unreachable here; set, it takes the same
+    // release from the npm registry (@yarnpkg/cli-dist), as it does pnpm and yarn classic anyway.
     wrap:
-      `ENV ${path} HOME=/root NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt COREPACK_INTEGRITY_KEYS=0\nENTRYPOINT []\nCOPY npm /usr/local/lib/node_modules/npm\nCOPY npm.sh /usr/local/bin/npm\n` +
+      `ENV ${path} HOME=/root NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt COREPACK_INTEGRITY_KEYS=0 COREPACK_NPM_REGISTRY=https://registry.npmjs.org\nENTRYPOINT []\nCOPY npm /usr/local/lib/node_modules/npm\nCOPY npm.sh /usr/local/bin/npm\n` +
       'COPY corepack /usr/local/lib/node_modules/corepack\nRUN ln -s ../lib/node_modules/corepack/dist/corepack.js /usr/local/bin/corepack\n' +
       'COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n' +
       'RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/sh --no-log-init --create-home node\n',

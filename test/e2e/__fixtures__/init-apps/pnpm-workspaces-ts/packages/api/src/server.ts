@@ -1,0 +1,8 @@
+import { createServer } from 'node:http';
+import { greeting } from '@shop-pnpm/greeting';
+
+const port = Number(process.env.PORT ?? 8080);
+
+createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/plain' }).end(`${greeting('pnpm-workspaces-ts')} as uid ${process.getuid?.() ?? -1}\n`);
+}).listen(port);
