@@ -209,4 +209,31 @@ describe.skipIf(!haveSchemas)('formats are valid against the official schemas', 
     expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     expect((doc.components as { name: string; licenses: unknown }[]).find((c) => c.name === "ms")?.licenses).toEqual([{ license: { id: 'MIT' } }]);
   });
+
+  it('CycloneDX 1.6: a license id is one of the SPDX License List, an id with + or a LicenseRef is a name or the expression', async () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addFormat('iri-reference', true);
+    ajv.addFormat('idn-email', true);
+    ajv.addSchema(load('cyclonedx-spdx.schema.json'));
+    ajv.addSchema(load('cyclonedx-jsf-0.82.schema.json'));
+    const validate = ajv.compile(load('cyclonedx-1.6.schema.json'));
+    const sbom = await catalogImage(await fixture(), 'oci:test');
+    // Debian's copyright files name GFDL-1.2+ (libunistring2) and MPL-2.0+: valid SPDX expressions, not license ids
+    const base = sbom.packages[0];
+    if (base === undefined) throw new Error('the fixture has packages');
+    const licensed = (name: string, licenses: string[]) => ({ ...base, id: `id-${name}`, name, licenses });
+    sbom.packages = [
+      licensed('several', ['GFDL-1.2+', 'LGPL-2.1+', 'LicenseRef-x', 'MIT']),
+      licensed('plus', ['GFDL-1.2+']),
+      licensed('ref', ['LicenseRef-x']),
+    ];
+    const doc = JSON.parse(formats['cyclonedx-json'](sbom));
+    expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect((doc.components as { name: string; licenses: unknown }[]).map((c) => [c.name, c.licenses])).toEqual([
+      ['several', [{ license: { name: 'GFDL-1.2+' } }, { license: { id: 'LGPL-2.1+' } }, { license: { name: 'LicenseRef-x' } }, { license: { id: 'MIT' } }]],
+      ['plus', [{ expression: 'GFDL-1.2+' }]],
+      ['ref', [{ expression: 'LicenseRef-x' }]],
+    ]);
+  });
 });

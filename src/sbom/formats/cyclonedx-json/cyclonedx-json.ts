@@ -1,5 +1,6 @@
 /** CycloneDX 1.6 JSON (https://cyclonedx.org/docs/1.6/json/). */
 import { createHash } from 'node:crypto';
+import spdxLicenseIds from 'spdx-license-list/simple.js';
 import type { Package, Sbom } from '../../model.js';
 import { isSpdxExpression } from '../licenses.js';
 
@@ -14,10 +15,11 @@ function uuidFrom(text: string): string {
 
 function licenses(p: Package): object[] | undefined {
   if (p.licenses.length === 0) return undefined;
-  // CycloneDX: either several single licenses, or exactly one expression.
-  const single = /^[A-Za-z0-9.+-]+$/;
-  if (p.licenses.length === 1 && isSpdxExpression(p.licenses[0] ?? '') && !single.test(p.licenses[0] ?? '')) return [{ expression: p.licenses[0] }];
-  return p.licenses.map((l) => (single.test(l) && isSpdxExpression(l) ? { license: { id: l } } : { license: { name: l } }));
+  // CycloneDX: either several single licenses, or exactly one expression. `license.id` is an enum of the SPDX
+  // License List's ids: an expression that is one id with `+` (Debian's GFDL-1.2+) or a LicenseRef- is not one.
+  const isId = (l: string): boolean => spdxLicenseIds.has(l);
+  if (p.licenses.length === 1 && isSpdxExpression(p.licenses[0] ?? '') && !isId(p.licenses[0] ?? '')) return [{ expression: p.licenses[0] }];
+  return p.licenses.map((l) => (isId(l) ? { license: { id: l } } : { license: { name: l } }));
 }
 
 export function toCycloneDxJson(sbom: Sbom): string {
