@@ -53,6 +53,8 @@ export interface DbUpdateOptions {
   offline?: boolean;
   config?: Pick<Config, 'vuln' | 'offline'>;
   events?: EventSink;
+  /** Stops the update (an interrupt): its partial downloads are removed and the database stays as it was. */
+  signal?: AbortSignal;
 }
 
 /** `db update`: downloads the OSV exports and replaces the database atomically. */
@@ -73,6 +75,7 @@ export async function dbUpdate(cacheDir: string, options: DbUpdateOptions = {}):
     ecosystems: [...new Set(ecosystems)],
     ...(checksums === undefined ? {} : { checksums }),
     ...(options.events ? { events: options.events } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 

@@ -3,9 +3,10 @@
  * (`/<Ecosystem>/all.zip`, GCS's `x-goog-hash` header), serving zips made from the OSV fixtures: downloads,
  * checksums, atomic replacement, offline mode, stale-database handling, and a failing server.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { writeLayoutDir } from '../../src/image/layout/write.js';
 import { buildImage } from '../../src/testing/images.js';
-import { missing, repoRoot, runCli } from './env.js';
+import { cliPath, missing, repoRoot, runCli } from './env.js';
 
 const skip = missing('cli');
 const fixtures = resolve(repoRoot, 'src/vuln/__fixtures__/osv');
@@ -40,8 +41,8 @@ function zipOf(records: Record[]): Promise<Buffer> {
 interface Exports {
   /** Path (`/npm/all.zip`) → body. */
   files: Map<string, Buffer>;
-  /** What the next requests answer instead: a status code, or `badmd5` for a wrong x-goog-hash. */
-  fault: number | 'badmd5' | undefined;
+  /** What the next requests answer instead: a status code, `badmd5` for a wrong x-goog-hash, or `hang` for a body that stops midway. */
+  fault: number | 'badmd5' | 'hang' | undefined;
   requests: string[];
 }
 
@@ -56,6 +57,11 @@ function serve(state: Exports): Promise<Server> {
     const body = state.files.get(path);
     if (!body) {
       res.writeHead(404).end();
+      return;
+    }
+    if (state.fault === 'hang') {
+      // the first half of the export, then nothing until the client goes away
+      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': body.length }).write(body.subarray(0, body.length >> 1));
       return;
     }
     const md5 = createHash('md5').update(state.fault === 'badmd5' ? Buffer.from('other') : body).digest('base64');
@@ -189,6 +195,35 @@ describe.skipIf(skip)('db update from a loopback OSV export', () => {
     expect(unreachable.stderr).toContain('unreachable');
     const unknown = await runCli(['db', 'update', '--url', base, '-e', 'Nowhere'], { env });
     expect(unknown.code).toBe(2);
+    expect(await status()).toEqual(before);
+  });
+
+  it('interrupted during a download, removes the partial download and leaves the database as it was', async () => {
+    const before = await status();
+    const vulnDir = join(work, 'cache/vuln');
+    const scratch = async (): Promise<string[]> => (await readdir(vulnDir)).filter((n) => n.startsWith('.update-'));
+    state.fault = 'hang';
+    try {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        const child = spawn(process.execPath, [cliPath, 'db', 'update', '--url', base, '-e', 'npm'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+        const exited = new Promise<NodeJS.Signals | number | null>((done) => child.on('exit', (code, sig) => { done(sig ?? code); }));
+        // the download has begun once its file is in the scratch folder beside the database
+        const deadline = Date.now() + 30_000;
+        let partial: string[] = [];
+        while (Date.now() < deadline) {
+          const dirs = await scratch();
+          partial = (await Promise.all(dirs.map(async (d) => (await readdir(join(vulnDir, d))).map((f) => `${d}/${f}`)))).flat();
+          if (partial.some((f) => f.endsWith('.zip'))) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(partial.some((f) => f.endsWith('.zip')), 'the download started').toBe(true);
+        child.kill(signal);
+        expect(await exited).toBe(signal);
+        expect(await scratch()).toEqual([]);
+      }
+    } finally {
+      state.fault = undefined;
+    }
     expect(await status()).toEqual(before);
   });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { dbImport, dbPath, dbStatus, dbUpdate } from '../../api/scan.js';
+import { withInterrupt } from '../interrupt.js';
 import { action, addCommonOptions } from '../runtime.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -32,14 +33,18 @@ export function register(program: Command): void {
   ).action(
     action(async (ctx) => {
       const flags = ctx.flags as unknown as { ecosystem: string[]; url?: string; checksums?: string; offline: boolean };
-      const r = await dbUpdate(ctx.loaded.cacheDir, {
-        ecosystems: flags.ecosystem,
-        ...(flags.url === undefined ? {} : { url: flags.url }),
-        ...(flags.checksums === undefined ? {} : { checksums: flags.checksums }),
-        offline: flags.offline,
-        config: ctx.loaded.config,
-        events: ctx.events,
-      });
+      // Ctrl-C / SIGTERM: the download stops, its partial files beside the database are removed, then the process ends by the signal
+      const r = await withInterrupt((signal) =>
+        dbUpdate(ctx.loaded.cacheDir, {
+          ecosystems: flags.ecosystem,
+          ...(flags.url === undefined ? {} : { url: flags.url }),
+          ...(flags.checksums === undefined ? {} : { checksums: flags.checksums }),
+          offline: flags.offline,
+          config: ctx.loaded.config,
+          events: ctx.events,
+          signal,
+        }),
+      );
       if (ctx.flags.format === 'json') {
         await ctx.write(JSON.stringify(r, null, 2));
         return;

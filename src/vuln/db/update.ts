@@ -29,6 +29,8 @@ export interface UpdateOptions {
   maxBytes?: number;
   /** Retries after a 5xx, a 429 or a dropped connection. */
   retries?: number;
+  /** Stops the update (an interrupt): the download is cut, the partial files removed, the database left as it was. */
+  signal?: AbortSignal;
   events?: EventSink;
 }
 
@@ -71,14 +73,18 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Streams `url` to `file`, hashing on the way; retries transient failures, never more than `maxBytes`. */
-async function download(url: string, file: string, maxBytes: number, retries: number): Promise<{ bytes: number; sha256: string; md5: string; googMd5: string | undefined }> {
+async function download(url: string, file: string, maxBytes: number, retries: number, stop: AbortSignal | undefined): Promise<{ bytes: number; sha256: string; md5: string; googMd5: string | undefined }> {
   let lastError: unknown;
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (attempt > 0) await sleep(200 * 2 ** (attempt - 1));
+    // an interrupt is not a transient failure: it ends the download instead of being retried
+    stop?.throwIfAborted();
+    const timeout = AbortSignal.timeout(600_000);
     let response;
     try {
-      response = await fetch(url, { dispatcher: dispatcher(), redirect: 'follow', signal: AbortSignal.timeout(600_000) });
+      response = await fetch(url, { dispatcher: dispatcher(), redirect: 'follow', signal: stop === undefined ? timeout : AbortSignal.any([stop, timeout]) });
     } catch (error) {
+      stop?.throwIfAborted();
       lastError = externalFailure(url, `unreachable: ${describe(error)}`, error);
       continue;
     }
@@ -117,6 +123,7 @@ async function download(url: string, file: string, maxBytes: number, retries: nu
     try {
       await pipeline(response.body as AsyncIterable<Uint8Array>, meter, createWriteStream(file));
     } catch (error) {
+      stop?.throwIfAborted();
       if (error instanceof ShipshapeError) throw error;
       lastError = externalFailure(url, `download cut off after ${bytes} bytes: ${describe(error)}`, error);
       continue;
@@ -193,7 +200,7 @@ export async function updateDb(dbFile: string, options: UpdateOptions): Promise<
       const url = exportUrl(options.url, ecosystem);
       const file = join(work, `${i}.zip`);
       events({ kind: 'log', level: 'debug', message: `downloading ${url}` });
-      const got = await download(url, file, maxBytes, retries);
+      const got = await download(url, file, maxBytes, retries, options.signal);
       const verified: UpdatedEcosystem['verified'] = [];
       if (got.googMd5 !== undefined) {
         if (got.googMd5 !== got.md5) throw externalFailure(url, `md5 ${got.md5} does not match the server's x-goog-hash md5=${got.googMd5}`);
@@ -228,6 +235,7 @@ export async function updateDb(dbFile: string, options: UpdateOptions): Promise<
       const prior = db.status().sources.filter((s) => !downloads.some((d) => d.url === s));
       removed = db.removeWhere(covers(options.ecosystems));
       for (const d of downloads) {
+        options.signal?.throwIfAborted();
         let read: number;
         try {
           ({ read } = await importOsv(db, d.file, events));
@@ -245,6 +253,7 @@ export async function updateDb(dbFile: string, options: UpdateOptions): Promise<
     } finally {
       db.close();
     }
+    options.signal?.throwIfAborted();
     await rename(next, dbFile);
     return { ecosystems: updated, removed, status };
   } finally {
