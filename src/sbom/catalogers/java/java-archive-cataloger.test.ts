@@ -37,6 +37,8 @@ describe('java-archive-cataloger', () => {
       'WEB-INF/lib/guava-32.1.2-jre.jar': shaded,
       'WEB-INF/lib/bundle.jar': manifestOnly,
       'WEB-INF/lib/nameonly-7.8.jar': await zipOf({ 'a.txt': 'a' }),
+      // Debian's fop.jar: a title with spaces is no artifactId, the file name names it
+      'WEB-INF/lib/fop.jar': await zipOf({ 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\nImplementation-Title: Apache FOP All-In-One\nImplementation-Version: 2.8\n' }),
       'WEB-INF/lib/broken.jar': Buffer.from('not a zip at all'),
     });
     const image = await buildImage({ layers: [[{ path: 'srv/shop.war', content: war }, { path: 'opt/not-a.jar', content: 'garbage' }]] });
@@ -46,6 +48,7 @@ describe('java-archive-cataloger', () => {
       'pkg:maven/com.fasterxml.jackson.core/jackson-core@2.15.2',
       'pkg:maven/com.google.guava/failureaccess@1.0.1',
       'pkg:maven/com.google.guava/guava@32.1.2-jre',
+      'pkg:maven/fop/fop@2.8',
       'pkg:maven/nameonly/nameonly@7.8',
       'pkg:maven/org.example.bundle/org.example.bundle@4.5.6',
     ]);

@@ -18,6 +18,8 @@ const pomXml = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.xml$/;
 /** POMs of a local Maven repository in the scanned filesystem: Debian's `/usr/share/maven-repo` and any `~/.m2/repository`. */
 const repoPom = /^(\/usr\/share\/maven-repo|\/(?:.*\/)?\.m2\/repository)\/.+\.pom$/;
 const maxParents = 10;
+/** The characters Maven allows in a groupId or artifactId. */
+const mavenId = /^[A-Za-z0-9_.-]+$/;
 const maxNesting = 4;
 const maxMetadataBytes = 1024 * 1024;
 const maxNestedBytes = 256 * 1024 * 1024;
@@ -262,7 +264,9 @@ export const javaArchiveCataloger: Cataloger = {
             return;
           }
           // No Maven metadata: the manifest names the archive, else its file name does.
-          const title = manifest['Bundle-SymbolicName']?.split(';')[0] ?? manifest['Implementation-Title'];
+          // a title that cannot be a Maven artifactId (Debian's fop.jar: "Apache FOP All-In-One") would make a purl no
+          // Maven coordinate has; the file name names the archive then, as syft's does
+          const title = [manifest['Bundle-SymbolicName']?.split(';')[0]?.trim(), manifest['Implementation-Title']].find((t) => t !== undefined && mavenId.test(t));
           const version = manifest['Implementation-Version'] ?? manifest['Bundle-Version'];
           const fileName = archive.path.slice(archive.path.lastIndexOf('/') + 1).replace(archiveName, '');
           const fromName = /^(.+?)-(\d[\w.+-]*)$/.exec(fileName);
