@@ -88,6 +88,24 @@ describe('rust-cargo-lock-cataloger', () => {
     expect(cdx.components.find((c) => c.name === 'hello')?.licenses).toEqual([{ license: { id: 'Apache-2.0' } }]);
   });
 
+  it('prints Cargo.lock’s dependency edges in both documents: SPDX DEPENDS_ON, CycloneDX dependencies', async () => {
+    const sbom = await catalogDirectory(project, { catalogers: ['rust'] });
+    const edges = sbom.relationships.filter((r) => r.type === 'depends-on');
+    expect(edges.length).toBeGreaterThan(4);
+    const spdx = JSON.parse(formats['spdx-json'](sbom)) as { packages: { name: string; SPDXID: string }[]; relationships: { spdxElementId: string; relationshipType: string; relatedSpdxElement: string }[] };
+    const spdxName = new Map(spdx.packages.map((p) => [p.SPDXID, p.name]));
+    const named = (from: string, to: string): string => `${spdxName.get(from) ?? from} -> ${spdxName.get(to) ?? to}`;
+    const byId = new Map(sbom.packages.map((p) => [p.id, p.name]));
+    const expected = edges.map((r) => `${byId.get(r.from) ?? ''} -> ${byId.get(r.to) ?? ''}`).sort();
+    expect(spdx.relationships.filter((r) => r.relationshipType === 'DEPENDS_ON').map((r) => named(r.spdxElementId, r.relatedSpdxElement)).sort()).toEqual(expected);
+    expect(expected).toContain('serde -> serde_derive');
+    const cdx = JSON.parse(formats['cyclonedx-json'](sbom)) as { components: { name: string; 'bom-ref': string }[]; dependencies: { ref: string; dependsOn: string[] }[] };
+    const cdxName = new Map(cdx.components.map((c) => [c['bom-ref'], c.name]));
+    const refs = cdx.dependencies.map((d) => d.ref);
+    expect(new Set(refs).size).toBe(refs.length);
+    expect(cdx.dependencies.slice(1).flatMap((d) => d.dependsOn.map((to) => `${cdxName.get(d.ref) ?? ''} -> ${cdxName.get(to) ?? ''}`)).sort()).toEqual(expected);
+  });
+
   it('gives a cargo-auditable binary’s crates the licenses of a registry cache or vendor directory in the image', async () => {
     const binary = readFileSync(join(fixtures, 'hello'));
     const image = await buildImage({

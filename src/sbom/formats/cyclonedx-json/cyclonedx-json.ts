@@ -22,6 +22,23 @@ function licenses(p: Package): object[] | undefined {
   return p.licenses.map((l) => (isId(l) ? { license: { id: l } } : { license: { name: l } }));
 }
 
+/** The root's dependencies (every component), then each component's own: the catalogers' depends-on edges. */
+function dependencies(sbom: Sbom, rootRef: string): { ref: string; dependsOn: string[] }[] {
+  const listed = new Set(sbom.packages.map((p) => p.id));
+  const edges = new Map<string, Set<string>>();
+  for (const r of sbom.relationships) {
+    if (r.type !== 'depends-on' || !listed.has(r.from) || !listed.has(r.to)) continue;
+    const to = edges.get(r.from) ?? new Set<string>();
+    to.add(r.to);
+    edges.set(r.from, to);
+  }
+  // each bom-ref appears once as a ref (CycloneDX 1.6 `dependencies`); packages are already in canonical order
+  return [{ ref: rootRef, dependsOn: sbom.packages.map((p) => p.id) }, ...sbom.packages.flatMap((p) => {
+    const to = edges.get(p.id);
+    return to === undefined ? [] : [{ ref: p.id, dependsOn: [...to].sort() }];
+  })];
+}
+
 export function toCycloneDxJson(sbom: Sbom): string {
   const rootRef = `root-${sbom.source.kind}`;
   const doc = {
@@ -60,7 +77,7 @@ export function toCycloneDxJson(sbom: Sbom): string {
         properties,
       };
     }),
-    dependencies: [{ ref: rootRef, dependsOn: sbom.packages.map((p) => p.id) }],
+    dependencies: dependencies(sbom, rootRef),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

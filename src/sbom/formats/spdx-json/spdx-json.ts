@@ -15,12 +15,13 @@ export function toSpdxJson(sbom: Sbom): string {
   const docName = sbom.source.name;
   const rootId = spdxId(`${sbom.source.kind}-root`);
   const extracted = new Map<string, string>();
+  const idOf = new Map(sbom.packages.map((p) => [p.id, spdxId(`Package-${p.type}-${p.id}`)]));
   const packages = sbom.packages.map((p) => {
     const { expression, refs } = toExpression(p.licenses);
     for (const [ref, text] of refs) extracted.set(ref, text);
     return {
       name: p.name,
-      SPDXID: spdxId(`Package-${p.type}-${p.id}`),
+      SPDXID: idOf.get(p.id) ?? spdxId(`Package-${p.type}-${p.id}`),
       versionInfo: p.version,
       supplier: 'NOASSERTION',
       downloadLocation: 'NOASSERTION',
@@ -58,6 +59,13 @@ export function toSpdxJson(sbom: Sbom): string {
     relationships: [
       { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: rootId },
       ...packages.map((p) => ({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: p.SPDXID })),
+      // the catalogers' edges (Cargo.lock dependencies, a Go binary's main module on its modules), between listed packages
+      ...sbom.relationships.flatMap((r) => {
+        const from = idOf.get(r.from);
+        const to = idOf.get(r.to);
+        if (from === undefined || to === undefined) return [];
+        return [{ spdxElementId: from, relationshipType: r.type === 'depends-on' ? 'DEPENDS_ON' : 'CONTAINS', relatedSpdxElement: to }];
+      }),
     ],
     ...(extracted.size > 0
       ? { hasExtractedLicensingInfos: [...extracted].sort(([a], [b]) => (a < b ? -1 : 1)).map(([licenseId, text]) => ({ licenseId, extractedText: text, name: text })) }
