@@ -75,4 +75,19 @@ describe('resolve', () => {
     const b = resolve(universe(), ['tzdata', 'app'], { closure: true, assumeInstalled: ['debconf'] });
     expect(a).toEqual(b);
   });
+
+  it('chooses among providers by the bytes of their names, not by the collation of the locale', () => {
+    // ICU's collation puts "-" before "+" (and, under cs_CZ, "ch" after "h"): a choice by localeCompare made the
+    // image depend on LANG/LC_ALL; byte order is what LC_ALL=C sort gives everywhere
+    const u = new Universe(
+      parsePackagesIndex(
+        [stanza('burner', '1', { Depends: 'cd-writer' }), stanza('dvd-rw-tools', '1', { Provides: 'cd-writer' }), stanza('dvd+rw-tools', '1', { Provides: 'cd-writer' }), stanza('viewer', '1', { Depends: 'www-browser' }), stanza('dillo', '1', { Provides: 'www-browser' }), stanza('chromium', '1', { Provides: 'www-browser' })].join('\n\n'),
+        'Packages',
+        'http://a',
+      ),
+    );
+    expect(resolve(u, ['burner'], { closure: true }).map((r) => r.name)).toEqual(['burner', 'dvd+rw-tools']);
+    expect(resolve(u, ['viewer'], { closure: true }).map((r) => r.name)).toEqual(['chromium', 'viewer']);
+    expect(u.providersOf({ name: 'cd-writer' }).map((r) => r.name)).toEqual(['dvd+rw-tools', 'dvd-rw-tools']);
+  });
 });

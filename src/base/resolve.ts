@@ -26,6 +26,14 @@ export const scriptOnlyPackages: readonly string[] = [
   'ucf',
 ];
 
+/**
+ * Byte order of package names (Debian names are ASCII), as `LC_ALL=C sort` gives: `localeCompare` follows the
+ * process's locale (LANG/LC_ALL), so under cs_CZ or lt_LT it chose other providers and made another image.
+ */
+function nameOrder(a: PackageRecord, b: PackageRecord): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
 export class Universe {
   private readonly byName = new Map<string, PackageRecord[]>();
   private readonly providers = new Map<string, { record: PackageRecord; version?: string }[]>();
@@ -58,7 +66,7 @@ export class Universe {
     const list = (this.providers.get(atom.name) ?? []).filter(
       (p) => atom.relation === undefined || atom.version === undefined || (p.version !== undefined && satisfies(p.version, atom.relation, atom.version)),
     );
-    return list.map((p) => p.record).sort((a, b) => a.name.localeCompare(b.name) || compareVersions(b.version, a.version));
+    return list.map((p) => p.record).sort((a, b) => nameOrder(a, b) || compareVersions(b.version, a.version));
   }
 
   /** An exact name and version, as a lock file records them. */
@@ -128,5 +136,5 @@ export function resolve(universe: Universe, roots: readonly string[], options: R
       queue.push(next);
     }
   }
-  return [...chosen.values()].filter((r) => !already.has(r.name)).sort((a, b) => a.name.localeCompare(b.name));
+  return [...chosen.values()].filter((r) => !already.has(r.name)).sort(nameOrder);
 }
