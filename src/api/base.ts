@@ -85,10 +85,14 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
   const events = request.events ?? silent;
   const signal = request.signal;
   // fail on a bad destination before any download
-  sinkFor(request.outputImage);
+  const sink = sinkFor(request.outputImage);
   if (request.locked === true && request.lockFile === undefined) throw new ShipshapeError('usage', '--locked needs --lock FILE');
   const architectures = [...new Set(request.architectures ?? (request.architecture === undefined ? [] : [request.architecture]))];
   const multi = architectures.length > 1;
+  // the sink would refuse the index only after every architecture's packages were downloaded and unpacked
+  if (multi && !sink.transport.writesIndexes) {
+    throw new ShipshapeError('usage', `holds one image, and ${architectures.length} platforms (${architectures.join(', ')}) make an index: write it to oci:DIR, oci-archive:FILE or docker://REF, or build one platform`, { subject: request.outputImage });
+  }
   const sources: AptSource[] | undefined = request.mirrors !== undefined && request.mirrors.length > 0 ? request.mirrors.flatMap((m) => mirrorSource(m)) : undefined;
   if (request.sourceDateEpoch !== undefined && (!Number.isSafeInteger(request.sourceDateEpoch) || request.sourceDateEpoch < 0)) {
     throw invalidInput('SOURCE_DATE_EPOCH', `"${request.sourceDateEpoch}" is not a non-negative integer of seconds`);
