@@ -99,6 +99,23 @@ describe('init --ci github --k8s', () => {
   });
 });
 
+describe('init on a workspace member', () => {
+  it('refuses with the command that generates it from the workspace root (npm and pnpm), and writes nothing', async () => {
+    for (const fixture of ['node-npm-workspaces-ts', 'node-pnpm-workspaces']) {
+      const { dir } = await project(fixture);
+      const member = join(dir, 'packages/api');
+      const error = await init({ dir: member }).catch((e: unknown) => e);
+      expect(error, fixture).toBeInstanceOf(ShipshapeError);
+      expect((error as ShipshapeError).code).toBe('invalid-input');
+      expect((error as Error).message).toContain(`a member of the workspace at ${dir}`);
+      expect((error as Error).message).toMatch(/run shipshape init \S+ --app packages\/api$/);
+      expect(await exists(join(member, 'Dockerfile'))).toBe(false);
+      // from the root, the member is generated for
+      expect(summary((await init({ dir, app: 'packages/api', dryRun: true })).files)).toContain('Dockerfile:would-create');
+    }
+  });
+});
+
 describe('init without compat given: the engine decides', () => {
   it('names why an engine gets the compat Dockerfile, and only the engines that need it', async () => {
     const { compatReason } = await import('./init.js');
