@@ -100,19 +100,30 @@ describe('init --ci github --k8s', () => {
 });
 
 describe('init on a workspace member', () => {
-  it('refuses with the command that generates it from the workspace root (npm and pnpm), and writes nothing', async () => {
-    for (const fixture of ['node-npm-workspaces-ts', 'node-pnpm-workspaces']) {
+  it('refuses with the command that generates it from the workspace root (npm, pnpm, go.work, Cargo), and writes nothing', async () => {
+    const cases: [string, string][] = [['node-npm-workspaces-ts', 'packages/api'], ['node-pnpm-workspaces', 'packages/api'], ['go-workspace', 'api'], ['rust-workspace', 'crates/api']];
+    for (const [fixture, app] of cases) {
       const { dir } = await project(fixture);
-      const member = join(dir, 'packages/api');
+      const member = join(dir, app);
       const error = await init({ dir: member }).catch((e: unknown) => e);
       expect(error, fixture).toBeInstanceOf(ShipshapeError);
       expect((error as ShipshapeError).code).toBe('invalid-input');
       expect((error as Error).message).toContain(`a member of the workspace at ${dir}`);
-      expect((error as Error).message).toMatch(/run shipshape init \S+ --app packages\/api$/);
+      expect((error as Error).message.endsWith(` --app ${app}`), (error as Error).message).toBe(true);
       expect(await exists(join(member, 'Dockerfile'))).toBe(false);
       // from the root, the member is generated for
-      expect(summary((await init({ dir, app: 'packages/api', dryRun: true })).files)).toContain('Dockerfile:would-create');
+      expect(summary((await init({ dir, app, dryRun: true })).files)).toContain('Dockerfile:would-create');
     }
+  });
+
+  it('a module or package outside any workspace, or a workspace that does not list it, is generated for alone', async () => {
+    const { dir } = await project('go-workspace');
+    // third_party/legacy is replaced, not used: go.work does not list it
+    const { dir: rust } = await project('rust-bin');
+    expect(summary((await init({ dir: rust, dryRun: true })).files)).toContain('Dockerfile:would-create');
+    const unlisted = join(dir, 'third_party/legacy');
+    const result = await init({ dir: unlisted, dryRun: true }).catch((e: unknown) => e);
+    expect(result instanceof Error ? result.message : '').not.toContain('a member of the workspace');
   });
 });
 

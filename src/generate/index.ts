@@ -5,5 +5,7 @@ export { execForm, mapBase } from './dockerfile-writer.js';
 export { generateFiles, type GeneratedFiles, type GenerateOptions } from './generate.js';
 export type * from './types.js';
 export { findWorkspace, type FoundWorkspace } from './ecosystems/node/workspace.js';
+export { findEnclosingGoWork } from './ecosystems/go/workspace.js';
+export { findEnclosingCargoWorkspace } from './ecosystems/rust/detect.js';
 export { actionVersions, generateWorkflow, type WorkflowOptions } from './github-workflow.js';
 export { generateDeployment, imagePlaceholder, kubernetesName, runtimeFacts, type DeploymentOptions, type GeneratedDeployment, type WritablePath } from './kubernetes.js';

@@ -7,8 +7,8 @@
  * The syntax is go.mod's (golang.org/ref/mod#workspaces): `go`, `toolchain`, `godebug`, `use` and `replace`
  * directives, each on a line or in a `verb ( … )` block, `//` comments, paths bare or quoted ("…" or `…`).
  */
-import { posix } from 'node:path';
-import { joinPath, type ProjectFiles } from '../../project-files.js';
+import { isAbsolute, parse as parsePath, posix, relative, resolve, sep } from 'node:path';
+import { joinPath, ProjectFiles } from '../../project-files.js';
 
 export interface GoWork {
   /** The `use` directives' folders, as written (relative to the go.work folder unless absolute). */
@@ -112,4 +112,20 @@ export function relativeTo(root: string, path: string): string {
 export function leavesFolder(path: string): boolean {
   const clean = posix.normalize(path);
   return posix.isAbsolute(clean) || clean === '..' || clean.startsWith('../');
+}
+
+/**
+ * The go.work above `absDir` (an absolute module folder) that uses it, as the go command finds it from there: its
+ * folder (absolute) and the module's folder relative to it; undefined when there is none, or the go.work sits in
+ * `absDir` itself (a build context of that folder holds it). A module of such a workspace builds from its root.
+ */
+export async function findEnclosingGoWork(absDir: string): Promise<{ root: string; member: string } | undefined> {
+  const abs = resolve(absDir);
+  const top = parsePath(abs).root;
+  const dir = relative(top, abs).split(sep).join('/');
+  if (dir === '' || isAbsolute(dir)) return undefined;
+  const work = await findGoWork(new ProjectFiles(top), dir);
+  if (work === undefined || work.root === dir) return undefined;
+  const used = parseGoWork(work.text).uses.some((use) => !posix.isAbsolute(use) && (posix.normalize(joinPath(work.root, use)).replace(/\/+$/, '') || '.') === dir);
+  return used ? { root: resolve(top, work.root), member: relativeTo(work.root, dir) } : undefined;
 }
