@@ -13,7 +13,7 @@ import { parseReference } from '../../src/image/reference.js';
 import type { Image } from '../../src/image/types.js';
 import { ShipshapeError } from '../../src/internal/errors.js';
 import { buildImage, tarOf } from './registry/images.js';
-import { hasHtpasswd, hasOpenssl, hasRegistryBinary, type RunningRegistry, startRegistry, startTokenIssuer, stubCredentialHelper, type TokenIssuer } from './registry/servers.js';
+import { hasHtpasswd, hasOpenssl, hasRegistryBinary, type RunningRegistry, startRegistry, startStub, startTokenIssuer, stubCredentialHelper, type TokenIssuer } from './registry/servers.js';
 
 const skip = hasRegistryBinary && hasHtpasswd && hasOpenssl ? undefined : (console.warn('SKIPPED: needs docker-registry, htpasswd (apache2-utils) and openssl (run: bash scripts/testenv.sh up)'), 'tools');
 const user = 'shipshape';
@@ -178,5 +178,39 @@ describe.skipIf(skip)('anonymous token flow', () => {
     expect(back.digest).toBe(image.digest);
     expect(issuer.requests.length).toBeGreaterThan(0);
     expect(issuer.requests.every((r) => r.user === undefined)).toBe(true);
+  });
+});
+
+describe('token service behind a redirect to another host', () => {
+  it('sends the Basic credentials to the realm it names, never to the host it redirects to', async () => {
+    const seen: { where: string; authorization: string | undefined }[] = [];
+    // the token is issued by another loopback address than the realm's (a CDN or an identity provider in real life)
+    const issuer = await startStub((req, res) => {
+      seen.push({ where: 'issuer', authorization: req.headers.authorization });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"issued"}');
+    }, '127.0.0.2');
+    const realm = await startStub((req, res) => {
+      seen.push({ where: 'realm', authorization: req.headers.authorization });
+      res.writeHead(307, { location: `${issuer.origin}${req.url ?? '/'}` }).end();
+    });
+    const registry = await startStub((req, res) => {
+      if (req.headers.authorization !== 'Bearer issued') {
+        res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm.origin}/token",service="stub"` }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"app","tags":["v1"]}');
+    });
+    try {
+      const host = registry.host;
+      const config = dockerConfig('token-redirect', { auths: { [host]: { auth: Buffer.from(`${user}:${password}`).toString('base64') } } });
+      expect(await remote.tags(parseReference(`${host}/app`), { dockerConfig: config, retries: 0 })).toEqual(['v1']);
+      expect(seen.map((s) => s.where)).toEqual(['realm', 'issuer']);
+      expect(seen[0]?.authorization).toBe(`Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`);
+      expect(seen[1]?.authorization).toBeUndefined();
+    } finally {
+      await registry.close();
+      await realm.close();
+      await issuer.close();
+    }
   });
 });

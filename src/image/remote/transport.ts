@@ -389,6 +389,11 @@ export class RegistryTransport {
       this.signal?.throwIfAborted();
       const onRegistry = url.origin === registryOrigin;
       const headers: Record<string, string> = { 'user-agent': 'shipshape', ...req.headers };
+      if (url.origin !== req.url.origin) {
+        // Credentials the caller set (Basic to a token service) are for the host it named; a redirect elsewhere gets
+        // none, as Go's net/http drops Authorization on a redirect to another host.
+        for (const name of Object.keys(headers)) if (/^(authorization|cookie)$/i.test(name)) Reflect.deleteProperty(headers, name);
+      }
       if (onRegistry && req.authorizer) {
         const auth = await req.authorizer.header(url);
         if (auth !== undefined) headers.authorization = auth;

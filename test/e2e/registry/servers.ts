@@ -137,9 +137,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function listen(server: Server): Promise<number> {
+async function listen(server: Server, address = '127.0.0.1'): Promise<number> {
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, address, () => {
       const a = server.address();
       resolve(typeof a === 'object' && a ? a.port : 0);
     });
@@ -149,6 +149,24 @@ async function listen(server: Server): Promise<number> {
 async function close(server: Server): Promise<void> {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+}
+
+export interface StubServer {
+  /** `http://ADDRESS:PORT` */
+  origin: string;
+  /** `ADDRESS:PORT`, as a registry host in references. */
+  host: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A plain HTTP server on a loopback address (any of 127.0.0.0/8, so that two stubs are two hosts) answering with
+ * `handler`: a registry, token service or blob store that misbehaves in one precise way.
+ */
+export async function startStub(handler: (req: IncomingMessage, res: ServerResponse) => void, address = '127.0.0.1'): Promise<StubServer> {
+  const server = createServer(handler);
+  const port = await listen(server, address);
+  return { origin: `http://${address}:${port}`, host: `${address}:${port}`, close: () => close(server) };
 }
 
 /**
