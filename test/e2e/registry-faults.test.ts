@@ -3,17 +3,17 @@
  * connection cut mid-blob, a redirect to separate blob storage, a blob or manifest served with wrong bytes.
  * Each is retried where right, resumed where possible and never accepted when corrupt.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as remote from '../../src/image/remote/index.js';
 import { parseReference } from '../../src/image/reference.js';
-import type { Image } from '../../src/image/types.js';
+import type { Digest, Image } from '../../src/image/types.js';
 import { ShipshapeError } from '../../src/internal/errors.js';
 import { buildImage, noise, tarOf } from './registry/images.js';
-import { type FaultProxy, freePort, hasRegistryBinary, type RunningRegistry, startFaultProxy, startRegistry } from './registry/servers.js';
+import { type FaultProxy, freePort, hasRegistryBinary, type RunningRegistry, startFaultProxy, startRegistry, startStub } from './registry/servers.js';
 
 const skip = hasRegistryBinary ? undefined : (console.warn('SKIPPED: needs docker-registry (run: bash scripts/testenv.sh up)'), 'docker-registry');
 
@@ -144,5 +144,53 @@ describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
     const error = await remote.image(parseReference(`127.0.0.1:${port}/x:y`), opts({ retries: 1 })).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'external' });
     expect((error as Error).message).toMatch(new RegExp(`^registry 127.0.0.1:${port}: pinging /v2/: connection failed \\(ECONNREFUSED\\) after 2 attempts$`));
+  });
+});
+
+describe('error bodies that repeat the request', () => {
+  it('never carry a signed URL or the credentials sent into the message', async () => {
+    const digest: Digest = `sha256:${'a'.repeat(64)}`;
+    const signature = 'c2lnbmF0dXJlLW9mLXRoZS1ibG9i';
+    // blob storage that echoes the request it refuses, as S3's SignatureDoesNotMatch and some proxies do
+    const storage = await startStub((req, res) => {
+      res.writeHead(403, { 'content-type': 'application/xml' }).end(`<Error><Code>AccessDenied</Code><Message>Request has expired</Message><Request>GET ${req.url ?? ''}</Request></Error>`);
+    }, '127.0.0.2');
+    const password = 'registry-password-9';
+    const basic = Buffer.from(`someone:${password}`).toString('base64');
+    const registry = await startStub((req, res) => {
+      const url = req.url ?? '/';
+      if (url.startsWith('/token')) {
+        res.writeHead(403, { 'content-type': 'text/plain' }).end(`denied: ${req.headers.authorization ?? ''} (${Buffer.from(basic, 'base64').toString()})`);
+        return;
+      }
+      if (url.startsWith('/v2/private/')) {
+        res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${req.headers.host ?? ''}/token",service="stub"` }).end();
+        return;
+      }
+      if (url.startsWith('/v2/app/blobs/')) {
+        res.writeHead(307, { location: `${storage.origin}/bucket/blob?X-Amz-Signature=${signature}&X-Amz-Expires=300` }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    const work = mkdtempSync(join(tmpdir(), 'shipshape-echo-'));
+    try {
+      const client = new remote.RegistryClient(registry.host, { retries: 0, dockerConfig: join(work, 'none.json') });
+      const blobError = await client.blob('app', digest).catch((e: unknown) => e);
+      expect(blobError).toBeInstanceOf(ShipshapeError);
+      expect((blobError as Error).message).toMatch(/answered 403 Forbidden \(<Error><Code>AccessDenied<\/Code>.*\*\*\*.*\(redirected to 127\.0\.0\.2:\d+\)/);
+      expect((blobError as Error).message).not.toContain(signature);
+
+      const config = join(work, 'config.json');
+      writeFileSync(config, JSON.stringify({ auths: { [registry.host]: { auth: basic } } }));
+      const tokenError = await remote.tags(parseReference(`${registry.host}/private`), { dockerConfig: config, retries: 0 }).catch((e: unknown) => e);
+      expect((tokenError as Error).message).toMatch(/getting a token: answered 403 Forbidden \(denied: Basic \*\*\* \(someone:\*\*\*\)\)/);
+      expect((tokenError as Error).message).not.toContain(basic);
+      expect((tokenError as Error).message).not.toContain(password);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+      await registry.close();
+      await storage.close();
+    }
   });
 });

@@ -156,6 +156,7 @@ export class RegistryAuth {
         body: () => Buffer.from(form.toString()),
         expect: [200],
         what: 'getting a token',
+        secrets: [creds.identityToken],
       });
     } else {
       if (service !== undefined) url.searchParams.set('service', service);

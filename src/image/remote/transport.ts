@@ -59,6 +59,8 @@ export interface HttpRequest {
   /** Follow 3xx redirects (blob downloads): default true for GET/HEAD. */
   followRedirects?: boolean;
   authorizer?: Authorizer;
+  /** Values the body carries (a refresh token) that an error body echoing the request must not carry into a message. */
+  secrets?: readonly string[];
 }
 
 /** Statuses worth another try: rate limits and server trouble (go-containerregistry's defaults plus 429). */
@@ -122,6 +124,36 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 /** Removes query strings and userinfo from a URL for messages: signed blob-storage URLs carry credentials there. */
 export function redactUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+/**
+ * Adds to `secrets` what a request carried that an echoing server could repeat in an error body: the credentials
+ * of its Authorization header (the base64 or token, and a Basic password decoded) and the query values and
+ * password of its URL (a signed blob-storage URL's signature, a token in `?token=`). Short values and digests are
+ * left out: they would blank ordinary words and the digest an error is about.
+ */
+export function noteSecrets(secrets: Set<string>, url: URL, authorization: string | undefined): void {
+  const add = (value: string): void => {
+    if (value.length >= 6 && !/^sha256:[0-9a-f]{64}$/.test(value)) secrets.add(value);
+  };
+  for (const value of url.searchParams.values()) add(value);
+  if (url.password !== '') add(decodeURIComponent(url.password));
+  if (authorization === undefined) return;
+  const credential = authorization.slice(authorization.indexOf(' ') + 1);
+  add(credential);
+  if (/^basic /i.test(authorization)) {
+    const decoded = Buffer.from(credential, 'base64').toString('utf8');
+    add(decoded.slice(decoded.indexOf(':') + 1));
+  }
+}
+
+/** Replaces every occurrence of a secret (raw or percent-encoded) in a message with `***`, longest first. */
+export function redactSecrets(text: string, secrets: ReadonlySet<string>): string {
+  let out = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');
+  }
+  return out;
 }
 
 export function header(headers: HttpResponse['headers'], name: string): string | undefined {
@@ -385,6 +417,8 @@ export class RegistryTransport {
     let lastProblem = '';
     const follow = req.followRedirects ?? (req.method === 'GET' || req.method === 'HEAD');
     const registryOrigin = (await this.baseUrl()).origin;
+    // what this request sent, so that an error body echoing it is not repeated in the message
+    const secrets = new Set<string>(req.secrets);
     for (;;) {
       this.signal?.throwIfAborted();
       const onRegistry = url.origin === registryOrigin;
@@ -398,6 +432,7 @@ export class RegistryTransport {
         const auth = await req.authorizer.header(url);
         if (auth !== undefined) headers.authorization = auth;
       }
+      noteSecrets(secrets, url, headers.authorization);
       let res: Dispatcher.ResponseData;
       try {
         const body = req.body ? await req.body() : undefined;
@@ -445,7 +480,8 @@ export class RegistryTransport {
         if (await req.authorizer.challenge(url, header(res.headers, 'www-authenticate'))) continue;
         throw externalFailure(this.subject, `${req.what}: answered 401 Unauthorized (no usable credentials; try shipshape login ${this.host})`);
       }
-      const errorBody = describeErrorBody(await readBounded(res.body));
+      // redacted before it is trimmed, so that no cut-off piece of a secret survives
+      const errorBody = describeErrorBody(Buffer.from(redactSecrets((await readBounded(res.body)).toString('utf8'), secrets)));
       const where = onRegistry ? '' : ` (redirected to ${url.host})`;
       lastProblem = `answered ${statusLine(res.statusCode)}${errorBody.text ? ` (${errorBody.text})` : ''}${where}`;
       if (retryableStatuses.has(res.statusCode) && attempt < this.retries) {
