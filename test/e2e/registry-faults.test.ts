@@ -194,3 +194,30 @@ describe('error bodies that repeat the request', () => {
     }
   });
 });
+
+describe('a Link header that loops', () => {
+  it('stops at the first page read twice instead of asking again until the page bound', async () => {
+    let requests = 0;
+    const registry = await startStub((req, res) => {
+      if ((req.url ?? '').startsWith('/v2/loop/tags/list')) {
+        requests++;
+        // the second page links back to the first, as a registry with a broken `last` cursor does
+        const second = (req.url ?? '').includes('last=a');
+        res.writeHead(200, { 'content-type': 'application/json', link: second ? '</v2/loop/tags/list?n=1000>; rel="next"' : '</v2/loop/tags/list?n=1000&last=a>; rel="next"' });
+        res.end(JSON.stringify({ name: 'loop', tags: [second ? 'b' : 'a'] }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    try {
+      const started = Date.now();
+      const error = await new remote.RegistryClient(registry.host, { retries: 0 }).tags('loop').catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'external' });
+      expect((error as Error).message).toBe(`registry ${registry.host}: listing tags of loop: the Link header leads back to a page already read (/v2/loop/tags/list?n=1000)`);
+      expect(requests).toBe(2);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await registry.close();
+    }
+  });
+});

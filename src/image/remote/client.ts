@@ -320,8 +320,12 @@ export class RegistryClient {
     let url: URL | undefined = first;
     url.searchParams.set('n', String(pageSize));
     const authorizer = this.auth.for(scopes);
+    // a Link back to a page already read would repeat forever (100,000 requests before the bound below ends it)
+    const read = new Set<string>();
     for (let page = 0; url !== undefined; page++) {
       if (page > 100_000) throw externalFailure(this.subject, `${what}: pagination does not end`);
+      if (read.has(url.href)) throw externalFailure(this.subject, `${what}: the Link header leads back to a page already read (${url.pathname}${url.search})`);
+      read.add(url.href);
       const res = await this.transport.send({ method: 'GET', url, expect: [200], what, authorizer });
       const body = await readBounded(res.body, 16 * 1024 * 1024);
       let parsed: unknown;
