@@ -12,7 +12,7 @@ import * as remote from '../../src/image/remote/index.js';
 import { parseReference } from '../../src/image/reference.js';
 import type { Image } from '../../src/image/types.js';
 import { dockerCli, has, missing, run, runCli } from './env.js';
-import { buildImage, shellLayer, tarOf } from './registry/images.js';
+import { buildImage, buildIndex, MemoryBlobStore, shellLayer, tarOf } from './registry/images.js';
 import { hasHtpasswd, hasRegistryBinary, type RunningRegistry, startRegistry } from './registry/servers.js';
 
 const registrySkip = hasRegistryBinary && hasHtpasswd ? undefined : (console.warn('SKIPPED: needs docker-registry and apache2-utils (run: bash scripts/testenv.sh up)'), 'docker-registry');
@@ -142,6 +142,24 @@ describe.skipIf(missing('cli') ?? registrySkip)('registry verbs through the CLI'
     if (has.skopeo) {
       const out = JSON.parse(await run('skopeo', ['inspect', '--tls-verify=false', `docker://${plain.host}/cli/copied:v1`])) as { Digest: string };
       expect(out.Digest).toBe(copiedDigest);
+    }
+  });
+
+  it('digest --platform names the image inspect and copy --platform pick (default variants, arch aliases)', async () => {
+    // as many real indexes write them: arm64 without its default variant v8, arm/v6 listed before arm/v7
+    const store = new MemoryBlobStore();
+    const built = async (architecture: string, variant?: string): Promise<Image> =>
+      (await buildImage([await tarOf([{ name: 'arch', content: `${architecture}${variant ?? ''}` }])], { store, platform: { os: 'linux', architecture, ...(variant ? { variant } : {}) } })).image;
+    const [amd64, arm64, armv6, armv7] = [await built('amd64'), await built('arm64'), await built('arm', 'v6'), await built('arm', 'v7')];
+    const index = buildIndex([amd64, arm64, armv6, armv7], store);
+    const repo = `${plain.host}/cli/platforms`;
+    await remote.write(parseReference(`${repo}:1`), { kind: 'index', index }, {});
+    const env = { SHIPSHAPE_CACHE_DIR: join(work, 'platform-cache') };
+    for (const [platform, expected] of [['linux/arm64/v8', arm64], ['linux/arm64', arm64], ['linux/arm', armv7], ['linux/x86_64', amd64]] as const) {
+      const digest = await runCli(['digest', '--platform', platform, `${repo}:1`], { env });
+      expect(digest, platform).toMatchObject({ code: 0, stdout: `${expected.digest}\n` });
+      const inspected = await runCli(['inspect', '--no-sizes', '--format', 'json', '--platform', platform, `docker://${repo}:1`], { env });
+      expect((JSON.parse(inspected.stdout) as { digest: string }).digest, platform).toBe(expected.digest);
     }
   });
 

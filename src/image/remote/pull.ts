@@ -15,6 +15,7 @@ import { acquireFileLock } from '../../internal/file-lock.js';
 import { newHash } from '../blob.js';
 import { artifactFromBlobs, type BlobStore, manifestKind } from '../from-blobs.js';
 import { isIndexMediaType, isManifestMediaType } from '../media-types.js';
+import { platformMatches as matchesPlatform } from '../mutate/platform.js';
 import { identifier, type Reference } from '../reference.js';
 import type { Artifact, Descriptor, Digest, Image, ImageIndex, Platform } from '../types.js';
 import { type ClientOptions, RegistryClient } from './client.js';
@@ -257,10 +258,13 @@ export function formatPlatform(p: Platform): string {
   return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
 }
 
-/** Whether a descriptor's platform satisfies the wanted one (variant only compared when asked for). */
+/**
+ * Whether a descriptor's platform satisfies the wanted one, as `copy` and `inspect` match it (containerd's rules:
+ * `linux/arm64/v8` is the `linux/arm64` an index lists without a variant, `linux/arm` means arm/v7, `x86_64` is
+ * `amd64`), so that `digest --platform` names the image they pick.
+ */
 export function platformMatches(have: Platform | undefined, want: Platform): boolean {
-  if (!have) return false;
-  return have.os === want.os && have.architecture === want.architecture && (want.variant === undefined || have.variant === want.variant);
+  return have !== undefined && matchesPlatform(want, have);
 }
 
 export interface FetchedArtifact {
