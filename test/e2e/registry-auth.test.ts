@@ -68,6 +68,7 @@ describe.skipIf(skip)('htpasswd registry (Basic auth)', () => {
     const error = await remote.image(parseReference(`${registry.host}/private/app:v1`), { dockerConfig: config, retries: 0, cacheDir: join(work, 'c') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShipshapeError);
     expect((error as ShipshapeError).code).toBe('external');
+    expect((error as Error).message).toBe(`registry ${registry.host}: fetching manifest private/app:v1: answered 401 Unauthorized (credentials rejected)`);
     expect(JSON.stringify({ m: (error as Error).message, s: (error as Error).stack })).not.toContain('wrong-secret-xyz');
   });
 

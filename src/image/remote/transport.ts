@@ -478,7 +478,9 @@ export class RegistryTransport {
         await readBounded(res.body);
         authRetried = true;
         if (await req.authorizer.challenge(url, header(res.headers, 'www-authenticate'))) continue;
-        throw externalFailure(this.subject, `${req.what}: answered 401 Unauthorized (no usable credentials; try shipshape login ${this.host})`);
+        // credentials that were sent and refused want correcting, not a login that would store the same ones
+        const why = headers.authorization === undefined ? `no usable credentials; try shipshape login ${this.host}` : 'credentials rejected';
+        throw externalFailure(this.subject, `${req.what}: answered 401 Unauthorized (${why})`);
       }
       // redacted before it is trimmed, so that no cut-off piece of a secret survives
       const errorBody = describeErrorBody(Buffer.from(redactSecrets((await readBounded(res.body)).toString('utf8'), secrets)));
