@@ -1,7 +1,8 @@
-import { canonical, parseReference } from '../image/reference.js';
+import { canonical } from '../image/reference.js';
 import * as remote from '../image/remote/index.js';
 import type { Digest } from '../image/types.js';
 import { clientOptions, type RegistryTaskOptions } from './registry-options.js';
+import { registryReference } from './tags.js';
 
 export interface DigestOptions extends RegistryTaskOptions {
   /** For an index: the digest of this platform's image instead of the index's (`os/arch[/variant]`). */
@@ -22,7 +23,7 @@ export interface DigestResult {
  * registry answers with `Docker-Content-Digest`), as `crane digest` does. The lint pinning fix calls this.
  */
 export async function digest(reference: string, options: DigestOptions = {}): Promise<DigestResult> {
-  const ref = parseReference(reference);
+  const ref = registryReference(reference);
   const opts = clientOptions(options, `resolving ${reference}`);
   let result: { digest: Digest; mediaType: string | undefined };
   if (options.platform === undefined) {

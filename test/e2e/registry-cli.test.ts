@@ -60,6 +60,10 @@ describe.skipIf(missing('cli') ?? registrySkip)('registry verbs through the CLI'
     const res = await runCli(['tags', `${plain.host}/cli/app`]);
     expect(res.code).toBe(0);
     expect(res.stdout.trim().split('\n').sort()).toEqual(['1.0', '2.0']);
+    // written as skopeo list-tags and the other verbs take registry images
+    const prefixed = await runCli(['tags', `docker://${plain.host}/cli/app`]);
+    expect(prefixed).toMatchObject({ code: 0, stdout: res.stdout });
+    expect(await runCli(['digest', `docker://${plain.host}/cli/app:1.0`])).toMatchObject({ code: 0, stdout: `${image.digest}\n` });
   });
 
   it('exit 2 for a bad reference or a missing tag, exit 4 for an unreachable registry, one line each', async () => {
