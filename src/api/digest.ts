@@ -20,14 +20,16 @@ export interface DigestResult {
 
 /**
  * `shipshape digest REF`: resolves a tag to the digest of what it names in the registry (a HEAD request when the
- * registry answers with `Docker-Content-Digest`), as `crane digest` does. The lint pinning fix calls this.
+ * registry answers with `Docker-Content-Digest`), as `crane digest` does; a digest reference is checked the same way
+ * (the registry must hold it). The lint pinning fix calls this.
  */
 export async function digest(reference: string, options: DigestOptions = {}): Promise<DigestResult> {
   const ref = registryReference(reference);
   const opts = clientOptions(options, `resolving ${reference}`);
   let result: { digest: Digest; mediaType: string | undefined };
   if (options.platform === undefined) {
-    result = await remote.resolveDigest(ref, opts);
+    // a digest reference too: the registry must hold it, as `crane digest` checks with a HEAD request
+    result = await remote.resolveDigest(ref, { ...opts, check: true });
   } else {
     const image = await remote.image(ref, { ...opts, platform: remote.parsePlatform(options.platform) });
     result = { digest: image.digest, mediaType: image.mediaType };

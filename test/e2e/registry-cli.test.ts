@@ -73,6 +73,11 @@ describe.skipIf(missing('cli') ?? registrySkip)('registry verbs through the CLI'
     const absent = await runCli(['digest', `${plain.host}/cli/app:nope`]);
     expect(absent.code).toBe(2);
     expect(absent.stderr).toBe(`shipshape: docker://${plain.host}/cli/app:nope: no such tag in the registry\n`);
+    // a digest reference is asked for too: one the registry holds is echoed, one it does not is an error
+    expect(await runCli(['digest', `${plain.host}/cli/app@${image.digest}`])).toMatchObject({ code: 0, stdout: `${image.digest}\n` });
+    const missing = `sha256:${'0'.repeat(64)}`;
+    const unknown = await runCli(['digest', `${plain.host}/cli/app@${missing}`]);
+    expect(unknown).toMatchObject({ code: 2, stderr: `shipshape: docker://${plain.host}/cli/app@${missing}: no such manifest in the registry\n` });
     const down = await runCli(['digest', '127.0.0.1:9/x:1'], { env: { SHIPSHAPE_REGISTRY_BACKOFF_MS: '5' } });
     expect(down.code).toBe(4);
     expect(down.stderr).toMatch(/^shipshape: registry 127\.0\.0\.1:9: pinging \/v2\/: connection failed \(ECONNREFUSED\) after 5 attempts\n$/);

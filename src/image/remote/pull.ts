@@ -361,13 +361,15 @@ export async function fetchLayers(img: Image, store: BlobStore & { fetch?: (d: D
 }
 
 /** Resolves a reference to the digest of what it names, without fetching bodies when the registry says (HEAD). */
-export async function resolveDigest(ref: Reference, options: PullOptions = {}): Promise<{ digest: Digest; mediaType: string | undefined }> {
-  if (ref.digest !== undefined) return { digest: ref.digest, mediaType: undefined };
+export async function resolveDigest(ref: Reference, options: PullOptions & { /** Ask the registry for a digest reference too (`crane digest` does): it must hold the manifest. */ check?: boolean } = {}): Promise<{ digest: Digest; mediaType: string | undefined }> {
+  if (ref.digest !== undefined && options.check !== true) return { digest: ref.digest, mediaType: undefined };
   const pool = options.clients ?? new ClientPool(options);
   return fromSources(ref, options, async (domain) => {
     const client = pool.get(domain);
     const head = await client.headManifest(ref.path, identifier(ref));
-    if (!head) throw notFound(`docker://${ref.name}:${identifier(ref)}`, 'no such tag in the registry');
+    if (!head) throw notFound(ref.digest === undefined ? `docker://${ref.name}:${identifier(ref)}` : `docker://${ref.name}@${ref.digest}`, ref.digest === undefined ? 'no such tag in the registry' : 'no such manifest in the registry');
+    // a manifest asked for by digest is that digest, whatever a registry's header claims
+    if (ref.digest !== undefined) return { digest: ref.digest, mediaType: head.mediaType };
     if (/^sha256:[0-9a-f]{64}$/.test(head.digest)) return { digest: head.digest, mediaType: head.mediaType };
     // No Docker-Content-Digest on HEAD: hash the manifest itself.
     const fetched = await client.manifest(ref.path, identifier(ref));
