@@ -63,6 +63,8 @@ describe.skipIf(missing('cli') ?? registrySkip)('registry verbs through the CLI'
     // written as skopeo list-tags and the other verbs take registry images
     const prefixed = await runCli(['tags', `docker://${plain.host}/cli/app`]);
     expect(prefixed).toMatchObject({ code: 0, stdout: res.stdout });
+    // a tag would be dropped unseen: refused, naming the command without it
+    expect(await runCli(['tags', `${plain.host}/cli/app:1.0`])).toMatchObject({ code: 2, stdout: '', stderr: `shipshape: ${plain.host}/cli/app:1.0: a repository, without the tag :1.0: shipshape tags ${plain.host}/cli/app\n` });
     expect(await runCli(['digest', `docker://${plain.host}/cli/app:1.0`])).toMatchObject({ code: 0, stdout: `${image.digest}\n` });
   });
 
