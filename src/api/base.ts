@@ -37,6 +37,10 @@ export interface BaseBuildRequest {
   locked?: boolean;
   nonroot?: boolean;
   offline?: boolean;
+  /** `false`: accept an InRelease past its `Valid-Until` (snapshot archives); see `BaseBuildOptions`. */
+  checkValidUntil?: boolean;
+  /** `false`: accept an InRelease dated ahead of this machine's clock; see `BaseBuildOptions`. */
+  checkDate?: boolean;
   /** Configuration for the sink (registry, engine settings). */
   config?: Config;
   cacheDir: string;
@@ -115,6 +119,8 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
       ...(locked === undefined ? {} : { locked }),
       ...(request.nonroot === undefined ? {} : { nonroot: request.nonroot }),
       ...(request.offline === undefined ? {} : { offline: request.offline }),
+      ...(request.checkValidUntil === undefined ? {} : { checkValidUntil: request.checkValidUntil }),
+      ...(request.checkDate === undefined ? {} : { checkDate: request.checkDate }),
       ...(signal === undefined ? {} : { signal }),
     });
     builds.push({ architecture, result, lockFile, fromLock: locked !== undefined });
@@ -176,6 +182,10 @@ export interface BaseUpdateRequest {
   /** `URI[,SUITE...]` archives instead of the machine's apt sources. */
   mirrors?: readonly string[];
   offline?: boolean;
+  /** `false`: accept an InRelease past its `Valid-Until` (snapshot archives). */
+  checkValidUntil?: boolean;
+  /** `false`: accept an InRelease dated ahead of this machine's clock. */
+  checkDate?: boolean;
   cacheDir: string;
   events?: EventSink;
 }
@@ -207,6 +217,8 @@ export async function baseUpdate(request: BaseUpdateRequest): Promise<BaseUpdate
     cacheDir: request.cacheDir,
     ...(request.events === undefined ? {} : { events: request.events }),
     ...(sources === undefined ? {} : { sources }),
+    ...(request.checkValidUntil === undefined ? {} : { checkValidUntil: request.checkValidUntil }),
+    ...(request.checkDate === undefined ? {} : { checkDate: request.checkDate }),
   });
   const packages = comparePackages(lock.packages, current);
   const changes = packages.filter((p) => p.change !== 'same').length;

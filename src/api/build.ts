@@ -182,7 +182,7 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
     try {
       // loaded only when the base is not cached yet (the archive code brings OpenPGP)
       const { buildBase } = await import('../base/build.js');
-      const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, offline: config.offline, keepNodeSymbols, ...(nodeBinary === undefined ? {} : { nodeBinary }), ...(request.signal === undefined ? {} : { signal: request.signal }) });
+      const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, offline: config.offline, checkValidUntil: config.base.checkValidUntil, checkDate: config.base.checkDate, keepNodeSymbols, ...(nodeBinary === undefined ? {} : { nodeBinary }), ...(request.signal === undefined ? {} : { signal: request.signal }) });
       request.signal?.throwIfAborted();
       const ctx = await createTransportContext(config, events, request.signal);
       try {

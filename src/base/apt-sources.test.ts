@@ -40,6 +40,16 @@ describe('apt sources', () => {
     expect(() => parseSourcesList('deb http://x\n', 'sources.list')).toThrow(/sources.list: line 1/);
   });
 
+  it("keeps a source's own opt-out of the InRelease date checks (check-valid-until=no, Check-Date: no), as apt does for snapshot archives", () => {
+    const line = 'deb [check-valid-until=no] http://snapshot.debian.org/archive/debian/20240101T000000Z bookworm main\ndeb [check-date=false check-valid-until=yes] http://m/debian bookworm main\n';
+    expect(parseSourcesList(line, 'sources.list')).toEqual([
+      { uri: 'http://snapshot.debian.org/archive/debian/20240101T000000Z', suite: 'bookworm', components: ['main'], checkValidUntil: false },
+      { uri: 'http://m/debian', suite: 'bookworm', components: ['main'], checkDate: false },
+    ]);
+    const stanza = 'Types: deb\nURIs: http://snapshot.debian.org/archive/debian/20240101T000000Z\nSuites: bookworm\nComponents: main\nCheck-Valid-Until: no\n';
+    expect(parseSourcesFile(stanza, 'snapshot.sources')).toEqual([{ uri: 'http://snapshot.debian.org/archive/debian/20240101T000000Z', suite: 'bookworm', components: ['main'], checkValidUntil: false }]);
+  });
+
   it('reads a configuration folder in apt order and fails clearly when it is empty', async () => {
     const etc = await mkdtemp(join(tmpdir(), 'apt-'));
     await mkdir(join(etc, 'sources.list.d'));

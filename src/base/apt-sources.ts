@@ -16,6 +16,15 @@ export interface AptSource {
   components: string[];
   /** Keyring file from `Signed-By`, when the source names one. */
   signedBy?: string;
+  /** `false` when the source says `check-valid-until=no` (`Check-Valid-Until: no`): its InRelease may be expired. */
+  checkValidUntil?: boolean;
+  /** `false` when the source says `check-date=no` (`Check-Date: no`): its InRelease may be dated in the future. */
+  checkDate?: boolean;
+}
+
+/** apt's boolean option values (`yes`/`no`, `true`/`false`, `1`/`0`): only an explicit "no" is kept. */
+function checkOption(name: 'checkValidUntil' | 'checkDate', value: string | undefined): Partial<Pick<AptSource, 'checkValidUntil' | 'checkDate'>> {
+  return value !== undefined && ['no', 'false', '0', 'off'].includes(value.trim().toLowerCase()) ? { [name]: false } : {};
 }
 
 /** Parses a deb822 `.sources` file. */
@@ -32,7 +41,14 @@ export function parseSourcesFile(text: string, subject: string): AptSource[] {
     if (uris.length === 0 || suites.length === 0) throw invalidInput(subject, 'a deb stanza needs URIs and Suites');
     for (const uri of uris) {
       for (const suite of suites) {
-        out.push({ uri: uri.replace(/\/+$/, ''), suite, components, ...(signedBy !== undefined && signedBy.startsWith('/') ? { signedBy } : {}) });
+        out.push({
+          uri: uri.replace(/\/+$/, ''),
+          suite,
+          components,
+          ...(signedBy !== undefined && signedBy.startsWith('/') ? { signedBy } : {}),
+          ...checkOption('checkValidUntil', field(stanza, 'Check-Valid-Until')),
+          ...checkOption('checkDate', field(stanza, 'Check-Date')),
+        });
       }
     }
   }
@@ -57,7 +73,14 @@ export function parseSourcesList(text: string, subject: string): AptSource[] {
     if (type !== 'deb') continue;
     if (uri === undefined || suite === undefined) throw invalidInput(subject, `line ${i + 1}: expected "deb URI SUITE COMPONENT..."`);
     const signedBy = options['signed-by'];
-    out.push({ uri: uri.replace(/\/+$/, ''), suite, components, ...(signedBy?.startsWith('/') === true ? { signedBy } : {}) });
+    out.push({
+      uri: uri.replace(/\/+$/, ''),
+      suite,
+      components,
+      ...(signedBy?.startsWith('/') === true ? { signedBy } : {}),
+      ...checkOption('checkValidUntil', options['check-valid-until']),
+      ...checkOption('checkDate', options['check-date']),
+    });
   }
   return out;
 }

@@ -35,6 +35,10 @@ export interface Release {
   codename: string;
   acquireByHash: boolean;
   files: Map<string, ReleaseFile>;
+  /** `Date:` as written (when the archive was published), if present. */
+  date?: string;
+  /** `Valid-Until:` as written (after which apt refuses the file), if present. */
+  validUntil?: string;
 }
 
 const keyringCache = new Map<string, Promise<openpgp.PublicKey[]>>();
@@ -98,12 +102,83 @@ export function parseRelease(text: string, subject: string): Release {
     files.set(path, { path, size: Number(size), sha256 });
   }
   if (files.size === 0) throw invalidInput(subject, 'no SHA256 file list (apt needs one)');
+  const date = field(stanza, 'Date');
+  const validUntil = field(stanza, 'Valid-Until');
   return {
     suite: field(stanza, 'Suite') ?? '',
     codename: field(stanza, 'Codename') ?? '',
     acquireByHash: field(stanza, 'Acquire-By-Hash')?.toLowerCase() === 'yes',
     files,
+    ...(date === undefined || date === '' ? {} : { date }),
+    ...(validUntil === undefined || validUntil === '' ? {} : { validUntil }),
   };
+}
+
+const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * Milliseconds since the epoch of a Release file date, the RFC 2822 form the archive tools write
+ * (`Sat, 05 Dec 2026 20:19:49 UTC`; `GMT`, `Z` or a `+hhmm` offset too); undefined when it is not one.
+ */
+export function parseReleaseDate(text: string): number | undefined {
+  const m = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(UTC|GMT|Z|[+-]\d{4})$/i.exec(text.trim());
+  if (m === null) return undefined;
+  const [, day, monthName, year, hour, minute, second, zone] = m;
+  const month = months.indexOf((monthName ?? '').toLowerCase());
+  const [d, y, h, min, sec] = [day, year, hour, minute, second].map(Number) as [number, number, number, number, number];
+  if (month < 0 || h > 23 || min > 59 || sec > 60) return undefined;
+  const utc = Date.UTC(y, month, d, h, min, Math.min(sec, 59));
+  // Date.UTC rolls 31 Feb over to March: a day the month lacks is no date
+  if (new Date(utc).getUTCDate() !== d) return undefined;
+  const offset = zone !== undefined && /^[+-]/.test(zone) ? (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000 : 0;
+  return utc - offset;
+}
+
+/** A duration as apt prints it: `2d 3h 4min 5s`, leading zero units left out. */
+function duration(ms: number): string {
+  let rest = Math.ceil(ms / 1000);
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['min', 60]] as const) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 || parts.length > 0) parts.push(`${n}${unit}`);
+  }
+  parts.push(`${rest}s`);
+  return parts.join(' ');
+}
+
+/** apt's `Acquire::Max-FutureTime` default: a Release `Date` this far ahead of the clock is tolerated. */
+const maxFutureMs = 10_000;
+
+export interface FreshnessChecks {
+  /** Refuse a Release whose `Valid-Until` has passed (apt's `Acquire::Check-Valid-Until`, default on). */
+  checkValidUntil: boolean;
+  /** Refuse a Release whose `Date` is ahead of the clock (apt's `Acquire::Check-Date`, default on). */
+  checkDate: boolean;
+  /** The clock, in ms since the epoch: the real one, never SOURCE_DATE_EPOCH. */
+  now: number;
+}
+
+/**
+ * apt's freshness checks on a verified Release: a validly signed but old `InRelease` (a stale mirror, or one that
+ * withholds security updates on purpose) is refused once its `Valid-Until` has passed; one dated in the future
+ * means a wrong clock (or a forged date) and is refused too. A field that is absent is not checked, as apt does.
+ */
+export function checkFreshness(release: Release, subject: string, checks: FreshnessChecks): void {
+  if (checks.checkValidUntil && release.validUntil !== undefined) {
+    const validUntil = parseReleaseDate(release.validUntil);
+    if (validUntil === undefined) throw invalidInput(subject, `invalid Valid-Until "${release.validUntil}"`);
+    if (validUntil < checks.now) {
+      throw invalidInput(subject, `is expired (invalid since ${release.validUntil}): the mirror serving it is out of date or withholding updates; --no-check-valid-until (base.checkValidUntil: false) accepts it, e.g. for snapshot.debian.org`);
+    }
+  }
+  if (checks.checkDate && release.date !== undefined) {
+    const date = parseReleaseDate(release.date);
+    if (date === undefined) throw invalidInput(subject, `invalid Date "${release.date}"`);
+    if (date - checks.now > maxFutureMs) {
+      throw invalidInput(subject, `is not valid yet (invalid for another ${duration(date - checks.now)}; Date: ${release.date}): check this machine's clock, or --no-check-date (base.checkDate: false)`);
+    }
+  }
 }
 
 function sha256hex(data: Buffer): string {
@@ -129,6 +204,10 @@ export interface ArchiveOptions {
   keyring?: string;
   /** Stops the downloads; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** `false`: accept an InRelease past its `Valid-Until` (snapshot archives). Default true. */
+  checkValidUntil?: boolean;
+  /** `false`: accept an InRelease dated in the future (a machine whose clock is behind). Default true. */
+  checkDate?: boolean;
 }
 
 function signalOf(options: ArchiveOptions): { signal?: AbortSignal } {
@@ -154,6 +233,12 @@ export async function fetchRelease(source: AptSource, options: ArchiveOptions): 
   if (release.suite !== source.suite && release.codename !== source.suite) {
     throw invalidInput(url, `is signed for suite "${release.suite}" (${release.codename}), not "${source.suite}"`);
   }
+  // a source's own `check-valid-until=no` / `check-date=no` (sources.list(5)) turns a check off as the option does
+  checkFreshness(release, url, {
+    checkValidUntil: options.checkValidUntil !== false && source.checkValidUntil !== false,
+    checkDate: options.checkDate !== false && source.checkDate !== false,
+    now: Date.now(),
+  });
   return release;
 }
 

@@ -17,10 +17,11 @@ import { validateImage } from '../image/validate.js';
 import type { AptSource } from './apt-sources.js';
 import { stripElf } from '../internal/elf-strip.js';
 import { baseBuild } from '../api/base.js';
+import { exitCodeFor, ShipshapeError } from '../internal/errors.js';
 import type { ProgressEvent } from '../internal/events.js';
-import { buildBase } from './build.js';
+import { buildBase, resolvePackages } from './build.js';
 import { serializeLock } from './lock.js';
-import { parseRelease, verifyInRelease } from './archive.js';
+import { parseRelease, parseReleaseDate, verifyInRelease } from './archive.js';
 
 async function tar(files: Record<string, string>): Promise<Buffer> {
   const p = pack();
@@ -65,7 +66,14 @@ async function publish(debs: { name: string; version: string; files: Record<stri
   }
   const index = await xz.compress(Buffer.from(stanzas.join('\n')));
   files.set(`/debian/dists/test/main/binary-amd64/Packages.xz`, index);
-  const release = `Origin: Test\nSuite: test\nCodename: test\nSHA256:\n ${sha(index)} ${index.length} main/binary-amd64/Packages.xz\n`;
+  await signRelease();
+}
+
+/** Signs the suite's Release (over the published index) with `fields` (`Date`, `Valid-Until`…) added. */
+async function signRelease(fields: Record<string, string> = {}): Promise<void> {
+  const index = files.get('/debian/dists/test/main/binary-amd64/Packages.xz') ?? Buffer.alloc(0);
+  const extra = Object.entries(fields).map(([name, value]) => `${name}: ${value}\n`).join('');
+  const release = `Origin: Test\nSuite: test\nCodename: test\n${extra}SHA256:\n ${sha(index)} ${index.length} main/binary-amd64/Packages.xz\n`;
   const signed = await openpgp.sign({ message: await openpgp.createCleartextMessage({ text: release }), signingKeys: privateKey });
   files.set('/debian/dists/test/InRelease', Buffer.from(signed));
 }
@@ -106,6 +114,72 @@ describe('InRelease', () => {
     const data = await verifyInRelease(text, keyring, 'InRelease');
     expect(parseRelease(data, 'Release').files.get('main/binary-amd64/Packages.xz')?.sha256).toMatch(/^[0-9a-f]{64}$/);
     await expect(verifyInRelease(text.replace('Origin: Test', 'Origin: Evil'), keyring, 'http://m/InRelease')).rejects.toThrow(/http:\/\/m\/InRelease: no valid signature/);
+  });
+});
+
+describe('parseReleaseDate', () => {
+  it('reads the RFC 2822 dates of Release files and nothing else', () => {
+    expect(parseReleaseDate('Sat, 05 Dec 2026 20:19:49 UTC')).toBe(Date.UTC(2026, 11, 5, 20, 19, 49));
+    expect(parseReleaseDate('Sat, 5 Dec 2026 20:19:49 GMT')).toBe(Date.UTC(2026, 11, 5, 20, 19, 49));
+    expect(parseReleaseDate('Sat, 05 Dec 2026 21:19:49 +0100')).toBe(Date.UTC(2026, 11, 5, 20, 19, 49));
+    expect(parseReleaseDate('05 Dec 2026 20:19:49 Z')).toBe(Date.UTC(2026, 11, 5, 20, 19, 49));
+    for (const bad of ['', 'tomorrow', '2026-12-05T20:19:49Z', 'Sat, 05 Dec 2026 20:19:49', 'Sat, 31 Feb 2026 20:19:49 UTC', 'Sat, 05 Foo 2026 20:19:49 UTC', 'Sat, 05 Dec 2026 24:19:49 UTC', '1764965989']) {
+      expect(parseReleaseDate(bad), bad).toBeUndefined();
+    }
+  });
+});
+
+describe('InRelease freshness (Valid-Until, Date)', () => {
+  /** A Release date `ms` from now, as the archive writes it: `Sat, 05 Dec 2026 20:19:49 UTC`. */
+  const releaseDate = (ms: number): string => new Date(Date.now() + ms).toUTCString().replace('GMT', 'UTC');
+  const day = 86_400_000;
+  let n = 0;
+  const cacheDir = (): string => join(root, `fresh-${n++}`);
+  const caught = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
+
+  afterAll(async () => {
+    await signRelease();
+  });
+
+  it('refuses an InRelease past its Valid-Until with one line naming the suite and the date (exit 2)', async () => {
+    const expired = releaseDate(-day);
+    await signRelease({ Date: releaseDate(-8 * day), 'Valid-Until': expired });
+    const error = await caught(buildBase({ preset: 'static', sources: [source], cacheDir: cacheDir() }));
+    expect(error).toBeInstanceOf(ShipshapeError);
+    expect((error as Error).message).toBe(
+      `${source.uri}/dists/test/InRelease: is expired (invalid since ${expired}): the mirror serving it is out of date or withholding updates; --no-check-valid-until (base.checkValidUntil: false) accepts it, e.g. for snapshot.debian.org`,
+    );
+    expect(exitCodeFor(error)).toBe(2);
+    // base update resolves against the same InRelease
+    await expect(resolvePackages({ preset: 'static', sources: [source], cacheDir: cacheDir() })).rejects.toThrow(/dists\/test\/InRelease: is expired/);
+    expect((await resolvePackages({ preset: 'static', sources: [source], cacheDir: cacheDir(), checkValidUntil: false })).length).toBeGreaterThan(0);
+  });
+
+  it('accepts an expired InRelease when told to (the option, or the source’s own check-valid-until=no), and a --locked rebuild reads none', async () => {
+    await signRelease({ Date: releaseDate(-8 * day), 'Valid-Until': releaseDate(-day) });
+    const built = await buildBase({ preset: 'static', sources: [source], cacheDir: cacheDir(), checkValidUntil: false });
+    expect(built.packages.map((p) => p.name)).toContain('ca-certificates');
+    await buildBase({ preset: 'static', sources: [{ ...source, checkValidUntil: false }], cacheDir: cacheDir() });
+    // the lock pins each .deb by SHA256; whether its versions are current is base update's question
+    expect((await buildBase({ preset: 'static', cacheDir: cacheDir(), locked: built.lock })).image.digest).toBe(built.image.digest);
+  });
+
+  it('accepts a Valid-Until ahead, and a Release without one', async () => {
+    await signRelease({ Date: releaseDate(-day), 'Valid-Until': releaseDate(6 * day) });
+    await buildBase({ preset: 'static', sources: [source], cacheDir: cacheDir() });
+    await signRelease({ Date: releaseDate(-day) });
+    await buildBase({ preset: 'static', sources: [source], cacheDir: cacheDir() });
+  });
+
+  it('refuses a Release dated ahead of the clock beyond apt’s 10 s, unless told to, and a malformed date', async () => {
+    await signRelease({ Date: releaseDate(2.5 * 3_600_000) });
+    await expect(buildBase({ preset: 'static', sources: [source], cacheDir: cacheDir() })).rejects.toThrow(/dists\/test\/InRelease: is not valid yet \(invalid for another 2h (29|30)min \d+s; Date: .* UTC\): check this machine's clock/);
+    await buildBase({ preset: 'static', sources: [source], cacheDir: cacheDir(), checkDate: false });
+    await buildBase({ preset: 'static', sources: [{ ...source, checkDate: false }], cacheDir: cacheDir() });
+    await signRelease({ Date: releaseDate(3_000) });
+    await buildBase({ preset: 'static', sources: [source], cacheDir: cacheDir() });
+    await signRelease({ Date: releaseDate(-day), 'Valid-Until': 'next week' });
+    await expect(buildBase({ preset: 'static', sources: [source], cacheDir: cacheDir() })).rejects.toThrow(/InRelease: invalid Valid-Until "next week"/);
   });
 });
 

@@ -51,6 +51,13 @@ export interface BaseBuildOptions {
   nonroot?: boolean;
   /** Never reach the network: only `locked` builds whose packages are all cached work. */
   offline?: boolean;
+  /**
+   * `false`: accept an InRelease whose `Valid-Until` has passed, as apt's `Acquire::Check-Valid-Until=false` (a
+   * snapshot archive). A `locked` build reads no InRelease, so neither check applies to it.
+   */
+  checkValidUntil?: boolean;
+  /** `false`: accept an InRelease whose `Date` is ahead of this machine's clock (apt's `Acquire::Check-Date=false`). */
+  checkDate?: boolean;
   events?: EventSink;
   /**
    * Stops the build between steps (index and package downloads, unpacking, layers) and cancels the download or npm
@@ -138,7 +145,7 @@ function lockRecords(lock: BaseLock): PackageRecord[] {
  * The packages a preset (plus extra packages) resolves to in the archive now: the preset's own packages alone, its
  * closure packages and the extras with their dependencies, sorted by name. What a build without --locked installs.
  */
-export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' | 'packages' | 'architecture' | 'sources' | 'cacheDir' | 'events' | 'signal'>): Promise<PackageRecord[]> {
+export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' | 'packages' | 'architecture' | 'sources' | 'cacheDir' | 'events' | 'signal' | 'checkValidUntil' | 'checkDate'>): Promise<PackageRecord[]> {
   const events = options.events ?? silent;
   const preset = presets[options.preset];
   const extra = [...(options.packages ?? [])].sort();
@@ -146,7 +153,16 @@ export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' |
   const indexTask = new ProgressTask(events, 'base-index', 'reading package indexes');
   let universe: Universe;
   try {
-    universe = new Universe(await loadArchive(sources, { cacheDir: join(options.cacheDir, 'base'), architecture: options.architecture ?? 'amd64', events, ...(options.signal === undefined ? {} : { signal: options.signal }) }));
+    universe = new Universe(
+      await loadArchive(sources, {
+        cacheDir: join(options.cacheDir, 'base'),
+        architecture: options.architecture ?? 'amd64',
+        events,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(options.checkValidUntil === undefined ? {} : { checkValidUntil: options.checkValidUntil }),
+        ...(options.checkDate === undefined ? {} : { checkDate: options.checkDate }),
+      }),
+    );
   } finally {
     indexTask.end();
   }
@@ -187,7 +203,17 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
     records = lockRecords(lock);
   } else {
     if (options.offline === true) throw invalidInput('configuration', 'offline: true allows only --locked builds (package indexes need the network)');
-    records = await resolvePackages({ preset: preset.name, packages: extra, architecture, cacheDir: options.cacheDir, events, ...(options.sources === undefined ? {} : { sources: options.sources }), ...(signal === undefined ? {} : { signal }) });
+    records = await resolvePackages({
+      preset: preset.name,
+      packages: extra,
+      architecture,
+      cacheDir: options.cacheDir,
+      events,
+      ...(options.sources === undefined ? {} : { sources: options.sources }),
+      ...(signal === undefined ? {} : { signal }),
+      ...(options.checkValidUntil === undefined ? {} : { checkValidUntil: options.checkValidUntil }),
+      ...(options.checkDate === undefined ? {} : { checkDate: options.checkDate }),
+    });
   }
   signal?.throwIfAborted();
 

@@ -125,6 +125,16 @@ export const sbomSchema = z.strictObject({
 
 export type SbomConfig = z.infer<typeof sbomSchema>;
 
+/** `base build`, `base update` and the base `build` assembles: how the Debian archive's InRelease is trusted. */
+export const baseSchema = z.strictObject({
+  /** Refuse an InRelease past its `Valid-Until` (apt's `Acquire::Check-Valid-Until`); false for snapshot archives. */
+  checkValidUntil: z.boolean().default(true),
+  /** Refuse an InRelease dated ahead of this machine's clock (apt's `Acquire::Check-Date`). */
+  checkDate: z.boolean().default(true),
+});
+
+export type BaseConfig = z.infer<typeof baseSchema>;
+
 export const configSchema = z.strictObject({
   engine: engineSchema.default({ cli: 'docker' }),
   registry: registrySchema.default({ insecure: [], mirrors: [], timeout: 60, retries: 4 }),
@@ -136,6 +146,7 @@ export const configSchema = z.strictObject({
   analyze: analyzeSchema.default({ thresholds: {}, dive: {} }),
   vuln: vulnSchema.default({ db: { url: 'https://osv-vulnerabilities.storage.googleapis.com', ecosystems: [], stale: 'fail' } }),
   sbom: sbomSchema.default({ golang: { searchLocalModCacheLicenses: false }, rust: { searchLocalCargoLicenses: false } }),
+  base: baseSchema.default({ checkValidUntil: true, checkDate: true }),
 });
 
 export type Config = z.infer<typeof configSchema>;

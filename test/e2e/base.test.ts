@@ -275,4 +275,23 @@ console.log(JSON.stringify({ uid: process.getuid(), user: require('os').userInfo
     expect(r.stderr).toMatch(/package tzdata 1999a-0\+deb12u0: is gone from the archive .* and not in the cache/);
     expect(spawnSync('test', ['-e', join(dir, 'l3')]).status).not.toBe(0);
   });
+
+  it("refuses bookworm-security's InRelease once its Valid-Until has passed (exit 2, one line), unless --no-check-valid-until or base.checkValidUntil: false", async () => {
+    // the archive's InRelease, signed by Debian, is valid for a week: a clock 30 days ahead sees it as a stale mirror's
+    const later = { ...env, NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent('const now = Date.now; Date.now = () => now() + 30 * 86400e3;')}` };
+    const mirrors = ['--mirror', 'http://deb.debian.org/debian,bookworm', '--mirror', 'http://deb.debian.org/debian-security,bookworm-security'];
+    const args = (out: string): string[] => ['base', 'build', '--preset', 'static', ...mirrors, '--output-image', `oci:${join(dir, out)}`];
+    const expired = await runCli(args('expired'), { env: later });
+    expect(expired.code).toBe(2);
+    expect(expired.stderr.trim().split('\n')).toHaveLength(1);
+    expect(expired.stderr).toMatch(/^shipshape: http:\/\/deb\.debian\.org\/debian-security\/dists\/bookworm-security\/InRelease: is expired \(invalid since \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} UTC\)/);
+    expect(spawnSync('test', ['-e', join(dir, 'expired')]).status).not.toBe(0);
+
+    expect((await runCli([...args('flag'), '--no-check-valid-until'], { env: later })).code).toBe(0);
+    const config = join(dir, 'no-valid-until.yaml');
+    await writeFile(config, 'base:\n  checkValidUntil: false\n');
+    expect((await runCli([...args('config'), '--config', config], { env: later })).code).toBe(0);
+    // with the real clock the same sources build
+    expect((await runCli(args('now'), { env })).code).toBe(0);
+  });
 });

@@ -19,6 +19,17 @@ interface BaseBuildFlags {
   lock?: string;
   locked: boolean;
   nonroot: boolean;
+  /** false with --no-check-valid-until (commander's negated flag: true otherwise). */
+  checkValidUntil: boolean;
+  checkDate: boolean;
+}
+
+const noCheckValidUntil = "accept an InRelease past its Valid-Until, as apt's Acquire::Check-Valid-Until=false does (snapshot archives; also base.checkValidUntil: false)";
+const noCheckDate = "accept an InRelease dated ahead of this machine's clock, as apt's Acquire::Check-Date=false does (also base.checkDate: false)";
+
+/** The InRelease checks: a --no-check-* flag turns one off, else the configuration decides. */
+function releaseChecks(flags: { checkValidUntil: boolean; checkDate: boolean }, config: { checkValidUntil: boolean; checkDate: boolean }): { checkValidUntil: boolean; checkDate: boolean } {
+  return { checkValidUntil: flags.checkValidUntil && config.checkValidUntil, checkDate: flags.checkDate && config.checkDate };
 }
 
 function updateTable(report: BaseUpdateReport, all: boolean): string {
@@ -64,7 +75,9 @@ export function register(program: Command): void {
       .option('--source-date-epoch <seconds>', 'timestamp of every file (default: SOURCE_DATE_EPOCH, else the newest package date)')
       .option('--lock <file>', 'lock file: written after the build, read with --locked')
       .option('--locked', 'rebuild exactly the versions in --lock (from the cache when the archive dropped them)', false)
-      .option('--nonroot', 'run as nonroot (65532) in /home/nonroot', false),
+      .option('--nonroot', 'run as nonroot (65532) in /home/nonroot', false)
+      .option('--no-check-valid-until', noCheckValidUntil)
+      .option('--no-check-date', noCheckDate),
   ).action(
     action(async (ctx) => {
       // commander keeps every option of the command in one object; the runtime types only the common ones
@@ -84,6 +97,7 @@ export function register(program: Command): void {
           nonroot: flags.nonroot,
           cacheDir: ctx.loaded.cacheDir,
           offline: ctx.loaded.config.offline,
+          ...releaseChecks(flags, ctx.loaded.config.base),
           config: ctx.loaded.config,
           events: ctx.events,
           ...(flags.arch === undefined ? {} : { architecture: flags.arch }),
@@ -119,15 +133,18 @@ export function register(program: Command): void {
       .requiredOption('--lock <file>', 'the lock file of a base build')
       .option('--write', 'rewrite the lock file with the available versions', false)
       .option('--all', 'list unchanged packages too', false)
-      .option('--mirror <uri>', 'archive URI[,SUITE...] instead of the apt sources of this machine (repeatable)', repeatable, []),
+      .option('--mirror <uri>', 'archive URI[,SUITE...] instead of the apt sources of this machine (repeatable)', repeatable, [])
+      .option('--no-check-valid-until', noCheckValidUntil)
+      .option('--no-check-date', noCheckDate),
   ).action(
     action(async (ctx) => {
-      const flags = ctx.flags as unknown as { lock: string; write: boolean; all: boolean; mirror: string[] };
+      const flags = ctx.flags as unknown as { lock: string; write: boolean; all: boolean; mirror: string[]; checkValidUntil: boolean; checkDate: boolean };
       const report = await baseUpdate({
         lockFile: flags.lock,
         write: flags.write,
         mirrors: flags.mirror,
         offline: ctx.loaded.config.offline,
+        ...releaseChecks(flags, ctx.loaded.config.base),
         cacheDir: ctx.loaded.cacheDir,
         events: ctx.events,
       });
