@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ShipshapeError } from '../internal/errors.js';
+import { exitCodeFor, ShipshapeError } from '../internal/errors.js';
 import { terminalText } from '../internal/display-text.js';
 import { action, addCommonOptions, repeatable, sourceDateEpochFlag } from './runtime.js';
 
@@ -25,8 +25,8 @@ describe('sourceDateEpochFlag', () => {
   });
 
   it('refuses what is not a whole number of seconds, as a usage error naming the flag', () => {
-    for (const bad of ['-1', '1.5', 'yesterday']) {
-      expect(() => sourceDateEpochFlag(bad)).toThrow(`--source-date-epoch: "${bad}" is not a whole number of seconds`);
+    for (const bad of ['-1', '1.5', 'yesterday', '0x10', '1e3', ' 12 ', '+5', '12\n', '１２']) {
+      expect(() => sourceDateEpochFlag(bad)).toThrow(`--source-date-epoch: ${JSON.stringify(bad)} is not a whole number of seconds (decimal digits only)`);
       const error = (() => {
         try {
           return sourceDateEpochFlag(bad);
@@ -36,6 +36,43 @@ describe('sourceDateEpochFlag', () => {
       })();
       expect(error).toMatchObject({ code: 'usage' });
     }
+  });
+});
+
+describe('SOURCE_DATE_EPOCH', () => {
+  const saved = process.env.SOURCE_DATE_EPOCH;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = saved;
+  });
+
+  it('is ASCII decimal digits, as the reproducible-builds.org spec says: anything else is an error naming the variable (exit 2)', () => {
+    for (const bad of ['0x10', '1e3', ' 12 ', '-5', '1.5', '12\n', '0b1', 'Infinity']) {
+      process.env.SOURCE_DATE_EPOCH = bad;
+      const error = (() => {
+        try {
+          return sourceDateEpochFlag(undefined);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error, bad).toBeInstanceOf(ShipshapeError);
+      expect((error as Error).message, bad).toBe(`SOURCE_DATE_EPOCH: ${JSON.stringify(bad)} is not a whole number of seconds (decimal digits only)`);
+      expect(exitCodeFor(error), bad).toBe(2);
+    }
+    // the flag wins over the variable; leading zeros are still decimal
+    process.env.SOURCE_DATE_EPOCH = '0x10';
+    expect(sourceDateEpochFlag('42')).toBe(42);
+    process.env.SOURCE_DATE_EPOCH = '0010';
+    expect(sourceDateEpochFlag(undefined)).toBe(10);
+  });
+
+  it('stops at the last second an image config can date (9999-12-31T23:59:59Z)', () => {
+    process.env.SOURCE_DATE_EPOCH = '253402300799';
+    expect(sourceDateEpochFlag(undefined)).toBe(253_402_300_799);
+    process.env.SOURCE_DATE_EPOCH = '99999999999999';
+    expect(() => sourceDateEpochFlag(undefined)).toThrow(/^SOURCE_DATE_EPOCH: "99999999999999" is after 9999-12-31T23:59:59Z/);
+    expect(() => sourceDateEpochFlag('253402300800')).toThrow(/^--source-date-epoch: "253402300800" is after/);
   });
 });
 
