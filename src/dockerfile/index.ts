@@ -4,7 +4,7 @@ export { parse } from './parse.js';
 export { visitInstructions } from './visit.js';
 export { readDockerfile, maxDockerfileBytes } from './read.js';
 export { print, applyEdits, unownedText, type TextEdit, type ApplyEditsResult } from './print.js';
-export { expand, type ExpandOptions, type ExpandResult, type ExpandedWord } from './expand.js';
+export { expand, isUnicodeSpace, type ExpandOptions, type ExpandResult, type ExpandedWord } from './expand.js';
 export { dump, dumpInstruction } from './dump.js';
 export { parseMount } from './mount.js';
 export * from './shell/index.js';
