@@ -15,6 +15,17 @@ new RuleTester({ describe, it }).run(rule, {
       errors: [{ messageId: 'missing', line: 2, column: 5 }],
       output: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nCMD ["curl"]\n',
     },
+    // the new line keeps the file's line endings and escape character
+    {
+      code: 'FROM debian:12\r\nRUN apt-get update && apt-get install -y curl\r\nCMD ["curl"]\r\n',
+      errors: ['missing'],
+      output: 'FROM debian:12\r\nRUN apt-get update && apt-get install -y curl \\\r\n    && rm -rf /var/lib/apt/lists/*\r\nCMD ["curl"]\r\n',
+    },
+    {
+      code: '# escape=`\nFROM debian:12\nSHELL ["/bin/sh", "-c"]\nRUN apt-get update && apt-get install -y curl\nCMD ["curl"]\n',
+      errors: ['missing'],
+      output: '# escape=`\nFROM debian:12\nSHELL ["/bin/sh", "-c"]\nRUN apt-get update && apt-get install -y curl `\n    && rm -rf /var/lib/apt/lists/*\nCMD ["curl"]\n',
+    },
     // a heredoc script: the removal follows its last install, inside the script
     {
       code: 'FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y --no-install-recommends git\necho done\nEOF\nCMD ["git"]\n',

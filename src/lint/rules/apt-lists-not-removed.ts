@@ -1,6 +1,6 @@
 import { type Dockerfile, type Invocation, type RunInstruction } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
-import { insertAt } from '../edits.js';
+import { insertAt, newlineOf } from '../edits.js';
 import { commands, invocationsOfRun, scriptHasWord } from '../stage-facts.js';
 
 function cachesAptLists(node: RunInstruction): boolean {
@@ -79,7 +79,8 @@ export const rule = defineRule({
         const safe = last !== undefined && readers !== undefined && !laterRunReadsLists(ctx.dockerfile, node, readers);
         // a heredoc script ends with its terminator line: the removal follows the last command that reads the lists
         const at = node.heredocs.length === 0 ? node.range.end.offset : last?.command.range.end.offset;
-        const text = node.heredocs.length === 0 ? ' \\\n    && rm -rf /var/lib/apt/lists/*' : ' && rm -rf /var/lib/apt/lists/*';
+        // a new line continued with the file's escape character and line ending (`# escape=``, CRLF files)
+        const text = node.heredocs.length === 0 ? ` ${ctx.dockerfile.escapeChar}${newlineOf(ctx.source)}    && rm -rf /var/lib/apt/lists/*` : ' && rm -rf /var/lib/apt/lists/*';
         ctx.report({
           range: update.command.range,
           messageId: 'missing',

@@ -15,5 +15,8 @@ new RuleTester({ describe, it }).run(rule, {
       errors: [{ messageId: 'clean', line: 2, column: 5 }],
       output: 'FROM node:20\nRUN yarn install --frozen-lockfile \\\n    && yarn cache clean\n',
     },
+    // the new line keeps the file's line endings and escape character
+    { code: 'FROM fedora:40\r\nRUN dnf install -y curl\r\n', errors: ['clean'], output: 'FROM fedora:40\r\nRUN dnf install -y curl \\\r\n    && dnf clean all\r\n' },
+    { code: '# escape=`\nFROM fedora:40\nSHELL ["/bin/sh", "-c"]\nRUN dnf install -y curl\n', errors: ['clean'], output: '# escape=`\nFROM fedora:40\nSHELL ["/bin/sh", "-c"]\nRUN dnf install -y curl `\n    && dnf clean all\n' },
   ],
 });
