@@ -17,7 +17,10 @@ export const rule = defineRule({
   create(ctx) {
     return {
       Maintainer(node) {
-        const who = node.argsText.trim().replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+        // MAINTAINER's text is taken as written, a LABEL value goes through word processing: inside double quotes the
+        // escape character (the file's: `\` or `` ` ``) keeps `"`, `$` and itself literal (BuildKit's shell lexer)
+        const escape = ctx.dockerfile.escapeChar;
+        const who = node.argsText.trim().replace(/["$\\`]/g, (ch) => (ch === '"' || ch === '$' || ch === escape ? `${escape}${ch}` : ch));
         ctx.report({ range: node.keywordRange, messageId: 'deprecated', fix: () => (who === '' ? null : [replaceRange(node.range, `LABEL org.opencontainers.image.authors="${who}"`)]) });
       },
     };
