@@ -16,6 +16,12 @@ new RuleTester({ describe, it }).run(rule, {
       errors: [{ messageId: 'alone', line: 3 }],
       output: 'FROM debian:12\n# lists\nRUN --mount=type=cache,target=/var/cache/apt apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get install -y curl\nCMD ["curl"]\n',
     },
+    // a shell comment after the update stays a comment, on its own line: moved along, it would comment the install out
+    {
+      code: 'FROM debian:12\nRUN apt-get update # refresh the lists\nRUN apt-get install -y curl\n',
+      errors: ['alone'],
+      output: 'FROM debian:12\n# refresh the lists\nRUN apt-get update && apt-get install -y curl\n',
+    },
     { code: 'FROM alpine:3.20\nRUN apk update\nRUN apk add curl\n', errors: ['alone'], output: 'FROM alpine:3.20\nRUN apk update && apk add curl\n' },
     // reported, not fixed: something else in the RUN, no install right after it, or the install in another stage
     { code: 'FROM debian:12\nRUN apt-get update && echo done\nRUN apt-get install -y curl\n', errors: ['alone'], output: null },

@@ -1,6 +1,6 @@
 import type { Instruction, RunInstruction } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
-import { insertAt, removeInstruction } from '../edits.js';
+import { insertAt, removeInstruction, replaceRange } from '../edits.js';
 import { commands, invocationsOfRun } from '../stage-facts.js';
 
 const tools = ['apt-get', 'apt', 'yum', 'dnf', 'apk'];
@@ -43,14 +43,20 @@ export const rule = defineRule({
           const update = commands(node, tool, 'update')[0];
           if (!update || installs(node, tool)) continue;
           const next = joinable(ctx.dockerfile.instructions, node, tool);
-          const body = node.shell.range;
+          // the commands up to the last one's end: a trailing `# comment` moved in front of `&& apt-get install`
+          // would comment the install out, so it stays where the RUN was, as a comment line above the install
+          const start = node.shell.range.start.offset;
+          const end = Math.max(...invocationsOfRun(node).map((inv) => inv.command.range.end.offset));
+          const moved = `${ctx.source.slice(start, end).trim()} && `;
+          const tail = ctx.source.slice(end, node.range.end.offset);
+          const comment = tail.includes('#') ? tail.slice(tail.indexOf('#')).trim() : '';
+          const at = next?.shell?.range.start.offset;
+          const remove = comment === '' ? removeInstruction(ctx.source, node) : replaceRange(node.range, comment);
           ctx.report({
             range: update.command.range,
             messageId: 'alone',
             // the update moves to the front of the install's RUN, whose lists are then always fresh
-            ...(next?.shell
-              ? { fix: () => [removeInstruction(ctx.source, node), insertAt(next.shell?.range.start.offset ?? 0, `${ctx.source.slice(body.start.offset, body.end.offset).trim()} && `)] }
-              : {}),
+            ...(at !== undefined && !comment.includes('\n') ? { fix: () => [remove, insertAt(at, moved)] } : {}),
           });
         }
       },
