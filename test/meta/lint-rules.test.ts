@@ -51,6 +51,12 @@ describe('lint rule catalogue', () => {
     }
   });
 
+  it("the catalogue table's fix column says what each rule's meta.fixable does", () => {
+    const readme = readFileSync(join(root, 'docs/rules/README.md'), 'utf8');
+    const column = new Map([...readme.matchAll(/^\| \[([a-z0-9-]+)\]\([a-z0-9-]+\.md\) \| [a-z]+ \| [a-z]+ \| ([a-z]*) \|/gm)].map((m) => [m[1], m[2]]));
+    for (const r of allRules) expect(column.get(r.meta.id), `docs/rules/README.md row of ${r.meta.id}`).toBe(r.meta.fixable ?? '');
+  });
+
   it('aliases are unique across rules, and every message id is used by name only', () => {
     const seen = new Map<string, string>();
     for (const r of allRules) {
