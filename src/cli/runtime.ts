@@ -9,6 +9,7 @@ import type { EventSink } from '../internal/events.js';
 import { terminalText } from '../internal/display-text.js';
 import { colorEnabled, colors, writeResult } from './output.js';
 import { createProgressRenderer } from './progress.js';
+import { parseSourceDateEpoch, sourceDateEpochFromEnv } from '../internal/source-date-epoch.js';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'checkstyle' | 'github' | 'spdx-json' | 'cyclonedx-json' | 'html' | 'openvex' | 'cyclonedx-vex';
 
@@ -43,22 +44,9 @@ export function repeatable(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** 9999-12-31T23:59:59Z: the last second RFC 3339 (an image's `created`) can write. */
-const maxEpoch = 253_402_300_799;
-
-/**
- * `--source-date-epoch`, else `SOURCE_DATE_EPOCH` (empty: unset), as whole seconds. The reproducible-builds.org
- * spec wants ASCII decimal digits only, so `0x10`, `1e3`, ` 12 `, `-5` or `1.5` (which `Number()` would take or
- * round) are a one-line error (exit 2) naming the flag or the variable the value came from, never a silent guess.
- */
+/** `--source-date-epoch`, else `SOURCE_DATE_EPOCH` (empty: unset), as whole seconds; a malformed value is exit 2. */
 export function sourceDateEpochFlag(flag: string | undefined): number | undefined {
-  const text = flag ?? process.env.SOURCE_DATE_EPOCH;
-  if (text === undefined || text === '') return undefined;
-  const name = flag === undefined ? 'SOURCE_DATE_EPOCH' : '--source-date-epoch';
-  if (!/^[0-9]+$/.test(text)) throw new ShipshapeError('usage', `${name}: ${JSON.stringify(text)} is not a whole number of seconds (decimal digits only)`);
-  const epoch = Number(text);
-  if (epoch > maxEpoch) throw new ShipshapeError('usage', `${name}: ${JSON.stringify(text)} is after 9999-12-31T23:59:59Z (${maxEpoch}), the last time an image's created field can hold`);
-  return epoch;
+  return flag === undefined ? sourceDateEpochFromEnv() : parseSourceDateEpoch(flag, '--source-date-epoch');
 }
 
 /** Adds the flags every verb has. `formats` lists what this verb can print; the first is the default. */

@@ -8,6 +8,7 @@ import type { EventSink } from '../internal/events.js';
 import type { CatalogContext, Cataloger, HostCaches } from './cataloger.js';
 import { catalogers as allCatalogers } from './catalogers/index.js';
 import { normalize, type Sbom, type SbomSource } from './model.js';
+import { sourceDateEpochFromEnv } from '../internal/source-date-epoch.js';
 
 const osRelease = ['/etc/os-release', '/usr/lib/os-release'];
 
@@ -58,8 +59,9 @@ function wantsFor(list: Cataloger[]): (path: string, size: number, mode: number)
 function createdFrom(imageCreated: string | undefined, override: string | undefined): string {
   if (override) return override;
   if (imageCreated && !Number.isNaN(Date.parse(imageCreated))) return new Date(imageCreated).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // a malformed value is an error, as everywhere SOURCE_DATE_EPOCH is read (the spec asks a tool not to guess)
+  const epoch = sourceDateEpochFromEnv();
+  if (epoch !== undefined) return new Date(epoch * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return '1970-01-01T00:00:00Z';
 }
 

@@ -16,6 +16,7 @@ import { mediaTypes } from '../media-types.js';
 import { hostPlatform } from '../mutate/platform.js';
 import { packDirectory } from '../tar-pack.js';
 import type { Descriptor, Digest, Image, ImageConfig, Platform } from '../types.js';
+import { sourceDateEpochFromEnv } from '../../internal/source-date-epoch.js';
 
 export interface RootfsOptions {
   /** Seconds since the epoch for every mtime and the config's `created`; default SOURCE_DATE_EPOCH, else 0. */
@@ -24,10 +25,7 @@ export interface RootfsOptions {
 }
 
 function epochFromEnv(): number {
-  const value = process.env.SOURCE_DATE_EPOCH;
-  if (value === undefined || value === '') return 0;
-  if (!/^\d+$/.test(value)) throw invalidInput('SOURCE_DATE_EPOCH', `"${value}" is not a whole number of seconds`);
-  return Number(value);
+  return sourceDateEpochFromEnv() ?? 0;
 }
 
 /** Builds the image for `dir`. */
