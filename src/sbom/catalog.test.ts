@@ -149,6 +149,17 @@ describe('dpkg status and status.d together', () => {
     expect(sbom.packages[0]?.locations).toEqual(['/var/lib/dpkg/status', '/var/lib/dpkg/status.d/tzdata', '/var/lib/dpkg/status.d/tzdata.md5sums']);
     expect(sbom.packages[0]?.files).toEqual(['/usr/share/zoneinfo/UTC']);
   });
+
+  it('numbers each location in CycloneDX properties, as syft numbers syft:location:N:path', async () => {
+    const para = 'Package: tzdata\nStatus: install ok installed\nVersion: 2024a-0+deb12u1\nArchitecture: all\n';
+    const image = await buildImage({ layers: [[{ path: 'var/lib/dpkg/status.d/tzdata', content: para }], [{ path: 'var/lib/dpkg/status', content: para }]] });
+    const doc = JSON.parse(formats['cyclonedx-json'](await catalogImage(image, 'x', { catalogers: ['dpkg'] }))) as { components: { properties: { name: string; value: string }[] }[] };
+    const locations = doc.components[0]?.properties.filter((p) => p.name.startsWith('shipshape:location:'));
+    expect(locations).toEqual([
+      { name: 'shipshape:location:0:path', value: '/var/lib/dpkg/status' },
+      { name: 'shipshape:location:1:path', value: '/var/lib/dpkg/status.d/tzdata' },
+    ]);
+  });
 });
 
 describe('an npm lockfile with odd entries', () => {

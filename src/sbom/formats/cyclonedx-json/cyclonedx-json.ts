@@ -61,7 +61,7 @@ export function toCycloneDxJson(sbom: Sbom): string {
       const properties = [
         { name: 'shipshape:package:foundBy', value: p.foundBy },
         ...(p.layer === undefined ? [] : [{ name: 'shipshape:package:layer', value: String(p.layer) }]),
-        ...p.locations.map((l) => ({ name: 'shipshape:location:0:path', value: l })),
+        ...p.locations.map((l, i) => ({ name: `shipshape:location:${i}:path`, value: l })),
         ...Object.entries(p.metadata)
           .filter(([, v]) => v !== undefined)
           .map(([k, v]) => ({ name: `shipshape:metadata:${k}`, value: String(v) })),
