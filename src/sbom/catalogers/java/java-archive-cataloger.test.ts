@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { buildImage } from '../../../testing/images.js';
 import { catalogImage } from '../../catalog.js';
-import { parseManifest, parseProperties, readPom } from './java-archive-cataloger.js';
+import { manifestVersion, parseManifest, parseProperties, readPom } from './java-archive-cataloger.js';
 
 /** A zip made by yazl (an independent writer) from name → content. */
 function zipOf(entries: Record<string, string | Buffer>): Promise<Buffer> {
@@ -59,6 +59,32 @@ describe('java-archive-cataloger', () => {
     expect(sbom.packages.find((p) => p.name === 'org.example.bundle')?.licenses).toEqual(['Apache-2.0']);
     expect(sbom.unknowns.map((u) => u.path)).toEqual(['/opt/not-a.jar', '/srv/shop.war!/WEB-INF/lib/broken.jar']);
     expect(sbom.unownedFiles).toEqual(['/opt/not-a.jar']);
+  });
+
+  it('takes a manifest version with a build stamp after it as the version alone, never the stamp', async () => {
+    const stamped = 'Manifest-Version: 1.0\nImplementation-Title: bsh\nImplementation-Version: 2.0b4 2019-09-09 12:30:36\n';
+    const image = await buildImage({
+      layers: [[
+        // Debian's bsh.jar: no Maven metadata, a version and a build time in the manifest
+        { path: 'usr/share/java/bsh.jar', content: await zipOf({ 'META-INF/MANIFEST.MF': stamped }) },
+        { path: 'opt/lib/bsh-2.0b6.jar', content: await zipOf({ 'META-INF/MANIFEST.MF': stamped }) },
+      ]],
+    });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['java'] });
+    expect(sbom.packages.map((p) => p.purl).sort()).toEqual(['pkg:maven/bsh/bsh@2.0b4', 'pkg:maven/bsh/bsh@2.0b6']);
+  });
+
+  it('reads a version from a manifest value: one word as it is, else the file name, else a first word that starts with a digit', () => {
+    expect([
+      manifestVersion('2.8', '2.7'),
+      manifestVersion(' 2.8 ', undefined),
+      manifestVersion('2.0b4 2019-09-09 12:30:36', undefined),
+      manifestVersion('2.0b4 2019-09-09 12:30:36', '2.0b4'),
+      manifestVersion('build 42 of trunk', undefined),
+      manifestVersion('build 42 of trunk', '1.1'),
+      manifestVersion('', '1.1'),
+      manifestVersion(undefined, undefined),
+    ]).toEqual(['2.8', '2.8', '2.0b4', '2.0b4', undefined, '1.1', '1.1', undefined]);
   });
 
   it('parses manifests with continuation lines and properties files', () => {

@@ -206,6 +206,21 @@ function mavenRepos(files: FileResolver): string[] {
   return [...roots];
 }
 
+/**
+ * The version of an archive without Maven metadata. A manifest version is free text: Debian's bsh.jar says
+ * `Implementation-Version: 2.0b4 2019-09-09 12:30:36`, a version followed by a build stamp, which would go into the
+ * purl whole (`bsh@2.0b4%202019-09-09%2012:30:36`) and match no advisory. A one-word manifest version is taken as it
+ * is; one with spaces gives way to the file name's version (syft prefers the file name's version always), else to its
+ * first word when that starts with a digit, else to none.
+ */
+export function manifestVersion(fromManifest: string | undefined, fromFileName: string | undefined): string | undefined {
+  const text = fromManifest?.trim();
+  if (text && !/\s/.test(text)) return text;
+  if (fromFileName) return fromFileName;
+  const first = text?.split(/\s+/)[0];
+  return first && /^\d/.test(first) ? first : undefined;
+}
+
 export const javaArchiveCataloger: Cataloger = {
   name,
   wants: (path) => repoPom.test(path),
@@ -267,11 +282,10 @@ export const javaArchiveCataloger: Cataloger = {
           // a title that cannot be a Maven artifactId (Debian's fop.jar: "Apache FOP All-In-One") would make a purl no
           // Maven coordinate has; the file name names the archive then, as syft's does
           const title = [manifest['Bundle-SymbolicName']?.split(';')[0]?.trim(), manifest['Implementation-Title']].find((t) => t !== undefined && mavenId.test(t));
-          const version = manifest['Implementation-Version'] ?? manifest['Bundle-Version'];
           const fileName = archive.path.slice(archive.path.lastIndexOf('/') + 1).replace(archiveName, '');
           const fromName = /^(.+?)-(\d[\w.+-]*)$/.exec(fileName);
           const artifact = title ?? fromName?.[1] ?? fileName;
-          const v = version ?? fromName?.[2];
+          const v = manifestVersion(manifest['Implementation-Version'] ?? manifest['Bundle-Version'], fromName?.[2]);
           if (!v) {
             out.unknown(archive.path, 'a Java archive with neither pom.properties nor a version in its manifest or name');
             return;
