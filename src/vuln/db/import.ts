@@ -31,11 +31,15 @@ async function* fromZip(path: string): AsyncGenerator<[string, string]> {
     if (buffer) yauzl.fromBuffer(buffer, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, done);
     else yauzl.open(path, { lazyEntries: true, autoClose: true, strictFileNames: true, validateEntrySizes: true }, done);
   });
-  const queue: ([string, string] | Error | null)[] = [];
-  let wake: (() => void) | undefined;
-  const push = (item: [string, string] | Error | null): void => {
-    queue.push(item);
-    wake?.();
+  // Entries are read one at a time as the import asks for them, and the zip is closed however the import ends: a bad
+  // record stops it with the rest of the export unread, and a zip read from its file would otherwise keep the file
+  // open (yauzl's autoClose only closes after the last entry).
+  let pending: { resolve: (item: [string, string] | null) => void; reject: (error: Error) => void } | undefined;
+  const settle = (item: [string, string] | Error | null): void => {
+    const waiting = pending;
+    pending = undefined;
+    if (item instanceof Error) waiting?.reject(item);
+    else waiting?.resolve(item);
   };
   zip.on('entry', (entry: yauzl.Entry) => {
     if (entry.fileName.endsWith('/') || !entry.fileName.endsWith('.json')) {
@@ -43,36 +47,33 @@ async function* fromZip(path: string): AsyncGenerator<[string, string]> {
       return;
     }
     if (entry.uncompressedSize > maxRecordBytes) {
-      push(invalidInput(`${path}!${entry.fileName}`, `over ${maxRecordBytes} bytes`));
+      settle(invalidInput(`${path}!${entry.fileName}`, `over ${maxRecordBytes} bytes`));
       return;
     }
     zip.openReadStream(entry, (error, stream) => {
       if (error) {
-        push(invalidInput(`${path}!${entry.fileName}`, error.message));
+        settle(invalidInput(`${path}!${entry.fileName}`, error.message));
         return;
       }
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('error', (e) => { push(invalidInput(`${path}!${entry.fileName}`, e.message)); });
-      stream.on('end', () => {
-        push([`${path}!${entry.fileName}`, Buffer.concat(chunks).toString('utf8')]);
-        zip.readEntry();
-      });
+      stream.on('error', (e) => { settle(invalidInput(`${path}!${entry.fileName}`, e.message)); });
+      stream.on('end', () => { settle([`${path}!${entry.fileName}`, Buffer.concat(chunks).toString('utf8')]); });
     });
   });
-  zip.on('end', () => { push(null); });
-  zip.on('error', (e: Error) => { push(invalidInput(path, e.message)); });
-  zip.readEntry();
-  for (;;) {
-    const item = queue.shift();
-    if (item === undefined) {
-      await new Promise<void>((r) => (wake = r));
-      wake = undefined;
-      continue;
+  zip.on('end', () => { settle(null); });
+  zip.on('error', (e: Error) => { settle(invalidInput(path, e.message)); });
+  try {
+    for (;;) {
+      const item = await new Promise<[string, string] | null>((resolve, reject) => {
+        pending = { resolve, reject };
+        zip.readEntry();
+      });
+      if (item === null) return;
+      yield item;
     }
-    if (item === null) return;
-    if (item instanceof Error) throw item;
-    yield item;
+  } finally {
+    zip.close();
   }
 }
 
