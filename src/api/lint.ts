@@ -4,13 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { LintConfig } from '../config/schema.js';
 import { notFound, ShipshapeError, wrap } from '../internal/errors.js';
 import { silent, type EventSink } from '../internal/events.js';
 import { readBoundedText } from '../internal/files.js';
-import { parse } from '../dockerfile/index.js';
+import { maxDockerfileBytes, parse } from '../dockerfile/index.js';
 import { baseImageOf } from '../lint/base-image.js';
 import type { RegistryTaskOptions } from './registry-options.js';
 // the lint modules one by one, not the lint/index.js barrel: it re-exports readHadolintConfig, whose yaml and zod
@@ -182,11 +182,8 @@ export async function lint(request: LintRequest = {}): Promise<LintReport> {
     let source: string;
     if (t.path === null) source = request.stdin ?? '';
     else {
-      try {
-        source = await readFile(t.path, 'utf8');
-      } catch (error) {
-        throw wrap(error, `reading ${t.file}`);
-      }
+      // bounded and never blocking: a FIFO in place of a Dockerfile is refused instead of waited on
+      source = await readBoundedText(t.path, maxDockerfileBytes, 'a Dockerfile');
     }
     const options: LintOptions = {
       file: t.file,

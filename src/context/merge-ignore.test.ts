@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,6 +24,12 @@ async function project(files: Record<string, string>): Promise<string> {
 const recommended = ['# Generated', '', '# Version control', '.git', '', '# Dependencies', '**/node_modules', 'coverage', '', '# Secrets', '**/.env', '**/.env.*', '!**/.env.example', '', '# Docs', 'docs', '*.md', '!README.md', ''].join('\n');
 
 describe('mergeDockerignore', () => {
+  it('refuses a FIFO in place of the Dockerfile with one line naming it instead of waiting for a writer', async () => {
+    const dir = await project({ 'a.txt': '' });
+    execFileSync('mkfifo', [join(dir, 'Dockerfile')]);
+    await expect(mergeDockerignore({ dir, dockerfile: join(dir, 'Dockerfile'), existing: '.git\n', recommended })).rejects.toThrow(`${join(dir, 'Dockerfile')}: not a file`);
+  }, 5000);
+
   it("keeps the user's lines and order, appends only the missing patterns under a comment, grouped by their titles", async () => {
     const dir = await project({ Dockerfile: 'FROM node:20\nCOPY . .\n', 'src/a.js': '', '.env': 'X=1', 'docs/a.txt': '', 'README.md': '', 'coverage/x': '' });
     const existing = '# mine\nnode_modules\n.git\n\n*.log\n';

@@ -5,9 +5,9 @@
  * send again what the user's file excludes (a `!` exception such as `!README.md` after the user's `*.md`). Both are
  * judged on the files the context holds now, with Docker's matching rules (last matching pattern wins).
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { wrap } from '../internal/errors.js';
+import { maxDockerfileBytes } from '../dockerfile/index.js';
+import { readBoundedText } from '../internal/files.js';
 import { copyChecks, type FileRecord, walkContext } from './context.js';
 import { dockerignoreMatcher, readPatterns } from '../fs/dockerignore.js';
 
@@ -40,12 +40,8 @@ function matches(pattern: string, path: string): boolean {
 /** Merges `recommended` into `existing`; see the module comment. */
 export async function mergeDockerignore(options: MergeIgnoreOptions): Promise<MergedIgnore> {
   const dir = resolve(options.dir);
-  let dockerfileText: string;
-  try {
-    dockerfileText = await readFile(options.dockerfile, 'utf8');
-  } catch (error) {
-    throw wrap(error, `reading ${options.dockerfile}`);
-  }
+  // bounded and never blocking, as context reads it: a FIFO in place of the Dockerfile is refused, not waited on
+  const dockerfileText = await readBoundedText(options.dockerfile, maxDockerfileBytes, 'a Dockerfile');
   const userPatterns = readPatterns(options.existing, join(dir, '.dockerignore'));
   const userMatcher = dockerignoreMatcher(userPatterns);
   const walked = await walkContext(dir, options.maxEntries ?? 1_000_000, (path) => !userMatcher.ignores(path));

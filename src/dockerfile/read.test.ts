@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,4 +31,10 @@ describe('readDockerfile', () => {
     expect(error).toBeInstanceOf(ShipshapeError);
     expect((error as ShipshapeError).code).toBe('invalid-input');
   });
+
+  it('refuses a FIFO in place of the Dockerfile instead of waiting for a writer', async () => {
+    const fifo = join(dir, 'fifo.Dockerfile');
+    execFileSync('mkfifo', [fifo]);
+    await expect(readDockerfile(fifo)).rejects.toThrow(`${fifo}: not a regular file`);
+  }, 5000);
 });

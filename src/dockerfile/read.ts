@@ -1,6 +1,7 @@
 /**
  * Reading a Dockerfile from disk: the one place the parser's API throws, because an unreadable file has no AST.
  */
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { invalidInput, notFound } from '../internal/errors.js';
 import type { Dockerfile } from './ast.js';
@@ -17,7 +18,8 @@ export const maxDockerfileBytes = 4 * 1024 * 1024;
 export async function readDockerfile(path: string): Promise<Dockerfile> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer before fstat could refuse it
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw notFound(path, 'no such Dockerfile', error);
