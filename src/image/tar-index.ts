@@ -101,7 +101,10 @@ export class TarIndex {
       for (;;) {
         if (offset + block > fileSize) {
           if (offset === fileSize && entries.size > 0) break; // no end-of-archive blocks: tolerated, as GNU tar does
-          throw invalidInput(subject, offset === 0 ? 'empty file, not a tar archive' : `truncated archive: header at offset ${offset} is cut short`);
+          if (fileSize === 0) throw invalidInput(subject, 'empty file, not a tar archive');
+          // a file shorter than one header may be a cut-off archive or something else: the bytes cannot tell
+          if (offset === 0) throw invalidInput(subject, `${fileSize} bytes, shorter than one ${block}-byte tar header: a truncated archive or not a tar archive`);
+          throw invalidInput(subject, `truncated archive: header at offset ${offset} is cut short`);
         }
         await handle.read(header, 0, block, offset);
         if (isZeroBlock(header)) break;

@@ -119,6 +119,21 @@ describe('hostile docker archives', () => {
     await expect(openDockerArchive(cut)).rejects.toThrow(/truncated archive/);
   });
 
+  it('says what a file shorter than one tar header is: empty only when it holds no byte at all', async () => {
+    const image = await randomImage({ layers: 1 });
+    const file = join(dir, 'whole-short.tar');
+    await writeDockerArchive(file, [{ image, tags: [] }]);
+    const bytes = await readFile(file);
+    const short = join(dir, 'short.tar');
+    await writeFile(short, bytes.subarray(0, 8));
+    await expect(openDockerArchive(short)).rejects.toThrow(`${short}: 8 bytes, shorter than one 512-byte tar header: a truncated archive or not a tar archive`);
+    await writeFile(short, bytes.subarray(0, 511));
+    await expect(openDockerArchive(short)).rejects.toThrow(`${short}: 511 bytes, shorter than one 512-byte tar header`);
+    const empty = join(dir, 'empty.tar');
+    await writeFile(empty, '');
+    await expect(openDockerArchive(empty)).rejects.toThrow(`${empty}: empty file, not a tar archive`);
+  });
+
   it('refuses ../ and absolute names in the archive', async () => {
     const up = await archive('up.tar', [{ name: '../evil', content: 'x' }]);
     await expect(openDockerArchive(up)).rejects.toThrow(/climbs out of the archive/);
