@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { context, type ContextResult } from '../../api/context.js';
+import { counted } from '../../internal/display-text.js';
 import { invalidInput } from '../../internal/errors.js';
 import { action, addCommonOptions, type VerbContext } from '../runtime.js';
 
@@ -21,17 +22,18 @@ function size(bytes: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit] ?? 'TiB'}`;
 }
 
-function render(ctx: VerbContext, r: ContextResult, suggest: boolean): string {
+/** The text report of `shipshape context`. */
+export function render(ctx: Pick<VerbContext, 'c'>, r: ContextResult, suggest: boolean): string {
   const { c } = ctx;
   const lines = [
     `${c.bold('Build context')} ${r.dir}${r.partial ? c.yellow(' (partial: too many entries)') : ''}`,
-    `  sent to the engine: ${size(r.sent.bytes)} in ${r.sent.files} files`,
-    `  without ${r.ignoreFile ?? '.dockerignore'}: ${size(r.total.bytes)} in ${r.total.files} files${r.ignoreFile === null ? c.yellow('  (no .dockerignore)') : `  (${r.patterns.length} patterns exclude ${size(r.total.bytes - r.sent.bytes)} in ${r.total.files - r.sent.files} files)`}`,
+    `  sent to the engine: ${size(r.sent.bytes)} in ${counted(r.sent.files, 'file')}`,
+    `  without ${r.ignoreFile ?? '.dockerignore'}: ${size(r.total.bytes)} in ${counted(r.total.files, 'file')}${r.ignoreFile === null ? c.yellow('  (no .dockerignore)') : `  (${counted(r.patterns.length, 'pattern')} ${r.patterns.length === 1 ? 'excludes' : 'exclude'} ${size(r.total.bytes - r.sent.bytes)} in ${counted(r.total.files - r.sent.files, 'file')})`}`,
   ];
-  if (r.git.present) lines.push(`  .git: ${r.git.sent ? c.red(`sent (${size(r.git.bytes)} in ${r.git.files} files)`) : 'excluded'}`);
+  if (r.git.present) lines.push(`  .git: ${r.git.sent ? c.red(`sent (${size(r.git.bytes)} in ${counted(r.git.files, 'file')})`) : 'excluded'}`);
   if (r.largest.length > 0) {
     lines.push('', c.bold('Largest entries sent'));
-    for (const e of r.largest) lines.push(`  ${size(e.bytes).padStart(10)}  ${e.path}${e.files > 1 ? c.dim(` (${e.files} files)`) : ''}`);
+    for (const e of r.largest) lines.push(`  ${size(e.bytes).padStart(10)}  ${e.path}${e.files > 1 ? c.dim(` (${counted(e.files, 'file')})`) : ''}`);
   }
   if (r.largestFiles.length > 0) {
     lines.push('', c.bold('Largest files sent'));
