@@ -35,4 +35,22 @@ describe('diffAnalyses', () => {
     expect(text).toContain('before  →  after');
     expect(text).toContain('- /var/lib/apt/lists/x_Packages'.replace('- ', ''));
   });
+
+  it('lists the 50 largest file changes unless asked for more or fewer, and the text says how many it left out', async () => {
+    const base = await buildImage({ layers: [{ files: [{ path: 'bin/sh', size: 100 }] }] });
+    const more = await buildImage({ layers: [{ files: [{ path: 'bin/sh', size: 100 }, ...Array.from({ length: 60 }, (_, i) => ({ path: `app/f${String(i).padStart(2, '0')}`, size: 1000 + i }))] }] });
+    const a = await analyzeImage(base, { reference: 'before' });
+    const b = await analyzeImage(more, { reference: 'after' });
+    expect(diffAnalyses(a, b).files.top).toHaveLength(50);
+    expect(diffAnalyses(a, b, { topFiles: 3 }).files.top.map((c) => c.path)).toEqual(['/app/f59', '/app/f58', '/app/f57']);
+    const all = diffAnalyses(a, b, { topFiles: Infinity });
+    expect(all.files.top).toHaveLength(60);
+    const listed = (text: string): number => text.split('\n').filter((l) => /^ {2}\+ .*\/app\/f\d\d$/.test(l)).length;
+    const text = formatDiffText(all);
+    expect(listed(text)).toBe(15);
+    expect(text).toContain('  … 45 smaller changes not listed (--files N or --files all lists more)');
+    const every = formatDiffText(all, undefined, 100, Infinity);
+    expect(listed(every)).toBe(60);
+    expect(every).not.toContain('not listed');
+  });
 });

@@ -44,7 +44,7 @@ export interface DiffReport {
     added: { files: number; bytes: number };
     removed: { files: number; bytes: number };
     changed: { files: number; bytesBefore: number; bytesAfter: number };
-    /** Largest changes by absolute delta (top 50). */
+    /** Largest changes by absolute delta: the first 50, or as many as `diffAnalyses` was asked for. */
     top: FileChange[];
   };
   categories: { id: string; before: number; after: number; delta: number }[];
@@ -57,7 +57,14 @@ function sameFile(a: FileEntry, b: FileEntry): boolean {
   return a.type === b.type && a.size === b.size && a.digest === b.digest && a.mode === b.mode && a.linkTarget === b.linkTarget && a.uid === b.uid && a.gid === b.gid;
 }
 
-export function diffAnalyses(before: { report: AnalysisReport; files: ImageFiles }, after: { report: AnalysisReport; files: ImageFiles }): DiffReport {
+/** How many file changes a diff lists unless asked for another number. */
+export const defaultTopFiles = 50;
+
+/**
+ * Compares two analyses. `options.topFiles` is how many of the largest file changes `files.top` lists (default 50;
+ * `Infinity` for every change).
+ */
+export function diffAnalyses(before: { report: AnalysisReport; files: ImageFiles }, after: { report: AnalysisReport; files: ImageFiles }, options: { topFiles?: number } = {}): DiffReport {
   const a = before.report;
   const b = after.report;
   const beforeIds = new Set(a.sizes.layers.map((l) => l.diffId));
@@ -124,7 +131,7 @@ export function diffAnalyses(before: { report: AnalysisReport; files: ImageFiles
       onlyBefore: a.sizes.layers.filter((l) => !afterIds.has(l.diffId)).map(pick),
       onlyAfter: b.sizes.layers.filter((l) => !beforeIds.has(l.diffId)).map(pick),
     },
-    files: { added, removed, changed, top: top.slice(0, 50) },
+    files: { added, removed, changed, top: top.slice(0, options.topFiles ?? defaultTopFiles) },
     categories,
     security: {
       rootBefore: a.security.user.root,

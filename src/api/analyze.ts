@@ -44,10 +44,10 @@ export async function analyze(image: Image, options: AnalyzeOptions = {}): Promi
 }
 
 /** Compares two images: per layer, per file, per category and in total. */
-export async function diff(before: Image, after: Image, options: { beforeReference?: string; afterReference?: string; events?: EventSink } = {}): Promise<{ diff: DiffReport; before: AnalysisReport; after: AnalysisReport }> {
+export async function diff(before: Image, after: Image, options: { beforeReference?: string; afterReference?: string; events?: EventSink; topFiles?: number } = {}): Promise<{ diff: DiffReport; before: AnalysisReport; after: AnalysisReport }> {
   // the file comparison needs the content digest of every file, not only of those that may be duplicates
   const events = { digests: 'all', ...(options.events === undefined ? {} : { events: options.events }) } satisfies AnalyzeImageOptions;
   const a = await analyzeImage(before, { ...(options.beforeReference === undefined ? {} : { reference: options.beforeReference }), ...events });
   const b = await analyzeImage(after, { ...(options.afterReference === undefined ? {} : { reference: options.afterReference }), ...events });
-  return { diff: diffAnalyses(a, b), before: a.report, after: b.report };
+  return { diff: diffAnalyses(a, b, options.topFiles === undefined ? {} : { topFiles: options.topFiles }), before: a.report, after: b.report };
 }

@@ -73,7 +73,8 @@ export function formatText(report: AnalysisReport, gate?: GateResult, s: Style =
   return `${out.join('\n')}\n`;
 }
 
-export function formatDiffText(diff: DiffReport, s: Style = plain, width = 100): string {
+/** The text of a diff; `maxFiles` is how many of the largest file changes it lists (15 by default). */
+export function formatDiffText(diff: DiffReport, s: Style = plain, width = 100, maxFiles = 15): string {
   const t = diff.totals;
   const out: string[] = [];
   out.push(s.bold(`${diff.before.reference ?? diff.before.digest}  →  ${diff.after.reference ?? diff.after.digest}`));
@@ -89,10 +90,13 @@ export function formatDiffText(diff: DiffReport, s: Style = plain, width = 100):
   const f = diff.files;
   out.push('', s.bold('Files'));
   out.push(`  added ${f.added.files} (${bytes(f.added.bytes)}), removed ${f.removed.files} (${bytes(f.removed.bytes)}), changed ${f.changed.files} (${bytes(f.changed.bytesBefore)} → ${bytes(f.changed.bytesAfter)})`);
-  for (const c of f.top.slice(0, 15)) {
+  const listed = f.top.slice(0, maxFiles);
+  for (const c of listed) {
     const mark = c.change === 'added' ? s.green('+') : c.change === 'removed' ? s.red('-') : '~';
     out.push(`  ${mark} ${(c.change === 'changed' ? signedBytes(c.delta) : bytes(Math.abs(c.delta))).padStart(10)}  ${truncate(c.path, width - 16)}`);
   }
+  const unlisted = f.added.files + f.removed.files + f.changed.files - listed.length;
+  if (unlisted > 0) out.push(s.dim(`  … ${unlisted} smaller change${unlisted === 1 ? '' : 's'} not listed (--files N or --files all lists more)`));
   if (diff.categories.length > 0) {
     out.push('', s.bold('Removable content by category'));
     for (const c of diff.categories) out.push(`  ${c.id.padEnd(24)} ${bytes(c.before).padStart(10)} → ${bytes(c.after).padStart(10)}  ${signedBytes(c.delta)}`);

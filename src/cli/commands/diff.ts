@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { diff } from '../../api/analyze.js';
 import { openImage, type OpenedImage } from '../../api/open-image.js';
 import { formatDiffText } from '../../analyze/formatters/text.js';
+import { invalidInput } from '../../internal/errors.js';
 import { action, addCommonOptions, type CommonFlags } from '../runtime.js';
 
 /** `shipshape diff BEFORE AFTER`: per-layer, per-file, per-category and total differences. */
@@ -15,10 +16,15 @@ export function register(program: Command): void {
     ['text', 'json'],
   )
     .option('--platform <os/arch>', 'the image to pick from an index', 'linux/amd64')
+    .option('--files <n>', 'how many of the largest file changes to list, or all (default: 15 in text, 50 in JSON)')
     .action(
       action(async (ctx, before: string, after: string) => {
         // ctx.flags is commander's whole option object; the runtime types only the common part
-        const flags = ctx.flags as CommonFlags & { platform?: string };
+        const flags = ctx.flags as CommonFlags & { platform?: string; files?: string };
+        const topFiles = flags.files === undefined ? undefined : flags.files === 'all' ? Infinity : Number(flags.files);
+        if (topFiles !== undefined && !(topFiles === Infinity || (Number.isInteger(topFiles) && topFiles >= 0))) {
+          throw invalidInput(`--files ${flags.files ?? ''}`, 'expected a whole number or all');
+        }
         const options = { ...(flags.platform === undefined ? {} : { platform: flags.platform }), config: ctx.loaded.config, events: ctx.events };
         const opened: OpenedImage[] = [];
         try {
@@ -26,8 +32,8 @@ export function register(program: Command): void {
           opened.push(await openImage(after, options));
           const [a, b] = opened;
           if (!a || !b) return;
-          const result = await diff(a.image, b.image, { beforeReference: before, afterReference: after, events: ctx.events });
-          await ctx.write(ctx.flags.format === 'json' ? `${JSON.stringify(result.diff, null, 2)}\n` : formatDiffText(result.diff, ctx.c, Math.max(80, process.stdout.columns || 100)));
+          const result = await diff(a.image, b.image, { beforeReference: before, afterReference: after, events: ctx.events, ...(topFiles === undefined ? {} : { topFiles }) });
+          await ctx.write(ctx.flags.format === 'json' ? `${JSON.stringify(result.diff, null, 2)}\n` : formatDiffText(result.diff, ctx.c, Math.max(80, process.stdout.columns || 100), topFiles));
         } finally {
           for (const o of opened) await o.close();
         }
