@@ -25,6 +25,13 @@ export interface DiffReport {
   after: { reference?: string; digest: Digest };
   totals: {
     compressedSize: SizeDelta;
+    /**
+     * How `compressedSize` counts layers: `stored`, each blob as the image stores it, when both images store their
+     * layers alike; `pushed` when one stores layers uncompressed (`docker save`, `docker-daemon:`) and the other
+     * compressed (a registry), so stored sizes would compare a tar with a gzip: each uncompressed layer then counts
+     * as the other image stores the same layer (same diffID), else gzipped as `docker push` sends it (level 6).
+     */
+    compressedMeasure: 'stored' | 'pushed';
     uncompressedSize: SizeDelta;
     visibleSize: SizeDelta;
     files: SizeDelta;
@@ -117,6 +124,7 @@ export function diffAnalyses(before: { report: AnalysisReport; files: ImageFiles
     after: { ...(b.image.reference === undefined ? {} : { reference: b.image.reference }), digest: b.image.digest },
     totals: {
       compressedSize: d(a.sizes.compressedSize, b.sizes.compressedSize),
+      compressedMeasure: 'stored',
       uncompressedSize: d(a.sizes.uncompressedSize, b.sizes.uncompressedSize),
       visibleSize: d(a.sizes.visibleSize, b.sizes.visibleSize),
       files: d(a.sizes.files, b.sizes.files),

@@ -6,6 +6,8 @@ import type { ImageFiles } from '../fs/index.js';
 import { analyzeImage, type AnalysisReport, type AnalyzeImageOptions } from '../analyze/engine.js';
 import { diffAnalyses, type DiffReport } from '../analyze/diff.js';
 import { evaluateGate, type DiveRules, type GateResult, type Thresholds } from '../analyze/gate.js';
+import { compressedSize } from '../check/compressed-size.js';
+import { layerCompression } from '../image/media-types.js';
 import type { Image } from '../image/types.js';
 import type { EventSink } from '../internal/events.js';
 
@@ -49,5 +51,17 @@ export async function diff(before: Image, after: Image, options: { beforeReferen
   const events = { digests: 'all', ...(options.events === undefined ? {} : { events: options.events }) } satisfies AnalyzeImageOptions;
   const a = await analyzeImage(before, { ...(options.beforeReference === undefined ? {} : { reference: options.beforeReference }), ...events });
   const b = await analyzeImage(after, { ...(options.afterReference === undefined ? {} : { reference: options.afterReference }), ...events });
-  return { diff: diffAnalyses(a, b, options.topFiles === undefined ? {} : { topFiles: options.topFiles }), before: a.report, after: b.report };
+  const report = diffAnalyses(a, b, options.topFiles === undefined ? {} : { topFiles: options.topFiles });
+  // stored sizes compare like with like only when both images store layers alike: a docker save archive's
+  // uncompressed tars against a registry's gzips would make the same content differ by the compression ratio
+  const layers = [...before.layers, ...after.layers];
+  const uncompressed = (l: Image['layers'][number]): boolean => layerCompression(l.descriptor.mediaType) === 'none';
+  if (layers.some(uncompressed) && !layers.every(uncompressed)) {
+    const known = new Map(layers.filter((l) => !uncompressed(l)).map((l) => [l.diffId, l.descriptor.size]));
+    const x = await compressedSize(before, known);
+    const y = await compressedSize(after, known);
+    report.totals.compressedSize = { before: x, after: y, delta: y - x };
+    report.totals.compressedMeasure = 'pushed';
+  }
+  return { diff: report, before: a.report, after: b.report };
 }

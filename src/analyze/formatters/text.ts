@@ -80,7 +80,10 @@ export function formatDiffText(diff: DiffReport, s: Style = plain, width = 100, 
   out.push(s.bold(`${diff.before.reference ?? diff.before.digest}  →  ${diff.after.reference ?? diff.after.digest}`));
   const row = (label: string, x: { before: number; after: number; delta: number }, fmt: (n: number) => string = bytes): string =>
     `  ${label.padEnd(16)} ${fmt(x.before).padStart(10)} → ${fmt(x.after).padStart(10)}  ${(x.delta < 0 ? s.green : x.delta > 0 ? s.red : s.dim)(fmt === bytes ? signedBytes(x.delta) : `${x.delta > 0 ? '+' : ''}${x.delta}`)}`;
-  out.push(row('on disk', t.visibleSize), row('compressed', t.compressedSize), row('wasted', t.wastedBytes), row('removable', t.removableBytes));
+  out.push(row('on disk', t.visibleSize), row('compressed', t.compressedSize));
+  // one image stores plain tars (docker save, the engine), the other gzips: both are counted as a push sends them
+  if (t.compressedMeasure === 'pushed') out.push(s.dim(`  ${''.padEnd(16)} as pushed: layers stored uncompressed counted gzipped, as docker push sends them`));
+  out.push(row('wasted', t.wastedBytes), row('removable', t.removableBytes));
   out.push(row('files', t.files, String), row('layers', t.layers, String));
   out.push(`  ${'efficiency'.padEnd(16)} ${percent(t.efficiency.before).padStart(10)} → ${percent(t.efficiency.after).padStart(10)}   dive ${percent(t.diveEfficiency.before)} → ${percent(t.diveEfficiency.after)}`);
   out.push('', s.bold('Layers'));

@@ -1,0 +1,43 @@
+/**
+ * `diff()`'s compressed size compares like with like: an image read from `docker save` or the engine stores its
+ * layers as plain tars, one from a registry stores them gzipped, and their stored sizes are not the same measure.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildImage, type FileSpec } from '../testing/images.js';
+import { formatDiffText } from '../analyze/formatters/text.js';
+import { diff } from './analyze.js';
+
+// text compresses well, as most layer content does: a stored-size comparison would show the gap clearly
+const text = (seed: number): string => Array.from({ length: 4000 }, (_, i) => `line ${i} of file ${seed}\n`).join('');
+const base: FileSpec[] = [{ path: 'etc/base.txt', content: text(1) }];
+const app: FileSpec[] = [{ path: 'app/main.txt', content: text(2) }];
+
+describe('diff compressed size', () => {
+  it('counts the same content the same whether one image stores its layers uncompressed and the other gzipped', async () => {
+    const archive = await buildImage({ compression: 'none', layers: [base, app] });
+    const registry = await buildImage({ compression: 'gzip', layers: [base, app] });
+    const { diff: d } = await diff(archive, registry);
+    const gzipped = registry.layers.reduce((n, l) => n + l.descriptor.size, 0);
+    expect(d.totals.compressedMeasure).toBe('pushed');
+    expect(d.totals.compressedSize).toEqual({ before: gzipped, after: gzipped, delta: 0 });
+    const lines = formatDiffText(d).split('\n');
+    expect(lines[lines.findIndex((l) => l.startsWith('  compressed')) + 1]).toMatch(/^ +as pushed: layers stored uncompressed counted gzipped, as docker push sends them$/);
+  });
+
+  it('gzips a layer stored uncompressed that the other image does not hold, and keeps stored sizes when both store alike', async () => {
+    const archive = await buildImage({ compression: 'none', layers: [base, [{ path: 'app/extra.txt', content: text(3) }]] });
+    const registry = await buildImage({ compression: 'gzip', layers: [base, app] });
+    const { diff: d } = await diff(archive, registry);
+    const [baseGzip, appGzip] = registry.layers.map((l) => l.descriptor.size);
+    const extraTar = archive.layers[1]?.descriptor.size ?? 0;
+    expect(d.totals.compressedMeasure).toBe('pushed');
+    expect(d.totals.compressedSize.after).toBe((baseGzip ?? 0) + (appGzip ?? 0));
+    // the layer only the archive holds counts gzipped: a few kB, far below its 100 kB tar
+    const extra = d.totals.compressedSize.before - (baseGzip ?? 0);
+    expect(extra).toBeGreaterThan(0);
+    expect(extra).toBeLessThan(extraTar / 5);
+    const { diff: alike } = await diff(registry, await buildImage({ compression: 'gzip', layers: [base] }));
+    expect(alike.totals.compressedMeasure).toBe('stored');
+    expect(alike.totals.compressedSize.delta).toBe(-(appGzip ?? 0));
+  });
+});
