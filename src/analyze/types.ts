@@ -100,6 +100,13 @@ export interface LayersFacts {
   emptyLayers: EmptyLayerFacts[];
   /** Sum of compressed blob sizes, of tar sizes, of content sizes, and the bytes the final filesystem shows. */
   compressedSize: number;
+  /**
+   * What `compressedSize` counts: `stored`, the blobs as the image stores them (gzip or zstd: what a pull moves);
+   * `uncompressed`, the image stores some layers as plain tars (`docker save`, `docker-daemon:`), so the figure is
+   * no compressed size; `pushed`, those layers gzipped as `docker push` sends them (computed for a
+   * `maxCompressedSize` gate).
+   */
+  compressedMeasure?: 'stored' | 'uncompressed' | 'pushed';
   uncompressedSize: number;
   contentSize: number;
   visibleSize: number;

@@ -1,11 +1,11 @@
 /**
- * `diff()`'s compressed size compares like with like: an image read from `docker save` or the engine stores its
+ * `diff()`'s and `analyze()`'s compressed size measure what they say: an image read from `docker save` or the engine stores its
  * layers as plain tars, one from a registry stores them gzipped, and their stored sizes are not the same measure.
  */
 import { describe, expect, it } from 'vitest';
 import { buildImage, type FileSpec } from '../testing/images.js';
-import { formatDiffText } from '../analyze/formatters/text.js';
-import { diff } from './analyze.js';
+import { formatDiffText, formatText as formatAnalysisText } from '../analyze/formatters/text.js';
+import { analyze, diff } from './analyze.js';
 
 // text compresses well, as most layer content does: a stored-size comparison would show the gap clearly
 const text = (seed: number): string => Array.from({ length: 4000 }, (_, i) => `line ${i} of file ${seed}\n`).join('');
@@ -39,5 +39,23 @@ describe('diff compressed size', () => {
     const { diff: alike } = await diff(registry, await buildImage({ compression: 'gzip', layers: [base] }));
     expect(alike.totals.compressedMeasure).toBe('stored');
     expect(alike.totals.compressedSize.delta).toBe(-(appGzip ?? 0));
+  });
+});
+
+describe('analyze compressed size', () => {
+  it('calls a plain-tar image\'s stored size what it is, and gates maxCompressedSize on the size docker push would send', async () => {
+    const archive = await buildImage({ compression: 'none', layers: [base, app] });
+    const registry = await buildImage({ compression: 'gzip', layers: [base, app] });
+    const tars = archive.layers.reduce((n, l) => n + l.descriptor.size, 0);
+    const gzipped = registry.layers.reduce((n, l) => n + l.descriptor.size, 0);
+    const plain = await analyze(archive);
+    expect(plain.report.sizes).toMatchObject({ compressedSize: tars, compressedMeasure: 'uncompressed' });
+    expect(formatAnalysisText(plain.report, plain.gate)).toMatch(/as stored \(plain-tar layers, not compressed\)/);
+    expect((await analyze(registry)).report.sizes.compressedMeasure).toBeUndefined();
+    // a limit between the gzip and the tar size: the tar bytes would fail it; what a push sends passes
+    const limit = Math.floor((tars + gzipped) / 2);
+    const gated = await analyze(archive, { thresholds: { maxCompressedSize: limit } });
+    expect(gated.report.sizes).toMatchObject({ compressedSize: gzipped, compressedMeasure: 'pushed' });
+    expect(gated.gate.passed).toBe(true);
   });
 });

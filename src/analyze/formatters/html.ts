@@ -156,7 +156,7 @@ table{border-collapse:collapse;width:100%}td,th{padding:3px 6px;text-align:left;
 <div class="meta">${esc(`${r.image.os}/${r.image.architecture} · ${r.image.digest}`)}</div>
 <div class="figures">
 <div class="figure" id="fig-size" data-bytes="${r.sizes.visibleSize}">On disk<b>${bytes(r.sizes.visibleSize)}</b></div>
-<div class="figure" id="fig-compressed" data-bytes="${r.sizes.compressedSize}">Compressed<b>${bytes(r.sizes.compressedSize)}</b></div>
+<div class="figure" id="fig-compressed" data-bytes="${r.sizes.compressedSize}">${r.sizes.compressedMeasure === 'uncompressed' ? 'Stored (plain tar)' : r.sizes.compressedMeasure === 'pushed' ? 'Compressed (as pushed)' : 'Compressed'}<b>${bytes(r.sizes.compressedSize)}</b></div>
 <div class="figure" id="fig-efficiency" data-ratio="${r.waste.corrected.efficiency}">Efficiency<b>${percent(r.waste.corrected.efficiency)}</b><small>dive: ${percent(r.waste.dive.efficiency)}</small></div>
 <div class="figure" id="fig-wasted" data-bytes="${r.waste.corrected.wastedBytes}">Wasted<b>${bytes(r.waste.corrected.wastedBytes)}</b><small>dive: ${bytes(r.waste.dive.wastedBytes)}</small></div>
 <div class="figure" id="fig-removable" data-bytes="${r.removable.bytes}">Removable<b>${bytes(r.removable.bytes)}</b></div>

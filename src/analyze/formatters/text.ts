@@ -5,6 +5,13 @@ import type { AnalysisReport } from '../engine.js';
 import type { GateResult } from '../gate.js';
 import { bytes, percent, plain, signedBytes, type Style } from './units.js';
 
+/** The compressed size as the report measured it: a plain-tar image's stored bytes are not called compressed. */
+function compressedText(sizes: { compressedSize: number; compressedMeasure?: 'stored' | 'uncompressed' | 'pushed' }): string {
+  if (sizes.compressedMeasure === 'uncompressed') return `${bytes(sizes.compressedSize)} as stored (plain-tar layers, not compressed)`;
+  if (sizes.compressedMeasure === 'pushed') return `${bytes(sizes.compressedSize)} compressed as pushed (gzip)`;
+  return `${bytes(sizes.compressedSize)} compressed`;
+}
+
 function instruction(createdBy: string | undefined): string {
   if (createdBy === undefined) return '(no history)';
   return createdBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, '').replace(/^\/bin\/sh -c /, 'RUN ').replace(/^\|\d+ (?:\S+=\S+ )*\/bin\/sh -c /, 'RUN ');
@@ -23,7 +30,7 @@ export function formatText(report: AnalysisReport, gate?: GateResult, s: Style =
   const name = r.image.reference ?? r.image.digest;
   out.push(s.bold(name) + s.dim(`  ${r.image.os}/${r.image.architecture}  ${r.image.digest}`));
   out.push(
-    `Size        ${bytes(r.sizes.visibleSize)} on disk, ${bytes(r.sizes.compressedSize)} compressed, ${r.sizes.layers.length} layers (+${r.sizes.emptyLayers.length} empty), ${r.sizes.files} entries`,
+    `Size        ${bytes(r.sizes.visibleSize)} on disk, ${compressedText(r.sizes)}, ${r.sizes.layers.length} layers (+${r.sizes.emptyLayers.length} empty), ${r.sizes.files} entries`,
   );
   out.push(
     `Efficiency  ${percent(r.waste.corrected.efficiency)}, wasted ${bytes(r.waste.corrected.wastedBytes)}` +
@@ -46,7 +53,7 @@ export function formatText(report: AnalysisReport, gate?: GateResult, s: Style =
     }
   }
 
-  out.push('', s.bold('Layers') + s.dim('  (compressed / content / instruction)'));
+  out.push('', s.bold('Layers') + s.dim('  (stored / content / instruction)'));
   for (const l of r.sizes.layers) {
     out.push(`  ${String(l.index).padStart(2)}  ${bytes(l.compressedSize).padStart(9)}  ${bytes(l.contentSize).padStart(9)}  ${truncate(instruction(l.createdBy), width - 28)}`);
   }
