@@ -100,8 +100,8 @@ describe('init --ci github --k8s', () => {
 });
 
 describe('init on a workspace member', () => {
-  it('refuses with the command that generates it from the workspace root (npm, pnpm, go.work, Cargo), and writes nothing', async () => {
-    const cases: [string, string][] = [['node-npm-workspaces-ts', 'packages/api'], ['node-pnpm-workspaces', 'packages/api'], ['go-workspace', 'api'], ['rust-workspace', 'crates/api']];
+  it('refuses with the command that generates it from the workspace root (npm, pnpm, go.work, Cargo, uv), and writes nothing', async () => {
+    const cases: [string, string][] = [['node-npm-workspaces-ts', 'packages/api'], ['node-pnpm-workspaces', 'packages/api'], ['go-workspace', 'api'], ['rust-workspace', 'crates/api'], ['python-uv-workspace', 'packages/api']];
     for (const [fixture, app] of cases) {
       const { dir } = await project(fixture);
       const member = join(dir, app);
@@ -124,6 +124,9 @@ describe('init on a workspace member', () => {
     const unlisted = join(dir, 'third_party/legacy');
     const result = await init({ dir: unlisted, dryRun: true }).catch((e: unknown) => e);
     expect(result instanceof Error ? result.message : '').not.toContain('a member of the workspace');
+    // a folder a uv workspace's `exclude` leaves out is a project of its own
+    const { dir: uv } = await project('python-uv-workspace');
+    expect(summary((await init({ dir: join(uv, 'packages/legacy'), dryRun: true })).files)).toContain('Dockerfile:would-create');
   });
 });
 

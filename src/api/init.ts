@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { detectApp, type DetectedApp, findEnclosingCargoWorkspace, findEnclosingGoWork, findWorkspace, generateDeployment, generateFiles, generateWorkflow, kubernetesName } from '../generate/index.js';
+import { detectApp, type DetectedApp, findEnclosingCargoWorkspace, findEnclosingGoWork, findEnclosingUvWorkspace, findWorkspace, generateDeployment, generateFiles, generateWorkflow, kubernetesName } from '../generate/index.js';
 import { parseReference } from '../image/reference.js';
 import { invalidInput, wrap } from '../internal/errors.js';
 import { type EventSink, silent } from '../internal/events.js';
@@ -136,7 +136,8 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   const app = await detectApp(root, options.app);
   if (app.path === '.') {
     // a workspace member's install and build need the workspace root (npm/pnpm/yarn: its lockfile and the linked
-    // members; Go: go.work and the modules it uses; Cargo: Cargo.lock and the shared settings): generated for the
+    // members; Go: go.work and the modules it uses; Cargo: Cargo.lock and the shared settings; uv: uv.lock and every
+    // member's pyproject.toml): generated for the
     // member alone, the Dockerfile would install without a lockfile, or miss what it takes from the workspace
     const workspace =
       app.ecosystem === 'node'
@@ -145,7 +146,9 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
           ? await findEnclosingGoWork(root).then((w) => (w === undefined ? undefined : { ...w, file: 'go.work' }))
           : app.ecosystem === 'rust'
             ? await findEnclosingCargoWorkspace(root).then((w) => (w === undefined ? undefined : { ...w, file: 'Cargo.toml' }))
-            : undefined;
+            : app.ecosystem === 'python'
+              ? await findEnclosingUvWorkspace(root).then((w) => (w === undefined ? undefined : { ...w, file: 'pyproject.toml' }))
+              : undefined;
     if (workspace !== undefined) {
       const rootArg = relative(process.cwd(), workspace.root) || '.';
       throw invalidInput(root, `a member of the workspace at ${workspace.root} (${workspace.file}), which its build needs: run shipshape init ${rootArg} --app ${workspace.member}`);

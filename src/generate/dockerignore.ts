@@ -42,6 +42,8 @@ function sectionsFor(app: DetectedApp | undefined, present: ReadonlySet<string>)
       break;
     case 'python':
       output.push('**/__pycache__', '**/*.py[cod]', '.venv', 'venv', 'env', 'build', 'dist', '*.egg-info', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox', '.coverage', 'htmlcov');
+      // the context of a uv workspace member is the workspace root: each member's build output lies in its folder
+      if (app.workspace !== undefined) for (const member of app.workspace.members) output.push(`${member}/build`, `${member}/dist`, `${member}/*.egg-info`);
       tests.push('tests', 'test');
       break;
     case 'java':

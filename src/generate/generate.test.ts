@@ -31,6 +31,7 @@ const projects: [string, string | undefined][] = [
   ['python-local-requirements', undefined],
   ['python-private-index', undefined],
   ['python-uv-private-index', undefined],
+  ['python-uv-workspace', 'packages/api'],
   ['python-poetry-private-index', undefined],
   ['python-pdm-private-index', undefined],
   ['java-maven-spring', undefined],

@@ -40,7 +40,7 @@ function describe(app: DetectedApp): string {
     case 'go':
       return `main package ${app.mainPackage}`;
     case 'python':
-      return app.packageManager;
+      return `${app.packageManager}${app.workspace === undefined ? '' : ', workspace'}`;
     case 'java':
       return `${app.buildTool}${app.springBoot ? ', Spring Boot' : ''}`;
     case 'rust':
@@ -55,8 +55,10 @@ function runtimeFiles(app: DetectedApp): string[] {
       const inApp = (path: string): string => (app.workspace === undefined ? path : `${app.workspace.member}/${path}`);
       return (app.build ? outsideBuildOutput(app) : [app.entry, ...localPreloads(app)]).map(inApp);
     }
-    case 'python':
-      return app.start.kind === 'script' ? [app.start.file] : app.start.kind === 'module' ? [app.start.module] : [];
+    case 'python': {
+      const inApp = (path: string): string => (app.workspace === undefined || app.workspace.member === '.' ? path : `${app.workspace.member}/${path}`);
+      return (app.start.kind === 'script' ? [app.start.file] : app.start.kind === 'module' ? [app.start.module] : []).map(inApp);
+    }
     default:
       return [];
   }

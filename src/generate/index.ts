@@ -7,5 +7,6 @@ export type * from './types.js';
 export { findWorkspace, type FoundWorkspace } from './ecosystems/node/workspace.js';
 export { findEnclosingGoWork } from './ecosystems/go/workspace.js';
 export { findEnclosingCargoWorkspace } from './ecosystems/rust/detect.js';
+export { findEnclosingUvWorkspace } from './ecosystems/python/workspace.js';
 export { actionVersions, generateWorkflow, type WorkflowOptions } from './github-workflow.js';
 export { generateDeployment, imagePlaceholder, kubernetesName, runtimeFacts, type DeploymentOptions, type GeneratedDeployment, type WritablePath } from './kubernetes.js';

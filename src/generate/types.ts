@@ -148,6 +148,13 @@ export interface PythonApp extends AppBase {
    * credentials: the install reads each from an optional build secret, so the credentials can leave the file.
    */
   indexSecrets?: BuildSecret[];
+  /**
+   * A member of a uv workspace (`[tool.uv.workspace]` in the root pyproject.toml), or its root: the context is the
+   * workspace root, which holds uv.lock; `member` is the app's folder relative to it (`.` for the root), `members`
+   * every member's folder, the app's included (their pyproject.toml files are copied before the install, uv needs them all to read
+   * the lockfile), `package` the project name `uv sync --package` takes.
+   */
+  workspace?: { member: string; members: string[]; package: string };
 }
 
 /** A build secret (`RUN --mount=type=secret,id=…`) read into an environment variable for one RUN. */

@@ -1,10 +1,15 @@
-import { resolve } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProjectFiles } from '../../project-files.js';
+import type { PythonApp } from '../../types.js';
 import { pythonDetector, pythonVersionOf } from './detect.js';
 
 const fixtures = resolve(import.meta.dirname, '../../__fixtures__');
 const detect = (name: string) => pythonDetector.detect(new ProjectFiles(resolve(fixtures, name)), '.');
+/** The detector's apps, typed as the Python apps they are. */
+const pythonApps = async (files: ProjectFiles, dir: string): Promise<PythonApp[]> => (await pythonDetector.detect(files, dir)).flatMap((a) => (a.ecosystem === 'python' ? [a] : []));
 
 describe('python detector', () => {
   it('reads uv, requires-python and a FastAPI app served by uvicorn', async () => {
@@ -47,5 +52,61 @@ describe('python detector', () => {
     expect(pythonVersionOf('>=3.11,<3.13')).toBe('3.11');
     expect(pythonVersionOf('3.12.4\n')).toBe('3.12');
     expect(pythonVersionOf('*')).toBeUndefined();
+  });
+});
+
+describe('python detector: uv workspaces', () => {
+  it('finds the members with something to run, from the root: globs, exclude, the root lockfile and every member manifest', async () => {
+    const apps = await pythonApps(new ProjectFiles(resolve(fixtures, 'python-uv-workspace')), '.');
+    expect(apps.map((a) => [a.path, a.context, a.start.kind])).toEqual([
+      ['packages/api', '.', 'server'],
+      ['packages/worker', '.', 'console-script'],
+    ]);
+    expect(apps[0]).toMatchObject({
+      name: 'shop-api',
+      packageManager: 'uv',
+      pythonVersion: '3.12',
+      manifests: ['pyproject.toml', 'uv.lock', 'packages/api/pyproject.toml', 'packages/greeting/pyproject.toml', 'packages/worker/pyproject.toml'],
+      workspace: { member: 'packages/api', members: ['packages/api', 'packages/greeting', 'packages/worker'], package: 'shop-api' },
+      // the root's [[tool.uv.index]] credentials, in uv's variables
+      indexSecrets: [{ id: 'uv-index-corp-pypi-username' }, { id: 'uv-index-corp-pypi-password' }],
+    });
+    // a member seen on its own is left to the root; the excluded folder is a project of its own
+    const files = new ProjectFiles(resolve(fixtures, 'python-uv-workspace'));
+    expect(await pythonDetector.detect(files, 'packages/api')).toEqual([]);
+    expect(await pythonDetector.detect(files, 'packages/legacy')).toMatchObject([{ path: 'packages/legacy', context: 'packages/legacy', packageManager: 'pip' }]);
+  });
+
+  it("takes the Python version from the member's or the root's .python-version, else the higher requires-python floor; a root project is a member too", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-uv-ws-'));
+    try {
+      const write = async (path: string, text: string) => {
+        await mkdir(dirname(join(dir, path)), { recursive: true });
+        await writeFile(join(dir, path), text);
+      };
+      await write('pyproject.toml', '[project]\nname = "root-app"\nrequires-python = ">=3.11"\n\n[tool.uv.workspace]\nmembers = ["apps/*", "libs/util"]\n');
+      await write('main.py', 'print("root")\n');
+      await write('uv.lock', 'version = 1\n');
+      await write('apps/new/pyproject.toml', '[project]\nname = "new"\nrequires-python = ">=3.13"\n');
+      await write('apps/new/main.py', 'print("new")\n');
+      await write('apps/old/pyproject.toml', '[project]\nname = "old"\n');
+      await write('apps/old/main.py', 'print("old")\n');
+      await write('apps/pinned/pyproject.toml', '[project]\nname = "pinned"\nrequires-python = ">=3.13"\n');
+      await write('apps/pinned/.python-version', '3.12.4\n');
+      await write('apps/pinned/main.py', 'print("pinned")\n');
+      await write('libs/util/pyproject.toml', '[project]\nname = "util"\n');
+      const apps = await pythonApps(new ProjectFiles(dir), '.');
+      expect(apps.map((a) => [a.path, a.pythonVersion, a.workspace?.member])).toEqual([
+        ['.', '3.11', '.'],
+        ['apps/new', '3.13', 'apps/new'],
+        ['apps/old', '3.11', 'apps/old'],
+        ['apps/pinned', '3.12', 'apps/pinned'],
+      ]);
+      // the root project's sources are its own, not its members'
+      expect(apps[0]?.start).toEqual({ kind: 'script', file: 'main.py' });
+      expect(apps[0]?.notes).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

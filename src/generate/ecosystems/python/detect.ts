@@ -13,6 +13,7 @@ import { describeIssue } from '../../../internal/zod-issues.js';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
+import { uvWorkspaceMembers, uvWorkspaceOf, uvWorkspaceRootOf } from './workspace.js';
 import type { BuildSecret, Detector, PipUrlOption, PythonApp, PythonPackageManager } from '../../types.js';
 
 const pyprojectSchema = z.looseObject({
@@ -45,6 +46,11 @@ const pyprojectSchema = z.looseObject({
 export function pythonVersionOf(spec: string): string | undefined {
   const match = /3\.(\d+)/.exec(spec);
   return match?.[1] === undefined ? undefined : `3.${match[1]}`;
+}
+
+/** `3.12` → 12. */
+function minorOf(version: string): number {
+  return Number(version.split('.')[1] ?? 0);
 }
 
 function dependencyNames(specs: string[]): Set<string> {
@@ -249,130 +255,197 @@ async function readRequirements(files: ProjectFiles, dir: string, first: string,
   return { manifests, lines, local, secrets };
 }
 
+/** pyproject.toml parsed and validated; an error naming the file when it is not TOML or not the expected shape. */
+function parsePyproject(text: string, path: string): { pyproject: z.infer<typeof pyprojectSchema>; raw: unknown } {
+  let raw: unknown;
+  try {
+    raw = parseToml(text);
+  } catch (error) {
+    throw invalidInput(path, `not valid TOML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`, error);
+  }
+  const parsed = pyprojectSchema.safeParse(raw);
+  if (!parsed.success) throw invalidInput(path, describeIssue(parsed.error));
+  return { pyproject: parsed.data, raw };
+}
+
+/** The uv workspace a project is detected in: its root folder and pyproject, and every member folder (relative to the root). */
+interface WorkspaceContext {
+  root: string;
+  pyproject: z.infer<typeof pyprojectSchema>;
+  members: string[];
+}
+
+/** A PEP 508 project name, safe to give `uv sync --package` unquoted. */
+const projectName = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+
 export const pythonDetector: Detector = {
   ecosystem: 'python',
   async detect(files: ProjectFiles, dir: string): Promise<PythonApp[]> {
     const pyprojectPath = joinPath(dir, 'pyproject.toml');
     const pyprojectText = await files.readText(pyprojectPath);
-    const requirements = (await files.isFile(joinPath(dir, 'requirements.txt'))) ? 'requirements.txt' : undefined;
-    const hasSetupPy = await files.isFile(joinPath(dir, 'setup.py'));
-    if (pyprojectText === undefined && requirements === undefined && !hasSetupPy) return [];
-
-    let pyproject: z.infer<typeof pyprojectSchema> = {};
     if (pyprojectText !== undefined) {
-      let raw: unknown;
-      try {
-        raw = parseToml(pyprojectText);
-      } catch (error) {
-        throw invalidInput(pyprojectPath, `not valid TOML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`, error);
-      }
-      const parsed = pyprojectSchema.safeParse(raw);
-      if (!parsed.success) throw invalidInput(pyprojectPath, describeIssue(parsed.error));
-      pyproject = parsed.data;
-    }
-
-    const notes: string[] = [];
-    const manifests: string[] = [];
-    let packageManager: PythonPackageManager = 'pip';
-    if (await files.isFile(joinPath(dir, 'uv.lock'))) packageManager = 'uv';
-    else if (await files.isFile(joinPath(dir, 'poetry.lock'))) packageManager = 'poetry';
-    else if (await files.isFile(joinPath(dir, 'pdm.lock'))) packageManager = 'pdm';
-    else if (pyproject.tool?.poetry !== undefined) packageManager = 'poetry';
-    else if (pyproject.tool?.pdm !== undefined) packageManager = 'pdm';
-    else if (pyproject.tool?.uv !== undefined) packageManager = 'uv';
-    const lockfile = { uv: 'uv.lock', poetry: 'poetry.lock', pdm: 'pdm.lock', pip: undefined }[packageManager];
-    if (pyprojectText !== undefined) manifests.push('pyproject.toml');
-    if (lockfile !== undefined && (await files.isFile(joinPath(dir, lockfile)))) manifests.push(lockfile);
-    else if (lockfile !== undefined) notes.push(`${joinPath(dir, lockfile)}: missing; builds are not reproducible until it is committed`);
-    const indexes = pyprojectText === undefined ? { notes: [], secrets: [] } : pyprojectIndexes(pyproject, pyprojectPath, packageManager);
-    notes.push(...indexes.notes);
-    const requirementFiles = requirements === undefined ? { manifests: [], lines: [], local: [], secrets: [] } : await readRequirements(files, dir, requirements, notes, packageManager === 'pip');
-    const localRequirements = packageManager === 'pip' ? requirementFiles.local : [];
-    if (localRequirements.length > 0) notes.push(`${joinPath(dir, requirements ?? 'requirements.txt')}: ${localRequirements.join(', ')} installed after the sources are copied (pip install --no-deps; not editable): their own dependencies must be listed in the requirements`);
-    if (packageManager === 'pip') manifests.push(...requirementFiles.manifests);
-
-    let pythonVersion: string | undefined;
-    const versionFile = await files.readText(joinPath(dir, '.python-version'), 4096);
-    if (versionFile !== undefined) pythonVersion = pythonVersionOf(versionFile);
-    const requiresPython = pyproject.project?.['requires-python'] ?? (typeof pyproject.tool?.poetry?.dependencies?.python === 'string' ? pyproject.tool.poetry.dependencies.python : undefined);
-    if (pythonVersion === undefined && requiresPython !== undefined) pythonVersion = pythonVersionOf(requiresPython);
-
-    const requirementLines = requirementFiles.lines;
-    const deps = dependencyNames([...(pyproject.project?.dependencies ?? []), ...Object.keys(pyproject.tool?.poetry?.dependencies ?? {}), ...requirementLines]);
-
-    const scripts = { ...(pyproject.project?.scripts ?? {}), ...Object.fromEntries(Object.entries(pyproject.tool?.poetry?.scripts ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')) };
-    const installable = pyprojectText !== undefined && (pyproject['build-system'] !== undefined || pyproject.tool?.poetry !== undefined) && Object.keys(scripts).length > 0;
-    const pySources = await files.findFiles(dir, (n) => n.endsWith('.py'), { maxDepth: 3, maxFiles: 300 });
-
-    let start: PythonApp['start'] | undefined;
-    const [firstScript] = Object.entries(scripts);
-    if (installable && firstScript !== undefined) start = { kind: 'console-script', name: firstScript[0], target: firstScript[1] };
-
-    // a WSGI/ASGI app with no server among the dependencies: named when nothing else runs
-    let unserved: string | undefined;
-    if (start === undefined) {
-      // a WSGI/ASGI application object: `app = Flask(__name__)`, `app = FastAPI()`, `application = get_wsgi_application()`
-      for (const source of pySources) {
-        const text = (await files.readText(source, 512 * 1024)) ?? '';
-        const match = /^(app|application)\s*=\s*(?:\w+\.)?(Flask|FastAPI|Starlette|Litestar|Quart|get_wsgi_application|get_asgi_application)\b/m.exec(text);
-        if (!match?.[1] || !match[2]) continue;
-        const module = (dir === '.' ? source : source.slice(dir.length + 1)).replace(/\.py$/, '').replace(/\//g, '.');
-        const asgi = /FastAPI|Starlette|Litestar|Quart|asgi/.test(match[2]);
-        if (!deps.has('gunicorn') && !deps.has('uvicorn')) {
-          unserved ??= `${source}: ${asgi ? 'an ASGI' : 'a WSGI'} app (${match[2]}), but neither uvicorn nor gunicorn is a dependency; add ${asgi ? 'uvicorn' : 'gunicorn'} to serve it`;
-          continue;
+      const { pyproject, raw } = parsePyproject(pyprojectText, pyprojectPath);
+      const ws = uvWorkspaceOf(raw);
+      if (ws !== undefined) {
+        // a uv workspace root: its members (and the root, when it is a project too) are the apps, built from here
+        const workspace: WorkspaceContext = { root: dir, pyproject, members: await uvWorkspaceMembers(files, dir, ws) };
+        const apps: PythonApp[] = [];
+        for (const member of [...(pyproject.project === undefined ? [] : ['.']), ...workspace.members]) {
+          const app = await detectProject(files, joinPath(dir, member), workspace);
+          if (app !== undefined) apps.push(app);
         }
-        start = { kind: 'server', server: asgi && deps.has('uvicorn') ? 'uvicorn' : deps.has('gunicorn') ? 'gunicorn' : 'uvicorn', app: `${module}:${match[1]}` };
+        return apps;
+      }
+      // a member of a uv workspace above is found from the workspace root, which its build needs
+      if ((await uvWorkspaceRootOf(files, dir)) !== undefined) return [];
+    }
+    const app = await detectProject(files, dir, undefined);
+    return app === undefined ? [] : [app];
+  },
+};
+
+/**
+ * The Python project in `dir`, or undefined when there is none. In a uv workspace (`workspace`), the project is a
+ * member (or the root) and an app only when it has something to run; the build context is the workspace root.
+ */
+async function detectProject(files: ProjectFiles, dir: string, workspace: WorkspaceContext | undefined): Promise<PythonApp | undefined> {
+  const pyprojectPath = joinPath(dir, 'pyproject.toml');
+  const pyprojectText = await files.readText(pyprojectPath);
+  const requirements = (await files.isFile(joinPath(dir, 'requirements.txt'))) ? 'requirements.txt' : undefined;
+  const hasSetupPy = await files.isFile(joinPath(dir, 'setup.py'));
+  if (pyprojectText === undefined && requirements === undefined && !hasSetupPy) return undefined;
+  const pyproject = pyprojectText === undefined ? {} : parsePyproject(pyprojectText, pyprojectPath).pyproject;
+  const context = workspace?.root ?? dir;
+  const member = workspace === undefined ? '.' : dir === workspace.root ? '.' : workspace.root === '.' ? dir : dir.slice(workspace.root.length + 1);
+
+  const notes: string[] = [];
+  const manifests: string[] = [];
+  let packageManager: PythonPackageManager = 'pip';
+  if (workspace !== undefined) packageManager = 'uv';
+  else if (await files.isFile(joinPath(dir, 'uv.lock'))) packageManager = 'uv';
+  else if (await files.isFile(joinPath(dir, 'poetry.lock'))) packageManager = 'poetry';
+  else if (await files.isFile(joinPath(dir, 'pdm.lock'))) packageManager = 'pdm';
+  else if (pyproject.tool?.poetry !== undefined) packageManager = 'poetry';
+  else if (pyproject.tool?.pdm !== undefined) packageManager = 'pdm';
+  else if (pyproject.tool?.uv !== undefined) packageManager = 'uv';
+  const lockfile = { uv: 'uv.lock', poetry: 'poetry.lock', pdm: 'pdm.lock', pip: undefined }[packageManager];
+  // a workspace's lockfile is at its root, and uv reads the root's and every member's pyproject.toml to use it
+  if (pyprojectText !== undefined || workspace !== undefined) manifests.push('pyproject.toml');
+  if (lockfile !== undefined && (await files.isFile(joinPath(context, lockfile)))) manifests.push(lockfile);
+  else if (lockfile !== undefined) notes.push(`${joinPath(context, lockfile)}: missing; builds are not reproducible until it is committed`);
+  if (workspace !== undefined) manifests.push(...workspace.members.map((m) => `${m}/pyproject.toml`));
+  // uv takes a workspace's indexes from its root's pyproject.toml; a member's own are read as well
+  const indexes = pyprojectText === undefined ? { notes: [], secrets: [] } : pyprojectIndexes(pyproject, pyprojectPath, packageManager);
+  if (workspace !== undefined && member !== '.') {
+    const rootIndexes = pyprojectIndexes(workspace.pyproject, joinPath(workspace.root, 'pyproject.toml'), packageManager);
+    indexes.notes.unshift(...rootIndexes.notes);
+    for (const secret of rootIndexes.secrets.reverse()) if (!indexes.secrets.some((s) => s.id === secret.id)) indexes.secrets.unshift(secret);
+  }
+  notes.push(...indexes.notes);
+  const requirementFiles = requirements === undefined ? { manifests: [], lines: [], local: [], secrets: [] } : await readRequirements(files, dir, requirements, notes, packageManager === 'pip');
+  const localRequirements = packageManager === 'pip' ? requirementFiles.local : [];
+  if (localRequirements.length > 0) notes.push(`${joinPath(dir, requirements ?? 'requirements.txt')}: ${localRequirements.join(', ')} installed after the sources are copied (pip install --no-deps; not editable): their own dependencies must be listed in the requirements`);
+  if (packageManager === 'pip') manifests.push(...requirementFiles.manifests);
+
+  let pythonVersion: string | undefined;
+  // uv reads .python-version from the project's folder, then the workspace root's
+  for (const folder of workspace === undefined || dir === workspace.root ? [dir] : [dir, workspace.root]) {
+    const versionFile = await files.readText(joinPath(folder, '.python-version'), 4096);
+    if (versionFile !== undefined) pythonVersion ??= pythonVersionOf(versionFile);
+  }
+  if (pythonVersion === undefined) {
+    // a workspace takes the intersection of its members' requires-python: the higher of the member's and the root's floors
+    const requiresPython = pyproject.project?.['requires-python'] ?? (typeof pyproject.tool?.poetry?.dependencies?.python === 'string' ? pyproject.tool.poetry.dependencies.python : undefined);
+    const rootRequires = workspace?.pyproject.project?.['requires-python'];
+    const floors = [requiresPython, rootRequires].map((spec) => (spec === undefined ? undefined : pythonVersionOf(spec))).filter((v): v is string => v !== undefined);
+    pythonVersion = floors.sort((a, b) => minorOf(b) - minorOf(a))[0];
+  }
+
+  const requirementLines = requirementFiles.lines;
+  const deps = dependencyNames([...(pyproject.project?.dependencies ?? []), ...Object.keys(pyproject.tool?.poetry?.dependencies ?? {}), ...requirementLines]);
+
+  const scripts = { ...(pyproject.project?.scripts ?? {}), ...Object.fromEntries(Object.entries(pyproject.tool?.poetry?.scripts ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')) };
+  const installable = pyprojectText !== undefined && (pyproject['build-system'] !== undefined || pyproject.tool?.poetry !== undefined) && Object.keys(scripts).length > 0;
+  // a workspace root that is a project too: its members' sources are theirs
+  const pySources = (await files.findFiles(dir, (n) => n.endsWith('.py'), { maxDepth: 3, maxFiles: 300 })).filter((f) => member !== '.' || !(workspace?.members ?? []).some((m) => f.startsWith(`${joinPath(dir, m)}/`)));
+
+  let start: PythonApp['start'] | undefined;
+  const [firstScript] = Object.entries(scripts);
+  if (installable && firstScript !== undefined) start = { kind: 'console-script', name: firstScript[0], target: firstScript[1] };
+
+  // a WSGI/ASGI app with no server among the dependencies: named when nothing else runs
+  let unserved: string | undefined;
+  if (start === undefined) {
+    // a WSGI/ASGI application object: `app = Flask(__name__)`, `app = FastAPI()`, `application = get_wsgi_application()`
+    for (const source of pySources) {
+      const text = (await files.readText(source, 512 * 1024)) ?? '';
+      const match = /^(app|application)\s*=\s*(?:\w+\.)?(Flask|FastAPI|Starlette|Litestar|Quart|get_wsgi_application|get_asgi_application)\b/m.exec(text);
+      if (!match?.[1] || !match[2]) continue;
+      const module = (dir === '.' ? source : source.slice(dir.length + 1)).replace(/\.py$/, '').replace(/\//g, '.');
+      const asgi = /FastAPI|Starlette|Litestar|Quart|asgi/.test(match[2]);
+      if (!deps.has('gunicorn') && !deps.has('uvicorn')) {
+        unserved ??= `${source}: ${asgi ? 'an ASGI' : 'a WSGI'} app (${match[2]}), but neither uvicorn nor gunicorn is a dependency; add ${asgi ? 'uvicorn' : 'gunicorn'} to serve it`;
+        continue;
+      }
+      start = { kind: 'server', server: asgi && deps.has('uvicorn') ? 'uvicorn' : deps.has('gunicorn') ? 'gunicorn' : 'uvicorn', app: `${module}:${match[1]}` };
+      break;
+    }
+  }
+  if (start === undefined) {
+    const name = pyproject.project?.name ?? pyproject.tool?.poetry?.name;
+    const pkgDir = name?.replace(/-/g, '_');
+    for (const candidate of [pkgDir, `src/${pkgDir ?? ''}`].filter((c): c is string => c !== undefined && c !== 'src/')) {
+      if (await files.isFile(joinPath(dir, `${candidate}/__main__.py`))) {
+        start = { kind: 'module', module: candidate.replace(/^src\//, '') };
         break;
       }
     }
-    if (start === undefined) {
-      const name = pyproject.project?.name ?? pyproject.tool?.poetry?.name;
-      const pkgDir = name?.replace(/-/g, '_');
-      for (const candidate of [pkgDir, `src/${pkgDir ?? ''}`].filter((c): c is string => c !== undefined && c !== 'src/')) {
-        if (await files.isFile(joinPath(dir, `${candidate}/__main__.py`))) {
-          start = { kind: 'module', module: candidate.replace(/^src\//, '') };
-          break;
-        }
+  }
+  if (start === undefined) {
+    for (const candidate of ['main.py', 'app.py', 'server.py', 'run.py', 'manage.py', '__main__.py']) {
+      if (await files.isFile(joinPath(dir, candidate))) {
+        start = { kind: 'script', file: candidate };
+        break;
       }
     }
-    if (start === undefined) {
-      for (const candidate of ['main.py', 'app.py', 'server.py', 'run.py', 'manage.py', '__main__.py']) {
-        if (await files.isFile(joinPath(dir, candidate))) {
-          start = { kind: 'script', file: candidate };
-          break;
-        }
-      }
-    }
-    if (start === undefined) {
-      start = { kind: 'script', file: 'main.py' };
-      notes.push(unserved === undefined ? `${dir}: no [project.scripts], WSGI/ASGI app, __main__.py or main.py found; the Dockerfile runs main.py` : `${unserved}; the Dockerfile runs main.py`);
-    }
+  }
+  if (start === undefined) {
+    // a workspace member with nothing to run is a library of the workspace, not an app
+    if (workspace !== undefined) return undefined;
+    start = { kind: 'script', file: 'main.py' };
+    notes.push(unserved === undefined ? `${dir}: no [project.scripts], WSGI/ASGI app, __main__.py or main.py found; the Dockerfile runs main.py` : `${unserved}; the Dockerfile runs main.py`);
+  }
 
-    const startFile = start.kind === 'script' ? joinPath(dir, start.file) : start.kind === 'server' ? joinPath(dir, moduleFile(start.app)) : undefined;
-    const port =
-      (await findPort(files, [...(startFile === undefined ? [] : [startFile]), ...pySources], [/port\s*=\s*(\d{4,5})/gi, /\(\s*['"][\w.]*['"]\s*,\s*(\d{4,5})\s*\)/g, /PORT['"]?\s*,\s*['"]?(\d{4,5})/g])) ??
-      (start.kind === 'server' ? 8000 : undefined);
-    const healthPath = await findHealthPath(files, [...(startFile === undefined ? [] : [startFile]), ...pySources]);
+  const startFile = start.kind === 'script' ? joinPath(dir, start.file) : start.kind === 'server' ? joinPath(dir, moduleFile(start.app)) : undefined;
+  const port =
+    (await findPort(files, [...(startFile === undefined ? [] : [startFile]), ...pySources], [/port\s*=\s*(\d{4,5})/gi, /\(\s*['"][\w.]*['"]\s*,\s*(\d{4,5})\s*\)/g, /PORT['"]?\s*,\s*['"]?(\d{4,5})/g])) ??
+    (start.kind === 'server' ? 8000 : undefined);
+  const healthPath = await findHealthPath(files, [...(startFile === undefined ? [] : [startFile]), ...pySources]);
 
-    return [
-      {
-        ecosystem: 'python',
-        path: dir,
-        context: dir,
-        name: pyproject.project?.name ?? pyproject.tool?.poetry?.name ?? (dir === '.' ? 'app' : dir.split('/').pop() ?? 'app'),
-        ...(port === undefined ? {} : { port }),
-        ...(healthPath === undefined ? {} : { healthPath }),
-        notes,
-        packageManager,
-        ...(pythonVersion === undefined ? {} : { pythonVersion }),
-        manifests,
-        start,
-        installable,
-        ...(localRequirements.length === 0 ? {} : { localRequirements }),
-        ...(requirementFiles.secrets.length === 0 ? {} : { pipSecrets: requirementFiles.secrets }),
-        ...(indexes.secrets.length === 0 ? {} : { indexSecrets: indexes.secrets }),
-      },
-    ];
-  },
-};
+  let uvWorkspace: PythonApp['workspace'];
+  if (workspace !== undefined) {
+    const name = pyproject.project?.name;
+    // uv refuses a member without a [project] name; none of PEP 508's characters need quoting in the RUN
+    if (name === undefined || !projectName.test(name)) return undefined;
+    uvWorkspace = { member, members: workspace.members, package: name };
+  }
+
+  return {
+    ecosystem: 'python',
+    path: dir,
+    context,
+    name: pyproject.project?.name ?? pyproject.tool?.poetry?.name ?? (dir === '.' ? 'app' : dir.split('/').pop() ?? 'app'),
+    ...(port === undefined ? {} : { port }),
+    ...(healthPath === undefined ? {} : { healthPath }),
+    notes,
+    packageManager,
+    ...(pythonVersion === undefined ? {} : { pythonVersion }),
+    manifests,
+    start,
+    installable,
+    ...(localRequirements.length === 0 ? {} : { localRequirements }),
+    ...(requirementFiles.secrets.length === 0 ? {} : { pipSecrets: requirementFiles.secrets }),
+    ...(indexes.secrets.length === 0 ? {} : { indexSecrets: indexes.secrets }),
+    ...(uvWorkspace === undefined ? {} : { workspace: uvWorkspace }),
+  };
+}

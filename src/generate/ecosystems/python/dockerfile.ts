@@ -51,6 +51,10 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
   };
   // the exported list may hold the credentials (poetry export --with-credentials): it leaves with the RUN
   const dropExport = toolSecrets.length > 0 ? ['rm -f /tmp/requirements.txt'] : [];
+  const workspace = app.packageManager === 'uv' ? app.workspace : undefined;
+  const uvSync = 'UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev';
+  const uvPython = '--python /usr/local/bin/python3';
+  const uvCache = [{ target: '/root/.cache/uv' }];
   switch (app.packageManager) {
     case 'pip':
       if (app.manifests.includes('requirements.txt')) {
@@ -80,11 +84,13 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
       // site-packages becomes /deps (UV_PROJECT_ENVIRONMENT came with uv 0.4.4, astral-sh/uv#6834: the 0.5 image has it); UV_INDEX_<NAME>_USERNAME/_PASSWORD apply to pyproject.toml's named indexes
       // as before (docs/configuration/indexes.md, "Providing credentials directly").
       // the cache mount is another filesystem than the environment: uv copies (UV_LINK_MODE=copy says so, without its warning)
-      w.run(
-        [...fromToolSecrets, 'UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/tmp/venv uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3', `mv /tmp/venv/lib/python${version}/site-packages /deps`],
-        [{ target: '/root/.cache/uv' }],
-        toolSecretIds,
-      );
+      if (workspace === undefined) {
+        w.run([...fromToolSecrets, `${uvSync} --no-install-project ${uvPython}`, `mv /tmp/venv/lib/python${version}/site-packages /deps`], uvCache, toolSecretIds);
+        break;
+      }
+      // a workspace member: the third-party packages it needs (--package, its workspace dependencies' included) install
+      // before the sources, with every member left out (--no-install-workspace, uv's advice for a workspace's cached layer)
+      w.run([...fromToolSecrets, `${uvSync} --package ${workspace.package} --no-install-workspace ${uvPython}`], uvCache, toolSecretIds);
       break;
     case 'poetry':
       commentToolSecrets();
@@ -101,7 +107,12 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
       break;
   }
   w.copy(['.'], '.');
-  const local = [...new Set([...(app.installable ? ['.'] : []), ...(app.localRequirements ?? [])])];
+  if (workspace !== undefined) {
+    // then the member and the workspace members it depends on, built from their sources and installed as wheels
+    // (--no-editable), so the environment needs no source folder at run time (building one fetches its build backend)
+    w.run([...fromToolSecrets, `${uvSync} --package ${workspace.package} --no-editable ${uvPython}`, `mv /tmp/venv/lib/python${version}/site-packages /deps`], uvCache, toolSecretIds);
+  }
+  const local = workspace !== undefined ? [] : [...new Set([...(app.installable ? ['.'] : []), ...(app.localRequirements ?? [])])];
   // (building a local project fetches its build backend from the index)
   if (local.length > 0) w.run([...fromSecrets, `pip install --no-deps --target=/deps ${local.join(' ')}`], [pipCache], secretIds);
 
@@ -119,7 +130,8 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
   w.instruction('WORKDIR', '/app');
   w.instruction('ENV', 'PYTHONPATH=/deps PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1');
   if (app.packageManager !== 'pip' || app.manifests.includes('requirements.txt') || local.length > 0) w.copy(['/deps'], '/deps', { from: 'build' });
-  w.copy(['.'], '.');
+  // a workspace member's folder is what runs: the other members it uses are installed in /deps
+  w.copy([workspace === undefined || workspace.member === '.' ? '.' : workspace.member], '.');
   runtimeTail(w, app.port);
   const port = String(app.port ?? 8000);
   const start = app.start;

@@ -1,0 +1,6 @@
+from greeting import greet
+
+
+def main() -> int:
+    print(greet("worker"))
+    return 0
