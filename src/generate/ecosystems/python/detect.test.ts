@@ -71,23 +71,24 @@ describe('python detector: uv workspaces', () => {
       // the root's [[tool.uv.index]] credentials, in uv's variables
       indexSecrets: [{ id: 'uv-index-corp-pypi-username' }, { id: 'uv-index-corp-pypi-password' }],
     });
+    expect(apps.map((a) => a.notes.length)).toEqual([1, 1]);
     // a member seen on its own is left to the root; the excluded folder is a project of its own
     const files = new ProjectFiles(resolve(fixtures, 'python-uv-workspace'));
     expect(await pythonDetector.detect(files, 'packages/api')).toEqual([]);
     expect(await pythonDetector.detect(files, 'packages/legacy')).toMatchObject([{ path: 'packages/legacy', context: 'packages/legacy', packageManager: 'pip' }]);
   });
 
-  it("takes the Python version from the member's or the root's .python-version, else the higher requires-python floor; a root project is a member too", async () => {
+  it("takes the Python version from the member's or the root's .python-version, else the higher requires-python floor; a root project is a member too; a library without a build backend is a note", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'shipshape-uv-ws-'));
     try {
       const write = async (path: string, text: string) => {
         await mkdir(dirname(join(dir, path)), { recursive: true });
         await writeFile(join(dir, path), text);
       };
-      await write('pyproject.toml', '[project]\nname = "root-app"\nrequires-python = ">=3.11"\n\n[tool.uv.workspace]\nmembers = ["apps/*", "libs/util"]\n');
+      await write('pyproject.toml', '[project]\nname = "root-app"\nrequires-python = ">=3.11"\n\n[tool.uv.workspace]\nmembers = ["apps/*", "libs/util"]\n\n[tool.uv.sources]\nutil = { workspace = true }\n');
       await write('main.py', 'print("root")\n');
       await write('uv.lock', 'version = 1\n');
-      await write('apps/new/pyproject.toml', '[project]\nname = "new"\nrequires-python = ">=3.13"\n');
+      await write('apps/new/pyproject.toml', '[project]\nname = "new"\nrequires-python = ">=3.13"\ndependencies = ["Util>=1"]\n');
       await write('apps/new/main.py', 'print("new")\n');
       await write('apps/old/pyproject.toml', '[project]\nname = "old"\n');
       await write('apps/old/main.py', 'print("old")\n');
@@ -105,6 +106,11 @@ describe('python detector: uv workspaces', () => {
       // the root project's sources are its own, not its members'
       expect(apps[0]?.start).toEqual({ kind: 'script', file: 'main.py' });
       expect(apps[0]?.notes).toEqual([]);
+      // a workspace library without a build backend is a virtual project: uv installs its dependencies, not it
+      expect(apps[1]?.notes).toEqual([
+        'libs/util/pyproject.toml: new depends on this workspace member, which has no [build-system]: uv installs its dependencies but not the package, so the image cannot import it; add a build backend (or tool.uv.package = true)',
+      ]);
+      expect(apps[2]?.notes).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

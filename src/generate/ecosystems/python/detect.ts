@@ -273,6 +273,45 @@ interface WorkspaceContext {
   root: string;
   pyproject: z.infer<typeof pyprojectSchema>;
   members: string[];
+  /** Each project of the workspace (the root too, when it is one), by folder relative to the root. */
+  projects: Map<string, z.infer<typeof pyprojectSchema>>;
+}
+
+/** A project name as PEP 503 compares them: lower case, runs of `-`, `_` and `.` as one `-`. */
+function normalizedName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+const uvTableSchema = z.looseObject({ sources: z.record(z.string(), z.unknown()).optional(), package: z.boolean().optional() }).catch({});
+
+/**
+ * The workspace members `member` depends on, directly or through another member, that uv would not install as a
+ * package: a member with no [build-system] (and no `tool.uv.package = true`) is a virtual project, whose own
+ * dependencies uv installs but not the project (docs/concepts/projects/config.md, "Build systems"). The image
+ * could not import it.
+ */
+function unpackagedDependencies(workspace: WorkspaceContext, member: string): string[] {
+  const byName = new Map<string, string>();
+  for (const [folder, project] of workspace.projects) if (project.project?.name !== undefined) byName.set(normalizedName(project.project.name), folder);
+  const rootSources = uvTableSchema.parse(workspace.pyproject.tool?.uv ?? {}).sources ?? {};
+  const reached = new Set<string>();
+  const queue = [member];
+  for (let folder = queue.shift(); folder !== undefined; folder = queue.shift()) {
+    const project = workspace.projects.get(folder);
+    const sources = { ...rootSources, ...(uvTableSchema.parse(project?.tool?.uv ?? {}).sources ?? {}) };
+    for (const name of dependencyNames(project?.project?.dependencies ?? [])) {
+      const source = Object.entries(sources).find(([key]) => normalizedName(key) === name)?.[1];
+      const target = byName.get(name);
+      if (target === undefined || reached.has(target) || target === member) continue;
+      if (typeof source !== 'object' || source === null || !('workspace' in source) || source.workspace !== true) continue;
+      reached.add(target);
+      queue.push(target);
+    }
+  }
+  return [...reached].filter((folder) => {
+    const project = workspace.projects.get(folder);
+    return project?.['build-system'] === undefined && uvTableSchema.parse(project?.tool?.uv ?? {}).package !== true;
+  });
 }
 
 /** A PEP 508 project name, safe to give `uv sync --package` unquoted. */
@@ -288,7 +327,14 @@ export const pythonDetector: Detector = {
       const ws = uvWorkspaceOf(raw);
       if (ws !== undefined) {
         // a uv workspace root: its members (and the root, when it is a project too) are the apps, built from here
-        const workspace: WorkspaceContext = { root: dir, pyproject, members: await uvWorkspaceMembers(files, dir, ws) };
+        const members = await uvWorkspaceMembers(files, dir, ws);
+        const projects = new Map<string, z.infer<typeof pyprojectSchema>>(pyproject.project === undefined ? [] : [['.', pyproject]]);
+        for (const member of members) {
+          const path = joinPath(dir, `${member}/pyproject.toml`);
+          const text = await files.readText(path);
+          if (text !== undefined) projects.set(member, parsePyproject(text, path).pyproject);
+        }
+        const workspace: WorkspaceContext = { root: dir, pyproject, members, projects };
         const apps: PythonApp[] = [];
         for (const member of [...(pyproject.project === undefined ? [] : ['.']), ...workspace.members]) {
           const app = await detectProject(files, joinPath(dir, member), workspace);
@@ -428,6 +474,9 @@ async function detectProject(files: ProjectFiles, dir: string, workspace: Worksp
     // uv refuses a member without a [project] name; none of PEP 508's characters need quoting in the RUN
     if (name === undefined || !projectName.test(name)) return undefined;
     uvWorkspace = { member, members: workspace.members, package: name };
+    for (const library of unpackagedDependencies(workspace, member)) {
+      notes.push(`${joinPath(joinPath(workspace.root, library), 'pyproject.toml')}: ${name} depends on this workspace member, which has no [build-system]: uv installs its dependencies but not the package, so the image cannot import it; add a build backend (or tool.uv.package = true)`);
+    }
   }
 
   return {
