@@ -121,6 +121,23 @@ async function defaultBranch(repository: string): Promise<string | undefined> {
   return head === undefined ? undefined : /^ref: refs\/remotes\/origin\/(\S+)\s*$/.exec(head)?.[1];
 }
 
+type EnclosingWorkspace = { root: string; member: string; file: string } | undefined;
+const inFile = (file: string) => (found: { root: string; member: string } | undefined): EnclosingWorkspace => (found === undefined ? undefined : { ...found, file });
+
+/**
+ * The workspace above a project folder that has it as a member, found as its tools find it: a member's build needs
+ * the workspace root (npm/pnpm/yarn: the lockfile and the linked members; Go: go.work and the modules it uses;
+ * Cargo: Cargo.lock and the shared settings; uv: uv.lock and every member's pyproject.toml). Generated for the
+ * member alone, the Dockerfile would install without the lockfile or miss what it takes from the workspace.
+ */
+const enclosingWorkspace: Record<DetectedApp['ecosystem'], (dir: string) => Promise<EnclosingWorkspace>> = {
+  node: (dir) => findWorkspace(dir).then((w) => (w === undefined || w.member === '.' ? undefined : w)),
+  go: (dir) => findEnclosingGoWork(dir).then(inFile('go.work')),
+  rust: (dir) => findEnclosingCargoWorkspace(dir).then(inFile('Cargo.toml')),
+  python: (dir) => findEnclosingUvWorkspace(dir).then(inFile('pyproject.toml')),
+  java: () => Promise.resolve(undefined),
+};
+
 /** Generates the Dockerfile and `.dockerignore` (and the workflow and manifests asked for) for the project in `options.dir` and writes them. */
 export async function init(options: InitOptions = {}): Promise<InitResult> {
   const events = options.events ?? silent;
@@ -134,25 +151,10 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
     }
   }
   const app = await detectApp(root, options.app);
-  if (app.path === '.') {
-    // a workspace member's install and build need the workspace root (npm/pnpm/yarn: its lockfile and the linked
-    // members; Go: go.work and the modules it uses; Cargo: Cargo.lock and the shared settings; uv: uv.lock and every
-    // member's pyproject.toml): generated for the
-    // member alone, the Dockerfile would install without a lockfile, or miss what it takes from the workspace
-    const workspace =
-      app.ecosystem === 'node'
-        ? await findWorkspace(root).then((w) => (w === undefined || w.member === '.' ? undefined : w))
-        : app.ecosystem === 'go'
-          ? await findEnclosingGoWork(root).then((w) => (w === undefined ? undefined : { ...w, file: 'go.work' }))
-          : app.ecosystem === 'rust'
-            ? await findEnclosingCargoWorkspace(root).then((w) => (w === undefined ? undefined : { ...w, file: 'Cargo.toml' }))
-            : app.ecosystem === 'python'
-              ? await findEnclosingUvWorkspace(root).then((w) => (w === undefined ? undefined : { ...w, file: 'pyproject.toml' }))
-              : undefined;
-    if (workspace !== undefined) {
-      const rootArg = relative(process.cwd(), workspace.root) || '.';
-      throw invalidInput(root, `a member of the workspace at ${workspace.root} (${workspace.file}), which its build needs: run shipshape init ${rootArg} --app ${workspace.member}`);
-    }
+  const workspace = app.path === '.' ? await enclosingWorkspace[app.ecosystem](root) : undefined;
+  if (workspace !== undefined) {
+    const rootArg = relative(process.cwd(), workspace.root) || '.';
+    throw invalidInput(root, `a member of the workspace at ${workspace.root} (${workspace.file}), which its build needs: run shipshape init ${rootArg} --app ${workspace.member}`);
   }
   events({ kind: 'log', level: 'debug', message: `detected ${app.ecosystem} app ${app.name} at ${app.path}` });
   let compat = options.compat ?? false;
