@@ -4,7 +4,7 @@
  * hostile repository can neither make detection read `/etc/shadow` nor exhaust memory.
  */
 import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, posix, relative, sep } from 'node:path';
+import { isAbsolute, join, parse as parsePath, posix, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { invalidInput, wrap } from '../internal/errors.js';
 import { parseJson } from '../internal/parse-json.js';
@@ -17,6 +17,19 @@ export const skippedDirs: ReadonlySet<string> = new Set([
 ]);
 
 const defaultReadLimit = 1024 * 1024;
+
+/**
+ * The file system seen from its root, for a search upwards from the absolute folder `absDir` (the workspace a
+ * project folder is a member of, as npm, go, Cargo and uv find it): the view, the folder relative to it, and the
+ * absolute path of a relative one. Undefined for the file system root itself.
+ */
+export function filesAbove(absDir: string): { files: ProjectFiles; dir: string; absolute: (rel: string) => string } | undefined {
+  const abs = resolve(absDir);
+  const top = parsePath(abs).root;
+  const dir = relative(top, abs).split(sep).join('/');
+  if (dir === '' || isAbsolute(dir)) return undefined;
+  return { files: new ProjectFiles(top), dir, absolute: (rel) => resolve(top, rel) };
+}
 
 export class ProjectFiles {
   private rootReal: string | undefined;

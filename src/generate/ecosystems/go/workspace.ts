@@ -7,8 +7,8 @@
  * The syntax is go.mod's (golang.org/ref/mod#workspaces): `go`, `toolchain`, `godebug`, `use` and `replace`
  * directives, each on a line or in a `verb ( … )` block, `//` comments, paths bare or quoted ("…" or `…`).
  */
-import { isAbsolute, parse as parsePath, posix, relative, resolve, sep } from 'node:path';
-import { joinPath, ProjectFiles } from '../../project-files.js';
+import { posix } from 'node:path';
+import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
 
 export interface GoWork {
   /** The `use` directives' folders, as written (relative to the go.work folder unless absolute). */
@@ -120,12 +120,11 @@ export function leavesFolder(path: string): boolean {
  * `absDir` itself (a build context of that folder holds it). A module of such a workspace builds from its root.
  */
 export async function findEnclosingGoWork(absDir: string): Promise<{ root: string; member: string } | undefined> {
-  const abs = resolve(absDir);
-  const top = parsePath(abs).root;
-  const dir = relative(top, abs).split(sep).join('/');
-  if (dir === '' || isAbsolute(dir)) return undefined;
-  const work = await findGoWork(new ProjectFiles(top), dir);
+  const above = filesAbove(absDir);
+  if (above === undefined) return undefined;
+  const { files, dir, absolute } = above;
+  const work = await findGoWork(files, dir);
   if (work === undefined || work.root === dir) return undefined;
   const used = parseGoWork(work.text).uses.some((use) => !posix.isAbsolute(use) && (posix.normalize(joinPath(work.root, use)).replace(/\/+$/, '') || '.') === dir);
-  return used ? { root: resolve(top, work.root), member: relativeTo(work.root, dir) } : undefined;
+  return used ? { root: absolute(work.root), member: relativeTo(work.root, dir) } : undefined;
 }

@@ -3,11 +3,11 @@
  * `pnpm-workspace.yaml` (`packages`). A member's lockfile and hoisted `node_modules` live at the workspace root,
  * so both `init` (the build context) and `build` (the install and the image layout) start from the root.
  */
-import { isAbsolute, parse as parsePath, posix, relative, resolve, sep } from 'node:path';
+import { posix, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { invalidInput } from '../../../internal/errors.js';
 import { describeIssue } from '../../../internal/zod-issues.js';
-import { joinPath, ProjectFiles } from '../../project-files.js';
+import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
 
 const manifestSchema = z.looseObject({
   workspaces: z.union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).optional() })]).optional(),
@@ -113,19 +113,18 @@ export interface FoundWorkspace {
  */
 export async function findWorkspace(dir: string): Promise<FoundWorkspace | undefined> {
   const abs = resolve(dir);
-  const top = parsePath(abs).root;
-  const rel = relative(top, abs).split(sep).join('/');
-  if (rel === '' || isAbsolute(rel)) return undefined;
-  const files = new ProjectFiles(top);
+  const above = filesAbove(abs);
+  if (above === undefined) return undefined;
+  const { files, dir: rel, absolute } = above;
   // the files' root is the file system's: errors name absolute paths, as the rest of a build does
-  const named = (path: string): string => resolve(top, path);
+  const named = absolute;
   const ws = await workspaceRootOf(files, rel, named);
   if (ws === undefined) {
     const own = await patternsOf(files, rel, named);
     if (own === undefined) return undefined;
     return { root: abs, member: '.', members: await workspaceMembers(files, { root: rel, ...own }), file: own.file };
   }
-  const root = resolve(top, ws.root);
+  const root = absolute(ws.root);
   const member = posix.normalize(relative(root, abs).split(sep).join('/'));
   // the member search stops at a depth and a count; the member asked about is one whatever its depth
   const members = await workspaceMembers(files, ws);

@@ -4,10 +4,10 @@
  * (docs/concepts/projects/workspaces.md). The workspace has one `uv.lock`, at the root, and uv reads every member's
  * `pyproject.toml` to use it, so a member builds from the workspace root, as for Cargo and go.work.
  */
-import { isAbsolute, parse as parsePath, posix, relative, resolve, sep } from 'node:path';
+import { posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
-import { joinPath, ProjectFiles } from '../../project-files.js';
+import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
 
 const workspaceSchema = z.looseObject({
   tool: z.looseObject({ uv: z.looseObject({ workspace: z.looseObject({ members: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }).optional() }).optional() }).optional(),
@@ -83,10 +83,7 @@ export async function uvWorkspaceRootOf(files: ProjectFiles, dir: string): Promi
  * holds uv.lock.
  */
 export async function findEnclosingUvWorkspace(absDir: string): Promise<{ root: string; member: string } | undefined> {
-  const abs = resolve(absDir);
-  const top = parsePath(abs).root;
-  const dir = relative(top, abs).split(sep).join('/');
-  if (dir === '' || isAbsolute(dir)) return undefined;
-  const found = await uvWorkspaceRootOf(new ProjectFiles(top), dir);
-  return found === undefined ? undefined : { root: resolve(top, found.root), member: found.member };
+  const above = filesAbove(absDir);
+  const found = above === undefined ? undefined : await uvWorkspaceRootOf(above.files, above.dir);
+  return found === undefined || above === undefined ? undefined : { root: above.absolute(found.root), member: found.member };
 }

@@ -3,14 +3,14 @@
  * apps, built from the workspace root. Dependencies known to link C libraries keep the glibc + cc runtime;
  * everything else becomes a static binary (`+crt-static`, glibc target: Debian's rustc has no musl).
  */
-import { isAbsolute, parse as parsePath, posix, relative, resolve, sep } from 'node:path';
+import { posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { invalidInput } from '../../../internal/errors.js';
 import { describeIssue } from '../../../internal/zod-issues.js';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
-import { joinPath, ProjectFiles } from '../../project-files.js';
+import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, RustApp } from '../../types.js';
 
 const cargoSchema = z.looseObject({
@@ -138,18 +138,16 @@ export const rustDetector: Detector = {
  * it; undefined when there is none. Its members build from the workspace root, which holds Cargo.lock.
  */
 export async function findEnclosingCargoWorkspace(absDir: string): Promise<{ root: string; member: string } | undefined> {
-  const abs = resolve(absDir);
-  const top = parsePath(abs).root;
-  const dir = relative(top, abs).split(sep).join('/');
-  if (dir === '' || isAbsolute(dir)) return undefined;
-  const files = new ProjectFiles(top);
+  const above = filesAbove(absDir);
+  if (above === undefined) return undefined;
+  const { files, dir, absolute } = above;
   for (let up = posix.dirname(dir); ; up = posix.dirname(up)) {
     const cargo = await readCargo(files, joinPath(up, 'Cargo.toml')).catch(() => undefined);
     if (cargo?.workspace !== undefined) {
       const member = up === '.' ? dir : dir.slice(up.length + 1);
       // members are paths or one-level globs (`crates/*`), as the detector reads them
       const listed = (cargo.workspace.members ?? []).some((p) => posix.normalize(p).replace(/\/+$/, '') === member || (p.endsWith('/*') && posix.dirname(member) === posix.normalize(p.slice(0, -2))));
-      return listed ? { root: resolve(top, up), member } : undefined;
+      return listed ? { root: absolute(up), member } : undefined;
     }
     if (up === '.') return undefined;
   }
