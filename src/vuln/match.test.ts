@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,5 +68,38 @@ describe('advisory identity per ecosystem', () => {
     });
     // the second binary's SBOM has no stdlib package (another tool made it): its main module still brings the key
     expect(found).toEqual(['GO-2023-2102 example.com/other@(devel) via Go/stdlib@1.21.2', 'GO-2023-2102 stdlib@1.21.1 via Go/stdlib@1.21.1']);
+  });
+});
+
+describe('one finding per vulnerability', () => {
+  it('records that name each other as aliases (GHSA, PYSEC, the CVE) give one match, keeping every id as an alias', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
+    const db = openDb(join(dir, 'osv.sqlite'));
+    const requests = (id: string, aliases: string[], fixed: string): object => ({
+      id,
+      modified: '2024-03-01T00:00:00Z',
+      aliases,
+      affected: [{ package: { ecosystem: 'PyPI', name: 'requests' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }],
+    });
+    await writeFile(join(dir, 'extra.json'), JSON.stringify([
+      // osv.dev's PyPI record of the CVE the GHSA fixture describes: no severity of its own
+      requests('PYSEC-2023-74', ['CVE-2023-32681', 'GHSA-j8r2-6x86-q33q'], '2.31.0'),
+      // linked to the others only through the CVE id
+      requests('CVE-2023-32681', [], '2.31.0'),
+      // another vulnerability of the same package stays a finding of its own
+      requests('PYSEC-2018-28', ['CVE-2018-18074', 'GHSA-x84v-xcm2-53pg'], '2.20.0'),
+    ]));
+    try {
+      await importOsv(db, fixtures);
+      await importOsv(db, join(dir, 'extra.json'));
+      const result = scanSbom({ source: {}, packages: [pkg('pypi', 'requests', '2.19.0'), pkg('pypi', 'Requests', '2.28.1')] }, db);
+      expect(result.matches.map((m) => `${m.id} ${m.package.name}@${m.package.version} ${m.severity} [${m.aliases.join(' ')}]`)).toEqual([
+        'GHSA-j8r2-6x86-q33q Requests@2.28.1 medium [CVE-2023-32681 PYSEC-2023-74]',
+        'GHSA-j8r2-6x86-q33q requests@2.19.0 medium [CVE-2023-32681 PYSEC-2023-74]',
+        'PYSEC-2018-28 requests@2.19.0 unknown [CVE-2018-18074 GHSA-x84v-xcm2-53pg]',
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -170,6 +170,42 @@ function matchOne(p: ScanPackage, key: { ecosystem: string; name: string; versio
 
 const severityOrder: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, unknown: 0 };
 
+const fixOrder: Record<FixState, number> = { fixed: 4, 'not-fixed': 3, 'wont-fix': 2, 'end-of-life': 1, unknown: 0 };
+
+/**
+ * One match per vulnerability and package: a CVE filed by several databases (GHSA, PYSEC, DSA and the CVE itself),
+ * each naming the others among its `aliases`, is one finding. Of the records that name each other (directly or
+ * through a shared alias), the one with the highest severity is kept, then one that names a fix, then the smallest id;
+ * it takes the others' ids as aliases, so that an ignore entry or VEX statement naming any of them still applies.
+ */
+function oncePerVulnerability(matches: Match[]): Match[] {
+  const groups = new Map<string, Match[][]>();
+  for (const m of matches) {
+    const names = new Set([m.id, ...m.aliases]);
+    const perPackage = groups.get(m.package.id) ?? [];
+    const joined = perPackage.filter((g) => g.some((o) => names.has(o.id) || o.aliases.some((a) => names.has(a))));
+    const merged = [m, ...joined.flat()];
+    groups.set(m.package.id, [...perPackage.filter((g) => !joined.includes(g)), merged]);
+  }
+  const better = (a: Match, b: Match): number =>
+    severityOrder[b.severity] - severityOrder[a.severity] || (b.score ?? -1) - (a.score ?? -1) || fixOrder[b.state] - fixOrder[a.state] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const out: Match[] = [];
+  for (const perPackage of groups.values()) {
+    for (const group of perPackage) {
+      const [kept, ...rest] = [...group].sort(better);
+      if (!kept) continue;
+      if (rest.length === 0) {
+        out.push(kept);
+        continue;
+      }
+      const aliases = new Set([...kept.aliases, ...rest.flatMap((o) => [o.id, ...o.aliases])]);
+      aliases.delete(kept.id);
+      out.push({ ...kept, aliases: [...aliases].sort() });
+    }
+  }
+  return out;
+}
+
 /** Matches every package of `sbom`; with `presence` (the final image's files), marks packages whose code is gone. */
 export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): ScanResult {
   const matches: Match[] = [];
@@ -191,10 +227,11 @@ export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): 
       }
     }
   }
-  matches.sort((a, b) => severityOrder[b.severity] - severityOrder[a.severity] || (a.package.name < b.package.name ? -1 : a.package.name > b.package.name ? 1 : 0) || (a.id < b.id ? -1 : 1));
+  const unique = oncePerVulnerability(matches);
+  unique.sort((a, b) => severityOrder[b.severity] - severityOrder[a.severity] || (a.package.name < b.package.name ? -1 : a.package.name > b.package.name ? 1 : 0) || (a.id < b.id ? -1 : 1));
   const status = db.status();
   return {
-    matches,
+    matches: unique,
     unknowns,
     db: { records: status.records, updatedAt: status.updatedAt },
     source: { name: sbom.source.name, digest: sbom.source.digest },
