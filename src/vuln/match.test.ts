@@ -56,6 +56,18 @@ describe('advisory identity per ecosystem', () => {
     expect(found).toEqual(['GO-2023-2102 example.com/app@(devel) via Go/stdlib@1.21.1', 'GO-2023-2102 golang.org/x/net@v0.16.0 via Go/golang.org/x/net@v0.16.0']);
   });
 
+  it('Go releases named before 1.21 without `.0`, and pre-releases (`go1.20`, `go1.21rc2`), match the standard library', async () => {
+    const found = await scan({
+      source: {},
+      packages: [
+        { ...pkg('golang', 'stdlib', '1.20', { stdlib: true, goVersion: 'go1.20' }), locations: ['/app/old'] },
+        pkg('golang', 'example.com/app', '(devel)', { mainModule: true, goVersion: 'go1.21rc2' }),
+        { ...pkg('golang', 'stdlib', '1.21.3', { stdlib: true, goVersion: 'go1.21.3' }), locations: ['/app/new'] },
+      ],
+    });
+    expect(found).toEqual(['GO-2023-2102 example.com/app@(devel) via Go/stdlib@1.21.0-rc.2', 'GO-2023-2102 stdlib@1.20 via Go/stdlib@1.20.0']);
+  });
+
   it('a Go binary whose SBOM lists `stdlib`: the standard library matches through that package, once', async () => {
     const at = (p: ScanPackage): ScanPackage => ({ ...p, locations: ['/app/server'] });
     const found = await scan({

@@ -66,6 +66,18 @@ export interface ScanResult {
   expiredIgnores: IgnoreEntry[];
 }
 
+/**
+ * A Go release as OSV's `stdlib` ranges spell it (semver): Go named its releases before 1.21 without a `.0` and its
+ * pre-releases without a dash (`1.20`, `1.21rc2`, `1.19beta1`), which no semver parser reads; the Go vulnerability
+ * database writes them `1.20.0`, `1.21.0-rc.2`, `1.19.0-beta.1`. Anything else is returned as it is.
+ */
+function goReleaseSemver(version: string): string {
+  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:(rc|beta)(\d+))?$/.exec(version);
+  if (!m) return version;
+  const [, major, minor = '0', patch = '0', pre, n] = m;
+  return `${major ?? '0'}.${minor}.${patch}${pre === undefined ? '' : `-${pre}.${n ?? '0'}`}`;
+}
+
 /** The OSV ecosystem and name under which advisories for a package are filed, or undefined when there is none. */
 export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: string; name: string; version: string } | undefined {
   const distro = sbom.source.distro;
@@ -96,7 +108,7 @@ export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: strin
     case 'pypi':
       return { ecosystem: 'PyPI', name: p.name.toLowerCase().replace(/[-_.]+/g, '-'), version: p.version };
     case 'golang':
-      return { ecosystem: 'Go', name: p.name, version: p.version };
+      return { ecosystem: 'Go', name: p.name, version: p.name === 'stdlib' ? goReleaseSemver(p.version) : p.version };
     case 'cargo':
       return { ecosystem: 'crates.io', name: p.name, version: p.version };
     case 'maven': {
@@ -129,7 +141,7 @@ function advisoryKeys(p: ScanPackage, sbom: ScanInput, db: VulnDb, withStdlib: R
   }
   const goVersion = p.metadata.goVersion;
   if (p.type === 'golang' && p.metadata.mainModule === true && typeof goVersion === 'string' && goVersion.startsWith('go') && !p.locations.some((l) => withStdlib.has(l))) {
-    keys.push({ ecosystem: 'Go', name: 'stdlib', version: goVersion.slice(2) });
+    keys.push({ ecosystem: 'Go', name: 'stdlib', version: goReleaseSemver(goVersion.slice(2)) });
   }
   return keys;
 }
