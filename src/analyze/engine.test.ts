@@ -179,4 +179,22 @@ describe('analyzeImage', () => {
     const pinned = await analyzeImage(await buildImage({ annotations: { 'org.opencontainers.image.base.name': 'debian:bookworm', 'org.opencontainers.image.base.digest': 'sha256:' + 'a'.repeat(64) }, layers: [[{ path: 'x', size: 1 }]] }));
     expect(pinned.report.base.pinned).toBe(true);
   });
+  it('estimates a base swap from every removable byte of the base, not only the largest groups', async () => {
+    // 15 doc folders in the base: the category lists its 10 largest, the estimate must count all 15
+    const folders = ['doc', 'man', 'info', 'gtk-doc', 'help', 'lintian', 'linda'];
+    const docs = [...folders.map((f) => `usr/share/${f}`), ...folders.map((f) => `usr/local/share/${f}`), 'usr/share/locale'].map((dir) => ({ path: `${dir}/x/file`, size: 100_000 }));
+    const image = await buildImage({
+      layers: [
+        { files: [{ path: 'usr/lib/libbig.so', content: Buffer.alloc(30_000_000) }, ...docs], createdBy: '/bin/sh -c #(nop) ADD file:base in / ' },
+        { empty: true, createdBy: '/bin/sh -c #(nop)  CMD ["bash"]' },
+        { files: [{ path: 'app/a', size: 50 }], createdBy: 'COPY . /app # buildkit' },
+      ],
+    });
+    const { report } = await analyzeImage(image);
+    expect(report.removable.bytes).toBe(1_500_000);
+    expect(report.estimate.high).toBe(30_000_050);
+    // the image's own bytes are its app layer's 50, so the swap is those plus the distroless base
+    expect(report.estimate.low).toBe(50 + 23 * 1024 * 1024);
+    expect(report.estimate.reasoning.join('\n')).toContain("the image's own 50 bytes");
+  });
 });

@@ -69,7 +69,8 @@ function estimate(files: ImageFiles, visible: readonly FileEntry[], sizes: Layer
   if (base.layers !== undefined && base.layers > 0) {
     let baseBytes = 0;
     for (const e of visible) if (e.layer >= 0 && e.layer < base.layers) baseBytes += e.size;
-    const removableInBase = removable.categories.reduce((s, c) => s + c.top.filter((t) => t.layer < (base.layers ?? 0)).reduce((t, x) => t + x.bytes, 0), 0);
+    // every removable byte of the base layers (a category's `top` lists only its largest groups)
+    const removableInBase = removable.byLayer.reduce((s, l) => s + (l.layer < (base.layers ?? 0) ? l.bytes : 0), 0);
     const appBytes = high - (baseBytes - removableInBase);
     const runtime = files.squashed.resolve('/usr/local/bin/node') ?? files.squashed.resolve('/usr/bin/node');
     const runtimeBytes = runtime?.type === 'file' && runtime.layer < base.layers ? runtime.size : 0;

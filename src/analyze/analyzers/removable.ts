@@ -34,6 +34,8 @@ export interface RemovableFacts {
   /** Bytes and files all categories together would remove. */
   bytes: number;
   files: number;
+  /** Bytes all categories together hold, per layer that holds any (by layer index). */
+  byLayer: { layer: number; bytes: number }[];
 }
 
 interface Rule {
@@ -321,8 +323,11 @@ export const removableAnalyzer = defineAnalyzer<RemovableFacts>({
       fix: c.fix,
       evidence: c.top.slice(0, 5).map((t): Evidence => ({ layer: t.layer, ...(t.layerDigest ? { layerDigest: t.layerDigest } : {}), path: t.path, bytes: t.bytes })),
     }));
+    const perLayer = new Map<number, number>();
+    for (const byGroup of groups.values()) for (const g of byGroup.values()) for (const [layer, b] of g.byLayer) perLayer.set(layer, (perLayer.get(layer) ?? 0) + b);
+    const byLayer = [...perLayer.entries()].sort((a, b) => a[0] - b[0]).map(([layer, b]) => ({ layer, bytes: b }));
     return {
-      facts: { categories, bytes: categories.reduce((s, c) => s + c.bytes, 0), files: categories.reduce((s, c) => s + c.files, 0) },
+      facts: { categories, bytes: categories.reduce((s, c) => s + c.bytes, 0), files: categories.reduce((s, c) => s + c.files, 0), byLayer },
       findings,
       unknowns,
     };
