@@ -12,6 +12,10 @@ describe('gate', () => {
     expect(() => parseByteSize('lots')).toThrow(/"lots" is not a size/);
     expect(parseRatio('95%')).toBeCloseTo(0.95);
     expect(parseRatio(0.2)).toBe(0.2);
+    // `--max-wasted-percent 10` meant as 10% would be a limit of 1000% that never fails
+    expect(() => parseRatio(10, '--max-wasted-percent')).toThrow(/^--max-wasted-percent: 10 is not a ratio between 0 and 1/);
+    expect(() => parseRatio('150%')).toThrow(/150% is not a ratio between 0 and 1/);
+    expect(() => parseRatio(Number.NaN)).toThrow(/not a ratio/);
   });
 
   it('reads .dive-ci rules and refuses unknown values', () => {

@@ -40,12 +40,20 @@ export function parseByteSize(value: number | string, subject = 'size'): number 
   return Math.round(Number(m[1]) * unit);
 }
 
-/** `0.95` → 0.95, `95%` → 0.95. */
+/**
+ * `0.95` → 0.95, `95%` → 0.95. A value outside 0–1 (`10` meant as 10%) is refused: as a maximum it could never
+ * fail, as a minimum never pass.
+ */
 export function parseRatio(value: number | string, subject = 'ratio'): number {
-  if (typeof value === 'number') return value;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
-  if (!m) throw invalidInput(subject, `"${value}" is not a ratio such as 0.9 or 90%`);
-  return Number(m[1]) / 100;
+  let ratio: number;
+  if (typeof value === 'number') ratio = value;
+  else {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+    if (!m) throw invalidInput(subject, `"${value}" is not a ratio such as 0.9 or 90%`);
+    ratio = Number(m[1]) / 100;
+  }
+  if (!(ratio >= 0 && ratio <= 1)) throw invalidInput(subject, `${String(value)} is not a ratio between 0 and 1 (write 0.1 or 10%)`);
+  return ratio;
 }
 
 const diveCiSchema = z.looseObject({ rules: analyzeSchema.shape.dive.unwrap().optional() });
