@@ -57,5 +57,7 @@ describe('gate', () => {
     expect(gate.checks.find((c) => c.id === 'dive.lowestEfficiency')?.actual).toBe(`${((10 / 5010) * 100).toFixed(2)}%`);
     expect(evaluateGate(report).enabled).toBe(false);
     expect(evaluateGate(report, { maxSize: '1MB' }).passed).toBe(true);
+    // a misspelt category (`vsc`) holds nothing and would pass on every image: it is refused
+    expect(() => evaluateGate(report, { forbidCategories: ['vsc'] })).toThrow(/^analyze\.thresholds\.forbidCategories: "vsc" is not a removable category \(dev-dependencies, package-manager-cache, vcs, /);
   });
 });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { analyzeSchema } from '../config/schema.js';
 import { invalidInput } from '../internal/errors.js';
 import { issueField } from '../internal/zod-issues.js';
+import { categoryIds } from './analyzers/removable.js';
 import type { AnalysisReport } from './engine.js';
 
 export type Thresholds = z.input<typeof analyzeSchema>['thresholds'];
@@ -110,6 +111,8 @@ export function evaluateGate(report: AnalysisReport, thresholds: Thresholds = {}
     check('forbidRoot', 'non-root', root === true ? 'root' : root === false ? 'non-root' : 'unknown', root === false, root === undefined ? `user "${report.security.user.configured}" cannot be resolved to a uid` : 'the container runs as root');
   }
   for (const id of t.forbidCategories ?? []) {
+    // a misspelt id would hold nothing, and the check would pass forever
+    if (!(categoryIds as readonly string[]).includes(id)) throw invalidInput('analyze.thresholds.forbidCategories', `"${id}" is not a removable category (${categoryIds.join(', ')})`);
     const c = report.removable.categories.find((x) => x.id === id);
     const bytes = c?.bytes ?? 0;
     const files = c?.files ?? 0;

@@ -129,6 +129,9 @@ const rules: Rule[] = [
   },
 ];
 
+/** Every category, in the order the report lists them before sorting by bytes. */
+export const categoryIds: readonly CategoryId[] = ['dev-dependencies', ...rules.map((r) => r.id)];
+
 const titles: Record<CategoryId, string> = Object.fromEntries(rules.map((r) => [r.id, r.title])) as Record<CategoryId, string>;
 titles['dev-dependencies'] = 'devDependencies in node_modules';
 const devFix = 'install dev dependencies only in a build stage; in the runtime stage `RUN npm ci --omit=dev` (or `npm prune --omit=dev` after building)';
@@ -298,7 +301,7 @@ export const removableAnalyzer = defineAnalyzer<RemovableFacts>({
         if (!inDeps || fs.get(`${ts[1] ?? ''}.js`)) claim('source-maps', parentOf(path), e);
       }
     }
-    const order: CategoryId[] = ['dev-dependencies', ...rules.map((r) => r.id)];
+    const order = categoryIds;
     const fixes: Record<CategoryId, string> = { ...(Object.fromEntries(rules.map((r) => [r.id, r.fix])) as Record<CategoryId, string>), 'dev-dependencies': devFix };
     const categories: CategoryFacts[] = [];
     for (const id of order) {
