@@ -50,7 +50,16 @@ function position(text: string, offset: number): { line: number; column: number 
   return { line, column: offset - last };
 }
 
-const placeholder = /^(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^>]*>|x+|\*+|changeme|example|dummy|redacted|null|none|true|false|""|'')$/i;
+const placeholderValue = /^(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^>]*>|x+|\*+|changeme|example|dummy|redacted|null|none|true|false|""|'')$/i;
+
+/**
+ * A value no one would deploy: a variable reference, `<…>`, `changeme`, or one that says it is an example — AWS
+ * documents its API with `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`, which SDKs and docs in images repeat (secretlint's
+ * AWS rule skips it for the same reason).
+ */
+function isPlaceholder(value: string): boolean {
+  return placeholderValue.test(value) || /example/i.test(value);
+}
 
 /** What a text is: a file's content, or one field of the image config (an ENV entry, a label, a history command). */
 export type SecretSource = 'file' | 'config';
@@ -64,7 +73,7 @@ function ownRules(path: string, text: string, source: SecretSource): TextHit[] {
     add('private-key', m.index, m[0], `${m[1] ?? 'private key'} block`);
   }
   for (const url of findUrlCredentials(text)) {
-    if (placeholder.test(url.secret)) continue;
+    if (isPlaceholder(url.secret)) continue;
     add('url-credentials', url.secretIndex, url.secret, `password in a ${url.scheme} URL`);
   }
   if (source === 'config') {
@@ -73,7 +82,7 @@ function ownRules(path: string, text: string, source: SecretSource): TextHit[] {
     for (const m of text.matchAll(/(?:^|[\s;&|(])(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)=["']?([^\s"'#;&|)]{8,})["']?/g)) {
       const name = m[1] ?? '';
       const value = m[2] ?? '';
-      if (!looksSecretName(name) || placeholder.test(value)) continue;
+      if (!looksSecretName(name) || isPlaceholder(value)) continue;
       add('config-secret', m.index + m[0].lastIndexOf(value), value, `${name} set in the image config`);
     }
     return hits;
@@ -82,7 +91,7 @@ function ownRules(path: string, text: string, source: SecretSource): TextHit[] {
   for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*["']?([^\s"'#]{8,})["']?/gm)) {
     const name = m[1] ?? '';
     const value = m[2] ?? '';
-    if (!looksSecretName(name) || placeholder.test(value)) continue;
+    if (!looksSecretName(name) || isPlaceholder(value)) continue;
     const offset = m.index + m[0].lastIndexOf(value);
     if (isEnv) add('env-file-secret', offset, value, `${name} set in an environment file`);
     else if (value.length >= 16 && entropy(value) >= 3.5) add('high-entropy-assignment', offset, value, `high-entropy value assigned to ${name}`);

@@ -35,6 +35,10 @@ describe('findSecrets', () => {
     expect((await findSecrets('/app/settings.py', 'SECRET_KEY = "k8Jd92nVx0qLzP3mR7tYw1bE5uH6gC4s"\n')).map((h) => h.rule)).toEqual(['high-entropy-assignment']);
     expect(await findSecrets('/app/settings.py', 'API_KEY=${API_KEY}\nPASSWORD=changeme\nTOKEN=<your token>\n')).toEqual([]);
     expect(await findSecrets('/app/.env.example', 'DB_PASSWORD=xxxxxxxx\n')).toEqual([]);
+    // AWS's documented example credentials, as SDK docs and READMEs in images carry them
+    expect(await findSecrets('/usr/share/doc/awscli/README.md', 'export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n')).toEqual([]);
+    expect(await findSecrets('/app/.env', 'API_TOKEN=my-example-token-4f9a\n')).toEqual([]);
+    expect(await findSecrets('env', 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'config')).toEqual([]);
     // names are read as words: a key or an abbreviated password is a secret; a secret word inside another, a secret
     // file's path or a token's URL is not
     const env = 'SESSION_KEY=a8Kd02nVm1\nDB_PWD=hunter2hunter2\nAUTHOR=someone@example.com\nTOKENIZER=bert-base-uncased\nDB_PASSWORD_FILE=/run/secrets/db\nTOKEN_URL=https://auth.example.com/oauth/token\n';
