@@ -29,6 +29,26 @@ const fixFor: Record<string, string> = {
   default: 'use a BuildKit secret mount (RUN --mount=type=secret,id=…) instead of baking it into a layer, and rotate the secret',
 };
 
+/** Folders that hold installed third-party packages: npm, Python, Ruby gems, Go's module cache, vendored code. */
+const packageRoots = new Set(['node_modules', 'site-packages', 'dist-packages', 'gems', 'vendor']);
+const testFolders = new Set(['test', 'tests', '__tests__', 'testdata', 'fixtures', '__fixtures__', 'spec', 'example', 'examples']);
+
+/**
+ * Whether `path` is in the tests or examples of an installed third-party package (`node_modules/ssh2/test/fixtures/
+ * id_rsa`, `site-packages/botocore/…/tests/…`): keys and tokens there are published with the package, the same in every
+ * install and no secret of the image's, and they would bury the image's own. Go's module cache (`pkg/mod`) counts as a
+ * package root too. A package's other files, and an application's own tests, are scanned.
+ */
+function inPackageTests(path: string): boolean {
+  const parts = path.split('/');
+  let inPackage = false;
+  for (const [i, part] of parts.slice(0, -1).entries()) {
+    if (packageRoots.has(part) || (part === 'mod' && parts[i - 1] === 'pkg')) inPackage = true;
+    else if (inPackage && testFolders.has(part)) return true;
+  }
+  return false;
+}
+
 function looksText(buf: Buffer): boolean {
   return !buf.subarray(0, 8192).includes(0);
 }
@@ -62,7 +82,7 @@ async function scanLayer(layer: Layer, index: number, onFile: OnFile): Promise<L
   };
   const { files } = await readLayer(layer, index, {
     hash: false,
-    bodies: (_path, size) => (size > 0 && size <= maxScannedBytes ? scanText : undefined),
+    bodies: (path, size) => (size > 0 && size <= maxScannedBytes && !inPackageTests(path) ? scanText : undefined),
     maxReducedBytes: maxScannedBytes,
   });
   return { written: new Set(files.entries.map((e) => e.path)), deleted: new Set(files.whiteouts), opaque: new Set(files.opaqueDirs) };

@@ -71,6 +71,25 @@ describe('scanImageSecrets', () => {
   });
 });
 
+describe('installed packages', () => {
+  it('their tests and examples are not scanned; their other files and the application’s own tests are', async () => {
+    const image = await buildImage({
+      layers: [
+        [
+          { path: 'app/node_modules/ssh2/test/fixtures/id_rsa', content: pem },
+          { path: 'app/node_modules/@scope/agent/test/ssl-cert-snakeoil.key', content: pem },
+          { path: 'usr/lib/python3/dist-packages/paramiko/tests/_support/rsa.key', content: pem },
+          { path: 'root/go/pkg/mod/golang.org/x/crypto@v0.17.0/ssh/testdata/keys.go', content: pem },
+          { path: 'app/node_modules/leaky/lib/deploy.key', content: pem },
+          { path: 'app/test/fixtures/id_rsa', content: pem },
+        ],
+      ],
+    });
+    const paths = (await scanImageSecrets(image)).map((f) => (f.location.kind === 'layer' ? f.location.path : ''));
+    expect(paths).toEqual(['/app/node_modules/leaky/lib/deploy.key', '/app/test/fixtures/id_rsa']);
+  });
+});
+
 describe('secrets in history and ENV', () => {
   it('are found wherever a command sets a secret-named variable: build args, export, ENV; placeholders are not', async () => {
     const value = 'hunter2hunter2';
