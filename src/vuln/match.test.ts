@@ -83,6 +83,29 @@ describe('advisory identity per ecosystem', () => {
   });
 });
 
+describe('Ubuntu releases', () => {
+  it('are looked up under OSV’s ecosystem names: `Ubuntu:22.04:LTS` for a long-term release, `Ubuntu:24.10` otherwise', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
+    const db = openDb(join(dir, 'osv.sqlite'));
+    const openssl = (ecosystem: string, fixed: string): object => ({ package: { ecosystem, name: 'openssl' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] });
+    await writeFile(join(dir, 'UBUNTU-CVE-2024-5535.json'), JSON.stringify({
+      id: 'UBUNTU-CVE-2024-5535',
+      modified: '2025-01-01T00:00:00Z',
+      affected: [openssl('Ubuntu:22.04:LTS', '3.0.2-0ubuntu1.18'), openssl('Ubuntu:Pro:22.04:LTS', '3.0.2-0ubuntu1.18+esm1'), openssl('Ubuntu:24.10', '3.3.1-2ubuntu2.1')],
+    }));
+    try {
+      await importOsv(db, join(dir, 'UBUNTU-CVE-2024-5535.json'));
+      const on = (versionId: string, version: string): string[] =>
+        scanSbom({ source: { distro: { id: 'ubuntu', versionId } }, packages: [pkg('deb', 'libssl3', version, { source: 'openssl' })] }, db).matches.map((m) => `${m.advisoryPackage.ecosystem} ${m.fixedVersion ?? ''}`);
+      expect(on('22.04', '3.0.2-0ubuntu1.15')).toEqual(['Ubuntu:22.04:LTS 3.0.2-0ubuntu1.18']);
+      expect(on('24.10', '3.3.1-2ubuntu2')).toEqual(['Ubuntu:24.10 3.3.1-2ubuntu2.1']);
+      expect(on('22.04', '3.0.2-0ubuntu1.18')).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('one finding per vulnerability', () => {
   it('records that name each other as aliases (GHSA, PYSEC, the CVE) give one match, keeping every id as an alias', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));

@@ -78,13 +78,24 @@ function goReleaseSemver(version: string): string {
   return `${major ?? '0'}.${minor}.${patch}${pre === undefined ? '' : `-${pre}.${n ?? '0'}`}`;
 }
 
+/**
+ * OSV names an Ubuntu release's ecosystem with its LTS status: `Ubuntu:22.04:LTS`, but `Ubuntu:24.10`. Ubuntu makes a
+ * long-term support release every April of an even year (`YY.04`, YY even). Advisories for Ubuntu Pro's ESM updates
+ * (`Ubuntu:Pro:22.04:LTS`) name versions an image without Pro cannot install, and are not looked up.
+ */
+function ubuntuEcosystem(versionId: string | undefined): string | undefined {
+  const m = /^(\d+)\.(\d+)$/.exec(versionId ?? '');
+  if (!m) return undefined;
+  return Number(m[1]) % 2 === 0 && m[2] === '04' ? `Ubuntu:${versionId ?? ''}:LTS` : `Ubuntu:${versionId ?? ''}`;
+}
+
 /** The OSV ecosystem and name under which advisories for a package are filed, or undefined when there is none. */
 export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: string; name: string; version: string } | undefined {
   const distro = sbom.source.distro;
   const major = distro?.versionId?.split('.')[0];
   switch (p.type) {
     case 'deb': {
-      const eco = distro?.id === 'ubuntu' ? `Ubuntu:${distro.versionId ?? ''}` : major ? `Debian:${major}` : undefined;
+      const eco = distro?.id === 'ubuntu' ? ubuntuEcosystem(distro.versionId) : major ? `Debian:${major}` : undefined;
       if (!eco) return undefined;
       const source = typeof p.metadata.source === 'string' ? p.metadata.source : p.name;
       const version = typeof p.metadata.sourceVersion === 'string' ? p.metadata.sourceVersion : p.version;
