@@ -68,4 +68,15 @@ describe('formatters', () => {
     expect(waste.locations[0]!.physicalLocation.artifactLocation).toEqual({ uri: 'tmp/big', uriBaseId: 'IMAGE_ROOT' });
     expect(waste.locations[0]!.logicalLocations[0]!.name).toBe(report.sizes.layers[1]?.digest);
   });
+
+  it('sarif: a path with `#`, `?` or `%` in a name stays a path in its URI', async () => {
+    const name = 'tmp/v1#2?x=%41 b';
+    const image = await buildImage({ layers: [[{ path: name, size: 3000 }], [{ path: name, type: 'whiteout' }]] });
+    const { report } = await analyzeImage(image);
+    const sarif = JSON.parse(formatSarif(report, '0.1.0')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const uri = sarif.runs[0]!.results.find((r) => r.ruleId === 'waste/whiteout')!.locations[0]!.physicalLocation.artifactLocation.uri;
+    expect(uri).toBe('tmp/v1%232%3Fx%3D%2541%20b');
+    const resolved = new URL(uri, 'file:///');
+    expect([decodeURIComponent(resolved.pathname), resolved.search, resolved.hash]).toEqual([`/${name}`, '', '']);
+  });
 });
