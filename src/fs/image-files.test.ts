@@ -122,6 +122,36 @@ describe('scanImage', () => {
     expect(fs.children('/bin').map((e) => e.path)).toContain('/usr/bin/dash');
   });
 
+  it('keeps a file\'s content visible through a hardlink when a later layer overwrites or deletes its first name', async () => {
+    // RUN dd of=/data/big && ln /data/big /data/copy, then RUN dd of=/data/big (a new, smaller file): /data/copy
+    // still shows the first 1000 bytes, so they are not hidden
+    const image = await buildImage({
+      layers: [
+        [
+          { path: 'data/big', size: 1000, seed: 'first' },
+          { path: 'data/copy', type: 'hardlink', target: 'data/big' },
+          { path: 'data/gone', size: 500 },
+          { path: 'data/gone-too', type: 'hardlink', target: 'data/gone' },
+          { path: 'data/third', type: 'hardlink', target: 'data/gone' },
+        ],
+        [{ path: 'data/big', size: 300, seed: 'second' }, { path: 'data/gone', type: 'whiteout' }],
+        [{ path: 'data/gone-too', type: 'whiteout' }],
+      ],
+    });
+    const files = await scanImage(image);
+    const fs = files.squashed;
+    expect(fs.get('/data/copy')).toMatchObject({ type: 'file', size: 1000, layer: 0 });
+    expect(fs.get('/data/big')).toMatchObject({ type: 'file', size: 300, layer: 1 });
+    // three names of one 500-byte file: the second became the file, the third now names it, then it went too
+    expect(fs.get('/data/third')).toMatchObject({ type: 'file', size: 500 });
+    expect(fs.size).toBe(1000 + 300 + 500);
+    expect(files.removed.map((r) => [r.entry.path, r.entry.size, r.cause])).toEqual([
+      ['/data/gone', 0, 'whiteout'],
+      ['/data/big', 0, 'overwritten'],
+      ['/data/gone-too', 0, 'whiteout'],
+    ]);
+  });
+
   it('replaces a directory with a file and a file with a directory', async () => {
     const image = await buildImage({
       layers: [

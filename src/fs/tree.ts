@@ -31,6 +31,10 @@ export class MergedTree implements FileResolver {
   readonly deletions: Deletion[] = [];
   /** Per layer: entries it added (new paths), modified (paths that existed below) and deleted from lower layers. */
   readonly changes: LayerChanges[] = [];
+  /** Hardlink nodes by the path they name: the other names of a file's content. */
+  private readonly links = new Map<string, Node[]>();
+  /** Every node a removal took out of the tree. */
+  private readonly gone = new WeakSet<Node>();
 
   get count(): number {
     return this.entryCount;
@@ -103,7 +107,9 @@ export class MergedTree implements FileResolver {
       if (existing.entry.type === 'dir') this.removeSubtree(existing, layer, 'replaced');
       else this.removeSubtree(existing, layer, 'overwritten');
     }
-    children.set(name, { entry, children: entry.type === 'dir' ? new Map() : undefined });
+    const node: Node = { entry, children: entry.type === 'dir' ? new Map() : undefined };
+    children.set(name, node);
+    if (entry.type === 'hardlink' && entry.linkTarget !== undefined) this.links.set(entry.linkTarget, [...(this.links.get(entry.linkTarget) ?? []), node]);
     this.entryCount += 1;
     this.totalSize += entry.size;
     return existing ? 'modified' : 'added';
@@ -139,13 +145,33 @@ export class MergedTree implements FileResolver {
     let files = 0;
     let bytes = 0;
     const stack: Node[] = [node];
+    const linked: { node: Node; at: number }[] = [];
     for (let current = stack.pop(); current; current = stack.pop()) {
       files += 1;
       bytes += current.entry.size;
+      this.gone.add(current);
+      if (current.entry.type === 'file' && this.links.has(current.entry.path)) linked.push({ node: current, at: this.removed.length });
+      else this.bodies.delete(current.entry.path);
       this.removed.push({ entry: current.entry, by, cause });
-      this.bodies.delete(current.entry.path);
       if (current.children) for (const child of current.children.values()) stack.push(child);
     }
+    // a file whose content another name still shows (a hardlink outside what is removed) is not hidden: that name
+    // becomes the file, and the bytes stay visible
+    for (const { node: file, at } of linked) {
+      const names = (this.links.get(file.entry.path) ?? []).filter((n) => !this.gone.has(n) && n.entry.layer >= file.entry.layer);
+      this.links.delete(file.entry.path);
+      const [heir, ...others] = names;
+      if (!heir) continue;
+      const { linkTarget: _target, ...link } = heir.entry;
+      heir.entry = { ...file.entry, path: link.path, layer: link.layer };
+      const body = this.bodies.get(file.entry.path);
+      if (body) this.bodies.set(heir.entry.path, body);
+      for (const other of others) other.entry = { ...other.entry, linkTarget: heir.entry.path };
+      if (others.length > 0) this.links.set(heir.entry.path, others);
+      this.removed[at] = { ...(this.removed[at] as RemovedEntry), entry: { ...file.entry, size: 0 } };
+      bytes -= file.entry.size;
+    }
+    for (const current of linked) this.bodies.delete(current.node.entry.path);
     this.entryCount -= files;
     this.totalSize -= bytes;
     return { files, bytes };
