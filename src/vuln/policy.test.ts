@@ -151,6 +151,9 @@ describe('suppression, VEX and report formats', () => {
     const r = applySuppressions(result.matches, { baseline });
     expect(r.matches.map((m) => m.id)).toEqual(['DEBIAN-CVE-2005-2541']);
     expect(r.suppressed.map((x) => x.suppression.by)).toEqual(['baseline', 'baseline']);
+    // a baseline that accepted the vulnerability under another of its ids (here the CVE the DSA names) still accepts it
+    const byAlias = parseBaseline(JSON.stringify({ kind: 'shipshape-scan-baseline', version: 1, findings: [{ id: 'CVE-2023-4911', package: 'libc6', purl: 'pkg:deb/debian/libc6' }] }), 'b.json');
+    expect(applySuppressions(result.matches, { baseline: byAlias }).suppressed.map((x) => x.match.id)).toEqual(['DSA-5514-1']);
     expect(() => parseBaseline('{"findings": []}', 'b.json')).toThrow('b.json: not a baseline written by `shipshape scan --write-baseline`: field "kind"');
     expect(() => parseBaseline('{"findings": [', 'b.json')).toThrow('b.json: not JSON (Unexpected end of JSON input)');
   });

@@ -210,7 +210,8 @@ export function applySuppressions(matches: readonly Match[], options: SuppressOp
       suppressed.push({ match: m, suppression: { by: 'vex', reason, status: last.status, ...(last.justification ? { justification: last.justification } : {}) } });
       continue;
     }
-    if (accepted.has(`${m.id}\n${packageKey(m.package.purl)}`)) {
+    // by id or alias: which of the records that name each other a scan shows can change with a database update
+    if ([m.id, ...m.aliases].some((id) => accepted.has(`${id}\n${packageKey(m.package.purl)}`))) {
       suppressed.push({ match: m, suppression: { by: 'baseline', reason: 'accepted in the baseline' } });
       continue;
     }
