@@ -197,4 +197,17 @@ describe('analyzeImage', () => {
     expect(report.estimate.low).toBe(50 + 23 * 1024 * 1024);
     expect(report.estimate.reasoning.join('\n')).toContain("the image's own 50 bytes");
   });
+  it('keeps the node binary the image runs in the base-swap estimate, found along its PATH', async () => {
+    const image = await buildImage({
+      config: { Env: ['PATH=/nodejs/bin:/usr/bin:/bin'], Cmd: ['node', '/app/a'] },
+      layers: [
+        { files: [{ path: 'usr/lib/libbig.so', content: Buffer.alloc(30_000_000) }, { path: 'nodejs/bin/node', content: Buffer.alloc(5_000_000), mode: 0o755 }], createdBy: '/bin/sh -c #(nop) ADD file:base in / ' },
+        { empty: true, createdBy: '/bin/sh -c #(nop)  CMD ["node"]' },
+        { files: [{ path: 'app/a', size: 50 }], createdBy: 'COPY . /app # buildkit' },
+      ],
+    });
+    const { report } = await analyzeImage(image);
+    expect(report.estimate.low).toBe(50 + 5_000_000 + 23 * 1024 * 1024);
+    expect(report.estimate.reasoning.join('\n')).toContain('plus the node runtime binary it carries (5000000 bytes)');
+  });
 });

@@ -58,7 +58,18 @@ export interface AnalyzeImageOptions {
 /** A distroless base with glibc, libstdc++ and CA certificates (gcr.io/distroless/cc-debian12) weighs about this much uncompressed. */
 const distrolessCcBytes = 23 * 1024 * 1024;
 
-function estimate(files: ImageFiles, visible: readonly FileEntry[], sizes: LayersFacts, removable: RemovableFacts, base: BaseFacts): EstimateFacts {
+/** The `node` binary the container would run: looked up along the image's PATH, then where Node images put it. */
+function nodeRuntime(files: ImageFiles, image: Image): FileEntry | undefined {
+  const path = image.config.config?.Env?.find((e) => e.startsWith('PATH='))?.slice('PATH='.length) ?? '';
+  const dirs = [...path.split(':').filter((d) => d.startsWith('/')), '/usr/local/bin', '/usr/bin'];
+  for (const dir of dirs) {
+    const found = files.squashed.resolve(`${dir.replace(/\/+$/, '')}/node`);
+    if (found?.type === 'file') return found;
+  }
+  return undefined;
+}
+
+function estimate(image: Image, files: ImageFiles, visible: readonly FileEntry[], sizes: LayersFacts, removable: RemovableFacts, base: BaseFacts): EstimateFacts {
   const current = sizes.visibleSize;
   const high = current - removable.bytes;
   const reasoning = [
@@ -72,7 +83,7 @@ function estimate(files: ImageFiles, visible: readonly FileEntry[], sizes: Layer
     // every removable byte of the base layers (a category's `top` lists only its largest groups)
     const removableInBase = removable.byLayer.reduce((s, l) => s + (l.layer < (base.layers ?? 0) ? l.bytes : 0), 0);
     const appBytes = high - (baseBytes - removableInBase);
-    const runtime = files.squashed.resolve('/usr/local/bin/node') ?? files.squashed.resolve('/usr/bin/node');
+    const runtime = nodeRuntime(files, image);
     const runtimeBytes = runtime?.type === 'file' && runtime.layer < base.layers ? runtime.size : 0;
     const candidate = appBytes + runtimeBytes + distrolessCcBytes;
     if (candidate < high) {
@@ -121,7 +132,7 @@ export function analyzeFiles(image: Image, files: ImageFiles, options: AnalyzeIm
     removable: removable.facts,
     security: security.facts,
     base: base.facts,
-    estimate: estimate(files, input.visible, sizes.facts, removable.facts, base.facts),
+    estimate: estimate(image, files, input.visible, sizes.facts, removable.facts, base.facts),
     findings,
     unknowns: [sizes, waste, removable, security, base].flatMap((r) => r.unknowns ?? []),
   };
