@@ -57,6 +57,9 @@ describe('gate', () => {
     expect(gate.checks.find((c) => c.id === 'dive.lowestEfficiency')?.actual).toBe(`${((10 / 5010) * 100).toFixed(2)}%`);
     expect(evaluateGate(report).enabled).toBe(false);
     expect(evaluateGate(report, { maxSize: '1MB' }).passed).toBe(true);
+    // small sizes read as docker prints them, and a near miss shows the exact bytes rather than "0.00 MB exceeds 0.00 MB"
+    expect(gate.checks.find((c) => c.id === 'maxWastedBytes')?.message).toBe('wasted 5.0 kB exceeds maxWastedBytes 1.0 kB');
+    expect(evaluateGate(report, { maxWastedBytes: 4990 }).checks[0]?.message).toBe('wasted 5.0 kB (5000 bytes) exceeds maxWastedBytes 5.0 kB (4990 bytes)');
     // a misspelt category (`vsc`) holds nothing and would pass on every image: it is refused
     expect(() => evaluateGate(report, { forbidCategories: ['vsc'] })).toThrow(/^analyze\.thresholds\.forbidCategories: "vsc" is not a removable category \(dev-dependencies, package-manager-cache, vcs, /);
   });

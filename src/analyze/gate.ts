@@ -10,6 +10,7 @@ import { invalidInput } from '../internal/errors.js';
 import { issueField } from '../internal/zod-issues.js';
 import { categoryIds } from './analyzers/removable.js';
 import type { AnalysisReport } from './engine.js';
+import { bytes } from './formatters/units.js';
 
 export type Thresholds = z.input<typeof analyzeSchema>['thresholds'];
 export type DiveRules = z.input<typeof analyzeSchema>['dive'];
@@ -71,7 +72,14 @@ export function parseDiveCi(text: string, path: string): DiveRules {
   return result.data.rules ?? {};
 }
 
-const mb = (n: number): string => `${(n / 1e6).toFixed(2)} MB`;
+/**
+ * A size and the limit it is compared with, as `docker images` prints sizes (`60.0 kB`, `1.5 MB`); when both read
+ * the same (1000001 against 1000000 bytes) each gets its exact byte count, so a failure never reads "1.0 MB exceeds 1.0 MB".
+ */
+function sizes(actual: number, limit: number): [string, string] {
+  const [a, l] = [bytes(actual), bytes(limit)];
+  return a === l ? [`${a} (${actual} bytes)`, `${l} (${limit} bytes)`] : [a, l];
+}
 const pct = (n: number): string => `${(n * 100).toFixed(2)}%`;
 
 /** Evaluates every configured threshold against a report. */
@@ -84,12 +92,14 @@ export function evaluateGate(report: AnalysisReport, thresholds: Thresholds = {}
   if (t.maxSize !== undefined) {
     const limit = parseByteSize(t.maxSize, 'analyze.thresholds.maxSize');
     const actual = report.sizes.visibleSize;
-    check('maxSize', mb(limit), mb(actual), actual <= limit, `image size ${mb(actual)} exceeds maxSize ${mb(limit)}`);
+    const [a, l] = sizes(actual, limit);
+    check('maxSize', l, a, actual <= limit, `image size ${a} exceeds maxSize ${l}`);
   }
   if (t.maxCompressedSize !== undefined) {
     const limit = parseByteSize(t.maxCompressedSize, 'analyze.thresholds.maxCompressedSize');
     const actual = report.sizes.compressedSize;
-    check('maxCompressedSize', mb(limit), mb(actual), actual <= limit, `compressed size ${mb(actual)} exceeds maxCompressedSize ${mb(limit)}`);
+    const [a, l] = sizes(actual, limit);
+    check('maxCompressedSize', l, a, actual <= limit, `compressed size ${a} exceeds maxCompressedSize ${l}`);
   }
   if (t.minEfficiency !== undefined) {
     const limit = parseRatio(t.minEfficiency, 'analyze.thresholds.minEfficiency');
@@ -99,7 +109,8 @@ export function evaluateGate(report: AnalysisReport, thresholds: Thresholds = {}
   if (t.maxWastedBytes !== undefined) {
     const limit = parseByteSize(t.maxWastedBytes, 'analyze.thresholds.maxWastedBytes');
     const actual = report.waste.corrected.wastedBytes;
-    check('maxWastedBytes', mb(limit), mb(actual), actual <= limit, `wasted ${mb(actual)} exceeds maxWastedBytes ${mb(limit)}`);
+    const [a, l] = sizes(actual, limit);
+    check('maxWastedBytes', l, a, actual <= limit, `wasted ${a} exceeds maxWastedBytes ${l}`);
   }
   if (t.maxWastedPercent !== undefined) {
     const limit = parseRatio(t.maxWastedPercent, 'analyze.thresholds.maxWastedPercent');
@@ -114,9 +125,9 @@ export function evaluateGate(report: AnalysisReport, thresholds: Thresholds = {}
     // a misspelt id would hold nothing, and the check would pass forever
     if (!(categoryIds as readonly string[]).includes(id)) throw invalidInput('analyze.thresholds.forbidCategories', `"${id}" is not a removable category (${categoryIds.join(', ')})`);
     const c = report.removable.categories.find((x) => x.id === id);
-    const bytes = c?.bytes ?? 0;
+    const held = c?.bytes ?? 0;
     const files = c?.files ?? 0;
-    check(`forbidCategories:${id}`, '0 files', `${files} files`, files === 0, `category ${id} holds ${files} files (${mb(bytes)})`);
+    check(`forbidCategories:${id}`, '0 files', `${files} files`, files === 0, `category ${id} holds ${files} files (${bytes(held)})`);
   }
   if (t.forbidSecrets === true) {
     const n = report.security.secrets.length;
@@ -130,7 +141,8 @@ export function evaluateGate(report: AnalysisReport, thresholds: Thresholds = {}
   if (dive.highestWastedBytes !== undefined && dive.highestWastedBytes !== 'disabled') {
     const limit = parseByteSize(dive.highestWastedBytes, 'dive highestWastedBytes');
     const actual = report.waste.dive.wastedBytes;
-    check('dive.highestWastedBytes', mb(limit), mb(actual), actual <= limit, `dive wasted bytes ${mb(actual)} exceed highestWastedBytes ${mb(limit)}`);
+    const [a, l] = sizes(actual, limit);
+    check('dive.highestWastedBytes', l, a, actual <= limit, `dive wasted bytes ${a} exceed highestWastedBytes ${l}`);
   }
   if (dive.highestUserWastedPercent !== undefined && dive.highestUserWastedPercent !== 'disabled') {
     const limit = parseRatio(dive.highestUserWastedPercent, 'dive highestUserWastedPercent');
