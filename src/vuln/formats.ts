@@ -6,6 +6,7 @@ import { oneLine, truncate } from '../internal/display-text.js';
 import { createHash } from 'node:crypto';
 import type { Match, ScanResult } from './match.js';
 import type { SuppressedMatch } from './suppress.js';
+import { pathUri } from '../internal/sarif-uri.js';
 
 export type ScanFormat = 'text' | 'json' | 'sarif' | 'openvex' | 'cyclonedx-vex';
 
@@ -15,6 +16,12 @@ export type ScanFormat = 'text' | 'json' | 'sarif' | 'openvex' | 'cyclonedx-vex'
  */
 function evidenceOf(m: Match): string | undefined {
   return m.package.locations.find((l) => !/\/var\/lib\/dpkg\/info\//.test(l)) ?? m.package.locations[0];
+}
+
+/** The evidence path as a SARIF URI relative to the scanned root, each name percent-encoded. */
+function evidenceUri(m: Match): string | undefined {
+  const path = evidenceOf(m);
+  return path === undefined ? undefined : pathUri(path.replace(/^\//, ''));
 }
 
 function stateText(m: Match): string {
@@ -103,7 +110,7 @@ export function toSarif(result: ScanResult, toolVersion: string, artifact: strin
     },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: (evidenceOf(m) ?? artifact).replace(/^\//, '') } },
+        physicalLocation: { artifactLocation: { uri: evidenceUri(m) ?? artifact.replace(/^\//, '') } },
         logicalLocations: [{ name: m.package.purl, kind: 'package' }],
       },
     ],

@@ -140,6 +140,10 @@ describe('scan', () => {
     expect(text).toContain('libc6\\nopenssl');
     const sarif = JSON.parse(toSarif(result, '0.1.0', 'test')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('var/lib/dpkg/status');
+    // a path with a space, # or ? stays one URI path: each name percent-encoded
+    const odd = { ...result, matches: result.matches.map((m) => ({ ...m, package: { ...m.package, locations: ['/app/my lib#1/?x/package.json'] } })) };
+    const oddSarif = JSON.parse(toSarif(odd, '0.1.0', 'test')) as typeof sarif;
+    expect(oddSarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('app/my%20lib%231/%3Fx/package.json');
     db.close();
   });
 

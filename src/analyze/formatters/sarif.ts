@@ -4,11 +4,8 @@
  */
 import type { AnalysisReport } from '../engine.js';
 import type { Finding, Severity } from '../types.js';
+import { pathUri } from '../../internal/sarif-uri.js';
 
-/** An image path as a relative URI: each name percent-encoded, so `#`, `?` and `%` in a file name stay part of the path. */
-function pathUri(path: string): string {
-  return path.replace(/^\//, '').split('/').map(encodeURIComponent).join('/');
-}
 
 const levels: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', note: 'note' };
 
@@ -33,7 +30,7 @@ export function formatSarif(report: AnalysisReport, toolVersion: string): string
       ];
       if (e.path === undefined && logical.length === 0) return [];
       return [{
-        ...(e.path === undefined ? {} : { physicalLocation: { artifactLocation: { uri: pathUri(e.path), uriBaseId: 'IMAGE_ROOT' } } }),
+        ...(e.path === undefined ? {} : { physicalLocation: { artifactLocation: { uri: pathUri(e.path.replace(/^\//, '')), uriBaseId: 'IMAGE_ROOT' } } }),
         ...(logical.length > 0 ? { logicalLocations: logical } : {}),
       }];
     });

@@ -90,6 +90,11 @@ describe('formatters', () => {
     expect(run.tool.driver.notifications).toEqual([expect.objectContaining({ id: 'rule-failure', defaultConfiguration: { level: 'error' } })]);
   });
 
+  it('sarif writes a file path as a URI reference: a space, # or ? in a name stays part of the path', () => {
+    const sarif = JSON.parse(formatters.sarif({ ...input, files: [{ ...input.files[0]!, file: 'svc #1/a b?/Dockerfile' }] }));
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('svc%20%231/a%20b%3F/Dockerfile');
+  });
+
   it('checkstyle escapes XML', () => {
     const xml = formatters.checkstyle({ ...input, files: [{ ...input.files[0]!, file: 'a&b/Dockerfile' }] });
     expect(xml).toContain('<file name="a&amp;b/Dockerfile">');

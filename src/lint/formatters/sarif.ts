@@ -1,5 +1,6 @@
 import { ruleDocsBase, type Severity } from '../types.js';
 import type { FormatInput } from './types.js';
+import { pathUri } from '../../internal/sarif-uri.js';
 
 const level: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', style: 'note' };
 
@@ -22,7 +23,7 @@ export function formatSarif(input: FormatInput): string {
     properties: { category: r.meta.category, aliases: [...r.meta.aliases], tags: [r.meta.category] },
   }));
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const uri = (file: string): string => encodeURI(file.replace(/\\/g, '/'));
+  const uri = pathUri;
   const results = input.files.flatMap((f) =>
     f.findings.map((x) => ({
       ruleId: x.ruleId,
