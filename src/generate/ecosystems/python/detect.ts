@@ -5,11 +5,10 @@
  * `__main__.py`, or a conventional script (`main.py`, `app.py`, …).
  */
 import { posix } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { invalidInput } from '../../../internal/errors.js';
 import { urlCredentialsHost } from '../../../internal/url-credentials.js';
-import { describeIssue } from '../../../internal/zod-issues.js';
+import { parseTomlAs } from '../../../internal/parse-toml.js';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
@@ -257,15 +256,8 @@ async function readRequirements(files: ProjectFiles, dir: string, first: string,
 
 /** pyproject.toml parsed and validated; an error naming the file when it is not TOML or not the expected shape. */
 function parsePyproject(text: string, path: string): { pyproject: z.infer<typeof pyprojectSchema>; raw: unknown } {
-  let raw: unknown;
-  try {
-    raw = parseToml(text);
-  } catch (error) {
-    throw invalidInput(path, `not valid TOML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`, error);
-  }
-  const parsed = pyprojectSchema.safeParse(raw);
-  if (!parsed.success) throw invalidInput(path, describeIssue(parsed.error));
-  return { pyproject: parsed.data, raw };
+  const { value, raw } = parseTomlAs(text, pyprojectSchema, path);
+  return { pyproject: value, raw };
 }
 
 /** The uv workspace a project is detected in: its root folder and pyproject, and every member folder (relative to the root). */

@@ -4,10 +4,8 @@
  * everything else becomes a static binary (`+crt-static`, glibc target: Debian's rustc has no musl).
  */
 import { posix } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
-import { invalidInput } from '../../../internal/errors.js';
-import { describeIssue } from '../../../internal/zod-issues.js';
+import { parseTomlAs } from '../../../internal/parse-toml.js';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
@@ -30,16 +28,7 @@ const cargoConfigSchema = z.looseObject({
 
 async function readToml<T extends z.ZodType>(files: ProjectFiles, path: string, schema: T): Promise<z.infer<T> | undefined> {
   const text = await files.readText(path);
-  if (text === undefined) return undefined;
-  let raw: unknown;
-  try {
-    raw = parseToml(text);
-  } catch (error) {
-    throw invalidInput(path, `not valid TOML (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)})`, error);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw invalidInput(path, describeIssue(parsed.error));
-  return parsed.data;
+  return text === undefined ? undefined : parseTomlAs(text, schema, path).value;
 }
 
 const readCargo = (files: ProjectFiles, path: string): Promise<z.infer<typeof cargoSchema> | undefined> => readToml(files, path, cargoSchema);
