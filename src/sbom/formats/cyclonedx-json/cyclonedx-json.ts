@@ -1,6 +1,7 @@
 /** CycloneDX 1.6 JSON (https://cyclonedx.org/docs/1.6/json/). */
 import { createHash } from 'node:crypto';
 import spdxLicenseIds from 'spdx-license-list/simple.js';
+import { dependencyEdges, topLevel } from '../../dependency-graph.js';
 import type { Package, Sbom } from '../../model.js';
 import { isSpdxExpression } from '../licenses.js';
 
@@ -22,18 +23,18 @@ function licenses(p: Package): object[] | undefined {
   return p.licenses.map((l) => (isId(l) ? { license: { id: l } } : { license: { name: l } }));
 }
 
-/** The root's dependencies (every component), then each component's own: the catalogers' depends-on edges. */
+/**
+ * The root's dependencies, then each component's own (the catalogers' depends-on edges). The root depends on the
+ * top of the graph, not on every component: what no other component depends on (for an image, the distribution's
+ * packages nothing requires and the application's own packages), plus one member of each cycle nothing outside it
+ * depends on, so that every component is reachable from the root and none is listed twice on the way
+ * (CycloneDX 1.6 `dependencies`: a ref's `dependsOn` are its direct dependencies).
+ */
 function dependencies(sbom: Sbom, rootRef: string): { ref: string; dependsOn: string[] }[] {
-  const listed = new Set(sbom.packages.map((p) => p.id));
-  const edges = new Map<string, Set<string>>();
-  for (const r of sbom.relationships) {
-    if (r.type !== 'depends-on' || !listed.has(r.from) || !listed.has(r.to)) continue;
-    const to = edges.get(r.from) ?? new Set<string>();
-    to.add(r.to);
-    edges.set(r.from, to);
-  }
-  // each bom-ref appears once as a ref (CycloneDX 1.6 `dependencies`); packages are already in canonical order
-  return [{ ref: rootRef, dependsOn: sbom.packages.map((p) => p.id) }, ...sbom.packages.flatMap((p) => {
+  const edges = dependencyEdges(sbom);
+  // each bom-ref appears once as a ref; packages are already in canonical order
+  const ids = sbom.packages.map((p) => p.id);
+  return [{ ref: rootRef, dependsOn: topLevel(ids, edges) }, ...sbom.packages.flatMap((p) => {
     const to = edges.get(p.id);
     return to === undefined ? [] : [{ ref: p.id, dependsOn: [...to].sort() }];
   })];

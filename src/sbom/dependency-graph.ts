@@ -1,0 +1,88 @@
+/**
+ * The package dependency graph of an SBOM (the catalogers' depends-on edges between listed packages), and which
+ * packages sit at its top: what a document's root (the image or directory) directly holds.
+ */
+import type { Sbom } from './model.js';
+
+/** Each listed package's depends-on targets (listed packages only); a package without edges has no key. */
+export function dependencyEdges(sbom: Sbom): Map<string, Set<string>> {
+  const listed = new Set(sbom.packages.map((p) => p.id));
+  const edges = new Map<string, Set<string>>();
+  for (const r of sbom.relationships) {
+    if (r.type !== 'depends-on' || !listed.has(r.from) || !listed.has(r.to)) continue;
+    const to = edges.get(r.from) ?? new Set<string>();
+    to.add(r.to);
+    edges.set(r.from, to);
+  }
+  return edges;
+}
+
+/**
+ * Strongly connected components (Tarjan, iterative so that a long chain cannot overflow the stack): the number of
+ * the component each node belongs to.
+ */
+function components(nodes: readonly string[], edges: ReadonlyMap<string, ReadonlySet<string>>): Map<string, number> {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const component = new Map<string, number>();
+  let counter = 0;
+  let found = 0;
+  for (const start of nodes) {
+    if (index.has(start)) continue;
+    const work: { node: string; next: Iterator<string> }[] = [];
+    const enter = (node: string): void => {
+      index.set(node, counter);
+      low.set(node, counter);
+      counter += 1;
+      stack.push(node);
+      onStack.add(node);
+      work.push({ node, next: (edges.get(node) ?? new Set<string>()).values() });
+    };
+    enter(start);
+    for (let top = work.at(-1); top !== undefined; top = work.at(-1)) {
+      const step = top.next.next();
+      if (step.done !== true) {
+        const to = step.value;
+        if (!index.has(to)) enter(to);
+        else if (onStack.has(to)) low.set(top.node, Math.min(low.get(top.node) ?? 0, index.get(to) ?? 0));
+        continue;
+      }
+      work.pop();
+      const parent = work.at(-1);
+      if (parent) low.set(parent.node, Math.min(low.get(parent.node) ?? 0, low.get(top.node) ?? 0));
+      if (low.get(top.node) !== index.get(top.node)) continue;
+      for (let member = stack.pop(); member !== undefined; member = stack.pop()) {
+        onStack.delete(member);
+        component.set(member, found);
+        if (member === top.node) break;
+      }
+      found += 1;
+    }
+  }
+  return component;
+}
+
+/**
+ * The packages at the top of the graph, in the order of `ids`: every package no other package depends on, and, for
+ * a dependency cycle nothing outside it depends on (Debian's libc6 and libgcc-s1 name each other), the cycle's
+ * first package in that order. Every package is then reachable from them, and none of them from another.
+ */
+export function topLevel(ids: readonly string[], edges: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  const component = components(ids, edges);
+  const entered = new Set<number>();
+  for (const [from, targets] of edges) {
+    for (const to of targets) {
+      const c = component.get(to);
+      if (c !== undefined && c !== component.get(from)) entered.add(c);
+    }
+  }
+  const chosen = new Set<number>();
+  return ids.filter((id) => {
+    const c = component.get(id);
+    if (c === undefined || entered.has(c) || chosen.has(c)) return false;
+    chosen.add(c);
+    return true;
+  });
+}

@@ -1,0 +1,98 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { catalogDirectory } from '../../catalog.js';
+import { normalize, type Package, type Relationship, type Sbom } from '../../model.js';
+import { toCycloneDxJson } from './cyclonedx-json.js';
+
+const schemas = resolve(import.meta.dirname, '../../../../../shared/schemas');
+const cargoProject = resolve(import.meta.dirname, '../../catalogers/rust/__fixtures__/vendored-src');
+
+interface Doc {
+  metadata: { component: { 'bom-ref': string } };
+  components: { name: string; 'bom-ref': string }[];
+  dependencies: { ref: string; dependsOn: string[] }[];
+}
+
+function validate(doc: unknown): void {
+  if (!existsSync(schemas)) throw new Error(`the official schemas are needed: ${schemas} is absent`);
+  const load = (name: string): object => JSON.parse(readFileSync(join(schemas, name), 'utf8')) as object;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addFormat('iri-reference', true);
+  ajv.addFormat('idn-email', true);
+  ajv.addSchema(load('cyclonedx-spdx.schema.json'));
+  ajv.addSchema(load('cyclonedx-jsf-0.82.schema.json'));
+  const check = ajv.compile(load('cyclonedx-1.6.schema.json'));
+  expect(check(doc), JSON.stringify(check.errors?.slice(0, 3))).toBe(true);
+}
+
+/** The document's dependencies by component name: `{ root: [...], name: [...] }`. */
+function graphByName(doc: Doc): Record<string, string[]> {
+  const names = new Map(doc.components.map((c) => [c['bom-ref'], c.name]));
+  names.set(doc.metadata.component['bom-ref'], 'root');
+  return Object.fromEntries(doc.dependencies.map((d) => [names.get(d.ref) ?? d.ref, d.dependsOn.map((to) => names.get(to) ?? to)]));
+}
+
+/** Components reachable from the root through `dependencies`. */
+function reachable(doc: Doc): Set<string> {
+  const next = new Map(doc.dependencies.map((d) => [d.ref, d.dependsOn]));
+  const seen = new Set<string>();
+  const todo = [doc.metadata.component['bom-ref']];
+  for (let ref = todo.pop(); ref !== undefined; ref = todo.pop()) {
+    for (const to of next.get(ref) ?? []) {
+      if (seen.has(to)) continue;
+      seen.add(to);
+      todo.push(to);
+    }
+  }
+  return seen;
+}
+
+function sbomOf(names: string[], edges: [string, string][]): Sbom {
+  const pkg = (name: string): Package => ({
+    id: `pkg-${name}`,
+    type: 'generic',
+    name,
+    version: '1',
+    purl: `pkg:generic/${name}@1`,
+    licenses: [],
+    cpes: [],
+    foundBy: 'test',
+    locations: [`/${name}`],
+    layer: 0,
+    files: [],
+    metadata: {},
+  });
+  const relationships = edges.map(([from, to]): Relationship => ({ from: `pkg-${from}`, to: `pkg-${to}`, type: 'depends-on' }));
+  return normalize({ source: { kind: 'image', name: 'oci:test' }, created: '1970-01-01T00:00:00Z', packages: names.map(pkg), relationships, unknowns: [], unownedFiles: [], tool: { name: 'shipshape', version: '0.0.0' } });
+}
+
+describe('CycloneDX dependencies', () => {
+  it('the root depends on the top of a known graph, not on every component: Cargo.lock’s own crate', async () => {
+    const doc = JSON.parse(toCycloneDxJson(await catalogDirectory(cargoProject, { catalogers: ['rust'] }))) as Doc;
+    validate(doc);
+    const graph = graphByName(doc);
+    expect(graph.root).toEqual(['hello']);
+    expect(graph.hello?.sort()).toEqual(['itoa', 'licfile', 'serde', 'tinyfmt']);
+    expect(graph.serde).toEqual(['serde_derive']);
+    expect([...reachable(doc)].sort()).toEqual(doc.components.map((c) => c['bom-ref']).sort());
+  });
+
+  it('the root reaches a dependency cycle nothing else depends on through one member, and every component', () => {
+    // a ⇄ b, with d on a; x ⇄ y, on which nothing depends; c alone
+    const sbom = sbomOf(['a', 'b', 'c', 'd', 'x', 'y'], [['a', 'b'], ['b', 'a'], ['d', 'a'], ['x', 'y'], ['y', 'x']]);
+    const doc = JSON.parse(toCycloneDxJson(sbom)) as Doc;
+    validate(doc);
+    expect(graphByName(doc).root).toEqual(['c', 'd', 'x']);
+    expect(reachable(doc).size).toBe(6);
+    expect(toCycloneDxJson(sbom)).toBe(toCycloneDxJson(sbomOf(['y', 'x', 'd', 'c', 'b', 'a'], [['y', 'x'], ['x', 'y'], ['d', 'a'], ['b', 'a'], ['a', 'b']])));
+  });
+
+  it('with no edges at all, the root depends on every component', () => {
+    const doc = JSON.parse(toCycloneDxJson(sbomOf(['b', 'a'], []))) as Doc;
+    expect(graphByName(doc).root).toEqual(['a', 'b']);
+  });
+});
