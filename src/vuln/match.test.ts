@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDb } from './db/database.js';
 import { importOsv } from './db/import.js';
@@ -133,6 +134,47 @@ describe('one finding per vulnerability', () => {
         'GHSA-j8r2-6x86-q33q requests@2.19.0 medium [CVE-2023-32681 PYSEC-2023-74]',
         'PYSEC-2018-28 requests@2.19.0 unknown [CVE-2018-18074 GHSA-x84v-xcm2-53pg]',
       ]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('PyPI names', () => {
+  const record = (id: string, name: string, fixed: string): object => ({
+    id,
+    modified: '2024-01-01T00:00:00Z',
+    affected: [{ package: { ecosystem: 'PyPI', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }],
+  });
+  const installed = [pkg('pypi', 'pillow', '10.1.0'), pkg('pypi', 'zope_interface', '5.0.0'), pkg('pypi', 'Zope-Interface', '5.0.1')];
+  const found = (db: ReturnType<typeof openDb>): string[] =>
+    scanSbom({ source: {}, packages: installed }, db).matches.map((m) => `${m.id} ${m.package.name}@${m.package.version} via ${m.advisoryPackage.name}`);
+
+  it('an advisory naming `Pillow` or `zope.interface` finds `pillow`, `zope_interface` and `Zope-Interface` (PEP 503)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
+    const db = openDb(join(dir, 'osv.sqlite'));
+    await writeFile(join(dir, 'records.json'), JSON.stringify([record('TEST-PILLOW', 'Pillow', '10.2.0'), record('TEST-ZOPE', 'zope.interface', '5.1.0')]));
+    try {
+      await importOsv(db, join(dir, 'records.json'));
+      expect(found(db)).toEqual(['TEST-ZOPE Zope-Interface@5.0.1 via zope-interface', 'TEST-PILLOW pillow@10.1.0 via pillow', 'TEST-ZOPE zope_interface@5.0.0 via zope-interface']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a database indexed under the records’ own spelling is re-keyed when opened', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
+    const file = join(dir, 'osv.sqlite');
+    // the index as an older shipshape wrote it: `affected.name` as the record spells it, no `nameIndex` meta
+    const old = new Database(file);
+    old.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE advisories (id TEXT PRIMARY KEY, modified TEXT NOT NULL, body TEXT NOT NULL); CREATE TABLE affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (ecosystem, name, id));');
+    old.prepare('INSERT INTO advisories VALUES (?, ?, ?)').run('TEST-PILLOW', '2024-01-01T00:00:00Z', JSON.stringify(record('TEST-PILLOW', 'Pillow', '10.2.0')));
+    old.prepare('INSERT INTO affected VALUES (?, ?, ?)').run('PyPI', 'Pillow', 'TEST-PILLOW');
+    old.close();
+    const db = openDb(file);
+    try {
+      expect(found(db)).toEqual(['TEST-PILLOW pillow@10.1.0 via pillow']);
+      expect(db.getMeta('nameIndex')).toBeDefined();
     } finally {
       db.close();
     }

@@ -6,6 +6,7 @@
 import type { VulnDb } from './db/database.js';
 import { evaluate } from './evaluate.js';
 import type { Osv, OsvAffected } from './osv.js';
+import { advisoryName } from './package-name.js';
 import { type CodePresence, codeNotPresent } from './presence.js';
 import { type Severity, severityOf } from './severity.js';
 import type { IgnoreEntry, SuppressedMatch } from './suppress.js';
@@ -117,7 +118,7 @@ export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: strin
     case 'npm':
       return { ecosystem: 'npm', name: p.name, version: p.version };
     case 'pypi':
-      return { ecosystem: 'PyPI', name: p.name.toLowerCase().replace(/[-_.]+/g, '-'), version: p.version };
+      return { ecosystem: 'PyPI', name: advisoryName('PyPI', p.name), version: p.version };
     case 'golang':
       return { ecosystem: 'Go', name: p.name, version: p.name === 'stdlib' ? goReleaseSemver(p.version) : p.version };
     case 'cargo':
@@ -169,7 +170,7 @@ function stateOf(a: OsvAffected, fixed: string | undefined): FixState {
 function matchOne(p: ScanPackage, key: { ecosystem: string; name: string; version: string }, record: Osv): Match | undefined {
   if (record.withdrawn) return undefined;
   for (const a of record.affected ?? []) {
-    if (a.package?.ecosystem !== key.ecosystem || a.package.name !== key.name) continue;
+    if (a.package?.ecosystem !== key.ecosystem || advisoryName(a.package.ecosystem, a.package.name) !== key.name) continue;
     const hit = evaluate(key.version, a);
     if (!hit) continue;
     const { severity, score, vector } = severityOf(record, a);

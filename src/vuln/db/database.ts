@@ -7,10 +7,14 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { invalidInput } from '../../internal/errors.js';
 import { type Osv, osvSchema } from '../osv.js';
+import { advisoryName } from '../package-name.js';
 
 export interface VulnDb {
   readonly path: string;
-  /** Records affecting `name` in `ecosystem` (exact ecosystem, e.g. `Debian:12`, or base name `npm`). */
+  /**
+   * Records affecting `name` in `ecosystem` (exact ecosystem, e.g. `Debian:12`, or base name `npm`); the index keys
+   * names as `advisoryName` spells them, so `name` is looked up in that spelling.
+   */
   lookup(ecosystem: string, name: string): Osv[];
   /** Ecosystems in the database whose name starts with `prefix`. */
   ecosystemsStartingWith(prefix: string): string[];
@@ -45,6 +49,30 @@ CREATE TABLE IF NOT EXISTS affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL
 CREATE INDEX IF NOT EXISTS affected_by_id ON affected (id);
 `;
 
+/** What `meta.nameIndex` holds once the index spells every name as `advisoryName` does. */
+const nameIndexVersion = 'advisory-name-1';
+
+/**
+ * A database indexed before names were normalised keys PyPI records by the record's own spelling (`Pillow`), which a
+ * lookup by the normalised name (`pillow`) never finds: those rows are re-keyed once, in one transaction.
+ */
+function respellIndexedNames(db: Database.Database): void {
+  const done = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'nameIndex'").get();
+  if (done?.value === nameIndexVersion) return;
+  const rows = db.prepare<[], { ecosystem: string; name: string }>("SELECT DISTINCT ecosystem, name FROM affected WHERE ecosystem = 'PyPI'").all();
+  const copy = db.prepare('INSERT OR IGNORE INTO affected (ecosystem, name, id) SELECT ecosystem, ?, id FROM affected WHERE ecosystem = ? AND name = ?');
+  const drop = db.prepare('DELETE FROM affected WHERE ecosystem = ? AND name = ?');
+  db.transaction(() => {
+    for (const { ecosystem, name } of rows) {
+      const spelt = advisoryName(ecosystem, name);
+      if (spelt === name) continue;
+      copy.run(spelt, ecosystem, name);
+      drop.run(ecosystem, name);
+    }
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('nameIndex', ?)").run(nameIndexVersion);
+  })();
+}
+
 export function openDb(path: string, options: { readonly?: boolean } = {}): VulnDb {
   if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database;
@@ -56,6 +84,7 @@ export function openDb(path: string, options: { readonly?: boolean } = {}): Vuln
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
     db.exec(schemaSql);
+    respellIndexedNames(db);
   }
   const select = db.prepare<[string, string], { body: string }>('SELECT a.body FROM affected f JOIN advisories a ON a.id = f.id WHERE f.ecosystem = ? AND f.name = ? ORDER BY a.id');
   const existing = options.readonly ? undefined : db.prepare<[string], { modified: string }>('SELECT modified FROM advisories WHERE id = ?');
@@ -72,7 +101,7 @@ export function openDb(path: string, options: { readonly?: boolean } = {}): Vuln
       upsert?.run(r.id, r.modified, JSON.stringify(r));
       clearAffected?.run(r.id);
       for (const a of r.affected ?? []) {
-        if (a.package) addAffected?.run(a.package.ecosystem, a.package.name, r.id);
+        if (a.package) addAffected?.run(a.package.ecosystem, advisoryName(a.package.ecosystem, a.package.name), r.id);
       }
       changed++;
     }
