@@ -16,6 +16,9 @@ describe('gate', () => {
     expect(() => parseRatio(10, '--max-wasted-percent')).toThrow(/^--max-wasted-percent: 10 is not a ratio between 0 and 1/);
     expect(() => parseRatio('150%')).toThrow(/150% is not a ratio between 0 and 1/);
     expect(() => parseRatio(Number.NaN)).toThrow(/not a ratio/);
+    // a flag's value is a string: decimal digits only, never Number()'s reading of "", "0x1" or "abc"
+    expect(parseRatio('0.95')).toBe(0.95);
+    for (const bad of ['', ' ', '0x1', 'abc', '1e-1', 'Infinity']) expect(() => parseRatio(bad)).toThrow(`"${bad}" is not a ratio such as 0.9 or 90%`);
   });
 
   it('reads .dive-ci rules and refuses unknown values', () => {

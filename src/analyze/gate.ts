@@ -43,16 +43,17 @@ export function parseByteSize(value: number | string, subject = 'size'): number 
 }
 
 /**
- * `0.95` → 0.95, `95%` → 0.95. A value outside 0–1 (`10` meant as 10%) is refused: as a maximum it could never
- * fail, as a minimum never pass.
+ * `0.95` or `"0.95"` → 0.95, `95%` → 0.95. A value outside 0–1 (`10` meant as 10%) is refused: as a maximum it could
+ * never fail, as a minimum never pass. A string must be decimal digits: `Number()` would read `""` as 0, `0x1` as 1
+ * and `abc` as NaN, and a NaN limit makes every comparison false.
  */
 export function parseRatio(value: number | string, subject = 'ratio'): number {
   let ratio: number;
   if (typeof value === 'number') ratio = value;
   else {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+    const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(%?)\s*$/.exec(value);
     if (!m) throw invalidInput(subject, `"${value}" is not a ratio such as 0.9 or 90%`);
-    ratio = Number(m[1]) / 100;
+    ratio = m[2] === '%' ? Number(m[1]) / 100 : Number(m[1]);
   }
   if (!(ratio >= 0 && ratio <= 1)) throw invalidInput(subject, `${String(value)} is not a ratio between 0 and 1 (write 0.1 or 10%)`);
   return ratio;

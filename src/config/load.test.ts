@@ -27,6 +27,21 @@ describe('config', () => {
     expect(() => parseConfig('offline: "yes"\n', 'c.yaml')).toThrow(/c\.yaml: "offline": /);
   });
 
+  it('names a gate value that is no size or ratio in words of its own field', () => {
+    // YAML's .nan, a fraction of a byte and a boolean fit neither the number nor the string form of the field
+    const cases: [string, string][] = [
+      ['analyze:\n  thresholds:\n    minEfficiency: .nan\n', '"analyze.thresholds.minEfficiency": a ratio 0–1 or a percentage such as 10%'],
+      ['analyze:\n  thresholds:\n    maxWastedPercent: abc\n', '"analyze.thresholds.maxWastedPercent": a ratio 0–1 or a percentage such as 10%'],
+      ['analyze:\n  thresholds:\n    maxSize: 1.5\n', '"analyze.thresholds.maxSize": a size such as 200MB, 1.5GiB or 1000'],
+      ['analyze:\n  thresholds:\n    maxWastedBytes: true\n', '"analyze.thresholds.maxWastedBytes": a size such as 200MB, 1.5GiB or 1000'],
+      ['analyze:\n  dive:\n    lowestEfficiency: .nan\n', '"analyze.dive.lowestEfficiency": a ratio 0–1 or a percentage such as 10%, or disabled'],
+      ['analyze:\n  dive:\n    highestWastedBytes: .inf\n', '"analyze.dive.highestWastedBytes": a size such as 200MB, 1.5GiB or 1000, or disabled'],
+      // a value of the number form keeps that form's reason
+      ['analyze:\n  thresholds:\n    maxWastedPercent: 10\n', '"analyze.thresholds.maxWastedPercent": Too big: expected number to be <=1'],
+    ];
+    for (const [yaml, message] of cases) expect(() => parseConfig(yaml, 'c.yaml')).toThrow(`c.yaml: ${message}`);
+  });
+
   it('reports YAML syntax errors with a line', () => {
     try {
       parseConfig('engine:\n  cli: [\n', 'c.yaml');

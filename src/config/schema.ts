@@ -24,10 +24,15 @@ export const registrySchema = z.strictObject({
   retries: z.number().int().min(0).max(10).default(4),
 });
 
+const sizeMessage = 'a size such as 200MB, 1.5GiB or 1000';
+const ratioMessage = 'a ratio 0–1 or a percentage such as 10%';
+// a value neither branch of a union takes (YAML's .nan, 1.5 bytes, true) gets the field's own words, not Zod's
+// "Invalid input"; a value one branch takes in type (5 as a ratio) keeps that branch's message ("Too big")
+
 /** A byte size: a number of bytes or a string with a unit as dive writes them (`20MB` = 20·10⁶, `20MiB` = 20·2²⁰). */
-export const byteSizeSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\s*\d+(?:\.\d+)?\s*(?:[kmgt]i?)?b?\s*$/i, 'a size such as 200MB, 1.5GiB or 1000')]);
+export const byteSizeSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\s*\d+(?:\.\d+)?\s*(?:[kmgt]i?)?b?\s*$/i, sizeMessage)], { error: sizeMessage });
 /** A ratio in [0, 1] (`0.95`) or a percentage string (`95%`). */
-export const ratioSchema = z.union([z.number().min(0).max(1), z.string().regex(/^\s*\d+(?:\.\d+)?\s*%\s*$/, 'a ratio 0–1 or a percentage such as 10%')]);
+export const ratioSchema = z.union([z.number().min(0).max(1), z.string().regex(/^\s*\d+(?:\.\d+)?\s*%\s*$/, ratioMessage)], { error: ratioMessage });
 
 /** `analyze` thresholds: the CI gate. Any threshold set makes `shipshape analyze` exit 1 when it fails. */
 export const analyzeSchema = z.strictObject({
@@ -53,9 +58,9 @@ export const analyzeSchema = z.strictObject({
   /** dive's `.dive-ci` rules, evaluated on dive's own figures; `disabled` turns one off. */
   dive: z
     .strictObject({
-      lowestEfficiency: z.union([ratioSchema, z.literal('disabled')]).optional(),
-      highestWastedBytes: z.union([byteSizeSchema, z.literal('disabled')]).optional(),
-      highestUserWastedPercent: z.union([ratioSchema, z.literal('disabled')]).optional(),
+      lowestEfficiency: z.union([ratioSchema, z.literal('disabled')], { error: `${ratioMessage}, or disabled` }).optional(),
+      highestWastedBytes: z.union([byteSizeSchema, z.literal('disabled')], { error: `${sizeMessage}, or disabled` }).optional(),
+      highestUserWastedPercent: z.union([ratioSchema, z.literal('disabled')], { error: `${ratioMessage}, or disabled` }).optional(),
     })
     .default({}),
 });

@@ -21,6 +21,13 @@ describe.skipIf(skip)('CLI conventions', () => {
     expect((await runCli(['config', '--no-such-flag'])).code).toBe(2);
   });
 
+  it('exits 2 with one line naming the flag on a gate value that is no number', async () => {
+    // refused as the flags are read: the image named does not exist and is never opened
+    const r = await runCli(['analyze', 'rootfs:/nonexistent', '--max-wasted-percent', 'abc']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: option '--max-wasted-percent <ratio>' argument 'abc' is invalid. "abc" is not a ratio such as 0.9 or 90%\n`);
+  });
+
   it('exits 2 with one line naming the file and key on a bad config', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'shipshape-cli-'));
     await writeFile(join(dir, '.shipshape.yaml'), 'engine:\n  clii: docker\n');

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { analyze, type DiveRules, type Thresholds } from '../../api/analyze.js';
 import { openImage } from '../../api/open-image.js';
 import { formatHtml } from '../../analyze/formatters/html.js';
 import { formatSarif } from '../../analyze/formatters/sarif.js';
 import { formatText } from '../../analyze/formatters/text.js';
-import { parseDiveCi } from '../../analyze/gate.js';
+import { parseByteSize, parseDiveCi, parseRatio } from '../../analyze/gate.js';
 import { wrap } from '../../internal/errors.js';
 import { writeResult } from '../output.js';
 import { action, addCommonOptions, type CommonFlags } from '../runtime.js';
@@ -15,11 +15,11 @@ import { version } from '../version.js';
 
 interface AnalyzeFlags {
   platform?: string;
-  maxSize?: string;
-  maxCompressedSize?: string;
-  minEfficiency?: string;
-  maxWasted?: string;
-  maxWastedPercent?: string;
+  maxSize?: number;
+  maxCompressedSize?: number;
+  minEfficiency?: number;
+  maxWasted?: number;
+  maxWastedPercent?: number;
   forbidRoot?: boolean;
   forbidCategory?: string[];
   forbidSecrets?: boolean;
@@ -28,7 +28,22 @@ interface AnalyzeFlags {
   exportHtml?: string;
 }
 
-const ratio = (v: string): number | string => (/%\s*$/.test(v) ? v : Number(v));
+/**
+ * A gate flag's value, checked as commander reads it: a bad one is one usage line naming the flag (exit 2) before
+ * any image is opened, as hadolint and trivy refuse a bad flag value.
+ */
+function gateValue(parse: (value: string) => number): (value: string) => number {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+    }
+  };
+}
+// no subject: commander's line already names the flag and its value
+const size = gateValue((v) => parseByteSize(v, ''));
+const ratio = gateValue((v) => parseRatio(v, ''));
 
 /** `shipshape analyze IMAGE`: explain every byte, gate CI on thresholds. */
 export function register(program: Command): void {
@@ -40,11 +55,11 @@ export function register(program: Command): void {
     ['text', 'json', 'sarif', 'html'],
   )
     .option('--platform <os/arch>', 'the image to pick from an index', 'linux/amd64')
-    .option('--max-size <size>', 'fail when the filesystem is bigger (200MB, 1.5GiB)')
-    .option('--max-compressed-size <size>', 'fail when the compressed layers are bigger')
-    .option('--min-efficiency <ratio>', 'fail below this efficiency (0.95 or 95%)')
-    .option('--max-wasted <size>', 'fail when more bytes are wasted')
-    .option('--max-wasted-percent <ratio>', 'fail when more of the shipped bytes are wasted (0.1 or 10%)')
+    .option('--max-size <size>', 'fail when the filesystem is bigger (200MB, 1.5GiB)', size)
+    .option('--max-compressed-size <size>', 'fail when the compressed layers are bigger', size)
+    .option('--min-efficiency <ratio>', 'fail below this efficiency (0.95 or 95%)', ratio)
+    .option('--max-wasted <size>', 'fail when more bytes are wasted', size)
+    .option('--max-wasted-percent <ratio>', 'fail when more of the shipped bytes are wasted (0.1 or 10%)', ratio)
     .option('--forbid-root', 'fail when the container runs as root')
     .addOption(new Option('--forbid-category <id...>', 'fail when a removable category is not empty'))
     .option('--forbid-secrets', 'fail on secret-looking ENV, labels or history')
@@ -59,9 +74,9 @@ export function register(program: Command): void {
         const thresholds: Thresholds = { ...configured.thresholds };
         if (flags.maxSize !== undefined) thresholds.maxSize = flags.maxSize;
         if (flags.maxCompressedSize !== undefined) thresholds.maxCompressedSize = flags.maxCompressedSize;
-        if (flags.minEfficiency !== undefined) thresholds.minEfficiency = ratio(flags.minEfficiency);
+        if (flags.minEfficiency !== undefined) thresholds.minEfficiency = flags.minEfficiency;
         if (flags.maxWasted !== undefined) thresholds.maxWastedBytes = flags.maxWasted;
-        if (flags.maxWastedPercent !== undefined) thresholds.maxWastedPercent = ratio(flags.maxWastedPercent);
+        if (flags.maxWastedPercent !== undefined) thresholds.maxWastedPercent = flags.maxWastedPercent;
         if (flags.forbidRoot === true) thresholds.forbidRoot = true;
         if (flags.forbidSecrets === true) thresholds.forbidSecrets = true;
         if (flags.forbidCategory) thresholds.forbidCategories = [...(thresholds.forbidCategories ?? []), ...flags.forbidCategory];
