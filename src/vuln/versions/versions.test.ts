@@ -82,6 +82,48 @@ describe('version semantics', () => {
     expect(compareMaven('1.0-ga', '1.0')).toBe(0);
   });
 
+  // https://maven.apache.org/pom.html#version-order-specification: its trimming and end-result examples, row by row
+  it('Maven: the version order specification, separators included (a hyphen is below a dot)', () => {
+    ordered(compareMaven, [
+      ['1', '1.1'],
+      ['1-snapshot', '1'],
+      ['1', '1-sp'],
+      ['1-foo2', '1-foo10'],
+      ['1-foo', '1-1'],
+      ['1.foo', '1-1'],
+      ['1-1', '1.1'],
+      ['1-ga', '1-sp'],
+      ['1-ga.1', '1-sp.1'],
+      ['1-sp-1', '1-ga-1'],
+      ['1-sp-1', '1-1'],
+      // known qualifiers: alpha < beta < milestone < rc = cr < snapshot < "" = final = ga < sp, then the rest by name
+      ['1-alpha', '1-beta'],
+      ['1-beta', '1-milestone'],
+      ['1-milestone', '1-rc'],
+      ['1-rc', '1-snapshot'],
+      ['1-sp', '1-abc'],
+      ['1-abc', '1-def'],
+      // a number after a hyphen is a sub-version: below the next dotted number, above the release itself
+      ['1.0-1', '1.0.1'],
+      ['1.0', '1.0-1'],
+      ['2.0-beta9', '2.0'],
+    ]);
+    const same = (rows: string[][]): void => {
+      for (const row of rows) for (const v of row) expect(compareMaven(v, row[0] ?? ''), `${v} = ${row[0] ?? ''}`).toBe(0);
+    };
+    same([
+      ['1', '1.0.0', '1.ga', '1.final', '1.0', '1.', '1-', '1-ga', '1-0', '1.0.0-0.0.0'],
+      ['1-foo', '1.0.0-foo.0.0', '1.foo'],
+      ['1-1', '1-ga-1', '1.0-1', '1-0-1'],
+      ['1-a1', '1-alpha-1', '1-ALPHA1'],
+      ['1-b2', '1-beta-2'],
+      ['1-m3', '1-milestone-3'],
+      ['1-cr1', '1-rc1', '1-RC-1'],
+    ]);
+    // `a`, `b` and `m` stand for alpha, beta and milestone only when a number follows them directly
+    ordered(compareMaven, [['1-sp', '1-a'], ['1-sp', '1-m.1']]);
+  });
+
   it('Debian:12 and Alpine:v3.18 pick their distro semantics', () => {
     expect(comparatorFor('Debian:12')).toBe(compareDpkg);
     expect(comparatorFor('Alpine:v3.18')).toBe(compareApk);
