@@ -161,3 +161,41 @@ describe('init without compat given: the engine decides', () => {
     expect(asked).toEqual(['20.10.24', '27.3.1']);
   });
 });
+
+describe('init --force on a pip project whose private index URL has moved', () => {
+  const token = 's3cr3tT0ken';
+  const secretMounts = (dockerfile: string) => [...dockerfile.matchAll(/--mount=type=secret,id=([\w-]+)/g)].map((m) => m[1]);
+
+  it('keeps the secret mounts while pip.conf, pip.ini or .env still names an index with credentials, and drops them once none does; the token is in no output', async () => {
+    const { dir } = await project('python-private-index');
+    const first = await init({ dir, compat: true });
+    expect(secretMounts(first.dockerfile)).toEqual(['pip-index-url', 'pip-index-url']);
+    // as the note says, the URL leaves requirements.txt
+    const requirements = await readFile(join(dir, 'requirements.txt'), 'utf8');
+    await writeFile(join(dir, 'requirements.txt'), requirements.replace(/^--index-url .*\n/m, ''));
+    const moved: [string, string, string][] = [
+      ['pip.conf', `[global]\nindex-url = https://deploy:${token}@pypi.corp.example/simple\n`, "pip.conf: the index URL for pypi.corp.example (index-url in [global]) carries credentials, and pip in the build does not read this file: the Dockerfile's pip installs read it from the build secret pip-index-url: docker build --secret id=pip-index-url,env=PIP_INDEX_URL . (with the URL in PIP_INDEX_URL, or src=FILE)"],
+      ['pip.ini', `[install]\nindex_url =\n    https://${token}@pypi.corp.example/simple\n`, "pip.ini: the index URL for pypi.corp.example (index-url in [install]) carries credentials, and pip in the build does not read this file: the Dockerfile's pip installs read it from the build secret pip-index-url: docker build --secret id=pip-index-url,env=PIP_INDEX_URL . (with the URL in PIP_INDEX_URL, or src=FILE)"],
+      ['.env', `DEBUG=1\nexport PIP_INDEX_URL="https://deploy:${token}@pypi.corp.example/simple" # the company index\n`, ".env: PIP_INDEX_URL names the index URL for pypi.corp.example with credentials: the Dockerfile's pip installs read it from the build secret pip-index-url: docker build --secret id=pip-index-url,env=PIP_INDEX_URL . (with the URL in PIP_INDEX_URL, or src=FILE)"],
+    ];
+    for (const [file, text, note] of moved) {
+      await writeFile(join(dir, file), text);
+      const again = await init({ dir, compat: true, force: true });
+      expect(summary(again.files), file).toEqual(['Dockerfile:unchanged', '.dockerignore:unchanged']);
+      expect(secretMounts(await readFile(join(dir, 'Dockerfile'), 'utf8')), file).toEqual(['pip-index-url', 'pip-index-url']);
+      expect(again.notes, file).toContain(note);
+      expect(JSON.stringify(again), file).not.toContain(token);
+      await rm(join(dir, file));
+    }
+    // an extra index in .env has its own secret, beside a placeholder URL that is none
+    await writeFile(join(dir, '.env'), `PIP_INDEX_URL=https://\${PIP_USER}:\${PIP_TOKEN}@pypi.corp.example/simple\nPIP_EXTRA_INDEX_URL='https://mirror.example/simple https://deploy:${token}@extra.corp.example/simple'\n`);
+    const extra = await init({ dir, compat: true, force: true });
+    expect(secretMounts(extra.dockerfile)).toEqual(['pip-extra-index-url', 'pip-extra-index-url']);
+    expect(JSON.stringify(extra)).not.toContain(token);
+    // the URL gone from every file init reads: nothing to mount
+    await rm(join(dir, '.env'));
+    const gone = await init({ dir, compat: true, force: true });
+    expect(secretMounts(gone.dockerfile)).toEqual([]);
+    expect(summary(gone.files)).toEqual(['Dockerfile:overwritten', '.dockerignore:unchanged']);
+  });
+});

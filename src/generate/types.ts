@@ -137,9 +137,10 @@ export interface PythonApp extends AppBase {
    */
   localRequirements?: string[];
   /**
-   * pip options the requirement files give a URL with credentials (`--index-url https://user:token@host/simple`):
-   * pip's installs read each from an optional build secret (`pip-index-url` → `PIP_INDEX_URL`), so the URL can
-   * leave the files, which COPY puts in the image.
+   * pip options the requirement files give a URL with credentials (`--index-url https://user:token@host/simple`),
+   * or the project's pip.conf, pip.ini or .env once the URL has moved there: pip's installs read each from an
+   * optional build secret (`pip-index-url` → `PIP_INDEX_URL`), so the URL can leave the files, which COPY puts in
+   * the image.
    */
   pipSecrets?: PipUrlOption[];
   /**

@@ -307,6 +307,12 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
       await writeFile(join(dir, 'requirements.txt'), `${unique}tinyhello==1.0\n`);
       const secret = ['--secret', 'id=pip-index-url,env=PIP_INDEX_URL'];
       const secretEnv = { PIP_INDEX_URL: `http://deploy:secret-token@127.0.0.1:${port}/simple` };
+      // init run again, with the URL now in .env (which the context leaves out), keeps the secret mounts
+      await writeFile(join(dir, '.env'), `PIP_INDEX_URL=${secretEnv.PIP_INDEX_URL}\n`);
+      const again = await runCli(['init', dir, '--compat', ...baseMap, '--force', '--format', 'json']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).not.toContain('secret-token');
+      expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toMatch(/^RUN --mount=type=cache,target=\/root\/\.cache\/pip --mount=type=secret,id=pip-index-url \\$/m);
       await build(tag, secret, secretEnv);
       expect(users.length).toBeGreaterThan(0);
       expect(new Set(users)).toEqual(new Set(['deploy:secret-token']));

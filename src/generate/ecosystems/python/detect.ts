@@ -12,6 +12,7 @@ import { parseTomlAs } from '../../../internal/parse-toml.js';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
+import { credentialedPipSettings } from './pip-settings.js';
 import { uvWorkspaceMembers, uvWorkspaceOf, uvWorkspaceRootOf } from './workspace.js';
 import type { BuildSecret, Detector, PipUrlOption, PythonApp, PythonPackageManager } from '../../types.js';
 
@@ -384,6 +385,16 @@ async function detectProject(files: ProjectFiles, dir: string, workspace: Worksp
   const localRequirements = packageManager === 'pip' ? requirementFiles.local : [];
   if (localRequirements.length > 0) notes.push(`${joinPath(dir, requirements ?? 'requirements.txt')}: ${localRequirements.join(', ')} installed after the sources are copied (pip install --no-deps; not editable): their own dependencies must be listed in the requirements`);
   if (packageManager === 'pip') manifests.push(...requirementFiles.manifests);
+  // an index URL moved out of requirements.txt into pip.conf or .env is one the installs still need: its secret stays
+  const pipSecrets = [...requirementFiles.secrets];
+  if (packageManager === 'pip') {
+    for (const { file, setting, option, host } of await credentialedPipSettings(files, dir)) {
+      const { id, variable } = pipSecretOf(option);
+      const what = file.endsWith('.env') ? `${file}: ${setting} names the ${option === 'find-links' ? 'find-links' : 'index'} URL for ${host} with credentials` : `${file}: the ${option === 'find-links' ? 'find-links' : 'index'} URL for ${host} (${setting}) carries credentials, and pip in the build does not read this file`;
+      notes.push(`${what}: the Dockerfile's pip installs read it from the build secret ${id}: docker build --secret id=${id},env=${variable} . (with the URL in ${variable}, or src=FILE)`);
+      if (!pipSecrets.includes(option)) pipSecrets.push(option);
+    }
+  }
 
   let pythonVersion: string | undefined;
   // uv reads .python-version from the project's folder, then the workspace root's
@@ -485,7 +496,7 @@ async function detectProject(files: ProjectFiles, dir: string, workspace: Worksp
     start,
     installable,
     ...(localRequirements.length === 0 ? {} : { localRequirements }),
-    ...(requirementFiles.secrets.length === 0 ? {} : { pipSecrets: requirementFiles.secrets }),
+    ...(pipSecrets.length === 0 ? {} : { pipSecrets }),
     ...(indexes.secrets.length === 0 ? {} : { indexSecrets: indexes.secrets }),
     ...(uvWorkspace === undefined ? {} : { workspace: uvWorkspace }),
   };
