@@ -10,14 +10,20 @@
  * `BENCH_EMPTY_CACHE_MOUNTS=1` empties them (`docker builder prune --filter type=exec.cachemount`) before every cold
  * build instead, as on a fresh machine or CI runner: the package managers then download what they install.
  * "Warm" is a plain rebuild after a unique line is appended to one source file. Wall time of the docker CLI.
+ *
+ * `BENCH_FRESH_ENGINE=1` measures what a fresh machine or CI runner sees: each app's builds run on a Docker engine
+ * started for it alone (its own data root, removed afterwards), which holds no image, no layer cache and no cache
+ * mount, so the cold build also pulls its bases. The stand-ins are pushed first (not timed) to the loopback registry
+ * of `scripts/testenv.sh up` (`SHIPSHAPE_TEST_REGISTRY`, 127.0.0.1:5000) and named from there; a pull from loopback
+ * is the fastest a pull can be, so these cold times are a lower bound of a real runner's.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFile, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { dockerCli, runCli } from '../test/e2e/env.js';
+import { dockerCli, registryHost, runCli } from '../test/e2e/env.js';
 import { baseMapArgs, buildEnv, ensureStandIn, standIns } from '../test/e2e/stand-ins.js';
 
 const apps = resolve(import.meta.dirname, '../test/e2e/__fixtures__/init-apps');
@@ -47,13 +53,68 @@ const all: App[] = [
 ];
 
 const emptyCacheMounts = process.env.BENCH_EMPTY_CACHE_MOUNTS === '1';
+const freshEngine = process.env.BENCH_FRESH_ENGINE === '1';
 
-function build(dir: string, tag: string, noCache: boolean): number {
-  if (noCache && emptyCacheMounts) {
+/** A Docker engine of its own for one app's builds, as on a fresh runner: nothing pulled, built or cached yet. */
+interface Engine {
+  host: string;
+  stop(): Promise<void>;
+}
+
+async function startEngine(): Promise<Engine> {
+  const root = await mkdtemp(join(tmpdir(), 'shipshape-bench-engine-'));
+  const host = `unix://${join(root, 'docker.sock')}`;
+  const daemon = spawn('dockerd', ['--bridge=none', '--iptables=false', '--ip-masq=false', '--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'dockerd.pid'), '-H', host], {
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((done) => {
+    daemon.once('exit', () => {
+      done();
+    });
+  });
+  const stop = async (): Promise<void> => {
+    daemon.kill('SIGTERM');
+    await exited;
+    // overlay2 leaves nothing mounted once dockerd has stopped; the data root goes with the engine
+    await rm(root, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 120; i++) {
+    if (spawnSync(dockerCli, ['-H', host, 'version'], { stdio: 'ignore' }).status === 0) return { host, stop };
+    if (daemon.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await stop();
+  throw new Error(`dockerd with data root ${root} did not answer (BENCH_FRESH_ENGINE needs root and dockerd)`);
+}
+
+/** Pushes each stand-in to the loopback registry and maps the public bases to the pushed names (not timed). */
+function registryBaseMap(localMap: string[]): string[] {
+  const pushed = new Map<string, string>();
+  const args: string[] = [];
+  for (let i = 0; i < localMap.length; i += 2) {
+    const pair = localMap[i + 1]!;
+    const publicName = pair.slice(0, pair.indexOf('='));
+    const local = pair.slice(pair.indexOf('=') + 1);
+    let remote = pushed.get(local);
+    if (remote === undefined) {
+      remote = `${registryHost}/bench-${local}`;
+      for (const step of [['tag', local, remote], ['push', '--quiet', remote]]) {
+        const r = spawnSync(dockerCli, step, { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`docker ${step.join(' ')} failed (is scripts/testenv.sh up running?): ${r.stderr.trim()}`);
+      }
+      pushed.set(local, remote);
+    }
+    args.push('--base-map', `${publicName}=${remote}`);
+  }
+  return args;
+}
+
+function build(dir: string, tag: string, noCache: boolean, engine?: Engine): number {
+  if (noCache && emptyCacheMounts && engine === undefined) {
     const pruned = spawnSync(dockerCli, ['builder', 'prune', '--force', '--filter', 'type=exec.cachemount'], { encoding: 'utf8' });
     if (pruned.status !== 0) throw new Error(`docker builder prune failed: ${pruned.stderr.trim()}`);
   }
-  const args = ['build', '--network', 'host', '--progress=plain', ...(noCache ? ['--no-cache'] : []), '-t', tag, dir];
+  const args = [...(engine === undefined ? [] : ['-H', engine.host]), 'build', '--network', 'host', '--progress=plain', ...(noCache ? ['--no-cache'] : []), '-t', tag, dir];
   const start = performance.now();
   const r = spawnSync(dockerCli, args, { env: { ...process.env, ...buildEnv }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = (performance.now() - start) / 1000;
@@ -61,8 +122,8 @@ function build(dir: string, tag: string, noCache: boolean): number {
   return seconds;
 }
 
-function sizeOf(tag: string): number {
-  const r = spawnSync(dockerCli, ['image', 'inspect', '--format', '{{.Size}}', tag], { encoding: 'utf8' });
+function sizeOf(tag: string, engine?: Engine): number {
+  const r = spawnSync(dockerCli, [...(engine === undefined ? [] : ['-H', engine.host]), 'image', 'inspect', '--format', '{{.Size}}', tag], { encoding: 'utf8' });
   return Number(r.stdout.trim());
 }
 
@@ -77,6 +138,7 @@ interface Row {
 async function measure(app: App, kind: Row['dockerfile'], baseMap: string[]): Promise<Row> {
   const dir = await mkdtemp(join(tmpdir(), `shipshape-bench-init-${app.name}-`));
   const tag = `shipshape-bench/init-${app.name}-${kind}:${Date.now()}`;
+  let engine: Engine | undefined;
   try {
     await cp(join(apps, app.name), dir, { recursive: true });
     if (kind === 'generated') {
@@ -85,22 +147,27 @@ async function measure(app: App, kind: Row['dockerfile'], baseMap: string[]): Pr
     } else {
       const standIn = standIns.find((s) => s.public === app.builder);
       if (standIn === undefined) throw new Error(`no stand-in for ${app.builder}`);
-      await writeFile(join(dir, 'Dockerfile'), `FROM ${await ensureStandIn(standIn)}\nWORKDIR /app\nCOPY . .\n${app.naive}\n`);
+      const mapped = baseMap.find((a) => a.startsWith(`${app.builder}=`))?.slice(app.builder.length + 1) ?? (await ensureStandIn(standIn));
+      await writeFile(join(dir, 'Dockerfile'), `FROM ${mapped}\nWORKDIR /app\nCOPY . .\n${app.naive}\n`);
     }
-    const cold = build(dir, tag, true);
+    engine = freshEngine ? await startEngine() : undefined;
+    const cold = build(dir, tag, true, engine);
     await appendFile(join(dir, app.source), `\n${app.comment} changed ${randomUUID()}\n`);
-    const warm = build(dir, tag, false);
-    return { app: app.name, dockerfile: kind, cold, warm, size: sizeOf(tag) };
+    const warm = build(dir, tag, false, engine);
+    return { app: app.name, dockerfile: kind, cold, warm, size: sizeOf(tag, engine) };
   } finally {
-    spawnSync(dockerCli, ['rmi', '-f', tag], { stdio: 'ignore' });
+    if (engine === undefined) spawnSync(dockerCli, ['rmi', '-f', tag], { stdio: 'ignore' });
+    else await engine.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 const wanted = process.env.BENCH_APPS?.split(',');
 const chosen = all.filter((a) => wanted === undefined || wanted.includes(a.name));
-const baseMap = await baseMapArgs();
-console.error(`cold builds: ${emptyCacheMounts ? 'BuildKit cache mounts emptied first' : 'BuildKit cache mounts as earlier builds left them'}`);
+const baseMap = freshEngine ? registryBaseMap(await baseMapArgs()) : await baseMapArgs();
+console.error(
+  `cold builds: ${freshEngine ? `a fresh engine per app and Dockerfile, bases pulled from ${registryHost}` : emptyCacheMounts ? 'BuildKit cache mounts emptied first' : 'BuildKit cache mounts as earlier builds left them'}`,
+);
 const rows: Row[] = [];
 for (const app of chosen) {
   for (const kind of ['generated', 'naive'] as const) {
