@@ -28,6 +28,12 @@ export interface Package {
   files: string[];
   /** Ecosystem details: source package, architecture, maintainer, dev dependency… */
   metadata: Record<string, string | boolean | undefined>;
+  /**
+   * True when the cataloger read the package's complete list of dependencies and found each of them among the
+   * packages: its depends-on edges are then all of them, and no edge means none (CycloneDX `dependsOn: []`, SPDX
+   * `DEPENDS_ON NONE`). Absent when the ecosystem does not say, or a dependency is missing.
+   */
+  dependenciesKnown?: boolean;
 }
 
 export interface Relationship {

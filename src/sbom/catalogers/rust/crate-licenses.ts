@@ -20,7 +20,7 @@ export function cratePackage(
   entry: Pick<FileEntry, 'path' | 'layer'>,
   crate: { id: string; name: string; version: string },
   found: FoundLicenses | undefined,
-  extra: { files: string[]; metadata: Record<string, unknown> },
+  extra: { files: string[]; metadata: Record<string, unknown>; dependenciesKnown?: boolean },
 ): Package {
   const { licenses, metadata } = licenseFields(found);
   return {
@@ -36,6 +36,7 @@ export function cratePackage(
     layer: entry.layer >= 0 ? entry.layer : undefined,
     files: extra.files,
     metadata: { ...extra.metadata, ...metadata },
+    ...(extra.dependenciesKnown === true ? { dependenciesKnown: true } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ describe('rust-audit-binary-cataloger', () => {
     expect(root?.files).toEqual(['/usr/local/bin/hello']);
     const edges = truth.packages.reduce((n, p) => n + (p.dependencies?.length ?? 0), 0);
     expect(sbom.relationships).toHaveLength(edges);
+    // .dep-v0 names each crate's every dependency: a crate without any is known to depend on nothing
+    expect(sbom.packages.every((p) => p.dependenciesKnown === true)).toBe(true);
     expect(sbom.unownedFiles).toEqual([]);
     expect(sbom.unknowns).toEqual([]);
   });

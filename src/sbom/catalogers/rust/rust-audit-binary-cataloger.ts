@@ -72,6 +72,8 @@ export const rustAuditBinaryCataloger: Cataloger = {
             cratePackage(name, entry, { id: ids[i] ?? '', name: p.name, version: p.version }, found, {
               files: p.root === true ? [entry.path] : [],
               metadata: { source: p.source, dependencyKind: p.kind ?? 'runtime', root: p.root === true },
+              // .dep-v0 lists every crate's dependencies by index, each checked above to name a listed crate
+              dependenciesKnown: true,
             }),
           );
           for (const d of p.dependencies ?? []) out.relationships.push({ from: ids[i] ?? '', to: ids[d] ?? '', type: 'depends-on' });

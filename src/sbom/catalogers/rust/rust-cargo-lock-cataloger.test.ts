@@ -97,7 +97,10 @@ describe('rust-cargo-lock-cataloger', () => {
     const named = (from: string, to: string): string => `${spdxName.get(from) ?? from} -> ${spdxName.get(to) ?? to}`;
     const byId = new Map(sbom.packages.map((p) => [p.id, p.name]));
     const expected = edges.map((r) => `${byId.get(r.from) ?? ''} -> ${byId.get(r.to) ?? ''}`).sort();
-    expect(spdx.relationships.filter((r) => r.relationshipType === 'DEPENDS_ON').map((r) => named(r.spdxElementId, r.relatedSpdxElement)).sort()).toEqual(expected);
+    // and DEPENDS_ON NONE for each crate that depends on nothing (known: none)
+    const none = sbom.packages.filter((p) => !edges.some((r) => r.from === p.id)).map((p) => `${p.name} -> NONE`);
+    expect(none).toHaveLength(4);
+    expect(spdx.relationships.filter((r) => r.relationshipType === 'DEPENDS_ON').map((r) => named(r.spdxElementId, r.relatedSpdxElement)).sort()).toEqual([...expected, ...none].sort());
     expect(expected).toContain('serde -> serde_derive');
     const cdx = JSON.parse(formats['cyclonedx-json'](sbom)) as { components: { name: string; 'bom-ref': string }[]; dependencies: { ref: string; dependsOn: string[] }[] };
     const cdxName = new Map(cdx.components.map((c) => [c['bom-ref'], c.name]));

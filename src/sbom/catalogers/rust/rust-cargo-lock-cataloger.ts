@@ -72,20 +72,26 @@ export const rustCargoLockCataloger: Cataloger = {
           const id = idOf(p);
           ids.set(`${p.name} ${p.version}`, id);
           if (!ids.has(p.name)) ids.set(p.name, id);
+        }
+        // a dependency is named `name`, or `name version` (or `name version (source)`) when several versions are locked
+        const resolved = (dep: string): string | undefined => {
+          const [depName, depVersion] = dep.split(' ');
+          return ids.get(`${depName} ${depVersion}`) ?? ids.get(depName ?? '');
+        };
+        for (const p of lock.package) {
+          const id = idOf(p);
           const found = p.source === undefined ? (licensesOf.fromProject(`${dir}/Cargo.toml`, p) ?? licensesOf.find(p, `${dir}/vendor`)) : licensesOf.find(p, `${dir}/vendor`);
           out.packages.push(
             cratePackage(name, entry, { id, name: p.name, version: p.version }, found, {
               files: [],
               metadata: { source: p.source, ...(p.checksum ? { checksum: p.checksum } : {}) },
+              // Cargo.lock lists each crate's every dependency (absent: none)
+              dependenciesKnown: (p.dependencies ?? []).every((dep) => resolved(dep) !== undefined),
             }),
           );
-        }
-        // a dependency is named `name`, or `name version` (or `name version (source)`) when several versions are locked
-        for (const p of lock.package) {
           for (const dep of p.dependencies ?? []) {
-            const [depName, depVersion] = dep.split(' ');
-            const to = ids.get(`${depName} ${depVersion}`) ?? ids.get(depName ?? '');
-            if (to) out.relationships.push({ from: idOf(p), to, type: 'depends-on' });
+            const to = resolved(dep);
+            if (to) out.relationships.push({ from: id, to, type: 'depends-on' });
           }
         }
       });

@@ -51,7 +51,7 @@ function reachable(doc: Doc): Set<string> {
   return seen;
 }
 
-function sbomOf(names: string[], edges: [string, string][]): Sbom {
+function sbomOf(names: string[], edges: [string, string][], known: string[] = []): Sbom {
   const pkg = (name: string): Package => ({
     id: `pkg-${name}`,
     type: 'generic',
@@ -65,6 +65,7 @@ function sbomOf(names: string[], edges: [string, string][]): Sbom {
     layer: 0,
     files: [],
     metadata: {},
+    ...(known.includes(name) ? { dependenciesKnown: true } : {}),
   });
   const relationships = edges.map(([from, to]): Relationship => ({ from: `pkg-${from}`, to: `pkg-${to}`, type: 'depends-on' }));
   return normalize({ source: { kind: 'image', name: 'oci:test' }, created: '1970-01-01T00:00:00Z', packages: names.map(pkg), relationships, unknowns: [], unownedFiles: [], tool: { name: 'shipshape', version: '0.0.0' } });
@@ -89,6 +90,21 @@ describe('CycloneDX dependencies', () => {
     expect(graphByName(doc).root).toEqual(['c', 'd', 'x']);
     expect(reachable(doc).size).toBe(6);
     expect(toCycloneDxJson(sbom)).toBe(toCycloneDxJson(sbomOf(['y', 'x', 'd', 'c', 'b', 'a'], [['y', 'x'], ['x', 'y'], ['d', 'a'], ['b', 'a'], ['a', 'b']])));
+  });
+
+  it('a crate Cargo.lock gives no dependencies has an empty dependsOn: known to depend on nothing', async () => {
+    const doc = JSON.parse(toCycloneDxJson(await catalogDirectory(cargoProject, { catalogers: ['rust'] }))) as Doc;
+    validate(doc);
+    const graph = graphByName(doc);
+    expect(Object.keys(graph).sort()).toEqual(['hello', 'itoa', 'licfile', 'root', 'serde', 'serde_derive', 'tinyfmt']);
+    expect([graph.itoa, graph.licfile, graph.serde_derive, graph.tinyfmt]).toEqual([[], [], [], []]);
+  });
+
+  it('a component whose dependencies are unknown has no entry; one known to have none has an empty dependsOn', () => {
+    const doc = JSON.parse(toCycloneDxJson(sbomOf(['app', 'lib', 'loose', 'none'], [['app', 'lib']], ['app', 'none']))) as Doc;
+    validate(doc);
+    // lib is reached from app but its own dependencies are unknown, as are loose's
+    expect(graphByName(doc)).toEqual({ root: ['app', 'loose', 'none'], app: ['lib'], none: [] });
   });
 
   it('with no edges at all, the root depends on every component', () => {

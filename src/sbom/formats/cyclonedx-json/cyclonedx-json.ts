@@ -24,7 +24,9 @@ function licenses(p: Package): object[] | undefined {
 }
 
 /**
- * The root's dependencies, then each component's own (the catalogers' depends-on edges). The root depends on the
+ * The root's dependencies, then each component's own (the catalogers' depends-on edges): an entry for every
+ * component with edges or whose dependencies are known, so that an empty `dependsOn` says "known: none" and a
+ * missing entry "unknown" (CycloneDX 1.6 `dependencies`). The root depends on the
  * top of the graph, not on every component: what no other component depends on (for an image, the distribution's
  * packages nothing requires and the application's own packages), plus one member of each cycle nothing outside it
  * depends on, so that every component is reachable from the root and none is listed twice on the way
@@ -36,7 +38,8 @@ function dependencies(sbom: Sbom, rootRef: string): { ref: string; dependsOn: st
   const ids = sbom.packages.map((p) => p.id);
   return [{ ref: rootRef, dependsOn: topLevel(ids, edges) }, ...sbom.packages.flatMap((p) => {
     const to = edges.get(p.id);
-    return to === undefined ? [] : [{ ref: p.id, dependsOn: [...to].sort() }];
+    if (to === undefined) return p.dependenciesKnown === true ? [{ ref: p.id, dependsOn: [] }] : [];
+    return [{ ref: p.id, dependsOn: [...to].sort() }];
   })];
 }
 

@@ -1,5 +1,6 @@
 /** SPDX 2.3 JSON (https://spdx.github.io/spdx-spec/v2.3/): the image as the described package, containing the rest. */
 import { createHash } from 'node:crypto';
+import { dependencyEdges } from '../../dependency-graph.js';
 import type { Sbom } from '../../model.js';
 import { toExpression } from '../licenses.js';
 
@@ -16,6 +17,7 @@ export function toSpdxJson(sbom: Sbom): string {
   const rootId = spdxId(`${sbom.source.kind}-root`);
   const extracted = new Map<string, string>();
   const idOf = new Map(sbom.packages.map((p) => [p.id, spdxId(`Package-${p.type}-${p.id}`)]));
+  const edges = dependencyEdges(sbom);
   const packages = sbom.packages.map((p) => {
     const { expression, refs } = toExpression(p.licenses);
     for (const [ref, text] of refs) extracted.set(ref, text);
@@ -65,6 +67,11 @@ export function toSpdxJson(sbom: Sbom): string {
         const to = idOf.get(r.to);
         if (from === undefined || to === undefined) return [];
         return [{ spdxElementId: from, relationshipType: r.type === 'depends-on' ? 'DEPENDS_ON' : 'CONTAINS', relatedSpdxElement: to }];
+      }),
+      // a package known to depend on nothing: SPDX 2.3 §11.1 lets NONE stand for "no relationships of this type"
+      ...sbom.packages.flatMap((p) => {
+        if (p.dependenciesKnown !== true || edges.has(p.id)) return [];
+        return [{ spdxElementId: idOf.get(p.id) ?? spdxId(`Package-${p.type}-${p.id}`), relationshipType: 'DEPENDS_ON', relatedSpdxElement: 'NONE' }];
       }),
     ],
     ...(extracted.size > 0
