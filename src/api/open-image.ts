@@ -1,13 +1,14 @@
 /**
  * Opens the image a name refers to, for the analyze, diff and sbom verbs: any transport of src/image/transports
  * (`oci:`, `oci-archive:`, `docker-archive:`, `dir:`, `rootfs:`, `docker-daemon:`, `docker://`) or a bare
- * reference (the daemon, then the registry). An index resolves to the child for `platform`.
+ * reference (the daemon, then the registry). An index resolves to the child that best serves `platform`, matched as
+ * `copy` and `inspect` match it.
  */
 import type { Config } from '../config/schema.js';
 import { createTransportContext, open } from '../image/transports/index.js';
-import type { Image, ImageIndex } from '../image/types.js';
+import { parsePlatform, selectPlatform } from '../image/mutate/platform.js';
+import type { Image } from '../image/types.js';
 import type { EventSink } from '../internal/events.js';
-import { notFound } from '../internal/errors.js';
 
 export interface OpenedImage {
   image: Image;
@@ -24,18 +25,11 @@ export interface OpenImageOptions {
   signal?: AbortSignal;
 }
 
-async function pickPlatform(index: ImageIndex, platform: string, subject: string): Promise<Image> {
-  const [os, architecture, variant] = platform.split('/');
-  const match = index.manifest.manifests.find((d) => d.platform?.os === os && d.platform?.architecture === architecture && (variant === undefined || d.platform?.variant === variant));
-  if (!match) throw notFound(subject, `the index has no image for ${platform}`);
-  return index.image(match.digest);
-}
-
 export async function openImage(name: string, options: OpenImageOptions): Promise<OpenedImage> {
   const ctx = await createTransportContext(options.config, options.events, options.signal);
   try {
     const artifact = await open(name, ctx);
-    const image = artifact.kind === 'image' ? artifact.image : await pickPlatform(artifact.index, options.platform ?? 'linux/amd64', `image "${name}"`);
+    const image = artifact.kind === 'image' ? artifact.image : await selectPlatform(artifact.index, parsePlatform(options.platform ?? 'linux/amd64'), `image "${name}"`);
     return { image, close: () => ctx.close() };
   } catch (error) {
     await ctx.close();

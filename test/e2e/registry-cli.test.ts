@@ -173,6 +173,33 @@ describe.skipIf(missing('cli') ?? registrySkip)('registry verbs through the CLI'
     }
   });
 
+  it('digest, inspect and analyze --platform linux/amd64 take an amd64 entry that carries a variant; no match lists the platforms', async () => {
+    // as indexes built for x86-64 microarchitecture levels write them: no baseline amd64 entry at all
+    const store = new MemoryBlobStore();
+    const built = async (architecture: string, variant: string): Promise<Image> =>
+      (await buildImage([await shellLayer(), await tarOf([{ name: 'arch', content: `${architecture}${variant}` }])], { store, platform: { os: 'linux', architecture, variant } })).image;
+    const [v3, v2, arm64] = [await built('amd64', 'v3'), await built('amd64', 'v2'), await built('arm64', 'v8')];
+    const repo = `${plain.host}/cli/amd64-levels`;
+    await remote.write(parseReference(`${repo}:1`), { kind: 'index', index: buildIndex([v3, v2, arm64], store) }, {});
+    const env = { SHIPSHAPE_CACHE_DIR: join(work, 'levels-cache') };
+    // without a variant the oldest level is taken (it runs on the most machines); a v3 machine gets v3
+    for (const [platform, expected] of [['linux/amd64', v2], ['linux/amd64/v2', v2], ['linux/amd64/v4', v3], ['linux/arm64', arm64]] as const) {
+      expect(await runCli(['digest', '--platform', platform, `${repo}:1`], { env }), platform).toMatchObject({ code: 0, stdout: `${expected.digest}\n` });
+    }
+    const inspected = await runCli(['inspect', '--no-sizes', '--format', 'json', '--platform', 'linux/amd64', `docker://${repo}:1`], { env });
+    expect(inspected.code, inspected.stderr).toBe(0);
+    expect((JSON.parse(inspected.stdout) as { digest: string }).digest).toBe(v2.digest);
+    const analyzed = await runCli(['analyze', '--format', 'json', '--platform', 'linux/amd64', `docker://${repo}:1`], { env });
+    expect(analyzed.code, analyzed.stderr).toBe(0);
+    expect((JSON.parse(analyzed.stdout) as { image: { digest: string } }).image.digest).toBe(v2.digest);
+    const none = await runCli(['digest', '--platform', 'linux/amd64/v1', `${repo}:1`], { env });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe(`shipshape: docker://${repo}:1: has no image for linux/amd64/v1 (it offers linux/amd64/v3, linux/amd64/v2, linux/arm64/v8)\n`);
+    const analyzeNone = await runCli(['analyze', '--platform', 'linux/s390x', `docker://${repo}:1`], { env });
+    expect(analyzeNone.code).toBe(2);
+    expect(analyzeNone.stderr).toContain('has no image for linux/s390x (it offers linux/amd64/v3, linux/amd64/v2, linux/arm64/v8)');
+  });
+
   it('catalog lists every repository across pages; delete removes a manifest by digest and refuses a tag', async () => {
     const all = await runCli(['catalog', '--page-size', '1', '--format', 'json', plain.host]);
     expect(all.code, all.stderr).toBe(0);

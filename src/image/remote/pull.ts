@@ -15,7 +15,7 @@ import { acquireFileLock } from '../../internal/file-lock.js';
 import { newHash } from '../blob.js';
 import { artifactFromBlobs, type BlobStore, manifestKind } from '../from-blobs.js';
 import { isIndexMediaType, isManifestMediaType } from '../media-types.js';
-import { platformMatches as matchesPlatform } from '../mutate/platform.js';
+import { platformMatches as matchesPlatform, selectPlatform as pickPlatform } from '../mutate/platform.js';
 import { identifier, type Reference } from '../reference.js';
 import type { Artifact, Descriptor, Digest, Image, ImageIndex, Platform } from '../types.js';
 import { type ClientOptions, RegistryClient } from './client.js';
@@ -311,30 +311,13 @@ export async function artifact(ref: Reference, options: PullOptions = {}): Promi
   });
 }
 
-/** Picks the image for `platform` from an index (recursing into nested indexes). */
+/** Picks the image that best serves `platform` from an index (nested indexes included), as `copy` and `inspect` do. */
 export async function selectPlatform(index: ImageIndex, platform: Platform, name: string): Promise<Image> {
-  for (const d of index.manifest.manifests) {
-    if (isIndexMediaType(d.mediaType)) continue;
-    if (platformMatches(d.platform, platform)) {
-      const img = await index.image(d.digest);
-      const origin = origins.get(index);
-      if (origin) origins.set(img, origin);
-      return img;
-    }
-  }
-  for (const d of index.manifest.manifests) {
-    if (!isIndexMediaType(d.mediaType)) continue;
-    try {
-      const child = await index.index(d.digest);
-      const origin = origins.get(index);
-      if (origin) origins.set(child, origin);
-      return await selectPlatform(child, platform, name);
-    } catch (error) {
-      if (!(error instanceof ShipshapeError && error.code === 'not-found')) throw error;
-    }
-  }
-  const available = index.manifest.manifests.flatMap((d) => (d.platform ? [formatPlatform(d.platform)] : []));
-  throw notFound(name, `has no image for ${formatPlatform(platform)} (available: ${available.join(', ') || 'none declared'})`);
+  const img = await pickPlatform(index, platform, name);
+  const origin = origins.get(index);
+  // a nested index and its images live in the same repository as the top one
+  if (origin) origins.set(img, origin);
+  return img;
 }
 
 /** Reads one image: a manifest directly, or the `platform` entry (default: this machine's) of an index. */

@@ -62,7 +62,10 @@ describe('platforms', () => {
     expect(parsePlatform('linux/arm/v7')).toEqual({ os: 'linux', architecture: 'arm', variant: 'v7' });
     expect(() => parsePlatform('linux')).toThrow(/expected os\/arch/);
     expect(platformMatches({ os: 'linux', architecture: 'arm64', variant: 'v8' }, parsePlatform('linux/arm64'))).toBe(true);
-    expect(platformMatches({ os: 'linux', architecture: 'arm', variant: 'v6' }, parsePlatform('linux/arm/v7'))).toBe(false);
+    // an arm/v7 machine runs arm/v6 code (containerd's Only); the reverse does not hold
+    expect(platformMatches({ os: 'linux', architecture: 'arm', variant: 'v6' }, parsePlatform('linux/arm/v7'))).toBe(true);
+    expect(platformMatches({ os: 'linux', architecture: 'arm', variant: 'v7' }, parsePlatform('linux/arm/v6'))).toBe(false);
+    expect(platformMatches({ os: 'linux', architecture: 'amd64', variant: 'v2' }, parsePlatform('linux/amd64'))).toBe(true);
   });
 });
 
