@@ -2,6 +2,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { excludedBy } from '../generate/index.js';
 import { ShipshapeError } from '../internal/errors.js';
 import { init } from './init.js';
 
@@ -185,6 +186,8 @@ describe('init --force on a pip project whose private index URL has moved', () =
       expect(secretMounts(await readFile(join(dir, 'Dockerfile'), 'utf8')), file).toEqual(['pip-index-url', 'pip-index-url']);
       expect(again.notes, file).toContain(note);
       expect(JSON.stringify(again), file).not.toContain(token);
+      // and the file stays out of the build context, hence out of the image COPY . . makes
+      expect(excludedBy(again.dockerignore.split('\n'), file), file).toBe(true);
       await rm(join(dir, file));
     }
     // an extra index in .env has its own secret, beside a placeholder URL that is none

@@ -45,6 +45,8 @@ function sectionsFor(app: DetectedApp | undefined, present: ReadonlySet<string>)
       // the context of a uv workspace member is the workspace root: each member's build output lies in its folder
       if (app.workspace !== undefined) for (const member of app.workspace.members) output.push(`${member}/build`, `${member}/dist`, `${member}/*.egg-info`);
       tests.push('tests', 'test');
+      // pip's configuration may hold an index URL with credentials; the build's pip installs never read it
+      secrets.push('**/pip.conf', '**/pip.ini');
       break;
     case 'java':
       output.push('target', 'build', '.gradle', 'out', '*.class', '*.log');
