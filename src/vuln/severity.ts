@@ -1,7 +1,15 @@
 /**
- * Severity of a match: the highest CVSS base score among the record's and the affected entry's vectors (v2, v3.x
- * and v4.0, computed with ae-cvss-calculator), else the advisory's own rating (GHSA's `database_specific.severity`,
- * Debian's urgency), else unknown. Ratings follow CVSS's qualitative scale.
+ * Severity of a match, as trivy rates one: the rating of the database that published the record (its vendor
+ * severity), else the highest CVSS base score among the record's and the affected entry's vectors (v2, v3.x and v4.0,
+ * computed with ae-cvss-calculator) on CVSS's qualitative scale, else unknown. A record's own rating comes first
+ * because it is the publisher's judgement for that ecosystem: Debian's security tracker rates a CVE `unimportant` for
+ * Debian's build of a package whatever its CVSS vector scores upstream, and GitHub rates a GHSA from the vector it
+ * chose when the record carries several. The highest CVSS score is reported beside it either way.
+ *
+ * Where a record carries its rating: per affected package, `ecosystem_specific.severity` or `.urgency` (Debian's
+ * urgency), `database_specific.severity`, or a qualitative `severity` entry (type `Ubuntu`); per record,
+ * `database_specific.severity` (GHSA) or a qualitative `severity` entry. An unassigned rating (`not yet assigned`,
+ * `untriaged`) counts as none.
  */
 import cvss from 'ae-cvss-calculator';
 import type { Osv, OsvAffected } from './osv.js';
@@ -36,12 +44,37 @@ export function cvssScore(type: string, vector: string): number | undefined {
 
 function fromWord(word: unknown): Severity | undefined {
   if (typeof word !== 'string') return undefined;
-  const w = word.toLowerCase();
+  // the security tracker marks an urgency it has not confirmed with asterisks (`low**`)
+  const w = word.toLowerCase().replace(/\*+$/, '');
   if (w === 'critical') return 'critical';
   if (w === 'high' || w === 'important') return 'high';
   if (w === 'moderate' || w === 'medium') return 'medium';
   if (w === 'low' || w === 'negligible' || w === 'unimportant') return 'low';
   return undefined;
+}
+
+type SeverityEntries = Osv['severity'];
+
+/** The first qualitative entry (OSV's `Ubuntu` type) of a `severity` list; CVSS entries are vectors, not ratings. */
+function ratingEntry(entries: SeverityEntries): Severity | undefined {
+  for (const s of entries ?? []) {
+    if (s.type.startsWith('CVSS_')) continue;
+    const rating = fromWord(s.score);
+    if (rating) return rating;
+  }
+  return undefined;
+}
+
+/** The rating the record's publisher gave, the affected package's own before the record's. */
+function vendorSeverity(record: Osv, affected: OsvAffected): Severity | undefined {
+  return (
+    fromWord(affected.ecosystem_specific?.severity) ??
+    fromWord(affected.ecosystem_specific?.urgency) ??
+    fromWord(affected.database_specific?.severity) ??
+    ratingEntry(affected.severity) ??
+    fromWord(record.database_specific?.severity) ??
+    ratingEntry(record.severity)
+  );
 }
 
 export function severityOf(record: Osv, affected: OsvAffected): { severity: Severity; score: number | undefined; vector?: string } {
@@ -54,11 +87,6 @@ export function severityOf(record: Osv, affected: OsvAffected): { severity: Seve
       vector = s.score;
     }
   }
-  if (best !== undefined) return { severity: ratingOf(best), score: best, ...(vector === undefined ? {} : { vector }) };
-  const word =
-    fromWord(record.database_specific?.severity) ??
-    fromWord(affected.database_specific?.severity) ??
-    fromWord(affected.ecosystem_specific?.severity) ??
-    fromWord(affected.ecosystem_specific?.urgency);
-  return { severity: word ?? 'unknown', score: undefined };
+  const severity = vendorSeverity(record, affected) ?? (best === undefined ? 'unknown' : ratingOf(best));
+  return { severity, score: best, ...(vector === undefined ? {} : { vector }) };
 }
