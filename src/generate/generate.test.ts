@@ -17,6 +17,7 @@ const projects: [string, string | undefined][] = [
   ['node-npm-workspaces-ts', undefined],
   ['node-pnpm-workspaces', 'packages/api'],
   ['node-yarn-berry-nest', undefined],
+  ['node-yarn-berry-workspaces', 'apps/web'],
   ['node-bun', undefined],
   ['node-plain', undefined],
   ['go-cmd', 'cmd/api'],

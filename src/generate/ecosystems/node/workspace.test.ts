@@ -40,6 +40,22 @@ describe('findWorkspace', () => {
     expect(await findWorkspace(join(root, 'apps/web/api'))).toMatchObject({ root, member: 'apps/web/api', file: 'package.json' });
   });
 
+  it.each([
+    ['yarn berry', { packageManager: 'yarn@4.5.0', workspaces: ['apps/**/*', 'services/**', 'libs/{greeting,format}', './tools/cli/'] }],
+    ['bun, the object form', { workspaces: { packages: ['apps/**/*', 'services/**', 'libs/{greeting,format}', './tools/cli/'], catalog: { express: '^4' } } }],
+  ])('%s: members outside packages/*, by `**` (none or any folders), braces and explicit paths', async (_, manifest) => {
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-ws-'));
+    made.push(root);
+    const members = ['apps/web', 'apps/admin/console', 'services/billing', 'services/eu/payments/api', 'libs/greeting', 'libs/format', 'tools/cli'];
+    for (const member of [...members, 'libs/other', 'tools/lint']) {
+      await mkdir(join(root, member), { recursive: true });
+      await writeFile(join(root, member, 'package.json'), JSON.stringify({ name: member.replace(/\//g, '-') }));
+    }
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'r', private: true, ...manifest }));
+    for (const member of members) expect(await findWorkspace(join(root, member)), member).toEqual({ root, member, members: [...members].sort(), file: 'package.json' });
+    for (const outside of ['libs/other', 'tools/lint']) expect(await findWorkspace(join(root, outside)), outside).toBeUndefined();
+  });
+
   it('lists the member itself among the members, however deep it lies', async () => {
     const root = await mkdtemp(join(tmpdir(), 'shipshape-ws-'));
     made.push(root);
@@ -95,7 +111,31 @@ describe('workspacePattern', () => {
     ['./apps/**', 'apps/a/b', true],
     ['!packages/private', 'packages/private', true],
     ['libs/core', 'libs/core', true],
+    ['apps/**', 'apps', false],
+    ['apps/**/*', 'apps/web', true],
+    ['apps/**/*', 'apps/web/admin', true],
+    ['apps/**/*', 'apps', false],
+    ['services/**/api', 'services/api', true],
+    ['services/**/api', 'services/eu/billing/api', true],
+    ['services/**/api', 'services/eu/billing', false],
+    ['**/api', 'api', true],
+    ['**/api', 'a/b/api', true],
+    ['libs/{ui,util}', 'libs/util', true],
+    ['libs/{ui,util}', 'libs/ui', true],
+    ['libs/{ui,util}', 'libs/{ui,util}', false],
+    ['{apps,tools/{cli,lint}}/*', 'tools/lint/x', true],
+    ['{apps,tools/{cli,lint}}/*', 'tools/other/x', false],
+    ['libs/{core}', 'libs/{core}', true],
+    ['pkg-?', 'pkg-a', true],
+    ['pkg-?', 'pkg-ab', false],
+    ['apps/web.v2', 'apps/webxv2', false],
   ])('%s against %s: %s', (glob, path, expected) => {
     expect(workspacePattern(glob).test(path)).toBe(expected);
+  });
+
+  it('expands a hostile run of braces to a bounded number of alternatives', () => {
+    const pattern = workspacePattern('{a,b}'.repeat(40));
+    expect(pattern.source.length).toBeLessThan(20_000);
+    expect(pattern.test('a'.repeat(40))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Node.js workspaces: npm and yarn list their members in the root package.json (`workspaces`), pnpm in
+ * Node.js workspaces: npm, yarn and bun list their members in the root package.json (`workspaces`), pnpm in
  * `pnpm-workspace.yaml` (`packages`). A member's lockfile and hoisted `node_modules` live at the workspace root,
  * so both `init` (the build context) and `build` (the install and the image layout) start from the root.
  */
@@ -15,16 +15,53 @@ const manifestSchema = z.looseObject({
 
 const pnpmWorkspaceSchema = z.looseObject({ packages: z.array(z.string().min(1)).nullish() });
 
-/** A workspace pattern (`packages/*`, `apps/**`) as a regular expression over posix paths. */
+/** How many patterns one workspace glob may expand to (`{a,b}/{c,d}` is four): a hostile manifest gets no more. */
+const maxAlternatives = 64;
+
+/**
+ * A glob with its `{a,b}` alternatives expanded, nested ones too (`libs/{ui,util}` → `libs/ui`, `libs/util`), as the
+ * globs of npm (minimatch), yarn berry (micromatch) and bun expand them; braces without a top-level comma stay as
+ * they are written.
+ */
+function expandBraces(glob: string): string[] {
+  const done: string[] = [];
+  const queue = [glob];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const open = next.indexOf('{');
+    let depth = 0;
+    let close = -1;
+    const commas: number[] = [];
+    for (let i = open; open >= 0 && i < next.length && close < 0; i++) {
+      if (next[i] === '{') depth++;
+      else if (next[i] === '}' && --depth === 0) close = i;
+      else if (next[i] === ',' && depth === 1) commas.push(i);
+    }
+    if (close < 0 || commas.length === 0 || done.length + queue.length + commas.length >= maxAlternatives) {
+      done.push(next);
+      continue;
+    }
+    const cuts = [open, ...commas, close];
+    for (let i = 0; i < cuts.length - 1; i++) queue.push(next.slice(0, open) + next.slice((cuts[i] ?? 0) + 1, cuts[i + 1]) + next.slice(close + 1));
+  }
+  return [...new Set(done)];
+}
+
+/** One path segment of a glob: `*` any run of characters but `/`, `?` one of them, the rest literal. */
+function segmentSource(part: string): string {
+  return part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*+/g, '[^/]*').replace(/\?/g, '[^/]');
+}
+
+/**
+ * A workspace pattern (`packages/*`, `apps/**`, `libs/{ui,util}`) as a regular expression over posix paths. A `**`
+ * segment between others stands for any number of folders, none included, as in the globs of every package manager
+ * (`apps/**` then `/*` matches `apps/web`); a trailing one for at least one (`apps/**` is not `apps` itself).
+ */
 export function workspacePattern(glob: string): RegExp {
-  const body = glob
-    .replace(/^!/, '')
-    .replace(/^\.\//, '')
-    .replace(/\/+$/, '')
-    .split('/')
-    .map((part) => (part === '**' ? '.*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')))
-    .join('/');
-  return new RegExp(`^${body}$`);
+  const sources = expandBraces(glob.replace(/^!/, '').replace(/^\.\//, '').replace(/\/+$/, '')).map((expanded) => {
+    const parts = expanded.split('/');
+    return parts.map((part, i) => (part !== '**' ? segmentSource(part) + (i === parts.length - 1 ? '' : '/') : i === parts.length - 1 ? '.+' : '(?:[^/]+/)*')).join('');
+  });
+  return new RegExp(`^(?:${sources.join('|')})$`);
 }
 
 /** Whether `path` is a member under `patterns` (pnpm's `!pattern` entries exclude). */

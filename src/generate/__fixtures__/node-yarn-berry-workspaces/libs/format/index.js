@@ -1,0 +1,1 @@
+exports.format = (n) => n.toFixed(2);

@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+console.log(require('@shop/format').format(1));
