@@ -7,7 +7,8 @@ import { PackageURL } from 'packageurl-js';
 import type { FileResolver } from '../../../fs/index.js';
 import { type CatalogContext, type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
 import type { Package } from '../../model.js';
-import { type ParsedParagraph, parseParagraphs } from './control.js';
+import { type Paragraph, type ParsedParagraph, parseParagraphs } from './control.js';
+import { type Alternative, parseRelations, providedNames } from './depends.js';
 
 const name = 'dpkg-db-cataloger';
 const statusFile = '/var/lib/dpkg/status';
@@ -100,6 +101,44 @@ function toPackage(paragraph: ParsedParagraph, location: string, files: FileReso
   };
 }
 
+/**
+ * Depends and Pre-Depends edges between the installed packages (Policy §7.2: both must be installed for a package to
+ * work): each clause to its first alternative that is installed, under its own name or as a virtual package another
+ * provides (§7.5). Versions are not compared: dpkg keeps the installed set consistent. A package whose every clause
+ * resolves, or that has none, has its dependencies known; one that names a package the image lacks does not.
+ */
+function linkDependencies(out: ResultBuilder, fieldsOf: ReadonlyMap<Package, Paragraph>): void {
+  const real = new Map<string, Package[]>();
+  const virtual = new Map<string, Package[]>();
+  const add = (map: Map<string, Package[]>, key: string, pkg: Package): void => {
+    map.set(key, [...(map.get(key) ?? []), pkg]);
+  };
+  for (const [pkg, fields] of fieldsOf) {
+    add(real, pkg.name, pkg);
+    for (const provided of providedNames(fields.get('Provides'))) add(virtual, provided, pkg);
+  }
+  const satisfying = (from: Package, alt: Alternative): Package | undefined => {
+    const fits = (p: Package): boolean => alt.arch === undefined || alt.arch === 'any' || p.metadata.architecture === alt.arch;
+    // the depender's own architecture first (a multi-arch system has libc6:amd64 and libc6:i386), then the others
+    const rank = (p: Package): number => (p.metadata.architecture === from.metadata.architecture ? 0 : p.metadata.architecture === 'all' ? 1 : 2);
+    const best = (list: Package[] | undefined): Package | undefined =>
+      (list ?? []).filter(fits).sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+    return best(real.get(alt.name)) ?? best(virtual.get(alt.name));
+  };
+  for (const [pkg, fields] of fieldsOf) {
+    const clauses = [...parseRelations(fields.get('Pre-Depends')), ...parseRelations(fields.get('Depends'))];
+    const targets = new Set<string>();
+    let resolved = true;
+    for (const clause of clauses) {
+      const target = clause.map((alt) => satisfying(pkg, alt)).find((p) => p !== undefined);
+      if (target === undefined) resolved = false;
+      else if (target !== pkg) targets.add(target.id);
+    }
+    for (const to of targets) out.relationships.push({ from: pkg.id, to, type: 'depends-on' });
+    if (resolved) pkg.dependenciesKnown = true;
+  }
+}
+
 export const dpkgDbCataloger: Cataloger = {
   name,
   wants(path) {
@@ -110,18 +149,20 @@ export const dpkgDbCataloger: Cataloger = {
   catalog(files, ctx): CatalogResult {
     const out = new ResultBuilder(name);
     // one unknown per broken paragraph: the other packages of the database are still reported
-    const each = (location: string, body: string, use: (pkg: Package) => void, distrolessBase?: string): void => {
+    const each = (location: string, body: string, use: (pkg: Package, fields: Paragraph) => void, distrolessBase?: string): void => {
       for (const p of parseParagraphs(body)) {
         out.guard(location, () => {
           const pkg = toPackage(p, location, files, ctx, distrolessBase);
-          if (pkg) use(pkg);
+          if (pkg) use(pkg, p.fields);
         });
       }
     };
+    const fieldsOf = new Map<Package, Paragraph>();
     const status = text(files, statusFile);
     if (status !== undefined) {
-      each(statusFile, status, (pkg) => {
+      each(statusFile, status, (pkg, fields) => {
         out.packages.push(pkg);
+        fieldsOf.set(pkg, fields);
       });
     }
     for (const entry of files.children(statusDir.slice(0, -1))) {
@@ -131,18 +172,22 @@ export const dpkgDbCataloger: Cataloger = {
       each(
         entry.path,
         body,
-        (pkg) => {
+        (pkg, fields) => {
           // An image may keep both (a distroless base that later got a dpkg status written from status.d): one
           // installed package is one package, so the status.d entry only adds its evidence and files.
           const same = out.packages.find((q) => q.name === pkg.name && q.version === pkg.version && q.metadata.architecture === pkg.metadata.architecture);
           if (same) {
             same.locations = [...new Set([...same.locations, ...pkg.locations])];
             same.files = [...new Set([...same.files, ...pkg.files])];
-          } else out.packages.push(pkg);
+          } else {
+            out.packages.push(pkg);
+            fieldsOf.set(pkg, fields);
+          }
         },
         entry.path,
       );
     }
+    linkDependencies(out, fieldsOf);
     return out;
   },
 };
