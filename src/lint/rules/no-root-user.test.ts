@@ -49,6 +49,54 @@ new RuleTester({ describe, it }).run(rule, {
       mode: 'all',
       output: 'FROM gcr.io/distroless/nodejs20-debian12\nCOPY . /app\nUSER nonroot\nCMD ["/app/index.js"]\n',
     },
+    // a RUN right before the USER takes the user's creation: a RUN of its own would follow it and draw consecutive-run
+    {
+      code: 'FROM python:3.12-slim\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD ["python", "main.py"]\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM python:3.12-slim\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt \\\n    && groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\nCMD ["python", "main.py"]\n',
+    },
+    // … before a trailing comment, which would swallow it
+    {
+      code: 'FROM debian:12\nRUN ln -s /usr/local/bin/run.sh / # backwards compat\nENTRYPOINT ["run.sh"]\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM debian:12\nRUN ln -s /usr/local/bin/run.sh / \\\n    && groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app # backwards compat\nUSER app\nENTRYPOINT ["run.sh"]\n',
+    },
+    // … indented like the last line of a RUN over several lines, before a trailing `;`
+    {
+      code: 'FROM debian:12\nRUN set -eux; \\\n\tmkdir /data; \\\n\tchmod 700 /data;\nCMD ["sh"]\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM debian:12\nRUN set -eux; \\\n\tmkdir /data; \\\n\tchmod 700 /data \\\n\t&& groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app;\nUSER app\nCMD ["sh"]\n',
+    },
+    // … where the RUN ends the file, and the USER goes where it ends (one edit)
+    {
+      code: 'FROM alpine:3.20\nRUN apk add --no-cache curl\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM alpine:3.20\nRUN apk add --no-cache curl \\\n    && addgroup -S app && adduser -S -G app -H app\nUSER app\n',
+    },
+    // a RUN consecutive-run would not pair a new one with (a flag, a comment line between), or one that may exit
+    // early with success, keeps its text: the user gets a RUN of its own
+    {
+      code: 'FROM debian:12\nRUN --mount=type=cache,target=/root/.cache make\nCMD ["sh"]\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM debian:12\nRUN --mount=type=cache,target=/root/.cache make\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\nCMD ["sh"]\n',
+    },
+    {
+      code: 'FROM debian:12\nRUN make\n# serve\nCMD ["sh"]\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM debian:12\nRUN make\n# serve\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\nCMD ["sh"]\n',
+    },
+    {
+      code: 'FROM debian:12\nRUN make || exit 0\nCMD ["sh"]\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM debian:12\nRUN make || exit 0\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\nCMD ["sh"]\n',
+    },
     {
       code: 'FROM debian:12\nUSER app\nRUN id\nUSER root\n',
       errors: [{ messageId: 'root', line: 4 }],

@@ -1,8 +1,8 @@
-import type { Instruction, Stage } from '../../dockerfile/index.js';
+import { allCommands, type Dockerfile, type Instruction, type SimpleCommand, type Stage, type TextEdit } from '../../dockerfile/index.js';
 import { isAlpine, isDistroless, rootImageOf } from '../base-image.js';
 import { defineRule } from '../define-rule.js';
 import { goSplitPlan } from '../split-stages.js';
-import { insertAt, newlineOf, replaceRange } from '../edits.js';
+import { indentAt, insertAt, newlineOf, replaceRange } from '../edits.js';
 
 const rootNames = new Set(['root', '0', 'root:root', '0:0', 'root:0', '0:root']);
 
@@ -17,6 +17,35 @@ function chain(stages: readonly Stage[], stage: Stage): Stage[] {
     s = parent;
   }
   return out;
+}
+
+/** `exec …`, or an `exit` that may succeed: what follows in the script may never run while the RUN still passes. */
+function endsEarly(command: SimpleCommand): boolean {
+  const [name, status] = command.words;
+  if (name?.value === 'exec') return true;
+  // `exit 1` fails the build anyway
+  return name?.value === 'exit' && !/^[1-9][0-9]*$/.test(status?.value ?? '0');
+}
+
+/**
+ * Where the commands that create the user can join the RUN right before `at` rather than make a RUN of their own,
+ * which would follow that RUN directly and draw consecutive-run (so `--fix=all` would leave a finding of its own
+ * making). A RUN consecutive-run would pair a new one with: shell form, no flags, no heredocs, no comment line
+ * between. The place is the end of its script's last command, before a trailing `;` or `# comment`, and the text
+ * joins with `&&` (`a || b && c` is `(a || b) && c`). `undefined` for other RUNs, for a script that does not parse,
+ * ends in a background job (`&`), or may `exec` or `exit` with success before reaching its end.
+ */
+function joinPoint(df: Dockerfile, final: Stage, at: number): { run: Instruction; offset: number } | undefined {
+  let prev: Instruction | undefined;
+  for (const i of final.instructions) if (i.range.end.offset <= at) prev = i;
+  if (prev?.keyword !== 'Run' || prev.json || prev.flags.length > 0 || prev.heredocs.length > 0) return undefined;
+  if (df.source.slice(prev.range.end.offset, at).includes('#')) return undefined;
+  const shell = prev.shell;
+  if (!shell || shell.problems.length > 0) return undefined;
+  const last = shell.body.items[shell.body.items.length - 1];
+  if (!last || last.separator === '&') return undefined;
+  if (allCommands(shell).some(endsEarly)) return undefined;
+  return { run: prev, offset: last.command.range.end.offset };
 }
 
 /** A container running as root turns any escape or write bug into root on the host's terms. */
@@ -62,23 +91,37 @@ export const rule = defineRule({
         // no-multi-stage's split gives the image a distroless `:nonroot` runtime stage: a user here would be in the builder
         const splits = goSplitPlan(df, ctx.source) !== null;
         const nl = newlineOf(ctx.source);
-        // the official node images ship a `node` user (uid 1000): switching to it adds no layer
-        const text = isDistroless(base)
-          ? `USER nonroot${nl}`
+        const debianFamily = base.kind === 'image' && /^(python|debian|ubuntu|ruby|php|openjdk|eclipse-temurin|golang|rust|buildpack-deps|httpd|nginx)$/.test(base.repo);
+        // the commands that create the user (none where the base has one) and the user to switch to; the official
+        // node images ship a `node` user (uid 1000): switching to it adds no layer
+        const [create, user]: [string | null, string] = isDistroless(base)
+          ? [null, 'nonroot']
           : base.kind === 'image' && base.repo === 'node' && !isAlpine(base)
-            ? `USER node${nl}`
+            ? [null, 'node']
             : isAlpine(base)
-              ? `RUN addgroup -S app && adduser -S -G app -H app${nl}USER app${nl}`
-              : base.kind === 'image' && /^(python|debian|ubuntu|ruby|php|openjdk|eclipse-temurin|golang|rust|buildpack-deps|httpd|nginx)$/.test(base.repo)
-                ? `RUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app${nl}USER app${nl}`
-                : `USER 65532:65532${nl}`;
+              ? ['addgroup -S app && adduser -S -G app -H app', 'app']
+              : debianFamily
+                ? ['groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app', 'app']
+                : [null, '65532:65532'];
         const anchor = final.instructions.find((i) => i.keyword === 'Cmd' || i.keyword === 'Entrypoint' || i.keyword === 'Healthcheck');
         const at = anchor ? anchor.range.start.offset : final.range.end.offset;
-        const lead = anchor ? '' : ctx.source.slice(0, at).endsWith('\n') ? '' : nl;
+        const lead = anchor ? '' : df.source.slice(0, at).endsWith('\n') ? '' : nl;
+        const join = create === null ? undefined : joinPoint(df, final, at);
+        const lines = [...(create !== null && join === undefined ? [`RUN ${create}`] : []), `USER ${user}`].join(nl);
+        const edits = (): TextEdit[] => {
+          const switchUser = anchor ? lines + nl : lead + lines;
+          if (create === null || join === undefined) return [insertAt(at, switchUser)];
+          // a line of its own, continued and indented like the RUN's last line (four spaces after the keyword's line)
+          const { run, offset } = join;
+          const indent = (run.range.start.line === run.range.end.line ? '' : indentAt(df.source, offset)) || '    ';
+          const joined = ` ${df.escapeChar}${nl}${indent}&& ${create}`;
+          // a RUN that ends the stage ends where the USER goes: one edit (two inserts at one offset conflict)
+          return offset === at ? [insertAt(at, joined + switchUser)] : [insertAt(offset, joined), insertAt(at, switchUser)];
+        };
         ctx.report({
           range: final.from.range,
           messageId: 'noUser',
-          ...(splits ? {} : { suggestion: { description: 'add a non-root user', edits: () => [insertAt(at, lead + (anchor ? text : text.slice(0, -nl.length)))] } }),
+          ...(splits ? {} : { suggestion: { description: 'add a non-root user', edits } }),
         });
       },
     };
