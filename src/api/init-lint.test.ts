@@ -27,6 +27,8 @@ async function projects(): Promise<{ name: string; root: string; app?: string }[
     else if (entry.name === 'go-cmd') found.push({ name: 'go-cmd cmd/api', root, app: 'cmd/api' });
     // two apps: the workspace member and a folder pnpm-workspace.yaml excludes
     else if (entry.name === 'node-pnpm-workspaces') found.push({ name: 'node-pnpm-workspaces packages/api', root, app: 'packages/api' });
+    // two bun workspace members with a start script, one four folders down
+    else if (entry.name === 'node-bun-workspaces') for (const app of ['apps/gateway', 'services/payments/eu/worker']) found.push({ name: `node-bun-workspaces ${app}`, root, app });
     // a uv workspace: a server member and a console-script member (and a folder `exclude` leaves out)
     else if (entry.name === 'python-uv-workspace') for (const app of ['packages/api', 'packages/worker']) found.push({ name: `python-uv-workspace ${app}`, root, app });
     else found.push({ name: entry.name, root });

@@ -101,8 +101,8 @@ describe('init --ci github --k8s', () => {
 });
 
 describe('init on a workspace member', () => {
-  it('refuses with the command that generates it from the workspace root (npm, pnpm, yarn berry, go.work, Cargo, uv), and writes nothing', async () => {
-    const cases: [string, string][] = [['node-npm-workspaces-ts', 'packages/api'], ['node-pnpm-workspaces', 'packages/api'], ['node-yarn-berry-workspaces', 'apps/web'], ['go-workspace', 'api'], ['rust-workspace', 'crates/api'], ['python-uv-workspace', 'packages/api']];
+  it('refuses with the command that generates it from the workspace root (npm, pnpm, yarn berry, bun, go.work, Cargo, uv), and writes nothing', async () => {
+    const cases: [string, string][] = [['node-npm-workspaces-ts', 'packages/api'], ['node-pnpm-workspaces', 'packages/api'], ['node-yarn-berry-workspaces', 'apps/web'], ['node-bun-workspaces', 'services/payments/eu/worker'], ['go-workspace', 'api'], ['rust-workspace', 'crates/api'], ['python-uv-workspace', 'packages/api']];
     for (const [fixture, app] of cases) {
       const { dir } = await project(fixture);
       const member = join(dir, app);

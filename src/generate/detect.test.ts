@@ -31,6 +31,13 @@ describe('detectApp', () => {
     expect(app).toMatchObject({ path: 'crates/api', context: '.' });
   });
 
+  it('finds the members of a Node.js workspace below the folders it searches from the workspace root, each once', async () => {
+    const root = resolve(fixtures, 'node-bun-workspaces');
+    expect((await discoverApps(root)).map((a) => `${a.path} ${a.context}`)).toEqual(['services/payments/eu/worker .', 'apps/gateway .']);
+    expect(await detectApp(root, 'services/payments/eu/worker')).toMatchObject({ name: '@platform/payments-eu-worker', context: '.', workspace: { member: 'services/payments/eu/worker' } });
+    expect((await detectApp(root, '@platform/payments-eu-worker')).path).toBe('services/payments/eu/worker');
+  });
+
   it('says clearly when there is no project', async () => {
     const error = await detectApp(resolve(fixtures, 'unknown')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShipshapeError);

@@ -1,6 +1,6 @@
 /**
  * Finds the apps in a project: every detector looks at the root and at the directories below it (three
- * levels, skipping dependencies and build output); one app is chosen by `--app`, by being the only one, or
+ * levels, skipping dependencies and build output; a workspace root adds its deeper members); one app is chosen by `--app`, by being the only one, or
  * by being the only one at the root. Several candidates and no choice is a usage error listing them.
  */
 import { stat } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { javaDetector } from './ecosystems/java/detect.js';
 import { nodeDetector } from './ecosystems/node/detect.js';
 import { pythonDetector } from './ecosystems/python/detect.js';
 import { rustDetector } from './ecosystems/rust/detect.js';
-import { joinPath, ProjectFiles, skippedDirs } from './project-files.js';
+import { joinPath, ProjectFiles, searchDepth, skippedDirs } from './project-files.js';
 import type { DetectedApp, Detector } from './types.js';
 
 /** Every detector, in the order their apps are listed. */
@@ -48,7 +48,7 @@ export async function discoverApps(root: string): Promise<DetectedApp[]> {
   const files = new ProjectFiles(root);
   const apps: DetectedApp[] = [];
   const seen = new Set<string>();
-  for (const dir of ['.', ...(await subdirectories(files, '.', 3))]) {
+  for (const dir of ['.', ...(await subdirectories(files, '.', searchDepth))]) {
     for (const detector of detectors) {
       for (const app of await detector.detect(files, dir)) {
         // a workspace member is found from its workspace root first; that one builds

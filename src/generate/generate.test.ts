@@ -19,6 +19,7 @@ const projects: [string, string | undefined][] = [
   ['node-yarn-berry-nest', undefined],
   ['node-yarn-berry-workspaces', 'apps/web'],
   ['node-bun', undefined],
+  ['node-bun-workspaces', 'services/payments/eu/worker'],
   ['node-plain', undefined],
   ['go-cmd', 'cmd/api'],
   ['go-root', undefined],

@@ -16,6 +16,12 @@ export const skippedDirs: ReadonlySet<string> = new Set([
   '__fixtures__', 'testdata',
 ]);
 
+/**
+ * How many folders below the project's root detection looks for projects (`apps/web/api` is three). A workspace
+ * finds its own members below that, from its root, as its package manager does.
+ */
+export const searchDepth = 3;
+
 const defaultReadLimit = 1024 * 1024;
 
 /**

@@ -7,11 +7,11 @@ import semver from 'semver';
 import { z } from 'zod';
 import { findHealthPath, healthPathFromRoutes } from '../../health.js';
 import { findPort } from '../../ports.js';
-import { joinPath, type ProjectFiles } from '../../project-files.js';
+import { joinPath, type ProjectFiles, searchDepth } from '../../project-files.js';
 import type { Detector, NodeApp, NodeFramework, NodePackageManager, WorkspaceBuild } from '../../types.js';
 import { defaultNodeMajor } from './dockerfile.js';
 import { forImage, type NodeStart, parseStartScript, preloadsOf, withoutPreloads } from '../../../dockerfile/index.js';
-import { isWorkspaceRoot, workspaceMembers, workspaceRootOf } from './workspace.js';
+import { isWorkspaceRoot, workspaceAt, workspaceMembers, workspaceRootOf } from './workspace.js';
 
 const packageJsonSchema = z.looseObject({
   name: z.string().optional(),
@@ -181,6 +181,21 @@ async function someFile(files: ProjectFiles, paths: string[]): Promise<boolean> 
 
 export const nodeDetector: Detector = {
   ecosystem: 'node',
+  async detect(files: ProjectFiles, dir: string): Promise<NodeApp[]> {
+    const apps = await packageDetector.detect(files, dir);
+    // a workspace's members deeper than detection looks (`services/**`) are found from its root, as its package manager finds them
+    const ws = await workspaceAt(files, dir);
+    if (ws === undefined) return apps;
+    for (const member of await workspaceMembers(files, ws)) {
+      const path = joinPath(dir, member);
+      if (path.split('/').length > searchDepth) apps.push(...(await packageDetector.detect(files, path)));
+    }
+    return apps;
+  },
+};
+
+/** The app the package.json in a folder describes, if it is one: a workspace member with a start script, or a package outside one. */
+const packageDetector = {
   async detect(files: ProjectFiles, dir: string): Promise<NodeApp[]> {
     const manifest = joinPath(dir, 'package.json');
     const pkg = await files.readJson(manifest, packageJsonSchema, 'an npm package.json');

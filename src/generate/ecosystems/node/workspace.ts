@@ -108,7 +108,13 @@ async function patternsOf(files: ProjectFiles, root: string, named: (rel: string
  * `packages` in its `pnpm-workspace.yaml` (pnpm's root package.json names no members).
  */
 export async function isWorkspaceRoot(files: ProjectFiles, dir: string): Promise<boolean> {
-  return (await patternsOf(files, dir)) !== undefined;
+  return (await workspaceAt(files, dir)) !== undefined;
+}
+
+/** The workspace whose root is `dir` (relative to the files' root), or undefined when it declares no members. */
+export async function workspaceAt(files: ProjectFiles, dir: string): Promise<WorkspaceRoot | undefined> {
+  const declared = await patternsOf(files, dir);
+  return declared === undefined ? undefined : { root: dir, ...declared };
 }
 
 /** The nearest folder above `dir` (relative to the files' root) that lists `dir` among its workspace members. */
