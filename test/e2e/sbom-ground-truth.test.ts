@@ -201,6 +201,19 @@ describe('SBOM catalogers against their ecosystems’ own tools', () => {
     const sbom = await catalogDirectory(app, { catalogers: ['npm'] });
     const installed = sbom.packages.filter((p) => p.locations.some((l) => l.includes('/node_modules/') && l.endsWith('/package.json')) && p.name !== manifest.name);
     expect(new Set(installed.map((p) => `${p.name}@${p.version}`))).toEqual(truth);
+    // and the edges between them, as npm resolved each dependency (the app's own are the root's, not a package's)
+    const truthEdges = new Set<string>();
+    const walkEdges = (node: NpmNode, from: string | undefined): void => {
+      for (const [depName, dep] of Object.entries(node.dependencies ?? {})) {
+        if (from !== undefined && dep.version) truthEdges.add(`${from} -> ${depName}@${dep.version}`);
+        walkEdges(dep, `${depName}@${dep.version ?? ''}`);
+      }
+    };
+    walkEdges(tree, undefined);
+    const label = new Map(sbom.packages.map((p) => [p.id, `${p.name}@${p.version}`]));
+    expect(truthEdges.size).toBeGreaterThanOrEqual(3);
+    expect(new Set(sbom.relationships.map((r) => `${label.get(r.from) ?? ''} -> ${label.get(r.to) ?? ''}`))).toEqual(truthEdges);
+    expect(installed.every((p) => p.dependenciesKnown === true)).toBe(true);
   }, 300_000);
 
   const distPackages = '/usr/lib/python3/dist-packages';
