@@ -176,7 +176,10 @@ export interface ScanOutcome {
   result: ScanResult;
   /** Matches at or above `failOn`. */
   failing: Match[];
-  /** Things the user should know that did not stop the scan (a stale database under `staleDb: warn`). */
+  /**
+   * Things the user should know that did not stop the scan: OS packages without an OSV ecosystem, a Debian testing
+   * system or derivative matched against a Debian release (`result.warnings`), a stale database under `staleDb: warn`.
+   */
   warnings: string[];
   /** The findings a `--write-baseline` would accept: everything reported or already in the baseline. */
   baseline: Baseline;
@@ -189,7 +192,7 @@ export function scan(doc: Sbom, cacheDir: string, options: ScanOptions = {}): Sc
     // Remembered so that a bare `db update` fetches what scans need, even before the first import.
     const seen = new Set([...(db.getMeta('ecosystemsInUse')?.split('\n').filter(Boolean) ?? []), ...result.ecosystems]);
     db.setMeta('ecosystemsInUse', [...seen].sort().join('\n'));
-    const warnings: string[] = [];
+    const warnings: string[] = [...result.warnings];
     if (options.maxDbAgeHours !== undefined) {
       const updated = result.db.updatedAt ? Date.parse(result.db.updatedAt) : Number.NaN;
       if (Number.isNaN(updated) || Date.now() - updated > options.maxDbAgeHours * 3600_000) {

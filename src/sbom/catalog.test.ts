@@ -138,6 +138,23 @@ describe('catalogImage', () => {
   });
 });
 
+describe('the distribution, from os-release', () => {
+  const distroOf = async (files: { path: string; content: string }[]): Promise<unknown> => (await catalogImage(await buildImage({ layers: [files] }), 'distro')).source.distro;
+
+  it('keeps the codename and ID_LIKE beside ID and VERSION_ID', async () => {
+    const raspbian = 'PRETTY_NAME="Raspbian GNU/Linux 12 (bookworm)"\nID=raspbian\nID_LIKE=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n';
+    expect(await distroOf([{ path: 'etc/os-release', content: raspbian }])).toEqual({ id: 'raspbian', idLike: 'debian', versionId: '12', versionCodename: 'bookworm', prettyName: 'Raspbian GNU/Linux 12 (bookworm)' });
+  });
+
+  it('Debian testing and unstable: no VERSION_ID; the codename from os-release, else from /etc/debian_version', async () => {
+    // os-release as base-files writes it on testing and unstable
+    const testing = 'PRETTY_NAME="Debian GNU/Linux trixie/sid"\nNAME="Debian GNU/Linux"\nVERSION_CODENAME=trixie\nID=debian\n';
+    expect(await distroOf([{ path: 'etc/os-release', content: testing }])).toEqual({ id: 'debian', versionCodename: 'trixie', prettyName: 'Debian GNU/Linux trixie/sid' });
+    const older = 'PRETTY_NAME="Debian GNU/Linux bookworm/sid"\nNAME="Debian GNU/Linux"\nID=debian\n';
+    expect(await distroOf([{ path: 'etc/os-release', content: older }, { path: 'etc/debian_version', content: 'bookworm/sid\n' }])).toEqual({ id: 'debian', versionCodename: 'bookworm', prettyName: 'Debian GNU/Linux bookworm/sid' });
+  });
+});
+
 describe('dpkg status and status.d together', () => {
   it('counts a package both list once, with the evidence of both', async () => {
     const para = 'Package: tzdata\nStatus: install ok installed\nVersion: 2024a-0+deb12u1\nArchitecture: all\n';

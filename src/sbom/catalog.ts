@@ -12,6 +12,9 @@ import { sourceDateEpochFromEnv } from '../internal/source-date-epoch.js';
 
 const osRelease = ['/etc/os-release', '/usr/lib/os-release'];
 
+/** Debian's own release file: `12.8` on a release, `trixie/sid` on testing and unstable. */
+const debianVersion = '/etc/debian_version';
+
 export interface CatalogOptions {
   /** Cataloger names (keys of the registry) to run; all by default. */
   catalogers?: string[];
@@ -23,7 +26,11 @@ export interface CatalogOptions {
   hostCaches?: HostCaches;
 }
 
-/** Reads os-release (`ID`, `VERSION_ID`, `PRETTY_NAME`), following /etc/os-release → /usr/lib symlinks. */
+/**
+ * Reads os-release (`ID`, `VERSION_ID`, `VERSION_CODENAME`, `ID_LIKE`, `PRETTY_NAME`), following /etc/os-release →
+ * /usr/lib symlinks. Debian testing and unstable have no `VERSION_ID`; where os-release names no codename either,
+ * /etc/debian_version (`trixie/sid`) gives it.
+ */
 export function readDistro(files: FileResolver): SbomSource['distro'] {
   for (const path of osRelease) {
     const target = files.resolve(path);
@@ -34,7 +41,19 @@ export function readDistro(files: FileResolver): SbomSource['distro'] {
       const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
       if (m?.[1]) fields[m[1]] = (m[2] ?? '').replace(/^(["'])(.*)\1$/, '$2');
     }
-    if (fields.ID) return { id: fields.ID, ...(fields.VERSION_ID ? { versionId: fields.VERSION_ID } : {}), ...(fields.PRETTY_NAME ? { prettyName: fields.PRETTY_NAME } : {}) };
+    if (!fields.ID) continue;
+    let codename = fields.VERSION_CODENAME;
+    if (!codename && !fields.VERSION_ID && fields.ID === 'debian') {
+      const release = files.resolve(debianVersion);
+      codename = /^([a-z]+)\/sid\s*$/.exec((release ? files.body(release.path) : undefined)?.toString('utf8') ?? '')?.[1];
+    }
+    return {
+      id: fields.ID,
+      ...(fields.VERSION_ID ? { versionId: fields.VERSION_ID } : {}),
+      ...(codename ? { versionCodename: codename } : {}),
+      ...(fields.ID_LIKE ? { idLike: fields.ID_LIKE } : {}),
+      ...(fields.PRETTY_NAME ? { prettyName: fields.PRETTY_NAME } : {}),
+    };
   }
   return undefined;
 }
@@ -51,7 +70,7 @@ function selected(names: string[] | undefined): Cataloger[] {
 function wantsFor(list: Cataloger[]): (path: string, size: number, mode: number) => boolean | BodyReducer {
   const reducers = [...new Set(list.flatMap((c) => (c.reducer ? [c.reducer] : [])))];
   return (path, size, mode) => {
-    if (osRelease.includes(path) || list.some((c) => c.wants(path))) return true;
+    if (osRelease.includes(path) || path === debianVersion || list.some((c) => c.wants(path))) return true;
     return reducers.find((r) => r.wants(path, size, mode))?.reduce ?? false;
   };
 }

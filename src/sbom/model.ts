@@ -57,8 +57,8 @@ export interface SbomSource {
   digest?: string;
   /** Config digest (the image id) for images. */
   imageId?: string;
-  /** Distribution from os-release: `debian` `12`. */
-  distro?: { id: string; versionId?: string; prettyName?: string };
+  /** Distribution from os-release: `debian` `12`; `ID_LIKE` as written (`ubuntu debian`). */
+  distro?: { id: string; versionId?: string; versionCodename?: string; idLike?: string; prettyName?: string };
 }
 
 export interface Sbom {

@@ -180,3 +180,60 @@ describe('PyPI names', () => {
     }
   });
 });
+
+describe('the distribution an image names', () => {
+  // a test record for one source package in three Debian releases
+  const record = {
+    id: 'TEST-DEBIAN-ZLIB',
+    modified: '2024-01-01T00:00:00Z',
+    affected: ['11', '12', '13'].map((n) => ({ package: { ecosystem: `Debian:${n}`, name: 'zlib' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:1.3.dfsg+really1.3.1-1' }] }] })),
+  };
+  const zlib = pkg('deb', 'zlib1g', '1:1.2.13.dfsg-1', { source: 'zlib' });
+  async function scanOn(distro: ScanInput['source']['distro'], packages: ScanPackage[] = [zlib]): Promise<{ found: string[]; ecosystems: string[]; warnings: string[] }> {
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
+    const db = openDb(join(dir, 'osv.sqlite'));
+    await writeFile(join(dir, 'record.json'), JSON.stringify(record));
+    try {
+      await importOsv(db, join(dir, 'record.json'));
+      const r = scanSbom({ source: { distro }, packages }, db);
+      return { found: r.matches.map((m) => `${m.package.name} via ${m.advisoryPackage.ecosystem}`), ecosystems: r.ecosystems, warnings: r.warnings };
+    } finally {
+      db.close();
+    }
+  }
+
+  it('Debian with a VERSION_ID: its release, nothing to say', async () => {
+    expect(await scanOn({ id: 'debian', versionId: '12', versionCodename: 'bookworm' })).toEqual({ found: ['zlib1g via Debian:12'], ecosystems: ['Debian:12'], warnings: [] });
+  });
+
+  it('Debian testing or unstable (`trixie/sid`, no VERSION_ID): the release its codename names, said so', async () => {
+    const r = await scanOn({ id: 'debian', versionCodename: 'trixie' });
+    expect(r.found).toEqual(['zlib1g via Debian:13']);
+    expect(r.warnings).toEqual([expect.stringMatching(/^Debian trixie\/sid \(testing or unstable\) has no release number: its packages were matched against the advisories of Debian 13 \(trixie\)/)]);
+  });
+
+  it('Debian testing whose codename has no release number yet: not matched, said so', async () => {
+    const r = await scanOn({ id: 'debian', versionCodename: 'forky' });
+    expect(r).toEqual({ found: [], ecosystems: [], warnings: ['1 deb package was not checked for vulnerabilities: there is no OSV ecosystem for debian forky'] });
+  });
+
+  it('a Debian derivative on a Debian release (Raspbian bookworm): that release’s advisories, said so', async () => {
+    const r = await scanOn({ id: 'raspbian', versionId: '12', versionCodename: 'bookworm', idLike: 'debian' });
+    expect(r.found).toEqual(['zlib1g via Debian:12']);
+    expect(r.warnings).toEqual([expect.stringMatching(/^raspbian derives from Debian: its packages were matched against the advisories of Debian 12 \(bookworm\)/)]);
+  });
+
+  it('derivatives on their own releases (Kali rolling, Linux Mint): not matched as Debian, said so', async () => {
+    const kali = await scanOn({ id: 'kali', versionId: '2024.1', versionCodename: 'kali-rolling', idLike: 'debian' });
+    expect(kali).toEqual({ found: [], ecosystems: [], warnings: ['1 deb package was not checked for vulnerabilities: there is no OSV ecosystem for kali 2024.1 (like debian)'] });
+    const mint = await scanOn({ id: 'linuxmint', versionId: '21.3', versionCodename: 'virginia', idLike: 'ubuntu debian' });
+    expect(mint).toEqual({ found: [], ecosystems: [], warnings: ['1 deb package was not checked for vulnerabilities: there is no OSV ecosystem for linuxmint 21.3 (like ubuntu debian)'] });
+  });
+
+  it('OS packages without os-release, and apk packages of another distribution than Alpine', async () => {
+    const none = await scanOn(undefined, [zlib, pkg('deb', 'libc6', '2.36-9', { source: 'glibc' })]);
+    expect(none.warnings).toEqual(['2 deb packages were not checked for vulnerabilities: there is no OSV ecosystem for a system without /etc/os-release']);
+    const wolfi = await scanOn({ id: 'wolfi', versionId: '20230201' }, [pkg('apk', 'openssl', '3.1.4-r0')]);
+    expect(wolfi).toEqual({ found: [], ecosystems: [], warnings: ['1 apk package was not checked for vulnerabilities: there is no OSV ecosystem for wolfi 20230201'] });
+  });
+});

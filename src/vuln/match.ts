@@ -25,9 +25,19 @@ export interface ScanPackage {
   metadata: Record<string, string | boolean | undefined>;
 }
 
+/** The distribution an SBOM was taken from, as os-release names it. */
+export interface Distro {
+  id: string;
+  versionId?: string;
+  versionCodename?: string;
+  /** `ID_LIKE`: the distributions this one derives from, space-separated (`ubuntu debian`). */
+  idLike?: string;
+  prettyName?: string;
+}
+
 /** What matching needs of an SBOM: its packages and the distribution they were found on. */
 export interface ScanInput {
-  source: { name?: string; digest?: string | undefined; distro?: { id: string; versionId?: string } | undefined };
+  source: { name?: string; digest?: string | undefined; distro?: Distro | undefined };
   packages: ScanPackage[];
 }
 
@@ -65,6 +75,11 @@ export interface ScanResult {
   suppressed: SuppressedMatch[];
   /** Ignore entries past their expiry date (they no longer suppress). */
   expiredIgnores: IgnoreEntry[];
+  /**
+   * What the user should know about what was not matched as it would be on a supported system: OS packages of a
+   * distribution without an OSV ecosystem, a Debian testing system or a derivative matched against a Debian release.
+   */
+  warnings: string[];
 }
 
 /**
@@ -90,20 +105,62 @@ function ubuntuEcosystem(versionId: string | undefined): string | undefined {
   return Number(m[1]) % 2 === 0 && m[2] === '04' ? `Ubuntu:${versionId ?? ''}:LTS` : `Ubuntu:${versionId ?? ''}`;
 }
 
+/**
+ * Debian's releases by codename (distro-info-data's debian.csv), for OSV's `Debian:<number>` ecosystems: testing and
+ * unstable name no VERSION_ID, only the codename of the next release. Only released codenames are listed: OSV files
+ * advisories under a release's number once it has one.
+ */
+const debianReleases: Record<string, string> = { wheezy: '7', jessie: '8', stretch: '9', buster: '10', bullseye: '11', bookworm: '12', trixie: '13' };
+
+/**
+ * The Debian release whose advisories apply to a dpkg system: Debian's own VERSION_ID; for testing and unstable
+ * (no VERSION_ID) the release their codename names; for a derivative (`ID_LIKE=debian`: Raspbian, …) the Debian
+ * release whose codename it declares. With `note`, why the match is less exact than on Debian's own release.
+ */
+function debianRelease(distro: Distro | undefined): { major: string | undefined; note?: string } {
+  if (!distro) return { major: undefined };
+  const codename = distro.versionCodename;
+  const released = codename === undefined ? undefined : debianReleases[codename];
+  if (distro.id === 'debian') {
+    const major = distro.versionId?.split('.')[0];
+    if (major) return { major };
+    if (!released) return { major: undefined };
+    return {
+      major: released,
+      note: `Debian ${codename ?? ''}/sid (testing or unstable) has no release number: its packages were matched against the advisories of Debian ${released} (${codename ?? ''}), whose fixed versions may differ from those testing received`,
+    };
+  }
+  const like = (distro.idLike ?? '').split(/\s+/);
+  if (!like.includes('debian') || like.includes('ubuntu') || !released) return { major: undefined };
+  return {
+    major: released,
+    note: `${distro.id} derives from Debian: its packages were matched against the advisories of Debian ${released} (${codename ?? ''}); packages ${distro.id} rebuilt or replaced at its own versions may be misjudged`,
+  };
+}
+
+/** How the distribution is named in a warning. */
+function distroName(distro: Distro | undefined): string {
+  if (!distro) return 'a system without /etc/os-release';
+  const release = distro.versionId ?? distro.versionCodename;
+  return `${distro.id}${release === undefined ? '' : ` ${release}`}${distro.idLike === undefined ? '' : ` (like ${distro.idLike})`}`;
+}
+
 /** The OSV ecosystem and name under which advisories for a package are filed, or undefined when there is none. */
 export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: string; name: string; version: string } | undefined {
   const distro = sbom.source.distro;
   const major = distro?.versionId?.split('.')[0];
   switch (p.type) {
     case 'deb': {
-      const eco = distro?.id === 'ubuntu' ? ubuntuEcosystem(distro.versionId) : major ? `Debian:${major}` : undefined;
+      const release = debianRelease(distro).major;
+      const eco = distro?.id === 'ubuntu' ? ubuntuEcosystem(distro.versionId) : release === undefined ? undefined : `Debian:${release}`;
       if (!eco) return undefined;
       const source = typeof p.metadata.source === 'string' ? p.metadata.source : p.name;
       const version = typeof p.metadata.sourceVersion === 'string' ? p.metadata.sourceVersion : p.version;
       return { ecosystem: eco, name: source, version };
     }
     case 'apk': {
-      const mm = distro?.versionId?.split('.').slice(0, 2).join('.');
+      // Wolfi, Chainguard and postmarketOS use apk too, with their own package sets and version numbers
+      const mm = distro?.id === 'alpine' ? distro.versionId?.split('.').slice(0, 2).join('.') : undefined;
       if (!mm) return undefined;
       return { ecosystem: `Alpine:v${mm}`, name: typeof p.metadata.origin === 'string' ? p.metadata.origin : p.name, version: p.version };
     }
@@ -236,8 +293,13 @@ export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): 
   const unknowns: ScanResult['unknowns'] = [];
   const ecosystems = new Set<string>();
   const withStdlib = new Set(sbom.packages.filter((p) => p.type === 'golang' && p.name === 'stdlib').flatMap((p) => p.locations));
+  const unmatchedOs = new Map<string, number>();
   for (const p of sbom.packages) {
-    for (const key of advisoryKeys(p, sbom, db, withStdlib)) {
+    const keys = advisoryKeys(p, sbom, db, withStdlib);
+    if (keys.length === 0 && osPackageTypes.has(p.type) && !(p.type === 'rpm' && sbom.source.distro?.id === 'rhel' && sbom.source.distro.versionId)) {
+      unmatchedOs.set(p.type, (unmatchedOs.get(p.type) ?? 0) + 1);
+    }
+    for (const key of keys) {
       ecosystems.add(key.ecosystem);
       for (const record of db.lookup(key.ecosystem, key.name)) {
         try {
@@ -252,6 +314,7 @@ export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): 
     }
   }
   const unique = oncePerVulnerability(matches);
+  const warnings = osWarnings(sbom, unmatchedOs);
   unique.sort((a, b) => severityOrder[b.severity] - severityOrder[a.severity] || (a.package.name < b.package.name ? -1 : a.package.name > b.package.name ? 1 : 0) || (a.id < b.id ? -1 : 1));
   const status = db.status();
   return {
@@ -262,7 +325,26 @@ export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): 
     ecosystems: [...ecosystems].sort(),
     suppressed: [],
     expiredIgnores: [],
+    warnings,
   };
+}
+
+const osPackageTypes: ReadonlySet<string> = new Set(['deb', 'apk', 'rpm']);
+
+/**
+ * OS packages no advisory could be looked up for are said so, never left out silently: an unknown distribution, a
+ * release without an OSV ecosystem. A Debian testing system or derivative matched against a Debian release is said
+ * too. (RHEL rpms are looked up against whichever Red Hat ecosystems the database holds, so they are not counted.)
+ */
+function osWarnings(sbom: ScanInput, unmatched: ReadonlyMap<string, number>): string[] {
+  const distro = sbom.source.distro;
+  const warnings: string[] = [];
+  const note = sbom.packages.some((p) => p.type === 'deb') && distro?.id !== 'ubuntu' ? debianRelease(distro).note : undefined;
+  if (note) warnings.push(note);
+  for (const [type, count] of [...unmatched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    warnings.push(`${count} ${type} package${count === 1 ? ' was' : 's were'} not checked for vulnerabilities: there is no OSV ecosystem for ${distroName(distro)}`);
+  }
+  return warnings;
 }
 
 export function atLeast(severity: Severity, threshold: Severity): boolean {
