@@ -184,17 +184,19 @@ describe('analyzeImage', () => {
     const folders = ['doc', 'man', 'info', 'gtk-doc', 'help', 'lintian', 'linda'];
     const docs = [...folders.map((f) => `usr/share/${f}`), ...folders.map((f) => `usr/local/share/${f}`), 'usr/share/locale'].map((dir) => ({ path: `${dir}/x/file`, size: 100_000 }));
     const image = await buildImage({
+      // a shell script on a base with node: node runs it
+      config: { Cmd: ['/app/a'] },
       layers: [
-        { files: [{ path: 'usr/lib/libbig.so', content: Buffer.alloc(30_000_000) }, ...docs], createdBy: '/bin/sh -c #(nop) ADD file:base in / ' },
+        { files: [{ path: 'usr/lib/libbig.so', content: Buffer.alloc(30_000_000) }, { path: 'usr/bin/node', content: Buffer.alloc(1_000, 1), mode: 0o755 }, ...docs], createdBy: '/bin/sh -c #(nop) ADD file:base in / ' },
         { empty: true, createdBy: '/bin/sh -c #(nop)  CMD ["bash"]' },
-        { files: [{ path: 'app/a', size: 50 }], createdBy: 'COPY . /app # buildkit' },
+        { files: [{ path: 'app/a', size: 50, mode: 0o755 }], createdBy: 'COPY . /app # buildkit' },
       ],
     });
     const { report } = await analyzeImage(image);
     expect(report.removable.bytes).toBe(1_500_000);
-    expect(report.estimate.high).toBe(30_000_050);
-    // the image's own bytes are its app layer's 50, so the swap is those plus the distroless base
-    expect(report.estimate.low).toBe(50 + 23 * 1024 * 1024);
+    expect(report.estimate.high).toBe(30_001_050);
+    // the image's own bytes are its app layer's 50, so the swap is those plus node and the distroless base
+    expect(report.estimate.low).toBe(50 + 1_000 + 23 * 1024 * 1024);
     expect(report.estimate.reasoning.join('\n')).toContain("the image's own 50 bytes");
   });
   it('keeps the node binary the image runs in the base-swap estimate, found along its PATH', async () => {

@@ -10,7 +10,9 @@ import { layersAnalyzer } from './analyzers/layers.js';
 import { removableAnalyzer, wantsBody as removableWants, type RemovableFacts } from './analyzers/removable.js';
 import { securityAnalyzer, wantsBody as securityWants, type SecurityFacts } from './analyzers/security.js';
 import { wasteAnalyzer, type WasteFacts } from './analyzers/waste.js';
+import { presetBytes, recogniseRuntime, reduceElf, wantsElf, type RuntimeId } from './runtimes.js';
 import type { AnalyzerInput, Finding, LayersFacts, Unknown } from './types.js';
+import type { DistrolessPreset } from '../internal/distroless-preset.js';
 
 export const reportSchemaVersion = 1;
 
@@ -20,6 +22,13 @@ export interface EstimateFacts {
   /** Lower and upper bounds of what a cleaned-up image would show, in bytes. */
   low: number;
   high: number;
+  /**
+   * The runtime the low end assumes on a distroless base (`src/analyze/runtimes.ts`): what it is, the base, and the
+   * bytes of the old base it would carry. Absent when no base swap was estimated; `lowNote` then says why.
+   */
+  runtime?: { id: RuntimeId; program: string; base: `distroless/${DistrolessPreset}`; baseBytes: number; carriedBytes: number };
+  /** Why the low end is no base swap (the runtime is not recognised, the base layers are unknown). */
+  lowNote?: string;
   reasoning: string[];
 }
 
@@ -55,20 +64,6 @@ export interface AnalyzeImageOptions {
   digests?: 'all' | 'duplicates';
 }
 
-/** A distroless base with glibc, libstdc++ and CA certificates (gcr.io/distroless/cc-debian12) weighs about this much uncompressed. */
-const distrolessCcBytes = 23 * 1024 * 1024;
-
-/** The `node` binary the container would run: looked up along the image's PATH, then where Node images put it. */
-function nodeRuntime(files: ImageFiles, image: Image): FileEntry | undefined {
-  const path = image.config.config?.Env?.find((e) => e.startsWith('PATH='))?.slice('PATH='.length) ?? '';
-  const dirs = [...path.split(':').filter((d) => d.startsWith('/')), '/usr/local/bin', '/usr/bin'];
-  for (const dir of dirs) {
-    const found = files.squashed.resolve(`${dir.replace(/\/+$/, '')}/node`);
-    if (found?.type === 'file') return found;
-  }
-  return undefined;
-}
-
 function estimate(image: Image, files: ImageFiles, visible: readonly FileEntry[], sizes: LayersFacts, removable: RemovableFacts, base: BaseFacts): EstimateFacts {
   const current = sizes.visibleSize;
   const high = current - removable.bytes;
@@ -76,28 +71,42 @@ function estimate(image: Image, files: ImageFiles, visible: readonly FileEntry[]
     `today the filesystem shows ${current} bytes; the layers ship ${sizes.contentSize} bytes of file content (the difference is hidden waste a clean Dockerfile does not ship)`,
     `removing the removable categories saves ${removable.bytes} bytes on the same base → ${high}`,
   ];
-  let low = high;
-  if (base.layers !== undefined && base.layers > 0) {
-    let baseBytes = 0;
-    for (const e of visible) if (e.layer >= 0 && e.layer < base.layers) baseBytes += e.size;
-    // every removable byte of the base layers (a category's `top` lists only its largest groups)
-    const removableInBase = removable.byLayer.reduce((s, l) => s + (l.layer < (base.layers ?? 0) ? l.bytes : 0), 0);
-    const appBytes = high - (baseBytes - removableInBase);
-    const runtime = nodeRuntime(files, image);
-    const runtimeBytes = runtime?.type === 'file' && runtime.layer < base.layers ? runtime.size : 0;
-    const candidate = appBytes + runtimeBytes + distrolessCcBytes;
-    if (candidate < high) {
-      low = candidate;
-      reasoning.push(
-        `the base (${base.layers} layers, ${baseBytes} bytes visible) replaced by a distroless base with glibc and CA certificates (~${distrolessCcBytes} bytes)` +
-          (runtimeBytes > 0 ? ` plus the node runtime binary it carries (${runtimeBytes} bytes)` : '') +
-          ` and the image's own ${appBytes} bytes → ${candidate}; a statically linked app on scratch could go lower`,
-      );
-    } else reasoning.push('no smaller base fits better than the current one by this estimate');
-  } else {
+  const facts = (low: number, more: Partial<EstimateFacts>): EstimateFacts => ({ currentBytes: current, low: Math.max(0, Math.min(low, high)), high: Math.max(0, high), ...more, reasoning });
+  const baseLayers = base.layers;
+  if (baseLayers === undefined || baseLayers === 0) {
     reasoning.push('the base image’s layers are unknown (no CMD/ENTRYPOINT boundary in history), so no base swap is estimated');
+    return facts(high, { lowNote: 'base layers unknown, no base swap estimated' });
   }
-  return { currentBytes: current, low: Math.max(0, Math.min(low, high)), high: Math.max(0, high), reasoning };
+  const runtime = recogniseRuntime(files.squashed, image.config.config);
+  if ('reason' in runtime) {
+    // a base swap for a runtime not recognised would drop what it runs on and read as a saving that is not there
+    reasoning.push(`no base swap is estimated: ${runtime.reason}`);
+    return facts(high, { lowNote: 'runtime not recognised, no base swap estimated' });
+  }
+  let baseBytes = 0;
+  let carriedBytes = 0;
+  const carried = (path: string): boolean => runtime.roots.some((r) => path === r || path.startsWith(`${r}/`)) && runtime.skip?.test(path) !== true;
+  for (const e of visible) {
+    if (e.layer < 0 || e.layer >= baseLayers) continue;
+    baseBytes += e.size;
+    if (carried(e.path)) carriedBytes += e.size;
+  }
+  // every removable byte of the base layers (a category's `top` lists only its largest groups)
+  const removableInBase = removable.byLayer.reduce((s, l) => s + (l.layer < baseLayers ? l.bytes : 0), 0);
+  const appBytes = high - (baseBytes - removableInBase);
+  const targetBytes = presetBytes[runtime.preset];
+  const candidate = appBytes + carriedBytes + targetBytes;
+  if (candidate >= high) {
+    reasoning.push(`no smaller base fits better than the current one by this estimate (${runtime.id} on distroless/${runtime.preset}: ${candidate})`);
+    return facts(high, { lowNote: 'no smaller base fits better' });
+  }
+  reasoning.push(
+    `${runtime.id} (${runtime.program}): the base (${baseLayers} layers, ${baseBytes} bytes visible) replaced by distroless/${runtime.preset} (~${targetBytes} bytes)` +
+      (carriedBytes > 0 ? ` plus ${runtime.carries} it carries (${carriedBytes} bytes)` : '') +
+      ` and the image's own ${appBytes} bytes → ${candidate}` +
+      (runtime.preset === 'static' ? '' : runtime.id === 'java' ? '; a jlink-trimmed runtime could go lower' : '; a statically linked app on scratch could go lower'),
+  );
+  return facts(candidate, { runtime: { id: runtime.id, program: runtime.program, base: `distroless/${runtime.preset}`, baseBytes: targetBytes, carriedBytes } });
 }
 
 /** Bodies every analyzer needs, selected once for the single scan. */
@@ -141,6 +150,8 @@ export function analyzeFiles(image: Image, files: ImageFiles, options: AnalyzeIm
 /** Reads every layer once and runs all analyzers. */
 export async function analyzeImage(image: Image, options: AnalyzeImageOptions = {}): Promise<{ report: AnalysisReport; files: ImageFiles }> {
   const hash = options.digests === 'all' ? true : 'duplicates';
-  const files = await scanImage(image, { hash, bodies: wantsBody, ...(options.events ? { events: options.events } : {}) });
+  const elf = wantsElf(image.config.config);
+  const bodies = (path: string, _size: number, mode: number): true | typeof reduceElf | undefined => (wantsBody(path) ? true : elf(path, mode) ? reduceElf : undefined);
+  const files = await scanImage(image, { hash, bodies, ...(options.events ? { events: options.events } : {}) });
   return { report: analyzeFiles(image, files, options), files };
 }

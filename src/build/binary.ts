@@ -1,12 +1,12 @@
 /**
  * `build --binary`: an image of one compiled program (Go, Rust, C), as ko does for Go. The base follows from the
- * ELF's needs, as distroless advises: no DT_NEEDED and no interpreter → `static`; glibc (and OpenSSL) → `base`;
- * libstdc++/libgcc_s/libgomp → `cc`. Anything else is not in those bases and must come with `--base`.
+ * ELF's needs (`internal/distroless-preset.ts`); a library in none of the presets must come with `--base`.
  */
 import { basename } from 'node:path';
 import type { Image } from '../image/types.js';
 import { invalidInput } from '../internal/errors.js';
 import { type EventSink, ProgressTask } from '../internal/events.js';
+import { distrolessPreset, type DistrolessPreset, foreignLibraries } from '../internal/distroless-preset.js';
 import { withElfFile } from '../internal/elf.js';
 import { append } from '../image/mutate/index.js';
 import { imageConfig, rfc3339 } from './config.js';
@@ -14,12 +14,7 @@ import { lstatFile } from './files.js';
 import { layerOf, packLayer } from './layer.js';
 import { appDir, type BuildResult } from './node.js';
 
-export type BinaryPreset = 'static' | 'base' | 'cc';
-
-/** Libraries of glibc (libc6) and OpenSSL (libssl3): what the `base` preset holds. */
-const baseLibraries = /^(?:libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libresolv\.so\.2|libutil\.so\.1|libanl\.so\.1|libnss_[a-z]+\.so\.2|ld-linux-[\w-]+\.so\.\d|ld-linux\.so\.\d|libssl\.so\.3|libcrypto\.so\.3)$/;
-/** Added by `cc`: the C++ runtime, libgcc's unwinder and OpenMP. */
-const ccLibraries = /^(?:libstdc\+\+\.so\.6|libgcc_s\.so\.1|libgomp\.so\.1)$/;
+export type BinaryPreset = DistrolessPreset;
 
 const architectures: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64' };
 
@@ -40,9 +35,8 @@ export function binaryNeeds(path: string): BinaryNeeds {
     if (architecture === undefined) throw invalidInput(path, `is built for ${elf.machineName}; images are built for amd64 and arm64`);
     const needed = elf.needed();
     const interpreter = elf.interpreter();
-    const foreign = needed.filter((n) => !baseLibraries.test(n) && !ccLibraries.test(n));
-    if (foreign.length > 0) throw invalidInput(path, `needs ${foreign.join(', ')}, which no preset base holds; pass --base IMAGE with them`);
-    const preset: BinaryPreset = needed.some((n) => ccLibraries.test(n)) ? 'cc' : needed.length > 0 || interpreter !== undefined ? 'base' : 'static';
+    const preset = distrolessPreset(needed, interpreter);
+    if (preset === undefined) throw invalidInput(path, `needs ${foreignLibraries(needed).join(', ')}, which no preset base holds; pass --base IMAGE with them`);
     return { preset, needed, architecture, ...(interpreter === undefined ? {} : { interpreter }) };
   });
 }

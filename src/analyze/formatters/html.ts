@@ -160,7 +160,7 @@ table{border-collapse:collapse;width:100%}td,th{padding:3px 6px;text-align:left;
 <div class="figure" id="fig-efficiency" data-ratio="${r.waste.corrected.efficiency}">Efficiency<b>${percent(r.waste.corrected.efficiency)}</b><small>dive: ${percent(r.waste.dive.efficiency)}</small></div>
 <div class="figure" id="fig-wasted" data-bytes="${r.waste.corrected.wastedBytes}">Wasted<b>${bytes(r.waste.corrected.wastedBytes)}</b><small>dive: ${bytes(r.waste.dive.wastedBytes)}</small></div>
 <div class="figure" id="fig-removable" data-bytes="${r.removable.bytes}">Removable<b>${bytes(r.removable.bytes)}</b></div>
-<div class="figure" id="fig-estimate" data-low="${r.estimate.low}" data-high="${r.estimate.high}">Estimated after cleanup<b>${bytes(r.estimate.low)} – ${bytes(r.estimate.high)}</b></div>
+<div class="figure" id="fig-estimate" data-low="${r.estimate.low}" data-high="${r.estimate.high}">Estimated after cleanup<b>${bytes(r.estimate.low)} – ${bytes(r.estimate.high)}</b>${r.estimate.runtime ? `<small>low: ${esc(r.estimate.runtime.id)} on ${esc(r.estimate.runtime.base)}</small>` : r.estimate.lowNote === undefined ? '' : `<small>${esc(r.estimate.lowNote)}</small>`}</div>
 </div>
 ${gateHtml}
 <section id="layers"><h2>Layers (${r.sizes.layers.length}, plus ${r.sizes.emptyLayers.length} empty)</h2>${layerChart(r)}</section>

@@ -24,6 +24,13 @@ export function formatGate(gate: GateResult, s: Style = plain): string {
   return lines.join('\n');
 }
 
+/** The estimate's range and what its low end assumes, or why there is no range. */
+function estimateText(e: AnalysisReport['estimate']): string {
+  if (e.runtime) return `${bytes(e.low)} – ${bytes(e.high)} after cleanup (low: ${e.runtime.id} on ${e.runtime.base})`;
+  if (e.lowNote !== undefined && e.low === e.high) return `${bytes(e.high)} after cleanup (${e.lowNote})`;
+  return `${bytes(e.low)} – ${bytes(e.high)} after cleanup`;
+}
+
 export function formatText(report: AnalysisReport, gate?: GateResult, s: Style = plain, width = 100): string {
   const r = report;
   const out: string[] = [];
@@ -37,7 +44,7 @@ export function formatText(report: AnalysisReport, gate?: GateResult, s: Style =
       s.dim(`   (dive: ${percent(r.waste.dive.efficiency)}, wasted ${bytes(r.waste.dive.wastedBytes)})`),
   );
   out.push(`Removable   ${bytes(r.removable.bytes)} in ${r.removable.files} files never needed at runtime`);
-  out.push(`Estimate    ${bytes(r.estimate.low)} – ${bytes(r.estimate.high)} after cleanup`);
+  out.push(`Estimate    ${estimateText(r.estimate)}`);
 
   const wins = r.findings.filter((f) => (f.bytes ?? 0) > 0);
   if (wins.length > 0) {

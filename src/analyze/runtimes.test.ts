@@ -1,0 +1,139 @@
+/**
+ * The low end of the size estimate per runtime: which runtime the image runs, which distroless base it would run on,
+ * and what of the old base it would carry. The Go and Rust programs are the real binaries of the SBOM cataloger
+ * fixtures (see their README); the Python and Java layouts are those of the python:3.12-slim, Debian python3,
+ * eclipse-temurin and Debian openjdk images, with filler content.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatText } from './formatters/text.js';
+import { analyzeImage } from './engine.js';
+import { buildImage, type FileSpec, type ImageSpec } from '../testing/images.js';
+
+const goHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/go/__fixtures__/hello'));
+const rustHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/rust/__fixtures__/hello'));
+const MiB = 1024 * 1024;
+
+/** A 30 MB base that ends with its CMD, then the image's own layer. */
+function image(config: ImageSpec['config'], base: FileSpec[], own: FileSpec[]): ImageSpec {
+  return {
+    config,
+    layers: [
+      { files: [{ path: 'usr/lib/libbig.so', content: Buffer.alloc(30_000_000) }, ...base], createdBy: '/bin/sh -c #(nop) ADD file:base in / ' },
+      { empty: true, createdBy: '/bin/sh -c #(nop)  CMD ["sh"]' },
+      { files: own, createdBy: 'COPY . /app # buildkit' },
+    ],
+  };
+}
+
+async function estimate(spec: ImageSpec): Promise<Awaited<ReturnType<typeof analyzeImage>>['report']['estimate']> {
+  return (await analyzeImage(await buildImage(spec))).report.estimate;
+}
+
+describe('size estimate per runtime', () => {
+  it('puts a static Go program on distroless/static, carrying nothing of the old base', async () => {
+    const e = await estimate(image({ Entrypoint: ['/app/hello'] }, [], [{ path: 'app/hello', content: goHello, mode: 0o755 }]));
+    expect(e.runtime).toEqual({ id: 'go', program: '/app/hello', base: 'distroless/static', baseBytes: 2 * MiB, carriedBytes: 0 });
+    expect(e.high).toBe(30_000_000 + goHello.length);
+    expect(e.low).toBe(goHello.length + 2 * MiB);
+  });
+
+  it('puts a Rust program linking libgcc_s on distroless/cc, found behind tini along PATH', async () => {
+    const e = await estimate(
+      image({ Env: ['PATH=/app/bin:/usr/bin'], Entrypoint: ['/usr/bin/tini', '--'], Cmd: ['hello'] }, [{ path: 'usr/bin/tini', size: 20_000, mode: 0o755 }], [{ path: 'app/bin/hello', content: rustHello, mode: 0o755 }]),
+    );
+    expect(e.runtime).toEqual({ id: 'rust', program: '/app/bin/hello', base: 'distroless/cc', baseBytes: 23 * MiB, carriedBytes: 0 });
+    expect(e.low).toBe(rustHello.length + 23 * MiB);
+  });
+
+  it('finds a symlinked program by the name its target shares', async () => {
+    const e = await estimate(image({ Cmd: ['/usr/local/bin/hello'] }, [], [{ path: 'app/hello', content: goHello, mode: 0o755 }, { path: 'usr/local/bin/hello', type: 'symlink', target: '/app/hello' }]));
+    expect(e.runtime?.id).toBe('go');
+  });
+
+  it('carries the python interpreter, its standard library and libpython, not the base’s pip (python:3.12-slim)', async () => {
+    const e = await estimate(
+      image(
+        { Env: ['PATH=/usr/local/bin:/usr/bin:/bin'], Cmd: ['python3', '/app/main.py'] },
+        [
+          { path: 'usr/local/bin/python3.12', size: 15_000, mode: 0o755 },
+          { path: 'usr/local/bin/python3', type: 'symlink', target: 'python3.12' },
+          { path: 'usr/local/lib/libpython3.12.so.1.0', content: Buffer.alloc(4_000_000, 4) },
+          { path: 'usr/local/lib/python3.12/os.py', size: 40_000 },
+          { path: 'usr/local/lib/python3.12/lib-dynload/_ssl.cpython-312-x86_64-linux-gnu.so', size: 200_000 },
+          { path: 'usr/local/lib/python3.12/site-packages/pip/__init__.py', content: Buffer.alloc(9_000_000, 3) },
+        ],
+        [{ path: 'app/main.py', size: 100 }],
+      ),
+    );
+    expect(e.runtime).toEqual({ id: 'python', program: '/usr/local/bin/python3.12', base: 'distroless/cc', baseBytes: 23 * MiB, carriedBytes: 15_000 + 4_000_000 + 40_000 + 200_000 });
+    expect(e.low).toBe(100 + 4_255_000 + 23 * MiB);
+    expect(e.reasoning.join('\n')).toContain('plus the python 3.12 interpreter and standard library it carries (4255000 bytes)');
+  });
+
+  it('finds Debian’s python3 and its libpython under the multiarch folder', async () => {
+    const e = await estimate(
+      image(
+        { Cmd: ['gunicorn', 'app:app'] },
+        [
+          { path: 'usr/bin/python3.11', content: Buffer.alloc(6_000_000, 5), mode: 0o755 },
+          { path: 'usr/bin/python3', type: 'symlink', target: 'python3.11' },
+          { path: 'usr/lib/python3.11/os.py', size: 40_000 },
+          { path: 'usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0', content: Buffer.alloc(7_000_000, 6) },
+          { path: 'usr/lib/python3/dist-packages/apt/__init__.py', size: 1_000 },
+        ],
+        // gunicorn is a script the app installed: python on PATH runs it
+        [{ path: 'usr/local/bin/gunicorn', size: 200, mode: 0o755 }],
+      ),
+    );
+    expect(e.runtime).toMatchObject({ id: 'python', program: '/usr/bin/python3.11', carriedBytes: 13_040_000 });
+  });
+
+  it('carries JAVA_HOME (eclipse-temurin) or the JDK java resolves to (Debian openjdk)', async () => {
+    const temurin = await estimate(
+      image(
+        { Env: ['JAVA_HOME=/opt/java/openjdk', 'PATH=/opt/java/openjdk/bin:/usr/bin'], Cmd: ['java', '-jar', '/app/app.jar'] },
+        [
+          { path: 'opt/java/openjdk/bin/java', size: 12_000, mode: 0o755 },
+          { path: 'opt/java/openjdk/lib/modules', content: Buffer.alloc(4_000_000, 1) },
+          { path: 'opt/java/openjdk/lib/server/libjvm.so', content: Buffer.alloc(2_000_000, 2) },
+        ],
+        [{ path: 'app/app.jar', size: 5_000 }],
+      ),
+    );
+    expect(temurin.runtime).toEqual({ id: 'java', program: '/opt/java/openjdk/bin/java', base: 'distroless/cc', baseBytes: 23 * MiB, carriedBytes: 6_012_000 });
+    expect(temurin.low).toBe(5_000 + 6_012_000 + 23 * MiB);
+
+    const debian = await estimate(
+      image(
+        { Entrypoint: ['java', '-jar', '/app/app.jar'] },
+        [
+          { path: 'usr/lib/jvm/java-17-openjdk-amd64/bin/java', size: 12_000, mode: 0o755 },
+          { path: 'usr/lib/jvm/java-17-openjdk-amd64/lib/modules', content: Buffer.alloc(4_000_000, 1) },
+          { path: 'etc/alternatives/java', type: 'symlink', target: '/usr/lib/jvm/java-17-openjdk-amd64/bin/java' },
+          { path: 'usr/bin/java', type: 'symlink', target: '/etc/alternatives/java' },
+        ],
+        [{ path: 'app/app.jar', size: 5_000 }],
+      ),
+    );
+    expect(debian.runtime).toMatchObject({ id: 'java', program: '/usr/lib/jvm/java-17-openjdk-amd64/bin/java', carriedBytes: 4_012_000 });
+  });
+
+  it('gives no base-swap figure for a runtime it does not recognise, and says so', async () => {
+    const spec = image({ Cmd: ['/app/run.sh'] }, [], [{ path: 'app/run.sh', content: '#!/bin/sh\nexec ruby app.rb\n', mode: 0o755 }]);
+    const { report } = await analyzeImage(await buildImage(spec));
+    const e = report.estimate;
+    expect(e.runtime).toBeUndefined();
+    expect(e.low).toBe(e.high);
+    expect(e.lowNote).toBe('runtime not recognised, no base swap estimated');
+    expect(e.reasoning.join('\n')).toContain('no base swap is estimated: the command /app/run.sh is no runtime shipshape knows');
+    expect(formatText(report)).toContain(`Estimate    30.0 MB after cleanup (runtime not recognised, no base swap estimated)`);
+  });
+
+  it('names a command interpreter the image does not hold', async () => {
+    const e = await estimate(image({ Cmd: ['node', '/app/a.js'] }, [], [{ path: 'app/a.js', size: 10 }]));
+    expect(e.runtime).toBeUndefined();
+    expect(e.reasoning.join('\n')).toContain('the command runs node, which the image does not hold along its PATH');
+  });
+});

@@ -1,0 +1,223 @@
+/**
+ * The runtime an image runs and the smallest base it would run on: what the low end of `analyze`'s size estimate
+ * assumes. One row per runtime; a row names the command words that start it and finds the files it needs from the
+ * old base (an interpreter, its standard library, a JVM), which a smaller base would have to carry. A compiled
+ * program (Go, Rust, C) is recognised from its ELF headers, read as the scan passes it: its DT_NEEDED say which
+ * distroless base holds what it links. An image whose runtime is none of these gets no base-swap figure.
+ */
+import { posix } from 'node:path';
+import type { FileEntry, FileResolver } from '../fs/index.js';
+import type { ContainerConfig } from '../image/types.js';
+import { distrolessPreset, type DistrolessPreset, foreignLibraries } from '../internal/distroless-preset.js';
+import { ElfFile, isElf } from '../internal/elf.js';
+
+/**
+ * Uncompressed sizes of the distroless bases (`gcr.io/distroless/{static,base,cc}-debian12`, as `docker images` shows
+ * them): static holds CA certificates, tzdata and /etc/passwd; base adds glibc and OpenSSL; cc adds libstdc++ and libgcc.
+ */
+export const presetBytes: Record<DistrolessPreset, number> = { static: 2 * 1024 * 1024, base: 20 * 1024 * 1024, cc: 23 * 1024 * 1024 };
+
+export type RuntimeId = 'node' | 'python' | 'java' | 'go' | 'rust' | 'native';
+
+/** The runtime recognised, and what a base swap would keep of the old base. */
+export interface RuntimeMatch {
+  id: RuntimeId;
+  /** The program the container starts (the interpreter or the binary), as found in the image. */
+  program: string;
+  /** The distroless base the low end assumes. */
+  preset: DistrolessPreset;
+  /** What the runtime needs from the old base, in words (`the node runtime binary`). */
+  carries: string;
+  /** Files and folders the runtime needs: counted where the old base's layers hold them. */
+  roots: string[];
+  /** Paths under `roots` it does not need (Python's site-packages: pip and setuptools). */
+  skip?: RegExp;
+}
+
+/** No runtime recognised, and why. */
+export interface RuntimeMiss {
+  reason: string;
+}
+
+/** What the scan keeps of an ELF program the command names (its body, as JSON). */
+interface ElfSummary {
+  interpreter?: string;
+  needed: string[];
+  go: boolean;
+  rust: boolean;
+  error?: string;
+}
+
+/** Words of the command that only start another program: the program after them is the one that runs. */
+const launchers = /^(?:tini|tini-static|dumb-init|catatonit|su-exec|gosu|exec|env|--|-[a-z-]*)$/;
+const shells = /^(?:sh|bash|ash|dash|zsh)$/;
+
+/** The words of the command the container runs (ENTRYPOINT then CMD, as the engine joins them), shell scripts split. */
+export function commandWords(config: ContainerConfig | undefined): string[] {
+  const entrypoint = config?.Entrypoint ?? [];
+  const words = [...entrypoint, ...(config?.Cmd ?? [])];
+  const out: string[] = [];
+  for (const [i, w] of words.entries()) {
+    // `sh -c "exec node server.js"`: the script's words
+    if (w === '-c' && i > 0 && shells.test(posix.basename(words[i - 1] ?? ''))) {
+      out.push(...(words[i + 1] ?? '').split(/[\s;&|]+/).filter(Boolean));
+      break;
+    }
+    out.push(w);
+  }
+  return out.slice(0, 8);
+}
+
+function pathDirs(config: ContainerConfig | undefined): string[] {
+  const path = config?.Env?.find((e) => e.startsWith('PATH='))?.slice('PATH='.length) ?? '';
+  return [...path.split(':').filter((d) => d.startsWith('/')), '/usr/local/bin', '/usr/bin', '/bin'].map((d) => d.replace(/\/+$/, '') || '/');
+}
+
+/** The paths a command word may name before symlinks: itself when absolute or relative, else each PATH folder. */
+function candidatePaths(word: string, config: ContainerConfig | undefined): string[] {
+  if (word.startsWith('/')) return [posix.normalize(word)];
+  if (word.includes('/')) return [posix.join(config?.WorkingDir ?? '/', word)];
+  return pathDirs(config).map((d) => posix.join(d, word));
+}
+
+/**
+ * Which files the scan should summarise as ELF programs: an executable whose name is a word of the command (by name,
+ * so that a symlink's target with the same name is read too).
+ */
+export function wantsElf(config: ContainerConfig | undefined): (path: string, mode: number) => boolean {
+  const names = new Set(commandWords(config).filter((w) => !launchers.test(posix.basename(w))).map((w) => posix.basename(w)));
+  return (path, mode) => (mode & 0o111) !== 0 && names.has(posix.basename(path));
+}
+
+/** Summarises an ELF program: what it links and what built it. Not ELF (a script): nothing kept. */
+export function reduceElf(body: Buffer, path: string): Buffer | undefined {
+  if (!isElf(body)) return undefined;
+  let summary: ElfSummary;
+  try {
+    const elf = ElfFile.parse(body, path);
+    const interpreter = elf.interpreter();
+    summary = {
+      ...(interpreter === undefined ? {} : { interpreter }),
+      needed: elf.needed(),
+      // Go writes its build info in .go.buildinfo; Rust's std embeds its source paths (`/rustc/<commit>/library/`)
+      // in panic locations, and cargo-auditable adds .dep-v0
+      go: elf.section('.go.buildinfo') !== undefined,
+      rust: elf.section('.dep-v0') !== undefined || body.includes('/rustc/'),
+    };
+  } catch (error) {
+    summary = { needed: [], go: false, rust: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  return Buffer.from(JSON.stringify(summary));
+}
+
+interface Context {
+  files: FileResolver;
+  config: ContainerConfig | undefined;
+}
+
+/** The regular file a command word runs, following symlinks. */
+function which(ctx: Context, word: string): FileEntry | undefined {
+  for (const p of candidatePaths(word, ctx.config)) {
+    const found = ctx.files.resolve(p);
+    if (found?.type === 'file') return found;
+  }
+  return undefined;
+}
+
+interface RuntimeRow {
+  id: RuntimeId;
+  /** Command words (base names) that start this runtime. */
+  names: RegExp;
+  /** The runtime's files, given the word that names it. */
+  locate(ctx: Context, word: string): Omit<RuntimeMatch, 'id'> | undefined;
+}
+
+/** Interpreted runtimes: the interpreter and what it loads come from the old base; the rest is the image's own. */
+const interpreted: RuntimeRow[] = [
+  {
+    id: 'node',
+    names: /^(?:node|nodejs|npm|npx|yarn|pnpm)$/,
+    locate(ctx) {
+      const node = which(ctx, 'node') ?? which(ctx, 'nodejs');
+      // the binary links libstdc++: distroless cc, as distroless/nodejs is built
+      return node && { program: node.path, preset: 'cc', carries: 'the node runtime binary', roots: [node.path] };
+    },
+  },
+  {
+    id: 'python',
+    names: /^python(?:\d+(?:\.\d+)?)?$/,
+    locate(ctx, word) {
+      const python = which(ctx, word) ?? which(ctx, 'python3');
+      if (!python) return undefined;
+      // /usr/local/bin/python3.12 → /usr/local/lib/python3.12 and libpython3.12.so.* (python:3.12 images), or
+      // /usr/bin/python3.11 → /usr/lib/python3.11 and /usr/lib/<triplet>/libpython3.11.so.* (Debian's python3)
+      const version = /^python(\d+\.\d+)/.exec(posix.basename(python.path))?.[1];
+      const prefix = posix.dirname(posix.dirname(python.path));
+      const roots = [python.path];
+      if (version !== undefined) {
+        roots.push(`${prefix}/lib/python${version}`);
+        for (const dir of [`${prefix}/lib`, '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu']) {
+          for (const e of ctx.files.children(dir)) if (e.path.startsWith(`${dir}/libpython${version}.so`)) roots.push(e.path);
+        }
+      }
+      return {
+        program: python.path,
+        preset: 'cc',
+        carries: version === undefined ? 'the python interpreter (its standard library not found)' : `the python ${version} interpreter and standard library`,
+        roots,
+        skip: /\/(?:site|dist)-packages\//,
+      };
+    },
+  },
+  {
+    id: 'java',
+    names: /^java$/,
+    locate(ctx) {
+      const envHome = ctx.config?.Env?.find((e) => e.startsWith('JAVA_HOME='))?.slice('JAVA_HOME='.length);
+      const java = (envHome === undefined ? undefined : ctx.files.resolve(`${envHome}/bin/java`)) ?? which(ctx, 'java');
+      if (java?.type !== 'file') return undefined;
+      // the JDK or JRE folder: …/bin/java's grandparent (/opt/java/openjdk, /usr/lib/jvm/java-17-openjdk-amd64)
+      const home = posix.dirname(posix.dirname(java.path));
+      return { program: java.path, preset: 'cc', carries: `the JVM (${home})`, roots: [home] };
+    },
+  },
+];
+
+const compiled: Record<'go' | 'rust' | 'native', string> = { go: 'Go', rust: 'Rust', native: 'compiled' };
+
+/**
+ * The runtime the image runs: an interpreter the command names; else the ELF program it starts; else an interpreter
+ * on PATH (a script the command names runs with it). A program the scan did not summarise (no `wantsElf`) is not
+ * recognised.
+ */
+export function recogniseRuntime(files: FileResolver, config: ContainerConfig | undefined): RuntimeMatch | RuntimeMiss {
+  const ctx: Context = { files, config };
+  const words = commandWords(config).filter((w) => !launchers.test(posix.basename(w)));
+  let missing: string | undefined;
+  for (const word of words) {
+    const row = interpreted.find((r) => r.names.test(posix.basename(word)));
+    if (!row) continue;
+    const found = row.locate(ctx, word);
+    if (found) return { id: row.id, ...found };
+    missing ??= word;
+  }
+  for (const word of words) {
+    const entry = which(ctx, word);
+    const body = entry && files.body(entry.path);
+    if (!entry || !body) continue;
+    const elf = JSON.parse(body.toString('utf8')) as ElfSummary;
+    if (elf.error !== undefined) return { reason: `${entry.path} is not a readable ELF program (${elf.error})` };
+    const id = elf.go ? 'go' : elf.rust ? 'rust' : 'native';
+    const preset = distrolessPreset(elf.needed, elf.interpreter);
+    if (preset === undefined) return { reason: `the ${compiled[id]} program ${entry.path} links ${foreignLibraries(elf.needed).join(', ')}, which no distroless base holds` };
+    return { id, program: entry.path, preset, carries: 'the program itself', roots: [entry.path] };
+  }
+  for (const row of interpreted) {
+    const found = row.locate(ctx, row.id);
+    if (found) return { id: row.id, ...found };
+  }
+  if (missing !== undefined) return { reason: `the command runs ${missing}, which the image does not hold along its PATH` };
+  const program = words[0];
+  if (program === undefined) return { reason: 'the image names no command (ENTRYPOINT/CMD) and holds no node, python or java' };
+  return { reason: `the command ${program} is no runtime shipshape knows (node, python, java, or an ELF program: Go, Rust, C)` };
+}
