@@ -107,7 +107,10 @@ export async function scanImage(image: Image, options: ScanImageOptions = {}): P
       layers.push(files);
       tree.apply(files, bodies);
     }
-    if (collisions) await hashFirstOfSize(image, layers, collisions.pending);
+    if (collisions) {
+      await hashFirstOfSize(image, layers, collisions.pending);
+      tree.settleDigests();
+    }
   } finally {
     task.end();
   }

@@ -35,6 +35,11 @@ export class MergedTree implements FileResolver {
   private readonly links = new Map<string, Node[]>();
   /** Every node a removal took out of the tree. */
   private readonly gone = new WeakSet<Node>();
+  /**
+   * Names that took over a hardlinked file's content, each with the scan's own entry of that content: a digest the
+   * scan fills in later (a large file hashed in a second read) reaches them through `settleDigests`.
+   */
+  private readonly heirs = new Map<FileEntry, FileEntry>();
 
   get count(): number {
     return this.entryCount;
@@ -162,8 +167,9 @@ export class MergedTree implements FileResolver {
       this.links.delete(file.entry.path);
       const [heir, ...others] = names;
       if (!heir) continue;
-      const { linkTarget: _target, ...link } = heir.entry;
-      heir.entry = { ...file.entry, path: link.path, layer: link.layer };
+      // the name keeps the content's layer: those bytes shipped there, not in the layer that wrote the link
+      heir.entry = { ...file.entry, path: heir.entry.path };
+      this.heirs.set(heir.entry, this.heirs.get(file.entry) ?? file.entry);
       const body = this.bodies.get(file.entry.path);
       if (body) this.bodies.set(heir.entry.path, body);
       for (const other of others) other.entry = { ...other.entry, linkTarget: heir.entry.path };
@@ -175,6 +181,11 @@ export class MergedTree implements FileResolver {
     this.entryCount -= files;
     this.totalSize -= bytes;
     return { files, bytes };
+  }
+
+  /** Gives every name that took over a hardlinked file's content the digest the scan has since found for it. */
+  settleDigests(): void {
+    for (const [heir, origin] of this.heirs) if (heir.digest === undefined && origin.digest !== undefined) Object.assign(heir, { digest: origin.digest });
   }
 
   private node(path: string): Node | undefined {

@@ -18,7 +18,10 @@ export interface FileEntry {
   readonly gid: number;
   /** Symlink target as written in the tar, or a hardlink's target as a normalised absolute path. */
   readonly linkTarget?: string;
-  /** Index of the layer that wrote this entry (0 = base); -1 for directories no layer wrote (implied parents). */
+  /**
+   * Index of the layer that wrote this entry (0 = base); -1 for directories no layer wrote (implied parents). A hardlink
+   * that became the file when the file's first name went keeps the file's layer: the one that shipped its bytes.
+   */
   readonly layer: number;
   /** sha256 of the content, when the scan was asked to hash. */
   readonly digest?: Digest;
