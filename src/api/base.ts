@@ -1,7 +1,7 @@
 /** `base build`: a distroless-style base image from Debian packages, written to a sink, with its lock file. */
 import { resolve as resolvePath } from 'node:path';
 import { mirrorSource, type AptSource } from '../base/apt-sources.js';
-import { buildBase, lockEntry, resolvePackages } from '../base/build.js';
+import { buildBase, lockEntry, releaseChecks, resolvePackages } from '../base/build.js';
 import { comparePackages, type PackageUpdate, updatedLock } from '../base/update.js';
 import { type BaseLock, readLock, serializeLock } from '../base/lock.js';
 import type { PresetName } from '../base/presets.js';
@@ -41,6 +41,10 @@ export interface BaseBuildRequest {
   checkValidUntil?: boolean;
   /** `false`: accept an InRelease dated ahead of this machine's clock; see `BaseBuildOptions`. */
   checkDate?: boolean;
+  /** Seconds after its `Date` an InRelease stays valid at most (apt's `Acquire::Max-ValidTime`); see `BaseBuildOptions`. */
+  maxValidTime?: number;
+  /** Seconds after its `Date` an InRelease stays valid at least (apt's `Acquire::Min-ValidTime`). */
+  minValidTime?: number;
   /** Configuration for the sink (registry, engine settings). */
   config?: Config;
   cacheDir: string;
@@ -119,8 +123,7 @@ export async function baseBuild(request: BaseBuildRequest): Promise<BaseBuildRep
       ...(locked === undefined ? {} : { locked }),
       ...(request.nonroot === undefined ? {} : { nonroot: request.nonroot }),
       ...(request.offline === undefined ? {} : { offline: request.offline }),
-      ...(request.checkValidUntil === undefined ? {} : { checkValidUntil: request.checkValidUntil }),
-      ...(request.checkDate === undefined ? {} : { checkDate: request.checkDate }),
+      ...releaseChecks(request),
       ...(signal === undefined ? {} : { signal }),
     });
     builds.push({ architecture, result, lockFile, fromLock: locked !== undefined });
@@ -186,6 +189,10 @@ export interface BaseUpdateRequest {
   checkValidUntil?: boolean;
   /** `false`: accept an InRelease dated ahead of this machine's clock. */
   checkDate?: boolean;
+  /** apt's `Acquire::Max-ValidTime`, in seconds. */
+  maxValidTime?: number;
+  /** apt's `Acquire::Min-ValidTime`, in seconds. */
+  minValidTime?: number;
   cacheDir: string;
   events?: EventSink;
 }
@@ -217,8 +224,7 @@ export async function baseUpdate(request: BaseUpdateRequest): Promise<BaseUpdate
     cacheDir: request.cacheDir,
     ...(request.events === undefined ? {} : { events: request.events }),
     ...(sources === undefined ? {} : { sources }),
-    ...(request.checkValidUntil === undefined ? {} : { checkValidUntil: request.checkValidUntil }),
-    ...(request.checkDate === undefined ? {} : { checkDate: request.checkDate }),
+    ...releaseChecks(request),
   });
   const packages = comparePackages(lock.packages, current);
   const changes = packages.filter((p) => p.change !== 'same').length;

@@ -181,8 +181,8 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
     const task = new ProgressTask(events, 'build-base', `assembling the ${preset} base (cached for later builds)`);
     try {
       // loaded only when the base is not cached yet (the archive code brings OpenPGP)
-      const { buildBase } = await import('../base/build.js');
-      const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, offline: config.offline, checkValidUntil: config.base.checkValidUntil, checkDate: config.base.checkDate, keepNodeSymbols, ...(nodeBinary === undefined ? {} : { nodeBinary }), ...(request.signal === undefined ? {} : { signal: request.signal }) });
+      const { buildBase, releaseChecks } = await import('../base/build.js');
+      const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, offline: config.offline, ...releaseChecks(config.base), keepNodeSymbols, ...(nodeBinary === undefined ? {} : { nodeBinary }), ...(request.signal === undefined ? {} : { signal: request.signal }) });
       request.signal?.throwIfAborted();
       const ctx = await createTransportContext(config, events, request.signal);
       try {

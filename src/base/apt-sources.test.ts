@@ -50,6 +50,17 @@ describe('apt sources', () => {
     expect(parseSourcesFile(stanza, 'snapshot.sources')).toEqual([{ uri: 'http://snapshot.debian.org/archive/debian/20240101T000000Z', suite: 'bookworm', components: ['main'], checkValidUntil: false }]);
   });
 
+  it("keeps a source's own valid-until-max / valid-until-min (Valid-Until-Max: / Valid-Until-Min:), in seconds, and refuses another value", () => {
+    const line = 'deb [valid-until-max=604800 valid-until-min=0] http://mirror.example/debian bookworm main\ndeb [valid-until-min=1209600] http://deb.debian.org/debian-security bookworm-security main\n';
+    expect(parseSourcesList(line, 'sources.list')).toEqual([
+      { uri: 'http://mirror.example/debian', suite: 'bookworm', components: ['main'], maxValidTime: 604800 },
+      { uri: 'http://deb.debian.org/debian-security', suite: 'bookworm-security', components: ['main'], minValidTime: 1209600 },
+    ]);
+    const stanza = 'Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\nComponents: main\nValid-Until-Max: 86400\n';
+    expect(parseSourcesFile(stanza, 'mirror.sources')).toEqual([{ uri: 'http://mirror.example/debian', suite: 'bookworm', components: ['main'], maxValidTime: 86400 }]);
+    expect(() => parseSourcesList('deb [valid-until-max=7d] http://m/debian bookworm main\n', 'sources.list')).toThrow(/sources.list: line 1: valid-until-max "7d" is not a number of seconds/);
+  });
+
   it('reads a configuration folder in apt order and fails clearly when it is empty', async () => {
     const etc = await mkdtemp(join(tmpdir(), 'apt-'));
     await mkdir(join(etc, 'sources.list.d'));

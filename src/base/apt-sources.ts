@@ -20,11 +20,24 @@ export interface AptSource {
   checkValidUntil?: boolean;
   /** `false` when the source says `check-date=no` (`Check-Date: no`): its InRelease may be dated in the future. */
   checkDate?: boolean;
+  /** Seconds, from `valid-until-max=` (`Valid-Until-Max:`): this source's apt `Acquire::Max-ValidTime`. */
+  maxValidTime?: number;
+  /** Seconds, from `valid-until-min=` (`Valid-Until-Min:`): this source's apt `Acquire::Min-ValidTime`. */
+  minValidTime?: number;
 }
 
 /** apt's boolean option values (`yes`/`no`, `true`/`false`, `1`/`0`): only an explicit "no" is kept. */
 function checkOption(name: 'checkValidUntil' | 'checkDate', value: string | undefined): Partial<Pick<AptSource, 'checkValidUntil' | 'checkDate'>> {
   return value !== undefined && ['no', 'false', '0', 'off'].includes(value.trim().toLowerCase()) ? { [name]: false } : {};
+}
+
+/** A `valid-until-max`/`valid-until-min` value: seconds, as apt reads it (a positive integer; 0 is apt's "unset"). */
+function validTimeOption(name: 'maxValidTime' | 'minValidTime', value: string | undefined, subject: string): Partial<Pick<AptSource, 'maxValidTime' | 'minValidTime'>> {
+  if (value === undefined) return {};
+  const text = value.trim();
+  if (!/^\d+$/.test(text)) throw invalidInput(subject, `${name === 'maxValidTime' ? 'valid-until-max' : 'valid-until-min'} "${text}" is not a number of seconds`);
+  const seconds = Number(text);
+  return seconds === 0 ? {} : { [name]: seconds };
 }
 
 /** Parses a deb822 `.sources` file. */
@@ -48,6 +61,8 @@ export function parseSourcesFile(text: string, subject: string): AptSource[] {
           ...(signedBy !== undefined && signedBy.startsWith('/') ? { signedBy } : {}),
           ...checkOption('checkValidUntil', field(stanza, 'Check-Valid-Until')),
           ...checkOption('checkDate', field(stanza, 'Check-Date')),
+          ...validTimeOption('maxValidTime', field(stanza, 'Valid-Until-Max'), subject),
+          ...validTimeOption('minValidTime', field(stanza, 'Valid-Until-Min'), subject),
         });
       }
     }
@@ -80,6 +95,8 @@ export function parseSourcesList(text: string, subject: string): AptSource[] {
       ...(signedBy?.startsWith('/') === true ? { signedBy } : {}),
       ...checkOption('checkValidUntil', options['check-valid-until']),
       ...checkOption('checkDate', options['check-date']),
+      ...validTimeOption('maxValidTime', options['valid-until-max'], `${subject}: line ${i + 1}`),
+      ...validTimeOption('minValidTime', options['valid-until-min'], `${subject}: line ${i + 1}`),
     });
   }
   return out;

@@ -155,28 +155,68 @@ export interface FreshnessChecks {
   checkValidUntil: boolean;
   /** Refuse a Release whose `Date` is ahead of the clock (apt's `Acquire::Check-Date`, default on). */
   checkDate: boolean;
+  /**
+   * Seconds after its `Date` that a Release stays valid at most (apt's `Acquire::Max-ValidTime`): an earlier
+   * `Valid-Until` still wins, and a Release without one expires then. Only with `checkValidUntil`.
+   */
+  maxValidTime?: number;
+  /**
+   * Seconds after its `Date` that a Release stays valid at least (apt's `Acquire::Min-ValidTime`): a `Valid-Until`
+   * earlier than that is pushed back to it. A Release without `Valid-Until` gets none. Only with `checkValidUntil`.
+   */
+  minValidTime?: number;
   /** The clock, in ms since the epoch: the real one, never SOURCE_DATE_EPOCH. */
   now: number;
+}
+
+/** A Release date as the archive writes it: `Sat, 05 Dec 2026 20:19:49 UTC`. */
+function releaseDateText(ms: number): string {
+  return new Date(ms).toUTCString().replace('GMT', 'UTC');
+}
+
+function parsedDate(value: string, name: string, subject: string): number {
+  const ms = parseReleaseDate(value);
+  if (ms === undefined) throw invalidInput(subject, `invalid ${name} "${value}"`);
+  return ms;
 }
 
 /**
  * apt's freshness checks on a verified Release: a validly signed but old `InRelease` (a stale mirror, or one that
  * withholds security updates on purpose) is refused once its `Valid-Until` has passed; one dated in the future
  * means a wrong clock (or a forged date) and is refused too. A field that is absent is not checked, as apt does.
+ * The validity end is computed as apt's `debReleaseIndex` does: `Valid-Until`, raised to `Date + minValidTime` when
+ * earlier, then lowered to `Date + maxValidTime` when later (or set to it when the Release has no `Valid-Until`, as
+ * a local mirror or an archive made by aptly or reprepro often has not).
  */
 export function checkFreshness(release: Release, subject: string, checks: FreshnessChecks): void {
-  if (checks.checkValidUntil && release.validUntil !== undefined) {
-    const validUntil = parseReleaseDate(release.validUntil);
-    if (validUntil === undefined) throw invalidInput(subject, `invalid Valid-Until "${release.validUntil}"`);
-    if (validUntil < checks.now) {
-      throw invalidInput(subject, `is expired (invalid since ${release.validUntil}): the mirror serving it is out of date or withholding updates; --no-check-valid-until (base.checkValidUntil: false) accepts it, e.g. for snapshot.debian.org`);
+  const needDate = checks.checkDate || (checks.checkValidUntil && (checks.maxValidTime !== undefined || checks.minValidTime !== undefined));
+  const date = needDate && release.date !== undefined ? parsedDate(release.date, 'Date', subject) : undefined;
+  if (checks.checkValidUntil) {
+    const written = release.validUntil === undefined ? undefined : parsedDate(release.validUntil, 'Valid-Until', subject);
+    let validUntil = written;
+    let why: 'valid-until' | 'min' | 'max' = 'valid-until';
+    if (checks.minValidTime !== undefined && validUntil !== undefined && date !== undefined && validUntil < date + checks.minValidTime * 1000) {
+      validUntil = date + checks.minValidTime * 1000;
+      why = 'min';
+    }
+    if (checks.maxValidTime !== undefined && date !== undefined && (validUntil === undefined || validUntil > date + checks.maxValidTime * 1000)) {
+      validUntil = date + checks.maxValidTime * 1000;
+      why = 'max';
+    }
+    if (validUntil !== undefined && validUntil < checks.now) {
+      if (why === 'valid-until') {
+        throw invalidInput(subject, `is expired (invalid since ${release.validUntil ?? ''}): the mirror serving it is out of date or withholding updates; --no-check-valid-until (base.checkValidUntil: false) accepts it, e.g. for snapshot.debian.org`);
+      }
+      const limit = why === 'max' ? `max-valid-time ${checks.maxValidTime ?? 0}s` : `min-valid-time ${checks.minValidTime ?? 0}s`;
+      throw invalidInput(
+        subject,
+        `is expired (invalid since ${releaseDateText(validUntil)}: Date ${release.date ?? ''} + ${limit}${release.validUntil === undefined ? '' : `; Valid-Until ${release.validUntil}`}): the mirror serving it is out of date or withholding updates; a larger --${why}-valid-time (base.${why}ValidTime) or --no-check-valid-until accepts it`,
+      );
     }
   }
-  if (checks.checkDate && release.date !== undefined) {
-    const date = parseReleaseDate(release.date);
-    if (date === undefined) throw invalidInput(subject, `invalid Date "${release.date}"`);
+  if (checks.checkDate && date !== undefined) {
     if (date - checks.now > maxFutureMs) {
-      throw invalidInput(subject, `is not valid yet (invalid for another ${duration(date - checks.now)}; Date: ${release.date}): check this machine's clock, or --no-check-date (base.checkDate: false)`);
+      throw invalidInput(subject, `is not valid yet (invalid for another ${duration(date - checks.now)}; Date: ${release.date ?? ''}): check this machine's clock, or --no-check-date (base.checkDate: false)`);
     }
   }
 }
@@ -208,6 +248,10 @@ export interface ArchiveOptions {
   checkValidUntil?: boolean;
   /** `false`: accept an InRelease dated in the future (a machine whose clock is behind). Default true. */
   checkDate?: boolean;
+  /** apt's `Acquire::Max-ValidTime`, in seconds: see `FreshnessChecks`. A source's `valid-until-max` wins. */
+  maxValidTime?: number;
+  /** apt's `Acquire::Min-ValidTime`, in seconds: see `FreshnessChecks`. A source's `valid-until-min` wins. */
+  minValidTime?: number;
 }
 
 function signalOf(options: ArchiveOptions): { signal?: AbortSignal } {
@@ -233,10 +277,15 @@ export async function fetchRelease(source: AptSource, options: ArchiveOptions): 
   if (release.suite !== source.suite && release.codename !== source.suite) {
     throw invalidInput(url, `is signed for suite "${release.suite}" (${release.codename}), not "${source.suite}"`);
   }
-  // a source's own `check-valid-until=no` / `check-date=no` (sources.list(5)) turns a check off as the option does
+  // a source's own `check-valid-until=no` / `check-date=no` (sources.list(5)) turns a check off as the option does,
+  // and its `valid-until-max` / `valid-until-min` take the place of the options, as apt's do of Acquire::*-ValidTime
+  const maxValidTime = source.maxValidTime ?? options.maxValidTime;
+  const minValidTime = source.minValidTime ?? options.minValidTime;
   checkFreshness(release, url, {
     checkValidUntil: options.checkValidUntil !== false && source.checkValidUntil !== false,
     checkDate: options.checkDate !== false && source.checkDate !== false,
+    ...(maxValidTime === undefined ? {} : { maxValidTime }),
+    ...(minValidTime === undefined ? {} : { minValidTime }),
     now: Date.now(),
   });
   return release;

@@ -171,6 +171,17 @@ describe('InRelease freshness (Valid-Until, Date)', () => {
     await buildBase({ preset: 'static', sources: [source], cacheDir: cacheDir() });
   });
 
+  it('expires a Release without Valid-Until at Date + maxValidTime (the option, or the source’s valid-until-max), and minValidTime extends a short one', async () => {
+    await signRelease({ Date: releaseDate(-3 * day) });
+    expect((await resolvePackages({ preset: 'static', sources: [source], cacheDir: cacheDir(), maxValidTime: 4 * 86_400 })).length).toBeGreaterThan(0);
+    await expect(resolvePackages({ preset: 'static', sources: [source], cacheDir: cacheDir(), maxValidTime: 2 * 86_400 })).rejects.toThrow(/dists\/test\/InRelease: is expired \(invalid since .* UTC: Date .* \+ max-valid-time 172800s\)/);
+    await expect(buildBase({ preset: 'static', sources: [{ ...source, maxValidTime: 2 * 86_400 }], cacheDir: cacheDir(), maxValidTime: 4 * 86_400 })).rejects.toThrow(/max-valid-time 172800s/);
+    await signRelease({ Date: releaseDate(-3 * day), 'Valid-Until': releaseDate(-2 * day) });
+    await expect(buildBase({ preset: 'static', sources: [source], cacheDir: cacheDir() })).rejects.toThrow(/is expired/);
+    await buildBase({ preset: 'static', sources: [source], cacheDir: cacheDir(), minValidTime: 4 * 86_400 });
+    await buildBase({ preset: 'static', sources: [{ ...source, minValidTime: 4 * 86_400 }], cacheDir: cacheDir() });
+  });
+
   it('refuses a Release dated ahead of the clock beyond apt’s 10 s, unless told to, and a malformed date', async () => {
     await signRelease({ Date: releaseDate(2.5 * 3_600_000) });
     await expect(buildBase({ preset: 'static', sources: [source], cacheDir: cacheDir() })).rejects.toThrow(/dists\/test\/InRelease: is not valid yet \(invalid for another 2h (29|30)min \d+s; Date: .* UTC\): check this machine's clock/);

@@ -58,6 +58,10 @@ export interface BaseBuildOptions {
   checkValidUntil?: boolean;
   /** `false`: accept an InRelease whose `Date` is ahead of this machine's clock (apt's `Acquire::Check-Date=false`). */
   checkDate?: boolean;
+  /** Seconds after its `Date` an InRelease stays valid at most, as apt's `Acquire::Max-ValidTime` (see `FreshnessChecks`). */
+  maxValidTime?: number;
+  /** Seconds after its `Date` an InRelease stays valid at least, as apt's `Acquire::Min-ValidTime`. */
+  minValidTime?: number;
   events?: EventSink;
   /**
    * Stops the build between steps (index and package downloads, unpacking, layers) and cancels the download or npm
@@ -141,11 +145,24 @@ function lockRecords(lock: BaseLock): PackageRecord[] {
   return lock.packages.map((p) => ({ ...p, depends: '', preDepends: '', provides: '' }));
 }
 
+/** The options that decide whether an InRelease is fresh enough (apt's `Acquire::Check-*` and `*-ValidTime`). */
+export type ReleaseCheckName = 'checkValidUntil' | 'checkDate' | 'maxValidTime' | 'minValidTime';
+
+/** The release checks `options` sets, without the unset ones (exactOptionalPropertyTypes). */
+export function releaseChecks(options: Partial<Pick<BaseBuildOptions, ReleaseCheckName>>): Partial<Pick<BaseBuildOptions, ReleaseCheckName>> {
+  return {
+    ...(options.checkValidUntil === undefined ? {} : { checkValidUntil: options.checkValidUntil }),
+    ...(options.checkDate === undefined ? {} : { checkDate: options.checkDate }),
+    ...(options.maxValidTime === undefined ? {} : { maxValidTime: options.maxValidTime }),
+    ...(options.minValidTime === undefined ? {} : { minValidTime: options.minValidTime }),
+  };
+}
+
 /**
  * The packages a preset (plus extra packages) resolves to in the archive now: the preset's own packages alone, its
  * closure packages and the extras with their dependencies, sorted by name. What a build without --locked installs.
  */
-export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' | 'packages' | 'architecture' | 'sources' | 'cacheDir' | 'events' | 'signal' | 'checkValidUntil' | 'checkDate'>): Promise<PackageRecord[]> {
+export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' | 'packages' | 'architecture' | 'sources' | 'cacheDir' | 'events' | 'signal' | ReleaseCheckName>): Promise<PackageRecord[]> {
   const events = options.events ?? silent;
   const preset = presets[options.preset];
   const extra = [...(options.packages ?? [])].sort();
@@ -159,8 +176,7 @@ export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' |
         architecture: options.architecture ?? 'amd64',
         events,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
-        ...(options.checkValidUntil === undefined ? {} : { checkValidUntil: options.checkValidUntil }),
-        ...(options.checkDate === undefined ? {} : { checkDate: options.checkDate }),
+        ...releaseChecks(options),
       }),
     );
   } finally {
@@ -211,8 +227,7 @@ export async function buildBase(options: BaseBuildOptions): Promise<BaseBuildRes
       events,
       ...(options.sources === undefined ? {} : { sources: options.sources }),
       ...(signal === undefined ? {} : { signal }),
-      ...(options.checkValidUntil === undefined ? {} : { checkValidUntil: options.checkValidUntil }),
-      ...(options.checkDate === undefined ? {} : { checkDate: options.checkDate }),
+      ...releaseChecks(options),
     });
   }
   signal?.throwIfAborted();

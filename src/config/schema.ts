@@ -136,6 +136,10 @@ export const baseSchema = z.strictObject({
   checkValidUntil: z.boolean().default(true),
   /** Refuse an InRelease dated ahead of this machine's clock (apt's `Acquire::Check-Date`). */
   checkDate: z.boolean().default(true),
+  /** Seconds after its `Date` an InRelease stays valid at most (apt's `Acquire::Max-ValidTime`), `Valid-Until` or not. */
+  maxValidTime: z.number().int().positive().optional(),
+  /** Seconds after its `Date` an InRelease stays valid at least (apt's `Acquire::Min-ValidTime`): extends a shorter `Valid-Until`. */
+  minValidTime: z.number().int().positive().optional(),
 });
 
 export type BaseConfig = z.infer<typeof baseSchema>;

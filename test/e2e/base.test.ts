@@ -294,4 +294,26 @@ console.log(JSON.stringify({ uid: process.getuid(), user: require('os').userInfo
     // with the real clock the same sources build
     expect((await runCli(args('now'), { env })).code).toBe(0);
   });
+
+  it('--max-valid-time expires bookworm (no Valid-Until) at its Date + max; --min-valid-time extends the security suite past its Valid-Until', async () => {
+    const args = (out: string, ...mirrors: string[]): string[] => ['base', 'build', '--preset', 'static', ...mirrors.flatMap((m) => ['--mirror', m]), '--output-image', `oci:${join(dir, out)}`];
+    const bookworm = 'http://deb.debian.org/debian,bookworm';
+    const security = 'http://deb.debian.org/debian-security,bookworm-security';
+    // bookworm's Release is dated at its last point release, weeks or months ago: a day's validity is long past
+    const capped = await runCli([...args('capped', bookworm), '--max-valid-time', '86400'], { env });
+    expect(capped.code).toBe(2);
+    expect(capped.stderr.trim().split('\n')).toHaveLength(1);
+    expect(capped.stderr).toMatch(/^shipshape: http:\/\/deb\.debian\.org\/debian\/dists\/bookworm\/InRelease: is expired \(invalid since .* UTC: Date .* UTC \+ max-valid-time 86400s\)/);
+    const config = join(dir, 'max-valid-time.yaml');
+    await writeFile(config, 'base:\n  maxValidTime: 86400\n');
+    expect((await runCli([...args('capped-config', bookworm), '--config', config], { env })).stderr).toMatch(/bookworm\/InRelease: is expired .* max-valid-time 86400s/);
+    // ten years is no limit
+    expect((await runCli([...args('ten-years', bookworm), '--max-valid-time', String(3650 * 86400)], { env })).code).toBe(0);
+    expect((await runCli([...args('bad', bookworm), '--max-valid-time', '7d'], { env })).stderr).toMatch(/--max-valid-time "7d" is not a positive number of seconds/);
+
+    // a clock 30 days ahead: the security suite's week-long Valid-Until has passed, and 60 days from its Date have not
+    const later = { ...env, NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent('const now = Date.now; Date.now = () => now() + 30 * 86400e3;')}` };
+    expect((await runCli(args('late', security, bookworm), { env: later })).stderr).toMatch(/bookworm-security\/InRelease: is expired/);
+    expect((await runCli([...args('late-min', security, bookworm), '--min-valid-time', String(60 * 86400)], { env: later })).code).toBe(0);
+  });
 });

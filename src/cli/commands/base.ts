@@ -1,11 +1,12 @@
 import { type Command, Option } from 'commander';
 import { baseBuild, baseUpdate, type BaseUpdateReport, presetNames, type PresetName } from '../../api/index.js';
+import type { BaseConfig } from '../../config/schema.js';
 import { invalidInput, ShipshapeError } from '../../internal/errors.js';
 import { withInterrupt } from '../interrupt.js';
 import { megabytes } from '../output.js';
 import { action, addCommonOptions, repeatable, sourceDateEpochFlag } from '../runtime.js';
 
-interface BaseBuildFlags {
+interface BaseBuildFlags extends ReleaseCheckFlags {
   preset: PresetName;
   outputImage: string;
   package: string[];
@@ -19,17 +20,34 @@ interface BaseBuildFlags {
   lock?: string;
   locked: boolean;
   nonroot: boolean;
-  /** false with --no-check-valid-until (commander's negated flag: true otherwise). */
-  checkValidUntil: boolean;
-  checkDate: boolean;
 }
 
 const noCheckValidUntil = "accept an InRelease past its Valid-Until, as apt's Acquire::Check-Valid-Until=false does (snapshot archives; also base.checkValidUntil: false)";
 const noCheckDate = "accept an InRelease dated ahead of this machine's clock, as apt's Acquire::Check-Date=false does (also base.checkDate: false)";
 
-/** The InRelease checks: a --no-check-* flag turns one off, else the configuration decides. */
-function releaseChecks(flags: { checkValidUntil: boolean; checkDate: boolean }, config: { checkValidUntil: boolean; checkDate: boolean }): { checkValidUntil: boolean; checkDate: boolean } {
-  return { checkValidUntil: flags.checkValidUntil && config.checkValidUntil, checkDate: flags.checkDate && config.checkDate };
+const maxValidTime = "seconds after its Date an InRelease stays valid at most, Valid-Until or not, as apt's Acquire::Max-ValidTime (also base.maxValidTime)";
+const minValidTime = "seconds after its Date an InRelease stays valid at least, extending an earlier Valid-Until, as apt's Acquire::Min-ValidTime (also base.minValidTime)";
+
+interface ReleaseCheckFlags {
+  /** false with --no-check-valid-until (commander's negated flag: true otherwise). */
+  checkValidUntil: boolean;
+  checkDate: boolean;
+  maxValidTime?: string;
+  minValidTime?: string;
+}
+
+/** A `--max-valid-time`/`--min-valid-time` value: a positive number of seconds, as apt's options take. */
+function seconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim()) || Number(value) <= 0 || !Number.isSafeInteger(Number(value))) throw new ShipshapeError('usage', `${flag} "${value}" is not a positive number of seconds`);
+  return Number(value);
+}
+
+/** The InRelease checks: a --no-check-* flag turns one off, a --*-valid-time flag sets one, else the configuration decides. */
+function releaseChecks(flags: ReleaseCheckFlags, config: BaseConfig): { checkValidUntil: boolean; checkDate: boolean; maxValidTime?: number; minValidTime?: number } {
+  const max = seconds('--max-valid-time', flags.maxValidTime) ?? config.maxValidTime;
+  const min = seconds('--min-valid-time', flags.minValidTime) ?? config.minValidTime;
+  return { checkValidUntil: flags.checkValidUntil && config.checkValidUntil, checkDate: flags.checkDate && config.checkDate, ...(max === undefined ? {} : { maxValidTime: max }), ...(min === undefined ? {} : { minValidTime: min }) };
 }
 
 function updateTable(report: BaseUpdateReport, all: boolean): string {
@@ -77,7 +95,9 @@ export function register(program: Command): void {
       .option('--locked', 'rebuild exactly the versions in --lock (from the cache when the archive dropped them)', false)
       .option('--nonroot', 'run as nonroot (65532) in /home/nonroot', false)
       .option('--no-check-valid-until', noCheckValidUntil)
-      .option('--no-check-date', noCheckDate),
+      .option('--no-check-date', noCheckDate)
+      .option('--max-valid-time <seconds>', maxValidTime)
+      .option('--min-valid-time <seconds>', minValidTime),
   ).action(
     action(async (ctx) => {
       // commander keeps every option of the command in one object; the runtime types only the common ones
@@ -135,10 +155,12 @@ export function register(program: Command): void {
       .option('--all', 'list unchanged packages too', false)
       .option('--mirror <uri>', 'archive URI[,SUITE...] instead of the apt sources of this machine (repeatable)', repeatable, [])
       .option('--no-check-valid-until', noCheckValidUntil)
-      .option('--no-check-date', noCheckDate),
+      .option('--no-check-date', noCheckDate)
+      .option('--max-valid-time <seconds>', maxValidTime)
+      .option('--min-valid-time <seconds>', minValidTime),
   ).action(
     action(async (ctx) => {
-      const flags = ctx.flags as unknown as { lock: string; write: boolean; all: boolean; mirror: string[]; checkValidUntil: boolean; checkDate: boolean };
+      const flags = ctx.flags as unknown as ReleaseCheckFlags & { lock: string; write: boolean; all: boolean; mirror: string[] };
       const report = await baseUpdate({
         lockFile: flags.lock,
         write: flags.write,
