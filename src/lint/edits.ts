@@ -1,5 +1,5 @@
 /** Edit builders for fixes: exact range replacements on the Dockerfile source. */
-import type { Instruction, Range, TextEdit } from '../dockerfile/index.js';
+import type { Instruction, Range, RunInstruction, TextEdit } from '../dockerfile/index.js';
 
 /** Insert `text` at `offset`. */
 export function insertAt(offset: number, text: string): TextEdit {
@@ -29,4 +29,18 @@ export function indentAt(source: string, offset: number): string {
 /** The newline style of the file. */
 export function newlineOf(source: string): string {
   return source.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/**
+ * Where `&& …` can follow the script of a shell-form RUN: the end of its last command, before a trailing `;` or
+ * `# comment` (after a comment the new command would be commented out, and `; &&` does not parse). `undefined` for a
+ * RUN with heredocs or a script that does not parse, and for one ending in a background job (`&`), which `&&` would
+ * not wait for.
+ */
+export function scriptEnd(run: RunInstruction): number | undefined {
+  const shell = run.shell;
+  if (!shell || run.heredocs.length > 0 || shell.problems.length > 0) return undefined;
+  const last = shell.body.items[shell.body.items.length - 1];
+  if (!last || last.separator === '&') return undefined;
+  return last.command.range.end.offset;
 }

@@ -26,6 +26,19 @@ new RuleTester({ describe, it }).run(rule, {
       errors: ['missing'],
       output: '# escape=`\nFROM debian:12\nSHELL ["/bin/sh", "-c"]\nRUN apt-get update && apt-get install -y curl `\n    && rm -rf /var/lib/apt/lists/*\nCMD ["curl"]\n',
     },
+    // the removal follows the script's last command: after a trailing comment it would be commented out, after a
+    // trailing `;` it would not parse, and it would not wait for a job sent to the background
+    {
+      code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl # tools\nCMD ["curl"]\n',
+      errors: ['missing'],
+      output: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/* # tools\nCMD ["curl"]\n',
+    },
+    {
+      code: 'FROM debian:12\nRUN set -e; \\\n    apt-get update; \\\n    apt-get install -y curl;\nCMD ["curl"]\n',
+      errors: ['missing'],
+      output: 'FROM debian:12\nRUN set -e; \\\n    apt-get update; \\\n    apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*;\nCMD ["curl"]\n',
+    },
+    { code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl &\nCMD ["curl"]\n', errors: ['missing'], output: null },
     // a heredoc script: the removal follows its last install, inside the script
     {
       code: 'FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y --no-install-recommends git\necho done\nEOF\nCMD ["git"]\n',

@@ -1,6 +1,6 @@
 import { type Dockerfile, type Invocation, type RunInstruction } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
-import { insertAt, newlineOf } from '../edits.js';
+import { insertAt, newlineOf, scriptEnd } from '../edits.js';
 import { commands, invocationsOfRun, scriptHasWord } from '../stage-facts.js';
 
 function cachesAptLists(node: RunInstruction): boolean {
@@ -77,8 +77,9 @@ export const rule = defineRule({
           readersOf = ctx.dockerfile;
         }
         const safe = last !== undefined && readers !== undefined && !laterRunReadsLists(ctx.dockerfile, node, readers);
-        // a heredoc script ends with its terminator line: the removal follows the last command that reads the lists
-        const at = node.heredocs.length === 0 ? node.range.end.offset : last?.command.range.end.offset;
+        // the removal follows the script's last command (a trailing comment would swallow it); a heredoc script ends
+        // with its terminator line: there it follows the last command that reads the lists
+        const at = node.heredocs.length === 0 ? scriptEnd(node) : last?.command.range.end.offset;
         // a new line continued with the file's escape character and line ending (`# escape=``, CRLF files)
         const text = node.heredocs.length === 0 ? ` ${ctx.dockerfile.escapeChar}${newlineOf(ctx.source)}    && rm -rf /var/lib/apt/lists/*` : ' && rm -rf /var/lib/apt/lists/*';
         ctx.report({

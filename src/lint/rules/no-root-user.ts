@@ -2,7 +2,7 @@ import { allCommands, type Dockerfile, type Instruction, type SimpleCommand, typ
 import { isAlpine, isDistroless, rootImageOf } from '../base-image.js';
 import { defineRule } from '../define-rule.js';
 import { goSplitPlan } from '../split-stages.js';
-import { indentAt, insertAt, newlineOf, replaceRange } from '../edits.js';
+import { indentAt, insertAt, newlineOf, replaceRange, scriptEnd } from '../edits.js';
 
 const rootNames = new Set(['root', '0', 'root:root', '0:0', 'root:0', '0:root']);
 
@@ -38,14 +38,11 @@ function endsEarly(command: SimpleCommand): boolean {
 function joinPoint(df: Dockerfile, final: Stage, at: number): { run: Instruction; offset: number } | undefined {
   let prev: Instruction | undefined;
   for (const i of final.instructions) if (i.range.end.offset <= at) prev = i;
-  if (prev?.keyword !== 'Run' || prev.json || prev.flags.length > 0 || prev.heredocs.length > 0) return undefined;
+  if (prev?.keyword !== 'Run' || prev.json || prev.flags.length > 0) return undefined;
   if (df.source.slice(prev.range.end.offset, at).includes('#')) return undefined;
-  const shell = prev.shell;
-  if (!shell || shell.problems.length > 0) return undefined;
-  const last = shell.body.items[shell.body.items.length - 1];
-  if (!last || last.separator === '&') return undefined;
-  if (allCommands(shell).some(endsEarly)) return undefined;
-  return { run: prev, offset: last.command.range.end.offset };
+  const offset = scriptEnd(prev);
+  if (offset === undefined || !prev.shell || allCommands(prev.shell).some(endsEarly)) return undefined;
+  return { run: prev, offset };
 }
 
 /** A container running as root turns any escape or write bug into root on the host's terms. */

@@ -16,6 +16,9 @@ new RuleTester({ describe, it }).run(rule, {
       output: 'FROM node:20\nRUN yarn install --frozen-lockfile \\\n    && yarn cache clean\n',
     },
     // the new line keeps the file's line endings and escape character
+    // the clean follows the script's last command: not into a trailing comment, not after a trailing `;`
+    { code: 'FROM fedora:40\nRUN dnf install -y curl # tools\n', errors: ['clean'], output: 'FROM fedora:40\nRUN dnf install -y curl \\\n    && dnf clean all # tools\n' },
+    { code: 'FROM fedora:40\nRUN dnf install -y curl;\n', errors: ['clean'], output: 'FROM fedora:40\nRUN dnf install -y curl \\\n    && dnf clean all;\n' },
     { code: 'FROM fedora:40\r\nRUN dnf install -y curl\r\n', errors: ['clean'], output: 'FROM fedora:40\r\nRUN dnf install -y curl \\\r\n    && dnf clean all\r\n' },
     { code: '# escape=`\nFROM fedora:40\nSHELL ["/bin/sh", "-c"]\nRUN dnf install -y curl\n', errors: ['clean'], output: '# escape=`\nFROM fedora:40\nSHELL ["/bin/sh", "-c"]\nRUN dnf install -y curl `\n    && dnf clean all\n' },
   ],

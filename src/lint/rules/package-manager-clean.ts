@@ -1,7 +1,7 @@
 import type { RunInstruction } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
 import { commands } from '../stage-facts.js';
-import { insertAt, newlineOf } from '../edits.js';
+import { insertAt, newlineOf, scriptEnd } from '../edits.js';
 
 const managers: { name: string; clean: (r: RunInstruction) => boolean; command: string }[] = [
   { name: 'yum', clean: (r) => commands(r, 'yum', 'clean').length > 0 || /\/var\/cache\/yum/.test(r.shell?.text ?? ''), command: 'yum clean all' },
@@ -32,10 +32,12 @@ export const rule = defineRule({
         if (!shell || node.heredocs.length > 0 || node.flags.some((f) => f.mount?.type === 'cache')) return;
         // a new line continued with the file's escape character and line ending (`# escape=``, CRLF files)
         const continuation = ` ${ctx.dockerfile.escapeChar}${newlineOf(ctx.source)}    && `;
+        // after the script's last command: a trailing comment would swallow the clean, and `; &&` does not parse
+        const at = scriptEnd(node);
         for (const m of managers) {
           const inv = commands(node, m.name, 'install')[0];
           if (!inv || m.clean(node)) continue;
-          ctx.report({ range: inv.command.range, messageId: 'clean', data: { name: m.name, command: m.command }, fix: () => [insertAt(node.range.end.offset, `${continuation}${m.command}`)] });
+          ctx.report({ range: inv.command.range, messageId: 'clean', data: { name: m.name, command: m.command }, ...(at === undefined ? {} : { fix: () => [insertAt(at, `${continuation}${m.command}`)] }) });
         }
       },
     };
