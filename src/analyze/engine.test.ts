@@ -27,6 +27,24 @@ describe('analyzeImage', () => {
     expect(report.base.layers).toBe(1);
   });
 
+  it('finds where the base ends when the image ends with its own CMD and ENTRYPOINT, as most Dockerfiles do', async () => {
+    const image = await buildImage({
+      layers: [
+        { files: [{ path: 'bin/sh', size: 100, mode: 0o755 }], createdBy: '/bin/sh -c #(nop) ADD file:abc in / ' },
+        { files: [{ path: 'etc/x', size: 10 }], createdBy: '/bin/sh -c apt-get install -y x' },
+        { empty: true, createdBy: '/bin/sh -c #(nop)  CMD ["bash"]' },
+        { files: [{ path: 'app/a', size: 50 }], createdBy: 'COPY . /app # buildkit' },
+        { empty: true, createdBy: 'ENTRYPOINT ["/app/a"]' },
+        { empty: true, createdBy: 'CMD ["--serve"]' },
+      ],
+    });
+    const { report } = await analyzeImage(image);
+    expect(report.base.layers).toBe(2);
+    // no CMD before any layer of the image's own: nothing says where the base ends
+    const unknown = await analyzeImage(await buildImage({ layers: [{ files: [{ path: 'a', size: 1 }], createdBy: 'ADD a /' }, { empty: true, createdBy: 'CMD ["a"]' }] }));
+    expect(unknown.report.base.layers).toBeUndefined();
+  });
+
   it('computes dive-compatible and corrected waste', async () => {
     const image = await buildImage({
       layers: [

@@ -61,10 +61,15 @@ export const baseImageAnalyzer = defineAnalyzer<BaseFacts>({
     let reason = 'no history';
     let seenLayers = 0;
     let boundary: number | undefined;
+    // a CMD/ENTRYPOINT counts once a layer follows it: the image's own closing CMD must not move the boundary to the end
+    let pending: number | undefined;
     for (const h of history) {
       const instruction = (h.created_by ?? '').replace(/^\/bin\/sh -c #\(nop\)\s*/, '').trim();
-      if (h.empty_layer === true && /^(?:CMD|ENTRYPOINT)\b/.test(instruction)) boundary = seenLayers;
-      if (h.empty_layer !== true) seenLayers += 1;
+      if (h.empty_layer === true && /^(?:CMD|ENTRYPOINT)\b/.test(instruction)) pending = seenLayers;
+      if (h.empty_layer !== true) {
+        if (pending !== undefined) boundary = pending;
+        seenLayers += 1;
+      }
     }
     if (boundary !== undefined && boundary < seenLayers) {
       layers = boundary;
