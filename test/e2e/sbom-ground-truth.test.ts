@@ -161,6 +161,20 @@ describe('SBOM catalogers against their ecosystems’ own tools', () => {
     const sbom = await sbomOf(`docker-daemon:${image}`, 'dpkg');
     expect(sbom.packages.map((p) => `${p.name} ${p.version} ${String(p.metadata.architecture)}`).sort()).toEqual(truth);
     expect(sbom.unknowns).toEqual([]);
+    // the dependency graph: a package has edges exactly when dpkg lists Depends or Pre-Depends for it, each edge to a
+    // package named there (or providing a name there), and a consistent database resolves every clause
+    const relations = execFileSync(dockerCli, ['run', '--rm', '--network', 'none', image, 'dpkg-query', '-W', '-f', '${Package}\t${Pre-Depends}, ${Depends}\t${Provides}\n'], { encoding: 'utf8' });
+    const names = (field: string): string[] => field.split(/[,|]/).map((alt) => alt.replace(/\([^)]*\)/g, '').trim().split(':')[0] ?? '').filter((n) => n !== '');
+    const fields = new Map(relations.trim().split('\n').map((l) => l.split('\t')).map(([name = '', depends = '', provides = '']) => [name, { depends: names(depends), provides: names(provides) }]));
+    const byId = new Map(sbom.packages.map((p) => [p.id, p.name]));
+    const withEdges = new Set(sbom.relationships.map((r) => byId.get(r.from)));
+    expect([...fields].filter(([, f]) => f.depends.length > 0).map(([n]) => n).sort()).toEqual([...withEdges].sort());
+    for (const r of sbom.relationships) {
+      const from = fields.get(byId.get(r.from) ?? '');
+      const to = byId.get(r.to) ?? '';
+      expect([to, ...(fields.get(to)?.provides ?? [])].some((n) => from?.depends.includes(n)), `${byId.get(r.from) ?? ''} -> ${to}`).toBe(true);
+    }
+    expect(sbom.packages.filter((p) => p.dependenciesKnown !== true)).toEqual([]);
   }, 600_000);
 
   const archiveReachable = spawnSync('curl', ['-sf', '-o', '/dev/null', '--max-time', '15', 'http://deb.debian.org/debian/dists/bookworm/InRelease'], { stdio: 'ignore' }).status === 0;
