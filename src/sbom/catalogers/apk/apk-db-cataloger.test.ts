@@ -26,6 +26,31 @@ describe('apk-db-cataloger', () => {
     expect(sbom.unknowns).toEqual([]);
   });
 
+  it('links D: dependencies to installed packages by name, by what p: provides and by an owned file path', async () => {
+    // the fixture lacks busybox (/bin/sh) and libcrypto3 (so:libcrypto.so.3): their dependents are not known
+    // (busybox-binsh also says p:/bin/sh; left out, the path still resolves to the package that owns the file)
+    const sh = 'P:busybox-binsh\nV:1.36.1-r2\nA:aarch64\nD:so:libc.musl-aarch64.so.1\np:cmd:sh=1.36.1-r2\nF:bin\nR:sh\n';
+    const conflict = 'P:odd\nV:1\nA:aarch64\nD:!musl-dev musl>=1.2 cmd:ldd\n';
+    const image = await buildImage({ layers: [[osRelease, { path: 'lib/apk/db/installed', content: `${db}${sh}\n${conflict}` }]] });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['apk'] });
+    const name = new Map(sbom.packages.map((p) => [p.id, p.name]));
+    expect(sbom.relationships.map((r) => `${name.get(r.from) ?? ''} -> ${name.get(r.to) ?? ''}`).sort()).toEqual([
+      'alpine-baselayout -> alpine-baselayout-data',
+      'alpine-baselayout -> busybox-binsh',
+      'busybox-binsh -> musl',
+      'libssl3 -> musl',
+      'musl-utils -> musl',
+      'musl-utils -> scanelf',
+      'odd -> musl',
+      'odd -> musl-utils',
+      'scanelf -> musl',
+      'ssl_client -> libssl3',
+      'ssl_client -> musl',
+      'zlib -> musl',
+    ]);
+    expect(sbom.packages.filter((p) => p.dependenciesKnown !== true).map((p) => p.name)).toEqual(['libssl3', 'ssl_client']);
+  });
+
   it('dates a package by the lowest layer holding its files, a file-less one by the database', async () => {
     const meta = 'P:alpine-base\nV:3.18.3-r0\nA:aarch64\nL:MIT\n';
     const image = await buildImage({

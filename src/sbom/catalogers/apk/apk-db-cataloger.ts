@@ -1,12 +1,13 @@
 /**
  * Alpine packages from `/lib/apk/db/installed`: records separated by blank lines, one `X:value` field per line
- * (P name, V version, A arch, L license, o origin, m maintainer, t build time, c aports commit, F directory,
- * R file in the last F directory; upper-case fields are mandatory, lower-case ones optional).
+ * (P name, V version, A arch, L license, o origin, m maintainer, t build time, c aports commit, D dependencies,
+ * p provides, F directory, R file in the last F directory; upper-case fields are mandatory, lower-case ones optional).
  * Format: https://wiki.alpinelinux.org/wiki/Apk_spec
  */
 import { PackageURL } from 'packageurl-js';
 import { isSpdxExpression } from '../../formats/licenses.js';
 import { type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
+import type { Package } from '../../model.js';
 
 const name = 'apk-db-cataloger';
 const dbPath = '/lib/apk/db/installed';
@@ -23,6 +24,41 @@ export function apkLicenses(value: string | undefined): string[] {
   return text.split(/\s+/).filter((l) => l !== '');
 }
 
+/** A dependency or provided name without its version constraint: `musl>=1.2`, `so:libz.so.1=1.2.13` → the name. */
+function dependencyName(atom: string): string {
+  return atom.replace(/[<>=~].*$/, '');
+}
+
+/**
+ * `D:` edges between installed packages: each dependency to the package of that name, else one that provides it
+ * (`p:` — `so:` libraries, `cmd:` commands, `pc:` pkg-config names), else, for a path such as `/bin/sh`, the package
+ * owning that file. `!name` is a conflict, not a dependency. Versions are not compared: apk keeps the installed set
+ * consistent. A package whose every dependency resolves, or that has none, has its dependencies known.
+ */
+function linkDependencies(out: ResultBuilder, relations: ReadonlyMap<Package, { depends: string[]; provides: string[] }>): void {
+  const byName = new Map<string, Package>();
+  const provider = new Map<string, Package>();
+  const owner = new Map<string, Package>();
+  for (const [pkg, { provides }] of relations) {
+    byName.set(pkg.name, pkg);
+    for (const n of provides) if (!provider.has(n)) provider.set(n, pkg);
+    for (const f of pkg.files) owner.set(f, pkg);
+  }
+  for (const [pkg, { depends }] of relations) {
+    const targets = new Set<string>();
+    let resolved = true;
+    for (const atom of depends) {
+      if (atom.startsWith('!')) continue;
+      const n = dependencyName(atom);
+      const target = byName.get(n) ?? provider.get(n) ?? (n.startsWith('/') ? owner.get(n) : undefined);
+      if (target === undefined) resolved = false;
+      else if (target !== pkg) targets.add(target.id);
+    }
+    for (const to of targets) out.relationships.push({ from: pkg.id, to, type: 'depends-on' });
+    if (resolved) pkg.dependenciesKnown = true;
+  }
+}
+
 export const apkDbCataloger: Cataloger = {
   name,
   wants: (path) => path === dbPath,
@@ -32,6 +68,8 @@ export const apkDbCataloger: Cataloger = {
     if (body === undefined) return out;
     const entry = files.get(dbPath);
     const dbLayer = entry && entry.layer >= 0 ? entry.layer : undefined;
+    const relations = new Map<Package, { depends: string[]; provides: string[] }>();
+    const words = (value: string | undefined): string[] => (value ?? '').split(/\s+/).filter((w) => w !== '');
     // one broken record is an unknown; the records around it are still read
     for (const record of body.split(/\r?\n\s*\r?\n/)) {
       if (record.trim() === '') continue;
@@ -63,7 +101,7 @@ export const apkDbCataloger: Cataloger = {
           const file = files.get(path);
           if (file && file.layer >= 0 && (layer === undefined || file.layer < layer)) layer = file.layer;
         }
-        out.packages.push({
+        const pkg: Package = {
           id: packageId('apk', pkgName, version, dbPath),
           type: 'apk',
           name: pkgName,
@@ -81,9 +119,12 @@ export const apkDbCataloger: Cataloger = {
             ...(fields.m ? { maintainer: fields.m } : {}),
             ...(fields.c ? { commit: fields.c } : {}),
           },
-        });
+        };
+        out.packages.push(pkg);
+        relations.set(pkg, { depends: words(fields.D), provides: words(fields.p).map(dependencyName) });
       });
     }
+    linkDependencies(out, relations);
     return out;
   },
 };
