@@ -202,3 +202,34 @@ describe('init --force on a pip project whose private index URL has moved', () =
     expect(summary(gone.files)).toEqual(['Dockerfile:overwritten', '.dockerignore:unchanged']);
   });
 });
+
+describe('init --force on a uv, poetry or pdm project whose index credentials have left pyproject.toml', () => {
+  const secretMounts = (dockerfile: string) => [...new Set([...dockerfile.matchAll(/--mount=type=secret,id=([\w-]+)/g)].map((m) => m[1]))];
+
+  it.each([
+    [
+      'python-uv-private-index',
+      // the named index's credentials in its variables, the extra index URL whole in UV_EXTRA_INDEX_URL
+      (text: string) => text.replace('deploy:fixture-token@', '').replace(/^extra-index-url = .*\n/m, ''),
+      'UV_INDEX_CORP_PYPI_USERNAME=deploy\nUV_INDEX_CORP_PYPI_PASSWORD=fixture-token\nUV_EXTRA_INDEX_URL=https://fixture-token@mirror.corp.example/simple\n',
+      ['uv-index-corp-pypi-username', 'uv-index-corp-pypi-password', 'uv-extra-index-url'],
+    ],
+    ['python-poetry-private-index', (text: string) => text.replace('deploy:fixture-token@', ''), 'POETRY_HTTP_BASIC_CORP_PYPI_PASSWORD=fixture-token\n', ['poetry-http-basic-corp-pypi-username', 'poetry-http-basic-corp-pypi-password']],
+    // pdm: the URL names the variables, as the note advises; .env need not set them
+    ['python-pdm-private-index', (text: string) => text.replace('deploy:fixture-token@', '${PDM_INDEX_CORP_PYPI_USERNAME}:${PDM_INDEX_CORP_PYPI_PASSWORD}@'), '', ['pdm-index-corp-pypi-username', 'pdm-index-corp-pypi-password']],
+  ])('%s keeps its secret mounts while init sees the variables named, and drops them once it does not', async (fixture, edit, dotenv, mounts) => {
+    const { dir } = await project(fixture);
+    const first = await init({ dir, compat: true });
+    expect(secretMounts(first.dockerfile)).toEqual(mounts);
+    const pyproject = join(dir, 'pyproject.toml');
+    await writeFile(pyproject, edit(await readFile(pyproject, 'utf8')));
+    if (dotenv !== '') await writeFile(join(dir, '.env'), dotenv);
+    const again = await init({ dir, compat: true, force: true });
+    expect(summary(again.files)).toEqual(['Dockerfile:unchanged', '.dockerignore:unchanged']);
+    expect(JSON.stringify(again)).not.toContain('fixture-token');
+    // nothing left that names them: nothing mounted
+    await rm(join(dir, '.env'), { force: true });
+    await writeFile(pyproject, (await readFile(pyproject, 'utf8')).replace(/\$\{PDM_INDEX_CORP_PYPI_USERNAME\}:\$\{PDM_INDEX_CORP_PYPI_PASSWORD\}@/, ''));
+    expect(secretMounts((await init({ dir, compat: true, force: true })).dockerfile)).toEqual([]);
+  });
+});

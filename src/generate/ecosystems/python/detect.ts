@@ -12,6 +12,7 @@ import { parseTomlAs } from '../../../internal/parse-toml.js';
 import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
+import { readDotenv } from './dotenv.js';
 import { credentialedPipSettings } from './pip-settings.js';
 import { uvWorkspaceMembers, uvWorkspaceOf, uvWorkspaceRootOf } from './workspace.js';
 import type { BuildSecret, Detector, PipUrlOption, PythonApp, PythonPackageManager } from '../../types.js';
@@ -99,6 +100,9 @@ function buildCommand(secrets: BuildSecret[]): string {
   return `docker build ${secrets.map((s) => `--secret id=${s.id},env=${s.variable}`).join(' ')} .`;
 }
 
+/** The variables uv reads an index URL from whole (its `--index`, `--default-index`, `--index-url`, `--extra-index-url`, `--find-links`). */
+const uvUrlVariables = ['UV_INDEX', 'UV_DEFAULT_INDEX', 'UV_INDEX_URL', 'UV_EXTRA_INDEX_URL', 'UV_FIND_LINKS'];
+
 interface PyprojectIndex {
   table: string;
   url: unknown;
@@ -133,7 +137,7 @@ function wholeUrl(variable: string): PyprojectIndex['fromEnvironment'] {
  * `POETRY_HTTP_BASIC_<SOURCE>_USERNAME`/`_PASSWORD`, and for pdm, which has no such variables for a source,
  * `${VARIABLES}` in the URL, which pdm (and pip, reading pdm's export) expand from the environment.
  */
-function pyprojectIndexes(pyproject: z.infer<typeof pyprojectSchema>, path: string, packageManager: PythonPackageManager): { notes: string[]; secrets: BuildSecret[] } {
+function pyprojectIndexes(pyproject: z.infer<typeof pyprojectSchema>, path: string, packageManager: PythonPackageManager, dotenv: ReadonlyMap<string, string>): { notes: string[]; secrets: BuildSecret[] } {
   const tool = pyproject.tool ?? {};
   const uv: Record<string, unknown> = tool.uv ?? {};
   const uvSettings: Record<string, string> = { 'index-url': 'UV_INDEX_URL', 'extra-index-url': 'UV_EXTRA_INDEX_URL', 'find-links': 'UV_FIND_LINKS' };
@@ -172,7 +176,14 @@ function pyprojectIndexes(pyproject: z.infer<typeof pyprojectSchema>, path: stri
   const secrets: BuildSecret[] = [];
   for (const { table, url, fromEnvironment } of indexes) {
     const host = typeof url === 'string' ? credentialedHost(url) : undefined;
-    if (host === undefined) continue;
+    if (host === undefined) {
+      // credentials already out of the URL, as the note advises: they still come from the secrets while init sees
+      // their variables named, in the URL (pdm's `${VARIABLES}`) or set in .env
+      if (typeof url !== 'string' || fromEnvironment === undefined) continue;
+      if (!fromEnvironment.secrets.some((s) => dotenv.has(s.variable) || url.includes(`\${${s.variable}}`))) continue;
+      for (const secret of fromEnvironment.secrets) if (!secrets.some((s) => s.id === secret.id)) secrets.push(secret);
+      continue;
+    }
     const what = `${path}: the index URL for ${host} (${table}) carries credentials, which the image would keep`;
     if (fromEnvironment === undefined) {
       notes.push(`${what}: take them out of the file and pass them as a build secret`);
@@ -373,12 +384,26 @@ async function detectProject(files: ProjectFiles, dir: string, workspace: Worksp
   if (lockfile !== undefined && (await files.isFile(joinPath(context, lockfile)))) manifests.push(lockfile);
   else if (lockfile !== undefined) notes.push(`${joinPath(context, lockfile)}: missing; builds are not reproducible until it is committed`);
   if (workspace !== undefined) manifests.push(...workspace.members.map((m) => `${m}/pyproject.toml`));
+  // the variables .env sets (the workspace root's, then the project's own): names only leave this function
+  const dotenv = new Map([...(context === dir ? [] : await readDotenv(files, context)), ...(await readDotenv(files, dir))]);
   // uv takes a workspace's indexes from its root's pyproject.toml; a member's own are read as well
-  const indexes = pyprojectText === undefined ? { notes: [], secrets: [] } : pyprojectIndexes(pyproject, pyprojectPath, packageManager);
+  const indexes = pyprojectText === undefined ? { notes: [], secrets: [] } : pyprojectIndexes(pyproject, pyprojectPath, packageManager, dotenv);
   if (workspace !== undefined && member !== '.') {
-    const rootIndexes = pyprojectIndexes(workspace.pyproject, joinPath(workspace.root, 'pyproject.toml'), packageManager);
+    const rootIndexes = pyprojectIndexes(workspace.pyproject, joinPath(workspace.root, 'pyproject.toml'), packageManager, dotenv);
     indexes.notes.unshift(...rootIndexes.notes);
     for (const secret of rootIndexes.secrets.reverse()) if (!indexes.secrets.some((s) => s.id === secret.id)) indexes.secrets.unshift(secret);
+  }
+  if (packageManager === 'uv') {
+    // an index URL moved out of pyproject.toml into .env, in a variable uv reads whole: its secret stays
+    for (const variable of uvUrlVariables) {
+      const hosts = (dotenv.get(variable) ?? '').split(/\s+/).flatMap((url) => credentialedHost(url) ?? []);
+      const secret = secretOf(variable);
+      if (hosts.length === 0) continue;
+      indexes.notes.push(
+        `${joinPath(dir, '.env')}: ${variable} names the index URL for ${hosts.join(', ')} with credentials: the Dockerfile's uv install reads it from the build secret ${secret.id}: ${buildCommand([secret])} (with the URL in ${variable}, or src=FILE)`,
+      );
+      if (!indexes.secrets.some((s) => s.id === secret.id)) indexes.secrets.push(secret);
+    }
   }
   notes.push(...indexes.notes);
   const requirementFiles = requirements === undefined ? { manifests: [], lines: [], local: [], secrets: [] } : await readRequirements(files, dir, requirements, notes, packageManager === 'pip');

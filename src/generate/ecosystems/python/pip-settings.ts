@@ -8,6 +8,7 @@
 import { urlCredentialsHost } from '../../../internal/url-credentials.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import type { PipUrlOption } from '../../types.js';
+import { readDotenv } from './dotenv.js';
 
 /** A URL with credentials in a pip setting: where it is, the option it gives, the host it is for. */
 export interface CredentialedPipSetting {
@@ -61,12 +62,6 @@ function pipConfigSettings(text: string): { name: string; section: string; value
   return settings;
 }
 
-/** The value of a `.env` line: quoted, or up to a ` #` comment. */
-function dotenvValue(raw: string): string {
-  const quoted = /^(["'])(.*)\1/.exec(raw);
-  return quoted?.[2] ?? raw.replace(/\s+#.*$/, '').trim();
-}
-
 /**
  * Index URLs with credentials in the pip settings of the project in `dir` (pip.conf, pip.ini, .env), in file order.
  * A URL whose credentials are `${VARIABLES}` is no secret (pip expands them), as in requirements.txt.
@@ -88,12 +83,9 @@ export async function credentialedPipSettings(files: ProjectFiles, dir: string):
       if (option !== undefined) add(file, `${setting} in [${section}]`, option, value);
     }
   }
-  const file = joinPath(dir, '.env');
-  const text = await files.readText(file, readLimit).catch(() => undefined);
-  for (const line of text?.split(/\r?\n/) ?? []) {
-    const entry = /^\s*(?:export\s+)?([A-Z_]+)\s*=\s*(.*)$/.exec(line);
-    const option = entry?.[1] === undefined ? undefined : variables.get(entry[1]);
-    if (entry?.[1] !== undefined && entry[2] !== undefined && option !== undefined) add(file, entry[1], option, dotenvValue(entry[2]));
+  for (const [variable, value] of await readDotenv(files, dir)) {
+    const option = variables.get(variable);
+    if (option !== undefined) add(joinPath(dir, '.env'), variable, option, value);
   }
   return found;
 }
