@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from '../dockerfile/index.js';
 import { defineRule } from './define-rule.js';
+import { replaceRange } from './edits.js';
 import { lintText } from './engine.js';
 import { fixText } from './fix.js';
 import { allRules } from './rules/index.js';
@@ -200,6 +201,26 @@ describe('engine', () => {
     });
     expect(() => {
       checkSetupPerRun(stateful, [{ code: 'FROM a\n' }, { code: 'FROM b\n' }]);
+    }).toThrow(/share one set-up/);
+  });
+
+  it("RuleTester compares a per-run rule's fixes too: state kept from an earlier file shows in the edits", () => {
+    // the same finding in every file, but the fix lower-cases the text of the first file the visitors saw
+    const staleFix = defineRule({
+      meta: { id: 'stale-fix', aliases: [], description: 'x', category: 'style', severity: 'info', fixable: 'fix', messages: { m: 'm' }, visits: ['From'], setup: 'run' },
+      create(ctx) {
+        let first: string | undefined;
+        return {
+          From: (node) => {
+            first ??= ctx.source;
+            const text = first.slice(node.range.start.offset, node.range.end.offset).toLowerCase();
+            ctx.report({ range: node.range, messageId: 'm', fix: () => [replaceRange(node.range, text)] });
+          },
+        };
+      },
+    });
+    expect(() => {
+      checkSetupPerRun(staleFix, [{ code: 'FROM A\n' }, { code: 'FROM B\n' }]);
     }).toThrow(/share one set-up/);
   });
 

@@ -8,7 +8,7 @@ import { deepStrictEqual, strictEqual } from 'node:assert';
 import { parse } from '../dockerfile/index.js';
 import { lintText } from '../lint/engine.js';
 import { fixText } from '../lint/fix.js';
-import type { ContextFiles, Rule, RuleSettings, Severity } from '../lint/types.js';
+import type { ContextFiles, Finding, Rule, RuleSettings, Severity } from '../lint/types.js';
 
 /** Build-context files of a case, path → content (a directory is any path with files below it). */
 export type CaseFiles = Readonly<Record<string, string>>;
@@ -134,17 +134,19 @@ export function checkInvalid(rule: Rule, c: InvalidCase): void {
 }
 
 /**
- * Checks that a rule set up once per run (`meta.setup: 'run'`) gives each case the findings it gives alone when the
- * cases are linted one after another with the same visitors; throws an AssertionError on failure.
+ * Checks that a rule set up once per run (`meta.setup: 'run'`) gives each case the findings it gives alone, with the
+ * same fixes and suggestions, when the cases are linted one after another with the same visitors; throws an
+ * AssertionError on failure. The edits are compared too: a fix that reads state kept from an earlier file (its text,
+ * a position) reports the same finding with edits for the wrong text.
  */
 export function checkSetupPerRun(rule: Rule, cases: readonly ValidCase[]): void {
-  const key = (c: ValidCase, findings: readonly { ruleId: string; messageId: string; range: { start: { offset: number } } }[]): string[] =>
-    findings.map((f) => `${title(c.code)} ${f.messageId}@${String(f.range.start.offset)}`);
-  const alone = cases.map((c) => key(c, lintText(c.code, options(rule, c)).findings));
+  const key = (c: ValidCase, findings: readonly Finding[]): string[] =>
+    findings.map((f) => `${title(c.code)} ${f.messageId}@${String(f.range.start.offset)} fix=${JSON.stringify(f.fix ?? null)} suggestion=${JSON.stringify(f.suggestion ?? null)}`);
+  const alone = cases.map((c) => key(c, lintText(c.code, { ...options(rule, c), fixes: 'all' }).findings));
   // one rules array for every case: the engine keeps its set-up (and the rule's visitors) for the run
   const shared = [declaredOnly(rule)];
   const twice = [...cases, ...cases];
-  const together = twice.map((c) => key(c, lintText(c.code, { ...options(rule, c), rules: shared }).findings));
+  const together = twice.map((c) => key(c, lintText(c.code, { ...options(rule, c), rules: shared, fixes: 'all' }).findings));
   deepStrictEqual(together, [...alone, ...alone], 'findings differ when the cases share one set-up of the rule');
 }
 
