@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { formatText } from './formatters/text.js';
 import { analyzeImage } from './engine.js';
 import { buildImage, type FileSpec, type ImageSpec } from '../testing/images.js';
+import { wantsElf } from './runtimes.js';
 
 const goHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/go/__fixtures__/hello'));
 const rustHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/rust/__fixtures__/hello'));
@@ -129,6 +130,16 @@ describe('size estimate per runtime', () => {
     expect(e.lowNote).toBe('runtime not recognised, no base swap estimated');
     expect(e.reasoning.join('\n')).toContain('no base swap is estimated: the command /app/run.sh is no runtime shipshape knows');
     expect(formatText(report)).toContain(`Estimate    30.0 MB after cleanup (runtime not recognised, no base swap estimated)`);
+  });
+
+  it('reads the ELF headers of the program the command starts, never of an interpreter it names', () => {
+    // node's binary is ~90 MB: buffering it to learn what the name already says cost 140 MB of peak memory
+    const wants = wantsElf({ Entrypoint: ['tini', '--'], Cmd: ['node', '/app/hello'] });
+    expect(wants('/usr/local/bin/node', 0o755)).toBe(false);
+    expect(wants('/usr/bin/tini', 0o755)).toBe(false);
+    expect(wants('/app/hello', 0o755)).toBe(true);
+    expect(wants('/app/hello', 0o644)).toBe(false);
+    expect(wantsElf({ Cmd: ['python3.12', 'main.py'] })('/usr/local/bin/python3.12', 0o755)).toBe(false);
   });
 
   it('names a command interpreter the image does not hold', async () => {

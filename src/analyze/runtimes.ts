@@ -85,7 +85,12 @@ function candidatePaths(word: string, config: ContainerConfig | undefined): stri
  * so that a symlink's target with the same name is read too).
  */
 export function wantsElf(config: ContainerConfig | undefined): (path: string, mode: number) => boolean {
-  const names = new Set(commandWords(config).filter((w) => !launchers.test(posix.basename(w))).map((w) => posix.basename(w)));
+  // an interpreter is recognised by its name: its binary (node's is 90 MB) need not pass through memory
+  const names = new Set(
+    commandWords(config)
+      .map((w) => posix.basename(w))
+      .filter((w) => !launchers.test(w) && !interpreted.some((r) => r.names.test(w))),
+  );
   return (path, mode) => (mode & 0o111) !== 0 && names.has(posix.basename(path));
 }
 
