@@ -89,16 +89,49 @@ export function toJson(result: ScanResult): string {
 
 const sarifLevel: Record<Match['severity'], 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', unknown: 'warning' };
 
+/**
+ * GitHub code scanning rates a security alert by its rule's `security-severity` score, not by the SARIF level: above
+ * 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low (its SARIF support page, reportingDescriptor object). Each
+ * band as the one-decimal scores it holds, and a score near its middle. 9.0 is in neither the critical nor the high
+ * band as GitHub words them, so it is kept for neither.
+ */
+const securityBands: Record<Exclude<Match['severity'], 'unknown'>, { min: number; max: number; typical: number }> = {
+  critical: { min: 9.1, max: 10, typical: 9.5 },
+  high: { min: 7.0, max: 8.9, typical: 8.0 },
+  medium: { min: 4.0, max: 6.9, typical: 5.5 },
+  low: { min: 0.1, max: 3.9, typical: 2.0 },
+};
+
+/**
+ * A match's `security-severity`: the severity shipshape reports, as GitHub reads a score. The highest CVSS score is
+ * kept when it falls in that severity's band; otherwise (a CVE Debian rates low whose vector scores 9.8, a GHSA GitHub
+ * rates moderate from a vector scoring 7.5) the band's middle score stands for it, so that code scanning shows the
+ * severity the scan prints and gates on. An unknown severity has none.
+ */
+function securitySeverity(m: Match): string | undefined {
+  if (m.severity === 'unknown') return undefined;
+  const band = securityBands[m.severity];
+  const score = m.score === undefined ? undefined : Number(m.score.toFixed(1));
+  return (score !== undefined && score >= band.min && score <= band.max ? score : band.typical).toFixed(1);
+}
+
+const severityRank: Record<Match['severity'], number> = { critical: 4, high: 3, medium: 2, low: 1, unknown: 0 };
+
 export function toSarif(result: ScanResult, toolVersion: string, artifact: string): string {
   const all: { m: Match; suppressed?: SuppressedMatch['suppression'] }[] = [...result.matches.map((m) => ({ m })), ...result.suppressed.map((x) => ({ m: x.match, suppressed: x.suppression }))];
   const ids = [...new Set(all.map((x) => x.m.id))].sort();
   const rules = ids.map((id) => {
-    const m = all.find((x) => x.m.id === id)?.m;
+    // one rule per vulnerability id, whose packages may be rated differently (Debian's urgency is per source
+    // package): code scanning rates the rule, so it takes the most severe of its matches
+    const m = all
+      .map((x) => x.m)
+      .filter((x) => x.id === id)
+      .sort((a, b) => severityRank[b.severity] - severityRank[a.severity] || (b.score ?? -1) - (a.score ?? -1))[0];
     return {
       id,
       shortDescription: { text: m?.summary ?? id },
       helpUri: m?.references[0] ?? `https://osv.dev/vulnerability/${id}`,
-      properties: { 'security-severity': m?.score === undefined ? undefined : m.score.toFixed(1), tags: ['vulnerability', m?.severity ?? 'unknown'] },
+      properties: { 'security-severity': m && securitySeverity(m), tags: ['vulnerability', m?.severity ?? 'unknown'] },
     };
   });
   const results = all.map(({ m, suppressed }) => ({
@@ -115,7 +148,7 @@ export function toSarif(result: ScanResult, toolVersion: string, artifact: strin
       },
     ],
     ...(suppressed ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `${suppressed.by}: ${suppressed.reason}` }] } : {}),
-    properties: { layer: m.package.layer, purl: m.package.purl, state: m.state, ...(m.codeNotPresent ? { codeNotPresent: true } : {}) },
+    properties: { layer: m.package.layer, purl: m.package.purl, state: m.state, 'security-severity': securitySeverity(m), ...(m.codeNotPresent ? { codeNotPresent: true } : {}) },
   }));
   const doc = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import Ajv4 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { catalogImage } from '../sbom/catalog.js';
@@ -144,6 +145,79 @@ describe('scan', () => {
     const odd = { ...result, matches: result.matches.map((m) => ({ ...m, package: { ...m.package, locations: ['/app/my lib#1/?x/package.json'] } })) };
     const oddSarif = JSON.parse(toSarif(odd, '0.1.0', 'test')) as typeof sarif;
     expect(oddSarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('app/my%20lib%231/%3Fx/package.json');
+    db.close();
+  });
+
+  it.skipIf(!existsSync(schemas))('SARIF security-severity agrees with the severity the scan reports, as code scanning bands a score', async () => {
+    const { db, dir } = await freshDb();
+    const critical = { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }; // 9.8
+    const high = { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H' }; // 7.5
+    const record = (id: string, ecosystem: string, name: string, extra: object, affected: object = {}): object => ({
+      schema_version: '1.6.0',
+      id,
+      modified: '2024-02-01T00:00:00Z',
+      affected: [{ package: { ecosystem, name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }], ...affected }],
+      ...extra,
+    });
+    await writeFile(join(dir, 'extra.json'), JSON.stringify([
+      // Debian rates it low for its build of tar, whatever the upstream vector scores
+      record('DEBIAN-CVE-2099-0001', 'Debian:12', 'tar', { severity: [critical] }, { ecosystem_specific: { urgency: 'low' } }),
+      // GitHub rates it moderate, below the vector it carries
+      record('GHSA-test-mode-rate', 'npm', 'lodash', { severity: [high], database_specific: { severity: 'MODERATE' } }),
+      // a rating with no vector at all
+      record('GHSA-test-crit-ical', 'PyPI', 'requests', { database_specific: { severity: 'CRITICAL' } }),
+      // neither a rating nor a vector
+      record('DEBIAN-CVE-2099-0002', 'Debian:12', 'tar', {}),
+      // one id, two source packages Debian rates apart: the rule takes the more severe, each result its own
+      {
+        ...record('DEBIAN-CVE-2099-0003', 'Debian:12', 'tar', { severity: [critical] }, { ecosystem_specific: { urgency: 'low' } }),
+        affected: [
+          { package: { ecosystem: 'Debian:12', name: 'tar' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }], ecosystem_specific: { urgency: 'low' } },
+          { package: { ecosystem: 'Debian:12', name: 'glibc' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }], ecosystem_specific: { urgency: 'high' } },
+        ],
+      },
+    ]));
+    await importOsv(db, join(dir, 'extra.json'));
+    const result = scanSbom(await catalogImage(await image('2.36-9+deb12u1'), 'test'), db);
+    const doc = JSON.parse(toSarif(result, '0.1.0', 'test')) as {
+      runs: { tool: { driver: { rules: { id: string; properties: { 'security-severity'?: string; tags: string[] } }[] } }; results: { ruleId: string; level: string; properties: { 'security-severity'?: string } }[] }[];
+    };
+    const ajv = new Ajv4.default({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(schemas, 'sarif-2.1.0.schema.json'), 'utf8')) as object);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    const run = doc.runs[0];
+    const rules = new Map(run?.tool.driver.rules.map((r) => [r.id, r]));
+    const rows = (run?.results ?? []).map((r) => {
+      const rule = rules.get(r.ruleId);
+      const score = rule?.properties['security-severity'];
+      return [r.ruleId, r.level, rule?.properties.tags[1], score, r.properties['security-severity']];
+    });
+    expect(rows).toEqual([
+      ['GHSA-test-crit-ical', 'error', 'critical', '9.5', '9.5'],
+      ['GHSA-test-crit-ical', 'error', 'critical', '9.5', '9.5'],
+      // the vector's 9.8 would read as critical: the high band's middle instead
+      ['DEBIAN-CVE-2099-0003', 'error', 'high', '8.0', '8.0'],
+      // a CVSS score inside the reported severity's band is kept
+      ['DSA-5514-1', 'error', 'high', '7.8', '7.8'],
+      ['GHSA-35jh-r3h4-6jhm', 'error', 'high', '7.2', '7.2'],
+      // GitHub's moderate, not the vector's 7.5
+      ['GHSA-test-mode-rate', 'warning', 'medium', '5.5', '5.5'],
+      ['GHSA-test-mode-rate', 'warning', 'medium', '5.5', '5.5'],
+      ['GHSA-j8r2-6x86-q33q', 'warning', 'medium', '6.1', '6.1'],
+      ['DEBIAN-CVE-2005-2541', 'note', 'low', '2.0', '2.0'],
+      // Debian's low, not the vector's 9.8; tar's result keeps its own rating under glibc's rule
+      ['DEBIAN-CVE-2099-0001', 'note', 'low', '2.0', '2.0'],
+      ['DEBIAN-CVE-2099-0003', 'note', 'high', '8.0', '2.0'],
+      // unknown: no score to give
+      ['DEBIAN-CVE-2099-0002', 'warning', 'unknown', undefined, undefined],
+    ]);
+    // every rule's score falls in the band code scanning shows for the severity it is tagged with
+    const band = (score: number): string => (score > 9 ? 'critical' : score >= 7 && score < 9 ? 'high' : score >= 4 ? 'medium' : score > 0 ? 'low' : 'none');
+    for (const rule of run?.tool.driver.rules ?? []) {
+      const score = rule.properties['security-severity'];
+      expect([rule.id, score === undefined ? 'unknown' : band(Number(score))]).toEqual([rule.id, rule.properties.tags[1]]);
+    }
     db.close();
   });
 
