@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { PackageURL } from 'packageurl-js';
 import type { FileResolver } from '../../../fs/index.js';
 import { type Cataloger, type CatalogContext, type CatalogResult, type FileReducer, packageId, ResultBuilder } from '../../cataloger.js';
+import type { Package } from '../../model.js';
 
 const name = 'rpm-db-cataloger';
 const sqlitePaths = ['/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/rpmdb.sqlite'];
@@ -16,7 +17,7 @@ const otherBackends = ['/var/lib/rpm/Packages', '/var/lib/rpm/Packages.db', '/us
 /** Header tags the cataloger reads (rpmtag.h). */
 export const tags = {
   name: 1000, version: 1001, release: 1002, epoch: 1003, summary: 1004, size: 1009, vendor: 1011, license: 1014, arch: 1022,
-  sourceRpm: 1044, dirIndexes: 1116, baseNames: 1117, dirNames: 1118, modularityLabel: 5096,
+  sourceRpm: 1044, provideName: 1047, requireName: 1049, dirIndexes: 1116, baseNames: 1117, dirNames: 1118, modularityLabel: 5096,
 } as const;
 
 const TYPE_INT32 = 4;
@@ -114,10 +115,41 @@ const rpmdbReducer: FileReducer = {
   reduce: (body) => body,
 };
 
+/**
+ * Requires edges between the packages of one database: each required name to the package of that name, else one
+ * that provides it (a soname such as `libc.so.6()(64bit)`, `config(x)`, a virtual name), else, for a path such as
+ * `/bin/sh`, the package owning that file. `rpmlib(…)` names are features of rpm itself, not packages. Versions are
+ * not compared: rpm keeps the installed set consistent. A package whose every requirement resolves has its
+ * dependencies known; a rich dependency (`(a or b)`, rpm ≥ 4.13) is not read, and leaves them unknown.
+ */
+function linkRequires(out: ResultBuilder, relations: ReadonlyMap<Package, { requires: string[]; provides: string[] }>): void {
+  const byName = new Map<string, Package>();
+  const provider = new Map<string, Package>();
+  const owner = new Map<string, Package>();
+  for (const [pkg, { provides }] of relations) {
+    if (!byName.has(pkg.name)) byName.set(pkg.name, pkg);
+    for (const n of provides) if (!provider.has(n)) provider.set(n, pkg);
+    for (const f of pkg.files) if (!owner.has(f)) owner.set(f, pkg);
+  }
+  for (const [pkg, { requires }] of relations) {
+    const targets = new Set<string>();
+    let resolved = true;
+    for (const required of requires) {
+      if (required.startsWith('rpmlib(')) continue;
+      const target = byName.get(required) ?? provider.get(required) ?? (required.startsWith('/') ? owner.get(required) : undefined);
+      if (target === undefined) resolved = false;
+      else if (target !== pkg) targets.add(target.id);
+    }
+    for (const to of targets) out.relationships.push({ from: pkg.id, to, type: 'depends-on' });
+    if (resolved) pkg.dependenciesKnown = true;
+  }
+}
+
 function catalogDb(files: FileResolver, path: string, layer: number | undefined, ctx: CatalogContext, out: ResultBuilder): void {
   const body = files.body(path);
   if (!body) return;
   out.guard(path, () => {
+    const relations = new Map<Package, { requires: string[]; provides: string[] }>();
     for (const blob of readBlobs(body)) {
       const h = parseHeaderBlob(blob);
       const pkgName = text(h, tags.name);
@@ -140,7 +172,7 @@ function catalogDb(files: FileResolver, path: string, layer: number | undefined,
       const dirNames = list(h, tags.dirNames);
       const owned = list(h, tags.baseNames).map((base, i) => `${dirNames[ints(h, tags.dirIndexes)[i] ?? -1] ?? ''}${base}`);
       const license = text(h, tags.license);
-      out.packages.push({
+      const pkg: Package = {
         id: packageId('rpm', pkgName, full, path),
         type: 'rpm',
         name: pkgName,
@@ -153,8 +185,11 @@ function catalogDb(files: FileResolver, path: string, layer: number | undefined,
         layer,
         files: owned.filter((f) => f.startsWith('/')),
         metadata: { arch, epoch: epoch === undefined ? undefined : String(epoch), sourceRpm, vendor: text(h, tags.vendor), summary: text(h, tags.summary) },
-      });
+      };
+      out.packages.push(pkg);
+      relations.set(pkg, { requires: list(h, tags.requireName), provides: list(h, tags.provideName) });
     }
+    linkRequires(out, relations);
   });
 }
 
