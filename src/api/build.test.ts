@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeLayoutDir } from '../image/layout/write.js';
 import type { ProgressEvent } from '../internal/events.js';
 import { buildImage, layerTar } from '../testing/images.js';
+import { configSchema, type Config } from '../config/schema.js';
 import { build, presetBaseCache } from './build.js';
 
 describe('build', () => {
@@ -47,16 +48,17 @@ describe('build', () => {
 
   describe('the layer sizes kept beside a cached base (shipshape-sizes.json)', () => {
     /** A project whose `nodejs` base is already cached (a small stand-in), and the sizes file of that base. */
-    async function cachedBase(): Promise<{ request: Awaited<ReturnType<typeof project>>['request'] & { nodeBinary: string }; sizesFile: string; sizes: Record<string, number> }> {
+    async function cachedBase(): Promise<{ request: Awaited<ReturnType<typeof project>>['request'] & { nodeBinary: string; config: Config }; sizesFile: string; sizes: Record<string, number> }> {
       const { work, request } = await project();
       const nodeBinary = join(work, 'node');
       await writeFile(nodeBinary, 'a stand-in: the base is cached, so it is never read');
       const files = [{ path: 'etc/passwd', content: 'root:x:0:0:root:/root:/sbin/nologin\n' }];
       const base = await buildImage({ layers: [files], config: { Env: ['PATH=/usr/bin'] } });
-      const { dir } = await presetBaseCache('nodejs', 'amd64', { ...request, nodeBinary });
+      // offline (below), a build takes the base cached last for its recipe, whatever archive state it came from
+      const { dir } = await presetBaseCache('nodejs', 'amd64', { ...request, nodeBinary }, 'a'.repeat(64));
       await writeLayoutDir(dir, { kind: 'image', image: base }, { tag: 'base' });
       const sizes = { [base.layers[0]?.diffId ?? '']: (await layerTar(files)).length };
-      return { request: { ...request, nodeBinary }, sizesFile: join(dir, 'shipshape-sizes.json'), sizes };
+      return { request: { ...request, nodeBinary, config: configSchema.parse({ offline: true }) }, sizesFile: join(dir, 'shipshape-sizes.json'), sizes };
     }
 
     it('a damaged one is recomputed and written again with a warning naming it, and the build goes on', async () => {

@@ -5,9 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
+import { access, readdir, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { join, resolve as resolvePath } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import type { SuiteRelease } from '../base/archive.js';
 import type { PresetName } from '../base/presets.js';
 import { binaryNeeds, type BinaryNeeds, buildBinaryImage, buildNodeApp, type BuildResult, type GitCache, type LayerRole, parseEnv, readProject } from '../build/index.js';
 import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
@@ -17,7 +18,7 @@ import { pathExists, writeDirAtomic } from '../image/atomic.js';
 import { createTransportContext, open, sinkFor, type TransportContext, write } from '../image/transports/index.js';
 import { abortable } from '../image/mutate/index.js';
 import type { Digest, Image, Layer } from '../image/types.js';
-import { invalidInput, ShipshapeError } from '../internal/errors.js';
+import { invalidInput, notFound, ShipshapeError } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
 import { readBoundedText, writeFileAtomic } from '../internal/files.js';
 import { parseJson } from '../internal/parse-json.js';
@@ -42,6 +43,8 @@ export interface BuildRequest {
   nodeBinary?: string;
   /** Keep the symbol table and debug info of the assembled `nodejs` base's Node.js binary (stripped by default). */
   keepNodeSymbols?: boolean;
+  /** The apt configuration folder whose sources the assembled base is resolved from (default `/etc/apt`; Debian 12's archive when it has none). */
+  etcApt?: string;
   /** The file node runs (default: from package.json). */
   entry?: string;
   /** Trace the files the entry point needs (default true); false keeps the whole production node_modules. */
@@ -123,16 +126,38 @@ async function nodeBinaryKey(path: string): Promise<string> {
 }
 
 /**
- * Where a build of `request` keeps the preset base: `<cacheDir>/build/bases/<preset>-<key>`, the key naming what
- * makes the base (and the Node.js binary a `nodejs` base takes). Exported for tests that seed the cache.
+ * Where a build of `request` keeps the preset base: `<cacheDir>/build/bases/<preset>-<recipe>-<archive>`, the recipe
+ * naming what the build asks for (preset, architecture, the Node.js binary a `nodejs` base takes) and the archive
+ * part the state of the Debian archive it is resolved from (`archiveState`'s digest: the `Packages` indexes its
+ * `InRelease` files list), so that a base is never reused once the archive has moved, and two archive states never
+ * share an entry. `archive` undefined: only the recipe's prefix, for a lookup. Exported for tests that seed the cache.
  */
-export async function presetBaseCache(preset: PresetName, architecture: string, request: Pick<BuildRequest, 'cacheDir' | 'nodeBinary' | 'keepNodeSymbols'>): Promise<{ dir: string; nodeBinary: string | undefined; keepNodeSymbols: boolean }> {
+export async function presetBaseCache(preset: PresetName, architecture: string, request: Pick<BuildRequest, 'cacheDir' | 'nodeBinary' | 'keepNodeSymbols'>, archive: string | undefined): Promise<{ dir: string; nodeBinary: string | undefined; keepNodeSymbols: boolean }> {
   const nodeBinary = preset === 'nodejs' ? resolvePath(request.nodeBinary ?? process.execPath) : undefined;
   const nodeKey = nodeBinary === undefined ? '' : await nodeBinaryKey(nodeBinary);
   const keepNodeSymbols = nodeBinary !== undefined && request.keepNodeSymbols === true;
-  // v2: the Node.js binary is stripped unless keepNodeSymbols (bases cached by v1 hold it unstripped)
-  const key = createHash('sha256').update(JSON.stringify({ v: 2, preset, architecture, nodeKey, keepNodeSymbols })).digest('hex').slice(0, 32);
-  return { dir: join(request.cacheDir, 'build', 'bases', `${preset}-${key}`), nodeBinary, keepNodeSymbols };
+  // v2: the Node.js binary is stripped unless keepNodeSymbols (bases cached by v1 hold it unstripped);
+  // v3: the archive state is part of the name (a v2 entry was kept whatever the archive did since)
+  const key = createHash('sha256').update(JSON.stringify({ v: 3, preset, architecture, nodeKey, keepNodeSymbols })).digest('hex').slice(0, 32);
+  return { dir: join(request.cacheDir, 'build', 'bases', `${preset}-${key}-${archive === undefined ? '' : archive.slice(0, 32)}`), nodeBinary, keepNodeSymbols };
+}
+
+/** The base cached last for a recipe (`prefix`: `presetBaseCache`'s dir without an archive state), whatever its state. */
+async function newestCachedBase(prefix: string): Promise<{ dir: string; time: Date } | undefined> {
+  const parent = dirname(prefix);
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return undefined;
+  }
+  let newest: { dir: string; time: Date } | undefined;
+  for (const name of names.filter((n) => n.startsWith(basename(prefix)))) {
+    const dir = join(parent, name);
+    const info = await stat(join(dir, 'index.json')).catch(() => undefined);
+    if (info !== undefined && (newest === undefined || info.mtimeMs > newest.time.getTime())) newest = { dir, time: info.mtime };
+  }
+  return newest;
 }
 
 /** The largest `shipshape-sizes.json` read: a diff id and a number per layer, a few KiB at most. */
@@ -175,14 +200,33 @@ async function uncompressedBytes(layer: Layer): Promise<number> {
 
 /** A preset base, assembled once and kept as an OCI layout in `<cacheDir>/build/bases/<key>`. */
 async function presetBase(preset: PresetName, architecture: string, request: BuildRequest, config: Config, events: EventSink): Promise<{ image: Image; name: string; sizes: Record<string, number>; close(): Promise<void> }> {
-  const { dir, nodeBinary, keepNodeSymbols } = await presetBaseCache(preset, architecture, request);
   const name = `shipshape/base:${preset}`;
+  let cached: { dir: string; nodeBinary: string | undefined; keepNodeSymbols: boolean };
+  let releases: SuiteRelease[] | undefined;
+  if (config.offline) {
+    // no InRelease to learn the archive's state from: the base cached last is what there is
+    const recipe = await presetBaseCache(preset, architecture, request, undefined);
+    const newest = await newestCachedBase(recipe.dir);
+    if (newest === undefined) throw invalidInput('configuration', `offline: true, and no ${preset} base for ${architecture} is cached (the Debian archive is needed to assemble one): build once online, or pass --base IMAGE`);
+    events({ kind: 'log', level: 'info', message: `offline: the ${preset} base cached on ${newest.time.toISOString()}, without checking the archive for newer packages` });
+    cached = { ...recipe, dir: newest.dir };
+  } else {
+    // the archive code (OpenPGP) is loaded here, not at start-up: a build on another base never needs it
+    const { archiveState, releaseChecks } = await import('../base/build.js');
+    const { aptSourcesOrDefault } = await import('../base/apt-sources.js');
+    const state = await archiveState({ sources: await aptSourcesOrDefault(request.etcApt), architecture, cacheDir: request.cacheDir, events, ...releaseChecks(config.base), ...(request.signal === undefined ? {} : { signal: request.signal }) });
+    releases = state.releases;
+    cached = await presetBaseCache(preset, architecture, request, state.digest);
+  }
+  const { dir, nodeBinary, keepNodeSymbols } = cached;
   if (!(await pathExists(join(dir, 'index.json')))) {
     const task = new ProgressTask(events, 'build-base', `assembling the ${preset} base (cached for later builds)`);
     try {
-      // loaded only when the base is not cached yet (the archive code brings OpenPGP)
-      const { buildBase, releaseChecks } = await import('../base/build.js');
-      const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, offline: config.offline, ...releaseChecks(config.base), keepNodeSymbols, ...(nodeBinary === undefined ? {} : { nodeBinary }), ...(request.signal === undefined ? {} : { signal: request.signal }) });
+      // offline, only a base found cached gets here: another process removing it meanwhile is no case to build for
+      if (releases === undefined) throw notFound(dir, 'the cached base is gone');
+      const { buildBase } = await import('../base/build.js');
+      // the InRelease files the cache key was made from: the packages are those of that archive state
+      const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, sources: releases, keepNodeSymbols, ...(nodeBinary === undefined ? {} : { nodeBinary }), ...(request.signal === undefined ? {} : { signal: request.signal }) });
       request.signal?.throwIfAborted();
       const ctx = await createTransportContext(config, events, request.signal);
       try {

@@ -291,13 +291,21 @@ export async function fetchRelease(source: AptSource, options: ArchiveOptions): 
   return release;
 }
 
+/** The `Packages` index of each of a source's components for the architecture that `InRelease` lists (xz, gz or plain). */
+export function packagesIndexes(source: AptSource, release: Release, architecture: string): ReleaseFile[] {
+  const out: ReleaseFile[] = [];
+  for (const component of source.components) {
+    const base = `${component}/binary-${architecture}/Packages`;
+    const entry = release.files.get(`${base}.xz`) ?? release.files.get(`${base}.gz`) ?? release.files.get(base);
+    if (entry !== undefined) out.push(entry);
+  }
+  return out;
+}
+
 /** Every package of a source's components for the architecture, verified against InRelease. */
 export async function loadPackages(source: AptSource, release: Release, options: ArchiveOptions): Promise<PackageRecord[]> {
   const out: PackageRecord[] = [];
-  for (const component of source.components) {
-    const base = `${component}/binary-${options.architecture}/Packages`;
-    const entry = release.files.get(`${base}.xz`) ?? release.files.get(`${base}.gz`) ?? release.files.get(base);
-    if (entry === undefined) continue;
+  for (const entry of packagesIndexes(source, release, options.architecture)) {
     const subject = `${source.uri}/dists/${source.suite}/${entry.path}`;
     const cachePath = join(options.cacheDir, 'indexes', entry.sha256);
     let data = await readCached(cachePath, entry.sha256);
@@ -317,18 +325,40 @@ export async function loadPackages(source: AptSource, release: Release, options:
   return out;
 }
 
-/** Loads every configured source; a source that fails is an error naming it (no silent partial universe). */
-export async function loadArchive(sources: readonly AptSource[], options: ArchiveOptions): Promise<PackageRecord[]> {
+/** A source with its verified, fresh `InRelease`. */
+export interface SuiteRelease {
+  source: AptSource;
+  release: Release;
+}
+
+/** Runs `step` for a source; a failure is an error naming the source. */
+async function forSource<T>(source: AptSource, options: ArchiveOptions, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    if (error instanceof ShipshapeError) throw error;
+    throw externalFailure(`${source.uri} ${source.suite}`, error instanceof Error ? error.message : String(error), error);
+  }
+}
+
+/** Fetches, verifies and checks the `InRelease` of every source. */
+export async function fetchReleases(sources: readonly AptSource[], options: ArchiveOptions): Promise<SuiteRelease[]> {
+  const out: SuiteRelease[] = [];
+  for (const source of sources) out.push({ source, release: await forSource(source, options, () => fetchRelease(source, options)) });
+  return out;
+}
+
+/**
+ * Loads every configured source; a source that fails is an error naming it (no silent partial universe). `releases`:
+ * the sources with their `InRelease` fetched already (what a cache key was made from), so that the packages read
+ * are those of that archive state even if the archive moves meanwhile.
+ */
+export async function loadArchive(sources: readonly AptSource[] | readonly SuiteRelease[], options: ArchiveOptions): Promise<PackageRecord[]> {
   const all: PackageRecord[] = [];
-  for (const source of sources) {
-    try {
-      const release = await fetchRelease(source, options);
-      all.push(...(await loadPackages(source, release, options)));
-    } catch (error) {
-      options.signal?.throwIfAborted();
-      if (error instanceof ShipshapeError) throw error;
-      throw externalFailure(`${source.uri} ${source.suite}`, error instanceof Error ? error.message : String(error), error);
-    }
+  for (const item of sources) {
+    const { source, release } = 'release' in item ? item : { source: item, release: undefined };
+    all.push(...(await forSource(source, options, async () => loadPackages(source, release ?? (await fetchRelease(source, options)), options))));
   }
   return all;
 }

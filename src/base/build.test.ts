@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buffer } from 'node:stream/consumers';
 import { xz } from '@napi-rs/lzma';
 import * as openpgp from 'openpgp';
@@ -17,6 +18,8 @@ import { validateImage } from '../image/validate.js';
 import type { AptSource } from './apt-sources.js';
 import { stripElf } from '../internal/elf-strip.js';
 import { baseBuild } from '../api/base.js';
+import { build } from '../api/build.js';
+import { configSchema } from '../config/schema.js';
 import { exitCodeFor, ShipshapeError } from '../internal/errors.js';
 import type { ProgressEvent } from '../internal/events.js';
 import { buildBase, resolvePackages } from './build.js';
@@ -83,13 +86,18 @@ const presetPackages = ['base-files', 'netbase', 'tzdata', 'media-types'].map((n
 const ccPackages = ['libc6', 'libssl3', 'libstdc++6', 'libgcc-s1', 'libgomp1'].map((name) => ({ name, version: '1.0', files: { [`./usr/share/doc/${name}/copyright`]: `${name}\n` } }));
 const caPackage = { name: 'ca-certificates', version: '1.0', files: { './usr/share/doc/ca-certificates/copyright': 'MPL\n' } };
 
+/** What the test archive holds, unless a test publishes something else (and publishes this again after). */
+function archivePackages(): Parameters<typeof publish>[0] {
+  return [...presetPackages, caPackage, { name: 'hello', version: '2.0', files: { './usr/bin/hello': 'hi\n' }, depends: 'libhello (>= 1)' }, { name: 'libhello', version: '1.1', files: { './usr/lib/libhello.so.1': 'lib\n' } }, ...ccPackages];
+}
+
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'base-build-'));
   const key = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'test archive' }], format: 'object' });
   privateKey = key.privateKey;
   keyring = join(root, 'keyring.gpg');
   await writeFile(keyring, Buffer.from(key.publicKey.write()));
-  await publish([...presetPackages, caPackage, { name: 'hello', version: '2.0', files: { './usr/bin/hello': 'hi\n' }, depends: 'libhello (>= 1)' }, { name: 'libhello', version: '1.1', files: { './usr/lib/libhello.so.1': 'lib\n' } }, ...ccPackages]);
+  await publish(archivePackages());
   server = createServer((req, res) => {
     if (stalled.has(req.url ?? '')) return;
     const body = files.get(req.url ?? '');
@@ -330,3 +338,45 @@ describe('an aborted base build', () => {
   });
 });
 
+
+describe('build on a preset base, cached per archive state', () => {
+  it('assembles the base again once the archive has moved, reuses the one of a state seen before, and offline takes the one assembled last', async () => {
+    const etcApt = join(root, 'etc-apt');
+    await mkdir(etcApt);
+    await writeFile(join(etcApt, 'sources.list'), `deb [signed-by=${keyring}] ${source.uri} test main\n`);
+    const cacheDir = join(root, 'build-cache');
+    // a static Go program: `build` puts it on the static preset
+    const binary = fileURLToPath(new URL('../sbom/catalogers/go/__fixtures__/hello', import.meta.url));
+    let n = 0;
+    const run = async (offline = false): Promise<{ base: string; assembled: boolean }> => {
+      const events: ProgressEvent[] = [];
+      const report = await build({ binary, ports: [], outputImage: `oci:${join(root, 'build-out')}:${n++}`, cacheDir, etcApt, config: configSchema.parse({ offline }), events: (e) => events.push(e) });
+      return { base: report.base.digest, assembled: events.some((e) => e.kind === 'task-start' && e.id === 'build-base') };
+    };
+    const first = await run();
+    expect(first.assembled).toBe(true);
+    expect(await run()).toEqual({ base: first.base, assembled: false });
+    let moved: { base: string; assembled: boolean };
+    try {
+      // the archive moves on: a new tzdata
+      await publish(archivePackages().map((p) => (p.name === 'tzdata' ? { ...p, version: '2.0', files: { './usr/share/zoneinfo/UTC': 'TZif2\n' } } : p)));
+      moved = await run();
+      expect(moved.assembled).toBe(true);
+      expect(moved.base).not.toBe(first.base);
+      // and the base is the one the archive makes now
+      expect(moved.base).toBe((await buildBase({ preset: 'static', sources: [source], cacheDir: join(root, 'build-cache-check') })).image.digest);
+      // signed again over the same indexes (a new Date only): the same state, the same base
+      await signRelease({ Date: new Date().toUTCString().replace('GMT', 'UTC') });
+      expect(await run()).toEqual({ base: moved.base, assembled: false });
+    } finally {
+      await publish(archivePackages());
+    }
+    // back to the first state: its base is still cached
+    expect(await run()).toEqual({ base: first.base, assembled: false });
+    // offline there is no InRelease to read: the base assembled last is taken, whatever state it came from
+    expect(await run(true)).toEqual({ base: moved.base, assembled: false });
+    await expect(build({ binary, ports: [], outputImage: `oci:${join(root, 'build-out')}:offline`, cacheDir: join(root, 'build-cache-empty'), etcApt, config: configSchema.parse({ offline: true }) })).rejects.toThrow(
+      'configuration: offline: true, and no static base for amd64 is cached (the Debian archive is needed to assemble one): build once online, or pass --base IMAGE',
+    );
+  });
+});

@@ -13,7 +13,7 @@ import { type EventSink, ProgressTask, silent } from '../internal/events.js';
 import { writeFileAtomic } from '../internal/files.js';
 import { mapLimit } from '../internal/map-limit.js';
 import { type AptSource, aptSourcesOrDefault } from './apt-sources.js';
-import { loadArchive, readCached } from './archive.js';
+import { fetchReleases, loadArchive, packagesIndexes, readCached, type SuiteRelease } from './archive.js';
 import { type DebContents, readDeb } from './deb.js';
 import { fetchBytes } from './http.js';
 import { imageFromTars, type LayerInput } from './image.js';
@@ -30,8 +30,11 @@ export interface BaseBuildOptions {
   packages?: readonly string[];
   /** Debian architecture name (default amd64). */
   architecture?: string;
-  /** Archive sources; default: the machine's apt configuration. */
-  sources?: readonly AptSource[];
+  /**
+   * Archive sources; default: the machine's apt configuration. Sources with their `InRelease` already fetched (an
+   * `archiveState`'s releases) are read as they are: the packages then come from exactly that archive state.
+   */
+  sources?: readonly AptSource[] | readonly SuiteRelease[];
   /** Where indexes and `.deb` files are cached (a `base/` folder is made inside). */
   cacheDir: string;
   /** Node.js binary for the nodejs preset (default: the running node). */
@@ -189,6 +192,40 @@ export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' |
   for (const r of closure) chosen.set(r.name, r);
   const added = resolve(universe, extra, { closure: true, assumeInstalled }, chosen);
   return [...chosen.values(), ...added].sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+export interface ArchiveState {
+  /** Each source with its verified, fresh `InRelease`: pass them as `sources` to build from this very state. */
+  releases: SuiteRelease[];
+  /**
+   * SHA256 of what decides which packages a build resolves to, .deb for .deb: each source's URI, suite and components
+   * and the SHA256 of the `Packages` index of each component for the architecture (the index pins every .deb by its
+   * SHA256). An `InRelease` signed again with a new `Date` over the same indexes is the same state.
+   */
+  digest: string;
+}
+
+/**
+ * The archive state a build without a lock resolves against now: each source's `InRelease` fetched, verified and
+ * checked for freshness (the same checks a build makes), and the digest of the indexes it lists.
+ */
+export async function archiveState(options: Pick<BaseBuildOptions, 'architecture' | 'cacheDir' | 'events' | 'signal' | ReleaseCheckName> & { sources?: readonly AptSource[] }): Promise<ArchiveState> {
+  const architecture = options.architecture ?? 'amd64';
+  const sources = options.sources ?? (await aptSourcesOrDefault());
+  const releases = await fetchReleases(sources, {
+    cacheDir: join(options.cacheDir, 'base'),
+    architecture,
+    events: options.events ?? silent,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...releaseChecks(options),
+  });
+  const state = releases.map(({ source, release }) => ({
+    uri: source.uri,
+    suite: source.suite,
+    components: source.components,
+    indexes: packagesIndexes(source, release, architecture).map((f) => `${f.sha256} ${f.path}`),
+  }));
+  return { releases, digest: createHash('sha256').update(JSON.stringify({ architecture, state })).digest('hex') };
 }
 
 /** The lock entry of a resolved package. */
