@@ -140,6 +140,50 @@ describe('one finding per vulnerability', () => {
   });
 });
 
+describe('one finding per vulnerability: whose severity', () => {
+  const critical = { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }; // 9.8
+  const record = (id: string, aliases: string[], ecosystem: string, name: string, extra: object, affected: object = {}): object => ({
+    id,
+    modified: '2024-03-01T00:00:00Z',
+    aliases,
+    affected: [{ package: { ecosystem, name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '99' }] }], ...affected }],
+    ...extra,
+  });
+  async function findings(records: object[], input: ScanInput): Promise<string[]> {
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
+    const db = openDb(join(dir, 'osv.sqlite'));
+    await writeFile(join(dir, 'extra.json'), JSON.stringify(records));
+    try {
+      await importOsv(db, fixtures);
+      await importOsv(db, join(dir, 'extra.json'));
+      return scanSbom(input, db).matches.map((m) => `${m.id} ${m.package.name} ${m.severity} ${m.score === undefined ? '-' : m.score.toFixed(1)} [${m.aliases.join(' ')}]`);
+    } finally {
+      db.close();
+    }
+  }
+
+  it('for an OS package, the record its distribution rated decides over another record’s CVSS score', async () => {
+    const debian = { distro: { id: 'debian', versionId: '12' } };
+    const libc = pkg('deb', 'libc6', '2.36-9+deb12u1', { source: 'glibc', sourceVersion: '2.36-9+deb12u1' });
+    // the DSA fixture carries a CVSS 3.1 vector (7.8, high) and names CVE-2023-4911; Debian's tracker rates it low
+    const tracker = record('DEBIAN-CVE-2023-4911', ['CVE-2023-4911'], 'Debian:12', 'glibc', {}, { ecosystem_specific: { urgency: 'low' } });
+    expect(await findings([tracker], { source: debian, packages: [libc] })).toEqual(['DEBIAN-CVE-2023-4911 libc6 low - [CVE-2023-4911 DSA-5514-1]']);
+    // two ratings of the distribution's own: the more severe
+    const other = record('DEBIAN-CVE-2099-0001', ['CVE-2023-4911'], 'Debian:12', 'glibc', {}, { ecosystem_specific: { urgency: 'medium' } });
+    expect(await findings([tracker, other], { source: debian, packages: [libc] })).toEqual(['DEBIAN-CVE-2099-0001 libc6 medium - [CVE-2023-4911 DEBIAN-CVE-2023-4911 DSA-5514-1]']);
+    // no rating of the distribution's own among them: the highest severity, as before
+    const unrated = record('DEBIAN-CVE-2023-4911', ['CVE-2023-4911'], 'Debian:12', 'glibc', {});
+    expect(await findings([unrated], { source: debian, packages: [libc] })).toEqual(['DSA-5514-1 libc6 high 7.8 [CVE-2023-4911 DEBIAN-CVE-2023-4911]']);
+  });
+
+  it('for a language package, the highest severity still decides', async () => {
+    // GitHub rates it low; a PYSEC record of it carries only a critical vector
+    const ghsa = record('GHSA-test-rate-dlow', ['CVE-2099-0002'], 'PyPI', 'requests', { database_specific: { severity: 'LOW' } });
+    const pysec = record('PYSEC-2099-1', ['CVE-2099-0002', 'GHSA-test-rate-dlow'], 'PyPI', 'requests', { severity: [critical] });
+    expect(await findings([ghsa, pysec], { source: {}, packages: [pkg('pypi', 'requests', '2.28.1')] })).toContain('PYSEC-2099-1 requests critical 9.8 [CVE-2099-0002 GHSA-test-rate-dlow]');
+  });
+});
+
 describe('PyPI names', () => {
   const record = (id: string, name: string, fixed: string): object => ({
     id,

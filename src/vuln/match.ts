@@ -224,14 +224,20 @@ function stateOf(a: OsvAffected, fixed: string | undefined): FixState {
   return 'not-fixed';
 }
 
-function matchOne(p: ScanPackage, key: { ecosystem: string; name: string; version: string }, record: Osv): Match | undefined {
+/** A match, and whether its severity is the rating its publisher gave (not read from a CVSS score). */
+interface Found {
+  match: Match;
+  byPublisher: boolean;
+}
+
+function matchOne(p: ScanPackage, key: { ecosystem: string; name: string; version: string }, record: Osv): Found | undefined {
   if (record.withdrawn) return undefined;
   for (const a of record.affected ?? []) {
     if (a.package?.ecosystem !== key.ecosystem || advisoryName(a.package.ecosystem, a.package.name) !== key.name) continue;
     const hit = evaluate(key.version, a);
     if (!hit) continue;
-    const { severity, score, vector } = severityOf(record, a);
-    return {
+    const { severity, score, vector, byPublisher } = severityOf(record, a);
+    const match: Match = {
       id: record.id,
       aliases: record.aliases ?? [],
       summary: record.summary,
@@ -245,6 +251,7 @@ function matchOne(p: ScanPackage, key: { ecosystem: string; name: string; versio
       state: stateOf(a, hit.fixed),
       references: (record.references ?? []).map((r) => r.url).slice(0, 5),
     };
+    return { match, byPublisher };
   }
   return undefined;
 }
@@ -258,23 +265,39 @@ const fixOrder: Record<FixState, number> = { fixed: 4, 'not-fixed': 3, 'wont-fix
  * each naming the others among its `aliases`, is one finding. Of the records that name each other (directly or
  * through a shared alias), the one with the highest severity is kept, then one that names a fix, then the smallest id;
  * it takes the others' ids as aliases, so that an ignore entry or VEX statement naming any of them still applies.
+ * For an OS package, a record its distribution rated itself comes before those rated only by a CVSS score, as trivy
+ * takes the vendor severity of the package's own data source: every record an OS package matches was filed under its
+ * distribution's ecosystem, and Debian's urgency (or Ubuntu's priority, Red Hat's word) for its own build is the
+ * judgement a DSA's upstream CVSS vector must not outvote.
  */
-function oncePerVulnerability(matches: Match[]): Match[] {
-  const groups = new Map<string, Match[][]>();
-  for (const m of matches) {
+function oncePerVulnerability(found: Found[]): Match[] {
+  const groups = new Map<string, Found[][]>();
+  for (const f of found) {
+    const m = f.match;
     const names = new Set([m.id, ...m.aliases]);
     const perPackage = groups.get(m.package.id) ?? [];
-    const joined = perPackage.filter((g) => g.some((o) => names.has(o.id) || o.aliases.some((a) => names.has(a))));
-    const merged = [m, ...joined.flat()];
+    const joined = perPackage.filter((g) => g.some(({ match: o }) => names.has(o.id) || o.aliases.some((a) => names.has(a))));
+    const merged = [f, ...joined.flat()];
     groups.set(m.package.id, [...perPackage.filter((g) => !joined.includes(g)), merged]);
   }
-  const better = (a: Match, b: Match): number =>
-    severityOrder[b.severity] - severityOrder[a.severity] || (b.score ?? -1) - (a.score ?? -1) || fixOrder[b.state] - fixOrder[a.state] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const distroRated = (f: Found): number => (f.byPublisher && osPackageTypes.has(f.match.package.type) ? 1 : 0);
+  const better = (x: Found, y: Found): number => {
+    const [a, b] = [x.match, y.match];
+    return (
+      distroRated(y) - distroRated(x) ||
+      severityOrder[b.severity] - severityOrder[a.severity] ||
+      (b.score ?? -1) - (a.score ?? -1) ||
+      fixOrder[b.state] - fixOrder[a.state] ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    );
+  };
   const out: Match[] = [];
   for (const perPackage of groups.values()) {
     for (const group of perPackage) {
-      const [kept, ...rest] = [...group].sort(better);
-      if (!kept) continue;
+      const [first, ...others] = [...group].sort(better);
+      if (!first) continue;
+      const kept = first.match;
+      const rest = others.map((o) => o.match);
       if (rest.length === 0) {
         out.push(kept);
         continue;
@@ -289,7 +312,7 @@ function oncePerVulnerability(matches: Match[]): Match[] {
 
 /** Matches every package of `sbom`; with `presence` (the final image's files), marks packages whose code is gone. */
 export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): ScanResult {
-  const matches: Match[] = [];
+  const found: Found[] = [];
   const unknowns: ScanResult['unknowns'] = [];
   const ecosystems = new Set<string>();
   const withStdlib = new Set(sbom.packages.filter((p) => p.type === 'golang' && p.name === 'stdlib').flatMap((p) => p.locations));
@@ -303,17 +326,17 @@ export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): 
       ecosystems.add(key.ecosystem);
       for (const record of db.lookup(key.ecosystem, key.name)) {
         try {
-          const m = matchOne(p, key, record);
-          if (!m) continue;
+          const f = matchOne(p, key, record);
+          if (!f) continue;
           const gone = presence ? codeNotPresent(p.files, presence) : undefined;
-          matches.push(gone ? { ...m, codeNotPresent: gone } : m);
+          found.push(gone ? { ...f, match: { ...f.match, codeNotPresent: gone } } : f);
         } catch (error) {
           unknowns.push({ package: `${p.name}@${p.version}`, message: `${record.id}: ${error instanceof Error ? error.message : String(error)}` });
         }
       }
     }
   }
-  const unique = oncePerVulnerability(matches);
+  const unique = oncePerVulnerability(found);
   const warnings = osWarnings(sbom, unmatchedOs);
   unique.sort((a, b) => severityOrder[b.severity] - severityOrder[a.severity] || (a.package.name < b.package.name ? -1 : a.package.name > b.package.name ? 1 : 0) || (a.id < b.id ? -1 : 1));
   const status = db.status();

@@ -77,7 +77,11 @@ function vendorSeverity(record: Osv, affected: OsvAffected): Severity | undefine
   );
 }
 
-export function severityOf(record: Osv, affected: OsvAffected): { severity: Severity; score: number | undefined; vector?: string } {
+/**
+ * A match's severity and highest CVSS score; `byPublisher` when the severity is the publisher's own rating rather than
+ * read from a CVSS score (the rating a distribution gives its own package outranks another record's CVSS score).
+ */
+export function severityOf(record: Osv, affected: OsvAffected): { severity: Severity; score: number | undefined; vector?: string; byPublisher: boolean } {
   let best: number | undefined;
   let vector: string | undefined;
   for (const s of [...(record.severity ?? []), ...(affected.severity ?? [])]) {
@@ -87,6 +91,7 @@ export function severityOf(record: Osv, affected: OsvAffected): { severity: Seve
       vector = s.score;
     }
   }
-  const severity = vendorSeverity(record, affected) ?? (best === undefined ? 'unknown' : ratingOf(best));
-  return { severity, score: best, ...(vector === undefined ? {} : { vector }) };
+  const rated = vendorSeverity(record, affected);
+  const severity = rated ?? (best === undefined ? 'unknown' : ratingOf(best));
+  return { severity, score: best, ...(vector === undefined ? {} : { vector }), byPublisher: rated !== undefined };
 }
