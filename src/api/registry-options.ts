@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { ShipshapeError } from '../internal/errors.js';
 import type { EventSink } from '../internal/events.js';
 import type { PullOptions } from '../image/remote/index.js';
+import { settingsOf } from '../image/remote/settings.js';
 
 export interface RegistryTaskOptions {
   /** The effective configuration (its `registry` section and `offline`). */
@@ -20,7 +21,7 @@ export function clientOptions(options: RegistryTaskOptions, what: string): PullO
     throw new ShipshapeError('usage', `${what} needs a registry, but the configuration says offline: true`);
   }
   return {
-    ...(registry ? { insecure: registry.insecure, mirrors: registry.mirrors, timeout: registry.timeout, retries: registry.retries } : {}),
+    ...(registry ? { ...settingsOf(registry), mirrors: registry.mirrors } : {}),
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     ...(options.dockerConfig === undefined ? {} : { dockerConfig: options.dockerConfig }),
     ...(options.events === undefined ? {} : { events: options.events }),

@@ -20,6 +20,8 @@ export interface CommonFlags {
   verbose: boolean;
   color: boolean;
   config?: string;
+  /** `--registry-timeout`: overrides `registry.deadline`. */
+  registryTimeout?: string;
 }
 
 export interface VerbContext {
@@ -57,7 +59,16 @@ export function addCommonOptions(command: Command, formats: readonly OutputForma
     .option('-q, --quiet', 'print nothing but the result and errors', false)
     .option('-v, --verbose', 'more detail; stack traces on errors', false)
     .option('--no-color', 'no colour (also NO_COLOR)')
-    .option('-c, --config <file>', 'configuration file (default: .shipshape.yaml found upward from the working directory)');
+    .option('-c, --config <file>', 'configuration file (default: .shipshape.yaml found upward from the working directory)')
+    .option('--registry-timeout <seconds>', 'give up on a registry request not answered within this time, retries included (registry.deadline, default 45)');
+}
+
+/** Applies `--registry-timeout` to the loaded configuration: a positive number of seconds, else exit 2. */
+export function withRegistryTimeout(loaded: LoadedConfig, flag: string | undefined): LoadedConfig {
+  if (flag === undefined) return loaded;
+  const seconds = Number(flag);
+  if (flag.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new ShipshapeError('usage', `--registry-timeout: expected a number of seconds above 0, got "${flag}"`);
+  return { ...loaded, config: { ...loaded.config, registry: { ...loaded.config.registry, deadline: seconds } } };
 }
 
 let pendingExitCode: number = exitCodes.ok;
@@ -69,7 +80,7 @@ export function action(run: (ctx: VerbContext, ...args: never[]) => Promise<void
     const flags = command.opts<CommonFlags>();
     const verbose = flags.verbose;
     try {
-      const loaded = await loadConfig(flags.config === undefined ? {} : { file: flags.config });
+      const loaded = withRegistryTimeout(await loadConfig(flags.config === undefined ? {} : { file: flags.config }), flags.registryTimeout);
       const color = colorEnabled(flags.color, flags.output === undefined ? process.stdout : process.stderr) && flags.output === undefined;
       const events = createProgressRenderer({ quiet: flags.quiet, verbose });
       const ctx: VerbContext = {

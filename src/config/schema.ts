@@ -18,9 +18,15 @@ export const registrySchema = z.strictObject({
   insecure: z.array(z.string().min(1)).default([]),
   /** Mirrors tried, in order, before docker.io itself. */
   mirrors: z.array(z.string().min(1)).default([]),
-  /** Request timeout in seconds. */
+  /** Seconds a blob download or upload may go without a byte (an idle limit: a long transfer that moves is never cut). */
   timeout: z.number().positive().default(60),
-  /** Retries for 429, 5xx and reset connections. */
+  /** Seconds to open a connection (TCP and TLS). */
+  connectTimeout: z.number().positive().default(10),
+  /** Seconds to wait for the answer to a request (its status and headers). */
+  responseTimeout: z.number().positive().default(20),
+  /** Seconds one request may take until it is answered, retries and their waits included (`--registry-timeout`). */
+  deadline: z.number().positive().default(45),
+  /** Retries for 429, 5xx, reset connections and timeouts, within the deadline. */
   retries: z.number().int().min(0).max(10).default(4),
 });
 
@@ -146,7 +152,7 @@ export type BaseConfig = z.infer<typeof baseSchema>;
 
 export const configSchema = z.strictObject({
   engine: engineSchema.default({ cli: 'docker' }),
-  registry: registrySchema.default({ insecure: [], mirrors: [], timeout: 60, retries: 4 }),
+  registry: registrySchema.default({ insecure: [], mirrors: [], timeout: 60, connectTimeout: 10, responseTimeout: 20, deadline: 45, retries: 4 }),
   lint: lintSchema.default({ ignored: [], severity: {}, failureThreshold: 'warning', trustedRegistries: [], hadolint: true, labelSchema: {}, strictLabels: false }),
   /** Where downloaded blobs, packages and databases are kept. Relative paths resolve from the config file. */
   cacheDir: z.string().min(1).optional(),

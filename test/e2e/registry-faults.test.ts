@@ -1,7 +1,8 @@
 /**
  * What a real registry never does, injected by a loopback proxy in front of one: 429 with Retry-After, 500s, a
- * connection cut mid-blob, a redirect to separate blob storage, a blob or manifest served with wrong bytes.
- * Each is retried where right, resumed where possible and never accepted when corrupt.
+ * connection cut mid-blob, a redirect to separate blob storage, a blob or manifest served with wrong bytes, a
+ * request never answered, a body that stops. Each is retried where right, resumed where possible, never accepted
+ * when corrupt, and given up on within the configured limits.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,8 @@ import { parseReference } from '../../src/image/reference.js';
 import type { Digest, Image } from '../../src/image/types.js';
 import { ShipshapeError } from '../../src/internal/errors.js';
 import { buildImage, noise, tarOf } from './registry/images.js';
-import { type FaultProxy, freePort, hasRegistryBinary, type RunningRegistry, startFaultProxy, startRegistry, startStub } from './registry/servers.js';
+import { missing, runCli } from './env.js';
+import { type FaultProxy, freePort, hasRegistryBinary, type RunningRegistry, startFaultProxy, startRegistry, startSilentServer, startStub } from './registry/servers.js';
 
 const skip = hasRegistryBinary ? undefined : (console.warn('SKIPPED: needs docker-registry (run: bash scripts/testenv.sh up)'), 'docker-registry');
 
@@ -144,6 +146,76 @@ describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
     const error = await remote.image(parseReference(`127.0.0.1:${port}/x:y`), opts({ retries: 1 })).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'external' });
     expect((error as Error).message).toMatch(new RegExp(`^registry 127.0.0.1:${port}: pinging /v2/: connection failed \\(ECONNREFUSED\\) after 2 attempts$`));
+  });
+
+  it('gives up within registry.deadline on a registry that takes the connection and never answers', async () => {
+    const silent = await startSilentServer();
+    try {
+      const started = Date.now();
+      const error = await remote.image(parseReference(`${silent.host}/x:y`), opts({ connectTimeout: 1, responseTimeout: 1, deadline: 3 })).catch((e: unknown) => e);
+      const seconds = (Date.now() - started) / 1000;
+      expect(error).toMatchObject({ code: 'external', message: expect.stringMatching(new RegExp(`^registry ${silent.host}: pinging /v2/: timed out: no answer within 3 s \\([2-9] attempts\\)$`)) as unknown });
+      // undici's timers tick every 0.5 s or so
+      expect(seconds).toBeGreaterThanOrEqual(2.9);
+      expect(seconds).toBeLessThan(4.5);
+    } finally {
+      await silent.stop();
+    }
+  });
+
+  it('retries a GET that got no answer, never a PATCH the registry may have taken', async () => {
+    proxy.rules.push({ method: 'GET', path: /\/manifests\/v1$/, fault: { kind: 'hang' }, times: 1 });
+    const img = await remote.image(ref(), opts({ responseTimeout: 1 }));
+    expect(img.digest).toBe(image.digest);
+    expect(proxy.log.filter((l) => l.path.endsWith('/manifests/v1')).map((l) => l.fault)).toEqual(['hang', undefined]);
+
+    proxy.rules.push({ method: 'PATCH', path: /\/blobs\/uploads\//, fault: { kind: 'hang' }, times: 1 });
+    const pushed = await remote.write(parseReference(`${proxy.host}/faults/chunked:v1`), { kind: 'image', image }, { ...opts({ timeout: 1 }), chunkSize: 100_000 }).catch((e: unknown) => e);
+    expect(pushed).toMatchObject({ code: 'external', message: expect.stringMatching(/uploading blob sha256:[0-9a-f]{64} to faults\/chunked: timed out: no answer within 1 s$/) as unknown });
+    // each chunk went to its own upload location once: the one left unanswered was not sent again
+    const patches = proxy.log.filter((l) => l.method === 'PATCH');
+    expect(patches.filter((l) => l.fault === 'hang')).toHaveLength(1);
+    expect(new Set(patches.map((l) => l.path)).size).toBe(patches.length);
+  });
+
+  it('cuts a blob body that goes quiet for registry.timeout, says so, and resumes it with Range', async () => {
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'stall', afterBytes: 150_000 }, times: 1 });
+    await pullAll(opts({ timeout: 1 }));
+    const requests = proxy.log.filter((l) => l.path.endsWith(bigLayer()));
+    expect(requests.map((l) => [l.fault, l.range])).toEqual([['stall', undefined], [undefined, 'bytes=150000-']]);
+
+    rmSync(cacheDir, { recursive: true, force: true });
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'stall', afterBytes: 150_000 }, times: 1 });
+    const error = await pullAll(opts({ timeout: 1, retries: 0 })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'external', message: `registry ${proxy.host}: fetching blob ${bigLayer()}: timed out: no data for 1 s at 150000 of ${image.layers[1]!.descriptor.size} bytes` });
+  });
+
+  it('downloads a blob that trickles in for longer than every limit, as long as it keeps moving', async () => {
+    // 400 kB at 100 kB/s: four seconds of body against a 1 s idle limit and a 2 s deadline
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'slow', bytesPerSecond: 100_000 }, times: 1 });
+    const started = Date.now();
+    const img = await pullAll(opts({ timeout: 1, responseTimeout: 1, deadline: 2, retries: 0 }));
+    expect(img.layers[1]!.descriptor.digest).toBe(bigLayer());
+    expect(Date.now() - started).toBeGreaterThan(3500);
+    expect(proxy.log.filter((l) => l.path.endsWith(bigLayer())).map((l) => l.fault)).toEqual(['slow']);
+  });
+});
+
+describe.skipIf(missing('cli'))('a registry that never answers, through the CLI', () => {
+  it('is one line naming the registry and saying it timed out, exit 4, within --registry-timeout', async () => {
+    const silent = await startSilentServer();
+    try {
+      const started = Date.now();
+      const res = await runCli(['digest', '--registry-timeout', '2', `${silent.host}/app:1`]);
+      const seconds = (Date.now() - started) / 1000;
+      expect(res).toMatchObject({ code: 4, stdout: '', stderr: `shipshape: registry ${silent.host}: pinging /v2/: timed out: no answer within 2 s\n` });
+      // the CLI's own start-up on top of the limit (before: 60 s per attempt, five attempts)
+      expect(seconds).toBeLessThan(6);
+      const bad = await runCli(['digest', '--registry-timeout', 'soon', `${silent.host}/app:1`]);
+      expect(bad).toMatchObject({ code: 2, stderr: 'shipshape: --registry-timeout: expected a number of seconds above 0, got "soon"\n' });
+    } finally {
+      await silent.stop();
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { init, type InitOptions, type InitResult, parseBaseMap } from '../../api
 import { SeveralAppsError } from '../../generate/index.js';
 import { EngineClient } from '../../image/daemon/index.js';
 import { parseReference } from '../../image/reference.js';
-import { resolveDigest } from '../../image/remote/index.js';
+import { resolveDigest, settingsOf } from '../../image/remote/index.js';
 import { action, addCommonOptions, type VerbContext } from '../runtime.js';
 import { version } from '../version.js';
 
@@ -85,7 +85,7 @@ export function register(program: Command): void {
         // --pin asks the registry what each base's tag points to now (HEAD of the manifest)
         resolveDigest: async (reference) => {
           const { registry } = ctx.loaded.config;
-          return (await resolveDigest(parseReference(reference), { insecure: registry.insecure, timeout: registry.timeout, retries: registry.retries })).digest;
+          return (await resolveDigest(parseReference(reference), settingsOf(registry))).digest;
         },
         baseMap: parseBaseMap(flags.baseMap),
         k8s: flags.k8s,

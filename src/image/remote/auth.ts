@@ -157,6 +157,8 @@ export class RegistryAuth {
         expect: [200],
         what: 'getting a token',
         secrets: [creds.identityToken],
+        // asking again gives another token; at worst (a service that rotates refresh tokens) it is refused
+        idempotent: true,
       });
     } else {
       if (service !== undefined) url.searchParams.set('service', service);

@@ -185,6 +185,8 @@ export class RegistryClient {
       url,
       expect: [201, 202],
       followRedirects: false,
+      // a repeated mount links the same blob again, or opens another upload session that is cancelled below
+      idempotent: true,
       what: `mounting blob ${digest} from ${from} into ${repo}`,
       authorizer: this.auth.for([...this.scopes(repo, 'pull,push'), ...this.scopes(from, 'pull')]),
     });
@@ -210,6 +212,8 @@ export class RegistryClient {
       headers: { 'content-length': '0' },
       expect: [202],
       followRedirects: false,
+      // a repeated POST only opens another upload session; the one not used expires on the registry
+      idempotent: true,
       what,
       authorizer: this.auth.for(this.scopes(repo, 'pull,push')),
     });

@@ -28,6 +28,7 @@ export {
   selectPlatform,
 } from './pull.js';
 export { type PushOptions, type PushResult, write } from './push.js';
+export { defaultTimeouts, type RegistrySettings, settingsOf } from './settings.js';
 export { closeConnections, isInsecure, type TransportOptions } from './transport.js';
 
 /** Tags of the repository `ref` names (its tag or digest is ignored), following pagination. */

@@ -171,7 +171,7 @@ export class RemoteBlobStore implements BlobStore {
         } catch (error) {
           if (error instanceof ShipshapeError) throw error;
           if (!(isRetryableError(error) || networkErrorCode(error) === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') || attempt >= transport.retries) {
-            throw externalFailure(transport.subject, `fetching blob ${d.digest}: connection failed (${networkErrorCode(error) ?? String(error)}) at ${offset} of ${d.size} bytes`, error);
+            throw externalFailure(transport.subject, `fetching blob ${d.digest}: ${transport.describeFailure(error)} at ${offset} of ${d.size} bytes`, error);
           }
           // The connection broke mid-blob: keep what arrived (it is already hashed and on disk) and ask for the rest.
           offset = (await stat(partial).catch(() => undefined))?.size ?? 0;

@@ -4,6 +4,11 @@
  * configured ones); `HTTPS_PROXY`/`NO_PROXY` through undici's EnvHttpProxyAgent; timeouts; retries with exponential
  * backoff and `Retry-After` on 429, 5xx and broken connections; redirects followed without credentials when they
  * leave the registry (blob storage); the auth challenge answered once per request.
+ *
+ * Timeouts, so that a registry that takes the connection and never answers costs seconds, not minutes: opening a
+ * connection (TCP and TLS) and waiting for an answer's headers have short limits of their own, a whole request
+ * until its answer (every attempt and wait) has a deadline, and a body (a blob download or upload) is bounded only
+ * by idleness, so that a large blob on a slow but live connection still arrives.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
@@ -12,13 +17,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { externalFailure, invalidInput, notFound, ShipshapeError } from '../../internal/errors.js';
 import { type EventSink, silent } from '../../internal/events.js';
+import { defaultTimeouts } from './settings.js';
 
 export interface TransportOptions {
   /** Hosts (`host` or `host:port`) reached over plain HTTP besides Docker's defaults. */
   insecure?: readonly string[];
-  /** Seconds before a request with no answer (headers or body bytes) fails. */
+  /**
+   * Seconds a body (a blob download or upload) may go without a byte; also the wait for the answer to a request
+   * that sends a body, which a registry answers only once it has checked what it received.
+   */
   timeout?: number;
-  /** Retries for 429, 5xx and broken connections. */
+  /** Seconds to open a connection: TCP and the TLS handshake. */
+  connectTimeout?: number;
+  /** Seconds to wait for the answer (status and headers) to a request that sends no body. */
+  responseTimeout?: number;
+  /**
+   * Seconds one request may take until its answer, every attempt and wait between them included: a request that
+   * sends no body is cut there, and no retry starts after it.
+   */
+  deadline?: number;
+  /** Retries for 429, 5xx, broken connections and timeouts (see HttpRequest.idempotent). */
   retries?: number;
   /** First backoff delay in ms (doubles each retry, jittered); Retry-After overrides it. */
   backoffMs?: number;
@@ -61,7 +79,18 @@ export interface HttpRequest {
   authorizer?: Authorizer;
   /** Values the body carries (a refresh token) that an error body echoing the request must not carry into a message. */
   secrets?: readonly string[];
+  /**
+   * Whether sending the request again is harmless once the registry may have received it, so that a lost answer,
+   * a 5xx or a timeout is retried: by default GET, HEAD, PUT and DELETE (idempotent in HTTP), not POST or PATCH. A
+   * request the registry never received (the connection was refused or never opened) and a 429 (refused before
+   * acting) are retried whatever this says.
+   */
+  idempotent?: boolean;
 }
+
+const idempotentMethods = new Set<HttpRequest['method']>(['GET', 'HEAD', 'PUT', 'DELETE']);
+/** Failures before the request left this machine: sending it again cannot do anything twice. */
+const notSentCodes = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Statuses worth another try: rate limits and server trouble (go-containerregistry's defaults plus 429). */
 const retryableStatuses = new Set([408, 429, 500, 502, 503, 504]);
@@ -297,8 +326,17 @@ export function proxyEnvironment(env: NodeJS.ProcessEnv = process.env): { httpPr
   return { ...(httpProxy ? { httpProxy } : {}), ...(httpsProxy ? { httpsProxy } : {}), ...(noProxy ? { noProxy } : {}) };
 }
 
+interface Timeouts {
+  /** Seconds to open a connection (TCP and TLS). */
+  connect: number;
+  /** Seconds to the headers of an answer. */
+  response: number;
+  /** Seconds a body may go without a byte. */
+  idle: number;
+}
+
 /** An undici dispatcher that honours the proxy environment, with the given TLS and timeouts. */
-function proxiedAgent(tls: { ca?: string[]; cert?: string; key?: string; rejectUnauthorized?: boolean }, timeoutSeconds: number): Dispatcher {
+function proxiedAgent(tls: { ca?: string[]; cert?: string; key?: string; rejectUnauthorized?: boolean }, timeouts: Timeouts): Dispatcher {
   const proxies = proxyEnvironment();
   return new EnvHttpProxyAgent({
     // undici reads the variables itself when an option is absent; passing '' for an absent one stops that. As in
@@ -306,21 +344,23 @@ function proxiedAgent(tls: { ca?: string[]; cert?: string; key?: string; rejectU
     httpProxy: proxies.httpProxy ?? '',
     httpsProxy: proxies.httpsProxy ?? '',
     noProxy: proxies.noProxy ?? '',
-    connect: { ...tls, timeout: timeoutSeconds * 1000 },
+    // undici's connect timeout runs until the TLS handshake is done, as Go's Dialer plus TLSHandshakeTimeout
+    connect: { ...tls, timeout: timeouts.connect * 1000 },
     requestTls: tls,
-    headersTimeout: timeoutSeconds * 1000,
-    bodyTimeout: timeoutSeconds * 1000,
+    headersTimeout: timeouts.response * 1000,
+    // undici's body timeout is an idle timeout: it restarts with every chunk
+    bodyTimeout: timeouts.idle * 1000,
   });
 }
 
 /** One dispatcher per registry host, so each gets its own CAs; shared by every client in the process. */
 const dispatchers = new Map<string, Dispatcher>();
 
-function dispatcherFor(host: string, options: Required<Pick<TransportOptions, 'certsDir' | 'timeout'>>): Dispatcher {
-  const key = `${host}|${options.certsDir}|${options.timeout}`;
+function dispatcherFor(host: string, certsDir: string, timeouts: Timeouts): Dispatcher {
+  const key = `${host}|${certsDir}|${timeouts.connect}|${timeouts.response}|${timeouts.idle}`;
   let d = dispatchers.get(key);
   if (!d) {
-    d = proxiedAgent(tlsFor(host, options.certsDir), options.timeout);
+    d = proxiedAgent(tlsFor(host, certsDir), timeouts);
     dispatchers.set(key, d);
   }
   return d;
@@ -344,7 +384,9 @@ export class RegistryTransport {
   readonly retries: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
-  private readonly timeout: number;
+  private readonly timeouts: Timeouts;
+  /** Seconds from a request's start to its answer, retries included. */
+  readonly deadline: number;
   private readonly certsDir: string;
   readonly events: EventSink;
   readonly signal: AbortSignal | undefined;
@@ -355,7 +397,13 @@ export class RegistryTransport {
     this.retries = options.retries ?? 4;
     this.backoffMs = options.backoffMs ?? Number(process.env.SHIPSHAPE_REGISTRY_BACKOFF_MS ?? 250);
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
-    this.timeout = options.timeout ?? 60;
+    this.deadline = options.deadline ?? defaultTimeouts.deadline;
+    // no single wait longer than the whole request may take
+    this.timeouts = {
+      connect: Math.min(options.connectTimeout ?? defaultTimeouts.connectTimeout, this.deadline),
+      response: Math.min(options.responseTimeout ?? defaultTimeouts.responseTimeout, this.deadline),
+      idle: options.timeout ?? defaultTimeouts.timeout,
+    };
     this.certsDir = options.certsDir ?? process.env.SHIPSHAPE_DOCKER_CERTS_DIR ?? '/etc/docker/certs.d';
     this.events = options.events ?? silent;
     this.signal = options.signal;
@@ -371,17 +419,33 @@ export class RegistryTransport {
     return this.base;
   }
 
+  /** Milliseconds the scheme probe took that no request has counted against its deadline yet. */
+  private probeMs = 0;
+
   private async resolveBase(): Promise<URL> {
     const https = new URL(`https://${this.host}/`);
     if (!this.insecure) return https;
     // Docker tries TLS first even for insecure registries, then falls back to plain HTTP.
+    const started = Date.now();
+    const signals = [AbortSignal.timeout(this.deadline * 1000), ...(this.signal === undefined ? [] : [this.signal])];
     try {
-      const res = await request(new URL('/v2/', https), { method: 'GET', dispatcher: this.dispatcher(true) });
+      const res = await request(new URL('/v2/', https), { method: 'GET', dispatcher: this.dispatcher(true), signal: AbortSignal.any(signals) });
       await readBounded(res.body, 0);
       return https;
     } catch {
+      this.signal?.throwIfAborted();
       return new URL(`http://${this.host}/`);
+    } finally {
+      // a registry that never answers makes the probe wait out a timeout: the request it was for pays it
+      this.probeMs = Date.now() - started;
     }
+  }
+
+  /** The probe time not yet counted, counted now. */
+  private takeProbeTime(): number {
+    const ms = this.probeMs;
+    this.probeMs = 0;
+    return ms;
   }
 
   private insecureDispatcher: Dispatcher | undefined;
@@ -389,19 +453,36 @@ export class RegistryTransport {
   private dispatcher(skipVerify = false): Dispatcher {
     if (skipVerify && this.insecure) {
       // Docker does not verify certificates of insecure registries.
-      this.insecureDispatcher ??= proxiedAgent({ rejectUnauthorized: false }, this.timeout);
+      this.insecureDispatcher ??= proxiedAgent({ rejectUnauthorized: false }, this.timeouts);
       return this.insecureDispatcher;
     }
-    return dispatcherFor(this.host, { certsDir: this.certsDir, timeout: this.timeout });
+    return dispatcherFor(this.host, this.certsDir, this.timeouts);
+  }
+
+  /** The wait before retry `attempt` (1-based): Retry-After when the server said, else jittered exponential backoff. */
+  private backoffDelay(attempt: number, retryAfterMs?: number): number {
+    const exp = this.backoffMs * 2 ** (attempt - 1);
+    const jittered = exp / 2 + Math.random() * (exp / 2);
+    return Math.min(this.maxBackoffMs, retryAfterMs ?? jittered);
   }
 
   /** Waits before retry `attempt` (1-based): Retry-After when the server said, else jittered exponential backoff. */
   async backoff(attempt: number, retryAfterMs?: number): Promise<void> {
-    const exp = this.backoffMs * 2 ** (attempt - 1);
-    const jittered = exp / 2 + Math.random() * (exp / 2);
-    const wait = Math.min(this.maxBackoffMs, retryAfterMs ?? jittered);
-    this.events({ kind: 'log', level: 'debug', message: `${this.subject}: retry ${attempt}/${this.retries} in ${Math.round(wait)} ms` });
-    await sleep(wait, undefined, this.signal === undefined ? {} : { signal: this.signal });
+    await this.wait(attempt, this.backoffDelay(attempt, retryAfterMs));
+  }
+
+  private async wait(attempt: number, ms: number): Promise<void> {
+    this.events({ kind: 'log', level: 'debug', message: `${this.subject}: retry ${attempt}/${this.retries} in ${Math.round(ms)} ms` });
+    await sleep(ms, undefined, this.signal === undefined ? {} : { signal: this.signal });
+  }
+
+  /** What a network failure was, in words: `timed out: no connection within 10 s`, `connection failed (ECONNRESET)`. */
+  describeFailure(error: unknown, answerSeconds = this.timeouts.response): string {
+    const code = networkErrorCode(error);
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') return `timed out: no connection within ${this.timeouts.connect} s`;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') return `timed out: no answer within ${answerSeconds} s`;
+    if (code === 'UND_ERR_BODY_TIMEOUT') return `timed out: no data for ${this.timeouts.idle} s`;
+    return `connection failed (${code ?? (error instanceof Error ? error.message : String(error))})`;
   }
 
   /**
@@ -416,7 +497,16 @@ export class RegistryTransport {
     let authRetried = false;
     let lastProblem = '';
     const follow = req.followRedirects ?? (req.method === 'GET' || req.method === 'HEAD');
+    const idempotent = req.idempotent ?? idempotentMethods.has(req.method);
     const registryOrigin = (await this.baseUrl()).origin;
+    const deadlineAt = Date.now() - this.takeProbeTime() + this.deadline * 1000;
+    const attempts = (): string => (attempt > 0 ? ` after ${attempt + 1} attempts` : '');
+    /** The wait before another attempt, or undefined when the retries or the deadline are spent. */
+    const retryDelay = (retryAfterMs?: number): number | undefined => {
+      if (attempt >= this.retries) return undefined;
+      const delay = this.backoffDelay(attempt + 1, retryAfterMs);
+      return Date.now() + delay < deadlineAt ? delay : undefined;
+    };
     // what this request sent, so that an error body echoing it is not repeated in the message
     const secrets = new Set<string>(req.secrets);
     for (;;) {
@@ -434,6 +524,11 @@ export class RegistryTransport {
       }
       noteSecrets(secrets, url, headers.authorization);
       let res: Dispatcher.ResponseData;
+      // A request without a body is answered within the deadline or cut there; one that sends a body (an upload)
+      // is bounded by idleness instead, as the time to send it grows with its size.
+      const cut = req.body === undefined ? new AbortController() : undefined;
+      const timer = cut === undefined ? undefined : setTimeout(() => { cut.abort(); }, Math.max(0, deadlineAt - Date.now()));
+      const signals = [this.signal, cut?.signal].filter((s) => s !== undefined);
       try {
         const body = req.body ? await req.body() : undefined;
         res = await request(url, {
@@ -441,11 +536,16 @@ export class RegistryTransport {
           headers,
           body: body ?? null,
           dispatcher: this.dispatcher(onRegistry),
-          ...(this.signal === undefined ? {} : { signal: this.signal }),
+          // the registry checks an upload before it answers: as long a wait as a body's silence
+          headersTimeout: (body === undefined ? this.timeouts.response : this.timeouts.idle) * 1000,
+          ...(signals.length === 0 ? {} : { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }),
         });
       } catch (error) {
         if (error instanceof ShipshapeError) throw error;
         this.signal?.throwIfAborted();
+        if (cut?.signal.aborted === true) {
+          throw externalFailure(this.subject, `${req.what}: timed out: no answer within ${this.deadline} s${attempt > 0 ? ` (${attempt + 1} attempts)` : ''}`, error);
+        }
         const tlsCode = tlsErrorCode(error);
         if (tlsCode !== undefined) {
           // Not worth a retry: the same certificate comes back. Say where trust comes from, as Docker's message does.
@@ -455,14 +555,17 @@ export class RegistryTransport {
             error,
           );
         }
-        const code = networkErrorCode(error) ?? (error instanceof Error ? error.message : String(error));
-        lastProblem = `connection failed (${code})`;
-        if (isRetryableError(error) && attempt < this.retries) {
+        lastProblem = this.describeFailure(error, req.body === undefined ? this.timeouts.response : this.timeouts.idle);
+        const code = networkErrorCode(error);
+        const delay = isRetryableError(error) && (idempotent || (code !== undefined && notSentCodes.has(code))) ? retryDelay() : undefined;
+        if (delay !== undefined) {
           attempt++;
-          await this.backoff(attempt);
+          await this.wait(attempt, delay);
           continue;
         }
-        throw externalFailure(this.subject, `${req.what}: ${lastProblem}${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}`, error);
+        throw externalFailure(this.subject, `${req.what}: ${lastProblem}${attempts()}`, error);
+      } finally {
+        clearTimeout(timer);
       }
       const response: HttpResponse = { statusCode: res.statusCode, headers: res.headers, body: res.body, url };
       if (req.expect.includes(res.statusCode)) return response;
@@ -486,12 +589,16 @@ export class RegistryTransport {
       const errorBody = describeErrorBody(Buffer.from(redactSecrets((await readBounded(res.body)).toString('utf8'), secrets)));
       const where = onRegistry ? '' : ` (redirected to ${url.host})`;
       lastProblem = `answered ${statusLine(res.statusCode)}${errorBody.text ? ` (${errorBody.text})` : ''}${where}`;
-      if (retryableStatuses.has(res.statusCode) && attempt < this.retries) {
-        attempt++;
-        await this.backoff(attempt, res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined);
-        continue;
+      // a 429 says the registry did nothing; other statuses may come after it acted
+      if (retryableStatuses.has(res.statusCode) && (idempotent || res.statusCode === 429)) {
+        const delay = retryDelay(res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined);
+        if (delay !== undefined) {
+          attempt++;
+          await this.wait(attempt, delay);
+          continue;
+        }
       }
-      const message = `${req.what}: ${lastProblem}${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}`;
+      const message = `${req.what}: ${lastProblem}${attempts()}`;
       if (res.statusCode === 404) throw notFound(this.subject, message);
       if (res.statusCode === 400 && errorBody.code !== undefined && /INVALID|UNSUPPORTED/.test(errorBody.code)) throw invalidInput(this.subject, message);
       throw externalFailure(this.subject, message);

@@ -16,7 +16,7 @@ function loadRemote(): Promise<typeof remote> {
 function options(ctx: TransportContext, what: string, client: typeof remote): remote.PushOptions {
   if (ctx.config.offline) throw new ShipshapeError('usage', `${what} needs a registry, but the configuration says offline: true`);
   const r = ctx.config.registry;
-  const base = { insecure: r.insecure, mirrors: r.mirrors, timeout: r.timeout, retries: r.retries, events: ctx.events, cacheDir: cacheDirOf(ctx.config), ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) };
+  const base = { ...client.settingsOf(r), mirrors: r.mirrors, events: ctx.events, cacheDir: cacheDirOf(ctx.config), ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) };
   let pool = pools.get(ctx);
   if (!pool) {
     pool = new client.ClientPool(base);

@@ -151,6 +151,35 @@ async function close(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => { resolve(); }));
 }
 
+export interface SilentServer {
+  /** `127.0.0.1:PORT` */
+  host: string;
+  stop(): Promise<void>;
+}
+
+/** A TCP server that accepts every connection and never sends a byte: a wedged registry, a proxy to nowhere. */
+export async function startSilentServer(): Promise<SilentServer> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const port = await new Promise<number>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? a.port : 0);
+    });
+  });
+  return {
+    host: `127.0.0.1:${port}`,
+    stop: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    },
+  };
+}
+
 export interface StubServer {
   /** `http://ADDRESS:PORT` */
   origin: string;
@@ -240,7 +269,11 @@ export type Fault =
   | { kind: 'cut'; afterBytes: number }
   | { kind: 'corrupt' }
   | { kind: 'redirect' }
-  | { kind: 'slow'; bytesPerSecond: number };
+  | { kind: 'slow'; bytesPerSecond: number }
+  /** Takes the request and never answers (until the proxy stops). */
+  | { kind: 'hang' }
+  /** Sends the status, headers and the first `afterBytes` of the body, then nothing more (the connection stays open). */
+  | { kind: 'stall'; afterBytes: number };
 
 export interface FaultRule {
   method?: string;
@@ -355,6 +388,14 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
               setTimeout(tick, 50);
             };
             tick();
+          });
+          return;
+        case 'hang':
+          return;
+        case 'stall':
+          forward(upstream, req, res, body, (status, headers, data) => {
+            res.writeHead(status, headers);
+            res.write(data.subarray(0, fault.afterBytes));
           });
           return;
         case 'corrupt':
