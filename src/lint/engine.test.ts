@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from '../dockerfile/index.js';
 import { defineRule } from './define-rule.js';
-import { replaceRange } from './edits.js';
+import { insertAt, replaceRange } from './edits.js';
 import { lintText } from './engine.js';
 import { fixText } from './fix.js';
 import { allRules } from './rules/index.js';
@@ -258,6 +258,25 @@ describe('fix', () => {
     expect(r.output).toContain('RUN npm install\n'); // a suggestion, not applied
     expect(parse(r.output).problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(fixText(r.output, { rules: allRules, mode: 'fix' }).output).toBe(r.output);
+  });
+
+  it('--fix drops an edit that breaks a RUN script, though the Dockerfile still parses', () => {
+    // `RUN make; && echo done` is a valid RUN line and a shell syntax error the build fails on
+    const breaking = defineRule({
+      meta: { id: 'breaking', aliases: [], description: 'x', category: 'style', severity: 'info', fixable: 'fix', messages: { m: 'm' }, visits: ['Run'] },
+      create(ctx) {
+        return {
+          Run: (node) => {
+            if (!node.argsText.includes('echo done')) ctx.report({ range: node.range, messageId: 'm', fix: () => [insertAt(node.range.end.offset, ' && echo done')] });
+          },
+        };
+      },
+    });
+    const r = fixText('FROM debian:12\nRUN make;\n', { rules: [breaking], mode: 'fix' });
+    expect(r.output).toBe('FROM debian:12\nRUN make;\n');
+    expect(r.applied).toEqual([]);
+    // the same edit where it parses is applied
+    expect(fixText('FROM debian:12\nRUN make\n', { rules: [breaking], mode: 'fix' }).output).toBe('FROM debian:12\nRUN make && echo done\n');
   });
 
   it('--fix=all applies suggestions too, and is idempotent', () => {
