@@ -190,6 +190,31 @@ describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
     expect(error).toMatchObject({ code: 'external', message: `registry ${proxy.host}: fetching blob ${bigLayer()}: timed out: no data for 1 s at 150000 of ${image.layers[1]!.descriptor.size} bytes` });
   });
 
+  it('reports a manifest whose body stops as a timeout of that registry, not an internal error', async () => {
+    proxy.rules.push({ method: 'GET', path: /\/manifests\/v1$/, fault: { kind: 'stall', afterBytes: 10 }, times: 1 });
+    const error = await remote.image(ref(), opts({ timeout: 1 })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'external', message: `registry ${proxy.host}: fetching manifest faults/app:v1: timed out: no data for 1 s` });
+  });
+
+  it('reports a token service whose answer stops as a timeout of that service', async () => {
+    const stub: { origin?: string } = {};
+    const server = await startStub((req, res) => {
+      if ((req.url ?? '').startsWith('/token')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"tok');
+        return;
+      }
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="${stub.origin ?? ''}/token",service="stub"` }).end();
+    });
+    stub.origin = server.origin;
+    try {
+      const error = await remote.image(parseReference(`${server.host}/x:y`), opts({ timeout: 1 })).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'external', message: `token service of ${server.host}: timed out: no data for 1 s` });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('downloads a blob that trickles in for longer than every limit, as long as it keeps moving', async () => {
     // 400 kB at 100 kB/s: four seconds of body against a 1 s idle limit and a 2 s deadline
     proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'slow', bytesPerSecond: 100_000 }, times: 1 });

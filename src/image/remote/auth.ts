@@ -5,7 +5,7 @@
  */
 import { buffer } from 'node:stream/consumers';
 import { z } from 'zod';
-import { externalFailure } from '../../internal/errors.js';
+import { externalFailure, ShipshapeError } from '../../internal/errors.js';
 import type { Credentials } from './credentials.js';
 import { type Authorizer, header, type RegistryTransport } from './transport.js';
 
@@ -172,7 +172,7 @@ export class RegistryAuth {
         throw error;
       }
     }
-    const body = await readLimited(res.body, maxTokenBodyBytes, subject);
+    const body = await readLimited(res.body, maxTokenBodyBytes, subject, this.transport);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
@@ -187,13 +187,19 @@ export class RegistryAuth {
   }
 }
 
-async function readLimited(body: AsyncIterable<Buffer>, limit: number, subject: string): Promise<Buffer> {
+async function readLimited(body: AsyncIterable<Buffer>, limit: number, subject: string, transport: RegistryTransport): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) throw externalFailure(subject, `answer larger than ${limit} bytes`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > limit) throw externalFailure(subject, `answer larger than ${limit} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof ShipshapeError) throw error;
+    // an answer that stops or breaks halfway is the token service's failure, said in one line
+    throw externalFailure(subject, transport.describeFailure(error), error);
   }
   return Buffer.concat(chunks);
 }

@@ -115,7 +115,14 @@ export class RegistryClient {
       what: `fetching manifest ${repo}:${reference}`,
       authorizer: this.auth.for(this.scopes(repo, 'pull')),
     });
-    const raw = await readManifestBody(res, subject);
+    let raw: Buffer;
+    try {
+      raw = await readManifestBody(res, subject);
+    } catch (error) {
+      if (error instanceof ShipshapeError) throw error;
+      // the answer began and then stopped or broke: the registry's failure, in one line, not undici's error
+      throw externalFailure(this.subject, `fetching manifest ${repo}:${reference}: ${this.transport.describeFailure(error)}`, error);
+    }
     const digest = sha256(raw);
     const expected = reference.includes(':') ? reference : header(res.headers, 'docker-content-digest');
     if (expected?.startsWith('sha256:') && expected !== digest) {
