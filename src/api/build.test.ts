@@ -99,7 +99,9 @@ describe('build', () => {
     };
     await expect(build({ ...request, ports: [], events, signal: controller.signal })).rejects.toThrow('interrupted by SIGINT');
     expect(seen).toEqual(['build-base']);
-    // no cached base, no image
-    expect(await readdir(work)).toEqual(['app']);
+    // no cached base, no image: the cache holds only the marks of the InRelease files verified before the interrupt
+    expect(await readdir(work)).toEqual(['app', 'cache']);
+    expect(await readdir(join(work, 'cache'))).toEqual(['base']);
+    expect(await readdir(join(work, 'cache', 'base'))).toEqual(['verified-releases']);
   });
 });

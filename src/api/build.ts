@@ -212,9 +212,9 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
     cached = { ...recipe, dir: newest.dir };
   } else {
     // the archive code (OpenPGP) is loaded here, not at start-up: a build on another base never needs it
-    const { archiveState, releaseChecks } = await import('../base/build.js');
+    const { archiveState, releaseChecks } = await import('../base/archive.js');
     const { aptSourcesOrDefault } = await import('../base/apt-sources.js');
-    const state = await archiveState({ sources: await aptSourcesOrDefault(request.etcApt), architecture, cacheDir: request.cacheDir, events, ...releaseChecks(config.base), ...(request.signal === undefined ? {} : { signal: request.signal }) });
+    const state = await archiveState(await aptSourcesOrDefault(request.etcApt), { architecture, cacheDir: join(request.cacheDir, 'base'), events, ...releaseChecks(config.base), ...(request.signal === undefined ? {} : { signal: request.signal }) });
     releases = state.releases;
     cached = await presetBaseCache(preset, architecture, request, state.digest);
   }

@@ -2,8 +2,9 @@
  * apt's Release freshness rules (apt.conf(5) `Acquire::Check-Valid-Until`, `Max-ValidTime`, `Min-ValidTime`,
  * `Check-Date`) on the signed headers of Debian's own suites as deb.debian.org served them, against a fixed clock.
  */
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { checkFreshness, type FreshnessChecks, parseRelease } from './archive.js';
+import { checkFreshness, cleartextOf, defaultKeyring, type FreshnessChecks, parseRelease, verifyInRelease } from './archive.js';
 
 /** bookworm's Release (a point-release suite: no Valid-Until, as a local mirror or a snapshot copy of it has none). */
 const bookworm = `Origin: Debian
@@ -108,5 +109,20 @@ describe('checkFreshness: Date', () => {
     const badDate = bookworm.replace(/^Date: .*$/m, 'Date: soon');
     expect(outcome(badDate, subject, checks('2026-11-29T12:00:00Z', { checkDate: false }))).toBe('accepted');
     expect(outcome(badDate, subject, checks('2026-11-29T12:00:00Z', { checkDate: false, maxValidTime: day }))).toBe(`${subject}: invalid Date "soon"`);
+  });
+});
+
+describe('cleartextOf', () => {
+  it("reads the signed text of Debian's own InRelease as OpenPGP verifies it", async () => {
+    const text = await readFile(new URL('__fixtures__/bookworm-security.InRelease', import.meta.url), 'utf8');
+    const verified = await verifyInRelease(text, defaultKeyring, 'bookworm-security InRelease');
+    expect(cleartextOf(text)).toBe(verified);
+    expect(parseRelease(verified, 'Release').codename).toBe('bookworm-security');
+  });
+
+  it('is undefined for text not framed as a clear-signed message', () => {
+    for (const bad of ['', 'Origin: Debian\n', '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nOrigin: Debian\n', '-----BEGIN PGP SIGNED MESSAGE-----\nnot a header\n\nx\n-----BEGIN PGP SIGNATURE-----\n']) {
+      expect(cleartextOf(bad), bad).toBeUndefined();
+    }
   });
 });

@@ -5,11 +5,11 @@
  * See https://wiki.debian.org/DebianRepository/Format.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { xz } from '@napi-rs/lzma';
-import * as openpgp from 'openpgp';
+import type * as OpenPGP from 'openpgp';
 import { bundledDebianKeys } from './debian-keyring.js';
 import { externalFailure, invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import type { EventSink } from '../internal/events.js';
@@ -41,20 +41,30 @@ export interface Release {
   validUntil?: string;
 }
 
-const keyringCache = new Map<string, Promise<openpgp.PublicKey[]>>();
+const keyringBytesCache = new Map<string, Promise<Buffer>>();
 
-async function loadKeyring(path: string): Promise<openpgp.PublicKey[]> {
+/** A keyring file's bytes (Debian 12's bundled keys for the default keyring on a machine without it). */
+async function keyringBytes(path: string): Promise<Buffer> {
+  let promise = keyringBytesCache.get(path);
+  if (promise === undefined) {
+    promise = readFile(path).catch((error: unknown) => {
+      // not a Debian system: Debian 12's own keys, bundled, verify its archive
+      if (path === defaultKeyring && (error as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.from(bundledDebianKeys, 'utf8');
+      throw wrap(error, `reading keyring ${path}`);
+    });
+    keyringBytesCache.set(path, promise);
+  }
+  return promise;
+}
+
+const keyringCache = new Map<string, Promise<OpenPGP.PublicKey[]>>();
+
+async function loadKeyring(path: string): Promise<OpenPGP.PublicKey[]> {
   let promise = keyringCache.get(path);
   if (promise === undefined) {
     promise = (async () => {
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(path);
-      } catch (error) {
-        // not a Debian system: Debian 12's own keys, bundled, verify its archive
-        if (path === defaultKeyring && (error as NodeJS.ErrnoException).code === 'ENOENT') bytes = Buffer.from(bundledDebianKeys, 'utf8');
-        else throw wrap(error, `reading keyring ${path}`);
-      }
+      const bytes = await keyringBytes(path);
+      const openpgp = await import('openpgp');
       try {
         const keys = bytes.subarray(0, 5).toString('latin1') === '-----' ? await openpgp.readKeys({ armoredKeys: bytes.toString('utf8') }) : await openpgp.readKeys({ binaryKeys: bytes });
         return keys.map((k) => k.toPublic());
@@ -70,7 +80,8 @@ async function loadKeyring(path: string): Promise<openpgp.PublicKey[]> {
 /** Verifies a clear-signed `InRelease` and returns the signed text. At least one signature must verify. */
 export async function verifyInRelease(text: string, keyringPath: string, subject: string): Promise<string> {
   const keys = await loadKeyring(keyringPath);
-  let message: openpgp.CleartextMessage;
+  const openpgp = await import('openpgp');
+  let message: OpenPGP.CleartextMessage;
   try {
     message = await openpgp.readCleartextMessage({ cleartextMessage: text });
   } catch (error) {
@@ -87,6 +98,45 @@ export async function verifyInRelease(text: string, keyringPath: string, subject
     }
   }
   throw invalidInput(subject, `no valid signature from a key in ${keyringPath} (${failures.join('; ') || 'unsigned'})`);
+}
+
+/**
+ * The signed text of a clear-signed message, read as RFC 4880 §7.1 frames it (armor headers, a blank line, the
+ * dash-escaped text, the line break before the signature not part of it); undefined when it is not so framed.
+ */
+export function cleartextOf(text: string): string | undefined {
+  const lines = text.split(/\r?\n/);
+  if (lines[0]?.trimEnd() !== '-----BEGIN PGP SIGNED MESSAGE-----') return undefined;
+  const blank = lines.indexOf('', 1);
+  if (blank < 0 || lines.slice(1, blank).some((l) => !/^[A-Za-z]+: /.test(l))) return undefined;
+  const end = lines.indexOf('-----BEGIN PGP SIGNATURE-----', blank + 1);
+  if (end < 0) return undefined;
+  return lines
+    .slice(blank + 1, end)
+    .map((l) => (l.startsWith('- ') ? l.slice(2) : l).trimEnd())
+    .join('\n');
+}
+
+/** How long a verification is remembered: a key revoked or expired since then is noticed a day later at most. */
+const verifiedFor = 24 * 3600_000;
+
+/**
+ * `verifyInRelease` remembering what it verified: verifying costs loading OpenPGP and parsing the keyring (~0.4 s
+ * here), and `build` checks the archive on every run while an `InRelease` changes about daily. A marker named after
+ * the keyring's bytes and the `InRelease`'s bytes says those bytes verified with that keyring; it is written only
+ * when `cleartextOf` gives the very text OpenPGP verified, so a later run takes the text from the bytes it fetched,
+ * never from the cache. A marker older than a day is verified again.
+ */
+async function verifiedRelease(text: string, keyringPath: string, subject: string, cacheDir: string): Promise<string> {
+  const keyring = await keyringBytes(keyringPath);
+  const marker = join(cacheDir, 'verified-releases', createHash('sha256').update(sha256hex(keyring)).update('\n').update(text).digest('hex'));
+  const seen = await stat(marker).catch(() => undefined);
+  const clear = cleartextOf(text);
+  if (seen !== undefined && clear !== undefined && Date.now() - seen.mtimeMs < verifiedFor) return clear;
+  const data = await verifyInRelease(text, keyringPath, subject);
+  // a cache write: a read-only cache verifies every time
+  if (clear === data) await writeFileAtomic(marker, '').catch(() => undefined);
+  return data;
 }
 
 /** Parses the (verified) Release text. */
@@ -272,7 +322,7 @@ async function decompressIndex(data: Buffer, path: string, subject: string): Pro
 export async function fetchRelease(source: AptSource, options: ArchiveOptions): Promise<Release> {
   const url = `${source.uri}/dists/${source.suite}/InRelease`;
   const text = (await fetchBytes(url, maxInRelease, signalOf(options))).toString('utf8');
-  const signed = await verifyInRelease(text, source.signedBy ?? options.keyring ?? defaultKeyring, url);
+  const signed = await verifiedRelease(text, source.signedBy ?? options.keyring ?? defaultKeyring, url, options.cacheDir);
   const release = parseRelease(signed, url);
   if (release.suite !== source.suite && release.codename !== source.suite) {
     throw invalidInput(url, `is signed for suite "${release.suite}" (${release.codename}), not "${source.suite}"`);
@@ -342,11 +392,48 @@ async function forSource<T>(source: AptSource, options: ArchiveOptions, step: ()
   }
 }
 
-/** Fetches, verifies and checks the `InRelease` of every source. */
+/** Fetches, verifies and checks the `InRelease` of every source, all at once (a build waits for them before anything). */
 export async function fetchReleases(sources: readonly AptSource[], options: ArchiveOptions): Promise<SuiteRelease[]> {
-  const out: SuiteRelease[] = [];
-  for (const source of sources) out.push({ source, release: await forSource(source, options, () => fetchRelease(source, options)) });
-  return out;
+  return Promise.all(sources.map(async (source) => ({ source, release: await forSource(source, options, () => fetchRelease(source, options)) })));
+}
+
+/** The options that decide whether an InRelease is fresh enough (apt's `Acquire::Check-*` and `*-ValidTime`). */
+export type ReleaseCheckName = 'checkValidUntil' | 'checkDate' | 'maxValidTime' | 'minValidTime';
+
+/** The release checks `options` sets, without the unset ones (exactOptionalPropertyTypes). */
+export function releaseChecks(options: { [K in ReleaseCheckName]?: ArchiveOptions[K] | undefined }): Pick<ArchiveOptions, ReleaseCheckName> {
+  return {
+    ...(options.checkValidUntil === undefined ? {} : { checkValidUntil: options.checkValidUntil }),
+    ...(options.checkDate === undefined ? {} : { checkDate: options.checkDate }),
+    ...(options.maxValidTime === undefined ? {} : { maxValidTime: options.maxValidTime }),
+    ...(options.minValidTime === undefined ? {} : { minValidTime: options.minValidTime }),
+  };
+}
+
+export interface ArchiveState {
+  /** Each source with its verified, fresh `InRelease`: pass them as a build's `sources` to build from this very state. */
+  releases: SuiteRelease[];
+  /**
+   * SHA256 of what decides which packages a build resolves to, .deb for .deb: each source's URI, suite and components
+   * and the SHA256 of the `Packages` index of each component for the architecture (the index pins every .deb by its
+   * SHA256). An `InRelease` signed again with a new `Date` over the same indexes is the same state.
+   */
+  digest: string;
+}
+
+/**
+ * The archive state a build without a lock resolves against now: each source's `InRelease` fetched, verified and
+ * checked for freshness (the same checks a build makes), and the digest of the indexes it lists.
+ */
+export async function archiveState(sources: readonly AptSource[], options: ArchiveOptions): Promise<ArchiveState> {
+  const releases = await fetchReleases(sources, options);
+  const state = releases.map(({ source, release }) => ({
+    uri: source.uri,
+    suite: source.suite,
+    components: source.components,
+    indexes: packagesIndexes(source, release, options.architecture).map((f) => `${f.sha256} ${f.path}`),
+  }));
+  return { releases, digest: createHash('sha256').update(JSON.stringify({ architecture: options.architecture, state })).digest('hex') };
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ import { exitCodeFor, ShipshapeError } from '../internal/errors.js';
 import type { ProgressEvent } from '../internal/events.js';
 import { buildBase, resolvePackages } from './build.js';
 import { serializeLock } from './lock.js';
-import { parseRelease, parseReleaseDate, verifyInRelease } from './archive.js';
+import { cleartextOf, parseRelease, parseReleaseDate, verifyInRelease } from './archive.js';
 
 async function tar(files: Record<string, string>): Promise<Buffer> {
   const p = pack();
@@ -122,6 +122,49 @@ describe('InRelease', () => {
     const data = await verifyInRelease(text, keyring, 'InRelease');
     expect(parseRelease(data, 'Release').files.get('main/binary-amd64/Packages.xz')?.sha256).toMatch(/^[0-9a-f]{64}$/);
     await expect(verifyInRelease(text.replace('Origin: Test', 'Origin: Evil'), keyring, 'http://m/InRelease')).rejects.toThrow(/http:\/\/m\/InRelease: no valid signature/);
+  });
+});
+
+describe('InRelease verifications remembered', () => {
+  const marker = async (cacheDir: string): Promise<string> => {
+    const names = await readdir(join(cacheDir, 'base', 'verified-releases'));
+    expect(names).toHaveLength(1);
+    return join(cacheDir, 'base', 'verified-releases', names[0] ?? '');
+  };
+
+  it('reads the signed text from the framing as OpenPGP does, dash-escaped lines too', async () => {
+    const text = 'Origin: Test\n-Suite: dash\n- Codename: escaped\nSHA256:\n 00 1 x  \n';
+    const signed = await openpgp.sign({ message: await openpgp.createCleartextMessage({ text }), signingKeys: privateKey });
+    expect(signed).toMatch(/\n- -Suite: dash\r?\n/);
+    expect(cleartextOf(signed)).toBe(await verifyInRelease(signed, keyring, 'InRelease'));
+  });
+
+  it('a build verifies an InRelease once a day; other bytes, or another keyring, are verified again', async () => {
+    const cacheDir = join(root, 'verified');
+    await resolvePackages({ preset: 'static', sources: [source], cacheDir });
+    const path = await marker(cacheDir);
+    // a verification writes the marker again: one an hour old is left as it is, one two days old is renewed
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(path, hourAgo, hourAgo);
+    await resolvePackages({ preset: 'static', sources: [source], cacheDir });
+    expect(Math.abs((await stat(path)).mtimeMs - hourAgo.getTime())).toBeLessThan(2);
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    await utimes(path, twoDaysAgo, twoDaysAgo);
+    await resolvePackages({ preset: 'static', sources: [source], cacheDir });
+    expect((await stat(path)).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    // the marker names the bytes it vouches for: a tampered InRelease is checked, and refused
+    const genuine = files.get('/debian/dists/test/InRelease') ?? Buffer.alloc(0);
+    try {
+      files.set('/debian/dists/test/InRelease', Buffer.from(genuine.toString().replace('Origin: Test', 'Origin: Evil')));
+      await expect(resolvePackages({ preset: 'static', sources: [source], cacheDir })).rejects.toThrow(/dists\/test\/InRelease: no valid signature/);
+    } finally {
+      files.set('/debian/dists/test/InRelease', genuine);
+    }
+    // and the keyring it was verified with: another one (without the archive's key) refuses it
+    const otherKeyring = join(root, 'other-keyring.gpg');
+    const other = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'another archive' }], format: 'object' });
+    await writeFile(otherKeyring, Buffer.from(other.publicKey.write()));
+    await expect(resolvePackages({ preset: 'static', sources: [{ ...source, signedBy: otherKeyring }], cacheDir })).rejects.toThrow(/no valid signature/);
   });
 });
 

@@ -13,7 +13,9 @@ import { type EventSink, ProgressTask, silent } from '../internal/events.js';
 import { writeFileAtomic } from '../internal/files.js';
 import { mapLimit } from '../internal/map-limit.js';
 import { type AptSource, aptSourcesOrDefault } from './apt-sources.js';
-import { fetchReleases, loadArchive, packagesIndexes, readCached, type SuiteRelease } from './archive.js';
+import { loadArchive, readCached, type ReleaseCheckName, releaseChecks, type SuiteRelease } from './archive.js';
+
+export { releaseChecks } from './archive.js';
 import { type DebContents, readDeb } from './deb.js';
 import { fetchBytes } from './http.js';
 import { imageFromTars, type LayerInput } from './image.js';
@@ -148,19 +150,6 @@ function lockRecords(lock: BaseLock): PackageRecord[] {
   return lock.packages.map((p) => ({ ...p, depends: '', preDepends: '', provides: '' }));
 }
 
-/** The options that decide whether an InRelease is fresh enough (apt's `Acquire::Check-*` and `*-ValidTime`). */
-export type ReleaseCheckName = 'checkValidUntil' | 'checkDate' | 'maxValidTime' | 'minValidTime';
-
-/** The release checks `options` sets, without the unset ones (exactOptionalPropertyTypes). */
-export function releaseChecks(options: Partial<Pick<BaseBuildOptions, ReleaseCheckName>>): Partial<Pick<BaseBuildOptions, ReleaseCheckName>> {
-  return {
-    ...(options.checkValidUntil === undefined ? {} : { checkValidUntil: options.checkValidUntil }),
-    ...(options.checkDate === undefined ? {} : { checkDate: options.checkDate }),
-    ...(options.maxValidTime === undefined ? {} : { maxValidTime: options.maxValidTime }),
-    ...(options.minValidTime === undefined ? {} : { minValidTime: options.minValidTime }),
-  };
-}
-
 /**
  * The packages a preset (plus extra packages) resolves to in the archive now: the preset's own packages alone, its
  * closure packages and the extras with their dependencies, sorted by name. What a build without --locked installs.
@@ -192,40 +181,6 @@ export async function resolvePackages(options: Pick<BaseBuildOptions, 'preset' |
   for (const r of closure) chosen.set(r.name, r);
   const added = resolve(universe, extra, { closure: true, assumeInstalled }, chosen);
   return [...chosen.values(), ...added].sort((a, b) => (a.name < b.name ? -1 : 1));
-}
-
-export interface ArchiveState {
-  /** Each source with its verified, fresh `InRelease`: pass them as `sources` to build from this very state. */
-  releases: SuiteRelease[];
-  /**
-   * SHA256 of what decides which packages a build resolves to, .deb for .deb: each source's URI, suite and components
-   * and the SHA256 of the `Packages` index of each component for the architecture (the index pins every .deb by its
-   * SHA256). An `InRelease` signed again with a new `Date` over the same indexes is the same state.
-   */
-  digest: string;
-}
-
-/**
- * The archive state a build without a lock resolves against now: each source's `InRelease` fetched, verified and
- * checked for freshness (the same checks a build makes), and the digest of the indexes it lists.
- */
-export async function archiveState(options: Pick<BaseBuildOptions, 'architecture' | 'cacheDir' | 'events' | 'signal' | ReleaseCheckName> & { sources?: readonly AptSource[] }): Promise<ArchiveState> {
-  const architecture = options.architecture ?? 'amd64';
-  const sources = options.sources ?? (await aptSourcesOrDefault());
-  const releases = await fetchReleases(sources, {
-    cacheDir: join(options.cacheDir, 'base'),
-    architecture,
-    events: options.events ?? silent,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...releaseChecks(options),
-  });
-  const state = releases.map(({ source, release }) => ({
-    uri: source.uri,
-    suite: source.suite,
-    components: source.components,
-    indexes: packagesIndexes(source, release, architecture).map((f) => `${f.sha256} ${f.path}`),
-  }));
-  return { releases, digest: createHash('sha256').update(JSON.stringify({ architecture, state })).digest('hex') };
 }
 
 /** The lock entry of a resolved package. */
