@@ -260,6 +260,14 @@ describe('fix', () => {
     expect(fixText(r.output, { rules: allRules, mode: 'fix' }).output).toBe(r.output);
   });
 
+  it('--fix=all leaves an ignore pragma on its instruction: what it silenced stays silent', () => {
+    const pragma = 'FROM debian:12.6\nCOPY app /app\n# hadolint ignore=DL3025\nCMD /app/run $OPTS\n';
+    expect(ids(pragma)).not.toContain('json-args');
+    const r = fixText(pragma, { rules: allRules, mode: 'all' });
+    expect(r.output).toContain('USER app\n# hadolint ignore=DL3025\nCMD /app/run $OPTS\n');
+    expect(ids(r.output)).not.toContain('json-args');
+  });
+
   it('--fix drops an edit that breaks a RUN script, though the Dockerfile still parses', () => {
     // `RUN make; && echo done` is a valid RUN line and a shell syntax error the build fails on
     const breaking = defineRule({

@@ -77,8 +77,8 @@ new RuleTester({ describe, it }).run(rule, {
       mode: 'all',
       output: 'FROM alpine:3.20\nRUN apk add --no-cache curl \\\n    && addgroup -S app && adduser -S -G app -H app\nUSER app\n',
     },
-    // a RUN consecutive-run would not pair a new one with (a flag, a comment line between), or one that may exit
-    // early with success, keeps its text: the user gets a RUN of its own
+    // a RUN consecutive-run would not pair a new one with (a flag), or one that may exit early with success, keeps
+    // its text: the user gets a RUN of its own
     {
       code: 'FROM debian:12\nRUN --mount=type=cache,target=/root/.cache make\nCMD ["sh"]\n',
       errors: ['noUser'],
@@ -86,16 +86,30 @@ new RuleTester({ describe, it }).run(rule, {
       output: 'FROM debian:12\nRUN --mount=type=cache,target=/root/.cache make\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\nCMD ["sh"]\n',
     },
     {
-      code: 'FROM debian:12\nRUN make\n# serve\nCMD ["sh"]\n',
-      errors: ['noUser'],
-      mode: 'all',
-      output: 'FROM debian:12\nRUN make\n# serve\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\nCMD ["sh"]\n',
-    },
-    {
       code: 'FROM debian:12\nRUN make || exit 0\nCMD ["sh"]\n',
       errors: ['noUser'],
       mode: 'all',
       output: 'FROM debian:12\nRUN make || exit 0\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\nCMD ["sh"]\n',
+    },
+    // the comment lines directly above the CMD stay with it, and all those the parser gives it when one is an ignore
+    // pragma (which applies to the CMD only while no line comes between): the user goes above them
+    {
+      code: 'FROM debian:12\nCOPY app /app\n# hadolint ignore=DL3025\n\n  # the shell form is wanted\nCMD /app/run $OPTS\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM debian:12\nCOPY app /app\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\n# hadolint ignore=DL3025\n\n  # the shell form is wanted\nCMD /app/run $OPTS\n',
+    },
+    {
+      code: 'FROM debian:12\nRUN make\n# serve\nCMD ["sh"]\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM debian:12\nRUN make \\\n    && groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\n# serve\nCMD ["sh"]\n',
+    },
+    {
+      code: 'FROM debian:12\nRUN make\n# built\n\n# serve\nCMD ["sh"]\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM debian:12\nRUN make\n# built\n\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\n# serve\nCMD ["sh"]\n',
     },
     {
       code: 'FROM debian:12\nUSER app\nRUN id\nUSER root\n',

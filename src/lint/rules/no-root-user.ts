@@ -1,6 +1,7 @@
 import { allCommands, type Dockerfile, type Instruction, type SimpleCommand, type Stage, type TextEdit } from '../../dockerfile/index.js';
 import { isAlpine, isDistroless, rootImageOf } from '../base-image.js';
 import { defineRule } from '../define-rule.js';
+import { readPragmas } from '../pragmas.js';
 import { goSplitPlan } from '../split-stages.js';
 import { indentAt, insertAt, newlineOf, replaceRange, scriptEnd } from '../edits.js';
 
@@ -43,6 +44,25 @@ function joinPoint(df: Dockerfile, final: Stage, at: number): { run: Instruction
   const offset = scriptEnd(prev);
   if (offset === undefined || !prev.shell || allCommands(prev.shell).some(endsEarly)) return undefined;
   return { run: prev, offset };
+}
+
+/**
+ * Where the USER goes above `anchor`: above the comment lines directly over it (no blank line between), which are
+ * about it, and above all the comment lines the parser gives it (those after the instruction before) when one is an
+ * ignore pragma, which applies to `anchor` only while no line comes between them.
+ */
+function placeAbove(df: Dockerfile, stage: Stage, anchor: Instruction): number {
+  const start = anchor.range.start.offset;
+  if (anchor.comments.length === 0) return start;
+  let after = stage.from.range.end.offset;
+  for (const i of stage.instructions) if (i.range.end.offset <= start) after = i.range.end.offset;
+  const own = df.comments.filter((c) => !c.inInstruction && c.range.start.offset > after && c.range.start.offset < start);
+  let k = own.length;
+  if (readPragmas(df).forInstruction(anchor) !== undefined) k = 0;
+  else for (let line = anchor.range.start.line - 1; k > 0 && own[k - 1]?.range.start.line === line; line--) k--;
+  const first = own[k];
+  // from the start of its line: its indentation goes with it
+  return first ? first.range.start.offset - (first.range.start.column - 1) : start;
 }
 
 /** A container running as root turns any escape or write bug into root on the host's terms. */
@@ -101,7 +121,7 @@ export const rule = defineRule({
                 ? ['groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app', 'app']
                 : [null, '65532:65532'];
         const anchor = final.instructions.find((i) => i.keyword === 'Cmd' || i.keyword === 'Entrypoint' || i.keyword === 'Healthcheck');
-        const at = anchor ? anchor.range.start.offset : final.range.end.offset;
+        const at = anchor ? placeAbove(df, final, anchor) : final.range.end.offset;
         const lead = anchor ? '' : df.source.slice(0, at).endsWith('\n') ? '' : nl;
         const join = create === null ? undefined : joinPoint(df, final, at);
         const lines = [...(create !== null && join === undefined ? [`RUN ${create}`] : []), `USER ${user}`].join(nl);
