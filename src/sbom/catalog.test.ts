@@ -1,15 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { schemaDir, validator } from '../../test/support/schemas.js';
 import { buildImage } from '../testing/images.js';
 import { catalogImage } from './catalog.js';
 import { formats } from './formats/index.js';
 
-const schemas = resolve(import.meta.dirname, '../../../shared/schemas');
-const haveSchemas = existsSync(schemas);
-if (!haveSchemas) console.warn(`SKIPPED schema checks: ${schemas} is absent`);
+if (schemaDir === undefined) console.warn('SKIPPED schema checks: ../shared/schemas is absent');
 
 const status = `Package: base-files
 Status: install ok installed
@@ -212,40 +207,24 @@ describe('a dpkg database with broken paragraphs', () => {
   });
 });
 
-describe.skipIf(!haveSchemas)('formats are valid against the official schemas', () => {
-  const load = (name: string): object => JSON.parse(readFileSync(resolve(schemas, name), 'utf8')) as object;
+describe.skipIf(schemaDir === undefined)('formats are valid against the official schemas', () => {
 
   it('SPDX 2.3', async () => {
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    addFormats.default(ajv);
-    const validate = ajv.compile(load('spdx-2.3.schema.json'));
+    const validate = validator('spdx');
     const doc = JSON.parse(formats['spdx-json'](await catalogImage(await fixture(), 'oci:test')));
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     expect((doc.hasExtractedLicensingInfos as { licenseId: string }[]).map((l) => l.licenseId)).toEqual(['LicenseRef-GPL-2plus']);
   });
 
   it('CycloneDX 1.6', async () => {
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    addFormats.default(ajv);
-    // formats ajv-formats does not define; CycloneDX uses them for URLs and e-mail addresses we never write
-    ajv.addFormat('iri-reference', true);
-    ajv.addFormat('idn-email', true);
-    ajv.addSchema(load('cyclonedx-spdx.schema.json'));
-    ajv.addSchema(load('cyclonedx-jsf-0.82.schema.json'));
-    const validate = ajv.compile(load('cyclonedx-1.6.schema.json'));
+    const validate = validator('cyclonedx');
     const doc = JSON.parse(formats['cyclonedx-json'](await catalogImage(await fixture(), 'oci:test')));
     expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     expect((doc.components as { name: string; licenses: unknown }[]).find((c) => c.name === "ms")?.licenses).toEqual([{ license: { id: 'MIT' } }]);
   });
 
   it('CycloneDX 1.6: a license id is one of the SPDX License List, an id with + or a LicenseRef is a name or the expression', async () => {
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    addFormats.default(ajv);
-    ajv.addFormat('iri-reference', true);
-    ajv.addFormat('idn-email', true);
-    ajv.addSchema(load('cyclonedx-spdx.schema.json'));
-    ajv.addSchema(load('cyclonedx-jsf-0.82.schema.json'));
-    const validate = ajv.compile(load('cyclonedx-1.6.schema.json'));
+    const validate = validator('cyclonedx');
     const sbom = await catalogImage(await fixture(), 'oci:test');
     // Debian's copyright files name GFDL-1.2+ (libunistring2) and MPL-2.0+: valid SPDX expressions, not license ids
     const base = sbom.packages[0];

@@ -1,11 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Ajv } from 'ajv';
-import Ajv4 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { schemaDir, validator } from '../../test/support/schemas.js';
 import { catalogImageFiles } from '../sbom/catalog.js';
 import type { Sbom } from '../sbom/model.js';
 import { buildImage } from '../testing/images.js';
@@ -17,8 +14,6 @@ import { type CodePresence, presenceOf } from './presence.js';
 import { applySuppressions, baselineOf, parseBaseline, parseIgnoreFile, parseOpenVex } from './suppress.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__/osv');
-const schemas = resolve(import.meta.dirname, '../../../shared/schemas');
-const load = (name: string): object => JSON.parse(readFileSync(join(schemas, name), 'utf8')) as object;
 
 /**
  * Debian 12 with glibc and tar (both vulnerable in the fixtures) and lodash; the last layer deletes libc's shared
@@ -158,15 +153,13 @@ describe('suppression, VEX and report formats', () => {
     expect(() => parseBaseline('{"findings": [', 'b.json')).toThrow('b.json: not JSON (Unexpected end of JSON input)');
   });
 
-  describe.skipIf(!existsSync(schemas))('against the official schemas', () => {
+  describe.skipIf(schemaDir === undefined)('against the official schemas', () => {
     it('SARIF 2.1.0: one result per vulnerable package, located at its evidence; suppressed ones marked', () => {
       const r = applySuppressions(result.matches, { baseline: baselineOf(result.matches.slice(1, 2)) });
       const doc = JSON.parse(toSarif({ ...result, matches: r.matches, suppressed: r.suppressed }, '0.1.0', 'oci:slim:1')) as {
         runs: { results: { ruleId: string; suppressions?: unknown[]; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
       };
-      const ajv = new Ajv4.default({ strict: false, allErrors: true });
-      addFormats.default(ajv);
-      const validate = ajv.compile(load('sarif-2.1.0.schema.json'));
+      const validate = validator('sarif');
       expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
       const results = doc.runs[0]?.results ?? [];
       expect(results.map((x) => [x.ruleId, x.locations[0]?.physicalLocation.artifactLocation.uri, x.suppressions !== undefined])).toEqual([
@@ -182,13 +175,7 @@ describe('suppression, VEX and report formats', () => {
       const doc = JSON.parse(toCycloneDxVex({ ...result, matches: r.matches, suppressed: r.suppressed }, '0.1.0', '2026-01-01T00:00:00.000Z')) as {
         vulnerabilities: { id: string; analysis: { state: string; justification?: string }; affects: { ref: string }[]; ratings: { method: string }[] }[];
       };
-      const ajv = new Ajv({ strict: false, allErrors: true });
-      addFormats.default(ajv);
-      ajv.addFormat('iri-reference', true);
-      ajv.addFormat('idn-email', true);
-      ajv.addSchema(load('cyclonedx-spdx.schema.json'));
-      ajv.addSchema(load('cyclonedx-jsf-0.82.schema.json'));
-      const validate = ajv.compile(load('cyclonedx-1.6.schema.json'));
+      const validate = validator('cyclonedx');
       expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
       expect(doc.vulnerabilities.map((v) => [v.id, v.analysis.state, v.analysis.justification])).toEqual([
         ['DSA-5514-1', 'not_affected', 'code_not_present'],

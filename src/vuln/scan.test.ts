@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import Ajv4 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { validator } from '../../test/support/schemas.js';
 import { catalogImage } from '../sbom/catalog.js';
 import { buildImage } from '../testing/images.js';
 import { openDb } from './db/database.js';
@@ -182,9 +182,7 @@ describe('scan', () => {
     const doc = JSON.parse(toSarif(result, '0.1.0', 'test')) as {
       runs: { tool: { driver: { rules: { id: string; properties: { 'security-severity'?: string; tags: string[] } }[] } }; results: { ruleId: string; level: string; properties: { 'security-severity'?: string } }[] }[];
     };
-    const ajv = new Ajv4.default({ strict: false, allErrors: true });
-    addFormats.default(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(join(schemas, 'sarif-2.1.0.schema.json'), 'utf8')) as object);
+    const validate = validator('sarif');
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     const run = doc.runs[0];
     const rules = new Map(run?.tool.driver.rules.map((r) => [r.id, r]));

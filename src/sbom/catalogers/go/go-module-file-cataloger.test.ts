@@ -1,9 +1,8 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { schemaDir, validator } from '../../../../test/support/schemas.js';
 import { buildImage, type FileSpec } from '../../../testing/images.js';
 import { catalogDirectory, catalogImage } from '../../catalog.js';
 import { formats } from '../../formats/index.js';
@@ -14,7 +13,6 @@ import { parseGoMod, parseGoSum } from './go-module-file-cataloger.js';
 const fixtures = resolve(import.meta.dirname, '__fixtures__');
 const helloSrc = join(fixtures, 'hello-src');
 const mit = readFileSync(join(helloSrc, 'vendor/github.com/example/greeting/LICENSE'));
-const schemas = resolve(import.meta.dirname, '../../../../../shared/schemas');
 
 const byName = (packages: Package[]): Record<string, { version: string; licenses: string[]; evidence: unknown }> =>
   Object.fromEntries(packages.map((p) => [p.name, { version: p.version, licenses: p.licenses, evidence: p.metadata.licenseEvidence }]));
@@ -57,26 +55,17 @@ describe('go-module-file-cataloger', () => {
     expect(sbom.unknowns).toEqual([]);
   });
 
-  it.skipIf(!existsSync(schemas))('prints the licenses in SPDX 2.3 and CycloneDX 1.6 documents that pass the official schemas', async () => {
+  it.skipIf(schemaDir === undefined)('prints the licenses in SPDX 2.3 and CycloneDX 1.6 documents that pass the official schemas', async () => {
     const sbom = await catalogDirectory(helloSrc, { catalogers: ['go'] });
-    const load = (name: string): object => JSON.parse(readFileSync(join(schemas, name), 'utf8')) as object;
-    const spdxAjv = new Ajv({ strict: false, allErrors: true });
-    addFormats.default(spdxAjv);
     const spdx = JSON.parse(formats['spdx-json'](sbom)) as { packages: { name: string; licenseDeclared: string }[] };
-    const validateSpdx = spdxAjv.compile(load('spdx-2.3.schema.json'));
+    const validateSpdx = validator('spdx');
     expect(validateSpdx(spdx), JSON.stringify(validateSpdx.errors)).toBe(true);
     expect(Object.fromEntries(spdx.packages.map((p) => [p.name, p.licenseDeclared]))).toMatchObject({
       'github.com/example/greeting': 'MIT',
       'golang.org/x/shout': 'BSD-3-Clause',
       'example.com/local': 'ISC',
     });
-    const cdxAjv = new Ajv({ strict: false, allErrors: true });
-    addFormats.default(cdxAjv);
-    cdxAjv.addFormat('iri-reference', true);
-    cdxAjv.addFormat('idn-email', true);
-    cdxAjv.addSchema(load('cyclonedx-spdx.schema.json'));
-    cdxAjv.addSchema(load('cyclonedx-jsf-0.82.schema.json'));
-    const validateCdx = cdxAjv.compile(load('cyclonedx-1.6.schema.json'));
+    const validateCdx = validator('cyclonedx');
     const cdx = JSON.parse(formats['cyclonedx-json'](sbom)) as { components: { name: string; licenses?: unknown }[] };
     expect(validateCdx(cdx), JSON.stringify(validateCdx.errors?.slice(0, 3))).toBe(true);
     expect(cdx.components.find((c) => c.name === 'github.com/example/greeting')?.licenses).toEqual([{ license: { id: 'MIT' } }]);

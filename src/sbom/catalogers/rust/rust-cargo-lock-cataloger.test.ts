@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { schemaDir, validator } from '../../../../test/support/schemas.js';
 import { buildImage, type FileSpec } from '../../../testing/images.js';
 import { catalogDirectory, catalogImage } from '../../catalog.js';
 import { formats } from '../../formats/index.js';
@@ -13,7 +12,6 @@ import { parseCargoLock } from './rust-cargo-lock-cataloger.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__');
 const project = join(fixtures, 'vendored-src');
-const schemas = resolve(import.meta.dirname, '../../../../../shared/schemas');
 /** What `cargo metadata` says of each crate's license (vendored-src.sh). */
 const truth = JSON.parse(readFileSync(join(fixtures, 'vendored-src.licenses.json'), 'utf8')) as { name: string; version: string; license: string | null; license_file: string | null }[];
 const registry = 'root/.cargo/registry/src/index.crates.io-6f17d22bba15001f';
@@ -65,23 +63,14 @@ describe('rust-cargo-lock-cataloger', () => {
     expect(sbom.unknowns).toEqual([]);
   });
 
-  it.skipIf(!existsSync(schemas))('prints the licenses in SPDX 2.3 and CycloneDX 1.6 documents that pass the official schemas', async () => {
+  it.skipIf(schemaDir === undefined)('prints the licenses in SPDX 2.3 and CycloneDX 1.6 documents that pass the official schemas', async () => {
     const sbom = await catalogDirectory(project, { catalogers: ['rust'] });
-    const load = (name: string): object => JSON.parse(readFileSync(join(schemas, name), 'utf8')) as object;
-    const spdxAjv = new Ajv({ strict: false, allErrors: true });
-    addFormats.default(spdxAjv);
     const spdx = JSON.parse(formats['spdx-json'](sbom)) as { packages: { name: string; licenseDeclared: string }[] };
-    const validateSpdx = spdxAjv.compile(load('spdx-2.3.schema.json'));
+    const validateSpdx = validator('spdx');
     expect(validateSpdx(spdx), JSON.stringify(validateSpdx.errors)).toBe(true);
     expect(spdx.packages.find((p) => p.name === 'serde')?.licenseDeclared).toBe('MIT OR Apache-2.0');
     expect(spdx.packages.find((p) => p.name === 'licfile')?.licenseDeclared).toBe('BSD-3-Clause');
-    const cdxAjv = new Ajv({ strict: false, allErrors: true });
-    addFormats.default(cdxAjv);
-    cdxAjv.addFormat('iri-reference', true);
-    cdxAjv.addFormat('idn-email', true);
-    cdxAjv.addSchema(load('cyclonedx-spdx.schema.json'));
-    cdxAjv.addSchema(load('cyclonedx-jsf-0.82.schema.json'));
-    const validateCdx = cdxAjv.compile(load('cyclonedx-1.6.schema.json'));
+    const validateCdx = validator('cyclonedx');
     const cdx = JSON.parse(formats['cyclonedx-json'](sbom)) as { components: { name: string; licenses?: unknown }[] };
     expect(validateCdx(cdx), JSON.stringify(validateCdx.errors?.slice(0, 3))).toBe(true);
     expect(cdx.components.find((c) => c.name === 'tinyfmt')?.licenses).toEqual([{ expression: 'MIT OR Apache-2.0' }]);
