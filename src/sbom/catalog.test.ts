@@ -141,6 +141,11 @@ describe('the distribution, from os-release', () => {
     expect(await distroOf([{ path: 'etc/os-release', content: raspbian }])).toEqual({ id: 'raspbian', idLike: 'debian', versionId: '12', versionCodename: 'bookworm', prettyName: 'Raspbian GNU/Linux 12 (bookworm)' });
   });
 
+  it('keeps UBUNTU_CODENAME, the Ubuntu release an Ubuntu-based distribution is built on', async () => {
+    const mint = 'NAME="Linux Mint"\nVERSION="21.3 (Virginia)"\nID=linuxmint\nID_LIKE="ubuntu debian"\nPRETTY_NAME="Linux Mint 21.3"\nVERSION_ID="21.3"\nVERSION_CODENAME=virginia\nUBUNTU_CODENAME=jammy\n';
+    expect(await distroOf([{ path: 'etc/os-release', content: mint }])).toEqual({ id: 'linuxmint', idLike: 'ubuntu debian', versionId: '21.3', versionCodename: 'virginia', ubuntuCodename: 'jammy', prettyName: 'Linux Mint 21.3' });
+  });
+
   it('Debian testing and unstable: no VERSION_ID; the codename from os-release, else from /etc/debian_version', async () => {
     // os-release as base-files writes it on testing and unstable
     const testing = 'PRETTY_NAME="Debian GNU/Linux trixie/sid"\nNAME="Debian GNU/Linux"\nVERSION_CODENAME=trixie\nID=debian\n';

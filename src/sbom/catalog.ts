@@ -27,8 +27,9 @@ export interface CatalogOptions {
 }
 
 /**
- * Reads os-release (`ID`, `VERSION_ID`, `VERSION_CODENAME`, `ID_LIKE`, `PRETTY_NAME`), following /etc/os-release →
- * /usr/lib symlinks. Debian testing and unstable have no `VERSION_ID`; where os-release names no codename either,
+ * Reads os-release (`ID`, `VERSION_ID`, `VERSION_CODENAME`, `ID_LIKE`, `UBUNTU_CODENAME`, `PRETTY_NAME`), following
+ * /etc/os-release → /usr/lib symlinks. Ubuntu-based distributions (Linux Mint, Pop!_OS, elementary OS, KDE neon) name
+ * the Ubuntu release they are built on in `UBUNTU_CODENAME`. Debian testing and unstable have no `VERSION_ID`; where os-release names no codename either,
  * /etc/debian_version (`trixie/sid`) gives it.
  */
 export function readDistro(files: FileResolver): SbomSource['distro'] {
@@ -52,6 +53,7 @@ export function readDistro(files: FileResolver): SbomSource['distro'] {
       ...(fields.VERSION_ID ? { versionId: fields.VERSION_ID } : {}),
       ...(codename ? { versionCodename: codename } : {}),
       ...(fields.ID_LIKE ? { idLike: fields.ID_LIKE } : {}),
+      ...(fields.UBUNTU_CODENAME ? { ubuntuCodename: fields.UBUNTU_CODENAME } : {}),
       ...(fields.PRETTY_NAME ? { prettyName: fields.PRETTY_NAME } : {}),
     };
   }

@@ -57,8 +57,11 @@ export interface SbomSource {
   digest?: string;
   /** Config digest (the image id) for images. */
   imageId?: string;
-  /** Distribution from os-release: `debian` `12`; `ID_LIKE` as written (`ubuntu debian`). */
-  distro?: { id: string; versionId?: string; versionCodename?: string; idLike?: string; prettyName?: string };
+  /**
+   * Distribution from os-release: `debian` `12`; `ID_LIKE` as written (`ubuntu debian`); `UBUNTU_CODENAME`, the Ubuntu
+   * release an Ubuntu-based distribution is built on (`jammy` on Linux Mint 21).
+   */
+  distro?: { id: string; versionId?: string; versionCodename?: string; idLike?: string; ubuntuCodename?: string; prettyName?: string };
 }
 
 export interface Sbom {

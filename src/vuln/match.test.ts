@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { catalogImage } from '../sbom/catalog.js';
+import { buildImage } from '../testing/images.js';
 import { openDb } from './db/database.js';
 import { importOsv } from './db/import.js';
 import { type ScanInput, type ScanPackage, scanSbom } from './match.js';
@@ -267,7 +269,7 @@ describe('the distribution an image names', () => {
     expect(r.warnings).toEqual([expect.stringMatching(/^raspbian derives from Debian: its packages were matched against the advisories of Debian 12 \(bookworm\)/)]);
   });
 
-  it('derivatives on their own releases (Kali rolling, Linux Mint): not matched as Debian, said so', async () => {
+  it('derivatives on their own releases (Kali rolling, an Ubuntu derivative naming no Ubuntu release): not matched as Debian, said so', async () => {
     const kali = await scanOn({ id: 'kali', versionId: '2024.1', versionCodename: 'kali-rolling', idLike: 'debian' });
     expect(kali).toEqual({ found: [], ecosystems: [], warnings: ['1 deb package was not checked for vulnerabilities: there is no OSV ecosystem for kali 2024.1 (like debian)'] });
     const mint = await scanOn({ id: 'linuxmint', versionId: '21.3', versionCodename: 'virginia', idLike: 'ubuntu debian' });
@@ -279,5 +281,54 @@ describe('the distribution an image names', () => {
     expect(none.warnings).toEqual(['2 deb packages were not checked for vulnerabilities: there is no OSV ecosystem for a system without /etc/os-release']);
     const wolfi = await scanOn({ id: 'wolfi', versionId: '20230201' }, [pkg('apk', 'openssl', '3.1.4-r0')]);
     expect(wolfi).toEqual({ found: [], ecosystems: [], warnings: ['1 apk package was not checked for vulnerabilities: there is no OSV ecosystem for wolfi 20230201'] });
+  });
+});
+
+describe('Ubuntu-based distributions', () => {
+  // /etc/os-release as each distribution ships it
+  const osRelease: Record<string, string> = {
+    'Linux Mint 21.3': 'NAME="Linux Mint"\nVERSION="21.3 (Virginia)"\nID=linuxmint\nID_LIKE="ubuntu debian"\nPRETTY_NAME="Linux Mint 21.3"\nVERSION_ID="21.3"\nHOME_URL="https://www.linuxmint.com/"\nSUPPORT_URL="https://forums.linuxmint.com/"\nBUG_REPORT_URL="http://linuxmint-troubleshooting-guide.readthedocs.io/en/latest/"\nPRIVACY_POLICY_URL="https://www.linuxmint.com/"\nVERSION_CODENAME=virginia\nUBUNTU_CODENAME=jammy\n',
+    'Pop!_OS 22.04': 'NAME="Pop!_OS"\nVERSION="22.04 LTS"\nID=pop\nID_LIKE="ubuntu debian"\nPRETTY_NAME="Pop!_OS 22.04 LTS"\nVERSION_ID="22.04"\nHOME_URL="https://pop.system76.com"\nSUPPORT_URL="https://support.system76.com"\nBUG_REPORT_URL="https://github.com/pop-os/pop/issues"\nPRIVACY_POLICY_URL="https://system76.com/privacy"\nVERSION_CODENAME=jammy\nUBUNTU_CODENAME=jammy\nLOGO=distributor-logo-pop-os\n',
+    'elementary OS 7.1': 'PRETTY_NAME="elementary OS 7.1 Horus"\nNAME="elementary OS"\nVERSION_ID="7.1"\nVERSION="7.1 Horus"\nVERSION_CODENAME=horus\nID=elementary\nID_LIKE=ubuntu\nHOME_URL="https://elementary.io/"\nSUPPORT_URL="https://elementary.io/support"\nBUG_REPORT_URL="https://github.com/elementary/os/issues/new"\nPRIVACY_POLICY_URL="https://elementary.io/privacy-policy"\nUBUNTU_CODENAME=jammy\n',
+    'KDE neon 6.0': 'PRETTY_NAME="KDE neon 6.0"\nNAME="KDE neon"\nVERSION_ID="22.04"\nVERSION="6.0"\nVERSION_CODENAME=jammy\nID=neon\nID_LIKE="ubuntu debian"\nHOME_URL="https://neon.kde.org/"\nSUPPORT_URL="https://neon.kde.org/"\nBUG_REPORT_URL="https://bugs.kde.org/"\nPRIVACY_POLICY_URL="https://kde.org/privacypolicy/"\nUBUNTU_CODENAME=jammy\nLOGO=start-here-kde-neon\n',
+    'Linux Mint 22': 'NAME="Linux Mint"\nVERSION="22 (Wilma)"\nID=linuxmint\nID_LIKE="ubuntu debian"\nPRETTY_NAME="Linux Mint 22"\nVERSION_ID="22"\nHOME_URL="https://www.linuxmint.com/"\nSUPPORT_URL="https://forums.linuxmint.com/"\nBUG_REPORT_URL="http://linuxmint-troubleshooting-guide.readthedocs.io/en/latest/"\nPRIVACY_POLICY_URL="https://www.linuxmint.com/"\nVERSION_CODENAME=wilma\nUBUNTU_CODENAME=noble\n',
+  };
+  // a test record for one source package in two Ubuntu releases
+  const record = {
+    id: 'TEST-UBUNTU-OPENSSL',
+    modified: '2024-01-01T00:00:00Z',
+    affected: ['22.04', '24.04'].map((v) => ({ package: { ecosystem: `Ubuntu:${v}:LTS`, name: 'openssl' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0.2-0ubuntu1.99' }] }] })),
+  };
+  async function scanOn(text: string): Promise<{ found: string[]; ecosystems: string[]; warnings: string[] }> {
+    const distro = (await catalogImage(await buildImage({ layers: [[{ path: 'etc/os-release', content: text }]] }), 'distro')).source.distro;
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
+    const db = openDb(join(dir, 'osv.sqlite'));
+    await writeFile(join(dir, 'record.json'), JSON.stringify(record));
+    try {
+      await importOsv(db, join(dir, 'record.json'));
+      const r = scanSbom({ source: { distro }, packages: [pkg('deb', 'libssl3', '3.0.2-0ubuntu1.15', { source: 'openssl' })] }, db);
+      return { found: r.matches.map((m) => `${m.package.name} via ${m.advisoryPackage.ecosystem}`), ecosystems: r.ecosystems, warnings: r.warnings };
+    } finally {
+      db.close();
+    }
+  }
+
+  it.each([
+    ['Linux Mint 21.3', 'linuxmint'],
+    ['Pop!_OS 22.04', 'pop'],
+    ['elementary OS 7.1', 'elementary'],
+    ['KDE neon 6.0', 'neon'],
+  ])('%s: matched against the Ubuntu release its UBUNTU_CODENAME names, said so', async (name, id) => {
+    expect(await scanOn(osRelease[name] ?? '')).toEqual({
+      found: ['libssl3 via Ubuntu:22.04:LTS'],
+      ecosystems: ['Ubuntu:22.04:LTS'],
+      warnings: [`${id} derives from Ubuntu: its packages were matched against the advisories of Ubuntu 22.04 (jammy); packages ${id} rebuilt or replaced at its own versions may be misjudged`],
+    });
+  });
+
+  it('Linux Mint 22 (noble): Ubuntu 24.04, not 22', async () => {
+    const r = await scanOn(osRelease['Linux Mint 22'] ?? '');
+    expect(r.ecosystems).toEqual(['Ubuntu:24.04:LTS']);
+    expect(r.warnings).toEqual([expect.stringMatching(/^linuxmint derives from Ubuntu: .* Ubuntu 24\.04 \(noble\)/)]);
   });
 });

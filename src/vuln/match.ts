@@ -32,6 +32,8 @@ export interface Distro {
   versionCodename?: string;
   /** `ID_LIKE`: the distributions this one derives from, space-separated (`ubuntu debian`). */
   idLike?: string;
+  /** `UBUNTU_CODENAME`: the Ubuntu release an Ubuntu-based distribution is built on (`jammy`). */
+  ubuntuCodename?: string;
   prettyName?: string;
 }
 
@@ -77,7 +79,8 @@ export interface ScanResult {
   expiredIgnores: IgnoreEntry[];
   /**
    * What the user should know about what was not matched as it would be on a supported system: OS packages of a
-   * distribution without an OSV ecosystem, a Debian testing system or a derivative matched against a Debian release.
+   * distribution without an OSV ecosystem, a Debian testing system or a derivative matched against a Debian or
+   * Ubuntu release.
    */
   warnings: string[];
 }
@@ -103,6 +106,49 @@ function ubuntuEcosystem(versionId: string | undefined): string | undefined {
   const m = /^(\d+)\.(\d+)$/.exec(versionId ?? '');
   if (!m) return undefined;
   return Number(m[1]) % 2 === 0 && m[2] === '04' ? `Ubuntu:${versionId ?? ''}:LTS` : `Ubuntu:${versionId ?? ''}`;
+}
+
+/**
+ * Ubuntu's releases by codename (distro-info-data's ubuntu.csv), for the Ubuntu-based distributions that name the
+ * release they are built on only by its codename (`UBUNTU_CODENAME=jammy` on Linux Mint 21, elementary OS 7).
+ */
+const ubuntuReleases: Record<string, string> = {
+  trusty: '14.04',
+  xenial: '16.04',
+  bionic: '18.04',
+  cosmic: '18.10',
+  disco: '19.04',
+  eoan: '19.10',
+  focal: '20.04',
+  groovy: '20.10',
+  hirsute: '21.04',
+  impish: '21.10',
+  jammy: '22.04',
+  kinetic: '22.10',
+  lunar: '23.04',
+  mantic: '23.10',
+  noble: '24.04',
+  oracular: '24.10',
+  plucky: '25.04',
+  questing: '25.10',
+};
+
+/**
+ * The Ubuntu release whose advisories apply to a dpkg system: Ubuntu's own VERSION_ID; for an Ubuntu-based
+ * distribution (`ID_LIKE` names `ubuntu`: Linux Mint, Pop!_OS, elementary OS, KDE neon) the release its
+ * `UBUNTU_CODENAME` (else its `VERSION_CODENAME`) names, with `note` saying so. Undefined for anything else.
+ */
+function ubuntuRelease(distro: Distro | undefined): { ecosystem: string | undefined; note?: string } | undefined {
+  if (!distro) return undefined;
+  if (distro.id === 'ubuntu') return { ecosystem: ubuntuEcosystem(distro.versionId) };
+  if (!(distro.idLike ?? '').split(/\s+/).includes('ubuntu')) return undefined;
+  const codename = [distro.ubuntuCodename, distro.versionCodename].find((c) => c !== undefined && ubuntuReleases[c] !== undefined);
+  const version = codename === undefined ? undefined : ubuntuReleases[codename];
+  if (codename === undefined || version === undefined) return { ecosystem: undefined };
+  return {
+    ecosystem: ubuntuEcosystem(version),
+    note: `${distro.id} derives from Ubuntu: its packages were matched against the advisories of Ubuntu ${version} (${codename}); packages ${distro.id} rebuilt or replaced at its own versions may be misjudged`,
+  };
 }
 
 /**
@@ -151,8 +197,9 @@ export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: strin
   const major = distro?.versionId?.split('.')[0];
   switch (p.type) {
     case 'deb': {
+      const ubuntu = ubuntuRelease(distro);
       const release = debianRelease(distro).major;
-      const eco = distro?.id === 'ubuntu' ? ubuntuEcosystem(distro.versionId) : release === undefined ? undefined : `Debian:${release}`;
+      const eco = ubuntu ? ubuntu.ecosystem : release === undefined ? undefined : `Debian:${release}`;
       if (!eco) return undefined;
       const source = typeof p.metadata.source === 'string' ? p.metadata.source : p.name;
       const version = typeof p.metadata.sourceVersion === 'string' ? p.metadata.sourceVersion : p.version;
@@ -356,13 +403,13 @@ const osPackageTypes: ReadonlySet<string> = new Set(['deb', 'apk', 'rpm']);
 
 /**
  * OS packages no advisory could be looked up for are said so, never left out silently: an unknown distribution, a
- * release without an OSV ecosystem. A Debian testing system or derivative matched against a Debian release is said
- * too. (RHEL rpms are looked up against whichever Red Hat ecosystems the database holds, so they are not counted.)
+ * release without an OSV ecosystem. A Debian testing system or derivative matched against a Debian or Ubuntu release
+ * is said too. (RHEL rpms are looked up against whichever Red Hat ecosystems the database holds, so they are not counted.)
  */
 function osWarnings(sbom: ScanInput, unmatched: ReadonlyMap<string, number>): string[] {
   const distro = sbom.source.distro;
   const warnings: string[] = [];
-  const note = sbom.packages.some((p) => p.type === 'deb') && distro?.id !== 'ubuntu' ? debianRelease(distro).note : undefined;
+  const note = sbom.packages.some((p) => p.type === 'deb') ? (ubuntuRelease(distro) ?? debianRelease(distro)).note : undefined;
   if (note) warnings.push(note);
   for (const [type, count] of [...unmatched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     warnings.push(`${count} ${type} package${count === 1 ? ' was' : 's were'} not checked for vulnerabilities: there is no OSV ecosystem for ${distroName(distro)}`);
