@@ -332,3 +332,45 @@ describe('Ubuntu-based distributions', () => {
     expect(r.warnings).toEqual([expect.stringMatching(/^linuxmint derives from Ubuntu: .* Ubuntu 24\.04 \(noble\)/)]);
   });
 });
+
+describe('Alpine edge and pre-releases', () => {
+  // a test record for one origin package in the v3.20 and v3.21 branches
+  const record = {
+    id: 'TEST-ALPINE-BUSYBOX',
+    modified: '2024-01-01T00:00:00Z',
+    affected: ['v3.20', 'v3.21'].map((b) => ({ package: { ecosystem: `Alpine:${b}`, name: 'busybox' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.37.0-r99' }] }] })),
+  };
+  async function scanOn(text: string): Promise<{ found: string[]; ecosystems: string[]; warnings: string[] }> {
+    const distro = (await catalogImage(await buildImage({ layers: [[{ path: 'etc/os-release', content: text }]] }), 'distro')).source.distro;
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
+    const db = openDb(join(dir, 'osv.sqlite'));
+    await writeFile(join(dir, 'record.json'), JSON.stringify(record));
+    try {
+      await importOsv(db, join(dir, 'record.json'));
+      const r = scanSbom({ source: { distro }, packages: [pkg('apk', 'busybox-binsh', '1.37.0-r0', { origin: 'busybox' })] }, db);
+      return { found: r.matches.map((m) => `${m.package.name} via ${m.advisoryPackage.ecosystem}`), ecosystems: r.ecosystems, warnings: r.warnings };
+    } finally {
+      db.close();
+    }
+  }
+  // /etc/os-release as alpine-release writes it: a release, and edge between 3.20 and 3.21
+  const release = (versionId: string, pretty: string): string => `NAME="Alpine Linux"\nID=alpine\nVERSION_ID=${versionId}\nPRETTY_NAME="${pretty}"\nHOME_URL="https://alpinelinux.org/"\nBUG_REPORT_URL="https://gitlab.alpinelinux.org/alpine/aports/-/issues"\n`;
+
+  it('a release: its branch, nothing to say', async () => {
+    expect(await scanOn(release('3.20.3', 'Alpine Linux v3.20'))).toEqual({ found: ['busybox-binsh via Alpine:v3.20'], ecosystems: ['Alpine:v3.20'], warnings: [] });
+  });
+
+  it.each(['3.21.0_alpha20240807', '3.21_alpha20240807', '3.21.0_rc1'])('edge or a pre-release (%s): the release it will become, said so', async (versionId) => {
+    expect(await scanOn(release(versionId, 'Alpine Linux edge'))).toEqual({
+      found: ['busybox-binsh via Alpine:v3.21'],
+      ecosystems: ['Alpine:v3.21'],
+      warnings: [`Alpine ${versionId} is edge or a pre-release: its packages were matched against the advisories of Alpine v3.21, the release it will become, whose fixed versions may differ from those edge received`],
+    });
+  });
+
+  it('edge without a numeric version: no ecosystem made up, said so', async () => {
+    expect(await scanOn(release('edge', 'Alpine Linux edge'))).toEqual({ found: [], ecosystems: [], warnings: ['1 apk package was not checked for vulnerabilities: there is no OSV ecosystem for alpine edge'] });
+    const none = 'NAME="Alpine Linux"\nID=alpine\nPRETTY_NAME="Alpine Linux edge"\n';
+    expect(await scanOn(none)).toEqual({ found: [], ecosystems: [], warnings: ['1 apk package was not checked for vulnerabilities: there is no OSV ecosystem for alpine'] });
+  });
+});

@@ -80,7 +80,7 @@ export interface ScanResult {
   /**
    * What the user should know about what was not matched as it would be on a supported system: OS packages of a
    * distribution without an OSV ecosystem, a Debian testing system or a derivative matched against a Debian or
-   * Ubuntu release.
+   * Ubuntu release, Alpine edge matched against the release it will become.
    */
   warnings: string[];
 }
@@ -184,6 +184,24 @@ function debianRelease(distro: Distro | undefined): { major: string | undefined;
   };
 }
 
+/**
+ * The Alpine branch whose advisories apply to an apk system (`3.19.1` → `v3.19`). Edge and pre-release images carry
+ * the version of the release they will become with a suffix (`3.21.0_alpha20240807`): they are matched against that
+ * release, with `note` saying so. Anything without a numeric version (`edge`) and other apk distributions (Wolfi,
+ * Chainguard, postmarketOS: their own package sets and version numbers) have none.
+ */
+function alpineRelease(distro: Distro | undefined): { branch: string | undefined; note?: string } {
+  if (distro?.id !== 'alpine') return { branch: undefined };
+  const m = /^(\d+)\.(\d+)(?:\.\d+)?(_[a-z]+\d*)?$/.exec(distro.versionId ?? '');
+  if (!m) return { branch: undefined };
+  const branch = `${m[1] ?? ''}.${m[2] ?? ''}`;
+  if (m[3] === undefined) return { branch };
+  return {
+    branch,
+    note: `Alpine ${distro.versionId ?? ''} is edge or a pre-release: its packages were matched against the advisories of Alpine v${branch}, the release it will become, whose fixed versions may differ from those edge received`,
+  };
+}
+
 /** How the distribution is named in a warning. */
 function distroName(distro: Distro | undefined): string {
   if (!distro) return 'a system without /etc/os-release';
@@ -206,9 +224,8 @@ export function advisoryKey(p: ScanPackage, sbom: ScanInput): { ecosystem: strin
       return { ecosystem: eco, name: source, version };
     }
     case 'apk': {
-      // Wolfi, Chainguard and postmarketOS use apk too, with their own package sets and version numbers
-      const mm = distro?.id === 'alpine' ? distro.versionId?.split('.').slice(0, 2).join('.') : undefined;
-      if (!mm) return undefined;
+      const mm = alpineRelease(distro).branch;
+      if (mm === undefined) return undefined;
       return { ecosystem: `Alpine:v${mm}`, name: typeof p.metadata.origin === 'string' ? p.metadata.origin : p.name, version: p.version };
     }
     case 'rpm': {
@@ -403,14 +420,17 @@ const osPackageTypes: ReadonlySet<string> = new Set(['deb', 'apk', 'rpm']);
 
 /**
  * OS packages no advisory could be looked up for are said so, never left out silently: an unknown distribution, a
- * release without an OSV ecosystem. A Debian testing system or derivative matched against a Debian or Ubuntu release
- * is said too. (RHEL rpms are looked up against whichever Red Hat ecosystems the database holds, so they are not counted.)
+ * release without an OSV ecosystem. A Debian testing system or derivative matched against a Debian or Ubuntu release,
+ * and Alpine edge matched against the release it will become, are said too. (RHEL rpms are looked up against
+ * whichever Red Hat ecosystems the database holds, so they are not counted.)
  */
 function osWarnings(sbom: ScanInput, unmatched: ReadonlyMap<string, number>): string[] {
   const distro = sbom.source.distro;
   const warnings: string[] = [];
   const note = sbom.packages.some((p) => p.type === 'deb') ? (ubuntuRelease(distro) ?? debianRelease(distro)).note : undefined;
   if (note) warnings.push(note);
+  const alpineNote = sbom.packages.some((p) => p.type === 'apk') ? alpineRelease(distro).note : undefined;
+  if (alpineNote) warnings.push(alpineNote);
   for (const [type, count] of [...unmatched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     warnings.push(`${count} ${type} package${count === 1 ? ' was' : 's were'} not checked for vulnerabilities: there is no OSV ecosystem for ${distroName(distro)}`);
   }
