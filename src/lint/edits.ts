@@ -44,3 +44,38 @@ export function scriptEnd(run: RunInstruction): number | undefined {
   if (!last || last.separator === '&') return undefined;
   return last.command.range.end.offset;
 }
+
+/**
+ * The escape character (with the blanks around it) that continues `instruction`'s last line into the end of the
+ * file, as the range to remove: BuildKit ends the instruction at the end of the file, and drops the escape, so the
+ * instruction means the same without it, while a line added after it would join it. `undefined` when the
+ * instruction's last line ends it, and for heredocs (the continuation ends before their body).
+ */
+export function danglingEscape(source: string, escapeChar: string, instruction: Instruction): { start: number; end: number } | undefined {
+  if ('heredocs' in instruction && instruction.heredocs.length > 0) return undefined;
+  const lines = source.slice(instruction.range.start.offset, instruction.range.end.offset).split('\n');
+  let lineStart = instruction.range.end.offset;
+  // from the last line up: comment and blank lines inside the continuation belong to no line of the instruction
+  for (let k = lines.length - 1; k >= 0; k--) {
+    const line = (lines[k] ?? '').replace(/\r$/, '');
+    lineStart -= (lines[k] ?? '').length + (k === lines.length - 1 ? 0 : 1);
+    if (/^\s*(#.*)?$/.test(line) && k > 0) continue;
+    const m = /([ \t]*)(.)([ \t]*)$/.exec(line);
+    if (!m || m[2] !== escapeChar || line.charAt(m.index + (m[1]?.length ?? 0) - 1) === escapeChar) return undefined;
+    return { start: lineStart + m.index, end: lineStart + line.length };
+  }
+  return undefined;
+}
+
+/** `edits` (non-overlapping) as one edit over the span they cover: two inserts at one offset would conflict. */
+export function asOneEdit(source: string, edits: readonly TextEdit[]): TextEdit {
+  const sorted = [...edits].sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
+  const start = sorted[0]?.range.start.offset ?? 0;
+  let at = start;
+  let text = '';
+  for (const e of sorted) {
+    text += source.slice(at, e.range.start.offset) + e.text;
+    at = e.range.end.offset;
+  }
+  return { range: { start: { offset: start }, end: { offset: at } }, text };
+}

@@ -1,4 +1,9 @@
-import { describe, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyEdits, parse } from '../../dockerfile/index.js';
+import { corporaDir } from '../../dockerfile/corpus.js';
+import { editsOf, lintText } from '../engine.js';
 import { RuleTester } from '../../testing/rule-tester.js';
 import { rule } from './no-root-user.js';
 
@@ -117,8 +122,66 @@ new RuleTester({ describe, it }).run(rule, {
       mode: 'all',
       output: 'FROM debian:12\nUSER app\nRUN id\nUSER app\n',
     },
+    // a stage whose last line continues into the end of the file (BuildKit ends the instruction there): the escape
+    // goes, or the lines added after it would join that instruction
+    {
+      code: 'FROM debian:12\nENV A=1 \\\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM debian:12\nENV A=1\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\n',
+    },
+    {
+      code: 'FROM debian:12\nCOPY app /app/ \\\n# more to come\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM debian:12\nCOPY app /app/\n# more to come\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\n',
+    },
+    {
+      code: 'FROM alpine:3.20\nRUN apk add --no-cache curl \\',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM alpine:3.20\nRUN apk add --no-cache curl \\\n    && addgroup -S app && adduser -S -G app -H app\nUSER app',
+    },
     // a Go build no-multi-stage splits gets a distroless :nonroot runtime from that fix instead
     { code: 'FROM golang:1.22\nRUN CGO_ENABLED=0 go build -o /app .\nCMD ["/app"]\n', errors: ['noUser'], mode: 'all', output: null },
     { code: 'FROM local/base\nRUN true', errors: ['noUser'], mode: 'all', output: 'FROM local/base\nRUN true\nUSER 65532:65532' },
   ],
+});
+
+/**
+ * The suggestion as offered (JSON and SARIF carry it), applied on its own to a stage whose last line continues into
+ * the end of the file: it parses, every instruction keeps its logical text, and the user is created and switched to
+ * by instructions of their own.
+ */
+describe('no-root-user: the offered edit after a line continuation at the end of the file', () => {
+  const corpora = corporaDir();
+  const cases: [string, string][] = [
+    ['ENV', 'FROM debian:12\nENV A=1 \\\n    B=2 \\\n'],
+    ['COPY, no final newline', 'FROM debian:12\nCOPY app /app/ \\'],
+    ['an empty line and a comment inside the continuation', 'FROM debian:12\nLABEL a=b \\\n\n# c\n'],
+    ['RUN', 'FROM alpine:3.20\nRUN apk add --no-cache curl \\\n'],
+    ['escape directive', '# escape=`\nFROM debian:12\nENV A=1 `\n'],
+  ];
+  if (corpora !== null) cases.push(['BuildKit parser-testfiles/env', readFileSync(join(corpora, 'buildkit', 'parser-testfiles', 'env', 'Dockerfile'), 'utf8')]);
+  for (const [name, code] of cases) {
+    it(name, () => {
+      const [finding] = lintText(code, { rules: [rule], fixes: 'all' }).findings;
+      const edits = finding ? editsOf(finding, 'all') : undefined;
+      expect(edits?.length).toBeGreaterThan(0);
+      const applied = applyEdits(code, edits ?? []);
+      if (!applied.ok) throw new Error(applied.error);
+      const df = applied.dockerfile;
+      expect(df.problems.filter((p) => p.severity === 'error')).toEqual([]);
+      const before = parse(code).instructions.map((i) => i.logicalText.trim());
+      const after = df.instructions.map((i) => i.logicalText.trim());
+      // a RUN that ends the stage takes the user's creation after its own commands
+      const kept = after.slice(0, before.length).map((t, k) => (before[k]?.startsWith('RUN ') && t.startsWith(`${before[k] ?? ''} `) ? before[k] : t));
+      expect(kept).toEqual(before);
+      expect(after[after.length - 1]).toBe('USER app');
+      const creates = after.find((t) => /groupadd|addgroup/.test(t));
+      expect(creates).toMatch(/^RUN /);
+      expect(creates).not.toMatch(/USER/);
+      expect(lintText(applied.text, { rules: [rule], fixes: 'all' }).findings).toEqual([]);
+    });
+  }
 });

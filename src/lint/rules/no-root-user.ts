@@ -3,7 +3,7 @@ import { isAlpine, isDistroless, rootImageOf } from '../base-image.js';
 import { defineRule } from '../define-rule.js';
 import { readPragmas } from '../pragmas.js';
 import { goSplitPlan } from '../split-stages.js';
-import { indentAt, insertAt, newlineOf, replaceRange, scriptEnd } from '../edits.js';
+import { asOneEdit, danglingEscape, indentAt, insertAt, newlineOf, replaceRange, scriptEnd } from '../edits.js';
 
 const rootNames = new Set(['root', '0', 'root:root', '0:0', 'root:0', '0:root']);
 
@@ -125,15 +125,21 @@ export const rule = defineRule({
         const lead = anchor ? '' : df.source.slice(0, at).endsWith('\n') ? '' : nl;
         const join = create === null ? undefined : joinPoint(df, final, at);
         const lines = [...(create !== null && join === undefined ? [`RUN ${create}`] : []), `USER ${user}`].join(nl);
+        // a stage that ends the file may end in a line continuation BuildKit ends there: the lines added after it would
+        // join its last instruction, so the escape goes (the instruction means the same without it)
+        const lastOfStage = final.instructions[final.instructions.length - 1] ?? final.from;
+        const dangling = anchor ? undefined : danglingEscape(df.source, df.escapeChar, lastOfStage);
         const edits = (): TextEdit[] => {
           const switchUser = anchor ? lines + nl : lead + lines;
-          if (create === null || join === undefined) return [insertAt(at, switchUser)];
+          const unescape: TextEdit[] = dangling ? [{ range: { start: { offset: dangling.start }, end: { offset: dangling.end } }, text: '' }] : [];
+          if (create === null || join === undefined) return unescape.length > 0 ? [asOneEdit(df.source, [...unescape, insertAt(at, switchUser)])] : [insertAt(at, switchUser)];
           // a line of its own, continued and indented like the RUN's last line (four spaces after the keyword's line)
           const { run, offset } = join;
           const indent = (run.range.start.line === run.range.end.line ? '' : indentAt(df.source, offset)) || '    ';
           const joined = ` ${df.escapeChar}${nl}${indent}&& ${create}`;
           // a RUN that ends the stage ends where the USER goes: one edit (two inserts at one offset conflict)
-          return offset === at ? [insertAt(at, joined + switchUser)] : [insertAt(offset, joined), insertAt(at, switchUser)];
+          if (offset === at || unescape.length > 0) return [asOneEdit(df.source, [insertAt(offset, joined), ...unescape, insertAt(at, switchUser)])];
+          return [insertAt(offset, joined), insertAt(at, switchUser)];
         };
         ctx.report({
           range: final.from.range,
