@@ -1,7 +1,10 @@
-import { resolve } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ShipshapeError } from '../internal/errors.js';
 import { detectApp, discoverApps, SeveralAppsError } from './detect.js';
+import { generateFiles } from './generate.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__');
 
@@ -36,6 +39,35 @@ describe('detectApp', () => {
     expect((await discoverApps(root)).map((a) => `${a.path} ${a.context}`)).toEqual(['services/payments/eu/worker .', 'apps/gateway .']);
     expect(await detectApp(root, 'services/payments/eu/worker')).toMatchObject({ name: '@platform/payments-eu-worker', context: '.', workspace: { member: 'services/payments/eu/worker' } });
     expect((await detectApp(root, '@platform/payments-eu-worker')).path).toBe('services/payments/eu/worker');
+  });
+
+  it('finds Node.js workspace members however deep their globs reach: listed, chosen by --app, their package.json copied', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-deep-ws-'));
+    try {
+      const write = async (path: string, text: string): Promise<void> => {
+        await mkdir(join(root, path, '..'), { recursive: true });
+        await writeFile(join(root, path), text);
+      };
+      await write('package.json', JSON.stringify({ name: 'r', private: true, workspaces: ['services/**', 'libs/*/*/*/*/*'] }));
+      await write('package-lock.json', JSON.stringify({ name: 'r', lockfileVersion: 3, packages: {} }));
+      // five and six folders below the root, deeper than detection searches and than a fixed-depth member search
+      await write('services/eu/west/billing/api/package.json', JSON.stringify({ name: 'api', scripts: { start: 'node index.js' }, dependencies: { util: '*' } }));
+      await write('services/eu/west/billing/api/index.js', "require('node:http').createServer().listen(8080);\n");
+      await write('libs/a/b/c/d/util/package.json', JSON.stringify({ name: 'util', main: 'index.js' }));
+      await write('libs/a/b/c/d/util/index.js', 'module.exports = 1;\n');
+      // not matched by `libs/*/*/*/*/*` (one folder short), nor entered (node_modules)
+      await write('libs/a/b/c/other/package.json', JSON.stringify({ name: 'other', scripts: { start: 'node x.js' } }));
+      await write('services/node_modules/dep/package.json', JSON.stringify({ name: 'dep', scripts: { start: 'node x.js' } }));
+      const member = 'services/eu/west/billing/api';
+      expect((await discoverApps(root)).map((a) => a.path)).toEqual([member]);
+      const app = await detectApp(root, member);
+      expect(app).toMatchObject({ context: '.', workspace: { member, members: ['libs/a/b/c/d/util', member] } });
+      const { dockerfile } = await generateFiles(root, app, { compat: true, baseMap: {} });
+      expect(dockerfile).toContain('COPY libs/a/b/c/d/util/package.json ./libs/a/b/c/d/util/');
+      expect(dockerfile).toContain(`COPY ${member}/package.json ./${member}/`);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('says clearly when there is no project', async () => {

@@ -113,6 +113,21 @@ export class ProjectFiles {
   }
 
   /**
+   * The folders and files in a directory (names, sorted; symlinks are neither), or none when it does not exist or
+   * is reached through a symlink.
+   */
+  async entries(rel: string): Promise<{ folders: string[]; files: string[] }> {
+    const abs = this.resolve(rel);
+    // a folder reached through a symlink is not walked, as findFiles walks none: its target may lie outside the root
+    this.rootReal ??= await realpath(this.root);
+    const real = await realpath(abs).catch(() => undefined);
+    if (real !== join(this.rootReal, relative(this.root, abs))) return { folders: [], files: [] };
+    const found = await readdir(abs, { withFileTypes: true }).catch(() => []);
+    const names = (keep: (e: (typeof found)[number]) => boolean): string[] => found.filter(keep).map((e) => e.name).sort();
+    return { folders: names((e) => e.isDirectory()), files: names((e) => e.isFile()) };
+  }
+
+  /**
    * Files under `rel` (relative to the root, posix separators) whose name passes `accept`, skipping
    * dependency and output directories and symlinks, at most `maxFiles` and `maxDepth` levels deep.
    */

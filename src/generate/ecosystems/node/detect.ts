@@ -11,7 +11,7 @@ import { joinPath, type ProjectFiles, searchDepth } from '../../project-files.js
 import type { Detector, NodeApp, NodeFramework, NodePackageManager, WorkspaceBuild } from '../../types.js';
 import { defaultNodeMajor } from './dockerfile.js';
 import { forImage, type NodeStart, parseStartScript, preloadsOf, withoutPreloads } from '../../../dockerfile/index.js';
-import { isWorkspaceRoot, workspaceAt, workspaceMembers, workspaceRootOf } from './workspace.js';
+import { isWorkspaceRoot, maxMemberEntries, workspaceAt, workspaceMembers, workspaceRootOf } from './workspace.js';
 
 const packageJsonSchema = z.looseObject({
   name: z.string().optional(),
@@ -186,7 +186,7 @@ export const nodeDetector: Detector = {
     // a workspace's members deeper than detection looks (`services/**`) are found from its root, as its package manager finds them
     const ws = await workspaceAt(files, dir);
     if (ws === undefined) return apps;
-    for (const member of await workspaceMembers(files, ws)) {
+    for (const member of (await workspaceMembers(files, ws)).members) {
       const path = joinPath(dir, member);
       if (path.split('/').length > searchDepth) apps.push(...(await packageDetector.detect(files, path)));
     }
@@ -368,7 +368,8 @@ const packageDetector = {
     let workspace: NodeApp['workspace'];
     if (ws !== undefined) {
       const member = ws.root === '.' ? dir : dir.slice(ws.root.length + 1);
-      const members = await workspaceMembers(files, ws);
+      const { members, capped } = await workspaceMembers(files, ws);
+      if (capped) notes.push(`${joinPath(ws.root, ws.file)}: the search for workspace members stopped after ${maxMemberEntries} folder entries; members in the folders left unread are not listed, and their package.json is not copied before the install`);
       const built = await workspaceBuilds(files, ws.root, members, member, pkg);
       workspace = { member, members, ...(ws.file === 'pnpm-workspace.yaml' ? { file: ws.file } : {}), ...(built.length === 0 ? {} : { built }) };
     }

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findWorkspace, workspacePattern } from './workspace.js';
+import { ProjectFiles } from '../../project-files.js';
+import { findWorkspace, type WorkspaceRoot, workspaceMembers, workspacePattern } from './workspace.js';
 
 const fixtures = resolve(import.meta.dirname, '../../__fixtures__');
 
@@ -66,6 +67,33 @@ describe('findWorkspace', () => {
     await writeFile(join(root, deep, 'package.json'), JSON.stringify({ name: 'api' }));
     await writeFile(join(root, 'apps/lib/package.json'), JSON.stringify({ name: 'lib' }));
     expect(await findWorkspace(join(root, deep))).toEqual({ root, member: deep, members: [deep, 'apps/lib'], file: 'package.json' });
+  });
+
+  it('lists members at any depth their globs reach, walking only the folders the globs can match', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-ws-'));
+    made.push(root);
+    const members = ['apps/web', 'services/a/b/c/d/e/api', 'tools/x/y/z/w/cli'];
+    for (const member of [...members, 'apps/web/nested', 'other/a/b/c/d/e/f', 'services/a/node_modules/dep', 'tools/x/y/z/w/v/deeper']) {
+      await mkdir(join(root, member), { recursive: true });
+      await writeFile(join(root, member, 'package.json'), JSON.stringify({ name: member.replace(/\//g, '-') }));
+    }
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'r', workspaces: ['apps/*', 'services/**', './tools/{x,q}/*/*/*/*'] }));
+    expect(await workspaceMembers(new ProjectFiles(root), { root: '.', patterns: ['apps/*', 'services/**', './tools/{x,q}/*/*/*/*'], file: 'package.json' })).toEqual({ members: [...members].sort(), capped: false });
+    expect(await findWorkspace(root)).toEqual({ root, member: '.', members: [...members].sort(), file: 'package.json' });
+    expect((await findWorkspace(join(root, 'apps/web')))?.members).toEqual([...members].sort());
+  });
+
+  it('stops after a number of folder entries and says so', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-ws-'));
+    made.push(root);
+    for (const member of ['apps/a', 'apps/b', 'apps/c/d/e']) {
+      await mkdir(join(root, member), { recursive: true });
+      await writeFile(join(root, member, 'package.json'), '{}');
+    }
+    const ws: WorkspaceRoot = { root: '.', patterns: ['apps/**'], file: 'package.json' };
+    expect(await workspaceMembers(new ProjectFiles(root), ws)).toEqual({ members: ['apps/a', 'apps/b', 'apps/c/d/e'], capped: false });
+    // apps (3 entries), apps/a (1), apps/b (1): apps/c is left unread
+    expect(await workspaceMembers(new ProjectFiles(root), ws, 5)).toEqual({ members: ['apps/a', 'apps/b'], capped: true });
   });
 
   describe('with a pnpm-workspace.yaml written here', () => {

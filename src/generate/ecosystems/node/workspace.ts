@@ -7,7 +7,7 @@ import { posix, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { invalidInput } from '../../../internal/errors.js';
 import { describeIssue } from '../../../internal/zod-issues.js';
-import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
+import { filesAbove, joinPath, type ProjectFiles, skippedDirs } from '../../project-files.js';
 
 const manifestSchema = z.looseObject({
   workspaces: z.union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).optional() })]).optional(),
@@ -131,13 +131,62 @@ export async function workspaceRootOf(files: ProjectFiles, dir: string, named?: 
   return undefined;
 }
 
-/** Every member folder of a workspace (relative to its root) that has a package.json, sorted. */
-export async function workspaceMembers(files: ProjectFiles, ws: WorkspaceRoot): Promise<string[]> {
-  const manifests = await files.findFiles(ws.root, (n) => n === 'package.json', { maxDepth: 4, maxFiles: 500 });
-  const members = manifests
-    .map((m) => m.slice(ws.root === '.' ? 0 : ws.root.length + 1).replace(/\/?package\.json$/, ''))
-    .filter((m) => m !== '' && matches(ws.patterns, m));
-  return members.sort();
+/**
+ * How many folder entries the member search reads in one workspace: a `**` pattern walks every folder below its
+ * base, and a hostile or huge tree gets no more.
+ */
+export const maxMemberEntries = 20_000;
+
+export interface WorkspaceMembers {
+  /** Every member folder relative to the workspace root (posix, sorted). */
+  members: string[];
+  /** The search stopped at `maxMemberEntries`: members in the folders it did not read are missing. */
+  capped: boolean;
+}
+
+/**
+ * Where the walk for one expanded pattern starts, relative to the workspace root, and how many folders below it
+ * a member can lie: the segments before its first wildcard, and the count of those after (unbounded with `**`).
+ * A pattern that leaves the root names nothing here.
+ */
+function walkOf(expanded: string): { base: string; depth: number } | undefined {
+  const parts = expanded.replace(/^\.\//, '').split('/').filter((p) => p !== '' && p !== '.');
+  const wild = parts.findIndex((p) => /[*?]/.test(p));
+  const base = posix.normalize(parts.slice(0, wild < 0 ? parts.length : wild).join('/') || '.');
+  if (base === '..' || base.startsWith('../') || posix.isAbsolute(base)) return undefined;
+  const rest = wild < 0 ? [] : parts.slice(wild);
+  return { base, depth: rest.includes('**') ? Infinity : rest.length };
+}
+
+/**
+ * Every member folder of a workspace that has a package.json, found as the package managers find them: by walking
+ * the folders its patterns can match, from the literal part of each (`services/**` walks `services` to any depth,
+ * `apps/*` one folder of `apps`), whatever the depth. Folders never searched for projects (node_modules, .git,
+ * build output such as dist, whose package.json a build writes and the .dockerignore leaves out) are not entered.
+ */
+export async function workspaceMembers(files: ProjectFiles, ws: WorkspaceRoot, maxEntries = maxMemberEntries): Promise<WorkspaceMembers> {
+  const walks = ws.patterns.filter((p) => !p.startsWith('!')).flatMap((p) => expandBraces(p)).flatMap((p) => walkOf(p) ?? []);
+  const found = new Set<string>();
+  // the deepest walk already made from each folder: overlapping patterns (`apps/*`, `apps/**`) read a folder once
+  const walked = new Map<string, number>();
+  let entries = 0;
+  let capped = false;
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if ((walked.get(dir) ?? -1) >= depth) return;
+    if (entries >= maxEntries) {
+      capped = true;
+      return;
+    }
+    const first = !walked.has(dir);
+    walked.set(dir, depth);
+    const listing = await files.entries(joinPath(ws.root, dir));
+    if (first) entries += listing.folders.length + listing.files.length;
+    if (dir !== '.' && listing.files.includes('package.json') && matches(ws.patterns, dir)) found.add(dir);
+    if (depth === 0) return;
+    for (const folder of listing.folders) if (!skippedDirs.has(folder)) await walk(joinPath(dir, folder), depth - 1);
+  };
+  for (const { base, depth } of walks) await walk(base, depth);
+  return { members: [...found].sort(), capped };
 }
 
 export interface FoundWorkspace {
@@ -165,11 +214,11 @@ export async function findWorkspace(dir: string): Promise<FoundWorkspace | undef
   if (ws === undefined) {
     const own = await patternsOf(files, rel, named);
     if (own === undefined) return undefined;
-    return { root: abs, member: '.', members: await workspaceMembers(files, { root: rel, ...own }), file: own.file };
+    return { root: abs, member: '.', members: (await workspaceMembers(files, { root: rel, ...own })).members, file: own.file };
   }
   const root = absolute(ws.root);
   const member = posix.normalize(relative(root, abs).split(sep).join('/'));
-  // the member search stops at a depth and a count; the member asked about is one whatever its depth
-  const members = await workspaceMembers(files, ws);
+  // the member search stops at a count of folder entries; the member asked about is one whatever it missed
+  const { members } = await workspaceMembers(files, ws);
   return { root, member, members: members.includes(member) ? members : [...members, member].sort(), file: ws.file };
 }
