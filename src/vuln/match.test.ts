@@ -32,6 +32,20 @@ describe('advisory identity per ecosystem', () => {
     expect(await scan(rhel('1'))).toEqual([]);
   });
 
+  it('RHEL rpms need the Red Hat export, also when the database holds none of its ecosystems yet', async () => {
+    const rhel: ScanInput = { source: { distro: { id: 'rhel', versionId: '9.4' } }, packages: [pkg('rpm', 'glibc', '2.34-100.el9_4.2'), pkg('npm', 'left-pad', '1.3.0')] };
+    const db = openDb(join(await mkdtemp(join(tmpdir(), 'shipshape-match-')), 'osv.sqlite'));
+    try {
+      expect(scanSbom(rhel, db)).toMatchObject({ ecosystems: ['Red Hat', 'npm'], warnings: [] });
+      await importOsv(db, fixtures);
+      // Rocky and Alma name their ecosystem by major release: known without the database
+      expect(scanSbom({ ...rhel, source: { distro: { id: 'rocky', versionId: '9.4' } } }, db).ecosystems).toEqual(['Rocky Linux:9', 'npm']);
+      expect(scanSbom({ ...rhel, source: { distro: { id: 'rhel', versionId: '10.2' } } }, db).ecosystems).toEqual(['Red Hat', 'Red Hat:enterprise_linux:10.2::baseos', 'npm']);
+    } finally {
+      db.close();
+    }
+  });
+
   it('Maven artifacts by groupId:artifactId; crates by name', async () => {
     const found = await scan({
       source: {},

@@ -264,10 +264,8 @@ function advisoryKeys(p: ScanPackage, sbom: ScanInput, db: VulnDb, withStdlib: R
   const keys: { ecosystem: string; name: string; version: string }[] = [];
   const key = advisoryKey(p, sbom);
   if (key) keys.push(key);
-  const distro = sbom.source.distro;
-  const major = distro?.versionId?.split('.')[0];
-  if (p.type === 'rpm' && distro?.id === 'rhel' && major) {
-    const prefix = `Red Hat:enterprise_linux:${major}`;
+  const prefix = redHatPrefix(sbom.source.distro);
+  if (p.type === 'rpm' && prefix !== undefined) {
     for (const eco of db.ecosystemsStartingWith(prefix)) {
       if (eco.length === prefix.length || eco[prefix.length] === '.' || eco[prefix.length] === ':') keys.push({ ecosystem: eco, name: p.name, version: p.version });
     }
@@ -277,6 +275,12 @@ function advisoryKeys(p: ScanPackage, sbom: ScanInput, db: VulnDb, withStdlib: R
     keys.push({ ecosystem: 'Go', name: 'stdlib', version: goReleaseSemver(goVersion.slice(2)) });
   }
   return keys;
+}
+
+/** The start of the Red Hat ecosystems of a RHEL system's major release (`Red Hat:enterprise_linux:9`). */
+function redHatPrefix(distro: Distro | undefined): string | undefined {
+  const major = distro?.versionId?.split('.')[0];
+  return distro?.id === 'rhel' && major ? `Red Hat:enterprise_linux:${major}` : undefined;
 }
 
 function stateOf(a: OsvAffected, fixed: string | undefined): FixState {
@@ -383,9 +387,13 @@ export function scanSbom(sbom: ScanInput, db: VulnDb, presence?: CodePresence): 
   const unmatchedOs = new Map<string, number>();
   for (const p of sbom.packages) {
     const keys = advisoryKeys(p, sbom, db, withStdlib);
-    if (keys.length === 0 && osPackageTypes.has(p.type) && !(p.type === 'rpm' && sbom.source.distro?.id === 'rhel' && sbom.source.distro.versionId)) {
+    if (keys.length === 0 && osPackageTypes.has(p.type) && !(p.type === 'rpm' && redHatPrefix(sbom.source.distro) !== undefined)) {
       unmatchedOs.set(p.type, (unmatchedOs.get(p.type) ?? 0) + 1);
     }
+    // Red Hat's ecosystems name the repository and minor release (`Red Hat:enterprise_linux:9.4::appstream`), so the
+    // ones a RHEL image needs are known only once imported: the `Red Hat` export, which holds them all, is what
+    // `db update` must fetch, also when the database holds none of them yet.
+    if (p.type === 'rpm' && redHatPrefix(sbom.source.distro) !== undefined) ecosystems.add('Red Hat');
     for (const key of keys) {
       ecosystems.add(key.ecosystem);
       for (const record of db.lookup(key.ecosystem, key.name)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { covers, exportUrl, parseChecksums } from './update.js';
+import { covers, exportUrl, parseChecksums, withoutCovered } from './update.js';
 
 describe('db update helpers', () => {
   it('lays URLs out like the OSV bucket: colons kept, spaces escaped', () => {
@@ -23,5 +23,11 @@ describe('db update helpers', () => {
     expect(covers(['Debian:12'])('Debian:11')).toBe(false);
     expect(covers(['npm'])('npm')).toBe(true);
     expect(covers(['npm'])('npmx')).toBe(false);
+  });
+
+  it('downloads an export once, not again for each ecosystem it holds', () => {
+    expect(withoutCovered(['Debian:12', 'Red Hat', 'Red Hat:enterprise_linux:9::appstream', 'Red Hat:enterprise_linux:9::baseos', 'npm', 'npm'])).toEqual(['Debian:12', 'Red Hat', 'npm']);
+    expect(withoutCovered(['Debian', 'Debian:11', 'Debian:12'])).toEqual(['Debian']);
+    expect(withoutCovered(['Debian:11', 'Debian:12'])).toEqual(['Debian:11', 'Debian:12']);
   });
 });

@@ -184,6 +184,15 @@ export function covers(updated: readonly string[]): (ecosystem: string) => boole
   return (ecosystem) => updated.some((u) => ecosystem === u || (!u.includes(':') && ecosystem.startsWith(`${u}:`)));
 }
 
+/**
+ * The ecosystems to download, without those another in the list covers: once `Red Hat` (the export of every Red Hat
+ * ecosystem) is fetched, the `Red Hat:enterprise_linux:9::baseos` its records brought into the database are in it.
+ */
+export function withoutCovered(ecosystems: readonly string[]): string[] {
+  const unique = [...new Set(ecosystems)];
+  return unique.filter((e) => !unique.some((base) => base !== e && covers([base])(e)));
+}
+
 /** Downloads the exports of `options.ecosystems` and swaps them into the database at `dbFile` atomically. */
 export async function updateDb(dbFile: string, options: UpdateOptions): Promise<UpdateResult> {
   const events = options.events ?? silent;
@@ -196,7 +205,7 @@ export async function updateDb(dbFile: string, options: UpdateOptions): Promise<
   const next = join(work, 'osv.sqlite');
   try {
     const downloads: (Omit<UpdatedEcosystem, 'records'> & { file: string })[] = [];
-    for (const [i, ecosystem] of options.ecosystems.entries()) {
+    for (const [i, ecosystem] of withoutCovered(options.ecosystems).entries()) {
       const url = exportUrl(options.url, ecosystem);
       const file = join(work, `${i}.zip`);
       events({ kind: 'log', level: 'debug', message: `downloading ${url}` });
