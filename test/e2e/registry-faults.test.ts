@@ -196,6 +196,51 @@ describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
     expect(error).toMatchObject({ code: 'external', message: `registry ${proxy.host}: fetching manifest faults/app:v1: timed out: no data for 1 s` });
   });
 
+  it('asks again for a page of tags or of the catalog whose body stops, and gives up in one line within the limits', async () => {
+    for (const name of ['app:v2', 'app:v3', 'listed:v1']) await remote.write(parseReference(`${registry.host}/faults/${name}`), { kind: 'image', image }, { cacheDir: tmpdir() });
+    const client = new remote.RegistryClient(proxy.host, opts({ timeout: 1 }));
+    // a page stops after a few bytes, once: the tag list (one page: this registry ignores `n` there), then the
+    // catalog's second page
+    proxy.rules.push({ method: 'GET', path: /\/tags\/list/, fault: { kind: 'stall', afterBytes: 5 }, times: 1 });
+    expect(await client.tags('faults/app', 1)).toEqual(['v1', 'v2', 'v3']);
+    const tagPages = proxy.log.filter((l) => l.path.includes('/tags/list'));
+    expect(tagPages.map((l) => l.fault)).toEqual(['stall', undefined]);
+    expect(tagPages[1]!.path).toBe(tagPages[0]!.path);
+    proxy.rules.push({ method: 'GET', path: /\/_catalog\?.*last=/, fault: { kind: 'stall', afterBytes: 5 }, times: 1 });
+    expect(await client.catalog(1)).toEqual(expect.arrayContaining(['faults/app', 'faults/listed']));
+    const catalogPages = proxy.log.filter((l) => l.path.startsWith('/v2/_catalog'));
+    expect(catalogPages.map((l) => l.fault).slice(0, 3)).toEqual([undefined, 'stall', undefined]);
+    expect(catalogPages[2]!.path).toBe(catalogPages[1]!.path);
+
+    proxy.rules.push({ method: 'GET', path: /\/tags\/list/, fault: { kind: 'stall', afterBytes: 5 }, times: 100 });
+    const error = await new remote.RegistryClient(proxy.host, opts({ timeout: 1, retries: 1 })).tags('faults/app', 1).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'external', message: `registry ${proxy.host}: listing tags of faults/app: timed out: no data for 1 s after 2 attempts` });
+
+    // a registry that stalls every time costs registry.deadline, not retries × registry.timeout
+    proxy.rules.push({ method: 'GET', path: /\/_catalog/, fault: { kind: 'stall', afterBytes: 5 }, times: 100 });
+    const started = Date.now();
+    const cut = await new remote.RegistryClient(proxy.host, opts({ timeout: 1, deadline: 3, retries: 10 })).catalog(1).catch((e: unknown) => e);
+    const seconds = (Date.now() - started) / 1000;
+    expect(cut).toMatchObject({ code: 'external', message: expect.stringMatching(new RegExp(`^registry ${proxy.host}: listing the catalog: timed out: (no complete answer within 3 s \\([2-9] attempts\\)|no data for 1 s after [2-9] attempts)$`)) as unknown });
+    expect(proxy.log.filter((l) => l.path.startsWith('/v2/_catalog') && l.fault === 'stall').length).toBeGreaterThanOrEqual(2);
+    // undici's timers tick every 0.5 s or so
+    expect(seconds).toBeGreaterThanOrEqual(2);
+    expect(seconds).toBeLessThan(4.5);
+  });
+
+  it.skipIf(missing('cli'))('says a listing whose body stops timed out, in one line with exit 4, through the CLI', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'shipshape-stall-'));
+    try {
+      writeFileSync(join(work, '.shipshape.yaml'), 'registry:\n  timeout: 1\n  retries: 1\n');
+      proxy.rules.push({ method: 'GET', path: /\/tags\/list/, fault: { kind: 'stall', afterBytes: 5 }, times: 100 });
+      const res = await runCli(['tags', `${proxy.host}/faults/app`], { cwd: work });
+      expect(res).toMatchObject({ code: 4, stdout: '', stderr: `shipshape: registry ${proxy.host}: listing tags of faults/app: timed out: no data for 1 s after 2 attempts\n` });
+      expect(proxy.log.filter((l) => l.path.includes('/tags/list')).map((l) => l.fault)).toEqual(['stall', 'stall']);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('reports a token service whose answer stops as a timeout of that service', async () => {
     const stub: { origin?: string } = {};
     const server = await startStub((req, res) => {

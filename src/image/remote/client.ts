@@ -59,6 +59,32 @@ async function readManifestBody(res: HttpResponse, subject: string): Promise<Buf
   return Buffer.concat(chunks);
 }
 
+/** The largest page of a tag or catalog listing read (a thousand names fit in a few tens of kilobytes). */
+const maxPageBytes = 16 * 1024 * 1024;
+
+/**
+ * Reads a whole body of at most `limit` bytes, throwing `tooLarge()` beyond it; a body that breaks or goes quiet
+ * throws undici's error, which the transport turns into a retry or a one-line failure.
+ */
+async function readWhole(res: HttpResponse, limit: number, tooLarge: () => Error): Promise<Buffer> {
+  const declared = Number(header(res.headers, 'content-length') ?? NaN);
+  if (declared > limit) {
+    await readBounded(res.body, 0);
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      res.body.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** `Link: </v2/_catalog?last=b&n=2>; rel="next"` → the next URL, resolved against the current one. */
 export function nextLink(value: string | undefined, current: URL): URL | undefined {
   if (value === undefined) return undefined;
@@ -337,8 +363,11 @@ export class RegistryClient {
       if (page > 100_000) throw externalFailure(this.subject, `${what}: pagination does not end`);
       if (read.has(url.href)) throw externalFailure(this.subject, `${what}: the Link header leads back to a page already read (${url.pathname}${url.search})`);
       read.add(url.href);
-      const res = await this.transport.send({ method: 'GET', url, expect: [200], what, authorizer });
-      const body = await readBounded(res.body, 16 * 1024 * 1024);
+      // read whole within the request: a page whose body stops is asked for again, not parsed half
+      const { res, body } = await this.transport.fetch({ method: 'GET', url, expect: [200], what, authorizer }, async (r) => ({
+        res: r,
+        body: await readWhole(r, maxPageBytes, () => externalFailure(this.subject, `${what}: a page is over the ${maxPageBytes}-byte limit`)),
+      }));
       let parsed: unknown;
       try {
         parsed = JSON.parse(body.toString('utf8'));

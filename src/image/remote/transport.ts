@@ -491,6 +491,21 @@ export class RegistryTransport {
    * the rest as `external`, with the registry's own error text.
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
+    return this.exchange(req, (res) => Promise.resolve(res), false);
+  }
+
+  /**
+   * Sends a request and reads the whole answer with `read`, the body counting as part of the answer: a body that
+   * goes quiet for `timeout` or breaks is asked for again as an answer that never came would be (when the request
+   * is harmless to repeat), and the deadline bounds every attempt's body too, so that a manifest or a page of tags
+   * costs at most `deadline` seconds however the registry stalls. For small answers read whole, never for blobs
+   * (those resume with Range and are bounded only by idleness).
+   */
+  async fetch<T>(req: HttpRequest, read: (res: HttpResponse) => Promise<T>): Promise<T> {
+    return this.exchange(req, read, true);
+  }
+
+  private async exchange<T>(req: HttpRequest, read: (res: HttpResponse) => Promise<T>, bodyInAnswer: boolean): Promise<T> {
     let url = req.url;
     let attempt = 0;
     let redirects = 0;
@@ -530,78 +545,103 @@ export class RegistryTransport {
       const timer = cut === undefined ? undefined : setTimeout(() => { cut.abort(); }, Math.max(0, deadlineAt - Date.now()));
       const signals = [this.signal, cut?.signal].filter((s) => s !== undefined);
       try {
-        const body = req.body ? await req.body() : undefined;
-        res = await request(url, {
-          method: req.method,
-          headers,
-          body: body ?? null,
-          dispatcher: this.dispatcher(onRegistry),
-          // the registry checks an upload before it answers: as long a wait as a body's silence
-          headersTimeout: (body === undefined ? this.timeouts.response : this.timeouts.idle) * 1000,
-          ...(signals.length === 0 ? {} : { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }),
-        });
-      } catch (error) {
-        if (error instanceof ShipshapeError) throw error;
-        this.signal?.throwIfAborted();
-        if (cut?.signal.aborted === true) {
-          throw externalFailure(this.subject, `${req.what}: timed out: no answer within ${this.deadline} s${attempt > 0 ? ` (${attempt + 1} attempts)` : ''}`, error);
+        try {
+          const body = req.body ? await req.body() : undefined;
+          res = await request(url, {
+            method: req.method,
+            headers,
+            body: body ?? null,
+            dispatcher: this.dispatcher(onRegistry),
+            // the registry checks an upload before it answers: as long a wait as a body's silence
+            headersTimeout: (body === undefined ? this.timeouts.response : this.timeouts.idle) * 1000,
+            ...(signals.length === 0 ? {} : { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }),
+          });
+        } catch (error) {
+          if (error instanceof ShipshapeError) throw error;
+          this.signal?.throwIfAborted();
+          if (cut?.signal.aborted === true) {
+            throw externalFailure(this.subject, `${req.what}: timed out: no answer within ${this.deadline} s${attempt > 0 ? ` (${attempt + 1} attempts)` : ''}`, error);
+          }
+          const tlsCode = tlsErrorCode(error);
+          if (tlsCode !== undefined) {
+            // Not worth a retry: the same certificate comes back. Say where trust comes from, as Docker's message does.
+            throw externalFailure(
+              this.subject,
+              `${req.what}: TLS certificate not trusted (${tlsCode}); add its CA to ${this.certsDir}/${this.host}/ca.crt or NODE_EXTRA_CA_CERTS, or list the registry under registry.insecure`,
+              error,
+            );
+          }
+          lastProblem = this.describeFailure(error, req.body === undefined ? this.timeouts.response : this.timeouts.idle);
+          const code = networkErrorCode(error);
+          const delay = isRetryableError(error) && (idempotent || (code !== undefined && notSentCodes.has(code))) ? retryDelay() : undefined;
+          if (delay !== undefined) {
+            attempt++;
+            await this.wait(attempt, delay);
+            continue;
+          }
+          throw externalFailure(this.subject, `${req.what}: ${lastProblem}${attempts()}`, error);
         }
-        const tlsCode = tlsErrorCode(error);
-        if (tlsCode !== undefined) {
-          // Not worth a retry: the same certificate comes back. Say where trust comes from, as Docker's message does.
-          throw externalFailure(
-            this.subject,
-            `${req.what}: TLS certificate not trusted (${tlsCode}); add its CA to ${this.certsDir}/${this.host}/ca.crt or NODE_EXTRA_CA_CERTS, or list the registry under registry.insecure`,
-            error,
-          );
+        const response: HttpResponse = { statusCode: res.statusCode, headers: res.headers, body: res.body, url };
+        if (req.expect.includes(res.statusCode)) {
+          // a body read apart from the request (a blob) is bounded by idleness alone
+          if (!bodyInAnswer) clearTimeout(timer);
+          try {
+            return await read(response);
+          } catch (error) {
+            if (error instanceof ShipshapeError) throw error;
+            this.signal?.throwIfAborted();
+            if (cut?.signal.aborted === true) {
+              throw externalFailure(this.subject, `${req.what}: timed out: no complete answer within ${this.deadline} s${attempt > 0 ? ` (${attempt + 1} attempts)` : ''}`, error);
+            }
+            // the answer began and then stopped or broke: as if it never came
+            lastProblem = this.describeFailure(error);
+            const code = networkErrorCode(error);
+            const broken = isRetryableError(error) || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH';
+            const delay = broken && idempotent ? retryDelay() : undefined;
+            if (delay !== undefined) {
+              attempt++;
+              await this.wait(attempt, delay);
+              continue;
+            }
+            throw externalFailure(this.subject, `${req.what}: ${lastProblem}${attempts()}`, error);
+          }
         }
-        lastProblem = this.describeFailure(error, req.body === undefined ? this.timeouts.response : this.timeouts.idle);
-        const code = networkErrorCode(error);
-        const delay = isRetryableError(error) && (idempotent || (code !== undefined && notSentCodes.has(code))) ? retryDelay() : undefined;
-        if (delay !== undefined) {
-          attempt++;
-          await this.wait(attempt, delay);
+
+        const location = header(res.headers, 'location');
+        if (follow && res.statusCode >= 300 && res.statusCode < 400 && location !== undefined) {
+          await readBounded(res.body, 0);
+          if (++redirects > maxRedirects) throw externalFailure(this.subject, `${req.what}: more than ${maxRedirects} redirects`);
+          url = new URL(location, url);
           continue;
         }
-        throw externalFailure(this.subject, `${req.what}: ${lastProblem}${attempts()}`, error);
+        if (res.statusCode === 401 && onRegistry && req.authorizer && !authRetried) {
+          await readBounded(res.body);
+          authRetried = true;
+          if (await req.authorizer.challenge(url, header(res.headers, 'www-authenticate'))) continue;
+          // credentials that were sent and refused want correcting, not a login that would store the same ones
+          const why = headers.authorization === undefined ? `no usable credentials; try shipshape login ${this.host}` : 'credentials rejected';
+          throw externalFailure(this.subject, `${req.what}: answered 401 Unauthorized (${why})`);
+        }
+        // redacted before it is trimmed, so that no cut-off piece of a secret survives
+        const errorBody = describeErrorBody(Buffer.from(redactSecrets((await readBounded(res.body)).toString('utf8'), secrets)));
+        const where = onRegistry ? '' : ` (redirected to ${url.host})`;
+        lastProblem = `answered ${statusLine(res.statusCode)}${errorBody.text ? ` (${errorBody.text})` : ''}${where}`;
+        // a 429 says the registry did nothing; other statuses may come after it acted
+        if (retryableStatuses.has(res.statusCode) && (idempotent || res.statusCode === 429)) {
+          const delay = retryDelay(res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined);
+          if (delay !== undefined) {
+            attempt++;
+            await this.wait(attempt, delay);
+            continue;
+          }
+        }
+        const message = `${req.what}: ${lastProblem}${attempts()}`;
+        if (res.statusCode === 404) throw notFound(this.subject, message);
+        if (res.statusCode === 400 && errorBody.code !== undefined && /INVALID|UNSUPPORTED/.test(errorBody.code)) throw invalidInput(this.subject, message);
+        throw externalFailure(this.subject, message);
       } finally {
         clearTimeout(timer);
       }
-      const response: HttpResponse = { statusCode: res.statusCode, headers: res.headers, body: res.body, url };
-      if (req.expect.includes(res.statusCode)) return response;
-
-      const location = header(res.headers, 'location');
-      if (follow && res.statusCode >= 300 && res.statusCode < 400 && location !== undefined) {
-        await readBounded(res.body, 0);
-        if (++redirects > maxRedirects) throw externalFailure(this.subject, `${req.what}: more than ${maxRedirects} redirects`);
-        url = new URL(location, url);
-        continue;
-      }
-      if (res.statusCode === 401 && onRegistry && req.authorizer && !authRetried) {
-        await readBounded(res.body);
-        authRetried = true;
-        if (await req.authorizer.challenge(url, header(res.headers, 'www-authenticate'))) continue;
-        // credentials that were sent and refused want correcting, not a login that would store the same ones
-        const why = headers.authorization === undefined ? `no usable credentials; try shipshape login ${this.host}` : 'credentials rejected';
-        throw externalFailure(this.subject, `${req.what}: answered 401 Unauthorized (${why})`);
-      }
-      // redacted before it is trimmed, so that no cut-off piece of a secret survives
-      const errorBody = describeErrorBody(Buffer.from(redactSecrets((await readBounded(res.body)).toString('utf8'), secrets)));
-      const where = onRegistry ? '' : ` (redirected to ${url.host})`;
-      lastProblem = `answered ${statusLine(res.statusCode)}${errorBody.text ? ` (${errorBody.text})` : ''}${where}`;
-      // a 429 says the registry did nothing; other statuses may come after it acted
-      if (retryableStatuses.has(res.statusCode) && (idempotent || res.statusCode === 429)) {
-        const delay = retryDelay(res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined);
-        if (delay !== undefined) {
-          attempt++;
-          await this.wait(attempt, delay);
-          continue;
-        }
-      }
-      const message = `${req.what}: ${lastProblem}${attempts()}`;
-      if (res.statusCode === 404) throw notFound(this.subject, message);
-      if (res.statusCode === 400 && errorBody.code !== undefined && /INVALID|UNSUPPORTED/.test(errorBody.code)) throw invalidInput(this.subject, message);
-      throw externalFailure(this.subject, message);
     }
   }
 }
