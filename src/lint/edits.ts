@@ -1,5 +1,5 @@
 /** Edit builders for fixes: exact range replacements on the Dockerfile source. */
-import type { Instruction, Range, RunInstruction, TextEdit } from '../dockerfile/index.js';
+import { allCommands, type Instruction, type Range, type RunInstruction, type SimpleCommand, type TextEdit } from '../dockerfile/index.js';
 
 /** Insert `text` at `offset`. */
 export function insertAt(offset: number, text: string): TextEdit {
@@ -43,6 +43,22 @@ export function scriptEnd(run: RunInstruction): number | undefined {
   const last = shell.body.items[shell.body.items.length - 1];
   if (!last || last.separator === '&') return undefined;
   return last.command.range.end.offset;
+}
+
+/** `exec …`, or an `exit` that may succeed: what follows in the script may never run while the RUN still passes. */
+function endsEarly(command: SimpleCommand): boolean {
+  const [name, status] = command.words;
+  if (name?.value === 'exec') return true;
+  // `exit 1` fails the build anyway
+  return name?.value === 'exit' && !/^[1-9][0-9]*$/.test(status?.value ?? '0');
+}
+
+/**
+ * Whether a RUN's script may `exec` or `exit` with success before its end: commands joined after it with `&&` (or a
+ * RUN merged into it) might then never run while the build goes on. `false` for a script that does not parse.
+ */
+export function mayEndEarly(run: RunInstruction): boolean {
+  return run.shell !== null && allCommands(run.shell).some(endsEarly);
 }
 
 /**

@@ -64,3 +64,18 @@ describe.skipIf(missing !== null)('fixing the corpus', () => {
     }, 120_000);
   }
 });
+
+/**
+ * A RUN that may end early with success keeps no-root-user's user creation in a RUN of its own (joined, it might never
+ * run), and consecutive-run does not ask to merge the two: the output of `--fix=all` is a fixed point.
+ */
+describe('fixing after a RUN that may end early', () => {
+  for (const run of ['make || exit 0', 'test -f /skip && exit', 'exec ./setup.sh']) {
+    it(`RUN ${run}`, () => {
+      const fixed = fixText(`FROM debian:12\nRUN ${run}\nCMD ["sh"]\n`, { rules: allRules, mode: 'all' });
+      expect(fixed.output).toContain(`RUN ${run}\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\n`);
+      expect(fixed.result.findings.map((f) => f.ruleId)).not.toContain('consecutive-run');
+      expect(fixText(fixed.output, { rules: allRules, mode: 'all' }).output).toBe(fixed.output);
+    });
+  }
+});

@@ -1,5 +1,6 @@
 import type { Instruction } from '../../dockerfile/index.js';
 import { defineRule } from '../define-rule.js';
+import { mayEndEarly } from '../edits.js';
 
 /** Each RUN is a layer; consecutive RUNs that belong together cost layers and let earlier layers keep files later ones delete. */
 export const rule = defineRule({
@@ -14,6 +15,8 @@ export const rule = defineRule({
   },
   create(ctx) {
     const sameFlags = (a: Instruction, b: Instruction): boolean => a.flags.map((f) => `${f.name}=${f.value ?? ''}`).join(' ') === b.flags.map((f) => `${f.name}=${f.value ?? ''}`).join(' ');
+    // a RUN that may `exec` or `exit 0` early is no place to merge the next one into: its commands might never run
+    // (no-root-user keeps the user's creation apart from such a RUN for the same reason)
     // the engine visits instructions in order: the instruction before a RUN is found by walking forward to it
     let cursor = 0;
     return {
@@ -25,7 +28,7 @@ export const rule = defineRule({
           return;
         }
         const prev = all[cursor - 1];
-        if (prev?.keyword === 'Run' && prev.stageIndex === node.stageIndex && node.comments.length === 0 && !node.json && !prev.json && node.heredocs.length === 0 && prev.heredocs.length === 0 && sameFlags(prev, node)) {
+        if (prev?.keyword === 'Run' && prev.stageIndex === node.stageIndex && node.comments.length === 0 && !node.json && !prev.json && node.heredocs.length === 0 && prev.heredocs.length === 0 && sameFlags(prev, node) && !mayEndEarly(prev)) {
           ctx.report({ range: node.range, messageId: 'merge' });
         }
       },

@@ -1,9 +1,9 @@
-import { allCommands, type Dockerfile, type Instruction, type SimpleCommand, type Stage, type TextEdit } from '../../dockerfile/index.js';
+import type { Dockerfile, Instruction, Stage, TextEdit } from '../../dockerfile/index.js';
 import { isAlpine, isDistroless, rootImageOf } from '../base-image.js';
 import { defineRule } from '../define-rule.js';
 import { readPragmas } from '../pragmas.js';
 import { goSplitPlan } from '../split-stages.js';
-import { asOneEdit, danglingEscape, indentAt, insertAt, newlineOf, replaceRange, scriptEnd } from '../edits.js';
+import { asOneEdit, danglingEscape, indentAt, insertAt, mayEndEarly, newlineOf, replaceRange, scriptEnd } from '../edits.js';
 
 const rootNames = new Set(['root', '0', 'root:root', '0:0', 'root:0', '0:root']);
 
@@ -20,14 +20,6 @@ function chain(stages: readonly Stage[], stage: Stage): Stage[] {
   return out;
 }
 
-/** `exec …`, or an `exit` that may succeed: what follows in the script may never run while the RUN still passes. */
-function endsEarly(command: SimpleCommand): boolean {
-  const [name, status] = command.words;
-  if (name?.value === 'exec') return true;
-  // `exit 1` fails the build anyway
-  return name?.value === 'exit' && !/^[1-9][0-9]*$/.test(status?.value ?? '0');
-}
-
 /**
  * Where the commands that create the user can join the RUN right before `at` rather than make a RUN of their own,
  * which would follow that RUN directly and draw consecutive-run (so `--fix=all` would leave a finding of its own
@@ -42,7 +34,7 @@ function joinPoint(df: Dockerfile, final: Stage, at: number): { run: Instruction
   if (prev?.keyword !== 'Run' || prev.json || prev.flags.length > 0) return undefined;
   if (df.source.slice(prev.range.end.offset, at).includes('#')) return undefined;
   const offset = scriptEnd(prev);
-  if (offset === undefined || !prev.shell || allCommands(prev.shell).some(endsEarly)) return undefined;
+  if (offset === undefined || !prev.shell || mayEndEarly(prev)) return undefined;
   return { run: prev, offset };
 }
 
