@@ -1,6 +1,6 @@
 import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { excludedBy } from '../generate/index.js';
 import { ShipshapeError } from '../internal/errors.js';
@@ -115,6 +115,35 @@ describe('init on a workspace member', () => {
       // from the root, the member is generated for
       expect(summary((await init({ dir, app, dryRun: true })).files)).toContain('Dockerfile:would-create');
     }
+  });
+
+  it('refuses a library member (no start script) naming the workspace root and the commands for its apps', async () => {
+    const cases: [string, string, string[]][] = [
+      ['node-npm-workspaces', 'packages/greeting', ['packages/api']],
+      ['node-pnpm-workspaces', 'packages/greeting', ['packages/api']],
+      ['node-bun-workspaces', 'services/ledger', ['services/payments/eu/worker', 'apps/gateway']],
+    ];
+    for (const [fixture, library, apps] of cases) {
+      const { dir } = await project(fixture);
+      const member = join(dir, library);
+      const error = await init({ dir: member }).catch((e: unknown) => e);
+      expect(error, fixture).toBeInstanceOf(ShipshapeError);
+      expect((error as ShipshapeError).code).toBe('invalid-input');
+      const rootArg = relative(process.cwd(), dir);
+      expect((error as Error).message).toMatch(new RegExp(`: a library of the workspace at ${dir} \\((package\\.json|pnpm-workspace\\.yaml)\\), not an app \\(no start script\\): run `));
+      expect((error as Error).message.endsWith(apps.map((app) => `shipshape init ${rootArg} --app ${app}`).join(' or ')), (error as Error).message).toBe(true);
+      expect(await exists(join(member, 'Dockerfile'))).toBe(false);
+      // each command it names generates
+      for (const app of apps) expect(summary((await init({ dir, app, dryRun: true })).files)).toContain('Dockerfile:would-create');
+    }
+    // a workspace of libraries alone has no command to name
+    const top = await mkdtemp(join(tmpdir(), 'shipshape-init-'));
+    made.push(top);
+    await mkdir(join(top, 'libs/util'), { recursive: true });
+    await writeFile(join(top, 'package.json'), JSON.stringify({ name: 'r', private: true, workspaces: ['libs/*'] }));
+    await writeFile(join(top, 'libs/util/package.json'), JSON.stringify({ name: 'util', main: 'index.js' }));
+    await writeFile(join(top, 'libs/util/index.js'), 'module.exports = 1;\n');
+    await expect(init({ dir: join(top, 'libs/util') })).rejects.toThrow(`a library of the workspace at ${top} (package.json), not an app (no start script): the workspace has no app (a member with a start script)`);
   });
 
   it('a module or package outside any workspace, or a workspace that does not list it, is generated for alone', async () => {

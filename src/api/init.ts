@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { detectApp, type DetectedApp, findEnclosingCargoWorkspace, findEnclosingGoWork, findEnclosingUvWorkspace, findWorkspace, generateDeployment, generateFiles, generateWorkflow, kubernetesName } from '../generate/index.js';
+import { detectApp, type DetectedApp, discoverApps, findEnclosingCargoWorkspace, findEnclosingGoWork, findEnclosingUvWorkspace, findWorkspace, generateDeployment, generateFiles, generateWorkflow, kubernetesName } from '../generate/index.js';
 import { parseReference } from '../image/reference.js';
 import { invalidInput, wrap } from '../internal/errors.js';
 import { type EventSink, silent } from '../internal/events.js';
@@ -154,7 +154,16 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   const workspace = app.path === '.' ? await enclosingWorkspace[app.ecosystem](root) : undefined;
   if (workspace !== undefined) {
     const rootArg = relative(process.cwd(), workspace.root) || '.';
-    throw invalidInput(root, `a member of the workspace at ${workspace.root} (${workspace.file}), which its build needs: run shipshape init ${rootArg} --app ${workspace.member}`);
+    const command = (member: string): string => `shipshape init ${rootArg} --app ${member}`;
+    // a Node.js member without a start script is a library of the workspace: its apps are what the root generates for
+    // (the root's own app included; a folder the workspace excludes is a project of its own, not one of its apps)
+    const rootApps = app.ecosystem === 'node' ? (await discoverApps(workspace.root).catch(() => undefined))?.filter((a) => a.ecosystem === 'node' && (a.path === '.' || a.workspace !== undefined)) : undefined;
+    if (rootApps !== undefined && !rootApps.some((a) => a.path === workspace.member)) {
+      const apps = rootApps.map((a) => a.path);
+      const choice = apps.length === 0 ? 'the workspace has no app (a member with a start script)' : apps.length <= 3 ? `run ${apps.map(command).join(' or ')}` : `run ${command('APP')}, APP one of ${apps.join(', ')}`;
+      throw invalidInput(root, `a library of the workspace at ${workspace.root} (${workspace.file}), not an app (no start script): ${choice}`);
+    }
+    throw invalidInput(root, `a member of the workspace at ${workspace.root} (${workspace.file}), which its build needs: run ${command(workspace.member)}`);
   }
   events({ kind: 'log', level: 'debug', message: `detected ${app.ecosystem} app ${app.name} at ${app.path}` });
   let compat = options.compat ?? false;
