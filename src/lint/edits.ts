@@ -83,6 +83,17 @@ export function danglingEscape(source: string, escapeChar: string, instruction: 
   return undefined;
 }
 
+/**
+ * Whether `instruction` (or its ONBUILD trigger) has a heredoc with no terminator line: its body runs to the end of
+ * the file, and a line added after it would be part of that body.
+ */
+export function endsInOpenHeredoc(instruction: Instruction): boolean {
+  const target = instruction.keyword === 'Onbuild' ? instruction.trigger : instruction;
+  if (!target || !('heredocs' in target)) return false;
+  // the parser gives an unterminated heredoc an empty terminator range at the end of the file
+  return target.heredocs.some((h) => h.terminatorRange.start.offset === h.terminatorRange.end.offset);
+}
+
 /** `edits` (non-overlapping) as one edit over the span they cover: two inserts at one offset would conflict. */
 export function asOneEdit(source: string, edits: readonly TextEdit[]): TextEdit {
   const sorted = [...edits].sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);

@@ -142,6 +142,16 @@ new RuleTester({ describe, it }).run(rule, {
       mode: 'all',
       output: 'FROM alpine:3.20\nRUN apk add --no-cache curl \\\n    && addgroup -S app && adduser -S -G app -H app\nUSER app',
     },
+    // … but after a heredoc with no terminator line they would be its body: no suggestion
+    { code: 'FROM debian:12\nRUN <<EOF\necho hi\n', errors: ['noUser'], mode: 'all', output: null },
+    { code: 'FROM debian:12\nCOPY <<EOF /etc/motd\nhello', errors: ['noUser'], mode: 'all', output: null },
+    // a terminated one ends its instruction as usual
+    {
+      code: 'FROM debian:12\nCOPY <<EOF /etc/motd\nhello\nEOF\n',
+      errors: ['noUser'],
+      mode: 'all',
+      output: 'FROM debian:12\nCOPY <<EOF /etc/motd\nhello\nEOF\nRUN groupadd --system app && useradd --system --no-log-init --gid app --no-create-home app\nUSER app\n',
+    },
     // a Go build no-multi-stage splits gets a distroless :nonroot runtime from that fix instead
     { code: 'FROM golang:1.22\nRUN CGO_ENABLED=0 go build -o /app .\nCMD ["/app"]\n', errors: ['noUser'], mode: 'all', output: null },
     { code: 'FROM local/base\nRUN true', errors: ['noUser'], mode: 'all', output: 'FROM local/base\nRUN true\nUSER 65532:65532' },

@@ -3,7 +3,7 @@ import { isAlpine, isDistroless, rootImageOf } from '../base-image.js';
 import { defineRule } from '../define-rule.js';
 import { readPragmas } from '../pragmas.js';
 import { goSplitPlan } from '../split-stages.js';
-import { asOneEdit, danglingEscape, indentAt, insertAt, mayEndEarly, newlineOf, replaceRange, scriptEnd } from '../edits.js';
+import { asOneEdit, danglingEscape, endsInOpenHeredoc, indentAt, insertAt, mayEndEarly, newlineOf, replaceRange, scriptEnd } from '../edits.js';
 
 const rootNames = new Set(['root', '0', 'root:root', '0:0', 'root:0', '0:root']);
 
@@ -121,6 +121,9 @@ export const rule = defineRule({
         // join its last instruction, so the escape goes (the instruction means the same without it)
         const lastOfStage = final.instructions[final.instructions.length - 1] ?? final.from;
         const dangling = anchor ? undefined : danglingEscape(df.source, df.escapeChar, lastOfStage);
+        // after a heredoc with no terminator the new lines would be its body: no edit can add them as instructions
+        // without choosing where the body ends
+        const openHeredoc = !anchor && endsInOpenHeredoc(lastOfStage);
         const edits = (): TextEdit[] => {
           const switchUser = anchor ? lines + nl : lead + lines;
           const unescape: TextEdit[] = dangling ? [{ range: { start: { offset: dangling.start }, end: { offset: dangling.end } }, text: '' }] : [];
@@ -136,7 +139,7 @@ export const rule = defineRule({
         ctx.report({
           range: final.from.range,
           messageId: 'noUser',
-          ...(splits ? {} : { suggestion: { description: 'add a non-root user', edits } }),
+          ...(splits || openHeredoc ? {} : { suggestion: { description: 'add a non-root user', edits } }),
         });
       },
     };
