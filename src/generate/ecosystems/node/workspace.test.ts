@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,6 +81,23 @@ describe('findWorkspace', () => {
     expect(await workspaceMembers(new ProjectFiles(root), { root: '.', patterns: ['apps/*', 'services/**', './tools/{x,q}/*/*/*/*'], file: 'package.json' })).toEqual({ members: [...members].sort(), capped: false });
     expect(await findWorkspace(root)).toEqual({ root, member: '.', members: [...members].sort(), file: 'package.json' });
     expect((await findWorkspace(join(root, 'apps/web')))?.members).toEqual([...members].sort());
+  });
+
+  it('walks no folder reached through a symbolic link, whose target may lie outside the project', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-ws-'));
+    const outside = await mkdtemp(join(tmpdir(), 'shipshape-ws-outside-'));
+    made.push(root, outside);
+    await mkdir(join(outside, 'pkg'), { recursive: true });
+    await writeFile(join(outside, 'pkg/package.json'), '{}');
+    await mkdir(join(root, 'apps/web'), { recursive: true });
+    await writeFile(join(root, 'apps/web/package.json'), '{}');
+    await symlink(outside, join(root, 'linked'));
+    await symlink(outside, join(root, 'apps/linked'));
+    const files = new ProjectFiles(root);
+    const ws: WorkspaceRoot = { root: '.', patterns: ['apps/**', 'linked/*'], file: 'package.json' };
+    expect(await workspaceMembers(files, ws)).toEqual({ members: ['apps/web'], capped: false });
+    // asked again, from a view that has listed the real folders already
+    expect(await workspaceMembers(files, ws)).toEqual({ members: ['apps/web'], capped: false });
   });
 
   it('stops after a number of folder entries and says so', async () => {
