@@ -190,10 +190,27 @@ describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
     expect(error).toMatchObject({ code: 'external', message: `registry ${proxy.host}: fetching blob ${bigLayer()}: timed out: no data for 1 s at 150000 of ${image.layers[1]!.descriptor.size} bytes` });
   });
 
-  it('reports a manifest whose body stops as a timeout of that registry, not an internal error', async () => {
+  it('asks again for a manifest whose body stops, and gives up in one line within registry.deadline', async () => {
     proxy.rules.push({ method: 'GET', path: /\/manifests\/v1$/, fault: { kind: 'stall', afterBytes: 10 }, times: 1 });
-    const error = await remote.image(ref(), opts({ timeout: 1 })).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'external', message: `registry ${proxy.host}: fetching manifest faults/app:v1: timed out: no data for 1 s` });
+    const img = await remote.image(ref(), opts({ timeout: 1 }));
+    expect(img.digest).toBe(image.digest);
+    expect(proxy.log.filter((l) => l.path.endsWith('/manifests/v1')).map((l) => l.fault)).toEqual(['stall', undefined]);
+
+    // a registry that keeps stalling: a one-line timeout of that registry, not an internal error
+    proxy.rules.push({ method: 'GET', path: /\/manifests\/v1$/, fault: { kind: 'stall', afterBytes: 10 }, times: 100 });
+    const error = await remote.image(ref(), opts({ timeout: 1, retries: 1 })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'external', message: `registry ${proxy.host}: fetching manifest faults/app:v1: timed out: no data for 1 s after 2 attempts` });
+
+    // eleven attempts of a 1 s stall each would take 11 s: the deadline ends it at 3 s
+    proxy.log.length = 0;
+    const started = Date.now();
+    const bounded = await remote.image(ref(), opts({ timeout: 1, deadline: 3, retries: 10 })).catch((e: unknown) => e);
+    const seconds = (Date.now() - started) / 1000;
+    expect(bounded).toMatchObject({ code: 'external', message: expect.stringMatching(new RegExp(`^registry ${proxy.host}: fetching manifest faults/app:v1: timed out: (no complete answer within 3 s \\([2-9] attempts\\)|no data for 1 s after [2-9] attempts)$`)) as unknown });
+    expect(proxy.log.filter((l) => l.path.endsWith('/manifests/v1')).length).toBeGreaterThanOrEqual(2);
+    // undici's timers tick every 0.5 s or so
+    expect(seconds).toBeGreaterThanOrEqual(2);
+    expect(seconds).toBeLessThan(4.5);
   });
 
   it('asks again for a page of tags or of the catalog whose body stops, and gives up in one line within the limits', async () => {

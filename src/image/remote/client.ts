@@ -40,25 +40,6 @@ export function apiHost(domain: string): string {
   return domain === 'docker.io' ? 'registry-1.docker.io' : domain;
 }
 
-async function readManifestBody(res: HttpResponse, subject: string): Promise<Buffer> {
-  const declared = Number(header(res.headers, 'content-length') ?? NaN);
-  if (declared > maxManifestBytes) {
-    await readBounded(res.body, 0);
-    throw invalidInput(subject, `is ${declared} bytes, over the ${maxManifestBytes}-byte limit`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxManifestBytes) {
-      res.body.destroy();
-      throw invalidInput(subject, `is over the ${maxManifestBytes}-byte limit`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 /** The largest page of a tag or catalog listing read (a thousand names fit in a few tens of kilobytes). */
 const maxPageBytes = 16 * 1024 * 1024;
 
@@ -83,6 +64,12 @@ async function readWhole(res: HttpResponse, limit: number, tooLarge: () => Error
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** A manifest over the limit: its declared size when the registry said it. */
+function tooLargeManifest(res: HttpResponse, subject: string): Error {
+  const declared = Number(header(res.headers, 'content-length') ?? NaN);
+  return invalidInput(subject, declared > maxManifestBytes ? `is ${declared} bytes, over the ${maxManifestBytes}-byte limit` : `is over the ${maxManifestBytes}-byte limit`);
 }
 
 /** `Link: </v2/_catalog?last=b&n=2>; rel="next"` → the next URL, resolved against the current one. */
@@ -133,22 +120,18 @@ export class RegistryClient {
   /** GET a manifest by tag or digest, verified against the digest asked for or the one the registry declares. */
   async manifest(repo: string, reference: string): Promise<FetchedManifest> {
     const subject = `manifest ${repo}:${reference} in ${this.subject}`;
-    const res = await this.transport.send({
-      method: 'GET',
-      url: await this.url(`/v2/${repo}/manifests/${reference}`),
-      headers: { accept: manifestAccept },
-      expect: [200],
-      what: `fetching manifest ${repo}:${reference}`,
-      authorizer: this.auth.for(this.scopes(repo, 'pull')),
-    });
-    let raw: Buffer;
-    try {
-      raw = await readManifestBody(res, subject);
-    } catch (error) {
-      if (error instanceof ShipshapeError) throw error;
-      // the answer began and then stopped or broke: the registry's failure, in one line, not undici's error
-      throw externalFailure(this.subject, `fetching manifest ${repo}:${reference}: ${this.transport.describeFailure(error)}`, error);
-    }
+    // read whole within the request, as GET is harmless to repeat: a body that stops is asked for again
+    const { res, raw } = await this.transport.fetch(
+      {
+        method: 'GET',
+        url: await this.url(`/v2/${repo}/manifests/${reference}`),
+        headers: { accept: manifestAccept },
+        expect: [200],
+        what: `fetching manifest ${repo}:${reference}`,
+        authorizer: this.auth.for(this.scopes(repo, 'pull')),
+      },
+      async (r) => ({ res: r, raw: await readWhole(r, maxManifestBytes, () => tooLargeManifest(r, subject)) }),
+    );
     const digest = sha256(raw);
     const expected = reference.includes(':') ? reference : header(res.headers, 'docker-content-digest');
     if (expected?.startsWith('sha256:') && expected !== digest) {
