@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, readdir, stat, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import type { SuiteRelease } from '../base/archive.js';
@@ -160,6 +160,26 @@ async function newestCachedBase(prefix: string): Promise<{ dir: string; time: Da
   return newest;
 }
 
+/** Marks, in a recipe's cache folder, the base the last check against the archive named, and when it was made. */
+function checkedMarker(prefix: string): string {
+  return `${prefix}checked`;
+}
+
+/** The base the archive named less than `recheckAfter` seconds ago, if it is still cached. */
+async function recentlyCheckedBase(preset: PresetName, architecture: string, request: BuildRequest, recheckAfter: number): Promise<{ cached: Awaited<ReturnType<typeof presetBaseCache>>; ageSeconds: number } | undefined> {
+  if (recheckAfter === 0) return undefined;
+  const recipe = await presetBaseCache(preset, architecture, request, undefined);
+  const marker = checkedMarker(recipe.dir);
+  const info = await stat(marker).catch(() => undefined);
+  if (info === undefined) return undefined;
+  const ageSeconds = Math.floor((Date.now() - info.mtimeMs) / 1000);
+  // a clock set back makes the age negative: ask the archive rather than trust the marker
+  if (ageSeconds < 0 || ageSeconds >= recheckAfter) return undefined;
+  const dir = join(dirname(recipe.dir), (await readFile(marker, 'utf8').catch(() => '')).trim());
+  if (dirname(dir) !== dirname(recipe.dir) || !basename(dir).startsWith(basename(recipe.dir)) || !(await pathExists(join(dir, 'index.json')))) return undefined;
+  return { cached: { ...recipe, dir }, ageSeconds };
+}
+
 /** The largest `shipshape-sizes.json` read: a diff id and a number per layer, a few KiB at most. */
 const maxSizesBytes = 1024 * 1024;
 
@@ -203,6 +223,7 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
   const name = `shipshape/base:${preset}`;
   let cached: { dir: string; nodeBinary: string | undefined; keepNodeSymbols: boolean };
   let releases: SuiteRelease[] | undefined;
+  let fresh: { cached: typeof cached; ageSeconds: number } | undefined;
   if (config.offline) {
     // no InRelease to learn the archive's state from: the base cached last is what there is
     const recipe = await presetBaseCache(preset, architecture, request, undefined);
@@ -210,6 +231,10 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
     if (newest === undefined) throw invalidInput('configuration', `offline: true, and no ${preset} base for ${architecture} is cached (the Debian archive is needed to assemble one): build once online, or pass --base IMAGE`);
     events({ kind: 'log', level: 'info', message: `offline: the ${preset} base cached on ${newest.time.toISOString()}, without checking the archive for newer packages` });
     cached = { ...recipe, dir: newest.dir };
+  } else if ((fresh = await recentlyCheckedBase(preset, architecture, request, config.base.recheckAfter)) !== undefined) {
+    // checked against the archive less than base.recheckAfter ago: no InRelease fetch on every build
+    events({ kind: 'log', level: 'debug', message: `the ${preset} base checked against the archive ${fresh.ageSeconds} s ago (base.recheckAfter ${config.base.recheckAfter} s)` });
+    cached = fresh.cached;
   } else {
     // the archive code (OpenPGP) is loaded here, not at start-up: a build on another base never needs it
     const { archiveState, releaseChecks } = await import('../base/archive.js');
@@ -242,6 +267,13 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
     } finally {
       task.end();
     }
+  }
+  if (releases !== undefined) {
+    // the archive was asked just now and named this base: builds within base.recheckAfter take it without asking
+    const marker = checkedMarker((await presetBaseCache(preset, architecture, request, undefined)).dir);
+    await writeFileAtomic(marker, `${basename(dir)}\n`).catch((error: unknown) => {
+      events({ kind: 'log', level: 'debug', message: `writing ${marker}: ${error instanceof Error ? error.message : String(error)}` });
+    });
   }
   const ctx = await createTransportContext(config, events);
   try {

@@ -393,7 +393,9 @@ describe('build on a preset base, cached per archive state', () => {
     let n = 0;
     const run = async (offline = false): Promise<{ base: string; assembled: boolean }> => {
       const events: ProgressEvent[] = [];
-      const report = await build({ binary, ports: [], outputImage: `oci:${join(root, 'build-out')}:${n++}`, cacheDir, etcApt, config: configSchema.parse({ offline }), events: (e) => events.push(e) });
+      // recheckAfter 0: every build asks the archive (the window is tested below)
+      const config = configSchema.parse({ offline, base: { recheckAfter: 0 } });
+      const report = await build({ binary, ports: [], outputImage: `oci:${join(root, 'build-out')}:${n++}`, cacheDir, etcApt, config, events: (e) => events.push(e) });
       return { base: report.base.digest, assembled: events.some((e) => e.kind === 'task-start' && e.id === 'build-base') };
     };
     const first = await run();
@@ -421,5 +423,38 @@ describe('build on a preset base, cached per archive state', () => {
     await expect(build({ binary, ports: [], outputImage: `oci:${join(root, 'build-out')}:offline`, cacheDir: join(root, 'build-cache-empty'), etcApt, config: configSchema.parse({ offline: true }) })).rejects.toThrow(
       'configuration: offline: true, and no static base for amd64 is cached (the Debian archive is needed to assemble one): build once online, or pass --base IMAGE',
     );
+  });
+
+  it('within base.recheckAfter takes the base it checked last without asking the archive; past it, asks again', async () => {
+    const etcApt = join(root, 'etc-apt-recheck');
+    await mkdir(etcApt);
+    await writeFile(join(etcApt, 'sources.list'), `deb [signed-by=${keyring}] ${source.uri} test main\n`);
+    const cacheDir = join(root, 'build-cache-recheck');
+    const binary = fileURLToPath(new URL('../sbom/catalogers/go/__fixtures__/hello', import.meta.url));
+    let n = 0;
+    const run = async (): Promise<{ base: string; assembled: boolean; asked: boolean }> => {
+      const events: ProgressEvent[] = [];
+      const report = await build({ binary, ports: [], outputImage: `oci:${join(root, 'build-out-recheck')}:${n++}`, cacheDir, etcApt, config: configSchema.parse({}), events: (e) => events.push(e) });
+      const checkedLast = events.some((e) => e.kind === 'log' && e.message.includes('checked against the archive'));
+      return { base: report.base.digest, assembled: events.some((e) => e.kind === 'task-start' && e.id === 'build-base'), asked: !checkedLast };
+    };
+    const first = await run();
+    expect(first).toMatchObject({ assembled: true, asked: true });
+    try {
+      await publish(archivePackages().map((p) => (p.name === 'tzdata' ? { ...p, version: '3.0', files: { './usr/share/zoneinfo/UTC': 'TZif3\n' } } : p)));
+      // the default hour has not passed: the archive is not asked, the base checked last is built on
+      expect(await run()).toEqual({ base: first.base, assembled: false, asked: false });
+      // an hour later (the marker aged), the archive is asked and the moved archive's base assembled
+      const bases = join(cacheDir, 'build', 'bases');
+      const marker = (await readdir(bases)).find((name) => name.endsWith('checked'));
+      if (marker === undefined) throw new Error(`no check marker in ${bases}`);
+      const hourAgo = new Date(Date.now() - 3601_000);
+      await utimes(join(bases, marker), hourAgo, hourAgo);
+      const moved = await run();
+      expect(moved).toMatchObject({ assembled: true, asked: true });
+      expect(moved.base).not.toBe(first.base);
+    } finally {
+      await publish(archivePackages());
+    }
   });
 });

@@ -146,6 +146,11 @@ export const baseSchema = z.strictObject({
   maxValidTime: z.number().int().positive().optional(),
   /** Seconds after its `Date` an InRelease stays valid at least (apt's `Acquire::Min-ValidTime`): extends a shorter `Valid-Until`. */
   minValidTime: z.number().int().positive().optional(),
+  /**
+   * Seconds a base `build` assembled stays current without asking the archive again (its InRelease files): within
+   * them a build reuses the base it checked last, as `docker build` reuses a pulled base; 0 asks on every build.
+   */
+  recheckAfter: z.number().int().nonnegative().default(3600),
 });
 
 export type BaseConfig = z.infer<typeof baseSchema>;
@@ -161,7 +166,7 @@ export const configSchema = z.strictObject({
   analyze: analyzeSchema.default({ thresholds: {}, dive: {} }),
   vuln: vulnSchema.default({ db: { url: 'https://osv-vulnerabilities.storage.googleapis.com', ecosystems: [], stale: 'fail' } }),
   sbom: sbomSchema.default({ golang: { searchLocalModCacheLicenses: false }, rust: { searchLocalCargoLicenses: false } }),
-  base: baseSchema.default({ checkValidUntil: true, checkDate: true }),
+  base: baseSchema.default({ checkValidUntil: true, checkDate: true, recheckAfter: 3600 }),
 });
 
 export type Config = z.infer<typeof configSchema>;
