@@ -241,6 +241,31 @@ describe('PyPI names', () => {
   });
 });
 
+interface DistroScan {
+  found: string[];
+  ecosystems: string[];
+  warnings: string[];
+}
+
+/** Scans `packages` of an image on `distro` against a database holding `record` alone. */
+async function scanWithRecord(record: object, distro: ScanInput['source']['distro'], packages: ScanPackage[]): Promise<DistroScan> {
+  const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
+  const db = openDb(join(dir, 'osv.sqlite'));
+  await writeFile(join(dir, 'record.json'), JSON.stringify(record));
+  try {
+    await importOsv(db, join(dir, 'record.json'));
+    const r = scanSbom({ source: { distro }, packages }, db);
+    return { found: r.matches.map((m) => `${m.package.name} via ${m.advisoryPackage.ecosystem}`), ecosystems: r.ecosystems, warnings: r.warnings };
+  } finally {
+    db.close();
+  }
+}
+
+/** The distribution the catalog reads from an image holding this /etc/os-release. */
+async function distroOf(osRelease: string): Promise<ScanInput['source']['distro']> {
+  return (await catalogImage(await buildImage({ layers: [[{ path: 'etc/os-release', content: osRelease }]] }), 'distro')).source.distro;
+}
+
 describe('the distribution an image names', () => {
   // a test record for one source package in three Debian releases
   const record = {
@@ -249,18 +274,7 @@ describe('the distribution an image names', () => {
     affected: ['11', '12', '13'].map((n) => ({ package: { ecosystem: `Debian:${n}`, name: 'zlib' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:1.3.dfsg+really1.3.1-1' }] }] })),
   };
   const zlib = pkg('deb', 'zlib1g', '1:1.2.13.dfsg-1', { source: 'zlib' });
-  async function scanOn(distro: ScanInput['source']['distro'], packages: ScanPackage[] = [zlib]): Promise<{ found: string[]; ecosystems: string[]; warnings: string[] }> {
-    const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
-    const db = openDb(join(dir, 'osv.sqlite'));
-    await writeFile(join(dir, 'record.json'), JSON.stringify(record));
-    try {
-      await importOsv(db, join(dir, 'record.json'));
-      const r = scanSbom({ source: { distro }, packages }, db);
-      return { found: r.matches.map((m) => `${m.package.name} via ${m.advisoryPackage.ecosystem}`), ecosystems: r.ecosystems, warnings: r.warnings };
-    } finally {
-      db.close();
-    }
-  }
+  const scanOn = (distro: ScanInput['source']['distro'], packages: ScanPackage[] = [zlib]): Promise<DistroScan> => scanWithRecord(record, distro, packages);
 
   it('Debian with a VERSION_ID: its release, nothing to say', async () => {
     expect(await scanOn({ id: 'debian', versionId: '12', versionCodename: 'bookworm' })).toEqual({ found: ['zlib1g via Debian:12'], ecosystems: ['Debian:12'], warnings: [] });
@@ -313,19 +327,7 @@ describe('Ubuntu-based distributions', () => {
     modified: '2024-01-01T00:00:00Z',
     affected: ['22.04', '24.04'].map((v) => ({ package: { ecosystem: `Ubuntu:${v}:LTS`, name: 'openssl' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0.2-0ubuntu1.99' }] }] })),
   };
-  async function scanOn(text: string): Promise<{ found: string[]; ecosystems: string[]; warnings: string[] }> {
-    const distro = (await catalogImage(await buildImage({ layers: [[{ path: 'etc/os-release', content: text }]] }), 'distro')).source.distro;
-    const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
-    const db = openDb(join(dir, 'osv.sqlite'));
-    await writeFile(join(dir, 'record.json'), JSON.stringify(record));
-    try {
-      await importOsv(db, join(dir, 'record.json'));
-      const r = scanSbom({ source: { distro }, packages: [pkg('deb', 'libssl3', '3.0.2-0ubuntu1.15', { source: 'openssl' })] }, db);
-      return { found: r.matches.map((m) => `${m.package.name} via ${m.advisoryPackage.ecosystem}`), ecosystems: r.ecosystems, warnings: r.warnings };
-    } finally {
-      db.close();
-    }
-  }
+  const scanOn = async (text: string): Promise<DistroScan> => scanWithRecord(record, await distroOf(text), [pkg('deb', 'libssl3', '3.0.2-0ubuntu1.15', { source: 'openssl' })]);
 
   it.each([
     ['Linux Mint 21.3', 'linuxmint'],
@@ -354,19 +356,7 @@ describe('Alpine edge and pre-releases', () => {
     modified: '2024-01-01T00:00:00Z',
     affected: ['v3.20', 'v3.21'].map((b) => ({ package: { ecosystem: `Alpine:${b}`, name: 'busybox' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.37.0-r99' }] }] })),
   };
-  async function scanOn(text: string): Promise<{ found: string[]; ecosystems: string[]; warnings: string[] }> {
-    const distro = (await catalogImage(await buildImage({ layers: [[{ path: 'etc/os-release', content: text }]] }), 'distro')).source.distro;
-    const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
-    const db = openDb(join(dir, 'osv.sqlite'));
-    await writeFile(join(dir, 'record.json'), JSON.stringify(record));
-    try {
-      await importOsv(db, join(dir, 'record.json'));
-      const r = scanSbom({ source: { distro }, packages: [pkg('apk', 'busybox-binsh', '1.37.0-r0', { origin: 'busybox' })] }, db);
-      return { found: r.matches.map((m) => `${m.package.name} via ${m.advisoryPackage.ecosystem}`), ecosystems: r.ecosystems, warnings: r.warnings };
-    } finally {
-      db.close();
-    }
-  }
+  const scanOn = async (text: string): Promise<DistroScan> => scanWithRecord(record, await distroOf(text), [pkg('apk', 'busybox-binsh', '1.37.0-r0', { origin: 'busybox' })]);
   // /etc/os-release as alpine-release writes it: a release, and edge between 3.20 and 3.21
   const release = (versionId: string, pretty: string): string => `NAME="Alpine Linux"\nID=alpine\nVERSION_ID=${versionId}\nPRETTY_NAME="${pretty}"\nHOME_URL="https://alpinelinux.org/"\nBUG_REPORT_URL="https://gitlab.alpinelinux.org/alpine/aports/-/issues"\n`;
 
