@@ -125,6 +125,29 @@ async function nodeBinaryKey(path: string): Promise<string> {
   return `${path}:${info.size}:${Math.floor(info.mtimeMs)}`;
 }
 
+/** What a build asks of a preset base (preset, architecture, the Node.js binary a `nodejs` base takes), worked out once per build. */
+interface BaseRecipe {
+  /** `presetBaseCache`'s dir without an archive state: every entry of the recipe starts with it. */
+  prefix: string;
+  nodeBinary: string | undefined;
+  keepNodeSymbols: boolean;
+}
+
+async function baseRecipe(preset: PresetName, architecture: string, request: Pick<BuildRequest, 'cacheDir' | 'nodeBinary' | 'keepNodeSymbols'>): Promise<BaseRecipe> {
+  const nodeBinary = preset === 'nodejs' ? resolvePath(request.nodeBinary ?? process.execPath) : undefined;
+  const nodeKey = nodeBinary === undefined ? '' : await nodeBinaryKey(nodeBinary);
+  const keepNodeSymbols = nodeBinary !== undefined && request.keepNodeSymbols === true;
+  // v2: the Node.js binary is stripped unless keepNodeSymbols (bases cached by v1 hold it unstripped);
+  // v3: the archive state is part of the name (a v2 entry was kept whatever the archive did since)
+  const key = createHash('sha256').update(JSON.stringify({ v: 3, preset, architecture, nodeKey, keepNodeSymbols })).digest('hex').slice(0, 32);
+  return { prefix: join(request.cacheDir, 'build', 'bases', `${preset}-${key}-`), nodeBinary, keepNodeSymbols };
+}
+
+/** The cache entry of `recipe` for an archive state (`archiveState`'s digest). */
+function recipeEntry(recipe: BaseRecipe, archive: string): string {
+  return `${recipe.prefix}${archive.slice(0, 32)}`;
+}
+
 /**
  * Where a build of `request` keeps the preset base: `<cacheDir>/build/bases/<preset>-<recipe>-<archive>`, the recipe
  * naming what the build asks for (preset, architecture, the Node.js binary a `nodejs` base takes) and the archive
@@ -133,17 +156,13 @@ async function nodeBinaryKey(path: string): Promise<string> {
  * share an entry. `archive` undefined: only the recipe's prefix, for a lookup. Exported for tests that seed the cache.
  */
 export async function presetBaseCache(preset: PresetName, architecture: string, request: Pick<BuildRequest, 'cacheDir' | 'nodeBinary' | 'keepNodeSymbols'>, archive: string | undefined): Promise<{ dir: string; nodeBinary: string | undefined; keepNodeSymbols: boolean }> {
-  const nodeBinary = preset === 'nodejs' ? resolvePath(request.nodeBinary ?? process.execPath) : undefined;
-  const nodeKey = nodeBinary === undefined ? '' : await nodeBinaryKey(nodeBinary);
-  const keepNodeSymbols = nodeBinary !== undefined && request.keepNodeSymbols === true;
-  // v2: the Node.js binary is stripped unless keepNodeSymbols (bases cached by v1 hold it unstripped);
-  // v3: the archive state is part of the name (a v2 entry was kept whatever the archive did since)
-  const key = createHash('sha256').update(JSON.stringify({ v: 3, preset, architecture, nodeKey, keepNodeSymbols })).digest('hex').slice(0, 32);
-  return { dir: join(request.cacheDir, 'build', 'bases', `${preset}-${key}-${archive === undefined ? '' : archive.slice(0, 32)}`), nodeBinary, keepNodeSymbols };
+  const recipe = await baseRecipe(preset, architecture, request);
+  return { dir: archive === undefined ? recipe.prefix : recipeEntry(recipe, archive), nodeBinary: recipe.nodeBinary, keepNodeSymbols: recipe.keepNodeSymbols };
 }
 
-/** The base cached last for a recipe (`prefix`: `presetBaseCache`'s dir without an archive state), whatever its state. */
-async function newestCachedBase(prefix: string): Promise<{ dir: string; time: Date } | undefined> {
+/** The base cached last for a recipe, whatever its state. */
+async function newestCachedBase(recipe: BaseRecipe): Promise<{ dir: string; time: Date } | undefined> {
+  const prefix = recipe.prefix;
   const parent = dirname(prefix);
   let names: string[];
   try {
@@ -161,23 +180,22 @@ async function newestCachedBase(prefix: string): Promise<{ dir: string; time: Da
 }
 
 /** Marks, in a recipe's cache folder, the base the last check against the archive named, and when it was made. */
-function checkedMarker(prefix: string): string {
-  return `${prefix}checked`;
+function checkedMarker(recipe: BaseRecipe): string {
+  return `${recipe.prefix}checked`;
 }
 
 /** The base the archive named less than `recheckAfter` seconds ago, if it is still cached. */
-async function recentlyCheckedBase(preset: PresetName, architecture: string, request: BuildRequest, recheckAfter: number): Promise<{ cached: Awaited<ReturnType<typeof presetBaseCache>>; ageSeconds: number } | undefined> {
+async function recentlyCheckedBase(recipe: BaseRecipe, recheckAfter: number): Promise<{ dir: string; ageSeconds: number } | undefined> {
   if (recheckAfter === 0) return undefined;
-  const recipe = await presetBaseCache(preset, architecture, request, undefined);
-  const marker = checkedMarker(recipe.dir);
+  const marker = checkedMarker(recipe);
   const info = await stat(marker).catch(() => undefined);
   if (info === undefined) return undefined;
   const ageSeconds = Math.floor((Date.now() - info.mtimeMs) / 1000);
   // a clock set back makes the age negative: ask the archive rather than trust the marker
   if (ageSeconds < 0 || ageSeconds >= recheckAfter) return undefined;
-  const dir = join(dirname(recipe.dir), (await readFile(marker, 'utf8').catch(() => '')).trim());
-  if (dirname(dir) !== dirname(recipe.dir) || !basename(dir).startsWith(basename(recipe.dir)) || !(await pathExists(join(dir, 'index.json')))) return undefined;
-  return { cached: { ...recipe, dir }, ageSeconds };
+  const dir = join(dirname(recipe.prefix), (await readFile(marker, 'utf8').catch(() => '')).trim());
+  if (dirname(dir) !== dirname(recipe.prefix) || !basename(dir).startsWith(basename(recipe.prefix)) || !(await pathExists(join(dir, 'index.json')))) return undefined;
+  return { dir, ageSeconds };
 }
 
 /** The largest `shipshape-sizes.json` read: a diff id and a number per layer, a few KiB at most. */
@@ -221,29 +239,30 @@ async function uncompressedBytes(layer: Layer): Promise<number> {
 /** A preset base, assembled once and kept as an OCI layout in `<cacheDir>/build/bases/<key>`. */
 async function presetBase(preset: PresetName, architecture: string, request: BuildRequest, config: Config, events: EventSink): Promise<{ image: Image; name: string; sizes: Record<string, number>; close(): Promise<void> }> {
   const name = `shipshape/base:${preset}`;
-  let cached: { dir: string; nodeBinary: string | undefined; keepNodeSymbols: boolean };
+  // the recipe stats the Node.js binary: worked out once, every cache path below derives from it
+  const recipe = await baseRecipe(preset, architecture, request);
+  const { nodeBinary, keepNodeSymbols } = recipe;
+  let dir: string;
   let releases: SuiteRelease[] | undefined;
-  let fresh: { cached: typeof cached; ageSeconds: number } | undefined;
+  let fresh: { dir: string; ageSeconds: number } | undefined;
   if (config.offline) {
     // no InRelease to learn the archive's state from: the base cached last is what there is
-    const recipe = await presetBaseCache(preset, architecture, request, undefined);
-    const newest = await newestCachedBase(recipe.dir);
+    const newest = await newestCachedBase(recipe);
     if (newest === undefined) throw invalidInput('configuration', `offline: true, and no ${preset} base for ${architecture} is cached (the Debian archive is needed to assemble one): build once online, or pass --base IMAGE`);
     events({ kind: 'log', level: 'info', message: `offline: the ${preset} base cached on ${newest.time.toISOString()}, without checking the archive for newer packages` });
-    cached = { ...recipe, dir: newest.dir };
-  } else if ((fresh = await recentlyCheckedBase(preset, architecture, request, config.base.recheckAfter)) !== undefined) {
+    dir = newest.dir;
+  } else if ((fresh = await recentlyCheckedBase(recipe, config.base.recheckAfter)) !== undefined) {
     // checked against the archive less than base.recheckAfter ago: no InRelease fetch on every build
     events({ kind: 'log', level: 'debug', message: `the ${preset} base checked against the archive ${fresh.ageSeconds} s ago (base.recheckAfter ${config.base.recheckAfter} s)` });
-    cached = fresh.cached;
+    dir = fresh.dir;
   } else {
     // the archive code (OpenPGP) is loaded here, not at start-up: a build on another base never needs it
     const { archiveState, releaseChecks } = await import('../base/archive.js');
     const { aptSourcesOrDefault } = await import('../base/apt-sources.js');
     const state = await archiveState(await aptSourcesOrDefault(request.etcApt), { architecture, cacheDir: join(request.cacheDir, 'base'), events, ...releaseChecks(config.base), ...(request.signal === undefined ? {} : { signal: request.signal }) });
     releases = state.releases;
-    cached = await presetBaseCache(preset, architecture, request, state.digest);
+    dir = recipeEntry(recipe, state.digest);
   }
-  const { dir, nodeBinary, keepNodeSymbols } = cached;
   if (!(await pathExists(join(dir, 'index.json')))) {
     const task = new ProgressTask(events, 'build-base', `assembling the ${preset} base (cached for later builds)`);
     try {
@@ -270,7 +289,7 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
   }
   if (releases !== undefined) {
     // the archive was asked just now and named this base: builds within base.recheckAfter take it without asking
-    const marker = checkedMarker((await presetBaseCache(preset, architecture, request, undefined)).dir);
+    const marker = checkedMarker(recipe);
     await writeFileAtomic(marker, `${basename(dir)}\n`).catch((error: unknown) => {
       events({ kind: 'log', level: 'debug', message: `writing ${marker}: ${error instanceof Error ? error.message : String(error)}` });
     });
