@@ -11,11 +11,12 @@
  * so `http://[::1]:8080/` has a port, not a password.
  *
  * The secret is the password; a user alone (`ssh://git@github.com`, `https://user@host`) names an account, not a
- * secret, unless the caller says a bare user is a token (`tokenUser`: pip's `https://TOKEN@host`). Either is a
- * placeholder, not a secret, when it is made only of variable references (`$TOKEN`, `${TOKEN}`): the shell, pip, uv
- * and pdm expand them from the environment, so the text keeps no credential. A password that only contains one
- * (`pa$$word`, `${TOKEN}x`) is a secret.
+ * secret, unless the caller says a bare user is a token (`tokenUser`: pip's `https://TOKEN@host`). Either is no
+ * secret when it is a placeholder (`secret-placeholder.ts`: `$TOKEN`, `${TOKEN}`, `changeme`, `xxxx`…), the list the
+ * secrets scanner uses too. A password that only contains a variable reference (`pa$$word`, `${TOKEN}x`) is a secret.
  */
+import { isPlaceholderSecret } from './secret-placeholder.js';
+
 
 /** How a caller reads the user of a URL. */
 export interface UrlCredentialsOptions {
@@ -48,12 +49,9 @@ export interface UrlCredentials {
  */
 const urlSource = String.raw`([a-z][a-z0-9+.-]*):\/\/([^\s/?#'"<>[\]]*)@([^\s/?#'"<>@]+)`;
 const urlAtStart = new RegExp(`^${urlSource}`, 'i');
-/** A userinfo part made only of `$NAME` and `${NAME}` references. */
-const placeholder = /^(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$/;
-
 /**
  * The userinfo with its secret replaced by `<redacted>`, or undefined when it holds none: the password, or with
- * `tokenUser` a user without one; placeholders (`$TOKEN`, `${TOKEN}`) are not secrets.
+ * `tokenUser` a user without one; placeholders (`$TOKEN`, `${TOKEN}`, `changeme`) are not secrets.
  */
 function redactedUserinfo(userinfo: string, options: UrlCredentialsOptions): string | undefined {
   return secretOfUserinfo(userinfo, options)?.redacted;
@@ -64,8 +62,8 @@ function secretOfUserinfo(userinfo: string, options: UrlCredentialsOptions): { s
   const colon = userinfo.indexOf(':');
   const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
   const password = colon < 0 ? '' : userinfo.slice(colon + 1);
-  if (password !== '') return placeholder.test(password) ? undefined : { secret: password, offset: colon + 1, redacted: `${user}:<redacted>` };
-  if (options.tokenUser !== true || user === '' || placeholder.test(user)) return undefined;
+  if (password !== '') return isPlaceholderSecret(password) ? undefined : { secret: password, offset: colon + 1, redacted: `${user}:<redacted>` };
+  if (options.tokenUser !== true || user === '' || isPlaceholderSecret(user)) return undefined;
   return { secret: user, offset: 0, redacted: `<redacted>${userinfo.slice(user.length)}` };
 }
 

@@ -7,6 +7,7 @@
 import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
+import { isPlaceholderSecret } from '../internal/secret-placeholder.js';
 import { looksSecretName } from '../internal/secret-name.js';
 import { findUrlCredentials } from '../internal/url-credentials.js';
 
@@ -50,17 +51,6 @@ function position(text: string, offset: number): { line: number; column: number 
   return { line, column: offset - last };
 }
 
-const placeholderValue = /^(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^>]*>|x+|\*+|changeme|example|dummy|redacted|null|none|true|false|""|'')$/i;
-
-/**
- * A value no one would deploy: a variable reference, `<…>`, `changeme`, or one that says it is an example — AWS
- * documents its API with `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`, which SDKs and docs in images repeat (secretlint's
- * AWS rule skips it for the same reason).
- */
-function isPlaceholder(value: string): boolean {
-  return placeholderValue.test(value) || /example/i.test(value);
-}
-
 /** What a text is: a file's content, or one field of the image config (an ENV entry, a label, a history command). */
 export type SecretSource = 'file' | 'config';
 
@@ -72,8 +62,8 @@ function ownRules(path: string, text: string, source: SecretSource): TextHit[] {
   for (const m of text.matchAll(/-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----/g)) {
     add('private-key', m.index, m[0], `${m[1] ?? 'private key'} block`);
   }
+  // findUrlCredentials already passes placeholders by (secret-placeholder.ts)
   for (const url of findUrlCredentials(text)) {
-    if (isPlaceholder(url.secret)) continue;
     add('url-credentials', url.secretIndex, url.secret, `password in a ${url.scheme} URL`);
   }
   if (source === 'config') {
@@ -82,7 +72,7 @@ function ownRules(path: string, text: string, source: SecretSource): TextHit[] {
     for (const m of text.matchAll(/(?:^|[\s;&|(])(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)=["']?([^\s"'#;&|)]{8,})["']?/g)) {
       const name = m[1] ?? '';
       const value = m[2] ?? '';
-      if (!looksSecretName(name) || isPlaceholder(value)) continue;
+      if (!looksSecretName(name) || isPlaceholderSecret(value)) continue;
       add('config-secret', m.index + m[0].lastIndexOf(value), value, `${name} set in the image config`);
     }
     return hits;
@@ -91,7 +81,7 @@ function ownRules(path: string, text: string, source: SecretSource): TextHit[] {
   for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*["']?([^\s"'#]{8,})["']?/gm)) {
     const name = m[1] ?? '';
     const value = m[2] ?? '';
-    if (!looksSecretName(name) || isPlaceholder(value)) continue;
+    if (!looksSecretName(name) || isPlaceholderSecret(value)) continue;
     const offset = m.index + m[0].lastIndexOf(value);
     if (isEnv) add('env-file-secret', offset, value, `${name} set in an environment file`);
     else if (value.length >= 16 && entropy(value) >= 3.5) add('high-entropy-assignment', offset, value, `high-entropy value assigned to ${name}`);
@@ -106,6 +96,17 @@ function ownRules(path: string, text: string, source: SecretSource): TextHit[] {
 function withoutValue(message: string, value: string): string {
   const text = value.length < 8 ? message : message.split(value).join('');
   return text.replace(/\([^)]*\)|:[\s\S]*$/g, '').trim();
+}
+
+/**
+ * Whether a secretlint finding is a URL whose password is a placeholder (`https://deploy:changeme@host.example`): its
+ * basicauth and connection-string rules keep placeholder lists of their own, which pass `password` but report
+ * `changeme` or `dummy`; the one list (secret-placeholder.ts) decides here as it does for lint and analyze.
+ */
+function placeholderUrl(value: string): boolean {
+  const userinfo = /[a-z][a-z0-9+.-]*:\/\/([^\s/?#'"<>[\]]*)@/i.exec(value)?.[1];
+  const colon = userinfo?.indexOf(':') ?? -1;
+  return userinfo !== undefined && colon >= 0 && isPlaceholderSecret(userinfo.slice(colon + 1));
 }
 
 /**
@@ -127,7 +128,7 @@ export async function findSecrets(path: string, text: string, source: SecretSour
     source: { filePath: lintName(path), content: text, contentType: 'text' },
     options: { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }] }, maskSecrets: false },
   });
-  const found: TextHit[] = result.messages.map((m) => ({
+  const found: TextHit[] = result.messages.flatMap((m) => (placeholderUrl(text.slice(m.range[0], m.range[1])) ? [] : [{
     rule: m.ruleId.replace(/^@secretlint\/secretlint-rule-/, ''),
     start: m.range[0],
     end: m.range[1],
@@ -135,7 +136,7 @@ export async function findSecrets(path: string, text: string, source: SecretSour
     column: m.loc.start.column + 1,
     value: text.slice(m.range[0], m.range[1]),
     message: withoutValue(m.message, text.slice(m.range[0], m.range[1])),
-  }));
+  }]));
   // One finding per secret: where two rules report overlapping text (secretlint's npmrc and npm-token rules, or its
   // connection-string rule and ours for URL credentials), the first reported wins.
   const hits: TextHit[] = [];

@@ -9,6 +9,8 @@ new RuleTester({ describe, it }).run(rule, {
     // a URL whose password is a variable the RUN does not take from an ARG or ENV keeps no credential in the image
     'FROM alpine:3\nRUN git clone https://user:$GIT_TOKEN@example.com/repo.git\n',
     'FROM alpine:3\nRUN git clone "https://user:${GIT_TOKEN}@example.com/repo.git"\n',
+    // placeholders, as the secrets scanner judges them (internal/secret-placeholder.ts)
+    'FROM alpine:3\nRUN git clone https://user:changeme@example.com/repo.git && curl https://u:xxxxxxxx@h.example/x\n',
     // a user alone names an account
     'FROM alpine:3\nRUN git clone ssh://git@example.com/repo.git\n',
   ],
