@@ -142,6 +142,49 @@ describe('size estimate per runtime', () => {
     expect(wantsElf({ Cmd: ['python3.12', 'main.py'] })('/usr/local/bin/python3.12', 0o755)).toBe(false);
   });
 
+  it('recognises an interpreter the command starts through a symlink of another name', async () => {
+    // /usr/local/bin/app → /usr/bin/python3.11 (absolute), no python3 along PATH to fall back on
+    const python = await estimate(
+      image(
+        { Entrypoint: ['/usr/local/bin/app'] },
+        [
+          { path: 'usr/bin/python3.11', size: 60_000, mode: 0o755 },
+          { path: 'usr/lib/python3.11/os.py', size: 40_000 },
+        ],
+        [{ path: 'usr/local/bin/app', type: 'symlink', target: '/usr/bin/python3.11' }],
+      ),
+    );
+    expect(python.runtime).toMatchObject({ id: 'python', program: '/usr/bin/python3.11', carriedBytes: 100_000 });
+
+    // app → ../../bin/run (relative, through /bin → usr/bin of a merged-/usr image) → nodejs, which no PATH folder holds
+    const node = await estimate(
+      image(
+        { Env: ['PATH=/opt/app'], Cmd: ['app', 'server.js'] },
+        [
+          { path: 'bin', type: 'symlink', target: 'usr/bin' },
+          { path: 'opt/nodejs/bin/nodejs', content: Buffer.alloc(3_000_000, 7), mode: 0o755 },
+          { path: 'usr/bin/run', type: 'symlink', target: '/opt/nodejs/bin/nodejs' },
+        ],
+        [{ path: 'opt/app/app', type: 'symlink', target: '../../bin/run' }],
+      ),
+    );
+    expect(node.runtime).toMatchObject({ id: 'node', program: '/opt/nodejs/bin/nodejs', carriedBytes: 3_000_000 });
+
+    // a loop of links ends the walk: nothing recognised, and the estimate still comes
+    const loop = await estimate(
+      image(
+        { Cmd: ['/usr/local/bin/a'] },
+        [],
+        [
+          { path: 'usr/local/bin/a', type: 'symlink', target: 'b' },
+          { path: 'usr/local/bin/b', type: 'symlink', target: '/usr/local/bin/a' },
+        ],
+      ),
+    );
+    expect(loop.runtime).toBeUndefined();
+    expect(loop.lowNote).toBe('runtime not recognised, no base swap estimated');
+  });
+
   it('names a command interpreter the image does not hold', async () => {
     const e = await estimate(image({ Cmd: ['node', '/app/a.js'] }, [], [{ path: 'app/a.js', size: 10 }]));
     expect(e.runtime).toBeUndefined();

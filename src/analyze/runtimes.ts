@@ -129,6 +129,33 @@ function which(ctx: Context, word: string): FileEntry | undefined {
   return undefined;
 }
 
+/** Symlinks followed from a command word to the file it runs: what the resolver allows (`FileResolver.resolve`). */
+const maxLinkHops = 40;
+
+/**
+ * The names a command word goes by on its way to the file it runs: its own, then each symlink's target in turn
+ * (`/usr/local/bin/app` → `/usr/bin/python3.11`, `node` → `nodejs`), relative targets taken from the link's real
+ * folder, absolute ones inside the image; a loop or more than 40 links ends the walk.
+ */
+function linkNames(ctx: Context, word: string): string[] {
+  const names = [posix.basename(word)];
+  for (const start of candidatePaths(word, ctx.config)) {
+    const seen = new Set<string>();
+    let path = start;
+    for (let hop = 0; hop <= maxLinkHops && !seen.has(path); hop++) {
+      seen.add(path);
+      // the folder may be a link itself (`/bin` → `usr/bin` on merged-/usr images): the link's own entry sits in the real one
+      const dir = ctx.files.resolve(posix.dirname(path));
+      const entry = dir?.type === 'dir' ? ctx.files.get(posix.join(dir.path, posix.basename(path))) : undefined;
+      if (entry?.type !== 'symlink' || entry.linkTarget === undefined || dir === undefined) break;
+      path = posix.normalize(entry.linkTarget.startsWith('/') ? entry.linkTarget : posix.join(dir.path, entry.linkTarget));
+      names.push(posix.basename(path));
+    }
+    if (names.length > 1 || ctx.files.resolve(start)) return names;
+  }
+  return names;
+}
+
 interface RuntimeRow {
   id: RuntimeId;
   /** Command words (base names) that start this runtime. */
@@ -142,8 +169,10 @@ const interpreted: RuntimeRow[] = [
   {
     id: 'node',
     names: /^(?:node|nodejs|npm|npx|yarn|pnpm)$/,
-    locate(ctx) {
-      const node = which(ctx, 'node') ?? which(ctx, 'nodejs');
+    locate(ctx, word) {
+      // the word itself when it is the binary (`/usr/local/bin/app` → nodejs), not a script such as npm
+      const named = /^(?:npm|npx|yarn|pnpm)$/.test(posix.basename(word)) ? undefined : which(ctx, word);
+      const node = named ?? which(ctx, 'node') ?? which(ctx, 'nodejs');
       // the binary links libstdc++: distroless cc, as distroless/nodejs is built
       return node && { program: node.path, preset: 'cc', carries: 'the node runtime binary', roots: [node.path] };
     },
@@ -177,9 +206,9 @@ const interpreted: RuntimeRow[] = [
   {
     id: 'java',
     names: /^java$/,
-    locate(ctx) {
+    locate(ctx, word) {
       const envHome = ctx.config?.Env?.find((e) => e.startsWith('JAVA_HOME='))?.slice('JAVA_HOME='.length);
-      const java = (envHome === undefined ? undefined : ctx.files.resolve(`${envHome}/bin/java`)) ?? which(ctx, 'java');
+      const java = (envHome === undefined ? undefined : ctx.files.resolve(`${envHome}/bin/java`)) ?? which(ctx, word) ?? which(ctx, 'java');
       if (java?.type !== 'file') return undefined;
       // the JDK or JRE folder: …/bin/java's grandparent (/opt/java/openjdk, /usr/lib/jvm/java-17-openjdk-amd64)
       const home = posix.dirname(posix.dirname(java.path));
@@ -200,7 +229,8 @@ export function recogniseRuntime(files: FileResolver, config: ContainerConfig | 
   const words = commandWords(config).filter((w) => !launchers.test(posix.basename(w)));
   let missing: string | undefined;
   for (const word of words) {
-    const row = interpreted.find((r) => r.names.test(posix.basename(word)));
+    // by the word's name, else by a name a symlink it goes through gives it
+    const row = interpreted.find((r) => r.names.test(posix.basename(word))) ?? interpreted.find((r) => linkNames(ctx, word).some((n) => r.names.test(n)));
     if (!row) continue;
     const found = row.locate(ctx, word);
     if (found) return { id: row.id, ...found };
