@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { excludedBy } from '../generate/index.js';
-import { ShipshapeError } from '../internal/errors.js';
+import { exitCodeFor, ShipshapeError } from '../internal/errors.js';
 import { init } from './init.js';
 
 const fixtures = resolve(import.meta.dirname, '../generate/__fixtures__');
@@ -144,6 +144,37 @@ describe('init on a workspace member', () => {
     await writeFile(join(top, 'libs/util/package.json'), JSON.stringify({ name: 'util', main: 'index.js' }));
     await writeFile(join(top, 'libs/util/index.js'), 'module.exports = 1;\n');
     await expect(init({ dir: join(top, 'libs/util') })).rejects.toThrow(`a library of the workspace at ${top} (package.json), not an app (no start script): the workspace has no app (a member with a start script)`);
+  });
+
+  it('refuses a library member of a uv, Cargo or Go workspace (nothing to run, no bin target, no main package) naming the root and its apps', async () => {
+    const cases: [string, string, string, string, string[]][] = [
+      ['python-uv-workspace', 'packages/greeting', 'pyproject.toml', 'nothing to run: no [project.scripts], WSGI/ASGI app, __main__.py or main.py', ['packages/api', 'packages/worker']],
+      ['rust-workspace', 'crates/core-lib', 'Cargo.toml', 'no bin target', ['crates/api']],
+      ['go-workspace', 'libs/greeting', 'go.work', 'no main package at its root or in cmd/', ['api']],
+      ['go-workspace', 'tools', 'go.work', 'no main package at its root or in cmd/', ['api']],
+    ];
+    for (const [fixture, library, file, lacks, apps] of cases) {
+      const { dir } = await project(fixture);
+      const member = join(dir, library);
+      const error = await init({ dir: member }).catch((e: unknown) => e);
+      expect(error, `${fixture} ${library}`).toBeInstanceOf(ShipshapeError);
+      expect(exitCodeFor(error)).toBe(2);
+      const rootArg = relative(process.cwd(), dir);
+      expect((error as Error).message).toBe(`${member}: a library of the workspace at ${dir} (${file}), not an app (${lacks}): run ${apps.map((app) => `shipshape init ${rootArg} --app ${app}`).join(' or ')}`);
+      expect(await exists(join(member, 'Dockerfile'))).toBe(false);
+      for (const app of apps) expect(summary((await init({ dir, app, dryRun: true })).files)).toContain('Dockerfile:would-create');
+    }
+    // a Cargo workspace of libraries alone has no command to name
+    const top = await mkdtemp(join(tmpdir(), 'shipshape-init-'));
+    made.push(top);
+    await mkdir(join(top, 'crates/util/src'), { recursive: true });
+    await writeFile(join(top, 'Cargo.toml'), '[workspace]\nmembers = ["crates/util"]\n');
+    await writeFile(join(top, 'crates/util/Cargo.toml'), '[package]\nname = "util"\nversion = "0.1.0"\nedition = "2021"\n');
+    await writeFile(join(top, 'crates/util/src/lib.rs'), 'pub fn one() -> u8 { 1 }\n');
+    await expect(init({ dir: join(top, 'crates/util') })).rejects.toThrow(`a library of the workspace at ${top} (Cargo.toml), not an app (no bin target): the workspace has no app (a member with a bin target)`);
+    // a crate or module with no app and no workspace above is still "no project found"
+    await rm(join(top, 'Cargo.toml'));
+    await expect(init({ dir: join(top, 'crates/util') })).rejects.toThrow('no Node.js, Go, Python, Java or Rust project found');
   });
 
   it('a module or package outside any workspace, or a workspace that does not list it, is generated for alone', async () => {

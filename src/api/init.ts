@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { detectApp, type DetectedApp, discoverApps, findEnclosingCargoWorkspace, findEnclosingGoWork, findEnclosingUvWorkspace, findWorkspace, generateDeployment, generateFiles, generateWorkflow, kubernetesName } from '../generate/index.js';
+import { detectApp, type DetectedApp, discoverApps, findEnclosingCargoWorkspace, findEnclosingGoWork, findEnclosingUvWorkspace, findWorkspace, generateDeployment, generateFiles, generateWorkflow, kubernetesName, NoAppError } from '../generate/index.js';
 import { parseReference } from '../image/reference.js';
 import { invalidInput, wrap } from '../internal/errors.js';
 import { type EventSink, silent } from '../internal/events.js';
@@ -138,6 +138,54 @@ const enclosingWorkspace: Record<DetectedApp['ecosystem'], (dir: string) => Prom
   java: () => Promise.resolve(undefined),
 };
 
+/**
+ * What makes a workspace member an app, per ecosystem: a member without it is a library of the workspace, which the
+ * root does not generate for.
+ */
+const memberApps: Record<Exclude<DetectedApp['ecosystem'], 'java'>, { lacks: string; app: string }> = {
+  node: { lacks: 'no start script', app: 'a member with a start script' },
+  python: { lacks: 'nothing to run: no [project.scripts], WSGI/ASGI app, __main__.py or main.py', app: 'a member with something to run' },
+  rust: { lacks: 'no bin target', app: 'a member with a bin target' },
+  go: { lacks: 'no main package at its root or in cmd/', app: 'a module with a main package' },
+};
+
+/**
+ * Refuses `init` on the folder of a workspace member: with the command that generates it from the workspace root
+ * when it is one of the root's apps, or, for a library (what its ecosystem takes for an app it lacks), naming the
+ * root and the commands for the workspace's apps. The apps are those the root builds (its context): a folder the
+ * workspace excludes is a project of its own, not one of them.
+ */
+async function refuseMember(root: string, ecosystem: keyof typeof memberApps, workspace: NonNullable<EnclosingWorkspace>, library: boolean): Promise<never> {
+  const rootArg = relative(process.cwd(), workspace.root) || '.';
+  const command = (member: string): string => `shipshape init ${rootArg} --app ${member}`;
+  const rootApps = (await discoverApps(workspace.root).catch(() => undefined))?.filter((a) => a.ecosystem === ecosystem && a.context === '.');
+  if (rootApps !== undefined && (library || !rootApps.some((a) => a.path === workspace.member))) {
+    const apps = rootApps.map((a) => a.path);
+    const { lacks, app } = memberApps[ecosystem];
+    const choice = apps.length === 0 ? `the workspace has no app (${app})` : apps.length <= 3 ? `run ${apps.map(command).join(' or ')}` : `run ${command('APP')}, APP one of ${apps.join(', ')}`;
+    throw invalidInput(root, `a library of the workspace at ${workspace.root} (${workspace.file}), not an app (${lacks}): ${choice}`);
+  }
+  throw invalidInput(root, `a member of the workspace at ${workspace.root} (${workspace.file}), which its build needs: run ${command(workspace.member)}`);
+}
+
+/**
+ * The app `init` generates for; a folder with none that is a Cargo crate or Go module a workspace above has as a
+ * member is a library of that workspace (no bin target, no main package), and is refused naming the workspace's apps.
+ */
+async function appOf(root: string, app: string | undefined): Promise<DetectedApp> {
+  try {
+    return await detectApp(root, app);
+  } catch (error) {
+    if (app !== undefined || !(error instanceof NoAppError)) throw error;
+    for (const [ecosystem, manifest] of [['rust', 'Cargo.toml'], ['go', 'go.mod']] as const) {
+      if (!(await stat(join(root, manifest)).then((s) => s.isFile(), () => false))) continue;
+      const workspace = await enclosingWorkspace[ecosystem](root);
+      if (workspace !== undefined) await refuseMember(root, ecosystem, workspace, true);
+    }
+    throw error;
+  }
+}
+
 /** Generates the Dockerfile and `.dockerignore` (and the workflow and manifests asked for) for the project in `options.dir` and writes them. */
 export async function init(options: InitOptions = {}): Promise<InitResult> {
   const events = options.events ?? silent;
@@ -150,21 +198,9 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
       throw invalidInput(`--image ${options.image}`, 'not an image reference', error);
     }
   }
-  const app = await detectApp(root, options.app);
+  const app = await appOf(root, options.app);
   const workspace = app.path === '.' ? await enclosingWorkspace[app.ecosystem](root) : undefined;
-  if (workspace !== undefined) {
-    const rootArg = relative(process.cwd(), workspace.root) || '.';
-    const command = (member: string): string => `shipshape init ${rootArg} --app ${member}`;
-    // a Node.js member without a start script is a library of the workspace: its apps are what the root generates for
-    // (the root's own app included; a folder the workspace excludes is a project of its own, not one of its apps)
-    const rootApps = app.ecosystem === 'node' ? (await discoverApps(workspace.root).catch(() => undefined))?.filter((a) => a.ecosystem === 'node' && (a.path === '.' || a.workspace !== undefined)) : undefined;
-    if (rootApps !== undefined && !rootApps.some((a) => a.path === workspace.member)) {
-      const apps = rootApps.map((a) => a.path);
-      const choice = apps.length === 0 ? 'the workspace has no app (a member with a start script)' : apps.length <= 3 ? `run ${apps.map(command).join(' or ')}` : `run ${command('APP')}, APP one of ${apps.join(', ')}`;
-      throw invalidInput(root, `a library of the workspace at ${workspace.root} (${workspace.file}), not an app (no start script): ${choice}`);
-    }
-    throw invalidInput(root, `a member of the workspace at ${workspace.root} (${workspace.file}), which its build needs: run ${command(workspace.member)}`);
-  }
+  if (workspace !== undefined && app.ecosystem !== 'java') await refuseMember(root, app.ecosystem, workspace, false);
   events({ kind: 'log', level: 'debug', message: `detected ${app.ecosystem} app ${app.name} at ${app.path}` });
   let compat = options.compat ?? false;
   let engineNote: string | undefined;

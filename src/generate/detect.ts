@@ -40,6 +40,13 @@ async function subdirectories(files: ProjectFiles, dir: string, depth: number): 
   return result;
 }
 
+/** No app in the folder or below it: `init` asks then whether the folder is a library of a workspace above. */
+export class NoAppError extends ShipshapeError {
+  constructor(readonly dir: string) {
+    super('invalid-input', `no Node.js, Go, Python, Java or Rust project found (looked for ${manifestNames})`, { subject: dir });
+  }
+}
+
 /** Every app in the project at `root`, root apps first. */
 export async function discoverApps(root: string): Promise<DetectedApp[]> {
   const info = await stat(root).catch(() => undefined);
@@ -65,7 +72,7 @@ export async function discoverApps(root: string): Promise<DetectedApp[]> {
 /** The one app to containerise in `root`; `app` is the `--app PATH` choice. */
 export async function detectApp(root: string, app?: string): Promise<DetectedApp> {
   const apps = await discoverApps(root);
-  if (apps.length === 0) throw invalidInput(root, `no Node.js, Go, Python, Java or Rust project found (looked for ${manifestNames})`);
+  if (apps.length === 0) throw new NoAppError(root);
   if (app !== undefined) {
     const wanted = joinPath('.', app.replace(/^\.\//, '').replace(/\/+$/, '')) || '.';
     const chosen = apps.find((a) => a.path === wanted) ?? apps.find((a) => a.name === app);

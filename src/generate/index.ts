@@ -1,5 +1,5 @@
 /** The generate engine: project detection and the Dockerfile and `.dockerignore` generators. */
-export { detectApp, detectors, discoverApps, SeveralAppsError } from './detect.js';
+export { detectApp, detectors, discoverApps, NoAppError, SeveralAppsError } from './detect.js';
 export { excludedBy, generateDockerignore, secretPatterns } from './dockerignore.js';
 export { execForm, mapBase } from './dockerfile-writer.js';
 export { generateFiles, type GeneratedFiles, type GenerateOptions } from './generate.js';
