@@ -1,8 +1,74 @@
 /**
- * The package dependency graph of an SBOM (the catalogers' depends-on edges between listed packages), and which
- * packages sit at its top: what a document's root (the image or directory) directly holds.
+ * The package dependency graph of an SBOM: how the OS package catalogers resolve a package's declared dependencies to
+ * the installed packages (depends-on edges), the edges between listed packages, and which packages sit at the top of
+ * the graph: what a document's root (the image or directory) directly holds.
  */
-import type { Sbom } from './model.js';
+import type { Package, Relationship, Sbom } from './model.js';
+
+/** One way a dependency can be met: a name, and whatever else an ecosystem's lookups read (dpkg: an architecture). */
+export interface Alternative {
+  readonly name: string;
+}
+
+/**
+ * How one ecosystem finds the installed package an alternative names: a package of that name, else one that provides
+ * it, else (for a path such as `/bin/sh`, where the ecosystem says) the package owning that file.
+ */
+export interface DependencyLookup<A extends Alternative> {
+  byName(alt: A, from: Package): Package | undefined;
+  byProvides(alt: A, from: Package): Package | undefined;
+  byOwnedFile?(path: string): Package | undefined;
+}
+
+/**
+ * Adds each package's depends-on edges and marks what is known. A dependency is a clause of alternatives, met by its
+ * first alternative that resolves (Debian's `a | b`; apk and rpm name one). Versions are not compared: the package
+ * manager keeps the installed set consistent. A package whose every clause resolves, or that has none, has its
+ * dependencies known; one that names a package the image lacks does not. A package never depends on itself.
+ */
+export function linkDependencies<A extends Alternative>(
+  relationships: Relationship[],
+  clausesOf: ReadonlyMap<Package, readonly (readonly A[])[]>,
+  lookup: DependencyLookup<A>,
+): void {
+  const resolve = (from: Package, alt: A): Package | undefined =>
+    lookup.byName(alt, from) ?? lookup.byProvides(alt, from) ?? (alt.name.startsWith('/') ? lookup.byOwnedFile?.(alt.name) : undefined);
+  for (const [pkg, clauses] of clausesOf) {
+    const targets = new Set<string>();
+    let resolved = true;
+    for (const clause of clauses) {
+      let target: Package | undefined;
+      for (const alt of clause) {
+        target = resolve(pkg, alt);
+        if (target !== undefined) break;
+      }
+      if (target === undefined) resolved = false;
+      else if (target !== pkg) targets.add(target.id);
+    }
+    for (const to of targets) relationships.push({ from: pkg.id, to, type: 'depends-on' });
+    if (resolved) pkg.dependenciesKnown = true;
+  }
+}
+
+/**
+ * Lookups over one database's packages by their own name, a name they provide and a file they own. Where two packages
+ * claim a name or a path, the first listed wins (an installed database gives each to one package).
+ */
+export function installedLookup(providesOf: ReadonlyMap<Package, readonly string[]>): DependencyLookup<Alternative> {
+  const byName = new Map<string, Package>();
+  const provider = new Map<string, Package>();
+  const owner = new Map<string, Package>();
+  for (const [pkg, provides] of providesOf) {
+    if (!byName.has(pkg.name)) byName.set(pkg.name, pkg);
+    for (const n of provides) if (!provider.has(n)) provider.set(n, pkg);
+    for (const f of pkg.files) if (!owner.has(f)) owner.set(f, pkg);
+  }
+  return {
+    byName: (alt) => byName.get(alt.name),
+    byProvides: (alt) => provider.get(alt.name),
+    byOwnedFile: (path) => owner.get(path),
+  };
+}
 
 /** Each listed package's depends-on targets (listed packages only); a package without edges has no key. */
 export function dependencyEdges(sbom: Sbom): Map<string, Set<string>> {

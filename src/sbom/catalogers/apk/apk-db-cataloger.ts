@@ -7,6 +7,7 @@
 import { PackageURL } from 'packageurl-js';
 import { isSpdxExpression } from '../../formats/licenses.js';
 import { type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
+import { type Alternative, installedLookup, linkDependencies } from '../../dependency-graph.js';
 import type { Package } from '../../model.js';
 
 const name = 'apk-db-cataloger';
@@ -29,36 +30,6 @@ function dependencyName(atom: string): string {
   return atom.replace(/[<>=~].*$/, '');
 }
 
-/**
- * `D:` edges between installed packages: each dependency to the package of that name, else one that provides it
- * (`p:` — `so:` libraries, `cmd:` commands, `pc:` pkg-config names), else, for a path such as `/bin/sh`, the package
- * owning that file. `!name` is a conflict, not a dependency. Versions are not compared: apk keeps the installed set
- * consistent. A package whose every dependency resolves, or that has none, has its dependencies known.
- */
-function linkDependencies(out: ResultBuilder, relations: ReadonlyMap<Package, { depends: string[]; provides: string[] }>): void {
-  const byName = new Map<string, Package>();
-  const provider = new Map<string, Package>();
-  const owner = new Map<string, Package>();
-  for (const [pkg, { provides }] of relations) {
-    byName.set(pkg.name, pkg);
-    for (const n of provides) if (!provider.has(n)) provider.set(n, pkg);
-    for (const f of pkg.files) owner.set(f, pkg);
-  }
-  for (const [pkg, { depends }] of relations) {
-    const targets = new Set<string>();
-    let resolved = true;
-    for (const atom of depends) {
-      if (atom.startsWith('!')) continue;
-      const n = dependencyName(atom);
-      const target = byName.get(n) ?? provider.get(n) ?? (n.startsWith('/') ? owner.get(n) : undefined);
-      if (target === undefined) resolved = false;
-      else if (target !== pkg) targets.add(target.id);
-    }
-    for (const to of targets) out.relationships.push({ from: pkg.id, to, type: 'depends-on' });
-    if (resolved) pkg.dependenciesKnown = true;
-  }
-}
-
 export const apkDbCataloger: Cataloger = {
   name,
   wants: (path) => path === dbPath,
@@ -68,7 +39,10 @@ export const apkDbCataloger: Cataloger = {
     if (body === undefined) return out;
     const entry = files.get(dbPath);
     const dbLayer = entry && entry.layer >= 0 ? entry.layer : undefined;
-    const relations = new Map<Package, { depends: string[]; provides: string[] }>();
+    // `D:` names, each met by the package of that name, one that provides it (`p:` — `so:` libraries, `cmd:`
+    // commands, `pc:` pkg-config names) or, for a path such as `/bin/sh`, the package owning that file
+    const depends = new Map<Package, Alternative[][]>();
+    const provides = new Map<Package, string[]>();
     const words = (value: string | undefined): string[] => (value ?? '').split(/\s+/).filter((w) => w !== '');
     // one broken record is an unknown; the records around it are still read
     for (const record of body.split(/\r?\n\s*\r?\n/)) {
@@ -121,10 +95,12 @@ export const apkDbCataloger: Cataloger = {
           },
         };
         out.packages.push(pkg);
-        relations.set(pkg, { depends: words(fields.D), provides: words(fields.p).map(dependencyName) });
+        // `!name` is a conflict, not a dependency
+        depends.set(pkg, words(fields.D).filter((atom) => !atom.startsWith('!')).map((atom) => [{ name: dependencyName(atom) }]));
+        provides.set(pkg, words(fields.p).map(dependencyName));
       });
     }
-    linkDependencies(out, relations);
+    linkDependencies(out.relationships, depends, installedLookup(provides));
     return out;
   },
 };

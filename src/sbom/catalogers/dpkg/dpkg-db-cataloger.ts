@@ -6,6 +6,7 @@
 import { PackageURL } from 'packageurl-js';
 import type { FileResolver } from '../../../fs/index.js';
 import { type CatalogContext, type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
+import { linkDependencies } from '../../dependency-graph.js';
 import type { Package } from '../../model.js';
 import { type Paragraph, type ParsedParagraph, parseParagraphs } from './control.js';
 import { type Alternative, parseRelations, providedNames } from './depends.js';
@@ -104,39 +105,30 @@ function toPackage(paragraph: ParsedParagraph, location: string, files: FileReso
 /**
  * Depends and Pre-Depends edges between the installed packages (Policy §7.2: both must be installed for a package to
  * work): each clause to its first alternative that is installed, under its own name or as a virtual package another
- * provides (§7.5). Versions are not compared: dpkg keeps the installed set consistent. A package whose every clause
- * resolves, or that has none, has its dependencies known; one that names a package the image lacks does not.
+ * provides (§7.5).
  */
-function linkDependencies(out: ResultBuilder, fieldsOf: ReadonlyMap<Package, Paragraph>): void {
+function linkDepends(out: ResultBuilder, fieldsOf: ReadonlyMap<Package, Paragraph>): void {
   const real = new Map<string, Package[]>();
   const virtual = new Map<string, Package[]>();
   const add = (map: Map<string, Package[]>, key: string, pkg: Package): void => {
     map.set(key, [...(map.get(key) ?? []), pkg]);
   };
+  const clausesOf = new Map<Package, Alternative[][]>();
   for (const [pkg, fields] of fieldsOf) {
     add(real, pkg.name, pkg);
     for (const provided of providedNames(fields.get('Provides'))) add(virtual, provided, pkg);
+    clausesOf.set(pkg, [...parseRelations(fields.get('Pre-Depends')), ...parseRelations(fields.get('Depends'))]);
   }
-  const satisfying = (from: Package, alt: Alternative): Package | undefined => {
+  const best = (from: Package, alt: Alternative, list: Package[] | undefined): Package | undefined => {
     const fits = (p: Package): boolean => alt.arch === undefined || alt.arch === 'any' || p.metadata.architecture === alt.arch;
     // the depender's own architecture first (a multi-arch system has libc6:amd64 and libc6:i386), then the others
     const rank = (p: Package): number => (p.metadata.architecture === from.metadata.architecture ? 0 : p.metadata.architecture === 'all' ? 1 : 2);
-    const best = (list: Package[] | undefined): Package | undefined =>
-      (list ?? []).filter(fits).sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
-    return best(real.get(alt.name)) ?? best(virtual.get(alt.name));
+    return (list ?? []).filter(fits).sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
   };
-  for (const [pkg, fields] of fieldsOf) {
-    const clauses = [...parseRelations(fields.get('Pre-Depends')), ...parseRelations(fields.get('Depends'))];
-    const targets = new Set<string>();
-    let resolved = true;
-    for (const clause of clauses) {
-      const target = clause.map((alt) => satisfying(pkg, alt)).find((p) => p !== undefined);
-      if (target === undefined) resolved = false;
-      else if (target !== pkg) targets.add(target.id);
-    }
-    for (const to of targets) out.relationships.push({ from: pkg.id, to, type: 'depends-on' });
-    if (resolved) pkg.dependenciesKnown = true;
-  }
+  linkDependencies(out.relationships, clausesOf, {
+    byName: (alt, from) => best(from, alt, real.get(alt.name)),
+    byProvides: (alt, from) => best(from, alt, virtual.get(alt.name)),
+  });
 }
 
 export const dpkgDbCataloger: Cataloger = {
@@ -187,7 +179,7 @@ export const dpkgDbCataloger: Cataloger = {
         entry.path,
       );
     }
-    linkDependencies(out, fieldsOf);
+    linkDepends(out, fieldsOf);
     return out;
   },
 };

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { PackageURL } from 'packageurl-js';
 import type { FileResolver } from '../../../fs/index.js';
 import { type Cataloger, type CatalogContext, type CatalogResult, type FileReducer, packageId, ResultBuilder } from '../../cataloger.js';
+import { type Alternative, installedLookup, linkDependencies } from '../../dependency-graph.js';
 import type { Package } from '../../model.js';
 
 const name = 'rpm-db-cataloger';
@@ -115,41 +116,15 @@ const rpmdbReducer: FileReducer = {
   reduce: (body) => body,
 };
 
-/**
- * Requires edges between the packages of one database: each required name to the package of that name, else one
- * that provides it (a soname such as `libc.so.6()(64bit)`, `config(x)`, a virtual name), else, for a path such as
- * `/bin/sh`, the package owning that file. `rpmlib(…)` names are features of rpm itself, not packages. Versions are
- * not compared: rpm keeps the installed set consistent. A package whose every requirement resolves has its
- * dependencies known; a rich dependency (`(a or b)`, rpm ≥ 4.13) is not read, and leaves them unknown.
- */
-function linkRequires(out: ResultBuilder, relations: ReadonlyMap<Package, { requires: string[]; provides: string[] }>): void {
-  const byName = new Map<string, Package>();
-  const provider = new Map<string, Package>();
-  const owner = new Map<string, Package>();
-  for (const [pkg, { provides }] of relations) {
-    if (!byName.has(pkg.name)) byName.set(pkg.name, pkg);
-    for (const n of provides) if (!provider.has(n)) provider.set(n, pkg);
-    for (const f of pkg.files) if (!owner.has(f)) owner.set(f, pkg);
-  }
-  for (const [pkg, { requires }] of relations) {
-    const targets = new Set<string>();
-    let resolved = true;
-    for (const required of requires) {
-      if (required.startsWith('rpmlib(')) continue;
-      const target = byName.get(required) ?? provider.get(required) ?? (required.startsWith('/') ? owner.get(required) : undefined);
-      if (target === undefined) resolved = false;
-      else if (target !== pkg) targets.add(target.id);
-    }
-    for (const to of targets) out.relationships.push({ from: pkg.id, to, type: 'depends-on' });
-    if (resolved) pkg.dependenciesKnown = true;
-  }
-}
-
 function catalogDb(files: FileResolver, path: string, layer: number | undefined, ctx: CatalogContext, out: ResultBuilder): void {
   const body = files.body(path);
   if (!body) return;
   out.guard(path, () => {
-    const relations = new Map<Package, { requires: string[]; provides: string[] }>();
+    // Requires names, each met by the package of that name, one that provides it (a soname such as
+    // `libc.so.6()(64bit)`, `config(x)`, a virtual name) or, for a path such as `/bin/sh`, the package owning that
+    // file. A rich dependency (`(a or b)`, rpm ≥ 4.13) is not read: it matches no name and leaves them unknown.
+    const requires = new Map<Package, Alternative[][]>();
+    const provides = new Map<Package, string[]>();
     for (const blob of readBlobs(body)) {
       const h = parseHeaderBlob(blob);
       const pkgName = text(h, tags.name);
@@ -187,9 +162,11 @@ function catalogDb(files: FileResolver, path: string, layer: number | undefined,
         metadata: { arch, epoch: epoch === undefined ? undefined : String(epoch), sourceRpm, vendor: text(h, tags.vendor), summary: text(h, tags.summary) },
       };
       out.packages.push(pkg);
-      relations.set(pkg, { requires: list(h, tags.requireName), provides: list(h, tags.provideName) });
+      // `rpmlib(…)` names are features of rpm itself, not packages
+      requires.set(pkg, list(h, tags.requireName).filter((n) => !n.startsWith('rpmlib(')).map((n) => [{ name: n }]));
+      provides.set(pkg, list(h, tags.provideName));
     }
-    linkRequires(out, relations);
+    linkDependencies(out.relationships, requires, installedLookup(provides));
   });
 }
 
