@@ -192,6 +192,46 @@ describe('one finding per vulnerability: whose severity', () => {
     expect(await findings([unrated], { source: debian, packages: [libc] })).toEqual(['DSA-5514-1 libc6 high 7.8 [CVE-2023-4911 DEBIAN-CVE-2023-4911]']);
   });
 
+  describe('Debian’s records name their CVE in `upstream`, not `aliases` (as osv.dev publishes them)', () => {
+    const bullseye = { distro: { id: 'debian', versionId: '11' } };
+    const libssl = pkg('deb', 'libssl1.1', '1.1.1n-0+deb11u4', { source: 'openssl', sourceVersion: '1.1.1n-0+deb11u4' });
+    // the shape of osv.dev's Debian records: no aliases, the CVE (or CVEs, for an advisory fixing several) in upstream
+    const debian = (id: string, links: { upstream: string[]; related?: string[] }, extra: object, affected: object = {}): object => ({
+      schema_version: '1.6.0',
+      id,
+      modified: '2024-03-01T00:00:00Z',
+      published: '2024-02-01T00:00:00Z',
+      ...links,
+      details: `${id} test record`,
+      affected: [{ package: { ecosystem: 'Debian:11', name: 'openssl', purl: 'pkg:deb/debian/openssl?arch=source' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.1.1w-0+deb11u1' }] }], ...affected }],
+      ...extra,
+    });
+    const tracker1 = debian('DEBIAN-CVE-2099-1001', { upstream: ['CVE-2099-1001'] }, {}, { ecosystem_specific: { urgency: 'low' } });
+    const tracker2 = debian('DEBIAN-CVE-2099-1002', { upstream: ['CVE-2099-1002'] }, {}, { ecosystem_specific: { urgency: 'medium' } });
+    const scanned = (records: object[]): Promise<string[]> => findings(records, { source: bullseye, packages: [libssl] });
+
+    it('a DLA fixing one CVE and the DEBIAN-CVE record of it: one finding, Debian’s rating over the DLA’s CVSS score', async () => {
+      const dla = debian('DLA-9901-1', { upstream: ['CVE-2099-1001'] }, { severity: [critical] });
+      expect(await scanned([dla, tracker1])).toEqual(['DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001 DLA-9901-1]']);
+      // alone, the DEBIAN-CVE record still answers to its CVE id (an ignore entry naming the CVE applies)
+      expect(await scanned([tracker1])).toEqual(['DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001]']);
+    });
+
+    it('a DLA fixing several CVEs joins each CVE’s finding without merging the CVEs; kept when one is found by it alone', async () => {
+      const dla = debian('DLA-9902-1', { upstream: ['CVE-2099-1001', 'CVE-2099-1002'] }, { severity: [critical] });
+      expect(await scanned([dla, tracker1, tracker2])).toEqual([
+        'DEBIAN-CVE-2099-1002 libssl1.1 medium - [CVE-2099-1002 DLA-9902-1]',
+        'DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001 DLA-9902-1]',
+      ]);
+      expect(await scanned([dla, tracker1])).toEqual(['DLA-9902-1 libssl1.1 critical 9.8 []', 'DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001]']);
+    });
+
+    it('`related` names another vulnerability: not followed', async () => {
+      const near = debian('DEBIAN-CVE-2099-1003', { upstream: ['CVE-2099-1003'], related: ['CVE-2099-1001'] }, {}, { ecosystem_specific: { urgency: 'high' } });
+      expect(await scanned([tracker1, near])).toEqual(['DEBIAN-CVE-2099-1003 libssl1.1 high - [CVE-2099-1003]', 'DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001]']);
+    });
+  });
+
   it('for a language package, the highest severity still decides', async () => {
     // GitHub rates it low; a PYSEC record of it carries only a critical vector
     const ghsa = record('GHSA-test-rate-dlow', ['CVE-2099-0002'], 'PyPI', 'requests', { database_specific: { severity: 'LOW' } });

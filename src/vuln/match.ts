@@ -292,10 +292,27 @@ function stateOf(a: OsvAffected, fixed: string | undefined): FixState {
   return 'not-fixed';
 }
 
-/** A match, and whether its severity is the rating its publisher gave (not read from a CVSS score). */
+/**
+ * A match; whether its severity is the rating its publisher gave (not read from a CVSS score); and, for a record that
+ * bundles several upstream vulnerabilities (a DSA or DLA fixing three CVEs at once), their ids.
+ */
 interface Found {
   match: Match;
   byPublisher: boolean;
+  bundles: string[];
+}
+
+/**
+ * The other ids of the vulnerability a record stands for: its `aliases` and, when its `upstream` names a single
+ * vulnerability, that one. osv.dev links Debian's and Ubuntu's records (DEBIAN-CVE-*, DSA, DLA, UBUNTU-CVE-*) to the CVE
+ * through `upstream`, not `aliases` (OSV 1.6: aliases must not name a vulnerability upstream in the supply chain), yet
+ * DEBIAN-CVE-2023-4911 is CVE-2023-4911 as Debian's build has it. A record naming several upstream vulnerabilities is
+ * none of them alone. `related` is never followed: it names other vulnerabilities (a similar flaw, another fix).
+ */
+function sameVulnerability(record: Osv): string[] {
+  const upstream = record.upstream ?? [];
+  const ids = [...(record.aliases ?? []), ...(upstream.length === 1 ? upstream : [])];
+  return [...new Set(ids)].filter((id) => id !== record.id);
 }
 
 function matchOne(p: ScanPackage, key: { ecosystem: string; name: string; version: string }, record: Osv): Found | undefined {
@@ -307,7 +324,7 @@ function matchOne(p: ScanPackage, key: { ecosystem: string; name: string; versio
     const { severity, score, vector, byPublisher } = severityOf(record, a);
     const match: Match = {
       id: record.id,
-      aliases: record.aliases ?? [],
+      aliases: sameVulnerability(record),
       summary: record.summary,
       severity,
       score,
@@ -319,7 +336,8 @@ function matchOne(p: ScanPackage, key: { ecosystem: string; name: string; versio
       state: stateOf(a, hit.fixed),
       references: (record.references ?? []).map((r) => r.url).slice(0, 5),
     };
-    return { match, byPublisher };
+    const upstream = record.upstream ?? [];
+    return { match, byPublisher, bundles: upstream.length > 1 ? upstream : [] };
   }
   return undefined;
 }
@@ -329,10 +347,42 @@ const severityOrder: Record<Severity, number> = { critical: 4, high: 3, medium: 
 const fixOrder: Record<FixState, number> = { fixed: 4, 'not-fixed': 3, 'wont-fix': 2, 'end-of-life': 1, unknown: 0 };
 
 /**
+ * A record bundling several upstream vulnerabilities (a DSA fixing three CVEs) adds nothing to a package's findings
+ * when each of those vulnerabilities is found for the package by another record (the DEBIAN-CVE-* record of each CVE):
+ * such a group is dropped, and its ids become aliases of each finding it covers, so that an ignore entry naming the DSA
+ * still applies. Its severity takes no part: it rates the bundle, not one of its CVEs. A bundle with any of its
+ * vulnerabilities not found otherwise stays a finding of its own. Returns the groups kept and the ids each gains.
+ */
+function foldBundles(perPackage: Found[][]): { groups: Found[][]; extra: Map<Found[], Set<string>> } {
+  const isBundle = (g: Found[]): boolean => g.every((f) => f.bundles.length > 0);
+  const single = perPackage.filter((g) => !isBundle(g));
+  const extra = new Map<Found[], Set<string>>();
+  const kept: Found[][] = [...single];
+  for (const g of perPackage.filter(isBundle)) {
+    const covered = [...new Set(g.flatMap((f) => f.bundles))];
+    const targets = covered.map((id) => single.find((o) => o.some(({ match: m }) => m.id === id || m.aliases.includes(id))));
+    if (targets.some((t) => t === undefined)) {
+      kept.push(g);
+      continue;
+    }
+    const ids = g.flatMap(({ match: m }) => [m.id, ...m.aliases]);
+    for (const t of targets) {
+      if (!t) continue;
+      const set = extra.get(t) ?? new Set<string>();
+      for (const id of ids) set.add(id);
+      extra.set(t, set);
+    }
+  }
+  return { groups: kept, extra };
+}
+
+/**
  * One match per vulnerability and package: a CVE filed by several databases (GHSA, PYSEC, DSA and the CVE itself),
- * each naming the others among its `aliases`, is one finding. Of the records that name each other (directly or
- * through a shared alias), the one with the highest severity is kept, then one that names a fix, then the smallest id;
- * it takes the others' ids as aliases, so that an ignore entry or VEX statement naming any of them still applies.
+ * each naming the others among its `aliases` (or, for a distribution's record, as its single `upstream`), is one
+ * finding. Of the records that name each other (directly or through a shared alias), the one with the highest
+ * severity is kept, then one that names a fix, then the smallest id; it takes the others' ids as aliases, so that an
+ * ignore entry or VEX statement naming any of them still applies. A record bundling several upstream vulnerabilities
+ * is folded into their findings (see `foldBundles`).
  * For an OS package, a record its distribution rated itself comes before those rated only by a CVSS score, as trivy
  * takes the vendor severity of the package's own data source: every record an OS package matches was filed under its
  * distribution's ecosystem, and Debian's urgency (or Ubuntu's priority, Red Hat's word) for its own build is the
@@ -361,18 +411,19 @@ function oncePerVulnerability(found: Found[]): Match[] {
   };
   const out: Match[] = [];
   for (const perPackage of groups.values()) {
-    for (const group of perPackage) {
+    const { groups: kept, extra } = foldBundles(perPackage);
+    for (const group of kept) {
       const [first, ...others] = [...group].sort(better);
       if (!first) continue;
-      const kept = first.match;
       const rest = others.map((o) => o.match);
-      if (rest.length === 0) {
-        out.push(kept);
+      const gained = extra.get(group);
+      if (rest.length === 0 && gained === undefined) {
+        out.push(first.match);
         continue;
       }
-      const aliases = new Set([...kept.aliases, ...rest.flatMap((o) => [o.id, ...o.aliases])]);
-      aliases.delete(kept.id);
-      out.push({ ...kept, aliases: [...aliases].sort() });
+      const aliases = new Set([...first.match.aliases, ...rest.flatMap((o) => [o.id, ...o.aliases]), ...(gained ?? [])]);
+      aliases.delete(first.match.id);
+      out.push({ ...first.match, aliases: [...aliases].sort() });
     }
   }
   return out;
