@@ -265,7 +265,7 @@ class DigestResolver {
     const { digest } = await import('./digest.js');
     // a lint run should not wait a registry's full timeout and retries for a suggestion
     const registry = this.registry.config?.registry;
-    const config = this.registry.config ? { ...this.registry.config, ...(registry ? { registry: { ...registry, timeout: Math.min(registry.timeout, 15), deadline: Math.min(registry.deadline, 15), retries: Math.min(registry.retries, 1) } } : {}) } : undefined;
+    const config = this.registry.config ? { ...this.registry.config, ...(registry ? { registry: { ...registry, ...(registry.timeout === undefined ? {} : { timeout: Math.min(registry.timeout, 15) }), deadline: Math.min(registry.deadline, 15), retries: Math.min(registry.retries, 1) } } : {}) } : undefined;
     try {
       return (await digest(image, { ...this.registry, ...(config ? { config } : {}) })).digest;
     } catch (error) {

@@ -9,7 +9,7 @@ import type { Config } from './schema.js';
 export function defaultConfig(): Config {
   return {
     engine: { cli: 'docker' },
-    registry: { insecure: [], mirrors: [], timeout: 60, connectTimeout: 10, responseTimeout: 20, deadline: 45, retries: 4 },
+    registry: { insecure: [], mirrors: [], connectTimeout: 10, responseTimeout: 20, deadline: 45, retries: 4 },
     lint: { ignored: [], severity: {}, failureThreshold: 'warning', trustedRegistries: [], hadolint: true, labelSchema: {}, strictLabels: false },
     offline: false,
     analyze: { thresholds: {}, dive: {} },

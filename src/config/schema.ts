@@ -18,8 +18,11 @@ export const registrySchema = z.strictObject({
   insecure: z.array(z.string().min(1)).default([]),
   /** Mirrors tried, in order, before docker.io itself. */
   mirrors: z.array(z.string().min(1)).default([]),
-  /** Seconds a blob download or upload may go without a byte (an idle limit: a long transfer that moves is never cut). */
-  timeout: z.number().positive().default(60),
+  /**
+   * Seconds a body (a blob download or upload, a manifest) may go without a byte: an idle limit, so a long transfer
+   * that moves is never cut. Unset: a third of `deadline`, so that a body that stops is asked for again in time.
+   */
+  timeout: z.number().positive().optional(),
   /** Seconds to open a connection (TCP and TLS). */
   connectTimeout: z.number().positive().default(10),
   /** Seconds to wait for the answer to a request (its status and headers). */
@@ -157,7 +160,7 @@ export type BaseConfig = z.infer<typeof baseSchema>;
 
 export const configSchema = z.strictObject({
   engine: engineSchema.default({ cli: 'docker' }),
-  registry: registrySchema.default({ insecure: [], mirrors: [], timeout: 60, connectTimeout: 10, responseTimeout: 20, deadline: 45, retries: 4 }),
+  registry: registrySchema.default({ insecure: [], mirrors: [], connectTimeout: 10, responseTimeout: 20, deadline: 45, retries: 4 }),
   lint: lintSchema.default({ ignored: [], severity: {}, failureThreshold: 'warning', trustedRegistries: [], hadolint: true, labelSchema: {}, strictLabels: false }),
   /** Where downloaded blobs, packages and databases are kept. Relative paths resolve from the config file. */
   cacheDir: z.string().min(1).optional(),

@@ -213,6 +213,19 @@ describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
     expect(seconds).toBeLessThan(4.5);
   });
 
+  it('cuts a stalled manifest body at a third of registry.deadline when registry.timeout is unset, and asks again in time', async () => {
+    // an idle limit above the deadline (60 s against 45 s) let the deadline fire first: no second attempt ever
+    proxy.rules.push({ method: 'GET', path: /\/manifests\/v1$/, fault: { kind: 'stall', afterBytes: 10 }, times: 1 });
+    const started = Date.now();
+    const img = await remote.image(ref(), opts({ deadline: 3 }));
+    const seconds = (Date.now() - started) / 1000;
+    expect(img.digest).toBe(image.digest);
+    expect(proxy.log.filter((l) => l.path.endsWith('/manifests/v1')).map((l) => l.fault)).toEqual(['stall', undefined]);
+    // the stall costs the 1 s idle limit (undici's timers tick every 0.5 s or so), well inside the 3 s deadline
+    expect(seconds).toBeGreaterThanOrEqual(0.9);
+    expect(seconds).toBeLessThan(2.9);
+  });
+
   it('asks again for a page of tags or of the catalog whose body stops, and gives up in one line within the limits', async () => {
     for (const name of ['app:v2', 'app:v3', 'listed:v1']) await remote.write(parseReference(`${registry.host}/faults/${name}`), { kind: 'image', image }, { cacheDir: tmpdir() });
     const client = new remote.RegistryClient(proxy.host, opts({ timeout: 1 }));
@@ -256,6 +269,14 @@ describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+  });
+
+  it.skipIf(missing('cli'))('asks again for a listing whose body stops within --registry-timeout, with no registry.timeout configured', async () => {
+    proxy.rules.push({ method: 'GET', path: /\/tags\/list/, fault: { kind: 'stall', afterBytes: 5 }, times: 1 });
+    const res = await runCli(['tags', '--registry-timeout', '3', `${proxy.host}/faults/app`]);
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    expect(res.stdout.split('\n')).toContain('v1');
+    expect(proxy.log.filter((l) => l.path.includes('/tags/list')).map((l) => l.fault)).toEqual(['stall', undefined]);
   });
 
   it('reports a token service whose answer stops as a timeout of that service', async () => {

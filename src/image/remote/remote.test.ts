@@ -7,7 +7,7 @@ import { parseChallenge } from './auth.js';
 import { nextLink } from './client.js';
 import { resolveCredentials, serverKey } from './credentials.js';
 import { parsePlatform, platformMatches } from './pull.js';
-import { describeErrorBody, isInsecure, parseRetryAfter, proxyEnvironment, readBounded, redactUrl, tlsFor } from './transport.js';
+import { describeErrorBody, isInsecure, parseRetryAfter, proxyEnvironment, readBounded, redactUrl, RegistryTransport, tlsFor } from './transport.js';
 
 describe('WWW-Authenticate parsing', () => {
   it.each([
@@ -51,6 +51,13 @@ describe('transport helpers', () => {
     expect((await readBounded(big, 1000)).length).toBe(1000);
     expect(describeErrorBody(Buffer.from('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}'))).toEqual({ code: 'MANIFEST_UNKNOWN', text: 'MANIFEST_UNKNOWN: manifest unknown' });
     expect(describeErrorBody(Buffer.from('<html>\n  bad gateway </html>')).text).toBe('<html> bad gateway </html>');
+  });
+  it('cuts a silent body at a third of the deadline unless registry.timeout says otherwise', () => {
+    const bodyTimeout = Object.assign(new Error('Body Timeout Error'), { code: 'UND_ERR_BODY_TIMEOUT' });
+    // the defaults: 15 s of silence against a 45 s deadline, so a stalled body is asked for again twice in time
+    expect(new RegistryTransport('r.example').describeFailure(bodyTimeout)).toBe('timed out: no data for 15 s');
+    expect(new RegistryTransport('r.example', { deadline: 4 }).describeFailure(bodyTimeout)).toBe('timed out: no data for 1.3 s');
+    expect(new RegistryTransport('r.example', { deadline: 4, timeout: 30 }).describeFailure(bodyTimeout)).toBe('timed out: no data for 30 s');
   });
   it('drops query strings (signed URLs) from URLs in messages', () => {
     expect(redactUrl(new URL('https://u:p@s3.example.com/blob?X-Amz-Signature=secret'))).toBe('https://s3.example.com/blob');

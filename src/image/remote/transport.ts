@@ -17,14 +17,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { externalFailure, invalidInput, notFound, ShipshapeError } from '../../internal/errors.js';
 import { type EventSink, silent } from '../../internal/events.js';
-import { defaultTimeouts } from './settings.js';
+import { defaultIdleTimeout, defaultTimeouts } from './settings.js';
 
 export interface TransportOptions {
   /** Hosts (`host` or `host:port`) reached over plain HTTP besides Docker's defaults. */
   insecure?: readonly string[];
   /**
    * Seconds a body (a blob download or upload) may go without a byte; also the wait for the answer to a request
-   * that sends a body, which a registry answers only once it has checked what it received.
+   * that sends a body, which a registry answers only once it has checked what it received. Default: a third of
+   * `deadline`, so that a body that stops is cut and asked for again within the deadline.
    */
   timeout?: number;
   /** Seconds to open a connection: TCP and the TLS handshake. */
@@ -110,6 +111,11 @@ const retryableCodes = new Set([
 /** Error bodies are read up to this size: enough for the registry's JSON error, never a whole hostile page. */
 export const maxErrorBodyBytes = 64 * 1024;
 const maxRedirects = 5;
+
+/** Seconds for a message: whole as given, else to a tenth (a default idle limit is a third of the deadline). */
+function formatSeconds(seconds: number): string {
+  return Number.isInteger(seconds) ? String(seconds) : seconds.toFixed(1);
+}
 
 /** Whether Docker would talk plain HTTP to this registry: loopback by default, plus configured hosts/CIDR-less names. */
 export function isInsecure(host: string, configured: readonly string[] = []): boolean {
@@ -345,11 +351,11 @@ function proxiedAgent(tls: { ca?: string[]; cert?: string; key?: string; rejectU
     httpsProxy: proxies.httpsProxy ?? '',
     noProxy: proxies.noProxy ?? '',
     // undici's connect timeout runs until the TLS handshake is done, as Go's Dialer plus TLSHandshakeTimeout
-    connect: { ...tls, timeout: timeouts.connect * 1000 },
+    connect: { ...tls, timeout: Math.round(timeouts.connect * 1000) },
     requestTls: tls,
-    headersTimeout: timeouts.response * 1000,
-    // undici's body timeout is an idle timeout: it restarts with every chunk
-    bodyTimeout: timeouts.idle * 1000,
+    headersTimeout: Math.round(timeouts.response * 1000),
+    // undici's body timeout is an idle timeout: it restarts with every chunk; undici takes whole milliseconds only
+    bodyTimeout: Math.round(timeouts.idle * 1000),
   });
 }
 
@@ -402,7 +408,7 @@ export class RegistryTransport {
     this.timeouts = {
       connect: Math.min(options.connectTimeout ?? defaultTimeouts.connectTimeout, this.deadline),
       response: Math.min(options.responseTimeout ?? defaultTimeouts.responseTimeout, this.deadline),
-      idle: options.timeout ?? defaultTimeouts.timeout,
+      idle: options.timeout ?? defaultIdleTimeout(this.deadline),
     };
     this.certsDir = options.certsDir ?? process.env.SHIPSHAPE_DOCKER_CERTS_DIR ?? '/etc/docker/certs.d';
     this.events = options.events ?? silent;
@@ -427,7 +433,7 @@ export class RegistryTransport {
     if (!this.insecure) return https;
     // Docker tries TLS first even for insecure registries, then falls back to plain HTTP.
     const started = Date.now();
-    const signals = [AbortSignal.timeout(this.deadline * 1000), ...(this.signal === undefined ? [] : [this.signal])];
+    const signals = [AbortSignal.timeout(Math.round(this.deadline * 1000)), ...(this.signal === undefined ? [] : [this.signal])];
     try {
       const res = await request(new URL('/v2/', https), { method: 'GET', dispatcher: this.dispatcher(true), signal: AbortSignal.any(signals) });
       await readBounded(res.body, 0);
@@ -480,8 +486,8 @@ export class RegistryTransport {
   describeFailure(error: unknown, answerSeconds = this.timeouts.response): string {
     const code = networkErrorCode(error);
     if (code === 'UND_ERR_CONNECT_TIMEOUT') return `timed out: no connection within ${this.timeouts.connect} s`;
-    if (code === 'UND_ERR_HEADERS_TIMEOUT') return `timed out: no answer within ${answerSeconds} s`;
-    if (code === 'UND_ERR_BODY_TIMEOUT') return `timed out: no data for ${this.timeouts.idle} s`;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') return `timed out: no answer within ${formatSeconds(answerSeconds)} s`;
+    if (code === 'UND_ERR_BODY_TIMEOUT') return `timed out: no data for ${formatSeconds(this.timeouts.idle)} s`;
     return `connection failed (${code ?? (error instanceof Error ? error.message : String(error))})`;
   }
 
@@ -553,7 +559,7 @@ export class RegistryTransport {
             body: body ?? null,
             dispatcher: this.dispatcher(onRegistry),
             // the registry checks an upload before it answers: as long a wait as a body's silence
-            headersTimeout: (body === undefined ? this.timeouts.response : this.timeouts.idle) * 1000,
+            headersTimeout: Math.round((body === undefined ? this.timeouts.response : this.timeouts.idle) * 1000),
             ...(signals.length === 0 ? {} : { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }),
           });
         } catch (error) {
