@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,20 @@ describe('build', () => {
     return { work, request: { dir, outputImage: `oci:${join(work, 'out')}:app`, cacheDir: join(work, 'cache') } };
   }
 
+  /** A project whose `nodejs` base is already cached (a small stand-in), and the sizes file of that base. */
+  async function cachedBase(): Promise<{ request: Awaited<ReturnType<typeof project>>['request'] & { nodeBinary: string; config: Config }; sizesFile: string; sizes: Record<string, number> }> {
+    const { work, request } = await project();
+    const nodeBinary = join(work, 'node');
+    await writeFile(nodeBinary, 'a stand-in: the base is cached, so it is never read');
+    const files = [{ path: 'etc/passwd', content: 'root:x:0:0:root:/root:/sbin/nologin\n' }];
+    const base = await buildImage({ layers: [files], config: { Env: ['PATH=/usr/bin'] } });
+    // offline (below), a build takes the base cached last for its recipe, whatever archive state it came from
+    const { dir } = await presetBaseCache('nodejs', 'amd64', { ...request, nodeBinary }, 'a'.repeat(64));
+    await writeLayoutDir(dir, { kind: 'image', image: base }, { tag: 'base' });
+    const sizes = { [base.layers[0]?.diffId ?? '']: (await layerTar(files)).length };
+    return { request: { ...request, nodeBinary, config: configSchema.parse({ offline: true }) }, sizesFile: join(dir, 'shipshape-sizes.json'), sizes };
+  }
+
   // EACCES is not tested: these tests run as root, whom file permissions do not stop from reading
   describe('--node-binary that is not a readable file', () => {
     it('is "no such file" when it does not exist', async () => {
@@ -47,20 +62,6 @@ describe('build', () => {
   });
 
   describe('the layer sizes kept beside a cached base (shipshape-sizes.json)', () => {
-    /** A project whose `nodejs` base is already cached (a small stand-in), and the sizes file of that base. */
-    async function cachedBase(): Promise<{ request: Awaited<ReturnType<typeof project>>['request'] & { nodeBinary: string; config: Config }; sizesFile: string; sizes: Record<string, number> }> {
-      const { work, request } = await project();
-      const nodeBinary = join(work, 'node');
-      await writeFile(nodeBinary, 'a stand-in: the base is cached, so it is never read');
-      const files = [{ path: 'etc/passwd', content: 'root:x:0:0:root:/root:/sbin/nologin\n' }];
-      const base = await buildImage({ layers: [files], config: { Env: ['PATH=/usr/bin'] } });
-      // offline (below), a build takes the base cached last for its recipe, whatever archive state it came from
-      const { dir } = await presetBaseCache('nodejs', 'amd64', { ...request, nodeBinary }, 'a'.repeat(64));
-      await writeLayoutDir(dir, { kind: 'image', image: base }, { tag: 'base' });
-      const sizes = { [base.layers[0]?.diffId ?? '']: (await layerTar(files)).length };
-      return { request: { ...request, nodeBinary, config: configSchema.parse({ offline: true }) }, sizesFile: join(dir, 'shipshape-sizes.json'), sizes };
-    }
-
     it('a damaged one is recomputed and written again with a warning naming it, and the build goes on', async () => {
       for (const damage of ['garbage{', '[1, 2]', '{"sha256:0": 1}', '{"sha256:0": -1}']) {
         const { request, sizesFile, sizes } = await cachedBase();
@@ -86,6 +87,19 @@ describe('build', () => {
       await writeFile(sizesFile, JSON.stringify(believed));
       expect((await build({ ...request, ports: [] })).layers[0]).toMatchObject({ uncompressedSize: 12345 });
     });
+  });
+
+  it('warns when the search for workspace members stopped at its bound, as init notes it', async () => {
+    const { request } = await cachedBase();
+    await writeFile(join(request.dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', main: 'index.js', workspaces: ['packages/**'] }));
+    // 20,000 entries (what the search reads) in a folder its `**` walks, and a folder below it left unread
+    const filler = join(request.dir, 'packages/filler');
+    await mkdir(join(filler, 'unread'), { recursive: true });
+    for (let i = 0; i < 20_000; i++) writeFileSync(join(filler, `f${i}`), '');
+    const events: ProgressEvent[] = [];
+    await build({ ...request, ports: [], events: (e) => events.push(e) });
+    const warnings = events.filter((e) => e.kind === 'log' && e.level === 'warn').map((e) => (e.kind === 'log' ? e.message : ''));
+    expect(warnings).toEqual([`${join(request.dir, 'package.json')}: the search for workspace members stopped after 20000 folder entries; members in the folders left unread are not listed, and their package.json is not copied for the install`]);
   });
 
   it('interrupted while the preset base is assembled: the base build stops before reading any index, nothing is written', async () => {

@@ -13,7 +13,7 @@ import type { PresetName } from '../base/presets.js';
 import { binaryNeeds, type BinaryNeeds, buildBinaryImage, buildNodeApp, type BuildResult, type GitCache, type LayerRole, parseEnv, readProject } from '../build/index.js';
 import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
 // the module itself, not the generate index: every build looks for a workspace, few need the detectors
-import { findWorkspace, type FoundWorkspace } from '../generate/ecosystems/node/workspace.js';
+import { findWorkspace, type FoundWorkspace, maxMemberEntries } from '../generate/ecosystems/node/workspace.js';
 import { pathExists, writeDirAtomic } from '../image/atomic.js';
 import { createTransportContext, open, sinkFor, type TransportContext, write } from '../image/transports/index.js';
 import { abortable } from '../image/mutate/index.js';
@@ -402,7 +402,14 @@ export async function buildIn(session: BuildSession, request: BuildRequest): Pro
   const needs = binary === undefined ? undefined : binaryNeeds(binary);
   let project;
   if (binary === undefined) {
-    session.workspace ??= { value: await findWorkspace(dir) };
+    if (session.workspace === undefined) {
+      const found = await findWorkspace(dir);
+      session.workspace = { value: found };
+      // as init says it: a member the capped search missed has no package.json in the install, which npm may refuse
+      if (found?.capped === true) {
+        events({ kind: 'log', level: 'warn', message: `${join(found.root, found.file)}: the search for workspace members stopped after ${maxMemberEntries} folder entries; members in the folders left unread are not listed, and their package.json is not copied for the install` });
+      }
+    }
     project = await readProject(dir, session.workspace.value);
   }
 

@@ -15,19 +15,19 @@ describe('findWorkspace', () => {
 
   it('finds an npm workspace root upwards from a member, with every member', async () => {
     const root = resolve(fixtures, 'node-npm-workspaces');
-    expect(await findWorkspace(join(root, 'packages/api'))).toEqual({ root, member: 'packages/api', members: ['packages/api', 'packages/greeting'], file: 'package.json' });
+    expect(await findWorkspace(join(root, 'packages/api'))).toEqual({ root, member: 'packages/api', members: ['packages/api', 'packages/greeting'], file: 'package.json', capped: false });
     expect(await findWorkspace(join(root, 'packages/greeting'))).toMatchObject({ root, member: 'packages/greeting' });
   });
 
   it('names the root itself as member `.` with its members, and is undefined for a folder in no workspace', async () => {
     const root = resolve(fixtures, 'node-npm-workspaces');
-    expect(await findWorkspace(root)).toEqual({ root, member: '.', members: ['packages/api', 'packages/greeting'], file: 'package.json' });
+    expect(await findWorkspace(root)).toEqual({ root, member: '.', members: ['packages/api', 'packages/greeting'], file: 'package.json', capped: false });
     expect(await findWorkspace(resolve(fixtures, 'node-plain'))).toBeUndefined();
   });
 
   it('reads pnpm-workspace.yaml, its exclusions included', async () => {
     const root = resolve(fixtures, 'node-pnpm-workspaces');
-    expect(await findWorkspace(join(root, 'packages/api'))).toEqual({ root, member: 'packages/api', members: ['packages/api', 'packages/greeting'], file: 'pnpm-workspace.yaml' });
+    expect(await findWorkspace(join(root, 'packages/api'))).toEqual({ root, member: 'packages/api', members: ['packages/api', 'packages/greeting'], file: 'pnpm-workspace.yaml', capped: false });
     expect(await findWorkspace(join(root, 'packages/private'))).toBeUndefined();
   });
 
@@ -38,7 +38,7 @@ describe('findWorkspace', () => {
     await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'r', workspaces: { packages: ['apps/**'] } }));
     await writeFile(join(root, 'apps/package.json'), '{ broken');
     await writeFile(join(root, 'apps/web/api/package.json'), JSON.stringify({ name: 'api' }));
-    expect(await findWorkspace(join(root, 'apps/web/api'))).toMatchObject({ root, member: 'apps/web/api', file: 'package.json' });
+    expect(await findWorkspace(join(root, 'apps/web/api'))).toMatchObject({ root, member: 'apps/web/api', file: 'package.json', capped: false });
   });
 
   it.each([
@@ -53,7 +53,7 @@ describe('findWorkspace', () => {
       await writeFile(join(root, member, 'package.json'), JSON.stringify({ name: member.replace(/\//g, '-') }));
     }
     await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'r', private: true, ...manifest }));
-    for (const member of members) expect(await findWorkspace(join(root, member)), member).toEqual({ root, member, members: [...members].sort(), file: 'package.json' });
+    for (const member of members) expect(await findWorkspace(join(root, member)), member).toEqual({ root, member, members: [...members].sort(), file: 'package.json', capped: false });
     for (const outside of ['libs/other', 'tools/lint']) expect(await findWorkspace(join(root, outside)), outside).toBeUndefined();
   });
 
@@ -66,7 +66,7 @@ describe('findWorkspace', () => {
     await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'r', workspaces: ['apps/**'] }));
     await writeFile(join(root, deep, 'package.json'), JSON.stringify({ name: 'api' }));
     await writeFile(join(root, 'apps/lib/package.json'), JSON.stringify({ name: 'lib' }));
-    expect(await findWorkspace(join(root, deep))).toEqual({ root, member: deep, members: [deep, 'apps/lib'], file: 'package.json' });
+    expect(await findWorkspace(join(root, deep))).toEqual({ root, member: deep, members: [deep, 'apps/lib'], file: 'package.json', capped: false });
   });
 
   it('lists members at any depth their globs reach, walking only the folders the globs can match', async () => {
@@ -79,7 +79,7 @@ describe('findWorkspace', () => {
     }
     await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'r', workspaces: ['apps/*', 'services/**', './tools/{x,q}/*/*/*/*'] }));
     expect(await workspaceMembers(new ProjectFiles(root), { root: '.', patterns: ['apps/*', 'services/**', './tools/{x,q}/*/*/*/*'], file: 'package.json' })).toEqual({ members: [...members].sort(), capped: false });
-    expect(await findWorkspace(root)).toEqual({ root, member: '.', members: [...members].sort(), file: 'package.json' });
+    expect(await findWorkspace(root)).toEqual({ root, member: '.', members: [...members].sort(), file: 'package.json', capped: false });
     expect((await findWorkspace(join(root, 'apps/web')))?.members).toEqual([...members].sort());
   });
 

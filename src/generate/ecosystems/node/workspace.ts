@@ -197,6 +197,8 @@ export interface FoundWorkspace {
   /** Every member folder relative to the root (posix, sorted), the member included. */
   members: string[];
   file: WorkspaceRoot['file'];
+  /** The member search stopped at `maxMemberEntries`: members in the folders it did not read are missing. */
+  capped: boolean;
 }
 
 /**
@@ -214,11 +216,12 @@ export async function findWorkspace(dir: string): Promise<FoundWorkspace | undef
   if (ws === undefined) {
     const own = await patternsOf(files, rel, named);
     if (own === undefined) return undefined;
-    return { root: abs, member: '.', members: (await workspaceMembers(files, { root: rel, ...own })).members, file: own.file };
+    const { members, capped } = await workspaceMembers(files, { root: rel, ...own });
+    return { root: abs, member: '.', members, file: own.file, capped };
   }
   const root = absolute(ws.root);
   const member = posix.normalize(relative(root, abs).split(sep).join('/'));
   // the member search stops at a count of folder entries; the member asked about is one whatever it missed
-  const { members } = await workspaceMembers(files, ws);
-  return { root, member, members: members.includes(member) ? members : [...members, member].sort(), file: ws.file };
+  const { members, capped } = await workspaceMembers(files, ws);
+  return { root, member, members: members.includes(member) ? members : [...members, member].sort(), file: ws.file, capped };
 }
