@@ -146,6 +146,11 @@ describe('the distribution, from os-release', () => {
     expect(await distroOf([{ path: 'etc/os-release', content: mint }])).toEqual({ id: 'linuxmint', idLike: 'ubuntu debian', versionId: '21.3', versionCodename: 'virginia', ubuntuCodename: 'jammy', prettyName: 'Linux Mint 21.3' });
   });
 
+  it('keeps DEBIAN_CODENAME, the Debian release a Debian-based distribution is built on', async () => {
+    const lmde = 'PRETTY_NAME="LMDE 6 (faye)"\nNAME="LMDE"\nVERSION_ID="6"\nVERSION_CODENAME=faye\nID=linuxmint\nID_LIKE=debian\nDEBIAN_CODENAME=bookworm\n';
+    expect(await distroOf([{ path: 'etc/os-release', content: lmde }])).toEqual({ id: 'linuxmint', idLike: 'debian', versionId: '6', versionCodename: 'faye', debianCodename: 'bookworm', prettyName: 'LMDE 6 (faye)' });
+  });
+
   it('Debian testing and unstable: no VERSION_ID; the codename from os-release, else from /etc/debian_version', async () => {
     // os-release as base-files writes it on testing and unstable
     const testing = 'PRETTY_NAME="Debian GNU/Linux trixie/sid"\nNAME="Debian GNU/Linux"\nVERSION_CODENAME=trixie\nID=debian\n';

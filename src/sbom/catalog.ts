@@ -27,9 +27,10 @@ export interface CatalogOptions {
 }
 
 /**
- * Reads os-release (`ID`, `VERSION_ID`, `VERSION_CODENAME`, `ID_LIKE`, `UBUNTU_CODENAME`, `PRETTY_NAME`), following
- * /etc/os-release → /usr/lib symlinks. Ubuntu-based distributions (Linux Mint, Pop!_OS, elementary OS, KDE neon) name
- * the Ubuntu release they are built on in `UBUNTU_CODENAME`. Debian testing and unstable have no `VERSION_ID`; where os-release names no codename either,
+ * Reads os-release (`ID`, `VERSION_ID`, `VERSION_CODENAME`, `ID_LIKE`, `UBUNTU_CODENAME`, `DEBIAN_CODENAME`,
+ * `PRETTY_NAME`), following /etc/os-release → /usr/lib symlinks. Ubuntu-based distributions (Linux Mint, Pop!_OS,
+ * elementary OS, KDE neon) name the Ubuntu release they are built on in `UBUNTU_CODENAME`, Debian-based ones (LMDE) the
+ * Debian release in `DEBIAN_CODENAME`. Debian testing and unstable have no `VERSION_ID`; where os-release names no codename either,
  * /etc/debian_version (`trixie/sid`) gives it.
  */
 export function readDistro(files: FileResolver): SbomSource['distro'] {
@@ -54,6 +55,7 @@ export function readDistro(files: FileResolver): SbomSource['distro'] {
       ...(codename ? { versionCodename: codename } : {}),
       ...(fields.ID_LIKE ? { idLike: fields.ID_LIKE } : {}),
       ...(fields.UBUNTU_CODENAME ? { ubuntuCodename: fields.UBUNTU_CODENAME } : {}),
+      ...(fields.DEBIAN_CODENAME ? { debianCodename: fields.DEBIAN_CODENAME } : {}),
       ...(fields.PRETTY_NAME ? { prettyName: fields.PRETTY_NAME } : {}),
     };
   }

@@ -59,9 +59,10 @@ export interface SbomSource {
   imageId?: string;
   /**
    * Distribution from os-release: `debian` `12`; `ID_LIKE` as written (`ubuntu debian`); `UBUNTU_CODENAME`, the Ubuntu
-   * release an Ubuntu-based distribution is built on (`jammy` on Linux Mint 21).
+   * release an Ubuntu-based distribution is built on (`jammy` on Linux Mint 21); `DEBIAN_CODENAME`, the Debian release a
+   * Debian-based one is built on (`bookworm` on LMDE 6).
    */
-  distro?: { id: string; versionId?: string; versionCodename?: string; idLike?: string; ubuntuCodename?: string; prettyName?: string };
+  distro?: { id: string; versionId?: string; versionCodename?: string; idLike?: string; ubuntuCodename?: string; debianCodename?: string; prettyName?: string };
 }
 
 export interface Sbom {

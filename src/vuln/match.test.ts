@@ -337,6 +337,16 @@ describe('the distribution an image names', () => {
     expect(r.warnings).toEqual([expect.stringMatching(/^raspbian derives from Debian: its packages were matched against the advisories of Debian 12 \(bookworm\)/)]);
   });
 
+  it('a derivative naming its Debian base in DEBIAN_CODENAME (LMDE 6 faye on bookworm): that release’s advisories, said so', async () => {
+    // /etc/os-release as LMDE 6 ships it: its own codename in VERSION_CODENAME, Debian's in DEBIAN_CODENAME
+    const lmde = 'PRETTY_NAME="LMDE 6 (faye)"\nNAME="LMDE"\nVERSION_ID="6"\nVERSION="6 (faye)"\nVERSION_CODENAME=faye\nID=linuxmint\nHOME_URL="https://www.linuxmint.com/"\nSUPPORT_URL="https://forums.linuxmint.com/"\nBUG_REPORT_URL="http://linuxmint-troubleshooting-guide.readthedocs.io/en/latest/"\nPRIVACY_POLICY_URL="https://www.linuxmint.com/"\nID_LIKE=debian\nDEBIAN_CODENAME=bookworm\n';
+    expect(await scanOn(await distroOf(lmde))).toEqual({
+      found: ['zlib1g via Debian:12'],
+      ecosystems: ['Debian:12'],
+      warnings: ['linuxmint derives from Debian: its packages were matched against the advisories of Debian 12 (bookworm); packages linuxmint rebuilt or replaced at its own versions may be misjudged'],
+    });
+  });
+
   it('derivatives on their own releases (Kali rolling, an Ubuntu derivative naming no Ubuntu release): not matched as Debian, said so', async () => {
     const kali = await scanOn({ id: 'kali', versionId: '2024.1', versionCodename: 'kali-rolling', idLike: 'debian' });
     expect(kali).toEqual({ found: [], ecosystems: [], warnings: ['1 deb package was not checked for vulnerabilities: there is no OSV ecosystem for kali 2024.1 (like debian)'] });

@@ -34,6 +34,8 @@ export interface Distro {
   idLike?: string;
   /** `UBUNTU_CODENAME`: the Ubuntu release an Ubuntu-based distribution is built on (`jammy`). */
   ubuntuCodename?: string;
+  /** `DEBIAN_CODENAME`: the Debian release a Debian-based distribution is built on (`bookworm` on LMDE 6). */
+  debianCodename?: string;
   prettyName?: string;
 }
 
@@ -160,12 +162,14 @@ const debianReleases: Record<string, string> = { wheezy: '7', jessie: '8', stret
 
 /**
  * The Debian release whose advisories apply to a dpkg system: Debian's own VERSION_ID; for testing and unstable
- * (no VERSION_ID) the release their codename names; for a derivative (`ID_LIKE=debian`: Raspbian, …) the Debian
- * release whose codename it declares. With `note`, why the match is less exact than on Debian's own release.
+ * (no VERSION_ID) the release their codename names; for a derivative (`ID_LIKE=debian`: Raspbian, LMDE, …) the Debian
+ * release whose codename it declares: its `DEBIAN_CODENAME` (LMDE 6 names its own release `faye` in
+ * VERSION_CODENAME and Debian's `bookworm` there), else its `VERSION_CODENAME` (Raspbian's is Debian's). With `note`,
+ * why the match is less exact than on Debian's own release.
  */
 function debianRelease(distro: Distro | undefined): { major: string | undefined; note?: string } {
   if (!distro) return { major: undefined };
-  const codename = distro.versionCodename;
+  const codename = distro.id === 'debian' ? distro.versionCodename : (distro.debianCodename ?? distro.versionCodename);
   const released = codename === undefined ? undefined : debianReleases[codename];
   if (distro.id === 'debian') {
     const major = distro.versionId?.split('.')[0];
