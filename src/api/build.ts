@@ -22,6 +22,7 @@ import { invalidInput, notFound, ShipshapeError } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
 import { readBoundedText, writeFileAtomic } from '../internal/files.js';
 import { parseJson } from '../internal/parse-json.js';
+import { type BaseLease, leaseCachedBase, leaseNewBase, pruneBases } from './base-cache.js';
 import { openImage, type OpenedImage } from './open-image.js';
 
 export interface BuildRequest {
@@ -236,22 +237,65 @@ async function uncompressedBytes(layer: Layer): Promise<number> {
   return n;
 }
 
+/**
+ * Assembles the preset base of the archive state whose `releases` named `dir`, stores it there held by a lease of
+ * this build, and removes the entries it replaces (see base-cache.ts).
+ */
+async function assembleBase(preset: PresetName, architecture: string, recipe: BaseRecipe, dir: string, releases: SuiteRelease[], request: BuildRequest, config: Config, events: EventSink): Promise<BaseLease> {
+  const { nodeBinary, keepNodeSymbols } = recipe;
+  const task = new ProgressTask(events, 'build-base', `assembling the ${preset} base (cached for later builds)`);
+  let lease: BaseLease | undefined;
+  try {
+    const { buildBase } = await import('../base/build.js');
+    // the InRelease files the cache key was made from: the packages are those of that archive state
+    const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, sources: releases, keepNodeSymbols, ...(nodeBinary === undefined ? {} : { nodeBinary }), ...(request.signal === undefined ? {} : { signal: request.signal }) });
+    request.signal?.throwIfAborted();
+    const ctx = await createTransportContext(config, events, request.signal);
+    try {
+      await writeDirAtomic(dir, async (tmp) => {
+        await write(`oci:${tmp}:base`, { kind: 'image', image: request.signal === undefined ? result.image : abortable(result.image, request.signal) }, ctx);
+        // an OCI layout does not record uncompressed sizes; the report wants them without a gunzip per build
+        const sizes = Object.fromEntries(result.image.layers.map((l) => [l.diffId, l.uncompressedSize ?? 0]));
+        await writeFile(join(tmp, 'shipshape-sizes.json'), JSON.stringify(sizes));
+        // held before the rename: a build of another archive state pruning meanwhile leaves it alone
+        lease = await leaseNewBase(tmp, dir);
+      }, dir, request.signal);
+    } finally {
+      await ctx.close();
+    }
+  } finally {
+    task.end();
+  }
+  if (lease === undefined) throw new ShipshapeError('internal', `no lease on the base stored in ${dir}`);
+  // a cache write: a failed prune leaves more than one base, never a failed build
+  try {
+    const removed = await pruneBases(dir, recipe.prefix);
+    if (removed.length > 0) events({ kind: 'log', level: 'debug', message: `removed the cached bases this one replaces: ${removed.join(', ')}` });
+  } catch (error) {
+    events({ kind: 'log', level: 'debug', message: `removing older cached bases beside ${dir}: ${error instanceof Error ? error.message : String(error)}` });
+  }
+  return lease;
+}
+
 /** A preset base, assembled once and kept as an OCI layout in `<cacheDir>/build/bases/<key>`. */
 async function presetBase(preset: PresetName, architecture: string, request: BuildRequest, config: Config, events: EventSink): Promise<{ image: Image; name: string; sizes: Record<string, number>; close(): Promise<void> }> {
   const name = `shipshape/base:${preset}`;
   // the recipe stats the Node.js binary: worked out once, every cache path below derives from it
   const recipe = await baseRecipe(preset, architecture, request);
-  const { nodeBinary, keepNodeSymbols } = recipe;
   let dir: string;
-  let releases: SuiteRelease[] | undefined;
-  let fresh: { dir: string; ageSeconds: number } | undefined;
+  // held from the moment the base is chosen: a build storing another archive state's base does not remove it
+  let lease: BaseLease | undefined;
+  const fresh = config.offline ? undefined : await recentlyCheckedBase(recipe, config.base.recheckAfter);
   if (config.offline) {
     // no InRelease to learn the archive's state from: the base cached last is what there is
     const newest = await newestCachedBase(recipe);
     if (newest === undefined) throw invalidInput('configuration', `offline: true, and no ${preset} base for ${architecture} is cached (the Debian archive is needed to assemble one): build once online, or pass --base IMAGE`);
     events({ kind: 'log', level: 'info', message: `offline: the ${preset} base cached on ${newest.time.toISOString()}, without checking the archive for newer packages` });
     dir = newest.dir;
-  } else if ((fresh = await recentlyCheckedBase(recipe, config.base.recheckAfter)) !== undefined) {
+    // another process removing it meanwhile is no case to build for
+    lease = await leaseCachedBase(dir);
+    if (lease === undefined) throw notFound(dir, 'the cached base is gone');
+  } else if (fresh !== undefined && (lease = await leaseCachedBase(fresh.dir)) !== undefined) {
     // checked against the archive less than base.recheckAfter ago: no InRelease fetch on every build
     events({ kind: 'log', level: 'debug', message: `the ${preset} base checked against the archive ${fresh.ageSeconds} s ago (base.recheckAfter ${config.base.recheckAfter} s)` });
     dir = fresh.dir;
@@ -260,48 +304,27 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
     const { archiveState, releaseChecks } = await import('../base/archive.js');
     const { aptSourcesOrDefault } = await import('../base/apt-sources.js');
     const state = await archiveState(await aptSourcesOrDefault(request.etcApt), { architecture, cacheDir: join(request.cacheDir, 'base'), events, ...releaseChecks(config.base), ...(request.signal === undefined ? {} : { signal: request.signal }) });
-    releases = state.releases;
     dir = recipeEntry(recipe, state.digest);
-  }
-  if (!(await pathExists(join(dir, 'index.json')))) {
-    const task = new ProgressTask(events, 'build-base', `assembling the ${preset} base (cached for later builds)`);
-    try {
-      // offline, only a base found cached gets here: another process removing it meanwhile is no case to build for
-      if (releases === undefined) throw notFound(dir, 'the cached base is gone');
-      const { buildBase } = await import('../base/build.js');
-      // the InRelease files the cache key was made from: the packages are those of that archive state
-      const result = await buildBase({ preset, architecture, cacheDir: request.cacheDir, events, sources: releases, keepNodeSymbols, ...(nodeBinary === undefined ? {} : { nodeBinary }), ...(request.signal === undefined ? {} : { signal: request.signal }) });
-      request.signal?.throwIfAborted();
-      const ctx = await createTransportContext(config, events, request.signal);
-      try {
-        await writeDirAtomic(dir, async (tmp) => {
-          await write(`oci:${tmp}:base`, { kind: 'image', image: request.signal === undefined ? result.image : abortable(result.image, request.signal) }, ctx);
-          // an OCI layout does not record uncompressed sizes; the report wants them without a gunzip per build
-          const sizes = Object.fromEntries(result.image.layers.map((l) => [l.diffId, l.uncompressedSize ?? 0]));
-          await writeFile(join(tmp, 'shipshape-sizes.json'), JSON.stringify(sizes));
-        }, dir, request.signal);
-      } finally {
-        await ctx.close();
-      }
-    } finally {
-      task.end();
-    }
-  }
-  if (releases !== undefined) {
+    lease = (await leaseCachedBase(dir)) ?? (await assembleBase(preset, architecture, recipe, dir, state.releases, request, config, events));
     // the archive was asked just now and named this base: builds within base.recheckAfter take it without asking
     const marker = checkedMarker(recipe);
     await writeFileAtomic(marker, `${basename(dir)}\n`).catch((error: unknown) => {
       events({ kind: 'log', level: 'debug', message: `writing ${marker}: ${error instanceof Error ? error.message : String(error)}` });
     });
   }
+  const held = lease;
   const ctx = await createTransportContext(config, events);
+  const close = async (): Promise<void> => {
+    await ctx.close();
+    await held.release();
+  };
   try {
     const artifact = await open(`oci:${dir}:base`, ctx);
     if (artifact.kind !== 'image') throw new ShipshapeError('internal', `cached base ${dir} is an index`);
     const sizes = await baseSizes(dir, artifact.image, events);
-    return { image: artifact.image, name, sizes, close: () => ctx.close() };
+    return { image: artifact.image, name, sizes, close };
   } catch (error) {
-    await ctx.close();
+    await close();
     throw error;
   }
 }

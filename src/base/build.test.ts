@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buffer } from 'node:stream/consumers';
@@ -18,6 +19,7 @@ import { validateImage } from '../image/validate.js';
 import type { AptSource } from './apt-sources.js';
 import { stripElf } from '../internal/elf-strip.js';
 import { baseBuild } from '../api/base.js';
+import { leaseCachedBase } from '../api/base-cache.js';
 import { build } from '../api/build.js';
 import { configSchema } from '../config/schema.js';
 import { exitCodeFor, ShipshapeError } from '../internal/errors.js';
@@ -383,11 +385,20 @@ describe('an aborted base build', () => {
 
 
 describe('build on a preset base, cached per archive state', () => {
-  it('assembles the base again once the archive has moved, reuses the one of a state seen before, and offline takes the one assembled last', async () => {
+  it('assembles the base again once the archive has moved and keeps one base per recipe, and offline takes the one assembled last', async () => {
     const etcApt = join(root, 'etc-apt');
     await mkdir(etcApt);
     await writeFile(join(etcApt, 'sources.list'), `deb [signed-by=${keyring}] ${source.uri} test main\n`);
     const cacheDir = join(root, 'build-cache');
+    const bases = join(cacheDir, 'build', 'bases');
+    // what earlier versions left: a v2 entry (no archive state in its name), and a base of another recipe
+    const olderLayout = `static-${'b'.repeat(32)}`;
+    const otherRecipe = `nodejs-${'c'.repeat(32)}-${'d'.repeat(32)}`;
+    for (const name of [olderLayout, otherRecipe]) {
+      await mkdir(join(bases, name), { recursive: true });
+      await writeFile(join(bases, name, 'index.json'), '{}');
+    }
+    const entries = async (): Promise<string[]> => (await readdir(bases)).filter((n) => !n.startsWith('.') && !n.endsWith('checked')).sort();
     // a static Go program: `build` puts it on the static preset
     const binary = fileURLToPath(new URL('../sbom/catalogers/go/__fixtures__/hello', import.meta.url));
     let n = 0;
@@ -400,6 +411,10 @@ describe('build on a preset base, cached per archive state', () => {
     };
     const first = await run();
     expect(first.assembled).toBe(true);
+    // storing a base removed the entry of the older layout; another recipe's base stays
+    const [firstEntry, ...others] = (await entries()).filter((name) => name !== otherRecipe);
+    expect(others).toEqual([]);
+    expect(firstEntry).toMatch(/^static-[0-9a-f]{32}-[0-9a-f]{32}$/);
     expect(await run()).toEqual({ base: first.base, assembled: false });
     let moved: { base: string; assembled: boolean };
     try {
@@ -410,19 +425,67 @@ describe('build on a preset base, cached per archive state', () => {
       expect(moved.base).not.toBe(first.base);
       // and the base is the one the archive makes now
       expect(moved.base).toBe((await buildBase({ preset: 'static', sources: [source], cacheDir: join(root, 'build-cache-check') })).image.digest);
+      // one base per recipe: the first state's entry is gone, nothing is left aside
+      const movedEntries = await entries();
+      expect(movedEntries).toHaveLength(2);
+      expect(movedEntries).toContain(otherRecipe);
+      expect(movedEntries).not.toContain(firstEntry);
+      expect((await readdir(bases)).filter((name) => name.startsWith('.') && name !== '.lock')).toEqual([]);
       // signed again over the same indexes (a new Date only): the same state, the same base
       await signRelease({ Date: new Date().toUTCString().replace('GMT', 'UTC') });
       expect(await run()).toEqual({ base: moved.base, assembled: false });
     } finally {
       await publish(archivePackages());
     }
-    // back to the first state: its base is still cached
-    expect(await run()).toEqual({ base: first.base, assembled: false });
+    // back to the first state: its base was removed, so it is assembled again, the same as before
+    expect(await run()).toEqual({ base: first.base, assembled: true });
+    expect(await entries()).toEqual([firstEntry, otherRecipe].sort());
     // offline there is no InRelease to read: the base assembled last is taken, whatever state it came from
-    expect(await run(true)).toEqual({ base: moved.base, assembled: false });
+    expect(await run(true)).toEqual({ base: first.base, assembled: false });
     await expect(build({ binary, ports: [], outputImage: `oci:${join(root, 'build-out')}:offline`, cacheDir: join(root, 'build-cache-empty'), etcApt, config: configSchema.parse({ offline: true }) })).rejects.toThrow(
       'configuration: offline: true, and no static base for amd64 is cached (the Debian archive is needed to assemble one): build once online, or pass --base IMAGE',
     );
+  });
+
+  it('keeps an older base another build still reads (a lease of a live process), and removes it once released', async () => {
+    const etcApt = join(root, 'etc-apt-lease');
+    await mkdir(etcApt);
+    await writeFile(join(etcApt, 'sources.list'), `deb [signed-by=${keyring}] ${source.uri} test main\n`);
+    const cacheDir = join(root, 'build-cache-lease');
+    const bases = join(cacheDir, 'build', 'bases');
+    const entries = async (): Promise<string[]> => (await readdir(bases)).filter((n) => !n.startsWith('.') && !n.endsWith('checked')).sort();
+    const binary = fileURLToPath(new URL('../sbom/catalogers/go/__fixtures__/hello', import.meta.url));
+    let n = 0;
+    const run = async (): Promise<string> => (await build({ binary, ports: [], outputImage: `oci:${join(root, 'build-out-lease')}:${n++}`, cacheDir, etcApt, config: configSchema.parse({ base: { recheckAfter: 0 } }) })).base.digest;
+    const tzdata = (version: string): Parameters<typeof publish>[0] => archivePackages().map((p) => (p.name === 'tzdata' ? { ...p, version, files: { './usr/share/zoneinfo/UTC': `TZif${version}\n` } } : p));
+    await run();
+    const [first] = await entries();
+    if (first === undefined) throw new Error(`no base in ${bases}`);
+    // a build reading the first base, as every build holds the one it opened
+    const reader = await leaseCachedBase(join(bases, first));
+    if (reader === undefined) throw new Error(`${first} cannot be leased`);
+    // a lease of a process that has ended keeps nothing
+    const ended = spawnSync('true').pid;
+    await writeFile(join(bases, first, 'readers', 'ended'), JSON.stringify({ host: hostname(), pid: ended }));
+    try {
+      await publish(tzdata('4.0'));
+      await run();
+      const [second, third] = (await entries()).filter((name) => name !== first);
+      expect(third).toBeUndefined();
+      expect(await entries()).toEqual([first, second].sort());
+      // the reader can still open what it holds
+      expect(await readdir(join(bases, first))).toEqual(expect.arrayContaining(['index.json', 'blobs']));
+      await reader.release();
+      await publish(tzdata('5.0'));
+      await run();
+      const now = await entries();
+      expect(now).toHaveLength(1);
+      expect(now).not.toContain(first);
+      expect(now).not.toContain(second);
+    } finally {
+      await reader.release();
+      await publish(archivePackages());
+    }
   });
 
   it('within base.recheckAfter takes the base it checked last without asking the archive; past it, asks again', async () => {

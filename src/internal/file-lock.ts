@@ -48,7 +48,7 @@ function parseOwner(text: string): LockOwner | undefined {
 }
 
 /** Whether a process of this host is alive (EPERM: alive, someone else's). */
-function alive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -117,7 +117,7 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
     if (held === undefined) continue;
     const owner = parseOwner(held.text);
     const age = Date.now() - held.mtimeMs;
-    const ownerGone = owner !== undefined && owner.host === me.host && !alive(owner.pid);
+    const ownerGone = owner !== undefined && owner.host === me.host && !processAlive(owner.pid);
     if (ownerGone || age > staleMs) {
       await breakStale(path, held.text);
       continue;
