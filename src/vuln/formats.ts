@@ -90,13 +90,13 @@ export function toJson(result: ScanResult): string {
 const sarifLevel: Record<Match['severity'], 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', unknown: 'warning' };
 
 /**
- * GitHub code scanning rates a security alert by its rule's `security-severity` score, not by the SARIF level: above
- * 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low (its SARIF support page, reportingDescriptor object). Each
- * band as the one-decimal scores it holds, and a score near its middle. 9.0 is in neither the critical nor the high
- * band as GitHub words them, so it is kept for neither.
+ * GitHub code scanning rates a security alert by its rule's `security-severity` score, not by the SARIF level:
+ * critical from 9.0, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low (its SARIF support page, reportingDescriptor object,
+ * words the first "over 9.0"; the bands meet at one decimal, and 9.0 is in no other, as on CVSS's own scale where 9.0
+ * is critical). Each band as the one-decimal scores it holds, and a score near its middle.
  */
 const securityBands: Record<Exclude<Match['severity'], 'unknown'>, { min: number; max: number; typical: number }> = {
-  critical: { min: 9.1, max: 10, typical: 9.5 },
+  critical: { min: 9.0, max: 10, typical: 9.5 },
   high: { min: 7.0, max: 8.9, typical: 8.0 },
   medium: { min: 4.0, max: 6.9, typical: 5.5 },
   low: { min: 0.1, max: 3.9, typical: 2.0 },

@@ -11,7 +11,7 @@ import { buildImage } from '../testing/images.js';
 import { openDb } from './db/database.js';
 import { importOsv } from './db/import.js';
 import { toJson, toSarif, toText } from './formats.js';
-import { scanSbom } from './match.js';
+import { type Match, type ScanResult, scanSbom } from './match.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__/osv');
 const schemas = resolve(import.meta.dirname, '../../../shared/schemas');
@@ -211,12 +211,48 @@ describe('scan', () => {
       ['DEBIAN-CVE-2099-0002', 'warning', 'unknown', undefined, undefined],
     ]);
     // every rule's score falls in the band code scanning shows for the severity it is tagged with
-    const band = (score: number): string => (score > 9 ? 'critical' : score >= 7 && score < 9 ? 'high' : score >= 4 ? 'medium' : score > 0 ? 'low' : 'none');
+    const band = (score: number): string => (score >= 9 ? 'critical' : score >= 7 ? 'high' : score >= 4 ? 'medium' : score >= 0.1 ? 'low' : 'none');
     for (const rule of run?.tool.driver.rules ?? []) {
       const score = rule.properties['security-severity'];
       expect([rule.id, score === undefined ? 'unknown' : band(Number(score))]).toEqual([rule.id, rule.properties.tags[1]]);
     }
     db.close();
+  });
+
+  it.each([
+    // each band's edges, GitHub's: critical from 9.0, high 7.0-8.9, medium 4.0-6.9, low 0.1-3.9
+    ['low', 0.1, '0.1'],
+    ['low', 3.9, '3.9'],
+    ['medium', 4.0, '4.0'],
+    ['medium', 6.9, '6.9'],
+    ['high', 7.0, '7.0'],
+    ['high', 8.9, '8.9'],
+    ['critical', 9.0, '9.0'],
+    ['critical', 10.0, '10.0'],
+    // the same scores under the neighbouring rating: that band's middle
+    ['medium', 3.9, '5.5'],
+    ['low', 4.0, '2.0'],
+    ['high', 6.9, '8.0'],
+    ['medium', 7.0, '5.5'],
+    ['critical', 8.9, '9.5'],
+    ['high', 9.0, '8.0'],
+  ] as const)('SARIF security-severity: %s with a CVSS score of %s gives %s', (severity, score, want) => {
+    const match: Match = {
+      id: 'TEST-BAND',
+      aliases: [],
+      summary: undefined,
+      severity,
+      score,
+      package: { id: 'npm:x@1.0.0', name: 'x', version: '1.0.0', type: 'npm', purl: 'pkg:npm/x@1.0.0', layer: 0, locations: ['/app/node_modules/x/package.json'] },
+      advisoryPackage: { ecosystem: 'npm', name: 'x', version: '1.0.0' },
+      range: 'all versions',
+      fixedVersion: undefined,
+      state: 'not-fixed',
+      references: [],
+    };
+    const result: ScanResult = { matches: [match], unknowns: [], db: { records: 1, updatedAt: undefined }, source: { name: 'test', digest: undefined }, ecosystems: ['npm'], suppressed: [], expiredIgnores: [], warnings: [] };
+    const doc = JSON.parse(toSarif(result, '0.1.0', 'test')) as { runs: { tool: { driver: { rules: { properties: { 'security-severity'?: string } }[] } }; results: { properties: { 'security-severity'?: string } }[] }[] };
+    expect([doc.runs[0]?.tool.driver.rules[0]?.properties['security-severity'], doc.runs[0]?.results[0]?.properties['security-severity']]).toEqual([want, want]);
   });
 
   it('text output cuts long version strings from advisories with an ellipsis; JSON and SARIF keep them whole', async () => {
