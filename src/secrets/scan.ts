@@ -23,6 +23,12 @@ export interface SecretFinding {
 /** Files bigger than this are not read for secrets (binaries, archives, data). */
 export const maxScannedBytes = 1024 * 1024;
 
+/**
+ * Bytes of file bodies that may wait, as they were read, for their turn to be scanned before the layer reader stops
+ * reading: enough to keep the reader ahead of the scan, a quarter of the reader's default.
+ */
+const maxWaitingBytes = 4 * maxScannedBytes;
+
 const fixFor: Record<string, string> = {
   'private-key': 'do not COPY keys into the image; use a BuildKit secret mount (RUN --mount=type=secret) or mount it at run time',
   'env-file-secret': 'add .env to .dockerignore and pass values at run time',
@@ -69,21 +75,39 @@ type OnFile = (path: string, text: string) => Promise<void>;
  * Reads layer `index` through the shared layer reader, which refuses hostile tars (names leaving the root, unknown
  * entry types, absurd sizes, corrupt data) with the one line sbom and analyze print. Every small text file goes to
  * `onFile`, deleted or not: a whiteout in a later layer hides nothing here.
+ *
+ * Files are scanned one after another, in tar order. Scanning is synchronous work on the one JavaScript thread, so
+ * starting each file as the tar delivers it gained no time, but kept the text and secretlint's working state of every
+ * file in flight (up to the reader's 16 MiB of waiting bodies) alive at once: on a 150 MB node image that grew the
+ * heap by about 16 MB. Waiting files are kept as the bytes they were read as, and turned into text at their turn.
  */
 async function scanLayer(layer: Layer, index: number, onFile: OnFile): Promise<LayerPaths> {
-  const scanText: BodyReducer = async (body, path) => {
+  let previous: Promise<unknown> = Promise.resolve();
+  // once the layer is refused, files still waiting are not scanned: nothing would read what they find
+  let refused = false;
+  const scanText: BodyReducer = (body, path) => {
     if (!looksText(body)) return undefined;
-    try {
-      await onFile(path, body.toString('utf8'));
-    } catch (error) {
-      throw wrap(wrap(error, `scanning ${printableName(path)}`), `reading layer ${index} (${layer.descriptor.digest}) for secrets`);
-    }
-    return undefined;
+    const turn = previous.then(async () => {
+      if (refused) return undefined;
+      try {
+        await onFile(path, body.toString('utf8'));
+      } catch (error) {
+        throw wrap(wrap(error, `scanning ${printableName(path)}`), `reading layer ${index} (${layer.descriptor.digest}) for secrets`);
+      }
+      return undefined;
+    });
+    // a failed file fails the layer where the reader awaits its turn; the files after it still wait for it to settle
+    previous = turn.catch(() => undefined);
+    return turn;
   };
   const { files } = await readLayer(layer, index, {
     hash: false,
     bodies: (path, size) => (size > 0 && size <= maxScannedBytes && !inPackageTests(path) ? scanText : undefined),
     maxReducedBytes: maxScannedBytes,
+    maxPendingBytes: maxWaitingBytes,
+  }).catch((error: unknown) => {
+    refused = true;
+    throw error;
   });
   return { written: new Set(files.entries.map((e) => e.path)), deleted: new Set(files.whiteouts), opaque: new Set(files.opaqueDirs) };
 }
@@ -104,13 +128,10 @@ export async function scanImageSecrets(image: Image): Promise<SecretFinding[]> {
   const findings: SecretFinding[] = [];
   const changes: LayerPaths[] = [];
   for (const [index, layer] of image.layers.entries()) {
-    // files are linted concurrently as the tar streams by; each keeps its place so that findings follow tar order
-    const perFile: SecretFinding[][] = [];
+    // files are scanned one at a time in tar order (scanLayer), so findings follow it
     changes[index] = await scanLayer(layer, index, async (path, text) => {
-      const found: SecretFinding[] = [];
-      perFile.push(found);
       for (const hit of await findSecrets(path, text)) {
-        found.push({
+        findings.push({
           rule: hit.rule,
           message: hit.message,
           redacted: redact(hit.value),
@@ -119,7 +140,6 @@ export async function scanImageSecrets(image: Image): Promise<SecretFinding[]> {
         });
       }
     });
-    findings.push(...perFile.flat());
   }
   // A file a later layer deleted or overwrote still ships in the earlier layer: say so.
   for (const f of findings) {
