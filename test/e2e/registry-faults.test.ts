@@ -279,7 +279,7 @@ describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
     expect(proxy.log.filter((l) => l.path.includes('/tags/list')).map((l) => l.fault)).toEqual(['stall', undefined]);
   });
 
-  it('reports a token service whose answer stops as a timeout of that service', async () => {
+  it('asks a token service whose answer stops again, then reports it as a timeout in one line', async () => {
     const stub: { origin?: string } = {};
     const server = await startStub((req, res) => {
       if ((req.url ?? '').startsWith('/token')) {
@@ -291,8 +291,8 @@ describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
     });
     stub.origin = server.origin;
     try {
-      const error = await remote.image(parseReference(`${server.host}/x:y`), opts({ timeout: 1 })).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'external', message: `token service of ${server.host}: timed out: no data for 1 s` });
+      const error = await remote.image(parseReference(`${server.host}/x:y`), opts({ timeout: 1, retries: 1 })).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'external', message: `registry ${server.host}: getting a token: timed out: no data for 1 s after 2 attempts` });
     } finally {
       await server.close();
     }
@@ -323,6 +323,56 @@ describe.skipIf(missing('cli'))('a registry that never answers, through the CLI'
       expect(bad).toMatchObject({ code: 2, stderr: 'shipshape: --registry-timeout: expected a number of seconds above 0, got "soon"\n' });
     } finally {
       await silent.stop();
+    }
+  });
+});
+
+describe('a token service that fails once', () => {
+  type TokenFault = 'a 500' | 'a 503 with Retry-After' | 'a 429 with Retry-After' | 'a reset before the answer' | 'an answer cut midway' | 'an answer that stops';
+  const faults: TokenFault[] = ['a 500', 'a 503 with Retry-After', 'a 429 with Retry-After', 'a reset before the answer', 'an answer cut midway', 'an answer that stops'];
+  const grants = ['anonymous GET', 'refresh-token POST'] as const;
+
+  it.each(faults.flatMap((fault) => grants.map((grant) => [fault, grant] as const)))('is asked again after %s, by %s, as any other request is', async (fault, grant) => {
+    const tokenRequests: string[] = [];
+    const realm: { origin?: string } = {};
+    const server = await startStub((req, res) => {
+      if ((req.url ?? '').startsWith('/token')) {
+        tokenRequests.push(req.method ?? '');
+        if (tokenRequests.length > 1) {
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"issued"}');
+          return;
+        }
+        if (fault === 'a 500') res.writeHead(500).end('token store down');
+        else if (fault === 'a 503 with Retry-After') res.writeHead(503, { 'retry-after': '1' }).end();
+        else if (fault === 'a 429 with Retry-After') res.writeHead(429, { 'retry-after': '1' }).end();
+        else if (fault === 'a reset before the answer') req.socket.destroy();
+        else if (fault === 'an answer cut midway') {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+          res.write('{"tok', () => req.socket.destroy());
+        } else {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{"tok');
+        }
+        return;
+      }
+      if (req.headers.authorization !== 'Bearer issued') {
+        res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm.origin ?? ''}/token",service="stub"` }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"app","tags":["v1"]}');
+    });
+    realm.origin = server.origin;
+    try {
+      const started = Date.now();
+      const credentials = grant === 'refresh-token POST' ? { credentials: { identityToken: 'refresh-token-not-logged' } } : {};
+      const tags = await remote.tags(parseReference(`${server.host}/app`), { retries: 2, backoffMs: 20, timeout: 1, ...credentials });
+      expect(tags).toEqual(['v1']);
+      expect(tokenRequests).toEqual(grant === 'refresh-token POST' ? ['POST', 'POST'] : ['GET', 'GET']);
+      // Retry-After is honoured as for any other request: a second, not the 20 ms backoff
+      if (fault.endsWith('Retry-After')) expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    } finally {
+      await server.close();
+      await remote.closeConnections();
     }
   });
 });

@@ -5,9 +5,9 @@
  */
 import { buffer } from 'node:stream/consumers';
 import { z } from 'zod';
-import { externalFailure, ShipshapeError } from '../../internal/errors.js';
+import { externalFailure } from '../../internal/errors.js';
 import type { Credentials } from './credentials.js';
-import { type Authorizer, header, type RegistryTransport } from './transport.js';
+import { type Authorizer, header, type HttpResponse, type RegistryTransport } from './transport.js';
 
 export interface Challenge {
   scheme: string;
@@ -143,36 +143,41 @@ export class RegistryAuth {
     const allScopes = new Set(scopes);
     if (challenge.params.scope !== undefined) for (const s of challenge.params.scope.split(' ')) if (s) allScopes.add(s);
     const service = challenge.params.service;
-    let res;
+    // read whole within the request, as the other small answers are: an answer that breaks or stops halfway is
+    // asked for again under the same retry policy as a 5xx, a 429 or a reset connection before any header
+    const read = (r: HttpResponse): Promise<Buffer> => readLimited(r.body, maxTokenBodyBytes, subject);
+    let body: Buffer;
     if (creds?.identityToken !== undefined) {
       // OAuth2 refresh-token grant (distribution "oauth.md"), as docker does for identity tokens.
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: creds.identityToken, client_id: 'shipshape' });
       if (service !== undefined) form.set('service', service);
       if (allScopes.size > 0) form.set('scope', [...allScopes].join(' '));
-      res = await this.transport.send({
-        method: 'POST',
-        url,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: () => Buffer.from(form.toString()),
-        expect: [200],
-        what: 'getting a token',
-        secrets: [creds.identityToken],
-        // asking again gives another token; at worst (a service that rotates refresh tokens) it is refused
-        idempotent: true,
-      });
+      body = await this.transport.fetch(
+        {
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: () => Buffer.from(form.toString()),
+          expect: [200],
+          what: 'getting a token',
+          secrets: [creds.identityToken],
+          // asking again gives another token; at worst (a service that rotates refresh tokens) it is refused
+          idempotent: true,
+        },
+        read,
+      );
     } else {
       if (service !== undefined) url.searchParams.set('service', service);
       for (const s of allScopes) url.searchParams.append('scope', s);
       const headers: Record<string, string> = {};
       if (creds?.username !== undefined) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`;
       try {
-        res = await this.transport.send({ method: 'GET', url, headers, expect: [200], what: 'getting a token', followRedirects: true });
+        body = await this.transport.fetch({ method: 'GET', url, headers, expect: [200], what: 'getting a token', followRedirects: true }, read);
       } catch (error) {
         if (error instanceof Error && / 401 /.test(error.message)) throw externalFailure(subject, 'credentials rejected (401 Unauthorized)', error);
         throw error;
       }
     }
-    const body = await readLimited(res.body, maxTokenBodyBytes, subject, this.transport);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
@@ -187,19 +192,17 @@ export class RegistryAuth {
   }
 }
 
-async function readLimited(body: AsyncIterable<Buffer>, limit: number, subject: string, transport: RegistryTransport): Promise<Buffer> {
+/**
+ * Reads a token answer of at most `limit` bytes; a body that breaks or goes quiet throws undici's error, which the
+ * transport turns into another attempt or a one-line failure.
+ */
+async function readLimited(body: AsyncIterable<Buffer>, limit: number, subject: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  try {
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > limit) throw externalFailure(subject, `answer larger than ${limit} bytes`);
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    if (error instanceof ShipshapeError) throw error;
-    // an answer that stops or breaks halfway is the token service's failure, said in one line
-    throw externalFailure(subject, transport.describeFailure(error), error);
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) throw externalFailure(subject, `answer larger than ${limit} bytes`);
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }
