@@ -50,11 +50,18 @@ export function linkDependencies<A extends Alternative>(
   }
 }
 
+/** Lookups that need no depending package: what a world file or a dependency names is found the same way. */
+export interface InstalledLookup extends DependencyLookup<Alternative> {
+  byName(alt: Alternative): Package | undefined;
+  byProvides(alt: Alternative): Package | undefined;
+  byOwnedFile(path: string): Package | undefined;
+}
+
 /**
  * Lookups over one database's packages by their own name, a name they provide and a file they own. Where two packages
  * claim a name or a path, the first listed wins (an installed database gives each to one package).
  */
-export function installedLookup(providesOf: ReadonlyMap<Package, readonly string[]>): DependencyLookup<Alternative> {
+export function installedLookup(providesOf: ReadonlyMap<Package, readonly string[]>): InstalledLookup {
   const byName = new Map<string, Package>();
   const provider = new Map<string, Package>();
   const owner = new Map<string, Package>();

@@ -34,6 +34,12 @@ export interface Package {
    * `DEPENDS_ON NONE`). Absent when the ecosystem does not say, or a dependency is missing.
    */
   dependenciesKnown?: boolean;
+  /**
+   * True when the package manager records the package as asked for by name rather than pulled in by another (apt's
+   * `/var/lib/apt/extended_states` does not mark it `Auto-Installed: 1`; apk's `/etc/apk/world` names it): a direct
+   * requirement of the image even when other packages depend on it too. Absent when the package manager does not say.
+   */
+  explicit?: boolean;
 }
 
 export interface Relationship {

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildImage } from '../../../testing/images.js';
+import { expectValid } from '../../../../test/support/schemas.js';
 import { catalogImage } from '../../catalog.js';
+import { formats } from '../../formats/index.js';
 import { apkLicenses } from './apk-db-cataloger.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__');
@@ -49,6 +51,22 @@ describe('apk-db-cataloger', () => {
       'zlib -> musl',
     ]);
     expect(sbom.packages.filter((p) => p.dependenciesKnown !== true).map((p) => p.name)).toEqual(['libssl3', 'ssl_client']);
+  });
+
+  it('takes what /etc/apk/world asks for as explicit: the CycloneDX root depends on it even when another package does', async () => {
+    // `apk add alpine-baselayout ssl_client libssl3@main scanelf` by name, tag, version and provided command; a conflict
+    // and a name nothing installed has are not packages
+    const world = 'alpine-baselayout\nssl_client\nlibssl3@main>=3.1\ncmd:scanelf\n!musl-dev\nbusybox\n';
+    const image = await buildImage({ layers: [[osRelease, { path: 'lib/apk/db/installed', content: db }, { path: 'etc/apk/world', content: world }]] });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['apk'] });
+    expect(sbom.packages.filter((p) => p.explicit === true).map((p) => p.name)).toEqual(['alpine-baselayout', 'libssl3', 'scanelf', 'ssl_client']);
+    const doc = JSON.parse(formats['cyclonedx-json'](sbom)) as { metadata: { component: { 'bom-ref': string } }; components: { name: string; 'bom-ref': string }[]; dependencies: { ref: string; dependsOn: string[] }[] };
+    expectValid('cyclonedx', doc);
+    const name = new Map(doc.components.map((c) => [c['bom-ref'], c.name]));
+    const root = doc.dependencies.find((d) => d.ref === doc.metadata.component['bom-ref'])?.dependsOn.map((to) => name.get(to) ?? to).sort();
+    // the top of the graph (alpine-baselayout, musl-utils, ssl_client, zlib), and libssl3 and scanelf, which
+    // ssl_client and musl-utils depend on
+    expect(root).toEqual(['alpine-baselayout', 'libssl3', 'musl-utils', 'scanelf', 'ssl_client', 'zlib']);
   });
 
   it('dates a package by the lowest layer holding its files, a file-less one by the database', async () => {

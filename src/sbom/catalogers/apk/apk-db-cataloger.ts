@@ -7,11 +7,12 @@
 import { PackageURL } from 'packageurl-js';
 import { isSpdxExpression } from '../../formats/licenses.js';
 import { type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
-import { type Alternative, installedLookup, linkDependencies } from '../../dependency-graph.js';
+import { type Alternative, type InstalledLookup, installedLookup, linkDependencies } from '../../dependency-graph.js';
 import type { Package } from '../../model.js';
 
 const name = 'apk-db-cataloger';
 const dbPath = '/lib/apk/db/installed';
+const worldPath = '/etc/apk/world';
 
 /**
  * `L:` as SPDX expressions. Alpine writes SPDX expressions since 3.9 (`MIT AND BSD-2-Clause`); older packages list
@@ -30,9 +31,23 @@ function dependencyName(atom: string): string {
   return atom.replace(/[<>=~].*$/, '');
 }
 
+/**
+ * Marks the packages `/etc/apk/world` asks for (what `apk add` was given; apk installs the rest to satisfy them) as
+ * explicit. Its atoms are `name[@tag][op version]` (a `so:` or `cmd:` name is met by the package providing it); a `!`
+ * atom forbids a package.
+ */
+function markWorld(body: string, lookup: InstalledLookup): void {
+  for (const atom of body.split(/\s+/)) {
+    if (atom === '' || atom.startsWith('!')) continue;
+    const alt = { name: dependencyName(atom).replace(/@.*$/, '') };
+    const pkg = lookup.byName(alt) ?? lookup.byProvides(alt);
+    if (pkg) pkg.explicit = true;
+  }
+}
+
 export const apkDbCataloger: Cataloger = {
   name,
-  wants: (path) => path === dbPath,
+  wants: (path) => path === dbPath || path === worldPath,
   catalog(files, ctx): CatalogResult {
     const out = new ResultBuilder(name);
     const body = files.body(dbPath)?.toString('utf8');
@@ -100,7 +115,10 @@ export const apkDbCataloger: Cataloger = {
         provides.set(pkg, words(fields.p).map(dependencyName));
       });
     }
-    linkDependencies(out.relationships, depends, installedLookup(provides));
+    const lookup = installedLookup(provides);
+    linkDependencies(out.relationships, depends, lookup);
+    const world = files.body(worldPath)?.toString('utf8');
+    if (world !== undefined) markWorld(world, lookup);
     return out;
   },
 };

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectValid } from '../../../../test/support/schemas.js';
 import { buildImage } from '../../../testing/images.js';
@@ -21,6 +23,17 @@ const status = [
   'Package: removed\nStatus: deinstall ok config-files\nVersion: 1\nArchitecture: amd64\n',
   paragraph('needs-removed', 'Depends: removed\n'),
 ].join('\n');
+
+const fixtures = resolve(import.meta.dirname, '__fixtures__');
+
+/** The CycloneDX root's dependencies by package name, sorted; the document is checked against the schema. */
+function rootDependencies(sbom: Sbom): string[] {
+  const doc = JSON.parse(formats['cyclonedx-json'](sbom)) as { metadata: { component: { 'bom-ref': string } }; components: { name: string; 'bom-ref': string }[]; dependencies: { ref: string; dependsOn: string[] }[] };
+  expectValid('cyclonedx', doc);
+  const name = new Map(doc.components.map((c) => [c['bom-ref'], c.name]));
+  const root = doc.dependencies.find((d) => d.ref === doc.metadata.component['bom-ref']);
+  return (root?.dependsOn ?? []).map((to) => name.get(to) ?? to).sort();
+}
 
 function graph(sbom: Sbom): Record<string, string[]> {
   const name = new Map(sbom.packages.map((p) => [p.id, p.name]));
@@ -76,5 +89,42 @@ describe('dpkg-db-cataloger dependencies', () => {
     ]);
     expect(parseRelations(undefined)).toEqual([]);
     expect(parseRelations('')).toEqual([]);
+  });
+
+  it('takes what apt-mark shows as manual for explicit: the root depends on it even when another package does', async () => {
+    // real Debian 12 paragraphs and apt's own extended_states (see __fixtures__/README.md)
+    const status = { path: 'var/lib/dpkg/status', content: readFileSync(join(fixtures, 'status')) };
+    const states = { path: 'var/lib/apt/extended_states', content: readFileSync(join(fixtures, 'extended_states')) };
+    const manual = readFileSync(join(fixtures, 'showmanual.txt'), 'utf8').trim().split('\n').sort();
+    const sbom = await catalogImage(await buildImage({ layers: [[status], [states]] }), 'x', { catalogers: ['dpkg'] });
+    expect(sbom.packages.filter((p) => p.explicit === true).map((p) => p.name)).toEqual(manual);
+    expect(sbom.unknowns).toEqual([]);
+    // bash is at the top; base-files needs awk (mawk) and bash needs libtinfo6, yet both were asked for
+    expect(rootDependencies(sbom)).toEqual(['bash', 'libtinfo6', 'mawk']);
+    // without apt's record nothing is said: the root depends on the top of the graph alone
+    const bare = await catalogImage(await buildImage({ layers: [[status]] }), 'x', { catalogers: ['dpkg'] });
+    expect(bare.packages.filter((p) => p.explicit !== undefined)).toEqual([]);
+    expect(rootDependencies(bare)).toEqual(['bash']);
+  });
+
+  it('matches extended_states by name and architecture, an `all` package under the native one, none without an architecture', async () => {
+    const pkgs = [
+      paragraph('tool', 'Depends: data, libfoo, libbar, libbaz, libqux\n'),
+      'Package: data\nStatus: install ok installed\nVersion: 1\nArchitecture: all\n',
+      paragraph('libfoo', ''),
+      paragraph('libbar', ''),
+      paragraph('libbaz', ''),
+      paragraph('libqux', ''),
+    ].join('\n');
+    const states = [
+      'Package: data\nArchitecture: amd64\nAuto-Installed: 1\n', // apt records `all` under the native architecture
+      'Package: libfoo\nArchitecture: i386\nAuto-Installed: 1\n', // another architecture's libfoo
+      'Package: libbar\nAuto-Installed: 1\n', // older apt wrote no architecture
+      'Package: libbaz\nArchitecture: amd64\nAuto-Installed: 0\n', // marked manual again
+    ].join('\n');
+    const image = await buildImage({ layers: [[{ path: 'var/lib/dpkg/status', content: pkgs }, { path: 'var/lib/apt/extended_states', content: states }]] });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['dpkg'] });
+    expect(sbom.packages.filter((p) => p.explicit === true).map((p) => p.name)).toEqual(['libbaz', 'libfoo', 'libqux', 'tool']);
+    expect(rootDependencies(sbom)).toEqual(['libbaz', 'libfoo', 'libqux', 'tool']);
   });
 });

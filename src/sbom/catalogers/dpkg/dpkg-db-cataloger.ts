@@ -15,6 +15,7 @@ const name = 'dpkg-db-cataloger';
 const statusFile = '/var/lib/dpkg/status';
 const statusDir = '/var/lib/dpkg/status.d/';
 const infoDir = '/var/lib/dpkg/info/';
+const extendedStates = '/var/lib/apt/extended_states';
 
 function text(files: FileResolver, path: string): string | undefined {
   return files.body(path)?.toString('utf8');
@@ -131,10 +132,37 @@ function linkDepends(out: ResultBuilder, fieldsOf: ReadonlyMap<Package, Paragrap
   });
 }
 
+/**
+ * Marks the packages apt did not install automatically as explicit, when apt keeps its record
+ * (`/var/lib/apt/extended_states`: a paragraph `Auto-Installed: 1` for each package installed only to satisfy another,
+ * apt-mark(8)); without that file nothing is said. apt records an `Architecture: all` package under the native
+ * architecture, and older apt wrote no architecture at all.
+ */
+function markExplicit(out: ResultBuilder, files: FileResolver, packages: Iterable<Package>): void {
+  const body = text(files, extendedStates);
+  if (body === undefined) return;
+  const auto = new Map<string, Set<string | undefined>>();
+  for (const p of parseParagraphs(body)) {
+    const name = p.fields.get('Package');
+    if (p.error !== undefined || name === undefined) {
+      out.unknown(extendedStates, `paragraph at line ${p.line}: ${p.error ?? 'without Package'}`);
+      continue;
+    }
+    if (p.fields.get('Auto-Installed') !== '1') continue;
+    auto.set(name, (auto.get(name) ?? new Set()).add(p.fields.get('Architecture')));
+  }
+  for (const pkg of packages) {
+    const arches = auto.get(pkg.name);
+    const arch = typeof pkg.metadata.architecture === 'string' ? pkg.metadata.architecture : undefined;
+    const isAuto = arches !== undefined && (arches.has(undefined) || arch === 'all' || arches.has(arch));
+    if (!isAuto) pkg.explicit = true;
+  }
+}
+
 export const dpkgDbCataloger: Cataloger = {
   name,
   wants(path) {
-    if (path === statusFile || path.startsWith(statusDir)) return true;
+    if (path === statusFile || path === extendedStates || path.startsWith(statusDir)) return true;
     if (path.startsWith(infoDir)) return path.endsWith('.list') || path.endsWith('.md5sums');
     return path.startsWith('/usr/share/doc/') && path.endsWith('/copyright');
   },
@@ -180,6 +208,7 @@ export const dpkgDbCataloger: Cataloger = {
       );
     }
     linkDepends(out, fieldsOf);
+    markExplicit(out, files, fieldsOf.keys());
     return out;
   },
 };

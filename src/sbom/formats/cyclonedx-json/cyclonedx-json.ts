@@ -29,14 +29,17 @@ function licenses(p: Package): object[] | undefined {
  * missing entry "unknown" (CycloneDX 1.6 `dependencies`). The root depends on the
  * top of the graph, not on every component: what no other component depends on (for an image, the distribution's
  * packages nothing requires and the application's own packages), plus one member of each cycle nothing outside it
- * depends on, so that every component is reachable from the root and none is listed twice on the way
- * (CycloneDX 1.6 `dependencies`: a ref's `dependsOn` are its direct dependencies).
+ * depends on, so that every component is reachable from the root and (but for what was asked for by name) none is listed twice on the way
+ * (CycloneDX 1.6 `dependencies`: a ref's `dependsOn` are its direct dependencies). A package asked for by name
+ * (`explicit`: apt's extended_states, apk's world) is a direct requirement of the root even when others depend on it.
  */
 function dependencies(sbom: Sbom, rootRef: string): { ref: string; dependsOn: string[] }[] {
   const edges = dependencyEdges(sbom);
   // each bom-ref appears once as a ref; packages are already in canonical order
   const ids = sbom.packages.map((p) => p.id);
-  return [{ ref: rootRef, dependsOn: topLevel(ids, edges) }, ...sbom.packages.flatMap((p) => {
+  const top = new Set(topLevel(ids, edges));
+  const direct = sbom.packages.filter((p) => top.has(p.id) || p.explicit === true).map((p) => p.id);
+  return [{ ref: rootRef, dependsOn: direct }, ...sbom.packages.flatMap((p) => {
     const to = edges.get(p.id);
     if (to === undefined) return p.dependenciesKnown === true ? [{ ref: p.id, dependsOn: [] }] : [];
     return [{ ref: p.id, dependsOn: [...to].sort() }];
