@@ -2,6 +2,7 @@
  * The analyze engine: scans an image once (src/fs) and runs every analyzer over the result. Each analyzer
  * fills one section of the report; findings are collected, biggest savings first.
  */
+import { posix } from 'node:path';
 import { scanImage, type FileEntry, type ImageFiles } from '../fs/index.js';
 import type { Digest, Image } from '../image/types.js';
 import type { EventSink } from '../internal/events.js';
@@ -10,7 +11,7 @@ import { layersAnalyzer } from './analyzers/layers.js';
 import { removableAnalyzer, wantsBody as removableWants, type RemovableFacts } from './analyzers/removable.js';
 import { securityAnalyzer, wantsBody as securityWants, type SecurityFacts } from './analyzers/security.js';
 import { wasteAnalyzer, type WasteFacts } from './analyzers/waste.js';
-import { presetBytes, recogniseRuntime, reduceElf, wantsElf, type RuntimeId } from './runtimes.js';
+import { presetBytes, recogniseRuntime, reduceElf, reduceLibrary, wantsElf, wantsLibraries, type RuntimeId } from './runtimes.js';
 import type { AnalyzerInput, Finding, LayersFacts, Unknown } from './types.js';
 import type { DistrolessPreset } from '../internal/distroless-preset.js';
 
@@ -26,7 +27,15 @@ export interface EstimateFacts {
    * The runtime the low end assumes on a distroless base (`src/analyze/runtimes.ts`): what it is, the base, and the
    * bytes of the old base it would carry. Absent when no base swap was estimated; `lowNote` then says why.
    */
-  runtime?: { id: RuntimeId; program: string; base: `distroless/${DistrolessPreset}`; baseBytes: number; carriedBytes: number };
+  runtime?: {
+    id: RuntimeId;
+    program: string;
+    base: `distroless/${DistrolessPreset}`;
+    baseBytes: number;
+    carriedBytes: number;
+    /** The shared objects of the old base that the runtime's native code needs beyond its own folders (in `carriedBytes`). */
+    libraries?: string[];
+  };
   /** Why the low end is no base swap (the runtime is not recognised, the base layers are unknown). */
   lowNote?: string;
   reasoning: string[];
@@ -64,6 +73,12 @@ export interface AnalyzeImageOptions {
   digests?: 'all' | 'duplicates';
 }
 
+/** The first few names of a list of libraries, for one line of reasoning (`estimate.runtime.libraries` has them all). */
+function libraryNames(paths: readonly string[]): string {
+  const names = paths.slice(0, 5).map((p) => posix.basename(p));
+  return paths.length > names.length ? `${names.join(', ')}, …` : names.join(', ');
+}
+
 function estimate(image: Image, files: ImageFiles, visible: readonly FileEntry[], sizes: LayersFacts, removable: RemovableFacts, base: BaseFacts): EstimateFacts {
   const current = sizes.visibleSize;
   const high = current - removable.bytes;
@@ -77,7 +92,7 @@ function estimate(image: Image, files: ImageFiles, visible: readonly FileEntry[]
     reasoning.push('the base image’s layers are unknown (no CMD/ENTRYPOINT boundary in history), so no base swap is estimated');
     return facts(high, { lowNote: 'base layers unknown, no base swap estimated' });
   }
-  const runtime = recogniseRuntime(files.squashed, image.config.config);
+  const runtime = recogniseRuntime(files.squashed, image.config.config, baseLayers);
   if ('reason' in runtime) {
     // a base swap for a runtime not recognised would drop what it runs on and read as a saving that is not there
     reasoning.push(`no base swap is estimated: ${runtime.reason}`);
@@ -86,10 +101,18 @@ function estimate(image: Image, files: ImageFiles, visible: readonly FileEntry[]
   let baseBytes = 0;
   let carriedBytes = 0;
   const carried = (path: string): boolean => runtime.roots.some((r) => path === r || path.startsWith(`${r}/`)) && runtime.skip?.test(path) !== true;
+  const native = new Set(runtime.libraries);
+  const libraries: string[] = [];
+  let libraryBytes = 0;
   for (const e of visible) {
     if (e.layer < 0 || e.layer >= baseLayers) continue;
     baseBytes += e.size;
     if (carried(e.path)) carriedBytes += e.size;
+    else if (native.has(e.path)) {
+      carriedBytes += e.size;
+      libraryBytes += e.size;
+      libraries.push(e.path);
+    }
   }
   // every removable byte of the base layers (a category's `top` lists only its largest groups)
   const removableInBase = removable.byLayer.reduce((s, l) => s + (l.layer < baseLayers ? l.bytes : 0), 0);
@@ -102,11 +125,14 @@ function estimate(image: Image, files: ImageFiles, visible: readonly FileEntry[]
   }
   reasoning.push(
     `${runtime.id} (${runtime.program}): the base (${baseLayers} layers, ${baseBytes} bytes visible) replaced by distroless/${runtime.preset} (~${targetBytes} bytes)` +
-      (carriedBytes > 0 ? ` plus ${runtime.carries} it carries (${carriedBytes} bytes)` : '') +
+      (carriedBytes - libraryBytes > 0 ? ` plus ${runtime.carries} it carries (${carriedBytes - libraryBytes} bytes)` : '') +
+      (libraries.length > 0 ? ` plus ${libraries.length} shared libraries its native code links (${libraryBytes} bytes: ${libraryNames(libraries)})` : '') +
       ` and the image's own ${appBytes} bytes → ${candidate}` +
       (runtime.preset === 'static' ? '' : runtime.id === 'java' ? '; a jlink-trimmed runtime could go lower' : '; a statically linked app on scratch could go lower'),
   );
-  return facts(candidate, { runtime: { id: runtime.id, program: runtime.program, base: `distroless/${runtime.preset}`, baseBytes: targetBytes, carriedBytes } });
+  return facts(candidate, {
+    runtime: { id: runtime.id, program: runtime.program, base: `distroless/${runtime.preset}`, baseBytes: targetBytes, carriedBytes, ...(libraries.length > 0 ? { libraries } : {}) },
+  });
 }
 
 /** Bodies every analyzer needs, selected once for the single scan. */
@@ -151,7 +177,9 @@ export function analyzeFiles(image: Image, files: ImageFiles, options: AnalyzeIm
 export async function analyzeImage(image: Image, options: AnalyzeImageOptions = {}): Promise<{ report: AnalysisReport; files: ImageFiles }> {
   const hash = options.digests === 'all' ? true : 'duplicates';
   const elf = wantsElf(image.config.config);
-  const bodies = (path: string, _size: number, mode: number): true | typeof reduceElf | undefined => (wantsBody(path) ? true : elf(path, mode) ? reduceElf : undefined);
+  const library = wantsLibraries(image.config.config);
+  const bodies = (path: string, size: number, mode: number): true | typeof reduceElf | undefined =>
+    wantsBody(path) ? true : elf(path, mode) ? reduceElf : library(path, size, mode) ? reduceLibrary : undefined;
   const files = await scanImage(image, { hash, bodies, ...(options.events ? { events: options.events } : {}) });
   return { report: analyzeFiles(image, files, options), files };
 }

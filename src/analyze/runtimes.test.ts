@@ -4,13 +4,13 @@
  * fixtures (see their README); the Python and Java layouts are those of the python:3.12-slim, Debian python3,
  * eclipse-temurin and Debian openjdk images, with filler content.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatText } from './formatters/text.js';
 import { analyzeImage } from './engine.js';
 import { buildImage, type FileSpec, type ImageSpec } from '../testing/images.js';
-import { wantsElf } from './runtimes.js';
+import { wantsElf, wantsLibraries } from './runtimes.js';
 
 const goHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/go/__fixtures__/hello'));
 const rustHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/rust/__fixtures__/hello'));
@@ -121,6 +121,82 @@ describe('size estimate per runtime', () => {
     expect(debian.runtime).toMatchObject({ id: 'java', program: '/usr/lib/jvm/java-17-openjdk-amd64/bin/java', carriedBytes: 4_012_000 });
   });
 
+  it('carries the libraries the extension modules link, and what those link in turn (Debian python3)', async () => {
+    // real ELF files of this machine's Debian 12 python3.11 (libpython3.11-stdlib and the libraries it depends on):
+    // readline's module links libreadline, which links libtinfo; _ctypes links libffi
+    const stdlib = '/usr/lib/python3.11/lib-dynload';
+    const readline = readFileSync(`${stdlib}/readline.cpython-311-x86_64-linux-gnu.so`);
+    const ctypes = readFileSync(`${stdlib}/_ctypes.cpython-311-x86_64-linux-gnu.so`);
+    const libreadline = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libreadline.so.8'));
+    const libtinfo = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libtinfo.so.6'));
+    const libffi = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libffi.so.8'));
+    const e = await estimate(
+      image(
+        { Cmd: ['python3', '/app/main.py'] },
+        [
+          { path: 'usr/bin/python3.11', size: 60_000, mode: 0o755 },
+          { path: 'usr/bin/python3', type: 'symlink', target: 'python3.11' },
+          { path: 'usr/lib/python3.11/os.py', size: 40_000 },
+          { path: 'usr/lib/python3.11/lib-dynload/readline.cpython-311-x86_64-linux-gnu.so', content: readline },
+          { path: 'usr/lib/x86_64-linux-gnu/libreadline.so.8.2', content: libreadline },
+          { path: 'usr/lib/x86_64-linux-gnu/libreadline.so.8', type: 'symlink', target: 'libreadline.so.8.2' },
+          { path: 'usr/lib/x86_64-linux-gnu/libtinfo.so.6.4', content: libtinfo },
+          { path: 'usr/lib/x86_64-linux-gnu/libtinfo.so.6', type: 'symlink', target: 'libtinfo.so.6.4' },
+          { path: 'usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', content: libffi },
+          { path: 'usr/lib/x86_64-linux-gnu/libffi.so.8', type: 'symlink', target: 'libffi.so.8.1.2' },
+          // nothing links it: not carried
+          { path: 'usr/lib/x86_64-linux-gnu/libunused.so.1', content: Buffer.alloc(500_000, 9) },
+        ],
+        [
+          { path: 'app/main.py', size: 100 },
+          // an extension module the app installed into its virtualenv
+          { path: 'app/.venv/lib/python3.11/site-packages/native/_speedups.cpython-311-x86_64-linux-gnu.so', content: ctypes },
+        ],
+      ),
+    );
+    const libraries = ['/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', '/usr/lib/x86_64-linux-gnu/libreadline.so.8.2', '/usr/lib/x86_64-linux-gnu/libtinfo.so.6.4'];
+    const linked = libreadline.length + libtinfo.length + libffi.length;
+    expect({ ...e.runtime, libraries: [...(e.runtime?.libraries ?? [])].sort() }).toEqual({
+      id: 'python',
+      program: '/usr/bin/python3.11',
+      base: 'distroless/cc',
+      baseBytes: 23 * MiB,
+      carriedBytes: 60_000 + 40_000 + readline.length + linked,
+      libraries,
+    });
+    expect(e.low).toBe(100 + ctypes.length + 60_000 + 40_000 + readline.length + linked + 23 * MiB);
+    expect(e.reasoning.join('\n')).toContain(`plus 3 shared libraries its native code links (${linked} bytes: `);
+  });
+
+  it('carries what the JVM’s own libraries and the image’s JNI libraries link (Debian openjdk)', async () => {
+    // real ELF files: the JRE's libzip links libz; a JNI library the app ships (libreadline's bytes) links libtinfo
+    const jdk = '/usr/lib/jvm/java-17-openjdk-amd64';
+    const libzip = readFileSync(`${jdk}/lib/libzip.so`);
+    const libz = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libz.so.1'));
+    const jni = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libreadline.so.8'));
+    const libtinfo = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libtinfo.so.6'));
+    const e = await estimate(
+      image(
+        { Entrypoint: ['java', '-Djava.library.path=/app/native', '-jar', '/app/app.jar'] },
+        [
+          { path: `${jdk.slice(1)}/bin/java`, size: 12_000, mode: 0o755 },
+          { path: `${jdk.slice(1)}/lib/libzip.so`, content: libzip },
+          { path: 'usr/bin/java', type: 'symlink', target: `${jdk}/bin/java` },
+          { path: 'usr/lib/x86_64-linux-gnu/libz.so.1.2.13', content: libz },
+          { path: 'usr/lib/x86_64-linux-gnu/libz.so.1', type: 'symlink', target: 'libz.so.1.2.13' },
+          { path: 'usr/lib/x86_64-linux-gnu/libtinfo.so.6.4', content: libtinfo },
+          { path: 'usr/lib/x86_64-linux-gnu/libtinfo.so.6', type: 'symlink', target: 'libtinfo.so.6.4' },
+        ],
+        [
+          { path: 'app/app.jar', size: 5_000 },
+          { path: 'app/native/libterm.so', content: jni },
+        ],
+      ),
+    );
+    expect(e.runtime).toMatchObject({ id: 'java', program: `${jdk}/bin/java`, carriedBytes: 12_000 + libzip.length + libz.length + libtinfo.length });
+    expect([...(e.runtime?.libraries ?? [])].sort()).toEqual(['/usr/lib/x86_64-linux-gnu/libtinfo.so.6.4', '/usr/lib/x86_64-linux-gnu/libz.so.1.2.13']);
+  });
+
   it('gives no base-swap figure for a runtime it does not recognise, and says so', async () => {
     const spec = image({ Cmd: ['/app/run.sh'] }, [], [{ path: 'app/run.sh', content: '#!/bin/sh\nexec ruby app.rb\n', mode: 0o755 }]);
     const { report } = await analyzeImage(await buildImage(spec));
@@ -140,6 +216,10 @@ describe('size estimate per runtime', () => {
     expect(wants('/app/hello', 0o755)).toBe(true);
     expect(wants('/app/hello', 0o644)).toBe(false);
     expect(wantsElf({ Cmd: ['python3.12', 'main.py'] })('/usr/local/bin/python3.12', 0o755)).toBe(false);
+    // shared objects: read for what they link, unless node runs (its low end follows no library)
+    expect(wantsLibraries({ Cmd: ['python3', 'main.py'] })('/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', 43_480, 0o644)).toBe(true);
+    expect(wantsLibraries({ Cmd: ['python3', 'main.py'] })('/usr/lib/x86_64-linux-gnu/libLLVM-15.so.1', 120_000_000, 0o644)).toBe(false);
+    expect(wantsLibraries({ Entrypoint: ['tini', '--'], Cmd: ['node', '/app/a.js'] })('/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', 43_480, 0o644)).toBe(false);
   });
 
   it('recognises an interpreter the command starts through a symlink of another name', async () => {

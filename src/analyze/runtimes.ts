@@ -32,6 +32,11 @@ export interface RuntimeMatch {
   roots: string[];
   /** Paths under `roots` it does not need (Python's site-packages: pip and setuptools). */
   skip?: RegExp;
+  /**
+   * Native code the runtime loads beyond `roots`, wherever it lies: extension modules and the shared libraries they
+   * link (DT_NEEDED, followed library by library), those no distroless base holds. Counted where the old base holds them.
+   */
+  libraries: string[];
 }
 
 /** No runtime recognised, and why. */
@@ -39,10 +44,16 @@ export interface RuntimeMiss {
   reason: string;
 }
 
-/** What the scan keeps of an ELF program the command names (its body, as JSON). */
-interface ElfSummary {
-  interpreter?: string;
+/** What the scan keeps of a shared object (its body, as JSON): what it links and where it looks first. */
+interface LinkSummary {
   needed: string[];
+  /** DT_RUNPATH, else DT_RPATH: folders searched before the system's (`$ORIGIN/../numpy.libs`). */
+  runpath?: string[];
+}
+
+/** What the scan keeps of an ELF program the command names (its body, as JSON). */
+interface ElfSummary extends LinkSummary {
+  interpreter?: string;
   go: boolean;
   rust: boolean;
   error?: string;
@@ -115,9 +126,118 @@ export function reduceElf(body: Buffer, path: string): Buffer | undefined {
   return Buffer.from(JSON.stringify(summary));
 }
 
+/**
+ * Shared objects larger than this are not read for what they link (each is held whole while the scan reads it):
+ * they still count when something links them, but not what they link in turn.
+ */
+const maxLibraryBytes = 64 * 1024 * 1024;
+
+/**
+ * Which files the scan should summarise as shared objects: `*.so` and `*.so.N…` (extension modules, libraries, the
+ * JVM's), and Python's versioned interpreter (Debian's links libexpat and zlib; it is small, unlike node's binary).
+ * None when the command starts node, whose low end follows no library: reading them costs CPU (the 413 shared objects,
+ * 35 MB, of the python 3.11 slim stand-in cost 0.2-0.3 s of CPU to buffer and parse) for nothing.
+ */
+export function wantsLibraries(config: ContainerConfig | undefined): (path: string, size: number, mode: number) => boolean {
+  const node = interpreted.find((r) => r.id === 'node');
+  const words = commandWords(config).filter((w) => !launchers.test(posix.basename(w)));
+  if (node && words.some((w) => node.names.test(posix.basename(w)))) return () => false;
+  return (path, size, mode) => {
+    if (size > maxLibraryBytes) return false;
+    const name = posix.basename(path);
+    return /\.so(?:\.\d+)*$/.test(name) || ((mode & 0o111) !== 0 && /^python\d+\.\d+$/.test(name));
+  };
+}
+
+/** Summarises a shared object: what it links. Not ELF, or not readable: nothing kept (it links nothing we know of). */
+export function reduceLibrary(body: Buffer, path: string): Buffer | undefined {
+  if (!isElf(body)) return undefined;
+  try {
+    const dynamic = ElfFile.parse(body, path).dynamic();
+    if (!dynamic) return undefined;
+    // the loader ignores DT_RPATH when DT_RUNPATH is there
+    const runpath = dynamic.runpath.length > 0 ? dynamic.runpath : dynamic.rpath;
+    const summary: LinkSummary = { needed: dynamic.needed, ...(runpath.length > 0 ? { runpath } : {}) };
+    return Buffer.from(JSON.stringify(summary));
+  } catch {
+    return undefined;
+  }
+}
+
 interface Context {
   files: FileResolver;
   config: ContainerConfig | undefined;
+  /** The first layer that is the image's own (after the base's), when known. */
+  ownFrom: number | undefined;
+}
+
+/** The link summary the scan kept for a file (`reduceLibrary` or `reduceElf`), if any. */
+function linkSummary(ctx: Context, path: string): LinkSummary | undefined {
+  const body = ctx.files.body(path);
+  if (!body) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null || !('needed' in parsed) || !Array.isArray(parsed.needed)) return undefined;
+    const runpath = 'runpath' in parsed && Array.isArray(parsed.runpath) ? parsed.runpath : [];
+    return { needed: parsed.needed.filter((n) => typeof n === 'string'), runpath: runpath.filter((n) => typeof n === 'string') };
+  } catch {
+    // a body another analyzer kept whole (not a summary)
+    return undefined;
+  }
+}
+
+/**
+ * Where the loader looks after an object's own run path, as ld.so does with LD_LIBRARY_PATH, Debian's ld.so.conf
+ * (`/usr/local/lib`, the multiarch folders) and its defaults; musl's defaults are among them.
+ */
+function librarySearchPath(config: ContainerConfig | undefined): string[] {
+  const env = config?.Env?.find((e) => e.startsWith('LD_LIBRARY_PATH='))?.slice('LD_LIBRARY_PATH='.length) ?? '';
+  const system = ['/usr/local/lib'];
+  for (const triplet of ['x86_64-linux-gnu', 'aarch64-linux-gnu']) system.push(`/usr/local/lib/${triplet}`, `/lib/${triplet}`, `/usr/lib/${triplet}`);
+  system.push('/lib64', '/usr/lib64', '/lib', '/usr/lib');
+  return [...env.split(':').filter((d) => d.startsWith('/')), ...system];
+}
+
+/** Shared objects one closure may visit: a bound on what a hostile image can make the walk do. */
+const maxClosure = 4096;
+
+/**
+ * The native code `seeds` load: the seeds and, library by library, what they link (DT_NEEDED, looked up along the
+ * object's run path with `$ORIGIN` its folder, then the system's), real paths, sorted. Libraries a distroless base
+ * holds (glibc, OpenSSL, libstdc++) are left out, and so is what they link; a name found nowhere is left out too.
+ */
+function linkClosure(ctx: Context, seeds: readonly string[]): string[] {
+  const search = librarySearchPath(ctx.config);
+  const found = new Set<string>();
+  const queue = [...seeds];
+  for (let path = queue.shift(); path !== undefined && found.size < maxClosure; path = queue.shift()) {
+    if (found.has(path)) continue;
+    found.add(path);
+    const summary = linkSummary(ctx, path);
+    if (!summary) continue;
+    const origin = posix.dirname(path);
+    const own = (summary.runpath ?? []).map((d) => d.replace(/\$(?:ORIGIN|\{ORIGIN\})/g, origin)).filter((d) => d.startsWith('/'));
+    for (const name of summary.needed) {
+      if (name.includes('/') || foreignLibraries([name]).length === 0) continue;
+      for (const dir of [...own, ...search]) {
+        const lib = ctx.files.resolve(posix.join(dir, name));
+        if (lib?.type !== 'file') continue;
+        if (!found.has(lib.path)) queue.push(lib.path);
+        break;
+      }
+    }
+  }
+  return [...found].sort();
+}
+
+/** The regular files `match` selects that the scan summarised (`wantsLibraries`), in tree order, bounded like the closure. */
+function summarised(ctx: Context, match: (entry: FileEntry) => boolean): string[] {
+  const out: string[] = [];
+  for (const e of ctx.files.entries()) {
+    if (e.type === 'file' && match(e) && ctx.files.body(e.path)) out.push(e.path);
+    if (out.length >= maxClosure) break;
+  }
+  return out;
 }
 
 /** The regular file a command word runs, following symlinks. */
@@ -174,7 +294,8 @@ const interpreted: RuntimeRow[] = [
       const named = /^(?:npm|npx|yarn|pnpm)$/.test(posix.basename(word)) ? undefined : which(ctx, word);
       const node = named ?? which(ctx, 'node') ?? which(ctx, 'nodejs');
       // the binary links libstdc++: distroless cc, as distroless/nodejs is built
-      return node && { program: node.path, preset: 'cc', carries: 'the node runtime binary', roots: [node.path] };
+      // native addons (`.node`) are not followed: node's own binary links nothing distroless/cc lacks
+      return node && { program: node.path, preset: 'cc', carries: 'the node runtime binary', roots: [node.path], libraries: [] };
     },
   },
   {
@@ -194,12 +315,20 @@ const interpreted: RuntimeRow[] = [
           for (const e of ctx.files.children(dir)) if (e.path.startsWith(`${dir}/libpython${version}.so`)) roots.push(e.path);
         }
       }
+      const skip = /\/(?:site|dist)-packages\//;
+      // what it loads of native code: the interpreter and libpython, the standard library's extension modules
+      // (lib-dynload: _ctypes links libffi, _bz2 libbz2), and every extension module in a site-packages or dist-packages
+      // folder, the base's too (pip and setuptools hold none), with what they link
+      const stdlib = roots.slice(1);
+      const seeds = summarised(ctx, (e) => skip.test(e.path) || stdlib.some((r) => e.path.startsWith(`${r}/`)));
+      const libraries = linkClosure(ctx, [...roots, ...seeds]);
       return {
         program: python.path,
         preset: 'cc',
         carries: version === undefined ? 'the python interpreter (its standard library not found)' : `the python ${version} interpreter and standard library`,
         roots,
-        skip: /\/(?:site|dist)-packages\//,
+        skip,
+        libraries,
       };
     },
   },
@@ -212,20 +341,30 @@ const interpreted: RuntimeRow[] = [
       if (java?.type !== 'file') return undefined;
       // the JDK or JRE folder: …/bin/java's grandparent (/opt/java/openjdk, /usr/lib/jvm/java-17-openjdk-amd64)
       const home = posix.dirname(posix.dirname(java.path));
-      return { program: java.path, preset: 'cc', carries: `the JVM (${home})`, roots: [home] };
+      // what the JVM loads to run any program (the launcher, libjvm, java.base's natives), not what AWT or sound load
+      // on demand (Debian's libawt_xawt links X11); and the JNI libraries the image's own layers add
+      const seeds = summarised(
+        ctx,
+        (e) => (e.path.startsWith(`${home}/`) && jvmLibraries.test(posix.basename(e.path))) || (ctx.ownFrom !== undefined && e.layer >= ctx.ownFrom && !e.path.startsWith(`${home}/`) && /\.so(?:\.\d+)*$/.test(e.path)),
+      );
+      return { program: java.path, preset: 'cc', carries: `the JVM (${home})`, roots: [home], libraries: linkClosure(ctx, seeds) };
     },
   },
 ];
+
+/** The JDK's own libraries a JVM run loads (`LD_DEBUG=files java -jar` of a one-class jar on Debian's OpenJDK 17). */
+const jvmLibraries = /^lib(?:jvm|jli|java|zip|nio|net|jimage|jsvml)\.so$/;
 
 const compiled: Record<'go' | 'rust' | 'native', string> = { go: 'Go', rust: 'Rust', native: 'compiled' };
 
 /**
  * The runtime the image runs: an interpreter the command names; else the ELF program it starts; else an interpreter
  * on PATH (a script the command names runs with it). A program the scan did not summarise (no `wantsElf`) is not
- * recognised.
+ * recognised. `baseLayers` (the base's layer count) tells the image's own layers, whose shared objects a JVM may load
+ * as JNI libraries.
  */
-export function recogniseRuntime(files: FileResolver, config: ContainerConfig | undefined): RuntimeMatch | RuntimeMiss {
-  const ctx: Context = { files, config };
+export function recogniseRuntime(files: FileResolver, config: ContainerConfig | undefined, baseLayers?: number): RuntimeMatch | RuntimeMiss {
+  const ctx: Context = { files, config, ownFrom: baseLayers };
   const words = commandWords(config).filter((w) => !launchers.test(posix.basename(w)));
   let missing: string | undefined;
   for (const word of words) {
@@ -245,7 +384,7 @@ export function recogniseRuntime(files: FileResolver, config: ContainerConfig | 
     const id = elf.go ? 'go' : elf.rust ? 'rust' : 'native';
     const preset = distrolessPreset(elf.needed, elf.interpreter);
     if (preset === undefined) return { reason: `the ${compiled[id]} program ${entry.path} links ${foreignLibraries(elf.needed).join(', ')}, which no distroless base holds` };
-    return { id, program: entry.path, preset, carries: 'the program itself', roots: [entry.path] };
+    return { id, program: entry.path, preset, carries: 'the program itself', roots: [entry.path], libraries: [] };
   }
   for (const row of interpreted) {
     const found = row.locate(ctx, row.id);
