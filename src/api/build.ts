@@ -186,7 +186,7 @@ function checkedMarker(recipe: BaseRecipe): string {
 }
 
 /** The base the archive named less than `recheckAfter` seconds ago, if it is still cached. */
-async function recentlyCheckedBase(recipe: BaseRecipe, recheckAfter: number): Promise<{ dir: string; ageSeconds: number } | undefined> {
+async function recentlyCheckedBase(recipe: BaseRecipe, recheckAfter: number): Promise<{ dir: string; ageSeconds: number; checkedAt: number } | undefined> {
   if (recheckAfter === 0) return undefined;
   const marker = checkedMarker(recipe);
   const info = await stat(marker).catch(() => undefined);
@@ -196,7 +196,7 @@ async function recentlyCheckedBase(recipe: BaseRecipe, recheckAfter: number): Pr
   if (ageSeconds < 0 || ageSeconds >= recheckAfter) return undefined;
   const dir = join(dirname(recipe.prefix), (await readFile(marker, 'utf8').catch(() => '')).trim());
   if (dirname(dir) !== dirname(recipe.prefix) || !basename(dir).startsWith(basename(recipe.prefix)) || !(await pathExists(join(dir, 'index.json')))) return undefined;
-  return { dir, ageSeconds };
+  return { dir, ageSeconds, checkedAt: info.mtimeMs };
 }
 
 /** The largest `shipshape-sizes.json` read: a diff id and a number per layer, a few KiB at most. */
@@ -278,13 +278,15 @@ async function assembleBase(preset: PresetName, architecture: string, recipe: Ba
 }
 
 /** A preset base, assembled once and kept as an OCI layout in `<cacheDir>/build/bases/<key>`. */
-async function presetBase(preset: PresetName, architecture: string, request: BuildRequest, config: Config, events: EventSink): Promise<{ image: Image; name: string; sizes: Record<string, number>; close(): Promise<void> }> {
+async function presetBase(preset: PresetName, architecture: string, request: BuildRequest, config: Config, events: EventSink): Promise<OpenedBase> {
   const name = `shipshape/base:${preset}`;
   // the recipe stats the Node.js binary: worked out once, every cache path below derives from it
   const recipe = await baseRecipe(preset, architecture, request);
   let dir: string;
   // held from the moment the base is chosen: a build storing another archive state's base does not remove it
   let lease: BaseLease | undefined;
+  // when the archive was last asked which base to take (undefined offline: it is not asked)
+  let checkedAt: number | undefined;
   const fresh = config.offline ? undefined : await recentlyCheckedBase(recipe, config.base.recheckAfter);
   if (config.offline) {
     // no InRelease to learn the archive's state from: the base cached last is what there is
@@ -299,11 +301,13 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
     // checked against the archive less than base.recheckAfter ago: no InRelease fetch on every build
     events({ kind: 'log', level: 'debug', message: `the ${preset} base checked against the archive ${fresh.ageSeconds} s ago (base.recheckAfter ${config.base.recheckAfter} s)` });
     dir = fresh.dir;
+    checkedAt = fresh.checkedAt;
   } else {
     // the archive code (OpenPGP) is loaded here, not at start-up: a build on another base never needs it
     const { archiveState, releaseChecks } = await import('../base/archive.js');
     const { aptSourcesOrDefault } = await import('../base/apt-sources.js');
     const state = await archiveState(await aptSourcesOrDefault(request.etcApt), { architecture, cacheDir: join(request.cacheDir, 'base'), events, ...releaseChecks(config.base), ...(request.signal === undefined ? {} : { signal: request.signal }) });
+    checkedAt = Date.now();
     dir = recipeEntry(recipe, state.digest);
     lease = (await leaseCachedBase(dir)) ?? (await assembleBase(preset, architecture, recipe, dir, state.releases, request, config, events));
     // the archive was asked just now and named this base: builds within base.recheckAfter take it without asking
@@ -322,7 +326,7 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
     const artifact = await open(`oci:${dir}:base`, ctx);
     if (artifact.kind !== 'image') throw new ShipshapeError('internal', `cached base ${dir} is an index`);
     const sizes = await baseSizes(dir, artifact.image, events);
-    return { image: artifact.image, name, sizes, close };
+    return { image: artifact.image, name, sizes, close, ...(checkedAt === undefined ? {} : { checkedAt }) };
   } catch (error) {
     await close();
     throw error;
@@ -374,7 +378,12 @@ function report(result: BuildResult, written: { name: string; blobs?: { how: str
   };
 }
 
-type OpenedBase = OpenedImage & { name: string; sizes: Record<string, number> };
+interface OpenedBase extends OpenedImage {
+  name: string;
+  sizes: Record<string, number>;
+  /** A preset base chosen by asking the archive: when it was asked (ms since the epoch), for a resident build to ask again. */
+  checkedAt?: number;
+}
 
 /**
  * What a resident build (`watchBuild`) keeps between rebuilds: the opened base and one transport context (its
@@ -394,6 +403,23 @@ async function openBase(request: BuildRequest, needs: BinaryNeeds | undefined, c
     return { ...opened, name: request.base, sizes: {} };
   }
   return presetBase(needs?.preset ?? 'nodejs', needs?.architecture ?? 'amd64', request, config, events);
+}
+
+/**
+ * The preset base `request` gets now, in place of `held` (closed once the other is open). An archive that cannot
+ * be asked (unreachable, a failed check) leaves the session on `held` with a warning, and the next build asks again.
+ */
+async function recheckedBase(held: OpenedBase, request: BuildRequest, needs: BinaryNeeds | undefined, config: Config, events: EventSink): Promise<OpenedBase> {
+  let next: OpenedBase;
+  try {
+    next = await openBase(request, needs, config, events);
+  } catch (error) {
+    if (request.signal?.aborted === true) throw error;
+    events({ kind: 'log', level: 'warn', message: `checking the base against the archive again: ${error instanceof Error ? error.message : String(error)}; building on the base checked before` });
+    return held;
+  }
+  await held.close();
+  return next;
 }
 
 /** Builds the image of the project in `request.dir` and writes it to `request.outputImage`. */
@@ -440,6 +466,10 @@ export async function buildIn(session: BuildSession, request: BuildRequest): Pro
   // the port detection reads the project's sources: it runs while the base opens and the app is traced
   const ports = request.ports ?? (project === undefined ? [] : detectedPort(dir, events));
   let t = performance.now();
+  if (session.base?.checkedAt !== undefined && Date.now() - session.base.checkedAt >= config.base.recheckAfter * 1000) {
+    // a resident build (--watch) asks the archive again after base.recheckAfter, as a separate build would
+    session.base = await recheckedBase(session.base, request, needs, config, events);
+  }
   session.base ??= await openBase(request, needs, config, events);
   const base = session.base;
   timings.base = Math.round(performance.now() - t);

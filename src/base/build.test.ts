@@ -21,6 +21,7 @@ import { stripElf } from '../internal/elf-strip.js';
 import { baseBuild } from '../api/base.js';
 import { leaseCachedBase } from '../api/base-cache.js';
 import { build } from '../api/build.js';
+import { watchBuild, type WatchOutcome } from '../api/build-watch.js';
 import { configSchema } from '../config/schema.js';
 import { exitCodeFor, ShipshapeError } from '../internal/errors.js';
 import type { ProgressEvent } from '../internal/events.js';
@@ -486,6 +487,65 @@ describe('build on a preset base, cached per archive state', () => {
       await reader.release();
       await publish(archivePackages());
     }
+  });
+
+  it('build --watch asks the archive again on the first rebuild past base.recheckAfter, not within it, and keeps its base when the archive fails', async () => {
+    const etcApt = join(root, 'etc-apt-watch');
+    await mkdir(etcApt);
+    await writeFile(join(etcApt, 'sources.list'), `deb [signed-by=${keyring}] ${source.uri} test main\n`);
+    const binary = fileURLToPath(new URL('../sbom/catalogers/go/__fixtures__/hello', import.meta.url));
+    const moveArchive = (version: string) => (): Promise<void> => publish(archivePackages().map((p) => (p.name === 'tzdata' ? { ...p, version, files: { './usr/share/zoneinfo/UTC': `TZif${version}\n` } } : p)));
+    /** Runs a watch with `recheckAfter`, moves the archive after its first build, and returns the bases of that build and of the rebuild a change starts. */
+    const watchAcrossMove = async (name: string, recheckAfter: number, move: () => Promise<void>): Promise<{ first: string; rebuilt: string; moved: string; warnings: string[] }> => {
+      const dir = join(root, `watch-${name}`);
+      await mkdir(dir);
+      const controller = new AbortController();
+      const outcomes: WatchOutcome[] = [];
+      let wake = (): void => undefined;
+      const next = async (): Promise<WatchOutcome> => {
+        while (outcomes.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        const outcome = outcomes.shift();
+        if (outcome?.report === undefined) throw new Error(`the watched build failed: ${String(outcome?.error)}`);
+        return outcome;
+      };
+      const config = configSchema.parse({ base: { recheckAfter } });
+      const warnings: string[] = [];
+      const events = (e: ProgressEvent): void => {
+        if (e.kind === 'log' && e.level === 'warn') warnings.push(e.message);
+      };
+      const watching = watchBuild({ dir, binary, ports: [], outputImage: `oci:${join(root, `watch-out-${name}`)}:app`, cacheDir: join(root, `build-cache-watch-${name}`), etcApt, config, events }, {
+        signal: controller.signal,
+        onBuild: (outcome) => {
+          outcomes.push(outcome);
+          wake();
+        },
+      });
+      try {
+        const first = (await next()).report?.base.digest ?? '';
+        await move();
+        await writeFile(join(dir, 'changed.txt'), 'a change\n');
+        const rebuilt = (await next()).report?.base.digest ?? '';
+        const moved = files.has('/debian/dists/test/InRelease') ? (await buildBase({ preset: 'static', sources: [source], cacheDir: join(root, `build-cache-watch-${name}-check`) })).image.digest : '';
+        return { first, rebuilt, moved, warnings };
+      } finally {
+        controller.abort();
+        await watching;
+        await publish(archivePackages());
+      }
+    };
+    // 0: every rebuild asks, and builds on the moved archive's base
+    const asking = await watchAcrossMove('asking', 0, moveArchive('6.0'));
+    expect(asking.rebuilt).not.toBe(asking.first);
+    expect(asking.rebuilt).toBe(asking.moved);
+    expect(asking.warnings).toEqual([]);
+    // within the hour the watch keeps the base it opened
+    const keeping = await watchAcrossMove('keeping', 3600, moveArchive('6.1'));
+    expect(keeping.rebuilt).toBe(keeping.first);
+    expect(keeping.moved).not.toBe(keeping.first);
+    // an archive that cannot be asked (its InRelease gone): a warning, and the rebuild on the base it had
+    const failing = await watchAcrossMove('failing', 0, () => Promise.resolve(void files.delete('/debian/dists/test/InRelease')));
+    expect(failing.rebuilt).toBe(failing.first);
+    expect(failing.warnings).toEqual([expect.stringMatching(/^checking the base against the archive again: .*; building on the base checked before$/)]);
   });
 
   it('within base.recheckAfter takes the base it checked last without asking the archive; past it, asks again', async () => {
