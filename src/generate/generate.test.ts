@@ -332,6 +332,32 @@ describe('generated from a project written by the test', () => {
     }
   });
 
+  it("an index URL in requirements.txt whose ${VARIABLES} .env sets is read from build secrets, one per variable, in every pip install; the value is in no output", async () => {
+    const { dockerfile, dockerignore, notes } = await project({
+      'requirements.txt': '-r base.txt\n--extra-index-url https://${PIP_USER}:${PIP_TOKEN}@pypi.example.com/simple\n-e .\nflask\n',
+      // a variable .env does not set is left to the environment the build runs in, as before
+      'base.txt': '--index-url https://${CI_ONLY_TOKEN}@ci.example/simple\n',
+      '.env': 'PIP_USER=svc-4f9a\nexport PIP_TOKEN="s3cr3tT0ken"\n',
+      'pyproject.toml': '[project]\nname = "app"\n',
+      'main.py': '',
+    });
+    expect(notes.slice(0, 2)).toEqual([
+      "requirements.txt: the index URL for pypi.example.com takes ${PIP_USER}, ${PIP_TOKEN} from the environment, which .env sets: the Dockerfile's pip installs read them from the build secrets pip-user, pip-token: docker build --secret id=pip-user,env=PIP_USER --secret id=pip-token,env=PIP_TOKEN .",
+      // pip 23.0.1 fails with `deploy is not a valid value for user option` (the e2e stand-in for python:3.11-slim-bookworm)
+      'requirements.txt: pip also reads PIP_USER as its --user option, so once it is set for the expansion the install changes or fails; give the variable another name',
+    ]);
+    const installs = instructions(dockerfile).filter((l) => l.includes('pip install')).map((l) => l.replace(/\s+/g, ' '));
+    expect(installs).toHaveLength(2);
+    for (const install of installs) {
+      expect(install).toMatch(/^RUN --mount=type=cache,target=\/root\/\.cache\/pip --mount=type=secret,id=pip-user --mount=type=secret,id=pip-token /);
+      expect(install).toContain('if [ -f /run/secrets/pip-user ]; then PIP_USER="$(cat /run/secrets/pip-user)"; export PIP_USER; fi && if [ -f /run/secrets/pip-token ]; then PIP_TOKEN="$(cat /run/secrets/pip-token)"; export PIP_TOKEN; fi && ');
+    }
+    expect(dockerfile).not.toContain('CI_ONLY_TOKEN');
+    expect(dockerfile).toContain('#   docker build --secret id=pip-user,env=PIP_USER --secret id=pip-token,env=PIP_TOKEN .\n#   (PIP_USER and PIP_TOKEN hold what the requirement files name as ${VARIABLE}, which pip expands; src=FILE reads one from a file instead)\n');
+    expect(dockerignore).toMatch(/^\*\*\/\.env$/m);
+    expect(JSON.stringify({ dockerfile, dockerignore, notes })).not.toMatch(/s3cr3t|svc-4f9a/);
+  });
+
   it('a package index with credentials in pyproject.toml is read from build secrets by the tool that installs; another tool table is a note naming the host only', async () => {
     const { notes, dockerfile } = await project({
       'pyproject.toml': [

@@ -146,7 +146,9 @@ export interface PythonApp extends AppBase {
   /**
    * Variables uv, poetry or pdm read an index's credentials from (`UV_INDEX_CORP_PASSWORD`,
    * `POETRY_HTTP_BASIC_CORP_PASSWORD`, a pdm source's `${VARIABLE}`), for the indexes pyproject.toml names with
-   * credentials: the install reads each from an optional build secret, so the credentials can leave the file.
+   * credentials: the install reads each from an optional build secret, so the credentials can leave the file. For
+   * pip, the `${VARIABLES}` a requirement file's index URL names that the project's `.env` sets (pip expands them
+   * from the environment, `--extra-index-url https://${PIP_USER}:${PIP_TOKEN}@host/simple`).
    */
   indexSecrets?: BuildSecret[];
   /**

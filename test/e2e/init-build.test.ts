@@ -333,6 +333,43 @@ describe.skipIf(skip)('shipshape init: generated Dockerfiles build and run on th
     }
   });
 
+  it("python with a private index whose requirements.txt URL names ${VARIABLES} that .env sets: the build takes each from its secret, pip expands them, no layer keeps them", async () => {
+    const { server, port, users } = await privateIndex();
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'shipshape-init-pip-variables-'));
+      work.push(dir);
+      await cp(join(apps, 'python'), dir, { recursive: true });
+      // (a unique comment: the install step of an earlier run would still be in the build cache)
+      await writeFile(join(dir, 'requirements.txt'), `# ${randomUUID()}\n--index-url http://\${PYPI_USER}:\${PYPI_TOKEN}@127.0.0.1:${port}/simple\ntinyhello==1.0\n`);
+      // (not PIP_USER: pip reads any PIP_<OPTION> as an option, and --user takes a boolean)
+      await writeFile(join(dir, '.env'), 'PYPI_USER=deploy\nPYPI_TOKEN=variable-token\n');
+      const init = await runCli(['init', dir, '--compat', ...baseMap, '--format', 'json']);
+      expect(init.code, init.stderr).toBe(0);
+      expect(init.stdout).not.toContain('variable-token');
+      const dockerfile = await readFile(join(dir, 'Dockerfile'), 'utf8');
+      expect(dockerfile).toMatch(/^RUN --mount=type=cache,target=\/root\/\.cache\/pip --mount=type=secret,id=pypi-user --mount=type=secret,id=pypi-token \\$/m);
+      const secrets = ['--secret', 'id=pypi-user,env=PYPI_USER', '--secret', 'id=pypi-token,env=PYPI_TOKEN'];
+      const secretEnv = { PYPI_USER: 'deploy', PYPI_TOKEN: 'variable-token' };
+      const tag = `shipshape-e2e/init-pip-variables:${Date.now()}`;
+      const builder = `${tag}-build`;
+      images.push(tag, builder);
+      const build = (image: string, args: string[]) => run(dockerCli, ['build', '--network', 'host', '--progress=plain', ...secrets, ...args, '-t', image, dir], { env: { ...buildEnv, ...secretEnv } });
+      await build(tag, []);
+      expect(users.length).toBeGreaterThan(0);
+      expect(new Set(users)).toEqual(new Set(['deploy:variable-token']));
+      expect((await run(dockerCli, ['run', '--rm', '--entrypoint', '/usr/bin/python3', tag, '-c', 'import tinyhello; print(tinyhello.GREETING)'])).trim()).toBe('hello from the private index');
+      await build(builder, ['--target', 'build']);
+      for (const image of [tag, builder]) {
+        const saved = spawnSync(dockerCli, ['save', image], { maxBuffer: 1024 * 1024 * 1024 });
+        expect(saved.status).toBe(0);
+        expect(saved.stdout.length).toBeGreaterThan(0);
+        expect(saved.stdout.includes('variable-token'), image).toBe(false);
+      }
+    } finally {
+      server.close();
+    }
+  });
+
   it('init refuses to overwrite and shows a diff; context sees no secrets in the generated context', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'shipshape-init-again-'));
     work.push(dir);

@@ -63,6 +63,16 @@ function moduleFile(module: string): string {
   return `${module.split(':')[0]?.replace(/\./g, '/') ?? module}.py`;
 }
 
+/**
+ * The options of `pip install` (pip 23), which pip also takes from any `PIP_<OPTION>` variable in its environment
+ * (`PIP_USER` is `--user`): a `${VARIABLE}` of such a name, exported for the expansion, changes or fails the install.
+ */
+const pipInstallOptions = new Set(
+  'abi break-system-packages cache-dir cert check-build-dependencies client-cert compile config-settings constraint debug disable-pip-version-check dry-run editable exists-action extra-index-url find-links force-reinstall global-option hash ignore-installed ignore-requires-python implementation index-url isolated keyring-provider log no-binary no-build-isolation no-cache-dir no-clean no-color no-compile no-deps no-index no-input no-warn-conflicts no-warn-script-location only-binary platform pre prefer-binary prefix progress-bar proxy python python-version quiet report require-hashes require-virtualenv requirement retries root root-user-action src target timeout trusted-host upgrade upgrade-strategy use-deprecated use-feature user verbose'
+    .split(' ')
+    .map((option) => `PIP_${option.toUpperCase().replace(/-/g, '_')}`),
+);
+
 const pipUrlOptions: Record<string, PipUrlOption> = { '-i': 'index-url', '--index-url': 'index-url', '--extra-index-url': 'extra-index-url', '-f': 'find-links', '--find-links': 'find-links' };
 
 /** The build secret that gives a pip option's URL, and the variable pip reads it from (pip's `PIP_<OPTION>`). */
@@ -203,11 +213,12 @@ const maxRequirementFiles = 32;
  * including file, as pip reads them), in the order found, with their requirement lines. pip needs them all before
  * the sources are copied. Local installs (`-e .`, `./pkg`) and index URLs carrying credentials are noted.
  */
-async function readRequirements(files: ProjectFiles, dir: string, first: string, notes: string[], pip: boolean): Promise<{ manifests: string[]; lines: string[]; local: string[]; secrets: PipUrlOption[] }> {
+async function readRequirements(files: ProjectFiles, dir: string, first: string, notes: string[], pip: boolean, dotenv: ReadonlyMap<string, string>): Promise<{ manifests: string[]; lines: string[]; local: string[]; secrets: PipUrlOption[]; variables: BuildSecret[] }> {
   const manifests: string[] = [];
   const lines: string[] = [];
   const local: string[] = [];
   const secrets: PipUrlOption[] = [];
+  const variables: BuildSecret[] = [];
   const queue = [first];
   for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
     if (manifests.includes(name)) continue;
@@ -235,8 +246,22 @@ async function readRequirements(files: ProjectFiles, dir: string, first: string,
       const option = /^(-i|--index-url|--extra-index-url|-f|--find-links)(?:\s*=\s*|\s+)(\S+)$/.exec(line);
       if (option?.[1] !== undefined && option[2] !== undefined) {
         const host = credentialedHost(option[2]);
-        if (host === undefined) continue;
         const kind = pipUrlOptions[option[1]] ?? 'index-url';
+        if (host === undefined) {
+          // pip expands `${NAME}` (upper case, digits, `_`) in a requirements file from the environment: a variable the
+          // project's .env sets is a credential the installs need, read from a build secret as a URL in pip.conf is
+          const named = [...option[2].matchAll(/\$\{([A-Z0-9_]+)\}/g)].flatMap((m) => (m[1] !== undefined && /^[A-Z_]/.test(m[1]) && dotenv.has(m[1]) ? [secretOf(m[1])] : []));
+          if (!pip || named.length === 0) continue;
+          const urlHost = /^[a-z][\w+.-]*:\/\/(?:[^/?#]*@)?([^/?#]+)/i.exec(option[2])?.[1] ?? option[2];
+          notes.push(`${joinPath(dir, name)}: the ${kind === 'find-links' ? 'find-links' : 'index'} URL for ${urlHost} takes ${named.map((v) => `\${${v.variable}}`).join(', ')} from the environment, which .env sets: the Dockerfile's pip installs read ${named.length === 1 ? 'it from the build secret' : 'them from the build secrets'} ${named.map((v) => v.id).join(', ')}: ${buildCommand(named)}`);
+          for (const variable of named) {
+            if (pipInstallOptions.has(variable.variable) && !/^PIP_(EXTRA_)?INDEX_URL$|^PIP_FIND_LINKS$/.test(variable.variable)) {
+              notes.push(`${joinPath(dir, name)}: pip also reads ${variable.variable} as its --${variable.variable.slice(4).toLowerCase().replace(/_/g, '-')} option, so once it is set for the expansion the install changes or fails; give the variable another name`);
+            }
+            if (!variables.some((v) => v.id === variable.id)) variables.push(variable);
+          }
+          continue;
+        }
         const what = `${joinPath(dir, name)}: the ${kind === 'find-links' ? 'find-links' : 'index'} URL for ${host} carries credentials, which the image would keep`;
         if (!pip) {
           notes.push(`${what}: take them out of the file (pip expands \${VARIABLES} in it) and pass them as a build secret`);
@@ -263,7 +288,7 @@ async function readRequirements(files: ProjectFiles, dir: string, first: string,
       if (!line.startsWith('-')) lines.push(line);
     }
   }
-  return { manifests, lines, local, secrets };
+  return { manifests, lines, local, secrets, variables };
 }
 
 /** pyproject.toml parsed and validated; an error naming the file when it is not TOML or not the expected shape. */
@@ -406,7 +431,9 @@ async function detectProject(files: ProjectFiles, dir: string, workspace: Worksp
     }
   }
   notes.push(...indexes.notes);
-  const requirementFiles = requirements === undefined ? { manifests: [], lines: [], local: [], secrets: [] } : await readRequirements(files, dir, requirements, notes, packageManager === 'pip');
+  const requirementFiles = requirements === undefined ? { manifests: [], lines: [], local: [], secrets: [], variables: [] } : await readRequirements(files, dir, requirements, notes, packageManager === 'pip', dotenv);
+  // pip's index secrets: the variables the requirement files' URLs name (the other tools' come from pyproject.toml)
+  if (packageManager === 'pip') indexes.secrets.push(...requirementFiles.variables.filter((v) => !indexes.secrets.some((s) => s.id === v.id)));
   const localRequirements = packageManager === 'pip' ? requirementFiles.local : [];
   if (localRequirements.length > 0) notes.push(`${joinPath(dir, requirements ?? 'requirements.txt')}: ${localRequirements.join(', ')} installed after the sources are copied (pip install --no-deps; not editable): their own dependencies must be listed in the requirements`);
   if (packageManager === 'pip') manifests.push(...requirementFiles.manifests);

@@ -32,7 +32,10 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
   for (const manifest of nested) w.copy([manifest], `./${posix.dirname(manifest)}/`);
   // index URLs with credentials come from optional build secrets, read into pip's variables for the one RUN:
   // a file under /run/secrets is in no layer (`env=` on the mount would need a newer frontend than Docker 20.10's)
-  const secrets = app.packageManager === 'pip' ? (app.pipSecrets ?? []).map(pipSecretOf) : [];
+  const urlSecrets = app.packageManager === 'pip' ? (app.pipSecrets ?? []).map(pipSecretOf) : [];
+  // and the `${VARIABLES}` a requirement file's index URL names, which pip expands from the environment
+  const variableSecrets = app.packageManager === 'pip' ? (app.indexSecrets ?? []).filter((v) => !urlSecrets.some((s) => s.id === v.id)) : [];
+  const secrets = [...urlSecrets, ...variableSecrets];
   const secretIds = secrets.map((s) => s.id);
   const fromSecrets = secrets.map(readSecret);
   // uv, poetry and pdm read an index's credentials from their own variables, given the same way
@@ -62,7 +65,9 @@ export function pythonDockerfile(app: PythonApp, w: DockerfileWriter): { runtime
           w.comment(
             'Index URLs with credentials come from optional build secrets, kept in no layer; without them pip reads requirements.txt only:',
             `  docker build ${secrets.map((s) => `--secret id=${s.id},env=${s.variable}`).join(' ')} .`,
-            `  (${secrets.length === 1 ? 'the variable holds' : 'each variable holds'} the URL; src=FILE reads it from a file instead)`,
+            variableSecrets.length === 0
+              ? `  (${secrets.length === 1 ? 'the variable holds' : 'each variable holds'} the URL; src=FILE reads it from a file instead)`
+              : `  (${[...urlSecrets.map((s) => `${s.variable} holds the URL`), `${variableSecrets.map((s) => s.variable).join(' and ')} ${variableSecrets.length === 1 ? 'holds what the requirement files name' : 'hold what the requirement files name'} as \${VARIABLE}, which pip expands`].join('; ')}; src=FILE reads one from a file instead)`,
           );
         }
         if ((app.localRequirements ?? []).length > 0) {
