@@ -190,6 +190,42 @@ describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
     expect(error).toMatchObject({ code: 'external', message: `registry ${proxy.host}: fetching blob ${bigLayer()}: timed out: no data for 1 s at 150000 of ${image.layers[1]!.descriptor.size} bytes` });
   });
 
+  it('gives the resumes after a break registry.deadline from the break, and names the blob and the bytes read', async () => {
+    const size = image.layers[1]!.descriptor.size;
+    // cut at 150 kB, then every resume answers its headers and nothing more: eight stalls of 1 s each, and their
+    // backoffs, once ran for about 10 s against a 3 s deadline
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'cut', afterBytes: 150_000 }, times: 1 });
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'stall', afterBytes: 0 }, times: 100 });
+    let started = Date.now();
+    const stalled = await pullAll(opts({ timeout: 1, deadline: 3, retries: 8 })).catch((e: unknown) => e);
+    let seconds = (Date.now() - started) / 1000;
+    expect(stalled).toMatchObject({ code: 'external', message: expect.stringMatching(new RegExp(`^registry ${proxy.host}: fetching blob ${bigLayer()} of faults/app: timed out: not resumed within 3 s after [2-9] attempts at 150000 of ${size} bytes$`)) as unknown });
+    expect(proxy.log.filter((l) => l.path.endsWith(bigLayer()) && l.range === 'bytes=150000-').length).toBeGreaterThanOrEqual(2);
+    // undici's timers tick every 0.5 s or so
+    expect(seconds).toBeGreaterThanOrEqual(2.9);
+    expect(seconds).toBeLessThan(4.5);
+
+    // an idle limit longer than the deadline: the resumed body's silence is cut at the deadline, not after 10 s
+    rmSync(cacheDir, { recursive: true, force: true });
+    proxy.rules.length = 0;
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'cut', afterBytes: 150_000 }, times: 1 });
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'stall', afterBytes: 0 }, times: 100 });
+    started = Date.now();
+    const silent = await pullAll(opts({ timeout: 10, deadline: 2, retries: 3 })).catch((e: unknown) => e);
+    seconds = (Date.now() - started) / 1000;
+    expect(silent).toMatchObject({ code: 'external', message: `registry ${proxy.host}: fetching blob ${bigLayer()} of faults/app: timed out: not resumed within 2 s after 2 attempts at 150000 of ${size} bytes` });
+    expect(seconds).toBeGreaterThanOrEqual(1.9);
+    expect(seconds).toBeLessThan(3.5);
+
+    // resumes refused with 503: the request's own line, with how far the download had got
+    rmSync(cacheDir, { recursive: true, force: true });
+    proxy.rules.length = 0;
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'cut', afterBytes: 150_000 }, times: 1 });
+    proxy.rules.push({ method: 'GET', path: blobPath(bigLayer()), fault: { kind: 'status', status: 503 }, times: 100 });
+    const refused = await pullAll(opts({ deadline: 3, retries: 2 })).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'external', message: `registry ${proxy.host}: fetching blob ${bigLayer()} of faults/app: answered 503 Service Unavailable (UNKNOWN: injected 503) after 3 attempts at 150000 of ${size} bytes` });
+  });
+
   it('asks again for a manifest whose body stops, and gives up in one line within registry.deadline', async () => {
     proxy.rules.push({ method: 'GET', path: /\/manifests\/v1$/, fault: { kind: 'stall', afterBytes: 10 }, times: 1 });
     const img = await remote.image(ref(), opts({ timeout: 1 }));

@@ -162,9 +162,13 @@ export class RegistryClient {
     return { digest: (digest ?? '') as Digest, mediaType, size: Number.isNaN(size) ? undefined : size };
   }
 
-  /** GET a blob, following redirects to blob storage (without credentials), from byte `offset` when resuming. */
-  async blob(repo: string, digest: Digest, offset = 0): Promise<HttpResponse> {
+  /**
+   * GET a blob, following redirects to blob storage (without credentials), from byte `offset` when resuming;
+   * `deadlineAt` (ms since the epoch) replaces the request's own deadline (a resume keeps the one of its break).
+   */
+  async blob(repo: string, digest: Digest, offset = 0, deadlineAt?: number): Promise<HttpResponse> {
     return this.transport.send({
+      ...(deadlineAt === undefined ? {} : { deadlineAt }),
       method: 'GET',
       url: await this.url(`/v2/${repo}/blobs/${digest}`),
       headers: offset > 0 ? { range: `bytes=${offset}-` } : {},

@@ -145,10 +145,27 @@ export class RemoteBlobStore implements BlobStore {
     if (offset > 0) task.advance(offset);
     const transport = this.client.transport;
     let attempt = 0;
+    // A break opens a window of registry.deadline in which the resumes must get bytes flowing again: their
+    // requests (retries and waits included), the waits before them and a resumed body's silence before its first
+    // byte. Bytes arriving close it; a later break opens another, so a large blob that keeps moving is never cut.
+    let resumeBy: number | undefined;
+    const progress = (): string => `at ${offset} of ${d.size} bytes`;
+    const notResumed = (cause?: unknown): ShipshapeError =>
+      externalFailure(transport.subject, `fetching blob ${d.digest} of ${this.repo}: timed out: not resumed within ${transport.deadline} s after ${attempt + 1} attempts ${progress()}`, cause);
     try {
       for (;;) {
+        let windowTimer: NodeJS.Timeout | undefined;
+        // set by the timer, read after the body ends or breaks
+        const resumeWindow = { ended: false };
         try {
-          const res = await this.client.blob(this.repo, d.digest, offset);
+          let res;
+          try {
+            res = await this.client.blob(this.repo, d.digest, offset, resumeBy);
+          } catch (error) {
+            // the request's own line, with how far the download had got once bytes had arrived or a break was met
+            if (error instanceof ShipshapeError && error.code === 'external' && (attempt > 0 || offset > 0)) throw withProgress(error, progress());
+            throw error;
+          }
           if (offset > 0 && (res.statusCode !== 206 || !(header(res.headers, 'content-range') ?? '').startsWith(`bytes ${offset}-`))) {
             // The server (or blob storage) ignored the Range: start over.
             await truncate(partial, 0);
@@ -159,27 +176,44 @@ export class RemoteBlobStore implements BlobStore {
               continue;
             }
           }
+          if (resumeBy !== undefined) {
+            const body = res.body;
+            windowTimer = setTimeout(() => {
+              resumeWindow.ended = true;
+              body.destroy(new Error('not resumed within the deadline'));
+            }, Math.max(0, resumeBy - Date.now()));
+          }
           await this.receive(res.body, partial, offset > 0, (chunk) => {
+            if (resumeBy !== undefined) {
+              clearTimeout(windowTimer);
+              resumeBy = undefined;
+            }
             offset += chunk.length;
             if (offset > d.size) throw invalidInput(subject, `more bytes than the ${d.size} its descriptor declares`);
             hash.update(chunk);
             task.advance(chunk.length);
           });
           if (offset === d.size) break;
+          if (resumeWindow.ended) throw notResumed();
           // The body ended early without an error (a proxy or server cut it cleanly): resume from here.
           if (attempt >= transport.retries) throw externalFailure(transport.subject, `fetching blob ${d.digest}: truncated at ${offset} of ${d.size} bytes after ${attempt + 1} attempts`);
         } catch (error) {
           if (error instanceof ShipshapeError) throw error;
+          // a resumed body still silent when the window closed
+          if (resumeWindow.ended) throw notResumed(error);
           if (!(isRetryableError(error) || networkErrorCode(error) === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') || attempt >= transport.retries) {
-            throw externalFailure(transport.subject, `fetching blob ${d.digest}: ${transport.describeFailure(error)} at ${offset} of ${d.size} bytes`, error);
+            throw externalFailure(transport.subject, `fetching blob ${d.digest}: ${transport.describeFailure(error)} ${progress()}`, error);
           }
           // The connection broke mid-blob: keep what arrived (it is already hashed and on disk) and ask for the rest.
           offset = (await stat(partial).catch(() => undefined))?.size ?? 0;
           hash = await rehash(partial, offset, d.digest);
+        } finally {
+          clearTimeout(windowTimer);
         }
         attempt++;
+        resumeBy ??= Date.now() + transport.deadline * 1000;
+        if (!(await transport.backoffWithin(attempt, resumeBy))) throw notResumed();
         transport.events({ kind: 'log', level: 'debug', message: `${subject}: resuming at byte ${offset}` });
-        await transport.backoff(attempt);
       }
       const actual = `${d.digest.slice(0, colon)}:${hash.digest('hex')}`;
       if (actual !== d.digest) throw invalidInput(subject, `digest mismatch: content is ${actual}`);
@@ -223,6 +257,12 @@ export class RemoteBlobStore implements BlobStore {
       }
     }
   }
+}
+
+/** A transport's one-line error with how far a blob download had got (`… after 4 attempts at 150000 of 400000 bytes`). */
+function withProgress(error: ShipshapeError, progress: string): ShipshapeError {
+  const message = error.subject === undefined ? error.message : error.message.slice(error.subject.length + 2);
+  return new ShipshapeError(error.code, `${message} ${progress}`, { ...(error.subject === undefined ? {} : { subject: error.subject }), cause: error });
 }
 
 /** Re-hashes the first `length` bytes of a partial download (after a write that may not have completed). */

@@ -87,6 +87,12 @@ export interface HttpRequest {
    * acting) are retried whatever this says.
    */
   idempotent?: boolean;
+  /**
+   * When the request's deadline falls (ms since the epoch), for a request that continues an earlier one: a blob
+   * resumed with Range after its connection broke has what is left of the deadline counted from the break, not a
+   * fresh one. Default: `deadline` seconds from now.
+   */
+  deadlineAt?: number;
 }
 
 const idempotentMethods = new Set<HttpRequest['method']>(['GET', 'HEAD', 'PUT', 'DELETE']);
@@ -477,6 +483,17 @@ export class RegistryTransport {
     await this.wait(attempt, this.backoffDelay(attempt, retryAfterMs));
   }
 
+  /**
+   * Waits before retry `attempt` (1-based) as `backoff` does, unless the wait would end at or after `until` (ms
+   * since the epoch): then it returns false at once, as no retry may start after a deadline.
+   */
+  async backoffWithin(attempt: number, until: number): Promise<boolean> {
+    const delay = this.backoffDelay(attempt);
+    if (Date.now() + delay >= until) return false;
+    await this.wait(attempt, delay);
+    return true;
+  }
+
   private async wait(attempt: number, ms: number): Promise<void> {
     this.events({ kind: 'log', level: 'debug', message: `${this.subject}: retry ${attempt}/${this.retries} in ${Math.round(ms)} ms` });
     await sleep(ms, undefined, this.signal === undefined ? {} : { signal: this.signal });
@@ -520,7 +537,8 @@ export class RegistryTransport {
     const follow = req.followRedirects ?? (req.method === 'GET' || req.method === 'HEAD');
     const idempotent = req.idempotent ?? idempotentMethods.has(req.method);
     const registryOrigin = (await this.baseUrl()).origin;
-    const deadlineAt = Date.now() - this.takeProbeTime() + this.deadline * 1000;
+    const started = Date.now() - this.takeProbeTime();
+    const deadlineAt = req.deadlineAt ?? started + this.deadline * 1000;
     const attempts = (): string => (attempt > 0 ? ` after ${attempt + 1} attempts` : '');
     /** The wait before another attempt, or undefined when the retries or the deadline are spent. */
     const retryDelay = (retryAfterMs?: number): number | undefined => {
