@@ -262,6 +262,16 @@ describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
     expect(seconds).toBeLessThan(2.9);
   });
 
+  it('waits for a registry that takes its time checking an upload, though the idle limit follows a short deadline', async () => {
+    // registry.timeout unset and a 3 s deadline: bodies idle 1 s at most, but the answer to the PUT that completes a
+    // blob comes 2 s after its last byte (a registry hashing or moving a large blob), and is waited for
+    proxy.rules.push({ method: 'PUT', path: /\/blobs\/uploads\/.*digest=/, fault: { kind: 'delay', ms: 2000 }, times: 1 });
+    const pushed = await remote.write(parseReference(`${proxy.host}/faults/checked:v1`), { kind: 'image', image }, opts({ deadline: 3 }));
+    expect(pushed.digest).toBe(image.digest);
+    expect(proxy.log.filter((l) => l.method === 'PUT' && l.path.includes('/blobs/uploads/')).map((l) => l.fault)[0]).toBe('delay');
+    expect((await remote.image(parseReference(`${registry.host}/faults/checked:v1`), opts())).digest).toBe(image.digest);
+  });
+
   it('asks again for a page of tags or of the catalog whose body stops, and gives up in one line within the limits', async () => {
     for (const name of ['app:v2', 'app:v3', 'listed:v1']) await remote.write(parseReference(`${registry.host}/faults/${name}`), { kind: 'image', image }, { cacheDir: tmpdir() });
     const client = new remote.RegistryClient(proxy.host, opts({ timeout: 1 }));

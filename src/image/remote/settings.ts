@@ -17,6 +17,12 @@ export function defaultIdleTimeout(deadline: number): number {
   return deadline / 3;
 }
 
+/**
+ * The wait for the answer to an upload when `registry.timeout` is not set: a registry checks (and may move) what was
+ * sent before it answers, which takes time with the size of a blob rather than with the deadline of a small request.
+ */
+export const defaultUploadAnswerTimeout = 60;
+
 /** The `registry` section of the configuration, as far as the transport reads it. */
 export interface RegistrySettings {
   insecure: readonly string[];

@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { externalFailure, invalidInput, notFound, ShipshapeError } from '../../internal/errors.js';
 import { type EventSink, silent } from '../../internal/events.js';
-import { defaultIdleTimeout, defaultTimeouts } from './settings.js';
+import { defaultIdleTimeout, defaultTimeouts, defaultUploadAnswerTimeout } from './settings.js';
 
 export interface TransportOptions {
   /** Hosts (`host` or `host:port`) reached over plain HTTP besides Docker's defaults. */
@@ -345,6 +345,8 @@ interface Timeouts {
   response: number;
   /** Seconds a body may go without a byte. */
   idle: number;
+  /** Seconds from the last byte of an upload to the headers of its answer. */
+  uploadAnswer: number;
 }
 
 /** An undici dispatcher that honours the proxy environment, with the given TLS and timeouts. */
@@ -415,6 +417,7 @@ export class RegistryTransport {
       connect: Math.min(options.connectTimeout ?? defaultTimeouts.connectTimeout, this.deadline),
       response: Math.min(options.responseTimeout ?? defaultTimeouts.responseTimeout, this.deadline),
       idle: options.timeout ?? defaultIdleTimeout(this.deadline),
+      uploadAnswer: options.timeout ?? defaultUploadAnswerTimeout,
     };
     this.certsDir = options.certsDir ?? process.env.SHIPSHAPE_DOCKER_CERTS_DIR ?? '/etc/docker/certs.d';
     this.events = options.events ?? silent;
@@ -576,8 +579,8 @@ export class RegistryTransport {
             headers,
             body: body ?? null,
             dispatcher: this.dispatcher(onRegistry),
-            // the registry checks an upload before it answers: as long a wait as a body's silence
-            headersTimeout: Math.round((body === undefined ? this.timeouts.response : this.timeouts.idle) * 1000),
+            // the registry checks an upload before it answers, for longer the larger the blob
+            headersTimeout: Math.round((body === undefined ? this.timeouts.response : this.timeouts.uploadAnswer) * 1000),
             ...(signals.length === 0 ? {} : { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }),
           });
         } catch (error) {
@@ -595,7 +598,7 @@ export class RegistryTransport {
               error,
             );
           }
-          lastProblem = this.describeFailure(error, req.body === undefined ? this.timeouts.response : this.timeouts.idle);
+          lastProblem = this.describeFailure(error, req.body === undefined ? this.timeouts.response : this.timeouts.uploadAnswer);
           const code = networkErrorCode(error);
           const delay = isRetryableError(error) && (idempotent || (code !== undefined && notSentCodes.has(code))) ? retryDelay() : undefined;
           if (delay !== undefined) {

@@ -273,7 +273,9 @@ export type Fault =
   /** Takes the request and never answers (until the proxy stops). */
   | { kind: 'hang' }
   /** Sends the status, headers and the first `afterBytes` of the body, then nothing more (the connection stays open). */
-  | { kind: 'stall'; afterBytes: number };
+  | { kind: 'stall'; afterBytes: number }
+  /** Forwards the request, then holds the registry's answer back for `ms` (a registry slow to check an upload). */
+  | { kind: 'delay'; ms: number };
 
 export interface FaultRule {
   method?: string;
@@ -391,6 +393,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
           });
           return;
         case 'hang':
+          return;
+        case 'delay':
+          forward(upstream, req, res, body, (status, headers, data) => {
+            setTimeout(() => res.writeHead(status, headers).end(data), fault.ms);
+          });
           return;
         case 'stall':
           forward(upstream, req, res, body, (status, headers, data) => {
