@@ -159,3 +159,13 @@ export function topLevel(ids: readonly string[], edges: ReadonlyMap<string, Read
     return true;
   });
 }
+
+/**
+ * What the document's root (the image or directory) directly depends on, in package order: the top of the graph
+ * (`topLevel`), so that every package is reachable from the root, and each package asked for by name (`explicit`:
+ * apt's extended_states, apk's world), a direct requirement of the image even when other packages depend on it too.
+ */
+export function rootDependencies(sbom: Sbom, edges: ReadonlyMap<string, ReadonlySet<string>> = dependencyEdges(sbom)): string[] {
+  const top = new Set(topLevel(sbom.packages.map((p) => p.id), edges));
+  return sbom.packages.filter((p) => top.has(p.id) || p.explicit === true).map((p) => p.id);
+}

@@ -89,7 +89,9 @@ describe('rust-cargo-lock-cataloger', () => {
     // and DEPENDS_ON NONE for each crate that depends on nothing (known: none)
     const none = sbom.packages.filter((p) => !edges.some((r) => r.from === p.id)).map((p) => `${p.name} -> NONE`);
     expect(none).toHaveLength(4);
-    expect(spdx.relationships.filter((r) => r.relationshipType === 'DEPENDS_ON').map((r) => named(r.spdxElementId, r.relatedSpdxElement)).sort()).toEqual([...expected, ...none].sort());
+    // and the described directory on the crate at the top of the graph, as the CycloneDX root
+    const top = `${spdx.packages[0]?.name ?? ''} -> hello`;
+    expect(spdx.relationships.filter((r) => r.relationshipType === 'DEPENDS_ON').map((r) => named(r.spdxElementId, r.relatedSpdxElement)).sort()).toEqual([...expected, ...none, top].sort());
     expect(expected).toContain('serde -> serde_derive');
     const cdx = JSON.parse(formats['cyclonedx-json'](sbom)) as { components: { name: string; 'bom-ref': string }[]; dependencies: { ref: string; dependsOn: string[] }[] };
     const cdxName = new Map(cdx.components.map((c) => [c['bom-ref'], c.name]));

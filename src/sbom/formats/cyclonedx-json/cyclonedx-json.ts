@@ -1,7 +1,7 @@
 /** CycloneDX 1.6 JSON (https://cyclonedx.org/docs/1.6/json/). */
 import { createHash } from 'node:crypto';
 import spdxLicenseIds from 'spdx-license-list/simple.js';
-import { dependencyEdges, topLevel } from '../../dependency-graph.js';
+import { dependencyEdges, rootDependencies } from '../../dependency-graph.js';
 import type { Package, Sbom } from '../../model.js';
 import { isSpdxExpression } from '../licenses.js';
 
@@ -36,10 +36,7 @@ function licenses(p: Package): object[] | undefined {
 function dependencies(sbom: Sbom, rootRef: string): { ref: string; dependsOn: string[] }[] {
   const edges = dependencyEdges(sbom);
   // each bom-ref appears once as a ref; packages are already in canonical order
-  const ids = sbom.packages.map((p) => p.id);
-  const top = new Set(topLevel(ids, edges));
-  const direct = sbom.packages.filter((p) => top.has(p.id) || p.explicit === true).map((p) => p.id);
-  return [{ ref: rootRef, dependsOn: direct }, ...sbom.packages.flatMap((p) => {
+  return [{ ref: rootRef, dependsOn: rootDependencies(sbom, edges) }, ...sbom.packages.flatMap((p) => {
     const to = edges.get(p.id);
     if (to === undefined) return p.dependenciesKnown === true ? [{ ref: p.id, dependsOn: [] }] : [];
     return [{ ref: p.id, dependsOn: [...to].sort() }];

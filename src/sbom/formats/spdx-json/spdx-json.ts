@@ -1,6 +1,6 @@
 /** SPDX 2.3 JSON (https://spdx.github.io/spdx-spec/v2.3/): the image as the described package, containing the rest. */
 import { createHash } from 'node:crypto';
-import { dependencyEdges } from '../../dependency-graph.js';
+import { dependencyEdges, rootDependencies } from '../../dependency-graph.js';
 import type { Sbom } from '../../model.js';
 import { toExpression } from '../licenses.js';
 
@@ -61,6 +61,9 @@ export function toSpdxJson(sbom: Sbom): string {
     relationships: [
       { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: rootId },
       ...packages.map((p) => ({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: p.SPDXID })),
+      // what the image directly depends on: the same packages the CycloneDX root's dependsOn lists (CONTAINS says
+      // what is inside, DEPENDS_ON where the graph starts, so that a reader can walk it from the described package)
+      ...rootDependencies(sbom, edges).map((id) => ({ spdxElementId: rootId, relationshipType: 'DEPENDS_ON', relatedSpdxElement: idOf.get(id) ?? spdxId(id) })),
       // the catalogers' edges (Cargo.lock dependencies, a Go binary's main module on its modules), between listed packages
       ...sbom.relationships.flatMap((r) => {
         const from = idOf.get(r.from);
