@@ -177,6 +177,39 @@ describe('init on a workspace member', () => {
     await expect(init({ dir: join(top, 'crates/util') })).rejects.toThrow('no Node.js, Go, Python, Java or Rust project found');
   });
 
+  it('refuses a go.work module whose main packages are in cmd/ with the commands that generate them from the workspace root', async () => {
+    const { dir } = await project('go-workspace');
+    const rootArg = relative(process.cwd(), dir);
+    // worker's only main package is cmd/worker, and it imports libs/greeting, a module of the workspace
+    await mkdir(join(dir, 'worker/cmd/worker'), { recursive: true });
+    await writeFile(join(dir, 'worker/go.mod'), 'module example.com/shop/worker\n\ngo 1.21\n');
+    await writeFile(join(dir, 'worker/cmd/worker/main.go'), 'package main\n\nimport "example.com/shop/greeting"\n\nfunc main() { println(greeting.Hello()) }\n');
+    // jobs has two main packages and no root one
+    for (const name of ['import', 'export']) {
+      await mkdir(join(dir, `jobs/cmd/${name}`), { recursive: true });
+      await writeFile(join(dir, `jobs/cmd/${name}/main.go`), 'package main\n\nfunc main() {}\n');
+    }
+    await writeFile(join(dir, 'jobs/go.mod'), 'module example.com/shop/jobs\n\ngo 1.21\n');
+    await writeFile(join(dir, 'go.work'), `${await readFile(join(dir, 'go.work'), 'utf8')}\nuse (\n\t./worker\n\t./jobs\n)\n`);
+    const cases: [string, string | undefined, string[]][] = [
+      ['worker', undefined, ['worker/cmd/worker']],
+      ['jobs', undefined, ['jobs/cmd/export', 'jobs/cmd/import']],
+      ['jobs', 'cmd/export', ['jobs/cmd/export']],
+    ];
+    for (const [member, app, apps] of cases) {
+      const error = await init({ dir: join(dir, member), ...(app === undefined ? {} : { app }) }).catch((e: unknown) => e);
+      expect(error, member).toBeInstanceOf(ShipshapeError);
+      expect(exitCodeFor(error)).toBe(2);
+      expect((error as Error).message).toBe(`${join(dir, member)}: a member of the workspace at ${dir} (go.work), which its build needs: run ${apps.map((a) => `shipshape init ${rootArg} --app ${a}`).join(' or ')}`);
+      expect(await exists(join(dir, member, 'Dockerfile'))).toBe(false);
+    }
+    // from the root, the app is built with the module it imports
+    const generated = await init({ dir, app: 'worker/cmd/worker', dryRun: true });
+    expect(generated.app.context).toBe('.');
+    expect(generated.dockerfile).toMatch(/^COPY .*libs\/greeting\/go\.mod/m);
+    expect(generated.dockerfile).toMatch(/go build .* \.\/worker\/cmd\/worker$/m);
+  });
+
   it('a module or package outside any workspace, or a workspace that does not list it, is generated for alone', async () => {
     const { dir } = await project('go-workspace');
     // third_party/legacy is replaced, not used: go.work does not list it
