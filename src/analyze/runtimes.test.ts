@@ -197,6 +197,50 @@ describe('size estimate per runtime', () => {
     expect([...(e.runtime?.libraries ?? [])].sort()).toEqual(['/usr/lib/x86_64-linux-gnu/libtinfo.so.6.4', '/usr/lib/x86_64-linux-gnu/libz.so.1.2.13']);
   });
 
+  it('carries the libraries node’s native addons link from the old base (node:20-slim)', async () => {
+    // real ELF files of this machine, renamed as addons are: _ctypes links libffi (as ffi-napi's binding does), readline's
+    // module links libreadline; better-sqlite3's binding links only libstdc++ and glibc, which distroless/cc holds
+    const stdlib = '/usr/lib/python3.11/lib-dynload';
+    const ffi = readFileSync(`${stdlib}/_ctypes.cpython-311-x86_64-linux-gnu.so`);
+    const term = readFileSync(`${stdlib}/readline.cpython-311-x86_64-linux-gnu.so`);
+    const sqlite = readFileSync(resolve(import.meta.dirname, '../../node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
+    const libffi = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libffi.so.8'));
+    const libreadline = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libreadline.so.8'));
+    const libstdcxx = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libstdc++.so.6'));
+    const e = await estimate(
+      image(
+        { Entrypoint: ['tini', '--'], Cmd: ['node', '/app/server.js'] },
+        [
+          { path: 'usr/local/bin/node', size: 90_000, mode: 0o755 },
+          { path: 'usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', content: libffi },
+          { path: 'usr/lib/x86_64-linux-gnu/libffi.so.8', type: 'symlink', target: 'libffi.so.8.1.2' },
+          { path: 'usr/lib/x86_64-linux-gnu/libreadline.so.8.2', content: libreadline },
+          { path: 'usr/lib/x86_64-linux-gnu/libreadline.so.8', type: 'symlink', target: 'libreadline.so.8.2' },
+          // distroless/cc holds it: not carried
+          { path: 'usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30', content: libstdcxx },
+          { path: 'usr/lib/x86_64-linux-gnu/libstdc++.so.6', type: 'symlink', target: 'libstdc++.so.6.0.30' },
+        ],
+        [
+          { path: 'app/server.js', size: 100 },
+          { path: 'app/node_modules/ffi-napi/build/Release/ffi_bindings.node', content: ffi },
+          { path: 'app/node_modules/term/build/Release/term.node', content: term },
+          { path: 'app/node_modules/better-sqlite3/build/Release/better_sqlite3.node', content: sqlite },
+        ],
+      ),
+    );
+    const linked = libffi.length + libreadline.length;
+    expect({ ...e.runtime, libraries: [...(e.runtime?.libraries ?? [])].sort() }).toEqual({
+      id: 'node',
+      program: '/usr/local/bin/node',
+      base: 'distroless/cc',
+      baseBytes: 23 * MiB,
+      carriedBytes: 90_000 + linked,
+      libraries: ['/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', '/usr/lib/x86_64-linux-gnu/libreadline.so.8.2'],
+    });
+    expect(e.low).toBe(100 + ffi.length + term.length + sqlite.length + 90_000 + linked + 23 * MiB);
+    expect(e.reasoning.join('\n')).toContain(`plus 2 shared libraries its native code links (${linked} bytes: `);
+  });
+
   it('gives no base-swap figure for a runtime it does not recognise, and says so', async () => {
     const spec = image({ Cmd: ['/app/run.sh'] }, [], [{ path: 'app/run.sh', content: '#!/bin/sh\nexec ruby app.rb\n', mode: 0o755 }]);
     const { report } = await analyzeImage(await buildImage(spec));
@@ -216,10 +260,13 @@ describe('size estimate per runtime', () => {
     expect(wants('/app/hello', 0o755)).toBe(true);
     expect(wants('/app/hello', 0o644)).toBe(false);
     expect(wantsElf({ Cmd: ['python3.12', 'main.py'] })('/usr/local/bin/python3.12', 0o755)).toBe(false);
-    // shared objects: read for what they link, unless node runs (its low end follows no library)
+    // shared objects: read for what they link; when node runs, only its addons
     expect(wantsLibraries({ Cmd: ['python3', 'main.py'] })('/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', 43_480, 0o644)).toBe(true);
     expect(wantsLibraries({ Cmd: ['python3', 'main.py'] })('/usr/lib/x86_64-linux-gnu/libLLVM-15.so.1', 120_000_000, 0o644)).toBe(false);
     expect(wantsLibraries({ Entrypoint: ['tini', '--'], Cmd: ['node', '/app/a.js'] })('/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', 43_480, 0o644)).toBe(false);
+    // …but its native addons, up to the same size
+    expect(wantsLibraries({ Cmd: ['node', '/app/a.js'] })('/app/node_modules/sharp/build/Release/sharp-linux-x64.node', 500_000, 0o755)).toBe(true);
+    expect(wantsLibraries({ Cmd: ['node', '/app/a.js'] })('/app/node_modules/huge/huge.node', 100_000_000, 0o755)).toBe(false);
   });
 
   it('recognises an interpreter the command starts through a symlink of another name', async () => {

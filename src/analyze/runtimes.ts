@@ -135,17 +135,18 @@ const maxLibraryBytes = 64 * 1024 * 1024;
 /**
  * Which files the scan should summarise as shared objects: `*.so` and `*.so.N…` (extension modules, libraries, the
  * JVM's), and Python's versioned interpreter (Debian's links libexpat and zlib; it is small, unlike node's binary).
- * None when the command starts node, whose low end follows no library: reading them costs CPU (the 413 shared objects,
- * 35 MB, of the python 3.11 slim stand-in cost 0.2-0.3 s of CPU to buffer and parse) for nothing.
+ * Node's native addons (`*.node`) too, and when the command starts node, only those (`*.node`): reading every shared object costs CPU (the 413
+ * shared objects, 35 MB, of the python 3.11 slim stand-in cost 0.2-0.3 s of CPU to buffer and parse), while node's
+ * own binary links nothing distroless/cc lacks; what an addon links is counted, not what that library links in turn.
  */
 export function wantsLibraries(config: ContainerConfig | undefined): (path: string, size: number, mode: number) => boolean {
   const node = interpreted.find((r) => r.id === 'node');
   const words = commandWords(config).filter((w) => !launchers.test(posix.basename(w)));
-  if (node && words.some((w) => node.names.test(posix.basename(w)))) return () => false;
+  if (node && words.some((w) => node.names.test(posix.basename(w)))) return (path, size) => size <= maxLibraryBytes && path.endsWith('.node');
   return (path, size, mode) => {
     if (size > maxLibraryBytes) return false;
     const name = posix.basename(path);
-    return /\.so(?:\.\d+)*$/.test(name) || ((mode & 0o111) !== 0 && /^python\d+\.\d+$/.test(name));
+    return /\.so(?:\.\d+)*$/.test(name) || name.endsWith('.node') || ((mode & 0o111) !== 0 && /^python\d+\.\d+$/.test(name));
   };
 }
 
@@ -293,9 +294,11 @@ const interpreted: RuntimeRow[] = [
       // the word itself when it is the binary (`/usr/local/bin/app` → nodejs), not a script such as npm
       const named = /^(?:npm|npx|yarn|pnpm)$/.test(posix.basename(word)) ? undefined : which(ctx, word);
       const node = named ?? which(ctx, 'node') ?? which(ctx, 'nodejs');
-      // the binary links libstdc++: distroless cc, as distroless/nodejs is built
-      // native addons (`.node`) are not followed: node's own binary links nothing distroless/cc lacks
-      return node && { program: node.path, preset: 'cc', carries: 'the node runtime binary', roots: [node.path], libraries: [] };
+      if (!node) return undefined;
+      // the binary links libstdc++: distroless cc, as distroless/nodejs is built; native addons (sharp, canvas, bcrypt:
+      // `*.node`, wherever they lie) may link more (libvips, cairo), which the old base holds and distroless/cc does not
+      const addons = summarised(ctx, (e) => e.path.endsWith('.node'));
+      return { program: node.path, preset: 'cc', carries: 'the node runtime binary', roots: [node.path], libraries: linkClosure(ctx, addons) };
     },
   },
   {
