@@ -3,7 +3,7 @@
  * fills one section of the report; findings are collected, biggest savings first.
  */
 import { posix } from 'node:path';
-import { scanImage, type FileEntry, type ImageFiles } from '../fs/index.js';
+import { readLayer, scanImage, type FileEntry, type ImageFiles } from '../fs/index.js';
 import type { Digest, Image } from '../image/types.js';
 import type { EventSink } from '../internal/events.js';
 import { baseImageAnalyzer, wantsBody as baseWants, type BaseFacts } from './analyzers/base-image.js';
@@ -11,7 +11,7 @@ import { layersAnalyzer } from './analyzers/layers.js';
 import { removableAnalyzer, wantsBody as removableWants, type RemovableFacts } from './analyzers/removable.js';
 import { securityAnalyzer, wantsBody as securityWants, type SecurityFacts } from './analyzers/security.js';
 import { wasteAnalyzer, type WasteFacts } from './analyzers/waste.js';
-import { presetBytes, recogniseRuntime, reduceElf, reduceLibrary, wantsElf, wantsLibraries, type RuntimeId } from './runtimes.js';
+import { presetBytes, recogniseRuntime, reduceElf, reduceLibrary, unreadProgram, wantsElf, wantsLibraries, type RuntimeId } from './runtimes.js';
 import type { AnalyzerInput, Finding, LayersFacts, Unknown } from './types.js';
 import type { DistrolessPreset } from '../internal/distroless-preset.js';
 
@@ -180,6 +180,33 @@ export async function analyzeImage(image: Image, options: AnalyzeImageOptions = 
   const library = wantsLibraries(image.config.config);
   const bodies = (path: string, size: number, mode: number): true | typeof reduceElf | undefined =>
     wantsBody(path) ? true : elf(path, mode) ? reduceElf : library(path, size, mode) ? reduceLibrary : undefined;
-  const files = await scanImage(image, { hash, bodies, ...(options.events ? { events: options.events } : {}) });
+  const scanned = await scanImage(image, { hash, bodies, ...(options.events ? { events: options.events } : {}) });
+  const files = await readUnreadProgram(image, scanned);
   return { report: analyzeFiles(image, files, options), files };
+}
+
+/**
+ * The scan picks ELF programs by name before it knows any symlink: a command that starts one through a link of another
+ * name (`/usr/local/bin/app` → `/opt/hello/hello`) left it unread. That one file is read again from its layer.
+ */
+async function readUnreadProgram(image: Image, files: ImageFiles): Promise<ImageFiles> {
+  const program = unreadProgram(files.squashed, image.config.config);
+  const layer = program && image.layers[program.layer];
+  if (!program || !layer) return files;
+  const { bodies } = await readLayer(layer, program.layer, { hash: false, bodies: (path) => (path === program.path ? reduceElf : undefined) });
+  const body = bodies.get(program.path);
+  if (!body) return files;
+  const squashed = files.squashed;
+  return {
+    ...files,
+    squashed: {
+      entries: () => squashed.entries(),
+      get: (path) => squashed.get(path),
+      resolve: (path) => squashed.resolve(path),
+      children: (path) => squashed.children(path),
+      body: (path) => (path === program.path ? body : squashed.body(path)),
+      count: squashed.count,
+      size: squashed.size,
+    },
+  };
 }

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { formatText } from './formatters/text.js';
 import { analyzeImage } from './engine.js';
 import { buildImage, type FileSpec, type ImageSpec } from '../testing/images.js';
-import { wantsElf, wantsLibraries } from './runtimes.js';
+import { unreadProgram, wantsElf, wantsLibraries } from './runtimes.js';
+import { scanImage, type FileResolver } from '../fs/index.js';
 
 const goHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/go/__fixtures__/hello'));
 const rustHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/rust/__fixtures__/hello'));
@@ -51,6 +52,39 @@ describe('size estimate per runtime', () => {
   it('finds a symlinked program by the name its target shares', async () => {
     const e = await estimate(image({ Cmd: ['/usr/local/bin/hello'] }, [], [{ path: 'app/hello', content: goHello, mode: 0o755 }, { path: 'usr/local/bin/hello', type: 'symlink', target: '/app/hello' }]));
     expect(e.runtime?.id).toBe('go');
+  });
+
+  it('recognises a compiled program the command starts through symlinks of other names', async () => {
+    // /usr/local/bin/app → /opt/hello/hello: the link comes after its target in the layer, so the scan met the program
+    // before knowing any link leads to it
+    const go = await estimate(image({ Entrypoint: ['/usr/local/bin/app'] }, [], [{ path: 'opt/hello/hello', content: goHello, mode: 0o755 }, { path: 'usr/local/bin/app', type: 'symlink', target: '/opt/hello/hello' }]));
+    expect(go.runtime).toEqual({ id: 'go', program: '/opt/hello/hello', base: 'distroless/static', baseBytes: 2 * MiB, carriedBytes: 0 });
+    expect(go.low).toBe(goHello.length + 2 * MiB);
+
+    // `app` along PATH → ../tool/bin/run (relative) → tool, a Rust program the base ships: carried from the base's layer
+    const rust = await estimate(
+      image(
+        { Env: ['PATH=/opt/bin:/usr/bin'], Cmd: ['app', '--port', '8080'] },
+        [
+          { path: 'opt/tool/bin/tool', content: rustHello, mode: 0o755 },
+          { path: 'opt/tool/bin/run', type: 'symlink', target: 'tool' },
+        ],
+        [{ path: 'opt/bin/app', type: 'symlink', target: '../tool/bin/run' }],
+      ),
+    );
+    expect(rust.runtime).toEqual({ id: 'rust', program: '/opt/tool/bin/tool', base: 'distroless/cc', baseBytes: 23 * MiB, carriedBytes: rustHello.length });
+  });
+
+  it('reads again only a program behind a link of another name, never an interpreter or a file the scan picked by name', async () => {
+    const squashed = async (spec: ImageSpec): Promise<FileResolver> => (await scanImage(await buildImage(spec))).squashed;
+    const go = image({ Entrypoint: ['/usr/local/bin/app'] }, [], [{ path: 'opt/hello/hello', content: goHello, mode: 0o755 }, { path: 'usr/local/bin/app', type: 'symlink', target: '/opt/hello/hello' }]);
+    expect(unreadProgram(await squashed(go), go.config)?.path).toBe('/opt/hello/hello');
+    // the entrypoint script wantsElf already read (and kept nothing of: not ELF)
+    const script = image({ Entrypoint: ['docker-entrypoint.sh'], Cmd: ['node'] }, [{ path: 'usr/local/bin/docker-entrypoint.sh', size: 300, mode: 0o755 }], []);
+    expect(unreadProgram(await squashed(script), script.config)).toBeUndefined();
+    // node behind a link: recognised by the names along the link, its 90 MB never read
+    const node = image({ Cmd: ['/usr/local/bin/app', 'server.js'] }, [{ path: 'usr/bin/nodejs', size: 90_000, mode: 0o755 }], [{ path: 'usr/local/bin/app', type: 'symlink', target: '/usr/bin/nodejs' }]);
+    expect(unreadProgram(await squashed(node), node.config)).toBeUndefined();
   });
 
   it('carries the python interpreter, its standard library and libpython, not the base’s pip (python:3.12-slim)', async () => {

@@ -2,7 +2,8 @@
  * The runtime an image runs and the smallest base it would run on: what the low end of `analyze`'s size estimate
  * assumes. One row per runtime; a row names the command words that start it and finds the files it needs from the
  * old base (an interpreter, its standard library, a JVM), which a smaller base would have to carry. A compiled
- * program (Go, Rust, C) is recognised from its ELF headers, read as the scan passes it: its DT_NEEDED say which
+ * program (Go, Rust, C) is recognised from its ELF headers, read as the scan passes it (or from its layer again, when
+ * the command reaches it through a link of another name): its DT_NEEDED say which
  * distroless base holds what it links. An image whose runtime is none of these gets no base-swap figure.
  */
 import { posix } from 'node:path';
@@ -275,6 +276,31 @@ function linkNames(ctx: Context, word: string): string[] {
     if (names.length > 1 || ctx.files.resolve(start)) return names;
   }
   return names;
+}
+
+/**
+ * The ELF program the command starts when the scan could not know it: a word that reaches it through symlinks of
+ * other names (`/usr/local/bin/app` → `/opt/hello/hello`), which `wantsElf` picks by name before any link is known.
+ * The first word that runs a regular executable, past launchers and shells, and only when that file is unread: the
+ * caller reads it from its layer (`reduceElf`) so that the program is recognised. An interpreter, by its name or a name
+ * along its links, is not read (node's binary is ~90 MB and its name says what it is); links are followed as
+ * `FileResolver.resolve` does (at most 40, a loop ends the walk).
+ */
+export function unreadProgram(files: FileResolver, config: ContainerConfig | undefined): FileEntry | undefined {
+  const ctx: Context = { files, config, ownFrom: undefined };
+  const words = commandWords(config);
+  // what `wantsElf` already selected (and a script it read and kept nothing of): not read twice
+  const named = new Set(words.map((w) => posix.basename(w)));
+  for (const word of words) {
+    const name = posix.basename(word);
+    if (launchers.test(name) || shells.test(name)) continue;
+    if (interpreted.some((r) => linkNames(ctx, word).some((n) => r.names.test(n)))) return undefined;
+    const entry = which(ctx, word);
+    if (!entry) continue;
+    const unread = (entry.mode & 0o111) !== 0 && !named.has(posix.basename(entry.path)) && files.body(entry.path) === undefined;
+    return unread ? entry : undefined;
+  }
+  return undefined;
 }
 
 interface RuntimeRow {
