@@ -210,6 +210,32 @@ describe('init on a workspace member', () => {
     expect(generated.dockerfile).toMatch(/go build .* \.\/worker\/cmd\/worker$/m);
   });
 
+  it('reads a Cargo workspace as Cargo does: members are globs, exclude takes folders out, autobins = false leaves a library', async () => {
+    const top = await mkdtemp(join(tmpdir(), 'shipshape-init-'));
+    made.push(top);
+    const rootArg = relative(process.cwd(), top);
+    const files: Record<string, string> = {
+      'Cargo.toml': '[workspace]\nmembers = ["crates/*", "crates/**"]\nexclude = ["crates/legacy"]\n',
+      'crates/net/api/Cargo.toml': '[package]\nname = "api"\nversion = "0.1.0"\nedition = "2021"\n',
+      'crates/net/api/src/bin/api/main.rs': 'fn main() {}\n',
+      'crates/net/codec/Cargo.toml': '[package]\nname = "codec"\nversion = "0.1.0"\nedition = "2021"\nautobins = false\n',
+      'crates/net/codec/src/main.rs': 'fn main() {}\n',
+      'crates/legacy/Cargo.toml': '[package]\nname = "legacy"\nversion = "0.1.0"\nedition = "2021"\n',
+      'crates/legacy/src/main.rs': 'fn main() {}\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(join(top, name, '..'), { recursive: true });
+      await writeFile(join(top, name), text);
+    }
+    // a member two folders down, matched by crates/**, and a bin target in src/bin/api/main.rs
+    await expect(init({ dir: join(top, 'crates/net/api') })).rejects.toThrow(`${join(top, 'crates/net/api')}: a member of the workspace at ${top} (Cargo.toml), which its build needs: run shipshape init ${rootArg} --app crates/net/api`);
+    // autobins = false: src/main.rs is no bin target
+    await expect(init({ dir: join(top, 'crates/net/codec') })).rejects.toThrow(`${join(top, 'crates/net/codec')}: a library of the workspace at ${top} (Cargo.toml), not an app (no bin target): run shipshape init ${rootArg} --app crates/net/api`);
+    // crates/* matches crates/legacy, but exclude takes it out: a project of its own
+    expect(summary((await init({ dir: join(top, 'crates/legacy'), dryRun: true })).files)).toContain('Dockerfile:would-create');
+    expect((await init({ dir: top, app: 'crates/net/api', dryRun: true })).dockerfile).toMatch(/cargo build .* --bin api \\$/m);
+  });
+
   it('a module or package outside any workspace, or a workspace that does not list it, is generated for alone', async () => {
     const { dir } = await project('go-workspace');
     // third_party/legacy is replaced, not used: go.work does not list it

@@ -75,4 +75,68 @@ describe('rust detector', () => {
     expect(apps).toHaveLength(1);
     expect(apps[0]).toMatchObject({ path: 'crates/api', context: '.', bin: 'api', workspace: true, nativeDeps: ['openssl'] });
   });
+
+  describe('with a project written here', () => {
+    async function detectIn(files: Record<string, string>): Promise<Awaited<ReturnType<typeof detect>>> {
+      const dir = await mkdtemp(join(tmpdir(), 'shipshape-rust-targets-'));
+      try {
+        for (const [name, text] of Object.entries(files)) {
+          await mkdir(join(dir, name, '..'), { recursive: true });
+          await writeFile(join(dir, name), text);
+        }
+        return await rustDetector.detect(new ProjectFiles(dir), '.');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    const pkg = (name: string, extra = '') => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${extra}`;
+    const main = 'fn main() {}\n';
+
+    it("finds the binary targets Cargo finds: [[bin]] tables, src/main.rs and src/bin unless autobins = false", async () => {
+      const cases: [string, Record<string, string>, string[]][] = [
+        ['src/bin/NAME/main.rs', { 'Cargo.toml': pkg('svc'), 'src/lib.rs': '', 'src/bin/worker/main.rs': main, 'src/bin/worker/jobs.rs': '' }, ['worker']],
+        ['src/bin/NAME.rs and src/bin/NAME/main.rs after src/main.rs', { 'Cargo.toml': pkg('svc'), 'src/main.rs': main, 'src/bin/cli.rs': main, 'src/bin/worker/main.rs': main }, ['svc', 'cli', 'worker']],
+        ['a [[bin]] with a path of its own', { 'Cargo.toml': pkg('svc', '\n[[bin]]\nname = "server"\npath = "app/server.rs"\n'), 'app/server.rs': main }, ['server']],
+        ['a [[bin]] naming src/main.rs', { 'Cargo.toml': pkg('svc', '\n[[bin]]\nname = "api"\npath = "src/main.rs"\n'), 'src/main.rs': main }, ['api']],
+        ['autobins = false and a [[bin]]', { 'Cargo.toml': pkg('svc', 'autobins = false\n\n[[bin]]\nname = "api"\npath = "src/api.rs"\n'), 'src/main.rs': main, 'src/api.rs': main, 'src/bin/cli.rs': main }, ['api']],
+        ['autobins = false alone', { 'Cargo.toml': pkg('svc', 'autobins = false\n'), 'src/main.rs': main, 'src/bin/cli.rs': main }, []],
+      ];
+      for (const [what, files, bins] of cases) {
+        const apps = await detectIn(files);
+        expect(apps.map((a) => (a.ecosystem === 'rust' ? a.bin : a.name)), what).toEqual(bins.slice(0, 1));
+        const others = bins.slice(1);
+        if (others.length > 0) expect(apps[0]?.notes, what).toContain(`Cargo.toml: also has binaries ${others.join(', ')}; the Dockerfile builds ${bins[0] ?? ''}`);
+        else expect(apps[0]?.notes.join('\n') ?? '', what).not.toContain('also has binaries');
+      }
+    });
+
+    it('reads workspace members as globs (*, ?, [..], **) and leaves out what exclude names', async () => {
+      const apps = await detectIn({
+        'Cargo.toml': '[workspace]\nmembers = ["crates/*/*", "services/**", "bins/svc-[ab]", "tools/?x"]\nexclude = ["crates/group/old", "services/legacy"]\n',
+        'Cargo.lock': '',
+        'crates/group/api/Cargo.toml': pkg('api'),
+        'crates/group/api/src/main.rs': main,
+        'crates/group/old/Cargo.toml': pkg('old'),
+        'crates/group/old/src/main.rs': main,
+        'services/deep/x/server/Cargo.toml': pkg('server'),
+        'services/deep/x/server/src/main.rs': main,
+        'services/legacy/app/Cargo.toml': pkg('legacy'),
+        'services/legacy/app/src/main.rs': main,
+        'bins/svc-a/Cargo.toml': pkg('svc-a'),
+        'bins/svc-a/src/main.rs': main,
+        'bins/svc-c/Cargo.toml': pkg('svc-c'),
+        'bins/svc-c/src/main.rs': main,
+        'tools/fx/Cargo.toml': pkg('fx'),
+        'tools/fx/src/main.rs': main,
+        'tools/ffx/Cargo.toml': pkg('ffx'),
+        'tools/ffx/src/main.rs': main,
+      });
+      expect(apps.map((a) => [a.path, a.context, a.ecosystem === 'rust' && a.workspace])).toEqual([
+        ['crates/group/api', '.', true],
+        ['services/deep/x/server', '.', true],
+        ['bins/svc-a', '.', true],
+        ['tools/fx', '.', true],
+      ]);
+    });
+  });
 });

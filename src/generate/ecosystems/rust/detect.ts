@@ -10,11 +10,12 @@ import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, RustApp } from '../../types.js';
+import { binaryTargets, isExcluded, isWorkspaceMember, workspaceMemberFolders } from './workspace.js';
 
 const cargoSchema = z.looseObject({
-  package: z.looseObject({ name: z.string(), 'rust-version': z.string().optional() }).optional(),
+  package: z.looseObject({ name: z.string(), 'rust-version': z.string().optional(), autobins: z.boolean().optional() }).optional(),
   bin: z.array(z.looseObject({ name: z.string().optional(), path: z.string().optional() })).optional(),
-  workspace: z.looseObject({ members: z.array(z.string()).optional() }).optional(),
+  workspace: z.looseObject({ members: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }).optional(),
   dependencies: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -60,12 +61,9 @@ async function cargoConfigOf(files: ProjectFiles, dir: string): Promise<{ cargoC
   return { vendored: [], notes: [] };
 }
 
-/** The crate's binary target name, or undefined for a library. */
+/** The crate's binary target name (the first of its binaries), or undefined for a library. */
 async function binaryOf(files: ProjectFiles, dir: string, cargo: z.infer<typeof cargoSchema>): Promise<{ bin?: string; others: string[] }> {
-  const named = (cargo.bin ?? []).map((b) => b.name).filter((n): n is string => n !== undefined);
-  const main = cargo.package !== undefined && (await files.isFile(joinPath(dir, 'src/main.rs'))) ? [cargo.package.name] : [];
-  const extra = (await files.list(joinPath(dir, 'src/bin'))).filter((n) => n.endsWith('.rs')).map((n) => n.slice(0, -3));
-  const all = [...new Set([...main, ...named, ...extra])];
+  const all = await binaryTargets(files, dir, cargo);
   return { ...(all[0] === undefined ? {} : { bin: all[0] }), others: all.slice(1) };
 }
 
@@ -77,13 +75,10 @@ export const rustDetector: Detector = {
     const hasLockfile = await files.isFile(joinPath(dir, 'Cargo.lock'));
     const members: { path: string; cargo: z.infer<typeof cargoSchema> }[] = [];
     if (cargo.package !== undefined) members.push({ path: dir, cargo });
-    for (const pattern of cargo.workspace?.members ?? []) {
-      // members are paths or one-level globs (`crates/*`), as Cargo allows
-      const paths = pattern.endsWith('/*') ? (await files.list(joinPath(dir, pattern.slice(0, -2)))).map((n) => `${pattern.slice(0, -2)}/${n}`) : [pattern];
-      for (const member of paths) {
-        const memberCargo = await readCargo(files, joinPath(dir, `${member}/Cargo.toml`));
-        if (memberCargo?.package !== undefined) members.push({ path: joinPath(dir, member), cargo: memberCargo });
-      }
+    for (const member of cargo.workspace === undefined ? [] : await workspaceMemberFolders(files, dir, cargo.workspace)) {
+      if (member === '.') continue;
+      const memberCargo = await readCargo(files, joinPath(dir, `${member}/Cargo.toml`));
+      if (memberCargo?.package !== undefined) members.push({ path: joinPath(dir, member), cargo: memberCargo });
     }
     const workspace = cargo.workspace !== undefined;
     const { cargoConfig, vendored, notes: configNotes } = await cargoConfigOf(files, dir);
@@ -134,9 +129,8 @@ export async function findEnclosingCargoWorkspace(absDir: string): Promise<{ roo
     const cargo = await readCargo(files, joinPath(up, 'Cargo.toml')).catch(() => undefined);
     if (cargo?.workspace !== undefined) {
       const member = up === '.' ? dir : dir.slice(up.length + 1);
-      // members are paths or one-level globs (`crates/*`), as the detector reads them
-      const listed = (cargo.workspace.members ?? []).some((p) => posix.normalize(p).replace(/\/+$/, '') === member || (p.endsWith('/*') && posix.dirname(member) === posix.normalize(p.slice(0, -2))));
-      return listed ? { root: absolute(up), member } : undefined;
+      // a package the workspace excludes looks further up for its workspace, as Cargo does
+      if (!isExcluded(cargo.workspace, member)) return isWorkspaceMember(cargo.workspace, member) ? { root: absolute(up), member } : undefined;
     }
     if (up === '.') return undefined;
   }
