@@ -11,7 +11,7 @@ import { layersAnalyzer } from './analyzers/layers.js';
 import { removableAnalyzer, wantsBody as removableWants, type RemovableFacts } from './analyzers/removable.js';
 import { securityAnalyzer, wantsBody as securityWants, type SecurityFacts } from './analyzers/security.js';
 import { wasteAnalyzer, type WasteFacts } from './analyzers/waste.js';
-import { presetBytes, recogniseRuntime, reduceElf, reduceLibrary, unreadProgram, wantsElf, wantsLibraries, type RuntimeId } from './runtimes.js';
+import { presetBytes, recogniseRuntime, isSharedObject, reduceElf, reduceLibrary, unreadLibraries, unreadProgram, wantsElf, wantsLibraries, type RuntimeId } from './runtimes.js';
 import type { AnalyzerInput, Finding, LayersFacts, Unknown } from './types.js';
 import type { DistrolessPreset } from '../internal/distroless-preset.js';
 
@@ -181,7 +181,7 @@ export async function analyzeImage(image: Image, options: AnalyzeImageOptions = 
   const bodies = (path: string, size: number, mode: number): true | typeof reduceElf | undefined =>
     wantsBody(path) ? true : elf(path, mode) ? reduceElf : library(path, size, mode) ? reduceLibrary : undefined;
   const scanned = await scanImage(image, { hash, bodies, ...(options.events ? { events: options.events } : {}) });
-  const files = await readUnreadProgram(image, scanned);
+  const files = await readAddonLibraries(image, await readUnreadProgram(image, scanned));
   return { report: analyzeFiles(image, files, options), files };
 }
 
@@ -195,7 +195,37 @@ async function readUnreadProgram(image: Image, files: ImageFiles): Promise<Image
   if (!program || !layer) return files;
   const { bodies } = await readLayer(layer, program.layer, { hash: false, bodies: (path) => (path === program.path ? reduceElf : undefined) });
   const body = bodies.get(program.path);
-  if (!body) return files;
+  return body ? withBodies(files, new Map([[program.path, body]])) : files;
+}
+
+/**
+ * When node runs, the scan read only its addons: the system libraries they link are read from their layers afterwards,
+ * with every shared object those layers hold (what a library links mostly came in the same `apt-get install`), until the
+ * closure reaches no unread layer. Each layer is read again at most once; an image whose addons link nothing beyond
+ * distroless/cc (most) reads none.
+ */
+async function readAddonLibraries(image: Image, files: ImageFiles): Promise<ImageFiles> {
+  const read = new Set<number>();
+  let current = files;
+  for (;;) {
+    const layers = new Set(unreadLibraries(current.squashed, image.config.config).map((e) => e.layer).filter((l) => !read.has(l)));
+    if (layers.size === 0) return current;
+    const kept = new Map<string, Buffer>();
+    for (const index of layers) {
+      read.add(index);
+      const layer = image.layers[index];
+      if (!layer) continue;
+      const { bodies } = await readLayer(layer, index, { hash: false, bodies: (path, size) => (isSharedObject(path, size) ? reduceLibrary : undefined) });
+      // a later layer may have replaced the file: only what the squashed tree shows from this layer
+      for (const [path, body] of bodies) if (current.squashed.get(path)?.layer === index) kept.set(path, body);
+    }
+    current = withBodies(current, kept);
+  }
+}
+
+/** `files` with bodies read after the scan added to its squashed tree. */
+function withBodies(files: ImageFiles, added: ReadonlyMap<string, Buffer>): ImageFiles {
+  if (added.size === 0) return files;
   const squashed = files.squashed;
   return {
     ...files,
@@ -204,7 +234,7 @@ async function readUnreadProgram(image: Image, files: ImageFiles): Promise<Image
       get: (path) => squashed.get(path),
       resolve: (path) => squashed.resolve(path),
       children: (path) => squashed.children(path),
-      body: (path) => (path === program.path ? body : squashed.body(path)),
+      body: (path) => added.get(path) ?? squashed.body(path),
       count: squashed.count,
       size: squashed.size,
     },

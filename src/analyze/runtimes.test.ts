@@ -240,6 +240,7 @@ describe('size estimate per runtime', () => {
     const sqlite = readFileSync(resolve(import.meta.dirname, '../../node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
     const libffi = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libffi.so.8'));
     const libreadline = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libreadline.so.8'));
+    const libtinfo = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libtinfo.so.6'));
     const libstdcxx = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libstdc++.so.6'));
     const e = await estimate(
       image(
@@ -250,6 +251,11 @@ describe('size estimate per runtime', () => {
           { path: 'usr/lib/x86_64-linux-gnu/libffi.so.8', type: 'symlink', target: 'libffi.so.8.1.2' },
           { path: 'usr/lib/x86_64-linux-gnu/libreadline.so.8.2', content: libreadline },
           { path: 'usr/lib/x86_64-linux-gnu/libreadline.so.8', type: 'symlink', target: 'libreadline.so.8.2' },
+          // what libreadline links in turn: the scan read only the addons, so libreadline's layer is read again
+          { path: 'usr/lib/x86_64-linux-gnu/libtinfo.so.6.4', content: libtinfo },
+          { path: 'usr/lib/x86_64-linux-gnu/libtinfo.so.6', type: 'symlink', target: 'libtinfo.so.6.4' },
+          // nothing links it: not carried
+          { path: 'usr/lib/x86_64-linux-gnu/libunused.so.1', content: Buffer.alloc(500_000, 9) },
           // distroless/cc holds it: not carried
           { path: 'usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30', content: libstdcxx },
           { path: 'usr/lib/x86_64-linux-gnu/libstdc++.so.6', type: 'symlink', target: 'libstdc++.so.6.0.30' },
@@ -262,17 +268,17 @@ describe('size estimate per runtime', () => {
         ],
       ),
     );
-    const linked = libffi.length + libreadline.length;
+    const linked = libffi.length + libreadline.length + libtinfo.length;
     expect({ ...e.runtime, libraries: [...(e.runtime?.libraries ?? [])].sort() }).toEqual({
       id: 'node',
       program: '/usr/local/bin/node',
       base: 'distroless/cc',
       baseBytes: 23 * MiB,
       carriedBytes: 90_000 + linked,
-      libraries: ['/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', '/usr/lib/x86_64-linux-gnu/libreadline.so.8.2'],
+      libraries: ['/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', '/usr/lib/x86_64-linux-gnu/libreadline.so.8.2', '/usr/lib/x86_64-linux-gnu/libtinfo.so.6.4'],
     });
     expect(e.low).toBe(100 + ffi.length + term.length + sqlite.length + 90_000 + linked + 23 * MiB);
-    expect(e.reasoning.join('\n')).toContain(`plus 2 shared libraries its native code links (${linked} bytes: `);
+    expect(e.reasoning.join('\n')).toContain(`plus 3 shared libraries its native code links (${linked} bytes: `);
   });
 
   it('gives no base-swap figure for a runtime it does not recognise, and says so', async () => {

@@ -138,17 +138,43 @@ const maxLibraryBytes = 64 * 1024 * 1024;
  * JVM's), and Python's versioned interpreter (Debian's links libexpat and zlib; it is small, unlike node's binary).
  * Node's native addons (`*.node`) too, and when the command starts node, only those (`*.node`): reading every shared object costs CPU (the 413
  * shared objects, 35 MB, of the python 3.11 slim stand-in cost 0.2-0.3 s of CPU to buffer and parse), while node's
- * own binary links nothing distroless/cc lacks; what an addon links is counted, not what that library links in turn.
+ * own binary links nothing distroless/cc lacks. The system libraries the addons link are read afterwards, layer by
+ * layer (`unreadLibraries`), only when some addon links one.
  */
 export function wantsLibraries(config: ContainerConfig | undefined): (path: string, size: number, mode: number) => boolean {
-  const node = interpreted.find((r) => r.id === 'node');
-  const words = commandWords(config).filter((w) => !launchers.test(posix.basename(w)));
-  if (node && words.some((w) => node.names.test(posix.basename(w)))) return (path, size) => size <= maxLibraryBytes && path.endsWith('.node');
+  if (startsNode(config)) return (path, size) => size <= maxLibraryBytes && path.endsWith('.node');
   return (path, size, mode) => {
     if (size > maxLibraryBytes) return false;
     const name = posix.basename(path);
     return /\.so(?:\.\d+)*$/.test(name) || name.endsWith('.node') || ((mode & 0o111) !== 0 && /^python\d+\.\d+$/.test(name));
   };
+}
+
+function startsNode(config: ContainerConfig | undefined): boolean {
+  const node = interpreted.find((r) => r.id === 'node');
+  const words = commandWords(config).filter((w) => !launchers.test(posix.basename(w)));
+  return node !== undefined && words.some((w) => node.names.test(posix.basename(w)));
+}
+
+/**
+ * When the command starts node, the scan read only the addons (`wantsLibraries`): the system libraries they link (outside
+ * `node_modules`, where an addon's bundled libraries lie) that it left unread, so that the caller reads them from their
+ * layers and the closure goes on past them (canvas → libcairo → libpixman, libpng…). Empty otherwise.
+ */
+export function unreadLibraries(files: FileResolver, config: ContainerConfig | undefined): FileEntry[] {
+  if (!startsNode(config)) return [];
+  const ctx: Context = { files, config, ownFrom: undefined };
+  const out: FileEntry[] = [];
+  for (const path of linkClosure(ctx, summarised(ctx, (e) => e.path.endsWith('.node')))) {
+    const entry = files.get(path);
+    if (entry?.type === 'file' && !path.includes('/node_modules/') && files.body(path) === undefined) out.push(entry);
+  }
+  return out;
+}
+
+/** Whether the scan would summarise this file as a shared object when the command does not start node. */
+export function isSharedObject(path: string, size: number): boolean {
+  return size <= maxLibraryBytes && /\.so(?:\.\d+)*$/.test(posix.basename(path));
 }
 
 /** Summarises a shared object: what it links. Not ELF, or not readable: nothing kept (it links nothing we know of). */
