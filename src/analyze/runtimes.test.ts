@@ -75,6 +75,15 @@ describe('size estimate per runtime', () => {
     expect(rust.runtime).toEqual({ id: 'rust', program: '/opt/tool/bin/tool', base: 'distroless/cc', baseBytes: 23 * MiB, carriedBytes: rustHello.length });
   });
 
+  it('takes a file another analyzer kept whole for what it is when the command names it, not for a program', async () => {
+    // package.json and /etc/passwd bodies are kept whole for other analyzers; a command naming one must not break the report
+    for (const path of ['app/package.json', 'etc/passwd']) {
+      const e = await estimate(image({ Cmd: [`/${path}`] }, [], [{ path, content: Buffer.from(path.endsWith('.json') ? '{"name":"x"}' : 'root:x:0:0::/root:/bin/sh\n'), mode: 0o755 }]));
+      expect(e.runtime).toBeUndefined();
+      expect(e.high).toBeGreaterThan(30_000_000);
+    }
+  });
+
   it('reads again only a program behind a link of another name, never an interpreter or a file the scan picked by name', async () => {
     const squashed = async (spec: ImageSpec): Promise<FileResolver> => (await scanImage(await buildImage(spec))).squashed;
     const go = image({ Entrypoint: ['/usr/local/bin/app'] }, [], [{ path: 'opt/hello/hello', content: goHello, mode: 0o755 }, { path: 'usr/local/bin/app', type: 'symlink', target: '/opt/hello/hello' }]);

@@ -199,6 +199,17 @@ interface Context {
   ownFrom: number | undefined;
 }
 
+/** The summary `reduceElf` kept for a program; undefined for a body kept whole by another analyzer. */
+function elfSummary(body: Buffer): ElfSummary | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null || !('needed' in parsed) || !Array.isArray(parsed.needed) || !('go' in parsed) || !('rust' in parsed)) return undefined;
+    return parsed as ElfSummary;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The link summary the scan kept for a file (`reduceLibrary` or `reduceElf`), if any. */
 function linkSummary(ctx: Context, path: string): LinkSummary | undefined {
   const body = ctx.files.body(path);
@@ -434,7 +445,9 @@ export function recogniseRuntime(files: FileResolver, config: ContainerConfig | 
     const entry = which(ctx, word);
     const body = entry && files.body(entry.path);
     if (!entry || !body) continue;
-    const elf = JSON.parse(body.toString('utf8')) as ElfSummary;
+    const elf = elfSummary(body);
+    // a body another analyzer kept whole (a package.json, /etc/passwd) that the command names: not a program
+    if (elf === undefined) continue;
     if (elf.error !== undefined) return { reason: `${entry.path} is not a readable ELF program (${elf.error})` };
     const id = elf.go ? 'go' : elf.rust ? 'rust' : 'native';
     const preset = distrolessPreset(elf.needed, elf.interpreter);
