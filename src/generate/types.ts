@@ -196,6 +196,11 @@ export interface RustApp extends AppBase {
   ecosystem: 'rust';
   /** The binary target to build. */
   bin: string;
+  /**
+   * The files the `[[bin]]` tables name other than src/main.rs (relative to the crate's folder), when there are any:
+   * Cargo reads them when it loads the manifest, so the dependency build's placeholder main stands at each.
+   */
+  binFiles?: string[];
   /** The crate is a member of a workspace rooted at `context`. */
   workspace: boolean;
   hasLockfile: boolean;

@@ -130,6 +130,8 @@ const cases = [
   // a Go workspace: the app imports a sibling module through go.work only, so it builds from the workspace root
   { app: 'go-work', answer: 'hello from go-work as uid 65532', source: 'app/main.go', install: ['go mod download'], sources: 'COPY app ./app/', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'rust', answer: 'hello from rust as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
+  // the binary is a [[bin]] table's path outside src/: the dependency build stands a placeholder there
+  { app: 'rust-bin-path', answer: 'hello from rust-bin-path as uid 65532', source: 'app/server.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   // serde and serde_json from Debian's crate packages: the dependency build (most of a cold build) is reused
   { app: 'rust-serde', answer: 'hello from rust-serde as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'java', answer: 'hello from java as uid 65532', source: 'src/main/java/hello/Main.java', install: ['dependency:go-offline', 'RUN jlink'], sources: 'COPY src ./src', runtime: 'gcr.io/distroless/java-base-debian12:nonroot' },

@@ -108,6 +108,11 @@ describe('rust detector', () => {
         if (others.length > 0) expect(apps[0]?.notes, what).toContain(`Cargo.toml: also has binaries ${others.join(', ')}; the Dockerfile builds ${bins[0] ?? ''}`);
         else expect(apps[0]?.notes.join('\n') ?? '', what).not.toContain('also has binaries');
       }
+      // the files [[bin]] tables name outside src/main.rs, where the dependency build puts a placeholder
+      const [declared] = await detectIn({ 'Cargo.toml': pkg('svc', 'autobins = false\n\n[[bin]]\nname = "cli"\n\n[[bin]]\nname = "server"\npath = "./app/server.rs"\n\n[[bin]]\nname = "svc"\npath = "src/main.rs"\n'), 'src/main.rs': main, 'src/bin/cli.rs': main, 'app/server.rs': main });
+      expect(declared).toMatchObject({ bin: 'cli', binFiles: ['src/bin/cli.rs', 'app/server.rs'] });
+      const [plain] = await detectIn({ 'Cargo.toml': pkg('svc'), 'src/main.rs': main, 'src/bin/cli.rs': main });
+      expect(plain).not.toHaveProperty('binFiles');
     });
 
     it('reads workspace members as globs (*, ?, [..], **) and leaves out what exclude names', async () => {

@@ -10,7 +10,7 @@ import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, RustApp } from '../../types.js';
-import { binaryTargets, isExcluded, isWorkspaceMember, workspaceMemberFolders } from './workspace.js';
+import { binaryTargets, declaredBinaryFiles, isExcluded, isWorkspaceMember, workspaceMemberFolders } from './workspace.js';
 
 const cargoSchema = z.looseObject({
   package: z.looseObject({ name: z.string(), 'rust-version': z.string().optional(), autobins: z.boolean().optional() }).optional(),
@@ -95,6 +95,7 @@ export const rustDetector: Detector = {
       const port = await findPort(files, sources, [/"[\w.]*:(\d{4,5})"/g, /\bport\b[^\n;]*?(\d{4,5})/gi]);
       const healthPath = await findHealthPath(files, sources);
       const rustVersion = member.cargo.package?.['rust-version'];
+      const binFiles = await declaredBinaryFiles(files, member.path, member.cargo);
       apps.push({
         ecosystem: 'rust',
         path: member.path,
@@ -104,6 +105,7 @@ export const rustDetector: Detector = {
         ...(healthPath === undefined ? {} : { healthPath }),
         notes,
         bin,
+        ...(binFiles.length === 0 ? {} : { binFiles }),
         workspace,
         hasLockfile,
         ...(rustVersion === undefined ? {} : { rustVersion }),

@@ -7,6 +7,11 @@ import { type DockerfileWriter, execForm } from '../../dockerfile-writer.js';
 import type { RustApp } from '../../types.js';
 import { runtimeTail } from '../runtime-tail.js';
 
+/** A word the shell reads as `text` (single-quoted unless it needs no quotes). */
+function shellQuote(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 export function rustDockerfile(app: RustApp, w: DockerfileWriter): { runtime: string } {
   const version = app.rustVersion === undefined ? '1' : app.rustVersion.split('.').slice(0, 2).join('.');
   const staticBinary = app.nativeDeps.length === 0;
@@ -24,10 +29,15 @@ export function rustDockerfile(app: RustApp, w: DockerfileWriter): { runtime: st
     // Cargo's configuration and the vendored sources it points to decide where dependencies come from
     if (app.cargoConfig !== undefined) w.copy([app.cargoConfig], './.cargo/');
     for (const dir of app.vendored) w.copy([dir], `./${dir}`);
-    w.run(["mkdir -p src && echo 'fn main() {}' > src/main.rs", `${flags}cargo build --release${locked} ${target}`, 'rm -rf src'], [registry]);
+    // a placeholder main at every file a [[bin]] table names too: Cargo refuses a manifest whose targets are missing
+    const stubs = (app.binFiles ?? []).map(shellQuote);
+    const placeholders = stubs.map((file) => `mkdir -p "$(dirname ${file})" && echo 'fn main() {}' > ${file}`);
+    w.run(["mkdir -p src && echo 'fn main() {}' > src/main.rs", ...placeholders, `${flags}cargo build --release${locked} ${target}`, stubs.length === 0 ? 'rm -rf src' : `rm -rf src ${stubs.join(' ')}`], [registry]);
     w.copy(['.'], '.');
-    // COPY keeps the sources' old mtimes; touch them so cargo rebuilds over the placeholder
-    w.run([`find src -name '*.rs' -exec touch {} +`, `${flags}cargo build --release${locked} ${target} --bin ${app.bin}`, `cp target/*/release/${app.bin} /out-app`], [registry]);
+    // COPY keeps the sources' old mtimes; touch them so cargo rebuilds over the placeholder (all of them, target/
+    // aside, when a [[bin]] lies outside src/)
+    const touch = stubs.length === 0 ? `find src -name '*.rs' -exec touch {} +` : `find . -path ./target -prune -o -name '*.rs' -exec touch {} +`;
+    w.run([touch, `${flags}cargo build --release${locked} ${target} --bin ${app.bin}`, `cp target/*/release/${app.bin} /out-app`], [registry]);
   } else {
     w.copy(['.'], '.');
     w.run([`${flags}cargo build --release${locked} ${target} --bin ${app.bin}`, `cp target/*/release/${app.bin} /out-app`], [registry, { target: '/src/target' }]);

@@ -126,3 +126,22 @@ export async function binaryTargets(files: ProjectFiles, dir: string, cargo: Car
   const main = kept.filter((a) => a.path === 'src/main.rs');
   return [...new Set([...main, ...explicit, ...kept.filter((a) => a.path !== 'src/main.rs')].map((t) => t.name))];
 }
+
+/**
+ * The files the `[[bin]]` tables of the package in `dir` name, other than src/main.rs: a table's `path`, or the file
+ * Cargo takes for its name (src/bin/NAME.rs, src/bin/NAME/main.rs). Cargo reads them when it loads the manifest,
+ * so a build before the sources are copied fails unless a placeholder stands at each.
+ */
+export async function declaredBinaryFiles(files: ProjectFiles, dir: string, cargo: CargoTargets): Promise<string[]> {
+  const found: string[] = [];
+  for (const bin of cargo.bin ?? []) {
+    let path = bin.path === undefined ? undefined : clean(bin.path);
+    if (path === undefined && bin.name !== undefined) {
+      for (const candidate of [`src/bin/${bin.name}.rs`, `src/bin/${bin.name}/main.rs`]) {
+        if (path === undefined && (await files.isFile(joinPath(dir, candidate)))) path = candidate;
+      }
+    }
+    if (path !== undefined && path !== 'src/main.rs' && !found.includes(path)) found.push(path);
+  }
+  return found;
+}
