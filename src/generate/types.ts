@@ -197,6 +197,13 @@ export interface RustApp extends AppBase {
   /** The binary target to build. */
   bin: string;
   /**
+   * Why `bin` among several: `[package] default-run` names it (what `cargo run` runs), or it is the `first` of
+   * them; absent when the crate has one binary.
+   */
+  binChoice?: 'default-run' | 'first';
+  /** The crate's other binaries, when it has several. */
+  otherBins?: string[];
+  /**
    * The files the `[[bin]]` tables name other than src/main.rs (relative to the crate's folder), when there are any:
    * Cargo reads them when it loads the manifest, so the dependency build's placeholder main stands at each.
    */

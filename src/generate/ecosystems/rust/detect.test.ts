@@ -105,7 +105,7 @@ describe('rust detector', () => {
         const apps = await detectIn(files);
         expect(apps.map((a) => (a.ecosystem === 'rust' ? a.bin : a.name)), what).toEqual(bins.slice(0, 1));
         const others = bins.slice(1);
-        if (others.length > 0) expect(apps[0]?.notes, what).toContain(`Cargo.toml: also has binaries ${others.join(', ')}; the Dockerfile builds ${bins[0] ?? ''}`);
+        if (others.length > 0) expect(apps[0]?.notes, what).toContain(`Cargo.toml: also has binaries ${others.join(', ')}; the Dockerfile builds ${bins[0] ?? ''}, the first; set default-run = "NAME" in [package] to build another`);
         else expect(apps[0]?.notes.join('\n') ?? '', what).not.toContain('also has binaries');
       }
       // the files [[bin]] tables name outside src/main.rs, where the dependency build puts a placeholder
@@ -113,6 +113,26 @@ describe('rust detector', () => {
       expect(declared).toMatchObject({ bin: 'cli', binFiles: ['src/bin/cli.rs', 'app/server.rs'] });
       const [plain] = await detectIn({ 'Cargo.toml': pkg('svc'), 'src/main.rs': main, 'src/bin/cli.rs': main });
       expect(plain).not.toHaveProperty('binFiles');
+    });
+
+    it('builds the binary [package] default-run names, as cargo run does; without it the first, saying how to pick another', async () => {
+      const bins = { 'src/main.rs': main, 'src/bin/cli.rs': main, 'src/bin/worker/main.rs': main };
+      const [chosen] = await detectIn({ 'Cargo.toml': pkg('svc', 'default-run = "worker"\n'), ...bins });
+      expect(chosen).toMatchObject({ name: 'worker', bin: 'worker', binChoice: 'default-run', otherBins: ['svc', 'cli'] });
+      expect(chosen?.notes.join('\n')).not.toMatch(/also has binaries|default-run/);
+      // a [[bin]] table's name, its file elsewhere
+      const [table] = await detectIn({ 'Cargo.toml': pkg('svc', 'default-run = "server"\n\n[[bin]]\nname = "server"\npath = "app/server.rs"\n'), 'src/main.rs': main, 'app/server.rs': main });
+      expect(table).toMatchObject({ bin: 'server', binChoice: 'default-run', otherBins: ['svc'] });
+      const [first] = await detectIn({ 'Cargo.toml': pkg('svc'), ...bins });
+      expect(first).toMatchObject({ bin: 'svc', binChoice: 'first', otherBins: ['cli', 'worker'] });
+      expect(first?.notes).toContain('Cargo.toml: also has binaries cli, worker; the Dockerfile builds svc, the first; set default-run = "NAME" in [package] to build another');
+      // a default-run that names no binary: Cargo refuses the manifest, which the note says
+      const [missing] = await detectIn({ 'Cargo.toml': pkg('svc', 'default-run = "gone"\n'), ...bins });
+      expect(missing).toMatchObject({ bin: 'svc', binChoice: 'first' });
+      expect(missing?.notes).toContain('Cargo.toml: default-run names gone, which is none of its binaries (svc, cli, worker); Cargo refuses the manifest until it names one');
+      const [single] = await detectIn({ 'Cargo.toml': pkg('svc', 'default-run = "svc"\n'), 'src/main.rs': main });
+      expect(single).toMatchObject({ bin: 'svc' });
+      expect(single).not.toHaveProperty('binChoice');
     });
 
     it('reads workspace members as globs (*, ?, [..], **) and leaves out what exclude names', async () => {

@@ -13,7 +13,7 @@ import type { Detector, RustApp } from '../../types.js';
 import { binaryTargets, declaredBinaryFiles, isExcluded, isWorkspaceMember, workspaceMemberFolders } from './workspace.js';
 
 const cargoSchema = z.looseObject({
-  package: z.looseObject({ name: z.string(), 'rust-version': z.string().optional(), autobins: z.boolean().optional() }).optional(),
+  package: z.looseObject({ name: z.string(), 'rust-version': z.string().optional(), autobins: z.boolean().optional(), 'default-run': z.string().optional() }).optional(),
   bin: z.array(z.looseObject({ name: z.string().optional(), path: z.string().optional() })).optional(),
   workspace: z.looseObject({ members: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }).optional(),
   dependencies: z.record(z.string(), z.unknown()).optional(),
@@ -61,10 +61,25 @@ async function cargoConfigOf(files: ProjectFiles, dir: string): Promise<{ cargoC
   return { vendored: [], notes: [] };
 }
 
-/** The crate's binary target name (the first of its binaries), or undefined for a library. */
-async function binaryOf(files: ProjectFiles, dir: string, cargo: z.infer<typeof cargoSchema>): Promise<{ bin?: string; others: string[] }> {
+/**
+ * The crate's binary target (undefined for a library), the others, and why that one: the binary `[package]
+ * default-run` names, as `cargo run` picks it, else the first of several.
+ */
+async function binaryOf(files: ProjectFiles, dir: string, cargo: z.infer<typeof cargoSchema>): Promise<{ bin?: string; others: string[]; choice?: RustApp['binChoice']; notes: string[] }> {
   const all = await binaryTargets(files, dir, cargo);
-  return { ...(all[0] === undefined ? {} : { bin: all[0] }), others: all.slice(1) };
+  const defaultRun = cargo.package?.['default-run'];
+  const manifest = joinPath(dir, 'Cargo.toml');
+  if (defaultRun !== undefined && all.includes(defaultRun)) {
+    const others = all.filter((b) => b !== defaultRun);
+    return others.length > 0 ? { bin: defaultRun, others, choice: 'default-run', notes: [] } : { bin: defaultRun, others, notes: [] };
+  }
+  const [bin, ...others] = all;
+  if (bin === undefined) return { others, notes: [] };
+  const notes: string[] = [];
+  // Cargo refuses such a manifest ("default-run target `x` not found"): the build fails until it is mended
+  if (defaultRun !== undefined) notes.push(`${manifest}: default-run names ${defaultRun}, which is none of its binaries (${all.join(', ')}); Cargo refuses the manifest until it names one`);
+  if (others.length > 0) notes.push(`${manifest}: also has binaries ${others.join(', ')}; the Dockerfile builds ${bin}, the first; set default-run = "NAME" in [package] to build another`);
+  return others.length > 0 ? { bin, others, choice: 'first', notes } : { bin, others, notes };
 }
 
 export const rustDetector: Detector = {
@@ -84,9 +99,8 @@ export const rustDetector: Detector = {
     const { cargoConfig, vendored, notes: configNotes } = await cargoConfigOf(files, dir);
     const apps: RustApp[] = [];
     for (const member of members) {
-      const { bin, others } = await binaryOf(files, member.path, member.cargo);
+      const { bin, others, choice, notes } = await binaryOf(files, member.path, member.cargo);
       if (bin === undefined) continue;
-      const notes = others.length > 0 ? [`${joinPath(member.path, 'Cargo.toml')}: also has binaries ${others.join(', ')}; the Dockerfile builds ${bin}`] : [];
       notes.push(...configNotes);
       if (!hasLockfile) notes.push(`${joinPath(dir, 'Cargo.lock')}: missing; builds are not reproducible until it is committed`);
       const deps = Object.keys({ ...(cargo.dependencies ?? {}), ...(member.cargo.dependencies ?? {}) });
@@ -105,6 +119,7 @@ export const rustDetector: Detector = {
         ...(healthPath === undefined ? {} : { healthPath }),
         notes,
         bin,
+        ...(choice === undefined ? {} : { binChoice: choice, otherBins: others }),
         ...(binFiles.length === 0 ? {} : { binFiles }),
         workspace,
         hasLockfile,

@@ -12,6 +12,19 @@ function shellQuote(text: string): string {
   return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Which binary the build makes, and how to make another, when the crate has several. */
+function binaryComment(app: RustApp): string[] {
+  const others = (app.otherBins ?? []).join(', ');
+  switch (app.binChoice) {
+    case 'default-run':
+      return [`Builds ${app.bin}, the binary [package] default-run names (what cargo run runs); the crate's others: ${others}.`];
+    case 'first':
+      return [`Builds ${app.bin}, the first of the crate's binaries (the others: ${others});`, `default-run = "NAME" in Cargo.toml's [package] builds another.`];
+    case undefined:
+      return [];
+  }
+}
+
 export function rustDockerfile(app: RustApp, w: DockerfileWriter): { runtime: string } {
   const version = app.rustVersion === undefined ? '1' : app.rustVersion.split('.').slice(0, 2).join('.');
   const staticBinary = app.nativeDeps.length === 0;
@@ -34,12 +47,14 @@ export function rustDockerfile(app: RustApp, w: DockerfileWriter): { runtime: st
     const placeholders = stubs.map((file) => `mkdir -p "$(dirname ${file})" && echo 'fn main() {}' > ${file}`);
     w.run(["mkdir -p src && echo 'fn main() {}' > src/main.rs", ...placeholders, `${flags}cargo build --release${locked} ${target}`, stubs.length === 0 ? 'rm -rf src' : `rm -rf src ${stubs.join(' ')}`], [registry]);
     w.copy(['.'], '.');
+    w.comment(...binaryComment(app));
     // COPY keeps the sources' old mtimes; touch them so cargo rebuilds over the placeholder (all of them, target/
     // aside, when a [[bin]] lies outside src/)
     const touch = stubs.length === 0 ? `find src -name '*.rs' -exec touch {} +` : `find . -path ./target -prune -o -name '*.rs' -exec touch {} +`;
     w.run([touch, `${flags}cargo build --release${locked} ${target} --bin ${app.bin}`, `cp target/*/release/${app.bin} /out-app`], [registry]);
   } else {
     w.copy(['.'], '.');
+    w.comment(...binaryComment(app));
     w.run([`${flags}cargo build --release${locked} ${target} --bin ${app.bin}`, `cp target/*/release/${app.bin} /out-app`], [registry, { target: '/src/target' }]);
   }
   const runtime = staticBinary ? 'gcr.io/distroless/static-debian12:nonroot' : 'gcr.io/distroless/cc-debian12:nonroot';
