@@ -12,6 +12,7 @@ import { analyzeImage } from './engine.js';
 import { buildImage, type FileSpec, type ImageSpec } from '../testing/images.js';
 import { unreadProgram, wantsElf, wantsLibraries } from './runtimes.js';
 import { scanImage, type FileResolver } from '../fs/index.js';
+import type { Layer } from '../image/types.js';
 
 const goHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/go/__fixtures__/hello'));
 const rustHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/rust/__fixtures__/hello'));
@@ -94,6 +95,36 @@ describe('size estimate per runtime', () => {
     // node behind a link: recognised by the names along the link, its 90 MB never read
     const node = image({ Cmd: ['/usr/local/bin/app', 'server.js'] }, [{ path: 'usr/bin/nodejs', size: 90_000, mode: 0o755 }], [{ path: 'usr/local/bin/app', type: 'symlink', target: '/usr/bin/nodejs' }]);
     expect(unreadProgram(await squashed(node), node.config)).toBeUndefined();
+  });
+
+  it('reads no layer again for a script or a stub behind a link of another name, only for what may be a program', async () => {
+    // how many times analyzeImage opens each layer's tar
+    const reads = async (spec: ImageSpec): Promise<number[]> => {
+      const built = await buildImage(spec);
+      const count = built.layers.map(() => 0);
+      const layers = built.layers.map((l, i): Layer => ({
+        descriptor: l.descriptor,
+        diffId: l.diffId,
+        uncompressedSize: l.uncompressedSize,
+        compressed: () => l.compressed(),
+        uncompressed: () => {
+          count[i] = (count[i] ?? 0) + 1;
+          return l.uncompressed();
+        },
+      }));
+      await analyzeImage({ ...built, layers });
+      return count;
+    };
+    const script = Buffer.from(`#!/bin/sh\nset -e\n${'# set up the data folder\n'.repeat(40)}exec "$@"\n`);
+    // postgres, redis, mongo: ENTRYPOINT ["/entrypoint.sh"], a link to the script that the package installed
+    const entrypoint = image({ Entrypoint: ['/entrypoint.sh'], Cmd: ['app'] }, [{ path: 'usr/local/bin/docker-entrypoint.sh', content: script, mode: 0o755 }], [{ path: 'entrypoint.sh', type: 'symlink', target: 'usr/local/bin/docker-entrypoint.sh' }]);
+    expect(await reads(entrypoint)).toEqual([1, 1]);
+    // a file too small to hold an ELF header, whatever its name
+    const stub = image({ Entrypoint: ['/usr/local/bin/app'] }, [], [{ path: 'opt/run/start', content: Buffer.from('#!/bin/sh\nexec /opt/run/real\n'), mode: 0o755 }, { path: 'usr/local/bin/app', type: 'symlink', target: '/opt/run/start' }]);
+    expect(await reads(stub)).toEqual([1, 1]);
+    // a program behind a link of another name: its layer is read again
+    const go = image({ Entrypoint: ['/usr/local/bin/app'] }, [], [{ path: 'opt/hello/hello', content: goHello, mode: 0o755 }, { path: 'usr/local/bin/app', type: 'symlink', target: '/opt/hello/hello' }]);
+    expect(await reads(go)).toEqual([1, 2]);
   });
 
   it('carries the python interpreter, its standard library and libpython, not the base’s pip (python:3.12-slim)', async () => {

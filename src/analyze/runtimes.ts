@@ -320,7 +320,8 @@ function linkNames(ctx: Context, word: string): string[] {
  * other names (`/usr/local/bin/app` → `/opt/hello/hello`), which `wantsElf` picks by name before any link is known.
  * The first word that runs a regular executable, past launchers and shells, and only when that file is unread: the
  * caller reads it from its layer (`reduceElf`) so that the program is recognised. An interpreter, by its name or a name
- * along its links, is not read (node's binary is ~90 MB and its name says what it is); links are followed as
+ * along its links, is not read (node's binary is ~90 MB and its name says what it is), nor a file that cannot be a
+ * program (under 64 bytes, or named as a script: `/entrypoint.sh` → `docker-entrypoint.sh`); links are followed as
  * `FileResolver.resolve` does (at most 40, a loop ends the walk).
  */
 export function unreadProgram(files: FileResolver, config: ContainerConfig | undefined): FileEntry | undefined {
@@ -335,9 +336,23 @@ export function unreadProgram(files: FileResolver, config: ContainerConfig | und
     const entry = which(ctx, word);
     if (!entry) continue;
     const unread = (entry.mode & 0o111) !== 0 && !named.has(posix.basename(entry.path)) && files.body(entry.path) === undefined;
-    return unread ? entry : undefined;
+    return unread && mayBeElf(entry) ? entry : undefined;
   }
   return undefined;
+}
+
+/**
+ * Below this a file holds not even an ELF64 header: a program the runtimes are recognised by (Go build info, a Rust
+ * section, what it links) needs thousands of bytes, so a smaller file is a script or a stub.
+ */
+const minElfBytes = 64;
+
+/** A script's name: what an entrypoint behind a link of another name mostly is (`/entrypoint.sh` → `docker-entrypoint.sh`). */
+const scriptName = /\.(?:sh|bash|py|js|mjs|cjs|rb|pl|php)$/;
+
+/** Whether reading a file again could find an ELF program in it: not when its size or its name says it is a script. */
+function mayBeElf(entry: FileEntry): boolean {
+  return entry.size >= minElfBytes && !scriptName.test(posix.basename(entry.path));
 }
 
 interface RuntimeRow {
