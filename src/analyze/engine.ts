@@ -140,8 +140,11 @@ function wantsBody(path: string): boolean {
   return removableWants(path) || securityWants(path) || baseWants(path);
 }
 
-/** Analyzes an image that has already been scanned (shared with `diff`, which needs the files too). */
-export function analyzeFiles(image: Image, files: ImageFiles, options: AnalyzeImageOptions = {}): AnalysisReport {
+/**
+ * Runs every analyzer over a scan. Not exported: the runtime estimate needs the files read after the scan
+ * (`readUnreadProgram`, `readAddonLibraries`), so `analyze`, `diff` and `check` all go through `analyzeImage`.
+ */
+function analyzeFiles(image: Image, files: ImageFiles, options: AnalyzeImageOptions = {}): AnalysisReport {
   const input: AnalyzerInput = { image, files, visible: Array.from(files.squashed.entries()), layerDigest: (i) => image.layers[i]?.descriptor.digest };
   const sizes = layersAnalyzer.analyze(input);
   const waste = wasteAnalyzer.analyze(input);
@@ -173,7 +176,7 @@ export function analyzeFiles(image: Image, files: ImageFiles, options: AnalyzeIm
   };
 }
 
-/** Reads every layer once and runs all analyzers. */
+/** Reads every layer once (the few files the runtime estimate needs again from theirs, see below) and runs all analyzers. */
 export async function analyzeImage(image: Image, options: AnalyzeImageOptions = {}): Promise<{ report: AnalysisReport; files: ImageFiles }> {
   const hash = options.digests === 'all' ? true : 'duplicates';
   const elf = wantsElf(image.config.config);

@@ -1,9 +1,12 @@
 /**
  * `diff()`'s and `analyze()`'s compressed size measure what they say: an image read from `docker save` or the engine stores its
  * layers as plain tars, one from a registry stores them gzipped, and their stored sizes are not the same measure.
+ * And the analyses `diff()` returns are those `analyze()` makes, runtime estimate included.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildImage, type FileSpec } from '../testing/images.js';
+import { buildImage, type FileSpec, type ImageSpec } from '../testing/images.js';
 import { formatDiffText, formatText as formatAnalysisText } from '../analyze/formatters/text.js';
 import { analyze, diff } from './analyze.js';
 
@@ -57,5 +60,24 @@ describe('analyze compressed size', () => {
     const gated = await analyze(archive, { thresholds: { maxCompressedSize: limit } });
     expect(gated.report.sizes).toMatchObject({ compressedSize: gzipped, compressedMeasure: 'pushed' });
     expect(gated.gate.passed).toBe(true);
+  });
+});
+
+describe('diff runtime estimate', () => {
+  it('gives each image the estimate analyze() gives it, with the program read again behind a link of another name', async () => {
+    const goHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/go/__fixtures__/hello'));
+    const layers = (own: FileSpec[]): ImageSpec => ({
+      config: { Entrypoint: ['/usr/local/bin/app'] },
+      layers: [{ files: [{ path: 'usr/lib/libbig.so', content: Buffer.alloc(3_000_000) }], createdBy: '/bin/sh -c #(nop) ADD file:base in / ' }, { empty: true, createdBy: '/bin/sh -c #(nop)  CMD ["sh"]' }, { files: own, createdBy: 'COPY . / # buildkit' }],
+    });
+    const link: FileSpec = { path: 'usr/local/bin/app', type: 'symlink', target: '/opt/hello/hello' };
+    const before = await buildImage(layers([{ path: 'opt/hello/hello', content: goHello, mode: 0o755 }, link]));
+    const after = await buildImage(layers([{ path: 'opt/hello/hello', content: goHello, mode: 0o755 }, { path: 'opt/hello/README', size: 100 }, link]));
+    const compared = await diff(before, after);
+    for (const [image, report] of [[before, compared.before], [after, compared.after]] as const) {
+      const alone = (await analyze(image)).report.estimate;
+      expect(alone.runtime?.program).toBe('/opt/hello/hello');
+      expect(report.estimate).toEqual(alone);
+    }
   });
 });
