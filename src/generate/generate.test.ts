@@ -43,6 +43,7 @@ const projects: [string, string | undefined][] = [
   ['rust-bin', undefined],
   ['rust-workspace', undefined],
   ['rust-vendored', undefined],
+  ['rust-targets', undefined],
 ];
 
 async function generate(name: string, app: string | undefined, compat = false) {

@@ -48,7 +48,7 @@ function describe(app: DetectedApp): string {
   }
 }
 
-/** Files the built image needs from the context by name, beyond the writer's explicit COPY sources. */
+/** Files the image build or the built image needs from the context by name, beyond the writer's explicit COPY sources. */
 function runtimeFiles(app: DetectedApp): string[] {
   switch (app.ecosystem) {
     case 'node': {
@@ -58,6 +58,13 @@ function runtimeFiles(app: DetectedApp): string[] {
     case 'python': {
       const inApp = (path: string): string => (app.workspace === undefined || app.workspace.member === '.' ? path : `${app.workspace.member}/${path}`);
       return (app.start.kind === 'script' ? [app.start.file] : app.start.kind === 'module' ? [app.start.module] : []).map(inApp);
+    }
+    case 'rust': {
+      // Cargo refuses a manifest whose targets' files are missing (`[[test]] name = "smoke"` needs tests/smoke.rs,
+      // which the generic `tests` pattern would keep out of the context)
+      const member = app.context === '.' ? app.path : app.path.slice(app.context.length + 1);
+      const inApp = (path: string): string => (member === '' || member === '.' ? path : `${member}/${path}`);
+      return [...(app.mainFiles ?? []), ...(app.libFile === undefined ? [] : [app.libFile])].map(inApp);
     }
     default:
       return [];

@@ -204,10 +204,13 @@ export interface RustApp extends AppBase {
   /** The crate's other binaries, when it has several. */
   otherBins?: string[];
   /**
-   * The files the `[[bin]]` tables name other than src/main.rs (relative to the crate's folder), when there are any:
-   * Cargo reads them when it loads the manifest, so the dependency build's placeholder main stands at each.
+   * The program files the manifest names other than src/main.rs (relative to the crate's folder), when there are
+   * any: those of its `[[bin]]`, `[[example]]`, `[[test]]` and `[[bench]]` tables and its build script. Cargo reads
+   * them when it loads the manifest or builds, so the dependency build's placeholder main stands at each.
    */
-  binFiles?: string[];
+  mainFiles?: string[];
+  /** The file a `[lib]` table names (src/lib.rs without a `path`): the dependency build puts an empty library there. */
+  libFile?: string;
   /** The crate is a member of a workspace rooted at `context`. */
   workspace: boolean;
   hasLockfile: boolean;

@@ -132,6 +132,8 @@ const cases = [
   { app: 'rust', answer: 'hello from rust as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   // the binary is a [[bin]] table's path outside src/: the dependency build stands a placeholder there
   { app: 'rust-bin-path', answer: 'hello from rust-bin-path as uid 65532', source: 'app/server.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
+  // [lib] path, [[example]]/[[test]]/[[bench]] by name and a build script: placeholders at each for the dependency build
+  { app: 'rust-targets', answer: 'hello from rust-targets as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   // serde and serde_json from Debian's crate packages: the dependency build (most of a cold build) is reused
   { app: 'rust-serde', answer: 'hello from rust-serde as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'java', answer: 'hello from java as uid 65532', source: 'src/main/java/hello/Main.java', install: ['dependency:go-offline', 'RUN jlink'], sources: 'COPY src ./src', runtime: 'gcr.io/distroless/java-base-debian12:nonroot' },

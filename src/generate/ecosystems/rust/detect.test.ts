@@ -110,9 +110,40 @@ describe('rust detector', () => {
       }
       // the files [[bin]] tables name outside src/main.rs, where the dependency build puts a placeholder
       const [declared] = await detectIn({ 'Cargo.toml': pkg('svc', 'autobins = false\n\n[[bin]]\nname = "cli"\n\n[[bin]]\nname = "server"\npath = "./app/server.rs"\n\n[[bin]]\nname = "svc"\npath = "src/main.rs"\n'), 'src/main.rs': main, 'src/bin/cli.rs': main, 'app/server.rs': main });
-      expect(declared).toMatchObject({ bin: 'cli', binFiles: ['src/bin/cli.rs', 'app/server.rs'] });
+      expect(declared).toMatchObject({ bin: 'cli', mainFiles: ['src/bin/cli.rs', 'app/server.rs'] });
       const [plain] = await detectIn({ 'Cargo.toml': pkg('svc'), 'src/main.rs': main, 'src/bin/cli.rs': main });
-      expect(plain).not.toHaveProperty('binFiles');
+      expect(plain).not.toHaveProperty('mainFiles');
+      expect(plain).not.toHaveProperty('libFile');
+    });
+
+    it('finds the files the [lib], [[example]], [[test]] and [[bench]] tables and the build script name, where the dependency build puts placeholders', async () => {
+      const tables = [
+        '[lib]\npath = "lib/greeting.rs"',
+        '[[example]]\nname = "demo"',
+        '[[example]]\nname = "tour"\npath = "./samples/tour.rs"',
+        '[[test]]\nname = "smoke"',
+        '[[test]]\nname = "gone"',
+        '[[bench]]\nname = "speed"\nharness = false',
+      ].join('\n\n');
+      const [app] = await detectIn({
+        'Cargo.toml': pkg('svc', `build = "tools/build.rs"\n\n${tables}\n`),
+        'src/main.rs': main,
+        'lib/greeting.rs': '',
+        'examples/demo.rs': main,
+        'samples/tour.rs': main,
+        'tests/smoke/main.rs': main,
+        'benches/speed.rs': main,
+        'tools/build.rs': main,
+      });
+      // a [[test]] whose file is nowhere is left to Cargo's own error, as it fails the real build too
+      expect(app).toMatchObject({ bin: 'svc', mainFiles: ['examples/demo.rs', 'samples/tour.rs', 'tests/smoke/main.rs', 'benches/speed.rs', 'tools/build.rs'], libFile: 'lib/greeting.rs' });
+      // a [lib] table without a path is src/lib.rs; auto-discovered targets (no table) need none
+      const [plainLib] = await detectIn({ 'Cargo.toml': pkg('svc', '\n[lib]\nname = "core"\n'), 'src/main.rs': main, 'src/lib.rs': '', 'tests/it.rs': main, 'examples/e.rs': main });
+      expect(plainLib).toMatchObject({ libFile: 'src/lib.rs' });
+      expect(plainLib).not.toHaveProperty('mainFiles');
+      const [auto] = await detectIn({ 'Cargo.toml': pkg('svc', 'build = false\n'), 'src/main.rs': main, 'src/lib.rs': '', 'tests/it.rs': main, 'build.rs': main });
+      expect(auto).not.toHaveProperty('libFile');
+      expect(auto).not.toHaveProperty('mainFiles');
     });
 
     it('builds the binary [package] default-run names, as cargo run does; without it the first, saying how to pick another', async () => {

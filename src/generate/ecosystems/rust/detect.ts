@@ -10,11 +10,20 @@ import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, RustApp } from '../../types.js';
-import { binaryTargets, declaredBinaryFiles, isExcluded, isWorkspaceMember, workspaceMemberFolders } from './workspace.js';
+import { binaryTargets, declaredTargetFiles, isExcluded, isWorkspaceMember, workspaceMemberFolders } from './workspace.js';
+
+/** A `[lib]`, `[[bin]]`, `[[example]]`, `[[test]]` or `[[bench]]` table, as far as its file goes. */
+const targetTable = z.looseObject({ name: z.string().optional(), path: z.string().optional() });
 
 const cargoSchema = z.looseObject({
-  package: z.looseObject({ name: z.string(), 'rust-version': z.string().optional(), autobins: z.boolean().optional(), 'default-run': z.string().optional() }).optional(),
-  bin: z.array(z.looseObject({ name: z.string().optional(), path: z.string().optional() })).optional(),
+  package: z
+    .looseObject({ name: z.string(), 'rust-version': z.string().optional(), autobins: z.boolean().optional(), 'default-run': z.string().optional(), build: z.union([z.string(), z.boolean()]).optional() })
+    .optional(),
+  bin: z.array(targetTable).optional(),
+  lib: targetTable.optional(),
+  example: z.array(targetTable).optional(),
+  test: z.array(targetTable).optional(),
+  bench: z.array(targetTable).optional(),
   workspace: z.looseObject({ members: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }).optional(),
   dependencies: z.record(z.string(), z.unknown()).optional(),
 });
@@ -109,7 +118,7 @@ export const rustDetector: Detector = {
       const port = await findPort(files, sources, [/"[\w.]*:(\d{4,5})"/g, /\bport\b[^\n;]*?(\d{4,5})/gi]);
       const healthPath = await findHealthPath(files, sources);
       const rustVersion = member.cargo.package?.['rust-version'];
-      const binFiles = await declaredBinaryFiles(files, member.path, member.cargo);
+      const targetFiles = await declaredTargetFiles(files, member.path, member.cargo);
       apps.push({
         ecosystem: 'rust',
         path: member.path,
@@ -120,7 +129,8 @@ export const rustDetector: Detector = {
         notes,
         bin,
         ...(choice === undefined ? {} : { binChoice: choice, otherBins: others }),
-        ...(binFiles.length === 0 ? {} : { binFiles }),
+        ...(targetFiles.main.length === 0 ? {} : { mainFiles: targetFiles.main }),
+        ...(targetFiles.lib === undefined ? {} : { libFile: targetFiles.lib }),
         workspace,
         hasLockfile,
         ...(rustVersion === undefined ? {} : { rustVersion }),

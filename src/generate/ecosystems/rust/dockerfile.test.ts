@@ -3,21 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectApp } from '../../detect.js';
-import { generateFiles } from '../../generate.js';
+import { excludedBy } from '../../dockerignore.js';
+import { generateFiles, type GeneratedFiles } from '../../generate.js';
 
-/** The Dockerfile init generates for the project `files` (written to a temporary folder). */
-async function dockerfileFor(files: Record<string, string>): Promise<string> {
+/** What init generates for the project `files` (written to a temporary folder). */
+async function generatedFor(files: Record<string, string>): Promise<GeneratedFiles> {
   const dir = await mkdtemp(join(tmpdir(), 'shipshape-rust-dockerfile-'));
   try {
     for (const [name, text] of Object.entries(files)) {
       await mkdir(join(dir, name, '..'), { recursive: true });
       await writeFile(join(dir, name), text);
     }
-    return (await generateFiles(dir, await detectApp(dir))).dockerfile;
+    return await generateFiles(dir, await detectApp(dir));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+const dockerfileFor = async (files: Record<string, string>): Promise<string> => (await generatedFor(files)).dockerfile;
+
+/** The instructions of a Dockerfile, continuation lines joined, comments dropped. */
+const instructions = (dockerfile: string): string[] => dockerfile.replace(/\\\n\s*/g, '').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
 
 const pkg = (extra = '') => `[package]\nname = "svc"\nversion = "0.1.0"\nedition = "2021"\n${extra}`;
 const main = 'fn main() {}\n';
@@ -41,5 +47,30 @@ describe('rust Dockerfile', () => {
     const dockerfile = await dockerfileFor({ 'Cargo.toml': pkg('default-run = "svc"\n'), 'Cargo.lock': '', 'src/main.rs': main });
     expect(dockerfile).not.toMatch(/# Builds /);
     expect(dockerfile).toMatch(/--bin svc /);
+  });
+
+  it("stands a placeholder at each file the manifest's other targets name for the dependency build, and keeps those files in the context", async () => {
+    const { dockerfile, dockerignore } = await generatedFor({
+      'Cargo.toml': pkg('build = "tools/gen.rs"\n\n[lib]\npath = "lib/core.rs"\n\n[[example]]\nname = "demo"\n\n[[test]]\nname = "smoke"\n\n[[bench]]\nname = "speed"\npath = "perf/speed.rs"\n'),
+      'Cargo.lock': '',
+      'src/main.rs': main,
+      'lib/core.rs': '',
+      'examples/demo.rs': main,
+      'tests/smoke.rs': main,
+      'perf/speed.rs': main,
+      'tools/gen.rs': main,
+      'build.rs': main,
+    });
+    const lines = instructions(dockerfile);
+    const dependencyBuild = lines.find((l) => l.includes('cargo build') && !l.includes('--bin')) ?? '';
+    for (const file of ['examples/demo.rs', 'tests/smoke.rs', 'perf/speed.rs', 'tools/gen.rs']) expect(dependencyBuild).toContain(`echo 'fn main() {}' > ${file} &&`);
+    expect(dependencyBuild).toContain('touch lib/core.rs &&');
+    expect(dependencyBuild).toMatch(/&& rm -rf src examples\/demo\.rs tests\/smoke\.rs perf\/speed\.rs tools\/gen\.rs lib\/core\.rs$/);
+    // build.rs is not the build script here, so it needs no placeholder
+    expect(dependencyBuild).not.toContain('> build.rs');
+    // the placeholders are rebuilt over: every source is touched after the copy
+    expect(lines.find((l) => l.includes('--bin svc'))).toMatch(/find \. -path \.\/target -prune -o -name '\*\.rs' -exec touch \{\} \+/);
+    const ignore = dockerignore.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    for (const file of ['lib/core.rs', 'examples/demo.rs', 'tests/smoke.rs', 'perf/speed.rs', 'tools/gen.rs']) expect(excludedBy(ignore, file), file).toBe(false);
   });
 });

@@ -42,14 +42,20 @@ export function rustDockerfile(app: RustApp, w: DockerfileWriter): { runtime: st
     // Cargo's configuration and the vendored sources it points to decide where dependencies come from
     if (app.cargoConfig !== undefined) w.copy([app.cargoConfig], './.cargo/');
     for (const dir of app.vendored) w.copy([dir], `./${dir}`);
-    // a placeholder main at every file a [[bin]] table names too: Cargo refuses a manifest whose targets are missing
-    const stubs = (app.binFiles ?? []).map(shellQuote);
-    const placeholders = stubs.map((file) => `mkdir -p "$(dirname ${file})" && echo 'fn main() {}' > ${file}`);
+    // a placeholder at every other file the manifest's targets name too (an empty library for [lib]): Cargo refuses a
+    // manifest whose targets are missing, and fails to build a library or build script it cannot read
+    const mains = (app.mainFiles ?? []).map(shellQuote);
+    const lib = app.libFile === undefined ? undefined : shellQuote(app.libFile);
+    const stubs = lib === undefined ? mains : [...mains, lib];
+    const placeholders = [
+      ...mains.map((file) => `mkdir -p "$(dirname ${file})" && echo 'fn main() {}' > ${file}`),
+      ...(lib === undefined ? [] : [`mkdir -p "$(dirname ${lib})" && touch ${lib}`]),
+    ];
     w.run(["mkdir -p src && echo 'fn main() {}' > src/main.rs", ...placeholders, `${flags}cargo build --release${locked} ${target}`, stubs.length === 0 ? 'rm -rf src' : `rm -rf src ${stubs.join(' ')}`], [registry]);
     w.copy(['.'], '.');
     w.comment(...binaryComment(app));
-    // COPY keeps the sources' old mtimes; touch them so cargo rebuilds over the placeholder (all of them, target/
-    // aside, when a [[bin]] lies outside src/)
+    // COPY keeps the sources' old mtimes; touch them so cargo rebuilds over the placeholders (all of them, target/
+    // aside, when a placeholder stood outside src/main.rs)
     const touch = stubs.length === 0 ? `find src -name '*.rs' -exec touch {} +` : `find . -path ./target -prune -o -name '*.rs' -exec touch {} +`;
     w.run([touch, `${flags}cargo build --release${locked} ${target} --bin ${app.bin}`, `cp target/*/release/${app.bin} /out-app`], [registry]);
   } else {

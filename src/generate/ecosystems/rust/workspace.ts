@@ -127,21 +127,55 @@ export async function binaryTargets(files: ProjectFiles, dir: string, cargo: Car
   return [...new Set([...main, ...explicit, ...kept.filter((a) => a.path !== 'src/main.rs')].map((t) => t.name))];
 }
 
+/** An explicit target table of a manifest, as far as its file goes. */
+interface TargetTable {
+  name?: string | undefined;
+  path?: string | undefined;
+}
+
+/** A manifest's explicit targets: where Cargo looks for their files. */
+export interface CargoTargetTables extends CargoTargets {
+  package?: { name: string; autobins?: boolean | undefined; build?: string | boolean | undefined } | undefined;
+  lib?: TargetTable | undefined;
+  example?: TargetTable[] | undefined;
+  test?: TargetTable[] | undefined;
+  bench?: TargetTable[] | undefined;
+}
+
 /**
- * The files the `[[bin]]` tables of the package in `dir` name, other than src/main.rs: a table's `path`, or the file
- * Cargo takes for its name (src/bin/NAME.rs, src/bin/NAME/main.rs). Cargo reads them when it loads the manifest,
- * so a build before the sources are copied fails unless a placeholder stands at each.
+ * The files the manifest of the package in `dir` names for its targets, which Cargo needs when it loads the manifest
+ * (a `[[test]]` whose file is not there: "can't find `it` test at `tests/it.rs`") or builds it (a missing `[lib]`
+ * path or build script: "couldn't read …"), so a build before the sources are copied fails unless a placeholder
+ * stands at each: `main` are programs (the `[[bin]]`, `[[example]]`, `[[test]]` and `[[bench]]` tables' `path`, or
+ * the file Cargo takes for a table's name, such as src/bin/NAME.rs or tests/NAME/main.rs, and `[package] build`),
+ * `lib` the `[lib]` table's `path` (src/lib.rs without one). src/main.rs, which the placeholder build always has, is
+ * left out; so is a target auto-discovered without a table, which is not there before the copy and so not built.
  */
-export async function declaredBinaryFiles(files: ProjectFiles, dir: string, cargo: CargoTargets): Promise<string[]> {
-  const found: string[] = [];
-  for (const bin of cargo.bin ?? []) {
-    let path = bin.path === undefined ? undefined : clean(bin.path);
-    if (path === undefined && bin.name !== undefined) {
-      for (const candidate of [`src/bin/${bin.name}.rs`, `src/bin/${bin.name}/main.rs`]) {
-        if (path === undefined && (await files.isFile(joinPath(dir, candidate)))) path = candidate;
+export async function declaredTargetFiles(files: ProjectFiles, dir: string, cargo: CargoTargetTables): Promise<{ main: string[]; lib?: string }> {
+  const main: string[] = [];
+  const add = (path: string | undefined): void => {
+    if (path !== undefined && path !== 'src/main.rs' && !main.includes(path)) main.push(path);
+  };
+  const tables: [TargetTable[] | undefined, string][] = [
+    [cargo.bin, 'src/bin'],
+    [cargo.example, 'examples'],
+    [cargo.test, 'tests'],
+    [cargo.bench, 'benches'],
+  ];
+  for (const [list, folder] of tables) {
+    for (const table of list ?? []) {
+      let path = table.path === undefined ? undefined : clean(table.path);
+      if (path === undefined && table.name !== undefined) {
+        for (const candidate of [`${folder}/${table.name}.rs`, `${folder}/${table.name}/main.rs`]) {
+          if (path === undefined && (await files.isFile(joinPath(dir, candidate)))) path = candidate;
+        }
       }
+      add(path);
     }
-    if (path !== undefined && path !== 'src/main.rs' && !found.includes(path)) found.push(path);
   }
-  return found;
+  const build = cargo.package?.build;
+  if (typeof build === 'string') add(clean(build));
+  if (cargo.lib === undefined) return { main };
+  const lib = cargo.lib.path === undefined ? 'src/lib.rs' : clean(cargo.lib.path);
+  return main.includes(lib) || lib === 'src/main.rs' ? { main } : { main, lib };
 }

@@ -1,0 +1,3 @@
+fn main() {
+    print!("{}", greeting::greeting("example", 0));
+}
