@@ -497,7 +497,7 @@ describe('buildNodeApp of a pnpm workspace member', () => {
     await symlink('../../../lib', join(root, 'packages/api/node_modules/@ws/lib'));
     const { findWorkspace } = await import('../generate/index.js');
     const ws = await findWorkspace(join(root, 'packages/api'));
-    expect(ws).toEqual({ root, member: 'packages/api', members: ['packages/api', 'packages/lib'], file: 'pnpm-workspace.yaml' });
+    expect(ws).toEqual({ root, member: 'packages/api', members: ['packages/api', 'packages/lib'], file: 'pnpm-workspace.yaml', capped: false });
     if (ws === undefined) return;
     const result = await buildNodeApp({ project: await readProject(join(root, 'packages/api'), ws), base: emptyBase(), baseName: 'test/base', cacheDir: cache, sourceDateEpoch: 1_700_000_000, events: () => undefined, ports: [] });
     await validateImage(result.image);
