@@ -8,6 +8,20 @@ import { rustDetector } from './detect.js';
 const fixtures = resolve(import.meta.dirname, '../../__fixtures__');
 const detect = (name: string) => rustDetector.detect(new ProjectFiles(resolve(fixtures, name)), '.');
 
+/** Detects the project that `files` (path → text) make in a new folder, removed afterwards. */
+async function detectIn(files: Record<string, string>): Promise<Awaited<ReturnType<typeof detect>>> {
+  const dir = await mkdtemp(join(tmpdir(), 'shipshape-rust-'));
+  try {
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(join(dir, name, '..'), { recursive: true });
+      await writeFile(join(dir, name), text);
+    }
+    return await rustDetector.detect(new ProjectFiles(dir), '.');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('rust detector', () => {
   it('reads a binary crate', async () => {
     const [app] = await detect('rust-bin');
@@ -21,22 +35,8 @@ describe('rust detector', () => {
   });
 
   describe('with a configuration written here', () => {
-    async function withConfig(files: Record<string, string>): Promise<Awaited<ReturnType<typeof detect>>> {
-      const dir = await mkdtemp(join(tmpdir(), 'shipshape-rust-config-'));
-      try {
-        await writeFile(join(dir, 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\n');
-        await mkdir(join(dir, 'src'));
-        await writeFile(join(dir, 'src/main.rs'), 'fn main() {}\n');
-        await mkdir(join(dir, '.cargo'));
-        for (const [name, text] of Object.entries(files)) {
-          await mkdir(join(dir, name, '..'), { recursive: true });
-          await writeFile(join(dir, name), text);
-        }
-        return await rustDetector.detect(new ProjectFiles(dir), '.');
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    }
+    const withConfig = (files: Record<string, string>): ReturnType<typeof detectIn> =>
+      detectIn({ 'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\n', 'src/main.rs': 'fn main() {}\n', ...files });
 
     it('notes a directory source that is not there rather than copying it', async () => {
       const [app] = await withConfig({ '.cargo/config.toml': '[source.v]\ndirectory = "vendor"\n' });
@@ -77,18 +77,6 @@ describe('rust detector', () => {
   });
 
   describe('with a project written here', () => {
-    async function detectIn(files: Record<string, string>): Promise<Awaited<ReturnType<typeof detect>>> {
-      const dir = await mkdtemp(join(tmpdir(), 'shipshape-rust-targets-'));
-      try {
-        for (const [name, text] of Object.entries(files)) {
-          await mkdir(join(dir, name, '..'), { recursive: true });
-          await writeFile(join(dir, name), text);
-        }
-        return await rustDetector.detect(new ProjectFiles(dir), '.');
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    }
     const pkg = (name: string, extra = '') => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${extra}`;
     const main = 'fn main() {}\n';
 
