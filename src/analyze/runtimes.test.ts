@@ -18,6 +18,16 @@ const goHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/go
 const rustHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/rust/__fixtures__/hello'));
 const MiB = 1024 * 1024;
 
+/** A shared library in Debian's multiarch folder under its full version, and the soname link that programs load. */
+function multiarchLibrary(file: string, content: Buffer): FileSpec[] {
+  const dir = 'usr/lib/x86_64-linux-gnu';
+  const soname = file.replace(/^(.*\.so\.\d+)\..*$/, '$1');
+  return [
+    { path: `${dir}/${file}`, content },
+    { path: `${dir}/${soname}`, type: 'symlink', target: file },
+  ];
+}
+
 /** A 30 MB base that ends with its CMD, then the image's own layer. */
 function image(config: ImageSpec['config'], base: FileSpec[], own: FileSpec[]): ImageSpec {
   return {
@@ -212,12 +222,9 @@ describe('size estimate per runtime', () => {
           { path: 'usr/bin/python3', type: 'symlink', target: 'python3.11' },
           { path: 'usr/lib/python3.11/os.py', size: 40_000 },
           { path: 'usr/lib/python3.11/lib-dynload/readline.cpython-311-x86_64-linux-gnu.so', content: readline },
-          { path: 'usr/lib/x86_64-linux-gnu/libreadline.so.8.2', content: libreadline },
-          { path: 'usr/lib/x86_64-linux-gnu/libreadline.so.8', type: 'symlink', target: 'libreadline.so.8.2' },
-          { path: 'usr/lib/x86_64-linux-gnu/libtinfo.so.6.4', content: libtinfo },
-          { path: 'usr/lib/x86_64-linux-gnu/libtinfo.so.6', type: 'symlink', target: 'libtinfo.so.6.4' },
-          { path: 'usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', content: libffi },
-          { path: 'usr/lib/x86_64-linux-gnu/libffi.so.8', type: 'symlink', target: 'libffi.so.8.1.2' },
+          ...multiarchLibrary('libreadline.so.8.2', libreadline),
+          ...multiarchLibrary('libtinfo.so.6.4', libtinfo),
+          ...multiarchLibrary('libffi.so.8.1.2', libffi),
           // nothing links it: not carried
           { path: 'usr/lib/x86_64-linux-gnu/libunused.so.1', content: Buffer.alloc(500_000, 9) },
         ],
@@ -258,8 +265,7 @@ describe('size estimate per runtime', () => {
           { path: 'usr/bin/java', type: 'symlink', target: `${jdk}/bin/java` },
           { path: 'usr/lib/x86_64-linux-gnu/libz.so.1.2.13', content: libz },
           { path: 'usr/lib/x86_64-linux-gnu/libz.so.1', type: 'symlink', target: 'libz.so.1.2.13' },
-          { path: 'usr/lib/x86_64-linux-gnu/libtinfo.so.6.4', content: libtinfo },
-          { path: 'usr/lib/x86_64-linux-gnu/libtinfo.so.6', type: 'symlink', target: 'libtinfo.so.6.4' },
+          ...multiarchLibrary('libtinfo.so.6.4', libtinfo),
         ],
         [
           { path: 'app/app.jar', size: 5_000 },
@@ -287,13 +293,10 @@ describe('size estimate per runtime', () => {
         { Entrypoint: ['tini', '--'], Cmd: ['node', '/app/server.js'] },
         [
           { path: 'usr/local/bin/node', size: 90_000, mode: 0o755 },
-          { path: 'usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', content: libffi },
-          { path: 'usr/lib/x86_64-linux-gnu/libffi.so.8', type: 'symlink', target: 'libffi.so.8.1.2' },
-          { path: 'usr/lib/x86_64-linux-gnu/libreadline.so.8.2', content: libreadline },
-          { path: 'usr/lib/x86_64-linux-gnu/libreadline.so.8', type: 'symlink', target: 'libreadline.so.8.2' },
+          ...multiarchLibrary('libffi.so.8.1.2', libffi),
+          ...multiarchLibrary('libreadline.so.8.2', libreadline),
           // what libreadline links in turn: the scan read only the addons, so libreadline's layer is read again
-          { path: 'usr/lib/x86_64-linux-gnu/libtinfo.so.6.4', content: libtinfo },
-          { path: 'usr/lib/x86_64-linux-gnu/libtinfo.so.6', type: 'symlink', target: 'libtinfo.so.6.4' },
+          ...multiarchLibrary('libtinfo.so.6.4', libtinfo),
           // nothing links it: not carried
           { path: 'usr/lib/x86_64-linux-gnu/libunused.so.1', content: Buffer.alloc(500_000, 9) },
           // distroless/cc holds it: not carried
