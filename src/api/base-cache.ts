@@ -32,16 +32,26 @@ function lockPath(entry: string): string {
   return join(dirname(entry), '.lock');
 }
 
+/** Writes a lease of this process into the entry folder `dir` and returns its token. */
+async function writeLease(dir: string): Promise<string> {
+  const token = randomBytes(8).toString('hex');
+  await mkdir(join(dir, readers), { recursive: true });
+  await writeFile(join(dir, readers, token), JSON.stringify({ host: hostname(), pid: process.pid }));
+  return token;
+}
+
+/** The lease whose file is `path`: releasing removes it. */
+function released(path: string): BaseLease {
+  return { release: () => unlink(path).catch(() => undefined) };
+}
+
 /**
  * Writes a lease into `fill`, the temp folder that becomes `entry` once renamed into place, so that the new entry
  * is held from the moment any other build can see it.
  */
 export async function leaseNewBase(fill: string, entry: string): Promise<BaseLease> {
-  const token = randomBytes(8).toString('hex');
-  await mkdir(join(fill, readers), { recursive: true });
-  await writeFile(join(fill, readers, token), JSON.stringify({ host: hostname(), pid: process.pid }));
-  const path = join(entry, readers, token);
-  return { release: () => unlink(path).catch(() => undefined) };
+  const token = await writeLease(fill);
+  return released(join(entry, readers, token));
 }
 
 /**
@@ -58,15 +68,11 @@ export async function leaseCachedBase(entry: string): Promise<BaseLease | undefi
   }
   try {
     if (!(await pathExists(join(entry, 'index.json')))) return undefined;
-    const token = randomBytes(8).toString('hex');
-    const path = join(entry, readers, token);
     try {
-      await mkdir(join(entry, readers), { recursive: true });
-      await writeFile(path, JSON.stringify({ host: hostname(), pid: process.pid }));
+      return released(join(entry, readers, await writeLease(entry)));
     } catch {
       return nothing;
     }
-    return { release: () => unlink(path).catch(() => undefined) };
   } finally {
     await lock.release();
   }
