@@ -35,6 +35,7 @@ import { openImage } from './open-image.js';
 import { sbom } from './sbom.js';
 import { dbStatus, scan } from './scan.js';
 import { findSecretsIn } from './secrets.js';
+import { npmEnv } from '../internal/npm-env.js';
 
 export type { CheckReport, CheckState, ImageMeasurement, StateId } from '../check/model.js';
 
@@ -314,7 +315,7 @@ async function npmPrebuild(dir: string, events: EventSink, signal: AbortSignal |
     const shown = `npm ${args.join(' ')}`;
     events({ kind: 'task-start', id: 'check-prebuild', title: `daemonless: ${shown} in the scratch copy (the entry is a build output)` });
     try {
-      await execFileAsync('npm', args, { cwd: dir, env: { ...process.env, NODE_ENV: 'development' }, maxBuffer: 64 * 1024 * 1024, ...(signal === undefined ? {} : { signal }) });
+      await execFileAsync('npm', args, { cwd: dir, env: npmEnv({ NODE_ENV: 'development' }), maxBuffer: 64 * 1024 * 1024, ...(signal === undefined ? {} : { signal }) });
     } catch (error) {
       const stderr = (error as { stderr?: unknown }).stderr;
       const last = typeof stderr === 'string' ? stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-1)[0] : undefined;

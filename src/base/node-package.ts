@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { externalFailure, invalidInput, ShipshapeError } from '../internal/errors.js';
 import { type EventSink, ProgressTask } from '../internal/events.js';
 import { describeIssue } from '../internal/zod-issues.js';
+import { npmEnv } from '../internal/npm-env.js';
 
 /** Debian architecture name → the suffix of npm's package. */
 const npmArch: Record<string, string> = { amd64: 'x64', arm64: 'arm64' };
@@ -28,7 +29,7 @@ export function hostArchitecture(): string {
 /** Runs npm; an aborted `signal` kills it and rejects with the signal's reason. */
 function npmRun(npm: string, args: string[], cwd: string, signal: AbortSignal | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(npm, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' }, ...(signal === undefined ? {} : { signal }) });
+    const child = spawn(npm, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: npmEnv(), ...(signal === undefined ? {} : { signal }) });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));

@@ -14,6 +14,7 @@ import { ShipshapeError } from '../internal/errors.js';
 import { type EventSink, ProgressTask } from '../internal/events.js';
 import { acquireFileLock } from '../internal/file-lock.js';
 import type { NodeProject } from './project.js';
+import { npmEnv } from '../internal/npm-env.js';
 
 export interface InstallOptions {
   cacheDir: string;
@@ -26,7 +27,7 @@ export interface InstallOptions {
 
 function run(command: string, args: string[], cwd: string, signal: AbortSignal | undefined): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' }, ...(signal === undefined ? {} : { signal }) });
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: npmEnv(), ...(signal === undefined ? {} : { signal }) });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-4000);

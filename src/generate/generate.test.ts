@@ -515,15 +515,44 @@ describe('generated from a project written by the test', () => {
     const configured = instructions(
       (await yarn({ '.yarnrc.yml': 'nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-4.1.0.cjs\n', '.yarn/releases/yarn-4.1.0.cjs': '', '.yarn/plugins/p.cjs': '' })).dockerfile,
     );
-    expect(configured.slice(configured.indexOf('WORKDIR /app') + 1, configured.indexOf('WORKDIR /app') + 4)).toEqual([
+    const copies = configured.findIndex((l) => l.startsWith('COPY'));
+    expect(configured.slice(copies, copies + 3)).toEqual([
       'COPY --link package.json yarn.lock .yarnrc.yml ./',
       'COPY --link .yarn/releases ./.yarn/releases/',
       'COPY --link .yarn/plugins ./.yarn/plugins/',
     ]);
-    expect(configured).not.toContain('ENV YARN_NODE_LINKER=node-modules');
+    const linker = (l: string) => l.startsWith('ENV ') && l.split(' ').includes('YARN_NODE_LINKER=node-modules');
+    expect(configured.filter(linker)).toEqual([]);
     const pnp = instructions((await yarn({})).dockerfile);
     expect(pnp).toContain('COPY --link package.json yarn.lock ./');
-    expect(pnp).toContain('ENV YARN_NODE_LINKER=node-modules');
+    expect(pnp.filter(linker)).toHaveLength(1);
+  });
+
+  it("every Node.js builder stage turns npm's update check off before its first RUN; a Bun one has no npm to turn off", async () => {
+    // one stage per kind: deps (production install), build (all dependencies and the build script)
+    const ts = instructions(
+      (
+        await project({
+          'package.json': JSON.stringify({ name: 'app', scripts: { build: 'tsc', start: 'node dist/index.js' }, dependencies: { express: '4' }, devDependencies: { typescript: '5' } }),
+          'package-lock.json': '{}',
+          'src/index.ts': '',
+        })
+      ).dockerfile,
+    );
+    const stages = ts.join('\n').split(/^FROM /m).slice(1);
+    const builders = stages.filter((s) => / AS (deps|build)\n/.test(s));
+    expect(builders).toHaveLength(2);
+    for (const stage of builders) {
+      const lines = stage.split('\n');
+      const off = lines.findIndex((l) => l.startsWith('ENV ') && l.split(' ').includes('NPM_CONFIG_UPDATE_NOTIFIER=false'));
+      expect(off).toBeGreaterThan(0);
+      expect(off).toBeLessThan(lines.findIndex((l) => l.startsWith('RUN ')));
+    }
+    // the runtime stage has no npm and keeps the image's environment as the app needs it
+    expect(stages.at(-1)).not.toContain('NPM_CONFIG_UPDATE_NOTIFIER');
+    const bun = (await project({ 'package.json': JSON.stringify({ name: 'app', main: 'index.js', dependencies: { express: '4' } }), 'bun.lockb': '', 'index.js': '' })).dockerfile;
+    expect(bun).toContain('oven/bun');
+    expect(bun).not.toContain('NPM_CONFIG_UPDATE_NOTIFIER');
   });
 
   it('builds with cgo, on a runtime with glibc, when a package other than main imports "C" or go.mod requires go-sqlite3', async () => {

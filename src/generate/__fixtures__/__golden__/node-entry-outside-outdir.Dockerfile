@@ -6,6 +6,8 @@
 # not pinned to a digest: run shipshape init --pin where the registry is reachable
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
+# npm's update check is off: it would download npm's registry entry in every RUN the npm cache is not mounted in.
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 COPY --link package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --no-audit --no-fund
@@ -14,6 +16,7 @@ RUN --mount=type=cache,target=/root/.npm \
 # not pinned to a digest: run shipshape init --pin where the registry is reachable
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 COPY --link package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund

@@ -6,6 +6,8 @@
 # not pinned to a digest: run shipshape init --pin where the registry is reachable
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
+# npm's update check is off: it would download npm's registry entry in every RUN the npm cache is not mounted in.
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 COPY --link package.json package-lock.json ./
 COPY --link packages/api/package.json ./packages/api/
 COPY --link packages/greeting/package.json ./packages/greeting/
@@ -16,6 +18,7 @@ RUN --mount=type=cache,target=/root/.npm \
 # not pinned to a digest: run shipshape init --pin where the registry is reachable
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 COPY --link package.json package-lock.json ./
 COPY --link packages/api/package.json ./packages/api/
 COPY --link packages/greeting/package.json ./packages/greeting/

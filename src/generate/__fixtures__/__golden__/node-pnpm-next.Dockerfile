@@ -6,6 +6,8 @@
 # not pinned to a digest: run shipshape init --pin where the registry is reachable
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
+# npm's update check is off: it would download npm's registry entry in every RUN the npm cache is not mounted in.
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 COPY --link package.json pnpm-lock.yaml ./
 RUN --mount=type=cache,target=/pnpm/store,id=pnpm \
     corepack enable \

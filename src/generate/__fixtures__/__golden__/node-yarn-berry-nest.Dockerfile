@@ -6,7 +6,8 @@
 # not pinned to a digest: run shipshape init --pin where the registry is reachable
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
-ENV YARN_NODE_LINKER=node-modules
+# npm's update check is off: it would download npm's registry entry in every RUN the npm cache is not mounted in.
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false YARN_NODE_LINKER=node-modules
 COPY --link package.json yarn.lock ./
 RUN --mount=type=cache,target=/root/.yarn/berry/cache \
     corepack enable \
@@ -16,7 +17,7 @@ RUN --mount=type=cache,target=/root/.yarn/berry/cache \
 # not pinned to a digest: run shipshape init --pin where the registry is reachable
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-ENV YARN_NODE_LINKER=node-modules
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false YARN_NODE_LINKER=node-modules
 COPY --link package.json yarn.lock ./
 RUN --mount=type=cache,target=/root/.yarn/berry/cache \
     corepack enable \

@@ -6,6 +6,8 @@
 # not pinned to a digest: run shipshape init --pin where the registry is reachable
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
+# npm's update check is off: it would download npm's registry entry in every RUN the npm cache is not mounted in.
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 COPY --link package.json yarn.lock .yarnrc.yml ./
 COPY --link apps/web/package.json ./apps/web/
 COPY --link libs/format/package.json ./libs/format/

@@ -151,9 +151,18 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
   const ws = app.workspace;
   // a workspace member: the workspace root is the context; every member's package.json (and pnpm's member list) goes
   // in before the install (the package manager links them), and npm's install and build name the member
-  // the image runs node on a node_modules tree; yarn berry's default Plug'n'Play linker writes none
-  const linker = (): void => {
-    if (app.yarnPnp === true) w.instruction('ENV', 'YARN_NODE_LINKER=node-modules');
+  // npm looks for a newer npm on the registry (a packument download, an upgrade notice in the log) whenever its cache
+  // holds no record of a check, which is every RUN without the cache mount; the image runs node on a node_modules
+  // tree, and yarn berry's default Plug'n'Play linker writes none
+  let notifierExplained = false;
+  const builderEnv = (): void => {
+    const env = [...(bun ? [] : ['NPM_CONFIG_UPDATE_NOTIFIER=false']), ...(app.yarnPnp === true ? ['YARN_NODE_LINKER=node-modules'] : [])];
+    if (env.length === 0) return;
+    if (!bun && !notifierExplained) {
+      notifierExplained = true;
+      w.comment("npm's update check is off: it would download npm's registry entry in every RUN the npm cache is not mounted in.");
+    }
+    w.instruction('ENV', env.join(' '));
   };
   const copyManifests = (): void => {
     w.copy(ws?.file === undefined ? m.manifests : [...m.manifests, ws.file], './');
@@ -175,7 +184,7 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
   if (needDeps) {
     w.from(builder, 'deps', [...builderWhy, 'Stage deps: production dependencies only, reused until a manifest or the lockfile changes.']);
     w.instruction('WORKDIR', '/app');
-    linker();
+    builderEnv();
     copyManifests();
     explainPrepare();
     w.run([...setup, `${m.installProd}${only}`], cache);
@@ -183,7 +192,7 @@ export function nodeDockerfile(app: NodeApp, w: DockerfileWriter): { runtime: st
   if (build) {
     w.from(builder, 'build', [...(needDeps ? [] : builderWhy), 'Stage build: all dependencies (dev included), then the sources and the build script.']);
     w.instruction('WORKDIR', '/app');
-    linker();
+    builderEnv();
     copyManifests();
     explainPrepare();
     w.run([...setup, m.install], cache);
