@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { detectApp, type DetectedApp, discoverApps, findEnclosingCargoWorkspace, findEnclosingGoWork, findEnclosingUvWorkspace, findWorkspace, generateDeployment, generateFiles, generateWorkflow, kubernetesName, NoAppError, SeveralAppsError } from '../generate/index.js';
+import { type DetectedApp, detectAppForBuild, generateDeployment, generateFiles, generateWorkflow, kubernetesName } from '../generate/index.js';
 import { parseReference } from '../image/reference.js';
 import { invalidInput, wrap } from '../internal/errors.js';
 import { type EventSink, silent } from '../internal/events.js';
@@ -121,104 +121,6 @@ async function defaultBranch(repository: string): Promise<string | undefined> {
   return head === undefined ? undefined : /^ref: refs\/remotes\/origin\/(\S+)\s*$/.exec(head)?.[1];
 }
 
-type EnclosingWorkspace = { root: string; member: string; file: string } | undefined;
-const inFile = (file: string) => (found: { root: string; member: string } | undefined): EnclosingWorkspace => (found === undefined ? undefined : { ...found, file });
-
-/**
- * The workspace above a project folder that has it as a member, found as its tools find it: a member's build needs
- * the workspace root (npm/pnpm/yarn: the lockfile and the linked members; Go: go.work and the modules it uses;
- * Cargo: Cargo.lock and the shared settings; uv: uv.lock and every member's pyproject.toml). Generated for the
- * member alone, the Dockerfile would install without the lockfile or miss what it takes from the workspace.
- */
-const enclosingWorkspace: Record<DetectedApp['ecosystem'], (dir: string) => Promise<EnclosingWorkspace>> = {
-  node: (dir) => findWorkspace(dir).then((w) => (w === undefined || w.member === '.' ? undefined : w)),
-  go: (dir) => findEnclosingGoWork(dir).then(inFile('go.work')),
-  rust: (dir) => findEnclosingCargoWorkspace(dir).then(inFile('Cargo.toml')),
-  python: (dir) => findEnclosingUvWorkspace(dir).then(inFile('pyproject.toml')),
-  java: () => Promise.resolve(undefined),
-};
-
-/**
- * What makes a workspace member an app, per ecosystem: a member without it is a library of the workspace, which the
- * root does not generate for.
- */
-const memberApps: Record<Exclude<DetectedApp['ecosystem'], 'java'>, { lacks: string; app: string }> = {
-  node: { lacks: 'no start script', app: 'a member with a start script' },
-  python: { lacks: 'nothing to run: no [project.scripts], WSGI/ASGI app, __main__.py or main.py', app: 'a member with something to run' },
-  rust: { lacks: 'no bin target', app: 'a member with a bin target' },
-  go: { lacks: 'no main package at its root or in cmd/', app: 'a module with a main package' },
-};
-
-/**
- * Refuses `init` on the folder of a workspace member: with the command that generates it from the workspace root
- * when it is one of the root's apps, or, for a library (what its ecosystem takes for an app it lacks), naming the
- * root and the commands for the workspace's apps. The apps are those the root builds (its context): a folder the
- * workspace excludes is a project of its own, not one of them. `apps` are the member's apps as the root names them
- * (`MEMBER`, or `MEMBER/cmd/x` for a Go module's main package in `cmd/`); none for a library.
- */
-async function refuseMember(root: string, ecosystem: keyof typeof memberApps, workspace: NonNullable<EnclosingWorkspace>, apps: readonly string[]): Promise<never> {
-  const rootArg = relative(process.cwd(), workspace.root) || '.';
-  const command = (member: string): string => `shipshape init ${rootArg} --app ${member}`;
-  const commands = (paths: readonly string[]): string => (paths.length <= 3 ? `run ${paths.map(command).join(' or ')}` : `run ${command('APP')}, APP one of ${paths.join(', ')}`);
-  const rootApps = (await discoverApps(workspace.root).catch(() => undefined))?.filter((a) => a.ecosystem === ecosystem && a.context === '.');
-  const built = rootApps === undefined ? apps : apps.filter((path) => rootApps.some((a) => a.path === path));
-  if (rootApps !== undefined && built.length === 0) {
-    const { lacks, app } = memberApps[ecosystem];
-    const choice = rootApps.length === 0 ? `the workspace has no app (${app})` : commands(rootApps.map((a) => a.path));
-    throw invalidInput(root, `a library of the workspace at ${workspace.root} (${workspace.file}), not an app (${lacks}): ${choice}`);
-  }
-  throw invalidInput(root, `a member of the workspace at ${workspace.root} (${workspace.file}), which its build needs: ${commands(built)}`);
-}
-
-/**
- * The folder's own apps, as paths below it, when the folder itself is the package or module they are built from
- * (the folder `init` refuses when a workspace above has it as a member): its root app, or, for a Go module, its main
- * packages, at its root or in `cmd/` (a module whose only main package is `cmd/x` is as much a member of a go.work
- * as one with a main.go at its root, and builds only with the workspace's other modules).
- */
-function ownApps(apps: readonly DetectedApp[]): { ecosystem: keyof typeof memberApps; paths: string[] } | undefined {
-  const [first] = apps;
-  if (first === undefined || first.ecosystem === 'java' || apps.some((a) => a.ecosystem !== first.ecosystem)) return undefined;
-  // a Go app's path is its module's folder joined with its main package: the module is the folder when they are equal
-  const own = apps.filter((a) => (a.ecosystem === 'go' ? a.path === a.mainPackage : a.path === '.'));
-  if (own.length !== apps.length) return undefined;
-  return { ecosystem: first.ecosystem, paths: own.map((a) => a.path) };
-}
-
-/** The workspace above `root` that has it as a member, and the member's apps as that workspace's root names them. */
-async function memberOf(root: string, apps: readonly DetectedApp[]): Promise<{ ecosystem: keyof typeof memberApps; workspace: NonNullable<EnclosingWorkspace>; apps: string[] } | undefined> {
-  const own = ownApps(apps);
-  if (own === undefined) return undefined;
-  const workspace = await enclosingWorkspace[own.ecosystem](root);
-  if (workspace === undefined) return undefined;
-  return { ecosystem: own.ecosystem, workspace, apps: own.paths.map((path) => (path === '.' ? workspace.member : `${workspace.member}/${path}`)) };
-}
-
-/**
- * The app `init` generates for; a folder with none that is a Cargo crate or Go module a workspace above has as a
- * member is a library of that workspace (no bin target, no main package), and is refused naming the workspace's apps.
- * A Go module a go.work above uses, with several main packages in `cmd/`, is refused naming the commands for each.
- */
-async function appOf(root: string, app: string | undefined): Promise<DetectedApp> {
-  try {
-    return await detectApp(root, app);
-  } catch (error) {
-    if (app !== undefined) throw error;
-    if (error instanceof SeveralAppsError) {
-      const member = await memberOf(root, error.apps);
-      if (member !== undefined) await refuseMember(root, member.ecosystem, member.workspace, member.apps);
-      throw error;
-    }
-    if (!(error instanceof NoAppError)) throw error;
-    for (const [ecosystem, manifest] of [['rust', 'Cargo.toml'], ['go', 'go.mod']] as const) {
-      if (!(await stat(join(root, manifest)).then((s) => s.isFile(), () => false))) continue;
-      const workspace = await enclosingWorkspace[ecosystem](root);
-      if (workspace !== undefined) await refuseMember(root, ecosystem, workspace, []);
-    }
-    throw error;
-  }
-}
-
 /** Generates the Dockerfile and `.dockerignore` (and the workflow and manifests asked for) for the project in `options.dir` and writes them. */
 export async function init(options: InitOptions = {}): Promise<InitResult> {
   const events = options.events ?? silent;
@@ -231,9 +133,8 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
       throw invalidInput(`--image ${options.image}`, 'not an image reference', error);
     }
   }
-  const app = await appOf(root, options.app);
-  const member = await memberOf(root, [app]);
-  if (member !== undefined) await refuseMember(root, member.ecosystem, member.workspace, member.apps);
+  // a workspace member's folder is refused with the command that generates it from the workspace root
+  const app = await detectAppForBuild(root, options.app, 'init');
   events({ kind: 'log', level: 'debug', message: `detected ${app.ecosystem} app ${app.name} at ${app.path}` });
   let compat = options.compat ?? false;
   let engineNote: string | undefined;

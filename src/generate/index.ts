@@ -8,5 +8,6 @@ export { findWorkspace, type FoundWorkspace } from './ecosystems/node/workspace.
 export { findEnclosingGoWork } from './ecosystems/go/workspace.js';
 export { findEnclosingCargoWorkspace } from './ecosystems/rust/detect.js';
 export { findEnclosingUvWorkspace } from './ecosystems/python/workspace.js';
+export { detectAppForBuild, type EnclosingWorkspace, WorkspaceMemberError, type WorkspaceMembership } from './workspace-member.js';
 export { actionVersions, generateWorkflow, type WorkflowOptions } from './github-workflow.js';
 export { generateDeployment, imagePlaceholder, kubernetesName, runtimeFacts, type DeploymentOptions, type GeneratedDeployment, type WritablePath } from './kubernetes.js';

@@ -1,0 +1,151 @@
+/**
+ * Workspace members: a folder that a workspace above has as a member (npm/pnpm/yarn/bun workspaces, go.work, a Cargo
+ * workspace, a uv workspace) builds from the workspace root, not alone. Every verb that detects the app in a folder to
+ * generate or build for it asks here first, so that `init`, `check` and `context` give a member folder one answer.
+ */
+import { stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { ShipshapeError } from '../internal/errors.js';
+import { detectApp, discoverApps, NoAppError, SeveralAppsError } from './detect.js';
+import { findEnclosingGoWork } from './ecosystems/go/workspace.js';
+import { findWorkspace } from './ecosystems/node/workspace.js';
+import { findEnclosingUvWorkspace } from './ecosystems/python/workspace.js';
+import { findEnclosingCargoWorkspace } from './ecosystems/rust/detect.js';
+import type { DetectedApp } from './types.js';
+
+type MemberEcosystem = Exclude<DetectedApp['ecosystem'], 'java'>;
+
+/** The workspace above a folder that has it as a member. */
+export interface EnclosingWorkspace {
+  /** The workspace root: the build context of every member. */
+  root: string;
+  /** The member's folder relative to `root`, `/`-separated. */
+  member: string;
+  /** The file that makes `root` a workspace (`package.json`, `pnpm-workspace.yaml`, `go.work`, `Cargo.toml`, `pyproject.toml`). */
+  file: string;
+}
+
+/** A folder a workspace above has as a member, and what of it the workspace builds. */
+export interface WorkspaceMembership {
+  ecosystem: MemberEcosystem;
+  workspace: EnclosingWorkspace;
+  /** The member's apps as the workspace root names them (`--app` paths below `workspace.root`); none for a library. */
+  apps: string[];
+}
+
+/** A folder that builds only from the workspace above it: the one line says which command builds it from there. */
+export class WorkspaceMemberError extends ShipshapeError {
+  constructor(
+    readonly dir: string,
+    readonly membership: WorkspaceMembership,
+    message: string,
+  ) {
+    super('invalid-input', message, { subject: dir });
+  }
+}
+
+const inFile = (file: string) => (found: { root: string; member: string } | undefined): EnclosingWorkspace | undefined => (found === undefined ? undefined : { ...found, file });
+
+/**
+ * The workspace above a project folder that has it as a member, found as its tools find it: a member's build needs
+ * the workspace root (npm/pnpm/yarn: the lockfile and the linked members; Go: go.work and the modules it uses;
+ * Cargo: Cargo.lock and the shared settings; uv: uv.lock and every member's pyproject.toml). Generated for the
+ * member alone, the Dockerfile would install without the lockfile or miss what it takes from the workspace.
+ */
+const enclosingWorkspace: Record<MemberEcosystem, (dir: string) => Promise<EnclosingWorkspace | undefined>> = {
+  node: (dir) => findWorkspace(dir).then((w) => (w === undefined || w.member === '.' ? undefined : w)),
+  go: (dir) => findEnclosingGoWork(dir).then(inFile('go.work')),
+  rust: (dir) => findEnclosingCargoWorkspace(dir).then(inFile('Cargo.toml')),
+  python: (dir) => findEnclosingUvWorkspace(dir).then(inFile('pyproject.toml')),
+};
+
+/**
+ * What makes a workspace member an app, per ecosystem: a member without it is a library of the workspace, which the
+ * root does not generate for.
+ */
+const memberApps: Record<MemberEcosystem, { lacks: string; app: string }> = {
+  node: { lacks: 'no start script', app: 'a member with a start script' },
+  python: { lacks: 'nothing to run: no [project.scripts], WSGI/ASGI app, __main__.py or main.py', app: 'a member with something to run' },
+  rust: { lacks: 'no bin target', app: 'a member with a bin target' },
+  go: { lacks: 'no main package at its root or in cmd/', app: 'a module with a main package' },
+};
+
+/**
+ * The refusal of a workspace member's folder: with the command that runs `verb` from the workspace root when it is
+ * one of the root's apps, or, for a library (what its ecosystem takes for an app it lacks), naming the root and the
+ * commands for the workspace's apps. The apps are those the root builds (its context): a folder the workspace
+ * excludes is a project of its own, not one of them.
+ */
+async function refusal(dir: string, membership: WorkspaceMembership, verb: string): Promise<WorkspaceMemberError> {
+  const { ecosystem, workspace, apps } = membership;
+  const rootArg = relative(process.cwd(), workspace.root) || '.';
+  const command = (member: string): string => `shipshape ${verb} ${rootArg} --app ${member}`;
+  const commands = (paths: readonly string[]): string => (paths.length <= 3 ? `run ${paths.map(command).join(' or ')}` : `run ${command('APP')}, APP one of ${paths.join(', ')}`);
+  const rootApps = (await discoverApps(workspace.root).catch(() => undefined))?.filter((a) => a.ecosystem === ecosystem && a.context === '.');
+  const built = rootApps === undefined ? apps : apps.filter((path) => rootApps.some((a) => a.path === path));
+  if (rootApps !== undefined && built.length === 0) {
+    const { lacks, app } = memberApps[ecosystem];
+    const choice = rootApps.length === 0 ? `the workspace has no app (${app})` : commands(rootApps.map((a) => a.path));
+    return new WorkspaceMemberError(dir, { ...membership, apps: [] }, `a library of the workspace at ${workspace.root} (${workspace.file}), not an app (${lacks}): ${choice}`);
+  }
+  return new WorkspaceMemberError(dir, { ...membership, apps: built }, `a member of the workspace at ${workspace.root} (${workspace.file}), which its build needs: ${commands(built)}`);
+}
+
+/**
+ * The folder's own apps, as paths below it, when the folder itself is the package or module they are built from
+ * (the folder refused when a workspace above has it as a member): its root app, or, for a Go module, its main
+ * packages, at its root or in `cmd/` (a module whose only main package is `cmd/x` is as much a member of a go.work
+ * as one with a main.go at its root, and builds only with the workspace's other modules).
+ */
+function ownApps(apps: readonly DetectedApp[]): { ecosystem: MemberEcosystem; paths: string[] } | undefined {
+  const [first] = apps;
+  if (first === undefined || first.ecosystem === 'java' || apps.some((a) => a.ecosystem !== first.ecosystem)) return undefined;
+  // a Go app's path is its module's folder joined with its main package: the module is the folder when they are equal
+  const own = apps.filter((a) => (a.ecosystem === 'go' ? a.path === a.mainPackage : a.path === '.'));
+  if (own.length !== apps.length) return undefined;
+  return { ecosystem: first.ecosystem, paths: own.map((a) => a.path) };
+}
+
+/** The workspace above `dir` that has it as a member, and the member's apps as that workspace's root names them. */
+async function memberOf(dir: string, apps: readonly DetectedApp[]): Promise<WorkspaceMembership | undefined> {
+  const own = ownApps(apps);
+  if (own === undefined) return undefined;
+  const workspace = await enclosingWorkspace[own.ecosystem](dir);
+  if (workspace === undefined) return undefined;
+  return { ecosystem: own.ecosystem, workspace, apps: own.paths.map((path) => (path === '.' ? workspace.member : `${workspace.member}/${path}`)) };
+}
+
+/** The detection failure `detectApp` threw, or the refusal of a member folder it hides. */
+async function memberRefusalFor(dir: string, error: unknown, verb: string): Promise<unknown> {
+  if (error instanceof SeveralAppsError) {
+    const member = await memberOf(dir, error.apps);
+    return member === undefined ? error : refusal(dir, member, verb);
+  }
+  if (!(error instanceof NoAppError)) return error;
+  // a Cargo crate or Go module with no app that a workspace above has as a member is one of its libraries
+  for (const [ecosystem, manifest] of [['rust', 'Cargo.toml'], ['go', 'go.mod']] as const) {
+    if (!(await stat(join(dir, manifest)).then((s) => s.isFile(), () => false))) continue;
+    const workspace = await enclosingWorkspace[ecosystem](dir);
+    if (workspace !== undefined) return refusal(dir, { ecosystem, workspace, apps: [] }, verb);
+  }
+  return error;
+}
+
+/**
+ * The app to generate or build for in `dir` (`app` is the `--app PATH` choice), as `detectApp` finds it, unless the
+ * folder is a member of a workspace above: then a `WorkspaceMemberError` naming the `shipshape VERB ROOT --app MEMBER`
+ * command that builds it from the workspace root. A folder with no app that is a Cargo crate or Go module a workspace
+ * has as a member is a library of that workspace, refused naming the workspace's apps; a Go module a go.work above
+ * uses, with several main packages in `cmd/`, is refused naming the commands for each.
+ */
+export async function detectAppForBuild(dir: string, app?: string, verb = 'init'): Promise<DetectedApp> {
+  let detected: DetectedApp;
+  try {
+    detected = await detectApp(dir, app);
+  } catch (error) {
+    throw app === undefined ? await memberRefusalFor(dir, error, verb) : error;
+  }
+  const member = await memberOf(dir, [detected]);
+  if (member !== undefined) throw await refusal(dir, member, verb);
+  return detected;
+}
