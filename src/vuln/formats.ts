@@ -232,7 +232,8 @@ export function toCycloneDxVex(result: ScanResult, toolVersion: string, now: str
       'bom-ref': `${m.id}/${m.package.purl}`,
       id: m.id,
       source: { name: 'OSV', url: `https://osv.dev/vulnerability/${m.id}` },
-      ...(m.aliases.length > 0 ? { references: m.aliases.map((a) => ({ id: a, source: { name: a.startsWith('CVE-') ? 'NVD' : 'OSV', url: a.startsWith('CVE-') ? `https://nvd.nist.gov/vuln/detail/${a}` : `https://osv.dev/vulnerability/${a}` } })) } : {}),
+      // its other ids, and the CVEs an advisory fixing several at once stands for
+      ...(m.aliases.length + (m.covers?.length ?? 0) > 0 ? { references: [...m.aliases, ...(m.covers ?? [])].map((a) => ({ id: a, source: { name: a.startsWith('CVE-') ? 'NVD' : 'OSV', url: a.startsWith('CVE-') ? `https://nvd.nist.gov/vuln/detail/${a}` : `https://osv.dev/vulnerability/${a}` } })) } : {}),
       ratings: [
         m.vector
           ? { ...(m.score === undefined ? {} : { score: m.score }), severity: m.severity, method: cdxMethod(m.vector), vector: m.vector }

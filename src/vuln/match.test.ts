@@ -7,7 +7,9 @@ import { catalogImage } from '../sbom/catalog.js';
 import { buildImage } from '../testing/images.js';
 import { openDb } from './db/database.js';
 import { importOsv } from './db/import.js';
-import { type ScanInput, type ScanPackage, scanSbom } from './match.js';
+import { toCycloneDxVex, toJson } from './formats.js';
+import { type ScanInput, type ScanPackage, type ScanResult, scanSbom } from './match.js';
+import { applySuppressions, parseIgnoreFile } from './suppress.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__/osv');
 
@@ -165,17 +167,20 @@ describe('one finding per vulnerability: whose severity', () => {
     affected: [{ package: { ecosystem, name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '99' }] }], ...affected }],
     ...extra,
   });
-  async function findings(records: object[], input: ScanInput): Promise<string[]> {
+  async function scanned(records: object[], input: ScanInput): Promise<ScanResult> {
     const dir = await mkdtemp(join(tmpdir(), 'shipshape-match-'));
     const db = openDb(join(dir, 'osv.sqlite'));
     await writeFile(join(dir, 'extra.json'), JSON.stringify(records));
     try {
       await importOsv(db, fixtures);
       await importOsv(db, join(dir, 'extra.json'));
-      return scanSbom(input, db).matches.map((m) => `${m.id} ${m.package.name} ${m.severity} ${m.score === undefined ? '-' : m.score.toFixed(1)} [${m.aliases.join(' ')}]`);
+      return scanSbom(input, db);
     } finally {
       db.close();
     }
+  }
+  async function findings(records: object[], input: ScanInput): Promise<string[]> {
+    return (await scanned(records, input)).matches.map((m) => `${m.id} ${m.package.name} ${m.severity} ${m.score === undefined ? '-' : m.score.toFixed(1)} [${m.aliases.join(' ')}]`);
   }
 
   it('for an OS package, the record its distribution rated decides over another record’s CVSS score', async () => {
@@ -208,27 +213,52 @@ describe('one finding per vulnerability: whose severity', () => {
     });
     const tracker1 = debian('DEBIAN-CVE-2099-1001', { upstream: ['CVE-2099-1001'] }, {}, { ecosystem_specific: { urgency: 'low' } });
     const tracker2 = debian('DEBIAN-CVE-2099-1002', { upstream: ['CVE-2099-1002'] }, {}, { ecosystem_specific: { urgency: 'medium' } });
-    const scanned = (records: object[]): Promise<string[]> => findings(records, { source: bullseye, packages: [libssl] });
+    const found = (records: object[]): Promise<string[]> => findings(records, { source: bullseye, packages: [libssl] });
 
     it('a DLA fixing one CVE and the DEBIAN-CVE record of it: one finding, Debian’s rating over the DLA’s CVSS score', async () => {
       const dla = debian('DLA-9901-1', { upstream: ['CVE-2099-1001'] }, { severity: [critical] });
-      expect(await scanned([dla, tracker1])).toEqual(['DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001 DLA-9901-1]']);
+      expect(await found([dla, tracker1])).toEqual(['DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001 DLA-9901-1]']);
       // alone, the DEBIAN-CVE record still answers to its CVE id (an ignore entry naming the CVE applies)
-      expect(await scanned([tracker1])).toEqual(['DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001]']);
+      expect(await found([tracker1])).toEqual(['DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001]']);
     });
 
     it('a DLA fixing several CVEs joins each CVE’s finding without merging the CVEs; kept when one is found by it alone', async () => {
       const dla = debian('DLA-9902-1', { upstream: ['CVE-2099-1001', 'CVE-2099-1002'] }, { severity: [critical] });
-      expect(await scanned([dla, tracker1, tracker2])).toEqual([
+      expect(await found([dla, tracker1, tracker2])).toEqual([
         'DEBIAN-CVE-2099-1002 libssl1.1 medium - [CVE-2099-1002 DLA-9902-1]',
         'DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001 DLA-9902-1]',
       ]);
-      expect(await scanned([dla, tracker1])).toEqual(['DLA-9902-1 libssl1.1 critical 9.8 []', 'DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001]']);
+      expect(await found([dla, tracker1])).toEqual(['DLA-9902-1 libssl1.1 critical 9.8 []', 'DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001]']);
+    });
+
+    it('a DLA kept as a finding of its own names the CVEs it alone finds; ignoring all of them by CVE id suppresses it', async () => {
+      const dla = debian('DLA-9902-1', { upstream: ['CVE-2099-1001', 'CVE-2099-1002'] }, { severity: [critical] });
+      const alone = await scanned([dla], { source: bullseye, packages: [libssl] });
+      expect(alone.matches.map((m) => [m.id, m.aliases, m.covers])).toEqual([['DLA-9902-1', [], ['CVE-2099-1001', 'CVE-2099-1002']]]);
+      expect(JSON.parse(toJson(alone))).toMatchObject({ matches: [{ id: 'DLA-9902-1', covers: ['CVE-2099-1001', 'CVE-2099-1002'] }] });
+      const cdx = JSON.parse(toCycloneDxVex(alone, '0.1.0', '2026-01-01T00:00:00.000Z')) as { vulnerabilities: { id: string; references?: { id: string }[] }[] };
+      expect(cdx.vulnerabilities.map((v) => [v.id, v.references?.map((r) => r.id)])).toEqual([['DLA-9902-1', ['CVE-2099-1001', 'CVE-2099-1002']]]);
+      // an ignore file with one entry per CVE id, for the advisory's source package
+      const suppressedBy = (r: ScanResult, ...ids: string[]): string[][] => {
+        const ignore = parseIgnoreFile(`vulnerabilities:\n${ids.map((id) => `  - id: ${id}\n    package: openssl\n    reason: ${id} needs a TLS peer\n`).join('')}`, 'ignore.yaml');
+        return applySuppressions(r.matches, { ignore }).suppressed.map((x) => [x.match.id, x.suppression.reason]);
+      };
+      // one CVE ignored leaves the other the DLA fixes reported
+      expect(suppressedBy(alone, 'CVE-2099-1001')).toEqual([]);
+      expect(suppressedBy(alone, 'CVE-2099-1001', 'CVE-2099-1002')).toEqual([['DLA-9902-1', 'CVE-2099-1001 needs a TLS peer; CVE-2099-1002 needs a TLS peer']]);
+      // with the DEBIAN-CVE record of one CVE, the DLA stands for the other alone: ignoring that one suppresses it
+      const partly = await scanned([dla, tracker1], { source: bullseye, packages: [libssl] });
+      expect(partly.matches.map((m) => [m.id, m.covers])).toEqual([
+        ['DLA-9902-1', ['CVE-2099-1002']],
+        ['DEBIAN-CVE-2099-1001', undefined],
+      ]);
+      expect(suppressedBy(partly, 'CVE-2099-1002')).toEqual([['DLA-9902-1', 'CVE-2099-1002 needs a TLS peer']]);
+      expect(suppressedBy(partly, 'CVE-2099-1001')).toEqual([['DEBIAN-CVE-2099-1001', 'CVE-2099-1001 needs a TLS peer']]);
     });
 
     it('`related` names another vulnerability: not followed', async () => {
       const near = debian('DEBIAN-CVE-2099-1003', { upstream: ['CVE-2099-1003'], related: ['CVE-2099-1001'] }, {}, { ecosystem_specific: { urgency: 'high' } });
-      expect(await scanned([tracker1, near])).toEqual(['DEBIAN-CVE-2099-1003 libssl1.1 high - [CVE-2099-1003]', 'DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001]']);
+      expect(await found([tracker1, near])).toEqual(['DEBIAN-CVE-2099-1003 libssl1.1 high - [CVE-2099-1003]', 'DEBIAN-CVE-2099-1001 libssl1.1 low - [CVE-2099-1001]']);
     });
   });
 

@@ -64,6 +64,11 @@ export interface Match {
   references: string[];
   /** Set when none of the package's code is in the final image (a later layer deleted it): the layers that did. */
   codeNotPresent?: { removedBy: number[] };
+  /**
+   * For an advisory fixing several vulnerabilities at once (a DSA or DLA naming them in `upstream`) that stays a
+   * finding of its own: those of them no other record finds for the package, which this finding stands for.
+   */
+  covers?: string[];
 }
 
 export interface ScanResult {
@@ -355,18 +360,21 @@ const fixOrder: Record<FixState, number> = { fixed: 4, 'not-fixed': 3, 'wont-fix
  * when each of those vulnerabilities is found for the package by another record (the DEBIAN-CVE-* record of each CVE):
  * such a group is dropped, and its ids become aliases of each finding it covers, so that an ignore entry naming the DSA
  * still applies. Its severity takes no part: it rates the bundle, not one of its CVEs. A bundle with any of its
- * vulnerabilities not found otherwise stays a finding of its own. Returns the groups kept and the ids each gains.
+ * vulnerabilities not found otherwise stays a finding of its own, which names those vulnerabilities (`covers`).
+ * Returns the groups kept, the ids each gains, and the vulnerabilities each bundle kept stands for.
  */
-function foldBundles(perPackage: Found[][]): { groups: Found[][]; extra: Map<Found[], Set<string>> } {
+function foldBundles(perPackage: Found[][]): { groups: Found[][]; extra: Map<Found[], Set<string>>; covers: Map<Found[], string[]> } {
   const isBundle = (g: Found[]): boolean => g.every((f) => f.bundles.length > 0);
   const single = perPackage.filter((g) => !isBundle(g));
   const extra = new Map<Found[], Set<string>>();
+  const covers = new Map<Found[], string[]>();
   const kept: Found[][] = [...single];
   for (const g of perPackage.filter(isBundle)) {
     const covered = [...new Set(g.flatMap((f) => f.bundles))];
     const targets = covered.map((id) => single.find((o) => o.some(({ match: m }) => m.id === id || m.aliases.includes(id))));
     if (targets.some((t) => t === undefined)) {
       kept.push(g);
+      covers.set(g, covered.filter((_, i) => targets[i] === undefined));
       continue;
     }
     const ids = g.flatMap(({ match: m }) => [m.id, ...m.aliases]);
@@ -377,7 +385,7 @@ function foldBundles(perPackage: Found[][]): { groups: Found[][]; extra: Map<Fou
       extra.set(t, set);
     }
   }
-  return { groups: kept, extra };
+  return { groups: kept, extra, covers };
 }
 
 /**
@@ -415,19 +423,21 @@ function oncePerVulnerability(found: Found[]): Match[] {
   };
   const out: Match[] = [];
   for (const perPackage of groups.values()) {
-    const { groups: kept, extra } = foldBundles(perPackage);
+    const { groups: kept, extra, covers } = foldBundles(perPackage);
     for (const group of kept) {
       const [first, ...others] = [...group].sort(better);
       if (!first) continue;
       const rest = others.map((o) => o.match);
       const gained = extra.get(group);
+      const stands = covers.get(group);
+      const match = stands === undefined ? first.match : { ...first.match, covers: [...stands].sort() };
       if (rest.length === 0 && gained === undefined) {
-        out.push(first.match);
+        out.push(match);
         continue;
       }
       const aliases = new Set([...first.match.aliases, ...rest.flatMap((o) => [o.id, ...o.aliases]), ...(gained ?? [])]);
       aliases.delete(first.match.id);
-      out.push({ ...first.match, aliases: [...aliases].sort() });
+      out.push({ ...match, aliases: [...aliases].sort() });
     }
   }
   return out;

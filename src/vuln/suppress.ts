@@ -165,11 +165,26 @@ function statementCovers(s: Statement, m: Match): boolean {
   return true;
 }
 
-function ignoreCovers(e: IgnoreEntry, m: Match): boolean {
-  if (e.id !== m.id && !m.aliases.includes(e.id)) return false;
+function ignorePackage(e: IgnoreEntry, m: Match): boolean {
   if (e.package === undefined) return true;
   if (e.package.startsWith('pkg:')) return purlCovers(e.package, m.package.purl);
   return e.package === m.package.name || e.package === m.advisoryPackage.name;
+}
+
+function ignoreCovers(e: IgnoreEntry, m: Match): boolean {
+  return (e.id === m.id || m.aliases.includes(e.id)) && ignorePackage(e, m);
+}
+
+/**
+ * The ignore entries that suppress a match: one naming its id or an alias; for an advisory that stands for several
+ * vulnerabilities (`covers`), entries naming each of them, since ignoring one CVE must not hide the others it fixes.
+ */
+function ignoredBy(active: readonly IgnoreEntry[], m: Match): IgnoreEntry[] | undefined {
+  const entry = active.find((e) => ignoreCovers(e, m));
+  if (entry) return [entry];
+  if (m.covers === undefined || m.covers.length === 0) return undefined;
+  const each = m.covers.map((id) => active.find((e) => e.id === id && ignorePackage(e, m)));
+  return each.every((e) => e !== undefined) ? [...new Set(each)] : undefined;
 }
 
 export interface SuppressOptions {
@@ -199,9 +214,12 @@ export function applySuppressions(matches: readonly Match[], options: SuppressOp
   const kept: Match[] = [];
   const suppressed: SuppressedMatch[] = [];
   for (const m of matches) {
-    const entry = active.find((e) => ignoreCovers(e, m));
-    if (entry) {
-      suppressed.push({ match: m, suppression: { by: 'ignore', reason: entry.reason, ...(entry.expires ? { expires: entry.expires } : {}) } });
+    const entries = ignoredBy(active, m);
+    if (entries) {
+      // several entries (one per CVE of an advisory): their reasons, and the day the first of them expires
+      const reason = [...new Set(entries.map((e) => e.reason))].join('; ');
+      const expires = entries.flatMap((e) => (e.expires === undefined ? [] : [e.expires])).sort()[0];
+      suppressed.push({ match: m, suppression: { by: 'ignore', reason, ...(expires ? { expires } : {}) } });
       continue;
     }
     const last = statements.filter(({ s }) => statementCovers(s, m)).pop()?.s;
