@@ -7,10 +7,16 @@
  * folder's lock or written before the entry is renamed into place, and removes it when it is done. Pruning, under
  * the same lock, skips every entry with a lease whose process is alive (or on another host, which it cannot ask),
  * and renames the rest aside before removing them, so a build never sees half an entry.
+ *
+ * A recipe no build asks for any more (a new Node.js binary, another preset or architecture) would keep its entry
+ * for ever, tens of MB each. So an entry records when it was last used, as the mtime of its folder: taking a lease
+ * and releasing one touch it. A build storing or using a base removes, in the same prune, the entries of other
+ * recipes unused for longer than `base.keepUnused`, as Go trims build cache entries unused for days and BuildKit's
+ * gc policy drops records older than its `keepDuration`.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pathExists } from '../image/atomic.js';
 import { acquireFileLock, processAlive } from '../internal/file-lock.js';
@@ -24,6 +30,12 @@ const readers = 'readers';
 
 /** An entry of a layout before v3: `<preset>-<key>`, without the archive state (v3: `<preset>-<key>-<archive>`). */
 const olderLayout = /^[a-z][a-z0-9]*-[0-9a-f]{32}$/;
+
+/** An entry of the current layout (v3): `<preset>-<recipe>-<archive>`. */
+const entryLayout = /^[a-z][a-z0-9]*-[0-9a-f]{32}-[0-9a-f]{32}$/;
+
+/** The marker of the base a recipe's last archive check named (`<preset>-<recipe>-checked`, see build.ts). */
+const checkedLayout = /^[a-z][a-z0-9]*-[0-9a-f]{32}-checked$/;
 
 /** What a prune left half done (renamed aside, not yet removed): no build reads it. */
 const prunedAside = /^\..+\.pruned-[0-9a-f]+$/;
@@ -40,9 +52,23 @@ async function writeLease(dir: string): Promise<string> {
   return token;
 }
 
-/** The lease whose file is `path`: releasing removes it. */
+/** Records that a build uses `entry` now; a cache this process cannot write to keeps its old time. */
+async function touch(entry: string): Promise<void> {
+  const now = new Date();
+  await utimes(entry, now, now).catch(() => undefined);
+}
+
+/**
+ * The lease whose file is `path` (`<entry>/readers/<token>`): releasing removes it and records the entry as used
+ * until then, so that a `--watch` that held it for weeks does not leave it looking unused.
+ */
 function released(path: string): BaseLease {
-  return { release: () => unlink(path).catch(() => undefined) };
+  return {
+    release: async () => {
+      await unlink(path).catch(() => undefined);
+      await touch(dirname(dirname(path)));
+    },
+  };
 }
 
 /**
@@ -69,7 +95,9 @@ export async function leaseCachedBase(entry: string): Promise<BaseLease | undefi
   try {
     if (!(await pathExists(join(entry, 'index.json')))) return undefined;
     try {
-      return released(join(entry, readers, await writeLease(entry)));
+      const lease = released(join(entry, readers, await writeLease(entry)));
+      await touch(entry);
+      return lease;
     } catch {
       return nothing;
     }
@@ -93,15 +121,24 @@ async function inUse(entry: string): Promise<boolean> {
   return false;
 }
 
+/** Whether `path` was last modified longer than `seconds` ago; a time ahead of the clock (set back since) is recent. */
+async function unusedFor(path: string, seconds: number, now: number): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined);
+  return info !== undefined && now - info.mtimeMs > seconds * 1000;
+}
+
 /**
  * Removes the entries `keep` replaces: the other archive states of its recipe (`prefix`: the recipe's entries all
- * start with it) and every entry of an older layout, each unless a build holds a lease on it. Returns the names removed.
+ * start with it) and every entry of an older layout, each unless a build holds a lease on it; and, when `keepUnused`
+ * (seconds) is not 0, the entries of other recipes no build has used for longer than that, with their check
+ * markers. Returns the names removed.
  */
-export async function pruneBases(keep: string, prefix: string): Promise<string[]> {
+export async function pruneBases(keep: string, prefix: string, keepUnused: number): Promise<string[]> {
   const parent = dirname(keep);
   const own = basename(prefix);
   const aside: string[] = [];
   const removed: string[] = [];
+  const now = Date.now();
   const lock = await acquireFileLock(lockPath(keep));
   try {
     for (const name of await readdir(parent)) {
@@ -110,8 +147,15 @@ export async function pruneBases(keep: string, prefix: string): Promise<string[]
         aside.push(path);
         continue;
       }
-      const sameRecipe = name.startsWith(own) && /^[0-9a-f]{32}$/.test(name.slice(own.length));
-      if (path === keep || !(sameRecipe || olderLayout.test(name))) continue;
+      const ownRecipe = name.startsWith(own);
+      if (!ownRecipe && keepUnused > 0 && checkedLayout.test(name)) {
+        // a few bytes, read by no build of this recipe: no lease to respect, nothing to rename aside
+        if (await unusedFor(path, keepUnused, now)) await unlink(path).then(() => removed.push(name), () => undefined);
+        continue;
+      }
+      const replaced = ownRecipe ? /^[0-9a-f]{32}$/.test(name.slice(own.length)) : olderLayout.test(name);
+      const unused = !ownRecipe && !replaced && keepUnused > 0 && entryLayout.test(name) && (await unusedFor(path, keepUnused, now));
+      if (path === keep || !(replaced || unused)) continue;
       if (await inUse(path)) continue;
       const moved = join(parent, `.${name}.pruned-${randomBytes(4).toString('hex')}`);
       try {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeLayoutDir } from '../image/layout/write.js';
 import type { ProgressEvent } from '../internal/events.js';
@@ -87,6 +87,33 @@ describe('build', () => {
       await writeFile(sizesFile, JSON.stringify(believed));
       expect((await build({ ...request, ports: [] })).layers[0]).toMatchObject({ uncompressedSize: 12345 });
     });
+  });
+
+  it('a build using a cached base removes bases of other recipes unused for longer than base.keepUnused; offline, it removes nothing', async () => {
+    const { request } = await cachedBase();
+    const { dir } = await presetBaseCache('nodejs', 'amd64', request, 'a'.repeat(64));
+    const bases = dirname(dir);
+    // the archive named this base a moment ago (base.recheckAfter): the build takes it without a request
+    await writeFile(`${(await presetBaseCache('nodejs', 'amd64', request, undefined)).dir}checked`, `${basename(dir)}\n`);
+    // a base of an older Node.js binary, last used 31 days ago
+    const stale = `nodejs-${'2'.repeat(32)}-${'b'.repeat(32)}`;
+    await mkdir(join(bases, stale));
+    await writeFile(join(bases, stale, 'index.json'), '{}');
+    const monthAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000);
+    await utimes(join(bases, stale), monthAgo, monthAgo);
+    const entries = async (): Promise<string[]> => (await readdir(bases)).filter((n) => !n.startsWith('.') && !n.endsWith('checked')).sort();
+    // offline (the request's config): the stale base could not be assembled again, so it stays
+    await build({ ...request, ports: [] });
+    expect(await entries()).toEqual([basename(dir), stale].sort());
+    await build({ ...request, ports: [], config: configSchema.parse({ base: { keepUnused: 0 } }) });
+    expect(await entries()).toEqual([basename(dir), stale].sort());
+    await utimes(dir, monthAgo, monthAgo);
+    const events: ProgressEvent[] = [];
+    await build({ ...request, ports: [], config: configSchema.parse({}), events: (e) => events.push(e) });
+    expect(await entries()).toEqual([basename(dir)]);
+    expect(events.some((e) => e.kind === 'log' && e.message === `removed cached bases replaced or unused for over 2592000 s: ${stale}`)).toBe(true);
+    // the base it used is recorded as used just now
+    expect((await stat(dir)).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('warns when the search for workspace members stopped at its bound, as init notes it', async () => {

@@ -237,10 +237,7 @@ async function uncompressedBytes(layer: Layer): Promise<number> {
   return n;
 }
 
-/**
- * Assembles the preset base of the archive state whose `releases` named `dir`, stores it there held by a lease of
- * this build, and removes the entries it replaces (see base-cache.ts).
- */
+/** Assembles the preset base of the archive state whose `releases` named `dir` and stores it there, held by a lease of this build. */
 async function assembleBase(preset: PresetName, architecture: string, recipe: BaseRecipe, dir: string, releases: SuiteRelease[], request: BuildRequest, config: Config, events: EventSink): Promise<BaseLease> {
   const { nodeBinary, keepNodeSymbols } = recipe;
   const task = new ProgressTask(events, 'build-base', `assembling the ${preset} base (cached for later builds)`);
@@ -267,14 +264,20 @@ async function assembleBase(preset: PresetName, architecture: string, recipe: Ba
     task.end();
   }
   if (lease === undefined) throw new ShipshapeError('internal', `no lease on the base stored in ${dir}`);
-  // a cache write: a failed prune leaves more than one base, never a failed build
+  return lease;
+}
+
+/**
+ * Removes, beside the base `dir` a build stores or uses, the entries it replaces and those of recipes unused for
+ * longer than `base.keepUnused` (see base-cache.ts). A cache write: a failed prune leaves more bases, never a failed build.
+ */
+async function pruneBeside(dir: string, recipe: BaseRecipe, config: Config, events: EventSink): Promise<void> {
   try {
-    const removed = await pruneBases(dir, recipe.prefix);
-    if (removed.length > 0) events({ kind: 'log', level: 'debug', message: `removed the cached bases this one replaces: ${removed.join(', ')}` });
+    const removed = await pruneBases(dir, recipe.prefix, config.base.keepUnused);
+    if (removed.length > 0) events({ kind: 'log', level: 'debug', message: `removed cached bases replaced or unused for over ${config.base.keepUnused} s: ${removed.join(', ')}` });
   } catch (error) {
     events({ kind: 'log', level: 'debug', message: `removing older cached bases beside ${dir}: ${error instanceof Error ? error.message : String(error)}` });
   }
-  return lease;
 }
 
 /** A preset base, assembled once and kept as an OCI layout in `<cacheDir>/build/bases/<key>`. */
@@ -316,6 +319,8 @@ async function presetBase(preset: PresetName, architecture: string, request: Bui
       events({ kind: 'log', level: 'debug', message: `writing ${marker}: ${error instanceof Error ? error.message : String(error)}` });
     });
   }
+  // offline, nothing is removed: a base of another recipe or state could not be assembled again without the archive
+  if (!config.offline) await pruneBeside(dir, recipe, config, events);
   const held = lease;
   const ctx = await createTransportContext(config, events);
   const close = async (): Promise<void> => {

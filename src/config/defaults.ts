@@ -15,6 +15,6 @@ export function defaultConfig(): Config {
     analyze: { thresholds: {}, dive: {} },
     vuln: { db: { url: 'https://osv-vulnerabilities.storage.googleapis.com', ecosystems: [], stale: 'fail' } },
     sbom: { golang: { searchLocalModCacheLicenses: false }, rust: { searchLocalCargoLicenses: false } },
-    base: { checkValidUntil: true, checkDate: true, recheckAfter: 3600 },
+    base: { checkValidUntil: true, checkDate: true, recheckAfter: 3600, keepUnused: 2_592_000 },
   };
 }

@@ -154,6 +154,12 @@ export const baseSchema = z.strictObject({
    * them a build reuses the base it checked last, as `docker build` reuses a pulled base; 0 asks on every build.
    */
   recheckAfter: z.number().int().nonnegative().default(3600),
+  /**
+   * Seconds a cached base of another recipe (another Node.js binary, preset or architecture) is kept after a build
+   * last used it: a build storing or using a base removes older ones. 30 days by default, so a recipe built monthly
+   * (a maintenance branch) keeps its base; 0 keeps them all.
+   */
+  keepUnused: z.number().int().nonnegative().default(2_592_000),
 });
 
 export type BaseConfig = z.infer<typeof baseSchema>;
@@ -169,7 +175,7 @@ export const configSchema = z.strictObject({
   analyze: analyzeSchema.default({ thresholds: {}, dive: {} }),
   vuln: vulnSchema.default({ db: { url: 'https://osv-vulnerabilities.storage.googleapis.com', ecosystems: [], stale: 'fail' } }),
   sbom: sbomSchema.default({ golang: { searchLocalModCacheLicenses: false }, rust: { searchLocalCargoLicenses: false } }),
-  base: baseSchema.default({ checkValidUntil: true, checkDate: true, recheckAfter: 3600 }),
+  base: baseSchema.default({ checkValidUntil: true, checkDate: true, recheckAfter: 3600, keepUnused: 2_592_000 }),
 });
 
 export type Config = z.infer<typeof configSchema>;
