@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { exitCodes } from '../internal/errors.js';
-import { verbs } from './commands/index.js';
+import { verbs, verbsFor } from './commands/index.js';
 import { reportError } from './runtime.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-/** Builds the program with the verbs `only` names (all when undefined). */
-export async function buildProgram(only?: string): Promise<Command> {
+/** Builds the program with the verbs `names` names. */
+export async function buildProgram(names: readonly string[] = Object.keys(verbs)): Promise<Command> {
   const program = new Command('shipshape')
     .description('Make container images small, fast to build and safe — and prove it with measured numbers.')
     .version(pkg.version, '-V, --version')
@@ -19,8 +19,7 @@ export async function buildProgram(only?: string): Promise<Command> {
         '            3 internal error, 4 an external system (engine, registry) failed.',
     );
   program.exitOverride();
-  const wanted = only !== undefined && only in verbs ? [only] : Object.keys(verbs);
-  for (const name of wanted) {
+  for (const name of names) {
     const load = verbs[name];
     if (load) (await load())(program);
   }
@@ -29,8 +28,12 @@ export async function buildProgram(only?: string): Promise<Command> {
 }
 
 async function main(): Promise<void> {
-  // load only the verb the command line names; --help, unknown verbs and no verb load all of them
-  const program = await buildProgram(process.argv.slice(2).find((a) => !a.startsWith('-')));
+  // a reader that stops early (`shipshape lint | head`) closes the pipe: the write reports it (see writeResult), and
+  // the stream's error event, which would otherwise end the process with a stack trace, is not an error of the run
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  const program = await buildProgram(verbsFor(process.argv.slice(2)));
   try {
     await program.parseAsync(process.argv);
   } catch (error) {

@@ -18,7 +18,9 @@ export async function writeResult(text: string, options: OutputOptions): Promise
   if (options.output === undefined || options.output === '-') {
     await new Promise<void>((resolve, reject) => {
       process.stdout.write(body, (error) => {
-        if (error) reject(error);
+        // a reader that stopped early (`| head`) closed the pipe: what it did not read is not wanted, and the run
+        // ends with the exit code of its result, not a write error
+        if (error && (error as NodeJS.ErrnoException).code !== 'EPIPE') reject(error);
         else resolve();
       });
     });

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { missing, runCli } from './env.js';
+import { spawn } from 'node:child_process';
+import { cliPath, missing, runCli } from './env.js';
 
 const skip = missing('cli');
 const dir = mkdtempSync(join(tmpdir(), 'shipshape-lint-'));
@@ -17,6 +18,27 @@ afterAll(() => {
 const dockerfile = 'FROM debian:12.6\nRUN apt-get update && apt-get install curl\nUSER nobody\nHEALTHCHECK NONE\n';
 
 describe.skipIf(skip)('shipshape lint', () => {
+  it('a reader that stops early (`| head`) ends the run quietly with the exit code of its result, no stack trace', async () => {
+    // JSON for 3,000 findings is far more than a pipe's buffer, so the writes are still going when the reader leaves
+    const own = mkdtempSync(join(tmpdir(), 'shipshape-lint-pipe-'));
+    const file = join(own, 'Dockerfile');
+    writeFileSync(file, `FROM debian:12.6\n${Array.from({ length: 1500 }, (_, i) => `RUN apt-get install curl${i}`).join('\n')}\n`);
+    const child = spawn(process.execPath, [cliPath, 'lint', '--no-shellcheck', '-f', 'json', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    rmSync(own, { recursive: true, force: true });
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+  });
+
+  it('--version alone prints the version of package.json', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync(join(cliPath, '../../../package.json'), 'utf8')) as { version: string }).version);
+  });
+
   it('finds Dockerfiles recursively and exits 1 at the threshold, --exit-code chooses the code', async () => {
     mkdirSync(join(dir, 'a/b'), { recursive: true });
     writeFileSync(join(dir, 'a/b/api.Dockerfile'), dockerfile);

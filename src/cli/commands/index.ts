@@ -29,3 +29,14 @@ export const verbs: Record<string, () => Promise<Register>> = {
   secrets: async () => (await import('./secrets.js')).register,
   tags: async () => (await import('./tags.js')).register,
 };
+
+/**
+ * The verbs a command line needs loaded: the one it names; none for `--version` alone, which prints from
+ * package.json; every verb for help, an unknown verb or none (commander lists them or suggests one).
+ */
+export function verbsFor(args: readonly string[]): string[] {
+  const named = args.find((a) => !a.startsWith('-'));
+  if (named !== undefined && named in verbs) return [named];
+  if (named === undefined && args.some((a) => a === '-V' || a === '--version')) return [];
+  return Object.keys(verbs);
+}
