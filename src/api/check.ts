@@ -4,7 +4,9 @@
  * Dockerfile when there is none) and a generated `.dockerignore`. With an engine both are built cold and rebuilt
  * after one source file changes, then read back and measured (analyze, SBOM, scan, secrets); a Node.js app is
  * also assembled daemonlessly (`build()`) and measured the same way. Nothing is written into the project unless
- * `write` is set, and then only the Dockerfile and `.dockerignore`.
+ * `write` is set, and then only the Dockerfile and `.dockerignore`. A folder a workspace above has as a member is
+ * refused as `init` refuses it (the copies would hold it without the workspace its build needs), naming
+ * `shipshape check ROOT --app MEMBER`.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -21,7 +23,7 @@ import { compressedSize } from '../check/compressed-size.js';
 import { engineBuild, engineDiffIds, type EngineOptions, finalBase, probeEngine, removeLabelledImages, substituteBases } from '../check/engine.js';
 import { type BuildTimes, type CheckReport, checkSchemaVersion, type CheckState, type FileChange, type ImageMeasurement, type LintFindingSummary, type StateId } from '../check/model.js';
 import { mergeDockerignore } from '../context/index.js';
-import { detectApp, type DetectedApp } from '../generate/index.js';
+import { type DetectedApp, detectAppForBuild, WorkspaceMemberError } from '../generate/index.js';
 import type { Image } from '../image/types.js';
 import { externalFailure, invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import { type EventSink, silent } from '../internal/events.js';
@@ -370,9 +372,11 @@ export async function check(options: CheckOptions): Promise<CheckReport> {
 
   let app: DetectedApp | undefined;
   try {
-    app = await detectApp(project, options.app);
+    app = await detectAppForBuild(project, options.app, 'check');
   } catch (error) {
-    if (!(error instanceof ShipshapeError) || error.code === 'internal') throw error;
+    // a workspace member builds from the workspace root, which the scratch copies of this folder would lack: every
+    // state would measure the member alone (the generated Dockerfile, the daemonless build, the .dockerignore)
+    if (error instanceof WorkspaceMemberError || !(error instanceof ShipshapeError) || error.code === 'internal') throw error;
     app = undefined;
     notes.push(`no app detected: ${firstLine(error)}`);
   }
