@@ -53,7 +53,7 @@ const inFile = (file: string) => (found: { root: string; member: string } | unde
  * member alone, the Dockerfile would install without the lockfile or miss what it takes from the workspace.
  */
 const enclosingWorkspace: Record<MemberEcosystem, (dir: string) => Promise<EnclosingWorkspace | undefined>> = {
-  node: (dir) => findWorkspace(dir).then((w) => (w === undefined || w.member === '.' ? undefined : w)),
+  node: (dir) => findWorkspace(dir).then((w) => (w === undefined || w.member === '.' ? undefined : { root: w.root, member: w.member, file: w.file })),
   go: (dir) => findEnclosingGoWork(dir).then(inFile('go.work')),
   rust: (dir) => findEnclosingCargoWorkspace(dir).then(inFile('Cargo.toml')),
   python: (dir) => findEnclosingUvWorkspace(dir).then(inFile('pyproject.toml')),

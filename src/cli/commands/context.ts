@@ -30,6 +30,8 @@ export function render(ctx: Pick<VerbContext, 'c'>, r: ContextResult, suggest: b
     `  sent to the engine: ${size(r.sent.bytes)} in ${counted(r.sent.files, 'file')}`,
     `  without ${r.ignoreFile ?? '.dockerignore'}: ${size(r.total.bytes)} in ${counted(r.total.files, 'file')}${r.ignoreFile === null ? c.yellow('  (no .dockerignore)') : `  (${counted(r.patterns.length, 'pattern')} ${r.patterns.length === 1 ? 'excludes' : 'exclude'} ${size(r.total.bytes - r.sent.bytes)} in ${counted(r.total.files - r.sent.files, 'file')})`}`,
   ];
+  // a member's build sends the workspace root, not this folder: what is measured above is not what its build sends
+  if (r.workspace !== undefined) lines.push(c.yellow(`  a member of the workspace at ${r.workspace.root} (${r.workspace.file}): its build context is ${r.workspace.root}`));
   if (r.git.present) lines.push(`  .git: ${r.git.sent ? c.red(`sent (${size(r.git.bytes)} in ${counted(r.git.files, 'file')})`) : 'excluded'}`);
   if (r.largest.length > 0) {
     lines.push('', c.bold('Largest entries sent'));
@@ -51,8 +53,9 @@ export function render(ctx: Pick<VerbContext, 'c'>, r: ContextResult, suggest: b
     lines.push('', c.red(c.bold('COPY/ADD sources the build cannot find')));
     for (const b of r.copyBreaks) lines.push(`  Dockerfile:${b.line}  ${b.source}  ${b.problem === 'excluded' ? 'excluded by the .dockerignore' : 'does not exist'}`);
   }
-  if (suggest) lines.push('', c.bold('Suggested .dockerignore'), r.suggestedDockerignore.trimEnd());
-  else if (r.shouldIgnore.length > 0 || r.ignoreFile === null) lines.push('', c.dim('shipshape context --suggest prints the .dockerignore shipshape init would write'));
+  const at = r.workspace === undefined ? '' : ` at the workspace root ${r.workspace.root}`;
+  if (suggest) lines.push('', c.bold(`Suggested .dockerignore${at}`), r.suggestedDockerignore.trimEnd());
+  else if (r.shouldIgnore.length > 0 || r.ignoreFile === null) lines.push('', c.dim(`shipshape context --suggest prints the .dockerignore shipshape init would write${at}`));
   return lines.join('\n');
 }
 
