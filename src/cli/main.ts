@@ -28,11 +28,14 @@ export async function buildProgram(names: readonly string[] = Object.keys(verbs)
 }
 
 async function main(): Promise<void> {
-  // a reader that stops early (`shipshape lint | head`) closes the pipe: the write reports it (see writeResult), and
-  // the stream's error event, which would otherwise end the process with a stack trace, is not an error of the run
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
+  // a reader that stops early (`shipshape lint | head`, `2>&1 | head`) closes the pipe: the write reports it (see
+  // writeResult), and the stream's error event, which would otherwise end the process with a stack trace, is not an
+  // error of the run; what a closed stderr cannot take (progress, notes) is dropped
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   const program = await buildProgram(verbsFor(process.argv.slice(2)));
   try {
     await program.parseAsync(process.argv);
