@@ -338,7 +338,7 @@ describe.skipIf(skip)('registry faults through a fault-injecting proxy', () => {
     stub.origin = server.origin;
     try {
       const error = await remote.image(parseReference(`${server.host}/x:y`), opts({ timeout: 1, retries: 1 })).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'external', message: `registry ${server.host}: getting a token: timed out: no data for 1 s after 2 attempts` });
+      expect(error).toMatchObject({ code: 'external', message: `registry ${server.host}: getting a token from ${server.origin}/token: timed out: no data for 1 s after 2 attempts` });
     } finally {
       await server.close();
     }
@@ -371,6 +371,35 @@ describe.skipIf(missing('cli'))('a registry that never answers, through the CLI'
       await silent.stop();
     }
   });
+
+  it('a token service that takes the refresh-token form and never answers: cut at the deadline, one line naming it, exit 4', async () => {
+    const tokenForms: string[] = [];
+    const realm: { origin?: string } = {};
+    const server = await startStub((req, res) => {
+      if ((req.url ?? '').startsWith('/token')) {
+        // read the form, then never answer
+        req.on('data', () => undefined);
+        req.on('end', () => tokenForms.push(req.method ?? ''));
+        return;
+      }
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm.origin ?? ''}/token",service="stub"` }).end();
+    });
+    realm.origin = server.origin;
+    const work = mkdtempSync(join(tmpdir(), 'shipshape-token-stall-'));
+    try {
+      writeFileSync(join(work, 'config.json'), JSON.stringify({ auths: { [server.host]: { identitytoken: 'refresh-token-not-logged' } } }));
+      const started = Date.now();
+      const res = await runCli(['tags', '--registry-timeout', '2', `${server.host}/app`], { env: { DOCKER_CONFIG: work } });
+      const seconds = (Date.now() - started) / 1000;
+      expect(res).toMatchObject({ code: 4, stdout: '', stderr: `shipshape: registry ${server.host}: getting a token from ${server.origin}/token: timed out: no answer within 2 s\n` });
+      expect(tokenForms).toEqual(['POST']);
+      // the CLI's own start-up on top of the limit (before: the 60 s upload answer limit, for each of five attempts)
+      expect(seconds).toBeLessThan(6);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+      await server.close();
+    }
+  }, 20_000);
 });
 
 describe('a token service that fails once', () => {
@@ -460,7 +489,7 @@ describe('error bodies that repeat the request', () => {
       const config = join(work, 'config.json');
       writeFileSync(config, JSON.stringify({ auths: { [registry.host]: { auth: basic } } }));
       const tokenError = await remote.tags(parseReference(`${registry.host}/private`), { dockerConfig: config, retries: 0 }).catch((e: unknown) => e);
-      expect((tokenError as Error).message).toMatch(/getting a token: answered 403 Forbidden \(denied: Basic \*\*\* \(someone:\*\*\*\)\)/);
+      expect((tokenError as Error).message).toMatch(/getting a token from http:\/\/127\.0\.0\.1:\d+\/token: answered 403 Forbidden \(denied: Basic \*\*\* \(someone:\*\*\*\)\)/);
       expect((tokenError as Error).message).not.toContain(basic);
       expect((tokenError as Error).message).not.toContain(password);
     } finally {

@@ -7,7 +7,7 @@ import { buffer } from 'node:stream/consumers';
 import { z } from 'zod';
 import { externalFailure } from '../../internal/errors.js';
 import type { Credentials } from './credentials.js';
-import { type Authorizer, header, type HttpResponse, type RegistryTransport } from './transport.js';
+import { type Authorizer, header, type HttpResponse, redactUrl, type RegistryTransport } from './transport.js';
 
 export interface Challenge {
   scheme: string;
@@ -159,7 +159,7 @@ export class RegistryAuth {
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: () => Buffer.from(form.toString()),
           expect: [200],
-          what: 'getting a token',
+          what: `getting a token from ${redactUrl(url)}`,
           secrets: [creds.identityToken],
           // asking again gives another token; at worst (a service that rotates refresh tokens) it is refused
           idempotent: true,
@@ -172,7 +172,7 @@ export class RegistryAuth {
       const headers: Record<string, string> = {};
       if (creds?.username !== undefined) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`;
       try {
-        body = await this.transport.fetch({ method: 'GET', url, headers, expect: [200], what: 'getting a token', followRedirects: true }, read);
+        body = await this.transport.fetch({ method: 'GET', url, headers, expect: [200], what: `getting a token from ${redactUrl(url)}`, followRedirects: true }, read);
       } catch (error) {
         if (error instanceof Error && / 401 /.test(error.message)) throw externalFailure(subject, 'credentials rejected (401 Unauthorized)', error);
         throw error;

@@ -266,6 +266,7 @@ export class RegistryClient {
         followRedirects: false,
         what,
         authorizer,
+        upload: true,
       });
       await readBounded(res.body, 0);
       return;
@@ -286,6 +287,7 @@ export class RegistryClient {
         followRedirects: false,
         what,
         authorizer,
+        upload: true,
       });
       await readBounded(res.body, 0);
       offset += chunk.length;

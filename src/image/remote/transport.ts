@@ -33,8 +33,8 @@ export interface TransportOptions {
   /** Seconds to wait for the answer (status and headers) to a request that sends no body. */
   responseTimeout?: number;
   /**
-   * Seconds one request may take until its answer, every attempt and wait between them included: a request that
-   * sends no body is cut there, and no retry starts after it.
+   * Seconds one request may take until its answer, every attempt and wait between them included: a request is cut
+   * there (all but a blob upload, see HttpRequest.upload), and no retry starts after it.
    */
   deadline?: number;
   /** Retries for 429, 5xx, broken connections and timeouts (see HttpRequest.idempotent). */
@@ -93,6 +93,12 @@ export interface HttpRequest {
    * fresh one. Default: `deadline` seconds from now.
    */
   deadlineAt?: number;
+  /**
+   * A blob upload (a PUT or PATCH carrying layer bytes): the time to send its body grows with its size, so it is
+   * bounded by idleness instead of the deadline. Every other request, a small body (a token form, a manifest) or
+   * none, is cut at the deadline.
+   */
+  upload?: boolean;
 }
 
 const idempotentMethods = new Set<HttpRequest['method']>(['GET', 'HEAD', 'PUT', 'DELETE']);
@@ -566,9 +572,10 @@ export class RegistryTransport {
       }
       noteSecrets(secrets, url, headers.authorization);
       let res: Dispatcher.ResponseData;
-      // A request without a body is answered within the deadline or cut there; one that sends a body (an upload)
-      // is bounded by idleness instead, as the time to send it grows with its size.
-      const cut = req.body === undefined ? new AbortController() : undefined;
+      // A request is answered within the deadline or cut there; a blob upload is bounded by idleness instead, as the
+      // time to send it grows with its size. A token form or a manifest is small: a registry or token service that
+      // takes it and never answers must not hold the request for the upload answer limit of every attempt.
+      const cut = req.upload === true ? undefined : new AbortController();
       const timer = cut === undefined ? undefined : setTimeout(() => { cut.abort(); }, Math.max(0, deadlineAt - Date.now()));
       const signals = [this.signal, cut?.signal].filter((s) => s !== undefined);
       try {
