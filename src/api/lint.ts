@@ -263,7 +263,11 @@ class DigestResolver {
 
   private async lookUp(image: string): Promise<string | undefined> {
     const { digest } = await import('./digest.js');
-    // a lint run should not wait a registry's full timeout and retries for a suggestion
+    // A lint run should not wait a registry's full timeout and retries for a suggestion: each request gets at most
+    // 15 s and one retry. With `registry.timeout` unset, the idle limit follows this shorter deadline as it follows
+    // any deadline (a third of it, see defaultIdleTimeout): 5 s rather than the 15 s of a 45 s deadline, so that a
+    // manifest or token answer whose body stops is cut and asked for again once before the 15 s are spent; an idle
+    // limit of 15 s would meet the deadline, which would then always end the request first, never retried.
     const registry = this.registry.config?.registry;
     const config = this.registry.config ? { ...this.registry.config, ...(registry ? { registry: { ...registry, ...(registry.timeout === undefined ? {} : { timeout: Math.min(registry.timeout, 15) }), deadline: Math.min(registry.deadline, 15), retries: Math.min(registry.retries, 1) } } : {}) } : undefined;
     try {
