@@ -13,7 +13,8 @@ import type { PresetName } from '../base/presets.js';
 import { binaryNeeds, type BinaryNeeds, buildBinaryImage, buildNodeApp, type BuildResult, type GitCache, type LayerRole, parseEnv, readProject } from '../build/index.js';
 import { configSchema as fileConfigSchema, type Config } from '../config/schema.js';
 // the module itself, not the generate index: every build looks for a workspace, few need the detectors
-import { findWorkspace, type FoundWorkspace, maxMemberEntries } from '../generate/ecosystems/node/workspace.js';
+import { findWorkspace, type FoundWorkspace } from '../generate/ecosystems/node/workspace.js';
+import { maxMemberEntries } from '../generate/member-globs.js';
 import { pathExists, writeDirAtomic } from '../image/atomic.js';
 import { createTransportContext, open, sinkFor, type TransportContext, write } from '../image/transports/index.js';
 import { abortable } from '../image/mutate/index.js';

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -65,6 +66,25 @@ describe('detectApp', () => {
       const { dockerfile } = await generateFiles(root, app, { compat: true, baseMap: {} });
       expect(dockerfile).toContain('COPY libs/a/b/c/d/util/package.json ./libs/a/b/c/d/util/');
       expect(dockerfile).toContain(`COPY ${member}/package.json ./${member}/`);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('notes a Cargo or uv workspace whose member search stopped at its bound, as for Node.js', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-capped-ws-'));
+    try {
+      await writeFile(join(root, 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\n\n[workspace]\nmembers = ["shared/*"]\n');
+      await mkdir(join(root, 'src'));
+      await writeFile(join(root, 'src/main.rs'), 'fn main() {}\n');
+      await writeFile(join(root, 'pyproject.toml'), '[project]\nname = "app"\n\n[tool.uv.workspace]\nmembers = ["shared/*"]\n');
+      await writeFile(join(root, 'main.py'), 'print("up")\n');
+      // 20,000 entries (what the search reads) in the folder both globs walk, and a member below it left unread
+      await mkdir(join(root, 'shared/unread'), { recursive: true });
+      for (let i = 0; i < 20_000; i++) writeFileSync(join(root, 'shared', `f${i}`), '');
+      const apps = await discoverApps(root);
+      expect(apps.find((a) => a.ecosystem === 'rust')?.notes).toContain('Cargo.toml: the search for workspace members stopped after 20000 folder entries; members in the folders left unread are not listed');
+      expect(apps.find((a) => a.ecosystem === 'python')?.notes).toContain('pyproject.toml: the search for workspace members stopped after 20000 folder entries; members in the folders left unread are not listed, and their pyproject.toml is not copied before the install');
     } finally {
       await rm(root, { recursive: true, force: true });
     }

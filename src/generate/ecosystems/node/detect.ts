@@ -11,7 +11,8 @@ import { joinPath, type ProjectFiles, searchDepth } from '../../project-files.js
 import type { Detector, NodeApp, NodeFramework, NodePackageManager, WorkspaceBuild } from '../../types.js';
 import { defaultNodeMajor } from './dockerfile.js';
 import { forImage, type NodeStart, parseStartScript, preloadsOf, withoutPreloads } from '../../../dockerfile/index.js';
-import { isWorkspaceRoot, maxMemberEntries, workspaceAt, workspaceMembers, workspaceRootOf } from './workspace.js';
+import { maxMemberEntries } from '../../member-globs.js';
+import { isWorkspaceRoot, workspaceAt, workspaceMembers, workspaceRootOf } from './workspace.js';
 
 const packageJsonSchema = z.looseObject({
   name: z.string().optional(),

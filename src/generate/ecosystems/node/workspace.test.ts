@@ -113,6 +113,17 @@ describe('findWorkspace', () => {
     expect(await workspaceMembers(new ProjectFiles(root), ws, 5)).toEqual({ members: ['apps/a', 'apps/b'], capped: true });
   });
 
+  it('reads a character class in a pattern, as npm, yarn and pnpm do', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'shipshape-ws-'));
+    made.push(root);
+    for (const member of ['packages/api', 'packages/billing', 'packages/core']) {
+      await mkdir(join(root, member), { recursive: true });
+      await writeFile(join(root, member, 'package.json'), '{}');
+    }
+    const ws: WorkspaceRoot = { root: '.', patterns: ['packages/[ab]*'], file: 'package.json' };
+    expect(await workspaceMembers(new ProjectFiles(root), ws)).toEqual({ members: ['packages/api', 'packages/billing'], capped: false });
+  });
+
   describe('with a pnpm-workspace.yaml written here', () => {
     async function pnpmWorkspace(text: string): Promise<string> {
       const root = await mkdtemp(join(tmpdir(), 'shipshape-ws-'));

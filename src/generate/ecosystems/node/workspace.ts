@@ -7,7 +7,8 @@ import { posix, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { invalidInput } from '../../../internal/errors.js';
 import { describeIssue } from '../../../internal/zod-issues.js';
-import { filesAbove, joinPath, type ProjectFiles, skippedDirs } from '../../project-files.js';
+import { findMemberFolders, maxMemberEntries, memberGlob } from '../../member-globs.js';
+import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
 
 const manifestSchema = z.looseObject({
   workspaces: z.union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).optional() })]).optional(),
@@ -15,53 +16,12 @@ const manifestSchema = z.looseObject({
 
 const pnpmWorkspaceSchema = z.looseObject({ packages: z.array(z.string().min(1)).nullish() });
 
-/** How many patterns one workspace glob may expand to (`{a,b}/{c,d}` is four): a hostile manifest gets no more. */
-const maxAlternatives = 64;
-
 /**
- * A glob with its `{a,b}` alternatives expanded, nested ones too (`libs/{ui,util}` → `libs/ui`, `libs/util`), as the
- * globs of npm (minimatch), yarn berry (micromatch) and bun expand them; braces without a top-level comma stay as
- * they are written.
- */
-function expandBraces(glob: string): string[] {
-  const done: string[] = [];
-  const queue = [glob];
-  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-    const open = next.indexOf('{');
-    let depth = 0;
-    let close = -1;
-    const commas: number[] = [];
-    for (let i = open; open >= 0 && i < next.length && close < 0; i++) {
-      if (next[i] === '{') depth++;
-      else if (next[i] === '}' && --depth === 0) close = i;
-      else if (next[i] === ',' && depth === 1) commas.push(i);
-    }
-    if (close < 0 || commas.length === 0 || done.length + queue.length + commas.length >= maxAlternatives) {
-      done.push(next);
-      continue;
-    }
-    const cuts = [open, ...commas, close];
-    for (let i = 0; i < cuts.length - 1; i++) queue.push(next.slice(0, open) + next.slice((cuts[i] ?? 0) + 1, cuts[i + 1]) + next.slice(close + 1));
-  }
-  return [...new Set(done)];
-}
-
-/** One path segment of a glob: `*` any run of characters but `/`, `?` one of them, the rest literal. */
-function segmentSource(part: string): string {
-  return part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*+/g, '[^/]*').replace(/\?/g, '[^/]');
-}
-
-/**
- * A workspace pattern (`packages/*`, `apps/**`, `libs/{ui,util}`) as a regular expression over posix paths. A `**`
- * segment between others stands for any number of folders, none included, as in the globs of every package manager
- * (`apps/**` then `/*` matches `apps/web`); a trailing one for at least one (`apps/**` is not `apps` itself).
+ * A workspace pattern (`packages/*`, `apps/**`, `libs/{ui,util}`) as a regular expression over posix paths, read as
+ * npm, yarn, pnpm and bun read it (src/generate/member-globs.ts); pnpm's `!` before an exclusion is not part of it.
  */
 export function workspacePattern(glob: string): RegExp {
-  const sources = expandBraces(glob.replace(/^!/, '').replace(/^\.\//, '').replace(/\/+$/, '')).map((expanded) => {
-    const parts = expanded.split('/');
-    return parts.map((part, i) => (part !== '**' ? segmentSource(part) + (i === parts.length - 1 ? '' : '/') : i === parts.length - 1 ? '.+' : '(?:[^/]+/)*')).join('');
-  });
-  return new RegExp(`^(?:${sources.join('|')})$`);
+  return memberGlob(glob.replace(/^!/, ''), 'npm');
 }
 
 /** Whether `path` is a member under `patterns` (pnpm's `!pattern` entries exclude). */
@@ -131,12 +91,6 @@ export async function workspaceRootOf(files: ProjectFiles, dir: string, named?: 
   return undefined;
 }
 
-/**
- * How many folder entries the member search reads in one workspace: a `**` pattern walks every folder below its
- * base, and a hostile or huge tree gets no more.
- */
-export const maxMemberEntries = 20_000;
-
 export interface WorkspaceMembers {
   /** Every member folder relative to the workspace root (posix, sorted). */
   members: string[];
@@ -145,48 +99,16 @@ export interface WorkspaceMembers {
 }
 
 /**
- * Where the walk for one expanded pattern starts, relative to the workspace root, and how many folders below it
- * a member can lie: the segments before its first wildcard, and the count of those after (unbounded with `**`).
- * A pattern that leaves the root names nothing here.
- */
-function walkOf(expanded: string): { base: string; depth: number } | undefined {
-  const parts = expanded.replace(/^\.\//, '').split('/').filter((p) => p !== '' && p !== '.');
-  const wild = parts.findIndex((p) => /[*?]/.test(p));
-  const base = posix.normalize(parts.slice(0, wild < 0 ? parts.length : wild).join('/') || '.');
-  if (base === '..' || base.startsWith('../') || posix.isAbsolute(base)) return undefined;
-  const rest = wild < 0 ? [] : parts.slice(wild);
-  return { base, depth: rest.includes('**') ? Infinity : rest.length };
-}
-
-/**
  * Every member folder of a workspace that has a package.json, found as the package managers find them: by walking
- * the folders its patterns can match, from the literal part of each (`services/**` walks `services` to any depth,
- * `apps/*` one folder of `apps`), whatever the depth. Folders never searched for projects (node_modules, .git,
- * build output such as dist, whose package.json a build writes and the .dockerignore leaves out) are not entered.
+ * the folders its patterns can match (src/generate/member-globs.ts), whatever the depth. Folders never searched for
+ * projects (node_modules, .git, build output such as dist, whose package.json a build writes and the .dockerignore
+ * leaves out) are not entered.
  */
 export async function workspaceMembers(files: ProjectFiles, ws: WorkspaceRoot, maxEntries = maxMemberEntries): Promise<WorkspaceMembers> {
-  const walks = ws.patterns.filter((p) => !p.startsWith('!')).flatMap((p) => expandBraces(p)).flatMap((p) => walkOf(p) ?? []);
-  const found = new Set<string>();
-  // the deepest walk already made from each folder: overlapping patterns (`apps/*`, `apps/**`) read a folder once
-  const walked = new Map<string, number>();
-  let entries = 0;
-  let capped = false;
-  const walk = async (dir: string, depth: number): Promise<void> => {
-    if ((walked.get(dir) ?? -1) >= depth) return;
-    if (entries >= maxEntries) {
-      capped = true;
-      return;
-    }
-    const first = !walked.has(dir);
-    walked.set(dir, depth);
-    const listing = await files.entries(joinPath(ws.root, dir));
-    if (first) entries += listing.folders.length + listing.files.length;
-    if (dir !== '.' && listing.files.includes('package.json') && matches(ws.patterns, dir)) found.add(dir);
-    if (depth === 0) return;
-    for (const folder of listing.folders) if (!skippedDirs.has(folder)) await walk(joinPath(dir, folder), depth - 1);
-  };
-  for (const { base, depth } of walks) await walk(base, depth);
-  return { members: [...found].sort(), capped };
+  const included = ws.patterns.filter((p) => !p.startsWith('!'));
+  const accept = (dir: string, fileNames: readonly string[]): boolean => fileNames.includes('package.json') && matches(ws.patterns, dir);
+  const { members, capped } = await findMemberFolders(files, ws.root, included, { dialect: 'npm', accept, maxEntries });
+  return { members: members.sort(), capped };
 }
 
 export interface FoundWorkspace {

@@ -14,6 +14,7 @@ import { findPort } from '../../ports.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 import { readDotenv } from './dotenv.js';
 import { credentialedPipSettings } from './pip-settings.js';
+import { maxMemberEntries } from '../../member-globs.js';
 import { uvWorkspaceMembers, uvWorkspaceOf, uvWorkspaceRootOf } from './workspace.js';
 import type { BuildSecret, Detector, PipUrlOption, PythonApp, PythonPackageManager } from '../../types.js';
 
@@ -302,6 +303,8 @@ interface WorkspaceContext {
   root: string;
   pyproject: z.infer<typeof pyprojectSchema>;
   members: string[];
+  /** The member search stopped at its count of folder entries: members in the folders it did not read are missing. */
+  capped: boolean;
   /** Each project of the workspace (the root too, when it is one), by folder relative to the root. */
   projects: Map<string, z.infer<typeof pyprojectSchema>>;
 }
@@ -356,14 +359,14 @@ export const pythonDetector: Detector = {
       const ws = uvWorkspaceOf(raw);
       if (ws !== undefined) {
         // a uv workspace root: its members (and the root, when it is a project too) are the apps, built from here
-        const members = await uvWorkspaceMembers(files, dir, ws);
+        const { members, capped } = await uvWorkspaceMembers(files, dir, ws);
         const projects = new Map<string, z.infer<typeof pyprojectSchema>>(pyproject.project === undefined ? [] : [['.', pyproject]]);
         for (const member of members) {
           const path = joinPath(dir, `${member}/pyproject.toml`);
           const text = await files.readText(path);
           if (text !== undefined) projects.set(member, parsePyproject(text, path).pyproject);
         }
-        const workspace: WorkspaceContext = { root: dir, pyproject, members, projects };
+        const workspace: WorkspaceContext = { root: dir, pyproject, members, capped, projects };
         const apps: PythonApp[] = [];
         for (const member of [...(pyproject.project === undefined ? [] : ['.']), ...workspace.members]) {
           const app = await detectProject(files, joinPath(dir, member), workspace);
@@ -409,6 +412,7 @@ async function detectProject(files: ProjectFiles, dir: string, workspace: Worksp
   if (lockfile !== undefined && (await files.isFile(joinPath(context, lockfile)))) manifests.push(lockfile);
   else if (lockfile !== undefined) notes.push(`${joinPath(context, lockfile)}: missing; builds are not reproducible until it is committed`);
   if (workspace !== undefined) manifests.push(...workspace.members.map((m) => `${m}/pyproject.toml`));
+  if (workspace?.capped === true) notes.push(`${joinPath(workspace.root, 'pyproject.toml')}: the search for workspace members stopped after ${maxMemberEntries} folder entries; members in the folders left unread are not listed, and their pyproject.toml is not copied before the install`);
   // the variables .env sets (the workspace root's, then the project's own): names only leave this function
   const dotenv = new Map([...(context === dir ? [] : await readDotenv(files, context)), ...(await readDotenv(files, dir))]);
   // uv takes a workspace's indexes from its root's pyproject.toml; a member's own are read as well

@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
+import { findMemberFolders, maxMemberEntries, type MemberSearch, memberGlob } from '../../member-globs.js';
 import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
 
 const workspaceSchema = z.looseObject({
@@ -25,30 +26,21 @@ export function uvWorkspaceOf(pyproject: unknown): UvWorkspace | undefined {
   return table === undefined ? undefined : { members: table.members ?? [], exclude: table.exclude ?? [] };
 }
 
-/** A member glob (`packages/*`, `libs/**`, `svc-?`) as a regular expression over posix paths: `*` and `?` stay within a folder name. */
-function memberPattern(glob: string): RegExp {
-  const body = posix
-    .normalize(glob.replace(/^\.\//, ''))
-    .replace(/\/+$/, '')
-    .split('/')
-    .map((part) => (part === '**' ? '.*' : part.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
-    .join('/');
-  return new RegExp(`^${body}$`);
-}
-
 /** Whether `member` (a folder relative to the workspace root) is a member: matched by `members`, not by `exclude`. */
 export function isUvMember(ws: UvWorkspace, member: string): boolean {
-  const matched = (globs: string[]): boolean => globs.some((g) => memberPattern(g).test(member));
+  const matched = (globs: string[]): boolean => globs.some((g) => memberGlob(g, 'glob-crate').test(member));
   return member !== '.' && matched(ws.members) && !matched(ws.exclude);
 }
 
-/** Every member folder of the workspace at `root` (relative to the root, sorted): those holding a pyproject.toml. */
-export async function uvWorkspaceMembers(files: ProjectFiles, root: string, ws: UvWorkspace): Promise<string[]> {
-  const manifests = await files.findFiles(root, (n) => n === 'pyproject.toml', { maxDepth: 5, maxFiles: 500 });
-  return manifests
-    .map((m) => posix.dirname(root === '.' ? m : m.slice(root.length + 1)))
-    .filter((m) => isUvMember(ws, m))
-    .sort();
+/**
+ * Every member folder of the workspace at `root` (relative to the root, sorted): those its globs match that hold a
+ * pyproject.toml, found by walking the folders the globs reach (src/generate/member-globs.ts), and whether that walk
+ * stopped at its count of folder entries.
+ */
+export async function uvWorkspaceMembers(files: ProjectFiles, root: string, ws: UvWorkspace, maxEntries = maxMemberEntries): Promise<MemberSearch> {
+  const accept = (dir: string, fileNames: readonly string[]): boolean => fileNames.includes('pyproject.toml') && isUvMember(ws, dir);
+  const { members, capped } = await findMemberFolders(files, root, ws.members, { dialect: 'glob-crate', accept, maxEntries });
+  return { members: members.sort(), capped };
 }
 
 async function readWorkspace(files: ProjectFiles, dir: string): Promise<UvWorkspace | undefined> {

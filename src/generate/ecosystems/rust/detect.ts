@@ -10,6 +10,7 @@ import { findHealthPath } from '../../health.js';
 import { findPort } from '../../ports.js';
 import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, RustApp } from '../../types.js';
+import { maxMemberEntries } from '../../member-globs.js';
 import { binaryTargets, declaredTargetFiles, isExcluded, isWorkspaceMember, workspaceMemberFolders } from './workspace.js';
 
 /** A `[lib]`, `[[bin]]`, `[[example]]`, `[[test]]` or `[[bench]]` table, as far as its file goes. */
@@ -99,7 +100,8 @@ export const rustDetector: Detector = {
     const hasLockfile = await files.isFile(joinPath(dir, 'Cargo.lock'));
     const members: { path: string; cargo: z.infer<typeof cargoSchema> }[] = [];
     if (cargo.package !== undefined) members.push({ path: dir, cargo });
-    for (const member of cargo.workspace === undefined ? [] : await workspaceMemberFolders(files, dir, cargo.workspace)) {
+    const search = cargo.workspace === undefined ? { members: [], capped: false } : await workspaceMemberFolders(files, dir, cargo.workspace);
+    for (const member of search.members) {
       if (member === '.') continue;
       const memberCargo = await readCargo(files, joinPath(dir, `${member}/Cargo.toml`));
       if (memberCargo?.package !== undefined) members.push({ path: joinPath(dir, member), cargo: memberCargo });
@@ -111,6 +113,7 @@ export const rustDetector: Detector = {
       const { bin, others, choice, notes } = await binaryOf(files, member.path, member.cargo);
       if (bin === undefined) continue;
       notes.push(...configNotes);
+      if (search.capped) notes.push(`${joinPath(dir, 'Cargo.toml')}: the search for workspace members stopped after ${maxMemberEntries} folder entries; members in the folders left unread are not listed`);
       if (!hasLockfile) notes.push(`${joinPath(dir, 'Cargo.lock')}: missing; builds are not reproducible until it is committed`);
       const deps = Object.keys({ ...(cargo.dependencies ?? {}), ...(member.cargo.dependencies ?? {}) });
       const nativeDeps = deps.filter((d) => nativeCrates.includes(d));

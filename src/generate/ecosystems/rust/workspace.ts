@@ -1,12 +1,13 @@
 /**
  * Cargo workspaces and targets, read as Cargo reads them (doc.rust-lang.org/cargo/reference/workspaces.html and
  * cargo-targets.html#target-auto-discovery): `[workspace] members` are globs (the `glob` crate's `?`, `*`, `**` and
- * `[…]`) matching folders, `exclude` takes a folder and everything below it out unless `members` names it as it is;
- * a package's binaries are its `[[bin]]` tables and, unless `autobins = false`, `src/main.rs`, `src/bin/*.rs` and
- * `src/bin/*\/main.rs`.
+ * `[…]`, read by src/generate/member-globs.ts) matching folders, `exclude` takes a folder and everything below it out
+ * unless `members` names it as it is; a package's binaries are its `[[bin]]` tables and, unless `autobins = false`,
+ * `src/main.rs`, `src/bin/*.rs` and `src/bin/*\/main.rs`.
  */
 import { posix } from 'node:path';
-import { joinPath, type ProjectFiles, skippedDirs } from '../../project-files.js';
+import { findMemberFolders, isGlob, maxMemberEntries, type MemberSearch, memberGlob } from '../../member-globs.js';
+import { joinPath, type ProjectFiles } from '../../project-files.js';
 
 /** A `[workspace]` table's member globs and excluded folders, as written. */
 export interface CargoWorkspace {
@@ -20,48 +21,14 @@ export interface CargoTargets {
   bin?: { name?: string | undefined; path?: string | undefined }[] | undefined;
 }
 
-/** How deep `**` walks (folders below the one it starts from): the search is bounded, as every walk here is. */
-const globstarDepth = 6;
-
 const clean = (path: string): string => posix.normalize(path).replace(/\/+$/, '') || '.';
-const isGlob = (component: string): boolean => /[*?[]/.test(component);
-
-/** One path component of a glob: `?` is any character, `*` any run of them, `[…]` and `[!…]` a class. */
-function componentRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob.charAt(i);
-    const close = c === '[' ? glob.indexOf(']', i + 2) : -1;
-    if (c === '*') source += '.*';
-    else if (c === '?') source += '.';
-    else if (close > 0) {
-      const body = glob.slice(i + 1, close);
-      const negated = body.startsWith('!');
-      const chars = (negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&');
-      source += `[${negated ? '^' : ''}${chars}]`;
-      i = close;
-    } else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
-}
-
-/** Whether the folder `path` (components) matches the glob `pattern` (components); `**` matches any number of folders. */
-function matchComponents(pattern: readonly string[], path: readonly string[]): boolean {
-  const [first, ...rest] = pattern;
-  if (first === undefined) return path.length === 0;
-  if (first === '**') return path.some((_, i) => matchComponents(rest, path.slice(i))) || matchComponents(rest, []);
-  const [head, ...tail] = path;
-  return head !== undefined && componentRegExp(first).test(head) && matchComponents(rest, tail);
-}
-
-const components = (path: string): string[] => (path === '.' ? [] : path.split('/'));
 
 /** Whether the folder `member` (relative to the workspace root) is one of the workspace's members. */
 export function isWorkspaceMember(workspace: CargoWorkspace, member: string): boolean {
   const path = clean(member);
   const listed = (workspace.members ?? []).map(clean);
   if (listed.includes(path)) return true;
-  if (!listed.some((pattern) => isGlob(pattern) && matchComponents(components(pattern), components(path)))) return false;
+  if (!listed.some((pattern) => isGlob(pattern) && memberGlob(pattern, 'glob-crate').test(path))) return false;
   return !isExcluded(workspace, path);
 }
 
@@ -74,33 +41,17 @@ export function isExcluded(workspace: CargoWorkspace, member: string): boolean {
 
 /**
  * The folders (relative to the project root) of the workspace at `root` whose members its `members` globs match,
- * in their order, each once, those `exclude` takes out left out; a folder without Cargo.toml is the caller's to skip.
+ * in their order, each once, those `exclude` takes out left out, found by walking the folders the globs reach
+ * (src/generate/member-globs.ts); a folder without Cargo.toml is the caller's to skip. `capped` when the walk
+ * stopped at its count of folder entries.
  */
-export async function workspaceMemberFolders(files: ProjectFiles, root: string, workspace: CargoWorkspace): Promise<string[]> {
-  const found: string[] = [];
-  for (const pattern of (workspace.members ?? []).map(clean)) {
-    const parts = components(pattern);
-    if (!parts.some(isGlob)) {
-      found.push(pattern);
-      continue;
-    }
-    // the folders the glob can reach, walked from its last plain folder
-    const fixed = parts.slice(0, parts.findIndex(isGlob));
-    const rest = parts.slice(fixed.length);
-    const depth = rest.includes('**') ? globstarDepth + rest.length : rest.length;
-    const base = fixed.length === 0 ? '.' : fixed.join('/');
-    const walk = async (dir: string, level: number): Promise<void> => {
-      if (level > 0 && matchComponents(rest, components(dir).slice(fixed.length))) found.push(dir);
-      if (level === depth) return;
-      for (const name of (await files.entries(joinPath(root, dir))).folders) {
-        // `**` does not descend into build output and dependencies (target/, node_modules/, .git/)
-        if (rest.includes('**') && skippedDirs.has(name)) continue;
-        await walk(joinPath(dir, name), level + 1);
-      }
-    };
-    await walk(base, 0);
-  }
-  return [...new Set(found)].filter((member) => !isExcluded(workspace, member));
+export async function workspaceMemberFolders(files: ProjectFiles, root: string, workspace: CargoWorkspace, maxEntries = maxMemberEntries): Promise<MemberSearch> {
+  const listed = (workspace.members ?? []).map(clean);
+  const globs = listed.filter(isGlob);
+  const walked = await findMemberFolders(files, root, globs, { dialect: 'glob-crate', maxEntries });
+  // a folder named as it is stands where `members` names it; those a glob matches, where the glob stands
+  const found = listed.flatMap((pattern) => (isGlob(pattern) ? walked.members.filter((m) => memberGlob(pattern, 'glob-crate').test(m)) : [pattern]));
+  return { members: [...new Set(found)].filter((member) => !isExcluded(workspace, member)), capped: walked.capped };
 }
 
 /**
