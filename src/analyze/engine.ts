@@ -142,7 +142,7 @@ function wantsBody(path: string): boolean {
 
 /**
  * Runs every analyzer over a scan. Not exported: the runtime estimate needs the files read after the scan
- * (`readUnreadProgram`, `readAddonLibraries`), so `analyze`, `diff` and `check` all go through `analyzeImage`.
+ * (`readUnreadProgram`, `readClosureLibraries`), so `analyze`, `diff` and `check` all go through `analyzeImage`.
  */
 function analyzeFiles(image: Image, files: ImageFiles, options: AnalyzeImageOptions = {}): AnalysisReport {
   const input: AnalyzerInput = { image, files, visible: Array.from(files.squashed.entries()), layerDigest: (i) => image.layers[i]?.descriptor.digest };
@@ -184,7 +184,7 @@ export async function analyzeImage(image: Image, options: AnalyzeImageOptions = 
   const bodies = (path: string, size: number, mode: number): true | typeof reduceElf | undefined =>
     wantsBody(path) ? true : elf(path, mode) ? reduceElf : library(path, size, mode) ? reduceLibrary : undefined;
   const scanned = await scanImage(image, { hash, bodies, ...(options.events ? { events: options.events } : {}) });
-  const files = await readAddonLibraries(image, await readUnreadProgram(image, scanned));
+  const files = await readClosureLibraries(image, await readUnreadProgram(image, scanned));
   return { report: analyzeFiles(image, files, options), files };
 }
 
@@ -202,26 +202,33 @@ async function readUnreadProgram(image: Image, files: ImageFiles): Promise<Image
 }
 
 /**
- * When node runs, the scan read only its addons: the system libraries they link are read from their layers afterwards,
- * with every shared object those layers hold (what a library links mostly came in the same `apt-get install`), until the
- * closure reaches no unread layer. Each layer is read again at most once; an image whose addons link nothing beyond
- * distroless/cc (most) reads none.
+ * When node or python runs, the scan read only part of the shared objects (`wantsLibraries`): those the closure
+ * reaches that it left unread are read from their layers afterwards, until the closure reaches nothing unread. For
+ * node, with every shared object those layers hold (what a library links mostly came in the same `apt-get install`),
+ * each layer read again at most once; an image whose addons link nothing beyond distroless/cc (most) reads none. For
+ * python, only the objects reached, each read at most once: the scan read the search folders, so what is left is a
+ * library behind a run path elsewhere, which most images lack.
  */
-async function readAddonLibraries(image: Image, files: ImageFiles): Promise<ImageFiles> {
-  const read = new Set<number>();
+async function readClosureLibraries(image: Image, files: ImageFiles): Promise<ImageFiles> {
+  const readLayers = new Set<number>();
+  const readPaths = new Set<string>();
   let current = files;
   for (;;) {
-    const layers = new Set(unreadLibraries(current.squashed, image.config.config).map((e) => e.layer).filter((l) => !read.has(l)));
-    if (layers.size === 0) return current;
+    const unread = unreadLibraries(current.squashed, image.config.config);
+    const entries = unread.entries.filter((e) => (unread.layerWide ? !readLayers.has(e.layer) : !readPaths.has(e.path)));
+    if (entries.length === 0) return current;
+    const paths = new Set(entries.map((e) => e.path));
     const kept = new Map<string, Buffer>();
-    for (const index of layers) {
-      read.add(index);
+    for (const index of new Set(entries.map((e) => e.layer))) {
+      readLayers.add(index);
       const layer = image.layers[index];
       if (!layer) continue;
-      const { bodies } = await readLayer(layer, index, { hash: false, bodies: (path, size) => (isSharedObject(path, size) ? reduceLibrary : undefined) });
+      const wanted = (path: string, size: number): boolean => (unread.layerWide ? isSharedObject(path, size) : paths.has(path));
+      const { bodies } = await readLayer(layer, index, { hash: false, bodies: (path, size) => (wanted(path, size) ? reduceLibrary : undefined) });
       // a later layer may have replaced the file: only what the squashed tree shows from this layer
       for (const [path, body] of bodies) if (current.squashed.get(path)?.layer === index) kept.set(path, body);
     }
+    for (const path of paths) readPaths.add(path);
     current = withBodies(current, kept);
   }
 }

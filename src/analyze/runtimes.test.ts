@@ -6,13 +6,14 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatText } from './formatters/text.js';
 import { analyzeImage } from './engine.js';
 import { buildImage, type FileSpec, type ImageSpec } from '../testing/images.js';
 import { unreadProgram, wantsElf, wantsLibraries } from './runtimes.js';
 import { scanImage, type FileResolver } from '../fs/index.js';
 import type { Layer } from '../image/types.js';
+import { ElfFile } from '../internal/elf.js';
 
 const goHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/go/__fixtures__/hello'));
 const rustHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/rust/__fixtures__/hello'));
@@ -249,6 +250,72 @@ describe('size estimate per runtime', () => {
     expect(e.reasoning.join('\n')).toContain(`plus 3 shared libraries its native code links (${linked} bytes: `);
   });
 
+  it('parses only what python loads and what that links, reading a library behind a run path from its layer again', async () => {
+    // real ELF files of this machine: libpulse-simple (as an extension module) links libpulse and libpulsecommon, which
+    // its run path finds in pulseaudio/, a folder ld.so does not search otherwise; libpulsecommon links libasyncns
+    const dir = '/usr/lib/x86_64-linux-gnu';
+    const module = readFileSync(`${dir}/libpulse-simple.so.0`);
+    const libpulse = readFileSync(realpathSync(`${dir}/libpulse.so.0`));
+    const libpulsecommon = readFileSync(`${dir}/pulseaudio/libpulsecommon-16.1.so`);
+    const libasyncns = readFileSync(realpathSync(`${dir}/libasyncns.so.0`));
+    const spec = image(
+      { Cmd: ['python3', '/app/main.py'] },
+      [
+        { path: 'usr/bin/python3.11', size: 60_000, mode: 0o755 },
+        { path: 'usr/bin/python3', type: 'symlink', target: 'python3.11' },
+        { path: 'usr/lib/python3.11/os.py', size: 40_000 },
+        { path: 'usr/lib/python3/dist-packages/pulse/_simple.cpython-311-x86_64-linux-gnu.so', content: module },
+        ...multiarchLibrary('libpulse.so.0.24.2', libpulse),
+        ...multiarchLibrary('libasyncns.so.0.3.1', libasyncns),
+        { path: 'usr/lib/x86_64-linux-gnu/pulseaudio/libpulsecommon-16.1.so', content: libpulsecommon },
+        // what nothing links: glibc's converters and PAM's modules (253 and 44 of the python stand-in's 413 objects)
+        { path: 'usr/lib/x86_64-linux-gnu/gconv/IBM1047.so', content: readFileSync(`${dir}/gconv/IBM1047.so`) },
+        { path: 'usr/lib/x86_64-linux-gnu/security/pam_unix.so', content: readFileSync(`${dir}/security/pam_unix.so`) },
+        // what distroless/cc holds: the closure stops at it, whatever links it
+        ...multiarchLibrary('libstdc++.so.6.0.30', readFileSync(realpathSync(`${dir}/libstdc++.so.6`))),
+      ],
+      [{ path: 'app/main.py', size: 100 }],
+    );
+    const built = await buildImage(spec);
+    const reads = built.layers.map(() => 0);
+    const layers = built.layers.map((l, i): Layer => ({
+      descriptor: l.descriptor,
+      diffId: l.diffId,
+      uncompressedSize: l.uncompressedSize,
+      compressed: () => l.compressed(),
+      uncompressed: () => {
+        reads[i] = (reads[i] ?? 0) + 1;
+        return l.uncompressed();
+      },
+    }));
+    // which objects are parsed: the reader itself, watched
+    const parse = vi.spyOn(ElfFile, 'parse');
+    let e: Awaited<ReturnType<typeof estimate>>;
+    let parsed: (string | undefined)[];
+    try {
+      e = (await analyzeImage({ ...built, layers })).report.estimate;
+      parsed = parse.mock.calls.map(([, path]) => path).sort();
+    } finally {
+      parse.mockRestore();
+    }
+    expect(parsed).toEqual([
+      '/usr/lib/python3/dist-packages/pulse/_simple.cpython-311-x86_64-linux-gnu.so',
+      '/usr/lib/x86_64-linux-gnu/libasyncns.so.0.3.1',
+      '/usr/lib/x86_64-linux-gnu/libpulse.so.0.24.2',
+      '/usr/lib/x86_64-linux-gnu/pulseaudio/libpulsecommon-16.1.so',
+    ]);
+    // the base layer once for the scan, once more for libpulsecommon alone
+    expect(reads).toEqual([2, 1]);
+    // the base's extension module counts with what it links (dist-packages is not carried as a whole)
+    expect([...(e.runtime?.libraries ?? [])].sort()).toEqual([
+      '/usr/lib/python3/dist-packages/pulse/_simple.cpython-311-x86_64-linux-gnu.so',
+      '/usr/lib/x86_64-linux-gnu/libasyncns.so.0.3.1',
+      '/usr/lib/x86_64-linux-gnu/libpulse.so.0.24.2',
+      '/usr/lib/x86_64-linux-gnu/pulseaudio/libpulsecommon-16.1.so',
+    ]);
+    expect(e.runtime?.carriedBytes).toBe(60_000 + 40_000 + module.length + libpulse.length + libasyncns.length + libpulsecommon.length);
+  });
+
   it('carries what the JVM’s own libraries and the image’s JNI libraries link (Debian openjdk)', async () => {
     // real ELF files: the JRE's libzip links libz; a JNI library the app ships (libreadline's bytes) links libtinfo
     const jdk = '/usr/lib/jvm/java-17-openjdk-amd64';
@@ -346,6 +413,32 @@ describe('size estimate per runtime', () => {
     // shared objects: read for what they link; when node runs, only its addons
     expect(wantsLibraries({ Cmd: ['python3', 'main.py'] })('/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', 43_480, 0o644)).toBe(true);
     expect(wantsLibraries({ Cmd: ['python3', 'main.py'] })('/usr/lib/x86_64-linux-gnu/libLLVM-15.so.1', 120_000_000, 0o644)).toBe(false);
+    // when python runs: what it loads by name, and the folders where the loader finds a library by its soname
+    const python = wantsLibraries({ Entrypoint: ['sh', '-c', 'exec python3.11 -m app'], Env: ['LD_LIBRARY_PATH=/opt/oracle/lib/'] });
+    for (const path of [
+      '/usr/local/bin/python3.11',
+      '/usr/local/lib/libpython3.11.so.1.0',
+      '/usr/local/lib/python3.11/lib-dynload/_ctypes.cpython-311-x86_64-linux-gnu.so',
+      '/app/.venv/lib/python3.11/site-packages/numpy/core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so',
+      '/usr/lib/python3/dist-packages/numpy.libs/libopenblas64_p-r0-15028c96.3.21.so',
+      '/usr/lib/python3/dist-packages/numpy.libs/libgfortran-040039e1.so.5.0.0',
+      '/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2',
+      '/lib/x86_64-linux-gnu/libz.so.1.2.13',
+      '/opt/oracle/lib/libclntsh.so.21.1',
+    ]) {
+      expect([path, python(path, 43_480, 0o755)]).toEqual([path, true]);
+    }
+    // nothing links gconv's, PAM's or OpenSSL's plugins: ld.so searches no subfolder
+    // …nor what distroless holds, where the closure stops
+    for (const path of ['/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30', '/usr/lib/x86_64-linux-gnu/libcrypto.so.3']) {
+      expect([path, python(path, 43_480, 0o644)]).toEqual([path, false]);
+    }
+    for (const path of ['/usr/lib/x86_64-linux-gnu/gconv/IBM1047.so', '/usr/lib/x86_64-linux-gnu/security/pam_unix.so', '/usr/lib/x86_64-linux-gnu/engines-3/afalg.so', '/opt/tool/lib/libtool.so.1']) {
+      expect([path, python(path, 43_480, 0o644)]).toEqual([path, false]);
+    }
+    // a command that names no runtime, or reaches python through a link of another name: every shared object
+    expect(wantsLibraries({ Cmd: ['/usr/local/bin/app'] })('/usr/lib/x86_64-linux-gnu/gconv/IBM1047.so', 18_680, 0o644)).toBe(true);
+    expect(wantsLibraries(undefined)('/usr/lib/x86_64-linux-gnu/gconv/IBM1047.so', 18_680, 0o644)).toBe(true);
     expect(wantsLibraries({ Entrypoint: ['tini', '--'], Cmd: ['node', '/app/a.js'] })('/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2', 43_480, 0o644)).toBe(false);
     // …but its native addons, up to the same size
     expect(wantsLibraries({ Cmd: ['node', '/app/a.js'] })('/app/node_modules/sharp/build/Release/sharp-linux-x64.node', 500_000, 0o755)).toBe(true);
