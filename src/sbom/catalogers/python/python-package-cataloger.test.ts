@@ -91,6 +91,108 @@ describe('python-package-cataloger dependencies', () => {
   });
 });
 
+/** A dist-info METADATA file's header (and a body after the blank line, as wheels write it). */
+function metadata(name: string, version: string, requires: readonly string[] = []): string {
+  return ['Metadata-Version: 2.1', `Name: ${name}`, `Version: ${version}`, ...requires.map((r) => `Requires-Dist: ${r}`), '', 'body'].join('\n');
+}
+
+/** A wheel-installed distribution in a site folder of an image. */
+function installed(site: string, name: string, version: string, requires: readonly string[] = []): { path: string; content: string } {
+  return { path: `${site}/${name}-${version}.dist-info/METADATA`, content: metadata(name, version, requires) };
+}
+
+/** An interpreter as an image holds it: the executable and its standard library's landmark, `P/lib/pythonX.Y/os.py`. */
+function interpreter(prefix: string, version: string): { path: string; content: string; mode?: number }[] {
+  return [
+    { path: `${prefix}/bin/python${version}`, content: '\x7fELF', mode: 0o755 },
+    { path: `${prefix}/lib/python${version}/os.py`, content: '' },
+  ];
+}
+
+describe('python-package-cataloger environments: the site folders one interpreter searches', () => {
+  const system = 'usr/lib/python3/dist-packages';
+  /** `folder:name -> folder:name`, by the site folder each distribution sits in. */
+  const folderEdges = (sbom: Sbom): string[] => edges(sbom, (l) => `${l.split('/').slice(1, -2).join('/')}:`);
+
+  it('Debian’s python3.11: /usr/local/lib/python3.11/dist-packages, then /usr/lib/python3/dist-packages, the first of a name wins', async () => {
+    const local = 'usr/local/lib/python3.11/dist-packages';
+    const image = await buildImage({
+      layers: [
+        [...interpreter('usr', '3.11'), ...copied(system, ['httplib2-0.20.4.dist-info', 'pyparsing-3.0.9.dist-info'])],
+        // `pip install` as root on Debian: into /usr/local, one requirement met there, one by Debian's package
+        [installed(local, 'app', '1.0', ['httplib2>=0.20', 'pyparsing']), installed(local, 'pyparsing', '3.1.1')],
+      ],
+    });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['python'] });
+    expect(sbom.unknowns).toEqual([]);
+    // Debian's httplib2 imports the local pyparsing too: /usr/local comes first on sys.path
+    expect(folderEdges(sbom)).toEqual([`${local}:app -> ${local}:pyparsing`, `${local}:app -> ${system}:httplib2`, `${system}:httplib2 -> ${local}:pyparsing`].sort());
+    expect(known(sbom)).toEqual(['app', 'httplib2', 'pyparsing', 'pyparsing']);
+  });
+
+  it('the official image’s /usr/local/bin/python3.11 searches its own site-packages, not Debian’s folders beside it', async () => {
+    const site = 'usr/local/lib/python3.11/site-packages';
+    const image = await buildImage({
+      layers: [
+        [...interpreter('usr', '3.11'), ...copied(system, ['httplib2-0.20.4.dist-info', 'pyparsing-3.0.9.dist-info'])],
+        [...interpreter('usr/local', '3.11'), installed(site, 'app', '1.0', ['httplib2', 'certifi']), installed(site, 'certifi', '2023.11.17')],
+      ],
+    });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['python'] });
+    expect(folderEdges(sbom)).toEqual([`${site}:app -> ${site}:certifi`, `${system}:httplib2 -> ${system}:pyparsing`].sort());
+    // httplib2 is not on that interpreter’s path
+    expect(known(sbom)).toEqual(['certifi', 'httplib2', 'pyparsing']);
+  });
+
+  it('Debian’s version-less folder belongs to each python3.X the image holds: a requirement counts under each one’s version', async () => {
+    const image = await buildImage({
+      layers: [
+        [
+          ...interpreter('usr', '3.11'),
+          ...interpreter('usr', '3.12'),
+          installed(system, 'build', '1.0', ['tomli ; python_version < "3.11"', 'packaging']),
+          installed(system, 'mypy', '1.8.0', ['tomli ; python_version < "3.12"']),
+          installed(system, 'packaging', '23.2'),
+        ],
+      ],
+    });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['python'] });
+    expect(edges(sbom)).toEqual(['build -> packaging']);
+    // python3.11 needs mypy's tomli, which is absent
+    expect(known(sbom)).toEqual(['build', 'packaging']);
+  });
+
+  it('a venv searches its own site-packages, then its base interpreter’s folders only with include-system-site-packages', async () => {
+    const shared = 'opt/shared/lib/python3.11/site-packages';
+    const isolated = 'opt/isolated/lib/python3.11/site-packages';
+    const cfg = (include: boolean): string => `home = /usr/bin\ninclude-system-site-packages = ${String(include)}\nversion = 3.11.2\nexecutable = /usr/bin/python3.11\n`;
+    const image = await buildImage({
+      layers: [
+        [...interpreter('usr', '3.11'), ...copied(system, ['httplib2-0.20.4.dist-info', 'pyparsing-3.0.9.dist-info'])],
+        [
+          { path: 'opt/shared/pyvenv.cfg', content: cfg(true) },
+          installed(shared, 'app', '1.0', ['httplib2', 'pyparsing', 'typing-extensions ; python_version < "3.8"']),
+          installed(shared, 'pyparsing', '3.1.1'),
+          installed(shared, 'typing_extensions', '4.9.0'),
+          { path: 'opt/isolated/pyvenv.cfg', content: cfg(false) },
+          installed(isolated, 'tool', '1.0', ['httplib2']),
+        ],
+      ],
+    });
+    const sbom = await catalogImage(image, 'x', { catalogers: ['python'] });
+    expect(folderEdges(sbom)).toEqual(
+      [
+        `${shared}:app -> ${shared}:pyparsing`,
+        `${shared}:app -> ${system}:httplib2`,
+        // the system interpreter does not see the venv: its httplib2 keeps Debian's pyparsing
+        `${system}:httplib2 -> ${system}:pyparsing`,
+      ].sort(),
+    );
+    // the isolated venv's tool needs an httplib2 it cannot import
+    expect(known(sbom)).toEqual(['app', 'httplib2', 'pyparsing', 'pyparsing', 'typing_extensions']);
+  });
+});
+
 describe('PEP 508 requirements and markers', () => {
   it('reads a requirement’s name and marker', () => {
     expect(parseRequirement('pyparsing (<3,>=2.4.2) ; python_version < "3.0"')).toEqual({ name: 'pyparsing', marker: 'python_version < "3.0"' });

@@ -1,24 +1,23 @@
 /**
  * Python distributions: `*.dist-info/METADATA` (with `RECORD` for the files) and `*.egg-info/PKG-INFO`
  * (file or directory form, with `installed-files.txt`). Core metadata is an email-header format (PEP 566/639).
- * Dependencies are its `Requires-Dist` (an egg-info directory's `requires.txt` where it has one), met by the
- * distributions of the same site-packages folder: another environment (a venv, another interpreter) is not on the
- * same import path.
+ * Dependencies are its `Requires-Dist` (an egg-info directory's `requires.txt` where it has one), met by what the
+ * interpreter that imports it would import: the first distribution of that name in its site folders, in `sys.path`
+ * order (environments.ts). Another environment (a venv that leaves the system out, another interpreter) is not on
+ * the same import path.
  */
 import { PackageURL } from 'packageurl-js';
 import type { FileResolver } from '../../../fs/index.js';
 import { type Cataloger, type CatalogResult, packageId, ResultBuilder } from '../../cataloger.js';
 import { type Alternative, linkDependencies } from '../../dependency-graph.js';
-import type { Package } from '../../model.js';
+import type { Package, Relationship } from '../../model.js';
+import { folderEnvironment, isVenvConfig, type PythonEnvironment, pythonEnvironments } from './environments.js';
 import { evaluateMarker, linuxCPython, parseRequirement, parseRequiresTxt, type Requirement } from './requirements.js';
 
 const name = 'python-package-cataloger';
 const metadataFile = /\/[^/]+\.dist-info\/METADATA$|\/[^/]+\.egg-info\/PKG-INFO$|\/[^/]+\.egg-info$/;
 const recordFile = /\/[^/]+\.dist-info\/RECORD$|\/[^/]+\.egg-info\/installed-files\.txt$/;
 const requiresFile = /\/[^/]+\.egg-info\/requires\.txt$/;
-/** A Debian CPython's standard library (`os.py` is in every one), for the version-less `/usr/lib/python3/dist-packages`. */
-const stdlib = /^\/usr\/lib\/python(3\.\d+)\/os\.py$/;
-
 /** Header fields of a core-metadata file (continuation lines folded); the body after the blank line is ignored. */
 export function parseCoreMetadata(text: string): Map<string, string[]> {
   const fields = new Map<string, string[]>();
@@ -64,39 +63,56 @@ function ownedFiles(files: FileResolver, metaDir: string, isDistInfo: boolean): 
   return out;
 }
 
-/**
- * The interpreter version a site-packages folder belongs to: the `pythonX.Y` its path names (`/usr/local/lib/python3.12/
- * site-packages`, a venv's `lib/python3.11/site-packages`), else, for Debian's version-less `/usr/lib/python3/
- * dist-packages`, the one standard library the image holds. Undefined when it cannot be told (or for PyPy).
- */
-function pythonVersionOf(siteDir: string, stdlibs: ReadonlySet<string>): string | undefined {
-  if (siteDir.includes('/pypy')) return undefined;
-  const named = /\/python(\d+\.\d+)\//.exec(`${siteDir}/`)?.[1];
-  if (named !== undefined) return named;
-  return /^\/usr\/lib\/python3\/dist-packages$/.test(siteDir) && stdlibs.size === 1 ? [...stdlibs][0] : undefined;
+/** What a distribution declares it requires, markers not yet evaluated. */
+function declaredRequirements(fields: ReadonlyMap<string, string[]>, requiresTxt: string | undefined): Requirement[] {
+  return requiresTxt === undefined ? (fields.get('Requires-Dist') ?? []).flatMap((r) => parseRequirement(r) ?? []) : parseRequiresTxt(requiresTxt);
 }
 
-/** The requirements that hold in the image: an environment marker that is false drops one; an unknown one keeps it. */
-function requirementsOf(fields: ReadonlyMap<string, string[]>, requiresTxt: string | undefined, version: string | undefined): Alternative[][] {
-  const all: Requirement[] = requiresTxt === undefined ? (fields.get('Requires-Dist') ?? []).flatMap((r) => parseRequirement(r) ?? []) : parseRequiresTxt(requiresTxt);
+/** The requirements that hold under one interpreter: an environment marker that is false drops one; an unknown one keeps it. */
+function holding(requirements: readonly Requirement[], version: string | undefined): Alternative[][] {
   const env = linuxCPython(version);
-  return all.filter((r) => r.marker === undefined || evaluateMarker(r.marker, env) !== false).map((r) => [{ name: normalizeName(r.name) }]);
+  return requirements.filter((r) => r.marker === undefined || evaluateMarker(r.marker, env) !== false).map((r) => [{ name: normalizeName(r.name) }]);
+}
+
+/**
+ * Links each distribution's requirements within every environment that installs into its folder (Debian's
+ * version-less folder belongs to each Debian python3.X the image holds): the edges of all of them, and its
+ * dependencies known only when every one of them resolves them all.
+ */
+function linkEnvironments(relationships: Relationship[], environments: readonly PythonEnvironment[], sites: ReadonlyMap<string, ReadonlyMap<string, Package>>, declared: ReadonlyMap<Package, { site: string; requirements: readonly Requirement[] }>): void {
+  const seen = new Set<string>();
+  const known = new Map<Package, boolean>();
+  for (const env of environments) {
+    const clauses = new Map<Package, Alternative[][]>();
+    for (const [pkg, d] of declared) if (env.own.has(d.site)) clauses.set(pkg, holding(d.requirements, env.version));
+    if (clauses.size === 0) continue;
+    const found: Relationship[] = [];
+    linkDependencies(found, clauses, {
+      byName: (alt) => env.path.map((dir) => sites.get(dir)?.get(alt.name)).find((p) => p !== undefined),
+      byProvides: () => undefined,
+    });
+    for (const r of found) {
+      const key = `${r.from}\0${r.to}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      relationships.push(r);
+    }
+    for (const pkg of clauses.keys()) {
+      known.set(pkg, (known.get(pkg) ?? true) && pkg.dependenciesKnown === true);
+      delete pkg.dependenciesKnown;
+    }
+  }
+  for (const [pkg, ok] of known) if (ok) pkg.dependenciesKnown = true;
 }
 
 export const pythonPackageCataloger: Cataloger = {
   name,
-  wants: (path) => metadataFile.test(path) || recordFile.test(path) || requiresFile.test(path),
+  wants: (path) => metadataFile.test(path) || recordFile.test(path) || requiresFile.test(path) || isVenvConfig(path),
   catalog(files): CatalogResult {
     const out = new ResultBuilder(name);
-    const stdlibs = new Set<string>();
-    for (const entry of files.entries()) {
-      const version = stdlib.exec(entry.path)?.[1];
-      if (version !== undefined) stdlibs.add(version);
-    }
-    // per site-packages folder: its distributions by normalised name, and what each requires
+    // per site folder: its distributions by normalised name; per distribution: its folder and what it declares
     const sites = new Map<string, Map<string, Package>>();
-    const siteOf = new Map<Package, string>();
-    const requires = new Map<Package, Alternative[][]>();
+    const declared = new Map<Package, { site: string; requirements: Requirement[] }>();
     for (const entry of files.entries()) {
       if (entry.type !== 'file' || !metadataFile.test(entry.path)) continue;
       const body = files.body(entry.path);
@@ -133,14 +149,14 @@ export const pythonPackageCataloger: Cataloger = {
         sites.set(siteDir, site);
         // two records of one name in a folder (an egg-info beside a dist-info): the first read answers for it
         if (!site.has(normalizeName(pkgName))) site.set(normalizeName(pkgName), pkg);
-        siteOf.set(pkg, siteDir);
-        requires.set(pkg, requirementsOf(fields, requiresTxt, pythonVersionOf(siteDir, stdlibs)));
+        declared.set(pkg, { site: siteDir, requirements: declaredRequirements(fields, requiresTxt) });
       });
     }
-    linkDependencies(out.relationships, requires, {
-      byName: (alt, from) => sites.get(siteOf.get(from) ?? '')?.get(alt.name),
-      byProvides: () => undefined,
-    });
+    const environments = pythonEnvironments(files);
+    // a folder no interpreter of the image searches is an environment of its own
+    const searched = new Set(environments.flatMap((e) => [...e.own]));
+    const alone = [...sites.keys()].filter((dir) => !searched.has(dir)).map(folderEnvironment);
+    linkEnvironments(out.relationships, [...environments, ...alone], sites, declared);
     return out;
   },
 };
