@@ -12,11 +12,12 @@
  * for ever, tens of MB each. So an entry records when it was last used, as the mtime of its folder: taking a lease
  * and releasing one touch it. A build storing or using a base removes, in the same prune, the entries of other
  * recipes unused for longer than `base.keepUnused`, as Go trims build cache entries unused for days and BuildKit's
- * gc policy drops records older than its `keepDuration`.
+ * gc policy drops records older than its `keepDuration`. `shipshape base prune` removes them all, or those unused
+ * for longer than `--until`, as `docker builder prune` does.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pathExists } from '../image/atomic.js';
 import { acquireFileLock, processAlive } from '../internal/file-lock.js';
@@ -127,6 +128,17 @@ async function unusedFor(path: string, seconds: number, now: number): Promise<bo
   return info !== undefined && now - info.mtimeMs > seconds * 1000;
 }
 
+/** Renames the entry `name` of `parent` aside, out of every build's reach, under the folder's lock; undefined when it is gone. */
+async function moveAside(parent: string, name: string): Promise<string | undefined> {
+  const moved = join(parent, `.${name}.pruned-${randomBytes(4).toString('hex')}`);
+  try {
+    await rename(join(parent, name), moved);
+    return moved;
+  } catch {
+    return undefined; // removed by hand meanwhile: nothing left to do
+  }
+}
+
 /**
  * Removes the entries `keep` replaces: the other archive states of its recipe (`prefix`: the recipe's entries all
  * start with it) and every entry of an older layout, each unless a build holds a lease on it; and, when `keepUnused`
@@ -157,12 +169,8 @@ export async function pruneBases(keep: string, prefix: string, keepUnused: numbe
       const unused = !ownRecipe && !replaced && keepUnused > 0 && entryLayout.test(name) && (await unusedFor(path, keepUnused, now));
       if (path === keep || !(replaced || unused)) continue;
       if (await inUse(path)) continue;
-      const moved = join(parent, `.${name}.pruned-${randomBytes(4).toString('hex')}`);
-      try {
-        await rename(path, moved);
-      } catch {
-        continue; // removed by hand meanwhile: nothing left to do
-      }
+      const moved = await moveAside(parent, name);
+      if (moved === undefined) continue;
       aside.push(moved);
       removed.push(name);
     }
@@ -172,4 +180,71 @@ export async function pruneBases(keep: string, prefix: string, keepUnused: numbe
   // outside the lock: removing a whole base takes a while, and no build can reach what was renamed aside
   for (const path of aside) await rm(path, { recursive: true, force: true }).catch(() => undefined);
   return removed;
+}
+
+/** What `pruneAllBases` did: the entries removed with their sizes, those a build holds, the bytes freed. */
+export interface PrunedBases {
+  removed: { name: string; bytes: number }[];
+  /** Entries left because a running build holds a lease on them. */
+  held: string[];
+  /** Bytes of the files removed, those of a prune interrupted before included. */
+  bytes: number;
+}
+
+/** The bytes of the files under `path`, symlinks counted as links. */
+async function treeBytes(path: string): Promise<number> {
+  const info = await lstat(path).catch(() => undefined);
+  if (info === undefined) return 0;
+  if (!info.isDirectory()) return info.size;
+  let total = 0;
+  for (const name of await readdir(path).catch(() => [])) total += await treeBytes(join(path, name));
+  return total;
+}
+
+/**
+ * Removes every base cached in the bases folder `parent` that no running build holds, or with `until` (seconds) only
+ * those unused for longer than that, whatever their recipe; and the check markers of recipes left without a base.
+ * Names of no shipshape layout are left alone.
+ */
+export async function pruneAllBases(parent: string, until: number | undefined): Promise<PrunedBases> {
+  const report: PrunedBases = { removed: [], held: [], bytes: 0 };
+  if (!(await pathExists(parent))) return report;
+  const aside: { name: string | undefined; path: string }[] = [];
+  const now = Date.now();
+  const lock = await acquireFileLock(join(parent, '.lock'));
+  try {
+    const names = await readdir(parent);
+    const left = new Set<string>();
+    for (const name of names) {
+      const path = join(parent, name);
+      if (prunedAside.test(name)) {
+        aside.push({ name: undefined, path });
+        continue;
+      }
+      if (!entryLayout.test(name) && !olderLayout.test(name)) continue;
+      const unused = until === undefined || (await unusedFor(path, until, now));
+      const held = unused && (await inUse(path));
+      if (held) report.held.push(name);
+      if (!unused || held) {
+        left.add(name);
+        continue;
+      }
+      const moved = await moveAside(parent, name);
+      if (moved !== undefined) aside.push({ name, path: moved });
+    }
+    for (const name of names.filter((n) => checkedLayout.test(n))) {
+      const recipe = name.slice(0, -'checked'.length);
+      if (![...left].some((n) => n.startsWith(recipe))) await unlink(join(parent, name)).catch(() => undefined);
+    }
+  } finally {
+    await lock.release();
+  }
+  // outside the lock, as pruneBases does
+  for (const { name, path } of aside) {
+    const bytes = await treeBytes(path);
+    await rm(path, { recursive: true, force: true }).catch(() => undefined);
+    report.bytes += bytes;
+    if (name !== undefined) report.removed.push({ name, bytes });
+  }
+  return report;
 }

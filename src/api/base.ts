@@ -1,5 +1,5 @@
 /** `base build`: a distroless-style base image from Debian packages, written to a sink, with its lock file. */
-import { resolve as resolvePath } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { mirrorSource, type AptSource } from '../base/apt-sources.js';
 import { buildBase, lockEntry, releaseChecks, resolvePackages } from '../base/build.js';
 import { comparePackages, type PackageUpdate, updatedLock } from '../base/update.js';
@@ -12,6 +12,7 @@ import type { Artifact, Digest, Image } from '../image/types.js';
 import { invalidInput, ShipshapeError, wrap } from '../internal/errors.js';
 import { type EventSink, ProgressTask, silent } from '../internal/events.js';
 import { writeFileAtomic } from '../internal/files.js';
+import { pruneAllBases, type PrunedBases } from './base-cache.js';
 
 export { presetNames, presets, type PresetName } from '../base/presets.js';
 export type { BaseLock } from '../base/lock.js';
@@ -231,4 +232,21 @@ export async function baseUpdate(request: BaseUpdateRequest): Promise<BaseUpdate
   const write = request.write === true && changes > 0;
   if (write) await writeLockFile(resolvePath(request.lockFile), updatedLock(lock, current.map(lockEntry)));
   return { lockFile: request.lockFile, preset: lock.preset as PresetName, architecture: lock.architecture, packages, changes, written: write };
+}
+
+export interface BasePruneRequest {
+  cacheDir: string;
+  /** Remove only the bases no build has used for longer than this many seconds (default: every base no build holds). */
+  until?: number;
+}
+
+export type BasePruneReport = PrunedBases;
+
+/**
+ * `base prune`: removes the preset bases `build` cached in `<cacheDir>/build/bases/`, each unless a running build
+ * holds it; with `until`, only those unused for longer than that. A later build assembles its base again.
+ */
+export async function basePrune(request: BasePruneRequest): Promise<BasePruneReport> {
+  if (request.until !== undefined && (!Number.isSafeInteger(request.until) || request.until < 0)) throw invalidInput('until', `"${request.until}" is not a non-negative integer of seconds`);
+  return pruneAllBases(join(request.cacheDir, 'build', 'bases'), request.until);
 }

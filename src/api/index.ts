@@ -8,12 +8,15 @@ export { inspect, type ImageInspection, type IndexInspection, type InspectOption
 export { context, type ContextResult, type ContextVerbOptions } from './context.js';
 export {
   baseBuild,
+  basePrune,
   baseUpdate,
   presetNames,
   presets,
   type BaseBuildReport,
   type BaseBuildRequest,
   type BaseLock,
+  type BasePruneReport,
+  type BasePruneRequest,
   type BaseUpdateReport,
   type BaseUpdateRequest,
   type PackageUpdate,

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,27 @@ describe.skipIf(skip)('CLI conventions', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(`${join(dir, '.shipshape.yaml')}: unknown key "engine.clii"`);
+  });
+
+  it('base prune removes the bases build cached that no build used within --until, and refuses an age it cannot read', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'shipshape-cli-'));
+    const bases = join(cacheDir, 'build', 'bases');
+    const stale = `nodejs-${'1'.repeat(32)}-${'a'.repeat(32)}`;
+    const recent = `static-${'2'.repeat(32)}-${'b'.repeat(32)}`;
+    for (const [name, days] of [[stale, 8], [recent, 6]] as const) {
+      await mkdir(join(bases, name), { recursive: true });
+      await writeFile(join(bases, name, 'index.json'), JSON.stringify({ pad: 'x'.repeat(1_499_990) }));
+      const time = new Date(Date.now() - days * 86_400_000);
+      await utimes(join(bases, name), time, time);
+    }
+    const env = { SHIPSHAPE_CACHE_DIR: cacheDir };
+    const r = await runCli(['base', 'prune', '--until', '7d'], { env });
+    expect(r).toEqual({ code: 0, stdout: `removed ${stale}  1.5 MB\n1 cached base removed, 1.5 MB freed\n`, stderr: '' });
+    expect((await readdir(bases)).filter((n) => n !== '.lock')).toEqual([recent]);
+    const bad = await runCli(['base', 'prune', '--until', '7w'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--until "7w" is not an age: seconds, or a number with s, m, h or d (7d)');
+    expect(JSON.parse((await runCli(['base', 'prune', '--format', 'json'], { env })).stdout)).toEqual({ removed: [{ name: recent, bytes: 1_500_000 }], held: [], bytes: 1_500_000 });
   });
 
   it('writes --output atomically and prints JSON', async () => {

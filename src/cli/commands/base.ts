@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { baseBuild, baseUpdate, type BaseUpdateReport, presetNames, type PresetName } from '../../api/index.js';
+import { baseBuild, basePrune, type BasePruneReport, baseUpdate, type BaseUpdateReport, presetNames, type PresetName } from '../../api/index.js';
 import type { BaseConfig } from '../../config/schema.js';
 import { invalidInput, ShipshapeError } from '../../internal/errors.js';
 import { withInterrupt } from '../interrupt.js';
@@ -63,6 +63,23 @@ function updateTable(report: BaseUpdateReport, all: boolean): string {
   return [...(rows.length > 0 ? [line(head), ...cells.map(line)] : []), summary].join('\n');
 }
 
+/** A `--until` age: seconds, or a whole number of `s`, `m`, `h` or `d` (`7d`), as `docker builder prune --filter until=` takes a duration. */
+function age(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const unit: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 };
+  const m = /^(\d+)([smhd]?)$/.exec(value.trim());
+  const seconds = m === null ? NaN : Number(m[1]) * (unit[m[2] ?? ''] ?? NaN);
+  if (!Number.isSafeInteger(seconds)) throw new ShipshapeError('usage', `--until "${value}" is not an age: seconds, or a number with s, m, h or d (7d)`);
+  return seconds;
+}
+
+function pruneSummary(report: BasePruneReport): string {
+  const lines = report.removed.map((r) => `removed ${r.name}  ${megabytes(r.bytes)}`);
+  for (const name of report.held) lines.push(`kept ${name}: a running build holds it`);
+  lines.push(`${report.removed.length} cached base${report.removed.length === 1 ? '' : 's'} removed, ${megabytes(report.bytes)} freed`);
+  return lines.join('\n');
+}
+
 /** Debian architectures of `--platform` values (`linux/amd64,linux/arm64`, `linux/arm64/v8`). */
 function platformArchitectures(values: readonly string[]): string[] {
   const out: string[] = [];
@@ -74,7 +91,7 @@ function platformArchitectures(values: readonly string[]): string[] {
   return out;
 }
 
-/** `shipshape base build`: distroless-style bases from Debian packages. */
+/** `shipshape base build|update|prune`: distroless-style bases from Debian packages, and the ones `build` caches. */
 export function register(program: Command): void {
   const base = program.command('base').description('distroless-style base images from Debian packages');
   addCommonOptions(
@@ -171,6 +188,20 @@ export function register(program: Command): void {
         events: ctx.events,
       });
       await ctx.write(ctx.flags.format === 'json' ? JSON.stringify(report, null, 2) : updateTable(report, flags.all));
+    }),
+  );
+
+  addCommonOptions(
+    base
+      .command('prune')
+      .description('remove the preset bases `build` cached (each a later build assembles again), except those a running build holds')
+      .option('--until <age>', 'only those no build has used for longer than this: seconds, or with s, m, h or d (7d)'),
+  ).action(
+    action(async (ctx) => {
+      const flags = ctx.flags as unknown as { until?: string };
+      const until = age(flags.until);
+      const report = await basePrune({ cacheDir: ctx.loaded.cacheDir, ...(until === undefined ? {} : { until }) });
+      await ctx.write(ctx.flags.format === 'json' ? JSON.stringify(report, null, 2) : pruneSummary(report));
     }),
   );
 }
