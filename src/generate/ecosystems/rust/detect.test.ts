@@ -182,5 +182,44 @@ describe('rust detector', () => {
         ['tools/fx', '.', true],
       ]);
     });
+
+    it("takes members' path dependencies inside the root as members, transitively, from every dependency table, as Cargo does", async () => {
+      const dep = (name: string, path: string): string => `${name} = { path = "${path}" }\n`;
+      const apps = await detectIn({
+        // the root package is a member: its path dependencies are members too
+        'Cargo.toml': `${pkg('root')}[dependencies]\n${dep('rootdep', 'rootdep')}[workspace]\nmembers = ["crates/api"]\nexclude = ["skipped"]\n[workspace.dependencies]\n${dep('shared', 'shared')}`,
+        'src/main.rs': main,
+        'crates/api/Cargo.toml': `${pkg('api')}[dependencies]\n${dep('util', '../../util')}shared = { workspace = true }\n[dev-dependencies]\n${dep('devtool', '../../devtool')}[build-dependencies]\n${dep('gen', '../../gen')}[target.'cfg(unix)'.dependencies]\n${dep('unixsvc', '../../unixsvc')}[dependencies.outside]\npath = "../../../outside"\n`,
+        'crates/api/src/main.rs': main,
+        // util is a library; its own path dependency `deep` is a member too, `skipped` is excluded
+        'util/Cargo.toml': `${pkg('util')}[dependencies]\n${dep('deep', '../nested/deep')}${dep('skipped', '../skipped')}`,
+        'util/src/lib.rs': '',
+        'nested/deep/Cargo.toml': pkg('deep'),
+        'nested/deep/src/main.rs': main,
+        'skipped/Cargo.toml': pkg('skipped'),
+        'skipped/src/main.rs': main,
+        'shared/Cargo.toml': pkg('shared'),
+        'shared/src/main.rs': main,
+        'devtool/Cargo.toml': pkg('devtool'),
+        'devtool/src/main.rs': main,
+        'gen/Cargo.toml': pkg('gen'),
+        'gen/src/main.rs': main,
+        'unixsvc/Cargo.toml': pkg('unixsvc'),
+        'unixsvc/src/main.rs': main,
+        'rootdep/Cargo.toml': pkg('rootdep'),
+        'rootdep/src/main.rs': main,
+      });
+      expect(apps.map((a) => [a.path, a.context])).toEqual([
+        ['.', '.'],
+        ['crates/api', '.'],
+        ['rootdep', '.'],
+        // util, a library, is a member with no app
+        ['shared', '.'],
+        ['devtool', '.'],
+        ['gen', '.'],
+        ['unixsvc', '.'],
+        ['nested/deep', '.'],
+      ]);
+    });
   });
 });

@@ -11,10 +11,14 @@ import { findPort } from '../../ports.js';
 import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, RustApp } from '../../types.js';
 import { maxMemberEntries } from '../../member-globs.js';
-import { binaryTargets, declaredTargetFiles, isExcluded, isWorkspaceMember, workspaceMemberFolders } from './workspace.js';
+import { binaryTargets, type CargoWorkspace, declaredTargetFiles, implicitMembers, isExcluded, isWorkspaceMember, workspaceMemberFolders } from './workspace.js';
 
 /** A `[lib]`, `[[bin]]`, `[[example]]`, `[[test]]` or `[[bench]]` table, as far as its file goes. */
 const targetTable = z.looseObject({ name: z.string().optional(), path: z.string().optional() });
+
+/** A dependency table: name → version string or table (`path`, `workspace = true`, …), read by workspace.ts. */
+const dependencyTable = z.record(z.string(), z.unknown());
+const dependencyTables = { dependencies: dependencyTable.optional(), 'dev-dependencies': dependencyTable.optional(), 'build-dependencies': dependencyTable.optional() };
 
 const cargoSchema = z.looseObject({
   package: z
@@ -25,8 +29,9 @@ const cargoSchema = z.looseObject({
   example: z.array(targetTable).optional(),
   test: z.array(targetTable).optional(),
   bench: z.array(targetTable).optional(),
-  workspace: z.looseObject({ members: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }).optional(),
-  dependencies: z.record(z.string(), z.unknown()).optional(),
+  workspace: z.looseObject({ members: z.array(z.string()).optional(), exclude: z.array(z.string()).optional(), dependencies: dependencyTable.optional() }).optional(),
+  ...dependencyTables,
+  target: z.record(z.string(), z.looseObject(dependencyTables)).optional(),
 });
 
 /** Crates that link a C library from the system (or build one that needs libc at run time). */
@@ -92,6 +97,22 @@ async function binaryOf(files: ProjectFiles, dir: string, cargo: z.infer<typeof 
   return others.length > 0 ? { bin, others, choice: 'first', notes } : { bin, others, notes };
 }
 
+/**
+ * A reader of the package manifests of the workspace at `root` (`.` the root's own, given), each read once; a folder
+ * without a `[package]` gives undefined.
+ */
+function packageReader(files: ProjectFiles, root: string, rootCargo: z.infer<typeof cargoSchema>): (member: string) => Promise<z.infer<typeof cargoSchema> | undefined> {
+  const read = new Map<string, Promise<z.infer<typeof cargoSchema> | undefined>>();
+  return (member) => {
+    let cargo = read.get(member);
+    if (cargo === undefined) {
+      cargo = (member === '.' ? Promise.resolve(rootCargo) : readCargo(files, joinPath(root, `${member}/Cargo.toml`))).then((c) => (c?.package === undefined ? undefined : c));
+      read.set(member, cargo);
+    }
+    return cargo;
+  };
+}
+
 export const rustDetector: Detector = {
   ecosystem: 'rust',
   async detect(files: ProjectFiles, dir: string): Promise<RustApp[]> {
@@ -101,10 +122,14 @@ export const rustDetector: Detector = {
     const members: { path: string; cargo: z.infer<typeof cargoSchema> }[] = [];
     if (cargo.package !== undefined) members.push({ path: dir, cargo });
     const search = cargo.workspace === undefined ? { members: [], capped: false } : await workspaceMemberFolders(files, dir, cargo.workspace);
-    for (const member of search.members) {
+    const readPackage = packageReader(files, dir, cargo);
+    // the path dependencies of members inside the root are members too (implicit ones), apps among them
+    const listed = cargo.package === undefined ? search.members : ['.', ...search.members];
+    const implicit = cargo.workspace === undefined ? [] : await implicitMembers(cargo.workspace, listed, readPackage);
+    for (const member of [...search.members, ...implicit]) {
       if (member === '.') continue;
-      const memberCargo = await readCargo(files, joinPath(dir, `${member}/Cargo.toml`));
-      if (memberCargo?.package !== undefined) members.push({ path: joinPath(dir, member), cargo: memberCargo });
+      const memberCargo = await readPackage(member);
+      if (memberCargo !== undefined) members.push({ path: joinPath(dir, member), cargo: memberCargo });
     }
     const workspace = cargo.workspace !== undefined;
     const { cargoConfig, vendored, notes: configNotes } = await cargoConfigOf(files, dir);
@@ -147,6 +172,19 @@ export const rustDetector: Detector = {
 };
 
 /**
+ * Whether the folder `member` (relative to the workspace root `root`, which `exclude` does not take out) is a member
+ * of the workspace: one `members` names or a glob there matches, or a path dependency of a member (an implicit one).
+ * A member manifest that does not parse ends its path, as the refusal this serves is no place to report it.
+ */
+async function isMemberOf(files: ProjectFiles, root: string, cargo: z.infer<typeof cargoSchema>, workspace: CargoWorkspace, member: string): Promise<boolean> {
+  if (isWorkspaceMember(workspace, member)) return true;
+  const { members } = await workspaceMemberFolders(files, root, workspace);
+  const read = packageReader(files, root, cargo);
+  const implicit = await implicitMembers(workspace, cargo.package === undefined ? members : ['.', ...members], (m) => read(m).catch(() => undefined));
+  return implicit.includes(member);
+}
+
+/**
  * The Cargo workspace above `absDir` (an absolute package folder) that has it as a member, as Cargo finds it (the
  * nearest `Cargo.toml` above with a `[workspace]` table): its folder (absolute) and the member's folder relative to
  * it; undefined when there is none. Its members build from the workspace root, which holds Cargo.lock.
@@ -160,7 +198,7 @@ export async function findEnclosingCargoWorkspace(absDir: string): Promise<{ roo
     if (cargo?.workspace !== undefined) {
       const member = up === '.' ? dir : dir.slice(up.length + 1);
       // a package the workspace excludes looks further up for its workspace, as Cargo does
-      if (!isExcluded(cargo.workspace, member)) return isWorkspaceMember(cargo.workspace, member) ? { root: absolute(up), member } : undefined;
+      if (!isExcluded(cargo.workspace, member)) return (await isMemberOf(files, up, cargo, cargo.workspace, member)) ? { root: absolute(up), member } : undefined;
     }
     if (up === '.') return undefined;
   }

@@ -9,10 +9,20 @@ import { posix } from 'node:path';
 import { findMemberFolders, isGlob, maxMemberEntries, type MemberSearch, memberGlob } from '../../member-globs.js';
 import { joinPath, type ProjectFiles } from '../../project-files.js';
 
-/** A `[workspace]` table's member globs and excluded folders, as written. */
+/** A `[workspace]` table's member globs and excluded folders, as written, and its shared dependencies. */
 export interface CargoWorkspace {
   members?: string[] | undefined;
   exclude?: string[] | undefined;
+  /** `[workspace.dependencies]`: a member's `name = { workspace = true }` takes its `path` from here. */
+  dependencies?: Record<string, unknown> | undefined;
+}
+
+/** A manifest's dependency tables, as far as path dependencies go: its own and those of `[target.'cfg(…)']` tables. */
+export interface CargoDependencyTables {
+  dependencies?: Record<string, unknown> | undefined;
+  'dev-dependencies'?: Record<string, unknown> | undefined;
+  'build-dependencies'?: Record<string, unknown> | undefined;
+  target?: Record<string, { dependencies?: Record<string, unknown> | undefined; 'dev-dependencies'?: Record<string, unknown> | undefined; 'build-dependencies'?: Record<string, unknown> | undefined }> | undefined;
 }
 
 /** A manifest's `[package]` and `[[bin]]` tables, as far as binaries go. */
@@ -52,6 +62,63 @@ export async function workspaceMemberFolders(files: ProjectFiles, root: string, 
   // a folder named as it is stands where `members` names it; those a glob matches, where the glob stands
   const found = listed.flatMap((pattern) => (isGlob(pattern) ? walked.members.filter((m) => memberGlob(pattern, 'glob-crate').test(m)) : [pattern]));
   return { members: [...new Set(found)].filter((member) => !isExcluded(workspace, member)), capped: walked.capped };
+}
+
+/** How many manifests the search for implicit members reads: a hostile chain of path dependencies gets no more. */
+const maxImplicitMembers = 1_000;
+
+const pathOf = (spec: unknown): string | undefined => {
+  if (typeof spec !== 'object' || spec === null || !('path' in spec)) return undefined;
+  return typeof spec.path === 'string' ? spec.path : undefined;
+};
+
+/**
+ * The folders (relative to the workspace root, posix) of the path dependencies the member in `member` declares, in
+ * every dependency table Cargo reads (`[dependencies]`, `[dev-dependencies]`, `[build-dependencies]`, and each of
+ * those under `[target.…]`); `name = { workspace = true }` takes its path from `[workspace.dependencies]`, relative to
+ * the root. A path that leaves the root is kept as it is (`../x`), for the caller to drop.
+ */
+export function pathDependencies(workspace: CargoWorkspace, member: string, cargo: CargoDependencyTables): string[] {
+  const tables = [cargo, ...Object.values(cargo.target ?? {})].flatMap((t) => [t.dependencies, t['dev-dependencies'], t['build-dependencies']]);
+  const found: string[] = [];
+  for (const [name, spec] of tables.flatMap((table) => Object.entries(table ?? {}))) {
+    const own = pathOf(spec);
+    const inherited = typeof spec === 'object' && spec !== null && 'workspace' in spec && spec.workspace === true ? pathOf(workspace.dependencies?.[name]) : undefined;
+    const path = own === undefined ? (inherited === undefined ? undefined : clean(inherited)) : clean(posix.join(member, own));
+    if (path !== undefined && !found.includes(path)) found.push(path);
+  }
+  return found;
+}
+
+/**
+ * The implicit members of the workspace at `root` (relative to the files' root), as Cargo finds them
+ * (doc.rust-lang.org/cargo/reference/workspaces.html#the-members-and-exclude-fields: "all path dependencies residing in
+ * the workspace directory automatically become members"): the path dependencies of its members (`members`, the
+ * folders of the members globs match and the root package itself, `.`), and theirs in turn, that lie inside the root
+ * and that `exclude` does not take out, as folders relative to the root in the order they were met, those in
+ * `members` left out. `read` gives a member's manifest: a folder without one is no member, and ends that path.
+ */
+export async function implicitMembers(
+  workspace: CargoWorkspace,
+  members: readonly string[],
+  read: (member: string) => Promise<CargoDependencyTables | undefined>,
+  maxManifests = maxImplicitMembers,
+): Promise<string[]> {
+  const listed = new Set(members.map(clean));
+  const known = new Set(listed);
+  const implicit: string[] = [];
+  const queue = [...known];
+  for (let next = queue.shift(), reads = 0; next !== undefined && reads < maxManifests; next = queue.shift(), reads++) {
+    const cargo = await read(next);
+    if (cargo === undefined) continue;
+    if (!listed.has(next)) implicit.push(next);
+    for (const dep of pathDependencies(workspace, next, cargo)) {
+      if (known.has(dep) || dep === '..' || dep.startsWith('../') || posix.isAbsolute(dep) || isExcluded(workspace, dep)) continue;
+      known.add(dep);
+      queue.push(dep);
+    }
+  }
+  return implicit;
 }
 
 /**
