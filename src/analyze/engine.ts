@@ -71,6 +71,13 @@ export interface AnalyzeImageOptions {
    * shares, which is all the duplicate figures need; `'all'` every regular file (what `diff` compares).
    */
   digests?: 'all' | 'duplicates';
+  /**
+   * Whether the estimate's low end looks for the runtime and the old base it would swap (default true): that reads the
+   * ELF headers of the program and the shared objects its native code may link, sometimes from their layers again.
+   * `false` when the caller shows no estimate (`diff`): no ELF file is read, no layer twice, and the low end is the
+   * high end, `lowNote` saying why.
+   */
+  estimate?: boolean;
 }
 
 /** The first few names of a list of libraries, for one line of reasoning (`estimate.runtime.libraries` has them all). */
@@ -79,7 +86,7 @@ function libraryNames(paths: readonly string[]): string {
   return paths.length > names.length ? `${names.join(', ')}, …` : names.join(', ');
 }
 
-function estimate(image: Image, files: ImageFiles, visible: readonly FileEntry[], sizes: LayersFacts, removable: RemovableFacts, base: BaseFacts): EstimateFacts {
+function estimate(image: Image, files: ImageFiles, visible: readonly FileEntry[], sizes: LayersFacts, removable: RemovableFacts, base: BaseFacts, swap: boolean): EstimateFacts {
   const current = sizes.visibleSize;
   const high = current - removable.bytes;
   const reasoning = [
@@ -87,6 +94,10 @@ function estimate(image: Image, files: ImageFiles, visible: readonly FileEntry[]
     `removing the removable categories saves ${removable.bytes} bytes on the same base → ${high}`,
   ];
   const facts = (low: number, more: Partial<EstimateFacts>): EstimateFacts => ({ currentBytes: current, low: Math.max(0, Math.min(low, high)), high: Math.max(0, high), ...more, reasoning });
+  if (!swap) {
+    reasoning.push('the runtime was not looked for (the caller shows no estimate), so no base swap is estimated');
+    return facts(high, { lowNote: 'runtime not looked for, no base swap estimated' });
+  }
   const baseLayers = base.layers;
   if (baseLayers === undefined || baseLayers === 0) {
     reasoning.push('the base image’s layers are unknown (no CMD/ENTRYPOINT boundary in history), so no base swap is estimated');
@@ -170,7 +181,7 @@ function analyzeFiles(image: Image, files: ImageFiles, options: AnalyzeImageOpti
     removable: removable.facts,
     security: security.facts,
     base: base.facts,
-    estimate: estimate(image, files, input.visible, sizes.facts, removable.facts, base.facts),
+    estimate: estimate(image, files, input.visible, sizes.facts, removable.facts, base.facts, options.estimate !== false),
     findings,
     unknowns: [sizes, waste, removable, security, base].flatMap((r) => r.unknowns ?? []),
   };
@@ -179,12 +190,13 @@ function analyzeFiles(image: Image, files: ImageFiles, options: AnalyzeImageOpti
 /** Reads every layer once (the few files the runtime estimate needs again from theirs, see below) and runs all analyzers. */
 export async function analyzeImage(image: Image, options: AnalyzeImageOptions = {}): Promise<{ report: AnalysisReport; files: ImageFiles }> {
   const hash = options.digests === 'all' ? true : 'duplicates';
+  const runtime = options.estimate !== false;
   const elf = wantsElf(image.config.config);
   const library = wantsLibraries(image.config.config);
   const bodies = (path: string, size: number, mode: number): true | typeof reduceElf | undefined =>
-    wantsBody(path) ? true : elf(path, mode) ? reduceElf : library(path, size, mode) ? reduceLibrary : undefined;
+    wantsBody(path) ? true : !runtime ? undefined : elf(path, mode) ? reduceElf : library(path, size, mode) ? reduceLibrary : undefined;
   const scanned = await scanImage(image, { hash, bodies, ...(options.events ? { events: options.events } : {}) });
-  const files = await readClosureLibraries(image, await readUnreadProgram(image, scanned));
+  const files = runtime ? await readClosureLibraries(image, await readUnreadProgram(image, scanned)) : scanned;
   return { report: analyzeFiles(image, files, options), files };
 }
 

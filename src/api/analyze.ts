@@ -55,10 +55,23 @@ export async function analyze(image: Image, options: AnalyzeOptions = {}): Promi
   return { report, files, gate: evaluateGate(report, options.thresholds, options.dive) };
 }
 
+export interface DiffOptions {
+  beforeReference?: string;
+  afterReference?: string;
+  events?: EventSink;
+  /** How many of the largest file changes the diff lists (default 50; `Infinity` for all). */
+  topFiles?: number;
+  /**
+   * Whether the two analyses returned carry the runtime estimate `analyze()` makes (default true). The diff itself
+   * holds none: `false` spares what finding the runtime reads (ELF headers, shared objects, a layer read again).
+   */
+  estimate?: boolean;
+}
+
 /** Compares two images: per layer, per file, per category and in total. */
-export async function diff(before: Image, after: Image, options: { beforeReference?: string; afterReference?: string; events?: EventSink; topFiles?: number } = {}): Promise<{ diff: DiffReport; before: AnalysisReport; after: AnalysisReport }> {
+export async function diff(before: Image, after: Image, options: DiffOptions = {}): Promise<{ diff: DiffReport; before: AnalysisReport; after: AnalysisReport }> {
   // the file comparison needs the content digest of every file, not only of those that may be duplicates
-  const events = { digests: 'all', ...(options.events === undefined ? {} : { events: options.events }) } satisfies AnalyzeImageOptions;
+  const events = { digests: 'all', ...(options.events === undefined ? {} : { events: options.events }), ...(options.estimate === undefined ? {} : { estimate: options.estimate }) } satisfies AnalyzeImageOptions;
   const a = await analyzeImage(before, { ...(options.beforeReference === undefined ? {} : { reference: options.beforeReference }), ...events });
   const b = await analyzeImage(after, { ...(options.afterReference === undefined ? {} : { reference: options.afterReference }), ...events });
   const report = diffAnalyses(a, b, options.topFiles === undefined ? {} : { topFiles: options.topFiles });

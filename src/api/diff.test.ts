@@ -1,14 +1,16 @@
 /**
  * `diff()`'s and `analyze()`'s compressed size measure what they say: an image read from `docker save` or the engine stores its
  * layers as plain tars, one from a registry stores them gzipped, and their stored sizes are not the same measure.
- * And the analyses `diff()` returns are those `analyze()` makes, runtime estimate included.
+ * And the analyses `diff()` returns are those `analyze()` makes, runtime estimate included, unless the caller wants none.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildImage, type FileSpec, type ImageSpec } from '../testing/images.js';
 import { formatDiffText, formatText as formatAnalysisText } from '../analyze/formatters/text.js';
 import { analyze, diff } from './analyze.js';
+import type { Image, Layer } from '../image/types.js';
+import { ElfFile } from '../internal/elf.js';
 
 // text compresses well, as most layer content does: a stored-size comparison would show the gap clearly
 const text = (seed: number): string => Array.from({ length: 4000 }, (_, i) => `line ${i} of file ${seed}\n`).join('');
@@ -79,5 +81,53 @@ describe('diff runtime estimate', () => {
       expect(alone.runtime?.program).toBe('/opt/hello/hello');
       expect(report.estimate).toEqual(alone);
     }
+  });
+
+  it('reads no ELF file and no layer twice when the caller shows no estimate, and compares the same', async () => {
+    const goHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/go/__fixtures__/hello'));
+    const libffi = readFileSync('/usr/lib/python3.11/lib-dynload/_ctypes.cpython-311-x86_64-linux-gnu.so');
+    // a program behind a link of another name (read again from its layer) and an extension module (parsed in the scan)
+    const spec = (readme: boolean): ImageSpec => ({
+      config: { Entrypoint: ['/usr/local/bin/app'] },
+      layers: [
+        { files: [{ path: 'usr/lib/libbig.so', content: Buffer.alloc(3_000_000) }, { path: 'usr/lib/python3.11/lib-dynload/_ctypes.cpython-311-x86_64-linux-gnu.so', content: libffi }], createdBy: '/bin/sh -c #(nop) ADD file:base in / ' },
+        { empty: true, createdBy: '/bin/sh -c #(nop)  CMD ["sh"]' },
+        { files: [{ path: 'opt/hello/hello', content: goHello, mode: 0o755 }, { path: 'usr/local/bin/app', type: 'symlink', target: '/opt/hello/hello' }, ...(readme ? [{ path: 'opt/hello/README', size: 100 }] : [])], createdBy: 'COPY . / # buildkit' },
+      ],
+    });
+    // how many times each layer's tar is opened
+    const counted = (image: Image, reads: number[]): Image => ({
+      ...image,
+      layers: image.layers.map((l, i): Layer => ({
+        descriptor: l.descriptor,
+        diffId: l.diffId,
+        uncompressedSize: l.uncompressedSize,
+        compressed: () => l.compressed(),
+        uncompressed: () => {
+          reads[i] = (reads[i] ?? 0) + 1;
+          return l.uncompressed();
+        },
+      })),
+    });
+    const before = await buildImage(spec(false));
+    const after = await buildImage(spec(true));
+    const full = await diff(before, after);
+    expect(full.after.estimate.runtime?.program).toBe('/opt/hello/hello');
+    const reads = [0, 0];
+    const parse = vi.spyOn(ElfFile, 'parse');
+    let lean: Awaited<ReturnType<typeof diff>>;
+    let parsed: number;
+    try {
+      lean = await diff(counted(before, reads), counted(after, reads), { estimate: false });
+      parsed = parse.mock.calls.length;
+    } finally {
+      parse.mockRestore();
+    }
+    expect(parsed).toBe(0);
+    // both images share their layers: each read once per image, none again for the program
+    expect(reads).toEqual([2, 2]);
+    expect(lean.diff).toEqual(full.diff);
+    expect(lean.after.estimate).toMatchObject({ low: full.after.estimate.high, high: full.after.estimate.high, lowNote: 'runtime not looked for, no base swap estimated' });
+    expect(lean.after.estimate.runtime).toBeUndefined();
   });
 });

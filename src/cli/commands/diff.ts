@@ -32,7 +32,8 @@ export function register(program: Command): void {
           opened.push(await openImage(after, options));
           const [a, b] = opened;
           if (!a || !b) return;
-          const result = await diff(a.image, b.image, { beforeReference: before, afterReference: after, events: ctx.events, ...(topFiles === undefined ? {} : { topFiles }) });
+          // the output shows no estimate: the runtime is not looked for
+          const result = await diff(a.image, b.image, { beforeReference: before, afterReference: after, events: ctx.events, estimate: false, ...(topFiles === undefined ? {} : { topFiles }) });
           await ctx.write(ctx.flags.format === 'json' ? `${JSON.stringify(result.diff, null, 2)}\n` : formatDiffText(result.diff, ctx.c, Math.max(80, process.stdout.columns || 100), topFiles));
         } finally {
           for (const o of opened) await o.close();
