@@ -4,6 +4,7 @@
  * installs; a missing tool skips its test with a visible reason.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -13,8 +14,9 @@ import { normalizeName } from '../../src/sbom/catalogers/python/python-package-c
 import type { Sbom } from '../../src/sbom/model.js';
 import { writeLayoutDir } from '../../src/image/layout/write.js';
 import { buildImage, type FileSpec } from '../../src/testing/images.js';
-import { dockerCli, has, missing, repoRoot, runCli } from './env.js';
-import { ensureStandIn, standIns } from './stand-ins.js';
+import { expectValid } from '../support/schemas.js';
+import { dockerCli, has, missing, repoRoot, run, runCli } from './env.js';
+import { buildEnv, ensureStandIn, imageExists, standIns } from './stand-ins.js';
 
 function need(what: string, present: boolean): boolean {
   if (!present) console.warn(`SKIPPED: needs ${what} (run: bash scripts/testenv.sh up)`);
@@ -192,6 +194,98 @@ describe('SBOM catalogers against their ecosystems’ own tools', () => {
     expect(sbom.unknowns).toEqual([]);
   }, 600_000);
 
+  it.skipIf(need('docker, the built CLI and the Debian archive', has.docker && has.cli && archiveReachable))(
+    'dpkg and python: the root and the Python edges of an image apt installed into, as apt-mark and the image’s python3 see them',
+    async () => {
+      if (!debian) throw new Error('no debian stand-in');
+      // No stand-in holds an apt record (they are assembled from .deb files) nor a distribution whose Requires-Dist
+      // names another: apt installs python3-httplib2 (its METADATA requires pyparsing) and python3-packaging (for the
+      // markers below), and a distribution as `pip install` as root writes it goes into the interpreter's first site
+      // folder (/usr/local/lib/python3.11/dist-packages), requiring two of Debian's. ~30 s once, then cached by tag.
+      const image = await cachedBuild('sbom-apt-python', await ensureStandIn(debian), {
+        Dockerfile:
+          'COPY docker-slim /etc/apt/apt.conf.d/docker-slim\n' +
+          'RUN apt-get update && apt-get install -y --no-install-recommends python3-httplib2 python3-packaging && rm -rf /var/lib/apt/lists/*\n' +
+          'COPY install-app.py /tmp/install-app.py\nRUN python3 /tmp/install-app.py && rm /tmp/install-app.py\n',
+        'docker-slim': 'Acquire::GzipIndexes "true";\nAcquire::Languages "none";\nDir::Cache::pkgcache "";\nDir::Cache::srcpkgcache "";\n',
+        'install-app.py': [
+          'import os, site',
+          "folder = site.getsitepackages()[0]",
+          "meta = os.path.join(folder, 'app-1.0.dist-info')",
+          'os.makedirs(meta)',
+          "open(os.path.join(folder, 'app.py'), 'w').write('import httplib2, packaging\\n')",
+          "open(os.path.join(meta, 'METADATA'), 'w').write('Metadata-Version: 2.1\\nName: app\\nVersion: 1.0\\nRequires-Dist: httplib2 (>=0.20)\\nRequires-Dist: packaging\\nRequires-Dist: colorama ; sys_platform == \"win32\"\\n')",
+          "open(os.path.join(meta, 'RECORD'), 'w').write('app.py,,\\napp-1.0.dist-info/METADATA,,\\napp-1.0.dist-info/RECORD,,\\n')",
+          '',
+        ].join('\n'),
+      });
+      const inImage = (...command: string[]): string => execFileSync(dockerCli, ['run', '--rm', '--network', 'none', image, ...command], { encoding: 'utf8' });
+      const manual = inImage('apt-mark', 'showmanual').trim().split('\n');
+      expect(manual).toContain('python3-httplib2');
+      // each distribution's requirements as the image's interpreter reads them (importlib.metadata: Requires-Dist or
+      // requires.txt), markers evaluated by `packaging` without extras, each met by the first of that name on sys.path
+      const script = [
+        'import importlib.metadata as md, json',
+        'from packaging.requirements import Requirement',
+        'from packaging.utils import canonicalize_name as canon',
+        'dists = list(md.distributions())',
+        'first = {}',
+        'for d in dists: first.setdefault(canon(d.metadata["Name"]), d)',
+        'label = lambda d: str(d.locate_file("")).rstrip("/") + ":" + canon(d.metadata["Name"])',
+        'edges = set()',
+        'for d in dists:',
+        '    for r in map(Requirement, d.requires or []):',
+        '        t = first.get(canon(r.name))',
+        '        if t is not None and t is not d and (r.marker is None or r.marker.evaluate({"extra": ""})): edges.add(label(d) + " -> " + label(t))',
+        'print(json.dumps(sorted(edges)))',
+      ].join('\n');
+      const truth = JSON.parse(inImage('python3', '-c', script)) as string[];
+      const folder = (edge: string, side: 0 | 1): string => edge.split(' -> ')[side]?.split(':')[0] ?? '';
+      expect(truth.some((e) => folder(e, 0) === folder(e, 1)), 'an edge within one folder').toBe(true);
+      expect(truth.some((e) => folder(e, 0) !== folder(e, 1)), 'an edge across folders').toBe(true);
+
+      const dir = mkdtempSync(join(tmpdir(), 'sbom-gt-apt-'));
+      const documents: Record<'cyclonedx' | 'spdx', unknown> = { cyclonedx: undefined, spdx: undefined };
+      for (const kind of ['cyclonedx', 'spdx'] as const) {
+        const out = join(dir, `${kind}.json`);
+        const r = await runCli(['sbom', `docker-daemon:${image}`, '--catalogers', 'dpkg,python', '-f', `${kind}-json`, '-q', '-o', out]);
+        expect(r.code, r.stderr).toBe(0);
+        documents[kind] = JSON.parse(readFileSync(out, 'utf8'));
+        expectValid(kind, documents[kind]);
+      }
+      const cdx = documents.cyclonedx as CycloneDx;
+      const component = new Map(cdx.components.map((c) => [c['bom-ref'], c]));
+      const dependsOn = new Map(cdx.dependencies.map((d) => [d.ref, d.dependsOn ?? []]));
+      const root = dependsOn.get(cdx.metadata.component['bom-ref']) ?? [];
+      const debName = (ref: string): string | undefined => (component.get(ref)?.purl.startsWith('pkg:deb/') === true ? component.get(ref)?.name : undefined);
+      const rootDebs = new Set(root.flatMap((ref) => debName(ref) ?? []));
+      // the root names every package apt was asked for (and, besides, only packages no other package depends on)
+      expect(manual.filter((n) => !rootDebs.has(n))).toEqual([]);
+      const required = new Set(cdx.dependencies.filter((d) => d.ref !== cdx.metadata.component['bom-ref']).flatMap((d) => d.dependsOn ?? []));
+      expect(root.filter((ref) => !manual.includes(debName(ref) ?? '') && required.has(ref)).map((ref) => component.get(ref)?.name)).toEqual([]);
+      // some of them are required by others too: the root names them as asked for, not only as the top of the graph
+      expect(root.some((ref) => debName(ref) !== undefined && required.has(ref))).toBe(true);
+      // SPDX: the image DEPENDS_ON the same packages
+      const spdx = documents.spdx as Spdx;
+      const spdxName = new Map(spdx.packages.map((p) => [p.SPDXID, `${p.name}@${p.versionInfo ?? ''}`]));
+      const described = spdx.relationships.find((r) => r.spdxElementId === 'SPDXRef-DOCUMENT' && r.relationshipType === 'DESCRIBES')?.relatedSpdxElement;
+      expect(described).toBeDefined();
+      const spdxRoot = spdx.relationships.filter((r) => r.spdxElementId === described && r.relationshipType === 'DEPENDS_ON').map((r) => spdxName.get(r.relatedSpdxElement));
+      expect(spdxRoot.sort()).toEqual(root.map((ref) => `${component.get(ref)?.name ?? ''}@${component.get(ref)?.version ?? ''}`).sort());
+      // the Python edges, by site folder and normalised name, exactly as the interpreter resolves them
+      const pypi = (ref: string): string | undefined => {
+        const c = component.get(ref);
+        if (c?.purl.startsWith('pkg:pypi/') !== true) return undefined;
+        const location = c.properties?.find((p) => p.name === 'shipshape:location:0:path')?.value ?? '';
+        return `${location.split('/').slice(0, -2).join('/')}:${normalizeName(c.name)}`;
+      };
+      const edges = cdx.dependencies.flatMap((d) => (d.dependsOn ?? []).flatMap((to) => (pypi(d.ref) !== undefined && pypi(to) !== undefined ? [`${pypi(d.ref) ?? ''} -> ${pypi(to) ?? ''}`] : [])));
+      expect(edges.sort()).toEqual(truth);
+      console.info(`apt-mark showmanual: ${manual.length} packages; root: ${root.length} components; python edges: ${truth.join(', ')}`);
+    },
+    600_000,
+  );
+
   const npmCli = '/usr/lib/node_modules/npm/bin/npm-cli.js';
   const registryReachable = spawnSync('curl', ['-sf', '-o', '/dev/null', '--max-time', '15', 'https://registry.npmjs.org/ms'], { stdio: 'ignore' }).status === 0;
   it.skipIf(need('npm and the npm registry', existsSync(npmCli) && registryReachable))('npm: an installed app, as `npm ls --all --json` lists it', async () => {
@@ -299,6 +393,32 @@ describe('SBOM catalogers against their ecosystems’ own tools', () => {
     expect(inBase.size).toBe(6);
   }, 120_000);
 });
+
+/** An image built from the Debian stand-in once per machine: tagged with a hash of its Dockerfile and files. */
+async function cachedBuild(name: string, base: string, files: Record<string, string> & { Dockerfile: string }): Promise<string> {
+  const context = { ...files, Dockerfile: `FROM ${base}\n${files.Dockerfile}` };
+  const tag = `shipshape-sbom-fixture/${name}:${createHash('sha256').update(JSON.stringify(context)).digest('hex').slice(0, 12)}`;
+  if (imageExists(tag)) return tag;
+  const dir = mkdtempSync(join(tmpdir(), `shipshape-${name}-`));
+  try {
+    for (const [path, content] of Object.entries(context)) writeFileSync(join(dir, path), content);
+    await run(dockerCli, ['build', '-q', '--network', 'host', '-t', tag, dir], { env: buildEnv });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return tag;
+}
+
+interface CycloneDx {
+  metadata: { component: { 'bom-ref': string } };
+  components: { 'bom-ref': string; name: string; version?: string; purl: string; properties?: { name: string; value: string }[] }[];
+  dependencies: { ref: string; dependsOn?: string[] }[];
+}
+
+interface Spdx {
+  packages: { SPDXID: string; name: string; versionInfo?: string }[];
+  relationships: { spdxElementId: string; relationshipType: string; relatedSpdxElement: string }[];
+}
 
 interface NpmNode {
   version?: string;
