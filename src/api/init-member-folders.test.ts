@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SeveralAppsError } from '../generate/index.js';
+import { NoAppError, ProjectFolderError, SeveralAppsError } from '../generate/index.js';
 import { init } from './init.js';
 
 const made: string[] = [];
@@ -16,6 +16,15 @@ async function tree(files: Record<string, string>): Promise<{ top: string; rootA
     await writeFile(join(top, name), text);
   }
   return { top, rootArg: relative(process.cwd(), top) };
+}
+
+const fixtures = resolve(import.meta.dirname, '../generate/__fixtures__');
+
+/** A copy of a fixture project, with `files` (path → text) added, removed after the test. */
+async function fixture(name: string, files: Record<string, string> = {}): Promise<{ top: string; rootArg: string }> {
+  const made = await tree(files);
+  await cp(join(fixtures, name), made.top, { recursive: true });
+  return made;
 }
 
 const exists = (path: string) => stat(path).then(() => true, () => false);
@@ -78,5 +87,56 @@ describe("init on a Cargo workspace's implicit members", () => {
     // the whole workspace (every member's manifest, implicit ones too) is in the build before cargo runs
     expect(generated.dockerfile).toMatch(/^COPY --link \. \.$/m);
     expect(generated.dockerfile).toMatch(/cargo build --release --locked .* --bin migrate \\$/m);
+  });
+});
+
+describe('init on a plain folder inside a project (no manifest of its own)', () => {
+  it('names the workspace member that holds it and the command that builds that member from the root (npm, Cargo, uv)', async () => {
+    const cases: [string, string, string, string][] = [
+      ['node-npm-workspaces-ts', 'packages/api/src', 'packages/api (package.json)', 'a member of the workspace at ROOT (package.json), which its build needs: run shipshape init ROOTARG --app packages/api'],
+      ['rust-workspace', 'crates/api/bin-helper', 'crates/api (Cargo.toml)', 'a member of the workspace at ROOT (Cargo.toml), which its build needs: run shipshape init ROOTARG --app crates/api'],
+      ['rust-workspace', 'crates/core-lib/src', 'crates/core-lib (Cargo.toml)', 'a library of the workspace at ROOT (Cargo.toml), not an app (no bin target): run shipshape init ROOTARG --app crates/api'],
+      ['python-uv-workspace', 'packages/api/app', 'packages/api (pyproject.toml)', 'a member of the workspace at ROOT (pyproject.toml), which its build needs: run shipshape init ROOTARG --app packages/api'],
+    ];
+    for (const [name, folder, project, says] of cases) {
+      const { top, rootArg } = await fixture(name, { [`${folder}/notes.txt`]: 'not a manifest\n' });
+      const dir = join(top, folder);
+      const [projectDir = '', manifest = ''] = project.split(' ');
+      const error = await init({ dir }).catch((e: unknown) => e);
+      expect(error, folder).toBeInstanceOf(ProjectFolderError);
+      expect((error as Error).message).toBe(`${dir}: not a project: a folder of the project at ${join(top, projectDir)} ${manifest}, ${says.replace('ROOTARG', rootArg).replace('ROOT', top)}`);
+      expect(await exists(join(dir, 'Dockerfile'))).toBe(false);
+    }
+  });
+
+  it("names a go.work module's main package when the folder is one, else the module's", async () => {
+    const { top, rootArg } = await tree({
+      'go.work': 'go 1.21\n\nuse ./worker\n',
+      'worker/go.mod': 'module example.com/worker\n\ngo 1.21\n',
+      'worker/cmd/worker/main.go': 'package main\n\nfunc main() {}\n',
+      'worker/cmd/reindex/main.go': 'package main\n\nfunc main() {}\n',
+      'worker/internal/queue/queue.go': 'package queue\n',
+    });
+    const lead = `not a project: a folder of the project at ${join(top, 'worker')} (go.mod), a member of the workspace at ${top} (go.work), which its build needs: run`;
+    await expect(init({ dir: join(top, 'worker/cmd/reindex') })).rejects.toThrow(`${join(top, 'worker/cmd/reindex')}: ${lead} shipshape init ${rootArg} --app worker/cmd/reindex`);
+    const apps = (await init({ dir: join(top, 'worker/internal/queue') }).catch((e: unknown) => e)) as Error;
+    // either order: the two main packages of the module that holds the folder
+    const each = (path: string): string => `shipshape init ${rootArg} --app ${path}`;
+    expect([`${each('worker/cmd/reindex')} or ${each('worker/cmd/worker')}`, `${each('worker/cmd/worker')} or ${each('worker/cmd/reindex')}`].map((cmds) => `${join(top, 'worker/internal/queue')}: ${lead} ${cmds}`)).toContain(apps.message);
+  });
+
+  it('names the project that holds it, outside any workspace, and the command for it', async () => {
+    const { top: crate, rootArg: crateArg } = await fixture('rust-bin');
+    await expect(init({ dir: join(crate, 'src') })).rejects.toThrow(`${join(crate, 'src')}: not a project: a folder of the project at ${crate} (Cargo.toml): run shipshape init ${crateArg}`);
+    // a Go module with two main packages: the one the folder is, else both
+    const { top: mod, rootArg: modArg } = await fixture('go-cmd');
+    await expect(init({ dir: join(mod, 'cmd/api') })).rejects.toThrow(`${join(mod, 'cmd/api')}: not a project: a folder of the project at ${mod} (go.mod): run shipshape init ${modArg} --app cmd/api`);
+    const both = (await init({ dir: join(mod, 'internal/store') }).catch((e: unknown) => e)) as Error;
+    expect(both).toBeInstanceOf(ProjectFolderError);
+    const each = (path: string): string => `shipshape init ${modArg} --app ${path}`;
+    expect([`${each('cmd/api')} or ${each('cmd/worker')}`, `${each('cmd/worker')} or ${each('cmd/api')}`].map((cmds) => `${join(mod, 'internal/store')}: not a project: a folder of the project at ${mod} (go.mod): run ${cmds}`)).toContain(both.message);
+    // a folder no project holds is still "no project found"
+    const { top: lone } = await tree({ 'empty/notes.txt': '' });
+    await expect(init({ dir: join(lone, 'empty') })).rejects.toBeInstanceOf(NoAppError);
   });
 });

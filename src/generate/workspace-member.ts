@@ -4,7 +4,7 @@
  * generate or build for it asks here first, so that `init`, `check` and `context` give a member folder one answer.
  */
 import { stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { ShipshapeError } from '../internal/errors.js';
 import { detectApp, discoverApps, NoAppError, SeveralAppsError } from './detect.js';
 import { findEnclosingGoWork } from './ecosystems/go/workspace.js';
@@ -77,18 +77,102 @@ const memberApps: Record<MemberEcosystem, { lacks: string; app: string }> = {
  * excludes is a project of its own, not one of them.
  */
 async function refusal(dir: string, membership: WorkspaceMembership, verb: string): Promise<WorkspaceMemberError> {
+  const { message, apps } = await refusalText(membership, verb);
+  return new WorkspaceMemberError(dir, { ...membership, apps }, message);
+}
+
+/** The commands that run `verb` for each of `paths` (`--app` paths below `dir`): all of them, or the form with APP. */
+function appCommands(dir: string, verb: string, paths: readonly string[]): string {
+  const dirArg = relative(process.cwd(), dir) || '.';
+  const command = (path: string): string => `shipshape ${verb} ${dirArg} --app ${path}`;
+  return paths.length <= 3 ? `run ${paths.map(command).join(' or ')}` : `run ${command('APP')}, APP one of ${paths.join(', ')}`;
+}
+
+/** What `refusal` says, and the member's apps the workspace root builds (none for a library). */
+async function refusalText(membership: WorkspaceMembership, verb: string): Promise<{ message: string; apps: string[] }> {
   const { ecosystem, workspace, apps } = membership;
-  const rootArg = relative(process.cwd(), workspace.root) || '.';
-  const command = (member: string): string => `shipshape ${verb} ${rootArg} --app ${member}`;
-  const commands = (paths: readonly string[]): string => (paths.length <= 3 ? `run ${paths.map(command).join(' or ')}` : `run ${command('APP')}, APP one of ${paths.join(', ')}`);
+  const commands = (paths: readonly string[]): string => appCommands(workspace.root, verb, paths);
   const rootApps = (await discoverApps(workspace.root).catch(() => undefined))?.filter((a) => a.ecosystem === ecosystem && a.context === '.');
   const built = rootApps === undefined ? apps : apps.filter((path) => rootApps.some((a) => a.path === path));
   if (rootApps !== undefined && built.length === 0) {
     const { lacks, app } = memberApps[ecosystem];
     const choice = rootApps.length === 0 ? `the workspace has no app (${app})` : commands(rootApps.map((a) => a.path));
-    return new WorkspaceMemberError(dir, { ...membership, apps: [] }, `a library of the workspace at ${workspace.root} (${workspace.file}), not an app (${lacks}): ${choice}`);
+    return { message: `a library of the workspace at ${workspace.root} (${workspace.file}), not an app (${lacks}): ${choice}`, apps: [] };
   }
-  return new WorkspaceMemberError(dir, { ...membership, apps: built }, `a member of the workspace at ${workspace.root} (${workspace.file}), which its build needs: ${commands(built)}`);
+  return { message: `a member of the workspace at ${workspace.root} (${workspace.file}), which its build needs: ${commands(built)}`, apps: built };
+}
+
+/** A folder with no project manifest, inside a project: the one line names that project and the command for it. */
+export class ProjectFolderError extends ShipshapeError {
+  constructor(
+    readonly dir: string,
+    /** The nearest folder above with a project manifest. */
+    readonly project: string,
+    message: string,
+    /** Set when that project is a member of a workspace above: what `init` on its folder would refuse it as. */
+    readonly membership?: WorkspaceMembership,
+  ) {
+    super('invalid-input', message, { subject: dir });
+  }
+}
+
+/** What makes a folder a project (or a workspace root): a folder with none of them is a plain folder of a project above. */
+const projectManifests = ['package.json', 'pnpm-workspace.yaml', 'go.mod', 'go.work', 'pyproject.toml', 'requirements.txt', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'Cargo.toml'];
+
+async function manifestsIn(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of projectManifests) if (await stat(join(dir, name)).then((s) => s.isFile(), () => false)) found.push(name);
+  return found;
+}
+
+/** The nearest folder above `dir` (absolute) with a project manifest, and its manifests. */
+async function projectAbove(dir: string): Promise<{ project: string; manifests: string[] } | undefined> {
+  for (let up = dirname(dir); ; up = dirname(up)) {
+    const manifests = await manifestsIn(up);
+    if (manifests.length > 0) return { project: up, manifests };
+    if (dirname(up) === up) return undefined;
+  }
+}
+
+/** Whether the `/`-separated path `path` is `folder` or below it. */
+const within = (path: string, folder: string): boolean => folder === '.' || path === folder || path.startsWith(`${folder}/`);
+
+const posixRelative = (from: string, to: string): string => relative(from, to).split(sep).join('/') || '.';
+
+/**
+ * The refusal of a folder with no project manifest that lies inside a project (`packages/api/src`, a Cargo crate's
+ * `bin-helper`, a Go module's `cmd/server`): it builds as part of the nearest project above, so the line names that
+ * project and what `init` (or `verb`) on it would say: the workspace command when the project is a workspace member
+ * (or the workspace's apps when it is a library), else the command for the project itself. The apps named are those
+ * at or below the folder when there are any (a Go main package's folder), else all of the project's. Undefined when
+ * the folder has a manifest, when no project holds it, or when that project has no app either.
+ */
+async function folderRefusal(dir: string, verb: string): Promise<ProjectFolderError | undefined> {
+  if ((await manifestsIn(dir)).length > 0) return undefined;
+  const above = await projectAbove(dir);
+  if (above === undefined) return undefined;
+  const { project, manifests } = above;
+  const lead = `not a project: a folder of the project at ${project} (${manifests.join(', ')})`;
+  let detected: DetectedApp | undefined;
+  let apps: readonly DetectedApp[];
+  try {
+    detected = await detectAppForBuild(project, undefined, verb);
+    apps = await discoverApps(project);
+  } catch (error) {
+    if (error instanceof WorkspaceMemberError) {
+      const { membership } = error;
+      const below = membership.apps.filter((path) => within(path, posixRelative(membership.workspace.root, dir)));
+      const { message, apps: built } = await refusalText(below.length > 0 ? { ...membership, apps: below } : membership, verb);
+      return new ProjectFolderError(dir, project, `${lead}, ${message}`, { ...membership, apps: built });
+    }
+    if (!(error instanceof SeveralAppsError)) return undefined;
+    apps = error.apps;
+  }
+  const paths = apps.map((a) => a.path);
+  const below = paths.filter((path) => within(path, posixRelative(project, dir)));
+  const projectArg = relative(process.cwd(), project) || '.';
+  if (apps.length === 1 || (below.length === 0 && detected !== undefined)) return new ProjectFolderError(dir, project, `${lead}: run shipshape ${verb} ${projectArg}`);
+  return new ProjectFolderError(dir, project, `${lead}: ${appCommands(project, verb, below.length > 0 ? below : paths)}`);
 }
 
 /**
@@ -128,7 +212,7 @@ async function memberRefusalFor(dir: string, error: unknown, verb: string): Prom
     const workspace = await enclosingWorkspace[ecosystem](dir);
     if (workspace !== undefined) return refusal(dir, { ecosystem, workspace, apps: [] }, verb);
   }
-  return error;
+  return (await folderRefusal(dir, verb)) ?? error;
 }
 
 /**
@@ -136,7 +220,8 @@ async function memberRefusalFor(dir: string, error: unknown, verb: string): Prom
  * folder is a member of a workspace above: then a `WorkspaceMemberError` naming the `shipshape VERB ROOT --app MEMBER`
  * command that builds it from the workspace root. A folder with no app that is a Cargo crate or Go module a workspace
  * has as a member is a library of that workspace, refused naming the workspace's apps; a Go module a go.work above
- * uses, with several main packages in `cmd/`, is refused naming the commands for each.
+ * uses, with several main packages in `cmd/`, is refused naming the commands for each. A folder with no project
+ * manifest and no app, inside a project, is a `ProjectFolderError` naming that project and what `verb` on it says.
  */
 export async function detectAppForBuild(dir: string, app?: string, verb = 'init'): Promise<DetectedApp> {
   let detected: DetectedApp;
