@@ -1,13 +1,15 @@
 import { writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeLayoutDir } from '../image/layout/write.js';
+import { dockerArchiveStream } from '../image/tarball/write.js';
 import type { ProgressEvent } from '../internal/events.js';
 import { buildImage, layerTar } from '../testing/images.js';
 import { configSchema, type Config } from '../config/schema.js';
-import { build, presetBaseCache } from './build.js';
+import { build, type BuildRequest, type BuildSession, buildIn, presetBaseCache } from './build.js';
 
 describe('build', () => {
   const made: string[] = [];
@@ -39,6 +41,111 @@ describe('build', () => {
     const sizes = { [base.layers[0]?.diffId ?? '']: (await layerTar(files)).length };
     return { request: { ...request, nodeBinary, config: configSchema.parse({ offline: true }) }, sizesFile: join(dir, 'shipshape-sizes.json'), sizes };
   }
+
+  describe('build --watch on a base named by reference (`--base IMAGE`): asked again after base.recheckAfter', () => {
+    /** A project built on `oci:LAYOUT:base`, the tag first on one small image, and another image to move it to. */
+    async function onTaggedBase(recheckAfter: number): Promise<{ layout: string; first: string; second: () => Promise<string>; logs: { level: string; message: string }[]; request: BuildRequest }> {
+      const { work, request } = await project();
+      const layout = join(work, 'bases');
+      const first = await buildImage({ layers: [[{ path: 'etc/os-release', content: 'ID=first\n' }]] });
+      const second = await buildImage({ layers: [[{ path: 'etc/os-release', content: 'ID=second\n' }]] });
+      await writeLayoutDir(layout, { kind: 'image', image: first }, { tag: 'base' });
+      const logs: { level: string; message: string }[] = [];
+      const events = (e: ProgressEvent): void => {
+        if (e.kind === 'log' && e.level !== 'debug') logs.push({ level: e.level, message: e.message });
+      };
+      const moveTag = async (): Promise<string> => {
+        await writeLayoutDir(layout, { kind: 'image', image: second }, { tag: 'base' });
+        return second.digest;
+      };
+      return { layout, first: first.digest, second: moveTag, logs, request: { ...request, ports: [], base: `oci:${layout}:base`, config: configSchema.parse({ base: { recheckAfter } }), events } };
+    }
+
+    /** The base digest of each build of one resident session (as `--watch` runs them), `between[i]` run after build i. */
+    async function session(request: BuildRequest, between: (() => Promise<unknown>)[]): Promise<string[]> {
+      const held: BuildSession = {};
+      try {
+        const bases = [(await buildIn(held, request)).base.digest];
+        for (const step of between) {
+          await step();
+          bases.push((await buildIn(held, request)).base.digest);
+        }
+        return bases;
+      } finally {
+        await held.ctx?.close();
+        await held.base?.close();
+      }
+    }
+
+    it('past it, the rebuild after the tag moved builds on the image it names now, and says so; within it, keeps the base it opened', async () => {
+      const asking = await onTaggedBase(0);
+      let moved = '';
+      // the third build: the tag stays, the base too, without a word
+      const bases = await session(asking.request, [async () => (moved = await asking.second()), () => Promise.resolve()]);
+      expect(bases).toEqual([asking.first, moved, moved]);
+      expect(asking.logs).toEqual([{ level: 'info', message: `the base oci:${asking.layout}:base moved: ${asking.first} → ${moved}` }]);
+
+      const keeping = await onTaggedBase(3600);
+      expect(await session(keeping.request, [keeping.second])).toEqual([keeping.first, keeping.first]);
+      expect(keeping.logs).toEqual([]);
+    });
+
+    it('a source that cannot be asked keeps the base opened before, with a warning, and is asked again by the next build', async () => {
+      const failing = await onTaggedBase(0);
+      const index = join(failing.layout, 'index.json');
+      let moved = '';
+      const bases = await session(failing.request, [
+        () => rename(index, `${index}.away`),
+        async () => {
+          await rename(`${index}.away`, index);
+          moved = await failing.second();
+        },
+      ]);
+      expect(bases).toEqual([failing.first, failing.first, moved]);
+      expect(failing.logs).toEqual([
+        { level: 'warn', message: expect.stringMatching(new RegExp(`^checking the base oci:${failing.layout}:base again: .*index\\.json.*; building on the base opened before$`)) as unknown },
+        { level: 'info', message: `the base oci:${failing.layout}:base moved: ${failing.first} → ${moved}` },
+      ]);
+    });
+
+    it('a base in the engine is asked by an inspect, and exported again only once its tag moved; one pinned by digest is never asked again', async () => {
+      const { work, request } = await project();
+      const images = [await buildImage({ layers: [[{ path: 'etc/os-release', content: 'ID=first\n' }]] }), await buildImage({ layers: [[{ path: 'etc/os-release', content: 'ID=second\n' }]] })];
+      let tagged = 0;
+      const asked: string[] = [];
+      // just enough of the Engine API: the version handshake, inspect (the image ID is the config's digest) and export
+      const engine = createServer((req, res) => {
+        const path = (req.url ?? '').replace(/^\/v[\d.]+/, '').split('?')[0] ?? '';
+        const image = images[tagged];
+        if (path === '/_ping') res.writeHead(200, { 'API-Version': '1.41' }).end('OK');
+        else if (path === '/version') res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ Version: '20.10.24', ApiVersion: '1.41' }));
+        else if (image !== undefined && path === '/images/get') {
+          asked.push('export');
+          res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+          dockerArchiveStream([{ image, tags: ['app:1'] }]).pipe(res);
+        } else if (image !== undefined && path.endsWith('/json')) {
+          asked.push('inspect');
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ Id: image.manifest.config.digest }));
+        } else res.writeHead(404).end('{"message":"no such endpoint"}');
+      });
+      const socket = join(work, 'engine.sock');
+      await new Promise<void>((resolve) => engine.listen(socket, resolve));
+      try {
+        const config = configSchema.parse({ cacheDir: join(work, 'cache'), engine: { host: `unix://${socket}` }, base: { recheckAfter: 0 } });
+        const tag = await session({ ...request, ports: [], config, base: 'docker-daemon:app:1' }, [() => Promise.resolve(), () => Promise.resolve((tagged = 1))]);
+        expect(tag[1]).toBe(tag[0]);
+        expect(tag[2]).not.toBe(tag[0]);
+        expect(asked).toEqual(['export', 'inspect', 'inspect', 'export']);
+
+        asked.length = 0;
+        const pinned = await session({ ...request, ports: [], config, base: `docker-daemon:app@${images[1]?.digest ?? ''}` }, [() => Promise.resolve((tagged = 0))]);
+        expect(pinned[1]).toBe(pinned[0]);
+        expect(asked).toEqual(['export']);
+      } finally {
+        await new Promise((resolve) => engine.close(resolve));
+      }
+    });
+  });
 
   // EACCES is not tested: these tests run as root, whom file permissions do not stop from reading
   describe('--node-binary that is not a readable file', () => {

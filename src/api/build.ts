@@ -16,7 +16,8 @@ import { configSchema as fileConfigSchema, type Config } from '../config/schema.
 import { findWorkspace, type FoundWorkspace } from '../generate/ecosystems/node/workspace.js';
 import { maxMemberEntries } from '../generate/member-globs.js';
 import { pathExists, writeDirAtomic } from '../image/atomic.js';
-import { createTransportContext, open, sinkFor, type TransportContext, write } from '../image/transports/index.js';
+import { parseReference } from '../image/reference.js';
+import { createTransportContext, open, parseImageName, resolve, sinkFor, type TransportContext, write } from '../image/transports/index.js';
 import { abortable } from '../image/mutate/index.js';
 import type { Digest, Image, Layer } from '../image/types.js';
 import { invalidInput, notFound, ShipshapeError } from '../internal/errors.js';
@@ -387,8 +388,13 @@ function report(result: BuildResult, written: { name: string; blobs?: { how: str
 interface OpenedBase extends OpenedImage {
   name: string;
   sizes: Record<string, number>;
-  /** A preset base chosen by asking the archive: when it was asked (ms since the epoch), for a resident build to ask again. */
+  /**
+   * When the source was last asked which base to take (ms since the epoch), for a resident build to ask again: the
+   * archive for a preset, the image's source for a `base` named by tag. Undefined: never asked again (offline, pinned).
+   */
   checkedAt?: number;
+  /** A `base` named by tag: the digest its source's index gave when last asked (`resolve`), if it was. */
+  resolved?: Digest;
 }
 
 /**
@@ -405,8 +411,10 @@ export interface BuildSession {
 
 async function openBase(request: BuildRequest, needs: BinaryNeeds | undefined, config: Config, events: EventSink): Promise<OpenedBase> {
   if (request.base !== undefined) {
+    const checkedAt = Date.now();
     const opened = await openImage(request.base, { config, events, ...(request.platform === undefined ? {} : { platform: request.platform }), ...(request.signal === undefined ? {} : { signal: request.signal }) });
-    return { ...opened, name: request.base, sizes: {} };
+    // a digest names the same image forever: a resident build never asks its source again
+    return { ...opened, name: request.base, sizes: {}, ...(pinnedByDigest(request.base) ? {} : { checkedAt }) };
   }
   return presetBase(needs?.preset ?? 'nodejs', needs?.architecture ?? 'amd64', request, config, events);
 }
@@ -426,6 +434,51 @@ async function recheckedBase(held: OpenedBase, request: BuildRequest, needs: Bin
   }
   await held.close();
   return next;
+}
+
+/** Does `name` name its image by digest (`REF@sha256:…`, an engine's image ID), which no tag push or load moves? */
+function pinnedByDigest(name: string): boolean {
+  const { transport, rest } = parseImageName(name);
+  if (transport !== undefined && transport !== 'docker' && transport !== 'docker-daemon') return false;
+  if (transport === 'docker-daemon' && /^sha256:[0-9a-f]{64}$/.test(rest)) return true;
+  try {
+    return parseReference(rest).digest !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The `base` `request` names now, in place of `held`: its source's index is asked for the digest the name resolves
+ * to (a registry's manifest HEAD, a layout's index.json, the engine's inspect — no layers), and only when that moved,
+ * or the transport cannot tell without opening (an archive file), is the image opened again; `held` is closed once a
+ * moved base is open. A source that cannot be asked leaves the session on `held` with a warning, and the next build
+ * asks again, as for a preset.
+ */
+async function movedBase(held: OpenedBase, request: BuildRequest, name: string, ctx: TransportContext, needs: BinaryNeeds | undefined, config: Config, events: EventSink): Promise<OpenedBase> {
+  const checkedAt = Date.now();
+  let next: OpenedBase;
+  let now: Digest | undefined;
+  try {
+    now = await resolve(name, ctx);
+    // before its first check, the name resolves to what was opened: a layout's or registry's manifest digest, or the
+    // engine's image ID (the config's digest); an index's digest is neither, so such a base is opened once more
+    const known = held.resolved === undefined ? [held.image.digest, held.image.manifest.config.digest] : [held.resolved];
+    if (now !== undefined && known.includes(now)) return { ...held, checkedAt, resolved: now };
+    next = await openBase(request, needs, config, events);
+  } catch (error) {
+    if (request.signal?.aborted === true) throw error;
+    events({ kind: 'log', level: 'warn', message: `checking the base ${name} again: ${error instanceof Error ? error.message : String(error)}; building on the base opened before` });
+    return held;
+  }
+  const resolved = now === undefined ? {} : { resolved: now };
+  if (next.image.digest === held.image.digest) {
+    await next.close();
+    return { ...held, checkedAt, ...resolved };
+  }
+  events({ kind: 'log', level: 'info', message: `the base ${name} moved: ${held.image.digest} → ${next.image.digest}` });
+  await held.close();
+  return { ...next, ...resolved };
 }
 
 /** Builds the image of the project in `request.dir` and writes it to `request.outputImage`. */
@@ -473,8 +526,13 @@ export async function buildIn(session: BuildSession, request: BuildRequest): Pro
   const ports = request.ports ?? (project === undefined ? [] : detectedPort(dir, events));
   let t = performance.now();
   if (session.base?.checkedAt !== undefined && Date.now() - session.base.checkedAt >= config.base.recheckAfter * 1000) {
-    // a resident build (--watch) asks the archive again after base.recheckAfter, as a separate build would
-    session.base = await recheckedBase(session.base, request, needs, config, events);
+    // a resident build (--watch) asks the archive, or the source of a base named by tag, again after
+    // base.recheckAfter, as a separate build would
+    if (request.base === undefined) session.base = await recheckedBase(session.base, request, needs, config, events);
+    else {
+      session.ctx ??= await createTransportContext(config, events, signal);
+      session.base = await movedBase(session.base, request, request.base, session.ctx, needs, config, events);
+    }
   }
   session.base ??= await openBase(request, needs, config, events);
   const base = session.base;

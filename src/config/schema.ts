@@ -152,6 +152,7 @@ export const baseSchema = z.strictObject({
   /**
    * Seconds a base `build` assembled stays current without asking the archive again (its InRelease files): within
    * them a build reuses the base it checked last, as `docker build` reuses a pulled base; 0 asks on every build.
+   * `build --watch` waits as long before it resolves a `--base` named by tag again.
    */
   recheckAfter: z.number().int().nonnegative().default(3600),
   /**

@@ -2,7 +2,8 @@
  * `shipshape build --watch` as a user runs it: the built CLI stays up, builds a dependency-free app onto a small
  * base (an OCI layout made here, so no Debian archive or engine is needed), rebuilds when a source file changes —
  * the new digest is the one the layout's index names, and skopeo, when present, reads it — and ends on SIGINT.
- * Started in a workspace member's folder, it also rebuilds when a library member the app links changes.
+ * Started in a workspace member's folder, it also rebuilds when a library member the app links changes. On a base
+ * named by a registry tag, a rebuild past `base.recheckAfter` builds on the image the tag names then.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -14,12 +15,13 @@ import { createTransportContext, write } from '../../src/image/transports/index.
 import { configSchema } from '../../src/config/schema.js';
 import { silent } from '../../src/internal/events.js';
 import { randomImage } from '../../src/testing/random-image.js';
-import { cliPath, has, missing } from './env.js';
+import { cliPath, has, missing, registryHost } from './env.js';
 
 const skip = missing('cli');
 
 interface WatchLine {
   digest?: string;
+  base?: { name: string; digest: string };
   changed: string[];
   sinceChange?: number;
   error?: string;
@@ -30,9 +32,10 @@ async function layoutDigest(layout: string): Promise<string | undefined> {
   return index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === 'app')?.digest;
 }
 
-/** The CLI in watch mode on `app`, with a reader of its JSON lines. */
-function startWatch(app: string, base: string, layout: string, cache: string) {
-  const child = spawn(process.execPath, [cliPath, 'build', app, '--base', `oci:${base}:base`, '--port', '8080', '--output-image', `oci:${layout}:app`, '--watch', '--format', 'json', '--quiet'], {
+/** The CLI in watch mode on `app` (its base the layout `base`, or any image name), with a reader of its JSON lines. */
+function startWatch(app: string, base: string, layout: string, cache: string, extra: readonly string[] = []) {
+  const baseImage = base.includes(':') ? base : `oci:${base}:base`;
+  const child = spawn(process.execPath, [cliPath, 'build', app, '--base', baseImage, '--port', '8080', '--output-image', `oci:${layout}:app`, '--watch', '--format', 'json', '--quiet', ...extra], {
     env: { ...process.env, SHIPSHAPE_CACHE_DIR: cache, SOURCE_DATE_EPOCH: '1700000000', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -156,6 +159,52 @@ describe.skipIf(skip)('shipshape build --watch', () => {
     }
     const end = await exited;
     // ended by the signal, as an interrupted program should
+    expect(end.signal === 'SIGINT' || end.code === 130).toBe(true);
+  }, 60_000);
+});
+
+describe.skipIf(missing('cli', 'registry'))('shipshape build --watch --base docker://REF:TAG', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('past base.recheckAfter (0: every rebuild), a rebuild builds on the image the tag was pushed to since', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'shipshape-watch-e2e-'));
+    dirs.push(work);
+    const app = join(work, 'app');
+    await mkdir(app);
+    await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'watched', version: '1.0.0', main: 'server.js' }));
+    await writeFile(join(app, 'server.js'), "console.log('one');\n");
+    const config = join(work, 'shipshape.yaml');
+    await writeFile(config, 'base:\n  recheckAfter: 0\n');
+    const base = `docker://${registryHost}/shipshape-watch-base-${process.pid}-${Date.now()}:moving`;
+    const push = async (seed: number): Promise<string | undefined> => {
+      const ctx = await createTransportContext(configSchema.parse({}), silent);
+      try {
+        return (await write(base, { kind: 'image', image: await randomImage({ layers: 1, seed }) }, ctx)).digest;
+      } finally {
+        await ctx.close();
+      }
+    };
+    const pushedFirst = await push(1);
+
+    const { child, next, exited, stderr } = startWatch(app, base, join(work, 'layout'), join(work, 'cache'), ['--config', config]);
+    try {
+      const first = await next();
+      expect(first.error, stderr()).toBeUndefined();
+      expect(first.base?.digest).toBe(pushedFirst);
+
+      const pushedSecond = await push(2);
+      expect(pushedSecond).not.toBe(pushedFirst);
+      await writeFile(join(app, 'server.js'), "console.log('two');\n");
+      const second = await next();
+      expect(second.error, stderr()).toBeUndefined();
+      expect(second.base?.digest).toBe(pushedSecond);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const end = await exited;
     expect(end.signal === 'SIGINT' || end.code === 130).toBe(true);
   }, 60_000);
 });

@@ -14,7 +14,7 @@ import { openDockerArchiveStream } from '../tarball/read.js';
 import { dockerArchiveStream, prepareForArchive } from '../tarball/write.js';
 import { mediaTypes } from '../media-types.js';
 import { configSchema } from '../schemas.js';
-import type { HistoryEntry, Image, ImageConfig, ImageDescription } from '../types.js';
+import type { Digest, HistoryEntry, Image, ImageConfig, ImageDescription } from '../types.js';
 import type { EngineHistoryEntry } from './client.js';
 import { EngineClient } from './client.js';
 
@@ -62,6 +62,14 @@ export async function image(ref: string, options: DaemonOptions = {}): Promise<D
 function emptyLayers(history: EngineHistoryEntry[], layerCount: number): (boolean | undefined)[] {
   const withContent = history.filter((h) => h.Size > 0).length;
   return history.map((h) => (h.Size > 0 ? false : withContent === layerCount ? true : undefined));
+}
+
+/** The engine's image ID of `ref` (`GET /images/{name}/json`): it changes when the name is moved to another image. */
+export async function imageId(ref: string, options: DaemonOptions = {}): Promise<Digest> {
+  const id = (await clientFor(options).inspect(ref)).Id;
+  const colon = id.indexOf(':');
+  // Podman's libpod answers with the bare hex
+  return colon === -1 ? `sha256:${id}` : `${id.slice(0, colon)}:${id.slice(colon + 1)}`;
 }
 
 /**

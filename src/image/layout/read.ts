@@ -51,23 +51,30 @@ export async function readLayoutIndex(tree: FileTree): Promise<{ raw: Buffer; ma
   return { raw, manifests: index.manifests };
 }
 
+/**
+ * The entry of index.json that `selection` names (or its only entry); undefined when the layout is read as a whole
+ * (several untagged entries and no selection): the index `index.json` describes.
+ */
+export function selectLayoutEntry(name: string, manifests: readonly Descriptor[], selection: LayoutSelection = {}): Descriptor | undefined {
+  if (selection.tag !== undefined || selection.match !== undefined) {
+    const found = manifests.filter((d) => (selection.match ? selection.match(d) : d.annotations?.[refNameAnnotation] === selection.tag));
+    if (found.length === 0) throw notFound(name, `no image named "${selection.tag ?? 'as requested'}" in index.json`);
+    return found[found.length - 1];
+  }
+  if (selection.position !== undefined) {
+    const chosen = manifests[selection.position];
+    if (!chosen) throw notFound(name, `no image @${selection.position}: index.json lists ${manifests.length}`);
+    return chosen;
+  }
+  if (manifests.length === 0) throw notFound(name, 'the layout holds no images');
+  return manifests.length === 1 ? manifests[0] : undefined;
+}
+
 /** Opens the image or index a layout holds under `selection` (or its only entry, or all of it as an index). */
 export async function readLayout(tree: FileTree, selection: LayoutSelection = {}): Promise<Artifact> {
   const { raw, manifests } = await readLayoutIndex(tree);
   const store = layoutBlobStore(tree);
-  let chosen: Descriptor | undefined;
-  if (selection.tag !== undefined || selection.match !== undefined) {
-    const found = manifests.filter((d) => (selection.match ? selection.match(d) : d.annotations?.[refNameAnnotation] === selection.tag));
-    if (found.length === 0) throw notFound(tree.name, `no image named "${selection.tag ?? 'as requested'}" in index.json`);
-    chosen = found[found.length - 1];
-  } else if (selection.position !== undefined) {
-    chosen = manifests[selection.position];
-    if (!chosen) throw notFound(tree.name, `no image @${selection.position}: index.json lists ${manifests.length}`);
-  } else if (manifests.length === 1) {
-    chosen = manifests[0];
-  } else if (manifests.length === 0) {
-    throw notFound(tree.name, 'the layout holds no images');
-  }
+  const chosen = selectLayoutEntry(tree.name, manifests, selection);
   if (!chosen) return { kind: 'index', index: indexFromBlobs(store, raw) };
   const manifest = await readSmallBlob(store, chosen, 'manifest', maxManifestBytes);
   return artifactFromBlobs(store, manifest, chosen.mediaType);

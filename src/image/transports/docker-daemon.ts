@@ -4,7 +4,8 @@
  * as big as the image: the cache is where the user has said big files may go, not the system temp), removed when
  * the operation ends. Writing loads a docker archive (zstd layers recompressed to gzip, in the same place, unless
  * allowed and the engine reads zstd).
- * `describe` (inspect without sizes) asks the Engine API for inspect and history only, exporting nothing.
+ * `describe` (inspect without sizes) asks the Engine API for inspect and history only, exporting nothing; `resolve`
+ * asks for inspect alone.
  * A bare reference (`node:20`) tries this transport first.
  */
 import { mkdir } from 'node:fs/promises';
@@ -47,6 +48,10 @@ export const transport: Transport = {
   async describe(rest, ctx) {
     // No spool directory: the Engine API's inspect and history answer without an export.
     return (await loadDaemon()).describe(rest, { events: ctx.events, ...(ctx.config.engine.host === undefined ? {} : { host: ctx.config.engine.host }) });
+  },
+  async resolve(rest, ctx) {
+    // the image ID (one inspect request): the engine has no manifest of its own until it exports one
+    return (await loadDaemon()).imageId(rest, { events: ctx.events, ...(ctx.config.engine.host === undefined ? {} : { host: ctx.config.engine.host }) });
   },
   async write(rest, artifact, ctx, writeOptions) {
     if (artifact.kind !== 'image') throw invalidInput(`docker-daemon:${rest}`, 'an engine holds single images; choose one with --platform');

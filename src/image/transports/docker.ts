@@ -37,6 +37,11 @@ export const transport: Transport = {
     const { artifact } = await client.artifact(ref, options(ctx, `reading docker://${rest}`, client));
     return artifact;
   },
+  async resolve(rest, ctx) {
+    const ref = parseReference(rest);
+    const client = await loadRemote();
+    return (await client.resolveDigest(ref, options(ctx, `resolving docker://${rest}`, client))).digest;
+  },
   async write(rest, artifact, ctx) {
     const ref = withDefaultTag(parseReference(rest));
     const client = await loadRemote();

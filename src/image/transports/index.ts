@@ -6,7 +6,7 @@
 import { invalidInput, ShipshapeError } from '../../internal/errors.js';
 import { Scratch } from '../atomic.js';
 import { parseReference } from '../reference.js';
-import type { Artifact, ImageDescription } from '../types.js';
+import type { Artifact, Digest, ImageDescription } from '../types.js';
 import { transport as dir } from './dir.js';
 import { transport as docker } from './docker.js';
 import { transport as dockerArchive } from './docker-archive.js';
@@ -129,6 +129,29 @@ export async function describe(input: string, ctx: TransportContext): Promise<Im
     if (error instanceof ShipshapeError && (error.code === 'not-found' || error.code === 'external')) return undefined;
     throw error;
   }
+}
+
+/**
+ * A digest of what `input` names now, from its source's index alone (see `Transport.resolve`), or undefined when its
+ * transport has none cheaper than `open`. A bare reference asks the daemon, then the registry, as `open` looks.
+ */
+export async function resolve(input: string, ctx: TransportContext): Promise<Digest | undefined> {
+  const name = parseImageName(input);
+  if (name.transport !== undefined) {
+    const t = lookup(name);
+    return t.resolve ? t.resolve(name.rest, ctx) : undefined;
+  }
+  const candidates = bareTransports();
+  for (const [i, t] of candidates.entries()) {
+    if (!t.resolve) return undefined;
+    try {
+      return await t.resolve(name.rest, ctx);
+    } catch (error) {
+      const last = i === candidates.length - 1;
+      if (last || !(error instanceof ShipshapeError) || (error.code !== 'not-found' && error.code !== 'external')) throw error;
+    }
+  }
+  return undefined;
 }
 
 /** The transport a destination name uses (a bare reference means the registry, as for `docker push`). */

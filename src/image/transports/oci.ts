@@ -1,6 +1,7 @@
 /** `oci:PATH[:TAG]` — an OCI image layout directory. */
 import { DirTree } from '../file-tree.js';
-import { readLayout } from '../layout/read.js';
+import { sha256 } from '../blob.js';
+import { readLayout, readLayoutIndex, selectLayoutEntry } from '../layout/read.js';
 import { writeLayoutDir } from '../layout/write.js';
 import { artifactDescriptor } from '../walk.js';
 import { splitPathSuffix, type Transport } from './types.js';
@@ -12,6 +13,13 @@ export const transport: Transport = {
   async open(rest) {
     const { path, suffix } = splitPathSuffix(rest);
     return readLayout(new DirTree(path, `oci:${path}`), suffix ? { tag: suffix } : {});
+  },
+  async resolve(rest) {
+    const { path, suffix } = splitPathSuffix(rest);
+    const tree = new DirTree(path, `oci:${path}`);
+    const { raw, manifests } = await readLayoutIndex(tree);
+    // a layout read as a whole is the index index.json describes, whose digest is that of its bytes
+    return selectLayoutEntry(tree.name, manifests, suffix ? { tag: suffix } : {})?.digest ?? sha256(raw);
   },
   async write(rest, artifact, ctx) {
     const { path, suffix } = splitPathSuffix(rest);

@@ -5,7 +5,7 @@
 import type { Config } from '../../config/schema.js';
 import type { EventSink } from '../../internal/events.js';
 import type { Scratch } from '../atomic.js';
-import type { Artifact, ImageDescription } from '../types.js';
+import type { Artifact, Digest, ImageDescription } from '../types.js';
 
 /** What a transport may use while opening or writing: configuration, progress, scratch space, cleanup. */
 export interface TransportContext {
@@ -55,6 +55,12 @@ export interface Transport {
    * sources where `open` is expensive (the engine exports the whole image). Undefined where `open` is cheap already.
    */
   describe?(rest: string, ctx: TransportContext): Promise<ImageDescription>;
+  /**
+   * A digest of what `rest` names now, read from the source's own index (a registry's manifest HEAD, a layout's
+   * index.json, the engine's image ID) without manifest bodies or layers: it changes when the name is moved to
+   * other content. Undefined where only `open` can tell (an archive file is read to find its manifest).
+   */
+  resolve?(rest: string, ctx: TransportContext): Promise<Digest>;
   /** Writes an artifact to `rest`; undefined for read-only transports. */
   write?(rest: string, artifact: Artifact, ctx: TransportContext, options: WriteOptions): Promise<WriteResult>;
 }
