@@ -140,3 +140,25 @@ describe('init on a plain folder inside a project (no manifest of its own)', () 
     await expect(init({ dir: join(lone, 'empty') })).rejects.toBeInstanceOf(NoAppError);
   });
 });
+
+describe('init on a plain folder between a workspace root and its members', () => {
+  it("refuses it naming the root's command for the members below it, which detection would otherwise build alone", async () => {
+    const { top: cargo, rootArg: cargoArg } = await fixture('rust-workspace');
+    const lead = (root: string, file: string): string => `not a project: a folder of the workspace at ${root} (${file}) holding members, which build from its root: run`;
+    await expect(init({ dir: join(cargo, 'crates') })).rejects.toThrow(`${join(cargo, 'crates')}: ${lead(cargo, 'Cargo.toml')} shipshape init ${cargoArg} --app crates/api`);
+    // npm: the library below (no start script) is none of the root's apps; --app picks a member, refused the same way
+    const { top: npm, rootArg: npmArg } = await fixture('node-npm-workspaces-ts');
+    await expect(init({ dir: join(npm, 'packages') })).rejects.toThrow(`${join(npm, 'packages')}: ${lead(npm, 'package.json')} shipshape init ${npmArg} --app packages/api`);
+    await expect(init({ dir: join(npm, 'packages'), app: 'api' })).rejects.toThrow(`${join(npm, 'packages')}: ${lead(npm, 'package.json')} shipshape init ${npmArg} --app packages/api`);
+    // a folder holding a project of its own beside a member still asks which one, and the project is generated for
+    const { top: mixed } = await tree({
+      'Cargo.toml': '[workspace]\nmembers = ["crates/api"]\n',
+      'crates/api/Cargo.toml': pkg('api'),
+      'crates/api/src/main.rs': main,
+      'crates/tool/Cargo.toml': pkg('tool', '[workspace]\n'),
+      'crates/tool/src/main.rs': main,
+    });
+    await expect(init({ dir: join(mixed, 'crates') })).rejects.toBeInstanceOf(SeveralAppsError);
+    expect((await init({ dir: join(mixed, 'crates'), app: 'tool', dryRun: true })).app.context).toBe('tool');
+  });
+});

@@ -199,11 +199,41 @@ async function memberOf(dir: string, apps: readonly DetectedApp[]): Promise<Work
   return { ecosystem: own.ecosystem, workspace, apps: own.paths.map((path) => (path === '.' ? workspace.member : `${workspace.member}/${path}`)) };
 }
 
+/**
+ * The refusal of a folder with no manifest of its own between a workspace root and its members (`crates` of a Cargo
+ * workspace whose members are `crates/*`, `packages` of an npm one): detection finds the members below it as
+ * projects of their own, whose builds would lack the workspace root (Cargo.lock, the npm lockfile, go.work). Refused
+ * when every app found is a member of one workspace above, naming the root's `--app` command for each; undefined
+ * otherwise (the folder holds projects of its own, or apps of several workspaces, from which `--app` chooses).
+ */
+async function membersBelow(dir: string, apps: readonly DetectedApp[], verb: string): Promise<ProjectFolderError | undefined> {
+  if (apps.length === 0 || (await manifestsIn(dir)).length > 0) return undefined;
+  let found: EnclosingWorkspace | undefined;
+  const paths: string[] = [];
+  for (const app of apps) {
+    if (app.ecosystem === 'java' || app.context === '.') return undefined;
+    const workspace = await enclosingWorkspace[app.ecosystem](join(dir, app.context));
+    if (workspace === undefined || (found !== undefined && workspace.root !== found.root)) return undefined;
+    found = workspace;
+    // the app's path below its project folder (a Go main package in cmd/), joined to the member's folder at the root
+    const inProject = app.path === app.context ? '' : app.path.slice(app.context.length + 1);
+    paths.push(inProject === '' ? workspace.member : `${workspace.member}/${inProject}`);
+  }
+  if (found === undefined) return undefined;
+  // the root's apps: a member found as an app below the folder may be a library of the workspace (npm: no start script)
+  const rootApps = (await discoverApps(found.root).catch(() => undefined))?.filter((a) => a.context === '.').map((a) => a.path);
+  const named = rootApps === undefined ? paths : paths.filter((path) => rootApps.includes(path));
+  const choice = named.length > 0 ? appCommands(found.root, verb, named) : rootApps !== undefined && rootApps.length > 0 ? appCommands(found.root, verb, rootApps) : 'the workspace has no app';
+  const message = `not a project: a folder of the workspace at ${found.root} (${found.file}) holding members, which build from its root: ${choice}`;
+  return new ProjectFolderError(dir, found.root, message);
+}
+
 /** The detection failure `detectApp` threw, or the refusal of a member folder it hides. */
 async function memberRefusalFor(dir: string, error: unknown, verb: string): Promise<unknown> {
   if (error instanceof SeveralAppsError) {
     const member = await memberOf(dir, error.apps);
-    return member === undefined ? error : refusal(dir, member, verb);
+    if (member !== undefined) return refusal(dir, member, verb);
+    return (await membersBelow(dir, error.apps, verb)) ?? error;
   }
   if (!(error instanceof NoAppError)) return error;
   // a Cargo crate or Go module with no app that a workspace above has as a member is one of its libraries
@@ -221,7 +251,8 @@ async function memberRefusalFor(dir: string, error: unknown, verb: string): Prom
  * command that builds it from the workspace root. A folder with no app that is a Cargo crate or Go module a workspace
  * has as a member is a library of that workspace, refused naming the workspace's apps; a Go module a go.work above
  * uses, with several main packages in `cmd/`, is refused naming the commands for each. A folder with no project
- * manifest and no app, inside a project, is a `ProjectFolderError` naming that project and what `verb` on it says.
+ * manifest and no app, inside a project, is a `ProjectFolderError` naming that project and what `verb` on it says;
+ * one with no manifest whose apps are all members of one workspace above is one naming the root's commands for them.
  */
 export async function detectAppForBuild(dir: string, app?: string, verb = 'init'): Promise<DetectedApp> {
   let detected: DetectedApp;
@@ -232,5 +263,7 @@ export async function detectAppForBuild(dir: string, app?: string, verb = 'init'
   }
   const member = await memberOf(dir, [detected]);
   if (member !== undefined) throw await refusal(dir, member, verb);
+  const below = await membersBelow(dir, [detected], verb);
+  if (below !== undefined) throw below;
   return detected;
 }
