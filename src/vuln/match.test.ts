@@ -9,7 +9,7 @@ import { openDb } from './db/database.js';
 import { importOsv } from './db/import.js';
 import { toCycloneDxVex, toJson } from './formats.js';
 import { type ScanInput, type ScanPackage, type ScanResult, scanSbom } from './match.js';
-import { applySuppressions, parseIgnoreFile } from './suppress.js';
+import { applySuppressions, parseIgnoreFile, parseOpenVex } from './suppress.js';
 
 const fixtures = resolve(import.meta.dirname, '__fixtures__/osv');
 
@@ -254,6 +254,24 @@ describe('one finding per vulnerability: whose severity', () => {
       ]);
       expect(suppressedBy(partly, 'CVE-2099-1002')).toEqual([['DLA-9902-1', 'CVE-2099-1002 needs a TLS peer']]);
       expect(suppressedBy(partly, 'CVE-2099-1001')).toEqual([['DEBIAN-CVE-2099-1001', 'CVE-2099-1001 needs a TLS peer']]);
+
+      // OpenVEX alike: a statement per CVE the DLA stands for, for the installed package; the latest per CVE counts
+      const settledBy = (r: ScanResult, ...statements: { id: string; status: string; justification?: string; timestamp?: string }[]) => {
+        const vex = parseOpenVex(
+          JSON.stringify({
+            '@context': 'https://openvex.dev/ns/v0.2.0',
+            statements: statements.map(({ id, ...rest }) => ({ vulnerability: { name: id }, products: [{ '@id': libssl.purl }], ...rest })),
+          }),
+          'vex.json',
+        );
+        return applySuppressions(r.matches, { vex: [vex] }).suppressed.map((x) => ({ id: x.match.id, ...x.suppression }));
+      };
+      const unused = { id: 'CVE-2099-1001', status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' };
+      expect(settledBy(alone, unused)).toEqual([]);
+      expect(settledBy(alone, unused, { id: 'CVE-2099-1002', status: 'fixed' })).toEqual([{ id: 'DLA-9902-1', by: 'vex', reason: 'vulnerable_code_not_in_execute_path; fixed', status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' }]);
+      // a later statement saying one of them affects the package again leaves the DLA reported
+      expect(settledBy(alone, unused, { id: 'CVE-2099-1002', status: 'fixed', timestamp: '2026-01-01T00:00:00Z' }, { id: 'CVE-2099-1002', status: 'affected', timestamp: '2026-02-01T00:00:00Z' })).toEqual([]);
+      expect(settledBy(partly, { id: 'CVE-2099-1002', status: 'fixed' })).toEqual([{ id: 'DLA-9902-1', by: 'vex', reason: 'fixed', status: 'fixed' }]);
     });
 
     it('`related` names another vulnerability: not followed', async () => {

@@ -154,9 +154,9 @@ function purlsOf(product: NonNullable<Statement['products']>[number]): { product
  * Whether a statement speaks of this match. Subcomponents name packages inside a product (the image); a product that
  * is itself a package purl names that package; a statement about the image alone (or no product) covers all of it.
  */
-function statementCovers(s: Statement, m: Match): boolean {
-  const ids = new Set(statementIds(s));
-  if (!ids.has(m.id) && !m.aliases.some((a) => ids.has(a))) return false;
+function statementCovers(s: Statement, m: Match, ids: readonly string[] = [m.id, ...m.aliases]): boolean {
+  const named = new Set(statementIds(s));
+  if (!ids.some((id) => named.has(id))) return false;
   const products = (s.products ?? []).map(purlsOf);
   const subcomponents = products.flatMap((p) => p.subcomponents);
   if (subcomponents.length > 0) return subcomponents.some((p) => purlCovers(p, m.package.purl));
@@ -185,6 +185,24 @@ function ignoredBy(active: readonly IgnoreEntry[], m: Match): IgnoreEntry[] | un
   if (m.covers === undefined || m.covers.length === 0) return undefined;
   const each = m.covers.map((id) => active.find((e) => e.id === id && ignorePackage(e, m)));
   return each.every((e) => e !== undefined) ? [...new Set(each)] : undefined;
+}
+
+type Ordered = { s: Statement; i: number }[];
+
+const settles = (s: Statement | undefined): s is Statement => s !== undefined && (s.status === 'not_affected' || s.status === 'fixed');
+
+/**
+ * The VEX statements that suppress a match: the latest about it, when it says not_affected or fixed; for an advisory
+ * that stands for several vulnerabilities (`covers`) and that no statement names, the latest about each of them,
+ * when every one of those says so — as with ignore entries, one vulnerability settled leaves the others reported.
+ */
+function settledBy(statements: Ordered, m: Match): Statement[] | undefined {
+  const latest = (ids?: readonly string[]): Statement | undefined => statements.filter(({ s }) => statementCovers(s, m, ids)).pop()?.s;
+  const last = latest();
+  if (last !== undefined) return settles(last) ? [last] : undefined;
+  if (m.covers === undefined || m.covers.length === 0) return undefined;
+  const each = m.covers.map((id) => latest([id]));
+  return each.every(settles) ? [...new Set(each)] : undefined;
 }
 
 export interface SuppressOptions {
@@ -222,10 +240,15 @@ export function applySuppressions(matches: readonly Match[], options: SuppressOp
       suppressed.push({ match: m, suppression: { by: 'ignore', reason, ...(expires ? { expires } : {}) } });
       continue;
     }
-    const last = statements.filter(({ s }) => statementCovers(s, m)).pop()?.s;
-    if (last && (last.status === 'not_affected' || last.status === 'fixed')) {
-      const reason = [last.status === 'fixed' ? 'fixed' : (last.justification ?? 'not affected'), last.impact_statement ?? last.status_notes].filter(Boolean).join(': ');
-      suppressed.push({ match: m, suppression: { by: 'vex', reason, status: last.status, ...(last.justification ? { justification: last.justification } : {}) } });
+    const settled = settledBy(statements, m);
+    if (settled) {
+      const reason = [...new Set(settled.map((st) => [st.status === 'fixed' ? 'fixed' : (st.justification ?? 'not affected'), st.impact_statement ?? st.status_notes].filter(Boolean).join(': ')))].join('; ');
+      // several statements (one per vulnerability of an advisory): not_affected unless each says fixed, and their
+      // justification when they give one and the same
+      const status = settled.every((st) => st.status === 'fixed') ? 'fixed' : 'not_affected';
+      const justifications = [...new Set(settled.flatMap((st) => (st.justification === undefined ? [] : [st.justification])))];
+      const [justification] = justifications;
+      suppressed.push({ match: m, suppression: { by: 'vex', reason, status, ...(justifications.length === 1 && justification !== undefined ? { justification } : {}) } });
       continue;
     }
     // by id or alias: which of the records that name each other a scan shows can change with a database update
