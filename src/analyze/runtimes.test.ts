@@ -391,6 +391,42 @@ describe('size estimate per runtime', () => {
     expect(e.reasoning.join('\n')).toContain(`plus 3 shared libraries its native code links (${linked} bytes: `);
   });
 
+  it('follows an addon’s run path to the library it bundles under node_modules, and what that links (sharp)', async () => {
+    // built by __fixtures__/addon-runpath/make.sh: the addon links libvips-cpp.so.42 through its run path
+    // ($ORIGIN/../../sharp-libvips-linux-x64/lib), and the bundled libvips-cpp links the system's libffi
+    const fixtures = resolve(import.meta.dirname, '__fixtures__/addon-runpath');
+    const vips = readFileSync(`${fixtures}/libvips-cpp.so.42`);
+    const libffi = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libffi.so.8'));
+    // what LD_LIBRARY_PATH holds under the same name: libreadline's bytes, which link libtinfo
+    const other = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libreadline.so.8'));
+    const libtinfo = readFileSync(realpathSync('/usr/lib/x86_64-linux-gnu/libtinfo.so.6'));
+    const sharp = async (addon: string, env: string[]): Promise<string[]> => {
+      const e = await estimate(
+        image(
+          { Env: env, Cmd: ['node', '/app/server.js'] },
+          [
+            { path: 'usr/local/bin/node', size: 90_000, mode: 0o755 },
+            ...multiarchLibrary('libffi.so.8.1.2', libffi),
+            ...multiarchLibrary('libtinfo.so.6.4', libtinfo),
+            { path: 'opt/vips/lib/libvips-cpp.so.42', content: other },
+          ],
+          [
+            { path: 'app/server.js', size: 100 },
+            { path: 'app/node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64.node', content: readFileSync(`${fixtures}/${addon}`) },
+            { path: 'app/node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.42', content: vips },
+          ],
+        ),
+      );
+      expect(e.runtime?.id).toBe('node');
+      return [...(e.runtime?.libraries ?? [])].sort();
+    };
+    expect(await sharp('sharp-linux-x64.node', [])).toEqual(['/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2']);
+    // LD_LIBRARY_PATH comes before a DT_RUNPATH…
+    expect(await sharp('sharp-linux-x64.node', ['LD_LIBRARY_PATH=/opt/vips/lib'])).toEqual(['/opt/vips/lib/libvips-cpp.so.42', '/usr/lib/x86_64-linux-gnu/libtinfo.so.6.4']);
+    // …and after a DT_RPATH (`${ORIGIN}` as `$ORIGIN`)
+    expect(await sharp('sharp-linux-x64-rpath.node', ['LD_LIBRARY_PATH=/opt/vips/lib'])).toEqual(['/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2']);
+  });
+
   it('gives no base-swap figure for a runtime it does not recognise, and says so', async () => {
     const spec = image({ Cmd: ['/app/run.sh'] }, [], [{ path: 'app/run.sh', content: '#!/bin/sh\nexec ruby app.rb\n', mode: 0o755 }]);
     const { report } = await analyzeImage(await buildImage(spec));
@@ -443,6 +479,8 @@ describe('size estimate per runtime', () => {
     // …but its native addons, up to the same size
     expect(wantsLibraries({ Cmd: ['node', '/app/a.js'] })('/app/node_modules/sharp/build/Release/sharp-linux-x64.node', 500_000, 0o755)).toBe(true);
     expect(wantsLibraries({ Cmd: ['node', '/app/a.js'] })('/app/node_modules/huge/huge.node', 100_000_000, 0o755)).toBe(false);
+    // …and the libraries addons bundle under node_modules
+    expect(wantsLibraries({ Cmd: ['node', '/app/a.js'] })('/app/node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.42', 15_000_000, 0o644)).toBe(true);
   });
 
   it('recognises an interpreter the command starts through a symlink of another name', async () => {

@@ -48,8 +48,10 @@ export interface RuntimeMiss {
 /** What the scan keeps of a shared object (its body, as JSON): what it links and where it looks first. */
 interface LinkSummary {
   needed: string[];
-  /** DT_RUNPATH, else DT_RPATH: folders searched before the system's (`$ORIGIN/../numpy.libs`). */
+  /** DT_RUNPATH: folders searched for the object's own DT_NEEDED after LD_LIBRARY_PATH (`$ORIGIN/../numpy.libs`). */
   runpath?: string[];
+  /** DT_RPATH, kept only when there is no DT_RUNPATH (ld.so then ignores it): searched before LD_LIBRARY_PATH. */
+  rpath?: string[];
 }
 
 /** What the scan keeps of an ELF program the command names (its body, as JSON). */
@@ -138,8 +140,10 @@ const maxLibraryBytes = 64 * 1024 * 1024;
  * JVM's), and Python's versioned interpreter (Debian's links libexpat and zlib; it is small, unlike node's binary).
  * Node's native addons (`*.node`) too. Reading every shared object costs CPU (the 413 shared objects, 35 MB, of the
  * python 3.11 slim stand-in cost 0.2-0.3 s of CPU to buffer and parse), so a command that names its runtime gets less:
- * - node: only its addons (`*.node`); node's own binary links nothing distroless/cc lacks. The system libraries the
- *   addons link are read afterwards, layer by layer (`unreadLibraries`), only when some addon links one.
+ * - node: only its addons (`*.node`) and the shared objects under `node_modules`, which addons bundle and reach
+ *   through their run path (sharp's `@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.42`); node's own binary links
+ *   nothing distroless/cc lacks. The system libraries these link are read afterwards, layer by layer
+ *   (`unreadLibraries`), only when one links some.
  * - python: what the interpreter loads by name (the interpreter, libpython, and what lies under its standard library
  *   or a site-packages or dist-packages folder: lib-dynload's modules, extension modules, the libraries wheels bundle)
  *   and the shared objects directly in the folders where the loader finds a DT_NEEDED name (`librarySearchPath`).
@@ -151,7 +155,7 @@ const maxLibraryBytes = 64 * 1024 * 1024;
  *   a few hundredths for the 46 libraries it holds there).
  */
 export function wantsLibraries(config: ContainerConfig | undefined): (path: string, size: number, mode: number) => boolean {
-  if (startsNode(config)) return (path, size) => size <= maxLibraryBytes && path.endsWith('.node');
+  if (startsNode(config)) return (path, size) => size <= maxLibraryBytes && (path.endsWith('.node') || (path.includes('/node_modules/') && /\.so(?:\.\d+)*$/.test(path)));
   if (startsPython(config)) {
     const search = new Set(librarySearchPath(config));
     return (path, size, mode) => readsAsLibrary(path, size, mode) && (pythonLoads(path) || (search.has(posix.dirname(path)) && !distrolessHolds(posix.basename(path))));
@@ -224,8 +228,8 @@ export interface UnreadLibraries {
 
 /**
  * The shared objects the runtime's native code reaches that the scan left unread (`wantsLibraries`), so that the caller
- * reads them from their layers and the closure goes on past them. When node runs: the system libraries its addons link
- * (outside `node_modules`, where an addon's bundled libraries lie; canvas → libcairo → libpixman, libpng…). When python
+ * reads them from their layers and the closure goes on past them. When node runs: the system libraries its addons and
+ * the libraries they bundle link (outside `node_modules`, which the scan read; canvas → libcairo → libpixman, libpng…). When python
  * runs: a library found outside the search folders (through a run path), which the old whole read would have parsed.
  * Empty otherwise.
  */
@@ -264,8 +268,10 @@ export function reduceLibrary(body: Buffer, path: string): Buffer | undefined {
     const dynamic = ElfFile.parse(body, path).dynamic();
     if (!dynamic) return undefined;
     // the loader ignores DT_RPATH when DT_RUNPATH is there
-    const runpath = dynamic.runpath.length > 0 ? dynamic.runpath : dynamic.rpath;
-    const summary: LinkSummary = { needed: dynamic.needed, ...(runpath.length > 0 ? { runpath } : {}) };
+    const summary: LinkSummary = {
+      needed: dynamic.needed,
+      ...(dynamic.runpath.length > 0 ? { runpath: dynamic.runpath } : dynamic.rpath.length > 0 ? { rpath: dynamic.rpath } : {}),
+    };
     return Buffer.from(JSON.stringify(summary));
   } catch {
     return undefined;
@@ -297,8 +303,12 @@ function linkSummary(ctx: Context, path: string): LinkSummary | undefined {
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
     if (typeof parsed !== 'object' || parsed === null || !('needed' in parsed) || !Array.isArray(parsed.needed)) return undefined;
-    const runpath = 'runpath' in parsed && Array.isArray(parsed.runpath) ? parsed.runpath : [];
-    return { needed: parsed.needed.filter((n) => typeof n === 'string'), runpath: runpath.filter((n) => typeof n === 'string') };
+    const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((n) => typeof n === 'string') : []);
+    return {
+      needed: strings(parsed.needed),
+      runpath: strings('runpath' in parsed ? parsed.runpath : undefined),
+      rpath: strings('rpath' in parsed ? parsed.rpath : undefined),
+    };
   } catch {
     // a body another analyzer kept whole (not a summary)
     return undefined;
@@ -306,28 +316,45 @@ function linkSummary(ctx: Context, path: string): LinkSummary | undefined {
 }
 
 /**
- * Where the loader looks after an object's own run path, as ld.so does with LD_LIBRARY_PATH, Debian's ld.so.conf
- * (`/usr/local/lib`, the multiarch folders) and its defaults; musl's defaults are among them.
+ * Where the loader looks for any object's DT_NEEDED besides its run path, as ld.so does: LD_LIBRARY_PATH, then Debian's
+ * ld.so.conf (`/usr/local/lib`, the multiarch folders) and its defaults; musl's defaults are among them.
  */
 function librarySearchPath(config: ContainerConfig | undefined): string[] {
+  return [...environmentPath(config), ...systemPath];
+}
+
+/** LD_LIBRARY_PATH's folders, normalised so that `wantsLibraries` can tell a file's folder among them (`/opt/lib/` names /opt/lib). */
+function environmentPath(config: ContainerConfig | undefined): string[] {
   const env = config?.Env?.find((e) => e.startsWith('LD_LIBRARY_PATH='))?.slice('LD_LIBRARY_PATH='.length) ?? '';
-  const system = ['/usr/local/lib'];
-  for (const triplet of ['x86_64-linux-gnu', 'aarch64-linux-gnu']) system.push(`/usr/local/lib/${triplet}`, `/lib/${triplet}`, `/usr/lib/${triplet}`);
-  system.push('/lib64', '/usr/lib64', '/lib', '/usr/lib');
-  // normalised, so that `wantsLibraries` can tell a file's folder among them (`/opt/lib/` names /opt/lib)
-  return [...env.split(':').filter((d) => d.startsWith('/')).map((d) => posix.normalize(d).replace(/(?<=.)\/+$/, '')), ...system];
+  return env.split(':').filter((d) => d.startsWith('/')).map((d) => posix.normalize(d).replace(/(?<=.)\/+$/, ''));
+}
+
+const systemPath = [
+  '/usr/local/lib',
+  ...['x86_64-linux-gnu', 'aarch64-linux-gnu'].flatMap((triplet) => [`/usr/local/lib/${triplet}`, `/lib/${triplet}`, `/usr/lib/${triplet}`]),
+  '/lib64',
+  '/usr/lib64',
+  '/lib',
+  '/usr/lib',
+];
+
+/** Run-path folders with `$ORIGIN` (or `${ORIGIN}`) the object's folder, as ld.so expands them; relative ones dropped. */
+function expandOrigin(dirs: readonly string[] | undefined, origin: string): string[] {
+  return (dirs ?? []).map((d) => d.replace(/\$(?:ORIGIN\b|\{ORIGIN\})/g, origin)).filter((d) => d.startsWith('/'));
 }
 
 /** Shared objects one closure may visit: a bound on what a hostile image can make the walk do. */
 const maxClosure = 4096;
 
 /**
- * The native code `seeds` load: the seeds and, library by library, what they link (DT_NEEDED, looked up along the
- * object's run path with `$ORIGIN` its folder, then the system's), real paths, sorted. Libraries a distroless base
- * holds (glibc, OpenSSL, libstdc++) are left out, and so is what they link; a name found nowhere is left out too.
+ * The native code `seeds` load: the seeds and, library by library, what they link (DT_NEEDED, looked up as ld.so does:
+ * the object's DT_RPATH when it has no DT_RUNPATH, LD_LIBRARY_PATH, its DT_RUNPATH, then the system's folders; `$ORIGIN`
+ * is the object's folder), real paths, sorted. A run path serves the object's own DT_NEEDED only (an RPATH's
+ * inheritance by what the object loads is not followed). Libraries a distroless base holds (glibc, OpenSSL,
+ * libstdc++) are left out, and so is what they link; a name found nowhere is left out too.
  */
 function linkClosure(ctx: Context, seeds: readonly string[]): string[] {
-  const search = librarySearchPath(ctx.config);
+  const env = environmentPath(ctx.config);
   const found = new Set<string>();
   const queue = [...seeds];
   for (let path = queue.shift(); path !== undefined && found.size < maxClosure; path = queue.shift()) {
@@ -336,10 +363,10 @@ function linkClosure(ctx: Context, seeds: readonly string[]): string[] {
     const summary = linkSummary(ctx, path);
     if (!summary) continue;
     const origin = posix.dirname(path);
-    const own = (summary.runpath ?? []).map((d) => d.replace(/\$(?:ORIGIN|\{ORIGIN\})/g, origin)).filter((d) => d.startsWith('/'));
+    const search = [...expandOrigin(summary.rpath, origin), ...env, ...expandOrigin(summary.runpath, origin), ...systemPath];
     for (const name of summary.needed) {
       if (name.includes('/') || foreignLibraries([name]).length === 0) continue;
-      for (const dir of [...own, ...search]) {
+      for (const dir of search) {
         const lib = ctx.files.resolve(posix.join(dir, name));
         if (lib?.type !== 'file') continue;
         if (!found.has(lib.path)) queue.push(lib.path);
