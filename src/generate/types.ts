@@ -221,6 +221,11 @@ export interface RustApp extends AppBase {
   cargoConfig?: string;
   /** Directory sources that configuration names inside the context (`cargo vendor` output), relative to `context`. */
   vendored: string[];
+  /**
+   * A package outside any workspace: the folders of its path dependencies inside the context, theirs included,
+   * relative to `context`, which its dependency build reads before the sources are copied.
+   */
+  pathDeps?: string[];
 }
 
 export type DetectedApp = NodeApp | GoApp | PythonApp | JavaApp | RustApp;

@@ -134,6 +134,8 @@ const cases = [
   { app: 'rust-bin-path', answer: 'hello from rust-bin-path as uid 65532', source: 'app/server.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   // [lib] path, [[example]]/[[test]]/[[bench]] by name and a build script: placeholders at each for the dependency build
   { app: 'rust-targets', answer: 'hello from rust-targets as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
+  // a path dependency in the crate's folder (no workspace): copied before the dependency build, which compiles it
+  { app: 'rust-path-dep', answer: 'hello from rust-path-dep as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   // serde and serde_json from Debian's crate packages: the dependency build (most of a cold build) is reused
   { app: 'rust-serde', answer: 'hello from rust-serde as uid 65532', source: 'src/main.rs', install: ["echo 'fn main() {}'"], sources: 'COPY . .', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   { app: 'java', answer: 'hello from java as uid 65532', source: 'src/main/java/hello/Main.java', install: ['dependency:go-offline', 'RUN jlink'], sources: 'COPY src ./src', runtime: 'gcr.io/distroless/java-base-debian12:nonroot' },

@@ -11,7 +11,7 @@ import { findPort } from '../../ports.js';
 import { filesAbove, joinPath, type ProjectFiles } from '../../project-files.js';
 import type { Detector, RustApp } from '../../types.js';
 import { maxMemberEntries } from '../../member-globs.js';
-import { binaryTargets, type CargoWorkspace, declaredTargetFiles, implicitMembers, isExcluded, isWorkspaceMember, workspaceMemberFolders } from './workspace.js';
+import { binaryTargets, type CargoWorkspace, declaredTargetFiles, implicitMembers, isExcluded, isWorkspaceMember, pathDependencies, workspaceMemberFolders } from './workspace.js';
 
 /** A `[lib]`, `[[bin]]`, `[[example]]`, `[[test]]` or `[[bench]]` table, as far as its file goes. */
 const targetTable = z.looseObject({ name: z.string().optional(), path: z.string().optional() });
@@ -113,6 +113,25 @@ function packageReader(files: ProjectFiles, root: string, rootCargo: z.infer<typ
   };
 }
 
+/**
+ * The path dependencies of a package outside any workspace (folders relative to `dir`), theirs included, found as
+ * Cargo walks a workspace's implicit members: its dependency build, made before the sources are copied, reads their
+ * manifests and sources ("failed to get `helper` as a dependency" without them). One outside the folder, which the
+ * build context does not hold, is a note.
+ */
+async function standalonePathDeps(files: ProjectFiles, dir: string, cargo: z.infer<typeof cargoSchema>, notes: string[]): Promise<string[]> {
+  const read = packageReader(files, dir, cargo);
+  const inside = await implicitMembers({}, ['.'], read);
+  for (const folder of ['.', ...inside]) {
+    const manifest = await read(folder);
+    if (manifest === undefined) continue;
+    for (const dep of pathDependencies({}, folder, manifest).filter((d) => d === '..' || d.startsWith('../') || posix.isAbsolute(d))) {
+      notes.push(`${joinPath(dir, joinPath(folder, 'Cargo.toml'))}: the path dependency ${dep} lies outside the build context; the image build cannot read it`);
+    }
+  }
+  return inside;
+}
+
 export const rustDetector: Detector = {
   ecosystem: 'rust',
   async detect(files: ProjectFiles, dir: string): Promise<RustApp[]> {
@@ -147,6 +166,7 @@ export const rustDetector: Detector = {
       const healthPath = await findHealthPath(files, sources);
       const rustVersion = member.cargo.package?.['rust-version'];
       const targetFiles = await declaredTargetFiles(files, member.path, member.cargo);
+      const pathDeps = workspace ? [] : await standalonePathDeps(files, dir, cargo, notes);
       apps.push({
         ecosystem: 'rust',
         path: member.path,
@@ -165,6 +185,7 @@ export const rustDetector: Detector = {
         nativeDeps,
         ...(cargoConfig === undefined ? {} : { cargoConfig }),
         vendored,
+        ...(pathDeps.length === 0 ? {} : { pathDeps }),
       });
     }
     return apps;

@@ -73,4 +73,30 @@ describe('rust Dockerfile', () => {
     const ignore = dockerignore.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
     for (const file of ['lib/core.rs', 'examples/demo.rs', 'tests/smoke.rs', 'perf/speed.rs', 'tools/gen.rs']) expect(excludedBy(ignore, file), file).toBe(false);
   });
+
+  it("copies a package's path dependencies inside its folder, theirs too, before the dependency build, which reads them", async () => {
+    const { dockerfile, dockerignore, app } = await generatedFor({
+      'Cargo.toml': pkg('[dependencies]\nhelper = { path = "helper" }\nshared = { path = "../shared" }\n[dev-dependencies]\ntestkit = { path = "tests/kit" }\n'),
+      ...bins,
+      'helper/Cargo.toml': '[package]\nname = "helper"\nversion = "0.1.0"\n[dependencies]\ncodec = { path = "../codec" }\n',
+      'helper/src/lib.rs': '',
+      'codec/Cargo.toml': '[package]\nname = "codec"\nversion = "0.1.0"\n',
+      'codec/src/lib.rs': '',
+      'tests/kit/Cargo.toml': '[package]\nname = "testkit"\nversion = "0.1.0"\n',
+      'tests/kit/src/lib.rs': '',
+    });
+    const lines = instructions(dockerfile);
+    const dependencyBuild = lines.findIndex((l) => l.startsWith('RUN ') && l.includes("echo 'fn main() {}' > src/main.rs"));
+    for (const copy of ['helper ./helper', 'tests/kit ./tests/kit', 'codec ./codec']) {
+      const at = lines.indexOf(`COPY --link ${copy}`);
+      expect(at, copy).toBeGreaterThan(0);
+      expect(at, copy).toBeLessThan(dependencyBuild);
+    }
+    // the generic `tests` pattern would keep the dev-dependency out of the context
+    const ignore = dockerignore.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    for (const file of ['tests/kit/Cargo.toml', 'tests/kit/src/lib.rs']) expect(excludedBy(ignore, file), file).toBe(false);
+    // ../shared is outside the build context: a note, no COPY
+    expect(app.notes).toContain('Cargo.toml: the path dependency ../shared lies outside the build context; the image build cannot read it');
+    expect(dockerfile).not.toContain('shared');
+  });
 });

@@ -42,6 +42,8 @@ export function rustDockerfile(app: RustApp, w: DockerfileWriter): { runtime: st
     // Cargo's configuration and the vendored sources it points to decide where dependencies come from
     if (app.cargoConfig !== undefined) w.copy([app.cargoConfig], './.cargo/');
     for (const dir of app.vendored) w.copy([dir], `./${dir}`);
+    // the crates its path dependencies name are built with the dependencies: their manifests and sources first
+    for (const dir of app.pathDeps ?? []) w.copy([dir], `./${dir}`);
     // a placeholder at every other file the manifest's targets name too (an empty library for [lib]): Cargo refuses a
     // manifest whose targets are missing, and fails to build a library or build script it cannot read
     const mains = (app.mainFiles ?? []).map(shellQuote);
