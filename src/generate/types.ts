@@ -197,6 +197,12 @@ export interface RustApp extends AppBase {
   /** The binary target to build. */
   bin: string;
   /**
+   * The package the binary belongs to (`[package] name`): a workspace build selects it (`--package`), as a workspace
+   * whose root is a package itself builds only the root's targets by default ("no bin target named … in default-run
+   * packages").
+   */
+  package?: string;
+  /**
    * Why `bin` among several: `[package] default-run` names it (what `cargo run` runs), or it is the `first` of
    * them; absent when the crate has one binary.
    */

@@ -7,7 +7,7 @@ FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY --link . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry --mount=type=cache,target=/src/target \
-    CARGO_PROFILE_RELEASE_STRIP=symbols cargo build --release --locked --target "$(rustc -vV | sed -n 's/^host: //p')" --bin api \
+    CARGO_PROFILE_RELEASE_STRIP=symbols cargo build --release --locked --target "$(rustc -vV | sed -n 's/^host: //p')" --package api --bin api \
     && cp target/*/release/api /out-app
 
 # Runtime: distroless cc (glibc, libgcc, libstdc++): openssl link C libraries, so the binary stays dynamic.

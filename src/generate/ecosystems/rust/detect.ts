@@ -176,6 +176,7 @@ export const rustDetector: Detector = {
         ...(healthPath === undefined ? {} : { healthPath }),
         notes,
         bin,
+        ...(member.cargo.package === undefined ? {} : { package: member.cargo.package.name }),
         ...(choice === undefined ? {} : { binChoice: choice, otherBins: others }),
         ...(targetFiles.main.length === 0 ? {} : { mainFiles: targetFiles.main }),
         ...(targetFiles.lib === undefined ? {} : { libFile: targetFiles.lib }),

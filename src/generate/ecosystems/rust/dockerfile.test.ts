@@ -99,4 +99,26 @@ describe('rust Dockerfile', () => {
     expect(app.notes).toContain('Cargo.toml: the path dependency ../shared lies outside the build context; the image build cannot read it');
     expect(dockerfile).not.toContain('shared');
   });
+
+  it("selects a workspace member's package, which a workspace whose root is a package does not build by default", async () => {
+    const files = {
+      'Cargo.toml': `${pkg()}[workspace]\nmembers = ["tools/migrate"]\n`,
+      'Cargo.lock': '',
+      'src/main.rs': main,
+      'tools/migrate/Cargo.toml': '[package]\nname = "migrate-tool"\nversion = "0.1.0"\n[[bin]]\nname = "migrate"\npath = "src/main.rs"\n',
+      'tools/migrate/src/main.rs': main,
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'shipshape-rust-dockerfile-'));
+    try {
+      for (const [name, text] of Object.entries(files)) {
+        await mkdir(join(dir, name, '..'), { recursive: true });
+        await writeFile(join(dir, name), text);
+      }
+      const { dockerfile } = await generateFiles(dir, await detectApp(dir, 'tools/migrate'));
+      // `cargo build --bin migrate` alone: "no bin target named `migrate` in default-run packages"
+      expect(instructions(dockerfile).find((l) => l.includes('cargo build'))).toMatch(/ --package migrate-tool --bin migrate && /);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

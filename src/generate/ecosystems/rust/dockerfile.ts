@@ -63,7 +63,9 @@ export function rustDockerfile(app: RustApp, w: DockerfileWriter): { runtime: st
   } else {
     w.copy(['.'], '.');
     w.comment(...binaryComment(app));
-    w.run([`${flags}cargo build --release${locked} ${target} --bin ${app.bin}`, `cp target/*/release/${app.bin} /out-app`], [registry, { target: '/src/target' }]);
+    // the member's package named: a workspace whose root is a package builds only the root's targets unless told
+    const selected = app.package === undefined ? '' : ` --package ${shellQuote(app.package)}`;
+    w.run([`${flags}cargo build --release${locked} ${target}${selected} --bin ${app.bin}`, `cp target/*/release/${app.bin} /out-app`], [registry, { target: '/src/target' }]);
   }
   const runtime = staticBinary ? 'gcr.io/distroless/static-debian12:nonroot' : 'gcr.io/distroless/cc-debian12:nonroot';
   w.from(
