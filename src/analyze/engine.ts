@@ -11,7 +11,7 @@ import { layersAnalyzer } from './analyzers/layers.js';
 import { removableAnalyzer, wantsBody as removableWants, type RemovableFacts } from './analyzers/removable.js';
 import { securityAnalyzer, wantsBody as securityWants, type SecurityFacts } from './analyzers/security.js';
 import { wasteAnalyzer, type WasteFacts } from './analyzers/waste.js';
-import { presetBytes, recogniseRuntime, isSharedObject, reduceElf, reduceLibrary, unreadLibraries, unreadProgram, wantsElf, wantsLibraries, type RuntimeId } from './runtimes.js';
+import { maxScripts, presetBytes, recogniseRuntime, isSharedObject, reduceElf, reduceLibrary, unreadLibraries, unreadProgram, wantsElf, wantsLibraries, type RuntimeId } from './runtimes.js';
 import type { AnalyzerInput, Finding, LayersFacts, Unknown } from './types.js';
 import type { DistrolessPreset } from '../internal/distroless-preset.js';
 
@@ -201,16 +201,25 @@ export async function analyzeImage(image: Image, options: AnalyzeImageOptions = 
 }
 
 /**
- * The scan picks ELF programs by name before it knows any symlink: a command that starts one through a link of another
- * name (`/usr/local/bin/app` → `/opt/hello/hello`) left it unread. That one file is read again from its layer.
+ * The scan picks ELF programs by name before it knows any symlink or script: a command that starts one through a link
+ * of another name (`/usr/local/bin/app` → `/opt/hello/hello`), or through a script's `exec` (`/app/start.sh` →
+ * `exec /app/server`), left it unread. That file is read again from its layer; when it is a script in turn, what it
+ * execs next, at most 3 scripts deep (`unreadProgram`).
  */
 async function readUnreadProgram(image: Image, files: ImageFiles): Promise<ImageFiles> {
-  const program = unreadProgram(files.squashed, image.config.config);
-  const layer = program && image.layers[program.layer];
-  if (!program || !layer) return files;
-  const { bodies } = await readLayer(layer, program.layer, { hash: false, bodies: (path) => (path === program.path ? reduceElf : undefined) });
-  const body = bodies.get(program.path);
-  return body ? withBodies(files, new Map([[program.path, body]])) : files;
+  let current = files;
+  const read = new Set<string>();
+  for (let step = 0; step <= maxScripts; step++) {
+    const program = unreadProgram(current.squashed, image.config.config);
+    const layer = program && image.layers[program.layer];
+    if (!program || !layer || read.has(program.path)) return current;
+    read.add(program.path);
+    const { bodies } = await readLayer(layer, program.layer, { hash: false, bodies: (path) => (path === program.path ? reduceElf : undefined) });
+    const body = bodies.get(program.path);
+    if (!body) return current;
+    current = withBodies(current, new Map([[program.path, body]]));
+  }
+  return current;
 }
 
 /**

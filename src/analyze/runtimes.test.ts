@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { formatText } from './formatters/text.js';
 import { analyzeImage } from './engine.js';
 import { buildImage, type FileSpec, type ImageSpec } from '../testing/images.js';
-import { unreadProgram, wantsElf, wantsLibraries } from './runtimes.js';
+import { scriptExec, unreadProgram, wantsElf, wantsLibraries } from './runtimes.js';
 import { scanImage, type FileResolver } from '../fs/index.js';
 import type { Layer } from '../image/types.js';
 import { ElfFile } from '../internal/elf.js';
@@ -427,6 +427,69 @@ describe('size estimate per runtime', () => {
     expect(await sharp('sharp-linux-x64-rpath.node', ['LD_LIBRARY_PATH=/opt/vips/lib'])).toEqual(['/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2']);
   });
 
+  it('looks past a script the command starts to the program its last exec runs', async () => {
+    // a base holding node, python and java: node, first on PATH, is what a script of unknown content would run with
+    const runtimes: FileSpec[] = [
+      { path: 'usr/local/bin/node', size: 90_000, mode: 0o755 },
+      { path: 'usr/bin/python3.11', size: 60_000, mode: 0o755 },
+      { path: 'usr/bin/python3', type: 'symlink', target: 'python3.11' },
+      { path: 'usr/bin/python', type: 'symlink', target: 'python3.11' },
+      { path: 'usr/lib/python3.11/os.py', size: 40_000 },
+      { path: 'usr/lib/jvm/java-17-openjdk-amd64/bin/java', size: 12_000, mode: 0o755 },
+      { path: 'usr/bin/java', type: 'symlink', target: '/usr/lib/jvm/java-17-openjdk-amd64/bin/java' },
+    ];
+    const script = (text: string): Buffer => Buffer.from(`#!/bin/sh\nset -e\nif [ -n "$DEBUG" ]; then\n  exec node --inspect server.js\nfi\n${text}\n`);
+    const started = async (config: ImageSpec['config'], own: FileSpec[]): Promise<Awaited<ReturnType<typeof estimate>>> => estimate(image(config, runtimes, own));
+    const python = await started({ Cmd: ['/app/start.sh'] }, [{ path: 'app/start.sh', content: script('exec python -m app'), mode: 0o755 }]);
+    expect(python.runtime).toMatchObject({ id: 'python', program: '/usr/bin/python3.11' });
+    const java = await started({ Cmd: ['/app/start.sh'] }, [{ path: 'app/start.sh', content: script('exec java -Xmx512m -jar "/app/app.jar" # the service'), mode: 0o755 }]);
+    expect(java.runtime).toMatchObject({ id: 'java', program: '/usr/lib/jvm/java-17-openjdk-amd64/bin/java' });
+    // a program the scan could not know the script names: read again from its layer
+    const go = await started({ Entrypoint: ['tini', '--', '/app/start.sh'] }, [
+      { path: 'app/start.sh', content: script('exec /app/server --port 8080'), mode: 0o755 },
+      { path: 'app/server', content: goHello, mode: 0o755 },
+    ]);
+    expect(go.runtime).toEqual({ id: 'go', program: '/app/server', base: 'distroless/static', baseBytes: 2 * MiB, carriedBytes: 0 });
+
+    // the official images' entrypoint execs its arguments (the CMD): a script in turn, which execs python
+    const entrypoint = Buffer.from('#!/bin/sh\nset -e\nif [ "${1#-}" != "${1}" ]; then\n  set -- node "$@"\nfi\nexec "$@"\n');
+    const cmd = await started({ Entrypoint: ['docker-entrypoint.sh'], Cmd: ['/app/start.sh', '--workers', '2'] }, [
+      { path: 'usr/local/bin/docker-entrypoint.sh', content: entrypoint, mode: 0o755 },
+      { path: 'app/start.sh', content: script('exec python3 -m app "$@"'), mode: 0o755 },
+    ]);
+    expect(cmd.runtime).toMatchObject({ id: 'python', program: '/usr/bin/python3.11' });
+    // …or scripts the scan did not read (a link of another name, then what that execs), each read from its layer in turn
+    const chained = await started({ Entrypoint: ['docker-entrypoint.sh'], Cmd: ['/app/start', '--workers', '2'] }, [
+      { path: 'usr/local/bin/docker-entrypoint.sh', content: entrypoint, mode: 0o755 },
+      { path: 'app/start', type: 'symlink', target: 'bin/launch' },
+      { path: 'app/bin/launch', content: script('exec /app/bin/run "$@"'), mode: 0o755 },
+      { path: 'app/bin/run', content: Buffer.from('#!/bin/sh\nexec python3 -m app "$@"\n'), mode: 0o755 },
+    ]);
+    expect(chained.runtime).toMatchObject({ id: 'python', program: '/usr/bin/python3.11' });
+
+    // a script that execs itself: 3 scripts looked past, then the interpreter on PATH as before
+    const loop = await started({ Cmd: ['/app/loop.sh'] }, [{ path: 'app/loop.sh', content: script('exec /app/loop.sh'), mode: 0o755 }]);
+    expect(loop.runtime?.id).toBe('node');
+  });
+
+  it('reads only a simple exec line of a shebang script', () => {
+    const exec = (text: string): string[] | undefined => scriptExec(Buffer.from(text));
+    expect(exec('#!/bin/sh\nexec node server.js\n')).toEqual(['node', 'server.js']);
+    expect(exec('#!/bin/bash\n  exec "$@"')).toEqual(['$@']);
+    expect(exec("#!/bin/sh\nexec gosu app 'python3' -m app $ARGS\n")).toEqual(['gosu', 'app', 'python3', '-m', 'app', '$ARGS']);
+    // the last exec line counts
+    expect(exec('#!/bin/sh\nexec node a.js\necho done\nexec java -jar b.jar\n')).toEqual(['java', '-jar', 'b.jar']);
+    // not simple: an operator, a redirection, a substitution, a variable as the program, quoted spaces
+    for (const line of ['exec node a.js > /tmp/log', 'exec node a.js || exit 1', 'exec $(which node) a.js', 'exec "$NODE" a.js', 'exec node "a b.js"', 'exec ${CMD}']) {
+      expect([line, exec(`#!/bin/sh\n${line}\n`)]).toEqual([line, []]);
+    }
+    expect(exec('#!/bin/sh\nnode server.js\n')).toEqual([]);
+    // no shebang: not a script
+    expect(exec('exec node server.js\n')).toBeUndefined();
+    // only the first 64 KiB are read
+    expect(exec(`#!/bin/sh\n${'#'.repeat(70_000)}\nexec node server.js\n`)).toEqual([]);
+  });
+
   it('gives no base-swap figure for a runtime it does not recognise, and says so', async () => {
     const spec = image({ Cmd: ['/app/run.sh'] }, [], [{ path: 'app/run.sh', content: '#!/bin/sh\nexec ruby app.rb\n', mode: 0o755 }]);
     const { report } = await analyzeImage(await buildImage(spec));
@@ -434,7 +497,7 @@ describe('size estimate per runtime', () => {
     expect(e.runtime).toBeUndefined();
     expect(e.low).toBe(e.high);
     expect(e.lowNote).toBe('runtime not recognised, no base swap estimated');
-    expect(e.reasoning.join('\n')).toContain('no base swap is estimated: the command /app/run.sh is no runtime shipshape knows');
+    expect(e.reasoning.join('\n')).toContain('no base swap is estimated: the command /app/run.sh execs ruby, which is no runtime shipshape knows');
     expect(formatText(report)).toContain(`Estimate    30.0 MB after cleanup (runtime not recognised, no base swap estimated)`);
   });
 

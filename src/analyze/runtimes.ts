@@ -62,6 +62,51 @@ interface ElfSummary extends LinkSummary {
   error?: string;
 }
 
+/** What the scan keeps of a shebang script the command names (its body, as JSON): the words its last `exec` runs. */
+interface ScriptSummary {
+  /** `$@` stands for the script's arguments (`exec "$@"`); empty when no `exec` line has a simple form. */
+  exec: string[];
+}
+
+/** How much of a script is read for its `exec` line: entrypoint scripts are a few KiB. */
+const maxScriptBytes = 64 * 1024;
+
+/** Scripts looked past, one execing the next (`docker-entrypoint.sh` → `exec "$@"` → `/app/start.sh` → `exec node`). */
+export const maxScripts = 3;
+
+/**
+ * The words the last `exec` line of a shebang script runs (`exec node server.js`, `exec "$@"`), read from its first
+ * 64 KiB; undefined when the body is not a script. Only a simple form counts: plain or quoted words, no operator,
+ * redirection, substitution or variable in the program's name; a script whose last `exec` is anything else gives [].
+ */
+export function scriptExec(body: Buffer): string[] | undefined {
+  if (body.length < 2 || body[0] !== 0x23 || body[1] !== 0x21) return undefined;
+  const lines = body.subarray(0, maxScriptBytes).toString('utf8').split('\n');
+  const line = lines.findLast((l) => /^\s*exec\s/.test(l))?.trim();
+  if (line === undefined || /[;&|<>`(){}\\]/.test(line)) return [];
+  const words: string[] = [];
+  for (const token of line.split(/\s+/).slice(1)) {
+    if (token.startsWith('#')) break;
+    const word = /^"([^"]*)"$/.exec(token)?.[1] ?? /^'([^']*)'$/.exec(token)?.[1] ?? token;
+    if (/["']/.test(word)) return [];
+    words.push(word);
+  }
+  const program = words.find((w) => !launchers.test(w));
+  return program === undefined || (program.includes('$') && program !== '$@') ? [] : words;
+}
+
+/** The `exec` words the scan kept of a script (`reduceElf`), or read from a body another analyzer kept whole. */
+function scriptSummary(body: Buffer): string[] | undefined {
+  if (body[0] === 0x23) return scriptExec(body);
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null || !('exec' in parsed) || !Array.isArray(parsed.exec)) return undefined;
+    return parsed.exec.filter((w) => typeof w === 'string');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Words of the command that only start another program: the program after them is the one that runs. */
 const launchers = /^(?:tini|tini-static|dumb-init|catatonit|su-exec|gosu|exec|env|--|-[a-z-]*)$/;
 const shells = /^(?:sh|bash|ash|dash|zsh)$/;
@@ -108,9 +153,15 @@ export function wantsElf(config: ContainerConfig | undefined): (path: string, mo
   return (path, mode) => (mode & 0o111) !== 0 && names.has(posix.basename(path));
 }
 
-/** Summarises an ELF program: what it links and what built it. Not ELF (a script): nothing kept. */
+/**
+ * Summarises an ELF program: what it links and what built it. A script (`#!`): the words of its last `exec` line
+ * (`scriptExec`), so that the command is looked past it. Anything else: nothing kept.
+ */
 export function reduceElf(body: Buffer, path: string): Buffer | undefined {
-  if (!isElf(body)) return undefined;
+  if (!isElf(body)) {
+    const exec = scriptExec(body);
+    return exec === undefined ? undefined : Buffer.from(JSON.stringify({ exec } satisfies ScriptSummary));
+  }
   let summary: ElfSummary;
   try {
     const elf = ElfFile.parse(body, path);
@@ -192,6 +243,29 @@ const pythonFolders = /\/lib\/python\d+\.\d+\/|\/(?:site|dist)-packages\//;
 function pythonLoads(path: string): boolean {
   const name = posix.basename(path);
   return pythonFolders.test(path) || /^python\d+\.\d+$/.test(name) || /^libpython\d+\.\d+/.test(name);
+}
+
+/**
+ * The command as it runs once the scripts it starts are looked past: the first program, when it is a shebang script the
+ * scan summarised (`scriptExec`) ending in a simple `exec`, gives way to what that execs (`exec "$@"`: the script's own
+ * arguments, the CMD after an entrypoint script), at most 3 scripts deep. `fromScript` says whether any was.
+ */
+function startedWords(ctx: Context): { words: string[]; fromScript: boolean } {
+  let words = commandWords(ctx.config);
+  let fromScript = false;
+  for (let depth = 0; depth < maxScripts; depth++) {
+    const at = words.findIndex((w) => !launchers.test(posix.basename(w)) && !shells.test(posix.basename(w)));
+    const word = words[at];
+    const entry = word === undefined ? undefined : which(ctx, word);
+    const body = entry && ctx.files.body(entry.path);
+    const exec = body && scriptSummary(body);
+    if (!exec || exec.length === 0) break;
+    const next = exec.flatMap((w) => (w === '$@' ? words.slice(at + 1) : [w])).slice(0, 8);
+    if (next.length === 0) break;
+    words = next;
+    fromScript = true;
+  }
+  return { words, fromScript };
 }
 
 /** The command's words past launchers and shells, as `recogniseRuntime` tries them. */
@@ -434,9 +508,9 @@ function linkNames(ctx: Context, word: string): string[] {
  */
 export function unreadProgram(files: FileResolver, config: ContainerConfig | undefined): FileEntry | undefined {
   const ctx: Context = { files, config, ownFrom: undefined };
-  const words = commandWords(config);
+  const { words, fromScript } = startedWords(ctx);
   // what `wantsElf` already selected (and a script it read and kept nothing of): not read twice
-  const named = new Set(words.map((w) => posix.basename(w)));
+  const named = new Set(commandWords(config).map((w) => posix.basename(w)));
   for (const word of words) {
     const name = posix.basename(word);
     if (launchers.test(name) || shells.test(name)) continue;
@@ -444,7 +518,8 @@ export function unreadProgram(files: FileResolver, config: ContainerConfig | und
     const entry = which(ctx, word);
     if (!entry) continue;
     const unread = (entry.mode & 0o111) !== 0 && !named.has(posix.basename(entry.path)) && files.body(entry.path) === undefined;
-    return unread && mayBeElf(entry) ? entry : undefined;
+    // what a script execs may be another script, which is read for its own `exec` line
+    return unread && (fromScript ? entry.size >= 2 : mayBeElf(entry)) ? entry : undefined;
   }
   return undefined;
 }
@@ -547,14 +622,15 @@ const jvmLibraries = /^lib(?:jvm|jli|java|zip|nio|net|jimage|jsvml)\.so$/;
 const compiled: Record<'go' | 'rust' | 'native', string> = { go: 'Go', rust: 'Rust', native: 'compiled' };
 
 /**
- * The runtime the image runs: an interpreter the command names; else the ELF program it starts; else an interpreter
- * on PATH (a script the command names runs with it). A program the scan did not summarise (no `wantsElf`) is not
+ * The runtime the image runs, the command looked past the scripts it starts (`startedWords`): an interpreter the
+ * command names; else the ELF program it starts; else an interpreter on PATH (a script the command names runs with it). A program the scan did not summarise (no `wantsElf`) is not
  * recognised. `baseLayers` (the base's layer count) tells the image's own layers, whose shared objects a JVM may load
  * as JNI libraries.
  */
 export function recogniseRuntime(files: FileResolver, config: ContainerConfig | undefined, baseLayers?: number): RuntimeMatch | RuntimeMiss {
   const ctx: Context = { files, config, ownFrom: baseLayers };
-  const words = commandWords(config).filter((w) => !launchers.test(posix.basename(w)));
+  const started = startedWords(ctx);
+  const words = started.words.filter((w) => !launchers.test(posix.basename(w)));
   let missing: string | undefined;
   for (const word of words) {
     // by the word's name, else by a name a symlink it goes through gives it
@@ -584,5 +660,7 @@ export function recogniseRuntime(files: FileResolver, config: ContainerConfig | 
   if (missing !== undefined) return { reason: `the command runs ${missing}, which the image does not hold along its PATH` };
   const program = words[0];
   if (program === undefined) return { reason: 'the image names no command (ENTRYPOINT/CMD) and holds no node, python or java' };
-  return { reason: `the command ${program} is no runtime shipshape knows (node, python, java, or an ELF program: Go, Rust, C)` };
+  const script = started.fromScript ? programWords(config)[0] : undefined;
+  const command = script === undefined ? `the command ${program}` : `the command ${script} execs ${program}, which`;
+  return { reason: `${command} is no runtime shipshape knows (node, python, java, or an ELF program: Go, Rust, C)` };
 }
