@@ -9,10 +9,9 @@ import { resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { formatText } from './formatters/text.js';
 import { analyzeImage } from './engine.js';
-import { buildImage, type FileSpec, type ImageSpec } from '../testing/images.js';
+import { buildImage, countingReads, type FileSpec, type ImageSpec } from '../testing/images.js';
 import { scriptExec, unreadProgram, wantsElf, wantsLibraries } from './runtimes.js';
 import { scanImage, type FileResolver } from '../fs/index.js';
-import type { Layer } from '../image/types.js';
 import { ElfFile } from '../internal/elf.js';
 
 const goHello = readFileSync(resolve(import.meta.dirname, '../sbom/catalogers/go/__fixtures__/hello'));
@@ -113,17 +112,7 @@ describe('size estimate per runtime', () => {
     const reads = async (spec: ImageSpec): Promise<number[]> => {
       const built = await buildImage(spec);
       const count = built.layers.map(() => 0);
-      const layers = built.layers.map((l, i): Layer => ({
-        descriptor: l.descriptor,
-        diffId: l.diffId,
-        uncompressedSize: l.uncompressedSize,
-        compressed: () => l.compressed(),
-        uncompressed: () => {
-          count[i] = (count[i] ?? 0) + 1;
-          return l.uncompressed();
-        },
-      }));
-      await analyzeImage({ ...built, layers });
+      await analyzeImage(countingReads(built, count));
       return count;
     };
     const script = Buffer.from(`#!/bin/sh\nset -e\n${'# set up the data folder\n'.repeat(40)}exec "$@"\n`);
@@ -278,22 +267,12 @@ describe('size estimate per runtime', () => {
     );
     const built = await buildImage(spec);
     const reads = built.layers.map(() => 0);
-    const layers = built.layers.map((l, i): Layer => ({
-      descriptor: l.descriptor,
-      diffId: l.diffId,
-      uncompressedSize: l.uncompressedSize,
-      compressed: () => l.compressed(),
-      uncompressed: () => {
-        reads[i] = (reads[i] ?? 0) + 1;
-        return l.uncompressed();
-      },
-    }));
     // which objects are parsed: the reader itself, watched
     const parse = vi.spyOn(ElfFile, 'parse');
     let e: Awaited<ReturnType<typeof estimate>>;
     let parsed: (string | undefined)[];
     try {
-      e = (await analyzeImage({ ...built, layers })).report.estimate;
+      e = (await analyzeImage(countingReads(built, reads))).report.estimate;
       parsed = parse.mock.calls.map(([, path]) => path).sort();
     } finally {
       parse.mockRestore();

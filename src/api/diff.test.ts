@@ -6,10 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { buildImage, type FileSpec, type ImageSpec } from '../testing/images.js';
+import { buildImage, countingReads, type FileSpec, type ImageSpec } from '../testing/images.js';
 import { formatDiffText, formatText as formatAnalysisText } from '../analyze/formatters/text.js';
 import { analyze, diff } from './analyze.js';
-import type { Image, Layer } from '../image/types.js';
 import { ElfFile } from '../internal/elf.js';
 
 // text compresses well, as most layer content does: a stored-size comparison would show the gap clearly
@@ -95,20 +94,6 @@ describe('diff runtime estimate', () => {
         { files: [{ path: 'opt/hello/hello', content: goHello, mode: 0o755 }, { path: 'usr/local/bin/app', type: 'symlink', target: '/opt/hello/hello' }, ...(readme ? [{ path: 'opt/hello/README', size: 100 }] : [])], createdBy: 'COPY . / # buildkit' },
       ],
     });
-    // how many times each layer's tar is opened
-    const counted = (image: Image, reads: number[]): Image => ({
-      ...image,
-      layers: image.layers.map((l, i): Layer => ({
-        descriptor: l.descriptor,
-        diffId: l.diffId,
-        uncompressedSize: l.uncompressedSize,
-        compressed: () => l.compressed(),
-        uncompressed: () => {
-          reads[i] = (reads[i] ?? 0) + 1;
-          return l.uncompressed();
-        },
-      })),
-    });
     const before = await buildImage(spec(false));
     const after = await buildImage(spec(true));
     const full = await diff(before, after);
@@ -118,7 +103,7 @@ describe('diff runtime estimate', () => {
     let lean: Awaited<ReturnType<typeof diff>>;
     let parsed: number;
     try {
-      lean = await diff(counted(before, reads), counted(after, reads), { estimate: false });
+      lean = await diff(countingReads(before, reads), countingReads(after, reads), { estimate: false });
       parsed = parse.mock.calls.length;
     } finally {
       parse.mockRestore();

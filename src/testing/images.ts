@@ -245,3 +245,23 @@ export async function buildImage(spec: ImageSpec): Promise<Image> {
   };
   return imageFromBlobs(store, Buffer.from(JSON.stringify(manifest)));
 }
+
+/**
+ * The image with each layer's uncompressed reads counted into `reads` (index = layer), for tests of how often an
+ * engine opens a layer's tar. One `reads` array may count for several images of the same layer count.
+ */
+export function countingReads(image: Image, reads: number[]): Image {
+  return {
+    ...image,
+    layers: image.layers.map((l, i) => ({
+      descriptor: l.descriptor,
+      diffId: l.diffId,
+      uncompressedSize: l.uncompressedSize,
+      compressed: () => l.compressed(),
+      uncompressed: () => {
+        reads[i] = (reads[i] ?? 0) + 1;
+        return l.uncompressed();
+      },
+    })),
+  };
+}
